@@ -1,0 +1,101 @@
+"""The command-line face: the Typer app, the one place errors become exit codes, and `main`."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import ChecklistError
+
+EXIT_CODES_HELP = "Exit codes: 0 success, 1 user error, 2 usage error, 3 damaged data (catalog or store)."
+INTERNAL_ERROR = 70
+
+# Exceptions the framework turns into its own messages and exit codes (usage errors: 2).
+_CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_FRAMEWORK = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
+
+
+class ChecklistGroup(TyperGroup):
+    """Turns every core error into one line on stderr and its exit code, in one place."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # in the order they were added, not alphabetically
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _FRAMEWORK:
+            raise
+        except ChecklistError as exc:
+            if _debug(ctx):
+                raise
+            return _fail(exc)
+        except Exception as exc:  # a bug, not bad input: one line, the traceback only with --debug
+            if _debug(ctx):
+                raise
+            error = ChecklistError(
+                f"internal error: {type(exc).__name__}: {exc}",
+                hint="this is a bug in checklist; run again with --debug to see the traceback",
+            )
+            error.exit_code = INTERNAL_ERROR
+            return _fail(error)
+
+
+def _fail(error: ChecklistError) -> None:
+    from .output import print_error
+
+    print_error(error)
+    raise typer.Exit(error.exit_code)
+
+
+def _debug(ctx: Any) -> bool:
+    return bool(ctx.meta.get("debug") or os.environ.get("CHECKLIST_DEBUG"))
+
+
+app = typer.Typer(
+    cls=ChecklistGroup,
+    name="checklist",
+    help="Walk a unit through the measures it must carry out, and record who attested what, when.\n\n"
+    "Examples:\n\n"
+    "  checklist start --unit prison\n\n"
+    '  checklist done 3 --note "notice issued" --evidence notice.pdf\n\n'
+    "  checklist status --all\n\n" + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"checklist {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors (for bug reports).")] = False,
+) -> None:
+    ctx.meta["debug"] = debug
+
+
+def _register() -> None:
+    # Command modules import only typer at module level; the core is imported inside commands.
+    from . import catalog_cmds, marks, settings, start, views  # noqa: F401
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="checklist")

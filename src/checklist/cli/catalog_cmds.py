@@ -1,0 +1,53 @@
+"""Commands about the catalog itself: validate, schema."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import options
+from .app import app
+
+
+@app.command()
+def validate(
+    path: Annotated[str | None, typer.Argument(metavar="[PATH]", help="Catalog folder or file (default: the one in use).")] = None,
+    json: options.Json = False,
+    lang: options.Lang = None,
+) -> None:
+    """Check a catalog and report every problem at once, with file, line and column."""
+    from .. import catalog as catalogs
+    from ..errors import CatalogError
+    from .i18n import resolve_lang, t
+    from .output import message, print_json, safe
+
+    language = resolve_lang(lang)
+    try:
+        loaded = catalogs.load(catalogs.resolve_path(path))
+    except CatalogError as exc:
+        if json:
+            print_json({"valid": False, "problems": [p.as_dict() for p in exc.problems]})
+        else:
+            for problem in exc.problems:
+                typer.echo(safe(problem.render()))
+            message(t("msg.catalog_bad", language, count=len(exc.problems)), style="bold red")
+        raise typer.Exit(exc.exit_code) from None
+    if json:
+        print_json({"valid": True, "name": loaded.meta.name, "version": loaded.meta.version, "digest": loaded.digest,
+                    "measures": len(loaded.measures)})
+        return
+    message(
+        t("msg.catalog_ok", language, name=loaded.meta.name, version=loaded.meta.version, count=len(loaded.measures),
+          kinds=len(loaded.meta.unit_kinds)),
+        style="green",
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the measure file format, for editors that check YAML."""
+    from ..models import catalog_json_schema
+    from .output import print_json
+
+    print_json(catalog_json_schema())

@@ -1,0 +1,108 @@
+"""The words of the interface, in Chinese and English."""
+
+from __future__ import annotations
+
+import os
+
+LANGS = ("zh", "en")
+
+_WORDS: dict[str, tuple[str, str]] = {
+    # states
+    "state.done": ("已完成", "done"),
+    "state.na": ("不适用", "n/a"),
+    "state.blocked": ("受阻", "blocked"),
+    "state.open": ("未完成", "open"),
+    "action.done": ("完成", "done"),
+    "action.na": ("不适用", "not applicable"),
+    "action.blocked": ("受阻", "blocked"),
+    "action.reopened": ("重新打开", "reopened"),
+    "priority.critical": ("关键", "critical"),
+    "priority.high": ("高", "high"),
+    "priority.normal": ("一般", "normal"),
+    # columns and headings
+    "col.no": ("序号", "#"),
+    "col.item": ("事项", "item"),
+    "col.id": ("编号", "id"),
+    "col.section": ("类别", "section"),
+    "col.priority": ("优先级", "priority"),
+    "col.state": ("状态", "state"),
+    "col.progress": ("进度", "progress"),
+    "col.when": ("时间", "when"),
+    "col.who": ("记录人", "by"),
+    "col.action": ("操作", "action"),
+    "col.note": ("说明", "note"),
+    "col.kind": ("单位类型", "unit kind"),
+    "col.measures": ("措施数", "measures"),
+    "col.unit": ("单位", "unit"),
+    "col.critical_open": ("关键未完成", "critical open"),
+    "col.last": ("最近记录", "last record"),
+    "col.figures": ("数据", "figures"),
+    "col.evidence": ("证据", "evidence"),
+    "head.checklist": ("{name} 的检查清单", "Checklist of {name}"),
+    "head.status": ("{name} · 落实情况", "{name} · status"),
+    "head.all_units": ("全部单位落实情况", "All units"),
+    "head.log": ("{name} · 记录", "{name} · audit trail"),
+    "head.critical_open": ("尚未落实的关键措施", "Critical measures not yet done"),
+    "head.units": ("单位类型", "Unit kinds"),
+    "label.kind": ("类型", "kind"),
+    "label.catalog": ("措施目录", "catalog"),
+    "label.started": ("开始于", "started"),
+    "label.by": ("由", "by"),
+    "label.total": ("合计", "total"),
+    "label.done_pct": ("完成率", "done"),
+    "label.detail": ("说明", "detail"),
+    "label.source": ("依据", "source"),
+    "label.examples": ("示例", "examples"),
+    "label.needs": ("需要", "needs"),
+    "label.recurs": ("重复", "recurs"),
+    "label.trigger": ("触发", "trigger"),
+    "label.last": ("最近", "last"),
+    "needs.note": ("说明", "a note"),
+    "needs.file": ("证据文件", "an evidence file"),
+    "needs.figures": ("数据", "figures"),
+    # messages
+    "msg.started": ("已开始单位 {name}（{id}，{kind}），共 {count} 项措施。", "Started {name} ({id}, {kind}) with {count} measures."),
+    "msg.resumed": ("继续单位 {name}（{id}，{kind}）：已完成 {done}/{count}。", "Resuming {name} ({id}, {kind}): {done} of {count} done."),
+    "msg.next": ("下一步：`checklist walk` 逐项处理，或 `checklist done 编号 --note \"…\"`，`checklist status` 查看进度。",
+                 "Next: `checklist walk` to go through the items, or `checklist done N --note \"…\"`; `checklist status` to see progress."),
+    "msg.walk_offer": ("现在逐项处理未完成事项吗？", "Walk through the open items now?"),
+    "msg.recorded": ("已记录：{item} → {action}", "Recorded: {item} → {action}"),
+    "msg.noop": ("{item} 已是“{state}”，未重复记录。", "{item} is already {state}; nothing recorded."),
+    "msg.nothing_open": ("没有未完成事项。", "No open items."),
+    "msg.walk_done": ("已处理 {count} 项；还有 {open} 项未完成。", "Recorded {count}; {open} still open."),
+    "msg.default_unit": ("默认单位已设为 {id}。", "Default unit is now {id}."),
+    "msg.catalog_ok": ("措施目录有效：{name} {version}，{count} 项措施，{kinds} 类单位。", "Catalog OK: {name} {version}, {count} measures, {kinds} unit kinds."),
+    "msg.catalog_bad": ("措施目录有 {count} 个问题。", "The catalog has {count} problems."),
+    "msg.no_records": ("暂无记录。", "No records yet."),
+    "msg.orphans": ("另有 {count} 条记录属于目录中已没有的措施：{ids}", "{count} records belong to measures no longer in the catalog: {ids}"),
+    "msg.alert": ("警示：{field} = {value} 超出警戒值", "alert: {field} = {value} crosses its threshold"),
+    "msg.config": ("{key} = {value}", "{key} = {value}"),
+    # walk
+    "walk.ask": ("[d]完成 / [n]不适用 / [b]受阻 / [s]跳过 / [q]退出", "[d]one / [n]ot applicable / [b]locked / [s]kip / [q]uit"),
+    "walk.bad_answer": ("请回答 d、n、b、s 或 q。", "Please answer d, n, b, s or q."),
+    "walk.note": ("说明", "Note"),
+    "walk.note_required": ("说明（必填）", "Note (required)"),
+    "walk.reason": ("原因（必填）", "Reason (required)"),
+    "walk.evidence": ("证据文件路径（留空结束）", "Evidence file path (empty to finish)"),
+    "walk.field": ("{label}（{spec}）", "{label} ({spec})"),
+    "walk.optional": ("可留空", "optional"),
+    "walk.progress": ("第 {n}/{total} 项", "item {n} of {total}"),
+}
+
+
+def resolve_lang(option: str | None) -> str:
+    """--lang, then CHECKLIST_LANG, then the locale; English unless Chinese is asked for."""
+    for candidate in (option, os.environ.get("CHECKLIST_LANG")):
+        if candidate:
+            return "zh" if candidate.lower().startswith("zh") else "en"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    zh, en = _WORDS[key]
+    text = zh if lang == "zh" else en
+    return text.format(**values) if values else text

@@ -1,0 +1,121 @@
+"""Commands that record attestations: done, na, block, reopen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from . import options
+from .app import app
+
+if TYPE_CHECKING:
+    from ..models import Action
+
+Items = Annotated[list[str], typer.Argument(metavar="ITEM...", help="Item numbers, ids or unique id prefixes.")]
+Item = Annotated[list[str], typer.Argument(metavar="ITEM...", help="Item number, id or unique id prefix.")]
+Reason = Annotated[str, typer.Option("--reason", "-r", metavar="TEXT", help="Why (required).", show_default=False)]
+
+
+def record(
+    action: Action,
+    tokens: list[str],
+    *,
+    note: str | None,
+    evidence: list[Path] | None = None,
+    sets: list[str] | None = None,
+    unit: str | None,
+    by: str | None,
+    store: str | None,
+    catalog: str | None,
+    lang: str | None,
+) -> None:
+    """Record one action on items, then say what changed and what was already so."""
+    from datetime import datetime, timezone
+
+    from ..attest import Attestation
+    from ..figures import alerts
+    from ..workspace import Workspace
+    from .i18n import resolve_lang, t
+    from .output import message
+
+    ws = Workspace.open(store, catalog)
+    chosen = ws.select_unit(unit)
+    request = Attestation(action, ws.actor(by), note, sets or (), evidence or ())
+    outcomes = ws.attest(chosen, tokens, request, datetime.now(timezone.utc))
+    language = resolve_lang(lang)
+    for outcome in outcomes:
+        item = outcome.status.item
+        label = f"{item.number} {item.measure.title(language)}"
+        if outcome.record is None:
+            message(t("msg.noop", language, item=label, state=t("state." + outcome.status.state, language)), style="yellow")
+            continue
+        message(t("msg.recorded", language, item=label, action=t("action." + action, language)), style="green")
+        for spec in alerts(item.measure.fields, outcome.record.figures):
+            message(t("msg.alert", language, field=spec.label(language), value=outcome.record.figures[spec.id]), style="bold red")
+
+
+@app.command()
+def done(
+    items: Items,
+    note: Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", help="What was done.")] = None,
+    evidence: Annotated[
+        list[Path] | None, typer.Option("--evidence", "-e", metavar="FILE", help="A file that shows it (repeatable).")
+    ] = None,
+    sets: Annotated[
+        list[str] | None, typer.Option("--set", metavar="FIELD=VALUE", help="A recorded figure (repeatable).")
+    ] = None,
+    unit: options.Unit = None,
+    by: options.By = None,
+    lang: options.Lang = None,
+    store: options.Store = None,
+    catalog: options.Catalog = None,
+) -> None:
+    """Mark items done, with a note, evidence files and recorded figures.
+
+    Example: checklist done 3 --note "visits stopped at all gates" --evidence notice.pdf
+    """
+    record("done", items, note=note, evidence=evidence, sets=sets, unit=unit, by=by, store=store, catalog=catalog, lang=lang)
+
+
+@app.command()
+def na(
+    items: Item,
+    reason: Reason,
+    unit: options.Unit = None,
+    by: options.By = None,
+    lang: options.Lang = None,
+    store: options.Store = None,
+    catalog: options.Catalog = None,
+) -> None:
+    """Mark items not applicable to this unit (a reason is required)."""
+    record("na", items, note=reason, unit=unit, by=by, store=store, catalog=catalog, lang=lang)
+
+
+@app.command()
+def block(
+    items: Item,
+    reason: Reason,
+    unit: options.Unit = None,
+    by: options.By = None,
+    lang: options.Lang = None,
+    store: options.Store = None,
+    catalog: options.Catalog = None,
+) -> None:
+    """Mark items blocked: they cannot be done now (say why, so someone can help)."""
+    record("blocked", items, note=reason, unit=unit, by=by, store=store, catalog=catalog, lang=lang)
+
+
+@app.command()
+def reopen(
+    items: Item,
+    reason: Reason,
+    unit: options.Unit = None,
+    by: options.By = None,
+    lang: options.Lang = None,
+    store: options.Store = None,
+    catalog: options.Catalog = None,
+) -> None:
+    """Reopen items that were done, n/a or blocked (the earlier records stay in the log)."""
+    record("reopened", items, note=reason, unit=unit, by=by, store=store, catalog=catalog, lang=lang)

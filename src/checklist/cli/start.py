@@ -1,0 +1,216 @@
+"""Starting a unit and walking it through its open items."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from . import options
+from .app import app
+
+if TYPE_CHECKING:
+    from ..attest import Attestation
+    from ..models import FigureValue, Measure, Unit
+    from ..status import ItemStatus
+    from ..workspace import Workspace
+
+ANSWERS = {
+    "done": ("d", "done", "y", "完成", "是"),
+    "na": ("n", "na", "n/a", "不适用"),
+    "blocked": ("b", "block", "blocked", "受阻"),
+    "skip": ("s", "skip", "", "跳过"),
+    "quit": ("q", "quit", "exit", "退出"),
+}
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
+
+
+@app.command()
+def start(
+    kind: Annotated[
+        str, typer.Option("--unit", "-u", metavar="KIND", help="Kind of unit: an id such as prison, or its Chinese or English name.")
+    ],
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="Display name, e.g. 长沙监狱.")] = None,
+    unit_id: Annotated[str | None, typer.Option("--id", metavar="ID", help="Unit id (default: the kind, numbered if taken).")] = None,
+    walk_now: Annotated[
+        bool | None, typer.Option("--walk/--no-walk", help="Walk the open items now (default: ask, on a terminal).")
+    ] = None,
+    by: options.By = None,
+    lang: options.Lang = None,
+    store: options.Store = None,
+    catalog: options.Catalog = None,
+) -> None:
+    """Start a unit on its checklist (or resume it), print the checklist and offer to walk it.
+
+    Example: checklist start --unit prison --name 长沙监狱
+    """
+    from datetime import datetime, timezone
+
+    from ..workspace import Workspace
+    from .i18n import resolve_lang, t
+    from .output import message, stdout
+    from .render import checklist_table
+
+    language = resolve_lang(lang)
+    ws = Workspace.for_start(store, catalog)
+    actor = ws.actor(by)
+    started = ws.start(kind, actor, datetime.now(timezone.utc), name=name, unit_id=unit_id, lang=language)
+    status = ws.status(started.unit)
+    unit = started.unit
+    kind_name = status.catalog.kind(unit.kind).name(language)  # type: ignore[union-attr]
+    key = "msg.started" if started.created else "msg.resumed"
+    stdout().print(checklist_table(status.items, status.catalog, language, t("head.checklist", language, name=unit.name)))
+    message(t(key, language, name=unit.name, id=unit.id, kind=kind_name, count=status.tally.total, done=status.tally.done), style="bold green")
+    if walk_now is None:
+        walk_now = interactive() and typer.confirm(t("msg.walk_offer", language), default=True, err=True)
+    if walk_now:
+        run_walk(ws, unit, actor, language)
+    else:
+        message(t("msg.next", language))
+
+
+@app.command()
+def walk(
+    unit: options.Unit = None,
+    by: options.By = None,
+    lang: options.Lang = None,
+    store: options.Store = None,
+    catalog: options.Catalog = None,
+) -> None:
+    """Go through the open items one at a time, recording each answer at once.
+
+    Answers can be piped on standard input, one per line: d(one), n(ot applicable),
+    b(locked), s(kip) or q(uit); then the note or reason, each figure, and evidence
+    file paths ending with an empty line (done only). Quitting keeps what was recorded.
+    """
+    from ..workspace import Workspace
+    from .i18n import resolve_lang
+
+    ws = Workspace.open(store, catalog)
+    chosen = ws.select_unit(unit)
+    run_walk(ws, chosen, ws.actor(by), resolve_lang(lang))
+
+
+def run_walk(ws: Workspace, unit: Unit, actor: str, lang: str) -> None:
+    from .i18n import t
+    from .output import message
+
+    status = ws.status(unit)
+    pending = [s for s in status.items if s.state == "open"]
+    if not pending:
+        message(t("msg.nothing_open", lang), style="green")
+        return
+    recorded = 0
+    try:
+        for position, item in enumerate(pending, start=1):
+            outcome = _walk_item(ws, unit, actor, lang, item, t("walk.progress", lang, n=position, total=len(pending)))
+            if outcome == "quit":
+                break
+            recorded += outcome == "recorded"
+    except typer.Abort:  # end of input or Ctrl-C: what was answered is already recorded
+        message("")
+    remaining = ws.status(unit).tally.counts["open"]
+    message(t("msg.walk_done", lang, count=recorded, open=remaining), style="bold")
+
+
+def _walk_item(ws: Workspace, unit: Unit, actor: str, lang: str, item: ItemStatus, position: str) -> str:
+    from datetime import datetime, timezone
+
+    from ..errors import UserError
+    from .i18n import t
+    from .output import message, print_error, stdout
+    from .render import measure_panel
+
+    stdout().print(measure_panel(item, ws.catalog_for(unit), lang, position))
+    while True:
+        answer = _ask_action(lang)
+        if answer in ("skip", "quit"):
+            return answer
+        request = _ask_details(answer, item.item.measure, actor, lang)
+        try:
+            ws.attest(unit, [item.item.id], request, datetime.now(timezone.utc))
+        except UserError as exc:
+            print_error(exc)
+            continue
+        message(t("msg.recorded", lang, item=item.item.number, action=t("action." + answer, lang)), style="green")
+        return "recorded"
+
+
+def _ask_action(lang: str) -> str:
+    from .i18n import t
+    from .output import message
+
+    while True:
+        raw = typer.prompt(t("walk.ask", lang), default="", show_default=False, err=True).strip().lower()
+        for action, words in ANSWERS.items():
+            if raw in words:
+                return action
+        message(t("walk.bad_answer", lang), style="yellow")
+
+
+def _ask_details(action: str, measure: Measure, actor: str, lang: str) -> Attestation:
+    from pathlib import Path
+
+    from ..attest import Attestation
+    from .i18n import t
+
+    if action != "done":
+        return Attestation(action, actor, _ask_text(t("walk.reason", lang), required=True))  # type: ignore[arg-type]
+    note = _ask_text(t("walk.note_required" if "note" in measure.evidence else "walk.note", lang), "note" in measure.evidence)
+    figures = [f"{spec_id}={value}" for spec_id, value in _ask_figures(measure, lang).items()]
+    files: list[Path] = []
+    while raw := _ask_text(t("walk.evidence", lang), required=False):
+        files.append(Path(raw).expanduser())
+    return Attestation("done", actor, note, figures, files)
+
+
+def _ask_text(label: str, required: bool) -> str:
+    while True:
+        value = str(typer.prompt(label, default="", show_default=False, err=True)).strip()
+        if value or not required:
+            return value
+
+
+def _ask_figures(measure: Measure, lang: str) -> dict[str, FigureValue]:
+    from ..errors import UserError
+    from ..figures import parse_value
+    from .i18n import t
+    from .output import print_error
+
+    values: dict[str, FigureValue] = {}
+    for spec in measure.fields:
+        required = spec.required and "figures" in measure.evidence
+        while True:
+            raw = _ask_text(t("walk.field", lang, label=spec.label(lang), spec=_describe(spec, lang, required)), required)
+            if not raw:
+                break
+            try:
+                values[spec.id] = parse_value(spec, raw)
+                break
+            except UserError as exc:
+                print_error(exc)
+    return values
+
+
+def _describe(spec: object, lang: str, required: bool) -> str:
+    from ..models import FieldSpec
+    from .i18n import t
+
+    assert isinstance(spec, FieldSpec)
+    parts = [spec.type]
+    if spec.min is not None or spec.max is not None:
+        low = f"{spec.min:g}" if spec.min is not None else "…"
+        high = f"{spec.max:g}" if spec.max is not None else "…"
+        parts.append(f"{low}–{high}")
+    if spec.unit:
+        parts.append(spec.unit)
+    if spec.choices:
+        parts.append("/".join(spec.choices))
+    if not required:
+        parts.append(t("walk.optional", lang))
+    return ", ".join(parts)

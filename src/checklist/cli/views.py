@@ -1,0 +1,144 @@
+"""Read-only commands: list, status, log, units."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import options
+from .app import app
+
+
+@app.command("list")
+def list_items(
+    unit: options.Unit = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Only items not yet done, n/a or blocked.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Every item (the default).")] = False,
+    section: Annotated[str | None, typer.Option("--section", "-s", metavar="S", help="Only one section (id or name).")] = None,
+    json: options.Json = False,
+    lang: options.Lang = None,
+    store: options.Store = None,
+    catalog: options.Catalog = None,
+) -> None:
+    """List a unit's items, numbered, with their state. `checklist done N` takes those numbers."""
+    from ..errors import UserError
+    from ..report import items_document
+    from ..workspace import Workspace
+    from .i18n import resolve_lang, t
+    from .output import print_json, stdout
+    from .render import checklist_table
+
+    if open_only and show_all:
+        raise UserError("--open and --all exclude each other")
+    ws = Workspace.open(store, catalog)
+    status = ws.status(ws.select_unit(unit))
+    chosen = status.items
+    if section:
+        wanted = _section(status.catalog, section)
+        chosen = [s for s in chosen if s.item.measure.section == wanted]
+    if open_only:
+        chosen = [s for s in chosen if s.state == "open"]
+    if json:
+        print_json(items_document(status, chosen))
+        return
+    language = resolve_lang(lang)
+    stdout().print(checklist_table(chosen, status.catalog, language, t("head.checklist", language, name=status.unit.name)))
+
+
+def _section(catalog: object, token: str) -> str:
+    from ..errors import NotFound
+    from ..fuzzy import closest
+    from ..models import Catalog
+
+    assert isinstance(catalog, Catalog)
+    wanted = token.strip().casefold()
+    for section in catalog.meta.sections:
+        if wanted in (section.id, section.name.zh.casefold(), section.name.en.casefold()):
+            return section.id
+    ids = [s.id for s in catalog.meta.sections]
+    raise NotFound(f"no section {token!r}", closest(wanted, ids) or None, hint=None if closest(wanted, ids) else "sections: " + ", ".join(ids))
+
+
+@app.command()
+def status(
+    unit: options.Unit = None,
+    all_units: Annotated[bool, typer.Option("--all", "-a", help="Every unit in the store, one line each.")] = False,
+    json: options.Json = False,
+    lang: options.Lang = None,
+    store: options.Store = None,
+    catalog: options.Catalog = None,
+) -> None:
+    """Where a unit stands: progress per section, totals, critical items still open."""
+    from ..errors import UserError
+    from ..report import status_document
+    from ..workspace import Workspace
+    from .i18n import resolve_lang
+    from .output import print_json, stdout
+    from .render import all_units_view, status_view
+
+    if unit and all_units:
+        raise UserError("--unit and --all exclude each other")
+    ws = Workspace.open(store, catalog)
+    language = resolve_lang(lang)
+    if all_units:
+        statuses = [ws.status(u) for u in ws.store.units()]
+        if json:
+            print_json({"format": 1, "units": [status_document(s) for s in statuses]})
+        else:
+            stdout().print(all_units_view(statuses, language))
+        return
+    one = ws.status(ws.select_unit(unit))
+    if json:
+        print_json(status_document(one))
+    else:
+        stdout().print(status_view(one, language))
+
+
+@app.command()
+def log(
+    unit: options.Unit = None,
+    item: Annotated[str | None, typer.Option("--item", "-i", metavar="ITEM", help="Only one item (number, id or prefix).")] = None,
+    json: options.Json = False,
+    lang: options.Lang = None,
+    store: options.Store = None,
+    catalog: options.Catalog = None,
+) -> None:
+    """The audit trail: every record of a unit, oldest first."""
+    from ..items import resolve
+    from ..report import log_document
+    from ..status import items_for
+    from ..workspace import Workspace
+    from .i18n import resolve_lang, t
+    from .output import message, print_json, stdout
+    from .render import log_table
+
+    ws = Workspace.open(store, catalog)
+    chosen = ws.select_unit(unit)
+    records = ws.store.records(chosen.id)
+    if item:
+        wanted = resolve(item, items_for(ws.catalog_for(chosen), chosen.kind)).id
+        records = [r for r in records if r.item == wanted]
+    if json:
+        print_json(log_document(chosen.id, records))
+        return
+    language = resolve_lang(lang)
+    if not records:
+        message(t("msg.no_records", language))
+        return
+    stdout().print(log_table(records, language, t("head.log", language, name=chosen.name)))
+
+
+@app.command()
+def units(
+    lang: options.Lang = None,
+    catalog: options.Catalog = None,
+) -> None:
+    """The kinds of unit in the catalog, and how many measures each has."""
+    from .. import catalog as catalogs
+    from .i18n import resolve_lang
+    from .output import stdout
+    from .render import units_table
+
+    loaded = catalogs.load(catalogs.resolve_path(catalog))
+    stdout().print(units_table(loaded, resolve_lang(lang)))

@@ -1,0 +1,96 @@
+"""Parsing recorded figures (`--set field=value`) against a measure's typed fields."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from .errors import NotFound, UserError
+from .fuzzy import closest
+from .models import FieldSpec, FigureValue
+
+YES = {"yes", "y", "true", "1", "是", "有"}
+NO = {"no", "n", "false", "0", "否", "无", "没有"}
+
+
+def split_assignment(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise UserError(f"expected FIELD=VALUE, got {text!r}", hint="for example --set people_checked=120")
+    return name.strip(), value.strip()
+
+
+def parse_value(spec: FieldSpec, raw: str) -> FigureValue:
+    """Convert and check one value; the error says what the field accepts."""
+    raw = raw.strip()
+    if spec.type == "integer":
+        try:
+            value: FigureValue = int(raw)
+        except ValueError:
+            raise UserError(f"{spec.id} must be a whole number, got {raw!r}") from None
+    elif spec.type == "number":
+        try:
+            number = float(raw)
+        except ValueError:
+            raise UserError(f"{spec.id} must be a number, got {raw!r}") from None
+        if not math.isfinite(number):
+            raise UserError(f"{spec.id} must be a finite number, got {raw!r}")
+        value = number
+    elif spec.type == "yesno":
+        if raw.lower() in YES:
+            return True
+        if raw.lower() in NO:
+            return False
+        raise UserError(f"{spec.id} must be yes or no, got {raw!r}")
+    elif spec.type == "choice":
+        choices = spec.choices or []
+        if raw not in choices:
+            raise UserError(f"{spec.id} must be one of: {', '.join(choices)}; got {raw!r}")
+        return raw
+    else:
+        if not raw:
+            raise UserError(f"{spec.id} must not be empty")
+        return raw
+    _check_bounds(spec, value)
+    return value
+
+
+def _check_bounds(spec: FieldSpec, value: FigureValue) -> None:
+    assert isinstance(value, int | float)
+    low, high = spec.min, spec.max
+    if (low is not None and value < low) or (high is not None and value > high):
+        allowed = f"{_fmt(low) if low is not None else '…'} to {_fmt(high) if high is not None else '…'}"
+        unit = f" {spec.unit}" if spec.unit else ""
+        raise UserError(f"{spec.id} = {_fmt(value)} is out of range: allowed {allowed}{unit}")
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}"
+
+
+def parse_assignments(fields: Sequence[FieldSpec], assignments: Sequence[str]) -> dict[str, FigureValue]:
+    """Parse `field=value` texts for one measure; an unknown field suggests the closest ones."""
+    by_id = {f.id: f for f in fields}
+    values: dict[str, FigureValue] = {}
+    for text in assignments:
+        name, raw = split_assignment(text)
+        spec = by_id.get(name)
+        if spec is None:
+            if not by_id:
+                raise UserError(f"this measure records no figures, so {name!r} cannot be set")
+            raise NotFound(f"no field {name!r} on this measure (fields: {', '.join(by_id)})", closest(name, by_id))
+        values[name] = parse_value(spec, raw)
+    return values
+
+
+def missing_required(fields: Sequence[FieldSpec], values: dict[str, FigureValue]) -> list[FieldSpec]:
+    return [f for f in fields if f.required and f.id not in values]
+
+
+def alerts(fields: Sequence[FieldSpec], values: dict[str, FigureValue]) -> list[FieldSpec]:
+    """Fields whose recorded value crosses its alert threshold."""
+    return [
+        f
+        for f in fields
+        if f.alert is not None and isinstance(values.get(f.id), int | float) and f.alert.crossed(float(values[f.id]))
+    ]

@@ -1,0 +1,320 @@
+"""The domain's data: the measure catalog (from YAML) and the store's units and records.
+
+Catalog models forbid unknown keys so that a typo in YAML is an error, not a silently
+ignored field. Store models are frozen: a record, once made, is never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date as Date
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+MEASURE_ID = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
+# Unit ids become folder names: keep them to a safe, portable alphabet.
+UNIT_ID = r"^[a-z0-9\u4e00-\u9fff](?:[a-z0-9\u4e00-\u9fff_-]{0,62}[a-z0-9\u4e00-\u9fff])?$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG, max_length=64)]
+MeasureId = Annotated[str, StringConstraints(pattern=MEASURE_ID, max_length=128)]
+
+Priority = Literal["critical", "high", "normal"]
+EvidenceKind = Literal["note", "file", "figures"]
+Action = Literal["done", "na", "blocked", "reopened"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+FigureValue = bool | int | float | str
+
+PRIORITIES: tuple[Priority, ...] = ("critical", "high", "normal")
+LANGS = ("zh", "en")
+
+
+def _no_control_chars(value: str) -> str:
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+CleanStr = Annotated[str, AfterValidator(_no_control_chars)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Text(Strict):
+    """A text in both languages of the catalog; both are required."""
+
+    zh: Annotated[CleanStr, StringConstraints(min_length=1)]
+    en: Annotated[CleanStr, StringConstraints(min_length=1)]
+
+    def __call__(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class UnitKind(Strict):
+    id: Slug
+    name: Text
+
+
+class Section(Strict):
+    id: Slug
+    name: Text
+
+
+class Source(Strict):
+    """Where a measure comes from: who issued it, when, and the original sentence verbatim."""
+
+    issuer: Text
+    date: Date | None = None
+    quote: Annotated[str, StringConstraints(min_length=1)]
+
+
+class Alert(Strict):
+    """Thresholds at which a recorded figure is flagged (the value is still recorded)."""
+
+    above: float | None = None
+    at_least: float | None = None
+    below: float | None = None
+    at_most: float | None = None
+
+    def crossed(self, value: float) -> bool:
+        return (
+            (self.above is not None and value > self.above)
+            or (self.at_least is not None and value >= self.at_least)
+            or (self.below is not None and value < self.below)
+            or (self.at_most is not None and value <= self.at_most)
+        )
+
+
+class FieldSpec(Strict):
+    """A figure an attestation records, e.g. the number of people whose temperature was taken."""
+
+    id: Slug
+    label: Text
+    type: Literal["integer", "number", "text", "yesno", "choice"]
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+    choices: list[str] | None = None
+    required: bool = True
+    alert: Alert | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FieldSpec:
+        numeric = self.type in ("integer", "number")
+        if not numeric and (self.min is not None or self.max is not None or self.alert):
+            raise ValueError(f"min, max and alert apply only to integer and number fields, not {self.type}")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min:g}) is greater than max ({self.max:g})")
+        if (self.type == "choice") != bool(self.choices):
+            raise ValueError("a choice field needs a non-empty 'choices' list, and only a choice field has one")
+        return self
+
+
+_EVERY = re.compile(r"^(day|week|(?P<hours>[1-9][0-9]*)h)$")
+
+
+class Recurrence(Strict):
+    """How often a measure must be attested again.
+
+    `{every: day}`, `{every: day, times: 2}`, `{every: 8h}`, `{every: week}` or `{on: [mon, thu]}`.
+    """
+
+    every: str | None = None
+    times: Annotated[int, Field(ge=1, le=24)] | None = None
+    on: list[Weekday] | None = None
+
+    @field_validator("every")
+    @classmethod
+    def _every(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        match = _EVERY.match(value)
+        if not match:
+            raise ValueError("must be 'day', 'week' or a number of hours such as '8h'")
+        hours = match.group("hours")
+        if hours and not 1 <= int(hours) <= 24 * 7:
+            raise ValueError("a period in hours must be between 1h and 168h")
+        return value
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Recurrence:
+        if (self.every is None) == (self.on is None):
+            raise ValueError("give exactly one of 'every' or 'on'")
+        if self.times is not None and self.every != "day":
+            raise ValueError("'times' goes with 'every: day' only")
+        if self.on is not None and (not self.on or len(set(self.on)) != len(self.on)):
+            raise ValueError("'on' needs distinct weekdays")
+        return self
+
+
+class Trigger(Strict):
+    """An event that creates an item per subject, e.g. every new admission of a prisoner."""
+
+    event: Slug
+    subject: Text | None = None
+    opens_after_days: Annotated[int, Field(ge=0, le=3650)] = 0
+    lasts_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+
+
+class Deadline(Strict):
+    """`{date: 2020-01-27}`, or `{days: N, after: start|event}`."""
+
+    date: Date | None = None
+    days: Annotated[int, Field(ge=0, le=3650)] | None = None
+    after: Literal["start", "event"] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Deadline:
+        relative = self.days is not None or self.after is not None
+        if (self.date is None) == (not relative):
+            raise ValueError("give either 'date', or 'days' with 'after'")
+        if relative and (self.days is None or self.after is None):
+            raise ValueError("a relative deadline needs both 'days' and 'after'")
+        return self
+
+
+class Measure(Strict):
+    id: MeasureId
+    title: Text
+    detail: Text | None = None
+    applies_to: list[Slug] | Literal["all"]
+    section: Slug
+    priority: Priority = "normal"
+    source: Source
+    evidence: list[EvidenceKind] = []
+    recurrence: Recurrence | None = None
+    trigger: Trigger | None = None
+    fields: list[FieldSpec] = []
+    deadline: Deadline | None = None
+    examples: list[Text] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Measure:
+        if isinstance(self.applies_to, list) and not self.applies_to:
+            raise ValueError("applies_to needs at least one unit kind (or 'all')")
+        if "figures" in self.evidence and not self.fields:
+            raise ValueError("evidence 'figures' needs at least one entry in 'fields'")
+        ids = [f.id for f in self.fields]
+        if len(set(ids)) != len(ids):
+            raise ValueError("field ids must be unique within a measure")
+        if self.deadline and self.deadline.after == "event" and not self.trigger:
+            raise ValueError("a deadline after an event needs a 'trigger'")
+        return self
+
+    def applies(self, kind: str) -> bool:
+        return self.applies_to == "all" or kind in self.applies_to
+
+    def field(self, field_id: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.id == field_id), None)
+
+
+class CatalogMeta(Strict):
+    """The head of a catalog: who issued it, which version, for which kinds of unit."""
+
+    name: Slug
+    version: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    title: Text
+    issuer: Text
+    locale: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+    unit_kinds: list[UnitKind]
+    sections: list[Section]
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class MeasureFile(Strict):
+    """A YAML file of measures; the catalog's head may stand in the same file."""
+
+    catalog: CatalogMeta | None = None
+    measures: list[Measure] = []
+
+
+class Catalog(Strict):
+    """A validated catalog: its head, its measures in file order, and a hash of its content."""
+
+    meta: CatalogMeta
+    measures: list[Measure]
+    digest: str
+
+    def kind(self, kind_id: str) -> UnitKind | None:
+        return next((k for k in self.meta.unit_kinds if k.id == kind_id), None)
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.meta.sections if s.id == section_id), None)
+
+    def for_kind(self, kind_id: str) -> list[Measure]:
+        return [m for m in self.measures if m.applies(kind_id)]
+
+
+# --- the store ---------------------------------------------------------------
+
+RECORD_FORMAT = 1
+
+
+class CatalogRef(Strict):
+    name: str
+    version: str
+    digest: str
+    path: str | None = None  # None: the bundled catalog
+
+
+class Unit(Strict):
+    """A unit started on a checklist: written once, when it is started."""
+
+    id: Annotated[str, StringConstraints(pattern=UNIT_ID)]
+    kind: Slug
+    name: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]
+    catalog: CatalogRef
+    started_at: AwareDatetime
+    started_by: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]
+
+
+class EvidenceFile(Strict):
+    name: str
+    size: Annotated[int, Field(ge=0)]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Record(Strict):
+    """One attestation, one line of a unit's log. Never rewritten."""
+
+    v: Literal[1] = RECORD_FORMAT
+    id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+    unit: str
+    item: MeasureId
+    action: Action
+    actor: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    at: AwareDatetime
+    note: str | None = None
+    figures: dict[str, FigureValue] = {}
+    evidence: list[EvidenceFile] = []
+    catalog: str
+
+
+def catalog_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a measure file, for editors that complete and check YAML."""
+    schema = MeasureFile.model_json_schema()
+    schema["title"] = "checklist measure file"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

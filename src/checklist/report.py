@@ -1,0 +1,58 @@
+"""Plain documents (dicts of JSON types) of the core's results, for `--json` and other programs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .models import Record
+from .status import ItemStatus, Tally, UnitStatus
+
+JSON_FORMAT = 1
+
+
+def _tally(tally: Tally) -> dict[str, Any]:
+    return {**{state: tally.counts[state] for state in ("done", "na", "blocked", "open")}, "total": tally.total,
+            "percent_done": round(tally.percent, 1)}
+
+
+def item_document(status: ItemStatus) -> dict[str, Any]:
+    measure = status.item.measure
+    return {
+        "number": status.item.number,
+        "id": measure.id,
+        "state": status.state,
+        "title": measure.title.model_dump(),
+        "section": measure.section,
+        "priority": measure.priority,
+        "evidence": list(measure.evidence),
+        "records": status.records,
+        "last": record_document(status.last) if status.last else None,
+    }
+
+
+def items_document(unit_status: UnitStatus, statuses: Sequence[ItemStatus]) -> dict[str, Any]:
+    return {"format": JSON_FORMAT, "unit": unit_status.unit.id, "items": [item_document(s) for s in statuses]}
+
+
+def status_document(status: UnitStatus) -> dict[str, Any]:
+    unit = status.unit
+    return {
+        "format": JSON_FORMAT,
+        "unit": {"id": unit.id, "name": unit.name, "kind": unit.kind, "started_at": unit.started_at.isoformat(),
+                 "started_by": unit.started_by},
+        "catalog": unit.catalog.model_dump(),
+        "totals": _tally(status.tally),
+        "sections": [{"id": s.section.id, **_tally(s.tally)} for s in status.sections],
+        "critical_open": [s.item.id for s in status.critical_open],
+        "last_record_at": status.last_record.at.isoformat() if status.last_record else None,
+        "records_for_unknown_items": status.orphans,
+    }
+
+
+def record_document(record: Record) -> dict[str, Any]:
+    return record.model_dump(mode="json")
+
+
+def log_document(unit_id: str, records: Sequence[Record]) -> dict[str, Any]:
+    return {"format": JSON_FORMAT, "unit": unit_id, "records": [record_document(r) for r in records]}

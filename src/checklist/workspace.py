@@ -1,0 +1,170 @@
+"""The session a command works in: a store, the catalog each unit runs, and who is acting."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from . import catalog as catalogs
+from . import paths
+from .attest import Attestation, Outcome, plan
+from .errors import NotFound, UserError
+from .fuzzy import closest
+from .items import resolve_all
+from .models import Catalog, CatalogRef, Unit, UnitKind
+from .status import UnitStatus, unit_status
+from .store import FileStore, check_unit_id
+
+
+def resolve_kind(catalog: Catalog, token: str) -> UnitKind:
+    """A unit kind by its id or its Chinese or English name, in any case."""
+    wanted = token.strip().casefold()
+    for kind in catalog.meta.unit_kinds:
+        if wanted in (kind.id, kind.name.zh.casefold(), kind.name.en.casefold()):
+            return kind
+    names = [k.id for k in catalog.meta.unit_kinds]
+    raise NotFound(
+        f"unknown unit kind {token!r}",
+        closest(wanted, names) or None,
+        hint=None if closest(wanted, names) else "known kinds: " + ", ".join(names),
+    )
+
+
+@dataclass(frozen=True)
+class Started:
+    unit: Unit
+    created: bool
+
+
+class Workspace:
+    def __init__(self, store: FileStore, catalog_path: Path | None = None) -> None:
+        self.store = store
+        self.catalog_path = catalog_path  # an explicit --catalog / CHECKLIST_CATALOG
+        self._catalogs: dict[Path | None, Catalog] = {}
+
+    @classmethod
+    def open(cls, store: str | None, catalog: str | None = None) -> Workspace:
+        return cls(FileStore(paths.existing_store(store)), catalogs.resolve_path(catalog))
+
+    @classmethod
+    def for_start(cls, store: str | None, catalog: str | None = None) -> Workspace:
+        return cls(FileStore.create(paths.store_for_start(store)), catalogs.resolve_path(catalog))
+
+    # -- the catalog -------------------------------------------------------------
+
+    def catalog(self, path: Path | None = None) -> Catalog:
+        if path not in self._catalogs:
+            self._catalogs[path] = catalogs.load(path)
+        return self._catalogs[path]
+
+    def catalog_for(self, unit: Unit) -> Catalog:
+        """The catalog a unit runs: the explicit one, else the one it was started with."""
+        if self.catalog_path is not None:
+            return self.catalog(self.catalog_path)
+        return self.catalog(Path(unit.catalog.path) if unit.catalog.path else None)
+
+    # -- who and which unit ------------------------------------------------------
+
+    def actor(self, option: str | None) -> str:
+        for candidate in (option, os.environ.get("CHECKLIST_USER"), self.store.config().get("user")):
+            if candidate and str(candidate).strip():
+                return str(candidate).strip()
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):
+            raise UserError("cannot tell who you are", hint="pass --by NAME or set CHECKLIST_USER") from None
+
+    def select_unit(self, option: str | None) -> Unit:
+        """--unit, else the only unit in the store, else the store's default unit."""
+        if option:
+            return self.store.unit(option)
+        ids = self.store.unit_ids()
+        if len(ids) == 1:
+            return self.store.unit(ids[0])
+        if not ids:
+            raise UserError("this store has no units yet", hint="start one with `checklist start --unit prison`")
+        default = self.store.config().get("default_unit")
+        if default:
+            return self.store.unit(str(default))
+        raise UserError(
+            f"this store has {len(ids)} units: {', '.join(ids)}",
+            hint="name one with --unit ID, or make one the default with `checklist use ID`",
+        )
+
+    # -- starting ----------------------------------------------------------------
+
+    def start(
+        self,
+        kind_token: str,
+        actor: str,
+        now: datetime,
+        name: str | None = None,
+        unit_id: str | None = None,
+        lang: str = "zh",
+    ) -> Started:
+        """Start a unit of a kind, or resume it when it exists already."""
+        catalog = self.catalog(self.catalog_path)
+        kind = resolve_kind(catalog, kind_token)
+        existing = self._existing(kind, name, unit_id)
+        if existing is not None:
+            return Started(existing, created=False)
+        new_id = check_unit_id(unit_id) if unit_id else self._free_id(kind.id)
+        ref = CatalogRef(
+            name=catalog.meta.name,
+            version=catalog.meta.version,
+            digest=catalog.digest,
+            path=str(self.catalog_path) if self.catalog_path else None,
+        )
+        unit = Unit(
+            id=new_id,
+            kind=kind.id,
+            name=(name or kind.name(lang)).strip(),
+            catalog=ref,
+            started_at=now.astimezone(ZoneInfo(catalog.meta.timezone)),
+            started_by=actor,
+        )
+        self.store.create_unit(unit)
+        return Started(unit, created=True)
+
+    def _existing(self, kind: UnitKind, name: str | None, unit_id: str | None) -> Unit | None:
+        if unit_id:
+            if check_unit_id(unit_id) not in self.store.unit_ids():
+                return None
+            unit = self.store.unit(unit_id)
+            if unit.kind != kind.id:
+                raise UserError(f"unit {unit_id!r} exists already, as a {unit.kind}, not a {kind.id}")
+            return unit
+        units = [u for u in self.store.units() if u.kind == kind.id]
+        if name:
+            return next((u for u in units if u.name == name.strip()), None)
+        return next((u for u in units if u.id == kind.id), None)
+
+    def _free_id(self, base: str) -> str:
+        taken = set(self.store.unit_ids())
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+    # -- status and attestations -------------------------------------------------
+
+    def status(self, unit: Unit) -> UnitStatus:
+        return unit_status(unit, self.catalog_for(unit), self.store.records(unit.id))
+
+    def attest(self, unit: Unit, tokens: Sequence[str], request: Attestation, now: datetime) -> list[Outcome]:
+        """Check, then append one record per item that changes; returns what happened to each."""
+        current = self.status(unit)
+        wanted = resolve_all(tokens, [s.item for s in current.items])
+        by_id = {s.item.id: s for s in current.items}
+        stamp = now.astimezone(ZoneInfo(current.catalog.meta.timezone))
+        outcomes = plan([by_id[i.id] for i in wanted], request, unit.id, current.catalog.digest, stamp)
+        for outcome in outcomes:
+            if outcome.record is not None:
+                self.store.append(outcome.record)
+        return outcomes
