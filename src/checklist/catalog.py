@@ -10,14 +10,15 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .errors import CatalogError, Problem, UserError
-from .models import Catalog, CatalogMeta, Measure, MeasureFile
+from .models import Catalog, CatalogMeta, Measure
 from .yamlfile import YamlDoc, YamlProblem, read_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -48,31 +49,44 @@ def catalog_files(path: Path) -> list[Path]:
     raise UserError(f"catalog not found: {path}")
 
 
+@dataclass
+class _Entry:
+    """One measure as written: its raw data, its model if valid, and the fields already faulted."""
+
+    doc: YamlDoc
+    index: int
+    raw: Any
+    measure: Measure | None
+    faulted: set[str]
+
+
 def load(path: Path | None = None) -> Catalog:
     """Load and validate a catalog; raise CatalogError listing every problem found."""
     path = path or bundled_path()
     problems: list[Problem] = []
     heads: list[tuple[CatalogMeta, Path]] = []
-    measures: list[tuple[Measure, YamlDoc, int]] = []
+    entries: list[_Entry] = []
     for file in catalog_files(path):
-        parsed = _read(file, problems)
-        if parsed is None:
+        doc = _read(file, problems)
+        if doc is None:
             continue
-        doc, content = parsed
-        if content.catalog is not None:
-            heads.append((content.catalog, file))
-        measures.extend((m, doc, i) for i, m in enumerate(content.measures))
+        if "catalog" in doc.data:
+            head = _validate(CatalogMeta, doc, ("catalog",), problems)
+            if head is not None:
+                heads.append((head, file))
+        entries += _entries(doc, problems)
     meta = _one_head(heads, path, problems)
     if meta is not None:
         problems += _duplicates(heads[0][1], "unit kind", [k.id for k in meta.unit_kinds])
         problems += _duplicates(heads[0][1], "section", [s.id for s in meta.sections])
-        problems += _cross_checks(meta, measures)
+        problems += _cross_checks(meta, entries)
     if problems or meta is None:
         raise CatalogError(problems)
-    return Catalog(meta=meta, measures=[m for m, _, _ in measures], digest=digest(meta, measures))
+    measures = [e.measure for e in entries if e.measure is not None]
+    return Catalog(meta=meta, measures=measures, digest=digest(meta, measures))
 
 
-def _read(file: Path, problems: list[Problem]) -> tuple[YamlDoc, MeasureFile] | None:
+def _read(file: Path, problems: list[Problem]) -> YamlDoc | None:
     try:
         doc = read_yaml(file)
     except YamlProblem as exc:
@@ -81,18 +95,47 @@ def _read(file: Path, problems: list[Problem]) -> tuple[YamlDoc, MeasureFile] | 
     if not isinstance(doc.data, dict):
         problems.append(Problem(str(file), "a measure file must be a mapping with 'measures' (and/or 'catalog')", 1, 1))
         return None
+    for key in doc.data:
+        if key not in ("catalog", "measures"):
+            line, column = doc.locate((key,))
+            problems.append(Problem(str(file), "unknown key (a file holds 'catalog' and 'measures')", line, column, field=str(key)))
+    return doc
+
+
+def _entries(doc: YamlDoc, problems: list[Problem]) -> list[_Entry]:
+    raw_measures = doc.data.get("measures", [])
+    if not isinstance(raw_measures, list):
+        line, column = doc.locate(("measures",))
+        problems.append(Problem(str(doc.path), "'measures' must be a list", line, column, field="measures"))
+        return []
+    entries = []
+    for index, raw in enumerate(raw_measures):
+        found: list[Problem] = []
+        measure = _validate(Measure, doc, ("measures", index), found)
+        problems += found
+        entries.append(_Entry(doc, index, raw, measure, {p.field or "" for p in found}))
+    return entries
+
+
+T = TypeVar("T", bound=BaseModel)
+
+
+def _validate(model: type[T], doc: YamlDoc, prefix: tuple[str | int, ...], problems: list[Problem]) -> T | None:
+    value: Any = doc.data
+    for step in prefix:
+        value = value[step]
     try:
-        return doc, MeasureFile.model_validate(doc.data)
+        return model.model_validate(value)
     except ValidationError as exc:
-        problems.extend(_validation_problems(doc, exc))
+        problems += _validation_problems(doc, exc, prefix)
         return None
 
 
-def _validation_problems(doc: YamlDoc, exc: ValidationError) -> list[Problem]:
+def _validation_problems(doc: YamlDoc, exc: ValidationError, prefix: tuple[str | int, ...]) -> list[Problem]:
     """Turn pydantic's errors into located problems, merging the alternatives of a union."""
     merged: dict[tuple[str | int, ...], list[str]] = {}
     for error in exc.errors(include_url=False):
-        loc = tuple(step for step in error["loc"] if not _is_union_tag(step))
+        loc = prefix + tuple(step for step in error["loc"] if not _is_union_tag(step))
         message = _message(error)
         messages = merged.setdefault(loc, [])
         if message not in messages:
@@ -150,30 +193,37 @@ def _one_head(heads: list[tuple[CatalogMeta, Path]], path: Path, problems: list[
     return heads[0][0]
 
 
-def _cross_checks(meta: CatalogMeta, measures: list[tuple[Measure, YamlDoc, int]]) -> list[Problem]:
-    """Checks that span files: unique ids, known unit kinds and sections."""
+def _cross_checks(meta: CatalogMeta, entries: list[_Entry]) -> list[Problem]:
+    """Checks that span files: unique ids, known unit kinds and sections. They read the raw
+    data, so a measure with other faults is still checked and every problem shows at once."""
     problems: list[Problem] = []
     kinds = {k.id for k in meta.unit_kinds}
     sections = {s.id for s in meta.sections}
     first_seen: dict[str, str] = {}
-    for measure, doc, index in measures:
-        def problem(message: str, field: str, *loc: str | int) -> Problem:
-            line, column = doc.locate(("measures", index, *loc))
-            return Problem(str(doc.path), message, line, column, measure.id, field)
+    for entry in entries:
+        raw = entry.raw if isinstance(entry.raw, dict) else {}
+        measure_id = raw.get("id") if isinstance(raw.get("id"), str) else None
 
-        where = f"{doc.path}:{doc.locate(('measures', index, 'id'))[0]}"
-        if measure.id in first_seen:
-            problems.append(problem(f"duplicate measure id (first defined at {first_seen[measure.id]})", "id", "id"))
-        else:
-            first_seen[measure.id] = where
-        if isinstance(measure.applies_to, list):
-            for i, kind in enumerate(measure.applies_to):
-                if kind not in kinds:
+        def problem(message: str, *loc: str | int, entry: _Entry = entry, measure_id: str | None = measure_id) -> Problem:
+            line, column = entry.doc.locate(("measures", entry.index, *loc))
+            return Problem(str(entry.doc.path), message, line, column, measure_id, str(loc[0]))
+
+        if measure_id is not None:
+            where = f"{entry.doc.path}:{entry.doc.locate(('measures', entry.index, 'id'))[0]}"
+            if measure_id in first_seen:
+                problems.append(problem(f"duplicate measure id (first defined at {first_seen[measure_id]})", "id"))
+            else:
+                first_seen[measure_id] = where
+        applies_to = raw.get("applies_to")
+        if isinstance(applies_to, list) and "applies_to" not in entry.faulted:
+            for i, kind in enumerate(applies_to):
+                if isinstance(kind, str) and kind not in kinds:
                     known = ", ".join(sorted(kinds))
-                    problems.append(problem(f"unknown unit kind {kind!r} (known: {known})", "applies_to", "applies_to", i))
-        if measure.section not in sections:
+                    problems.append(problem(f"unknown unit kind {kind!r} (known: {known})", "applies_to", i))
+        section = raw.get("section")
+        if isinstance(section, str) and section not in sections and "section" not in entry.faulted:
             known = ", ".join(sorted(sections))
-            problems.append(problem(f"unknown section {measure.section!r} (known: {known})", "section", "section"))
+            problems.append(problem(f"unknown section {section!r} (known: {known})", "section"))
     return problems
 
 
@@ -183,11 +233,11 @@ def _duplicates(file: Path, what: str, ids: list[str]) -> list[Problem]:
     return [Problem(str(file), f"duplicate {what} id {d!r}", field="catalog") for d in dupes]
 
 
-def digest(meta: CatalogMeta, measures: Iterable[tuple[Measure, YamlDoc, int]]) -> str:
+def digest(meta: CatalogMeta, measures: Iterable[Measure]) -> str:
     """A hash of the catalog's meaning, not its formatting: reflowing YAML does not change it."""
     content = {
         "meta": meta.model_dump(mode="json"),
-        "measures": [m.model_dump(mode="json") for m, _, _ in measures],
+        "measures": [m.model_dump(mode="json") for m in measures],
     }
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-import difflib
+import re
 from collections.abc import Iterable
+from difflib import SequenceMatcher
+
+_PARTS = re.compile(r"[.\-_]")
 
 
-def closest(word: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
-    pool = list(candidates)
-    matches = difflib.get_close_matches(word, pool, n=limit, cutoff=0.5)
-    if len(matches) < limit:
-        # "visits" should find "prison.visits-suspended": also match on a contained word
-        matches += [c for c in pool if word and word.lower() in c.lower() and c not in matches]
-    return matches[:limit]
+def _score(word: str, candidate: str) -> float:
+    """How alike two names are, also comparing the word with each part of a dotted/hyphenated id."""
+    word, candidate = word.lower(), candidate.lower()
+    if word and word in candidate:
+        return 0.95
+    scores = [SequenceMatcher(None, word, candidate).ratio()]
+    scores += [SequenceMatcher(None, word, part).ratio() for part in _PARTS.split(candidate) if part]
+    return max(scores)
+
+
+def closest(word: str, candidates: Iterable[str], limit: int = 3, cutoff: float = 0.6) -> list[str]:
+    scored = sorted(((_score(word, c), c) for c in dict.fromkeys(candidates)), key=lambda pair: -pair[0])
+    return [c for score, c in scored if score >= cutoff][:limit]

@@ -266,6 +266,13 @@ class Catalog(Strict):
     def for_kind(self, kind_id: str) -> list[Measure]:
         return [m for m in self.measures if m.applies(kind_id)]
 
+    def unit_name(self, unit: Unit, lang: str) -> str:
+        """A unit's display name: its own, else its kind's name in the reader's language."""
+        if unit.name:
+            return unit.name
+        kind = self.kind(unit.kind)
+        return kind.name(lang) if kind else unit.id
+
 
 # --- the store ---------------------------------------------------------------
 
@@ -284,7 +291,7 @@ class Unit(Strict):
 
     id: Annotated[str, StringConstraints(pattern=UNIT_ID)]
     kind: Slug
-    name: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)] | None = None  # None: the kind's name
     catalog: CatalogRef
     started_at: AwareDatetime
     started_by: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]

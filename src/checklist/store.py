@@ -32,6 +32,7 @@ from .fuzzy import closest
 from .models import UNIT_ID, Record, Unit
 
 STORE_FORMAT = 1
+LOCK_TIMEOUT = 30  # seconds; appends hold the lock for well under a millisecond
 _UNIT_ID = re.compile(UNIT_ID)
 
 
@@ -133,7 +134,7 @@ class FileStore:
         path = folder / "records.jsonl"
         with self._lock(folder / ".lock"):
             try:
-                fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
             except OSError as exc:
                 raise UserError(f"cannot write to {path}: {exc.strerror or exc}") from exc
             try:
@@ -180,15 +181,17 @@ class FileStore:
     def _lock(self, path: Path) -> Iterator[None]:
         from filelock import FileLock, Timeout
 
+        lock = FileLock(path, timeout=LOCK_TIMEOUT)
         try:
-            with FileLock(path, timeout=30):
-                yield
+            lock.acquire()
         except Timeout as exc:
-            raise UserError(f"the store is busy: could not lock {path} within 30 s") from exc
+            raise UserError(f"the store is busy: could not lock {path} within {LOCK_TIMEOUT} s") from exc
         except OSError as exc:
-            if exc.filename == str(path) or exc.filename is None:
-                raise UserError(f"cannot lock {path}: {exc.strerror or exc}") from exc
-            raise
+            raise UserError(f"cannot lock {path}: {exc.strerror or exc}") from exc
+        try:
+            yield
+        finally:
+            lock.release()
 
 
 def _parse_lines(path: Path, data: bytes, unit_id: str) -> Iterator[Record]:

@@ -105,7 +105,6 @@ class Workspace:
         now: datetime,
         name: str | None = None,
         unit_id: str | None = None,
-        lang: str = "zh",
     ) -> Started:
         """Start a unit of a kind, or resume it when it exists already."""
         catalog = self.catalog(self.catalog_path)
@@ -123,7 +122,7 @@ class Workspace:
         unit = Unit(
             id=new_id,
             kind=kind.id,
-            name=(name or kind.name(lang)).strip(),
+            name=name.strip() if name and name.strip() else None,
             catalog=ref,
             started_at=now.astimezone(ZoneInfo(catalog.meta.timezone)),
             started_by=actor,

@@ -18,6 +18,7 @@ from .i18n import t
 from .output import safe
 
 MARKS = {"done": ("✔", "green"), "na": ("–", "dim"), "blocked": ("✖", "red"), "open": ("☐", "yellow")}
+ACTION_STYLE = {"done": "green", "na": "dim", "blocked": "red", "reopened": "yellow"}
 PRIORITY_STYLE = {"critical": "bold red", "high": "yellow", "normal": ""}
 
 
@@ -50,25 +51,26 @@ def checklist_table(statuses: Sequence[ItemStatus], catalog: Catalog, lang: str,
     return table
 
 
-def _bar(tally: Tally, width: int = 24) -> ProgressBar:
+def _bar(tally: Tally, width: int = 12) -> ProgressBar:
     return ProgressBar(total=max(tally.applicable, 1), completed=tally.done, width=width, complete_style="green")
 
 
-def _counts(tally: Tally, lang: str) -> Text:
+def _counts(tally: Tally) -> Text:
+    """Only the states that occur, e.g. '✔ 3  ✖ 1  ☐ 2'."""
     text = Text()
     for state in ("done", "na", "blocked", "open"):
-        if text:
-            text.append("  ")
-        symbol, style = MARKS[state]
-        text.append(f"{symbol} {tally.counts[state]}", style=style if tally.counts[state] else "dim")
+        if tally.counts[state]:
+            symbol, style = MARKS[state]
+            text.append(("  " if text else "") + f"{symbol} {tally.counts[state]}", style=style)
     return text
 
 
 def status_view(status: UnitStatus, lang: str) -> RenderableType:
     unit, catalog = status.unit, status.catalog
     kind = catalog.kind(unit.kind)
+    name = catalog.unit_name(unit, lang)
     head = Text()
-    head.append(safe(unit.name), style="bold")
+    head.append(safe(name), style="bold")
     head.append(f"  ({safe(unit.id)})\n", style="dim")
     head.append(f"{t('label.kind', lang)}: {kind.name(lang) if kind else unit.kind}   ")
     head.append(f"{t('label.catalog', lang)}: {safe(unit.catalog.name)} {safe(unit.catalog.version)}   ")
@@ -85,12 +87,12 @@ def status_view(status: UnitStatus, lang: str) -> RenderableType:
     sections.add_column(t("col.state", lang), no_wrap=True)
     for section in status.sections:
         sections.add_row(
-            Text(safe(section.section.name(lang))), _bar(section.tally), f"{section.tally.percent:.0f}%", _counts(section.tally, lang)
+            Text(safe(section.section.name(lang))), _bar(section.tally), f"{section.tally.percent:.0f}%", _counts(section.tally)
         )
     sections.add_section()
-    sections.add_row(Text(t("label.total", lang), style="bold"), _bar(status.tally), f"{status.tally.percent:.0f}%", _counts(status.tally, lang))
+    sections.add_row(Text(t("label.total", lang), style="bold"), _bar(status.tally), f"{status.tally.percent:.0f}%", _counts(status.tally))
 
-    parts: list[RenderableType] = [Panel(head, title=t("head.status", lang, name=safe(unit.name)), title_align="left", box=box.ROUNDED), sections]
+    parts: list[RenderableType] = [Panel(head, title=t("head.status", lang, name=safe(name)), title_align="left", box=box.ROUNDED), sections]
     summary = Text(
         f"{t('label.done_pct', lang)}: {status.tally.percent:.0f}%  "
         f"({status.tally.done}/{status.tally.applicable}; {t('state.na', lang)} {status.tally.counts['na']})",
@@ -122,15 +124,15 @@ def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> Table:
     table.add_column(t("col.last", lang), no_wrap=True)
     for status in statuses:
         kind = status.catalog.kind(status.unit.kind)
-        name = Text(safe(status.unit.name))
+        name = Text(safe(status.catalog.unit_name(status.unit, lang)))
         name.append(f"\n{safe(status.unit.id)}", style="dim")
         critical = len(status.critical_open)
         table.add_row(
             name,
             Text(safe(kind.name(lang) if kind else status.unit.kind)),
-            _bar(status.tally, 16),
+            _bar(status.tally, 10),
             f"{status.tally.percent:.0f}%",
-            _counts(status.tally, lang),
+            _counts(status.tally),
             Text(str(critical), style="bold red" if critical else "green"),
             when(status.last_record.at) if status.last_record else "—",
         )
@@ -138,19 +140,21 @@ def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> Table:
 
 
 def log_table(records: Sequence[Record], lang: str, title: str) -> Table:
-    table = Table(title=Text(safe(title), style="bold"), box=box.SIMPLE_HEAD, title_justify="left")
+    table = Table(title=Text(safe(title), style="bold"), box=box.SIMPLE_HEAD, title_justify="left", expand=True)
     table.add_column(t("col.when", lang), no_wrap=True)
-    table.add_column(t("col.who", lang))
-    table.add_column(t("col.item", lang))
-    table.add_column(t("col.action", lang), no_wrap=True)
-    table.add_column(t("col.note", lang), ratio=1)
+    table.add_column(t("col.who", lang), overflow="fold", max_width=16)
+    table.add_column(t("col.item", lang), overflow="fold", max_width=30)
+    table.add_column(t("col.note", lang), ratio=1, overflow="fold")
     for record in records:
+        item = Text(record.item)
+        item.append(f"\n→ {t('action.' + record.action, lang)}", style=ACTION_STYLE[record.action])
         note = Text(safe(record.note or ""))
         if record.figures:
-            note.append(("\n" if record.note else "") + ", ".join(f"{k}={v}" for k, v in record.figures.items()), style="cyan")
+            figures = ", ".join(f"{k}={v}" for k, v in record.figures.items())
+            note.append(("\n" if record.note else "") + safe(figures), style="cyan")
         for file in record.evidence:
-            note.append(f"\n📎 {safe(file.name)} ({file.size} B, sha256 {file.sha256[:12]}…)", style="dim")
-        table.add_row(when(record.at), Text(safe(record.actor)), record.item, t("action." + record.action, lang), note)
+            note.append(f"\n{safe(file.name)} ({file.size} B, sha256 {file.sha256[:12]}…)", style="dim")
+        table.add_row(record.at.strftime("%Y-%m-%d\n%H:%M:%S %z"), Text(safe(record.actor)), item, note)
     return table
 
 

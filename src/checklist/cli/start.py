@@ -59,13 +59,13 @@ def start(
     language = resolve_lang(lang)
     ws = Workspace.for_start(store, catalog)
     actor = ws.actor(by)
-    started = ws.start(kind, actor, datetime.now(timezone.utc), name=name, unit_id=unit_id, lang=language)
+    started = ws.start(kind, actor, datetime.now(timezone.utc), name=name, unit_id=unit_id)
     status = ws.status(started.unit)
     unit = started.unit
     kind_name = status.catalog.kind(unit.kind).name(language)  # type: ignore[union-attr]
     key = "msg.started" if started.created else "msg.resumed"
-    stdout().print(checklist_table(status.items, status.catalog, language, t("head.checklist", language, name=unit.name)))
-    message(t(key, language, name=unit.name, id=unit.id, kind=kind_name, count=status.tally.total, done=status.tally.done), style="bold green")
+    stdout().print(checklist_table(status.items, status.catalog, language, t("head.checklist", language, name=status.catalog.unit_name(unit, language))))
+    message(t(key, language, name=status.catalog.unit_name(unit, language), id=unit.id, kind=kind_name, count=status.tally.total, done=status.tally.done), style="bold green")
     if walk_now is None:
         walk_now = interactive() and typer.confirm(t("msg.walk_offer", language), default=True, err=True)
     if walk_now:

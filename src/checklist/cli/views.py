@@ -43,7 +43,7 @@ def list_items(
         print_json(items_document(status, chosen))
         return
     language = resolve_lang(lang)
-    stdout().print(checklist_table(chosen, status.catalog, language, t("head.checklist", language, name=status.unit.name)))
+    stdout().print(checklist_table(chosen, status.catalog, language, t("head.checklist", language, name=status.catalog.unit_name(status.unit, language))))
 
 
 def _section(catalog: object, token: str) -> str:
@@ -126,7 +126,7 @@ def log(
     if not records:
         message(t("msg.no_records", language))
         return
-    stdout().print(log_table(records, language, t("head.log", language, name=chosen.name)))
+    stdout().print(log_table(records, language, t("head.log", language, name=ws.catalog_for(chosen).unit_name(chosen, language))))
 
 
 @app.command()

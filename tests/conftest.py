@@ -1,0 +1,101 @@
+"""Shared fixtures: every test runs in its own folder, home and environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from checklist.cli.app import app
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO.parent / "shared" / "seed" / "000_2fbdb8480875c603.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh working folder and home; no CHECKLIST_* settings leak in from the machine."""
+    for name in list(os.environ):
+        if name.startswith("CHECKLIST_"):
+            monkeypatch.delenv(name)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CHECKLIST_USER", "tester")
+    monkeypatch.setenv("CHECKLIST_LANG", "en")
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.chdir(work)
+    yield work
+
+
+class Result:
+    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def json(self) -> object:
+        return json.loads(self.stdout)
+
+    def __repr__(self) -> str:
+        return f"Result(exit={self.exit_code}, stdout={self.stdout[-2000:]!r}, stderr={self.stderr[-2000:]!r})"
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    """Run the app in-process through Typer's CliRunner; stdout and stderr kept apart."""
+
+    def run(*args: str, input: str | None = None) -> Result:
+        result = CliRunner().invoke(app, list(args), input=input, catch_exceptions=False)
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+def installed_command() -> list[str]:
+    """The `checklist` console script of this environment, else `python -m checklist`."""
+    script = Path(sys.executable).parent / ("checklist.exe" if os.name == "nt" else "checklist")
+    found = str(script) if script.exists() else shutil.which("checklist")
+    return [found] if found else [sys.executable, "-m", "checklist"]
+
+
+@pytest.fixture
+def proc() -> Callable[..., Result]:
+    """Run the installed command as a real process, with no terminal attached."""
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        completed = subprocess.run(
+            [*installed_command(), *args],
+            input=input if input is not None else "",
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**os.environ, **(env or {})},
+            timeout=60,
+            check=False,
+        )
+        return Result(completed.returncode, completed.stdout, completed.stderr)
+
+    return run
+
+
+@pytest.fixture
+def prison(cli: Callable[..., Result]) -> Callable[..., Result]:
+    """A store in the working folder with one prison started."""
+    result = cli("start", "--unit", "prison", "--name", "长沙监狱")
+    assert result.exit_code == 0, result
+    return cli
