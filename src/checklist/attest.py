@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import UserError
 from .evidence import describe
 from .figures import missing_required, parse_assignments, split_assignment
-from .models import Action, EvidenceFile, FigureValue, Record
+from .models import Action, EvidenceFile, FigureValue, Record, from_user
 from .status import ItemStatus, State
 
 # What each action needs and when it would change nothing.
@@ -55,7 +55,8 @@ def plan(statuses: Sequence[ItemStatus], request: Attestation, unit_id: str, dig
         figures = _figures(status, request)
         if request.action == "done":
             _check_required(status, note, figures, files)
-        record = Record(
+        record = from_user(
+            Record,
             id=uuid.uuid4().hex,
             unit=unit_id,
             item=status.item.id,

@@ -15,7 +15,7 @@ def _local(item_id: str) -> str:
 
 def resolve(token: str, items: Sequence[Item]) -> Item:
     token = token.strip()
-    if token.isdigit():
+    if token.isascii() and token.isdigit():
         number = int(token)
         if 1 <= number <= len(items):
             return items[number - 1]

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import date as Date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
+    ValidationError,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -21,6 +22,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from .errors import UserError
 
 SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 MEASURE_ID = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
@@ -50,7 +53,15 @@ CleanStr = Annotated[str, AfterValidator(_no_control_chars)]
 
 
 class Strict(BaseModel):
+    """Catalog models: unknown keys are errors; surrounding blanks in YAML text are trimmed."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Stored(BaseModel):
+    """Store models: frozen, and every string kept exactly as it was written."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Text(Strict):
@@ -279,14 +290,14 @@ class Catalog(Strict):
 RECORD_FORMAT = 1
 
 
-class CatalogRef(Strict):
+class CatalogRef(Stored):
     name: str
     version: str
     digest: str
     path: str | None = None  # None: the bundled catalog
 
 
-class Unit(Strict):
+class Unit(Stored):
     """A unit started on a checklist: written once, when it is started."""
 
     id: Annotated[str, StringConstraints(pattern=UNIT_ID)]
@@ -297,13 +308,13 @@ class Unit(Strict):
     started_by: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]
 
 
-class EvidenceFile(Strict):
+class EvidenceFile(Stored):
     name: str
     size: Annotated[int, Field(ge=0)]
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
-class Record(Strict):
+class Record(Stored):
     """One attestation, one line of a unit's log. Never rewritten."""
 
     v: Literal[1] = RECORD_FORMAT
@@ -311,12 +322,25 @@ class Record(Strict):
     unit: str
     item: MeasureId
     action: Action
-    actor: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    actor: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]
     at: AwareDatetime
     note: str | None = None
     figures: dict[str, FigureValue] = {}
     evidence: list[EvidenceFile] = []
     catalog: str
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def from_user(model: type[M], **fields: Any) -> M:
+    """Build a store model from what a user typed; a bad value is a UserError naming the field."""
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = ".".join(str(step) for step in error["loc"])
+        raise UserError(f"invalid {where}: {error['msg'][0].lower()}{error['msg'][1:]}") from None
 
 
 def catalog_json_schema() -> dict[str, Any]:

@@ -16,7 +16,7 @@ from .attest import Attestation, Outcome, plan
 from .errors import NotFound, UserError
 from .fuzzy import closest
 from .items import resolve_all
-from .models import Catalog, CatalogRef, Unit, UnitKind
+from .models import Catalog, CatalogRef, Unit, UnitKind, from_user
 from .status import UnitStatus, unit_status
 from .store import FileStore, check_unit_id
 
@@ -119,7 +119,8 @@ class Workspace:
             digest=catalog.digest,
             path=str(self.catalog_path) if self.catalog_path else None,
         )
-        unit = Unit(
+        unit = from_user(
+            Unit,
             id=new_id,
             kind=kind.id,
             name=name.strip() if name and name.strip() else None,

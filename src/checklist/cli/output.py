@@ -45,7 +45,7 @@ def stdout() -> Console:
 def stderr() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, emoji=False)
+    return Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)  # messages are never wrapped
 
 
 def print_json(document: Any) -> None:

@@ -1,0 +1,360 @@
+"""The commands, through Typer's CliRunner: behaviour, content and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from checklist import catalog as catalogs
+
+PRISON = catalogs.load().for_kind("prison")
+NUMBER = {m.id: n for n, m in enumerate(PRISON, start=1)}
+VISITS = str(NUMBER["prison.visits-suspended"])
+OUTREACH = str(NUMBER["prison.outreach-activities-suspended"])
+ZEROS = str(NUMBER["system.three-zeros"])
+LOG = Path(".checklist/units/prison/records.jsonl")
+
+
+def lines_of_log() -> list[dict]:
+    return [json.loads(line) for line in LOG.read_text(encoding="utf-8").splitlines()] if LOG.exists() else []
+
+
+def evidence(name: str = "notice.txt", content: str = "停止接见通知") -> Path:
+    path = Path(name)
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+class TestStart:
+    def test_creates_a_store_here_and_prints_the_checklist(self, cli) -> None:
+        result = cli("start", "--unit", "prison")
+        assert result.exit_code == 0, result
+        assert Path(".checklist/units/prison/unit.json").is_file()
+        assert "Checklist of Prison" in result.stdout
+        assert "Suspend all visits to prisoners" in result.stdout
+        assert f"Started Prison (prison, Prison) with {len(PRISON)} measures." in result.stderr
+        assert "checklist walk" in result.stderr  # says what to do next
+
+    def test_starting_again_resumes_and_says_so(self, prison) -> None:
+        result = prison("start", "--unit", "prison", "--name", "长沙监狱")
+        assert result.exit_code == 0
+        assert f"Resuming 长沙监狱 (prison, Prison): 0 of {len(PRISON)} done." in result.stderr
+        assert os.listdir(".checklist/units") == ["prison"]
+
+    @pytest.mark.parametrize("kind", ["监狱", "Prison", "PRISON"])
+    def test_kind_by_chinese_or_english_name(self, cli, kind: str) -> None:
+        assert cli("start", "--unit", kind).exit_code == 0
+        assert json.loads(Path(".checklist/units/prison/unit.json").read_text())["kind"] == "prison"
+
+    def test_unknown_kind_suggests(self, cli) -> None:
+        result = cli("start", "--unit", "prisn")
+        assert result.exit_code == 1
+        assert "unknown unit kind 'prisn'" in result.stderr and "did you mean: prison?" in result.stderr
+        assert not Path(".checklist/units/prisn").exists()
+
+    def test_second_unit_of_a_kind_with_another_name_gets_a_numbered_id(self, prison) -> None:
+        result = prison("start", "--unit", "prison", "--name", "津市监狱")
+        assert result.exit_code == 0 and "(prison-2, Prison)" in result.stderr
+
+    def test_explicit_id_of_another_kind_is_refused(self, prison) -> None:
+        result = prison("start", "--unit", "rehab", "--id", "prison")
+        assert result.exit_code == 1 and "exists already, as a prison, not a rehab" in result.stderr
+
+    def test_records_who_started_it_and_the_catalog(self, prison) -> None:
+        unit = json.loads(Path(".checklist/units/prison/unit.json").read_text(encoding="utf-8"))
+        assert unit["name"] == "长沙监狱" and unit["started_by"] == "tester"
+        assert unit["catalog"]["digest"] == catalogs.load().digest
+        assert unit["started_at"].endswith("+08:00")
+
+    def test_explicit_store_folder(self, cli, tmp_path: Path) -> None:
+        result = cli("start", "--unit", "rehab", "--store", str(tmp_path / "elsewhere"))
+        assert result.exit_code == 0
+        assert (tmp_path / "elsewhere/units/rehab/unit.json").is_file()
+        assert not Path(".checklist").exists()
+
+
+class TestStoreDiscovery:
+    def test_found_from_a_subfolder(self, prison) -> None:
+        Path("sub/deeper").mkdir(parents=True)
+        os.chdir("sub/deeper")
+        result = prison("status", "--json")
+        assert result.exit_code == 0 and result.json()["unit"]["id"] == "prison"
+
+    def test_outside_a_store_says_how_to_start_one(self, cli) -> None:
+        result = cli("status")
+        assert result.exit_code == 1
+        assert "no checklist store here" in result.stderr
+        assert "checklist start --unit prison" in result.stderr
+
+    def test_store_from_environment(self, prison, monkeypatch, tmp_path: Path) -> None:
+        monkeypatch.setenv("CHECKLIST_STORE", str(Path(".checklist").absolute()))
+        os.chdir(tmp_path)
+        assert prison("status", "--json").json()["unit"]["name"] == "长沙监狱"
+
+
+class TestMarking:
+    def test_done_with_note_and_evidence(self, prison) -> None:
+        result = prison("done", VISITS, "--note", "各监区已停止接见", "--evidence", str(evidence()))
+        assert result.exit_code == 0, result
+        assert f"Recorded: {VISITS} Suspend all visits to prisoners → done" in result.stderr
+        (record,) = lines_of_log()
+        assert record["item"] == "prison.visits-suspended" and record["action"] == "done"
+        assert record["note"] == "各监区已停止接见" and record["actor"] == "tester"
+        assert record["evidence"] == [{
+            "name": "notice.txt",
+            "size": len("停止接见通知".encode()),
+            "sha256": "8a02c4d1dcbeb7bd2d4e8d3dcf2bda7ddc1a9b2bbba3a1b2a3b4f5cfd3d3f3b1"[:0] + record["evidence"][0]["sha256"],
+        }]
+        import hashlib
+
+        assert record["evidence"][0]["sha256"] == hashlib.sha256("停止接见通知".encode()).hexdigest()
+        assert record["v"] == 1 and len(record["id"]) == 32 and record["catalog"] == catalogs.load().digest
+        assert record["at"].endswith("+08:00")
+
+    def test_marking_done_twice_records_once(self, prison) -> None:
+        prison("done", VISITS, "--note", "x", "--evidence", str(evidence()))
+        result = prison("done", VISITS, "--note", "again", "--evidence", str(evidence()))
+        assert result.exit_code == 0
+        assert "is already done; nothing recorded." in result.stderr
+        assert len(lines_of_log()) == 1
+
+    def test_required_evidence_is_enforced(self, prison) -> None:
+        result = prison("done", VISITS, "--note", "x")
+        assert result.exit_code == 1
+        assert "needs an evidence file" in result.stderr and "--evidence FILE" in result.stderr
+        assert lines_of_log() == []
+
+    def test_required_note_is_enforced(self, prison) -> None:
+        result = prison("done", OUTREACH)
+        assert result.exit_code == 1 and "needs a note" in result.stderr
+
+    def test_missing_evidence_file(self, prison) -> None:
+        result = prison("done", VISITS, "--note", "x", "--evidence", "nope.pdf")
+        assert result.exit_code == 1 and "evidence file not found: nope.pdf" in result.stderr
+
+    def test_evidence_folder_is_refused(self, prison) -> None:
+        Path("folder").mkdir()
+        result = prison("done", VISITS, "--note", "x", "--evidence", "folder")
+        assert result.exit_code == 1 and "must be a file, not a folder" in result.stderr
+
+    def test_figures_are_required_typed_and_bounded(self, prison) -> None:
+        missing = prison("done", ZEROS, "--note", "日报")
+        assert missing.exit_code == 1 and "needs its figures: infections, reported_cases, hype_incidents" in missing.stderr
+        negative = prison("done", ZEROS, "--note", "日报", "--set", "infections=-1", "--set", "reported_cases=0",
+                          "--set", "hype_incidents=0")
+        assert negative.exit_code == 1 and "infections = -1 is out of range: allowed 0 to" in negative.stderr
+        wrong = prison("done", ZEROS, "--note", "日报", "--set", "infections=none")
+        assert wrong.exit_code == 1 and "infections must be a whole number, got 'none'" in wrong.stderr
+        typo = prison("done", ZEROS, "--note", "日报", "--set", "infection=0")
+        assert typo.exit_code == 1 and "did you mean: infections" in typo.stderr
+        assert lines_of_log() == []
+        ok = prison("done", ZEROS, "--note", "日报", "--set", "infections=0", "--set", "reported_cases=0",
+                    "--set", "hype_incidents=1")
+        assert ok.exit_code == 0, ok
+        assert "alert:" in ok.stderr and "= 1 crosses its threshold" in ok.stderr
+        assert lines_of_log()[0]["figures"] == {"infections": 0, "reported_cases": 0, "hype_incidents": 1}
+
+    def test_several_items_at_once_all_or_nothing(self, prison) -> None:
+        result = prison("done", OUTREACH, "nonsense", "--note", "x")
+        assert result.exit_code == 1 and lines_of_log() == []
+        result = prison("done", OUTREACH, "prison.large-activities-suspended", "--note", "已停止")
+        assert result.exit_code == 0, result
+        assert [r["item"] for r in lines_of_log()] == ["prison.outreach-activities-suspended", "prison.large-activities-suspended"]
+
+    def test_na_block_reopen_need_a_reason(self, prison) -> None:
+        for command in ("na", "block", "reopen"):
+            result = prison(command, OUTREACH)
+            assert result.exit_code == 2 and "--reason" in result.stderr
+        assert prison("na", OUTREACH, "--reason", "  ").exit_code == 1
+        assert lines_of_log() == []
+
+    def test_lifecycle_of_an_item(self, prison) -> None:
+        assert prison("block", OUTREACH, "--reason", "等待上级通知").exit_code == 0
+        assert prison("reopen", OUTREACH, "--reason", "通知已到").exit_code == 0
+        assert prison("na", OUTREACH, "--reason", "本监狱无此类活动").exit_code == 0
+        again = prison("reopen", OUTREACH, "--reason", "x")
+        assert again.exit_code == 0
+        noop = prison("reopen", OUTREACH, "--reason", "x")
+        assert "is already open; nothing recorded." in noop.stderr
+        assert [r["action"] for r in lines_of_log()] == ["blocked", "reopened", "na", "reopened"]
+        assert [r["note"] for r in lines_of_log()][:3] == ["等待上级通知", "通知已到", "本监狱无此类活动"]
+
+    def test_unknown_item_suggests_and_exits_1(self, prison) -> None:
+        result = prison("done", "visits-suspendd", "--note", "x")
+        assert result.exit_code == 1
+        assert "no item 'visits-suspendd'" in result.stderr and "did you mean: prison.visits-suspended" in result.stderr
+
+    def test_actor_precedence(self, prison, monkeypatch) -> None:
+        prison("config", "user", "配置用户")
+        monkeypatch.delenv("CHECKLIST_USER")
+        prison("na", OUTREACH, "--reason", "a")
+        monkeypatch.setenv("CHECKLIST_USER", "环境用户")
+        prison("reopen", OUTREACH, "--reason", "b")
+        prison("na", OUTREACH, "--reason", "c", "--by", "值班员")
+        assert [r["actor"] for r in lines_of_log()] == ["配置用户", "环境用户", "值班员"]
+
+
+class TestViews:
+    def test_list_is_numbered_with_state_marks(self, prison) -> None:
+        prison("na", OUTREACH, "--reason", "无")
+        result = prison("list")
+        assert result.exit_code == 0
+        line = next(line for line in result.stdout.splitlines() if "Stop all warning-education" in line)
+        assert line.split()[0] == OUTREACH and "n/a" in line
+
+    def test_list_open_and_section_filters(self, prison) -> None:
+        prison("na", OUTREACH, "--reason", "无")
+        items = prison("list", "--open", "--json").json()["items"]
+        assert len(items) == len(PRISON) - 1 and all(i["state"] == "open" for i in items)
+        visits = prison("list", "--section", "Visits and outside contact", "--json").json()["items"]
+        assert {i["section"] for i in visits} == {"visits-and-contact"}
+        by_id = prison("list", "-s", "visits-and-contact", "--json").json()["items"]
+        assert visits == by_id
+        assert prison("list", "--section", "nowhere").exit_code == 1
+        assert prison("list", "--open", "--all").exit_code == 1
+
+    def test_list_json_numbers_match_done_numbers(self, prison) -> None:
+        items = prison("list", "--json").json()["items"]
+        assert [i["number"] for i in items] == list(range(1, len(PRISON) + 1))
+        assert [i["id"] for i in items] == [m.id for m in PRISON]
+
+    def test_status_summary_content(self, prison) -> None:
+        prison("na", OUTREACH, "--reason", "无")
+        prison("done", VISITS, "--note", "x", "--evidence", str(evidence()))
+        document = prison("status", "--json").json()
+        assert document["totals"] == {"done": 1, "na": 1, "blocked": 0, "open": len(PRISON) - 2,
+                                      "total": len(PRISON), "percent_done": round(100 / (len(PRISON) - 1), 1)}
+        assert "prison.visits-suspended" not in document["critical_open"]
+        assert "prison.closed-management" in document["critical_open"]
+        visits = next(s for s in document["sections"] if s["id"] == "visits-and-contact")
+        assert (visits["done"], visits["na"]) == (1, 1)
+        text = prison("status").stdout
+        assert "长沙监狱 · status" in text and "Critical measures not yet done" in text
+        assert "Put the secure area under strict, fully closed management" in text
+        assert f"done: {100 / (len(PRISON) - 1):.0f}%" in text
+
+    def test_status_all_units(self, prison) -> None:
+        prison("start", "--unit", "rehab", "--name", "新开铺强戒所")
+        units = prison("status", "--all", "--json").json()["units"]
+        assert [u["unit"]["id"] for u in units] == ["prison", "rehab"]
+        text = prison("status", "--all").stdout
+        assert "长沙监狱" in text and "新开铺强戒所" in text
+
+    def test_several_units_need_a_choice_or_a_default(self, prison) -> None:
+        prison("start", "--unit", "rehab")
+        result = prison("status")
+        assert result.exit_code == 1 and "this store has 2 units: prison, rehab" in result.stderr
+        assert "checklist use ID" in result.stderr
+        assert prison("use", "rehab").exit_code == 0
+        assert prison("status", "--json").json()["unit"]["id"] == "rehab"
+        assert prison("status", "--unit", "prison", "--json").json()["unit"]["id"] == "prison"
+        assert prison("use", "nope").exit_code == 1
+
+    def test_log_shows_the_audit_trail(self, prison) -> None:
+        prison("block", OUTREACH, "--reason", "等待通知")
+        prison("done", VISITS, "--note", "已停止", "--evidence", str(evidence()))
+        records = prison("log", "--json").json()["records"]
+        assert [(r["item"], r["action"]) for r in records] == [
+            ("prison.outreach-activities-suspended", "blocked"), ("prison.visits-suspended", "done")]
+        only = prison("log", "--item", VISITS, "--json").json()["records"]
+        assert [r["item"] for r in only] == ["prison.visits-suspended"]
+        text = prison("log").stdout
+        assert "等待通知" in text and "notice.txt" in text and "tester" in text
+
+    def test_log_without_records(self, prison) -> None:
+        result = prison("log")
+        assert result.exit_code == 0 and "No records yet." in result.stderr
+
+    def test_chinese_interface(self, prison) -> None:
+        prison("na", OUTREACH, "--reason", "无")
+        text = prison("list", "--lang", "zh").stdout
+        assert "长沙监狱 的检查清单" in text and "不适用" in text and "全面停止罪犯接见" in text
+        status = prison("status", "--lang", "zh").stdout
+        assert "尚未落实的关键措施" in status and "完成率" in status
+
+    def test_language_from_environment_and_locale(self, prison, monkeypatch) -> None:
+        monkeypatch.setenv("CHECKLIST_LANG", "zh")
+        assert "检查清单" in prison("list").stdout
+        monkeypatch.delenv("CHECKLIST_LANG")
+        monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+        assert "检查清单" in prison("list").stdout
+        assert prison("list", "--lang", "fr").exit_code == 2
+
+    def test_units_works_without_a_store(self, cli) -> None:
+        result = cli("units", "--lang", "zh")
+        assert result.exit_code == 0 and "监狱" in result.stdout and "戒毒" in result.stdout
+
+
+class TestDamage:
+    def test_damaged_log_exits_3_naming_file_and_line(self, prison) -> None:
+        prison("na", OUTREACH, "--reason", "无")
+        with LOG.open("a", encoding="utf-8") as handle:
+            handle.write('{"broken": \n')
+        result = prison("status")
+        assert result.exit_code == 3
+        assert "records.jsonl:2: damaged record" in result.stderr
+        assert "Traceback" not in result.output
+
+    def test_damaged_catalog_exits_3(self, cli, tmp_path: Path, monkeypatch) -> None:
+        bad = tmp_path / "bad.yaml"
+        bad.write_text("catalog: [\n")
+        monkeypatch.setenv("CHECKLIST_CATALOG", str(bad))
+        result = cli("start", "--unit", "prison")
+        assert result.exit_code == 3 and "bad.yaml:" in result.stderr and "invalid YAML" in result.stderr
+
+    def test_debug_shows_the_traceback(self, prison) -> None:
+        with LOG.open("a", encoding="utf-8") as handle:
+            handle.write("garbage\n")
+        from checklist.errors import StoreDamaged
+
+        with pytest.raises(StoreDamaged):
+            prison("--debug", "status")
+
+
+class TestHostileInput:
+    def test_markup_and_escapes_in_notes_are_printed_literally(self, prison) -> None:
+        note = "[bold red]urgent[/] \x1b[2J\x1b]0;pwned\x07 done"
+        assert prison("na", OUTREACH, "--reason", note).exit_code == 0
+        assert lines_of_log()[0]["note"] == note  # stored exactly as typed
+        for output in (prison("log").stdout, prison("status").stdout):
+            assert "\x1b" not in output and "\x07" not in output
+        log = prison("log").stdout
+        assert "[bold red]urgent[/]" in log and "\\x1b[2J" in log
+
+    def test_markup_in_unit_names(self, cli) -> None:
+        result = cli("start", "--unit", "prison", "--name", "[red]X[/red] 监狱")
+        assert result.exit_code == 0 and "[red]X[/red] 监狱" in result.stdout
+
+    @pytest.mark.parametrize("bad", ["../../etc", "a/b", "..", "a\\b", "x\x00y", "\x1b[31m", "Prison"])
+    def test_path_like_unit_ids_are_refused(self, cli, bad: str) -> None:
+        result = cli("start", "--unit", "prison", "--id", bad)
+        assert result.exit_code in (1, 2)
+        assert "invalid unit id" in result.stderr or "Error" in result.stderr
+        assert not list(Path(".checklist/units").glob("*")) if Path(".checklist/units").exists() else True
+
+    def test_control_characters_in_names_are_refused(self, cli) -> None:
+        result = cli("start", "--unit", "prison", "--name", "监狱\x1b[31m")
+        assert result.exit_code == 1 and "control characters" in result.stderr
+
+
+class TestHelp:
+    def test_version(self, cli) -> None:
+        from checklist import __version__
+
+        assert cli("--version").stdout.strip() == f"checklist {__version__}"
+
+    def test_every_command_has_help(self, cli) -> None:
+        names = ["start", "walk", "list", "done", "na", "block", "reopen", "status", "log", "units", "validate",
+                 "schema", "use", "config"]
+        top = cli("--help").stdout
+        for name in names:
+            assert name in top
+            result = cli(name, "--help")
+            assert result.exit_code == 0 and "Usage" in result.stdout
+
+    def test_help_leads_with_examples_and_exit_codes(self, cli) -> None:
+        top = cli("--help").stdout
+        assert "checklist start --unit prison" in top and "Exit codes" in top

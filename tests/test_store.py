@@ -1,0 +1,193 @@
+"""The file store: append-only logs, damaged lines named, concurrent writers, unsafe ids refused."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from checklist.errors import NotFound, StoreDamaged, UserError
+from checklist.models import CatalogRef, Record, Unit
+from checklist.store import FileStore
+
+T0 = datetime(2020, 1, 26, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+REF = CatalogRef(name="c", version="1", digest="sha256:" + "0" * 64)
+
+
+def make_unit(store: FileStore, unit_id: str = "prison", name: str | None = "长沙监狱") -> Unit:
+    unit = Unit(id=unit_id, kind="prison", name=name, catalog=REF, started_at=T0, started_by="王警官")
+    store.create_unit(unit)
+    return unit
+
+
+def make_record(unit: str = "prison", item: str = "prison.visits", n: int = 0, **extra: object) -> Record:
+    fields: dict[str, object] = {
+        "id": uuid.uuid4().hex,
+        "unit": unit,
+        "item": item,
+        "action": "done",
+        "actor": "王警官",
+        "at": T0 + timedelta(minutes=n),
+        "note": f"note {n}",
+        "catalog": REF.digest,
+    }
+    fields.update(extra)
+    return Record.model_validate(fields)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> FileStore:
+    return FileStore.create(tmp_path / ".checklist")
+
+
+class TestUnits:
+    def test_create_and_read_back(self, store: FileStore) -> None:
+        unit = make_unit(store)
+        assert store.unit("prison") == unit
+        assert store.unit_ids() == ["prison"]
+        assert json.loads((store.root / "units/prison/unit.json").read_text())["name"] == "长沙监狱"
+
+    def test_a_unit_is_written_once(self, store: FileStore) -> None:
+        make_unit(store)
+        with pytest.raises(UserError, match="already exists"):
+            make_unit(store, name="another")
+        assert store.unit("prison").name == "长沙监狱"
+
+    def test_unknown_unit_suggests(self, store: FileStore) -> None:
+        make_unit(store)
+        with pytest.raises(NotFound) as info:
+            store.unit("prisn")
+        assert info.value.suggestions == ["prison"]
+
+    @pytest.mark.parametrize("bad", ["../x", "a/b", "..", ".", "a\\b", "a\x00b", "A", "-x", "x" * 65, "", " x", "a\x1b[31m"])
+    def test_unsafe_ids_are_refused(self, store: FileStore, bad: str) -> None:
+        with pytest.raises((UserError, ValueError)):
+            store.unit(bad)
+        with pytest.raises(ValueError):
+            Unit(id=bad, kind="prison", catalog=REF, started_at=T0, started_by="x")
+
+    def test_nothing_is_written_outside_the_store(self, store: FileStore, tmp_path: Path) -> None:
+        with pytest.raises((UserError, ValueError)):
+            store.append(make_record(unit="../escape"))
+        assert not [p for p in tmp_path.rglob("*") if "escape" in p.name]
+
+    def test_damaged_unit_file(self, store: FileStore) -> None:
+        make_unit(store)
+        (store.root / "units/prison/unit.json").write_text("{not json")
+        with pytest.raises(StoreDamaged, match="unit.json: damaged unit file"):
+            store.unit("prison")
+
+
+class TestLog:
+    def test_append_and_read_in_order(self, store: FileStore) -> None:
+        make_unit(store)
+        written = [make_record(n=n) for n in range(5)]
+        for record in written:
+            store.append(record)
+        assert store.records("prison") == written
+
+    def test_one_line_per_record_and_nothing_rewritten(self, store: FileStore) -> None:
+        make_unit(store)
+        store.append(make_record(n=0))
+        log = store.root / "units/prison/records.jsonl"
+        before = log.read_bytes()
+        store.append(make_record(n=1, note="第二条\n多行"))
+        after = log.read_bytes()
+        assert after.startswith(before)
+        assert after.count(b"\n") == 2
+
+    def test_no_records_yet(self, store: FileStore) -> None:
+        make_unit(store)
+        assert store.records("prison") == []
+
+    def test_append_to_unknown_unit(self, store: FileStore) -> None:
+        with pytest.raises(NotFound):
+            store.append(make_record())
+
+    def test_damaged_line_is_reported_with_its_number(self, store: FileStore) -> None:
+        make_unit(store)
+        for n in range(3):
+            store.append(make_record(n=n))
+        log = store.root / "units/prison/records.jsonl"
+        lines = log.read_bytes().splitlines(keepends=True)
+        lines[1] = b'{"v": 1, "oops": true}\n'
+        log.write_bytes(b"".join(lines))
+        with pytest.raises(StoreDamaged, match=r"records\.jsonl:2: damaged record"):
+            store.records("prison")
+
+    def test_record_of_another_unit_is_reported(self, store: FileStore) -> None:
+        make_unit(store)
+        log = store.root / "units/prison/records.jsonl"
+        log.write_text(make_record(unit="rehab").model_dump_json() + "\n")
+        with pytest.raises(StoreDamaged, match=r":1: record of unit 'rehab' in the log of 'prison'"):
+            store.records("prison")
+
+    def test_torn_last_line_is_named_and_a_later_append_is_intact(self, store: FileStore) -> None:
+        make_unit(store)
+        store.append(make_record(n=0))
+        log = store.root / "units/prison/records.jsonl"
+        whole = make_record(n=1).model_dump_json().encode()
+        with log.open("ab") as handle:
+            handle.write(whole[: len(whole) // 2])  # a writer killed mid-line
+        with pytest.raises(StoreDamaged, match=r":2: damaged record: an incomplete last line"):
+            store.records("prison")
+        later = make_record(n=2)
+        store.append(later)
+        text = log.read_bytes().split(b"\n")
+        assert Record.model_validate_json(text[2]) == later  # the new record stands on its own line
+        with pytest.raises(StoreDamaged, match=r":2: damaged record"):
+            store.records("prison")  # the torn bytes are still reported, never skipped
+
+    def test_read_only_store_gives_a_clear_error(self, store: FileStore) -> None:
+        if os.geteuid() == 0:
+            pytest.skip("root ignores file permissions")
+        make_unit(store)
+        folder = store.root / "units/prison"
+        folder.chmod(0o500)
+        try:
+            with pytest.raises(UserError):
+                store.append(make_record())
+        finally:
+            folder.chmod(0o700)
+
+
+class TestConfig:
+    def test_set_and_unset(self, store: FileStore) -> None:
+        store.set_config("user", "张三")
+        assert store.config() == {"user": "张三"}
+        store.set_config("user", None)
+        assert store.config() == {}
+
+    def test_damaged_config(self, store: FileStore) -> None:
+        (store.root / "config.json").write_text("[1, 2]")
+        with pytest.raises(StoreDamaged, match="config.json"):
+            store.config()
+
+
+def _writer(root: str, worker: int, count: int) -> None:
+    store = FileStore(Path(root))
+    for n in range(count):
+        store.append(make_record(n=n, note=f"w{worker}-{n}", actor=f"writer-{worker}"))
+
+
+class TestConcurrency:
+    def test_eight_processes_append_two_hundred_records_each(self, store: FileStore) -> None:
+        make_unit(store)
+        context = multiprocessing.get_context("spawn")
+        workers = [context.Process(target=_writer, args=(str(store.root), w, 200)) for w in range(8)]
+        for process in workers:
+            process.start()
+        for process in workers:
+            process.join(timeout=120)
+            assert process.exitcode == 0
+        records = store.records("prison")
+        assert len(records) == 1600
+        assert len({r.id for r in records}) == 1600
+        for worker in range(8):
+            notes = [r.note for r in records if r.actor == f"writer-{worker}"]
+            assert notes == [f"w{worker}-{n}" for n in range(200)]  # each writer's order is kept
