@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checklist import catalog as catalogs
+from checklist.logindex import LogIndex
 from checklist.models import CatalogRef, Record, Unit
 from checklist.status import fold, items_for, tally, unit_status
 
@@ -39,7 +40,7 @@ histories = st.lists(st.tuples(st.sampled_from([*IDS, "retired.measure"]), st.sa
 @given(histories)
 def test_state_is_set_by_the_latest_record(history: list[tuple[str, str]]) -> None:
     records = [record(item, action, n) for n, (item, action) in enumerate(history)]
-    statuses, orphans = fold(ITEMS, records)
+    statuses, orphans = fold(ITEMS, LogIndex.of(records))
     latest = dict(history)
     for status in statuses:
         assert status.state == (EXPECTED[latest[status.item.id]] if status.item.id in latest else "open")
@@ -51,7 +52,7 @@ def test_state_is_set_by_the_latest_record(history: list[tuple[str, str]]) -> No
 @given(histories)
 def test_tallies_add_up_per_section_and_in_total(history: list[tuple[str, str]]) -> None:
     records = [record(item, action, n) for n, (item, action) in enumerate(history)]
-    status = unit_status(UNIT, CATALOG, records)
+    status = unit_status(UNIT, CATALOG, LogIndex.of(records))
     assert status.tally.total == len(ITEMS) == sum(status.tally.counts.values())
     assert sum(s.tally.total for s in status.sections) == len(ITEMS)
     for state in ("done", "na", "blocked", "open"):
@@ -63,11 +64,11 @@ def test_tallies_add_up_per_section_and_in_total(history: list[tuple[str, str]])
 @given(histories, histories)
 def test_a_later_record_changes_only_its_own_item(first: list[tuple[str, str]], second: list[tuple[str, str]]) -> None:
     records = [record(item, action, n) for n, (item, action) in enumerate(first)]
-    before, _ = fold(ITEMS, records)
+    before, _ = fold(ITEMS, LogIndex.of(records))
     if not second:
         return
     item, action = second[0]
-    after, _ = fold(ITEMS, [*records, record(item, action, len(records))])
+    after, _ = fold(ITEMS, LogIndex.of([*records, record(item, action, len(records))]))
     for old, new in zip(before, after, strict=True):
         if old.item.id != item:
             assert old.state == new.state
@@ -75,7 +76,7 @@ def test_a_later_record_changes_only_its_own_item(first: list[tuple[str, str]], 
 
 def test_percent_leaves_out_not_applicable_items() -> None:
     records = [record(IDS[0], "done", 0), record(IDS[1], "na", 1)]
-    statuses, _ = fold(ITEMS, records)
+    statuses, _ = fold(ITEMS, LogIndex.of(records))
     result = tally(statuses)
     assert result.applicable == len(ITEMS) - 1
     assert round(result.percent, 6) == round(100 / (len(ITEMS) - 1), 6)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from checklist.errors import NotFound, StoreDamaged, UserError
+from checklist.logindex import LogIndex
 from checklist.models import CatalogRef, Record, Unit
 from checklist.store import FileStore
 
@@ -191,3 +192,68 @@ class TestConcurrency:
         for worker in range(8):
             notes = [r.note for r in records if r.actor == f"writer-{worker}"]
             assert notes == [f"w{worker}-{n}" for n in range(200)]  # each writer's order is kept
+
+
+class TestIndexSnapshot:
+    """The saved index is an accelerator only: it must never change or hide what the log says."""
+
+    def fill(self, store: FileStore, count: int, start: int = 0) -> list[Record]:
+        records = [make_record(item=f"prison.m{n % 7}", n=n, action=("done", "na", "reopened")[n % 3])
+                   for n in range(start, start + count)]
+        log = store.root / "units/prison/records.jsonl"
+        with log.open("ab") as handle:  # written as append would, in bulk
+            handle.write(b"".join(r.model_dump_json().encode() + b"\n" for r in records))
+        return records
+
+    def test_index_with_a_snapshot_equals_a_full_fold(self, store: FileStore) -> None:
+        make_unit(store)
+        records = self.fill(store, 600)
+        first = store.index("prison")
+        assert (store.root / "units/prison/index.json").is_file()
+        records += self.fill(store, 37, start=600)
+        store.append(extra := make_record(item="prison.m3", n=999))
+        again = store.index("prison")
+        expected = LogIndex.of([*records, extra])
+        assert again == expected and first.count == 600 and again.count == 638
+
+    def test_an_edited_log_is_read_in_full_and_its_damage_reported(self, store: FileStore) -> None:
+        make_unit(store)
+        self.fill(store, 600)
+        store.index("prison")
+        log = store.root / "units/prison/records.jsonl"
+        lines = log.read_bytes().splitlines(keepends=True)
+        lines[10] = lines[10].replace(b'"action":"done"', b'"action":"gone"').replace(b'"action":"na"', b'"action":"gone"')
+        log.write_bytes(b"".join(lines))
+        with pytest.raises(StoreDamaged, match=r"records\.jsonl:11: damaged record"):
+            store.index("prison")
+
+    def test_a_rewritten_history_with_the_same_size_is_noticed(self, store: FileStore) -> None:
+        make_unit(store)
+        self.fill(store, 600)
+        store.index("prison")
+        log = store.root / "units/prison/records.jsonl"
+        data = log.read_bytes()
+        swapped = data.replace(b'"actor":"\xe7\x8e\x8b\xe8\xad\xa6\xe5\xae\x98"', b'"actor":"\xe6\x9d\x8e\xe8\xad\xa6\xe5\xae\x98"', 1)
+        assert len(swapped) == len(data) and swapped != data
+        log.write_bytes(swapped)
+        assert store.index("prison") == LogIndex.of(store.records("prison"))
+        assert any(r.actor == "李警官" for r in store.records("prison"))
+
+    def test_damage_after_the_snapshot_names_the_right_line(self, store: FileStore) -> None:
+        make_unit(store)
+        self.fill(store, 600)
+        store.index("prison")
+        with (store.root / "units/prison/records.jsonl").open("ab") as handle:
+            handle.write(b"{oops}\n")
+        with pytest.raises(StoreDamaged, match=r"records\.jsonl:601: damaged record"):
+            store.index("prison")
+
+    def test_a_corrupt_or_deleted_snapshot_is_rebuilt(self, store: FileStore) -> None:
+        make_unit(store)
+        records = self.fill(store, 600)
+        store.index("prison")
+        snapshot = store.root / "units/prison/index.json"
+        snapshot.write_text("{broken")
+        assert store.index("prison") == LogIndex.of(records)
+        snapshot.unlink()
+        assert store.index("prison") == LogIndex.of(records)

@@ -9,17 +9,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import CatalogError, Problem, UserError
 from .models import Catalog, CatalogMeta, Measure
-from .yamlfile import YamlDoc, YamlProblem, read_yaml
+
+if TYPE_CHECKING:
+    from .yamlfile import YamlDoc
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -60,13 +63,70 @@ class _Entry:
     faulted: set[str]
 
 
-def load(path: Path | None = None) -> Catalog:
-    """Load and validate a catalog; raise CatalogError listing every problem found."""
+def load(path: Path | None = None, cache: Path | None = None) -> Catalog:
+    """Load and validate a catalog; raise CatalogError listing every problem found.
+
+    With a `cache` folder, the validated catalog is kept there as JSON and reused while
+    every file keeps its path, size and modification time (as Python does with .pyc files),
+    which spares parsing YAML on every command.
+    """
     path = path or bundled_path()
+    files = catalog_files(path)
+    if cache is None:
+        return _load_files(path, files)
+    cache_file = cache / f"catalog-{hashlib.sha256(str(path).encode()).hexdigest()[:16]}.json"
+    key = _fingerprint(files)
+    cached = _read_cache(cache_file, key)
+    if cached is not None:
+        return cached
+    catalog = _load_files(path, files)
+    _write_cache(cache_file, key, catalog)
+    return catalog
+
+
+def _fingerprint(files: list[Path]) -> list[Any]:
+    from . import __version__
+
+    stats = []
+    for file in files:
+        info = file.stat()
+        stats.append([str(file), info.st_size, info.st_mtime_ns])
+    return [__version__, stats]
+
+
+def _read_cache(cache_file: Path, key: list[Any]) -> Catalog | None:
+    try:
+        saved = CachedCatalog.model_validate_json(cache_file.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return saved.catalog if saved.key == key else None
+
+
+def _write_cache(cache_file: Path, key: list[Any], catalog: Catalog) -> None:
+    """Best effort: a read-only store simply goes without the cache."""
+    data = CachedCatalog(key=key, catalog=catalog).model_dump_json().encode()
+    try:
+        cache_file.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".catalog.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, cache_file)
+    except OSError:
+        return
+
+
+class CachedCatalog(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: list[Any]
+    catalog: Catalog
+
+
+def _load_files(path: Path, files: list[Path]) -> Catalog:
     problems: list[Problem] = []
     heads: list[tuple[CatalogMeta, Path]] = []
     entries: list[_Entry] = []
-    for file in catalog_files(path):
+    for file in files:
         doc = _read(file, problems)
         if doc is None:
             continue
@@ -87,6 +147,8 @@ def load(path: Path | None = None) -> Catalog:
 
 
 def _read(file: Path, problems: list[Problem]) -> YamlDoc | None:
+    from .yamlfile import YamlProblem, read_yaml  # PyYAML is imported only when YAML is read
+
     try:
         doc = read_yaml(file)
     except YamlProblem as exc:
@@ -199,7 +261,7 @@ def _cross_checks(meta: CatalogMeta, entries: list[_Entry]) -> list[Problem]:
     problems: list[Problem] = []
     kinds = {k.id for k in meta.unit_kinds}
     sections = {s.id for s in meta.sections}
-    first_seen: dict[str, str] = {}
+    first_seen: dict[str, _Entry] = {}
     for entry in entries:
         raw = entry.raw if isinstance(entry.raw, dict) else {}
         measure_id = raw.get("id") if isinstance(raw.get("id"), str) else None
@@ -209,11 +271,10 @@ def _cross_checks(meta: CatalogMeta, entries: list[_Entry]) -> list[Problem]:
             return Problem(str(entry.doc.path), message, line, column, measure_id, str(loc[0]))
 
         if measure_id is not None:
-            where = f"{entry.doc.path}:{entry.doc.locate(('measures', entry.index, 'id'))[0]}"
-            if measure_id in first_seen:
-                problems.append(problem(f"duplicate measure id (first defined at {first_seen[measure_id]})", "id"))
-            else:
-                first_seen[measure_id] = where
+            first = first_seen.setdefault(measure_id, entry)
+            if first is not entry:  # positions are looked up only now: locating re-parses the file
+                where = f"{first.doc.path}:{first.doc.locate(('measures', first.index, 'id'))[0]}"
+                problems.append(problem(f"duplicate measure id (first defined at {where})", "id"))
         applies_to = raw.get("applies_to")
         if isinstance(applies_to, list) and "applies_to" not in entry.faulted:
             for i, kind in enumerate(applies_to):

@@ -43,8 +43,11 @@ PRIORITIES: tuple[Priority, ...] = ("critical", "high", "normal")
 LANGS = ("zh", "en")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _no_control_chars(value: str) -> str:
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+    if _CONTROL.search(value):
         raise ValueError("must not contain control characters")
     return value
 

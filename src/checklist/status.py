@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .logindex import LogIndex
 from .models import Catalog, Measure, Record, Section, Unit
 
 State = Literal["open", "done", "na", "blocked"]
@@ -80,19 +81,15 @@ def items_for(catalog: Catalog, kind: str) -> list[Item]:
     return [Item(number, m) for number, m in enumerate(catalog.for_kind(kind), start=1)]
 
 
-def fold(items: Sequence[Item], records: Iterable[Record]) -> tuple[list[ItemStatus], dict[str, int]]:
+def fold(items: Sequence[Item], index: LogIndex) -> tuple[list[ItemStatus], dict[str, int]]:
     """Each item's state is set by its latest record; an item without records is open."""
-    last: dict[str, Record] = {}
-    count: Counter[str] = Counter()
-    for record in records:
-        last[record.item] = record
-        count[record.item] += 1
+    statuses = []
+    for item in items:
+        latest = index.items.get(item.id)
+        state = _STATE_OF_ACTION[latest.last.action] if latest else "open"
+        statuses.append(ItemStatus(item, state, latest.last if latest else None, latest.count if latest else 0))
     known = {item.id for item in items}
-    statuses = [
-        ItemStatus(item, _STATE_OF_ACTION[last[item.id].action] if item.id in last else "open", last.get(item.id), count[item.id])
-        for item in items
-    ]
-    orphans = {item_id: n for item_id, n in count.items() if item_id not in known}
+    orphans = {item_id: latest.count for item_id, latest in index.items.items() if item_id not in known}
     return statuses, orphans
 
 
@@ -105,8 +102,8 @@ def tally(statuses: Iterable[ItemStatus]) -> Tally:
     return Tally(counts, total)
 
 
-def unit_status(unit: Unit, catalog: Catalog, records: Sequence[Record]) -> UnitStatus:
-    statuses, orphans = fold(items_for(catalog, unit.kind), records)
+def unit_status(unit: Unit, catalog: Catalog, index: LogIndex) -> UnitStatus:
+    statuses, orphans = fold(items_for(catalog, unit.kind), index)
     sections = []
     for section in catalog.meta.sections:
         members = [s for s in statuses if s.item.measure.section == section.id]
@@ -120,6 +117,6 @@ def unit_status(unit: Unit, catalog: Catalog, records: Sequence[Record]) -> Unit
         sections=sections,
         tally=tally(statuses),
         critical_open=critical,
-        last_record=records[-1] if records else None,
+        last_record=index.last,
         orphans=orphans,
     )

@@ -11,11 +11,13 @@ On disk (`FileStore`):
       units/<unit-id>/unit.json  the unit, written once when it is started
       units/<unit-id>/records.jsonl   one JSON record per line, append-only
       units/<unit-id>/.lock      taken exclusively around every append
+      units/<unit-id>/index.json the log index up to a byte offset (derived; safe to delete)
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -29,9 +31,12 @@ from pydantic import ValidationError
 
 from .errors import NotFound, StoreDamaged, UserError
 from .fuzzy import closest
+from .logindex import LogIndex, Snapshot
 from .models import UNIT_ID, Record, Unit
 
 STORE_FORMAT = 1
+SNAPSHOT_FORMAT = 1
+SNAPSHOT_AFTER = 500  # new lines read before the index snapshot is saved again
 LOCK_TIMEOUT = 30  # seconds; appends hold the lock for well under a millisecond
 _UNIT_ID = re.compile(UNIT_ID)
 
@@ -44,6 +49,9 @@ class Store(Protocol):
     def units(self) -> list[Unit]: ...
     def append(self, record: Record) -> None: ...
     def records(self, unit_id: str) -> list[Record]: ...
+    def index(self, unit_id: str) -> LogIndex: ...
+    def unit_ids(self) -> list[str]: ...
+    def cache_dir(self) -> Path | None: ...
     def config(self) -> dict[str, Any]: ...
     def set_config(self, key: str, value: str | None) -> None: ...
 
@@ -112,6 +120,10 @@ class FileStore:
     def units(self) -> list[Unit]:
         return [self.unit(unit_id) for unit_id in self.unit_ids()]
 
+    def cache_dir(self) -> Path | None:
+        """Where derived data (the parsed catalog) may be kept; deleting it loses nothing."""
+        return self.root / "cache"
+
     def records(self, unit_id: str) -> list[Record]:
         """Every record of a unit in the order written; a damaged line is an error naming it."""
         path = self._unit_dir(check_unit_id(unit_id)) / "records.jsonl"
@@ -122,6 +134,28 @@ class FileStore:
         except OSError as exc:
             raise StoreDamaged(f"{path}: cannot read: {exc.strerror or exc}") from exc
         return list(_parse_lines(path, data, unit_id))
+
+    def index(self, unit_id: str) -> LogIndex:
+        """The latest record per item; reads only the lines after the saved snapshot, if it still holds."""
+        folder = self._unit_dir(check_unit_id(unit_id))
+        path = folder / "records.jsonl"
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return LogIndex()
+        except OSError as exc:
+            raise StoreDamaged(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        snapshot = _load_snapshot(folder / "index.json", data)
+        index = snapshot.index if snapshot else LogIndex()
+        start, lines = (snapshot.size, snapshot.lines) if snapshot else (0, 0)
+        tail = data[start:]
+        for record in _parse_lines(path, tail, unit_id, first_line=lines + 1):
+            index.add(record)
+        new_lines = tail.count(b"\n")
+        if new_lines >= SNAPSHOT_AFTER:
+            end = start + tail.rfind(b"\n") + 1  # whole lines only
+            _save_snapshot(folder / "index.json", data, end, lines + new_lines, index)
+        return index
 
     # -- writing ----------------------------------------------------------------
 
@@ -194,19 +228,48 @@ class FileStore:
             lock.release()
 
 
-def _parse_lines(path: Path, data: bytes, unit_id: str) -> Iterator[Record]:
-    for number, line in enumerate(data.split(b"\n"), start=1):
+def _parse_lines(path: Path, data: bytes, unit_id: str, first_line: int = 1) -> Iterator[Record]:
+    last_line = first_line + data.count(b"\n")
+    for number, line in enumerate(data.split(b"\n"), start=first_line):
         if not line.strip():
             continue
         try:
             record = Record.model_validate_json(line)
         except ValidationError as exc:
-            torn = number == data.count(b"\n") + 1 and not data.endswith(b"\n")
+            torn = number == last_line and not data.endswith(b"\n")
             why = "an incomplete last line (a write was interrupted)" if torn else _first_error(exc)
             raise StoreDamaged(f"{path}:{number}: damaged record: {why}") from exc
         if record.unit != unit_id:
             raise StoreDamaged(f"{path}:{number}: record of unit {record.unit!r} in the log of {unit_id!r}")
         yield record
+
+
+def _load_snapshot(path: Path, data: bytes) -> Snapshot | None:
+    """The saved index if it still describes a prefix of `data`; any doubt means None."""
+    from . import __version__
+
+    try:
+        snapshot = Snapshot.model_validate_json(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if (
+        snapshot.format != SNAPSHOT_FORMAT
+        or snapshot.program != __version__
+        or snapshot.size > len(data)
+        or hashlib.sha256(memoryview(data)[: snapshot.size]).hexdigest() != snapshot.sha256
+    ):
+        return None
+    return snapshot
+
+
+def _save_snapshot(path: Path, data: bytes, size: int, lines: int, index: LogIndex) -> None:
+    """Best effort: a read-only store, or a race with another reader, just skips the saving."""
+    from . import __version__
+
+    digest = hashlib.sha256(memoryview(data)[:size]).hexdigest()
+    snapshot = Snapshot(format=SNAPSHOT_FORMAT, program=__version__, size=size, sha256=digest, lines=lines, index=index)
+    with contextlib.suppress(OSError):
+        _atomic_bytes(path, snapshot.model_dump_json().encode(), replace=True)
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -237,7 +300,10 @@ def _replace(path: Path, content: dict[str, Any]) -> None:
 
 
 def _atomic(path: Path, content: dict[str, Any], replace: bool) -> None:
-    data = json.dumps(content, ensure_ascii=False, indent=2).encode() + b"\n"
+    _atomic_bytes(path, json.dumps(content, ensure_ascii=False, indent=2).encode() + b"\n", replace)
+
+
+def _atomic_bytes(path: Path, data: bytes, replace: bool) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -18,7 +18,7 @@ from .fuzzy import closest
 from .items import resolve_all
 from .models import Catalog, CatalogRef, Unit, UnitKind, from_user
 from .status import UnitStatus, unit_status
-from .store import FileStore, check_unit_id
+from .store import FileStore, Store, check_unit_id
 
 
 def resolve_kind(catalog: Catalog, token: str) -> UnitKind:
@@ -42,7 +42,7 @@ class Started:
 
 
 class Workspace:
-    def __init__(self, store: FileStore, catalog_path: Path | None = None) -> None:
+    def __init__(self, store: Store, catalog_path: Path | None = None) -> None:
         self.store = store
         self.catalog_path = catalog_path  # an explicit --catalog / CHECKLIST_CATALOG
         self._catalogs: dict[Path | None, Catalog] = {}
@@ -59,7 +59,7 @@ class Workspace:
 
     def catalog(self, path: Path | None = None) -> Catalog:
         if path not in self._catalogs:
-            self._catalogs[path] = catalogs.load(path)
+            self._catalogs[path] = catalogs.load(path, cache=self.store.cache_dir())
         return self._catalogs[path]
 
     def catalog_for(self, unit: Unit) -> Catalog:
@@ -155,7 +155,7 @@ class Workspace:
     # -- status and attestations -------------------------------------------------
 
     def status(self, unit: Unit) -> UnitStatus:
-        return unit_status(unit, self.catalog_for(unit), self.store.records(unit.id))
+        return unit_status(unit, self.catalog_for(unit), self.store.index(unit.id))
 
     def attest(self, unit: Unit, tokens: Sequence[str], request: Attestation, now: datetime) -> list[Outcome]:
         """Check, then append one record per item that changes; returns what happened to each."""

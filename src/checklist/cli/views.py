@@ -23,11 +23,7 @@ def list_items(
 ) -> None:
     """List a unit's items, numbered, with their state. `checklist done N` takes those numbers."""
     from ..errors import UserError
-    from ..report import items_document
     from ..workspace import Workspace
-    from .i18n import resolve_lang, t
-    from .output import print_json, stdout
-    from .render import checklist_table
 
     if open_only and show_all:
         raise UserError("--open and --all exclude each other")
@@ -40,8 +36,15 @@ def list_items(
     if open_only:
         chosen = [s for s in chosen if s.state == "open"]
     if json:
+        from ..report import items_document
+        from .output import print_json
+
         print_json(items_document(status, chosen))
         return
+    from .i18n import resolve_lang, t
+    from .output import stdout
+    from .render import checklist_table
+
     language = resolve_lang(lang)
     stdout().print(checklist_table(chosen, status.catalog, language, t("head.checklist", language, name=status.catalog.unit_name(status.unit, language))))
 
@@ -71,28 +74,25 @@ def status(
 ) -> None:
     """Where a unit stands: progress per section, totals, critical items still open."""
     from ..errors import UserError
-    from ..report import status_document
     from ..workspace import Workspace
-    from .i18n import resolve_lang
-    from .output import print_json, stdout
-    from .render import all_units_view, status_view
 
     if unit and all_units:
         raise UserError("--unit and --all exclude each other")
     ws = Workspace.open(store, catalog)
-    language = resolve_lang(lang)
-    if all_units:
-        statuses = [ws.status(u) for u in ws.store.units()]
-        if json:
-            print_json({"format": 1, "units": [status_document(s) for s in statuses]})
-        else:
-            stdout().print(all_units_view(statuses, language))
-        return
-    one = ws.status(ws.select_unit(unit))
+    statuses = [ws.status(u) for u in ws.store.units()] if all_units else [ws.status(ws.select_unit(unit))]
     if json:
-        print_json(status_document(one))
-    else:
-        stdout().print(status_view(one, language))
+        from ..report import status_document
+        from .output import print_json
+
+        documents = [status_document(s) for s in statuses]
+        print_json({"format": 1, "units": documents} if all_units else documents[0])
+        return
+    from .i18n import resolve_lang
+    from .output import stdout
+    from .render import all_units_view, status_view
+
+    language = resolve_lang(lang)
+    stdout().print(all_units_view(statuses, language) if all_units else status_view(statuses[0], language))
 
 
 @app.command()

@@ -1,0 +1,64 @@
+"""The installed `checklist` command as a real process: no terminal, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import installed_command
+
+
+def test_start_prison_in_a_fresh_folder(proc) -> None:
+    result = proc("start", "--unit", "prison")
+    assert result.exit_code == 0, result
+    assert Path(".checklist/units/prison/unit.json").is_file()
+    assert "Checklist of Prison" in result.stdout and "Started Prison" in result.stderr
+
+
+def test_mark_and_read_status_as_json(proc) -> None:
+    proc("start", "--unit", "prison", "--name", "长沙监狱")
+    assert proc("done", "prison.closed-management", "--note", "全封闭", "--evidence", __file__).exit_code == 0
+    status = json.loads(proc("status", "--json").stdout)
+    assert status["unit"]["name"] == "长沙监狱" and status["totals"]["done"] == 1
+
+
+def test_scripted_walk_on_piped_stdin(proc) -> None:
+    proc("start", "--unit", "rehab")
+    result = proc("walk", input="n\n不涉及\ns\nq\n")
+    assert result.exit_code == 0, result
+    log = json.loads(proc("log", "--json").stdout)["records"]
+    assert [(r["action"], r["note"]) for r in log] == [("na", "不涉及")]
+
+
+def test_piped_output_has_no_escape_codes_even_without_no_color(proc) -> None:
+    proc("start", "--unit", "prison")
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env["TERM"] = "xterm-256color"
+    completed = subprocess.run([*installed_command(), "status"], capture_output=True, text=True, env=env, check=False)
+    assert completed.returncode == 0 and "\x1b" not in completed.stdout + completed.stderr
+
+
+def test_exit_codes_and_no_tracebacks(proc) -> None:
+    assert proc("status").exit_code == 1  # no store
+    assert proc("frobnicate").exit_code == 2  # usage
+    proc("start", "--unit", "prison")
+    assert proc("done", "no-such-item").exit_code == 1
+    Path(".checklist/units/prison/records.jsonl").write_text("not json\n")
+    damaged = proc("list")
+    assert damaged.exit_code == 3 and "records.jsonl:1" in damaged.stderr
+    for result in (damaged, proc("done", "x"), proc("start", "--unit", "nothing")):
+        assert "Traceback" not in result.stderr
+
+
+def test_python_dash_m_works(proc) -> None:
+    completed = subprocess.run([sys.executable, "-m", "checklist", "--version"], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0 and completed.stdout.startswith("checklist ")
+
+
+def test_bundled_catalog_is_found_from_the_installed_package(proc, tmp_path: Path) -> None:
+    result = proc("validate", "--json")
+    document = json.loads(result.stdout)
+    assert document["valid"] is True and document["measures"] >= 50

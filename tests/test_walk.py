@@ -1,0 +1,98 @@
+"""Walking the open items, with answers piped on standard input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from checklist import catalog as catalogs
+
+PRISON = catalogs.load().for_kind("prison")
+LOG = Path(".checklist/units/prison/records.jsonl")
+
+
+def records() -> list[dict]:
+    return [json.loads(line) for line in LOG.read_text(encoding="utf-8").splitlines()] if LOG.exists() else []
+
+
+def answers_for_first_items() -> str:
+    """Answers in the walk's order: 1 joint prevention (done: note), 2 three zeros (done: note + 3 figures),
+    3 duty (skip), 4 liaison (n/a: reason), then quit."""
+    return "\n".join([
+        "d", "已与卫健部门建立联防联控机制", "",        # item 1: done, note, no evidence
+        "d", "零感染零报告零炒作", "0", "0", "0", "",  # item 2: done, note, three figures, no evidence
+        "s",                                          # item 3: skip
+        "n", "由省局统一协调",                          # item 4: not applicable, reason
+        "q",
+    ]) + "\n"
+
+
+def test_scripted_walk_records_each_answer(prison) -> None:
+    assert [m.id for m in PRISON[:4]] == [
+        "system.joint-prevention", "system.three-zeros", "system.three-level-duty", "prison.local-authority-liaison"]
+    result = prison("walk", input=answers_for_first_items())
+    assert result.exit_code == 0, result
+    got = [(r["item"], r["action"], r["note"]) for r in records()]
+    assert got == [
+        ("system.joint-prevention", "done", "已与卫健部门建立联防联控机制"),
+        ("system.three-zeros", "done", "零感染零报告零炒作"),
+        ("prison.local-authority-liaison", "na", "由省局统一协调"),
+    ]
+    assert records()[1]["figures"] == {"infections": 0, "reported_cases": 0, "hype_incidents": 0}
+    assert f"Recorded 3; {len(PRISON) - 3} still open." in result.stderr
+    assert "「" in result.stdout and "全省监狱戒毒单位" not in result.stdout.split("4 ·")[0]  # the source quote is shown
+
+
+def test_end_of_input_keeps_what_was_answered(prison) -> None:
+    result = prison("walk", input="d\n已建立\n\nd\n")  # stops in the middle of item 2
+    assert result.exit_code == 0
+    assert [r["item"] for r in records()] == ["system.joint-prevention"]
+    assert "Recorded 1;" in result.stderr
+
+
+def test_bad_answers_and_values_are_asked_again(prison) -> None:
+    script = "\n".join(["x", "s", "d", "日报", "-5", "0", "abc", "0", "0", "", "q"]) + "\n"
+    result = prison("walk", input=script)
+    assert result.exit_code == 0, result
+    assert "Please answer d, n, b, s or q." in result.stderr
+    assert "out of range" in result.stderr and "must be a whole number" in result.stderr
+    (record,) = records()
+    assert record["item"] == "system.three-zeros" and record["figures"] == {
+        "infections": 0, "reported_cases": 0, "hype_incidents": 0}
+
+
+def test_evidence_files_in_a_walk(prison) -> None:
+    Path("minutes.txt").write_text("会议纪要", encoding="utf-8")
+    script = "\n".join(["d", "机制已建立", "minutes.txt", "missing.txt", "", "q"]) + "\n"
+    result = prison("walk", input=script)
+    # missing.txt is refused; the item is asked again and the input then ends
+    assert "evidence file not found: missing.txt" in result.stderr
+    assert records() == []
+    result = prison("walk", input="\n".join(["d", "机制已建立", "minutes.txt", "", "q"]) + "\n")
+    assert [e["name"] for e in records()[0]["evidence"]] == ["minutes.txt"]
+
+
+def test_chinese_answers(prison) -> None:
+    result = prison("walk", "--lang", "zh", input="不适用\n本单位不涉及\n退出\n")
+    assert result.exit_code == 0
+    assert records()[0]["action"] == "na"
+    assert "已处理 1 项" in result.stderr
+
+
+def test_nothing_open(prison) -> None:
+    for number in range(1, len(PRISON) + 1):
+        prison("na", str(number), "--reason", "test")
+    result = prison("walk", input="")
+    assert result.exit_code == 0 and "No open items." in result.stderr
+
+
+def test_start_with_walk_flag_walks_at_once(cli) -> None:
+    result = cli("start", "--unit", "prison", "--walk", input="n\n不涉及\nq\n")
+    assert result.exit_code == 0
+    assert [r["action"] for r in records()] == ["na"]
+
+
+def test_start_without_a_terminal_never_prompts(cli) -> None:
+    result = cli("start", "--unit", "prison", input="")
+    assert result.exit_code == 0
+    assert "Walk through the open items now?" not in result.output
