@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "checklist"
-CORE = [p for p in PACKAGE.glob("*.py")]
+CORE = list(PACKAGE.glob("*.py"))
 FORBIDDEN = {"typer", "rich", "click"}
 
 

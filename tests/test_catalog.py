@@ -92,7 +92,9 @@ class TestBundledCatalog:
     def test_prison_measures_from_the_text(self) -> None:
         ids = {m.id for m in catalogs.load().for_kind("prison")}
         assert "prison.visits-suspended" in ids
-        isolation = catalogs.load().measures[[m.id for m in catalogs.load().measures].index("prison.new-admission-isolation")]
+        isolation = catalogs.load().measures[
+            [m.id for m in catalogs.load().measures].index("prison.new-admission-isolation")
+        ]
         assert isolation.trigger is not None and isolation.trigger.event == "admission"
         assert isolation.trigger.lasts_days == 14
 
@@ -137,7 +139,9 @@ class TestValidation:
         assert (problem.line, problem.field) == (14, "applies_to")
 
     def test_missing_translation(self, tmp_path: Path) -> None:
-        path = write(tmp_path, HEAD + "measures:\n" + MEASURE.replace("{zh: 停止接见, en: Stop visits}", "{zh: 停止接见}"))
+        path = write(
+            tmp_path, HEAD + "measures:\n" + MEASURE.replace("{zh: 停止接见, en: Stop visits}", "{zh: 停止接见}")
+        )
         (problem,) = problems_of(path)
         assert (problem.measure, problem.field, problem.line) == ("prison.visits", "title.en", 13)
         assert problem.message == "required but missing"
@@ -164,7 +168,11 @@ class TestValidation:
         bad = MEASURE.replace("priority: critical", "priority: urgent").replace("en: Stop visits", "en: ''")
         write(tmp_path, HEAD, "00-head.yaml")
         write(tmp_path, "measures:\n" + bad, "10-a.yaml")
-        write(tmp_path, "measures:\n" + MEASURE.replace("containment", "nowhere").replace("prison.visits", "prison.b"), "20-b.yaml")
+        write(
+            tmp_path,
+            "measures:\n" + MEASURE.replace("containment", "nowhere").replace("prison.visits", "prison.b"),
+            "20-b.yaml",
+        )
         problems = problems_of(tmp_path)
         assert sorted((Path(p.file).name, p.field) for p in problems) == [
             ("10-a.yaml", "priority"),

@@ -42,7 +42,7 @@ class TestStart:
         result = prison("start", "--unit", "prison", "--name", "长沙监狱")
         assert result.exit_code == 0
         assert f"Resuming 长沙监狱 (prison, Prison): 0 of {len(PRISON)} done." in result.stderr
-        assert os.listdir(".checklist/units") == ["prison"]
+        assert [p.name for p in Path(".checklist/units").iterdir()] == ["prison"]
 
     @pytest.mark.parametrize("kind", ["监狱", "Prison", "PRISON"])
     def test_kind_by_chinese_or_english_name(self, cli, kind: str) -> None:
@@ -103,11 +103,14 @@ class TestMarking:
         (record,) = lines_of_log()
         assert record["item"] == "prison.visits-suspended" and record["action"] == "done"
         assert record["note"] == "各监区已停止接见" and record["actor"] == "tester"
-        assert record["evidence"] == [{
-            "name": "notice.txt",
-            "size": len("停止接见通知".encode()),
-            "sha256": "8a02c4d1dcbeb7bd2d4e8d3dcf2bda7ddc1a9b2bbba3a1b2a3b4f5cfd3d3f3b1"[:0] + record["evidence"][0]["sha256"],
-        }]
+        assert record["evidence"] == [
+            {
+                "name": "notice.txt",
+                "size": len("停止接见通知".encode()),
+                "sha256": "8a02c4d1dcbeb7bd2d4e8d3dcf2bda7ddc1a9b2bbba3a1b2a3b4f5cfd3d3f3b1"[:0]
+                + record["evidence"][0]["sha256"],
+            }
+        ]
         import hashlib
 
         assert record["evidence"][0]["sha256"] == hashlib.sha256("停止接见通知".encode()).hexdigest()
@@ -142,17 +145,39 @@ class TestMarking:
 
     def test_figures_are_required_typed_and_bounded(self, prison) -> None:
         missing = prison("done", ZEROS, "--note", "日报")
-        assert missing.exit_code == 1 and "needs its figures: infections, reported_cases, hype_incidents" in missing.stderr
-        negative = prison("done", ZEROS, "--note", "日报", "--set", "infections=-1", "--set", "reported_cases=0",
-                          "--set", "hype_incidents=0")
+        assert (
+            missing.exit_code == 1 and "needs its figures: infections, reported_cases, hype_incidents" in missing.stderr
+        )
+        negative = prison(
+            "done",
+            ZEROS,
+            "--note",
+            "日报",
+            "--set",
+            "infections=-1",
+            "--set",
+            "reported_cases=0",
+            "--set",
+            "hype_incidents=0",
+        )
         assert negative.exit_code == 1 and "infections = -1 is out of range: allowed 0 to" in negative.stderr
         wrong = prison("done", ZEROS, "--note", "日报", "--set", "infections=none")
         assert wrong.exit_code == 1 and "infections must be a whole number, got 'none'" in wrong.stderr
         typo = prison("done", ZEROS, "--note", "日报", "--set", "infection=0")
         assert typo.exit_code == 1 and "did you mean: infections" in typo.stderr
         assert lines_of_log() == []
-        ok = prison("done", ZEROS, "--note", "日报", "--set", "infections=0", "--set", "reported_cases=0",
-                    "--set", "hype_incidents=1")
+        ok = prison(
+            "done",
+            ZEROS,
+            "--note",
+            "日报",
+            "--set",
+            "infections=0",
+            "--set",
+            "reported_cases=0",
+            "--set",
+            "hype_incidents=1",
+        )
         assert ok.exit_code == 0, ok
         assert "alert:" in ok.stderr and "= 1 crosses its threshold" in ok.stderr
         assert lines_of_log()[0]["figures"] == {"infections": 0, "reported_cases": 0, "hype_incidents": 1}
@@ -162,7 +187,10 @@ class TestMarking:
         assert result.exit_code == 1 and lines_of_log() == []
         result = prison("done", OUTREACH, "prison.large-activities-suspended", "--note", "已停止")
         assert result.exit_code == 0, result
-        assert [r["item"] for r in lines_of_log()] == ["prison.outreach-activities-suspended", "prison.large-activities-suspended"]
+        assert [r["item"] for r in lines_of_log()] == [
+            "prison.outreach-activities-suspended",
+            "prison.large-activities-suspended",
+        ]
 
     def test_na_block_reopen_need_a_reason(self, prison) -> None:
         for command in ("na", "block", "reopen"):
@@ -225,8 +253,14 @@ class TestViews:
         prison("na", OUTREACH, "--reason", "无")
         prison("done", VISITS, "--note", "x", "--evidence", str(evidence()))
         document = prison("status", "--json").json()
-        assert document["totals"] == {"done": 1, "na": 1, "blocked": 0, "open": len(PRISON) - 2,
-                                      "total": len(PRISON), "percent_done": round(100 / (len(PRISON) - 1), 1)}
+        assert document["totals"] == {
+            "done": 1,
+            "na": 1,
+            "blocked": 0,
+            "open": len(PRISON) - 2,
+            "total": len(PRISON),
+            "percent_done": round(100 / (len(PRISON) - 1), 1),
+        }
         assert "prison.visits-suspended" not in document["critical_open"]
         assert "prison.closed-management" in document["critical_open"]
         visits = next(s for s in document["sections"] if s["id"] == "visits-and-contact")
@@ -258,7 +292,9 @@ class TestViews:
         prison("done", VISITS, "--note", "已停止", "--evidence", str(evidence()))
         records = prison("log", "--json").json()["records"]
         assert [(r["item"], r["action"]) for r in records] == [
-            ("prison.outreach-activities-suspended", "blocked"), ("prison.visits-suspended", "done")]
+            ("prison.outreach-activities-suspended", "blocked"),
+            ("prison.visits-suspended", "done"),
+        ]
         only = prison("log", "--item", VISITS, "--json").json()["records"]
         assert [r["item"] for r in only] == ["prison.visits-suspended"]
         text = prison("log").stdout
@@ -347,8 +383,22 @@ class TestHelp:
         assert cli("--version").stdout.strip() == f"checklist {__version__}"
 
     def test_every_command_has_help(self, cli) -> None:
-        names = ["start", "walk", "list", "done", "na", "block", "reopen", "status", "log", "units", "validate",
-                 "schema", "use", "config"]
+        names = [
+            "start",
+            "walk",
+            "list",
+            "done",
+            "na",
+            "block",
+            "reopen",
+            "status",
+            "log",
+            "units",
+            "validate",
+            "schema",
+            "use",
+            "config",
+        ]
         top = cli("--help").stdout
         for name in names:
             assert name in top

@@ -62,7 +62,9 @@ def test_non_finite_numbers_are_refused(raw: str) -> None:
         parse_value(TEMP, raw)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("yes", True), ("是", True), ("Y", True), ("no", False), ("否", False), ("0", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("yes", True), ("是", True), ("Y", True), ("no", False), ("否", False), ("0", False)]
+)
 def test_yes_no_in_both_languages(raw: str, expected: bool) -> None:
     assert parse_value(YESNO, raw) is expected
 

@@ -29,7 +29,7 @@ def test_number_out_of_range_says_the_range() -> None:
 
 
 def test_ambiguous_prefix_lists_the_candidates() -> None:
-    with pytest.raises(UserError, match="names more than one item: prison.new-admission"):
+    with pytest.raises(UserError, match=r"names more than one item: prison\.new-admission"):
         resolve("prison.new-admission", ITEMS)
 
 

@@ -54,7 +54,9 @@ def test_exit_codes_and_no_tracebacks(proc) -> None:
 
 
 def test_python_dash_m_works(proc) -> None:
-    completed = subprocess.run([sys.executable, "-m", "checklist", "--version"], capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        [sys.executable, "-m", "checklist", "--version"], capture_output=True, text=True, check=False
+    )
     assert completed.returncode == 0 and completed.stdout.startswith("checklist ")
 
 

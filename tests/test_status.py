@@ -29,12 +29,19 @@ EXPECTED = {"done": "done", "na": "na", "blocked": "blocked", "reopened": "open"
 
 def record(item: str, action: str, n: int) -> Record:
     return Record(
-        id=uuid.uuid4().hex, unit="prison", item=item, action=action, actor="a",  # type: ignore[arg-type]
-        at=T0 + timedelta(minutes=n), catalog=CATALOG.digest,
+        id=uuid.uuid4().hex,
+        unit="prison",
+        item=item,
+        action=action,
+        actor="a",  # type: ignore[arg-type]
+        at=T0 + timedelta(minutes=n),
+        catalog=CATALOG.digest,
     )
 
 
-histories = st.lists(st.tuples(st.sampled_from([*IDS, "retired.measure"]), st.sampled_from(list(EXPECTED))), max_size=60)
+histories = st.lists(
+    st.tuples(st.sampled_from([*IDS, "retired.measure"]), st.sampled_from(list(EXPECTED))), max_size=60
+)
 
 
 @given(histories)
@@ -45,8 +52,11 @@ def test_state_is_set_by_the_latest_record(history: list[tuple[str, str]]) -> No
     for status in statuses:
         assert status.state == (EXPECTED[latest[status.item.id]] if status.item.id in latest else "open")
         assert status.records == sum(1 for item, _ in history if item == status.item.id)
-    assert orphans == ({"retired.measure": sum(1 for i, _ in history if i == "retired.measure")}
-                       if any(i == "retired.measure" for i, _ in history) else {})
+    assert orphans == (
+        {"retired.measure": sum(1 for i, _ in history if i == "retired.measure")}
+        if any(i == "retired.measure" for i, _ in history)
+        else {}
+    )
 
 
 @given(histories)

@@ -65,7 +65,9 @@ class TestUnits:
             store.unit("prisn")
         assert info.value.suggestions == ["prison"]
 
-    @pytest.mark.parametrize("bad", ["../x", "a/b", "..", ".", "a\\b", "a\x00b", "A", "-x", "x" * 65, "", " x", "a\x1b[31m"])
+    @pytest.mark.parametrize(
+        "bad", ["../x", "a/b", "..", ".", "a\\b", "a\x00b", "A", "-x", "x" * 65, "", " x", "a\x1b[31m"]
+    )
     def test_unsafe_ids_are_refused(self, store: FileStore, bad: str) -> None:
         with pytest.raises((UserError, ValueError)):
             store.unit(bad)
@@ -80,7 +82,7 @@ class TestUnits:
     def test_damaged_unit_file(self, store: FileStore) -> None:
         make_unit(store)
         (store.root / "units/prison/unit.json").write_text("{not json")
-        with pytest.raises(StoreDamaged, match="unit.json: damaged unit file"):
+        with pytest.raises(StoreDamaged, match=r"unit\.json: damaged unit file"):
             store.unit("prison")
 
 
@@ -166,7 +168,7 @@ class TestConfig:
 
     def test_damaged_config(self, store: FileStore) -> None:
         (store.root / "config.json").write_text("[1, 2]")
-        with pytest.raises(StoreDamaged, match="config.json"):
+        with pytest.raises(StoreDamaged, match=r"config\.json"):
             store.config()
 
 
@@ -198,8 +200,10 @@ class TestIndexSnapshot:
     """The saved index is an accelerator only: it must never change or hide what the log says."""
 
     def fill(self, store: FileStore, count: int, start: int = 0) -> list[Record]:
-        records = [make_record(item=f"prison.m{n % 7}", n=n, action=("done", "na", "reopened")[n % 3])
-                   for n in range(start, start + count)]
+        records = [
+            make_record(item=f"prison.m{n % 7}", n=n, action=("done", "na", "reopened")[n % 3])
+            for n in range(start, start + count)
+        ]
         log = store.root / "units/prison/records.jsonl"
         with log.open("ab") as handle:  # written as append would, in bulk
             handle.write(b"".join(r.model_dump_json().encode() + b"\n" for r in records))
@@ -222,7 +226,9 @@ class TestIndexSnapshot:
         store.index("prison")
         log = store.root / "units/prison/records.jsonl"
         lines = log.read_bytes().splitlines(keepends=True)
-        lines[10] = lines[10].replace(b'"action":"done"', b'"action":"gone"').replace(b'"action":"na"', b'"action":"gone"')
+        lines[10] = (
+            lines[10].replace(b'"action":"done"', b'"action":"gone"').replace(b'"action":"na"', b'"action":"gone"')
+        )
         log.write_bytes(b"".join(lines))
         with pytest.raises(StoreDamaged, match=r"records\.jsonl:11: damaged record"):
             store.index("prison")
@@ -233,7 +239,9 @@ class TestIndexSnapshot:
         store.index("prison")
         log = store.root / "units/prison/records.jsonl"
         data = log.read_bytes()
-        swapped = data.replace(b'"actor":"\xe7\x8e\x8b\xe8\xad\xa6\xe5\xae\x98"', b'"actor":"\xe6\x9d\x8e\xe8\xad\xa6\xe5\xae\x98"', 1)
+        swapped = data.replace(
+            b'"actor":"\xe7\x8e\x8b\xe8\xad\xa6\xe5\xae\x98"', b'"actor":"\xe6\x9d\x8e\xe8\xad\xa6\xe5\xae\x98"', 1
+        )
         assert len(swapped) == len(data) and swapped != data
         log.write_bytes(swapped)
         assert store.index("prison") == LogIndex.of(store.records("prison"))

@@ -18,18 +18,35 @@ def records() -> list[dict]:
 def answers_for_first_items() -> str:
     """Answers in the walk's order: 1 joint prevention (done: note), 2 three zeros (done: note + 3 figures),
     3 duty (skip), 4 liaison (n/a: reason), then quit."""
-    return "\n".join([
-        "d", "已与卫健部门建立联防联控机制", "",        # item 1: done, note, no evidence
-        "d", "零感染零报告零炒作", "0", "0", "0", "",  # item 2: done, note, three figures, no evidence
-        "s",                                          # item 3: skip
-        "n", "由省局统一协调",                          # item 4: not applicable, reason
-        "q",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                "d",
+                "已与卫健部门建立联防联控机制",
+                "",  # item 1: done, note, no evidence
+                "d",
+                "零感染零报告零炒作",
+                "0",
+                "0",
+                "0",
+                "",  # item 2: done, note, three figures, no evidence
+                "s",  # item 3: skip
+                "n",
+                "由省局统一协调",  # item 4: not applicable, reason
+                "q",
+            ]
+        )
+        + "\n"
+    )
 
 
 def test_scripted_walk_records_each_answer(prison) -> None:
     assert [m.id for m in PRISON[:4]] == [
-        "system.joint-prevention", "system.three-zeros", "system.three-level-duty", "prison.local-authority-liaison"]
+        "system.joint-prevention",
+        "system.three-zeros",
+        "system.three-level-duty",
+        "prison.local-authority-liaison",
+    ]
     result = prison("walk", input=answers_for_first_items())
     assert result.exit_code == 0, result
     got = [(r["item"], r["action"], r["note"]) for r in records()]
@@ -40,7 +57,9 @@ def test_scripted_walk_records_each_answer(prison) -> None:
     ]
     assert records()[1]["figures"] == {"infections": 0, "reported_cases": 0, "hype_incidents": 0}
     assert f"Recorded 3; {len(PRISON) - 3} still open." in result.stderr
-    assert "「" in result.stdout and "全省监狱戒毒单位" not in result.stdout.split("4 ·")[0]  # the source quote is shown
+    assert (
+        "「" in result.stdout and "全省监狱戒毒单位" not in result.stdout.split("4 ·")[0]
+    )  # the source quote is shown
 
 
 def test_end_of_input_keeps_what_was_answered(prison) -> None:
@@ -58,7 +77,10 @@ def test_bad_answers_and_values_are_asked_again(prison) -> None:
     assert "out of range" in result.stderr and "must be a whole number" in result.stderr
     (record,) = records()
     assert record["item"] == "system.three-zeros" and record["figures"] == {
-        "infections": 0, "reported_cases": 0, "hype_incidents": 0}
+        "infections": 0,
+        "reported_cases": 0,
+        "hype_incidents": 0,
+    }
 
 
 def test_evidence_files_in_a_walk(prison) -> None:

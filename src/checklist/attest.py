@@ -40,11 +40,13 @@ class Outcome:
     record: Record | None  # None: nothing to record (already in that state)
 
 
-def plan(statuses: Sequence[ItemStatus], request: Attestation, unit_id: str, digest: str, now: datetime) -> list[Outcome]:
+def plan(
+    statuses: Sequence[ItemStatus], request: Attestation, unit_id: str, digest: str, now: datetime
+) -> list[Outcome]:
     """Check the request against every item and build the records to append (none written yet)."""
     note = (request.note or "").strip() or None
     if request.action in _NEEDS_REASON and not note:
-        raise UserError(f"{_verb(request.action)} needs a reason", hint="add --reason \"…\"")
+        raise UserError(f"{_verb(request.action)} needs a reason", hint='add --reason "…"')
     _check_fields_exist(statuses, request.assignments)
     files = [describe(path) for path in request.evidence]
     outcomes = []
@@ -73,9 +75,11 @@ def plan(statuses: Sequence[ItemStatus], request: Attestation, unit_id: str, dig
 
 
 def _verb(action: Action) -> str:
-    return {"na": "marking an item not applicable", "blocked": "marking an item blocked", "reopened": "reopening an item"}.get(
-        action, action
-    )
+    return {
+        "na": "marking an item not applicable",
+        "blocked": "marking an item blocked",
+        "reopened": "reopening an item",
+    }.get(action, action)
 
 
 def _figures(status: ItemStatus, request: Attestation) -> dict[str, FigureValue]:
@@ -95,13 +99,17 @@ def _check_fields_exist(statuses: Sequence[ItemStatus], assignments: Sequence[st
             raise UserError(f"none of the named items records a figure called {name!r}")
 
 
-def _check_required(status: ItemStatus, note: str | None, figures: dict[str, FigureValue], files: list[EvidenceFile]) -> None:
+def _check_required(
+    status: ItemStatus, note: str | None, figures: dict[str, FigureValue], files: list[EvidenceFile]
+) -> None:
     measure = status.item.measure
     label = f"item {status.item.number} ({measure.id})"
     if "note" in measure.evidence and not note:
-        raise UserError(f"{label} needs a note saying what was done", hint="add --note \"…\"")
+        raise UserError(f"{label} needs a note saying what was done", hint='add --note "…"')
     if "file" in measure.evidence and not files:
-        raise UserError(f"{label} needs an evidence file (a notice, minutes, a roster, a photo)", hint="add --evidence FILE")
+        raise UserError(
+            f"{label} needs an evidence file (a notice, minutes, a roster, a photo)", hint="add --evidence FILE"
+        )
     if "figures" in measure.evidence:
         missing = missing_required(measure.fields, figures)
         if missing:

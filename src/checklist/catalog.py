@@ -110,7 +110,7 @@ def _write_cache(cache_file: Path, key: list[Any], catalog: Catalog) -> None:
         fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".catalog.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, cache_file)
+        Path(tmp).replace(cache_file)
     except OSError:
         return
 
@@ -160,7 +160,9 @@ def _read(file: Path, problems: list[Problem]) -> YamlDoc | None:
     for key in doc.data:
         if key not in ("catalog", "measures"):
             line, column = doc.locate((key,))
-            problems.append(Problem(str(file), "unknown key (a file holds 'catalog' and 'measures')", line, column, field=str(key)))
+            problems.append(
+                Problem(str(file), "unknown key (a file holds 'catalog' and 'measures')", line, column, field=str(key))
+            )
     return doc
 
 
@@ -206,13 +208,13 @@ def _validation_problems(doc: YamlDoc, exc: ValidationError, prefix: tuple[str |
     for loc, messages in merged.items():
         line, column = doc.locate(loc)
         measure_id, field = _split_loc(doc.data, loc)
-        problems.append(Problem(str(doc.path), "; or ".join(messages), line, column, measure_id, field))
+        problems.append(Problem(str(doc.path), "; or ".join(messages), line, column, measure=measure_id, field=field))
     return problems
 
 
 def _is_union_tag(step: str | int) -> bool:
     # pydantic names the branch of a union it tried, e.g. "list[constrained-str]" or "literal['all']"
-    return isinstance(step, str) and ("[" in step or "-" in step and step.startswith("constrained"))
+    return isinstance(step, str) and ("[" in step or ("-" in step and step.startswith("constrained")))
 
 
 def _message(error: Any) -> str:
@@ -266,9 +268,11 @@ def _cross_checks(meta: CatalogMeta, entries: list[_Entry]) -> list[Problem]:
         raw = entry.raw if isinstance(entry.raw, dict) else {}
         measure_id = raw.get("id") if isinstance(raw.get("id"), str) else None
 
-        def problem(message: str, *loc: str | int, entry: _Entry = entry, measure_id: str | None = measure_id) -> Problem:
+        def problem(
+            message: str, *loc: str | int, entry: _Entry = entry, measure_id: str | None = measure_id
+        ) -> Problem:
             line, column = entry.doc.locate(("measures", entry.index, *loc))
-            return Problem(str(entry.doc.path), message, line, column, measure_id, str(loc[0]))
+            return Problem(str(entry.doc.path), message, line, column, measure=measure_id, field=str(loc[0]))
 
         if measure_id is not None:
             first = first_seen.setdefault(measure_id, entry)

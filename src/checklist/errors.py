@@ -66,6 +66,7 @@ class Problem:
         message: str,
         line: int | None = None,
         column: int | None = None,
+        *,
         measure: str | None = None,
         field: str | None = None,
     ) -> None:

@@ -25,7 +25,7 @@ def parse_value(spec: FieldSpec, raw: str) -> FigureValue:
     raw = raw.strip()
     if spec.type == "integer":
         try:
-            value: FigureValue = int(raw)
+            value: int | float = int(raw)
         except ValueError:
             raise UserError(f"{spec.id} must be a whole number, got {raw!r}") from None
     elif spec.type == "number":
@@ -55,8 +55,7 @@ def parse_value(spec: FieldSpec, raw: str) -> FigureValue:
     return value
 
 
-def _check_bounds(spec: FieldSpec, value: FigureValue) -> None:
-    assert isinstance(value, int | float)
+def _check_bounds(spec: FieldSpec, value: float) -> None:
     low, high = spec.min, spec.max
     if (low is not None and value < low) or (high is not None and value > high):
         allowed = f"{_fmt(low) if low is not None else '…'} to {_fmt(high) if high is not None else '…'}"

@@ -12,8 +12,11 @@ JSON_FORMAT = 1
 
 
 def _tally(tally: Tally) -> dict[str, Any]:
-    return {**{state: tally.counts[state] for state in ("done", "na", "blocked", "open")}, "total": tally.total,
-            "percent_done": round(tally.percent, 1)}
+    return {
+        **{state: tally.counts[state] for state in ("done", "na", "blocked", "open")},
+        "total": tally.total,
+        "percent_done": round(tally.percent, 1),
+    }
 
 
 def item_document(status: ItemStatus) -> dict[str, Any]:
@@ -39,8 +42,13 @@ def status_document(status: UnitStatus) -> dict[str, Any]:
     unit = status.unit
     return {
         "format": JSON_FORMAT,
-        "unit": {"id": unit.id, "name": unit.name, "kind": unit.kind, "started_at": unit.started_at.isoformat(),
-                 "started_by": unit.started_by},
+        "unit": {
+            "id": unit.id,
+            "name": unit.name,
+            "kind": unit.kind,
+            "started_at": unit.started_at.isoformat(),
+            "started_by": unit.started_by,
+        },
         "catalog": unit.catalog.model_dump(),
         "totals": _tally(status.tally),
         "sections": [{"id": s.section.id, **_tally(s.tally)} for s in status.sections],

@@ -94,7 +94,7 @@ def fold(items: Sequence[Item], index: LogIndex) -> tuple[list[ItemStatus], dict
 
 
 def tally(statuses: Iterable[ItemStatus]) -> Tally:
-    counts: Counter[State] = Counter({state: 0 for state in STATES})
+    counts: Counter[State] = Counter(dict.fromkeys(STATES, 0))
     total = 0
     for status in statuses:
         counts[status.state] += 1

@@ -23,7 +23,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -83,7 +83,7 @@ class FileStore:
             store.units_dir.mkdir(parents=True, exist_ok=True)
             marker = root / "store.json"
             if not marker.exists():
-                created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                created = datetime.now(UTC).isoformat(timespec="seconds")
                 _write_once(marker, {"format": STORE_FORMAT, "created_at": created})
         except OSError as exc:
             raise UserError(f"cannot create the store at {root}: {exc.strerror or exc}") from exc
@@ -311,13 +311,13 @@ def _atomic_bytes(path: Path, data: bytes, replace: bool) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         if replace:
-            os.replace(tmp, path)
+            Path(tmp).replace(path)
         else:
             os.link(tmp, path)  # fails if the file exists: never overwrite a written-once file
-            os.unlink(tmp)
+            Path(tmp).unlink()
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            Path(tmp).unlink()
         raise
     _fsync_dir(path.parent)
 

@@ -12,7 +12,9 @@ from .app import app
 
 @app.command()
 def validate(
-    path: Annotated[str | None, typer.Argument(metavar="[PATH]", help="Catalog folder or file (default: the one in use).")] = None,
+    path: Annotated[
+        str | None, typer.Argument(metavar="[PATH]", help="Catalog folder or file (default: the one in use).")
+    ] = None,
     json: options.Json = False,
     lang: options.Lang = None,
 ) -> None:
@@ -34,12 +36,25 @@ def validate(
             message(t("msg.catalog_bad", language, count=len(exc.problems)), style="bold red")
         raise typer.Exit(exc.exit_code) from None
     if json:
-        print_json({"valid": True, "name": loaded.meta.name, "version": loaded.meta.version, "digest": loaded.digest,
-                    "measures": len(loaded.measures)})
+        print_json(
+            {
+                "valid": True,
+                "name": loaded.meta.name,
+                "version": loaded.meta.version,
+                "digest": loaded.digest,
+                "measures": len(loaded.measures),
+            }
+        )
         return
     message(
-        t("msg.catalog_ok", language, name=loaded.meta.name, version=loaded.meta.version, count=len(loaded.measures),
-          kinds=len(loaded.meta.unit_kinds)),
+        t(
+            "msg.catalog_ok",
+            language,
+            name=loaded.meta.name,
+            version=loaded.meta.version,
+            count=len(loaded.measures),
+            kinds=len(loaded.meta.unit_kinds),
+        ),
         style="green",
     )
 

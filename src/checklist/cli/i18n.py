@@ -61,24 +61,42 @@ _WORDS: dict[str, tuple[str, str]] = {
     "needs.file": ("证据文件", "an evidence file"),
     "needs.figures": ("数据", "figures"),
     # messages
-    "msg.started": ("已开始单位 {name}（{id}，{kind}），共 {count} 项措施。", "Started {name} ({id}, {kind}) with {count} measures."),
-    "msg.resumed": ("继续单位 {name}（{id}，{kind}）：已完成 {done}/{count}。", "Resuming {name} ({id}, {kind}): {done} of {count} done."),
-    "msg.next": ("下一步：`checklist walk` 逐项处理，或 `checklist done 编号 --note \"…\"`，`checklist status` 查看进度。",
-                 "Next: `checklist walk` to go through the items, or `checklist done N --note \"…\"`; `checklist status` to see progress."),
+    "msg.started": (
+        "已开始单位 {name}（{id}，{kind}），共 {count} 项措施。",
+        "Started {name} ({id}, {kind}) with {count} measures.",
+    ),
+    "msg.resumed": (
+        "继续单位 {name}（{id}，{kind}）：已完成 {done}/{count}。",
+        "Resuming {name} ({id}, {kind}): {done} of {count} done.",
+    ),
+    "msg.next": (
+        '下一步：`checklist walk` 逐项处理，或 `checklist done 编号 --note "…"`，`checklist status` 查看进度。',
+        "Next: `checklist walk` to go through the items, or "
+        '`checklist done N --note "…"`; `checklist status` to see progress.',
+    ),
     "msg.walk_offer": ("现在逐项处理未完成事项吗？", "Walk through the open items now?"),
     "msg.recorded": ("已记录：{item} → {action}", "Recorded: {item} → {action}"),
     "msg.noop": ("{item} 已是“{state}”，未重复记录。", "{item} is already {state}; nothing recorded."),
     "msg.nothing_open": ("没有未完成事项。", "No open items."),
     "msg.walk_done": ("已处理 {count} 项；还有 {open} 项未完成。", "Recorded {count}; {open} still open."),
     "msg.default_unit": ("默认单位已设为 {id}。", "Default unit is now {id}."),
-    "msg.catalog_ok": ("措施目录有效：{name} {version}，{count} 项措施，{kinds} 类单位。", "Catalog OK: {name} {version}, {count} measures, {kinds} unit kinds."),
+    "msg.catalog_ok": (
+        "措施目录有效：{name} {version}，{count} 项措施，{kinds} 类单位。",
+        "Catalog OK: {name} {version}, {count} measures, {kinds} unit kinds.",
+    ),
     "msg.catalog_bad": ("措施目录有 {count} 个问题。", "The catalog has {count} problems."),
     "msg.no_records": ("暂无记录。", "No records yet."),
-    "msg.orphans": ("另有 {count} 条记录属于目录中已没有的措施：{ids}", "{count} records belong to measures no longer in the catalog: {ids}"),
+    "msg.orphans": (
+        "另有 {count} 条记录属于目录中已没有的措施：{ids}",
+        "{count} records belong to measures no longer in the catalog: {ids}",
+    ),
     "msg.alert": ("警示：{field} = {value} 超出警戒值", "alert: {field} = {value} crosses its threshold"),
     "msg.config": ("{key} = {value}", "{key} = {value}"),
     # walk
-    "walk.ask": ("[d]完成 / [n]不适用 / [b]受阻 / [s]跳过 / [q]退出", "[d]one / [n]ot applicable / [b]locked / [s]kip / [q]uit"),
+    "walk.ask": (
+        "[d]完成 / [n]不适用 / [b]受阻 / [s]跳过 / [q]退出",
+        "[d]one / [n]ot applicable / [b]locked / [s]kip / [q]uit",
+    ),
     "walk.bad_answer": ("请回答 d、n、b、s 或 q。", "Please answer d, n, b, s or q."),
     "walk.note": ("说明", "Note"),
     "walk.note_required": ("说明（必填）", "Note (required)"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -32,7 +33,7 @@ def record(
     lang: str | None,
 ) -> None:
     """Record one action on items, then say what changed and what was already so."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from ..attest import Attestation
     from ..figures import alerts
@@ -43,17 +44,22 @@ def record(
     ws = Workspace.open(store, catalog)
     chosen = ws.select_unit(unit)
     request = Attestation(action, ws.actor(by), note, sets or (), evidence or ())
-    outcomes = ws.attest(chosen, tokens, request, datetime.now(timezone.utc))
+    outcomes = ws.attest(chosen, tokens, request, datetime.now(UTC))
     language = resolve_lang(lang)
     for outcome in outcomes:
         item = outcome.status.item
         label = f"{item.number} {item.measure.title(language)}"
         if outcome.record is None:
-            message(t("msg.noop", language, item=label, state=t("state." + outcome.status.state, language)), style="yellow")
+            message(
+                t("msg.noop", language, item=label, state=t("state." + outcome.status.state, language)), style="yellow"
+            )
             continue
         message(t("msg.recorded", language, item=label, action=t("action." + action, language)), style="green")
         for spec in alerts(item.measure.fields, outcome.record.figures):
-            message(t("msg.alert", language, field=spec.label(language), value=outcome.record.figures[spec.id]), style="bold red")
+            message(
+                t("msg.alert", language, field=spec.label(language), value=outcome.record.figures[spec.id]),
+                style="bold red",
+            )
 
 
 @app.command()
@@ -76,7 +82,18 @@ def done(
 
     Example: checklist done 3 --note "visits stopped at all gates" --evidence notice.pdf
     """
-    record("done", items, note=note, evidence=evidence, sets=sets, unit=unit, by=by, store=store, catalog=catalog, lang=lang)
+    record(
+        "done",
+        items,
+        note=note,
+        evidence=evidence,
+        sets=sets,
+        unit=unit,
+        by=by,
+        store=store,
+        catalog=catalog,
+        lang=lang,
+    )
 
 
 @app.command()

@@ -15,22 +15,49 @@ def _lang(value: str | None) -> str | None:
 
 Store = Annotated[
     str | None,
-    typer.Option("--store", metavar="DIR", help="Store folder (default: $CHECKLIST_STORE, else the nearest .checklist/).", show_default=False),
+    typer.Option(
+        "--store",
+        metavar="DIR",
+        help="Store folder (default: $CHECKLIST_STORE, else the nearest .checklist/).",
+        show_default=False,
+    ),
 ]
 Catalog = Annotated[
     str | None,
-    typer.Option("--catalog", metavar="PATH", help="Catalog folder or file (default: $CHECKLIST_CATALOG, else the unit's own).", show_default=False),
+    typer.Option(
+        "--catalog",
+        metavar="PATH",
+        help="Catalog folder or file (default: $CHECKLIST_CATALOG, else the unit's own).",
+        show_default=False,
+    ),
 ]
 Unit = Annotated[
     str | None,
-    typer.Option("--unit", "-u", metavar="ID", help="Unit id (default: the only unit, else the one set with `checklist use`).", show_default=False),
+    typer.Option(
+        "--unit",
+        "-u",
+        metavar="ID",
+        help="Unit id (default: the only unit, else the one set with `checklist use`).",
+        show_default=False,
+    ),
 ]
 Lang = Annotated[
     str | None,
-    typer.Option("--lang", metavar="zh|en", callback=_lang, help="Language (default: $CHECKLIST_LANG, else the locale).", show_default=False),
+    typer.Option(
+        "--lang",
+        metavar="zh|en",
+        callback=_lang,
+        help="Language (default: $CHECKLIST_LANG, else the locale).",
+        show_default=False,
+    ),
 ]
 By = Annotated[
     str | None,
-    typer.Option("--by", metavar="NAME", help="Who attests (default: $CHECKLIST_USER, the store's user, the login name).", show_default=False),
+    typer.Option(
+        "--by",
+        metavar="NAME",
+        help="Who attests (default: $CHECKLIST_USER, the store's user, the login name).",
+        show_default=False,
+    ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]

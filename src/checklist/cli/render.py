@@ -87,12 +87,23 @@ def status_view(status: UnitStatus, lang: str) -> RenderableType:
     sections.add_column(t("col.state", lang), no_wrap=True)
     for section in status.sections:
         sections.add_row(
-            Text(safe(section.section.name(lang))), _bar(section.tally), f"{section.tally.percent:.0f}%", _counts(section.tally)
+            Text(safe(section.section.name(lang))),
+            _bar(section.tally),
+            f"{section.tally.percent:.0f}%",
+            _counts(section.tally),
         )
     sections.add_section()
-    sections.add_row(Text(t("label.total", lang), style="bold"), _bar(status.tally), f"{status.tally.percent:.0f}%", _counts(status.tally))
+    sections.add_row(
+        Text(t("label.total", lang), style="bold"),
+        _bar(status.tally),
+        f"{status.tally.percent:.0f}%",
+        _counts(status.tally),
+    )
 
-    parts: list[RenderableType] = [Panel(head, title=t("head.status", lang, name=safe(name)), title_align="left", box=box.ROUNDED), sections]
+    parts: list[RenderableType] = [
+        Panel(head, title=t("head.status", lang, name=safe(name)), title_align="left", box=box.ROUNDED),
+        sections,
+    ]
     summary = Text(
         f"{t('label.done_pct', lang)}: {status.tally.percent:.0f}%  "
         f"({status.tally.done}/{status.tally.applicable}; {t('state.na', lang)} {status.tally.counts['na']})",
@@ -100,7 +111,12 @@ def status_view(status: UnitStatus, lang: str) -> RenderableType:
     )
     parts.append(summary)
     if status.critical_open:
-        critical = Table(title=Text(t("head.critical_open", lang), style="bold red"), box=box.SIMPLE, title_justify="left", show_header=False)
+        critical = Table(
+            title=Text(t("head.critical_open", lang), style="bold red"),
+            box=box.SIMPLE,
+            title_justify="left",
+            show_header=False,
+        )
         critical.add_column(justify="right")
         critical.add_column()
         critical.add_column()
@@ -186,7 +202,11 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
     body.append(f"\n\n{t('label.source', lang)}: {safe(source.issuer(lang))}{dated}\n", style="dim")
     body.append(f"「{safe(source.quote)}」", style="italic")
     if measure.examples:
-        body.append(f"\n{t('label.examples', lang)}: " + "；".join(safe(e(lang)) for e in measure.examples), style="dim")
+        body.append(
+            f"\n{t('label.examples', lang)}: " + "；".join(safe(e(lang)) for e in measure.examples), style="dim"
+        )
     if measure.evidence:
-        body.append(f"\n{t('label.needs', lang)}: " + ", ".join(t("needs." + e, lang) for e in measure.evidence), style="cyan")
+        body.append(
+            f"\n{t('label.needs', lang)}: " + ", ".join(t("needs." + e, lang) for e in measure.evidence), style="cyan"
+        )
     return Panel(body, title=f"{status.item.number} · {position}", title_align="left", box=box.ROUNDED)

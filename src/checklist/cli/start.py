@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,7 +14,7 @@ from .app import app
 
 if TYPE_CHECKING:
     from ..attest import Attestation
-    from ..models import FigureValue, Measure, Unit
+    from ..models import FieldSpec, FigureValue, Measure, Unit
     from ..status import ItemStatus
     from ..workspace import Workspace
 
@@ -33,10 +34,15 @@ def interactive() -> bool:
 @app.command()
 def start(
     kind: Annotated[
-        str, typer.Option("--unit", "-u", metavar="KIND", help="Kind of unit: an id such as prison, or its Chinese or English name.")
+        str,
+        typer.Option(
+            "--unit", "-u", metavar="KIND", help="Kind of unit: an id such as prison, or its Chinese or English name."
+        ),
     ],
     name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="Display name, e.g. 长沙监狱.")] = None,
-    unit_id: Annotated[str | None, typer.Option("--id", metavar="ID", help="Unit id (default: the kind, numbered if taken).")] = None,
+    unit_id: Annotated[
+        str | None, typer.Option("--id", metavar="ID", help="Unit id (default: the kind, numbered if taken).")
+    ] = None,
     walk_now: Annotated[
         bool | None, typer.Option("--walk/--no-walk", help="Walk the open items now (default: ask, on a terminal).")
     ] = None,
@@ -49,7 +55,7 @@ def start(
 
     Example: checklist start --unit prison --name 长沙监狱
     """
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from ..workspace import Workspace
     from .i18n import resolve_lang, t
@@ -59,13 +65,31 @@ def start(
     language = resolve_lang(lang)
     ws = Workspace.for_start(store, catalog)
     actor = ws.actor(by)
-    started = ws.start(kind, actor, datetime.now(timezone.utc), name=name, unit_id=unit_id)
+    started = ws.start(kind, actor, datetime.now(UTC), name=name, unit_id=unit_id)
     status = ws.status(started.unit)
     unit = started.unit
     kind_name = status.catalog.kind(unit.kind).name(language)  # type: ignore[union-attr]
     key = "msg.started" if started.created else "msg.resumed"
-    stdout().print(checklist_table(status.items, status.catalog, language, t("head.checklist", language, name=status.catalog.unit_name(unit, language))))
-    message(t(key, language, name=status.catalog.unit_name(unit, language), id=unit.id, kind=kind_name, count=status.tally.total, done=status.tally.done), style="bold green")
+    stdout().print(
+        checklist_table(
+            status.items,
+            status.catalog,
+            language,
+            t("head.checklist", language, name=status.catalog.unit_name(unit, language)),
+        )
+    )
+    message(
+        t(
+            key,
+            language,
+            name=status.catalog.unit_name(unit, language),
+            id=unit.id,
+            kind=kind_name,
+            count=status.tally.total,
+            done=status.tally.done,
+        ),
+        style="bold green",
+    )
     if walk_now is None:
         walk_now = interactive() and typer.confirm(t("msg.walk_offer", language), default=True, err=True)
     if walk_now:
@@ -119,7 +143,7 @@ def run_walk(ws: Workspace, unit: Unit, actor: str, lang: str) -> None:
 
 
 def _walk_item(ws: Workspace, unit: Unit, actor: str, lang: str, item: ItemStatus, position: str) -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from ..errors import UserError
     from .i18n import t
@@ -133,7 +157,7 @@ def _walk_item(ws: Workspace, unit: Unit, actor: str, lang: str, item: ItemStatu
             return answer
         request = _ask_details(answer, item.item.measure, actor, lang)
         try:
-            ws.attest(unit, [item.item.id], request, datetime.now(timezone.utc))
+            ws.attest(unit, [item.item.id], request, datetime.now(UTC))
         except UserError as exc:
             print_error(exc)
             continue
@@ -161,7 +185,9 @@ def _ask_details(action: str, measure: Measure, actor: str, lang: str) -> Attest
 
     if action != "done":
         return Attestation(action, actor, _ask_text(t("walk.reason", lang), required=True))  # type: ignore[arg-type]
-    note = _ask_text(t("walk.note_required" if "note" in measure.evidence else "walk.note", lang), "note" in measure.evidence)
+    note = _ask_text(
+        t("walk.note_required" if "note" in measure.evidence else "walk.note", lang), "note" in measure.evidence
+    )
     figures = [f"{spec_id}={value}" for spec_id, value in _ask_figures(measure, lang).items()]
     files: list[Path] = []
     while raw := _ask_text(t("walk.evidence", lang), required=False):
@@ -186,7 +212,9 @@ def _ask_figures(measure: Measure, lang: str) -> dict[str, FigureValue]:
     for spec in measure.fields:
         required = spec.required and "figures" in measure.evidence
         while True:
-            raw = _ask_text(t("walk.field", lang, label=spec.label(lang), spec=_describe(spec, lang, required)), required)
+            raw = _ask_text(
+                t("walk.field", lang, label=spec.label(lang), spec=_describe(spec, lang, required)), required
+            )
             if not raw:
                 break
             try:
@@ -197,11 +225,9 @@ def _ask_figures(measure: Measure, lang: str) -> dict[str, FigureValue]:
     return values
 
 
-def _describe(spec: object, lang: str, required: bool) -> str:
-    from ..models import FieldSpec
+def _describe(spec: FieldSpec, lang: str, required: bool) -> str:
     from .i18n import t
 
-    assert isinstance(spec, FieldSpec)
     parts = [spec.type]
     if spec.min is not None or spec.max is not None:
         low = f"{spec.min:g}" if spec.min is not None else "…"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import options
 from .app import app
+
+if TYPE_CHECKING:
+    from ..models import Catalog
 
 
 @app.command("list")
@@ -15,7 +18,9 @@ def list_items(
     unit: options.Unit = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only items not yet done, n/a or blocked.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Every item (the default).")] = False,
-    section: Annotated[str | None, typer.Option("--section", "-s", metavar="S", help="Only one section (id or name).")] = None,
+    section: Annotated[
+        str | None, typer.Option("--section", "-s", metavar="S", help="Only one section (id or name).")
+    ] = None,
     json: options.Json = False,
     lang: options.Lang = None,
     store: options.Store = None,
@@ -46,21 +51,30 @@ def list_items(
     from .render import checklist_table
 
     language = resolve_lang(lang)
-    stdout().print(checklist_table(chosen, status.catalog, language, t("head.checklist", language, name=status.catalog.unit_name(status.unit, language))))
+    stdout().print(
+        checklist_table(
+            chosen,
+            status.catalog,
+            language,
+            t("head.checklist", language, name=status.catalog.unit_name(status.unit, language)),
+        )
+    )
 
 
-def _section(catalog: object, token: str) -> str:
+def _section(catalog: Catalog, token: str) -> str:
     from ..errors import NotFound
     from ..fuzzy import closest
-    from ..models import Catalog
 
-    assert isinstance(catalog, Catalog)
     wanted = token.strip().casefold()
     for section in catalog.meta.sections:
         if wanted in (section.id, section.name.zh.casefold(), section.name.en.casefold()):
             return section.id
     ids = [s.id for s in catalog.meta.sections]
-    raise NotFound(f"no section {token!r}", closest(wanted, ids) or None, hint=None if closest(wanted, ids) else "sections: " + ", ".join(ids))
+    raise NotFound(
+        f"no section {token!r}",
+        closest(wanted, ids) or None,
+        hint=None if closest(wanted, ids) else "sections: " + ", ".join(ids),
+    )
 
 
 @app.command()
@@ -98,7 +112,9 @@ def status(
 @app.command()
 def log(
     unit: options.Unit = None,
-    item: Annotated[str | None, typer.Option("--item", "-i", metavar="ITEM", help="Only one item (number, id or prefix).")] = None,
+    item: Annotated[
+        str | None, typer.Option("--item", "-i", metavar="ITEM", help="Only one item (number, id or prefix).")
+    ] = None,
     json: options.Json = False,
     lang: options.Lang = None,
     store: options.Store = None,
@@ -126,7 +142,9 @@ def log(
     if not records:
         message(t("msg.no_records", language))
         return
-    stdout().print(log_table(records, language, t("head.log", language, name=ws.catalog_for(chosen).unit_name(chosen, language))))
+    stdout().print(
+        log_table(records, language, t("head.log", language, name=ws.catalog_for(chosen).unit_name(chosen, language)))
+    )
 
 
 @app.command()
