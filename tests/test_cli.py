@@ -408,3 +408,18 @@ class TestHelp:
     def test_help_leads_with_examples_and_exit_codes(self, cli) -> None:
         top = cli("--help").stdout
         assert "checklist start --unit prison" in top and "Exit codes" in top
+
+
+class TestKindNames:
+    def test_a_unique_part_of_a_name_is_enough(self, cli) -> None:
+        result = cli("start", "--unit", "戒毒所")
+        assert result.exit_code == 0
+        assert json.loads(Path(".checklist/units/rehab/unit.json").read_text())["kind"] == "rehab"
+
+    def test_an_ambiguous_part_lists_the_kinds(self, cli) -> None:
+        result = cli("start", "--unit", "司法")
+        assert result.exit_code == 1 and "fits more than one unit kind" in result.stderr
+
+    def test_suggestions_come_from_names_too(self, cli) -> None:
+        result = cli("start", "--unit", "lawyers association")
+        assert result.exit_code == 1 and "did you mean: bar-association" in result.stderr

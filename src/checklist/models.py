@@ -290,7 +290,7 @@ class Catalog(Strict):
 
 # --- the store ---------------------------------------------------------------
 
-RECORD_FORMAT = 1
+RECORD_FORMAT: Literal[1] = 1
 
 
 class CatalogRef(Stored):

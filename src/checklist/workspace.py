@@ -22,16 +22,23 @@ from .store import FileStore, Store, check_unit_id
 
 
 def resolve_kind(catalog: Catalog, token: str) -> UnitKind:
-    """A unit kind by its id or its Chinese or English name, in any case."""
+    """A unit kind by its id or its Chinese or English name, in any case, or a unique part of one."""
     wanted = token.strip().casefold()
-    for kind in catalog.meta.unit_kinds:
-        if wanted in (kind.id, kind.name.zh.casefold(), kind.name.en.casefold()):
-            return kind
-    names = [k.id for k in catalog.meta.unit_kinds]
+    names = {kind.id: (kind.id, kind.name.zh.casefold(), kind.name.en.casefold()) for kind in catalog.meta.unit_kinds}
+    by_id = {kind.id: kind for kind in catalog.meta.unit_kinds}
+    exact = [kind_id for kind_id, forms in names.items() if wanted in forms]
+    partial = [kind_id for kind_id, forms in names.items() if wanted and any(wanted in form for form in forms)]
+    for found in (exact, partial):
+        if len(found) == 1:
+            return by_id[found[0]]
+    if len(partial) > 1:
+        raise UserError(f"{token!r} fits more than one unit kind: {', '.join(partial)}", hint="name the kind by its id")
+    owner = {form: kind_id for kind_id, forms in names.items() for form in forms}
+    suggestions = list(dict.fromkeys(owner[form] for form in closest(wanted, owner, limit=6)))[:3]
     raise NotFound(
         f"unknown unit kind {token!r}",
-        closest(wanted, names) or None,
-        hint=None if closest(wanted, names) else "known kinds: " + ", ".join(names),
+        suggestions,
+        hint=None if suggestions else "known kinds: " + ", ".join(names),
     )
 
 

@@ -29,7 +29,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, yaml.Node] = {}
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             try:
                 first = seen.get(key)
             except TypeError:  # unhashable key: let the base class report it
@@ -63,7 +63,7 @@ class YamlDoc:
 
     def locate(self, loc: Sequence[str | int]) -> tuple[int, int]:
         """Line and column (1-based) of the value at `loc`, or of its deepest existing parent."""
-        node = yaml.compose(self.text, Loader=_Loader)  # type: ignore[arg-type]
+        node = yaml.compose(self.text, Loader=_Loader)
         mark = node.start_mark if node is not None else None
         for step in loc:
             child = _child(node, step)
@@ -110,8 +110,8 @@ def read_yaml(path: Path) -> YamlDoc:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(filter(None, [exc.context, exc.problem]))
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise YamlProblem(Problem(name, f"invalid YAML: {message}", line, column)) from exc
+        located = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise YamlProblem(Problem(name, f"invalid YAML: {message}", *located)) from exc
     except yaml.YAMLError as exc:
         raise YamlProblem(Problem(name, f"invalid YAML: {exc}")) from exc
     except RecursionError as exc:

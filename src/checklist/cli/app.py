@@ -15,8 +15,8 @@ EXIT_CODES_HELP = "Exit codes: 0 success, 1 user error, 2 usage error, 3 damaged
 INTERNAL_ERROR = 70
 
 # Exceptions the framework turns into its own messages and exit codes (usage errors: 2).
-_CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
-_FRAMEWORK = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
+_CLICK_EXCEPTION: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_FRAMEWORK: tuple[type[Exception], ...] = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
 
 
 class ChecklistGroup(TyperGroup):

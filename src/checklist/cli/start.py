@@ -228,7 +228,7 @@ def _ask_figures(measure: Measure, lang: str) -> dict[str, FigureValue]:
 def _describe(spec: FieldSpec, lang: str, required: bool) -> str:
     from .i18n import t
 
-    parts = [spec.type]
+    parts: list[str] = [spec.type]
     if spec.min is not None or spec.max is not None:
         low = f"{spec.min:g}" if spec.min is not None else "…"
         high = f"{spec.max:g}" if spec.max is not None else "…"
