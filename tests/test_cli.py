@@ -423,3 +423,15 @@ class TestKindNames:
     def test_suggestions_come_from_names_too(self, cli) -> None:
         result = cli("start", "--unit", "lawyers association")
         assert result.exit_code == 1 and "did you mean: bar-association" in result.stderr
+
+
+class TestWideText:
+    def test_chinese_columns_align_by_display_width(self, prison) -> None:
+        from rich.cells import cell_len
+
+        rows = [line for line in prison("list", "--lang", "zh").stdout.splitlines() if "☐ 未完成" in line]
+        assert len(rows) == len(PRISON)
+        # the priority word ends each row: its display column must be the same on every row
+        ends = {cell_len(line.rstrip()) for line in rows}
+        starts = {cell_len(line[: line.rindex(line.split()[-1])]) for line in rows}
+        assert len(ends) <= 2 and len(starts) == 1, (starts, ends)
