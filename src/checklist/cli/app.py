@@ -28,7 +28,7 @@ class ChecklistGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except _FRAMEWORK:
+        except (*_FRAMEWORK, BrokenPipeError):  # a closed pipe (`| head`) is the framework's to handle
             raise
         except ChecklistError as exc:
             if _debug(ctx):

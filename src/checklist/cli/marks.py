@@ -96,43 +96,24 @@ def done(
     )
 
 
-@app.command()
-def na(
-    items: Item,
-    reason: Reason,
-    unit: options.Unit = None,
-    by: options.By = None,
-    lang: options.Lang = None,
-    store: options.Store = None,
-    catalog: options.Catalog = None,
-) -> None:
-    """Mark items not applicable to this unit (a reason is required)."""
-    record("na", items, note=reason, unit=unit, by=by, store=store, catalog=catalog, lang=lang)
+def _reasoned(action: Action, name: str, help_text: str) -> None:
+    """Register a command that records `action` with a required reason (na, block, reopen)."""
+
+    def command(
+        items: Item,
+        reason: Reason,
+        unit: options.Unit = None,
+        by: options.By = None,
+        lang: options.Lang = None,
+        store: options.Store = None,
+        catalog: options.Catalog = None,
+    ) -> None:
+        record(action, items, note=reason, unit=unit, by=by, store=store, catalog=catalog, lang=lang)
+
+    command.__doc__ = help_text
+    app.command(name)(command)
 
 
-@app.command()
-def block(
-    items: Item,
-    reason: Reason,
-    unit: options.Unit = None,
-    by: options.By = None,
-    lang: options.Lang = None,
-    store: options.Store = None,
-    catalog: options.Catalog = None,
-) -> None:
-    """Mark items blocked: they cannot be done now (say why, so someone can help)."""
-    record("blocked", items, note=reason, unit=unit, by=by, store=store, catalog=catalog, lang=lang)
-
-
-@app.command()
-def reopen(
-    items: Item,
-    reason: Reason,
-    unit: options.Unit = None,
-    by: options.By = None,
-    lang: options.Lang = None,
-    store: options.Store = None,
-    catalog: options.Catalog = None,
-) -> None:
-    """Reopen items that were done, n/a or blocked (the earlier records stay in the log)."""
-    record("reopened", items, note=reason, unit=unit, by=by, store=store, catalog=catalog, lang=lang)
+_reasoned("na", "na", "Mark items not applicable to this unit (a reason is required).")
+_reasoned("blocked", "block", "Mark items blocked: they cannot be done now (say why, so someone can help).")
+_reasoned("reopened", "reopen", "Reopen items that were done, n/a or blocked (the earlier records stay in the log).")
