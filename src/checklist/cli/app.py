@@ -16,7 +16,8 @@ INTERNAL_ERROR = 70
 
 # Exceptions the framework turns into its own messages and exit codes (usage errors: 2).
 _CLICK_EXCEPTION: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
-_FRAMEWORK: tuple[type[Exception], ...] = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
+# A closed pipe (`checklist log | head`) is handled by the framework too.
+_PASS_THROUGH: tuple[type[Exception], ...] = (typer.Exit, typer.Abort, _CLICK_EXCEPTION, BrokenPipeError)
 
 
 class ChecklistGroup(TyperGroup):
@@ -28,7 +29,7 @@ class ChecklistGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (*_FRAMEWORK, BrokenPipeError):  # a closed pipe (`| head`) is the framework's to handle
+        except _PASS_THROUGH:
             raise
         except ChecklistError as exc:
             if _debug(ctx):
