@@ -16,10 +16,8 @@ from .errors import UserError
 from .evidence import describe
 from .figures import missing_required, parse_assignments, split_assignment
 from .models import Action, EvidenceFile, FigureValue, Record, from_user
-from .status import ItemStatus, State
+from .status import STATE_OF_ACTION, ItemStatus
 
-# What each action needs and when it would change nothing.
-_NO_OP_STATE: dict[Action, State] = {"done": "done", "na": "na", "blocked": "blocked", "reopened": "open"}
 _NEEDS_REASON: frozenset[Action] = frozenset({"na", "blocked", "reopened"})
 
 
@@ -51,7 +49,7 @@ def plan(
     files = [describe(path) for path in request.evidence]
     outcomes = []
     for status in statuses:
-        if status.state == _NO_OP_STATE[request.action]:
+        if status.state == STATE_OF_ACTION[request.action]:  # it would change nothing
             outcomes.append(Outcome(status, None))
             continue
         figures = _figures(status, request)

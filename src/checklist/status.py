@@ -12,7 +12,7 @@ from .models import Catalog, Measure, Record, Section, Unit
 
 State = Literal["open", "done", "na", "blocked"]
 STATES: tuple[State, ...] = ("done", "na", "blocked", "open")
-_STATE_OF_ACTION: dict[str, State] = {"done": "done", "na": "na", "blocked": "blocked", "reopened": "open"}
+STATE_OF_ACTION: dict[str, State] = {"done": "done", "na": "na", "blocked": "blocked", "reopened": "open"}
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def fold(items: Sequence[Item], index: LogIndex) -> tuple[list[ItemStatus], dict
     statuses = []
     for item in items:
         latest = index.items.get(item.id)
-        state = _STATE_OF_ACTION[latest.last.action] if latest else "open"
+        state = STATE_OF_ACTION[latest.last.action] if latest else "open"
         statuses.append(ItemStatus(item, state, latest.last if latest else None, latest.count if latest else 0))
     known = {item.id for item in items}
     orphans = {item_id: latest.count for item_id, latest in index.items.items() if item_id not in known}
