@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -103,18 +104,14 @@ class TestMarking:
         (record,) = lines_of_log()
         assert record["item"] == "prison.visits-suspended" and record["action"] == "done"
         assert record["note"] == "各监区已停止接见" and record["actor"] == "tester"
+        content = "停止接见通知".encode()
         assert record["evidence"] == [
-            {
-                "name": "notice.txt",
-                "size": len("停止接见通知".encode()),
-                "sha256": "8a02c4d1dcbeb7bd2d4e8d3dcf2bda7ddc1a9b2bbba3a1b2a3b4f5cfd3d3f3b1"[:0]
-                + record["evidence"][0]["sha256"],
-            }
+            {"name": "notice.txt", "size": len(content), "sha256": hashlib.sha256(content).hexdigest(), "stored": True}
         ]
-        import hashlib
-
-        assert record["evidence"][0]["sha256"] == hashlib.sha256("停止接见通知".encode()).hexdigest()
-        assert record["v"] == 1 and len(record["id"]) == 32 and record["catalog"] == catalogs.load().digest
+        assert len(record["id"]) == 32 and record["catalog"] == catalogs.load().digest
+        unit_file = Path(".checklist/units/prison/unit.json").read_bytes()
+        assert (record["v"], record["seq"]) == (2, 1)
+        assert record["prev"] == "sha256:" + hashlib.sha256(unit_file).hexdigest()  # the chain starts at the unit
         assert record["at"].endswith("+08:00")
 
     def test_marking_done_twice_records_once(self, prison) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import multiprocessing
 import os
@@ -13,7 +14,7 @@ import pytest
 
 from checklist.errors import NotFound, StoreDamaged, UserError
 from checklist.logindex import LogIndex
-from checklist.models import CatalogRef, Record, Unit
+from checklist.models import CatalogRef, Draft, Record, Unit
 from checklist.store import FileStore
 
 T0 = datetime(2020, 1, 26, 9, 0, tzinfo=timezone(timedelta(hours=8)))
@@ -26,7 +27,17 @@ def make_unit(store: FileStore, unit_id: str = "prison", name: str | None = "长
     return unit
 
 
-def make_record(unit: str = "prison", item: str = "prison.visits", n: int = 0, **extra: object) -> Record:
+def make_draft(unit: str = "prison", item: str = "prison.visits", n: int = 0, **extra: object) -> Draft:
+    """An attestation as `attest` makes it; the store links it into the chain."""
+    return Draft.model_validate(_fields(unit, item, n, **extra))
+
+
+def make_legacy(unit: str = "prison", item: str = "prison.visits", n: int = 0, **extra: object) -> Record:
+    """A record of format 1, as written before chaining (written to the log directly)."""
+    return Record.model_validate({**_fields(unit, item, n, **extra), "v": 1})
+
+
+def _fields(unit: str, item: str, n: int, **extra: object) -> dict[str, object]:
     fields: dict[str, object] = {
         "id": uuid.uuid4().hex,
         "unit": unit,
@@ -38,7 +49,7 @@ def make_record(unit: str = "prison", item: str = "prison.visits", n: int = 0, *
         "catalog": REF.digest,
     }
     fields.update(extra)
-    return Record.model_validate(fields)
+    return fields
 
 
 @pytest.fixture
@@ -76,7 +87,7 @@ class TestUnits:
 
     def test_nothing_is_written_outside_the_store(self, store: FileStore, tmp_path: Path) -> None:
         with pytest.raises((UserError, ValueError)):
-            store.append(make_record(unit="../escape"))
+            store.append(make_draft(unit="../escape"))
         assert not [p for p in tmp_path.rglob("*") if "escape" in p.name]
 
     def test_damaged_unit_file(self, store: FileStore) -> None:
@@ -89,17 +100,17 @@ class TestUnits:
 class TestLog:
     def test_append_and_read_in_order(self, store: FileStore) -> None:
         make_unit(store)
-        written = [make_record(n=n) for n in range(5)]
-        for record in written:
-            store.append(record)
+        written = [store.append(make_draft(n=n)) for n in range(5)]
         assert store.records("prison") == written
+        assert [r.seq for r in written] == [1, 2, 3, 4, 5]
+        assert [r.note for r in written] == [f"note {n}" for n in range(5)]
 
     def test_one_line_per_record_and_nothing_rewritten(self, store: FileStore) -> None:
         make_unit(store)
-        store.append(make_record(n=0))
+        store.append(make_draft(n=0))
         log = store.root / "units/prison/records.jsonl"
         before = log.read_bytes()
-        store.append(make_record(n=1, note="第二条\n多行"))
+        store.append(make_draft(n=1, note="第二条\n多行"))
         after = log.read_bytes()
         assert after.startswith(before)
         assert after.count(b"\n") == 2
@@ -110,12 +121,12 @@ class TestLog:
 
     def test_append_to_unknown_unit(self, store: FileStore) -> None:
         with pytest.raises(NotFound):
-            store.append(make_record())
+            store.append(make_draft())
 
     def test_damaged_line_is_reported_with_its_number(self, store: FileStore) -> None:
         make_unit(store)
         for n in range(3):
-            store.append(make_record(n=n))
+            store.append(make_draft(n=n))
         log = store.root / "units/prison/records.jsonl"
         lines = log.read_bytes().splitlines(keepends=True)
         lines[1] = b'{"v": 1, "oops": true}\n'
@@ -126,25 +137,28 @@ class TestLog:
     def test_record_of_another_unit_is_reported(self, store: FileStore) -> None:
         make_unit(store)
         log = store.root / "units/prison/records.jsonl"
-        log.write_text(make_record(unit="rehab").model_dump_json() + "\n")
+        log.write_text(make_legacy(unit="rehab").model_dump_json() + "\n")
         with pytest.raises(StoreDamaged, match=r":1: record of unit 'rehab' in the log of 'prison'"):
             store.records("prison")
 
-    def test_torn_last_line_is_named_and_a_later_append_is_intact(self, store: FileStore) -> None:
+    def test_torn_last_line_is_named_until_repaired_and_nothing_is_lost(self, store: FileStore) -> None:
         make_unit(store)
-        store.append(make_record(n=0))
+        first = store.append(make_draft(n=0))
         log = store.root / "units/prison/records.jsonl"
-        whole = make_record(n=1).model_dump_json().encode()
-        with log.open("ab") as handle:
-            handle.write(whole[: len(whole) // 2])  # a writer killed mid-line
-        with pytest.raises(StoreDamaged, match=r":2: damaged record: an incomplete last line"):
+        whole = store.append(make_draft(n=1)).line()
+        log.write_bytes(log.read_bytes()[: -len(whole) - 1] + whole[: len(whole) // 2])  # cut mid-line
+        with pytest.raises(StoreDamaged, match=r":2: damaged record: an incomplete last line") as info:
             store.records("prison")
-        later = make_record(n=2)
-        store.append(later)
-        text = log.read_bytes().split(b"\n")
-        assert Record.model_validate_json(text[2]) == later  # the new record stands on its own line
-        with pytest.raises(StoreDamaged, match=r":2: damaged record"):
-            store.records("prison")  # the torn bytes are still reported, never skipped
+        assert "verify --repair" in (info.value.hint or "")
+        with pytest.raises(StoreDamaged, match="ends with an incomplete record"):
+            store.append(make_draft(n=2))  # nothing is written on top of torn bytes
+        assert store.repair("prison") == len(whole) // 2
+        quarantined = json.loads((store.root / "units/prison/records.jsonl.quarantine").read_text())
+        assert base64.b64decode(quarantined["bytes_base64"]) == whole[: len(whole) // 2]
+        assert store.records("prison") == [first]
+        later = store.append(make_draft(n=2))
+        assert store.records("prison") == [first, later] and later.seq == 2
+        assert store.check("prison").ok
 
     def test_read_only_store_gives_a_clear_error(self, store: FileStore) -> None:
         if os.geteuid() == 0:
@@ -154,7 +168,7 @@ class TestLog:
         folder.chmod(0o500)
         try:
             with pytest.raises(UserError):
-                store.append(make_record())
+                store.append(make_draft())
         finally:
             folder.chmod(0o700)
 
@@ -175,7 +189,7 @@ class TestConfig:
 def _writer(root: str, worker: int, count: int) -> None:
     store = FileStore(Path(root))
     for n in range(count):
-        store.append(make_record(n=n, note=f"w{worker}-{n}", actor=f"writer-{worker}"))
+        store.append(make_draft(n=n, note=f"w{worker}-{n}", actor=f"writer-{worker}"))
 
 
 class TestConcurrency:
@@ -201,7 +215,7 @@ class TestIndexSnapshot:
 
     def fill(self, store: FileStore, count: int, start: int = 0) -> list[Record]:
         records = [
-            make_record(item=f"prison.m{n % 7}", n=n, action=("done", "na", "reopened")[n % 3])
+            make_legacy(item=f"prison.m{n % 7}", n=n, action=("done", "na", "reopened")[n % 3])
             for n in range(start, start + count)
         ]
         log = store.root / "units/prison/records.jsonl"
@@ -215,7 +229,7 @@ class TestIndexSnapshot:
         first = store.index("prison")
         assert (store.root / "units/prison/index.json").is_file()
         records += self.fill(store, 37, start=600)
-        store.append(extra := make_record(item="prison.m3", n=999))
+        extra = store.append(make_draft(item="prison.m3", n=999))
         again = store.index("prison")
         expected = LogIndex.of([*records, extra])
         assert again == expected and first.count == 600 and again.count == 638

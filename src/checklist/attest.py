@@ -13,9 +13,9 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import UserError
-from .evidence import describe
+from .evidence import describe, inspect
 from .figures import missing_required, parse_assignments, split_assignment
-from .models import Action, EvidenceFile, FigureValue, Record, from_user
+from .models import Action, Draft, EvidenceFile, FigureValue, from_user
 from .status import STATE_OF_ACTION, ItemStatus
 
 _NEEDS_REASON: frozenset[Action] = frozenset({"na", "blocked", "reopened"})
@@ -30,23 +30,30 @@ class Attestation:
     note: str | None = None
     assignments: Sequence[str] = ()
     evidence: Sequence[Path] = ()
+    copy_evidence: bool = True  # False: record the hashes only
 
 
 @dataclass(frozen=True)
 class Outcome:
     status: ItemStatus  # the item's status before this attestation
-    record: Record | None  # None: nothing to record (already in that state)
+    draft: Draft | None  # None: nothing to record (already in that state)
 
 
 def plan(
-    statuses: Sequence[ItemStatus], request: Attestation, unit_id: str, digest: str, now: datetime
+    statuses: Sequence[ItemStatus],
+    request: Attestation,
+    *,
+    unit_id: str,
+    digest: str,
+    now: datetime,
+    max_evidence_bytes: int,
 ) -> list[Outcome]:
-    """Check the request against every item and build the records to append (none written yet)."""
+    """Check the request against every item and draft the records to append (none written yet)."""
     note = (request.note or "").strip() or None
     if request.action in _NEEDS_REASON and not note:
         raise UserError(f"{_verb(request.action)} needs a reason", hint='add --reason "…"')
     _check_fields_exist(statuses, request.assignments)
-    files = [describe(path) for path in request.evidence]
+    files = [describe(inspect(path, max_evidence_bytes)) for path in request.evidence]
     outcomes = []
     for status in statuses:
         if status.state == STATE_OF_ACTION[request.action]:  # it would change nothing
@@ -55,8 +62,8 @@ def plan(
         figures = _figures(status, request)
         if request.action == "done":
             _check_required(status, note, figures, files)
-        record = from_user(
-            Record,
+        draft = from_user(
+            Draft,
             id=uuid.uuid4().hex,
             unit=unit_id,
             item=status.item.id,
@@ -68,7 +75,7 @@ def plan(
             evidence=files,
             catalog=digest,
         )
-        outcomes.append(Outcome(status, record))
+        outcomes.append(Outcome(status, draft))
     return outcomes
 
 

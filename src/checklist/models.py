@@ -290,7 +290,8 @@ class Catalog(Strict):
 
 # --- the store ---------------------------------------------------------------
 
-RECORD_FORMAT: Literal[1] = 1
+RECORD_FORMAT: Literal[2] = 2  # 2: chained (prev, seq) and optionally signed; 1: before chaining
+HASH = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
 
 
 class CatalogRef(Stored):
@@ -312,15 +313,26 @@ class Unit(Stored):
 
 
 class EvidenceFile(Stored):
+    """A file shown as evidence: its name, size and hash; `stored` when a copy is in the store."""
+
     name: str
     size: Annotated[int, Field(ge=0)]
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    stored: bool = False
 
 
-class Record(Stored):
-    """One attestation, one line of a unit's log. Never rewritten."""
+class Signature(Stored):
+    """An Ed25519 signature over a record's canonical form (the record without its signature)."""
 
-    v: Literal[1] = RECORD_FORMAT
+    key: Annotated[str, StringConstraints(pattern=r"^ed25519:[0-9a-f]{16}$")]
+    alg: Literal["ed25519"] = "ed25519"
+    value: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class Draft(Stored):
+    """An attestation as made, before the store gives it its place in the unit's chain."""
+
+    v: Literal[1, 2] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     unit: str
     item: MeasureId
@@ -331,6 +343,34 @@ class Record(Stored):
     figures: dict[str, FigureValue] = {}
     evidence: list[EvidenceFile] = []
     catalog: str
+
+
+class Record(Draft):
+    """One line of a unit's log, never rewritten: a draft, its signature, its number and its link.
+
+    `prev` is the hash of the line before (the algorithm named in the value); the store
+    fills `seq` and `prev` in under its lock. They stay the last fields, so that `verify`
+    reads the link at a fixed offset from the end of the line without parsing it.
+    """
+
+    sig: Signature | None = None
+    seq: Annotated[int, Field(ge=1)] | None = None
+    prev: HASH | None = None
+
+    @model_validator(mode="after")
+    def _chained(self) -> Record:
+        if self.v == 2 and (self.prev is None or self.seq is None):
+            raise ValueError("a format 2 record needs 'prev' and 'seq'")
+        if self.v == 1 and (self.prev is not None or self.seq is not None or self.sig is not None):
+            raise ValueError("a format 1 record has no 'prev', 'seq' or 'sig'")
+        return self
+
+    def canonical(self) -> bytes:
+        """What a signature covers: the record as written, without its signature."""
+        return self.model_dump_json(exclude={"sig"}).encode()
+
+    def line(self) -> bytes:
+        return self.model_dump_json().encode()
 
 
 M = TypeVar("M", bound=BaseModel)

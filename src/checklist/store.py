@@ -9,30 +9,44 @@ On disk (`FileStore`):
       store.json                 format marker, written once
       config.json                default unit and user (replaced atomically)
       units/<unit-id>/unit.json  the unit, written once when it is started
-      units/<unit-id>/records.jsonl   one JSON record per line, append-only
+      units/<unit-id>/records.jsonl   one JSON record per line, append-only, hash-chained
+      units/<unit-id>/head.json  the number and hash of the last record (see chain.py)
       units/<unit-id>/.lock      taken exclusively around every append
+      units/<unit-id>/records.jsonl.quarantine   torn bytes moved aside by a repair
+      evidence/<ab>/<sha256>     evidence files, named by the SHA-256 of their content, read-only
+      keys/<key-id>.json         registered public keys, written once
+      units/<unit-id>/seals/<day>.<seq>.json   signed statements of a period, written once
       units/<unit-id>/index.json the log index up to a byte offset (derived; safe to delete)
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import ValidationError
 
+from .chain import BadTail, ChainReport, Head, TornLog, digest, link_of, next_link, seq_of
+from .chain import check as check_chain
 from .errors import NotFound, StoreDamaged, UserError
 from .fuzzy import closest
+from .keys import PublicKey, public_json
 from .logindex import LogIndex, Snapshot
-from .models import UNIT_ID, Record, Unit
+from .models import UNIT_ID, Draft, Record, Signature, Unit
+
+Signer = Callable[[bytes], Signature]
+Having = Literal["signature", "evidence"]
+_HAVING: dict[str, bytes] = {"signature": b'"sig":{', "evidence": b'"evidence":[{'}
+REPAIR_HINT = "run `checklist verify --repair` to move the incomplete bytes to quarantine"
 
 STORE_FORMAT = 1
 SNAPSHOT_FORMAT = 1
@@ -47,11 +61,21 @@ class Store(Protocol):
     def create_unit(self, unit: Unit) -> None: ...
     def unit(self, unit_id: str) -> Unit: ...
     def units(self) -> list[Unit]: ...
-    def append(self, record: Record) -> None: ...
-    def records(self, unit_id: str) -> list[Record]: ...
+    def append(self, draft: Draft, signer: Signer | None = None) -> Record: ...
+    def records(self, unit_id: str, having: Having | None = None) -> list[Record]: ...
+    def check(self, unit_id: str) -> ChainReport: ...
+    def repair(self, unit_id: str) -> int: ...
+    def keep_evidence(self, source: Path, sha256: str) -> None: ...
+    def check_evidence(self, wanted: set[str]) -> list[str]: ...
+    def register_key(self, public: PublicKey) -> None: ...
+    def registered_keys(self) -> dict[str, PublicKey]: ...
+    def line_hashes(self, unit_id: str) -> dict[int, str]: ...
+    def save_seal(self, unit_id: str, name: str, content: bytes) -> Path: ...
+    def seals(self, unit_id: str) -> list[Path]: ...
     def index(self, unit_id: str) -> LogIndex: ...
     def unit_ids(self) -> list[str]: ...
     def cache_dir(self) -> Path | None: ...
+    def location(self) -> str: ...
     def config(self) -> dict[str, Any]: ...
     def set_config(self, key: str, value: str | None) -> None: ...
 
@@ -120,20 +144,34 @@ class FileStore:
     def units(self) -> list[Unit]:
         return [self.unit(unit_id) for unit_id in self.unit_ids()]
 
+    def location(self) -> str:
+        return str(self.root)
+
     def cache_dir(self) -> Path | None:
         """Where derived data (the parsed catalog) may be kept; deleting it loses nothing."""
         return self.root / "cache"
 
-    def records(self, unit_id: str) -> list[Record]:
-        """Every record of a unit in the order written; a damaged line is an error naming it."""
+    def records(self, unit_id: str, having: Having | None = None) -> list[Record]:
+        """Every record of a unit in the order written (or only those having a signature or
+        evidence, which spares parsing the rest); a damaged line is an error naming it."""
         path = self._unit_dir(check_unit_id(unit_id)) / "records.jsonl"
+        data = self._read_log(path)
+        if having is None:
+            return list(_parse_lines(path, data, unit_id))
+        needle = _HAVING[having]
+        return [
+            _parse_line(path, line, number, unit_id, torn=False)
+            for number, line in enumerate(data.split(b"\n"), start=1)
+            if needle in line
+        ]
+
+    def _read_log(self, path: Path) -> bytes:
         try:
-            data = path.read_bytes()
+            return path.read_bytes()
         except FileNotFoundError:
-            return []
+            return b""
         except OSError as exc:
             raise StoreDamaged(f"{path}: cannot read: {exc.strerror or exc}") from exc
-        return list(_parse_lines(path, data, unit_id))
 
     def index(self, unit_id: str) -> LogIndex:
         """The latest record per item; reads only the lines after the saved snapshot, if it still holds."""
@@ -159,12 +197,12 @@ class FileStore:
 
     # -- writing ----------------------------------------------------------------
 
-    def append(self, record: Record) -> None:
-        """Append one record as one whole line: locked, one write, flushed to disk."""
-        folder = self._unit_dir(check_unit_id(record.unit))
+    def append(self, draft: Draft, signer: Signer | None = None) -> Record:
+        """Link a draft to the unit's chain, sign it if asked, and append it as one whole line:
+        under an exclusive lock, in one write, flushed to disk. Returns the record written."""
+        folder = self._unit_dir(check_unit_id(draft.unit))
         if not (folder / "unit.json").is_file():
-            raise NotFound(f"no unit {record.unit!r} in this store", closest(record.unit, self.unit_ids()))
-        line = (record.model_dump_json() + "\n").encode()
+            raise NotFound(f"no unit {draft.unit!r} in this store", closest(draft.unit, self.unit_ids()))
         path = folder / "records.jsonl"
         with self._lock(folder / ".lock"):
             try:
@@ -172,14 +210,190 @@ class FileStore:
             except OSError as exc:
                 raise UserError(f"cannot write to {path}: {exc.strerror or exc}") from exc
             try:
-                if _ends_torn(fd):
-                    # A writer died mid-line: start on a fresh line so the torn bytes stay
-                    # alone (and reported) instead of corrupting this record.
-                    line = b"\n" + line
-                _write_all(fd, line)
+                size = os.fstat(fd).st_size
+                seq, prev = self._next_link(folder, path, fd, size)
+                record = Record.model_validate({**draft.model_dump(), "v": 2, "seq": seq, "prev": prev})
+                if signer is not None:
+                    record = record.model_copy(update={"sig": signer(record.canonical())})
+                line = record.line()
+                _write_all(fd, line + b"\n")
                 os.fsync(fd)
+            except OSError as exc:
+                raise UserError(f"cannot write to {path}: {exc.strerror or exc}") from exc
             finally:
                 os.close(fd)
+            head = {"seq": seq, "hash": digest(line), "size": size + len(line) + 1}
+            with contextlib.suppress(OSError):  # a lagging head only costs the next append a scan
+                _atomic_bytes(folder / "head.json", json.dumps(head).encode(), replace=True, sync_dir=False)
+        return record
+
+    def _next_link(self, folder: Path, path: Path, fd: int, size: int) -> tuple[int, str]:
+        head = self.head(folder.name)
+        if head is not None and head.size == size:
+            return head.seq + 1, head.hash
+        data = os.pread(fd, size, 0) if size else b""
+        try:
+            return next_link(data, self._genesis(folder), _is_legacy)
+        except TornLog:
+            raise StoreDamaged(f"{path}: the log ends with an incomplete record", hint=REPAIR_HINT) from None
+        except BadTail:
+            raise StoreDamaged(f"{path}: the last line is damaged; nothing can be appended after it") from None
+
+    def _genesis(self, folder: Path) -> str:
+        return digest((folder / "unit.json").read_bytes())
+
+    def head(self, unit_id: str) -> Head | None:
+        path = self._unit_dir(check_unit_id(unit_id)) / "head.json"
+        try:
+            data = json.loads(path.read_bytes())
+            return Head(seq=int(data["seq"]), hash=str(data["hash"]), size=int(data["size"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def check(self, unit_id: str) -> ChainReport:
+        """Re-compute the unit's hash chain from the bytes on disk (see chain.check)."""
+        folder = self._unit_dir(check_unit_id(unit_id))
+        data = self._read_log(folder / "records.jsonl")
+        head = self.head(unit_id)
+        return check_chain(data, self._genesis(folder), head, lambda line: _legacy_problem(line, unit_id))
+
+    def repair(self, unit_id: str) -> int:
+        """Move an incomplete last line to the quarantine file beside the log; returns its size.
+
+        The bytes are written (and flushed) to the quarantine before the log is cut back to
+        its last complete line, so nothing is ever deleted.
+        """
+        folder = self._unit_dir(check_unit_id(unit_id))
+        path = folder / "records.jsonl"
+        with self._lock(folder / ".lock"):
+            data = self._read_log(path)
+            if not data or data.endswith(b"\n"):
+                return 0
+            cut = data.rfind(b"\n") + 1
+            torn = data[cut:]
+            entry = {
+                "moved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "from": path.name,
+                "offset": cut,
+                "bytes_base64": base64.b64encode(torn).decode("ascii"),
+                "text": torn.decode("utf-8", errors="replace"),
+            }
+            with (folder / "records.jsonl.quarantine").open("ab") as quarantine:
+                quarantine.write(json.dumps(entry, ensure_ascii=False).encode() + b"\n")
+                quarantine.flush()
+                os.fsync(quarantine.fileno())
+            with path.open("r+b") as log:
+                log.truncate(cut)
+                log.flush()
+                os.fsync(log.fileno())
+        return len(torn)
+
+    def keep_evidence(self, source: Path, sha256: str) -> None:
+        """Copy an evidence file into the store under its hash, unless it is there already.
+
+        The copy is hashed as it is written and fsynced before it takes its name, so a stored
+        file is always whole and always the content its name says.
+        """
+        target = self._evidence_path(sha256)
+        if target.is_file():
+            return
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming.")
+        except OSError as exc:
+            raise UserError(
+                f"cannot store evidence in {self.root / 'evidence'}: {exc.strerror or exc}",
+                hint="nothing was recorded; fix the folder's permissions, or record the hash only with --no-copy",
+            ) from exc
+        try:
+            try:
+                copied = _copy_hashing(source, fd)
+            except OSError as exc:
+                raise UserError(f"cannot store evidence {source}: {exc.strerror or exc}; nothing was recorded") from exc
+            if copied != sha256:
+                raise UserError(f"evidence file {source} changed while it was being recorded; try again")
+            Path(tmp).chmod(0o444)
+            with contextlib.suppress(FileExistsError):  # another writer stored the same content first
+                os.link(tmp, target)
+        finally:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink()
+        _fsync_dir(target.parent)
+
+    def check_evidence(self, wanted: set[str]) -> list[str]:
+        """Re-hash every stored evidence file; name the ones damaged, and the wanted ones missing."""
+        problems = []
+        folder = self.root / "evidence"
+        found = set()
+        for path in sorted(folder.glob("??/*")) if folder.is_dir() else []:
+            if path.name.startswith("."):
+                continue
+            found.add(path.name)
+            try:
+                with path.open("rb") as handle:
+                    actual = hashlib.file_digest(handle, "sha256").hexdigest()
+            except OSError as exc:
+                problems.append(f"evidence {path.name[:12]}…: cannot read: {exc.strerror or exc}")
+                continue
+            if actual != path.name:
+                problems.append(
+                    f"evidence {path.relative_to(self.root)} was changed: its content no longer has that hash"
+                )
+        problems += [f"evidence {sha[:12]}… is recorded as stored but missing" for sha in sorted(wanted - found)]
+        return problems
+
+    def register_key(self, public: PublicKey) -> None:
+        """Register a public key (written once; registering the same key again changes nothing)."""
+        path = self.root / "keys" / f"{public.key.removeprefix('ed25519:')}.json"
+        if path.is_file():
+            return
+        try:
+            path.parent.mkdir(exist_ok=True)
+            _atomic_bytes(path, public_json(public), replace=False)
+        except FileExistsError:
+            return
+        except OSError as exc:
+            raise UserError(f"cannot register the key in {path.parent}: {exc.strerror or exc}") from exc
+
+    def registered_keys(self) -> dict[str, PublicKey]:
+        keys: dict[str, PublicKey] = {}
+        folder = self.root / "keys"
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            try:
+                public = PublicKey.model_validate_json(path.read_bytes())
+            except (OSError, ValueError) as exc:
+                raise StoreDamaged(f"{path}: damaged key file: {exc}") from exc
+            keys[public.key] = public
+        return keys
+
+    def line_hashes(self, unit_id: str) -> dict[int, str]:
+        """The hash of each chained record's line, by record number (what seals refer to)."""
+        data = self._read_log(self._unit_dir(check_unit_id(unit_id)) / "records.jsonl")
+        hashes = {}
+        for line in data.split(b"\n"):
+            seq = seq_of(line) if link_of(line) is not None else None
+            if seq is not None:
+                hashes[seq] = digest(line)
+        return hashes
+
+    def save_seal(self, unit_id: str, name: str, content: bytes) -> Path:
+        folder = self._unit_dir(check_unit_id(unit_id)) / "seals"
+        path = folder / name
+        try:
+            folder.mkdir(exist_ok=True)
+            _atomic_bytes(path, content, replace=False)
+        except FileExistsError:
+            raise UserError(f"a seal {name} exists already") from None
+        except OSError as exc:
+            raise UserError(f"cannot write the seal to {folder}: {exc.strerror or exc}") from exc
+        return path
+
+    def seals(self, unit_id: str) -> list[Path]:
+        folder = self._unit_dir(check_unit_id(unit_id)) / "seals"
+        return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+    def _evidence_path(self, sha256: str) -> Path:
+        return self.root / "evidence" / sha256[:2] / sha256
 
     def config(self) -> dict[str, Any]:
         path = self.root / "config.json"
@@ -230,18 +444,39 @@ class FileStore:
 
 def _parse_lines(path: Path, data: bytes, unit_id: str, first_line: int = 1) -> Iterator[Record]:
     last_line = first_line + data.count(b"\n")
+    torn_tail = not data.endswith(b"\n")
     for number, line in enumerate(data.split(b"\n"), start=first_line):
-        if not line.strip():
-            continue
-        try:
-            record = Record.model_validate_json(line)
-        except ValidationError as exc:
-            torn = number == last_line and not data.endswith(b"\n")
-            why = "an incomplete last line (a write was interrupted)" if torn else _first_error(exc)
-            raise StoreDamaged(f"{path}:{number}: damaged record: {why}") from exc
-        if record.unit != unit_id:
-            raise StoreDamaged(f"{path}:{number}: record of unit {record.unit!r} in the log of {unit_id!r}")
-        yield record
+        if line.strip():
+            yield _parse_line(path, line, number, unit_id, torn=torn_tail and number == last_line)
+
+
+def _parse_line(path: Path, line: bytes, number: int, unit_id: str, torn: bool) -> Record:
+    try:
+        record = Record.model_validate_json(line)
+    except ValidationError as exc:
+        why = "an incomplete last line (a write was interrupted)" if torn else _first_error(exc)
+        raise StoreDamaged(f"{path}:{number}: damaged record: {why}", hint=REPAIR_HINT if torn else None) from exc
+    if record.unit != unit_id:
+        raise StoreDamaged(f"{path}:{number}: record of unit {record.unit!r} in the log of {unit_id!r}")
+    return record
+
+
+def _legacy_problem(line: bytes, unit_id: str) -> str | None:
+    """Why a line without a link is not a valid record of format 1 of this unit (None if it is)."""
+    try:
+        record = Record.model_validate_json(line)
+    except ValidationError as exc:
+        return _first_error(exc)
+    if record.unit != unit_id:
+        return f"a record of unit {record.unit!r}"
+    return None if record.v == 1 else "a record of format 2 without its link"
+
+
+def _is_legacy(line: bytes) -> bool:
+    try:
+        return Record.model_validate_json(line).v == 1
+    except ValidationError:
+        return False
 
 
 def _load_snapshot(path: Path, data: bytes) -> Snapshot | None:
@@ -278,9 +513,15 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {error['msg']}" if where else str(error["msg"])
 
 
-def _ends_torn(fd: int) -> bool:
-    size = os.fstat(fd).st_size
-    return size > 0 and os.pread(fd, 1, size - 1) != b"\n"
+def _copy_hashing(source: Path, fd: int) -> str:
+    digest = hashlib.sha256()
+    with os.fdopen(fd, "wb") as writer, source.open("rb") as reader:
+        while chunk := reader.read(1 << 20):
+            digest.update(chunk)
+            writer.write(chunk)
+        writer.flush()
+        os.fsync(writer.fileno())
+    return digest.hexdigest()
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -303,7 +544,7 @@ def _atomic(path: Path, content: dict[str, Any], replace: bool) -> None:
     _atomic_bytes(path, json.dumps(content, ensure_ascii=False, indent=2).encode() + b"\n", replace)
 
 
-def _atomic_bytes(path: Path, data: bytes, replace: bool) -> None:
+def _atomic_bytes(path: Path, data: bytes, replace: bool, sync_dir: bool = True) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -319,7 +560,8 @@ def _atomic_bytes(path: Path, data: bytes, replace: bool) -> None:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
         raise
-    _fsync_dir(path.parent)
+    if sync_dir:
+        _fsync_dir(path.parent)
 
 
 def _fsync_dir(folder: Path) -> None:

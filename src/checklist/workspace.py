@@ -6,19 +6,21 @@ import getpass
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import catalog as catalogs
-from . import paths
+from . import keys, paths
+from . import seal as seals
 from .attest import Attestation, Outcome, plan
 from .errors import NotFound, UserError
+from .evidence import DEFAULT_MAX_MB
 from .fuzzy import closest
 from .items import resolve_all
 from .models import Catalog, CatalogRef, Unit, UnitKind, from_user
 from .status import UnitStatus, unit_status
-from .store import FileStore, Store, check_unit_id
+from .store import FileStore, Signer, Store, check_unit_id
 
 
 def resolve_kind(catalog: Catalog, token: str) -> UnitKind:
@@ -170,8 +172,61 @@ class Workspace:
         wanted = resolve_all(tokens, [s.item for s in current.items])
         by_id = {s.item.id: s for s in current.items}
         stamp = now.astimezone(ZoneInfo(current.catalog.meta.timezone))
-        outcomes = plan([by_id[i.id] for i in wanted], request, unit.id, current.catalog.digest, stamp)
-        for outcome in outcomes:
-            if outcome.record is not None:
-                self.store.append(outcome.record)
+        outcomes = plan(
+            [by_id[i.id] for i in wanted],
+            request,
+            unit_id=unit.id,
+            digest=current.catalog.digest,
+            now=stamp,
+            max_evidence_bytes=self.evidence_max_bytes(),
+        )
+        if request.copy_evidence:
+            outcomes = self._keep_evidence(outcomes, request.evidence)
+        if any(o.draft is not None for o in outcomes):
+            signer = self.signer(request.actor)
+            for outcome in outcomes:
+                if outcome.draft is not None:
+                    self.store.append(outcome.draft, signer)
         return outcomes
+
+    def signer(self, actor: str) -> Signer | None:
+        """Sign as `actor` if they have a key on this machine (registering it in the store)."""
+        public = keys.key_for(actor)
+        if public is None:
+            return None
+        self.store.register_key(public)
+        private = keys.load_private(public)
+        return lambda data: keys.sign(private, public, data)
+
+    def seal(self, unit: Unit, period: date | None, by: str, now: datetime) -> tuple[seals.Seal, Path]:
+        """Sign and save the statement of a day (today in the unit's time zone by default)."""
+        signer = self.signer(by)
+        if signer is None:
+            raise seals.needs_key(by)
+        status = self.status(unit)
+        zone = ZoneInfo(status.catalog.meta.timezone)
+        day = period or now.astimezone(zone).date()
+        hashes = self.store.line_hashes(unit.id)
+        draft = seals.make(status, self.store.records(unit.id), hashes, period=day, now=now, by=by)
+        sealed = draft.model_copy(update={"sig": signer(draft.canonical())})
+        path = self.store.save_seal(unit.id, sealed.file_name(), sealed.model_dump_json(indent=2).encode() + b"\n")
+        return sealed, path
+
+    def evidence_max_bytes(self) -> int:
+        configured = self.store.config().get("evidence_max_mb", DEFAULT_MAX_MB)
+        try:
+            return int(float(configured) * 1_000_000)
+        except (TypeError, ValueError):
+            raise UserError(f"evidence_max_mb must be a number of megabytes, not {configured!r}") from None
+
+    def _keep_evidence(self, outcomes: list[Outcome], paths: Sequence[Path]) -> list[Outcome]:
+        """Copy the evidence into the store before any record names it as stored."""
+        drafts = [o.draft for o in outcomes if o.draft is not None]
+        if not drafts:
+            return outcomes
+        for path, file in zip(paths, drafts[0].evidence, strict=True):
+            self.store.keep_evidence(path, file.sha256)
+        stored = [file.model_copy(update={"stored": True}) for file in drafts[0].evidence]
+        return [
+            Outcome(o.status, o.draft.model_copy(update={"evidence": stored}) if o.draft else None) for o in outcomes
+        ]

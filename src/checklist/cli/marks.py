@@ -26,6 +26,7 @@ def record(
     note: str | None,
     evidence: list[Path] | None = None,
     sets: list[str] | None = None,
+    copy: bool = True,
     unit: str | None,
     by: str | None,
     store: str | None,
@@ -43,21 +44,21 @@ def record(
 
     ws = Workspace.open(store, catalog)
     chosen = ws.select_unit(unit)
-    request = Attestation(action, ws.actor(by), note, sets or (), evidence or ())
+    request = Attestation(action, ws.actor(by), note, sets or (), evidence or (), copy_evidence=copy)
     outcomes = ws.attest(chosen, tokens, request, datetime.now(UTC))
     language = resolve_lang(lang)
     for outcome in outcomes:
         item = outcome.status.item
         label = f"{item.number} {item.measure.title(language)}"
-        if outcome.record is None:
+        if outcome.draft is None:
             message(
                 t("msg.noop", language, item=label, state=t("state." + outcome.status.state, language)), style="yellow"
             )
             continue
         message(t("msg.recorded", language, item=label, action=t("action." + action, language)), style="green")
-        for spec in alerts(item.measure.fields, outcome.record.figures):
+        for spec in alerts(item.measure.fields, outcome.draft.figures):
             message(
-                t("msg.alert", language, field=spec.label(language), value=outcome.record.figures[spec.id]),
+                t("msg.alert", language, field=spec.label(language), value=outcome.draft.figures[spec.id]),
                 style="bold red",
             )
 
@@ -72,6 +73,9 @@ def done(
     sets: Annotated[
         list[str] | None, typer.Option("--set", metavar="FIELD=VALUE", help="A recorded figure (repeatable).")
     ] = None,
+    no_copy: Annotated[
+        bool, typer.Option("--no-copy", help="Record the evidence's hash only; keep no copy in the store.")
+    ] = False,
     unit: options.Unit = None,
     by: options.By = None,
     lang: options.Lang = None,
@@ -88,6 +92,7 @@ def done(
         note=note,
         evidence=evidence,
         sets=sets,
+        copy=not no_copy,
         unit=unit,
         by=by,
         store=store,

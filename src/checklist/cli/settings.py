@@ -9,7 +9,7 @@ import typer
 from . import options
 from .app import app
 
-CONFIG_KEYS = ("user", "default_unit")
+CONFIG_KEYS = ("user", "default_unit", "evidence_max_mb")
 
 
 @app.command()
@@ -31,7 +31,7 @@ def use(
 
 @app.command()
 def config(
-    key: Annotated[str, typer.Argument(help="user or default_unit.")],
+    key: Annotated[str, typer.Argument(help="user, default_unit or evidence_max_mb.")],
     value: Annotated[str | None, typer.Argument(help="New value; omit to show the current one.")] = None,
     unset: Annotated[bool, typer.Option("--unset", help="Remove the setting.")] = False,
     store: options.Store = None,
@@ -55,4 +55,13 @@ def config(
         raise UserError(f"invalid value for {key}: it must be non-empty text without control characters")
     if key == "default_unit":
         value = ws.store.unit(value).id
+    if key == "evidence_max_mb" and not _is_size(value):
+        raise UserError(f"evidence_max_mb must be a positive number of megabytes, not {value!r}")
     ws.store.set_config(key, value.strip())
+
+
+def _is_size(value: str) -> bool:
+    try:
+        return 0 < float(value) < 1e7
+    except ValueError:
+        return False

@@ -1,0 +1,189 @@
+"""The hash chain that makes a unit's log tamper-evident.
+
+Each record of format 2 ends with `"seq":N,"prev":"sha256:…"}`: its number, and the
+SHA-256 of the exact bytes of the line before it. The first record links to the bytes of
+`unit.json`; the first record after records of format 1 (written before chaining) links to
+the hash of everything before it, which anchors that older history without rewriting it.
+`head.json` holds the number and hash of the last record, so that an edit of the last
+record and a cut-off end are caught too.
+
+The link sits at a fixed place at the end of a line, so checking a chain hashes bytes and
+compares strings; it never has to parse JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+PREFIX = "sha256:"
+_LINK_LABEL = b'"prev":"sha256:'
+_TAIL = len(_LINK_LABEL) + 64 + 2  # '"prev":"sha256:' + 64 hex digits + '"}'
+_SEQ_LABEL = b',"seq":'
+
+
+def digest(data: bytes | memoryview) -> str:
+    return PREFIX + hashlib.sha256(data).hexdigest()
+
+
+def link_of(line: bytes) -> str | None:
+    """The `prev` of a chained line, read at its fixed place; None for any other line."""
+    if len(line) > _TAIL and line[-_TAIL : -_TAIL + len(_LINK_LABEL)] == _LINK_LABEL and line.endswith(b'"}'):
+        return line[-_TAIL + len(_LINK_LABEL) - len(PREFIX) : -2].decode("ascii")
+    return None
+
+
+def seq_of(line: bytes) -> int | None:
+    """The `seq` of a chained line: it stands just before the link, as `,"seq":N,`."""
+    end = len(line) - _TAIL
+    start = line.rfind(_SEQ_LABEL, 0, end)
+    digits = line[start + len(_SEQ_LABEL) : end - 1] if start >= 0 else b""
+    return int(digits) if digits.isdigit() and line[end - 1 : end] == b"," else None
+
+
+@dataclass(frozen=True)
+class Head:
+    """The last record written: its number, the hash of its line, and the log's size after it."""
+
+    seq: int
+    hash: str
+    size: int
+
+
+class TornLog(Exception):
+    """The log ends in the middle of a line: a write was interrupted."""
+
+
+class BadTail(Exception):
+    """The last line of the log is neither chained nor a valid record of format 1."""
+
+
+def next_link(data: bytes, genesis: str, is_legacy: Callable[[bytes], bool]) -> tuple[int, str]:
+    """The `seq` and `prev` of a record appended after `data`, the whole log so far."""
+    if not data:
+        return 1, genesis
+    if not data.endswith(b"\n"):
+        raise TornLog
+    lines = [line for line in data.split(b"\n") if line.strip()]
+    if not lines:
+        return 1, genesis
+    last = lines[-1]
+    if link_of(last) is not None:
+        seq = seq_of(last)
+        if seq is None:
+            raise BadTail
+        return seq + 1, digest(last)
+    if not is_legacy(last):
+        raise BadTail
+    return len(lines) + 1, digest(data)  # anchors every record written before chaining
+
+
+@dataclass
+class ChainReport:
+    """What a check of one log found. `problems` are (line, message); the first break ends the check."""
+
+    records: int = 0
+    legacy: int = 0
+    last_seq: int = 0
+    torn_at: int | None = None  # line number of an incomplete last line
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    line_of_seq: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.torn_at is None
+
+
+def check(data: bytes, genesis: str, head: Head | None, why_not_legacy: Callable[[bytes], str | None]) -> ChainReport:
+    """Re-compute the chain of a log and name the first place where it breaks.
+
+    `why_not_legacy(line)` says why a line without a link is not a valid record of format 1
+    (None when it is one); it is only called for such lines.
+    """
+    report = ChainReport()
+    expected: str | None = genesis  # None: link to the hash of everything before the line
+    previous: tuple[int, int] | None = None  # (line, seq) of the last chained record
+    offset = 0
+    pieces = data.split(b"\n")
+    for number, line in enumerate(pieces, start=1):
+        start, offset = offset, offset + len(line) + 1
+        if number == len(pieces):
+            if line:
+                report.torn_at = number
+            break
+        if not line.strip():
+            continue
+        link = link_of(line)
+        if link is None:
+            problem = _unlinked(line, number, previous, why_not_legacy)
+            if problem:
+                report.problems.append((number, problem))
+                return report
+            report.records += 1
+            report.legacy += 1
+            expected = None
+            continue
+        seq = seq_of(line)
+        want = expected if expected is not None else digest(memoryview(data)[:start])
+        if seq is None or link != want:
+            report.problems.append((number, _break(number, seq, previous, report.legacy)))
+            return report
+        report.records += 1
+        report.line_of_seq[seq] = number
+        expected, previous = digest(line), (number, seq)
+        report.last_seq = seq
+        if head is not None and seq == head.seq and expected != head.hash:
+            report.problems.append((number, f"record {seq} at line {number} was changed after it was written"))
+            return report
+    _check_head(report, head, previous)
+    return report
+
+
+def _unlinked(
+    line: bytes, number: int, previous: tuple[int, int] | None, why: Callable[[bytes], str | None]
+) -> str | None:
+    reason = why(line)
+    if previous is not None:
+        detail = f": {reason}" if reason else ""
+        return f"line {number} is not linked to the chain (inserted, or damaged){detail}"
+    return f"line {number} is not a valid record: {reason}" if reason else None
+
+
+def _break(number: int, seq: int | None, previous: tuple[int, int] | None, legacy: int) -> str:
+    if seq is None:
+        return f"line {number} is damaged: its record number cannot be read"
+    if previous is None:
+        before = "the unit file (unit.json)" if not legacy else f"the {legacy} records before it"
+        return f"record {seq} at line {number} does not match {before}: the start of the log was changed"
+    line, last = previous
+    if seq > last + 1:
+        return f"records {last + 1} to {seq - 1} are missing before line {number} (removed)"
+    if seq <= last:
+        return f"record {seq} at line {number} is out of order after record {last} (moved or inserted)"
+    return (
+        f"the chain breaks at line {number} (record {seq}): record {last} at line {line} was changed "
+        f"after it was written, or a record was inserted there"
+    )
+
+
+def _check_head(report: ChainReport, head: Head | None, previous: tuple[int, int] | None) -> None:
+    if head is None:
+        if previous is not None:
+            report.problems.append(
+                (0, "head.json is missing: a cut-off end or a changed last record cannot be ruled out")
+            )
+        elif report.legacy:
+            report.warnings.append(
+                f"{report.legacy} records were written before chaining; the next record made anchors them"
+            )
+        return
+    if head.seq > report.last_seq:
+        report.problems.append(
+            (
+                0,
+                f"the log ends at record {report.last_seq} but record {head.seq} was written: "
+                f"records {report.last_seq + 1} to {head.seq} are missing (the end was cut off)",
+            )
+        )

@@ -1,0 +1,143 @@
+"""Personal signing keys (Ed25519): who really made a record.
+
+A person's private key lives in their own config folder, readable by them only; its public
+half is registered in each store they write to. A record made by someone with a key is
+signed over its canonical form (see `Record.canonical`), and `verify` checks the signature
+against the store's registered keys. The cryptography is `cryptography`'s, never our own;
+it is imported only when a key is made or used, to keep start-up lean.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import StringConstraints
+
+from .errors import UserError
+from .models import CleanStr, Signature, Stored
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+KEY_ID = r"^ed25519:[0-9a-f]{16}$"
+
+
+class PublicKey(Stored):
+    """A registered public key: whose it is, and the 32 raw bytes in base64."""
+
+    key: Annotated[str, StringConstraints(pattern=KEY_ID)]
+    name: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]
+    public: Annotated[str, StringConstraints(min_length=44, max_length=44)]
+    created_at: datetime
+
+
+def config_dir() -> Path:
+    """The user's config folder: $CHECKLIST_CONFIG_HOME, else the platform's usual place."""
+    explicit = os.environ.get("CHECKLIST_CONFIG_HOME")
+    if explicit:
+        return Path(explicit).expanduser()
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming")) / "checklist"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "checklist"
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "checklist"
+
+
+def key_id(raw_public: bytes) -> str:
+    return "ed25519:" + hashlib.sha256(raw_public).hexdigest()[:16]
+
+
+def new_key(name: str) -> tuple[PublicKey, Path]:
+    """Make a key pair for `name`; the private key is written readable by its owner only."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private = Ed25519PrivateKey.generate()
+    raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    public = PublicKey(
+        key=key_id(raw), name=name, public=base64.b64encode(raw).decode("ascii"), created_at=datetime.now(UTC)
+    )
+    folder = config_dir() / "keys"
+    stem = public.key.removeprefix("ed25519:")
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _write_private(folder / f"{stem}.pem", pem)
+        (folder / f"{stem}.json").write_text(public.model_dump_json(indent=2), encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write the key to {folder}: {exc.strerror or exc}") from exc
+    return public, folder / f"{stem}.pem"
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    # Created with owner-only permissions from the start: never readable by others, not even briefly.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def own_keys() -> list[PublicKey]:
+    """The public halves of the keys in the user's config folder, newest first."""
+    folder = config_dir() / "keys"
+    keys = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            keys.append(PublicKey.model_validate_json(path.read_bytes()))
+        except (OSError, ValueError):
+            continue  # not ours to judge here; `checklist keys list` shows what it can read
+    return sorted(keys, key=lambda k: k.created_at, reverse=True)
+
+
+def key_for(name: str) -> PublicKey | None:
+    """The newest key of this person, if they have one on this machine."""
+    return next((k for k in own_keys() if k.name == name and _private_path(k).is_file()), None)
+
+
+def _private_path(public: PublicKey) -> Path:
+    return config_dir() / "keys" / f"{public.key.removeprefix('ed25519:')}.pem"
+
+
+def load_private(public: PublicKey) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = _private_path(public)
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot read the private key {path}: {exc}") from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise UserError(f"{path} is not an Ed25519 key")
+    return key
+
+
+def sign(private: Ed25519PrivateKey, public: PublicKey, data: bytes) -> Signature:
+    return Signature(key=public.key, value=base64.b64encode(private.sign(data)).decode("ascii"))
+
+
+def signature_holds(public: PublicKey, data: bytes, signature: Signature) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(public.public)).verify(
+            base64.b64decode(signature.value, validate=True), data
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def public_json(public: PublicKey) -> bytes:
+    return json.dumps(public.model_dump(mode="json"), ensure_ascii=False, indent=2).encode() + b"\n"
