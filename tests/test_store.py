@@ -160,18 +160,6 @@ class TestLog:
         assert store.records("prison") == [first, later] and later.seq == 2
         assert store.check("prison").ok
 
-    def test_read_only_store_gives_a_clear_error(self, store: FileStore) -> None:
-        if os.geteuid() == 0:
-            pytest.skip("root ignores file permissions")
-        make_unit(store)
-        folder = store.root / "units/prison"
-        folder.chmod(0o500)
-        try:
-            with pytest.raises(UserError):
-                store.append(make_draft())
-        finally:
-            folder.chmod(0o700)
-
 
 class TestConfig:
     def test_set_and_unset(self, store: FileStore) -> None:
@@ -193,21 +181,24 @@ def _writer(root: str, worker: int, count: int) -> None:
 
 
 class TestConcurrency:
-    def test_eight_processes_append_two_hundred_records_each(self, store: FileStore) -> None:
+    def test_eight_processes_append_five_hundred_records_each(self, store: FileStore) -> None:
         make_unit(store)
         context = multiprocessing.get_context("spawn")
-        workers = [context.Process(target=_writer, args=(str(store.root), w, 200)) for w in range(8)]
+        workers = [context.Process(target=_writer, args=(str(store.root), w, 500)) for w in range(8)]
         for process in workers:
             process.start()
         for process in workers:
             process.join(timeout=120)
             assert process.exitcode == 0
         records = store.records("prison")
-        assert len(records) == 1600
-        assert len({r.id for r in records}) == 1600
+        assert len(records) == 4000
+        assert len({r.id for r in records}) == 4000
+        assert [r.seq for r in records] == list(range(1, 4001))
         for worker in range(8):
             notes = [r.note for r in records if r.actor == f"writer-{worker}"]
-            assert notes == [f"w{worker}-{n}" for n in range(200)]  # each writer's order is kept
+            assert notes == [f"w{worker}-{n}" for n in range(500)]  # each writer's order is kept
+        report = store.check("prison")
+        assert report.ok and report.records == 4000 and report.last_seq == 4000
 
 
 class TestIndexSnapshot:
