@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import multiprocessing
-import os
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
