@@ -13,6 +13,7 @@ compares strings; it never has to parse JSON.
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ PREFIX = "sha256:"
 _LINK_LABEL = b'"prev":"sha256:'
 _TAIL = len(_LINK_LABEL) + 64 + 2  # '"prev":"sha256:' + 64 hex digits + '"}'
 _SEQ_LABEL = b',"seq":'
+_NO_HEAD = "head.json is missing: a cut-off end or a changed last record cannot be ruled out"
 
 
 def digest(data: bytes | memoryview) -> str:
@@ -89,7 +91,6 @@ class ChainReport:
     torn_at: int | None = None  # line number of an incomplete last line
     problems: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    line_of_seq: dict[int, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -102,11 +103,14 @@ def check(data: bytes, genesis: str, head: Head | None, why_not_legacy: Callable
     `why_not_legacy(line)` says why a line without a link is not a valid record of format 1
     (None when it is one); it is only called for such lines.
     """
+    pieces = data.split(b"\n")
+    fast = _check_fast(pieces, genesis, head)
+    if fast is not None:
+        return fast
     report = ChainReport()
     expected: str | None = genesis  # None: link to the hash of everything before the line
     previous: tuple[int, int] | None = None  # (line, seq) of the last chained record
     offset = 0
-    pieces = data.split(b"\n")
     for number, line in enumerate(pieces, start=1):
         start, offset = offset, offset + len(line) + 1
         if number == len(pieces):
@@ -131,7 +135,6 @@ def check(data: bytes, genesis: str, head: Head | None, why_not_legacy: Callable
             report.problems.append((number, _break(number, seq, previous, report.legacy)))
             return report
         report.records += 1
-        report.line_of_seq[seq] = number
         expected, previous = digest(line), (number, seq)
         report.last_seq = seq
         if head is not None and seq == head.seq and expected != head.hash:
@@ -139,6 +142,42 @@ def check(data: bytes, genesis: str, head: Head | None, why_not_legacy: Callable
             return report
     _check_head(report, head, previous)
     return report
+
+
+def _check_fast(pieces: list[bytes], genesis: str, head: Head | None) -> ChainReport | None:
+    """The common case at C speed: every line chained and every link right. Hash every line,
+    decode every link, and compare the two sequences at once. Anything else (older records,
+    blank lines, any mismatch) returns None, for the line-by-line check to name the first break.
+    """
+    lines, torn = pieces[:-1], pieces[-1]
+    count = len(lines)
+    if not count or torn:
+        return None
+    # No need to check each line's label: a line passes only if the bytes at its link's place
+    # are exactly the hash of the line before, and the last line's number must match the count.
+    try:
+        links = binascii.unhexlify(b"".join([line[-66:-2] for line in lines]))
+    except binascii.Error:
+        return None
+    digests = b"".join([hashlib.sha256(line).digest() for line in lines])
+    last_seq = seq_of(lines[-1])
+    if links != bytes.fromhex(genesis.removeprefix(PREFIX)) + digests[:-32] or last_seq != count:
+        return None
+    report = ChainReport(records=count, last_seq=count)
+    if head is None:
+        report.problems.append((0, _NO_HEAD))
+    elif head.seq > count:
+        report.problems.append((0, _cut_off(count, head.seq)))
+    elif PREFIX + digests[32 * (head.seq - 1) : 32 * head.seq].hex() != head.hash:
+        report.problems.append((head.seq, f"record {head.seq} at line {head.seq} was changed after it was written"))
+    return report
+
+
+def _cut_off(last: int, head_seq: int) -> str:
+    return (
+        f"the log ends at record {last} but record {head_seq} was written: "
+        f"records {last + 1} to {head_seq} are missing (the end was cut off)"
+    )
 
 
 def _unlinked(
@@ -171,19 +210,11 @@ def _break(number: int, seq: int | None, previous: tuple[int, int] | None, legac
 def _check_head(report: ChainReport, head: Head | None, previous: tuple[int, int] | None) -> None:
     if head is None:
         if previous is not None:
-            report.problems.append(
-                (0, "head.json is missing: a cut-off end or a changed last record cannot be ruled out")
-            )
+            report.problems.append((0, _NO_HEAD))
         elif report.legacy:
             report.warnings.append(
                 f"{report.legacy} records were written before chaining; the next record made anchors them"
             )
         return
     if head.seq > report.last_seq:
-        report.problems.append(
-            (
-                0,
-                f"the log ends at record {report.last_seq} but record {head.seq} was written: "
-                f"records {report.last_seq + 1} to {head.seq} are missing (the end was cut off)",
-            )
-        )
+        report.problems.append((0, _cut_off(report.last_seq, head.seq)))

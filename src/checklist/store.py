@@ -29,9 +29,10 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -44,8 +45,19 @@ from .logindex import LogIndex, Snapshot
 from .models import UNIT_ID, Draft, Record, Signature, Unit
 
 Signer = Callable[[bytes], Signature]
-Having = Literal["signature", "evidence"]
-_HAVING: dict[str, bytes] = {"signature": b'"sig":{', "evidence": b'"evidence":[{'}
+_SIGNED, _WITH_EVIDENCE = b'"sig":{', b'"evidence":[{'
+
+
+@dataclass
+class Audit:
+    """What `verify` needs of a unit's log, read once: its chain, and the records it must look into."""
+
+    chain: ChainReport
+    signed: list[Record]
+    with_evidence: list[Record]
+    damaged: str | None = None  # a signed or evidence line that cannot be read
+
+
 REPAIR_HINT = "run `checklist verify --repair` to move the incomplete bytes to quarantine"
 
 STORE_FORMAT = 1
@@ -62,8 +74,9 @@ class Store(Protocol):
     def unit(self, unit_id: str) -> Unit: ...
     def units(self) -> list[Unit]: ...
     def append(self, draft: Draft, signer: Signer | None = None) -> Record: ...
-    def records(self, unit_id: str, having: Having | None = None) -> list[Record]: ...
+    def records(self, unit_id: str) -> list[Record]: ...
     def check(self, unit_id: str) -> ChainReport: ...
+    def audit(self, unit_id: str) -> Audit: ...
     def repair(self, unit_id: str) -> int: ...
     def keep_evidence(self, source: Path, sha256: str) -> None: ...
     def check_evidence(self, wanted: set[str]) -> list[str]: ...
@@ -151,19 +164,10 @@ class FileStore:
         """Where derived data (the parsed catalog) may be kept; deleting it loses nothing."""
         return self.root / "cache"
 
-    def records(self, unit_id: str, having: Having | None = None) -> list[Record]:
-        """Every record of a unit in the order written (or only those having a signature or
-        evidence, which spares parsing the rest); a damaged line is an error naming it."""
+    def records(self, unit_id: str) -> list[Record]:
+        """Every record of a unit in the order written; a damaged line is an error naming it."""
         path = self._unit_dir(check_unit_id(unit_id)) / "records.jsonl"
-        data = self._read_log(path)
-        if having is None:
-            return list(_parse_lines(path, data, unit_id))
-        needle = _HAVING[having]
-        return [
-            _parse_line(path, line, number, unit_id, torn=False)
-            for number, line in enumerate(data.split(b"\n"), start=1)
-            if needle in line
-        ]
+        return list(_parse_lines(path, self._read_log(path), unit_id))
 
     def _read_log(self, path: Path) -> bytes:
         try:
@@ -253,9 +257,27 @@ class FileStore:
     def check(self, unit_id: str) -> ChainReport:
         """Re-compute the unit's hash chain from the bytes on disk (see chain.check)."""
         folder = self._unit_dir(check_unit_id(unit_id))
-        data = self._read_log(folder / "records.jsonl")
+        return self._check(folder, self._read_log(folder / "records.jsonl"), unit_id)
+
+    def _check(self, folder: Path, data: bytes, unit_id: str) -> ChainReport:
         head = self.head(unit_id)
         return check_chain(data, self._genesis(folder), head, lambda line: _legacy_problem(line, unit_id))
+
+    def audit(self, unit_id: str) -> Audit:
+        """The chain check, and the signed records and those naming evidence, from one read of
+        the log; only those lines are parsed (found by a byte search, not by splitting)."""
+        folder = self._unit_dir(check_unit_id(unit_id))
+        path = folder / "records.jsonl"
+        data = self._read_log(path)
+        audit = Audit(self._check(folder, data, unit_id), [], [])
+        try:
+            audit.signed = [_parse_line(path, line, n, unit_id, torn=False) for n, line in _lines_with(data, _SIGNED)]
+            audit.with_evidence = [
+                _parse_line(path, line, n, unit_id, torn=False) for n, line in _lines_with(data, _WITH_EVIDENCE)
+            ]
+        except StoreDamaged as exc:
+            audit.damaged = exc.message
+        return audit
 
     def repair(self, unit_id: str) -> int:
         """Move an incomplete last line to the quarantine file beside the log; returns its size.
@@ -459,6 +481,19 @@ def _parse_line(path: Path, line: bytes, number: int, unit_id: str, torn: bool) 
     if record.unit != unit_id:
         raise StoreDamaged(f"{path}:{number}: record of unit {record.unit!r} in the log of {unit_id!r}")
     return record
+
+
+def _lines_with(data: bytes, needle: bytes) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) of each line containing `needle`, found without splitting the log."""
+    position, number, counted_to = 0, 1, 0
+    while (found := data.find(needle, position)) >= 0:
+        start = data.rfind(b"\n", 0, found) + 1
+        end = data.find(b"\n", found)
+        end = len(data) if end < 0 else end
+        number += data.count(b"\n", counted_to, start)
+        counted_to = start
+        yield number, data[start:end]
+        position = end + 1
 
 
 def _legacy_problem(line: bytes, unit_id: str) -> str | None:

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 
 from . import seal as seals
 from .chain import ChainReport
-from .errors import StoreDamaged
 from .keys import PublicKey, signature_holds
 from .models import Unit
-from .store import Store
+from .store import Audit, Store
 
 
 @dataclass
@@ -47,14 +46,11 @@ class Verdict:
         return found
 
 
-def verify_unit(store: Store, unit: Unit, keys: dict[str, PublicKey]) -> Verdict:
-    verdict = Verdict(unit, store.check(unit.id))
-    try:
-        signed = store.records(unit.id, having="signature")
-    except StoreDamaged as exc:
-        verdict.bad_signature.append(exc.message)
-        signed = []
-    for record in signed:
+def verify_unit(store: Store, audit: Audit, unit: Unit, keys: dict[str, PublicKey]) -> Verdict:
+    verdict = Verdict(unit, audit.chain)
+    if audit.damaged:
+        verdict.bad_signature.append(audit.damaged)
+    for record in audit.signed:
         if record.sig is None:  # "sig":{ in a note, not a signature
             continue
         where = f"record {record.seq} ({record.item}, {record.actor})"
@@ -86,13 +82,10 @@ def _check_seals(store: Store, unit: Unit, keys: dict[str, PublicKey], verdict: 
         verdict.seal_problems += [f"{path.name}: {p}" for p in seals.check(sealed, keys, hashes)]
 
 
-def verify_evidence(store: Store, units: list[Unit]) -> tuple[int, list[str]]:
-    """Re-hash every stored evidence file; returns how many records name stored evidence, and problems."""
-    wanted: set[str] = set()
-    for unit in units:
-        try:
-            records = store.records(unit.id, having="evidence")
-        except StoreDamaged:
-            continue  # the unit's own verdict names the damage
-        wanted |= {f.sha256 for r in records for f in r.evidence if f.stored}
-    return len(wanted), store.check_evidence(wanted)
+def verify_store(store: Store, units: list[Unit]) -> tuple[list[Verdict], int, list[str]]:
+    """Every unit's verdict, how many stored evidence files the records name, and evidence problems."""
+    keys = store.registered_keys()
+    audits = [(unit, store.audit(unit.id)) for unit in units]
+    verdicts = [verify_unit(store, audit, unit, keys) for unit, audit in audits]
+    wanted = {f.sha256 for _, audit in audits for r in audit.with_evidence for f in r.evidence if f.stored}
+    return verdicts, len(wanted), store.check_evidence(wanted)

@@ -65,12 +65,10 @@ def _repair(ws: Workspace, unit_ids: list[str]) -> None:
 
 
 def _report(ws: Workspace, units: list[Unit], require_signatures: bool, json: bool) -> None:
-    from ..verify import verify_evidence, verify_unit
+    from ..verify import verify_store
     from .output import print_json
 
-    keys = ws.store.registered_keys()
-    verdicts = [verify_unit(ws.store, u, keys) for u in units]
-    referenced, evidence_problems = verify_evidence(ws.store, units)
+    verdicts, referenced, evidence_problems = verify_store(ws.store, units)
     failed = evidence_problems or any(v.problems(require_signatures) for v in verdicts)
     if json:
         print_json(
