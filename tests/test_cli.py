@@ -349,7 +349,7 @@ class TestDamage:
 
 class TestHostileInput:
     def test_markup_and_escapes_in_notes_are_printed_literally(self, prison) -> None:
-        note = "[bold red]urgent[/] \x1b[2J\x1b]0;pwned\x07 done"
+        note = "[bold red]urgent[/] \x1b[2J\x1b]0;pwned\x07 \x00 \u202e done"
         assert prison("na", OUTREACH, "--reason", note).exit_code == 0
         assert lines_of_log()[0]["note"] == note  # stored exactly as typed
         for output in (prison("log").stdout, prison("status").stdout):

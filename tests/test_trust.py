@@ -347,6 +347,14 @@ class TestSeals:
         assert keyed("verify").stdout.count("1 seals hold") == 1
         assert keyed("verify", "--seal", "report.json").exit_code == 0
 
+    def test_a_day_in_the_future_or_before_the_start_is_refused(self, keyed) -> None:
+        future = keyed("seal", "--period", "2999-01-01")
+        assert future.exit_code == 1 and "has not come yet" in future.stderr
+        past = keyed("seal", "--period", "2019-12-31")
+        assert past.exit_code == 1 and "was started on" in past.stderr
+        assert keyed("seal", "--period", "yesterday").exit_code == 1
+        assert not list(Path(".checklist/units/prison").glob("seals/*"))
+
     def test_a_tampered_seal_or_log_fails(self, keyed) -> None:
         keyed("na", "1", "--reason", "a")
         keyed("seal", "--out", "report.json")

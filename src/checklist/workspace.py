@@ -205,7 +205,12 @@ class Workspace:
             raise seals.needs_key(by)
         status = self.status(unit)
         zone = ZoneInfo(status.catalog.meta.timezone)
-        day = period or now.astimezone(zone).date()
+        today, started = now.astimezone(zone).date(), unit.started_at.astimezone(zone).date()
+        day = period or today
+        if day > today:
+            raise UserError(f"{day} has not come yet (today is {today} in {zone.key}); seal a day once it has begun")
+        if day < started:
+            raise UserError(f"{unit.id} was started on {started}; there is nothing to seal for {day}")
         hashes = self.store.line_hashes(unit.id)
         draft = seals.make(status, self.store.records(unit.id), hashes, period=day, now=now, by=by)
         sealed = draft.model_copy(update={"sig": signer(draft.canonical())})
