@@ -171,7 +171,7 @@ class TestCommand:
         result = prison("verify", "--all")
         assert result.exit_code == 0, result
         assert "✔ prison: intact: 2 records, chain unbroken to record 2; 0 signed, 2 unsigned" in result.stdout
-        assert "✔ rehab: intact: 0 records" in result.stdout
+        assert "✔ rehab: intact: no records yet" in result.stdout
         LOG.write_bytes(LOG.read_bytes().replace(b'"note":"a"', b'"note":"z"'))
         result = prison("verify", "--all")
         assert result.exit_code == 3
@@ -203,7 +203,7 @@ class TestEvidence:
         assert json.loads(LOG.read_text().splitlines()[0])["evidence"][0]["stored"] is True
         Path("notice.pdf").unlink()  # the original moves away; the record stays checkable
         result = prison("verify")
-        assert result.exit_code == 0 and "✔ evidence: 1 stored files re-hashed, all intact" in result.stdout
+        assert result.exit_code == 0 and "✔ evidence: 1 stored file re-hashed, all intact" in result.stdout
 
     def test_no_copy_records_the_hash_only(self, prison) -> None:
         Path("photo.jpg").write_bytes(b"jpeg")
@@ -344,7 +344,7 @@ class TestSeals:
         sealed = json.loads(Path("report.json").read_text())
         assert [e["seq"] for e in sealed["entries"]] == [1, 2] and sealed["head"]["seq"] == 2
         assert sealed["sig"]["key"].startswith("ed25519:") and sealed["by"] == "tester"
-        assert keyed("verify").stdout.count("1 seals hold") == 1
+        assert keyed("verify").stdout.count("1 seal holds") == 1
         assert keyed("verify", "--seal", "report.json").exit_code == 0
 
     def test_a_day_in_the_future_or_before_the_start_is_refused(self, keyed) -> None:

@@ -114,14 +114,22 @@ def _print_verdict(verdict: Verdict, require_signatures: bool) -> None:
     line.append(f"{safe(verdict.unit.id)}: ", style="bold")
     if problems:
         line.append(safe(problems[0]))
+    elif not chain.records:
+        line.append("intact: no records yet")
     else:
-        line.append(f"intact: {chain.records} records, chain unbroken to record {chain.last_seq}")
+        line.append(f"intact: {_count(chain.records, 'record')}")
+        if chain.last_seq:
+            line.append(f", chain unbroken to record {chain.last_seq}")
         line.append(f"; {verdict.signed} signed, {verdict.unsigned} unsigned")
         if verdict.seals:
-            line.append(f"; {verdict.seals} seals hold")
+            line.append(f"; {_count(verdict.seals, 'seal')} {'holds' if verdict.seals == 1 else 'hold'}")
     stdout().print(line, soft_wrap=True)
     for extra in [*problems[1:], *chain.warnings]:
         stdout().print(Text("    " + safe(extra), style="yellow"), soft_wrap=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _print_evidence(referenced: int, problems: list[str]) -> None:
@@ -134,7 +142,8 @@ def _print_evidence(referenced: int, problems: list[str]) -> None:
         for extra in problems[1:]:
             stdout().print(Text("    " + safe(extra), style="yellow"), soft_wrap=True)
     else:
-        stdout().print(Text(f"✔ evidence: {referenced} stored files re-hashed, all intact", style="green"))
+        files = _count(referenced, "stored file")
+        stdout().print(Text(f"✔ evidence: {files} re-hashed, all intact", style="green"))
 
 
 def _verify_seal(ws: Workspace, path: Path, json: bool) -> None:
