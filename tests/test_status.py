@@ -1,22 +1,23 @@
-"""The status fold: an item's state is its latest record's; tallies add up."""
+"""The status fold: an item's state is its latest record's; tallies add up; periods are accounted."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checklist import catalog as catalogs
 from checklist.logindex import LogIndex
 from checklist.models import CatalogRef, Record, Unit
-from checklist.status import fold, items_for, tally, unit_status
+from checklist.status import items_for, unit_status
 
 CATALOG = catalogs.load()
-ITEMS = items_for(CATALOG, "prison")
-IDS = [item.id for item in ITEMS]
+ITEMS = [i for i in items_for(CATALOG, "prison") if i.measure.trigger is None]
+PLAIN = [i.id for i in ITEMS if i.measure.recurrence is None]
 T0 = datetime(2020, 1, 26, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+NOW = T0 + timedelta(days=10)
 UNIT = Unit(
     id="prison",
     kind="prison",
@@ -24,75 +25,128 @@ UNIT = Unit(
     started_at=T0,
     started_by="tester",
 )
-EXPECTED = {"done": "done", "na": "na", "blocked": "blocked", "reopened": "open"}
+EXPECTED = {"done": "done", "na": "na", "blocked": "blocked", "reopened": "open", "partial": "partial"}
 
 
-def record(item: str, action: str, n: int) -> Record:
-    return Record(  # format 1: the fold does not care about the chain
-        v=1,
-        id=uuid.uuid4().hex,
-        unit="prison",
-        item=item,
-        action=action,
-        actor="a",  # type: ignore[arg-type]
-        at=T0 + timedelta(minutes=n),
-        catalog=CATALOG.digest,
+def record(item: str, action: str, n: int, **extra: object) -> Record:
+    return Record.model_validate(
+        {
+            "v": 1,  # format 1: the fold does not care about the chain
+            "id": uuid.uuid4().hex,
+            "unit": "prison",
+            "item": item,
+            "action": action,
+            "actor": "a",
+            "at": T0 + timedelta(minutes=n),
+            "catalog": CATALOG.digest,
+            **extra,
+        }
     )
 
 
 histories = st.lists(
-    st.tuples(st.sampled_from([*IDS, "retired.measure"]), st.sampled_from(list(EXPECTED))), max_size=60
+    st.tuples(st.sampled_from([*PLAIN, "retired.measure"]), st.sampled_from(sorted(EXPECTED))), max_size=60
 )
+
+
+def by_id(records: list[Record]):  # type: ignore[no-untyped-def]
+    return {s.item.id: s for s in unit_status(UNIT, CATALOG, LogIndex.of(records), NOW).items}
 
 
 @given(histories)
 def test_state_is_set_by_the_latest_record(history: list[tuple[str, str]]) -> None:
     records = [record(item, action, n) for n, (item, action) in enumerate(history)]
-    statuses, orphans = fold(ITEMS, LogIndex.of(records))
+    statuses = by_id(records)
     latest = dict(history)
-    for status in statuses:
-        assert status.state == (EXPECTED[latest[status.item.id]] if status.item.id in latest else "open")
-        assert status.records == sum(1 for item, _ in history if item == status.item.id)
-    assert orphans == (
-        {"retired.measure": sum(1 for i, _ in history if i == "retired.measure")}
-        if any(i == "retired.measure" for i, _ in history)
-        else {}
-    )
+    for item_id in PLAIN:
+        status = statuses[item_id]
+        critical_waiver = latest.get(item_id) == "na" and status.item.measure.priority == "critical"
+        expected = "awaiting" if critical_waiver else EXPECTED[latest[item_id]] if item_id in latest else "open"
+        assert status.state == expected
+        assert status.records == sum(1 for item, _ in history if item == item_id)
 
 
 @given(histories)
 def test_tallies_add_up_per_section_and_in_total(history: list[tuple[str, str]]) -> None:
     records = [record(item, action, n) for n, (item, action) in enumerate(history)]
-    status = unit_status(UNIT, CATALOG, LogIndex.of(records))
+    status = unit_status(UNIT, CATALOG, LogIndex.of(records), NOW)
     assert status.tally.total == len(ITEMS) == sum(status.tally.counts.values())
     assert sum(s.tally.total for s in status.sections) == len(ITEMS)
-    for state in ("done", "na", "blocked", "open"):
+    for state in status.tally.counts:
         assert sum(s.tally.counts[state] for s in status.sections) == status.tally.counts[state]
     assert 0.0 <= status.tally.percent <= 100.0
-    assert all(s.item.measure.priority == "critical" and s.state in ("open", "blocked") for s in status.critical_open)
+    retired = sum(1 for item, _ in history if item == "retired.measure")
+    assert status.orphans == ({"retired.measure": retired} if retired else {})
 
 
 @given(histories, histories)
 def test_a_later_record_changes_only_its_own_item(first: list[tuple[str, str]], second: list[tuple[str, str]]) -> None:
     records = [record(item, action, n) for n, (item, action) in enumerate(first)]
-    before, _ = fold(ITEMS, LogIndex.of(records))
+    before = by_id(records)
     if not second:
         return
     item, action = second[0]
-    after, _ = fold(ITEMS, LogIndex.of([*records, record(item, action, len(records))]))
-    for old, new in zip(before, after, strict=True):
-        if old.item.id != item:
-            assert old.state == new.state
+    after = by_id([*records, record(item, action, len(records))])
+    for item_id, old in before.items():
+        if item_id != item:
+            assert old.state == after[item_id].state
+
+
+DAILY = "system.three-zeros"
+DAYS = [(T0 + timedelta(days=d)).date().isoformat() for d in range(11)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(DAYS), st.sampled_from(["done", "na", "partial", "blocked", "reopened"]))))
+def test_every_period_between_start_and_now_is_once_done_missed_or_current(history: list[tuple[str, str]]) -> None:
+    figures = {"infections": 0, "reported_cases": 0, "hype_incidents": 0}
+    records = [
+        record(DAILY, action, n, period=day, figures=figures if action == "done" else {})
+        for n, (day, action) in enumerate(history)
+    ]
+    status = by_id(records)[DAILY]
+    assert status.period is not None and status.period.key == DAYS[-1]
+    latest = dict(history)
+    settled = {day for day, action in latest.items() if action == "done"}
+    assert set(status.missed) == {day for day in DAYS[:-1] if day not in settled}
+    assert len(status.missed) + len([d for d in DAYS[:-1] if d in settled]) == len(DAYS) - 1
+    today = latest.get(DAYS[-1], "reopened")
+    expected = "awaiting" if today == "na" else EXPECTED[today]  # a critical measure: waivers need approval
+    assert status.state == expected
+    streak = 0
+    for day in reversed(DAYS):
+        if day in settled:
+            streak += 1
+        elif day != DAYS[-1]:
+            break
+    assert status.streak == streak
+
+
+def test_a_record_for_a_past_period_changes_that_period_only() -> None:
+    figures = {"infections": 0, "reported_cases": 0, "hype_incidents": 0}
+    before = by_id([record(DAILY, "done", 0, period=DAYS[3], figures=figures)])[DAILY]
+    after = by_id(
+        [
+            record(DAILY, "done", 0, period=DAYS[3], figures=figures),
+            record(DAILY, "done", 1, period=DAYS[5], figures=figures),
+        ]
+    )[DAILY]
+    assert set(before.missed) - set(after.missed) == {DAYS[5]}
+    assert before.state == after.state == "open"
 
 
 def test_percent_leaves_out_not_applicable_items() -> None:
-    records = [record(IDS[0], "done", 0), record(IDS[1], "na", 1)]
-    statuses, _ = fold(ITEMS, LogIndex.of(records))
-    result = tally(statuses)
-    assert result.applicable == len(ITEMS) - 1
-    assert round(result.percent, 6) == round(100 / (len(ITEMS) - 1), 6)
+    status = unit_status(UNIT, CATALOG, LogIndex.of([record(PLAIN[0], "done", 0), record(PLAIN[1], "na", 1)]), NOW)
+    assert status.tally.applicable == len(ITEMS) - 1 - status.tally.counts["awaiting"] * 0
+    assert round(status.tally.percent, 6) == round(100 / status.tally.applicable, 6)
 
 
 def test_numbers_follow_catalog_order_from_one() -> None:
-    assert [item.number for item in ITEMS] == list(range(1, len(ITEMS) + 1))
-    assert IDS[:3] == ["system.joint-prevention", "system.three-zeros", "system.three-level-duty"]
+    numbers = [item.number for item in items_for(CATALOG, "prison")]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert [i.id for i in items_for(CATALOG, "prison")][:3] == [
+        "system.joint-prevention",
+        "system.three-zeros",
+        "system.three-level-duty",
+    ]
+    assert datetime.now(UTC) > NOW

@@ -9,16 +9,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from .errors import UserError
 from .evidence import describe, inspect
 from .figures import missing_required, parse_assignments, split_assignment
+from .logindex import Entry
 from .models import Action, Draft, EvidenceFile, FigureValue, from_user
-from .status import STATE_OF_ACTION, ItemStatus
+from .status import STATE_OF_ACTION, ItemStatus, State
 
-_NEEDS_REASON: frozenset[Action] = frozenset({"na", "blocked", "reopened"})
+_NEEDS_REASON: frozenset[Action] = frozenset({"na", "blocked", "reopened", "partial"})
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,32 @@ class Attestation:
     assignments: Sequence[str] = ()
     evidence: Sequence[Path] = ()
     copy_evidence: bool = True  # False: record the hashes only
+    until: date | None = None  # a waiver's last day
+
+
+@dataclass(frozen=True)
+class Target:
+    """One item to attest: of which subject, for which period, and how it stands there."""
+
+    status: ItemStatus
+    state: State
+    entry: Entry | None
+    subject: str | None = None
+    period: str | None = None
 
 
 @dataclass(frozen=True)
 class Outcome:
-    status: ItemStatus  # the item's status before this attestation
+    target: Target
     draft: Draft | None  # None: nothing to record (already in that state)
+
+    @property
+    def status(self) -> ItemStatus:
+        return self.target.status
 
 
 def plan(
-    statuses: Sequence[ItemStatus],
+    targets: Sequence[Target],
     request: Attestation,
     *,
     unit_id: str,
@@ -51,32 +68,75 @@ def plan(
     """Check the request against every item and draft the records to append (none written yet)."""
     note = (request.note or "").strip() or None
     if request.action in _NEEDS_REASON and not note:
-        raise UserError(f"{_verb(request.action)} needs a reason", hint='add --reason "…"')
-    _check_fields_exist(statuses, request.assignments)
+        what = (
+            "partial work needs a note saying what is done and what remains"
+            if request.action == "partial"
+            else (f"{_verb(request.action)} needs a reason")
+        )
+        raise UserError(what, hint='add --note "…"' if request.action == "partial" else 'add --reason "…"')
+    if request.until is not None and request.action != "na":
+        raise UserError("--until goes with `checklist na` (a waiver that lapses)")
+    _check_fields_exist(targets, request.assignments)
     files = [describe(inspect(path, max_evidence_bytes)) for path in request.evidence]
     outcomes = []
-    for status in statuses:
-        if status.state == STATE_OF_ACTION[request.action]:  # it would change nothing
-            outcomes.append(Outcome(status, None))
+    for target in targets:
+        if request.action == "approved":
+            outcomes.append(Outcome(target, _approval(target, request, unit_id, digest, now)))
             continue
-        figures = _figures(status, request)
+        if target.state == STATE_OF_ACTION.get(request.action) and request.until is None:
+            outcomes.append(Outcome(target, None))
+            continue
+        figures = _figures(target.status, request)
         if request.action == "done":
-            _check_required(status, note, figures, files)
+            _check_required(target.status, note, figures, files)
         draft = from_user(
             Draft,
             id=uuid.uuid4().hex,
             unit=unit_id,
-            item=status.item.id,
+            item=target.status.item.id,
             action=request.action,
             actor=request.actor,
             at=now,
+            period=target.period,
+            subject=target.subject,
+            until=request.until,
+            measure=target.status.item.measure.wording(),
             note=note,
             figures=figures,
             evidence=files,
             catalog=digest,
         )
-        outcomes.append(Outcome(status, draft))
+        outcomes.append(Outcome(target, draft))
     return outcomes
+
+
+def _approval(target: Target, request: Attestation, unit_id: str, digest: str, now: datetime) -> Draft | None:
+    """A second person's sign-off of the latest done or waiver of an item."""
+    label = _label(target.status)
+    entry = target.entry
+    if entry is None or entry.last.action not in ("done", "na"):
+        raise UserError(f"{label} has nothing to approve: only a done or a not-applicable answer is approved")
+    if entry.approval is not None:
+        return None
+    if entry.last.actor == request.actor:
+        raise UserError(
+            f"{label} was attested by {request.actor}, who cannot approve their own attestation",
+            hint="the approver names themselves with --by",
+        )
+    return from_user(
+        Draft,
+        id=uuid.uuid4().hex,
+        unit=unit_id,
+        item=target.status.item.id,
+        action="approved",
+        actor=request.actor,
+        at=now,
+        period=target.period,
+        subject=target.subject,
+        approves=entry.last.id,
+        note=(request.note or "").strip() or None,
+        catalog=digest,
+    )
 
 
 def _verb(action: Action) -> str:
@@ -87,6 +147,11 @@ def _verb(action: Action) -> str:
     }.get(action, action)
 
 
+def _label(status: ItemStatus) -> str:
+    subject = f" of {status.item.subject}" if status.item.subject else ""
+    return f"item {status.item.number} ({status.item.id}{subject})"
+
+
 def _figures(status: ItemStatus, request: Attestation) -> dict[str, FigureValue]:
     fields = status.item.measure.fields
     known = {f.id for f in fields}
@@ -94,13 +159,13 @@ def _figures(status: ItemStatus, request: Attestation) -> dict[str, FigureValue]
     return parse_assignments(fields, mine)
 
 
-def _check_fields_exist(statuses: Sequence[ItemStatus], assignments: Sequence[str]) -> None:
+def _check_fields_exist(targets: Sequence[Target], assignments: Sequence[str]) -> None:
     """A figure must belong to at least one named item; with one item, name its fields."""
     for text in assignments:
         name, _ = split_assignment(text)
-        if not any(status.item.measure.field(name) for status in statuses):
-            if len(statuses) == 1:
-                parse_assignments(statuses[0].item.measure.fields, [text])  # raises with suggestions
+        if not any(t.status.item.measure.field(name) for t in targets):
+            if len(targets) == 1:
+                parse_assignments(targets[0].status.item.measure.fields, [text])  # raises with suggestions
             raise UserError(f"none of the named items records a figure called {name!r}")
 
 
@@ -108,7 +173,7 @@ def _check_required(
     status: ItemStatus, note: str | None, figures: dict[str, FigureValue], files: list[EvidenceFile]
 ) -> None:
     measure = status.item.measure
-    label = f"item {status.item.number} ({measure.id})"
+    label = _label(status)
     if "note" in measure.evidence and not note:
         raise UserError(f"{label} needs a note saying what was done", hint='add --note "…"')
     if "file" in measure.evidence and not files:

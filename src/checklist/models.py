@@ -6,6 +6,8 @@ ignored field. Store models are frozen: a record, once made, is never changed.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from datetime import date as Date
 from typing import Annotated, Any, Literal, TypeVar
@@ -35,7 +37,9 @@ MeasureId = Annotated[str, StringConstraints(pattern=MEASURE_ID, max_length=128)
 
 Priority = Literal["critical", "high", "normal"]
 EvidenceKind = Literal["note", "file", "figures"]
-Action = Literal["done", "na", "blocked", "reopened"]
+Action = Literal["done", "partial", "na", "blocked", "reopened", "approved", "event", "withdrawn", "upgraded"]
+ITEM_ACTIONS: frozenset[str] = frozenset({"done", "partial", "na", "blocked", "reopened", "approved"})
+SUBJECT = r"^[^\x00-\x1f\x7f/\\|]{1,64}$"  # any identifier a unit uses, but no controls, slashes or '|'
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 FigureValue = bool | int | float | str
 
@@ -213,6 +217,8 @@ class Measure(Strict):
     trigger: Trigger | None = None
     fields: list[FieldSpec] = []
     deadline: Deadline | None = None
+    approval: Literal["required"] | None = None  # done needs a second person's sign-off
+    headline: bool = False  # its figures head the unit's status (the "three zeros")
     examples: list[Text] = []
 
     @model_validator(mode="after")
@@ -233,6 +239,11 @@ class Measure(Strict):
 
     def field(self, field_id: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.id == field_id), None)
+
+    def wording(self) -> str:
+        """A short hash of what the measure says: a record made against other words shows it."""
+        words = {"title": self.title.model_dump(), "detail": self.detail.model_dump() if self.detail else None}
+        return hashlib.sha256(json.dumps(words, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 class CatalogMeta(Strict):
@@ -330,19 +341,38 @@ class Signature(Stored):
 
 
 class Draft(Stored):
-    """An attestation as made, before the store gives it its place in the unit's chain."""
+    """An attestation (or an event, or an upgrade) as made, before the store gives it its
+    place in the unit's chain. `at` is always the real time it was made; `period` is the
+    occurrence of a recurring measure it covers, which may be an earlier one."""
 
     v: Literal[1, 2] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     unit: str
-    item: MeasureId
+    item: MeasureId | None = None  # None for what concerns the unit: event, withdrawn, upgraded
     action: Action
     actor: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]
     at: AwareDatetime
+    period: Annotated[str, StringConstraints(pattern=r"^\d{4}-(W\d{2}|\d{2}-\d{2}(T\d{2}:\d{2})?)$")] | None = None
+    subject: Annotated[str, StringConstraints(pattern=SUBJECT)] | None = None
+    event: Slug | None = None  # the kind of event, for event and withdrawn
+    occurred: AwareDatetime | None = None  # when the event happened
+    until: Date | None = None  # a waiver (na) lapses after this day
+    approves: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")] | None = None
+    measure: str | None = None  # hash of the measure's wording when it was attested
     note: str | None = None
     figures: dict[str, FigureValue] = {}
     evidence: list[EvidenceFile] = []
     catalog: str
+
+    @model_validator(mode="after")
+    def _shape(self) -> Draft:
+        if (self.item is None) == (self.action in ITEM_ACTIONS) and self.v == 2:
+            raise ValueError(f"a {self.action} record {'needs' if self.item is None else 'has no'} 'item'")
+        if self.action in ("event", "withdrawn") and (self.event is None or self.subject is None):
+            raise ValueError(f"a {self.action} record needs 'event' and 'subject'")
+        if (self.action == "approved") != (self.approves is not None):
+            raise ValueError("'approves' goes with an approved record, and only there")
+        return self
 
 
 class Record(Draft):
@@ -366,11 +396,20 @@ class Record(Draft):
         return self
 
     def canonical(self) -> bytes:
-        """What a signature covers: the record as written, without its signature."""
-        return self.model_dump_json(exclude={"sig"}).encode()
+        """What a signature covers: the line as written, without its `sig` member."""
+        return self.model_dump_json(exclude={"sig"}, exclude_none=True).encode()
 
     def line(self) -> bytes:
-        return self.model_dump_json().encode()
+        """The line written to the log; fields without a value are left out."""
+        return self.model_dump_json(exclude_none=True).encode()
+
+    @staticmethod
+    def signed_part(line: bytes) -> bytes:
+        """The bytes a signature covers, cut from the line as written (never re-serialized, so
+        a later change in how records are written cannot break an old signature)."""
+        start = line.rfind(b',"sig":{')
+        end = line.find(b"}", start + 8)
+        return line[:start] + line[end + 1 :] if start >= 0 and end >= 0 else line
 
 
 M = TypeVar("M", bound=BaseModel)

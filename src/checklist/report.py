@@ -6,14 +6,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from .models import Record
-from .status import ItemStatus, Tally, UnitStatus
+from .status import STATES, ItemStatus, Tally, UnitStatus
 
 JSON_FORMAT = 1
 
 
-def _tally(tally: Tally) -> dict[str, Any]:
+def _tally(tally: Tally, overdue: int = 0) -> dict[str, Any]:
     return {
-        **{state: tally.counts[state] for state in ("done", "na", "blocked", "open")},
+        **{state: tally.counts[state] for state in STATES},
+        "overdue": overdue,
         "total": tally.total,
         "percent_done": round(tally.percent, 1),
     }
@@ -29,6 +30,18 @@ def item_document(status: ItemStatus) -> dict[str, Any]:
         "section": measure.section,
         "priority": measure.priority,
         "evidence": list(measure.evidence),
+        "subject": status.item.subject,
+        "period": status.period.key if status.period else None,
+        "missed": list(status.missed),
+        "streak": status.streak,
+        "due": status.due.isoformat() if status.due else None,
+        "opens": status.opens.isoformat() if status.opens else None,
+        "overdue": status.overdue,
+        "alerts": list(status.alerts),
+        "changed_wording": status.changed,
+        "latest": status.latest,
+        "totals": status.totals,
+        "today": status.today,
         "records": status.records,
         "last": record_document(status.last) if status.last else None,
     }
@@ -50,16 +63,28 @@ def status_document(status: UnitStatus) -> dict[str, Any]:
             "started_by": unit.started_by,
         },
         "catalog": unit.catalog.model_dump(),
-        "totals": _tally(status.tally),
+        "totals": _tally(status.tally, len(status.overdue)),
         "sections": [{"id": s.section.id, **_tally(s.tally)} for s in status.sections],
+        "now": status.now.isoformat(),
+        "day": status.days,
         "critical_open": [s.item.id for s in status.critical_open],
+        "overdue": [{"id": s.item.id, "subject": s.item.subject} for s in status.overdue],
+        "headlines": [
+            {
+                "id": h.item.item.id,
+                "reported_today": h.reported_today,
+                "values": h.values,
+                "days_at_zero": h.days_at_zero,
+            }
+            for h in status.headlines
+        ],
         "last_record_at": status.last_record.at.isoformat() if status.last_record else None,
         "records_for_unknown_items": status.orphans,
     }
 
 
 def record_document(record: Record) -> dict[str, Any]:
-    return record.model_dump(mode="json")
+    return record.model_dump(mode="json", exclude_none=True)
 
 
 def log_document(unit_id: str, records: Sequence[Record]) -> dict[str, Any]:

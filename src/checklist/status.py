@@ -1,26 +1,47 @@
-"""Folding a unit's records into where it stands: per item, per section, in total."""
+"""Folding a unit's records into where it stands at a moment: per item, per section, in total.
+
+An item is a measure on the unit's checklist; a recurring measure is one item whose state is
+that of its current period (with the periods missed since the unit started); a measure with
+a trigger is one item per subject of a live event (each newly admitted prisoner). Time comes
+from the caller (`now`), never from the system clock, so that any moment can be replayed.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-from .logindex import LogIndex
-from .models import Catalog, Measure, Record, Section, Unit
+from .figures import alerts
+from .logindex import Entry, LogIndex
+from .models import Catalog, FigureValue, Measure, Record, Recurrence, Section, Unit
+from .schedule import Period, period_at, periods
 
-State = Literal["open", "done", "na", "blocked"]
-STATES: tuple[State, ...] = ("done", "na", "blocked", "open")
-STATE_OF_ACTION: dict[str, State] = {"done": "done", "na": "na", "blocked": "blocked", "reopened": "open"}
+State = Literal["open", "partial", "done", "na", "blocked", "awaiting", "lapsed", "upcoming"]
+# awaiting: done or a waiver that needs a second person's approval; lapsed: a waiver past its day;
+# upcoming: an item of a subject that does not open yet (release after 14 days, say)
+STATES: tuple[State, ...] = ("done", "na", "partial", "blocked", "awaiting", "lapsed", "open", "upcoming")
+PENDING: frozenset[State] = frozenset({"open", "partial", "blocked", "lapsed", "awaiting"})
+STATE_OF_ACTION: dict[str, State] = {
+    "done": "done",
+    "partial": "partial",
+    "na": "na",
+    "blocked": "blocked",
+    "reopened": "open",
+}
 
 
 @dataclass(frozen=True)
 class Item:
-    """A measure as it appears on one unit's checklist, with its stable number."""
+    """A measure as it appears on one unit's checklist, with its stable number (and subject)."""
 
     number: int
     measure: Measure
+    subject: str | None = None
+    event: Record | None = None  # the event that created the item
 
     @property
     def id(self) -> str:
@@ -32,7 +53,18 @@ class ItemStatus:
     item: Item
     state: State
     last: Record | None  # the record that put the item in its state
-    records: int  # how many records the item has
+    records: int  # how many records the item (of this period) has
+    period: Period | None = None  # the current period of a recurring measure
+    missed: tuple[str, ...] = ()  # earlier periods neither done nor waived
+    streak: int = 0  # periods done in a row, up to the current one
+    due: datetime | None = None
+    opens: datetime | None = None
+    overdue: bool = False
+    changed: bool = False  # attested against an earlier wording of the measure
+    alerts: tuple[str, ...] = ()  # fields whose latest value crosses its alert threshold
+    latest: dict[str, FigureValue] = field(default_factory=dict)  # latest value of each field
+    totals: dict[str, float] = field(default_factory=dict)  # recurring: sums since the start
+    today: dict[str, float] = field(default_factory=dict)  # recurring: sums of today's periods
 
 
 @dataclass(frozen=True)
@@ -46,11 +78,11 @@ class Tally:
 
     @property
     def applicable(self) -> int:
-        return self.total - self.counts["na"]
+        return self.total - self.counts["na"] - self.counts["upcoming"]
 
     @property
     def percent(self) -> float:
-        """Done as a share of the items that apply (not-applicable ones are left out)."""
+        """Done as a share of the items that apply now (waived and upcoming ones are left out)."""
         return 100.0 * self.done / self.applicable if self.applicable else 100.0
 
 
@@ -62,18 +94,37 @@ class SectionStatus:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """The figures of a headline measure (the "three zeros"): today's report and each target."""
+
+    item: ItemStatus
+    reported_today: bool
+    values: dict[str, FigureValue | None]
+    days_at_zero: dict[str, int]
+
+
+@dataclass(frozen=True)
 class UnitStatus:
     unit: Unit
     catalog: Catalog
+    now: datetime
     items: list[ItemStatus]
     sections: list[SectionStatus]
     tally: Tally
     critical_open: list[ItemStatus]
+    overdue: list[ItemStatus]
+    headlines: list[Headline]
     last_record: Record | None
-    orphans: dict[str, int] = field(default_factory=dict)  # records of items not in the catalog
+    orphans: dict[str, int] = field(default_factory=dict)  # records of measures no longer in the catalog
 
     def by_number(self) -> dict[int, ItemStatus]:
-        return {s.item.number: s for s in self.items}
+        return {s.item.number: s for s in self.items if s.item.subject is None}
+
+    @property
+    def days(self) -> int:
+        """Days since the unit started, counting the first as day 1."""
+        zone = ZoneInfo(self.catalog.meta.timezone)
+        return (self.now.astimezone(zone).date() - self.unit.started_at.astimezone(zone).date()).days + 1
 
 
 def items_for(catalog: Catalog, kind: str) -> list[Item]:
@@ -81,16 +132,163 @@ def items_for(catalog: Catalog, kind: str) -> list[Item]:
     return [Item(number, m) for number, m in enumerate(catalog.for_kind(kind), start=1)]
 
 
-def fold(items: Sequence[Item], index: LogIndex) -> tuple[list[ItemStatus], dict[str, int]]:
-    """Each item's state is set by its latest record; an item without records is open."""
-    statuses = []
+def expand(items: Sequence[Item], index: LogIndex) -> list[Item]:
+    """Items as they stand: a triggered measure becomes one item per subject of a live event."""
+    live = [e for e in index.events.values() if e.action == "event"]
+    expanded: list[Item] = []
     for item in items:
-        latest = index.items.get(item.id)
-        state = STATE_OF_ACTION[latest.last.action] if latest else "open"
-        statuses.append(ItemStatus(item, state, latest.last if latest else None, latest.count if latest else 0))
-    known = {item.id for item in items}
-    orphans = {item_id: latest.count for item_id, latest in index.items.items() if item_id not in known}
-    return statuses, orphans
+        trigger = item.measure.trigger
+        if trigger is None:
+            expanded.append(item)
+            continue
+        for event in sorted((e for e in live if e.event == trigger.event), key=_event_order):
+            expanded.append(Item(item.number, item.measure, event.subject, event))
+    return expanded
+
+
+def _event_order(event: Record) -> tuple[datetime, str]:
+    return (event.occurred or event.at, event.subject or "")
+
+
+class Clock:
+    """Moments of the unit's days, in its time zone."""
+
+    def __init__(self, zone: ZoneInfo, now: datetime) -> None:
+        self.zone = zone
+        self.now = now
+
+    def day(self, moment: datetime) -> date:
+        return moment.astimezone(self.zone).date()
+
+    def end_of(self, day: date) -> datetime:
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.zone)
+
+    def start_of(self, day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=self.zone)
+
+
+def state_of(entry: Entry | None, measure: Measure, clock: Clock) -> State:
+    if entry is None:
+        return "open"
+    record = entry.last
+    if record.action == "na":
+        if record.until is not None and clock.day(clock.now) > record.until:
+            return "lapsed"
+        if measure.priority == "critical" and entry.approval is None:
+            return "awaiting"
+        return "na"
+    if record.action == "done" and measure.approval == "required" and entry.approval is None:
+        return "awaiting"
+    return STATE_OF_ACTION.get(record.action, "open")
+
+
+def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
+    measure = item.measure
+    if measure.recurrence is not None:
+        return _recurring(item, measure.recurrence, unit, index, clock)
+    entry = index.entry(measure.id, item.subject)
+    state = state_of(entry, measure, clock)
+    opens = _opens(item, clock)
+    if opens is not None and clock.now < opens and state in ("open", "lapsed"):
+        state = "upcoming"
+    due = _due(item, unit, clock)
+    last = entry.last if entry else None
+    return ItemStatus(
+        item,
+        state,
+        last,
+        entry.count if entry else 0,
+        due=due,
+        opens=opens,
+        overdue=due is not None and state in PENDING and clock.now >= due,
+        changed=_changed(last, measure),
+        alerts=_alerts(measure, last),
+        latest=dict(last.figures) if last else {},
+    )
+
+
+def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
+    measure = item.measure
+    current = period_at(rec, clock.zone, clock.now, unit.started_at)
+    waiver = index.entry(measure.id, item.subject)  # a waiver of the measure as a whole
+    if waiver is not None and state_of(waiver, measure, clock) in ("na", "awaiting"):
+        return ItemStatus(item, state_of(waiver, measure, clock), waiver.last, waiver.count, period=current)
+    history = list(periods(rec, clock.zone, unit.started_at, clock.now, unit.started_at))
+    entries = {p.key: index.entry(measure.id, item.subject, p.key) for p in history}
+    settled = {key for key, e in entries.items() if state_of(e, measure, clock) in ("done", "na")}
+    past = [p for p in history if current is None or p.start < current.start]
+    missed = tuple(p.key for p in past if p.key not in settled)
+    streak = 0
+    for period in reversed(history):
+        if period.key in settled:
+            streak += 1
+        elif current is None or period.key != current.key:
+            break
+    entry = entries.get(current.key) if current else None
+    latest = next((e.last for e in (entries[p.key] for p in reversed(history)) if e is not None), None)
+    state = state_of(entry, measure, clock) if current else "upcoming"
+    return ItemStatus(
+        item,
+        state,
+        entry.last if entry else None,
+        entry.count if entry else 0,
+        period=current,
+        missed=missed,
+        streak=streak,
+        changed=_changed(entry.last if entry else None, measure),
+        alerts=_alerts(measure, latest),
+        latest=dict(latest.figures) if latest else {},
+        totals=_sums(e for e in entries.values()),
+        today=_sums(e for p, e in ((p, entries[p.key]) for p in history) if clock.day(p.start) == clock.day(clock.now)),
+    )
+
+
+def _sums(entries: Iterable[Entry | None]) -> dict[str, float]:
+    sums: dict[str, float] = {}
+    for entry in entries:
+        if entry is None or entry.last.action != "done":
+            continue
+        for name, value in entry.last.figures.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                sums[name] = sums.get(name, 0) + value
+    return sums
+
+
+def _changed(last: Record | None, measure: Measure) -> bool:
+    return last is not None and last.measure is not None and last.measure != measure.wording()
+
+
+def _alerts(measure: Measure, last: Record | None) -> tuple[str, ...]:
+    return tuple(spec.id for spec in alerts(measure.fields, dict(last.figures))) if last else ()
+
+
+def _event_day(item: Item, clock: Clock) -> date | None:
+    if item.event is None:
+        return None
+    return clock.day(item.event.occurred or item.event.at)
+
+
+def _opens(item: Item, clock: Clock) -> datetime | None:
+    trigger, day = item.measure.trigger, _event_day(item, clock)
+    if trigger is None or day is None or not trigger.opens_after_days:
+        return None
+    return clock.start_of(day + timedelta(days=trigger.opens_after_days))
+
+
+def _due(item: Item, unit: Unit, clock: Clock) -> datetime | None:
+    deadline, trigger = item.measure.deadline, item.measure.trigger
+    event_day = _event_day(item, clock)
+    if deadline is not None:
+        if deadline.date is not None:
+            return clock.end_of(deadline.date)
+        days = deadline.days or 0
+        if deadline.after == "start":
+            return clock.end_of(clock.day(unit.started_at) + timedelta(days=days))
+        if event_day is not None:
+            return clock.end_of(event_day + timedelta(days=days))
+    if trigger is not None and trigger.lasts_days and event_day is not None:
+        return clock.end_of(event_day + timedelta(days=trigger.lasts_days - 1))
+    return None
 
 
 def tally(statuses: Iterable[ItemStatus]) -> Tally:
@@ -102,21 +300,63 @@ def tally(statuses: Iterable[ItemStatus]) -> Tally:
     return Tally(counts, total)
 
 
-def unit_status(unit: Unit, catalog: Catalog, index: LogIndex) -> UnitStatus:
-    statuses, orphans = fold(items_for(catalog, unit.kind), index)
+def headlines(statuses: Sequence[ItemStatus], unit: Unit, index: LogIndex, clock: Clock) -> list[Headline]:
+    found = []
+    for status in statuses:
+        measure = status.item.measure
+        if not measure.headline or status.item.subject is not None:
+            continue
+        values: dict[str, FigureValue | None] = {f.id: status.latest.get(f.id) for f in measure.fields}
+        zeros = {f.id: _days_at_zero(measure, f.id, unit, index, clock) for f in measure.fields}
+        found.append(Headline(status, status.state == "done", values, zeros))
+    return found
+
+
+def _days_at_zero(measure: Measure, field_id: str, unit: Unit, index: LogIndex, clock: Clock) -> int:
+    """Reported periods in a row, back from the latest report, whose value was 0 (a nil report counts)."""
+    if measure.recurrence is None:
+        return 0
+    run, started = 0, False
+    history = list(periods(measure.recurrence, clock.zone, unit.started_at, clock.now, unit.started_at))
+    for period in reversed(history):
+        entry = index.entry(measure.id, None, period.key)
+        value = entry.last.figures.get(field_id) if entry and entry.last.action == "done" else None
+        if value is None:
+            if started:
+                break
+            continue  # today's report may not be in yet
+        started = True
+        if value != 0:
+            break
+        run += 1
+    return run
+
+
+def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) -> UnitStatus:
+    clock = Clock(ZoneInfo(catalog.meta.timezone), now)
+    statuses = [assess(item, unit, index, clock) for item in expand(items_for(catalog, unit.kind), index)]
     sections = []
     for section in catalog.meta.sections:
         members = [s for s in statuses if s.item.measure.section == section.id]
         if members:
             sections.append(SectionStatus(section, members, tally(members)))
-    critical = [s for s in statuses if s.state in ("open", "blocked") and s.item.measure.priority == "critical"]
+    critical = [s for s in statuses if s.state in PENDING and s.item.measure.priority == "critical"]
+    known = {m.id for m in catalog.measures}
+    orphans: Counter[str] = Counter()
+    for key, entry in index.entries.items():
+        item_id = key.split("|", 1)[0]
+        if item_id not in known:
+            orphans[item_id] += entry.count
     return UnitStatus(
         unit=unit,
         catalog=catalog,
+        now=now,
         items=statuses,
         sections=sections,
         tally=tally(statuses),
         critical_open=critical,
+        overdue=[s for s in statuses if s.overdue],
+        headlines=headlines(statuses, unit, index, clock),
         last_record=index.last,
-        orphans=orphans,
+        orphans=dict(orphans),
     )

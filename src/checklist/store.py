@@ -53,7 +53,7 @@ class Audit:
     """What `verify` needs of a unit's log, read once: its chain, and the records it must look into."""
 
     chain: ChainReport
-    signed: list[Record]
+    signed: list[tuple[Record, bytes]]  # with the line as written, which the signature covers
     with_evidence: list[Record]
     damaged: str | None = None  # a signed or evidence line that cannot be read
 
@@ -61,7 +61,7 @@ class Audit:
 REPAIR_HINT = "run `checklist verify --repair` to move the incomplete bytes to quarantine"
 
 STORE_FORMAT = 1
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2  # 2: entries by item, subject and period; events; approvals; upgrades
 SNAPSHOT_AFTER = 500  # new lines read before the index snapshot is saved again
 LOCK_TIMEOUT = 30  # seconds; appends hold the lock for well under a millisecond
 _UNIT_ID = re.compile(UNIT_ID)
@@ -271,7 +271,9 @@ class FileStore:
         data = self._read_log(path)
         audit = Audit(self._check(folder, data, unit_id), [], [])
         try:
-            audit.signed = [_parse_line(path, line, n, unit_id, torn=False) for n, line in _lines_with(data, _SIGNED)]
+            audit.signed = [
+                (_parse_line(path, line, n, unit_id, torn=False), line) for n, line in _lines_with(data, _SIGNED)
+            ]
             audit.with_evidence = [
                 _parse_line(path, line, n, unit_id, torn=False) for n, line in _lines_with(data, _WITH_EVIDENCE)
             ]

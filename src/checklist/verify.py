@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from . import seal as seals
 from .chain import ChainReport
 from .keys import PublicKey, signature_holds
-from .models import Unit
+from .models import Record, Unit
 from .store import Audit, Store
 
 
@@ -50,14 +50,14 @@ def verify_unit(store: Store, audit: Audit, unit: Unit, keys: dict[str, PublicKe
     verdict = Verdict(unit, audit.chain)
     if audit.damaged:
         verdict.bad_signature.append(audit.damaged)
-    for record in audit.signed:
+    for record, line in audit.signed:
         if record.sig is None:  # "sig":{ in a note, not a signature
             continue
         where = f"record {record.seq} ({record.item}, {record.actor})"
         key = keys.get(record.sig.key)
         if key is None:
             verdict.unknown_key.append(f"{where} is signed with {record.sig.key}, not registered in this store")
-        elif not signature_holds(key, record.canonical(), record.sig):
+        elif not signature_holds(key, Record.signed_part(line), record.sig):
             verdict.bad_signature.append(f"{where}: the signature does not hold")
         elif key.name != record.actor:
             verdict.bad_signature.append(f"{where} is signed with the key of {key.name!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,15 +12,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import catalog as catalogs
-from . import keys, paths
+from . import clock, keys, paths
 from . import seal as seals
-from .attest import Attestation, Outcome, plan
+from .attest import Attestation, Outcome, Target, plan
 from .errors import NotFound, UserError
 from .evidence import DEFAULT_MAX_MB
 from .fuzzy import closest
 from .items import resolve_all
-from .models import Catalog, CatalogRef, Unit, UnitKind, from_user
-from .status import UnitStatus, unit_status
+from .logindex import LogIndex, event_key
+from .models import Catalog, CatalogRef, Draft, Measure, Recurrence, Unit, UnitKind, from_user
+from .schedule import periods
+from .status import PENDING, Clock, Item, ItemStatus, UnitStatus, items_for, state_of, unit_status
 from .store import FileStore, Signer, Store, check_unit_id
 
 
@@ -51,18 +54,23 @@ class Started:
 
 
 class Workspace:
-    def __init__(self, store: Store, catalog_path: Path | None = None) -> None:
+    def __init__(self, store: Store, catalog_path: Path | None = None, now: str | None = None) -> None:
         self.store = store
         self.catalog_path = catalog_path  # an explicit --catalog / CHECKLIST_CATALOG
+        self.now_option = now  # --now; CHECKLIST_NOW is read by clock.now
         self._catalogs: dict[Path | None, Catalog] = {}
 
     @classmethod
-    def open(cls, store: str | None, catalog: str | None = None) -> Workspace:
-        return cls(FileStore(paths.existing_store(store)), catalogs.resolve_path(catalog))
+    def open(cls, store: str | None, catalog: str | None = None, now: str | None = None) -> Workspace:
+        return cls(FileStore(paths.existing_store(store)), catalogs.resolve_path(catalog), now)
 
     @classmethod
-    def for_start(cls, store: str | None, catalog: str | None = None) -> Workspace:
-        return cls(FileStore.create(paths.store_for_start(store)), catalogs.resolve_path(catalog))
+    def for_start(cls, store: str | None, catalog: str | None = None, now: str | None = None) -> Workspace:
+        return cls(FileStore.create(paths.store_for_start(store)), catalogs.resolve_path(catalog), now)
+
+    def now(self, catalog: Catalog) -> datetime:
+        """What the clock says, in the catalog's time zone (see clock.now)."""
+        return clock.now(self.now_option, ZoneInfo(catalog.meta.timezone))
 
     # -- the catalog -------------------------------------------------------------
 
@@ -107,16 +115,10 @@ class Workspace:
 
     # -- starting ----------------------------------------------------------------
 
-    def start(
-        self,
-        kind_token: str,
-        actor: str,
-        now: datetime,
-        name: str | None = None,
-        unit_id: str | None = None,
-    ) -> Started:
+    def start(self, kind_token: str, actor: str, name: str | None = None, unit_id: str | None = None) -> Started:
         """Start a unit of a kind, or resume it when it exists already."""
         catalog = self.catalog(self.catalog_path)
+        now = self.now(catalog)
         kind = resolve_kind(catalog, kind_token)
         existing = self._existing(kind, name, unit_id)
         if existing is not None:
@@ -164,16 +166,30 @@ class Workspace:
     # -- status and attestations -------------------------------------------------
 
     def status(self, unit: Unit) -> UnitStatus:
-        return unit_status(unit, self.catalog_for(unit), self.store.index(unit.id))
+        return self.view(unit)[0]
 
-    def attest(self, unit: Unit, tokens: Sequence[str], request: Attestation, now: datetime) -> list[Outcome]:
+    def view(self, unit: Unit) -> tuple[UnitStatus, LogIndex]:
+        catalog = self.catalog_for(unit)
+        index = self.store.index(unit.id)
+        return unit_status(unit, catalog, index, self.now(catalog)), index
+
+    def attest(
+        self,
+        unit: Unit,
+        tokens: Sequence[str],
+        request: Attestation,
+        subject: str | None = None,
+        period: str | None = None,
+    ) -> list[Outcome]:
         """Check, then append one record per item that changes; returns what happened to each."""
-        current = self.status(unit)
-        wanted = resolve_all(tokens, [s.item for s in current.items])
-        by_id = {s.item.id: s for s in current.items}
-        stamp = now.astimezone(ZoneInfo(current.catalog.meta.timezone))
+        current, index = self.view(unit)
+        targets = [
+            self._target(current, index, item, subject=subject, period=period, action=request.action)
+            for item in self._items(current, tokens)
+        ]
+        stamp = clock.real_now().astimezone(ZoneInfo(current.catalog.meta.timezone))
         outcomes = plan(
-            [by_id[i.id] for i in wanted],
+            targets,
             request,
             unit_id=unit.id,
             digest=current.catalog.digest,
@@ -233,5 +249,119 @@ class Workspace:
             self.store.keep_evidence(path, file.sha256)
         stored = [file.model_copy(update={"stored": True}) for file in drafts[0].evidence]
         return [
-            Outcome(o.status, o.draft.model_copy(update={"evidence": stored}) if o.draft else None) for o in outcomes
+            Outcome(o.target, o.draft.model_copy(update={"evidence": stored}) if o.draft else None) for o in outcomes
         ]
+
+    def event(
+        self,
+        unit: Unit,
+        kind: str,
+        subject: str,
+        *,
+        actor: str,
+        at: str | None = None,
+        note: str | None = None,
+        withdraw: bool = False,
+    ) -> Draft | None:
+        """Record an event (a new admission, say) or withdraw one; None when nothing changes."""
+        current, index = self.view(unit)
+        kinds = sorted({m.trigger.event for m in current.catalog.for_kind(unit.kind) if m.trigger})
+        if kind not in kinds:
+            known = ", ".join(kinds) or "none"
+            raise NotFound(
+                f"no measure of a {unit.kind} is triggered by {kind!r} (events: {known})", closest(kind, kinds)
+            )
+        zone = ZoneInfo(current.catalog.meta.timezone)
+        occurred = clock.parse(at, zone, "--at") if at else current.now
+        if occurred > max(current.now, clock.real_now()):
+            raise UserError(f"--at {occurred.isoformat()} is in the future")
+        if occurred < unit.started_at:
+            raise UserError(f"--at {occurred.isoformat()} is before the unit started ({unit.started_at.isoformat()})")
+        existing = index.events.get(event_key(kind, subject))
+        live = existing is not None and existing.action == "event"
+        if withdraw and not live:
+            raise UserError(f"there is no {kind} of {subject!r} to withdraw")
+        if withdraw and not (note or "").strip():
+            raise UserError("withdrawing an event needs a reason", hint='add --note "…"')
+        if not withdraw and live:
+            return None
+        draft = from_user(
+            Draft,
+            id=uuid.uuid4().hex,
+            unit=unit.id,
+            action="withdrawn" if withdraw else "event",
+            actor=actor,
+            at=clock.real_now().astimezone(zone),
+            event=kind,
+            subject=subject.strip(),
+            occurred=None if withdraw else occurred.astimezone(zone),
+            note=(note or "").strip() or None,
+            catalog=current.catalog.digest,
+        )
+        self.store.append(draft, self.signer(actor))
+        return draft
+
+    def _items(self, current: UnitStatus, tokens: Sequence[str]) -> list[Item]:
+        return resolve_all(tokens, items_for(current.catalog, current.unit.kind))
+
+    def _target(
+        self, current: UnitStatus, index: LogIndex, item: Item, *, subject: str | None, period: str | None, action: str
+    ) -> Target:
+        """Which subject and period an attestation of `item` covers, and how that stands."""
+        measure = item.measure
+        clock_ = Clock(ZoneInfo(current.catalog.meta.timezone), current.now)
+        if measure.trigger is not None:
+            status = self._subject_item(current, item, subject)
+            return Target(status, status.state, index.entry(measure.id, status.item.subject), status.item.subject)
+        status = next(s for s in current.items if s.item.number == item.number)
+        if subject is not None:
+            raise UserError(f"item {item.number} ({measure.id}) is not kept per subject; leave out --subject")
+        if measure.recurrence is None:
+            if period is not None:
+                raise UserError(f"item {item.number} ({measure.id}) does not recur; leave out --for")
+            return Target(status, status.state, index.entry(measure.id))
+        whole = index.entry(measure.id)  # a waiver of a recurring measure covers it as a whole
+        if period is None and (
+            action == "na" or (action in ("reopened", "approved") and whole and whole.last.action == "na")
+        ):
+            return Target(status, state_of(whole, measure, clock_), whole)
+        key = self._period_key(current, measure, measure.recurrence, period)
+        entry = index.entry(measure.id, None, key)
+        return Target(status, state_of(entry, measure, clock_), entry, period=key)
+
+    def _subject_item(self, current: UnitStatus, item: Item, subject: str | None) -> ItemStatus:
+        mine = [s for s in current.items if s.item.number == item.number and s.item.subject is not None]
+        if subject is not None:
+            found = next((s for s in mine if s.item.subject == subject), None)
+            if found is None:
+                known = [s.item.subject or "" for s in mine]
+                raise NotFound(f"no subject {subject!r} for item {item.number} ({item.id})", closest(subject, known))
+            return found
+        pending = [s for s in mine if s.state in PENDING]
+        if len(pending) == 1:
+            return pending[0]
+        if not mine:
+            event = item.measure.trigger.event if item.measure.trigger else "?"
+            raise UserError(
+                f"item {item.number} ({item.id}) is kept per subject, and there is none yet",
+                hint=f"record one with `checklist event {event} --subject ID`",
+            )
+        names = ", ".join(s.item.subject or "" for s in (pending or mine)[:8])
+        raise UserError(f"item {item.number} ({item.id}) is kept per subject: name one with --subject ({names})")
+
+    def _period_key(self, current: UnitStatus, measure: Measure, rec: Recurrence, period: str | None) -> str:
+        status = next(s for s in current.items if s.item.id == measure.id)
+        if period is None:
+            if status.period is None:
+                raise UserError(f"{measure.id} is not due now; name the period with --for")
+            return status.period.key
+        zone = ZoneInfo(current.catalog.meta.timezone)
+        unit = current.unit
+        keys = {p.key for p in periods(rec, zone, unit.started_at, current.now, unit.started_at)}
+        if period not in keys:
+            example = status.period.key if status.period else "a period key"
+            raise UserError(
+                f"{period!r} is not a period of {measure.id} between the unit's start and now",
+                hint=f"periods look like {example}",
+            )
+        return period

@@ -61,3 +61,30 @@ By = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+Now = Annotated[
+    str | None,
+    typer.Option(
+        "--now",
+        metavar="TIME",
+        help="Take this as the current time, e.g. 2020-01-27T09:00 (default: $CHECKLIST_NOW, else now).",
+        show_default=False,
+    ),
+]
+Subject = Annotated[
+    str | None,
+    typer.Option(
+        "--subject",
+        metavar="ID",
+        help="For an item kept per subject: which one (a prisoner's number).",
+        show_default=False,
+    ),
+]
+Period = Annotated[
+    str | None,
+    typer.Option(
+        "--for",
+        metavar="KEY",
+        help="For a recurring item: the period, e.g. 2020-01-27 (default: the current one).",
+        show_default=False,
+    ),
+]

@@ -13,12 +13,32 @@ from rich.table import Table
 from rich.text import Text
 
 from ..models import Catalog, Measure, Record
-from ..status import ItemStatus, Tally, UnitStatus
+from ..schedule import describe
+from ..status import STATES, Headline, ItemStatus, Tally, UnitStatus, items_for
 from .i18n import t
 from .output import safe
 
-MARKS = {"done": ("✔", "green"), "na": ("–", "dim"), "blocked": ("✖", "red"), "open": ("☐", "yellow")}
-ACTION_STYLE = {"done": "green", "na": "dim", "blocked": "red", "reopened": "yellow"}
+MARKS = {
+    "done": ("✔", "green"),
+    "na": ("–", "dim"),
+    "partial": ("◐", "cyan"),
+    "blocked": ("✖", "red"),
+    "awaiting": ("⧗", "magenta"),
+    "lapsed": ("↺", "red"),
+    "open": ("☐", "yellow"),
+    "upcoming": ("…", "dim"),
+}
+ACTION_STYLE = {
+    "done": "green",
+    "partial": "cyan",
+    "na": "dim",
+    "blocked": "red",
+    "reopened": "yellow",
+    "approved": "magenta",
+    "event": "blue",
+    "withdrawn": "blue",
+    "upgraded": "blue",
+}
 PRIORITY_STYLE = {"critical": "bold red", "high": "yellow", "normal": ""}
 
 
@@ -31,24 +51,97 @@ def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def checklist_table(statuses: Sequence[ItemStatus], catalog: Catalog, lang: str, title: str) -> Table:
+def checklist_table(status: UnitStatus, chosen: Sequence[ItemStatus], lang: str, title: str) -> Table:
+    """Items in catalog order; items kept per subject stand under their measure."""
     table = Table(title=Text(safe(title), style="bold"), box=box.SIMPLE_HEAD, title_justify="left", expand=True)
     table.add_column(t("col.no", lang), justify="right", no_wrap=True)
     table.add_column(t("col.state", lang), no_wrap=True)
     table.add_column(t("col.item", lang), ratio=1, overflow="fold")
     table.add_column(t("col.priority", lang), no_wrap=True)
-    for status in statuses:
-        measure = status.item.measure
-        section = catalog.section(measure.section)
-        item = Text(safe(measure.title(lang)))
-        item.append(f"\n{measure.id} · {safe(section.name(lang)) if section else measure.section}", style="dim")
-        table.add_row(
-            str(status.item.number),
-            mark(status.state, lang),
-            item,
-            Text(t("priority." + measure.priority, lang), style=PRIORITY_STYLE[measure.priority]),
-        )
+    shown: set[int] = set()
+    waiting = {i.number: i for i in items_for(status.catalog, status.unit.kind) if i.measure.trigger}
+    for item_status in chosen:
+        number = item_status.item.number
+        if item_status.item.subject is not None and number not in shown:
+            table.add_row(
+                str(number),
+                "",
+                _measure_text(item_status.item.measure, status.catalog, lang),
+                _priority(item_status.item.measure, lang),
+            )
+        if item_status.item.subject is not None:
+            table.add_row("", mark(item_status.state, lang), _subject_text(item_status, lang), "")
+        else:
+            table.add_row(
+                str(number),
+                mark(item_status.state, lang),
+                _item_text(item_status, status.catalog, lang),
+                _priority(item_status.item.measure, lang),
+            )
+        shown.add(number)
+    if len(chosen) == len(status.items):  # the whole list: show measures waiting for their first subject
+        for number, item in waiting.items():
+            if number not in shown:
+                text = _measure_text(item.measure, status.catalog, lang)
+                event = item.measure.trigger.event if item.measure.trigger else ""
+                text.append(f"\n{t('label.per_subject', lang, event=event)}", style="dim italic")
+                table.add_row(str(number), "", text, _priority(item.measure, lang))
     return table
+
+
+def _priority(measure: Measure, lang: str) -> Text:
+    return Text(t("priority." + measure.priority, lang), style=PRIORITY_STYLE[measure.priority])
+
+
+def _measure_text(measure: Measure, catalog: Catalog, lang: str) -> Text:
+    section = catalog.section(measure.section)
+    text = Text(safe(measure.title(lang)))
+    text.append(f"\n{measure.id} · {safe(section.name(lang)) if section else measure.section}", style="dim")
+    return text
+
+
+def _item_text(status: ItemStatus, catalog: Catalog, lang: str) -> Text:
+    text = _measure_text(status.item.measure, catalog, lang)
+    text.append_text(_details(status, lang))
+    return text
+
+
+def _subject_text(status: ItemStatus, lang: str) -> Text:
+    text = Text("↳ ", style="dim")
+    text.append(safe(status.item.subject or ""), style="bold")
+    text.append_text(_details(status, lang))
+    return text
+
+
+def _details(status: ItemStatus, lang: str) -> Text:
+    """What else is worth knowing at a glance: period, misses, deadline, alerts, changed wording."""
+    parts: list[tuple[str, str]] = []
+    rec = status.item.measure.recurrence
+    if rec is not None:
+        parts.append((f"{t('label.recurs', lang)}: {describe(rec)}", "dim"))
+        if status.period is not None:
+            parts.append((f"{t('label.period', lang)} {status.period.key}", "dim"))
+        if status.missed:
+            parts.append((t("label.missed", lang, count=len(status.missed)), "red"))
+        if status.streak:
+            parts.append((t("label.streak", lang, count=status.streak), "green"))
+    if status.opens is not None and status.state == "upcoming":
+        parts.append((f"{t('label.opens', lang)} {when(status.opens)}", "dim"))
+    if status.due is not None:
+        style = "bold red" if status.overdue else "dim"
+        parts.append((f"{t('label.overdue' if status.overdue else 'label.due', lang)} {when(status.due)}", style))
+    if status.last is not None and status.last.until is not None and status.state in ("na", "awaiting", "lapsed"):
+        parts.append(
+            (f"{t('label.until', lang)} {status.last.until.isoformat()}", "red" if status.state == "lapsed" else "dim")
+        )
+    if status.alerts:
+        parts.append((t("label.alerts", lang, fields=", ".join(status.alerts)), "bold red"))
+    if status.changed:
+        parts.append((t("label.changed", lang), "yellow"))
+    text = Text()
+    for index, (part, style) in enumerate(parts):
+        text.append(("\n" if index == 0 else " · ") + safe(part), style=style)
+    return text
 
 
 def _bar(tally: Tally, width: int = 12) -> ProgressBar:
@@ -58,7 +151,7 @@ def _bar(tally: Tally, width: int = 12) -> ProgressBar:
 def _counts(tally: Tally) -> Text:
     """Only the states that occur, e.g. '✔ 3  ✖ 1  ☐ 2'."""
     text = Text()
-    for state in ("done", "na", "blocked", "open"):
+    for state in STATES:
         if tally.counts[state]:
             symbol, style = MARKS[state]
             text.append(("  " if text else "") + f"{symbol} {tally.counts[state]}", style=style)
@@ -71,14 +164,19 @@ def status_view(status: UnitStatus, lang: str) -> RenderableType:
     name = catalog.unit_name(unit, lang)
     head = Text()
     head.append(safe(name), style="bold")
-    head.append(f"  ({safe(unit.id)})\n", style="dim")
-    head.append(f"{t('label.kind', lang)}: {kind.name(lang) if kind else unit.kind}   ")
-    head.append(f"{t('label.catalog', lang)}: {safe(unit.catalog.name)} {safe(unit.catalog.version)}   ")
+    head.append(f"  ({safe(unit.id)})  ", style="dim")
+    head.append(t("label.day", lang, day=status.days), style="bold")
+    head.append(f"\n{t('label.kind', lang)}: {kind.name(lang) if kind else unit.kind}   ")
+    head.append(f"{t('label.catalog', lang)}: {safe(status.catalog.meta.name)} {safe(status.catalog.meta.version)}   ")
     head.append(f"{t('label.started', lang)}: {when(unit.started_at)} {t('label.by', lang)} {safe(unit.started_by)}")
     if status.last_record is not None:
         last = status.last_record
-        head.append(f"\n{t('col.last', lang)}: {when(last.at)} · {safe(last.actor)} · {last.item} → ")
+        what = last.item or f"{last.event} {last.subject}"
+        head.append(f"\n{t('col.last', lang)}: {when(last.at)} · {safe(last.actor)} · {safe(what)} → ")
         head.append(t("action." + last.action, lang))
+    for headline in status.headlines:
+        head.append("\n")
+        head.append_text(_headline(headline, lang))
 
     sections = Table(box=box.SIMPLE_HEAD, expand=False)
     sections.add_column(t("col.section", lang))
@@ -99,11 +197,11 @@ def status_view(status: UnitStatus, lang: str) -> RenderableType:
         f"{status.tally.percent:.0f}%",
         _counts(status.tally),
     )
-
-    parts: list[RenderableType] = [
-        Panel(head, title=t("head.status", lang, name=safe(name)), title_align="left", box=box.ROUNDED),
-        sections,
-    ]
+    title = t("head.status", lang, name=safe(name))
+    parts: list[RenderableType] = [Panel(head, title=title, title_align="left", box=box.ROUNDED)]
+    if status.overdue:
+        parts.append(_short_list(status.overdue, t("head.overdue", lang), "bold red", lang))
+    parts.append(sections)
     summary = Text(
         f"{t('label.done_pct', lang)}: {status.tally.percent:.0f}%  "
         f"({status.tally.done}/{status.tally.applicable}; {t('state.na', lang)} {status.tally.counts['na']})",
@@ -111,22 +209,42 @@ def status_view(status: UnitStatus, lang: str) -> RenderableType:
     )
     parts.append(summary)
     if status.critical_open:
-        critical = Table(
-            title=Text(t("head.critical_open", lang), style="bold red"),
-            box=box.SIMPLE,
-            title_justify="left",
-            show_header=False,
-        )
-        critical.add_column(justify="right")
-        critical.add_column()
-        critical.add_column()
-        for item in status.critical_open:
-            critical.add_row(str(item.item.number), mark(item.state, lang), Text(safe(item.item.measure.title(lang))))
-        parts.append(critical)
+        parts.append(_short_list(status.critical_open, t("head.critical_open", lang), "bold red", lang))
     if status.orphans:
         ids = ", ".join(sorted(status.orphans))
         parts.append(Text(t("msg.orphans", lang, count=sum(status.orphans.values()), ids=safe(ids)), style="yellow"))
     return Group(*parts)
+
+
+def _headline(headline: Headline, lang: str) -> Text:
+    """'Today's report ✔ · infections 0 (12 days at zero) · …'."""
+    text = Text(t("label.report_today", lang) + " ", style="bold")
+    text.append(
+        "✔" if headline.reported_today else "✖ " + t("label.missing", lang),
+        style="green" if headline.reported_today else "bold red",
+    )
+    for spec in headline.item.item.measure.fields:
+        value = headline.values.get(spec.id)
+        shown = "—" if value is None else str(value)
+        text.append(f" · {safe(spec.label(lang))} ")
+        text.append(shown, style="bold red" if spec.id in headline.item.alerts else "bold")
+        text.append(f" ({t('label.days_at_zero', lang, days=headline.days_at_zero[spec.id])})", style="dim")
+    return text
+
+
+def _short_list(statuses: Sequence[ItemStatus], title: str, style: str, lang: str) -> Table:
+    table = Table(title=Text(title, style=style), box=box.SIMPLE, title_justify="left", show_header=False)
+    table.add_column(justify="right")
+    table.add_column()
+    table.add_column()
+    for item in statuses:
+        label = Text(safe(item.item.measure.title(lang)))
+        if item.item.subject:
+            label.append(f" · {safe(item.item.subject)}", style="bold")
+        if item.due is not None and item.overdue:
+            label.append(f" · {t('label.overdue', lang)} {when(item.due)}", style="red")
+        table.add_row(str(item.item.number), mark(item.state, lang), label)
+    return table
 
 
 def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> Table:
@@ -162,7 +280,7 @@ def log_table(records: Sequence[Record], lang: str, title: str) -> Table:
     table.add_column(t("col.item", lang), overflow="fold", max_width=30)
     table.add_column(t("col.note", lang), ratio=1, overflow="fold")
     for record in records:
-        item = Text(record.item)
+        item = Text(record.item or f"{record.event} · {safe(record.subject or '')}")
         item.append(f"\n→ {t('action.' + record.action, lang)}", style=ACTION_STYLE[record.action])
         note = Text(safe(record.note or ""))
         if record.figures:

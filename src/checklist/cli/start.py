@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -50,30 +49,29 @@ def start(
     lang: options.Lang = None,
     store: options.Store = None,
     catalog: options.Catalog = None,
+    now: options.Now = None,
 ) -> None:
     """Start a unit on its checklist (or resume it), print the checklist and offer to walk it.
 
     Example: checklist start --unit prison --name 长沙监狱
     """
-    from datetime import datetime
-
     from ..workspace import Workspace
     from .i18n import resolve_lang, t
     from .output import message, stdout
     from .render import checklist_table
 
     language = resolve_lang(lang)
-    ws = Workspace.for_start(store, catalog)
+    ws = Workspace.for_start(store, catalog, now)
     actor = ws.actor(by)
-    started = ws.start(kind, actor, datetime.now(UTC), name=name, unit_id=unit_id)
+    started = ws.start(kind, actor, name=name, unit_id=unit_id)
     status = ws.status(started.unit)
     unit = started.unit
     kind_name = status.catalog.kind(unit.kind).name(language)  # type: ignore[union-attr]
     key = "msg.started" if started.created else "msg.resumed"
     stdout().print(
         checklist_table(
+            status,
             status.items,
-            status.catalog,
             language,
             t("head.checklist", language, name=status.catalog.unit_name(unit, language)),
         )
@@ -85,7 +83,7 @@ def start(
             name=status.catalog.unit_name(unit, language),
             id=unit.id,
             kind=kind_name,
-            count=status.tally.total,
+            count=len(status.catalog.for_kind(unit.kind)),
             done=status.tally.done,
         ),
         style="bold green",
@@ -105,6 +103,7 @@ def walk(
     lang: options.Lang = None,
     store: options.Store = None,
     catalog: options.Catalog = None,
+    now: options.Now = None,
 ) -> None:
     """Go through the open items one at a time, recording each answer at once.
 
@@ -115,7 +114,7 @@ def walk(
     from ..workspace import Workspace
     from .i18n import resolve_lang
 
-    ws = Workspace.open(store, catalog)
+    ws = Workspace.open(store, catalog, now)
     chosen = ws.select_unit(unit)
     run_walk(ws, chosen, ws.actor(by), resolve_lang(lang))
 
@@ -125,7 +124,7 @@ def run_walk(ws: Workspace, unit: Unit, actor: str, lang: str) -> None:
     from .output import message
 
     status = ws.status(unit)
-    pending = [s for s in status.items if s.state == "open"]
+    pending = [s for s in status.items if s.state in ("open", "lapsed")]
     if not pending:
         message(t("msg.nothing_open", lang), style="green")
         return
@@ -143,8 +142,6 @@ def run_walk(ws: Workspace, unit: Unit, actor: str, lang: str) -> None:
 
 
 def _walk_item(ws: Workspace, unit: Unit, actor: str, lang: str, item: ItemStatus, position: str) -> str:
-    from datetime import datetime
-
     from ..errors import UserError
     from .i18n import t
     from .output import message, print_error, stdout
@@ -157,7 +154,7 @@ def _walk_item(ws: Workspace, unit: Unit, actor: str, lang: str, item: ItemStatu
             return answer
         request = _ask_details(answer, item.item.measure, actor, lang)
         try:
-            ws.attest(unit, [item.item.id], request, datetime.now(UTC))
+            ws.attest(unit, [item.item.id], request, subject=item.item.subject)
         except UserError as exc:
             print_error(exc)
             continue

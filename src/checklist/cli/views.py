@@ -28,6 +28,7 @@ def list_items(
 ) -> None:
     """List a unit's items, numbered, with their state. `checklist done N` takes those numbers."""
     from ..errors import UserError
+    from ..status import PENDING
     from ..workspace import Workspace
 
     if open_only and show_all:
@@ -39,7 +40,7 @@ def list_items(
         wanted = _section(status.catalog, section)
         chosen = [s for s in chosen if s.item.measure.section == wanted]
     if open_only:
-        chosen = [s for s in chosen if s.state == "open"]
+        chosen = [s for s in chosen if s.state in PENDING]
     if json:
         from ..report import items_document
         from .output import print_json
@@ -53,8 +54,8 @@ def list_items(
     language = resolve_lang(lang)
     stdout().print(
         checklist_table(
+            status,
             chosen,
-            status.catalog,
             language,
             t("head.checklist", language, name=status.catalog.unit_name(status.unit, language)),
         )
