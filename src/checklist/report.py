@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .agenda import Agenda
+from .agenda import Entry as AgendaEntry
 from .models import Record
 from .status import STATES, ItemStatus, Tally, UnitStatus
 
@@ -89,3 +91,39 @@ def record_document(record: Record) -> dict[str, Any]:
 
 def log_document(unit_id: str, records: Sequence[Record]) -> dict[str, Any]:
     return {"format": JSON_FORMAT, "unit": unit_id, "records": [record_document(r) for r in records]}
+
+
+def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]]) -> dict[str, Any]:
+    return {
+        "format": JSON_FORMAT,
+        "unit": status.unit.id,
+        "now": status.now.isoformat(),
+        "subjects": [
+            {
+                "subject": subject,
+                "event": items[0].item.event.event if items[0].item.event else None,
+                "occurred": _occurred(items[0]),
+                "items": [item_document(i) for i in items],
+            }
+            for subject, items in sorted(by_subject.items())
+        ],
+    }
+
+
+def _occurred(status: ItemStatus) -> str | None:
+    event = status.item.event
+    return (event.occurred or event.at).isoformat() if event else None
+
+
+def agenda_document(status: UnitStatus, plan: Agenda) -> dict[str, Any]:
+    def entries(found: list[AgendaEntry]) -> list[dict[str, Any]]:
+        return [{**item_document(e.status), "command": e.command} for e in found]
+
+    return {
+        "format": JSON_FORMAT,
+        "unit": status.unit.id,
+        "now": status.now.isoformat(),
+        "overdue": entries(plan.overdue),
+        "today": entries(plan.today),
+        "coming": entries(plan.coming),
+    }

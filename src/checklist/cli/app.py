@@ -91,7 +91,7 @@ def root(
 
 def _register() -> None:
     # Command modules import only typer at module level; the core is imported inside commands.
-    from . import catalog_cmds, marks, settings, start, trust, views  # noqa: F401
+    from . import catalog_cmds, events, marks, settings, start, trust, views  # noqa: F401
 
 
 _register()

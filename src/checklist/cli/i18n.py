@@ -116,6 +116,28 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "msg.alert": ("警示：{field} = {value} 超出警戒值", "alert: {field} = {value} crosses its threshold"),
     "msg.config": ("{key} = {value}", "{key} = {value}"),
+    "msg.event_recorded": ("已记录事件：{kind} · {subject}", "Recorded {kind} of {subject}."),
+    "msg.event_withdrawn": ("已撤回事件：{kind} · {subject}", "Withdrew {kind} of {subject}."),
+    "msg.event_noop": (
+        "{subject} 的 {kind} 已有记录，未重复记录。",
+        "{kind} of {subject} is recorded already; nothing recorded.",
+    ),
+    "msg.event_next": (
+        "其相关事项见 `checklist subjects` 或 `checklist today`。",
+        "Its items: `checklist subjects`, `checklist today`.",
+    ),
+    "head.today": ("{name} · 今日待办（{day}）", "{name} · agenda for {day}"),
+    "head.due_today": ("今日到期", "Due today"),
+    "head.coming": ("近期", "Coming up"),
+    "head.subjects": ("{name} · 对象", "{name} · subjects"),
+    "col.subject": ("对象", "subject"),
+    "col.event": ("事件", "event"),
+    "col.open": ("未完成", "open"),
+    "col.next_due": ("最近截止", "next due"),
+    "col.command": ("记录命令", "to record"),
+    "msg.agenda_empty": ("今日无待办事项。", "Nothing due."),
+    "label.days_left": ("剩 {days} 天", "{days} days left"),
+    "label.days_over": ("已逾期 {days} 天", "overdue by {days} days"),
     # walk
     "walk.ask": (
         "[d]完成 / [n]不适用 / [b]受阻 / [s]跳过 / [q]退出",

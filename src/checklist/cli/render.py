@@ -12,9 +12,10 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from ..agenda import Agenda
 from ..models import Catalog, Measure, Record
 from ..schedule import describe
-from ..status import STATES, Headline, ItemStatus, Tally, UnitStatus, items_for
+from ..status import PENDING, STATES, Headline, ItemStatus, Tally, UnitStatus, items_for
 from .i18n import t
 from .output import safe
 
@@ -328,3 +329,66 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
             f"\n{t('label.needs', lang)}: " + ", ".join(t("needs." + e, lang) for e in measure.evidence), style="cyan"
         )
     return Panel(body, title=f"{status.item.number} · {position}", title_align="left", box=box.ROUNDED)
+
+
+def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], lang: str) -> Table:
+    name = status.catalog.unit_name(status.unit, lang)
+    table = Table(
+        title=Text(t("head.subjects", lang, name=safe(name)), style="bold"), box=box.SIMPLE_HEAD, title_justify="left"
+    )
+    table.add_column(t("col.subject", lang), no_wrap=True)
+    table.add_column(t("col.event", lang), no_wrap=True)
+    table.add_column(t("col.open", lang), justify="right")
+    table.add_column(t("col.next_due", lang), no_wrap=True)
+    table.add_column(t("col.item", lang), ratio=1, overflow="fold")
+    for subject, items in sorted(by_subject.items()):
+        event = items[0].item.event
+        happened = when(event.occurred or event.at) if event else ""
+        pending = [i for i in items if i.state in PENDING]
+        dues = sorted(i.due for i in pending if i.due is not None)
+        next_due = Text("—")
+        if dues:
+            days = (dues[0] - status.now).total_seconds() / 86400
+            key, shown = ("label.days_left", days) if days >= 0 else ("label.days_over", -days)
+            next_due = Text(
+                f"{when(dues[0])}\n{t(key, lang, days=f'{shown:.1f}')}", style="bold red" if days < 0 else ""
+            )
+        lines = Text()
+        for index, item in enumerate(items):
+            lines.append(("\n" if index else "") + f"{item.item.number} ")
+            lines.append_text(mark(item.state, lang))
+            lines.append(" " + safe(item.item.measure.title(lang)))
+        kind = f"{event.event}\n{happened}" if event else ""
+        table.add_row(Text(safe(subject), style="bold"), Text(safe(kind)), str(len(pending)), next_due, lines)
+    return table
+
+
+def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
+    zone_day = status.now.astimezone(status.unit.started_at.tzinfo).date().isoformat()
+    name = safe(status.catalog.unit_name(status.unit, lang))
+    parts: list[RenderableType] = [Text(t("head.today", lang, name=name, day=zone_day), style="bold")]
+    for title, style, entries in (
+        (t("head.overdue", lang), "bold red", plan.overdue),
+        (t("head.due_today", lang), "bold yellow", plan.today),
+        (t("head.coming", lang), "bold", plan.coming),
+    ):
+        if not entries:
+            continue
+        table = Table(
+            title=Text(title, style=style), box=box.SIMPLE, title_justify="left", show_header=False, expand=True
+        )
+        table.add_column(justify="right", no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column(ratio=1)
+        for entry in entries:
+            item = entry.status
+            label = Text(safe(item.item.measure.title(lang)))
+            if item.item.subject:
+                label.append(f" · {safe(item.item.subject)}", style="bold")
+            label.append_text(_details(item, lang))
+            label.append(f"\n$ {safe(entry.command)}", style="cyan")
+            table.add_row(str(item.item.number), mark(item.state, lang), label)
+        parts.append(table)
+    if len(parts) == 1:
+        parts.append(Text(t("msg.agenda_empty", lang), style="green"))
+    return Group(*parts)

@@ -25,6 +25,7 @@ def list_items(
     lang: options.Lang = None,
     store: options.Store = None,
     catalog: options.Catalog = None,
+    now: options.Now = None,
 ) -> None:
     """List a unit's items, numbered, with their state. `checklist done N` takes those numbers."""
     from ..errors import UserError
@@ -33,7 +34,7 @@ def list_items(
 
     if open_only and show_all:
         raise UserError("--open and --all exclude each other")
-    ws = Workspace.open(store, catalog)
+    ws = Workspace.open(store, catalog, now)
     status = ws.status(ws.select_unit(unit))
     chosen = status.items
     if section:
@@ -86,6 +87,7 @@ def status(
     lang: options.Lang = None,
     store: options.Store = None,
     catalog: options.Catalog = None,
+    now: options.Now = None,
 ) -> None:
     """Where a unit stands: progress per section, totals, critical items still open."""
     from ..errors import UserError
@@ -93,7 +95,7 @@ def status(
 
     if unit and all_units:
         raise UserError("--unit and --all exclude each other")
-    ws = Workspace.open(store, catalog)
+    ws = Workspace.open(store, catalog, now)
     statuses = [ws.status(u) for u in ws.store.units()] if all_units else [ws.status(ws.select_unit(unit))]
     if json:
         from ..report import status_document

@@ -1,0 +1,253 @@
+"""Time, end to end with a fixed clock: recurring measures, events and subjects, deadlines,
+partial work, waivers that lapse, approvals, figures, the headline and the agenda."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from checklist import catalog as catalogs
+
+PRISON = catalogs.load().for_kind("prison")
+N = {m.id: str(n) for n, m in enumerate(PRISON, start=1)}
+ZEROS, DUTY, EXAM, ISOLATE, RELEASE = (
+    N["system.three-zeros"],
+    N["system.three-level-duty"],
+    N["prison.new-admission-exam"],
+    N["prison.new-admission-isolation"],
+    N["prison.new-admission-observation-end"],
+)
+LOG = Path(".checklist/units/prison/records.jsonl")
+NIL = ["--set", "infections=0", "--set", "reported_cases=0", "--set", "hype_incidents=0"]
+
+
+@pytest.fixture
+def run(cli):  # type: ignore[no-untyped-def]
+    """The CLI with a clock: run("2020-01-27T09:00", "status", ...)."""
+    assert cli("start", "--unit", "prison", "--now", "2020-01-26T09:00").exit_code == 0
+
+    def at(now: str, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        return cli(*args, "--now", now, input=input)
+
+    return at
+
+
+def item(run, now: str, item_id: str, subject: str | None = None) -> dict:  # type: ignore[no-untyped-def]
+    items = run(now, "list", "--json").json()["items"]
+    return next(i for i in items if i["id"] == item_id and i["subject"] == subject)
+
+
+def records() -> list[dict]:
+    return [json.loads(line) for line in LOG.read_text(encoding="utf-8").splitlines()]
+
+
+class TestRecurring:
+    def test_done_covers_the_current_period_and_the_record_keeps_the_real_time(self, run) -> None:
+        assert run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *NIL).exit_code == 0
+        (record,) = records()
+        assert record["period"] == "2020-01-27"
+        assert datetime.fromisoformat(record["at"]).year == datetime.now(UTC).year  # written now, for then
+        state = item(run, "2020-01-27T21:00", "system.three-zeros")
+        assert (state["state"], state["period"], state["missed"], state["streak"]) == (
+            "done",
+            "2020-01-27",
+            ["2020-01-26"],
+            1,
+        )
+
+    def test_missed_periods_streaks_and_late_reports(self, run) -> None:
+        for day in ("27", "28", "30"):
+            run(f"2020-01-{day}T20:00", "done", ZEROS, "--note", "日报", *NIL)
+        state = item(run, "2020-01-31T08:00", "system.three-zeros")
+        assert state["state"] == "open" and state["missed"] == ["2020-01-26", "2020-01-29"] and state["streak"] == 1
+        late = run("2020-01-31T08:00", "done", ZEROS, "--for", "2020-01-29", "--note", "补报", *NIL)
+        assert late.exit_code == 0 and "2020-01-29 → done" in late.stderr
+        state = item(run, "2020-01-31T08:00", "system.three-zeros")
+        assert state["missed"] == ["2020-01-26"] and state["streak"] == 4
+
+    def test_periods_outside_the_units_life_are_refused(self, run) -> None:
+        future = run("2020-01-27T20:00", "done", ZEROS, "--for", "2020-02-01", "--note", "x", *NIL)
+        assert future.exit_code == 1 and "not a period of system.three-zeros" in future.stderr
+        before = run("2020-01-27T20:00", "done", ZEROS, "--for", "2020-01-20", "--note", "x", *NIL)
+        assert before.exit_code == 1
+        assert run("2020-01-27T20:00", "done", N["prison.closed-management"], "--for", "2020-01-27").exit_code == 1
+
+    def test_a_waiver_covers_a_recurring_measure_as_a_whole(self, run) -> None:
+        assert run("2020-01-27T09:00", "na", DUTY, "--reason", "由上级统一值班", "--by", "甲").exit_code == 0
+        assert item(run, "2020-01-29T09:00", "system.three-level-duty")["state"] == "awaiting"  # critical
+        assert run("2020-01-29T09:00", "approve", DUTY, "--by", "乙").exit_code == 0
+        state = item(run, "2020-01-30T09:00", "system.three-level-duty")
+        assert state["state"] == "na" and state["missed"] == []
+
+    def test_figures_totals_today_and_alerts(self, run) -> None:
+        run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *NIL)
+        high = ["--set", "infections=0", "--set", "reported_cases=2", "--set", "hype_incidents=0"]
+        result = run("2020-01-28T20:00", "done", ZEROS, "--note", "日报", *high)
+        assert "alert: Reported cases = 2 crosses its threshold" in result.stderr
+        state = item(run, "2020-01-28T21:00", "system.three-zeros")
+        assert state["alerts"] == ["reported_cases"] and state["latest"]["reported_cases"] == 2
+        assert state["totals"] == {"infections": 0, "reported_cases": 2, "hype_incidents": 0}
+        assert state["today"] == {"infections": 0, "reported_cases": 2, "hype_incidents": 0}
+
+    def test_the_headline_counts_days_at_zero_and_todays_report(self, run) -> None:
+        for day in ("26", "27", "28"):
+            run(f"2020-01-{day}T20:00", "done", ZEROS, "--note", "日报", *NIL)
+        run(
+            "2020-01-29T20:00",
+            "done",
+            ZEROS,
+            "--note",
+            "日报",
+            "--set",
+            "infections=0",
+            "--set",
+            "reported_cases=0",
+            "--set",
+            "hype_incidents=1",
+        )
+        (headline,) = run("2020-01-30T08:00", "status", "--json").json()["headlines"]
+        assert headline["reported_today"] is False
+        assert headline["days_at_zero"] == {"infections": 4, "reported_cases": 4, "hype_incidents": 0}
+        text = run("2020-01-30T08:00", "status").stdout
+        assert "Today's report ✖ missing" in text and "day 5" in text
+
+
+class TestEvents:
+    def test_an_admission_creates_items_for_its_subject(self, run) -> None:
+        assert run("2020-01-27T10:00", "event", "admission", "--subject", "P001").exit_code == 0
+        items = [i for i in run("2020-01-27T11:00", "list", "--json").json()["items"] if i["subject"] == "P001"]
+        assert {i["id"] for i in items} == {
+            "prison.new-admission-isolation",
+            "prison.new-admission-observation-end",
+            "prison.new-admission-exam",
+            "prison.defer-symptomatic-admissions",
+        }
+        exam = item(run, "2020-01-27T11:00", "prison.new-admission-exam", "P001")
+        assert exam["due"].startswith("2020-01-28T00:00") and not exam["overdue"]
+        assert item(run, "2020-01-28T01:00", "prison.new-admission-exam", "P001")["overdue"] is True
+        release = item(run, "2020-01-27T11:00", "prison.new-admission-observation-end", "P001")
+        assert release["state"] == "upcoming" and release["opens"].startswith("2020-02-10T00:00")
+        assert item(run, "2020-02-10T08:00", "prison.new-admission-observation-end", "P001")["state"] == "open"
+        isolation = item(run, "2020-01-27T11:00", "prison.new-admission-isolation", "P001")
+        assert isolation["due"].startswith("2020-02-10T00:00")
+
+    def test_subjects_are_named_when_there_are_several(self, run) -> None:
+        run("2020-01-27T10:00", "event", "admission", "--subject", "P001")
+        run("2020-01-27T11:00", "event", "admission", "--subject", "P002")
+        which = run("2020-01-27T12:00", "done", EXAM, "--note", "x")
+        assert which.exit_code == 1 and "name one with --subject (P001, P002)" in which.stderr
+        typo = run("2020-01-27T12:00", "done", EXAM, "--subject", "P003", "--note", "x")
+        assert typo.exit_code == 1 and "no subject 'P003'" in typo.stderr
+        done = run(
+            "2020-01-27T12:00",
+            "done",
+            EXAM,
+            "--subject",
+            "P002",
+            "--note",
+            "体检正常",
+            "--set",
+            "temperature=36.6",
+            "--set",
+            "symptoms=no",
+        )
+        assert done.exit_code == 0, done
+        assert records()[-1]["subject"] == "P002"
+        listed = run("2020-01-27T12:00", "subjects", "--json").json()["subjects"]
+        assert [s["subject"] for s in listed] == ["P001", "P002"]
+        assert [s["subject"] for s in run("2020-01-27T12:00", "subjects", "--open", "--json").json()["subjects"]] == [
+            "P001",
+            "P002",
+        ]
+
+    def test_events_are_checked(self, run) -> None:
+        unknown = run("2020-01-27T10:00", "event", "admision", "--subject", "P1")
+        assert unknown.exit_code == 1 and "did you mean: admission" in unknown.stderr
+        future = run("2020-01-27T10:00", "event", "admission", "--subject", "P1", "--at", "2020-01-28T10:00")
+        assert future.exit_code == 1 and "is in the future" in future.stderr
+        early = run("2020-01-27T10:00", "event", "admission", "--subject", "P1", "--at", "2020-01-20T10:00")
+        assert early.exit_code == 1 and "before the unit started" in early.stderr
+        bad = run("2020-01-27T10:00", "event", "admission", "--subject", "a/b")
+        assert bad.exit_code == 1 and "invalid subject" in bad.stderr
+        assert run("2020-01-27T10:00", "event", "admission", "--subject", "P1").exit_code == 0
+        again = run("2020-01-27T10:30", "event", "admission", "--subject", "P1")
+        assert again.exit_code == 0 and "recorded already" in again.stderr
+
+    def test_a_withdrawn_event_takes_its_items_away_and_keeps_its_records(self, run) -> None:
+        run("2020-01-27T10:00", "event", "admission", "--subject", "P9")
+        assert run("2020-01-27T10:10", "event", "admission", "--subject", "P9", "--withdraw").exit_code == 1
+        assert (
+            run(
+                "2020-01-27T10:10", "event", "admission", "--subject", "P9", "--withdraw", "--note", "录入错误"
+            ).exit_code
+            == 0
+        )
+        assert not [i for i in run("2020-01-27T11:00", "list", "--json").json()["items"] if i["subject"] == "P9"]
+        assert [r["action"] for r in records()] == ["event", "withdrawn"]
+
+
+class TestStates:
+    def test_partial_work_needs_a_note_and_counts_apart(self, run) -> None:
+        assert run("2020-01-27T09:00", "partial", N["prison.emergency-reserves"]).exit_code == 2
+        assert (
+            run("2020-01-27T09:00", "partial", N["prison.emergency-reserves"], "--note", "口罩已到，药品未到").exit_code
+            == 0
+        )
+        totals = run("2020-01-27T09:00", "status", "--json").json()["totals"]
+        assert totals["partial"] == 1
+
+    def test_a_waiver_with_an_end_lapses_by_itself(self, run) -> None:
+        outreach = N["prison.outreach-activities-suspended"]
+        assert run("2020-01-27T09:00", "na", outreach, "--reason", "暂无活动", "--until", "2020-02-05").exit_code == 0
+        assert item(run, "2020-02-05T23:00", "prison.outreach-activities-suspended")["state"] == "na"
+        assert item(run, "2020-02-06T00:30", "prison.outreach-activities-suspended")["state"] == "lapsed"
+        assert run("2020-01-27T09:00", "done", outreach, "--until", "2020-02-05", "--note", "x").exit_code == 2
+
+    def test_critical_waivers_need_another_persons_approval(self, run) -> None:
+        visits = N["prison.visits-suspended"]
+        run("2020-01-27T09:00", "na", visits, "--reason", "本监狱无接见", "--by", "张三")
+        assert item(run, "2020-01-27T09:00", "prison.visits-suspended")["state"] == "awaiting"
+        own = run("2020-01-27T09:30", "approve", visits, "--by", "张三")
+        assert own.exit_code == 1 and "cannot approve their own attestation" in own.stderr
+        assert run("2020-01-27T09:30", "approve", visits, "--by", "李四").exit_code == 0
+        assert item(run, "2020-01-27T09:30", "prison.visits-suspended")["state"] == "na"
+        assert "nothing recorded" in run("2020-01-27T09:40", "approve", visits, "--by", "李四").stderr
+        assert records()[-1]["action"] == "approved" and records()[-1]["approves"] == records()[0]["id"]
+        nothing = run("2020-01-27T09:40", "approve", N["prison.closed-management"], "--by", "李四")
+        assert nothing.exit_code == 1 and "nothing to approve" in nothing.stderr
+
+
+class TestAgenda:
+    def test_today_lists_overdue_then_due_then_coming_with_commands(self, run) -> None:
+        run("2020-01-27T10:00", "event", "admission", "--subject", "P001")
+        agenda = run("2020-01-28T09:00", "today", "--json").json()
+        assert [(e["id"], e["subject"]) for e in agenda["overdue"]][:1] == [("prison.new-admission-exam", "P001")]
+        today_ids = [e["id"] for e in agenda["today"]]
+        assert "system.three-zeros" in today_ids and "system.three-level-duty" in today_ids
+        zeros = next(e for e in agenda["today"] if e["id"] == "system.three-zeros")
+        assert zeros["command"] == (
+            f"checklist done {ZEROS} --note '…' --set 'infections=…' --set 'reported_cases=…' --set 'hype_incidents=…'"
+        )
+        text = run("2020-01-28T09:00", "today").stdout
+        assert text.index("Overdue") < text.index("Due today")
+        assert run("2020-01-28T09:00", "today", "--lang", "zh").stdout.count("今日到期") == 1
+
+    def test_coming_up_within_the_next_days(self, run) -> None:
+        run("2020-01-27T10:00", "event", "admission", "--subject", "P001")
+        coming = run("2020-02-08T09:00", "today", "--json").json()["coming"]
+        assert {(e["id"], e["subject"]) for e in coming} >= {
+            ("prison.new-admission-isolation", "P001"),
+            ("prison.new-admission-observation-end", "P001"),
+        }
+
+
+class TestClock:
+    def test_the_clock_comes_from_the_environment_too(self, cli, monkeypatch) -> None:
+        monkeypatch.setenv("CHECKLIST_NOW", "2020-01-26T09:00")
+        cli("start", "--unit", "prison")
+        monkeypatch.setenv("CHECKLIST_NOW", "2020-01-28T09:00+08:00")
+        assert cli("status", "--json").json()["day"] == 3
+        assert cli("status", "--now", "yesterday").exit_code == 1
