@@ -7,7 +7,7 @@ from typing import Any
 
 from .agenda import Agenda
 from .agenda import Entry as AgendaEntry
-from .models import Record
+from .models import Catalog, Record
 from .status import STATES, ItemStatus, Tally, UnitStatus
 
 JSON_FORMAT = 1
@@ -53,7 +53,7 @@ def items_document(unit_status: UnitStatus, statuses: Sequence[ItemStatus]) -> d
     return {"format": JSON_FORMAT, "unit": unit_status.unit.id, "items": [item_document(s) for s in statuses]}
 
 
-def status_document(status: UnitStatus) -> dict[str, Any]:
+def status_document(status: UnitStatus, newer: Catalog | None = None) -> dict[str, Any]:
     unit = status.unit
     return {
         "format": JSON_FORMAT,
@@ -64,7 +64,14 @@ def status_document(status: UnitStatus) -> dict[str, Any]:
             "started_at": unit.started_at.isoformat(),
             "started_by": unit.started_by,
         },
-        "catalog": unit.catalog.model_dump(),
+        "catalog": {
+            "name": status.catalog.meta.name,
+            "version": status.catalog.meta.version,
+            "digest": status.catalog.digest,
+            "started_with": unit.catalog.model_dump(),
+            "newer": {"version": newer.meta.version, "digest": newer.digest} if newer else None,
+        },
+        "retired": status.orphans,
         "totals": _tally(status.tally, len(status.overdue)),
         "sections": [{"id": s.section.id, **_tally(s.tally)} for s in status.sections],
         "now": status.now.isoformat(),

@@ -15,6 +15,7 @@ On disk (`FileStore`):
       units/<unit-id>/records.jsonl.quarantine   torn bytes moved aside by a repair
       evidence/<ab>/<sha256>     evidence files, named by the SHA-256 of their content, read-only
       keys/<key-id>.json         registered public keys, written once
+      catalogs/<sha256>.json     each catalog version a unit runs, written once
       units/<unit-id>/seals/<day>.<seq>.json   signed statements of a period, written once
       units/<unit-id>/index.json the log index up to a byte offset (derived; safe to delete)
 """
@@ -36,13 +37,14 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from .catalog import digest as catalog_digest
 from .chain import BadTail, ChainReport, Head, TornLog, digest, link_of, next_link, seq_of
 from .chain import check as check_chain
 from .errors import NotFound, StoreDamaged, UserError
 from .fuzzy import closest
 from .keys import PublicKey, public_json
 from .logindex import LogIndex, Snapshot
-from .models import UNIT_ID, Draft, Record, Signature, Unit
+from .models import UNIT_ID, Catalog, Draft, Record, Signature, Unit
 
 Signer = Callable[[bytes], Signature]
 _SIGNED, _WITH_EVIDENCE = b'"sig":{', b'"evidence":[{'
@@ -84,6 +86,8 @@ class Store(Protocol):
     def registered_keys(self) -> dict[str, PublicKey]: ...
     def line_hashes(self, unit_id: str) -> dict[int, str]: ...
     def save_seal(self, unit_id: str, name: str, content: bytes) -> Path: ...
+    def keep_catalog(self, catalog: Catalog) -> None: ...
+    def load_catalog(self, digest: str) -> Catalog | None: ...
     def seals(self, unit_id: str) -> list[Path]: ...
     def index(self, unit_id: str) -> LogIndex: ...
     def unit_ids(self) -> list[str]: ...
@@ -399,6 +403,38 @@ class FileStore:
             if seq is not None:
                 hashes[seq] = digest(line)
         return hashes
+
+    def keep_catalog(self, catalog: Catalog) -> None:
+        """Keep a catalog version under its hash (written once), for the units that run it."""
+        path = self._catalog_path(catalog.digest)
+        if path.is_file():
+            return
+        try:
+            path.parent.mkdir(exist_ok=True)
+            _atomic_bytes(path, catalog.model_dump_json().encode(), replace=False)
+        except FileExistsError:
+            return
+        except OSError as exc:
+            raise UserError(f"cannot keep the catalog in {path.parent}: {exc.strerror or exc}") from exc
+
+    def load_catalog(self, digest: str) -> Catalog | None:
+        path = self._catalog_path(digest)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreDamaged(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        try:
+            catalog = Catalog.model_validate_json(data)
+        except ValidationError as exc:
+            raise StoreDamaged(f"{path}: damaged catalog copy: {_first_error(exc)}") from exc
+        if catalog_digest(catalog.meta, catalog.measures) != digest or catalog.digest != digest:
+            raise StoreDamaged(f"{path}: the catalog kept there is not the version its name says")
+        return catalog
+
+    def _catalog_path(self, digest: str) -> Path:
+        return self.root / "catalogs" / f"{digest.removeprefix('sha256:')}.json"
 
     def save_seal(self, unit_id: str, name: str, content: bytes) -> Path:
         folder = self._unit_dir(check_unit_id(unit_id)) / "seals"

@@ -15,7 +15,7 @@ from . import catalog as catalogs
 from . import clock, keys, paths
 from . import seal as seals
 from .attest import Attestation, Outcome, Target, plan
-from .errors import NotFound, UserError
+from .errors import ChecklistError, NotFound, StoreDamaged, UserError
 from .evidence import DEFAULT_MAX_MB
 from .fuzzy import closest
 from .items import resolve_all
@@ -79,11 +79,58 @@ class Workspace:
             self._catalogs[path] = catalogs.load(path, cache=self.store.cache_dir())
         return self._catalogs[path]
 
-    def catalog_for(self, unit: Unit) -> Catalog:
-        """The catalog a unit runs: the explicit one, else the one it was started with."""
+    def catalog_for(self, unit: Unit, index: LogIndex | None = None) -> Catalog:
+        """The catalog a unit runs: the version it was started with or last upgraded to, as
+        kept in the store, so that a changed catalog file never changes a unit silently."""
+        index = index if index is not None else self.store.index(unit.id)
+        digest = index.upgrades[-1].catalog if index.upgrades else unit.catalog.digest
+        kept = self.store.load_catalog(digest)
+        if kept is not None:
+            return kept
+        source = self.source_catalog(unit)  # a store from before catalogs were kept
+        if source.digest == digest:
+            self.store.keep_catalog(source)
+            return source
+        raise StoreDamaged(
+            f"the catalog version unit {unit.id} runs ({digest[:19]}…) is not in the store any more",
+            hint="`checklist upgrade` moves the unit to the catalog it was started from",
+        )
+
+    def source_catalog(self, unit: Unit) -> Catalog:
+        """The catalog as it is now where the unit's came from (or --catalog / CHECKLIST_CATALOG)."""
         if self.catalog_path is not None:
             return self.catalog(self.catalog_path)
         return self.catalog(Path(unit.catalog.path) if unit.catalog.path else None)
+
+    def newer_catalog(self, unit: Unit, running: Catalog) -> Catalog | None:
+        """The source catalog, if it differs from the version the unit runs (None if the same or unreadable)."""
+        try:
+            source = self.source_catalog(unit)
+        except ChecklistError:
+            return None
+        return source if source.digest != running.digest else None
+
+    def upgrade(self, unit: Unit, actor: str) -> tuple[Catalog, Catalog] | None:
+        """Move a unit to its source catalog, recorded as an action; None if it runs it already."""
+        current, _ = self.view(unit)
+        source = self.source_catalog(unit)
+        if source.digest == current.catalog.digest:
+            return None
+        self.store.keep_catalog(source)
+        old, new = current.catalog, source
+        note = f"{old.meta.version} ({old.digest[:15]}) → {new.meta.version} ({new.digest[:15]})"
+        draft = from_user(
+            Draft,
+            id=uuid.uuid4().hex,
+            unit=unit.id,
+            action="upgraded",
+            actor=actor,
+            at=clock.real_now().astimezone(ZoneInfo(source.meta.timezone)),
+            note=note,
+            catalog=source.digest,
+        )
+        self.store.append(draft, self.signer(actor))
+        return current.catalog, source
 
     # -- who and which unit ------------------------------------------------------
 
@@ -139,6 +186,7 @@ class Workspace:
             started_at=now.astimezone(ZoneInfo(catalog.meta.timezone)),
             started_by=actor,
         )
+        self.store.keep_catalog(catalog)
         self.store.create_unit(unit)
         return Started(unit, created=True)
 
@@ -169,8 +217,8 @@ class Workspace:
         return self.view(unit)[0]
 
     def view(self, unit: Unit) -> tuple[UnitStatus, LogIndex]:
-        catalog = self.catalog_for(unit)
         index = self.store.index(unit.id)
+        catalog = self.catalog_for(unit, index)
         return unit_status(unit, catalog, index, self.now(catalog)), index
 
     def attest(

@@ -66,3 +66,51 @@ def schema() -> None:
     from .output import print_json
 
     print_json(catalog_json_schema())
+
+
+@app.command()
+def upgrade(
+    unit: options.Unit = None,
+    by: options.By = None,
+    lang: options.Lang = None,
+    store: options.Store = None,
+    catalog: options.Catalog = None,
+) -> None:
+    """Move a unit to the newest version of its catalog (or --catalog PATH), recorded as an action.
+
+    New measures appear open, removed ones keep their records and show as retired, and items
+    attested against an earlier wording say so.
+    """
+    from ..workspace import Workspace
+    from .i18n import resolve_lang, t
+    from .output import message
+
+    ws = Workspace.open(store, catalog)
+    chosen = ws.select_unit(unit)
+    moved = ws.upgrade(chosen, ws.actor(by))
+    language = resolve_lang(lang)
+    if moved is None:
+        message(t("msg.upgrade_noop", language, id=chosen.id), style="yellow")
+        return
+    old, new = moved
+    before = {m.id: m for m in old.for_kind(chosen.kind)}
+    after = {m.id: m for m in new.for_kind(chosen.kind)}
+    added = [i for i in after if i not in before]
+    retired = [i for i in before if i not in after]
+    reworded = [i for i in after if i in before and after[i].wording() != before[i].wording()]
+    message(
+        t(
+            "msg.upgraded",
+            language,
+            id=chosen.id,
+            old=old.meta.version,
+            new=new.meta.version,
+            added=len(added),
+            retired=len(retired),
+            reworded=len(reworded),
+        ),
+        style="green",
+    )
+    for label, ids in (("+", added), ("-", retired), ("~", reworded)):
+        for item_id in ids:
+            message(f"  {label} {item_id}")

@@ -136,6 +136,15 @@ _WORDS: dict[str, tuple[str, str]] = {
     "col.next_due": ("最近截止", "next due"),
     "col.command": ("记录命令", "to record"),
     "msg.agenda_empty": ("今日无待办事项。", "Nothing due."),
+    "msg.upgrade_noop": ("{id} 已使用最新版本的措施目录。", "{id} runs the newest catalog already."),
+    "msg.upgraded": (
+        "{id} 已升级措施目录：{old} → {new}（新增 {added}，停用 {retired}，内容变更 {reworded}）。",
+        "Upgraded {id}: catalog {old} → {new} ({added} new, {retired} retired, {reworded} reworded).",
+    ),
+    "label.newer": (
+        "有新版本 {version}：`checklist upgrade`",
+        "newer version {version} available: `checklist upgrade`",
+    ),
     "label.days_left": ("剩 {days} 天", "{days} days left"),
     "label.days_over": ("已逾期 {days} 天", "overdue by {days} days"),
     # walk

@@ -159,7 +159,7 @@ def _counts(tally: Tally) -> Text:
     return text
 
 
-def status_view(status: UnitStatus, lang: str) -> RenderableType:
+def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> RenderableType:
     unit, catalog = status.unit, status.catalog
     kind = catalog.kind(unit.kind)
     name = catalog.unit_name(unit, lang)
@@ -170,9 +170,11 @@ def status_view(status: UnitStatus, lang: str) -> RenderableType:
     head.append(f"\n{t('label.kind', lang)}: {kind.name(lang) if kind else unit.kind}   ")
     head.append(f"{t('label.catalog', lang)}: {safe(status.catalog.meta.name)} {safe(status.catalog.meta.version)}   ")
     head.append(f"{t('label.started', lang)}: {when(unit.started_at)} {t('label.by', lang)} {safe(unit.started_by)}")
+    if newer is not None:
+        head.append(f"\n{t('label.newer', lang, version=safe(newer))}", style="yellow")
     if status.last_record is not None:
         last = status.last_record
-        what = last.item or f"{last.event} {last.subject}"
+        what = last.item or (f"{last.event} {last.subject}" if last.event else "—")
         head.append(f"\n{t('col.last', lang)}: {when(last.at)} · {safe(last.actor)} · {safe(what)} → ")
         head.append(t("action." + last.action, lang))
     for headline in status.headlines:
@@ -281,7 +283,7 @@ def log_table(records: Sequence[Record], lang: str, title: str) -> Table:
     table.add_column(t("col.item", lang), overflow="fold", max_width=30)
     table.add_column(t("col.note", lang), ratio=1, overflow="fold")
     for record in records:
-        item = Text(record.item or f"{record.event} · {safe(record.subject or '')}")
+        item = Text(record.item or (f"{record.event} · {safe(record.subject or '')}" if record.event else "—"))
         item.append(f"\n→ {t('action.' + record.action, lang)}", style=ACTION_STYLE[record.action])
         note = Text(safe(record.note or ""))
         if record.figures:

@@ -101,7 +101,7 @@ def status(
         from ..report import status_document
         from .output import print_json
 
-        documents = [status_document(s) for s in statuses]
+        documents = [status_document(s, ws.newer_catalog(s.unit, s.catalog)) for s in statuses]
         print_json({"format": 1, "units": documents} if all_units else documents[0])
         return
     from .i18n import resolve_lang
@@ -109,7 +109,11 @@ def status(
     from .render import all_units_view, status_view
 
     language = resolve_lang(lang)
-    stdout().print(all_units_view(statuses, language) if all_units else status_view(statuses[0], language))
+    if all_units:
+        stdout().print(all_units_view(statuses, language))
+        return
+    newer = ws.newer_catalog(statuses[0].unit, statuses[0].catalog)
+    stdout().print(status_view(statuses[0], language, newer.meta.version if newer else None))
 
 
 @app.command()
