@@ -262,21 +262,21 @@ class Workspace:
         private = keys.load_private(public)
         return lambda data: keys.sign(private, public, data)
 
-    def seal(self, unit: Unit, period: date | None, by: str, now: datetime) -> tuple[seals.Seal, Path]:
-        """Sign and save the statement of a day (today in the unit's time zone by default)."""
+    def seal(self, unit: Unit, period: date | None, by: str) -> tuple[seals.Seal, Path]:
+        """Sign and save the statement of a day (today, by the clock, in the unit's time zone)."""
         signer = self.signer(by)
         if signer is None:
             raise seals.needs_key(by)
         status = self.status(unit)
         zone = ZoneInfo(status.catalog.meta.timezone)
-        today, started = now.astimezone(zone).date(), unit.started_at.astimezone(zone).date()
+        today, started = status.now.astimezone(zone).date(), unit.started_at.astimezone(zone).date()
         day = period or today
         if day > today:
             raise UserError(f"{day} has not come yet (today is {today} in {zone.key}); seal a day once it has begun")
         if day < started:
             raise UserError(f"{unit.id} was started on {started}; there is nothing to seal for {day}")
         hashes = self.store.line_hashes(unit.id)
-        draft = seals.make(status, self.store.records(unit.id), hashes, period=day, now=now, by=by)
+        draft = seals.make(status, self.store.records(unit.id), hashes, period=day, now=clock.real_now(), by=by)
         sealed = draft.model_copy(update={"sig": signer(draft.canonical())})
         path = self.store.save_seal(unit.id, sealed.file_name(), sealed.model_dump_json(indent=2).encode() + b"\n")
         return sealed, path

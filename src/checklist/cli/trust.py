@@ -191,9 +191,10 @@ def seal(
     by: options.By = None,
     store: options.Store = None,
     catalog: options.Catalog = None,
+    now: options.Now = None,
 ) -> None:
     """Sign a statement of a day's attestations and the chain head: the unit's report upward."""
-    from datetime import UTC, date, datetime
+    from datetime import date
 
     from ..errors import UserError
     from ..workspace import Workspace
@@ -203,9 +204,9 @@ def seal(
         day = date.fromisoformat(period) if period else None
     except ValueError:
         raise UserError(f"--period must be a day such as 2020-01-26, not {period!r}") from None
-    ws = Workspace.open(store, catalog)
+    ws = Workspace.open(store, catalog, now)
     chosen = ws.select_unit(unit)
-    sealed, path = ws.seal(chosen, day, ws.actor(by), datetime.now(UTC))
+    sealed, path = ws.seal(chosen, day, ws.actor(by))
     if out is not None:
         try:
             out.write_bytes(path.read_bytes())
