@@ -251,3 +251,36 @@ class TestClock:
         monkeypatch.setenv("CHECKLIST_NOW", "2020-01-28T09:00+08:00")
         assert cli("status", "--json").json()["day"] == 3
         assert cli("status", "--now", "yesterday").exit_code == 1
+
+
+class TestViews:
+    def test_missed_periods_on_request_and_the_figures_table(self, run) -> None:
+        run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *NIL)
+        listed = run("2020-01-28T09:00", "list", "--missed").stdout
+        assert "missed: 2020-01-26" in listed
+        assert "missed: 2020-01-26" not in run("2020-01-28T09:00", "list").stdout
+        status = run("2020-01-27T21:00", "status").stdout
+        assert "Figures" in status and "Infections" in status
+
+    def test_all_units_show_todays_report(self, run, cli) -> None:
+        cli("start", "--unit", "rehab", "--now", "2020-01-26T09:00")
+        run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *NIL, "--unit", "prison")
+        table = run("2020-01-27T21:00", "status", "--all").stdout
+        assert "✔ 0/0/0" in table and "✖ —/—/—" in table  # the rehab centre has not reported
+
+
+def test_a_measure_may_require_approval_of_done(cli, tmp_path: Path) -> None:
+    from .test_catalog import HEAD, MEASURE
+
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    (folder / "catalog.yaml").write_text(HEAD + "measures:\n" + MEASURE + "    approval: required\n", encoding="utf-8")
+    cli("start", "--unit", "prison", "--catalog", str(folder))
+    cli("done", "1", "--by", "甲")
+    assert cli("list", "--json").json()["items"][0]["state"] == "awaiting"
+    assert cli("approve", "1", "--by", "甲").exit_code == 1
+    assert cli("approve", "1", "--by", "乙", "--note", "已核实").exit_code == 0
+    assert cli("list", "--json").json()["items"][0]["state"] == "done"
+    cli("reopen", "1", "--reason", "复查", "--by", "乙")
+    cli("done", "1", "--by", "甲")
+    assert cli("list", "--json").json()["items"][0]["state"] == "awaiting"  # a new done needs a new approval

@@ -44,6 +44,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "col.measures": ("措施数", "measures"),
     "col.unit": ("单位", "unit"),
     "col.critical_open": ("关键未完成", "critical open"),
+    "col.critical_short": ("关键", "critical"),
+    "col.overdue_short": ("逾期", "overdue"),
+    "col.report_short": ("今日报告", "report"),
+    "col.last_short": ("最近", "last"),
     "col.last": ("最近记录", "last record"),
     "col.figures": ("数据", "figures"),
     "col.evidence": ("证据", "evidence"),
@@ -147,6 +151,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "label.days_left": ("剩 {days} 天", "{days} days left"),
     "label.days_over": ("已逾期 {days} 天", "overdue by {days} days"),
+    "label.missed_list": ("漏报：{periods}", "missed: {periods}"),
+    "head.figures": ("数据", "Figures"),
+    "col.field": ("指标", "figure"),
+    "col.latest": ("最新", "latest"),
+    "col.today": ("今日合计", "today"),
+    "col.since_start": ("累计", "since start"),
     # walk
     "walk.ask": (
         "[d]完成 / [n]不适用 / [b]受阻 / [s]跳过 / [q]退出",

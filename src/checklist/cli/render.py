@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
@@ -52,7 +53,9 @@ def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def checklist_table(status: UnitStatus, chosen: Sequence[ItemStatus], lang: str, title: str) -> Table:
+def checklist_table(
+    status: UnitStatus, chosen: Sequence[ItemStatus], lang: str, title: str, missed: bool = False
+) -> Table:
     """Items in catalog order; items kept per subject stand under their measure."""
     table = Table(title=Text(safe(title), style="bold"), box=box.SIMPLE_HEAD, title_justify="left", expand=True)
     table.add_column(t("col.no", lang), justify="right", no_wrap=True)
@@ -73,12 +76,10 @@ def checklist_table(status: UnitStatus, chosen: Sequence[ItemStatus], lang: str,
         if item_status.item.subject is not None:
             table.add_row("", mark(item_status.state, lang), _subject_text(item_status, lang), "")
         else:
-            table.add_row(
-                str(number),
-                mark(item_status.state, lang),
-                _item_text(item_status, status.catalog, lang),
-                _priority(item_status.item.measure, lang),
-            )
+            text = _item_text(item_status, status.catalog, lang)
+            if missed and item_status.missed:
+                text.append("\n" + t("label.missed_list", lang, periods=", ".join(item_status.missed)), style="red")
+            table.add_row(str(number), mark(item_status.state, lang), text, _priority(item_status.item.measure, lang))
         shown.add(number)
     if len(chosen) == len(status.items):  # the whole list: show measures waiting for their first subject
         for number, item in waiting.items():
@@ -150,12 +151,12 @@ def _bar(tally: Tally, width: int = 12) -> ProgressBar:
 
 
 def _counts(tally: Tally) -> Text:
-    """Only the states that occur, e.g. '✔ 3  ✖ 1  ☐ 2'."""
+    """Only the states that occur, e.g. '✔3 ✖1 ☐2'."""
     text = Text()
     for state in STATES:
         if tally.counts[state]:
             symbol, style = MARKS[state]
-            text.append(("  " if text else "") + f"{symbol} {tally.counts[state]}", style=style)
+            text.append((" " if text else "") + f"{symbol}{tally.counts[state]}", style=style)
     return text
 
 
@@ -213,10 +214,37 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     parts.append(summary)
     if status.critical_open:
         parts.append(_short_list(status.critical_open, t("head.critical_open", lang), "bold red", lang))
+    figures = _figures_table(status, lang)
+    if figures.row_count:
+        parts.append(figures)
     if status.orphans:
         ids = ", ".join(sorted(status.orphans))
         parts.append(Text(t("msg.orphans", lang, count=sum(status.orphans.values()), ids=safe(ids)), style="yellow"))
     return Group(*parts)
+
+
+def _figures_table(status: UnitStatus, lang: str) -> Table:
+    """Each recorded figure: its latest value (alerts in red) and, when it recurs, today's and all-time sums."""
+    table = Table(title=Text(t("head.figures", lang), style="bold"), box=box.SIMPLE_HEAD, title_justify="left")
+    for column in ("col.item", "col.field", "col.latest", "col.today", "col.since_start"):
+        table.add_column(t(column, lang), justify="left" if column in ("col.item", "col.field") else "right")
+    for item in status.items:
+        for spec in item.item.measure.fields:
+            if spec.id not in item.latest:
+                continue
+            label = Text(f"{item.item.number} ")
+            label.append(safe(item.item.subject or item.item.measure.title(lang)))
+            value = Text(f"{item.latest[spec.id]}{' ' + spec.unit if spec.unit else ''}")
+            value.stylize("bold red" if spec.id in item.alerts else "")
+            recurs = item.item.measure.recurrence is not None
+            today = _number(item.today.get(spec.id)) if recurs else ""
+            total = _number(item.totals.get(spec.id)) if recurs else ""
+            table.add_row(label, Text(safe(spec.label(lang))), value, today, total)
+    return table
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
 
 
 def _headline(headline: Headline, lang: str) -> Text:
@@ -251,29 +279,55 @@ def _short_list(statuses: Sequence[ItemStatus], title: str, style: str, lang: st
 
 
 def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> Table:
-    table = Table(title=Text(t("head.all_units", lang), style="bold"), box=box.SIMPLE_HEAD, title_justify="left")
-    table.add_column(t("col.unit", lang))
-    table.add_column(t("col.kind", lang), no_wrap=True)
-    table.add_column(t("col.progress", lang), no_wrap=True)
-    table.add_column("%", justify="right")
-    table.add_column(t("col.state", lang), no_wrap=True)
-    table.add_column(t("col.critical_open", lang), justify="right")
-    table.add_column(t("col.last", lang), no_wrap=True)
+    table = Table(
+        title=Text(t("head.all_units", lang), style="bold"),
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        padding=(0, 1, 0, 1),
+        pad_edge=False,
+    )
+
+    def column(key: str, **options: object) -> None:
+        header = t(key, lang)
+        table.add_column(header, min_width=cell_len(header), **options)  # type: ignore[arg-type]
+
+    column("col.unit", overflow="fold")
+    column("col.progress", no_wrap=True)
+    column("col.state", no_wrap=True)
+    column("col.critical_short", justify="right")
+    column("col.overdue_short", justify="right")
+    column("col.report_short", no_wrap=True)
+    column("col.last_short")
     for status in statuses:
         kind = status.catalog.kind(status.unit.kind)
         name = Text(safe(status.catalog.unit_name(status.unit, lang)))
-        name.append(f"\n{safe(status.unit.id)}", style="dim")
+        name.append(f"\n{safe(status.unit.id)} · {safe(kind.name(lang) if kind else status.unit.kind)}", style="dim")
+        progress = Text(f"{status.tally.percent:3.0f}% ")
+        filled = round(status.tally.percent * 6 / 100)
+        progress.append("━" * filled, style="green")
+        progress.append("━" * (6 - filled), style="grey37")
         critical = len(status.critical_open)
         table.add_row(
             name,
-            Text(safe(kind.name(lang) if kind else status.unit.kind)),
-            _bar(status.tally, 10),
-            f"{status.tally.percent:.0f}%",
+            progress,
             _counts(status.tally),
             Text(str(critical), style="bold red" if critical else "green"),
-            when(status.last_record.at) if status.last_record else "—",
+            Text(str(len(status.overdue)), style="bold red" if status.overdue else "green"),
+            _report_cell(status),
+            status.last_record.at.strftime("%m-%d\n%H:%M") if status.last_record else "—",
         )
     return table
+
+
+def _report_cell(status: UnitStatus) -> Text:
+    """Today's headline report of a unit, and its figures: '✔ 0/0/0'."""
+    if not status.headlines:
+        return Text("—", style="dim")
+    headline = status.headlines[0]
+    values = "/".join("—" if v is None else str(v) for v in headline.values.values())
+    if not headline.reported_today:
+        return Text(f"✖ {values}", style="bold red")
+    return Text(f"✔ {values}", style="bold red" if headline.item.alerts else "green")
 
 
 def log_table(records: Sequence[Record], lang: str, title: str) -> Table:

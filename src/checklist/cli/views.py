@@ -21,6 +21,7 @@ def list_items(
     section: Annotated[
         str | None, typer.Option("--section", "-s", metavar="S", help="Only one section (id or name).")
     ] = None,
+    missed: Annotated[bool, typer.Option("--missed", help="Also list the missed periods of recurring items.")] = False,
     json: options.Json = False,
     lang: options.Lang = None,
     store: options.Store = None,
@@ -59,6 +60,7 @@ def list_items(
             chosen,
             language,
             t("head.checklist", language, name=status.catalog.unit_name(status.unit, language)),
+            missed,
         )
     )
 
