@@ -1,15 +1,31 @@
 """Reading YAML safely, and finding where in a file a value stands.
 
-Only the safe loader is used (C-accelerated when PyYAML was built with libyaml), so no tag
-can construct a Python object. Duplicate keys are an error instead of a silent overwrite.
-Positions are looked up only when there is a problem to report: the fast path never
-builds a position map.
+Only the safe loader is used (C-accelerated when PyYAML was built with libyaml), and a catalog
+is treated as untrusted input: reading one is bounded in time and memory, and every failure is
+a YamlProblem naming file, line and column.
+
+- The file must be a regular file of at most MAX_BYTES, in UTF-8 (a byte-order mark is allowed).
+- The document is composed into nodes once, and the nodes are checked before any value is
+  built from them: at most MAX_VALUES values once every alias is expanded (the "billion laughs"
+  are refused before they expand), at most MAX_DEPTH levels of nesting, no recursive alias,
+  and only the tags of plain data: text, numbers, true/false, null, lists and mappings.
+  A text longer than SCAN_ABOVE is first counted from libyaml's event stream, which stops at
+  the limits before a single node is built.
+- Values hold no control characters and no lone surrogates (both could only come from escapes).
+- Duplicate keys are an error instead of a silent overwrite. Dates stay text (the models parse
+  them, and locate a bad one), and so do `<<` and `=` keys, which the models then refuse.
+
+Positions are looked up only when there is a problem to report: the fast path keeps no nodes,
+and the first lookup composes the (already checked) text again, once, so that locating many
+problems stays linear.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+import stat
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,34 +39,141 @@ except AttributeError:  # PyYAML without libyaml
     _BaseLoader = yaml.SafeLoader
 
 MAX_BYTES = 8 * 1024 * 1024
+# Limits per file. The bundled catalog holds about 2,500 values in nine files (613 in the
+# largest) and nests 7 levels deep: the limits leave a margin of 300 and 14 times, yet keep
+# a hostile file to a fraction of a second and tens of MB (8 MiB of `{a,a,…}` would be 8
+# million nodes: 40 s and 2.6 GB to compose, and more to build).
+MAX_VALUES = 200_000
+MAX_DEPTH = 100
+MAX_INT_CHARS = 100  # no catalog needs more, and `1:2:3:…` (base 60) costs quadratic time to build
+# At most this long, a text composes in about 0.1 s whatever it holds (measured: 32 K nodes
+# at worst), so it is composed directly; a longer one is first pre-scanned.
+SCAN_ABOVE = 32 * 1024  # characters
+
+_YAML = "tag:yaml.org,2002:"
+_DATA_TAGS = frozenset(_YAML + name for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp"))
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+_PLAIN_DATA = "a catalog holds only text, numbers, true/false, null, lists and mappings"
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, yaml.Node] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
+class _Limit(Exception):
+    """The document breaks one of the limits above; `mark` (PyYAML's or libyaml's) is where."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+def _make_loader(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
+    """The safe loader on `base`, with duplicate keys refused and the limits enforced."""
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self._depth = 0
+            self._values = 0
+            self._aliases = False
+
+        def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+            # Used by the pure-Python composer only (libyaml composes in C): it recurses once per
+            # level, so the depth is bounded here, before Python's recursion limit is reached.
+            self._values += 1
+            self._depth += 1
+            self._aliases = self._aliases or self.check_event(yaml.AliasEvent)
             try:
-                first = seen.get(key)
-            except TypeError:  # unhashable key: let the base class report it
-                break
-            if first is not None:
-                raise yaml.constructor.ConstructorError(
-                    "while reading a mapping",
-                    node.start_mark,
-                    f"duplicate key {key!r} (first at line {first.start_mark.line + 1})",
-                    key_node.start_mark,
-                )
-            seen[key] = key_node
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+                if self._depth > MAX_DEPTH:
+                    raise _Limit(_too_deep(), self.peek_event().start_mark)
+                if self._values > MAX_VALUES:
+                    raise _Limit(_too_many(expanded=self._aliases), self.peek_event().start_mark)
+                return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            finally:
+                self._depth -= 1
+
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            if not isinstance(node, yaml.MappingNode):  # e.g. `!!map text`: the base class reports it
+                return super().construct_mapping(node, deep=deep)
+            seen: dict[Any, yaml.Node] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # unhashable key: let the base class report it
+                    break
+                if first is not None:
+                    raise yaml.constructor.ConstructorError(
+                        "while reading a mapping",
+                        node.start_mark,
+                        f"duplicate key {key!r} (first at line {first.start_mark.line + 1})",
+                        key_node.start_mark,
+                    )
+                seen[key] = key_node
+            return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+    Loader.add_constructor(_YAML + "map", Loader.construct_yaml_map)
+    Loader.add_constructor(_YAML + "int", _checked(Loader.construct_yaml_int, "an integer", MAX_INT_CHARS))
+    Loader.add_constructor(_YAML + "float", _checked(Loader.construct_yaml_float, "a number"))
+    Loader.add_constructor(_YAML + "bool", _checked(Loader.construct_yaml_bool, "true or false"))
+    # An explicit `!!timestamp` stays text too: the models parse dates and locate a bad one.
+    Loader.add_constructor(_YAML + "timestamp", Loader.construct_yaml_str)
+    # Dates stay strings, so that the models parse them and a bad one is located like any other
+    # error; `<<` (merge) and `=` (value) keys stay plain keys, which the models then refuse.
+    dropped = {_YAML + "timestamp", _YAML + "merge", _YAML + "value"}
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in dropped]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    return Loader
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
-# Dates stay strings, so that the models parse them and a bad one is located like any other error.
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
+def _checked(
+    construct: Callable[[Any, yaml.ScalarNode], Any], what: str, max_chars: int | None = None
+) -> Callable[[Any, yaml.Node], Any]:
+    """A scalar constructor whose failures (ValueError, KeyError, IndexError for `!!int ''`…)
+    become located YAML errors."""
+
+    def checked(loader: Any, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            return construct(loader, node)  # type: ignore[arg-type]  # reports "expected a scalar node"
+        if max_chars is not None and len(node.value) > max_chars:
+            problem = f"{_short(node.value)} is too long for {what} (at most {max_chars} characters)"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+        try:
+            return construct(loader, node)
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError, ArithmeticError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{_short(node.value)} is not {what}", node.start_mark
+            ) from exc
+
+    return checked
+
+
+def _short(value: str, size: int = 30) -> str:
+    return repr(value if len(value) <= size else value[:size] + "…")
+
+
+_Loader = _make_loader(_BaseLoader)
+
+
+def _libyaml_limits_nesting() -> bool:
+    """libyaml 0.2.6 refuses more than 1,000 levels while parsing; older ones recurse in C when
+    composing, without limit, and would overflow the C stack on a deeply nested document."""
+    parser_class = getattr(yaml, "CSafeLoader", None)
+    if parser_class is None:
+        return False
+    parser = parser_class("[" * 1001 + "]" * 1001)
+    try:
+        parser.raw_parse()  # parses without building anything
+    except yaml.YAMLError:
+        return True
+    except AttributeError:  # no raw_parse: assume the worst, and pre-scan every text
+        return False
+    finally:
+        parser.dispose()
+    return False
+
+
+_LIBYAML_LIMITS_NESTING = _libyaml_limits_nesting()
 
 
 @dataclass
@@ -60,28 +183,36 @@ class YamlDoc:
     path: Path
     text: str
     data: Any
+    _node: yaml.Node | None = field(default=None, init=False, repr=False, compare=False)
+    _keys: dict[int, dict[Any, yaml.Node]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def locate(self, loc: Sequence[str | int]) -> tuple[int, int]:
         """Line and column (1-based) of the value at `loc`, or of its deepest existing parent."""
-        node = yaml.compose(self.text, Loader=_Loader)
+        if self._node is None:
+            self._node = yaml.compose(self.text, Loader=_Loader)
+        node = self._node
         mark = node.start_mark if node is not None else None
         for step in loc:
-            child = _child(node, step)
+            child = self._child(node, step)
             if child is None:
                 continue  # a pydantic union tag, or a missing key: stay on the parent
             node = child
             mark = node.start_mark
         return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
-
-def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-        for key_node, value_node in node.value:
-            if key_node.value == step:
-                return value_node  # type: ignore[no-any-return]
-    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
-        return node.value[step]  # type: ignore[no-any-return]
-    return None
+    def _child(self, node: yaml.Node | None, step: str | int) -> yaml.Node | None:
+        if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+            keys = self._keys.get(id(node))
+            if keys is None:  # indexed once, so that locating many problems stays linear
+                keys = {}
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode):
+                        keys.setdefault(key_node.value, value_node)
+                self._keys[id(node)] = keys
+            return keys.get(step)
+        if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            return node.value[step]  # type: ignore[no-any-return]
+        return None
 
 
 class YamlProblem(Exception):
@@ -93,29 +224,214 @@ class YamlProblem(Exception):
 def read_yaml(path: Path) -> YamlDoc:
     """Read and parse one YAML file; any failure is a YamlProblem naming file, line and column."""
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise YamlProblem(Problem(name, f"cannot read file: {exc.strerror or exc}")) from exc
-    if len(raw) > MAX_BYTES:
-        raise YamlProblem(Problem(name, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB"))
+    raw = _read_bytes(path, name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        data = exc.object  # without the byte-order mark, if any: the offsets count from there
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        before = data[line_start : exc.start].decode("utf-8")  # valid: the first bad byte is at exc.start
+        line, column = data.count(b"\n", 0, exc.start) + 1, len(before) + 1
         raise YamlProblem(Problem(name, "file is not valid UTF-8", line, column)) from exc
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a safe loader
+        node, data = _load(text)
+    except _Limit as exc:
+        located = (exc.mark.line + 1, exc.mark.column + 1) if exc.mark else (None, None)
+        raise YamlProblem(Problem(name, exc.message, *located)) from None
+    except yaml.reader.ReaderError as exc:
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"invalid YAML: character U+{char:04X} is not allowed in a YAML file"
+        raise YamlProblem(Problem(name, message, *_reader_position(text, exc.position))) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = " ".join(filter(None, [exc.context, exc.problem]))
+        message = "invalid YAML: " + " ".join(filter(None, [exc.context, exc.problem]))
+        if "maximum nesting depth" in (exc.problem or ""):  # libyaml's own limit, at 1,000 levels
+            message = _too_deep()
         located = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise YamlProblem(Problem(name, f"invalid YAML: {message}", *located)) from exc
+        raise YamlProblem(Problem(name, message, *located)) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(Problem(name, f"invalid YAML: {exc}")) from exc
-    except RecursionError as exc:
-        raise YamlProblem(Problem(name, "YAML nested too deeply")) from exc
-    if data is None:
-        raise YamlProblem(Problem(name, "file is empty", 1, 1))
+        raise YamlProblem(Problem(name, f"invalid YAML: {exc}")) from None
+    except RecursionError:  # not expected with the limits above: a last line of defence
+        raise YamlProblem(Problem(name, _too_deep())) from None
+    if node is None:
+        message = "file is empty" if not text.strip() else "file holds no YAML value (only comments)"
+        raise YamlProblem(Problem(name, message, 1, 1))
     return YamlDoc(path, text, data)
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    """The file's bytes, if it is a regular file of at most MAX_BYTES (a device could be endless)."""
+    too_large = f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlProblem(Problem(name, "not a regular file"))
+        if info.st_size > MAX_BYTES:
+            raise YamlProblem(Problem(name, too_large))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlProblem(Problem(name, f"cannot read file: {exc.strerror or exc}")) from exc
+    if len(raw) > MAX_BYTES:  # it grew in between
+        raise YamlProblem(Problem(name, too_large))
+    return raw
+
+
+def _load(text: str) -> tuple[yaml.Node | None, Any]:
+    """Compose once, check the nodes, then construct: no value is built before the check."""
+    if _in_c() and (len(text) > SCAN_ABOVE or not _LIBYAML_LIMITS_NESTING):
+        _prescan(text)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        _check_graph(node, text)
+        return node, loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _in_c() -> bool:
+    """Whether the loader parses with libyaml (C), rather than PyYAML's pure-Python parser."""
+    return bool(yaml.__with_libyaml__) and issubclass(_Loader, yaml.cyaml.CParser)  # type: ignore[attr-defined]
+
+
+def _prescan(text: str) -> None:
+    """Count values and nesting from the event stream, which libyaml parses without recursion
+    and in constant memory; stop at the first limit broken, before any node is built."""
+    parser = yaml.CSafeLoader(text)
+    start = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    value = (yaml.ScalarEvent, yaml.AliasEvent, *start)
+    depth = values = 0
+    aliases = False
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, value):
+                values += 1
+                aliases = aliases or isinstance(event, yaml.AliasEvent)
+                if values > MAX_VALUES:
+                    raise _Limit(_too_many(expanded=aliases), event.start_mark)
+                if isinstance(event, start):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise _Limit(_too_deep(), event.start_mark)
+            elif isinstance(event, end):
+                depth -= 1
+    finally:
+        parser.dispose()
+
+
+def _check_graph(root: yaml.Node, text: str) -> None:
+    """Check the composed nodes before any value is built from them: tags (plain data only),
+    expanded size and depth, recursive aliases, and (if the text has escapes) the characters
+    of every value. Neither walk recurses."""
+    escapes = "\\" in text
+    if "*" in text:
+        _check_shared(root, escapes)
+    else:  # no alias: the nodes form a tree, and one look at each node suffices
+        _check_tree(root, escapes)
+
+
+def _check_tree(root: yaml.Node, escapes: bool) -> None:
+    """Level by level: the number of levels is the depth, the sum of their widths the size."""
+    level = [root]
+    depth = count = 0
+    while level:
+        depth += 1
+        count += len(level)
+        if depth > MAX_DEPTH:
+            raise _Limit(_too_deep(), level[0].start_mark)
+        if count > MAX_VALUES:
+            raise _Limit(_too_many(expanded=False), level[0].start_mark)
+        below: list[yaml.Node] = []
+        for node in level:
+            if node.tag not in _DATA_TAGS or escapes:
+                _check_node(node, escapes)
+            kind = type(node)  # exact types: the composers build these classes only
+            if kind is yaml.MappingNode:
+                for pair in node.value:
+                    below += pair
+            elif kind is yaml.SequenceNode:
+                below += node.value
+        level = below
+
+
+def _check_shared(root: yaml.Node, escapes: bool) -> None:
+    """Depth first, each node entered once however many aliases refer to it.
+
+    The expanded size counts a node once per alias that refers to it (a mapping counts its keys
+    and values); sizes and heights are memoised per node, so billions of expanded values cost
+    no more than the few nodes written. A node met again while still open is a recursive alias.
+    """
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    entered: set[int] = set()  # open nodes: the path from the root to the current node
+    # (node, parent, depth, children): children is None to enter the node, else to finish it.
+    stack: list[tuple[yaml.Node, yaml.Node | None, int, list[yaml.Node] | None]] = [(root, None, 1, None)]
+    while stack:
+        node, parent, depth, children = stack.pop()
+        key = id(node)
+        if children is not None:
+            size[key] = total = 1 + sum([size[id(child)] for child in children])
+            height[key] = 1 + max([height[id(child)] for child in children], default=0)
+            entered.discard(key)
+            if total > MAX_VALUES:
+                raise _Limit(_too_many(expanded=True), node.start_mark)
+            continue
+        if key in size:  # met again through an alias: its subtree is known
+            if depth - 1 + height[key] > MAX_DEPTH:
+                raise _Limit(_too_deep(), (parent or node).start_mark)
+            continue
+        if key in entered:
+            mark = (parent or node).start_mark
+            raise _Limit("invalid YAML: an alias refers to a collection that contains it (recursive)", mark)
+        if depth > MAX_DEPTH:
+            raise _Limit(_too_deep(), node.start_mark)
+        if len(entered) + len(size) >= MAX_VALUES:
+            raise _Limit(_too_many(expanded=False), node.start_mark)
+        _check_node(node, escapes)
+        entered.add(key)
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        stack.append((node, parent, depth, children))
+        stack += [(child, node, depth + 1, None) for child in children]
+
+
+def _check_node(node: yaml.Node, escapes: bool) -> None:
+    tag = node.tag
+    if tag not in _DATA_TAGS:
+        shown = "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
+        raise _Limit(f"invalid YAML: tag {shown} is not allowed ({_PLAIN_DATA})", node.start_mark)
+    if escapes and isinstance(node, yaml.ScalarNode):
+        bad = _BAD_CHARS.search(node.value)
+        if bad:
+            char = ord(bad.group())
+            what = "a lone surrogate" if 0xD800 <= char <= 0xDFFF else "a control character"
+            raise _Limit(f"invalid YAML: the value holds {what} (U+{char:04X})", node.start_mark)
+
+
+def _reader_position(text: str, position: int) -> tuple[int, int]:
+    """Line and column of a character the reader refused; libyaml counts UTF-8 bytes, Python characters."""
+    if _in_c():
+        data = text.encode("utf-8")
+        before = data[:position].decode("utf-8", "replace")
+    else:
+        before = text[:position]
+    line_start = before.rfind("\n") + 1
+    return before.count("\n") + 1, len(before) - line_start + 1
+
+
+def _too_many(expanded: bool) -> str:
+    if expanded:
+        return f"YAML expands to more than {MAX_VALUES:,} values (anchors/aliases used too heavily)"
+    return f"YAML holds more than {MAX_VALUES:,} values"
+
+
+def _too_deep() -> str:
+    return f"YAML nests more than {MAX_DEPTH} levels deep"
