@@ -128,11 +128,13 @@ def figure_value(spec: Any, i: int) -> bool | int | float | str:
     return min(high, max(low, round(low + (high - low) * (i % 10) / 10, 1)))
 
 
-def make_records(unit: dict[str, Any], count: int) -> list[str]:
-    """`count` JSON Lines records cycling over the unit's measures, validated by the record model."""
+def make_records(unit: dict[str, Any], count: int, genesis: str) -> tuple[list[bytes], str]:
+    """`count` records cycling over the unit's measures, chained as `FileStore.append` chains
+    them (from `genesis`, the hash of unit.json); returns the lines and the last line's hash."""
     try:
         from checklist import catalog as catalogs
-        from checklist.models import EvidenceFile, Record
+        from checklist.chain import digest
+        from checklist.models import Draft, EvidenceFile, Record
     except ImportError as exc:
         raise SetupError(f"cannot import checklist with {sys.executable}: {exc} (run with the venv's python)") from exc
     measures = catalogs.load().for_kind(unit["kind"])
@@ -140,12 +142,13 @@ def make_records(unit: dict[str, Any], count: int) -> list[str]:
         raise SetupError(f"the catalog has no measures for unit kind {unit['kind']!r}")
     start = datetime.fromisoformat(unit["started_at"]).astimezone(CST).replace(second=0, microsecond=0)
     evidence = EvidenceFile(name="notice.pdf", size=48_213, sha256="ab" * 32)
-    lines = []
+    lines: list[bytes] = []
+    prev = genesis
     for i in range(count):
         measure, action = measures[i % len(measures)], ACTIONS[i % len(ACTIONS)]
         turn = i // len(measures)  # how many times the cycle has come round: varies actors and figures
         done = action == "done"
-        record = Record(
+        draft = Draft(
             id=uuid.uuid4().hex,
             unit=unit["id"],
             item=measure.id,
@@ -157,8 +160,11 @@ def make_records(unit: dict[str, Any], count: int) -> list[str]:
             evidence=[evidence] if done and "file" in measure.evidence else [],
             catalog=unit["catalog"]["digest"],
         )
-        lines.append(record.model_dump_json() + "\n")
-    return lines
+        record = Record.model_validate({**draft.model_dump(), "v": 2, "seq": i + 1, "prev": prev})
+        line = record.line()
+        lines.append(line + b"\n")
+        prev = digest(line)
+    return lines, prev
 
 
 def build_store(root: Path, env: dict[str, str], checklist: list[str]) -> Path:
@@ -170,8 +176,12 @@ def build_store(root: Path, env: dict[str, str], checklist: list[str]) -> Path:
         unit = json.loads((unit_dir / "unit.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise SetupError(f"`checklist start` did not leave a readable {unit_dir / 'unit.json'}: {exc}") from exc
-    with (unit_dir / "records.jsonl").open("a", encoding="utf-8", newline="\n") as handle:
-        handle.writelines(make_records(unit, RECORDS))
+    from checklist.chain import digest
+
+    lines, last = make_records(unit, RECORDS, digest((unit_dir / "unit.json").read_bytes()))
+    data = b"".join(lines)
+    (unit_dir / "records.jsonl").write_bytes(data)
+    (unit_dir / "head.json").write_text(json.dumps({"seq": RECORDS, "hash": last, "size": len(data)}))
     run_checked([*checklist, "status", "--store", str(store)], env, root)
     return store
 

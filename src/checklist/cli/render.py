@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from rich import box
 from rich.cells import cell_len
@@ -420,7 +421,7 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
 
 
 def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
-    zone_day = status.now.astimezone(status.unit.started_at.tzinfo).date().isoformat()
+    zone_day = status.now.astimezone(ZoneInfo(status.catalog.meta.timezone)).date().isoformat()
     name = safe(status.catalog.unit_name(status.unit, lang))
     parts: list[RenderableType] = [Text(t("head.today", lang, name=name, day=zone_day), style="bold")]
     for title, style, entries in (
