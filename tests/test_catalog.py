@@ -288,3 +288,21 @@ class TestCommands:
         assert [i["id"] for i in listed["items"]] == ["prison.visits"]  # the unit keeps its catalog
         unit = json.loads(Path(".checklist/units/prison/unit.json").read_text())
         assert unit["catalog"]["name"] == "mini" and unit["catalog"]["path"] == str(path)
+
+
+def test_a_catalog_with_endless_problems_stops_at_a_thousand(tmp_path: Path) -> None:
+    import time
+
+    path = write(tmp_path, HEAD + "measures: [" + ",".join(["1"] * 50_000) + "]\n")
+    started = time.perf_counter()
+    problems = problems_of(path)
+    assert time.perf_counter() - started < 5
+    assert (
+        len(problems) == 1001 and "stopped after 1000 problems; 49000 more measures not checked" in problems[-1].message
+    )
+
+
+def test_catalog_numbers_must_be_finite(tmp_path: Path) -> None:
+    bounds = "    fields:\n      - {id: temp, label: {zh: 体温, en: Temperature}, type: number, max: .inf}\n"
+    (problem,) = problems_of(write(tmp_path, HEAD + "measures:\n" + MEASURE + bounds))
+    assert problem.field == "fields[0].max" and "finite" in problem.message

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .yamlfile import YamlDoc
 
 YAML_SUFFIXES = (".yaml", ".yml")
+MAX_PROBLEMS = 1000  # enough to fix a catalog in one pass; a pathological file is not worth more
 
 
 def bundled_path() -> Path:
@@ -174,6 +175,12 @@ def _entries(doc: YamlDoc, problems: list[Problem]) -> list[_Entry]:
         return []
     entries = []
     for index, raw in enumerate(raw_measures):
+        if len(problems) >= MAX_PROBLEMS:
+            rest = len(raw_measures) - index
+            problems.append(
+                Problem(str(doc.path), f"stopped after {MAX_PROBLEMS} problems; {rest} more measures not checked")
+            )
+            break
         found: list[Problem] = []
         measure = _validate(Measure, doc, ("measures", index), found)
         problems += found

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from datetime import date as Date
+from functools import cached_property
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -62,7 +63,7 @@ CleanStr = Annotated[str, AfterValidator(_no_control_chars)]
 class Strict(BaseModel):
     """Catalog models: unknown keys are errors; surrounding blanks in YAML text are trimmed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Stored(BaseModel):
@@ -242,6 +243,10 @@ class Measure(Strict):
 
     def wording(self) -> str:
         """A short hash of what the measure says: a record made against other words shows it."""
+        return self._wording
+
+    @cached_property
+    def _wording(self) -> str:  # once per measure: status asks for it for every item
         words = {"title": self.title.model_dump(), "detail": self.detail.model_dump() if self.detail else None}
         return hashlib.sha256(json.dumps(words, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 

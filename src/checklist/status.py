@@ -156,6 +156,14 @@ class Clock:
     def __init__(self, zone: ZoneInfo, now: datetime) -> None:
         self.zone = zone
         self.now = now
+        self._histories: dict[tuple[object, ...], list[Period]] = {}
+
+    def history(self, rec: Recurrence, anchor: datetime) -> list[Period]:
+        """The periods from `anchor` to now; measures on the same schedule share one list."""
+        key = (rec.every, rec.times, tuple(rec.on or ()), anchor)
+        if key not in self._histories:
+            self._histories[key] = list(periods(rec, self.zone, anchor, self.now, anchor))
+        return self._histories[key]
 
     def day(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
@@ -213,7 +221,7 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
     waiver = index.entry(measure.id, item.subject)  # a waiver of the measure as a whole
     if waiver is not None and state_of(waiver, measure, clock) in ("na", "awaiting"):
         return ItemStatus(item, state_of(waiver, measure, clock), waiver.last, waiver.count, period=current)
-    history = list(periods(rec, clock.zone, unit.started_at, clock.now, unit.started_at))
+    history = clock.history(rec, unit.started_at)
     entries = {p.key: index.entry(measure.id, item.subject, p.key) for p in history}
     settled = {key for key, e in entries.items() if state_of(e, measure, clock) in ("done", "na")}
     past = [p for p in history if current is None or p.start < current.start]
@@ -239,8 +247,19 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
         alerts=_alerts(measure, latest),
         latest=dict(latest.figures) if latest else {},
         totals=_sums(e for e in entries.values()),
-        today=_sums(e for p, e in ((p, entries[p.key]) for p in history) if clock.day(p.start) == clock.day(clock.now)),
+        today=_sums(entries[p.key] for p in _today(history, clock)),
     )
+
+
+def _today(history: list[Period], clock: Clock) -> list[Period]:
+    """The periods of today: the last few of the history."""
+    today = clock.day(clock.now)
+    found = []
+    for period in reversed(history):
+        if clock.day(period.start) != today:
+            break
+        found.append(period)
+    return found
 
 
 def _sums(entries: Iterable[Entry | None]) -> dict[str, float]:
@@ -317,7 +336,7 @@ def _days_at_zero(measure: Measure, field_id: str, unit: Unit, index: LogIndex, 
     if measure.recurrence is None:
         return 0
     run, started = 0, False
-    history = list(periods(measure.recurrence, clock.zone, unit.started_at, clock.now, unit.started_at))
+    history = clock.history(measure.recurrence, unit.started_at)
     for period in reversed(history):
         entry = index.entry(measure.id, None, period.key)
         value = entry.last.figures.get(field_id) if entry and entry.last.action == "done" else None

@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from . import catalog as catalogs
-from . import clock, keys, paths
-from . import seal as seals
-from .attest import Attestation, Outcome, Target, plan
+from . import clock, paths
 from .errors import ChecklistError, NotFound, StoreDamaged, UserError
 from .evidence import DEFAULT_MAX_MB
 from .fuzzy import closest
@@ -24,6 +23,10 @@ from .models import Catalog, CatalogRef, Draft, Measure, Recurrence, Unit, UnitK
 from .schedule import periods
 from .status import PENDING, Clock, Item, ItemStatus, UnitStatus, items_for, state_of, unit_status
 from .store import FileStore, Signer, Store, check_unit_id
+
+if TYPE_CHECKING:
+    from . import seal as seals
+    from .attest import Attestation, Outcome, Target
 
 
 def resolve_kind(catalog: Catalog, token: str) -> UnitKind:
@@ -230,6 +233,8 @@ class Workspace:
         period: str | None = None,
     ) -> list[Outcome]:
         """Check, then append one record per item that changes; returns what happened to each."""
+        from .attest import plan
+
         current, index = self.view(unit)
         targets = [
             self._target(current, index, item, subject=subject, period=period, action=request.action)
@@ -255,6 +260,8 @@ class Workspace:
 
     def signer(self, actor: str) -> Signer | None:
         """Sign as `actor` if they have a key on this machine (registering it in the store)."""
+        from . import keys
+
         public = keys.key_for(actor)
         if public is None:
             return None
@@ -264,6 +271,8 @@ class Workspace:
 
     def seal(self, unit: Unit, period: date | None, by: str) -> tuple[seals.Seal, Path]:
         """Sign and save the statement of a day (today, by the clock, in the unit's time zone)."""
+        from . import seal as seals
+
         signer = self.signer(by)
         if signer is None:
             raise seals.needs_key(by)
@@ -290,6 +299,8 @@ class Workspace:
 
     def _keep_evidence(self, outcomes: list[Outcome], paths: Sequence[Path]) -> list[Outcome]:
         """Copy the evidence into the store before any record names it as stored."""
+        from .attest import Outcome
+
         drafts = [o.draft for o in outcomes if o.draft is not None]
         if not drafts:
             return outcomes
@@ -356,6 +367,8 @@ class Workspace:
         self, current: UnitStatus, index: LogIndex, item: Item, *, subject: str | None, period: str | None, action: str
     ) -> Target:
         """Which subject and period an attestation of `item` covers, and how that stands."""
+        from .attest import Target
+
         measure = item.measure
         clock_ = Clock(ZoneInfo(current.catalog.meta.timezone), current.now)
         if measure.trigger is not None:

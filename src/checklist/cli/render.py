@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich import box
@@ -14,12 +15,14 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from ..agenda import Agenda
 from ..models import Catalog, Measure, Record
 from ..schedule import describe
 from ..status import PENDING, STATES, Headline, ItemStatus, Tally, UnitStatus, items_for
 from .i18n import t
 from .output import safe
+
+if TYPE_CHECKING:
+    from ..agenda import Agenda
 
 MARKS = {
     "done": ("✔", "green"),
