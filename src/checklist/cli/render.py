@@ -228,14 +228,15 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
 
 
 def _figures_table(status: UnitStatus, lang: str) -> Table:
-    """Each recorded figure: its latest value (alerts in red) and, when it recurs, today's and all-time sums."""
+    """Each recorded figure of the unit: its latest value (alerts in red) and, when it recurs,
+    today's and all-time sums; of a subject's figures, only those past an alert threshold."""
     table = Table(title=Text(t("head.figures", lang), style="bold"), box=box.SIMPLE_HEAD, title_justify="left")
     for column in ("col.item", "col.field", "col.latest", "col.today", "col.since_start"):
         table.add_column(t(column, lang), justify="left" if column in ("col.item", "col.field") else "right")
     for item in status.items:
         for spec in item.item.measure.fields:
-            if spec.id not in item.latest:
-                continue
+            if spec.id not in item.latest or (item.item.subject is not None and spec.id not in item.alerts):
+                continue  # per-subject figures only when they cross a threshold: `subjects` has the rest
             label = Text(f"{item.item.number} ")
             label.append(safe(item.item.subject or item.item.measure.title(lang)))
             value = Text(f"{item.latest[spec.id]}{' ' + spec.unit if spec.unit else ''}")
