@@ -366,3 +366,25 @@ class TestSeals:
         assert keyed("verify", "--seal", "nope.json").exit_code == 1
         Path("junk.json").write_text("{}")
         assert keyed("verify", "--seal", "junk.json").exit_code == 3
+
+
+class TestDerivedData:
+    def test_an_edited_index_is_caught_by_verify_and_removed_by_repair(self, prison) -> None:
+        from checklist.store import SNAPSHOT_AFTER
+
+        store = FileStore(Path(".checklist"))
+        for n in range(SNAPSHOT_AFTER):
+            action = "reopened" if n % 2 else "blocked"
+            store.append(make_draft(item="prison.emergency-reserves", n=n, action=action, note=f"r{n}"))
+        assert prison("status", "--json").json()["totals"]["done"] == 0  # and saves index.json
+        index = Path(".checklist/units/prison/index.json")
+        assert index.is_file() and prison("verify").exit_code == 0
+        forged = json.loads(index.read_text())
+        entry = next(e for key, e in forged["index"]["entries"].items() if key.startswith("prison.emergency-reserves"))
+        entry["last"]["action"] = "done"
+        index.write_text(json.dumps(forged))
+        assert prison("status", "--json").json()["totals"]["done"] == 1  # status trusts the snapshot: fooled
+        result = prison("verify")
+        assert result.exit_code == 3 and "index.json does not say what the log says" in result.stdout
+        assert prison("verify", "--repair").exit_code == 0 and not index.exists()
+        assert prison("status", "--json").json()["totals"]["done"] == 0

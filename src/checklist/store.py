@@ -58,6 +58,7 @@ class Audit:
     signed: list[tuple[Record, bytes]]  # with the line as written, which the signature covers
     with_evidence: list[Record]
     damaged: str | None = None  # a signed or evidence line that cannot be read
+    index_problem: str | None = None  # the saved index says something the log does not
 
 
 REPAIR_HINT = "run `checklist verify --repair` to move the incomplete bytes to quarantine"
@@ -283,7 +284,23 @@ class FileStore:
             ]
         except StoreDamaged as exc:
             audit.damaged = exc.message
+        if audit.chain.ok and audit.damaged is None:
+            audit.index_problem = self._check_snapshot(folder, path, data, unit_id)
         return audit
+
+    def _check_snapshot(self, folder: Path, path: Path, data: bytes, unit_id: str) -> str | None:
+        """Status trusts a saved index while the log prefix it covers is unchanged; check that
+        what it says is what the log says (an edit of index.json is not in the chain)."""
+        snapshot = _load_snapshot(folder / "index.json", data)
+        if snapshot is None:
+            return None
+        try:
+            folded = LogIndex.of(_parse_lines(path, data[: snapshot.size], unit_id))
+        except StoreDamaged as exc:
+            return exc.message
+        if folded != snapshot.index:
+            return "index.json does not say what the log says (edited?); `checklist verify --repair` removes it"
+        return None
 
     def repair(self, unit_id: str) -> int:
         """Move an incomplete last line to the quarantine file beside the log; returns its size.
@@ -295,6 +312,8 @@ class FileStore:
         path = folder / "records.jsonl"
         with self._lock(folder / ".lock"):
             data = self._read_log(path)
+            if self._check_snapshot(folder, path, data, unit_id) is not None:
+                (folder / "index.json").unlink()  # derived data: the next read rebuilds it from the log
             if not data or data.endswith(b"\n"):
                 return 0
             cut = data.rfind(b"\n") + 1

@@ -26,6 +26,7 @@ class Verdict:
     bad_signature: list[str] = field(default_factory=list)
     seals: int = 0
     seal_problems: list[str] = field(default_factory=list)
+    index_problem: str | None = None
 
     @property
     def unsigned(self) -> int:
@@ -41,6 +42,7 @@ class Verdict:
         found += [f"unknown key: {p}" for p in self.unknown_key]
         found += [f"bad signature: {p}" for p in self.bad_signature]
         found += [f"seal: {p}" for p in self.seal_problems]
+        found += [self.index_problem] if self.index_problem else []
         if require_signatures and self.unsigned:
             found.append(f"{self.unsigned} records are not signed")
         return found
@@ -50,6 +52,7 @@ def verify_unit(store: Store, audit: Audit, unit: Unit, keys: dict[str, PublicKe
     verdict = Verdict(unit, audit.chain)
     if audit.damaged:
         verdict.bad_signature.append(audit.damaged)
+    verdict.index_problem = audit.index_problem
     for record, line in audit.signed:
         if record.sig is None:  # "sig":{ in a note, not a signature
             continue
