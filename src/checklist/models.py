@@ -44,9 +44,6 @@ SUBJECT = r"^[^\x00-\x1f\x7f/\\|]{1,64}$"  # any identifier a unit uses, but no 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 FigureValue = bool | int | float | str
 
-PRIORITIES: tuple[Priority, ...] = ("critical", "high", "normal")
-LANGS = ("zh", "en")
-
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 

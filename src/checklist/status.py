@@ -117,9 +117,6 @@ class UnitStatus:
     last_record: Record | None
     orphans: dict[str, int] = field(default_factory=dict)  # records of measures no longer in the catalog
 
-    def by_number(self) -> dict[int, ItemStatus]:
-        return {s.item.number: s for s in self.items if s.item.subject is None}
-
     @property
     def days(self) -> int:
         """Days since the unit started, counting the first as day 1."""

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 
-LANGS = ("zh", "en")
-
 _WORDS: dict[str, tuple[str, str]] = {
     # states
     "state.done": ("已完成", "done"),
