@@ -385,28 +385,15 @@ class TestHelp:
 
         assert cli("--version").stdout.strip() == f"checklist {__version__}"
 
-    def test_every_command_has_help(self, cli) -> None:
-        names = [
-            "start",
-            "walk",
-            "list",
-            "done",
-            "na",
-            "block",
-            "reopen",
-            "status",
-            "log",
-            "units",
-            "validate",
-            "schema",
-            "use",
-            "config",
-        ]
+    def test_every_command_has_help_in_the_order_a_newcomer_meets_them(self, cli) -> None:
+        from checklist.cli.app import COMMAND_ORDER
+
         top = cli("--help").stdout
-        for name in names:
-            assert name in top
+        listed = [line.split()[1] for line in top.splitlines() if line.startswith("│ ") and line.split()[1].isalpha()]
+        assert listed == list(COMMAND_ORDER)
+        for name in COMMAND_ORDER:
             result = cli(name, "--help")
-            assert result.exit_code == 0 and "Usage" in result.stdout
+            assert result.exit_code == 0 and "Usage" in result.stdout, name
 
     def test_help_leads_with_examples_and_exit_codes(self, cli) -> None:
         top = cli("--help").stdout

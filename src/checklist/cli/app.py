@@ -11,6 +11,31 @@ from typer.core import TyperGroup
 from .. import __version__
 from ..errors import ChecklistError
 
+COMMAND_ORDER = (
+    "start",
+    "walk",
+    "list",
+    "status",
+    "today",
+    "done",
+    "partial",
+    "na",
+    "block",
+    "reopen",
+    "approve",
+    "event",
+    "subjects",
+    "log",
+    "verify",
+    "seal",
+    "keys",
+    "units",
+    "upgrade",
+    "validate",
+    "schema",
+    "use",
+    "config",
+)
 EXIT_CODES_HELP = "Exit codes: 0 success, 1 user error, 2 usage error, 3 damaged data (catalog or store)."
 INTERNAL_ERROR = 70
 
@@ -24,7 +49,9 @@ class ChecklistGroup(TyperGroup):
     """Turns every core error into one line on stderr and its exit code, in one place."""
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return list(self.commands)  # in the order they were added, not alphabetically
+        # The order a newcomer meets them in, not the alphabet's.
+        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(self.commands, key=lambda name: rank.get(name, len(rank)))
 
     def invoke(self, ctx: Any) -> Any:
         try:
