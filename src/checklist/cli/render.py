@@ -389,7 +389,10 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
         body.append(
             f"\n{t('label.needs', lang)}: " + ", ".join(t("needs." + e, lang) for e in measure.evidence), style="cyan"
         )
-    return Panel(body, title=f"{status.item.number} · {position}", title_align="left", box=box.ROUNDED)
+    body.append_text(_details(status, lang))
+    subject = f" · {safe(status.item.subject)}" if status.item.subject else ""
+    title = f"{status.item.number}{subject} · {position}"
+    return Panel(body, title=title, title_align="left", box=box.ROUNDED)
 
 
 def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], lang: str) -> Table:
