@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -500,9 +501,13 @@ class FileStore:
     def _unit_dir(self, unit_id: str) -> Path:
         folder = self.units_dir / unit_id
         # The id pattern already forbids separators and dots; this is the second lock on the door.
-        if folder.resolve().parent != self.units_dir.resolve():
+        if folder.resolve().parent != self._units_real():
             raise UserError(f"invalid unit id {unit_id!r}")
         return folder
+
+    @functools.cache  # noqa: B019 - one store object per command; the path does not move under it
+    def _units_real(self) -> Path:
+        return self.units_dir.resolve()
 
     @contextlib.contextmanager
     def _lock(self, path: Path) -> Iterator[None]:

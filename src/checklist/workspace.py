@@ -62,6 +62,7 @@ class Workspace:
         self.catalog_path = catalog_path  # an explicit --catalog / CHECKLIST_CATALOG
         self.now_option = now  # --now; CHECKLIST_NOW is read by clock.now
         self._catalogs: dict[Path | None, Catalog] = {}
+        self._kept: dict[str, Catalog] = {}  # by digest: a thousand units share a few versions
 
     @classmethod
     def open(cls, store: str | None, catalog: str | None = None, now: str | None = None) -> Workspace:
@@ -87,8 +88,11 @@ class Workspace:
         kept in the store, so that a changed catalog file never changes a unit silently."""
         index = index if index is not None else self.store.index(unit.id)
         digest = index.upgrades[-1].catalog if index.upgrades else unit.catalog.digest
+        if digest in self._kept:
+            return self._kept[digest]
         kept = self.store.load_catalog(digest)
         if kept is not None:
+            self._kept[digest] = kept
             return kept
         source = self.source_catalog(unit)  # a store from before catalogs were kept
         if source.digest == digest:
