@@ -601,7 +601,7 @@ def _save_snapshot(path: Path, data: bytes, size: int, lines: int, index: LogInd
     digest = hashlib.sha256(memoryview(data)[:size]).hexdigest()
     snapshot = Snapshot(format=SNAPSHOT_FORMAT, program=__version__, size=size, sha256=digest, lines=lines, index=index)
     with contextlib.suppress(OSError):
-        _atomic_bytes(path, snapshot.model_dump_json().encode(), replace=True)
+        _atomic_bytes(path, snapshot.model_dump_json(exclude_none=True).encode(), replace=True)
 
 
 def _first_error(exc: ValidationError) -> str:
