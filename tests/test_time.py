@@ -284,3 +284,10 @@ def test_a_measure_may_require_approval_of_done(cli, tmp_path: Path) -> None:
     cli("reopen", "1", "--reason", "复查", "--by", "乙")
     cli("done", "1", "--by", "甲")
     assert cli("list", "--json").json()["items"][0]["state"] == "awaiting"  # a new done needs a new approval
+
+
+def test_a_lapsed_waiver_of_a_recurring_measure_still_covers_its_days(run) -> None:
+    run("2020-01-26T10:00", "na", DUTY, "--reason", "上级统一值班", "--until", "2020-01-28", "--by", "甲")
+    run("2020-01-26T10:05", "approve", DUTY, "--by", "乙")
+    duty = item(run, "2020-01-30T09:00", "system.three-level-duty")
+    assert duty["state"] == "open" and duty["missed"] == ["2020-01-29"]  # 26-28 waived; the 29th missed

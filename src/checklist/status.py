@@ -221,6 +221,9 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
     history = clock.history(rec, unit.started_at)
     entries = {p.key: index.entry(measure.id, item.subject, p.key) for p in history}
     settled = {key for key, e in entries.items() if state_of(e, measure, clock) in ("done", "na")}
+    if waiver is not None and waiver.last.action == "na" and waiver.last.until is not None:
+        waived_to = waiver.last.until  # a lapsed waiver still covers the days it was given for
+        settled |= {p.key for p in history if clock.day(p.start) <= waived_to}
     past = [p for p in history if current is None or p.start < current.start]
     missed = tuple(p.key for p in past if p.key not in settled)
     streak = 0
