@@ -291,3 +291,22 @@ def test_a_lapsed_waiver_of_a_recurring_measure_still_covers_its_days(run) -> No
     run("2020-01-26T10:05", "approve", DUTY, "--by", "乙")
     duty = item(run, "2020-01-30T09:00", "system.three-level-duty")
     assert duty["state"] == "open" and duty["missed"] == ["2020-01-29"]  # 26-28 waived; the 29th missed
+
+
+def test_the_latest_figures_survive_a_later_record_without_figures(run) -> None:
+    run(
+        "2020-01-27T20:00",
+        "done",
+        ZEROS,
+        "--note",
+        "日报",
+        "--set",
+        "infections=0",
+        "--set",
+        "reported_cases=3",
+        "--set",
+        "hype_incidents=0",
+    )
+    run("2020-01-28T20:00", "block", ZEROS, "--reason", "系统故障")
+    state = item(run, "2020-01-28T21:00", "system.three-zeros")
+    assert state["state"] == "blocked" and state["latest"]["reported_cases"] == 3

@@ -233,7 +233,8 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
         elif current is None or period.key != current.key:
             break
     entry = entries.get(current.key) if current else None
-    latest = next((e.last for e in (entries[p.key] for p in reversed(history)) if e is not None), None)
+    recent = (entries[p.key] for p in reversed(history))
+    latest = next((e.last for e in recent if e is not None and e.last.figures), None)  # the latest figures given
     state = state_of(entry, measure, clock) if current else "upcoming"
     return ItemStatus(
         item,
