@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,7 @@ from startup import (
     bench_env,
     checklist_command,
     run_checked,
+    summarise,
     time_all,
     versions,
     write_minimal_app,
@@ -396,17 +396,6 @@ def check_year(measures: list[dict[str, Any]], argv: list[str], env: dict[str, s
 # --- results -----------------------------------------------------------------------
 
 
-def summarise(samples: dict[str, list[float]]) -> list[Result]:
-    floor = statistics.median(samples[FLOOR])
-    results = []
-    for name, times in samples.items():
-        median = statistics.median(times)
-        ratio = median / floor
-        verdict = "floor" if name == FLOOR else ("PASS" if ratio <= TARGET else "OVER")
-        results.append(Result(name, round(median, 1), round(min(times), 1), round(ratio, 2), verdict))
-    return results
-
-
 def print_table(results: list[Result], runs: int, records: int, size: int) -> None:
     about = versions()
     print(
@@ -444,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
             "checklist today": [*checklist, "today", *at],
             FLOOR: [sys.executable, str(write_minimal_app(root))],
         }
-        results = summarise(time_all(commands, args.runs, env, root))
+        results = summarise(time_all(commands, args.runs, env, root), TARGET)
     except SetupError as exc:
         print(f"benchmark setup failed: {exc}", file=sys.stderr)
         if args.keep:
