@@ -117,6 +117,16 @@ class UnitStatus:
     last_record: Record | None
     orphans: dict[str, int] = field(default_factory=dict)  # records of measures no longer in the catalog
 
+    def by_subject(self, pending_only: bool = False) -> dict[str, list[ItemStatus]]:
+        """The items kept per subject, grouped by subject (only subjects with work left, if asked)."""
+        grouped: dict[str, list[ItemStatus]] = {}
+        for status in self.items:
+            if status.item.subject is not None:
+                grouped.setdefault(status.item.subject, []).append(status)
+        if pending_only:
+            grouped = {s: items for s, items in grouped.items() if any(i.state in PENDING for i in items)}
+        return grouped
+
     @property
     def days(self) -> int:
         """Days since the unit started, counting the first as day 1."""

@@ -61,7 +61,6 @@ def subjects(
 ) -> None:
     """Subjects (people admitted, say) with their items, open ones and days remaining."""
     from ..report import subjects_document
-    from ..status import PENDING
     from ..workspace import Workspace
     from .i18n import resolve_lang
     from .output import print_json, stdout
@@ -69,12 +68,7 @@ def subjects(
 
     ws = Workspace.open(store, catalog, now)
     status = ws.status(ws.select_unit(unit))
-    by_subject: dict[str, list] = {}  # type: ignore[type-arg]
-    for item in status.items:
-        if item.item.subject is not None:
-            by_subject.setdefault(item.item.subject, []).append(item)
-    if open_only:
-        by_subject = {s: items for s, items in by_subject.items() if any(i.state in PENDING for i in items)}
+    by_subject = status.by_subject(pending_only=open_only)
     if json:
         print_json(subjects_document(status, by_subject))
         return

@@ -14,7 +14,7 @@ from .app import app
 if TYPE_CHECKING:
     from ..attest import Attestation
     from ..models import FieldSpec, FigureValue, Measure, Unit
-    from ..status import ItemStatus
+    from ..status import ItemStatus, UnitStatus
     from ..workspace import Workspace
 
 ANSWERS = {
@@ -131,7 +131,8 @@ def run_walk(ws: Workspace, unit: Unit, actor: str, lang: str) -> None:
     recorded = 0
     try:
         for position, item in enumerate(pending, start=1):
-            outcome = _walk_item(ws, unit, actor, lang, item, t("walk.progress", lang, n=position, total=len(pending)))
+            position_text = t("walk.progress", lang, n=position, total=len(pending))
+            outcome = _walk_item(ws, status, actor, lang, item, position_text)
             if outcome == "quit":
                 break
             recorded += outcome == "recorded"
@@ -141,13 +142,14 @@ def run_walk(ws: Workspace, unit: Unit, actor: str, lang: str) -> None:
     message(t("msg.walk_done", lang, count=recorded, open=remaining), style="bold")
 
 
-def _walk_item(ws: Workspace, unit: Unit, actor: str, lang: str, item: ItemStatus, position: str) -> str:
+def _walk_item(ws: Workspace, status: UnitStatus, actor: str, lang: str, item: ItemStatus, position: str) -> str:
     from ..errors import UserError
     from .i18n import t
     from .output import message, print_error, stdout
     from .render import measure_panel
 
-    stdout().print(measure_panel(item, ws.catalog_for(unit), lang, position))
+    unit = status.unit
+    stdout().print(measure_panel(item, status.catalog, lang, position))
     while True:
         answer = _ask_action(lang)
         if answer in ("skip", "quit"):

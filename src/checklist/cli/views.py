@@ -131,6 +131,7 @@ def log(
 ) -> None:
     """The audit trail: every record of a unit, oldest first."""
     from ..items import resolve
+    from ..logindex import LogIndex
     from ..report import log_document
     from ..status import items_for
     from ..workspace import Workspace
@@ -141,8 +142,9 @@ def log(
     ws = Workspace.open(store, catalog)
     chosen = ws.select_unit(unit)
     records = ws.store.records(chosen.id)
+    runs = ws.catalog_for(chosen, LogIndex.of(records))  # from the records in hand: no second read of the log
     if item:
-        wanted = resolve(item, items_for(ws.catalog_for(chosen), chosen.kind)).id
+        wanted = resolve(item, items_for(runs, chosen.kind)).id
         records = [r for r in records if r.item == wanted]
     if json:
         print_json(log_document(chosen.id, records))
@@ -151,9 +153,7 @@ def log(
     if not records:
         message(t("msg.no_records", language))
         return
-    stdout().print(
-        log_table(records, language, t("head.log", language, name=ws.catalog_for(chosen).unit_name(chosen, language)))
-    )
+    stdout().print(log_table(records, language, t("head.log", language, name=runs.unit_name(chosen, language))))
 
 
 @app.command()
