@@ -395,6 +395,21 @@ class TestHelp:
             result = cli(name, "--help")
             assert result.exit_code == 0 and "Usage" in result.stdout, name
 
+    def test_a_run_builds_only_the_command_it_names(self) -> None:
+        import typer.main
+
+        from checklist.cli.app import COMMAND_ORDER, app, only_command
+
+        def built(*argv: str) -> list[str]:
+            return sorted(typer.main.get_command(only_command(app, list(argv))).commands)  # type: ignore[attr-defined]
+
+        assert built("status", "--unit", "x") == ["status"]
+        assert built("--debug", "list") == ["list"]
+        assert built("keys", "new") == ["keys"]
+        everything = sorted(COMMAND_ORDER)
+        assert built() == built("--help", "status") == built("-h") == built("statu") == everything
+        assert built("--version") == everything
+
     def test_help_leads_with_examples_and_exit_codes(self, cli) -> None:
         top = cli("--help").stdout
         assert "checklist start --unit prison" in top and "Exit codes" in top

@@ -53,6 +53,13 @@ def test_exit_codes_and_no_tracebacks(proc) -> None:
         assert "Traceback" not in result.stderr
 
 
+def test_the_entry_point_still_knows_every_command(proc) -> None:
+    """main() builds only the command named; help and near-misses still see them all."""
+    assert "approve" in proc("--help").stdout and "Usage: checklist status" in proc("status", "--help").stdout
+    assert "Did you mean 'status'" in proc("statu").stderr
+    assert proc("--debug", "keys", "list").exit_code == 0
+
+
 def test_python_dash_m_works(proc) -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "checklist", "--version"], capture_output=True, text=True, check=False
