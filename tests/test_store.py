@@ -10,9 +10,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from checklist import store as stores
 from checklist.errors import NotFound, StoreDamaged, UserError
-from checklist.logindex import LogIndex
+from checklist.logindex import LogIndex, Saved
 from checklist.models import CatalogRef, Draft, Record, Unit
 from checklist.store import FileStore
 
@@ -260,6 +263,65 @@ class TestIndexSnapshot:
         with pytest.raises(StoreDamaged, match=r"records\.jsonl:601: damaged record"):
             store.index("prison")
 
+    def test_a_snapshot_reads_records_only_when_asked_for(self, store: FileStore) -> None:
+        make_unit(store)
+        records = self.fill(store, 600)
+        store.index("prison")
+        log = (store.root / "units/prison/records.jsonl").read_bytes()
+        saved = Saved.model_validate_json((store.root / "units/prison/index.json").read_bytes())
+        asked: list[int] = []
+
+        def fetch(at: int) -> Record:
+            asked.append(at)
+            return Record.model_validate_json(log[at : log.index(b"\n", at)])
+
+        index = LogIndex.from_snapshot(saved, fetch, lambda at: at == 0 or log[at - 1] == 0x0A)
+        latest = [r for r in records if r.item == "prison.m3"][-1]
+        assert asked == [] and index.entries["prison.m3||"].action == latest.action
+        assert index.entries["prison.m3||"].last == latest and len(asked) == 1
+
+    def test_a_snapshot_whose_offsets_are_not_line_starts_is_ignored(self, store: FileStore) -> None:
+        make_unit(store)
+        records = self.fill(store, 600)
+        store.index("prison")
+        snapshot = store.root / "units/prison/index.json"
+        saved = json.loads(snapshot.read_text())
+        next(iter(saved["entries"].values()))[0] += 1  # at: one byte into a line
+        snapshot.write_text(json.dumps(saved))
+        assert store.index("prison") == LogIndex.of(records)
+        saved["entries"] = {"prison.m1||": ["seven", 1, "done", None, {}, None, None]}
+        snapshot.write_text(json.dumps(saved))
+        assert store.index("prison") == LogIndex.of(records)
+
+    def test_a_damaged_line_read_from_a_snapshot_is_named(self, tmp_path: Path) -> None:
+        log = tmp_path / "records.jsonl"
+        fetch = stores._fetcher(log, b'{"v": 1}\n{"oops"}\n', "prison")
+        with pytest.raises(StoreDamaged, match=r"records\.jsonl:2: damaged record"):
+            fetch(9)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.data(), snapshot_after=st.integers(1, 6))
+    def test_any_log_folds_the_same_through_snapshots(
+        self,
+        tmp_path_factory: pytest.TempPathFactory,
+        monkeypatch: pytest.MonkeyPatch,
+        data: st.DataObject,
+        snapshot_after: int,
+    ) -> None:
+        """Whatever the records, reading them in rounds through saved snapshots gives the full fold."""
+        monkeypatch.setattr(stores, "SNAPSHOT_AFTER", snapshot_after)
+        store = FileStore.create(tmp_path_factory.mktemp("fold") / ".checklist")
+        make_unit(store)
+        written: list[Record] = []
+        for _ in range(data.draw(st.integers(1, 5))):
+            batch = data.draw(st.lists(_any_record(written), max_size=8))
+            written += batch
+            with (store.root / "units/prison/records.jsonl").open("ab") as handle:
+                handle.write(b"".join(r.model_dump_json(exclude_none=True).encode() + b"\n" for r in batch))
+            index = store.index("prison")
+            assert index == LogIndex.of(written)
+            assert store.index("prison") == index  # read again, now through the snapshot it saved
+
     def test_a_corrupt_or_deleted_snapshot_is_rebuilt(self, store: FileStore) -> None:
         make_unit(store)
         records = self.fill(store, 600)
@@ -269,3 +331,32 @@ class TestIndexSnapshot:
         assert store.index("prison") == LogIndex.of(records)
         snapshot.unlink()
         assert store.index("prison") == LogIndex.of(records)
+
+
+@st.composite
+def _any_record(draw: st.DrawFn, written: list[Record]) -> Record:
+    """A record of any kind over a few items, subjects and periods, approvals of earlier ones included."""
+    action = draw(
+        st.sampled_from(["done", "partial", "na", "blocked", "reopened", "approved", "event", "withdrawn", "upgraded"])
+    )
+    n = len(written)
+    extra: dict[str, object] = {
+        "item": draw(st.sampled_from(["prison.m1", "prison.m2"])),
+        "action": action,
+        "subject": draw(st.sampled_from([None, "P-1", "P-2"])),
+        "period": draw(st.sampled_from([None, "2020-01-26", "2020-01-27T08:00"])),
+    }
+    if action in ("event", "withdrawn"):
+        extra |= {"item": None, "event": "admission", "subject": extra["subject"] or "P-3", "period": None}
+    elif action == "upgraded":
+        extra |= {"item": None, "subject": None, "period": None, "catalog": "sha256:" + "1" * 64}
+    elif action == "approved":
+        earlier = [r for r in written if r.item is not None and r.action not in ("approved",)]
+        extra["approves"] = draw(st.sampled_from(earlier)).id if earlier and draw(st.booleans()) else uuid.uuid4().hex
+    else:
+        extra["until"] = draw(st.sampled_from([None, datetime(2020, 2, 1).date()]))
+        extra["figures"] = draw(
+            st.dictionaries(st.sampled_from(["fever", "temp"]), st.integers(0, 3) | st.floats(35, 42))
+        )
+        extra["measure"] = draw(st.sampled_from([None, "sha256:" + "a" * 64, "sha256:" + "b" * 64]))
+    return Record.model_validate({**_fields("prison", "", n), **extra, "v": 1})

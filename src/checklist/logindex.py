@@ -4,15 +4,25 @@ subject, of each period), the events, the approvals and the catalog upgrades.
 The index is derived data. A file store keeps a snapshot of it beside the log, valid for
 a byte prefix of the log (checked by its SHA-256 every time), so reading a long log parses
 only the lines added since. A database backend would answer the same question with a query.
+
+A year of a prison's records is thousands of entries, nearly one per record, so an entry
+keeps at hand only what the status fold reads (action, waiver day, figures, wording) and
+where its record's line starts in the log; the record itself is parsed when asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .models import Record
+from .models import Action, FigureValue, Record
+
+Fetch = Callable[[int], Record]  # the record whose line starts at this byte offset of the log
+
+SNAPSHOT_FORMAT = 3
 
 
 def entry_key(item: str, subject: str | None = None, period: str | None = None) -> str:
@@ -24,28 +34,85 @@ def event_key(kind: str, subject: str) -> str:
     return f"{kind}|{subject}"
 
 
-class Entry(BaseModel):
+class Entry:
     """The latest attestation of one item (of one subject, of one period), and its approval."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __slots__ = ("_index", "action", "approval_at", "at", "count", "figures", "until", "wording")
 
-    last: Record
-    count: int
-    approval: Record | None = None
+    def __init__(
+        self,
+        index: LogIndex,
+        at: int,
+        *,
+        count: int,
+        action: str,
+        until: date | None,
+        figures: dict[str, FigureValue],
+        wording: str | None,
+        approval_at: int | None = None,
+    ) -> None:
+        self._index = index
+        self.at = at  # where the latest record's line starts
+        self.count = count  # records of this item (of this subject, of this period)
+        self.action = action
+        self.until = until
+        self.figures = figures
+        self.wording = wording  # the hash of the measure's wording it was attested against
+        self.approval_at = approval_at
+
+    @property
+    def last(self) -> Record:
+        return self._index.record_at(self.at)
+
+    @property
+    def approval(self) -> Record | None:
+        return None if self.approval_at is None else self._index.record_at(self.approval_at)
+
+    def facts(self) -> tuple[object, ...]:
+        return (self.count, self.action, self.until, self.figures, self.wording)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Entry):
+            return NotImplemented
+        return (self.facts(), self.last, self.approval) == (other.facts(), other.last, other.approval)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Entry(at={self.at}, count={self.count}, action={self.action!r}, approval_at={self.approval_at})"
 
 
-class LogIndex(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class LogIndex:
+    """The fold of a log. Records are known by where their line starts (`at`); those not
+    parsed yet are fetched from the log when first asked for."""
 
-    count: int = 0
-    entries: dict[str, Entry] = {}
-    events: dict[str, Record] = {}  # the latest event or withdrawal of each (kind, subject)
-    upgrades: list[Record] = []
-    last: Record | None = None
+    def __init__(self, fetch: Fetch | None = None) -> None:
+        self.count = 0
+        self.entries: dict[str, Entry] = {}
+        self.events: dict[str, Record] = {}  # the latest event or withdrawal of each (kind, subject)
+        self.upgrades: list[Record] = []
+        self.last_at: int | None = None
+        self._known: dict[int, Record] = {}
+        self._fetch = fetch
 
-    def add(self, record: Record) -> None:
+    def record_at(self, at: int) -> Record:
+        record = self._known.get(at)
+        if record is None:
+            if self._fetch is None:
+                raise LookupError(f"no record at {at}")
+            record = self._known[at] = self._fetch(at)
+        return record
+
+    @property
+    def last(self) -> Record | None:
+        return None if self.last_at is None else self.record_at(self.last_at)
+
+    def add(self, record: Record, at: int | None = None) -> None:
+        """Fold in the next record; `at` is where its line starts (its number, if not from a log)."""
+        at = self.count if at is None else at
+        self._known[at] = record
         self.count += 1
-        self.last = record
+        self.last_at = at
         if record.action in ("event", "withdrawn"):
             self.events[event_key(record.event or "", record.subject or "")] = record
         elif record.action == "upgraded":
@@ -53,13 +120,20 @@ class LogIndex(BaseModel):
         elif record.item is not None:
             key = entry_key(record.item, record.subject, record.period)
             previous = self.entries.get(key)
-            # Records are validated when read; construct() skips validating them a second time.
             if record.action == "approved":
                 if previous is not None and previous.last.id == record.approves:
-                    self.entries[key] = Entry.model_construct(last=previous.last, count=previous.count, approval=record)
+                    previous.approval_at = at
             else:
                 count = previous.count + 1 if previous else 1
-                self.entries[key] = Entry.model_construct(last=record, count=count, approval=None)
+                self.entries[key] = Entry(
+                    self,
+                    at,
+                    count=count,
+                    action=record.action,
+                    until=record.until,
+                    figures=record.figures,
+                    wording=record.measure,
+                )
 
     @classmethod
     def of(cls, records: Iterable[Record]) -> LogIndex:
@@ -71,9 +145,82 @@ class LogIndex(BaseModel):
     def entry(self, item: str, subject: str | None = None, period: str | None = None) -> Entry | None:
         return self.entries.get(entry_key(item, subject, period))
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LogIndex):
+            return NotImplemented
+        return (self.count, self.entries, self.events, self.upgrades, self.last) == (
+            other.count,
+            other.entries,
+            other.events,
+            other.upgrades,
+            other.last,
+        )
 
-class Snapshot(BaseModel):
-    """A saved index, valid while the first `size` bytes of the log hash to `sha256`."""
+    __hash__ = None  # type: ignore[assignment]
+
+    # -- the snapshot ----------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """The index as saved (see `from_snapshot`); every record must be known by its place in the log."""
+        wordings: dict[str | None, int] = {}
+        entries = {
+            key: [
+                e.at,
+                e.count,
+                e.action,
+                e.until.isoformat() if e.until else None,
+                e.figures,
+                wordings.setdefault(e.wording, len(wordings)) if e.wording is not None else None,
+                e.approval_at,
+            ]
+            for key, e in self.entries.items()
+        }
+        where = {id(record): at for at, record in self._known.items()}
+        return {
+            "count": self.count,
+            "last": self.last_at,
+            "wordings": list(wordings),
+            "entries": entries,
+            "events": {key: where[id(record)] for key, record in self.events.items()},
+            "upgrades": [where[id(record)] for record in self.upgrades],
+        }
+
+    @classmethod
+    def from_snapshot(cls, saved: Saved, fetch: Fetch, line_start: Callable[[int], bool]) -> LogIndex:
+        """The index `snapshot` saved; raises ValueError if an offset is not the start of a
+        line of the log prefix it covers (`line_start` says which are)."""
+        index = cls(fetch)
+        offsets = [*saved.events.values(), *saved.upgrades]
+        wordings = saved.wordings
+        for key, (at, count, action, until, figures, wording, approval_at) in saved.entries.items():
+            offsets.append(at)
+            if approval_at is not None:
+                offsets.append(approval_at)
+            text = wordings[wording] if wording is not None else None
+            index.entries[key] = Entry(
+                index,
+                at,
+                count=count,
+                action=action,
+                until=until,
+                figures=figures,
+                wording=text,
+                approval_at=approval_at,
+            )
+        if saved.last is not None:
+            offsets.append(saved.last)
+        if not all(0 <= at < saved.size and line_start(at) for at in offsets):
+            raise ValueError("an offset that is not the start of a line of the log")
+        index.count, index.last_at = saved.count, saved.last
+        index.events = {key: index.record_at(at) for key, at in saved.events.items()}
+        index.upgrades = [index.record_at(at) for at in saved.upgrades]
+        return index
+
+
+class Saved(BaseModel):
+    """index.json: the index of the first `size` bytes (`lines` lines) of the log, valid
+    while they hash to `sha256`, as written by `program` in this `format`. Its fields are
+    checked in pydantic's Rust core: no Python validator runs per entry."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -82,4 +229,14 @@ class Snapshot(BaseModel):
     size: int
     sha256: str
     lines: int
-    index: LogIndex
+    count: int
+    last: int | None
+    wordings: list[str]
+    # at, count, action, until, figures, wording (its number in `wordings`), approval's at
+    entries: dict[str, tuple[int, int, Action, date | None, dict[str, FigureValue], int | None, int | None]]
+    events: dict[str, int]
+    upgrades: list[int]
+
+    def body(self) -> dict[str, Any]:
+        """The index it holds, without the header: what to compare with a fold of the log."""
+        return self.model_dump(exclude={"format", "program", "size", "sha256", "lines"})

@@ -52,8 +52,7 @@ class Item:
 class ItemStatus:
     item: Item
     state: State
-    last: Record | None  # the record that put the item in its state
-    records: int  # how many records the item (of this period) has
+    entry: Entry | None  # the latest attestation, which put the item in its state
     period: Period | None = None  # the current period of a recurring measure
     missed: tuple[str, ...] = ()  # earlier periods neither done nor waived
     streak: int = 0  # periods done in a row, up to the current one
@@ -65,6 +64,16 @@ class ItemStatus:
     latest: dict[str, FigureValue] = field(default_factory=dict)  # latest value of each field
     totals: dict[str, float] = field(default_factory=dict)  # recurring: sums since the start
     today: dict[str, float] = field(default_factory=dict)  # recurring: sums of today's periods
+
+    @property
+    def last(self) -> Record | None:
+        """The record that put the item in its state (read from the log when first asked for)."""
+        return self.entry.last if self.entry else None
+
+    @property
+    def records(self) -> int:
+        """How many records the item (of this period) has."""
+        return self.entry.count if self.entry else 0
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,7 @@ class Clock:
     def __init__(self, zone: ZoneInfo, now: datetime) -> None:
         self.zone = zone
         self.now = now
+        self.today = self.day(now)
         self._histories: dict[tuple[object, ...], list[Period]] = {}
 
     def history(self, rec: Recurrence, anchor: datetime) -> list[Period]:
@@ -185,16 +195,16 @@ class Clock:
 def state_of(entry: Entry | None, measure: Measure, clock: Clock) -> State:
     if entry is None:
         return "open"
-    record = entry.last
-    if record.action == "na":
-        if record.until is not None and clock.day(clock.now) > record.until:
+    action = entry.action
+    if action == "na":
+        if entry.until is not None and clock.today > entry.until:
             return "lapsed"
-        if measure.priority == "critical" and entry.approval is None:
+        if measure.priority == "critical" and entry.approval_at is None:
             return "awaiting"
         return "na"
-    if record.action == "done" and measure.approval == "required" and entry.approval is None:
+    if action == "done" and measure.approval == "required" and entry.approval_at is None:
         return "awaiting"
-    return STATE_OF_ACTION.get(record.action, "open")
+    return STATE_OF_ACTION.get(action, "open")
 
 
 def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
@@ -207,18 +217,16 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     if opens is not None and clock.now < opens and state in ("open", "lapsed"):
         state = "upcoming"
     due = _due(item, unit, clock)
-    last = entry.last if entry else None
     return ItemStatus(
         item,
         state,
-        last,
-        entry.count if entry else 0,
+        entry,
         due=due,
         opens=opens,
         overdue=due is not None and state in PENDING and clock.now >= due,
-        changed=_changed(last, measure),
-        alerts=_alerts(measure, last),
-        latest=dict(last.figures) if last else {},
+        changed=_changed(entry, measure),
+        alerts=_alerts(measure, entry),
+        latest=dict(entry.figures) if entry else {},
     )
 
 
@@ -227,12 +235,12 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
     current = period_at(rec, clock.zone, clock.now, unit.started_at)
     waiver = index.entry(measure.id, item.subject)  # a waiver of the measure as a whole
     if waiver is not None and state_of(waiver, measure, clock) in ("na", "awaiting"):
-        return ItemStatus(item, state_of(waiver, measure, clock), waiver.last, waiver.count, period=current)
+        return ItemStatus(item, state_of(waiver, measure, clock), waiver, period=current)
     history = clock.history(rec, unit.started_at)
     entries = {p.key: index.entry(measure.id, item.subject, p.key) for p in history}
     settled = {key for key, e in entries.items() if state_of(e, measure, clock) in ("done", "na")}
-    if waiver is not None and waiver.last.action == "na" and waiver.last.until is not None:
-        waived_to = waiver.last.until  # a lapsed waiver still covers the days it was given for
+    if waiver is not None and waiver.action == "na" and waiver.until is not None:
+        waived_to = waiver.until  # a lapsed waiver still covers the days it was given for
         settled |= {p.key for p in history if clock.day(p.start) <= waived_to}
     past = [p for p in history if current is None or p.start < current.start]
     missed = tuple(p.key for p in past if p.key not in settled)
@@ -244,17 +252,16 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
             break
     entry = entries.get(current.key) if current else None
     recent = (entries[p.key] for p in reversed(history))
-    latest = next((e.last for e in recent if e is not None and e.last.figures), None)  # the latest figures given
+    latest = next((e for e in recent if e is not None and e.figures), None)  # the latest figures given
     state = state_of(entry, measure, clock) if current else "upcoming"
     return ItemStatus(
         item,
         state,
-        entry.last if entry else None,
-        entry.count if entry else 0,
+        entry,
         period=current,
         missed=missed,
         streak=streak,
-        changed=_changed(entry.last if entry else None, measure),
+        changed=_changed(entry, measure),
         alerts=_alerts(measure, latest),
         latest=dict(latest.figures) if latest else {},
         totals=_sums(e for e in entries.values()),
@@ -276,20 +283,20 @@ def _today(history: list[Period], clock: Clock) -> list[Period]:
 def _sums(entries: Iterable[Entry | None]) -> dict[str, float]:
     sums: dict[str, float] = {}
     for entry in entries:
-        if entry is None or entry.last.action != "done":
+        if entry is None or entry.action != "done":
             continue
-        for name, value in entry.last.figures.items():
+        for name, value in entry.figures.items():
             if isinstance(value, int | float) and not isinstance(value, bool):
                 sums[name] = sums.get(name, 0) + value
     return sums
 
 
-def _changed(last: Record | None, measure: Measure) -> bool:
-    return last is not None and last.measure is not None and last.measure != measure.wording()
+def _changed(entry: Entry | None, measure: Measure) -> bool:
+    return entry is not None and entry.wording is not None and entry.wording != measure.wording()
 
 
-def _alerts(measure: Measure, last: Record | None) -> tuple[str, ...]:
-    return tuple(spec.id for spec in alerts(measure.fields, dict(last.figures))) if last else ()
+def _alerts(measure: Measure, entry: Entry | None) -> tuple[str, ...]:
+    return tuple(spec.id for spec in alerts(measure.fields, entry.figures)) if entry and measure.fields else ()
 
 
 def _event_day(item: Item, clock: Clock) -> date | None:
@@ -350,7 +357,7 @@ def _days_at_zero(measure: Measure, field_id: str, unit: Unit, index: LogIndex, 
     history = clock.history(measure.recurrence, unit.started_at)
     for period in reversed(history):
         entry = index.entry(measure.id, None, period.key)
-        value = entry.last.figures.get(field_id) if entry and entry.last.action == "done" else None
+        value = entry.figures.get(field_id) if entry and entry.action == "done" else None
         if value is None:
             if started:
                 break

@@ -44,7 +44,7 @@ from .chain import check as check_chain
 from .errors import NotFound, StoreDamaged, UserError
 from .fuzzy import closest
 from .keys import PublicKey, public_json
-from .logindex import LogIndex, Snapshot
+from .logindex import SNAPSHOT_FORMAT, LogIndex, Saved
 from .models import UNIT_ID, Catalog, Draft, Record, Signature, Unit
 
 Signer = Callable[[bytes], Signature]
@@ -65,7 +65,6 @@ class Audit:
 REPAIR_HINT = "run `checklist verify --repair` to move the incomplete bytes to quarantine"
 
 STORE_FORMAT = 1
-SNAPSHOT_FORMAT = 2  # 2: entries by item, subject and period; events; approvals; upgrades
 SNAPSHOT_AFTER = 500  # new lines read before the index snapshot is saved again
 LOCK_TIMEOUT = 30  # seconds; appends hold the lock for well under a millisecond
 _UNIT_ID = re.compile(UNIT_ID)
@@ -173,7 +172,7 @@ class FileStore:
     def records(self, unit_id: str) -> list[Record]:
         """Every record of a unit in the order written; a damaged line is an error naming it."""
         path = self._unit_dir(check_unit_id(unit_id)) / "records.jsonl"
-        return list(_parse_lines(path, self._read_log(path), unit_id))
+        return [record for _, record in _parse_lines(path, self._read_log(path), unit_id)]
 
     def _read_log(self, path: Path) -> bytes:
         try:
@@ -193,17 +192,27 @@ class FileStore:
             return LogIndex()
         except OSError as exc:
             raise StoreDamaged(f"{path}: cannot read: {exc.strerror or exc}") from exc
-        snapshot = _load_snapshot(folder / "index.json", data)
-        index = snapshot.index if snapshot else LogIndex()
-        start, lines = (snapshot.size, snapshot.lines) if snapshot else (0, 0)
+        index, start, lines = self._from_snapshot(folder, path, data, unit_id)
         tail = data[start:]
-        for record in _parse_lines(path, tail, unit_id, first_line=lines + 1):
-            index.add(record)
+        for at, record in _parse_lines(path, tail, unit_id, first_line=lines + 1):
+            index.add(record, start + at)
         new_lines = tail.count(b"\n")
         if new_lines >= SNAPSHOT_AFTER:
             end = start + tail.rfind(b"\n") + 1  # whole lines only
             _save_snapshot(folder / "index.json", data, end, lines + new_lines, index)
         return index
+
+    def _from_snapshot(self, folder: Path, path: Path, data: bytes, unit_id: str) -> tuple[LogIndex, int, int]:
+        """The saved index, the size of the log prefix it covers and its lines (an empty index
+        of nothing if there is none, or it no longer holds); its records are read from `data`."""
+        saved = _load_snapshot(folder / "index.json", data)
+        if saved is not None:
+            try:
+                index = LogIndex.from_snapshot(saved, _fetcher(path, data, unit_id), lambda at: _line_starts(data, at))
+                return index, saved.size, saved.lines
+            except ValueError:
+                pass
+        return LogIndex(), 0, 0
 
     # -- writing ----------------------------------------------------------------
 
@@ -292,14 +301,16 @@ class FileStore:
     def _check_snapshot(self, folder: Path, path: Path, data: bytes, unit_id: str) -> str | None:
         """Status trusts a saved index while the log prefix it covers is unchanged; check that
         what it says is what the log says (an edit of index.json is not in the chain)."""
-        snapshot = _load_snapshot(folder / "index.json", data)
-        if snapshot is None:
+        saved = _load_snapshot(folder / "index.json", data)
+        if saved is None:
             return None
+        folded = LogIndex()
         try:
-            folded = LogIndex.of(_parse_lines(path, data[: snapshot.size], unit_id))
+            for at, record in _parse_lines(path, data[: saved.size], unit_id):
+                folded.add(record, at)
         except StoreDamaged as exc:
             return exc.message
-        if folded != snapshot.index:
+        if Saved.model_validate({**saved.model_dump(), **folded.snapshot()}).body() != saved.body():
             return "index.json does not say what the log says (edited?); `checklist verify --repair` removes it"
         return None
 
@@ -526,12 +537,33 @@ class FileStore:
             lock.release()
 
 
-def _parse_lines(path: Path, data: bytes, unit_id: str, first_line: int = 1) -> Iterator[Record]:
+def _parse_lines(path: Path, data: bytes, unit_id: str, first_line: int = 1) -> Iterator[tuple[int, Record]]:
+    """Each record of `data`, with the offset its line starts at."""
     last_line = first_line + data.count(b"\n")
     torn_tail = not data.endswith(b"\n")
+    at = 0
     for number, line in enumerate(data.split(b"\n"), start=first_line):
         if line.strip():
-            yield _parse_line(path, line, number, unit_id, torn=torn_tail and number == last_line)
+            yield at, _parse_line(path, line, number, unit_id, torn=torn_tail and number == last_line)
+        at += len(line) + 1
+
+
+def _fetcher(path: Path, data: bytes, unit_id: str) -> Callable[[int], Record]:
+    """Parses the record whose line starts at an offset of `data`, when a snapshot's entry is asked for it."""
+
+    def fetch(at: int) -> Record:
+        end = data.find(b"\n", at)
+        line = data[at : end if end >= 0 else len(data)]
+        try:
+            return _parse_line(path, line, 0, unit_id, torn=False)
+        except StoreDamaged:  # count the lines only now, to name the one that is damaged
+            return _parse_line(path, line, data.count(b"\n", 0, at) + 1, unit_id, torn=False)
+
+    return fetch
+
+
+def _line_starts(data: bytes, at: int) -> bool:
+    return at == 0 or data[at - 1] == 0x0A
 
 
 def _parse_line(path: Path, line: bytes, number: int, unit_id: str, torn: bool) -> Record:
@@ -576,22 +608,22 @@ def _is_legacy(line: bytes) -> bool:
         return False
 
 
-def _load_snapshot(path: Path, data: bytes) -> Snapshot | None:
+def _load_snapshot(path: Path, data: bytes) -> Saved | None:
     """The saved index if it still describes a prefix of `data`; any doubt means None."""
     from . import __version__
 
     try:
-        snapshot = Snapshot.model_validate_json(path.read_bytes())
+        saved = Saved.model_validate_json(path.read_bytes())
     except (OSError, ValueError):
         return None
     if (
-        snapshot.format != SNAPSHOT_FORMAT
-        or snapshot.program != __version__
-        or snapshot.size > len(data)
-        or hashlib.sha256(memoryview(data)[: snapshot.size]).hexdigest() != snapshot.sha256
+        saved.format != SNAPSHOT_FORMAT
+        or saved.program != __version__
+        or saved.size > len(data)
+        or hashlib.sha256(memoryview(data)[: saved.size]).hexdigest() != saved.sha256
     ):
         return None
-    return snapshot
+    return saved
 
 
 def _save_snapshot(path: Path, data: bytes, size: int, lines: int, index: LogIndex) -> None:
@@ -599,9 +631,9 @@ def _save_snapshot(path: Path, data: bytes, size: int, lines: int, index: LogInd
     from . import __version__
 
     digest = hashlib.sha256(memoryview(data)[:size]).hexdigest()
-    snapshot = Snapshot(format=SNAPSHOT_FORMAT, program=__version__, size=size, sha256=digest, lines=lines, index=index)
+    head = {"format": SNAPSHOT_FORMAT, "program": __version__, "size": size, "sha256": digest, "lines": lines}
     with contextlib.suppress(OSError):
-        _atomic_bytes(path, snapshot.model_dump_json(exclude_none=True).encode(), replace=True)
+        _atomic_bytes(path, json.dumps({**head, **index.snapshot()}, ensure_ascii=False).encode(), replace=True)
 
 
 def _first_error(exc: ValidationError) -> str:

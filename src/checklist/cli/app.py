@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import sys
 from typing import Annotated, Any
 
-import typer
-from typer.core import TyperGroup
+# A command is a short-lived process that allocates many objects and frees few: with Python's
+# default thresholds a `status` of a year-old unit ran 136 collections (35 ms) that freed 625
+# objects in all. mypy raises the threshold the same way, for the same reason. Set before
+# the imports, whose objects are most of what each collection walked.
+gc.set_threshold(200_000, 30, 30)
 
-from .. import __version__
-from ..errors import ChecklistError
+import typer  # noqa: E402
+from typer.core import TyperGroup  # noqa: E402
+
+from .. import __version__  # noqa: E402
+from ..errors import ChecklistError  # noqa: E402
 
 COMMAND_ORDER = (
     "start",
