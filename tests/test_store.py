@@ -277,8 +277,8 @@ class TestIndexSnapshot:
 
         index = LogIndex.from_snapshot(saved, fetch, lambda at: at == 0 or log[at - 1] == 0x0A)
         latest = [r for r in records if r.item == "prison.m3"][-1]
-        assert asked == [] and index.entries["prison.m3||"].action == latest.action
-        assert index.entries["prison.m3||"].last == latest and len(asked) == 1
+        assert asked == [] and index.entry("prison.m3").action == latest.action
+        assert index.entry("prison.m3").last == latest and len(asked) == 1
 
     def test_a_snapshot_whose_offsets_are_not_line_starts_is_ignored(self, store: FileStore) -> None:
         make_unit(store)
@@ -286,10 +286,10 @@ class TestIndexSnapshot:
         store.index("prison")
         snapshot = store.root / "units/prison/index.json"
         saved = json.loads(snapshot.read_text())
-        next(iter(saved["entries"].values()))[0] += 1  # at: one byte into a line
+        next(iter(saved["items"]["prison.m1|"].values()))[0] += 1  # at: one byte into a line
         snapshot.write_text(json.dumps(saved))
         assert store.index("prison") == LogIndex.of(records)
-        saved["entries"] = {"prison.m1||": ["seven", 1, "done", None, {}, None, None]}
+        saved["items"] = {"prison.m1|": {"": ["seven", 1, "done", None, {}, None, None]}}
         snapshot.write_text(json.dumps(saved))
         assert store.index("prison") == LogIndex.of(records)
 

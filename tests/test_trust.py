@@ -380,7 +380,7 @@ class TestDerivedData:
         index = Path(".checklist/units/prison/index.json")
         assert index.is_file() and prison("verify").exit_code == 0
         forged = json.loads(index.read_text())
-        entry = next(e for key, e in forged["entries"].items() if key.startswith("prison.emergency-reserves"))
+        entry = forged["items"]["prison.emergency-reserves|"][""]
         entry[2] = "done"  # at, count, action, ...
         index.write_text(json.dumps(forged))
         assert prison("status", "--json").json()["totals"]["done"] == 1  # status trusts the snapshot: fooled

@@ -25,9 +25,9 @@ Fetch = Callable[[int], Record]  # the record whose line starts at this byte off
 SNAPSHOT_FORMAT = 3
 
 
-def entry_key(item: str, subject: str | None = None, period: str | None = None) -> str:
-    """'item|subject|period': subjects and periods cannot contain '|'."""
-    return f"{item}|{subject or ''}|{period or ''}"
+def item_key(item: str, subject: str | None = None) -> str:
+    """'item|subject': subjects cannot contain '|'."""
+    return f"{item}|{subject or ''}"
 
 
 def event_key(kind: str, subject: str) -> str:
@@ -88,7 +88,7 @@ class LogIndex:
 
     def __init__(self, fetch: Fetch | None = None) -> None:
         self.count = 0
-        self.entries: dict[str, Entry] = {}
+        self.items: dict[str, dict[str, Entry]] = {}  # by item_key, then by period ("" for none)
         self.events: dict[str, Record] = {}  # the latest event or withdrawal of each (kind, subject)
         self.upgrades: list[Record] = []
         self.last_at: int | None = None
@@ -118,14 +118,15 @@ class LogIndex:
         elif record.action == "upgraded":
             self.upgrades.append(record)
         elif record.item is not None:
-            key = entry_key(record.item, record.subject, record.period)
-            previous = self.entries.get(key)
+            periods = self.items.setdefault(item_key(record.item, record.subject), {})
+            period = record.period or ""
+            previous = periods.get(period)
             if record.action == "approved":
                 if previous is not None and previous.last.id == record.approves:
                     previous.approval_at = at
             else:
                 count = previous.count + 1 if previous else 1
-                self.entries[key] = Entry(
+                periods[period] = Entry(
                     self,
                     at,
                     count=count,
@@ -143,14 +144,19 @@ class LogIndex:
         return index
 
     def entry(self, item: str, subject: str | None = None, period: str | None = None) -> Entry | None:
-        return self.entries.get(entry_key(item, subject, period))
+        periods = self.items.get(item_key(item, subject))
+        return periods.get(period or "") if periods else None
+
+    def periods(self, item: str, subject: str | None = None) -> dict[str, Entry]:
+        """The entries of an item (of a subject) by period ("" for the item as a whole)."""
+        return self.items.get(item_key(item, subject), {})
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, LogIndex):
             return NotImplemented
-        return (self.count, self.entries, self.events, self.upgrades, self.last) == (
+        return (self.count, self.items, self.events, self.upgrades, self.last) == (
             other.count,
-            other.entries,
+            other.items,
             other.events,
             other.upgrades,
             other.last,
@@ -163,24 +169,27 @@ class LogIndex:
     def snapshot(self) -> dict[str, Any]:
         """The index as saved (see `from_snapshot`); every record must be known by its place in the log."""
         wordings: dict[str | None, int] = {}
-        entries = {
-            key: [
-                e.at,
-                e.count,
-                e.action,
-                e.until.isoformat() if e.until else None,
-                e.figures,
-                wordings.setdefault(e.wording, len(wordings)) if e.wording is not None else None,
-                e.approval_at,
-            ]
-            for key, e in self.entries.items()
+        items = {
+            key: {
+                period: [
+                    e.at,
+                    e.count,
+                    e.action,
+                    e.until.isoformat() if e.until else None,
+                    e.figures,
+                    wordings.setdefault(e.wording, len(wordings)) if e.wording is not None else None,
+                    e.approval_at,
+                ]
+                for period, e in periods.items()
+            }
+            for key, periods in self.items.items()
         }
         where = {id(record): at for at, record in self._known.items()}
         return {
             "count": self.count,
             "last": self.last_at,
             "wordings": list(wordings),
-            "entries": entries,
+            "items": items,
             "events": {key: where[id(record)] for key, record in self.events.items()},
             "upgrades": [where[id(record)] for record in self.upgrades],
         }
@@ -192,21 +201,22 @@ class LogIndex:
         index = cls(fetch)
         offsets = [*saved.events.values(), *saved.upgrades]
         wordings = saved.wordings
-        for key, (at, count, action, until, figures, wording, approval_at) in saved.entries.items():
-            offsets.append(at)
-            if approval_at is not None:
-                offsets.append(approval_at)
-            text = wordings[wording] if wording is not None else None
-            index.entries[key] = Entry(
-                index,
-                at,
-                count=count,
-                action=action,
-                until=until,
-                figures=figures,
-                wording=text,
-                approval_at=approval_at,
-            )
+        for key, saved_periods in saved.items.items():
+            index.items[key] = periods = {}
+            for period, (at, count, action, until, figures, wording, approval_at) in saved_periods.items():
+                offsets.append(at)
+                if approval_at is not None:
+                    offsets.append(approval_at)
+                periods[period] = Entry(
+                    index,
+                    at,
+                    count=count,
+                    action=action,
+                    until=until,
+                    figures=figures,
+                    wording=wordings[wording] if wording is not None else None,
+                    approval_at=approval_at,
+                )
         if saved.last is not None:
             offsets.append(saved.last)
         if not all(0 <= at < saved.size and line_start(at) for at in offsets):
@@ -232,8 +242,9 @@ class Saved(BaseModel):
     count: int
     last: int | None
     wordings: list[str]
-    # at, count, action, until, figures, wording (its number in `wordings`), approval's at
-    entries: dict[str, tuple[int, int, Action, date | None, dict[str, FigureValue], int | None, int | None]]
+    # item|subject -> period ("" for none) -> at, count, action, until, figures, wording (its
+    # number in `wordings`), where the approval's line starts
+    items: dict[str, dict[str, tuple[int, int, Action, date | None, dict[str, FigureValue], int | None, int | None]]]
     events: dict[str, int]
     upgrades: list[int]
 

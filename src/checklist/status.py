@@ -42,6 +42,7 @@ class Item:
     measure: Measure
     subject: str | None = None
     event: Record | None = None  # the event that created the item
+    day: date | None = None  # the day of that event, in the unit's time zone
 
     @property
     def id(self) -> str:
@@ -148,17 +149,19 @@ def items_for(catalog: Catalog, kind: str) -> list[Item]:
     return [Item(number, m) for number, m in enumerate(catalog.for_kind(kind), start=1)]
 
 
-def expand(items: Sequence[Item], index: LogIndex) -> list[Item]:
+def expand(items: Sequence[Item], index: LogIndex, clock: Clock) -> list[Item]:
     """Items as they stand: a triggered measure becomes one item per subject of a live event."""
-    live = [e for e in index.events.values() if e.action == "event"]
+    live: dict[str, list[tuple[Record, date]]] = {}
+    for event in sorted((e for e in index.events.values() if e.action == "event"), key=_event_order):
+        live.setdefault(event.event or "", []).append((event, clock.day(event.occurred or event.at)))
     expanded: list[Item] = []
     for item in items:
         trigger = item.measure.trigger
         if trigger is None:
             expanded.append(item)
             continue
-        for event in sorted((e for e in live if e.event == trigger.event), key=_event_order):
-            expanded.append(Item(item.number, item.measure, event.subject, event))
+        for event, day in live.get(trigger.event, ()):
+            expanded.append(Item(item.number, item.measure, event.subject, event, day))
     return expanded
 
 
@@ -174,6 +177,7 @@ class Clock:
         self.now = now
         self.today = self.day(now)
         self._histories: dict[tuple[object, ...], list[Period]] = {}
+        self._keys: dict[int, frozenset[str]] = {}  # by id() of a list kept in _histories
 
     def history(self, rec: Recurrence, anchor: datetime) -> list[Period]:
         """The periods from `anchor` to now; measures on the same schedule share one list."""
@@ -181,6 +185,13 @@ class Clock:
         if key not in self._histories:
             self._histories[key] = list(periods(rec, self.zone, anchor, self.now, anchor))
         return self._histories[key]
+
+    def keys(self, history: list[Period]) -> frozenset[str]:
+        """The keys of a history's periods (of a list `history` returned)."""
+        found = self._keys.get(id(history))
+        if found is None:
+            found = self._keys[id(history)] = frozenset(p.key for p in history)
+        return found
 
     def day(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
@@ -237,7 +248,8 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
     if waiver is not None and state_of(waiver, measure, clock) in ("na", "awaiting"):
         return ItemStatus(item, state_of(waiver, measure, clock), waiver, period=current)
     history = clock.history(rec, unit.started_at)
-    entries = {p.key: index.entry(measure.id, item.subject, p.key) for p in history}
+    keys = clock.keys(history)
+    entries = {key: e for key, e in index.periods(measure.id, item.subject).items() if key in keys}
     settled = {key for key, e in entries.items() if state_of(e, measure, clock) in ("done", "na")}
     if waiver is not None and waiver.action == "na" and waiver.until is not None:
         waived_to = waiver.until  # a lapsed waiver still covers the days it was given for
@@ -251,7 +263,7 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
         elif current is None or period.key != current.key:
             break
     entry = entries.get(current.key) if current else None
-    recent = (entries[p.key] for p in reversed(history))
+    recent = (entries.get(p.key) for p in reversed(history))
     latest = next((e for e in recent if e is not None and e.figures), None)  # the latest figures given
     state = state_of(entry, measure, clock) if current else "upcoming"
     return ItemStatus(
@@ -264,8 +276,8 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
         changed=_changed(entry, measure),
         alerts=_alerts(measure, latest),
         latest=dict(latest.figures) if latest else {},
-        totals=_sums(e for e in entries.values()),
-        today=_sums(entries[p.key] for p in _today(history, clock)),
+        totals=_sums(entries.values()),
+        today=_sums(entries.get(p.key) for p in _today(history, clock)),
     )
 
 
@@ -299,14 +311,8 @@ def _alerts(measure: Measure, entry: Entry | None) -> tuple[str, ...]:
     return tuple(spec.id for spec in alerts(measure.fields, entry.figures)) if entry and measure.fields else ()
 
 
-def _event_day(item: Item, clock: Clock) -> date | None:
-    if item.event is None:
-        return None
-    return clock.day(item.event.occurred or item.event.at)
-
-
 def _opens(item: Item, clock: Clock) -> datetime | None:
-    trigger, day = item.measure.trigger, _event_day(item, clock)
+    trigger, day = item.measure.trigger, item.day
     if trigger is None or day is None or not trigger.opens_after_days:
         return None
     return clock.start_of(day + timedelta(days=trigger.opens_after_days))
@@ -314,7 +320,7 @@ def _opens(item: Item, clock: Clock) -> datetime | None:
 
 def _due(item: Item, unit: Unit, clock: Clock) -> datetime | None:
     deadline, trigger = item.measure.deadline, item.measure.trigger
-    event_day = _event_day(item, clock)
+    event_day = item.day
     if deadline is not None:
         if deadline.date is not None:
             return clock.end_of(deadline.date)
@@ -355,8 +361,9 @@ def _days_at_zero(measure: Measure, field_id: str, unit: Unit, index: LogIndex, 
         return 0
     run, started = 0, False
     history = clock.history(measure.recurrence, unit.started_at)
+    entries = index.periods(measure.id)
     for period in reversed(history):
-        entry = index.entry(measure.id, None, period.key)
+        entry = entries.get(period.key)
         value = entry.figures.get(field_id) if entry and entry.action == "done" else None
         if value is None:
             if started:
@@ -371,19 +378,22 @@ def _days_at_zero(measure: Measure, field_id: str, unit: Unit, index: LogIndex, 
 
 def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) -> UnitStatus:
     clock = Clock(ZoneInfo(catalog.meta.timezone), now)
-    statuses = [assess(item, unit, index, clock) for item in expand(items_for(catalog, unit.kind), index)]
-    sections = []
-    for section in catalog.meta.sections:
-        members = [s for s in statuses if s.item.measure.section == section.id]
-        if members:
-            sections.append(SectionStatus(section, members, tally(members)))
+    statuses = [assess(item, unit, index, clock) for item in expand(items_for(catalog, unit.kind), index, clock)]
+    by_section: dict[str, list[ItemStatus]] = {}
+    for status in statuses:
+        by_section.setdefault(status.item.measure.section, []).append(status)
+    sections = [
+        SectionStatus(section, members, tally(members))
+        for section in catalog.meta.sections
+        if (members := by_section.get(section.id))
+    ]
     critical = [s for s in statuses if s.state in PENDING and s.item.measure.priority == "critical"]
     known = {m.id for m in catalog.measures}
     orphans: Counter[str] = Counter()
-    for key, entry in index.entries.items():
+    for key, by_period in index.items.items():
         item_id = key.split("|", 1)[0]
         if item_id not in known:
-            orphans[item_id] += entry.count
+            orphans[item_id] += sum(entry.count for entry in by_period.values())
     return UnitStatus(
         unit=unit,
         catalog=catalog,

@@ -210,7 +210,7 @@ class FileStore:
             try:
                 index = LogIndex.from_snapshot(saved, _fetcher(path, data, unit_id), lambda at: _line_starts(data, at))
                 return index, saved.size, saved.lines
-            except ValueError:
+            except (ValueError, LookupError):  # an offset or a wording number out of place
                 pass
         return LogIndex(), 0, 0
 
