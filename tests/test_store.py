@@ -275,7 +275,7 @@ class TestIndexSnapshot:
             asked.append(at)
             return Record.model_validate_json(log[at : log.index(b"\n", at)])
 
-        index = LogIndex.from_snapshot(saved, fetch, lambda at: at == 0 or log[at - 1] == 0x0A)
+        index = LogIndex.from_snapshot(saved, log, fetch)
         latest = [r for r in records if r.item == "prison.m3"][-1]
         assert asked == [] and index.entry("prison.m3").action == latest.action
         assert index.entry("prison.m3").last == latest and len(asked) == 1

@@ -13,16 +13,17 @@ where its record's line starts in the log; the record itself is parsed when aske
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from .models import Action, FigureValue, Record
 
 Fetch = Callable[[int], Record]  # the record whose line starts at this byte offset of the log
 
 SNAPSHOT_FORMAT = 3
+_NL = 0x0A
 
 
 def item_key(item: str, subject: str | None = None) -> str:
@@ -39,11 +40,10 @@ class Entry:
 
     __slots__ = ("_index", "action", "approval_at", "at", "count", "figures", "until", "wording")
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - positional: thousands are made per read of a snapshot
         self,
         index: LogIndex,
         at: int,
-        *,
         count: int,
         action: str,
         until: date | None,
@@ -82,6 +82,37 @@ class Entry:
         return f"Entry(at={self.at}, count={self.count}, action={self.action!r}, approval_at={self.approval_at})"
 
 
+class Happening:
+    """The latest event or withdrawal of one (kind, subject): what the fold reads, and its record."""
+
+    __slots__ = ("_index", "action", "at", "kind", "moment", "subject")
+
+    def __init__(  # noqa: PLR0917 - positional, as Entry
+        self, index: LogIndex, at: int, action: str, kind: str, subject: str, moment: datetime
+    ) -> None:
+        self._index = index
+        self.at = at
+        self.action = action  # event or withdrawn
+        self.kind = kind
+        self.subject = subject
+        self.moment = moment  # when it happened, or when it was withdrawn
+
+    @property
+    def record(self) -> Record:
+        return self._index.record_at(self.at)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Happening):
+            return NotImplemented
+        mine = (self.action, self.kind, self.subject, self.moment, self.record)
+        return mine == (other.action, other.kind, other.subject, other.moment, other.record)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Happening({self.action} {self.kind} {self.subject} at {self.moment.isoformat()})"
+
+
 class LogIndex:
     """The fold of a log. Records are known by where their line starts (`at`); those not
     parsed yet are fetched from the log when first asked for."""
@@ -89,7 +120,7 @@ class LogIndex:
     def __init__(self, fetch: Fetch | None = None) -> None:
         self.count = 0
         self.items: dict[str, dict[str, Entry]] = {}  # by item_key, then by period ("" for none)
-        self.events: dict[str, Record] = {}  # the latest event or withdrawal of each (kind, subject)
+        self.events: dict[str, Happening] = {}  # by event_key
         self.upgrades: list[Record] = []
         self.last_at: int | None = None
         self._known: dict[int, Record] = {}
@@ -114,7 +145,9 @@ class LogIndex:
         self.count += 1
         self.last_at = at
         if record.action in ("event", "withdrawn"):
-            self.events[event_key(record.event or "", record.subject or "")] = record
+            kind, subject = record.event or "", record.subject or ""
+            moment = record.occurred or record.at
+            self.events[event_key(kind, subject)] = Happening(self, at, record.action, kind, subject, moment)
         elif record.action == "upgraded":
             self.upgrades.append(record)
         elif record.item is not None:
@@ -126,15 +159,7 @@ class LogIndex:
                     previous.approval_at = at
             else:
                 count = previous.count + 1 if previous else 1
-                periods[period] = Entry(
-                    self,
-                    at,
-                    count=count,
-                    action=record.action,
-                    until=record.until,
-                    figures=record.figures,
-                    wording=record.measure,
-                )
+                periods[period] = Entry(self, at, count, record.action, record.until, record.figures, record.measure)
 
     @classmethod
     def of(cls, records: Iterable[Record]) -> LogIndex:
@@ -190,39 +215,34 @@ class LogIndex:
             "last": self.last_at,
             "wordings": list(wordings),
             "items": items,
-            "events": {key: where[id(record)] for key, record in self.events.items()},
+            "events": {key: [e.at, e.action, e.moment.isoformat()] for key, e in self.events.items()},
             "upgrades": [where[id(record)] for record in self.upgrades],
         }
 
     @classmethod
-    def from_snapshot(cls, saved: Saved, fetch: Fetch, line_start: Callable[[int], bool]) -> LogIndex:
-        """The index `snapshot` saved; raises ValueError if an offset is not the start of a
-        line of the log prefix it covers (`line_start` says which are)."""
+    def from_snapshot(cls, saved: Saved, log: bytes, fetch: Fetch) -> LogIndex:
+        """The index `snapshot` saved, of a prefix of `log`; raises ValueError if an offset
+        is not the start of one of its lines. Records are read from the log when asked for."""
         index = cls(fetch)
-        offsets = [*saved.events.values(), *saved.upgrades]
         wordings = saved.wordings
+        size = saved.size
+        rare: list[int | None] = [saved.last, *saved.upgrades]  # offsets checked after the loop
         for key, saved_periods in saved.items.items():
             index.items[key] = periods = {}
             for period, (at, count, action, until, figures, wording, approval_at) in saved_periods.items():
-                offsets.append(at)
+                if not (0 <= at < size and (at == 0 or log[at - 1] == _NL)):
+                    raise ValueError(f"{at} is not the start of a line of the log")
                 if approval_at is not None:
-                    offsets.append(approval_at)
-                periods[period] = Entry(
-                    index,
-                    at,
-                    count=count,
-                    action=action,
-                    until=until,
-                    figures=figures,
-                    wording=wordings[wording] if wording is not None else None,
-                    approval_at=approval_at,
-                )
-        if saved.last is not None:
-            offsets.append(saved.last)
-        if not all(0 <= at < saved.size and line_start(at) for at in offsets):
+                    rare.append(approval_at)
+                text = wordings[wording] if wording is not None else None
+                periods[period] = Entry(index, at, count, action, until, figures, text, approval_at)
+        for key, (at, action, moment) in saved.events.items():
+            kind, _, subject = key.partition("|")
+            index.events[key] = Happening(index, at, action, kind, subject, moment)
+            rare.append(at)
+        if not all(at is None or (0 <= at < size and (at == 0 or log[at - 1] == _NL)) for at in rare):
             raise ValueError("an offset that is not the start of a line of the log")
         index.count, index.last_at = saved.count, saved.last
-        index.events = {key: index.record_at(at) for key, at in saved.events.items()}
         index.upgrades = [index.record_at(at) for at in saved.upgrades]
         return index
 
@@ -245,7 +265,7 @@ class Saved(BaseModel):
     # item|subject -> period ("" for none) -> at, count, action, until, figures, wording (its
     # number in `wordings`), where the approval's line starts
     items: dict[str, dict[str, tuple[int, int, Action, date | None, dict[str, FigureValue], int | None, int | None]]]
-    events: dict[str, int]
+    events: dict[str, tuple[int, Literal["event", "withdrawn"], AwareDatetime]]  # at, action, moment
     upgrades: list[int]
 
     def body(self) -> dict[str, Any]:

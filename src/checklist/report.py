@@ -108,7 +108,7 @@ def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]
         "subjects": [
             {
                 "subject": subject,
-                "event": items[0].item.event.event if items[0].item.event else None,
+                "event": items[0].item.event.kind if items[0].item.event else None,
                 "occurred": _occurred(items[0]),
                 "items": [item_document(i) for i in items],
             }
@@ -119,7 +119,7 @@ def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]
 
 def _occurred(status: ItemStatus) -> str | None:
     event = status.item.event
-    return (event.occurred or event.at).isoformat() if event else None
+    return event.moment.isoformat() if event else None
 
 
 def agenda_document(status: UnitStatus, plan: Agenda) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from .figures import alerts
-from .logindex import Entry, LogIndex
+from .logindex import Entry, Happening, LogIndex
 from .models import Catalog, FigureValue, Measure, Record, Recurrence, Section, Unit
 from .schedule import Period, period_at, periods
 
@@ -41,7 +41,7 @@ class Item:
     number: int
     measure: Measure
     subject: str | None = None
-    event: Record | None = None  # the event that created the item
+    event: Happening | None = None  # the event that created the item
     day: date | None = None  # the day of that event, in the unit's time zone
 
     @property
@@ -151,9 +151,9 @@ def items_for(catalog: Catalog, kind: str) -> list[Item]:
 
 def expand(items: Sequence[Item], index: LogIndex, clock: Clock) -> list[Item]:
     """Items as they stand: a triggered measure becomes one item per subject of a live event."""
-    live: dict[str, list[tuple[Record, date]]] = {}
+    live: dict[str, list[tuple[Happening, date]]] = {}
     for event in sorted((e for e in index.events.values() if e.action == "event"), key=_event_order):
-        live.setdefault(event.event or "", []).append((event, clock.day(event.occurred or event.at)))
+        live.setdefault(event.kind, []).append((event, clock.day(event.moment)))
     expanded: list[Item] = []
     for item in items:
         trigger = item.measure.trigger
@@ -165,8 +165,8 @@ def expand(items: Sequence[Item], index: LogIndex, clock: Clock) -> list[Item]:
     return expanded
 
 
-def _event_order(event: Record) -> tuple[datetime, str]:
-    return (event.occurred or event.at, event.subject or "")
+def _event_order(event: Happening) -> tuple[datetime, str]:
+    return (event.moment, event.subject)
 
 
 class Clock:

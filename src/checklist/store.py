@@ -208,7 +208,7 @@ class FileStore:
         saved = _load_snapshot(folder / "index.json", data)
         if saved is not None:
             try:
-                index = LogIndex.from_snapshot(saved, _fetcher(path, data, unit_id), lambda at: _line_starts(data, at))
+                index = LogIndex.from_snapshot(saved, data, _fetcher(path, data, unit_id))
                 return index, saved.size, saved.lines
             except (ValueError, LookupError):  # an offset or a wording number out of place
                 pass
@@ -560,10 +560,6 @@ def _fetcher(path: Path, data: bytes, unit_id: str) -> Callable[[int], Record]:
             return _parse_line(path, line, data.count(b"\n", 0, at) + 1, unit_id, torn=False)
 
     return fetch
-
-
-def _line_starts(data: bytes, at: int) -> bool:
-    return at == 0 or data[at - 1] == 0x0A
 
 
 def _parse_line(path: Path, line: bytes, number: int, unit_id: str, torn: bool) -> Record:

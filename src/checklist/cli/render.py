@@ -407,7 +407,7 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
     table.add_column(t("col.item", lang), ratio=1, overflow="fold")
     for subject, items in sorted(by_subject.items()):
         event = items[0].item.event
-        happened = when(event.occurred or event.at) if event else ""
+        happened = when(event.moment) if event else ""
         pending = [i for i in items if i.state in PENDING]
         dues = sorted(i.due for i in pending if i.due is not None)
         next_due = Text("—")
@@ -422,7 +422,7 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
             lines.append(("\n" if index else "") + f"{item.item.number} ")
             lines.append_text(mark(item.state, lang))
             lines.append(" " + safe(item.item.measure.title(lang)))
-        kind = f"{event.event}\n{happened}" if event else ""
+        kind = f"{event.kind}\n{happened}" if event else ""
         table.add_row(Text(safe(subject), style="bold"), Text(safe(kind)), str(len(pending)), next_due, lines)
     return table
 
