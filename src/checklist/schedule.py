@@ -12,8 +12,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from .models import Recurrence
@@ -21,11 +21,14 @@ from .models import Recurrence
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^(\d+)h$")
 MAX_PERIODS = 200_000  # a guard: 20 years of hourly periods
+_DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True, order=True)
-class Period:
-    """A period from `start` (included) to `end` (excluded), both in UTC, and its key."""
+class Period(NamedTuple):
+    """A period from `start` (included) to `end` (excluded), both in UTC, and its key.
+
+    A tuple, not a dataclass: a year of an 8-hourly measure is a thousand of them, and
+    datetimes that share the UTC tzinfo object compare without asking either for its offset."""
 
     start: datetime
     end: datetime
@@ -62,6 +65,7 @@ def periods(rec: Recurrence, zone: ZoneInfo, since: datetime, until: datetime, a
         return
     count = 0
     start = min(since, anchor) if _real_hours(rec) is not None else since
+    since, until = since.astimezone(UTC), until.astimezone(UTC)  # compared with UTC starts: the fast path
     for period in _all_from(rec, zone, start):
         if period.start > until:
             return
@@ -76,6 +80,7 @@ def period_at(rec: Recurrence, zone: ZoneInfo, moment: datetime, anchor: datetim
     """The period that contains `moment`, or None (a day a weekday measure is not due).
     `anchor` is the unit's start: real-time periods count from its first midnight."""
     since = min(moment, anchor) if _real_hours(rec) is not None else moment
+    moment = moment.astimezone(UTC)
     for period in _all_from(rec, zone, since):
         if period.contains(moment):
             return period
@@ -106,10 +111,12 @@ def _all_from(rec: Recurrence, zone: ZoneInfo, since: datetime) -> Iterator[Peri
 
 
 def _days(zone: ZoneInfo, day: date) -> Iterator[Period]:
+    start = _midnight(day, zone).astimezone(UTC)
     while True:
-        following = day + timedelta(days=1)
-        yield _period(_midnight(day, zone), _midnight(following, zone), day.isoformat())
-        day = following
+        following = day + _DAY
+        end = _midnight(following, zone).astimezone(UTC)
+        yield Period(start, end, day.isoformat())
+        day, start = following, end
 
 
 def _weekdays(on: Sequence[str], zone: ZoneInfo, day: date) -> Iterator[Period]:
@@ -130,15 +137,15 @@ def _weeks(zone: ZoneInfo, day: date) -> Iterator[Period]:
 
 
 def _day_parts(minutes: int, zone: ZoneInfo, day: date) -> Iterator[Period]:
-    parts = 24 * 60 // minutes
+    walls = [(time(m // 60, m % 60), f"T{m // 60:02d}:{m % 60:02d}") for m in range(0, 24 * 60, minutes)]
+    midnight = _midnight(day, zone).astimezone(UTC)
     while True:
-        starts = [datetime.combine(day, time(m // 60, m % 60), tzinfo=zone) for m in range(0, parts * minutes, minutes)]
-        starts.append(_midnight(day + timedelta(days=1), zone))
-        for begin, end in itertools.pairwise(starts):
-            period = _period(begin, end, begin.strftime("%Y-%m-%dT%H:%M"))
-            if period.start < period.end:  # 02:00 does not exist on the day clocks go forward
-                yield period
-        day += timedelta(days=1)
+        starts = [midnight] + [datetime.combine(day, wall, tzinfo=zone).astimezone(UTC) for wall, _ in walls[1:]]
+        name, day = day.isoformat(), day + _DAY
+        midnight = _midnight(day, zone).astimezone(UTC)
+        for (begin, end), (_, suffix) in zip(itertools.pairwise([*starts, midnight]), walls, strict=True):
+            if begin < end:  # 02:00 does not exist on the day clocks go forward
+                yield Period(begin, end, name + suffix)
 
 
 def _real_time(hours: int, zone: ZoneInfo, anchor: datetime) -> Iterator[Period]:
@@ -146,8 +153,13 @@ def _real_time(hours: int, zone: ZoneInfo, anchor: datetime) -> Iterator[Period]
     start = anchor.astimezone(UTC)
     while True:
         end = start + step
-        yield _period(start, end, start.astimezone(zone).strftime("%Y-%m-%dT%H:%M"))
+        yield _period(start, end, _minute_key(start.astimezone(zone)))
         start = end
+
+
+def _minute_key(moment: datetime) -> str:
+    """'2020-01-27T08:00', by the wall clock of `moment` (isoformat is much faster than strftime)."""
+    return moment.replace(tzinfo=None).isoformat(timespec="minutes")
 
 
 def describe(rec: Recurrence) -> str:

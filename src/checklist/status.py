@@ -165,8 +165,8 @@ def expand(items: Sequence[Item], index: LogIndex, clock: Clock) -> list[Item]:
     return expanded
 
 
-def _event_order(event: Happening) -> tuple[datetime, str]:
-    return (event.moment, event.subject)
+def _event_order(event: Happening) -> tuple[float, str]:
+    return (event.moment.timestamp(), event.subject)  # floats: moments parsed with their own offsets compare slowly
 
 
 class Clock:
@@ -224,17 +224,17 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
         return _recurring(item, measure.recurrence, unit, index, clock)
     entry = index.entry(measure.id, item.subject)
     state = state_of(entry, measure, clock)
-    opens = _opens(item, clock)
-    if opens is not None and clock.now < opens and state in ("open", "lapsed"):
+    opens = _opens(item)  # a day: the item opens at its start
+    if opens is not None and clock.today < opens and state in ("open", "lapsed"):
         state = "upcoming"
-    due = _due(item, unit, clock)
+    due = _due(item, unit, clock)  # a day: the item is due by its end
     return ItemStatus(
         item,
         state,
         entry,
-        due=due,
-        opens=opens,
-        overdue=due is not None and state in PENDING and clock.now >= due,
+        due=clock.end_of(due) if due else None,
+        opens=clock.start_of(opens) if opens else None,
+        overdue=due is not None and state in PENDING and clock.today > due,
         changed=_changed(entry, measure),
         alerts=_alerts(measure, entry),
         latest=dict(entry.figures) if entry else {},
@@ -311,26 +311,26 @@ def _alerts(measure: Measure, entry: Entry | None) -> tuple[str, ...]:
     return tuple(spec.id for spec in alerts(measure.fields, entry.figures)) if entry and measure.fields else ()
 
 
-def _opens(item: Item, clock: Clock) -> datetime | None:
+def _opens(item: Item) -> date | None:
     trigger, day = item.measure.trigger, item.day
     if trigger is None or day is None or not trigger.opens_after_days:
         return None
-    return clock.start_of(day + timedelta(days=trigger.opens_after_days))
+    return day + timedelta(days=trigger.opens_after_days)
 
 
-def _due(item: Item, unit: Unit, clock: Clock) -> datetime | None:
+def _due(item: Item, unit: Unit, clock: Clock) -> date | None:
     deadline, trigger = item.measure.deadline, item.measure.trigger
     event_day = item.day
     if deadline is not None:
         if deadline.date is not None:
-            return clock.end_of(deadline.date)
+            return deadline.date
         days = deadline.days or 0
         if deadline.after == "start":
-            return clock.end_of(clock.day(unit.started_at) + timedelta(days=days))
+            return clock.day(unit.started_at) + timedelta(days=days)
         if event_day is not None:
-            return clock.end_of(event_day + timedelta(days=days))
+            return event_day + timedelta(days=days)
     if trigger is not None and trigger.lasts_days and event_day is not None:
-        return clock.end_of(event_day + timedelta(days=trigger.lasts_days - 1))
+        return event_day + timedelta(days=trigger.lasts_days - 1)
     return None
 
 
