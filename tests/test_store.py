@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from checklist import store as stores
@@ -57,6 +57,21 @@ def _fields(unit: str, item: str, n: int, **extra: object) -> dict[str, object]:
 @pytest.fixture
 def store(tmp_path: Path) -> FileStore:
     return FileStore.create(tmp_path / ".checklist")
+
+
+@given(
+    st.text(alphabet="az09-_A.\n/ \u4dff\u4e00\u9fff\ua000é", max_size=70)
+    | st.from_regex(r"[a-z\u4e00][a-z0-9_-]{60,66}[0-9\u9fff]", fullmatch=True)
+)
+@example("a" * 64)
+@example("a" * 65)
+@example("prison\n")
+def test_the_unit_id_check_agrees_with_the_pattern_units_are_validated_by(text: str) -> None:
+    import re
+
+    from checklist.models import UNIT_ID
+
+    assert stores.is_unit_id(text) == bool(re.fullmatch(UNIT_ID, text))
 
 
 class TestUnits:
