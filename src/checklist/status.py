@@ -8,6 +8,7 @@ from the caller (`now`), never from the system clock, so that any moment can be 
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ State = Literal["open", "partial", "done", "na", "blocked", "awaiting", "lapsed"
 # upcoming: an item of a subject that does not open yet (release after 14 days, say)
 STATES: tuple[State, ...] = ("done", "na", "partial", "blocked", "awaiting", "lapsed", "open", "upcoming")
 PENDING: frozenset[State] = frozenset({"open", "partial", "blocked", "lapsed", "awaiting"})
+_DAY = timedelta(days=1)
 STATE_OF_ACTION: dict[str, State] = {
     "done": "done",
     "partial": "partial",
@@ -182,13 +184,22 @@ class Clock:
         self.today = self.day(now)
         self._histories: dict[tuple[object, ...], list[Period]] = {}
         self._keys: dict[int, frozenset[str]] = {}  # by id() of a list kept in _histories
+        self._midnights: dict[date, datetime] = {}
+        self._currents: dict[tuple[object, ...], Period | None] = {}
 
     def history(self, rec: Recurrence, anchor: datetime) -> list[Period]:
         """The periods from `anchor` to now; measures on the same schedule share one list."""
-        key = (rec.every, rec.times, tuple(rec.on or ()), anchor)
+        key = _schedule(rec, anchor)
         if key not in self._histories:
             self._histories[key] = list(periods(rec, self.zone, anchor, self.now, anchor))
         return self._histories[key]
+
+    def current(self, rec: Recurrence, anchor: datetime) -> Period | None:
+        """The period that holds now (None on a day a weekday measure is not due), per schedule."""
+        key = _schedule(rec, anchor)
+        if key not in self._currents:
+            self._currents[key] = period_at(rec, self.zone, self.now, anchor)
+        return self._currents[key]
 
     def keys(self, history: list[Period]) -> frozenset[str]:
         """The keys of a history's periods (of a list `history` returned)."""
@@ -201,10 +212,18 @@ class Clock:
         return moment.astimezone(self.zone).date()
 
     def end_of(self, day: date) -> datetime:
-        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.zone)
+        return self.start_of(day + _DAY)
 
     def start_of(self, day: date) -> datetime:
-        return datetime.combine(day, time(0), tzinfo=self.zone)
+        """Midnight of `day`; kept, as the deadlines of a thousand subjects fall on a few hundred days."""
+        found = self._midnights.get(day)
+        if found is None:
+            found = self._midnights[day] = datetime.combine(day, time(0), tzinfo=self.zone)
+        return found
+
+
+def _schedule(rec: Recurrence, anchor: datetime) -> tuple[object, ...]:
+    return (rec.every, rec.times, tuple(rec.on or ()), anchor)
 
 
 def state_of(entry: Entry | None, measure: Measure, clock: Clock) -> State:
@@ -247,7 +266,7 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
 
 def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     measure = item.measure
-    current = period_at(rec, clock.zone, clock.now, unit.started_at)
+    current = clock.current(rec, unit.started_at)
     waiver = index.entry(measure.id, item.subject)  # a waiver of the measure as a whole
     if waiver is not None and state_of(waiver, measure, clock) in ("na", "awaiting"):
         return ItemStatus(item, state_of(waiver, measure, clock), waiver, period=current)
@@ -302,7 +321,7 @@ def _sums(entries: Iterable[Entry | None]) -> dict[str, float]:
         if entry is None or entry.action != "done":
             continue
         for name, value in entry.figures.items():
-            if isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):  # a tuple: faster than int | float
                 sums[name] = sums.get(name, 0) + value
     return sums
 
@@ -312,14 +331,16 @@ def _changed(entry: Entry | None, measure: Measure) -> bool:
 
 
 def _alerts(measure: Measure, entry: Entry | None) -> tuple[str, ...]:
-    return tuple(spec.id for spec in alerts(measure.fields, entry.figures)) if entry and measure.fields else ()
+    if entry is None or not entry.figures or not measure.fields:
+        return ()
+    return tuple(spec.id for spec in alerts(measure.fields, entry.figures))
 
 
 def _opens(item: Item) -> date | None:
     trigger, day = item.measure.trigger, item.day
     if trigger is None or day is None or not trigger.opens_after_days:
         return None
-    return day + timedelta(days=trigger.opens_after_days)
+    return day + _days(trigger.opens_after_days)
 
 
 def _due(item: Item, unit: Unit, clock: Clock) -> date | None:
@@ -330,12 +351,17 @@ def _due(item: Item, unit: Unit, clock: Clock) -> date | None:
             return deadline.date
         days = deadline.days or 0
         if deadline.after == "start":
-            return clock.day(unit.started_at) + timedelta(days=days)
+            return clock.day(unit.started_at) + _days(days)
         if event_day is not None:
-            return event_day + timedelta(days=days)
+            return event_day + _days(days)
     if trigger is not None and trigger.lasts_days and event_day is not None:
-        return event_day + timedelta(days=trigger.lasts_days - 1)
+        return event_day + _days(trigger.lasts_days - 1)
     return None
+
+
+@functools.cache
+def _days(count: int) -> timedelta:
+    return timedelta(days=count)
 
 
 def tally(statuses: Iterable[ItemStatus]) -> Tally:
