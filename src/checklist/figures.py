@@ -91,5 +91,5 @@ def alerts(fields: Sequence[FieldSpec], values: dict[str, FigureValue]) -> list[
     return [
         f
         for f in fields
-        if f.alert is not None and isinstance(values.get(f.id), (int, float)) and f.alert.crossed(float(values[f.id]))
+        if f.alert is not None and isinstance(value := values.get(f.id), (int, float)) and f.alert.crossed(float(value))
     ]

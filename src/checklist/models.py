@@ -238,6 +238,11 @@ class Measure(Strict):
     def field(self, field_id: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.id == field_id), None)
 
+    @cached_property
+    def alerting(self) -> list[FieldSpec]:
+        """The fields with an alert threshold (status checks them for every item)."""
+        return [f for f in self.fields if f.alert is not None]
+
     def wording(self) -> str:
         """A short hash of what the measure says: a record made against other words shows it."""
         return self._wording

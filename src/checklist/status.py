@@ -331,9 +331,9 @@ def _changed(entry: Entry | None, measure: Measure) -> bool:
 
 
 def _alerts(measure: Measure, entry: Entry | None) -> tuple[str, ...]:
-    if entry is None or not entry.figures or not measure.fields:
+    if entry is None or not entry.figures or not measure.alerting:
         return ()
-    return tuple(spec.id for spec in alerts(measure.fields, entry.figures))
+    return tuple(spec.id for spec in alerts(measure.alerting, entry.figures))
 
 
 def _opens(item: Item) -> date | None:
