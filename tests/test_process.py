@@ -60,6 +60,26 @@ def test_the_entry_point_still_knows_every_command(proc) -> None:
     assert proc("--debug", "keys", "list").exit_code == 0
 
 
+def test_output_is_whole_when_piped_and_a_reader_that_leaves_early_is_no_error(proc) -> None:
+    """main() leaves without tearing the interpreter down: what was printed must still all arrive."""
+    from checklist.store import FileStore
+
+    from .test_store import make_draft
+
+    proc("start", "--unit", "prison")
+    store = FileStore(Path(".checklist"))
+    for n in range(400):
+        store.append(make_draft(item="prison.emergency-reserves", n=n, action="partial", note=f"round {n} " * 8))
+    whole = proc("log", "--json")
+    assert whole.exit_code == 0 and len(json.loads(whole.stdout)["records"]) == 400  # 300 kB, flushed
+    reader = subprocess.Popen([*installed_command(), "log"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.read(100)
+    reader.stdout.close()  # like `checklist log | head -1`
+    errors = reader.stderr.read().decode()
+    assert reader.wait(timeout=60) == 0 and "Traceback" not in errors and "Exception" not in errors
+
+
 def test_python_dash_m_works(proc) -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "checklist", "--version"], capture_output=True, text=True, check=False
