@@ -16,13 +16,14 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, NonNegativeInt
 
 from .models import Action, FigureValue, Record
 
 Fetch = Callable[[int], Record]  # the record whose line starts at this byte offset of the log
 
 SNAPSHOT_FORMAT = 3
+Natural = NonNegativeInt  # offsets, counts and numbers in the saved index: never negative
 _NL = 0x0A
 
 
@@ -259,14 +260,17 @@ class Saved(BaseModel):
     size: int
     sha256: str
     lines: int
-    count: int
-    last: int | None
+    count: Natural
+    last: Natural | None
     wordings: list[str]
     # item|subject -> period ("" for none) -> at, count, action, until, figures, wording (its
     # number in `wordings`), where the approval's line starts
-    items: dict[str, dict[str, tuple[int, int, Action, date | None, dict[str, FigureValue], int | None, int | None]]]
-    events: dict[str, tuple[int, Literal["event", "withdrawn"], AwareDatetime]]  # at, action, moment
-    upgrades: list[int]
+    items: dict[
+        str,
+        dict[str, tuple[Natural, Natural, Action, date | None, dict[str, FigureValue], Natural | None, Natural | None]],
+    ]
+    events: dict[str, tuple[Natural, Literal["event", "withdrawn"], AwareDatetime]]  # at, action, moment
+    upgrades: list[Natural]
 
     def body(self) -> dict[str, Any]:
         """The index it holds, without the header: what to compare with a fold of the log."""
