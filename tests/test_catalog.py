@@ -231,6 +231,20 @@ class TestValidation:
             "trigger.lasts_days",
         ]
 
+    def test_yes_and_no_are_words_and_booleans_still_read(self, tmp_path: Path) -> None:
+        """YAML 1.2 booleans: `choices: [yes, no]` are two words, not true and false."""
+        extra = (
+            "    headline: yes\n"
+            "    fields:\n"
+            "      - {id: answer, label: {zh: 答, en: Answer}, type: choice, choices: [yes, no, on, off, 'true']}\n"
+            "      - {id: note, label: {zh: 注, en: Note}, type: text, required: no}\n"
+            "      - {id: count, label: {zh: 数, en: Count}, type: integer, required: True}\n"
+        )
+        (measure,) = catalogs.load(write(tmp_path, HEAD + "measures:\n" + MEASURE + extra)).measures
+        answer, note, count = measure.fields
+        assert answer.choices == ["yes", "no", "on", "off", "true"]
+        assert measure.headline is True and note.required is False and count.required is True
+
     def test_problem_renders_file_line_column_measure_and_field(self, tmp_path: Path) -> None:
         path = write(tmp_path, HEAD + "measures:\n" + MEASURE.replace("priority: critical", "priority: urgent"))
         (problem,) = problems_of(path)

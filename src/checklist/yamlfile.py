@@ -118,11 +118,14 @@ def _make_loader(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
     Loader.add_constructor(_YAML + "timestamp", Loader.construct_yaml_str)
     # Dates stay strings, so that the models parse them and a bad one is located like any other
     # error; `<<` (merge) and `=` (value) keys stay plain keys, which the models then refuse.
-    dropped = {_YAML + "timestamp", _YAML + "merge", _YAML + "value"}
+    # Booleans are YAML 1.2's, true and false only: YAML 1.1's yes, no, on and off stay text,
+    # so `choices: [yes, no]` means two words (a bool field still reads "no" as false).
+    dropped = {_YAML + "timestamp", _YAML + "merge", _YAML + "value", _YAML + "bool"}
     Loader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag not in dropped]
         for first, resolvers in base.yaml_implicit_resolvers.items()
     }
+    Loader.add_implicit_resolver(_YAML + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
     return Loader
 
 
