@@ -19,6 +19,18 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seed" / "000_2fbdb8480875c603.txt"
 
 
+def three_zeros(infections: object = 0, reported: object = 0, hype: object = 0) -> list[str]:
+    """The --set options of a "three zeros" daily report (a nil report by default)."""
+    return [
+        "--set",
+        f"infections={infections}",
+        "--set",
+        f"reported_cases={reported}",
+        "--set",
+        f"hype_incidents={hype}",
+    ]
+
+
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh working folder and home; no CHECKLIST_* settings leak in from the machine."""

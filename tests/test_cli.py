@@ -11,6 +11,8 @@ import pytest
 
 from checklist import catalog as catalogs
 
+from .conftest import three_zeros
+
 PRISON = catalogs.load().for_kind("prison")
 NUMBER = {m.id: n for n, m in enumerate(PRISON, start=1)}
 ITEMS = [m for m in PRISON if m.trigger is None]  # the triggered ones have items only once someone is admitted
@@ -151,12 +153,7 @@ class TestMarking:
             ZEROS,
             "--note",
             "日报",
-            "--set",
-            "infections=-1",
-            "--set",
-            "reported_cases=0",
-            "--set",
-            "hype_incidents=0",
+            *three_zeros(infections=-1),
         )
         assert negative.exit_code == 1 and "infections = -1 is out of range: allowed 0 to" in negative.stderr
         wrong = prison("done", ZEROS, "--note", "日报", "--set", "infections=none")
@@ -169,12 +166,7 @@ class TestMarking:
             ZEROS,
             "--note",
             "日报",
-            "--set",
-            "infections=0",
-            "--set",
-            "reported_cases=0",
-            "--set",
-            "hype_incidents=1",
+            *three_zeros(hype=1),
         )
         assert ok.exit_code == 0, ok
         assert "alert:" in ok.stderr and "= 1 crosses its threshold" in ok.stderr

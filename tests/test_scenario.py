@@ -7,12 +7,14 @@ from pathlib import Path
 
 from checklist import catalog as catalogs
 
+from .conftest import three_zeros
+
 PRISON = catalogs.load().for_kind("prison")
 N = {m.id: str(n) for n, m in enumerate(PRISON, start=1)}
 START = date(2020, 1, 26)
 DAYS = [START + timedelta(days=d) for d in range(30)]  # 2020-01-26 .. 2020-02-24
 MISSED = date(2020, 1, 30)
-NIL = ["--set", "infections=0", "--set", "reported_cases=0", "--set", "hype_incidents=0"]
+NIL = three_zeros()
 
 
 def test_thirty_days_of_a_prison(cli) -> None:

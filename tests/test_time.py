@@ -11,6 +11,8 @@ import pytest
 
 from checklist import catalog as catalogs
 
+from .conftest import three_zeros
+
 PRISON = catalogs.load().for_kind("prison")
 N = {m.id: str(n) for n, m in enumerate(PRISON, start=1)}
 ZEROS, DUTY, EXAM, ISOLATE, RELEASE = (
@@ -21,7 +23,7 @@ ZEROS, DUTY, EXAM, ISOLATE, RELEASE = (
     N["prison.new-admission-observation-end"],
 )
 LOG = Path(".checklist/units/prison/records.jsonl")
-NIL = ["--set", "infections=0", "--set", "reported_cases=0", "--set", "hype_incidents=0"]
+NIL = three_zeros()
 
 
 @pytest.fixture
@@ -84,7 +86,7 @@ class TestRecurring:
 
     def test_figures_totals_today_and_alerts(self, run) -> None:
         run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *NIL)
-        high = ["--set", "infections=0", "--set", "reported_cases=2", "--set", "hype_incidents=0"]
+        high = three_zeros(reported=2)
         result = run("2020-01-28T20:00", "done", ZEROS, "--note", "日报", *high)
         assert "alert: Reported cases = 2 crosses its threshold" in result.stderr
         state = item(run, "2020-01-28T21:00", "system.three-zeros")
@@ -101,12 +103,7 @@ class TestRecurring:
             ZEROS,
             "--note",
             "日报",
-            "--set",
-            "infections=0",
-            "--set",
-            "reported_cases=0",
-            "--set",
-            "hype_incidents=1",
+            *three_zeros(hype=1),
         )
         (headline,) = run("2020-01-30T08:00", "status", "--json").json()["headlines"]
         assert headline["reported_today"] is False
@@ -300,12 +297,7 @@ def test_the_latest_figures_survive_a_later_record_without_figures(run) -> None:
         ZEROS,
         "--note",
         "日报",
-        "--set",
-        "infections=0",
-        "--set",
-        "reported_cases=3",
-        "--set",
-        "hype_incidents=0",
+        *three_zeros(reported=3),
     )
     run("2020-01-28T20:00", "block", ZEROS, "--reason", "系统故障")
     state = item(run, "2020-01-28T21:00", "system.three-zeros")
