@@ -26,11 +26,12 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 RECORDS = 10_000
 WARMUP = 3
@@ -40,6 +41,7 @@ CST = timezone(timedelta(hours=8))
 ACTIONS = ("done", "na", "blocked", "reopened")
 ACTORS = ("王警官", "李医生", "Zhang Wei", "duty officer 3")
 FLOOR = "minimal typer app"
+T = TypeVar("T")
 
 MINIMAL_APP = '''\
 """The framework's floor: one Typer command printing a 10-row rich table."""
@@ -288,19 +290,28 @@ def benchmark(root: Path, runs: int) -> list[Result]:
     return summarise(time_all(commands, runs, env, root))
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    root = Path(tempfile.mkdtemp(prefix="checklist-bench-"))
+def in_scratch(prefix: str, keep: bool, work: Callable[[Path], T]) -> tuple[Path, T] | None:
+    """Run `work` in a new temporary folder, removed afterwards unless `keep`; None (and the
+    reason on stderr) if the benchmark could not be set up."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
     try:
-        results = benchmark(root, args.runs)
+        return root, work(root)
     except SetupError as exc:
         print(f"benchmark setup failed: {exc}", file=sys.stderr)
-        if args.keep:
+        if keep:
             print(f"kept what was built in {root}", file=sys.stderr)
-        return 1
+        return None
     finally:
-        if not args.keep:
+        if not keep:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    done = in_scratch("checklist-bench-", args.keep, lambda root: benchmark(root, args.runs))
+    if done is None:
+        return 1
+    root, results = done
     (print_json if args.json else print_table)(results, args.runs)
     if args.keep:
         print(f"kept the store ({root / 'store'}) and minimal app in {root}", file=sys.stderr)

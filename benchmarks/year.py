@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
-import tempfile
 import uuid
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -40,6 +38,7 @@ from startup import (
     SetupError,
     bench_env,
     checklist_command,
+    in_scratch,
     run_checked,
     summarise,
     time_all,
@@ -421,27 +420,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def benchmark(root: Path, runs: int) -> tuple[list[Result], int, int]:
+    """The timings, the number of records and the log's size."""
+    env, checklist = bench_env(), checklist_command()
+    store, records, size = build_store(root, env, checklist)
+    at = ["--store", str(store), "--now", NOW]
+    commands = {
+        "checklist status": [*checklist, "status", *at],
+        "checklist today": [*checklist, "today", *at],
+        FLOOR: [sys.executable, str(write_minimal_app(root))],
+    }
+    return summarise(time_all(commands, runs, env, root), TARGET), records, size
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    root = Path(tempfile.mkdtemp(prefix="checklist-year-"))
-    try:
-        env, checklist = bench_env(), checklist_command()
-        store, records, size = build_store(root, env, checklist)
-        at = ["--store", str(store), "--now", NOW]
-        commands = {
-            "checklist status": [*checklist, "status", *at],
-            "checklist today": [*checklist, "today", *at],
-            FLOOR: [sys.executable, str(write_minimal_app(root))],
-        }
-        results = summarise(time_all(commands, args.runs, env, root), TARGET)
-    except SetupError as exc:
-        print(f"benchmark setup failed: {exc}", file=sys.stderr)
-        if args.keep:
-            print(f"kept what was built in {root}", file=sys.stderr)
+    done = in_scratch("checklist-year-", args.keep, lambda root: benchmark(root, args.runs))
+    if done is None:
         return 1
-    finally:
-        if not args.keep:
-            shutil.rmtree(root, ignore_errors=True)
+    root, (results, records, size) = done
     print_table(results, args.runs, records, size)
     if args.keep:
         print(
