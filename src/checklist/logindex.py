@@ -122,7 +122,7 @@ class LogIndex:
         self.count = 0
         self.items: dict[str, dict[str, Entry]] = {}  # by item_key, then by period ("" for none)
         self.events: dict[str, Happening] = {}  # by event_key
-        self.upgrades: list[Record] = []
+        self.upgrades_at: list[int] = []  # where each catalog upgrade's line starts
         self.last_at: int | None = None
         self._known: dict[int, Record] = {}
         self._fetch = fetch
@@ -134,6 +134,10 @@ class LogIndex:
                 raise LookupError(f"no record at {at}")
             record = self._known[at] = self._fetch(at)
         return record
+
+    @property
+    def upgrades(self) -> list[Record]:
+        return [self.record_at(at) for at in self.upgrades_at]
 
     @property
     def last(self) -> Record | None:
@@ -150,7 +154,7 @@ class LogIndex:
             moment = record.occurred or record.at
             self.events[event_key(kind, subject)] = Happening(self, at, record.action, kind, subject, moment)
         elif record.action == "upgraded":
-            self.upgrades.append(record)
+            self.upgrades_at.append(at)
         elif record.item is not None:
             periods = self.items.setdefault(item_key(record.item, record.subject), {})
             period = record.period or ""
@@ -193,7 +197,7 @@ class LogIndex:
     # -- the snapshot ----------------------------------------------------------------
 
     def snapshot(self) -> dict[str, Any]:
-        """The index as saved (see `from_snapshot`); every record must be known by its place in the log."""
+        """The index as saved (see `from_snapshot`), for an index folded from a log with each line's offset."""
         wordings: dict[str | None, int] = {}
         items = {
             key: {
@@ -210,14 +214,13 @@ class LogIndex:
             }
             for key, periods in self.items.items()
         }
-        where = {id(record): at for at, record in self._known.items()}
         return {
             "count": self.count,
             "last": self.last_at,
             "wordings": list(wordings),
             "items": items,
             "events": {key: [e.at, e.action, e.moment.isoformat()] for key, e in self.events.items()},
-            "upgrades": [where[id(record)] for record in self.upgrades],
+            "upgrades": self.upgrades_at,
         }
 
     @classmethod
@@ -244,7 +247,7 @@ class LogIndex:
         if not all(at is None or (0 <= at < size and (at == 0 or log[at - 1] == _NL)) for at in rare):
             raise ValueError("an offset that is not the start of a line of the log")
         index.count, index.last_at = saved.count, saved.last
-        index.upgrades = [index.record_at(at) for at in saved.upgrades]
+        index.upgrades_at = list(saved.upgrades)
         return index
 
 

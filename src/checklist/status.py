@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from .figures import alerts
@@ -175,6 +175,15 @@ def _event_order(event: Happening) -> tuple[float, str]:
     return (event.moment.timestamp(), event.subject)  # floats: moments parsed with their own offsets compare slowly
 
 
+class History(NamedTuple):
+    """A schedule's periods from the unit's start to now, their keys, and the one that holds
+    now (None on a day a weekday measure is not due)."""
+
+    periods: list[Period]
+    keys: frozenset[str]
+    current: Period | None
+
+
 class Clock:
     """Moments of the unit's days, in its time zone."""
 
@@ -182,30 +191,17 @@ class Clock:
         self.zone = zone
         self.now = now
         self.today = self.day(now)
-        self._histories: dict[tuple[object, ...], list[Period]] = {}
-        self._keys: dict[int, frozenset[str]] = {}  # by id() of a list kept in _histories
+        self._histories: dict[tuple[object, ...], History] = {}
         self._midnights: dict[date, datetime] = {}
-        self._currents: dict[tuple[object, ...], Period | None] = {}
 
-    def history(self, rec: Recurrence, anchor: datetime) -> list[Period]:
-        """The periods from `anchor` to now; measures on the same schedule share one list."""
-        key = _schedule(rec, anchor)
-        if key not in self._histories:
-            self._histories[key] = list(periods(rec, self.zone, anchor, self.now, anchor))
-        return self._histories[key]
-
-    def current(self, rec: Recurrence, anchor: datetime) -> Period | None:
-        """The period that holds now (None on a day a weekday measure is not due), per schedule."""
-        key = _schedule(rec, anchor)
-        if key not in self._currents:
-            self._currents[key] = period_at(rec, self.zone, self.now, anchor)
-        return self._currents[key]
-
-    def keys(self, history: list[Period]) -> frozenset[str]:
-        """The keys of a history's periods (of a list `history` returned)."""
-        found = self._keys.get(id(history))
+    def history(self, rec: Recurrence, anchor: datetime) -> History:
+        """The periods from `anchor` to now; measures on the same schedule share one."""
+        key = (rec.every, rec.times, tuple(rec.on or ()), anchor)
+        found = self._histories.get(key)
         if found is None:
-            found = self._keys[id(history)] = frozenset(p.key for p in history)
+            listed = list(periods(rec, self.zone, anchor, self.now, anchor))
+            current = period_at(rec, self.zone, self.now, anchor)
+            found = self._histories[key] = History(listed, frozenset(p.key for p in listed), current)
         return found
 
     def day(self, moment: datetime) -> date:
@@ -220,10 +216,6 @@ class Clock:
         if found is None:
             found = self._midnights[day] = datetime.combine(day, time(0), tzinfo=self.zone)
         return found
-
-
-def _schedule(rec: Recurrence, anchor: datetime) -> tuple[object, ...]:
-    return (rec.every, rec.times, tuple(rec.on or ()), anchor)
 
 
 def state_of(entry: Entry | None, measure: Measure, clock: Clock) -> State:
@@ -266,12 +258,10 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
 
 def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     measure = item.measure
-    current = clock.current(rec, unit.started_at)
+    history, keys, current = clock.history(rec, unit.started_at)
     waiver = index.entry(measure.id, item.subject)  # a waiver of the measure as a whole
-    if waiver is not None and state_of(waiver, measure, clock) in ("na", "awaiting"):
-        return ItemStatus(item, state_of(waiver, measure, clock), waiver, period=current)
-    history = clock.history(rec, unit.started_at)
-    keys = clock.keys(history)
+    if waiver is not None and (waived := state_of(waiver, measure, clock)) in ("na", "awaiting"):
+        return ItemStatus(item, waived, waiver, period=current)
     entries = {key: e for key, e in index.periods(measure.id, item.subject).items() if key in keys}
     settled = {key for key, e in entries.items() if state_of(e, measure, clock) in ("done", "na")}
     if waiver is not None and waiver.action == "na" and waiver.until is not None:
@@ -390,7 +380,7 @@ def _days_at_zero(measure: Measure, field_id: str, unit: Unit, index: LogIndex, 
     if measure.recurrence is None:
         return 0
     run, started = 0, False
-    history = clock.history(measure.recurrence, unit.started_at)
+    history = clock.history(measure.recurrence, unit.started_at).periods
     entries = index.periods(measure.id)
     for period in reversed(history):
         entry = entries.get(period.key)

@@ -87,7 +87,7 @@ class Workspace:
         """The catalog a unit runs: the version it was started with or last upgraded to, as
         kept in the store, so that a changed catalog file never changes a unit silently."""
         index = index if index is not None else self.store.index(unit.id)
-        digest = index.upgrades[-1].catalog if index.upgrades else unit.catalog.digest
+        digest = index.record_at(index.upgrades_at[-1]).catalog if index.upgrades_at else unit.catalog.digest
         if digest in self._kept:
             return self._kept[digest]
         kept = self.store.load_catalog(digest)
