@@ -135,6 +135,30 @@ def test_a_record_for_a_past_period_changes_that_period_only() -> None:
     assert before.state == after.state == "open"
 
 
+ACTIONS = ["done", "na", "partial", "blocked", "reopened"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(DAYS), st.sampled_from(ACTIONS))),
+    st.sampled_from(DAYS[:-1]),
+    st.sampled_from(ACTIONS),
+)
+def test_adding_a_record_for_a_past_period_changes_no_other_period(
+    history: list[tuple[str, str]], day: str, action: str
+) -> None:
+    """Whatever came before, one more record settles or unsettles its own period, no other."""
+    figures = {"infections": 0, "reported_cases": 0, "hype_incidents": 0}
+    records = [
+        record(DAILY, a, n, period=d, figures=figures if a == "done" else {}) for n, (d, a) in enumerate(history)
+    ]
+    extra = record(DAILY, action, len(records), period=day, figures=figures if action == "done" else {})
+    before, after = by_id(records)[DAILY], by_id([*records, extra])[DAILY]
+    changed = set(before.missed) ^ set(after.missed)
+    assert changed <= {day}
+    assert (before.state, before.period) == (after.state, after.period)  # today's period is not the one covered
+
+
 def test_percent_leaves_out_not_applicable_items() -> None:
     status = unit_status(UNIT, CATALOG, LogIndex.of([record(PLAIN[0], "done", 0), record(PLAIN[1], "na", 1)]), NOW)
     assert status.tally.applicable == len(ITEMS) - 1 - status.tally.counts["awaiting"] * 0
