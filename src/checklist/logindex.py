@@ -69,13 +69,19 @@ class Entry:
     def approval(self) -> Record | None:
         return None if self.approval_at is None else self._index.record_at(self.approval_at)
 
-    def facts(self) -> tuple[object, ...]:
-        return (self.count, self.action, self.until, self.figures, self.wording)
-
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Entry):
             return NotImplemented
-        return (self.facts(), self.last, self.approval) == (other.facts(), other.last, other.approval)
+        mine = (self.count, self.action, self.until, self.figures, self.wording, self.last, self.approval)
+        return mine == (
+            other.count,
+            other.action,
+            other.until,
+            other.figures,
+            other.wording,
+            other.last,
+            other.approval,
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -136,10 +142,6 @@ class LogIndex:
         return record
 
     @property
-    def upgrades(self) -> list[Record]:
-        return [self.record_at(at) for at in self.upgrades_at]
-
-    @property
     def last(self) -> Record | None:
         return None if self.last_at is None else self.record_at(self.last_at)
 
@@ -184,11 +186,12 @@ class LogIndex:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, LogIndex):
             return NotImplemented
-        return (self.count, self.items, self.events, self.upgrades, self.last) == (
+        upgrades = [self.record_at(at) for at in self.upgrades_at]
+        return (self.count, self.items, self.events, upgrades, self.last) == (
             other.count,
             other.items,
             other.events,
-            other.upgrades,
+            [other.record_at(at) for at in other.upgrades_at],
             other.last,
         )
 
