@@ -83,10 +83,10 @@ class Workspace:
             self._catalogs[path] = catalogs.load(path, cache=self.store.cache_dir())
         return self._catalogs[path]
 
-    def catalog_for(self, unit: Unit, index: LogIndex | None = None) -> Catalog:
-        """The catalog a unit runs: the version it was started with or last upgraded to, as
-        kept in the store, so that a changed catalog file never changes a unit silently."""
-        index = index if index is not None else self.store.index(unit.id)
+    def catalog_for(self, unit: Unit, index: LogIndex) -> Catalog:
+        """The catalog a unit runs: the version it was started with or last upgraded to (by
+        its log's `index`), as kept in the store, so that a changed catalog file never changes
+        a unit silently."""
         digest = index.record_at(index.upgrades_at[-1]).catalog if index.upgrades_at else unit.catalog.digest
         if digest in self._kept:
             return self._kept[digest]
