@@ -6,10 +6,10 @@ a catalog in one pass instead of one error per run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import CatalogError, Problem, UserError
+from .errors import CatalogError, DataError, Problem, UserError
 from .models import Catalog, CatalogMeta, Measure
 
 if TYPE_CHECKING:
     from .yamlfile import YamlDoc
 
 YAML_SUFFIXES = (".yaml", ".yml")
+KEPT_FORMAT = 2  # 1: the models' dump, kept by release 0.1.0
 MAX_PROBLEMS = 1000  # enough to fix a catalog in one pass; a pathological file is not worth more
 
 
@@ -67,9 +68,9 @@ class _Entry:
 def load(path: Path | None = None, cache: Path | None = None) -> Catalog:
     """Load and validate a catalog; raise CatalogError listing every problem found.
 
-    With a `cache` folder, the validated catalog is kept there as JSON and reused while
-    every file keeps its path, size and modification time (as Python does with .pyc files),
-    which spares parsing YAML on every command.
+    With a `cache` folder, the catalog's kept form (see `canonical`) is kept there and reused
+    while every file keeps its path, size and modification time (as Python does with .pyc
+    files), which spares parsing YAML on every command.
     """
     path = path or bundled_path()
     files = catalog_files(path)
@@ -85,52 +86,50 @@ def load(path: Path | None = None, cache: Path | None = None) -> Catalog:
     return catalog
 
 
-def _fingerprint(files: list[Path]) -> list[Any]:
+def _fingerprint(files: list[Path]) -> bytes:
     from . import __version__
 
     stats = []
     for file in files:
         info = file.stat()
         stats.append([str(file), info.st_size, info.st_mtime_ns])
-    return [__version__, stats]
+    return json.dumps([__version__, stats], ensure_ascii=False).encode()
 
 
-def _read_cache(cache_file: Path, key: list[Any]) -> Catalog | None:
+def _read_cache(cache_file: Path, key: bytes) -> Catalog | None:
+    """The cache is the fingerprint on its first line, then the catalog's kept form."""
     try:
-        saved = CachedCatalog.model_validate_json(cache_file.read_bytes())
-    except (OSError, ValueError):
-        return None
-    return saved.catalog if saved.key == key else None
-
-
-def _write_cache(cache_file: Path, key: list[Any], catalog: Catalog) -> None:
-    """Best effort: a read-only store simply goes without the cache."""
-    data = CachedCatalog(key=key, catalog=catalog).model_dump_json().encode()
-    try:
-        cache_file.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".catalog.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).replace(cache_file)
+        data = cache_file.read_bytes()
     except OSError:
-        return
+        return None
+    saved_key, _, content = data.partition(b"\n")
+    if saved_key != key:
+        return None
+    try:
+        return kept(content, content_digest(content))
+    except (ValueError, DataError):
+        return None
 
 
-class CachedCatalog(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _write_cache(cache_file: Path, key: bytes, catalog: Catalog) -> None:
+    """Best effort: a read-only store simply goes without the cache."""
+    from .atomic import write_atomic
 
-    key: list[Any]
-    catalog: Catalog
+    with contextlib.suppress(OSError):
+        cache_file.parent.mkdir(exist_ok=True)
+        write_atomic(cache_file, key + b"\n" + catalog.content, sync=False)
 
 
 def _load_files(path: Path, files: list[Path]) -> Catalog:
     problems: list[Problem] = []
     heads: list[tuple[CatalogMeta, Path]] = []
     entries: list[_Entry] = []
+    docs: list[YamlDoc] = []
     for file in files:
         doc = _read(file, problems)
         if doc is None:
             continue
+        docs.append(doc)
         if "catalog" in doc.data:
             head = _validate(CatalogMeta, doc, ("catalog",), problems)
             if head is not None:
@@ -144,7 +143,8 @@ def _load_files(path: Path, files: list[Path]) -> Catalog:
     if problems or meta is None:
         raise CatalogError(problems)
     measures = [e.measure for e in entries if e.measure is not None]
-    return Catalog(meta=meta, measures=measures, digest=digest(meta, measures))
+    content = canonical(next(doc.data["catalog"] for doc in docs if "catalog" in doc.data), [e.raw for e in entries])
+    return Catalog(meta, measures, content_digest(content), content)
 
 
 def _read(file: Path, problems: list[Problem]) -> YamlDoc | None:
@@ -305,11 +305,64 @@ def _duplicates(file: Path, what: str, ids: list[str]) -> list[Problem]:
     return [Problem(str(file), f"duplicate {what} id {d!r}", field="catalog") for d in dupes]
 
 
-def digest(meta: CatalogMeta, measures: Iterable[Measure]) -> str:
-    """A hash of the catalog's meaning, not its formatting: reflowing YAML does not change it."""
-    content = {
-        "meta": meta.model_dump(mode="json"),
-        "measures": [m.model_dump(mode="json") for m in measures],
-    }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+def canonical(head: Any, measures: Sequence[Any]) -> bytes:
+    """A catalog's kept form: its data exactly as read from YAML (not as the current models
+    dump it, with their defaults), as JSON with sorted keys and no blanks. Its SHA-256 is the
+    catalog's identity, so adding a field to a model in a later release changes no digest,
+    and reflowing YAML or adding comments changes none either."""
+    content = {"format": KEPT_FORMAT, "catalog": head, "measures": list(measures)}
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def content_digest(content: bytes) -> str:
+    return "sha256:" + hashlib.sha256(content).hexdigest()
+
+
+class KeptCatalog(BaseModel):
+    """A catalog's kept form, read back (see `canonical`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: int
+    catalog: CatalogMeta
+    measures: list[Measure]
+
+
+def kept(content: bytes, digest: str) -> Catalog:
+    """A catalog as kept in a store under `digest`, checked against the hash of its own bytes.
+
+    A copy kept by release 0.1.0 (format 1: the models' dump, with its digest inside) is
+    checked by recomputing that release's digest from the copy's own JSON, never from
+    today's models. Raises DataError if the bytes are not the version their name says,
+    ValueError if they cannot be read as a catalog.
+    """
+    if content_digest(content) == digest:
+        try:
+            loaded = KeptCatalog.model_validate_json(content)
+        except ValidationError:
+            _refuse_newer(content)
+            raise
+        if loaded.format > KEPT_FORMAT:
+            _refuse_newer(content)
+        return Catalog(loaded.catalog, loaded.measures, digest, content)
+    raw = json.loads(content)
+    if not (isinstance(raw, dict) and raw.keys() == {"meta", "measures", "digest"}):
+        raise DataError("the catalog kept there is not the version its name says")
+    legacy = json.dumps(
+        {"meta": raw["meta"], "measures": raw["measures"]}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    if content_digest(legacy.encode()) != digest or raw["digest"] != digest:
+        raise DataError("the catalog kept there is not the version its name says")
+    meta = CatalogMeta.model_validate(raw["meta"])
+    return Catalog(meta, [Measure.model_validate(m) for m in raw["measures"]], digest, content)
+
+
+def _refuse_newer(content: bytes) -> None:
+    from .formats import refuse_newer
+
+    try:
+        found = json.loads(content).get("format")
+    except (ValueError, AttributeError):
+        return
+    if isinstance(found, int) and found > KEPT_FORMAT:
+        refuse_newer("kept catalog", found, KEPT_FORMAT)

@@ -16,10 +16,11 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import StringConstraints
 
+from .atomic import write_atomic
 from .errors import UserError
 from .models import CleanStr, Signature, Stored
 
@@ -32,6 +33,7 @@ KEY_ID = r"^ed25519:[0-9a-f]{16}$"
 class PublicKey(Stored):
     """A registered public key: whose it is, and the 32 raw bytes in base64."""
 
+    format: Literal[1] = 1  # see formats.KEY
     key: Annotated[str, StringConstraints(pattern=KEY_ID)]
     name: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]
     public: Annotated[str, StringConstraints(min_length=44, max_length=44)]
@@ -71,20 +73,12 @@ def new_key(name: str) -> tuple[PublicKey, Path]:
     )
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _write_private(folder / f"{stem}.pem", pem)
-        (folder / f"{stem}.json").write_text(public.model_dump_json(indent=2), encoding="utf-8")
+        # Owner-only from the start (a temporary file is made 0600): never readable by others, not even briefly.
+        write_atomic(folder / f"{stem}.pem", pem, replace=False, mode=0o600)
+        write_atomic(folder / f"{stem}.json", public_json(public), replace=False)
     except OSError as exc:
         raise UserError(f"cannot write the key to {folder}: {exc.strerror or exc}") from exc
     return public, folder / f"{stem}.pem"
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    # Created with owner-only permissions from the start: never readable by others, not even briefly.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def own_keys() -> list[PublicKey]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date as Date
 from functools import cached_property
 from typing import Annotated, Any, Literal, TypeVar
@@ -249,8 +251,13 @@ class Measure(Strict):
 
     @cached_property
     def _wording(self) -> str:  # once per measure: status asks for it for every item
-        words = {"title": self.title.model_dump(), "detail": self.detail.model_dump() if self.detail else None}
+        # The texts by name, not the models' dump: a field added to Text must not change it.
+        words = {"title": _texts(self.title), "detail": _texts(self.detail) if self.detail else None}
         return hashlib.sha256(json.dumps(words, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def _texts(text: Text) -> dict[str, str]:
+    return {"zh": text.zh, "en": text.en}
 
 
 class CatalogMeta(Strict):
@@ -282,12 +289,23 @@ class MeasureFile(Strict):
     measures: list[Measure] = []
 
 
-class Catalog(Strict):
-    """A validated catalog: its head, its measures in file order, and a hash of its content."""
+@dataclass(frozen=True, eq=False)
+class Catalog:
+    """A validated catalog: its head, its measures in file order, and its kept form.
+
+    `content` is the catalog's data as written (see catalog.canonical); `digest`, the SHA-256
+    of those bytes, is its identity in a store. Neither depends on how today's models dump
+    a catalog, so a release that adds a field to them changes no digest.
+    """
 
     meta: CatalogMeta
     measures: list[Measure]
     digest: str
+    content: bytes = dataclass_field(repr=False)
+
+    def same_content(self, other: Catalog) -> bool:
+        """The same catalog, even if kept in another form (a copy kept by release 0.1.0)."""
+        return self.digest == other.digest or (self.meta == other.meta and self.measures == other.measures)
 
     def kind(self, kind_id: str) -> UnitKind | None:
         return next((k for k in self.meta.unit_kinds if k.id == kind_id), None)
@@ -322,6 +340,7 @@ class CatalogRef(Stored):
 class Unit(Stored):
     """A unit started on a checklist: written once, when it is started."""
 
+    format: Literal[1] = 1  # see formats.UNIT
     id: Annotated[str, StringConstraints(pattern=UNIT_ID)]
     kind: Slug
     name: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)] | None = None  # None: the kind's name

@@ -37,10 +37,12 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from .catalog import digest as catalog_digest
+from . import formats
+from .atomic import fsync_dir, write_atomic
+from .catalog import kept as kept_catalog
 from .chain import BadTail, ChainReport, Head, TornLog, digest, link_of, next_link, seq_of
 from .chain import check as check_chain
-from .errors import NotFound, StoreDamaged, UserError
+from .errors import DataError, NotFound, StoreDamaged, UserError
 from .fuzzy import closest
 from .keys import PublicKey, public_json
 from .logindex import SNAPSHOT_FORMAT, LogIndex, Saved
@@ -63,7 +65,6 @@ class Audit:
 
 REPAIR_HINT = "run `checklist verify --repair` to move the incomplete bytes to quarantine"
 
-STORE_FORMAT = 1
 SNAPSHOT_AFTER = 500  # new lines read before the index snapshot is saved again
 LOCK_TIMEOUT = 30  # seconds; appends hold the lock for well under a millisecond
 _ID_ASCII = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -98,6 +99,7 @@ class Store(Protocol):
     def save_seal(self, unit_id: str, name: str, content: bytes) -> Path: ...
     def keep_catalog(self, catalog: Catalog) -> None: ...
     def load_catalog(self, digest: str) -> Catalog | None: ...
+    def catalog_digests(self) -> list[str]: ...
     def seals(self, unit_id: str) -> list[Path]: ...
     def index(self, unit_id: str) -> LogIndex: ...
     def unit_ids(self) -> list[str]: ...
@@ -127,6 +129,13 @@ class FileStore:
     # -- creation ---------------------------------------------------------------
 
     @classmethod
+    def open(cls, root: Path) -> FileStore:
+        """An existing store; refused if a newer release wrote it (see formats)."""
+        store = cls(root)
+        store.format()
+        return store
+
+    @classmethod
     def create(cls, root: Path) -> FileStore:
         """Make the store folder if needed; an existing store is opened as it is."""
         store = cls(root)
@@ -134,11 +143,38 @@ class FileStore:
             store.units_dir.mkdir(parents=True, exist_ok=True)
             marker = root / "store.json"
             if not marker.exists():
-                created = datetime.now(UTC).isoformat(timespec="seconds")
-                _write_once(marker, {"format": STORE_FORMAT, "created_at": created})
+                _write_once(marker, _marker(datetime.now(UTC).isoformat(timespec="seconds")))
+        except FileExistsError:
+            pass  # another `start` made it first
         except OSError as exc:
             raise UserError(f"cannot create the store at {root}: {exc.strerror or exc}") from exc
+        store.format()
         return store
+
+    def format(self) -> int:
+        """The store's format, from store.json (1 if it has none); a newer one is refused."""
+        path = self.root / "store.json"
+        try:
+            data = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            return 1
+        except (OSError, ValueError) as exc:
+            raise StoreDamaged(f"{path}: damaged store marker: {exc}") from exc
+        if not isinstance(data, dict):
+            raise StoreDamaged(f"{path}: damaged store marker: not a JSON object")
+        requires = data.get("requires")
+        return formats.check(f"the store at {self.root}", data.get("format"), formats.STORE, str(requires or ""))
+
+    def _raise_format(self) -> None:
+        """Mark the store as needing this release, before writing a file an older one cannot read."""
+        if self.format() >= formats.STORE:
+            return
+        path = self.root / "store.json"
+        try:
+            created = json.loads(path.read_bytes()).get("created_at")
+        except (OSError, ValueError, AttributeError):
+            created = None
+        _replace(path, _marker(created))
 
     def create_unit(self, unit: Unit) -> None:
         folder = self._unit_dir(unit.id)
@@ -159,9 +195,13 @@ class FileStore:
         except OSError as exc:
             raise StoreDamaged(f"{path}: cannot read: {exc.strerror or exc}") from exc
         try:
-            return Unit.model_validate_json(raw)
+            data = json.loads(raw)
+            formats.check(str(path), data.get("format") if isinstance(data, dict) else None, formats.UNIT)
+            return Unit.model_validate(data)
         except ValidationError as exc:
             raise StoreDamaged(f"{path}: damaged unit file: {_first_error(exc)}") from exc
+        except ValueError as exc:
+            raise StoreDamaged(f"{path}: damaged unit file: {exc}") from exc
 
     def unit_ids(self) -> list[str]:
         if not self.units_dir.is_dir():
@@ -250,9 +290,9 @@ class FileStore:
                 raise UserError(f"cannot write to {path}: {exc.strerror or exc}") from exc
             finally:
                 os.close(fd)
-            head = {"seq": seq, "hash": digest(line), "size": size + len(line) + 1}
+            head = {"format": formats.HEAD, "seq": seq, "hash": digest(line), "size": size + len(line) + 1}
             with contextlib.suppress(OSError):  # a lagging head only costs the next append a scan
-                _atomic_bytes(folder / "head.json", json.dumps(head).encode(), replace=True, sync_dir=False)
+                write_atomic(folder / "head.json", json.dumps(head).encode(), sync=False)
         return record
 
     def _next_link(self, folder: Path, path: Path, fd: int, size: int) -> tuple[int, str]:
@@ -274,8 +314,13 @@ class FileStore:
         path = self._unit_dir(check_unit_id(unit_id)) / "head.json"
         try:
             data = json.loads(path.read_bytes())
+            found = data.get("format")
+        except (OSError, ValueError, AttributeError):
+            return None
+        formats.check(str(path), found, formats.HEAD)
+        try:
             return Head(seq=int(data["seq"]), hash=str(data["hash"]), size=int(data["size"]))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return None
 
     def check(self, unit_id: str) -> ChainReport:
@@ -340,6 +385,7 @@ class FileStore:
             cut = data.rfind(b"\n") + 1
             torn = data[cut:]
             entry = {
+                "format": formats.QUARANTINE,
                 "moved_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "from": path.name,
                 "offset": cut,
@@ -386,7 +432,7 @@ class FileStore:
         finally:
             with contextlib.suppress(OSError):
                 Path(tmp).unlink()
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
 
     def check_evidence(self, wanted: set[str]) -> list[str]:
         """Re-hash every stored evidence file; name the ones damaged, and the wanted ones missing."""
@@ -417,7 +463,7 @@ class FileStore:
             return
         try:
             path.parent.mkdir(exist_ok=True)
-            _atomic_bytes(path, public_json(public), replace=False)
+            write_atomic(path, public_json(public), replace=False)
         except FileExistsError:
             return
         except OSError as exc:
@@ -428,7 +474,9 @@ class FileStore:
         folder = self.root / "keys"
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
             try:
-                public = PublicKey.model_validate_json(path.read_bytes())
+                data = json.loads(path.read_bytes())
+                formats.check(str(path), data.get("format") if isinstance(data, dict) else None, formats.KEY)
+                public = PublicKey.model_validate(data)
             except (OSError, ValueError) as exc:
                 raise StoreDamaged(f"{path}: damaged key file: {exc}") from exc
             keys[public.key] = public
@@ -445,19 +493,22 @@ class FileStore:
         return hashes
 
     def keep_catalog(self, catalog: Catalog) -> None:
-        """Keep a catalog version under its hash (written once), for the units that run it."""
+        """Keep a catalog version under its hash (written once), for the units that run it:
+        its kept form, whose SHA-256 is its name (see catalog.canonical)."""
         path = self._catalog_path(catalog.digest)
         if path.is_file():
             return
         try:
+            self._raise_format()
             path.parent.mkdir(exist_ok=True)
-            _atomic_bytes(path, catalog.model_dump_json().encode(), replace=False)
+            write_atomic(path, catalog.content, replace=False)
         except FileExistsError:
             return
         except OSError as exc:
             raise UserError(f"cannot keep the catalog in {path.parent}: {exc.strerror or exc}") from exc
 
     def load_catalog(self, digest: str) -> Catalog | None:
+        """The catalog kept under `digest`, checked against the hash of its own bytes."""
         path = self._catalog_path(digest)
         try:
             data = path.read_bytes()
@@ -466,12 +517,21 @@ class FileStore:
         except OSError as exc:
             raise StoreDamaged(f"{path}: cannot read: {exc.strerror or exc}") from exc
         try:
-            catalog = Catalog.model_validate_json(data)
+            return kept_catalog(data, digest)
         except ValidationError as exc:
             raise StoreDamaged(f"{path}: damaged catalog copy: {_first_error(exc)}") from exc
-        if catalog_digest(catalog.meta, catalog.measures) != digest or catalog.digest != digest:
-            raise StoreDamaged(f"{path}: the catalog kept there is not the version its name says")
-        return catalog
+        except formats.NewerFormat:
+            raise
+        except DataError as exc:
+            raise StoreDamaged(f"{path}: {exc.message}") from exc
+        except ValueError as exc:
+            raise StoreDamaged(f"{path}: damaged catalog copy: {exc}") from exc
+
+    def catalog_digests(self) -> list[str]:
+        """The digests of every catalog version kept in the store."""
+        folder = self.root / "catalogs"
+        names = sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+        return ["sha256:" + name for name in names]
 
     def _catalog_path(self, digest: str) -> Path:
         return self.root / "catalogs" / f"{digest.removeprefix('sha256:')}.json"
@@ -481,7 +541,7 @@ class FileStore:
         path = folder / name
         try:
             folder.mkdir(exist_ok=True)
-            _atomic_bytes(path, content, replace=False)
+            write_atomic(path, content, replace=False)
         except FileExistsError:
             raise UserError(f"a seal {name} exists already") from None
         except OSError as exc:
@@ -505,6 +565,7 @@ class FileStore:
             raise StoreDamaged(f"{path}: damaged config file: {exc}") from exc
         if not isinstance(data, dict):
             raise StoreDamaged(f"{path}: damaged config file: not a JSON object")
+        formats.check(str(path), data.pop("format", None), formats.CONFIG)
         return data
 
     def set_config(self, key: str, value: str | None) -> None:
@@ -514,7 +575,7 @@ class FileStore:
                 data.pop(key, None)
             else:
                 data[key] = value
-            _replace(self.root / "config.json", data)
+            _replace(self.root / "config.json", {"format": formats.CONFIG, **data})
 
     # -- helpers ----------------------------------------------------------------
 
@@ -575,11 +636,22 @@ def _parse_line(path: Path, line: bytes, number: int, unit_id: str, torn: bool) 
     try:
         record = Record.model_validate_json(line)
     except ValidationError as exc:
+        _refuse_newer_record(line, path, number)
         why = "an incomplete last line (a write was interrupted)" if torn else _first_error(exc)
         raise StoreDamaged(f"{path}:{number}: damaged record: {why}", hint=REPAIR_HINT if torn else None) from exc
     if record.unit != unit_id:
         raise StoreDamaged(f"{path}:{number}: record of unit {record.unit!r} in the log of {unit_id!r}")
     return record
+
+
+def _refuse_newer_record(line: bytes, path: Path, number: int) -> None:
+    """A line that fails validation because a newer release wrote it is not damage."""
+    try:
+        version = json.loads(line).get("v")
+    except (ValueError, AttributeError):
+        return
+    if isinstance(version, int) and version > formats.RECORD:
+        formats.check(f"{path}:{number}: the record", version, formats.RECORD)
 
 
 def _lines_with(data: bytes, needle: bytes) -> Iterator[tuple[int, bytes]]:
@@ -638,7 +710,7 @@ def _save_snapshot(path: Path, data: bytes, size: int, lines: int, index: LogInd
     digest = hashlib.sha256(memoryview(data)[:size]).hexdigest()
     head = {"format": SNAPSHOT_FORMAT, "program": __version__, "size": size, "sha256": digest, "lines": lines}
     with contextlib.suppress(OSError):
-        _atomic_bytes(path, json.dumps({**head, **index.snapshot()}, ensure_ascii=False).encode(), replace=True)
+        write_atomic(path, json.dumps({**head, **index.snapshot()}, ensure_ascii=False).encode(), sync=False)
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -665,43 +737,19 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+def _marker(created: object) -> dict[str, Any]:
+    """store.json: the store's format, and the oldest release that reads all of it."""
+    return {"format": formats.STORE, "requires": formats.REQUIRES, "created_at": created}
+
+
 def _write_once(path: Path, content: dict[str, Any]) -> None:
     """Write a file that must not exist yet, atomically: readers see all of it or nothing."""
-    _atomic(path, content, replace=False)
+    write_atomic(path, _json(content), replace=False)
 
 
 def _replace(path: Path, content: dict[str, Any]) -> None:
-    _atomic(path, content, replace=True)
+    write_atomic(path, _json(content))
 
 
-def _atomic(path: Path, content: dict[str, Any], replace: bool) -> None:
-    _atomic_bytes(path, json.dumps(content, ensure_ascii=False, indent=2).encode() + b"\n", replace)
-
-
-def _atomic_bytes(path: Path, data: bytes, replace: bool, sync_dir: bool = True) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if replace:
-            Path(tmp).replace(path)
-        else:
-            os.link(tmp, path)  # fails if the file exists: never overwrite a written-once file
-            Path(tmp).unlink()
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
-    if sync_dir:
-        _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform can open a folder
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+def _json(content: dict[str, Any]) -> bytes:
+    return json.dumps(content, ensure_ascii=False, indent=2).encode() + b"\n"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from . import seal as seals
 from .chain import ChainReport
+from .errors import DataError
 from .keys import PublicKey, signature_holds
 from .models import Record, Unit
 from .store import Audit, Store
@@ -85,10 +86,38 @@ def _check_seals(store: Store, unit: Unit, keys: dict[str, PublicKey], verdict: 
         verdict.seal_problems += [f"{path.name}: {p}" for p in seals.check(sealed, keys, hashes)]
 
 
-def verify_store(store: Store, units: list[Unit]) -> tuple[list[Verdict], int, list[str]]:
-    """Every unit's verdict, how many stored evidence files the records name, and evidence problems."""
+@dataclass
+class StoreVerdict:
+    """What `verify` found: each unit's verdict, and the store's shared files."""
+
+    units: list[Verdict]
+    evidence_referenced: int
+    evidence_problems: list[str]
+    catalogs: int  # catalog versions kept in the store, each re-hashed
+    catalog_problems: list[str]
+
+    def failed(self, require_signatures: bool = False) -> bool:
+        return bool(
+            self.evidence_problems or self.catalog_problems or any(v.problems(require_signatures) for v in self.units)
+        )
+
+
+def verify_store(store: Store, units: list[Unit]) -> StoreVerdict:
+    """Every unit's verdict, the stored evidence files re-hashed, and the kept catalogs."""
     keys = store.registered_keys()
     audits = [(unit, store.audit(unit.id)) for unit in units]
     verdicts = [verify_unit(store, audit, unit, keys) for unit, audit in audits]
     wanted = {f.sha256 for _, audit in audits for r in audit.with_evidence for f in r.evidence if f.stored}
-    return verdicts, len(wanted), store.check_evidence(wanted)
+    kept = store.catalog_digests()
+    return StoreVerdict(verdicts, len(wanted), store.check_evidence(wanted), len(kept), _check_catalogs(store, kept))
+
+
+def _check_catalogs(store: Store, digests: list[str]) -> list[str]:
+    """Each kept catalog against the hash of its own bytes (see catalog.kept)."""
+    problems = []
+    for digest in digests:
+        try:
+            store.load_catalog(digest)
+        except DataError as exc:
+            problems.append(exc.message)
+    return problems

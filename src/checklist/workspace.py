@@ -66,7 +66,7 @@ class Workspace:
 
     @classmethod
     def open(cls, store: str | None, catalog: str | None = None, now: str | None = None) -> Workspace:
-        return cls(FileStore(paths.existing_store(store)), catalogs.resolve_path(catalog), now)
+        return cls(FileStore.open(paths.existing_store(store)), catalogs.resolve_path(catalog), now)
 
     @classmethod
     def for_start(cls, store: str | None, catalog: str | None = None, now: str | None = None) -> Workspace:
@@ -115,13 +115,13 @@ class Workspace:
             source = self.source_catalog(unit)
         except ChecklistError:
             return None
-        return source if source.digest != running.digest else None
+        return None if source.same_content(running) else source
 
     def upgrade(self, unit: Unit, actor: str) -> tuple[Catalog, Catalog] | None:
         """Move a unit to its source catalog, recorded as an action; None if it runs it already."""
         current, _ = self.view(unit)
         source = self.source_catalog(unit)
-        if source.digest == current.catalog.digest:
+        if source.same_content(current.catalog):
             return None
         self.store.keep_catalog(source)
         old, new = current.catalog, source

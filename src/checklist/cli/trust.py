@@ -68,20 +68,22 @@ def _report(ws: Workspace, units: list[Unit], require_signatures: bool, json: bo
     from ..verify import verify_store
     from .output import print_json
 
-    verdicts, referenced, evidence_problems = verify_store(ws.store, units)
-    failed = evidence_problems or any(v.problems(require_signatures) for v in verdicts)
+    found = verify_store(ws.store, units)
+    failed = found.failed(require_signatures)
     if json:
         print_json(
             {
                 "ok": not failed,
-                "units": [_verdict_document(v, require_signatures) for v in verdicts],
-                "evidence": {"referenced": referenced, "problems": evidence_problems},
+                "units": [_verdict_document(v, require_signatures) for v in found.units],
+                "evidence": {"referenced": found.evidence_referenced, "problems": found.evidence_problems},
+                "catalogs": {"kept": found.catalogs, "problems": found.catalog_problems},
             }
         )
     else:
-        for verdict in verdicts:
+        for verdict in found.units:
             _print_verdict(verdict, require_signatures)
-        _print_evidence(referenced, evidence_problems)
+        _print_evidence(found.evidence_referenced, found.evidence_problems)
+        _print_catalogs(found.catalogs, found.catalog_problems)
     if failed:
         raise typer.Exit(3)
 
@@ -144,6 +146,19 @@ def _print_evidence(referenced: int, problems: list[str]) -> None:
     else:
         files = _count(referenced, "stored file")
         stdout().print(Text(f"✔ evidence: {files} re-hashed, all intact", style="green"))
+
+
+def _print_catalogs(kept: int, problems: list[str]) -> None:
+    from rich.text import Text
+
+    from .output import safe, stdout
+
+    if problems:
+        stdout().print(Text("✖ catalogs: " + safe(problems[0]), style="bold red"), soft_wrap=True)
+        for extra in problems[1:]:
+            stdout().print(Text("    " + safe(extra), style="yellow"), soft_wrap=True)
+    else:
+        stdout().print(Text(f"✔ catalogs: {_count(kept, 'kept version')} re-hashed, all intact", style="green"))
 
 
 def _verify_seal(ws: Workspace, path: Path, json: bool) -> None:

@@ -1,0 +1,49 @@
+"""The version of every file format in a store, and the refusal of a newer one.
+
+A newer `checklist` always opens a store an older one wrote; an older one that meets a
+format it does not know stops (exit 3) and names the release the store needs, instead of
+misreading it. `store.json` names the oldest release that reads everything in the store
+(`requires`); each file also carries its own format, a second line of defence for files
+that arrive without their store (a seal sent upward, a catalog copied by hand).
+"""
+
+from __future__ import annotations
+
+from .errors import DataError
+
+# The format each file is written in by this release; every release reads all earlier ones.
+STORE = 2  # store.json; 1: release 0.1.0 (no `requires`)
+RECORD = 2  # each line of records.jsonl (`v`); 1: before chaining
+UNIT = 1  # unit.json
+HEAD = 1  # head.json
+CONFIG = 1  # config.json
+KEY = 1  # keys/<id>.json
+SEAL = 1  # units/<id>/seals/*.json
+QUARANTINE = 1  # each line of records.jsonl.quarantine
+# The release that first wrote this store format: what an older release must be upgraded to.
+REQUIRES = "0.2.0"
+
+
+class NewerFormat(DataError):
+    """A file written by a newer release than this one."""
+
+
+def refuse_newer(what: str, found: int, known: int, requires: str | None = None) -> None:
+    from . import __version__
+
+    needed = f"checklist {requires} or newer" if requires else "a newer checklist"
+    raise NewerFormat(
+        f"{what} is in format {found}, written by {needed}; this is checklist {__version__}, "
+        f"which reads formats up to {known}",
+        hint="upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
+    )
+
+
+def check(what: str, found: object, known: int, requires: str | None = None) -> int:
+    """The format a file says it has (1 when it says none), refused if newer than `known`."""
+    version = 1 if found is None else found
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise DataError(f"{what} has an unreadable format number: {found!r}")
+    if version > known:
+        refuse_newer(what, version, known, requires)
+    return version
