@@ -23,10 +23,12 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from checklist import blobs
 from checklist import catalog as catalogs
 from checklist.chain import digest
+from checklist.filestore import FileStore
 from checklist.models import Draft, Record
-from checklist.store import FileStore
+from checklist.verify import chain as chain_of
 
 TARGET = 500_000
 ZONE = timezone(timedelta(hours=8))
@@ -70,7 +72,7 @@ def _signer(store: FileStore):  # type: ignore[no-untyped-def]
     from checklist import keys
 
     public, _ = keys.new_key("王警官")
-    store.register_key(public)
+    blobs.register_key(store, public)
     private = keys.load_private(public)
     return lambda data: keys.sign(private, public, data)
 
@@ -87,7 +89,7 @@ def time_check(store: FileStore, runs: int) -> list[float]:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        report = store.check("prison")
+        report = chain_of(store, "prison")
         times.append(time.perf_counter() - started)
         assert report.ok, report.problems
     return times

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from checklist.errors import UserError
-from checklist.store import FileStore
+from checklist.filestore import FileStore
+from checklist.verify import chain as chain_of
 
 from .test_store import make_draft, make_unit
 
@@ -69,10 +70,10 @@ def test_sigkill_at_random_moments_loses_no_reported_record(tmp_path: Path) -> N
         os.waitpid(pid, 0)
         reported += _drain(read_end)
         os.close(read_end)
-        report = store.check("prison")
+        report = chain_of(store, "prison")
         if report.torn_at is not None:
             store.repair("prison")
-            report = store.check("prison")
+            report = chain_of(store, "prison")
         assert report.ok, (round_, report.problems)
     written = [r.id for r in store.records("prison")]
     assert set(reported) <= set(written)
@@ -125,4 +126,4 @@ def test_a_read_only_store_gives_a_clear_error_and_writes_nothing() -> None:
         outcome = _as_nobody(write)
         assert outcome.startswith("UserError: cannot ") and "Permission denied" in outcome, outcome
         assert log.read_bytes() == before
-        assert store.check("prison").ok
+        assert chain_of(store, "prison").ok

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from checklist import catalog as catalogs
 from checklist import models
 from checklist.errors import CatalogError, StoreDamaged, UserError
+from checklist.filestore import FileStore
 from checklist.formats import NewerFormat
 from checklist.models import CatalogRef, Record, Unit
-from checklist.store import FileStore
 
 from .test_catalog import HEAD, MEASURE
 

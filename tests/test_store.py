@@ -13,11 +13,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from checklist import filestore as filestores
 from checklist import store as stores
 from checklist.errors import NotFound, StoreDamaged, UserError
+from checklist.filestore import FileStore
 from checklist.logindex import LogIndex, Saved
 from checklist.models import CatalogRef, Draft, Record, Unit
-from checklist.store import FileStore
+from checklist.verify import chain as chain_of
 
 T0 = datetime(2020, 1, 26, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 REF = CatalogRef(name="c", version="1", digest="sha256:" + "0" * 64)
@@ -175,7 +177,7 @@ class TestLog:
         assert store.records("prison") == [first]
         later = store.append(make_draft(n=2))
         assert store.records("prison") == [first, later] and later.seq == 2
-        assert store.check("prison").ok
+        assert chain_of(store, "prison").ok
 
 
 class TestConfig:
@@ -214,7 +216,7 @@ class TestConcurrency:
         for worker in range(8):
             notes = [r.note for r in records if r.actor == f"writer-{worker}"]
             assert notes == [f"w{worker}-{n}" for n in range(500)]  # each writer's order is kept
-        report = store.check("prison")
+        report = chain_of(store, "prison")
         assert report.ok and report.records == 4000 and report.last_seq == 4000
 
 
@@ -310,7 +312,7 @@ class TestIndexSnapshot:
 
     def test_a_damaged_line_read_from_a_snapshot_is_named(self, tmp_path: Path) -> None:
         log = tmp_path / "records.jsonl"
-        fetch = stores._fetcher(log, b'{"v": 1}\n{"oops"}\n', "prison")
+        fetch = filestores._fetcher(str(log), b'{"v": 1}\n{"oops"}\n', "prison")
         with pytest.raises(StoreDamaged, match=r"records\.jsonl:2: damaged record"):
             fetch(9)
 
@@ -324,7 +326,7 @@ class TestIndexSnapshot:
         snapshot_after: int,
     ) -> None:
         """Whatever the records, reading them in rounds through saved snapshots gives the full fold."""
-        monkeypatch.setattr(stores, "SNAPSHOT_AFTER", snapshot_after)
+        monkeypatch.setattr(filestores, "SNAPSHOT_AFTER", snapshot_after)
         store = FileStore.create(tmp_path_factory.mktemp("fold") / ".checklist")
         make_unit(store)
         written: list[Record] = []

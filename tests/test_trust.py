@@ -14,8 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from checklist import blobs
+from checklist.filestore import FileStore
 from checklist.models import Record
-from checklist.store import FileStore
+from checklist.verify import chain as chain_of
 
 from .test_store import make_draft, make_legacy, make_unit
 
@@ -39,7 +41,7 @@ def lines(log: Path) -> list[bytes]:
 
 
 def only_problem(store: FileStore) -> str:
-    report = store.check("prison")
+    report = chain_of(store, "prison")
     assert not report.ok
     ((_, message),) = report.problems
     return message
@@ -48,7 +50,7 @@ def only_problem(store: FileStore) -> str:
 class TestChain:
     def test_an_untouched_log_verifies(self, store: FileStore) -> None:
         chained(store, 20)
-        report = store.check("prison")
+        report = chain_of(store, "prison")
         assert report.ok and report.records == 20 and report.last_seq == 20 and not report.warnings
 
     def test_an_edit_names_the_changed_record(self, store: FileStore) -> None:
@@ -127,19 +129,19 @@ class TestChain:
         head = (store.root / "units/prison/head.json").read_bytes()
         store.append(make_draft(n=3))
         (store.root / "units/prison/head.json").write_bytes(head)  # as if killed before the head was written
-        assert store.check("prison").ok
+        assert chain_of(store, "prison").ok
         store.append(make_draft(n=4))  # the next append scans and links correctly
-        assert store.check("prison").ok and store.check("prison").last_seq == 5
+        assert chain_of(store, "prison").ok and chain_of(store, "prison").last_seq == 5
         assert len(lines(log)) == 5
 
     def test_a_torn_line_is_reported_and_repaired_into_quarantine(self, store: FileStore) -> None:
         log = chained(store, 3)
         with log.open("ab") as handle:
             handle.write(b'{"v":2,"id":"ab')
-        report = store.check("prison")
+        report = chain_of(store, "prison")
         assert report.torn_at == 4 and not report.problems
         assert store.repair("prison") == len(b'{"v":2,"id":"ab')
-        assert store.check("prison").ok
+        assert chain_of(store, "prison").ok
         assert (store.root / "units/prison/records.jsonl.quarantine").is_file()
 
 
@@ -149,14 +151,14 @@ class TestUpgrade:
         log = store.root / "units/prison/records.jsonl"
         legacy = [make_legacy(n=n) for n in range(3)]
         log.write_bytes(b"".join(r.model_dump_json().encode() + b"\n" for r in legacy))
-        report = store.check("prison")
+        report = chain_of(store, "prison")
         assert report.ok and report.legacy == 3
         assert report.warnings == ["3 records were written before chaining; the next record made anchors them"]
         before = log.read_bytes()
         first = store.append(make_draft(n=3))
         assert log.read_bytes().startswith(before)  # upgraded by appending, nothing rewritten
         assert first.seq == 4 and first.prev == "sha256:" + hashlib.sha256(before).hexdigest()
-        assert store.check("prison").ok and not store.check("prison").warnings
+        assert chain_of(store, "prison").ok and not chain_of(store, "prison").warnings
         log.write_bytes(log.read_bytes().replace(b"note 1", b"note X"))  # edit an old record
         assert only_problem(store) == (
             "record 4 at line 4 does not match the 3 records before it: the start of the log was changed"
@@ -324,7 +326,7 @@ class TestSignatures:
         os.environ["CHECKLIST_CONFIG_HOME"] = str(tmp_path / "config")
         public = keys.key_for("王警官") or keys.new_key("王警官")[0]
         private = keys.load_private(public)
-        store.register_key(public)
+        blobs.register_key(store, public)
         draft = make_draft(note=note, figures={"x": figure}, at=datetime.now(UTC))
         store.append(draft, lambda data: keys.sign(private, public, data))
         (read,) = store.records("prison")
@@ -370,7 +372,7 @@ class TestSeals:
 
 class TestDerivedData:
     def test_an_edited_index_is_caught_by_verify_and_removed_by_repair(self, prison) -> None:
-        from checklist.store import SNAPSHOT_AFTER
+        from checklist.filestore import SNAPSHOT_AFTER
 
         store = FileStore(Path(".checklist"))
         for n in range(SNAPSHOT_AFTER):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import binascii
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 PREFIX = "sha256:"
@@ -61,16 +61,14 @@ class BadTail(Exception):
     """The last line of the log is neither chained nor a valid record of format 1."""
 
 
-def next_link(data: bytes, genesis: str, is_legacy: Callable[[bytes], bool]) -> tuple[int, str]:
-    """The `seq` and `prev` of a record appended after `data`, the whole log so far."""
-    if not data:
-        return 1, genesis
-    if not data.endswith(b"\n"):
+def next_link(lines: Sequence[bytes], torn: bytes, genesis: str, is_legacy: Callable[[bytes], bool]) -> tuple[int, str]:
+    """The `seq` and `prev` of a record appended after `lines`, the whole log so far."""
+    if torn:
         raise TornLog
-    lines = [line for line in data.split(b"\n") if line.strip()]
-    if not lines:
+    records = [line for line in lines if line.strip()]
+    if not records:
         return 1, genesis
-    last = lines[-1]
+    last = records[-1]
     if link_of(last) is not None:
         seq = seq_of(last)
         if seq is None:
@@ -78,7 +76,16 @@ def next_link(data: bytes, genesis: str, is_legacy: Callable[[bytes], bool]) -> 
         return seq + 1, digest(last)
     if not is_legacy(last):
         raise BadTail
-    return len(lines) + 1, digest(data)  # anchors every record written before chaining
+    return len(records) + 1, _prefix_digest(lines, len(lines))  # anchors every record written before chaining
+
+
+def _prefix_digest(lines: Sequence[bytes], count: int) -> str:
+    """The hash of the first `count` lines as a file holds them (each with its line end)."""
+    hasher = hashlib.sha256()
+    for line in lines[:count]:
+        hasher.update(line)
+        hasher.update(b"\n")
+    return PREFIX + hasher.hexdigest()
 
 
 @dataclass
@@ -97,26 +104,26 @@ class ChainReport:
         return not self.problems and self.torn_at is None
 
 
-def check(data: bytes, genesis: str, head: Head | None, why_not_legacy: Callable[[bytes], str | None]) -> ChainReport:
-    """Re-compute the chain of a log and name the first place where it breaks.
+def check(
+    lines: Sequence[bytes],
+    torn: bytes,
+    genesis: str,
+    head: Head | None,
+    why_not_legacy: Callable[[bytes], str | None],
+) -> ChainReport:
+    """Re-compute the chain of a log (its lines as written, and the bytes of an incomplete
+    last one) and name the first place where it breaks.
 
     `why_not_legacy(line)` says why a line without a link is not a valid record of format 1
     (None when it is one); it is only called for such lines.
     """
-    pieces = data.split(b"\n")
-    fast = _check_fast(pieces, genesis, head)
+    fast = _check_fast(lines, torn, genesis, head)
     if fast is not None:
         return fast
     report = ChainReport()
     expected: str | None = genesis  # None: link to the hash of everything before the line
     previous: tuple[int, int] | None = None  # (line, seq) of the last chained record
-    offset = 0
-    for number, line in enumerate(pieces, start=1):
-        start, offset = offset, offset + len(line) + 1
-        if number == len(pieces):
-            if line:
-                report.torn_at = number
-            break
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         link = link_of(line)
@@ -130,7 +137,7 @@ def check(data: bytes, genesis: str, head: Head | None, why_not_legacy: Callable
             expected = None
             continue
         seq = seq_of(line)
-        want = expected if expected is not None else digest(memoryview(data)[:start])
+        want = expected if expected is not None else _prefix_digest(lines, number - 1)
         if seq is None or link != want:
             report.problems.append((number, _break(number, seq, previous, report.legacy)))
             return report
@@ -140,16 +147,17 @@ def check(data: bytes, genesis: str, head: Head | None, why_not_legacy: Callable
         if head is not None and seq == head.seq and expected != head.hash:
             report.problems.append((number, f"record {seq} at line {number} was changed after it was written"))
             return report
+    if torn:
+        report.torn_at = len(lines) + 1
     _check_head(report, head, previous)
     return report
 
 
-def _check_fast(pieces: list[bytes], genesis: str, head: Head | None) -> ChainReport | None:
+def _check_fast(lines: Sequence[bytes], torn: bytes, genesis: str, head: Head | None) -> ChainReport | None:
     """The common case at C speed: every line chained and every link right. Hash every line,
     decode every link, and compare the two sequences at once. Anything else (older records,
     blank lines, any mismatch) returns None, for the line-by-line check to name the first break.
     """
-    lines, torn = pieces[:-1], pieces[-1]
     count = len(lines)
     if not count or torn:
         return None

@@ -1,21 +1,62 @@
-"""Verifying a store: what `checklist verify` proves, unit by unit.
+"""Verifying a store: what `checklist verify` proves, unit by unit, over any backend.
 
 For each unit: the hash chain from the unit file to the head (edits, insertions, removals,
-reorderings, a cut-off end, a torn last line); every signature against the registered keys;
-every seal. For the store: every evidence file re-hashed against its name, and every stored
-file a record names present. See README, "Trust", for what this does not prove.
+reorderings, a cut-off end, a torn last line), checked over the records' bytes as written;
+every signature against the registered keys; every seal; and, where the backend keeps one,
+the saved index. For the store: every evidence file re-hashed against its name, every stored
+file a record names present, and every kept catalog re-hashed. See README, "Trust", for what
+this does not prove.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import blobs
 from . import seal as seals
-from .chain import ChainReport
-from .errors import DataError
+from .chain import ChainReport, digest
+from .chain import check as check_chain
+from .errors import DataError, StoreDamaged
 from .keys import PublicKey, signature_holds
 from .models import Record, Unit
-from .store import Audit, Store
+from .store import LogBytes, Snapshots, Store, legacy_problem, parse_line
+
+_SIGNED, _WITH_EVIDENCE = b'"sig":{', b'"evidence":[{'
+
+
+@dataclass
+class Audit:
+    """What `verify` needs of a unit's log, read once: its chain, and the records it must look into."""
+
+    chain: ChainReport
+    signed: list[tuple[Record, bytes]]  # with the line as written, which the signature covers
+    with_evidence: list[Record]
+    damaged: str | None = None  # a signed or evidence line that cannot be read
+    index_problem: str | None = None  # the saved index says something the log does not
+
+
+def chain(store: Store, unit_id: str) -> ChainReport:
+    """Re-compute a unit's hash chain from its records' bytes as written (see chain.check)."""
+    log = store.log(unit_id)
+    return check_chain(log.lines, log.torn, digest(log.genesis), log.head, lambda line: legacy_problem(line, log.unit))
+
+
+def audit(store: Store, log: LogBytes) -> Audit:
+    """The chain check, and the signed records and those naming evidence; only those lines
+    are parsed (found by a byte search)."""
+    chain = check_chain(log.lines, log.torn, digest(log.genesis), log.head, lambda line: legacy_problem(line, log.unit))
+    found = Audit(chain, [], [])
+    try:
+        for number, line in enumerate(log.lines, start=1):
+            if _SIGNED in line:
+                found.signed.append((parse_line(log.where, line, number, log.unit, torn=False), line))
+            if _WITH_EVIDENCE in line:
+                found.with_evidence.append(parse_line(log.where, line, number, log.unit, torn=False))
+    except StoreDamaged as exc:
+        found.damaged = exc.message
+    if chain.ok and found.damaged is None and isinstance(store, Snapshots):
+        found.index_problem = store.check_snapshot(log.unit)
+    return found
 
 
 @dataclass
@@ -49,12 +90,13 @@ class Verdict:
         return found
 
 
-def verify_unit(store: Store, audit: Audit, unit: Unit, keys: dict[str, PublicKey]) -> Verdict:
-    verdict = Verdict(unit, audit.chain)
-    if audit.damaged:
-        verdict.bad_signature.append(audit.damaged)
-    verdict.index_problem = audit.index_problem
-    for record, line in audit.signed:
+def verify_unit(store: Store, log: LogBytes, unit: Unit, keys: dict[str, PublicKey]) -> tuple[Verdict, Audit]:
+    found = audit(store, log)
+    verdict = Verdict(unit, found.chain)
+    if found.damaged:
+        verdict.bad_signature.append(found.damaged)
+    verdict.index_problem = found.index_problem
+    for record, line in found.signed:
         if record.sig is None:  # "sig":{ in a note, not a signature
             continue
         where = f"record {record.seq} ({record.item}, {record.actor})"
@@ -67,23 +109,23 @@ def verify_unit(store: Store, audit: Audit, unit: Unit, keys: dict[str, PublicKe
             verdict.bad_signature.append(f"{where} is signed with the key of {key.name!r}")
         else:
             verdict.signed += 1
-    _check_seals(store, unit, keys, verdict)
-    return verdict
+    _check_seals(store, log, keys, verdict)
+    return verdict, found
 
 
-def _check_seals(store: Store, unit: Unit, keys: dict[str, PublicKey], verdict: Verdict) -> None:
-    paths = store.seals(unit.id)
-    if not paths:
+def _check_seals(store: Store, log: LogBytes, keys: dict[str, PublicKey], verdict: Verdict) -> None:
+    kept = blobs.seals(store, log.unit)
+    if not kept:
         return
-    hashes = store.line_hashes(unit.id)
-    for path in paths:
+    hashes = blobs.line_hashes(log)
+    for name, data in kept:
         verdict.seals += 1
         try:
-            sealed = seals.Seal.model_validate_json(path.read_bytes())
-        except (OSError, ValueError) as exc:
-            verdict.seal_problems.append(f"{path.name}: cannot be read: {exc}")
+            sealed = seals.Seal.model_validate_json(data)
+        except ValueError as exc:
+            verdict.seal_problems.append(f"{name}: cannot be read: {exc}")
             continue
-        verdict.seal_problems += [f"{path.name}: {p}" for p in seals.check(sealed, keys, hashes)]
+        verdict.seal_problems += [f"{name}: {p}" for p in seals.check(sealed, keys, hashes)]
 
 
 @dataclass
@@ -104,20 +146,23 @@ class StoreVerdict:
 
 def verify_store(store: Store, units: list[Unit]) -> StoreVerdict:
     """Every unit's verdict, the stored evidence files re-hashed, and the kept catalogs."""
-    keys = store.registered_keys()
-    audits = [(unit, store.audit(unit.id)) for unit in units]
-    verdicts = [verify_unit(store, audit, unit, keys) for unit, audit in audits]
-    wanted = {f.sha256 for _, audit in audits for r in audit.with_evidence for f in r.evidence if f.stored}
-    kept = store.catalog_digests()
-    return StoreVerdict(verdicts, len(wanted), store.check_evidence(wanted), len(kept), _check_catalogs(store, kept))
+    keys = blobs.registered_keys(store)
+    verdicts, wanted = [], set()
+    for unit in units:
+        verdict, found = verify_unit(store, store.log(unit.id), unit, keys)
+        verdicts.append(verdict)
+        wanted |= {f.sha256 for r in found.with_evidence for f in r.evidence if f.stored}
+    kept = blobs.kept_catalog_digests(store)
+    evidence = blobs.check_evidence(store, wanted)
+    return StoreVerdict(verdicts, len(wanted), evidence, len(kept), _check_catalogs(store, kept))
 
 
 def _check_catalogs(store: Store, digests: list[str]) -> list[str]:
     """Each kept catalog against the hash of its own bytes (see catalog.kept)."""
     problems = []
-    for digest in digests:
+    for kept_digest in digests:
         try:
-            store.load_catalog(digest)
+            blobs.kept_catalog(store, kept_digest)
         except DataError as exc:
             problems.append(exc.message)
     return problems

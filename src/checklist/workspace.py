@@ -12,17 +12,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from . import blobs, clock, paths
 from . import catalog as catalogs
-from . import clock, paths
 from .errors import ChecklistError, NotFound, StoreDamaged, UserError
 from .evidence import DEFAULT_MAX_MB
+from .filestore import FileStore
 from .fuzzy import closest
 from .items import resolve_all
 from .logindex import LogIndex, event_key
 from .models import Catalog, CatalogRef, Draft, Measure, Recurrence, Unit, UnitKind, from_user
 from .schedule import periods
 from .status import PENDING, Clock, Item, ItemStatus, UnitStatus, items_for, state_of, unit_status
-from .store import FileStore, Signer, Store, check_unit_id
+from .store import LocalCache, Signer, Store, check_unit_id
 
 if TYPE_CHECKING:
     from . import seal as seals
@@ -80,7 +81,8 @@ class Workspace:
 
     def catalog(self, path: Path | None = None) -> Catalog:
         if path not in self._catalogs:
-            self._catalogs[path] = catalogs.load(path, cache=self.store.cache_dir())
+            cache = self.store.cache_folder() if isinstance(self.store, LocalCache) else None
+            self._catalogs[path] = catalogs.load(path, cache=cache)
         return self._catalogs[path]
 
     def catalog_for(self, unit: Unit, index: LogIndex) -> Catalog:
@@ -90,13 +92,13 @@ class Workspace:
         digest = index.record_at(index.upgrades_at[-1]).catalog if index.upgrades_at else unit.catalog.digest
         if digest in self._kept:
             return self._kept[digest]
-        kept = self.store.load_catalog(digest)
+        kept = blobs.kept_catalog(self.store, digest)
         if kept is not None:
             self._kept[digest] = kept
             return kept
         source = self.source_catalog(unit)  # a store from before catalogs were kept
         if source.digest == digest:
-            self.store.keep_catalog(source)
+            blobs.keep_catalog(self.store, source)
             return source
         raise StoreDamaged(
             f"the catalog version unit {unit.id} runs ({digest[:19]}…) is not in the store any more",
@@ -123,7 +125,7 @@ class Workspace:
         source = self.source_catalog(unit)
         if source.same_content(current.catalog):
             return None
-        self.store.keep_catalog(source)
+        blobs.keep_catalog(self.store, source)
         old, new = current.catalog, source
         note = f"{old.meta.version} ({old.digest[:15]}) → {new.meta.version} ({new.digest[:15]})"
         draft = from_user(
@@ -193,7 +195,7 @@ class Workspace:
             started_at=now.astimezone(ZoneInfo(catalog.meta.timezone)),
             started_by=actor,
         )
-        self.store.keep_catalog(catalog)
+        blobs.keep_catalog(self.store, catalog)
         self.store.create_unit(unit)
         return Started(unit, created=True)
 
@@ -269,11 +271,11 @@ class Workspace:
         public = keys.key_for(actor)
         if public is None:
             return None
-        self.store.register_key(public)
+        blobs.register_key(self.store, public)
         private = keys.load_private(public)
         return lambda data: keys.sign(private, public, data)
 
-    def seal(self, unit: Unit, period: date | None, by: str) -> tuple[seals.Seal, Path]:
+    def seal(self, unit: Unit, period: date | None, by: str) -> tuple[seals.Seal, str]:
         """Sign and save the statement of a day (today, by the clock, in the unit's time zone)."""
         from . import seal as seals
 
@@ -288,11 +290,11 @@ class Workspace:
             raise UserError(f"{day} has not come yet (today is {today} in {zone.key}); seal a day once it has begun")
         if day < started:
             raise UserError(f"{unit.id} was started on {started}; there is nothing to seal for {day}")
-        hashes = self.store.line_hashes(unit.id)
+        hashes = blobs.line_hashes(self.store.log(unit.id))
         draft = seals.make(status, self.store.records(unit.id), hashes, period=day, now=clock.real_now(), by=by)
         sealed = draft.model_copy(update={"sig": signer(draft.canonical())})
-        path = self.store.save_seal(unit.id, sealed.file_name(), sealed.model_dump_json(indent=2).encode() + b"\n")
-        return sealed, path
+        content = sealed.model_dump_json(indent=2).encode() + b"\n"
+        return sealed, blobs.save_seal(self.store, unit.id, sealed.file_name().removesuffix(".json"), content)
 
     def evidence_max_bytes(self) -> int:
         configured = self.store.config().get("evidence_max_mb", DEFAULT_MAX_MB)
@@ -309,7 +311,7 @@ class Workspace:
         if not drafts:
             return outcomes
         for path, file in zip(paths, drafts[0].evidence, strict=True):
-            self.store.keep_evidence(path, file.sha256)
+            blobs.keep_evidence(self.store, path, file.sha256)
         stored = [file.model_copy(update={"stored": True}) for file in drafts[0].evidence]
         return [
             Outcome(o.target, o.draft.model_copy(update={"evidence": stored}) if o.draft else None) for o in outcomes

@@ -56,10 +56,13 @@ def verify(
 
 
 def _repair(ws: Workspace, unit_ids: list[str]) -> None:
+    from ..store import Repairable, Snapshots
     from .output import message
 
     for unit_id in unit_ids:
-        moved = ws.store.repair(unit_id)
+        if isinstance(ws.store, Snapshots) and ws.store.check_snapshot(unit_id) is not None:
+            ws.store.drop_snapshot(unit_id)  # derived data: the next read rebuilds it from the log
+        moved = ws.store.repair(unit_id) if isinstance(ws.store, Repairable) else 0
         if moved:
             message(f"{unit_id}: moved {moved} bytes of an incomplete last line to records.jsonl.quarantine", "yellow")
 
@@ -162,6 +165,7 @@ def _print_catalogs(kept: int, problems: list[str]) -> None:
 
 
 def _verify_seal(ws: Workspace, path: Path, json: bool) -> None:
+    from .. import blobs
     from .. import seal as seals
     from ..errors import DataError, UserError
     from .output import print_json, safe, stdout
@@ -173,8 +177,8 @@ def _verify_seal(ws: Workspace, path: Path, json: bool) -> None:
     except ValueError as exc:
         raise DataError(f"{path} is not a seal: {str(exc).splitlines()[0]}") from exc
     have_log = sealed.unit in ws.store.unit_ids()
-    hashes = ws.store.line_hashes(sealed.unit) if have_log else None
-    problems = seals.check(sealed, ws.store.registered_keys(), hashes)
+    hashes = blobs.line_hashes(ws.store.log(sealed.unit)) if have_log else None
+    problems = seals.check(sealed, blobs.registered_keys(ws.store), hashes)
     if json:
         print_json(
             {
@@ -212,6 +216,7 @@ def seal(
     from datetime import date
 
     from ..errors import UserError
+    from ..store import Blob
     from ..workspace import Workspace
     from .output import message
 
@@ -224,7 +229,7 @@ def seal(
     sealed, path = ws.seal(chosen, day, ws.actor(by))
     if out is not None:
         try:
-            out.write_bytes(path.read_bytes())
+            out.write_bytes(ws.store.blob(Blob.SEAL, f"{chosen.id}/{sealed.file_name().removesuffix('.json')}") or b"")
         except OSError as exc:
             raise UserError(f"cannot write {out}: {exc.strerror or exc}") from exc
     message(
@@ -255,10 +260,10 @@ def keys_new(
     owner = name.strip() if name and name.strip() else (ws.actor(None) if ws else _login_name())
     public, private_path = keys.new_key(owner)
     if ws is not None:
-        ws.store.register_key(public)
-    where = (
-        f"registered in {ws.store.location()}" if ws else f"not registered yet (no store here: {paths.HOW_TO_START})"
-    )
+        from .. import blobs
+
+        blobs.register_key(ws.store, public)
+    where = f"registered in {ws.store.location}" if ws else f"not registered yet (no store here: {paths.HOW_TO_START})"
     message(f"New key {public.key} for {owner}: private key {private_path} (readable by you only), {where}.", "green")
 
 
@@ -274,13 +279,13 @@ def keys_list(
     store: options.Store = None,
 ) -> None:
     """The keys registered in this store, and the ones you hold on this machine."""
-    from .. import keys
+    from .. import blobs, keys
     from ..errors import NoStore
     from ..workspace import Workspace
     from .output import print_json, stdout
 
     try:
-        registered = Workspace.open(store).store.registered_keys()
+        registered = blobs.registered_keys(Workspace.open(store).store)
     except NoStore:
         registered = {}
     own = {k.key: k for k in keys.own_keys()}

@@ -1,0 +1,141 @@
+"""What a store keeps besides its logs, read and written through any backend: the catalog
+versions units run, evidence files, public keys and seals (see store.Blob)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from . import formats
+from .catalog import kept
+from .chain import digest, link_of, seq_of
+from .errors import DataError, StoreDamaged, UserError
+from .models import Catalog
+from .store import Blob, BlobMismatch, LogBytes, Store, first_error
+
+if TYPE_CHECKING:
+    from .keys import PublicKey
+
+
+def keep_catalog(store: Store, catalog: Catalog) -> None:
+    """Keep a catalog version under its digest (written once), for the units that run it."""
+    store.put_blob(Blob.CATALOG, catalog.digest.removeprefix("sha256:"), catalog.content)
+
+
+def kept_catalog(store: Store, digest_: str) -> Catalog | None:
+    """The catalog kept under a digest, checked against the hash of its own bytes."""
+    name = digest_.removeprefix("sha256:")
+    data = store.blob(Blob.CATALOG, name)
+    if data is None:
+        return None
+    where = store.blob_location(Blob.CATALOG, name)
+    try:
+        return kept(data, digest_)
+    except ValidationError as exc:
+        raise StoreDamaged(f"{where}: damaged catalog copy: {first_error(exc)}") from exc
+    except formats.NewerFormat:
+        raise
+    except DataError as exc:
+        raise StoreDamaged(f"{where}: {exc.message}") from exc
+    except ValueError as exc:
+        raise StoreDamaged(f"{where}: damaged catalog copy: {exc}") from exc
+
+
+def kept_catalog_digests(store: Store) -> list[str]:
+    return ["sha256:" + name for name in store.blob_names(Blob.CATALOG)]
+
+
+def keep_evidence(store: Store, source: Path, sha256: str) -> None:
+    """Copy an evidence file into the store under its hash, unless it is there already."""
+    try:
+        with source.open("rb") as reader:
+            store.put_blob(Blob.EVIDENCE, sha256, reader)
+    except BlobMismatch:
+        raise UserError(f"evidence file {source} changed while it was being recorded; try again") from None
+    except OSError as exc:
+        raise UserError(f"cannot store evidence {source}: {exc.strerror or exc}; nothing was recorded") from exc
+    except UserError as exc:
+        raise UserError(
+            f"cannot store evidence: {exc.message}",
+            hint="nothing was recorded; fix the folder's permissions, or record the hash only with --no-copy",
+        ) from exc
+
+
+def check_evidence(store: Store, wanted: set[str]) -> list[str]:
+    """Re-hash every stored evidence file; name the ones damaged, and the wanted ones missing."""
+    problems = []
+    found = set()
+    for name in store.blob_names(Blob.EVIDENCE):
+        found.add(name)
+        try:
+            handle = store.open_blob(Blob.EVIDENCE, name)
+            if handle is None:
+                continue
+            hasher = hashlib.sha256()
+            with handle:
+                while chunk := handle.read(1 << 20):
+                    hasher.update(chunk)
+            actual = hasher.hexdigest()
+        except (OSError, StoreDamaged) as exc:
+            problems.append(f"evidence {name[:12]}…: cannot read: {exc}")
+            continue
+        if actual != name:
+            where = store.blob_location(Blob.EVIDENCE, name)
+            problems.append(f"evidence {where} was changed: its content no longer has that hash")
+    problems += [f"evidence {sha[:12]}… is recorded as stored but missing" for sha in sorted(wanted - found)]
+    return problems
+
+
+def register_key(store: Store, public: PublicKey) -> None:
+    """Register a public key (written once; registering the same key again changes nothing)."""
+    from .keys import public_json
+
+    store.put_blob(Blob.KEY, public.key.removeprefix("ed25519:"), public_json(public))
+
+
+def registered_keys(store: Store) -> dict[str, PublicKey]:
+    from .keys import PublicKey
+
+    keys: dict[str, PublicKey] = {}
+    for name in store.blob_names(Blob.KEY):
+        where = store.blob_location(Blob.KEY, name)
+        try:
+            data = json.loads(store.blob(Blob.KEY, name) or b"")
+            formats.check(where, data.get("format") if isinstance(data, dict) else None, formats.KEY)
+            public = PublicKey.model_validate(data)
+        except ValueError as exc:
+            raise StoreDamaged(f"{where}: damaged key file: {exc}") from exc
+        keys[public.key] = public
+    return keys
+
+
+def save_seal(store: Store, unit_id: str, name: str, content: bytes) -> str:
+    """Keep a seal (written once); returns where it is kept."""
+    blob = f"{unit_id}/{name}"
+    if not store.put_blob(Blob.SEAL, blob, content):
+        raise UserError(f"a seal {name} exists already")
+    return store.blob_location(Blob.SEAL, blob)
+
+
+def seals(store: Store, unit_id: str) -> list[tuple[str, bytes]]:
+    """A unit's seals: each one's name and bytes."""
+    found = []
+    for name in store.blob_names(Blob.SEAL, prefix=f"{unit_id}/"):
+        data = store.blob(Blob.SEAL, name)
+        if data is not None:
+            found.append((name.partition("/")[2], data))
+    return found
+
+
+def line_hashes(log: LogBytes) -> dict[int, str]:
+    """The hash of each chained record's line, by record number (what seals refer to)."""
+    hashes = {}
+    for line in log.lines:
+        seq = seq_of(line) if link_of(line) is not None else None
+        if seq is not None:
+            hashes[seq] = digest(line)
+    return hashes

@@ -1,0 +1,181 @@
+"""A store held in memory, with the real semantics: the second backend that proves the
+protocol (store.py) is one a database can implement.
+
+It chains, signs, refuses and keeps exactly as the file store does — the same unit file
+bytes, the same lines, the same errors — and passes the same contract tests; it only
+forgets everything when the process ends. `memory:NAME` as a store location (`--store`,
+CHECKLIST_STORE) names one, shared by every session of the process: tests run the
+command line against it in-process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from typing import IO, Any
+
+from .chain import BadTail, Head, TornLog, digest, next_link
+from .errors import NotFound, StoreDamaged, UserError
+from .fuzzy import closest
+from .logindex import LogIndex
+from .models import Draft, Record, Unit
+from .store import (
+    HASHED,
+    REPAIR_HINT,
+    Blob,
+    BlobMismatch,
+    LogBytes,
+    Signer,
+    check_unit_id,
+    is_legacy,
+    link,
+    parse_line,
+    parse_records,
+    parse_unit,
+    unit_bytes,
+)
+
+SCHEME = "memory:"
+_OPEN: dict[str, MemoryStore] = {}
+_OPENING = threading.Lock()
+
+
+class MemoryStore:
+    """Units, logs, blobs and settings in dictionaries, under one lock."""
+
+    def __init__(self, name: str = "") -> None:
+        self.name = name
+        self._lock = threading.RLock()
+        self._units: dict[str, bytes] = {}  # the unit file as written
+        self._lines: dict[str, list[bytes]] = {}
+        self._heads: dict[str, Head] = {}  # written with each append, as a file store's head.json
+        self._blobs: dict[tuple[Blob, str], bytes] = {}
+        self._config: dict[str, Any] = {}
+
+    @classmethod
+    def named(cls, location: str) -> MemoryStore:
+        """The store a `memory:NAME` location names, made empty the first time it is named."""
+        name = location.removeprefix(SCHEME)
+        with _OPENING:
+            return _OPEN.setdefault(name, cls(name))
+
+    @classmethod
+    def forget(cls, location: str) -> None:
+        with _OPENING:
+            _OPEN.pop(location.removeprefix(SCHEME), None)
+
+    @property
+    def location(self) -> str:
+        return SCHEME + self.name
+
+    # -- units ----------------------------------------------------------------------
+
+    def create_unit(self, unit: Unit) -> None:
+        check_unit_id(unit.id)
+        with self._lock:
+            if unit.id in self._units:
+                raise UserError(f"unit {unit.id!r} already exists")
+            self._units[unit.id] = unit_bytes(unit)
+            self._lines[unit.id] = []
+
+    def unit(self, unit_id: str) -> Unit:
+        return parse_unit(self._genesis(unit_id), self._where(unit_id, "unit.json"))
+
+    def unit_ids(self) -> list[str]:
+        with self._lock:
+            return sorted(self._units)
+
+    def units(self) -> list[Unit]:
+        return [self.unit(unit_id) for unit_id in self.unit_ids()]
+
+    # -- the log --------------------------------------------------------------------
+
+    def append(self, draft: Draft, signer: Signer | None = None) -> Record:
+        with self._lock:
+            genesis = self._genesis(draft.unit)
+            lines = self._lines[draft.unit]
+            try:
+                seq, prev = next_link(lines, b"", digest(genesis), is_legacy)
+            except (TornLog, BadTail):
+                raise StoreDamaged(
+                    f"{self._where(draft.unit)}: the last record is damaged; nothing can be appended after it",
+                    hint=REPAIR_HINT,
+                ) from None
+            record, line = link(draft, seq, prev, signer)
+            lines.append(line)
+            size = self._heads[draft.unit].size if draft.unit in self._heads else 0
+            self._heads[draft.unit] = Head(seq=seq, hash=digest(line), size=size + len(line) + 1)
+            return record
+
+    def log(self, unit_id: str) -> LogBytes:
+        with self._lock:
+            genesis = self._genesis(unit_id)
+            lines = list(self._lines[unit_id])
+            head = self._heads.get(unit_id)
+        return LogBytes(unit_id, genesis, lines, b"", head, self._where(unit_id))
+
+    def records(self, unit_id: str) -> list[Record]:
+        return [record for _, record in parse_records(self.log(unit_id))]
+
+    def index(self, unit_id: str) -> LogIndex:
+        """The fold of the whole log; a record is known by its line's number, and parsed again
+        from its bytes when asked for."""
+        log = self.log(unit_id)
+        index = LogIndex(lambda at: parse_line(log.where, log.lines[at], at + 1, unit_id, torn=False))
+        for number, line in enumerate(log.lines):
+            index.add(parse_line(log.where, line, number + 1, unit_id, torn=False), number)
+        return index
+
+    def _genesis(self, unit_id: str) -> bytes:
+        check_unit_id(unit_id)
+        with self._lock:
+            found = self._units.get(unit_id)
+        if found is None:
+            raise NotFound(f"no unit {unit_id!r} in this store", closest(unit_id, self.unit_ids()))
+        return found
+
+    def _where(self, unit_id: str, what: str = "records") -> str:
+        return f"{self.location}/units/{unit_id}/{what}"
+
+    # -- blobs ----------------------------------------------------------------------
+
+    def put_blob(self, kind: Blob, name: str, data: bytes | IO[bytes]) -> bool:
+        content = data if isinstance(data, bytes) else data.read()
+        if kind in HASHED and hashlib.sha256(content).hexdigest() != name:
+            raise BlobMismatch(f"{kind} {name[:12]}… changed while it was being kept; nothing was kept")
+        if kind == Blob.SEAL:
+            check_unit_id(name.partition("/")[0])
+        with self._lock:
+            if (kind, name) in self._blobs:
+                return False
+            self._blobs[kind, name] = content
+            return True
+
+    def blob(self, kind: Blob, name: str) -> bytes | None:
+        with self._lock:
+            return self._blobs.get((kind, name))
+
+    def open_blob(self, kind: Blob, name: str) -> IO[bytes] | None:
+        found = self.blob(kind, name)
+        return None if found is None else io.BytesIO(found)
+
+    def blob_names(self, kind: Blob, prefix: str = "") -> list[str]:
+        with self._lock:
+            return sorted(name for blob, name in self._blobs if blob == kind and name.startswith(prefix))
+
+    def blob_location(self, kind: Blob, name: str) -> str:
+        return f"{self.location}/{kind}/{name}"
+
+    # -- settings kept in the store ----------------------------------------------------
+
+    def config(self) -> dict[str, Any]:
+        with self._lock:
+            return dict(self._config)
+
+    def set_config(self, key: str, value: str | None) -> None:
+        with self._lock:
+            if value is None:
+                self._config.pop(key, None)
+            else:
+                self._config[key] = value
