@@ -134,9 +134,9 @@ def make_records(unit: dict[str, Any], count: int, genesis: str) -> tuple[list[b
     """`count` records cycling over the unit's measures, chained as `FileStore.append` chains
     them (from `genesis`, the hash of unit.json); returns the lines and the last line's hash."""
     try:
-        from checklist import catalog as catalogs
-        from checklist.chain import digest
-        from checklist.models import Draft, EvidenceFile, Record
+        from checklist.core import catalog as catalogs
+        from checklist.core.chain import digest
+        from checklist.core.models import Draft, EvidenceFile, Record
     except ImportError as exc:
         raise SetupError(f"cannot import checklist with {sys.executable}: {exc} (run with the venv's python)") from exc
     measures = catalogs.load().for_kind(unit["kind"])
@@ -178,7 +178,7 @@ def build_store(root: Path, env: dict[str, str], checklist: list[str]) -> Path:
         unit = json.loads((unit_dir / "unit.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise SetupError(f"`checklist start` did not leave a readable {unit_dir / 'unit.json'}: {exc}") from exc
-    from checklist.chain import digest
+    from checklist.core.chain import digest
 
     lines, last = make_records(unit, RECORDS, digest((unit_dir / "unit.json").read_bytes()))
     data = b"".join(lines)

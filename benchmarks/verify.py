@@ -23,12 +23,12 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from checklist import blobs
-from checklist import catalog as catalogs
-from checklist.chain import digest
-from checklist.filestore import FileStore
-from checklist.models import Draft, Record
-from checklist.verify import chain as chain_of
+from checklist.core import blobs
+from checklist.core import catalog as catalogs
+from checklist.core.chain import digest
+from checklist.core.filestore import FileStore
+from checklist.core.models import Draft, Record
+from checklist.core.verify import chain as chain_of
 
 TARGET = 500_000
 ZONE = timezone(timedelta(hours=8))
@@ -69,7 +69,7 @@ def build(root: Path, count: int, signed: bool) -> FileStore:
 
 
 def _signer(store: FileStore):  # type: ignore[no-untyped-def]
-    from checklist import keys
+    from checklist.core import keys
 
     public, _ = keys.new_key("王警官")
     blobs.register_key(store, public)

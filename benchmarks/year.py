@@ -328,9 +328,9 @@ def write_log(unit_dir: Path, catalog_dir: Path, measures: list[dict[str, Any]])
 
     Attestations carry the hash of their measure's wording, as `checklist done` writes them."""
     try:
-        from checklist import catalog as catalogs
-        from checklist.chain import digest
-        from checklist.models import Draft, Record
+        from checklist.core import catalog as catalogs
+        from checklist.core.chain import digest
+        from checklist.core.models import Draft, Record
     except ImportError as exc:
         raise SetupError(f"cannot import checklist with {sys.executable}: {exc} (run with the venv's python)") from exc
     wordings = {m.id: m.wording() for m in catalogs.load(catalog_dir).measures}

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "checklist"
-CORE = list(PACKAGE.glob("*.py"))
+CORE = list((PACKAGE / "core").glob("*.py"))
 FORBIDDEN = {"typer", "rich", "click"}
 
 
@@ -33,7 +33,7 @@ def test_core_modules_never_import_the_terminal_libraries() -> None:
 
 def test_importing_the_core_loads_no_terminal_library() -> None:
     code = (
-        "import sys, checklist.workspace, checklist.report, checklist.status;"
+        "import sys, checklist.workspace, checklist.report, checklist.core.status;"
         "print(sorted(m for m in ('typer', 'rich', 'click') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -45,7 +45,7 @@ def test_help_does_not_load_the_catalog_or_the_store() -> None:
         "import sys; sys.argv = ['checklist', '--help'];\n"
         "from checklist.cli.app import app\n"
         "try:\n    app()\nexcept SystemExit:\n    pass\n"
-        "heavy = ('checklist.catalog', 'checklist.store', 'checklist.models', 'yaml', 'filelock')\n"
+        "heavy = ('checklist.core.catalog', 'checklist.core.store', 'checklist.core.models', 'yaml', 'filelock')\n"
         "print([m for m in heavy if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from checklist import catalog as catalogs
-from checklist.errors import CatalogError, Problem
+from checklist.core import catalog as catalogs
+from checklist.core.errors import CatalogError, Problem
 
 from .conftest import SEED
 

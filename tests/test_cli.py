@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checklist import catalog as catalogs
+from checklist.core import catalog as catalogs
 
 from .conftest import three_zeros
 
@@ -339,7 +339,7 @@ class TestDamage:
     def test_debug_shows_the_traceback(self, prison) -> None:
         with LOG.open("a", encoding="utf-8") as handle:
             handle.write("garbage\n")
-        from checklist.errors import StoreDamaged
+        from checklist.core.errors import StoreDamaged
 
         with pytest.raises(StoreDamaged):
             prison("--debug", "status")

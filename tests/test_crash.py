@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from checklist.errors import UserError
-from checklist.filestore import FileStore
-from checklist.verify import chain as chain_of
+from checklist.core.errors import UserError
+from checklist.core.filestore import FileStore
+from checklist.core.verify import chain as chain_of
 
 from .test_store import make_draft, make_unit
 

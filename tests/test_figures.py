@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checklist.errors import NotFound, UserError
-from checklist.figures import alerts, parse_assignments, parse_value, split_assignment
-from checklist.models import FieldSpec, Text
+from checklist.core.errors import NotFound, UserError
+from checklist.core.figures import alerts, parse_assignments, parse_value, split_assignment
+from checklist.core.models import FieldSpec, Text
 
 LABEL = Text(zh="数", en="n")
 COUNT = FieldSpec(id="fever_count", label=LABEL, type="integer", min=0, max=10000, alert={"above": 0})

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from checklist import catalog as catalogs
-from checklist import formats
-from checklist.models import Catalog
+from checklist.core import catalog as catalogs
+from checklist.core import formats
+from checklist.core.models import Catalog
 
 from .conftest import REPO, three_zeros
 from .test_catalog import HEAD, MEASURE, write
@@ -121,7 +121,7 @@ def test_a_release_that_adds_fields_to_the_models_opens_a_store_made_before(cli,
     newer = tmp_path / "newer"
     shutil.copytree(REPO / "src" / "checklist", newer / "src" / "checklist")
     shutil.copytree(REPO / "measures", newer / "measures")
-    models = newer / "src" / "checklist" / "models.py"
+    models = newer / "src" / "checklist" / "core" / "models.py"
     source = models.read_text(encoding="utf-8")
     source = source.replace("class Measure(Strict):\n", "class Measure(Strict):\n    owner: str | None = None\n", 1)
     source = source.replace("    zh: Annotated", "    note: str | None = None\n    zh: Annotated", 1)

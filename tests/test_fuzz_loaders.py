@@ -15,12 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checklist import catalog as catalogs
-from checklist import models
-from checklist.errors import CatalogError, StoreDamaged, UserError
-from checklist.filestore import FileStore
-from checklist.formats import NewerFormat
-from checklist.models import CatalogRef, Record, Unit
+from checklist.core import catalog as catalogs
+from checklist.core import models
+from checklist.core.errors import CatalogError, StoreDamaged, UserError
+from checklist.core.filestore import FileStore
+from checklist.core.formats import NewerFormat
+from checklist.core.models import CatalogRef, Record, Unit
 
 from .test_catalog import HEAD, MEASURE
 

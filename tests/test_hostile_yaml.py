@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checklist import catalog as catalogs
-from checklist import yamlfile
-from checklist.errors import CatalogError, Problem
-from checklist.models import Catalog
+from checklist.core import catalog as catalogs
+from checklist.core import yamlfile
+from checklist.core.errors import CatalogError, Problem
+from checklist.core.models import Catalog
 
 from .test_catalog import HEAD, MEASURE, write
 
@@ -216,7 +216,7 @@ class TestNesting:
         script = (
             "import sys, yaml\n"
             "from pathlib import Path\n"
-            "from checklist import yamlfile\n"
+            "from checklist.core import yamlfile\n"
             "for variant in ('default', 'python', 'old-libyaml'):\n"
             "    if variant == 'python':\n"
             "        yamlfile._Loader = yamlfile._make_loader(yaml.SafeLoader)\n"
@@ -268,7 +268,7 @@ class TestSize:
         assert problem.message == "file holds no YAML value (only comments)"
 
     def test_many_problems_are_located_in_linear_time(self, tmp_path: Path, parser: str) -> None:
-        from checklist.catalog import MAX_PROBLEMS
+        from checklist.core.catalog import MAX_PROBLEMS
 
         count = 5_000
         problems = timed_problems(write(tmp_path, HEAD + "measures: [" + "1, " * count + "1]\n"))

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checklist import catalog as catalogs
-from checklist.errors import NotFound, UserError
-from checklist.items import resolve, resolve_all
-from checklist.status import items_for
+from checklist.core import catalog as catalogs
+from checklist.core.errors import NotFound, UserError
+from checklist.core.items import resolve, resolve_all
+from checklist.core.status import items_for
 
 ITEMS = items_for(catalogs.load(), "prison")
 

@@ -62,7 +62,7 @@ def test_the_entry_point_still_knows_every_command(proc) -> None:
 
 def test_output_is_whole_when_piped_and_a_reader_that_leaves_early_is_no_error(proc) -> None:
     """main() leaves without tearing the interpreter down: what was printed must still all arrive."""
-    from checklist.filestore import FileStore
+    from checklist.core.filestore import FileStore
 
     from .test_store import make_draft
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checklist import catalog as catalogs
+from checklist.core import catalog as catalogs
 
 from .conftest import REPO, installed_command
 
@@ -29,7 +29,7 @@ def test_catalog_examples_validate_together(tmp_path: Path) -> None:
 
 
 def test_every_record_field_is_documented_and_the_example_is_real() -> None:
-    from checklist.models import Record
+    from checklist.core.models import Record
 
     (example,) = blocks("json")
     keys = set(re.findall(r'"(\w+)":', example))

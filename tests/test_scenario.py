@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from checklist import catalog as catalogs
+from checklist.core import catalog as catalogs
 
 from .conftest import three_zeros
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checklist.models import Recurrence
-from checklist.schedule import period_at, periods
+from checklist.core.models import Recurrence
+from checklist.core.schedule import period_at, periods
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")  # clocks change: 2020-03-29 02:00 -> 03:00, 2020-10-25 03:00 -> 02:00

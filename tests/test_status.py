@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checklist import catalog as catalogs
-from checklist.logindex import LogIndex
-from checklist.models import CatalogRef, Record, Unit
-from checklist.status import items_for, unit_status
+from checklist.core import catalog as catalogs
+from checklist.core.logindex import LogIndex
+from checklist.core.models import CatalogRef, Record, Unit
+from checklist.core.status import items_for, unit_status
 
 CATALOG = catalogs.load()
 ITEMS = [i for i in items_for(CATALOG, "prison") if i.measure.trigger is None]

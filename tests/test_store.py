@@ -13,13 +13,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from checklist import filestore as filestores
-from checklist import store as stores
-from checklist.errors import NotFound, StoreDamaged, UserError
-from checklist.filestore import FileStore
-from checklist.logindex import LogIndex, Saved
-from checklist.models import CatalogRef, Draft, Record, Unit
-from checklist.verify import chain as chain_of
+from checklist.core import filestore as filestores
+from checklist.core import store as stores
+from checklist.core.errors import NotFound, StoreDamaged, UserError
+from checklist.core.filestore import FileStore
+from checklist.core.logindex import LogIndex, Saved
+from checklist.core.models import CatalogRef, Draft, Record, Unit
+from checklist.core.verify import chain as chain_of
 
 T0 = datetime(2020, 1, 26, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 REF = CatalogRef(name="c", version="1", digest="sha256:" + "0" * 64)
@@ -71,7 +71,7 @@ def store(tmp_path: Path) -> FileStore:
 def test_the_unit_id_check_agrees_with_the_pattern_units_are_validated_by(text: str) -> None:
     import re
 
-    from checklist.models import UNIT_ID
+    from checklist.core.models import UNIT_ID
 
     assert stores.is_unit_id(text) == bool(re.fullmatch(UNIT_ID, text))
 

@@ -18,15 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from checklist import blobs, keys
-from checklist.chain import digest
-from checklist.errors import NotFound, UserError
-from checklist.filestore import FileStore
-from checklist.logindex import LogIndex
-from checklist.memstore import MemoryStore
-from checklist.models import CatalogRef, Draft, Record, Signature, Unit
-from checklist.store import Blob, BlobMismatch, LogBytes, Store, unit_bytes
-from checklist.verify import chain
+from checklist.core import blobs, keys
+from checklist.core.chain import digest
+from checklist.core.errors import NotFound, UserError
+from checklist.core.filestore import FileStore
+from checklist.core.logindex import LogIndex
+from checklist.core.memstore import MemoryStore
+from checklist.core.models import CatalogRef, Draft, Record, Signature, Unit
+from checklist.core.store import Blob, BlobMismatch, LogBytes, Store, unit_bytes
+from checklist.core.verify import chain
 
 T0 = datetime(2020, 1, 26, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 REF = CatalogRef(name="c", version="1", digest="sha256:" + "0" * 64)

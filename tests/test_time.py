@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checklist import catalog as catalogs
+from checklist.core import catalog as catalogs
 
 from .conftest import three_zeros
 

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checklist import blobs
-from checklist.filestore import FileStore
-from checklist.models import Record
-from checklist.verify import chain as chain_of
+from checklist.core import blobs
+from checklist.core.filestore import FileStore
+from checklist.core.models import Record
+from checklist.core.verify import chain as chain_of
 
 from .test_store import make_draft, make_legacy, make_unit
 
@@ -318,7 +318,7 @@ class TestSignatures:
     def test_signatures_survive_the_round_trip_through_the_file(
         self, tmp_path: Path, note: str, figure: object
     ) -> None:
-        from checklist import keys
+        from checklist.core import keys
 
         root = tmp_path / f"s{uuid.uuid4().hex}"
         store = FileStore.create(root)
@@ -372,7 +372,7 @@ class TestSeals:
 
 class TestDerivedData:
     def test_an_edited_index_is_caught_by_verify_and_removed_by_repair(self, prison) -> None:
-        from checklist.filestore import SNAPSHOT_AFTER
+        from checklist.core.filestore import SNAPSHOT_AFTER
 
         store = FileStore(Path(".checklist"))
         for n in range(SNAPSHOT_AFTER):

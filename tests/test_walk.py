@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from checklist import catalog as catalogs
+from checklist.core import catalog as catalogs
 
 PRISON = catalogs.load().for_kind("prison")
 ITEMS = [m for m in PRISON if m.trigger is None]  # the triggered ones wait for an admission

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import NoStore
+from .core.errors import NoStore
 
 STORE_DIR = ".checklist"
 HOW_TO_START = "start one with `checklist start --unit prison` (or name one with --store / CHECKLIST_STORE)"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .agenda import Agenda
-from .agenda import Entry as AgendaEntry
-from .models import Catalog, Record
-from .status import STATES, ItemStatus, Tally, UnitStatus
+from .core.agenda import Agenda
+from .core.agenda import Entry as AgendaEntry
+from .core.models import Catalog, Record
+from .core.status import STATES, ItemStatus, Tally, UnitStatus
 
 JSON_FORMAT = 1
 

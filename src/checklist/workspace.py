@@ -12,22 +12,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from . import blobs, clock, paths
-from . import catalog as catalogs
-from .errors import ChecklistError, NotFound, StoreDamaged, UserError
-from .evidence import DEFAULT_MAX_MB
-from .filestore import FileStore
-from .fuzzy import closest
-from .items import resolve_all
-from .logindex import LogIndex, event_key
-from .models import Catalog, CatalogRef, Draft, Measure, Recurrence, Unit, UnitKind, from_user
-from .schedule import periods
-from .status import PENDING, Clock, Item, ItemStatus, UnitStatus, items_for, state_of, unit_status
-from .store import LocalCache, Signer, Store, check_unit_id
+from . import paths
+from .core import blobs, clock
+from .core import catalog as catalogs
+from .core.errors import ChecklistError, NotFound, StoreDamaged, UserError
+from .core.evidence import DEFAULT_MAX_MB
+from .core.filestore import FileStore
+from .core.fuzzy import closest
+from .core.items import resolve_all
+from .core.logindex import LogIndex, event_key
+from .core.models import Catalog, CatalogRef, Draft, Measure, Recurrence, Unit, UnitKind, from_user
+from .core.schedule import periods
+from .core.status import PENDING, Clock, Item, ItemStatus, UnitStatus, items_for, state_of, unit_status
+from .core.store import LocalCache, Signer, Store, check_unit_id
 
 if TYPE_CHECKING:
-    from . import seal as seals
-    from .attest import Attestation, Outcome, Target
+    from .core import seal as seals
+    from .core.attest import Attestation, Outcome, Target
 
 
 def resolve_kind(catalog: Catalog, token: str) -> UnitKind:
@@ -239,7 +240,7 @@ class Workspace:
         period: str | None = None,
     ) -> list[Outcome]:
         """Check, then append one record per item that changes; returns what happened to each."""
-        from .attest import plan
+        from .core.attest import plan
 
         current, index = self.view(unit)
         targets = [
@@ -266,7 +267,7 @@ class Workspace:
 
     def signer(self, actor: str) -> Signer | None:
         """Sign as `actor` if they have a key on this machine (registering it in the store)."""
-        from . import keys
+        from .core import keys
 
         public = keys.key_for(actor)
         if public is None:
@@ -277,7 +278,7 @@ class Workspace:
 
     def seal(self, unit: Unit, period: date | None, by: str) -> tuple[seals.Seal, str]:
         """Sign and save the statement of a day (today, by the clock, in the unit's time zone)."""
-        from . import seal as seals
+        from .core import seal as seals
 
         signer = self.signer(by)
         if signer is None:
@@ -305,7 +306,7 @@ class Workspace:
 
     def _keep_evidence(self, outcomes: list[Outcome], paths: Sequence[Path]) -> list[Outcome]:
         """Copy the evidence into the store before any record names it as stored."""
-        from .attest import Outcome
+        from .core.attest import Outcome
 
         drafts = [o.draft for o in outcomes if o.draft is not None]
         if not drafts:
@@ -373,7 +374,7 @@ class Workspace:
         self, current: UnitStatus, index: LogIndex, item: Item, *, subject: str | None, period: str | None, action: str
     ) -> Target:
         """Which subject and period an attestation of `item` covers, and how that stands."""
-        from .attest import Target
+        from .core.attest import Target
 
         measure = item.measure
         clock_ = Clock(ZoneInfo(current.catalog.meta.timezone), current.now)

@@ -18,7 +18,7 @@ import typer  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
 
 from .. import __version__  # noqa: E402
-from ..errors import ChecklistError  # noqa: E402
+from ..core.errors import ChecklistError  # noqa: E402
 
 COMMAND_ORDER = (
     "start",

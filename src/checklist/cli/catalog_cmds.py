@@ -19,8 +19,8 @@ def validate(
     lang: options.Lang = None,
 ) -> None:
     """Check a catalog and report every problem at once, with file, line and column."""
-    from .. import catalog as catalogs
-    from ..errors import CatalogError
+    from ..core import catalog as catalogs
+    from ..core.errors import CatalogError
     from .i18n import resolve_lang, t
     from .output import message, print_json, safe
 
@@ -62,7 +62,7 @@ def validate(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the measure file format, for editors that check YAML."""
-    from ..models import catalog_json_schema
+    from ..core.models import catalog_json_schema
     from .output import print_json
 
     print_json(catalog_json_schema())

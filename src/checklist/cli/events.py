@@ -86,7 +86,7 @@ def today(
     now: options.Now = None,
 ) -> None:
     """The agenda: what is overdue, what is due today, what comes in the next days."""
-    from ..agenda import agenda
+    from ..core.agenda import agenda
     from ..report import agenda_document
     from ..workspace import Workspace
     from .i18n import resolve_lang

@@ -11,7 +11,7 @@ from . import options
 from .app import app
 
 if TYPE_CHECKING:
-    from ..attest import Attestation
+    from ..core.attest import Attestation
 
 Items = Annotated[list[str], typer.Argument(metavar="ITEM...", help="Item numbers, ids or unique id prefixes.")]
 Reason = Annotated[str, typer.Option("--reason", "-r", metavar="TEXT", help="Why (required).", show_default=False)]
@@ -33,7 +33,7 @@ def record(
     """Record one attestation on items, then say what changed and what was already so."""
     from dataclasses import replace
 
-    from ..figures import alerts
+    from ..core.figures import alerts
     from ..workspace import Workspace
     from .i18n import resolve_lang, t
     from .output import message
@@ -83,7 +83,7 @@ def done(
 
     Example: checklist done 3 --note "visits stopped at all gates" --evidence notice.pdf
     """
-    from ..attest import Attestation
+    from ..core.attest import Attestation
 
     request = Attestation("done", by or "", note, sets or (), evidence or (), copy_evidence=not no_copy)
     record(request, items, subject=subject, period=period, unit=unit, store=store, catalog=catalog, lang=lang, now=now)
@@ -105,7 +105,7 @@ def partial(
     now: options.Now = None,
 ) -> None:
     """Record work in progress: what is done, what remains."""
-    from ..attest import Attestation
+    from ..core.attest import Attestation
 
     request = Attestation("partial", by or "", note)
     record(request, items, subject=subject, period=period, unit=unit, store=store, catalog=catalog, lang=lang, now=now)
@@ -130,8 +130,8 @@ def na(
     """Mark items not applicable to this unit (a reason is required; critical ones need an approver)."""
     from datetime import date
 
-    from ..attest import Attestation
-    from ..errors import UserError
+    from ..core.attest import Attestation
+    from ..core.errors import UserError
 
     try:
         last_day = date.fromisoformat(until) if until else None
@@ -156,7 +156,7 @@ def _reasoned(action: str, name: str, help_text: str) -> None:
         catalog: options.Catalog = None,
         now: options.Now = None,
     ) -> None:
-        from ..attest import Attestation
+        from ..core.attest import Attestation
 
         request = Attestation(action, by or "", reason)  # type: ignore[arg-type]
         record(
@@ -185,7 +185,7 @@ def approve(
     now: options.Now = None,
 ) -> None:
     """Sign off someone else's done or not-applicable answer, as a second person (--by NAME)."""
-    from ..attest import Attestation
+    from ..core.attest import Attestation
 
     request = Attestation("approved", by or "", note)
     record(request, items, subject=subject, period=period, unit=unit, store=store, catalog=catalog, lang=lang, now=now)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..errors import ChecklistError
+    from ..core.errors import ChecklistError
 
 _ALLOWED_CONTROLS = "\n"
 

@@ -15,14 +15,14 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from ..models import Catalog, Measure, Record
-from ..schedule import describe
-from ..status import PENDING, STATES, Headline, ItemStatus, Tally, UnitStatus, items_for
+from ..core.models import Catalog, Measure, Record
+from ..core.schedule import describe
+from ..core.status import PENDING, STATES, Headline, ItemStatus, Tally, UnitStatus, items_for
 from .i18n import t
 from .output import safe
 
 if TYPE_CHECKING:
-    from ..agenda import Agenda
+    from ..core.agenda import Agenda
 
 MARKS = {
     "done": ("✔", "green"),

@@ -37,9 +37,9 @@ def config(
     store: options.Store = None,
 ) -> None:
     """Show or set a store setting, e.g. `checklist config user 张三` (who attests by default)."""
-    from ..errors import NotFound, UserError
-    from ..fuzzy import closest
-    from ..models import CleanStr  # noqa: F401 - the same rule as names in records
+    from ..core.errors import NotFound, UserError
+    from ..core.fuzzy import closest
+    from ..core.models import CleanStr  # noqa: F401 - the same rule as names in records
     from ..workspace import Workspace
 
     if key not in CONFIG_KEYS:

@@ -12,9 +12,9 @@ from . import options
 from .app import app
 
 if TYPE_CHECKING:
-    from ..attest import Attestation
-    from ..models import FieldSpec, FigureValue, Measure, Unit
-    from ..status import ItemStatus, UnitStatus
+    from ..core.attest import Attestation
+    from ..core.models import FieldSpec, FigureValue, Measure, Unit
+    from ..core.status import ItemStatus, UnitStatus
     from ..workspace import Workspace
 
 ANSWERS = {
@@ -143,7 +143,7 @@ def run_walk(ws: Workspace, unit: Unit, actor: str, lang: str) -> None:
 
 
 def _walk_item(ws: Workspace, status: UnitStatus, actor: str, lang: str, item: ItemStatus, position: str) -> str:
-    from ..errors import UserError
+    from ..core.errors import UserError
     from .i18n import t
     from .output import message, print_error, stdout
     from .render import measure_panel
@@ -179,7 +179,7 @@ def _ask_action(lang: str) -> str:
 def _ask_details(action: str, measure: Measure, actor: str, lang: str) -> Attestation:
     from pathlib import Path
 
-    from ..attest import Attestation
+    from ..core.attest import Attestation
     from .i18n import t
 
     if action != "done":
@@ -202,8 +202,8 @@ def _ask_text(label: str, required: bool) -> str:
 
 
 def _ask_figures(measure: Measure, lang: str) -> dict[str, FigureValue]:
-    from ..errors import UserError
-    from ..figures import parse_value
+    from ..core.errors import UserError
+    from ..core.figures import parse_value
     from .i18n import t
     from .output import print_error
 

@@ -11,9 +11,9 @@ from . import options
 from .app import app
 
 if TYPE_CHECKING:
-    from ..keys import PublicKey
-    from ..models import Unit
-    from ..verify import Verdict
+    from ..core.keys import PublicKey
+    from ..core.models import Unit
+    from ..core.verify import Verdict
     from ..workspace import Workspace
 
 keys_app = typer.Typer(help="Signing keys: make one, list them.", no_args_is_help=True)
@@ -40,7 +40,7 @@ def verify(
 
     Prints one verdict per unit and exits 3 if anything is wrong. See README, "Trust".
     """
-    from ..errors import UserError
+    from ..core.errors import UserError
     from ..workspace import Workspace
 
     if unit and all_units:
@@ -56,7 +56,7 @@ def verify(
 
 
 def _repair(ws: Workspace, unit_ids: list[str]) -> None:
-    from ..store import Repairable, Snapshots
+    from ..core.store import Repairable, Snapshots
     from .output import message
 
     for unit_id in unit_ids:
@@ -68,7 +68,7 @@ def _repair(ws: Workspace, unit_ids: list[str]) -> None:
 
 
 def _report(ws: Workspace, units: list[Unit], require_signatures: bool, json: bool) -> None:
-    from ..verify import verify_store
+    from ..core.verify import verify_store
     from .output import print_json
 
     found = verify_store(ws.store, units)
@@ -165,9 +165,9 @@ def _print_catalogs(kept: int, problems: list[str]) -> None:
 
 
 def _verify_seal(ws: Workspace, path: Path, json: bool) -> None:
-    from .. import blobs
-    from .. import seal as seals
-    from ..errors import DataError, UserError
+    from ..core import blobs
+    from ..core import seal as seals
+    from ..core.errors import DataError, UserError
     from .output import print_json, safe, stdout
 
     try:
@@ -215,8 +215,8 @@ def seal(
     """Sign a statement of a day's attestations and the chain head: the unit's report upward."""
     from datetime import date
 
-    from ..errors import UserError
-    from ..store import Blob
+    from ..core.errors import UserError
+    from ..core.store import Blob
     from ..workspace import Workspace
     from .output import message
 
@@ -248,8 +248,9 @@ def keys_new(
 ) -> None:
     """Make an Ed25519 key pair: the private key stays in your config folder (owner-only),
     the public key is registered in the store. Your records are signed from now on."""
-    from .. import keys, paths
-    from ..errors import NoStore
+    from .. import paths
+    from ..core import keys
+    from ..core.errors import NoStore
     from ..workspace import Workspace
     from .output import message
 
@@ -260,7 +261,7 @@ def keys_new(
     owner = name.strip() if name and name.strip() else (ws.actor(None) if ws else _login_name())
     public, private_path = keys.new_key(owner)
     if ws is not None:
-        from .. import blobs
+        from ..core import blobs
 
         blobs.register_key(ws.store, public)
     where = f"registered in {ws.store.location}" if ws else f"not registered yet (no store here: {paths.HOW_TO_START})"
@@ -279,8 +280,8 @@ def keys_list(
     store: options.Store = None,
 ) -> None:
     """The keys registered in this store, and the ones you hold on this machine."""
-    from .. import blobs, keys
-    from ..errors import NoStore
+    from ..core import blobs, keys
+    from ..core.errors import NoStore
     from ..workspace import Workspace
     from .output import print_json, stdout
 

@@ -10,7 +10,7 @@ from . import options
 from .app import app
 
 if TYPE_CHECKING:
-    from ..models import Catalog
+    from ..core.models import Catalog
 
 
 @app.command("list")
@@ -29,8 +29,8 @@ def list_items(
     now: options.Now = None,
 ) -> None:
     """List a unit's items, numbered, with their state. `checklist done N` takes those numbers."""
-    from ..errors import UserError
-    from ..status import PENDING
+    from ..core.errors import UserError
+    from ..core.status import PENDING
     from ..workspace import Workspace
 
     if open_only and show_all:
@@ -66,8 +66,8 @@ def list_items(
 
 
 def _section(catalog: Catalog, token: str) -> str:
-    from ..errors import NotFound
-    from ..fuzzy import closest
+    from ..core.errors import NotFound
+    from ..core.fuzzy import closest
 
     wanted = token.strip().casefold()
     for section in catalog.meta.sections:
@@ -92,7 +92,7 @@ def status(
     now: options.Now = None,
 ) -> None:
     """Where a unit stands: progress per section, totals, critical items still open."""
-    from ..errors import UserError
+    from ..core.errors import UserError
     from ..workspace import Workspace
 
     if unit and all_units:
@@ -130,10 +130,10 @@ def log(
     catalog: options.Catalog = None,
 ) -> None:
     """The audit trail: every record of a unit, oldest first."""
-    from ..items import resolve
-    from ..logindex import LogIndex
+    from ..core.items import resolve
+    from ..core.logindex import LogIndex
+    from ..core.status import items_for
     from ..report import log_document
-    from ..status import items_for
     from ..workspace import Workspace
     from .i18n import resolve_lang, t
     from .output import message, print_json, stdout
@@ -162,7 +162,7 @@ def units(
     catalog: options.Catalog = None,
 ) -> None:
     """The kinds of unit in the catalog, and how many measures each has."""
-    from .. import catalog as catalogs
+    from ..core import catalog as catalogs
     from .i18n import resolve_lang
     from .output import stdout
     from .render import units_table

@@ -34,7 +34,7 @@ def bundled_path() -> Path:
     packaged = resources.files("checklist").joinpath("measures")
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "measures"
+    return Path(__file__).resolve().parents[3] / "measures"
 
 
 def resolve_path(option: str | os.PathLike[str] | None) -> Path | None:
@@ -87,7 +87,7 @@ def load(path: Path | None = None, cache: Path | None = None) -> Catalog:
 
 
 def _fingerprint(files: list[Path]) -> bytes:
-    from . import __version__
+    from .. import __version__
 
     stats = []
     for file in files:

@@ -489,7 +489,7 @@ def _fetcher(where: str, data: bytes, unit_id: str) -> Callable[[int], Record]:
 
 def _load_snapshot(path: Path, data: bytes) -> Saved | None:
     """The saved index if it still describes a prefix of `data`; any doubt means None."""
-    from . import __version__
+    from .. import __version__
 
     try:
         saved = Saved.model_validate_json(path.read_bytes())
@@ -507,7 +507,7 @@ def _load_snapshot(path: Path, data: bytes) -> Saved | None:
 
 def _save_snapshot(path: Path, data: bytes, size: int, lines: int, index: LogIndex) -> None:
     """Best effort: a read-only store, or a race with another reader, just skips the saving."""
-    from . import __version__
+    from .. import __version__
 
     digest = hashlib.sha256(memoryview(data)[:size]).hexdigest()
     head = {"format": SNAPSHOT_FORMAT, "program": __version__, "size": size, "sha256": digest, "lines": lines}

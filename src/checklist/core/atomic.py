@@ -8,13 +8,14 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes, *, replace: bool = True, sync: bool = True, mode: int | None = None) -> None:
+def write_atomic(path: Path, data: bytes, *, replace: bool = True, sync: bool = True, mode: int = 0o644) -> None:
     """Write `data` to a temporary file beside `path`, flush it, then give it the name.
 
     `replace=False` is for files written once: it fails with FileExistsError instead of
     replacing one (a hard link, which refuses an existing name). `sync=False` skips the
     fsyncs, for derived files (caches, indexes) that can always be made again. `mode` is
-    the file's permission bits, set before it takes its name.
+    the file's permission bits, set before it takes its name (a temporary file is made
+    readable by its owner only; what it becomes must not depend on that).
     """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -23,8 +24,7 @@ def write_atomic(path: Path, data: bytes, *, replace: bool = True, sync: bool = 
             handle.flush()
             if sync:
                 os.fsync(handle.fileno())
-        if mode is not None:
-            Path(tmp).chmod(mode)
+        Path(tmp).chmod(mode)
         if replace:
             Path(tmp).replace(path)
         else:

@@ -29,7 +29,7 @@ class NewerFormat(DataError):
 
 
 def refuse_newer(what: str, found: int, known: int, requires: str | None = None) -> None:
-    from . import __version__
+    from .. import __version__
 
     needed = f"checklist {requires} or newer" if requires else "a newer checklist"
     raise NewerFormat(
