@@ -18,7 +18,13 @@ import typer  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
 
 from .. import __version__  # noqa: E402
-from ..core.errors import ChecklistError  # noqa: E402
+from ..core.errors import ChecklistError, ExitCode  # noqa: E402
+
+
+class InternalError(ChecklistError):
+    """A bug, not bad input: shown as one line, the traceback only with --debug."""
+
+    exit_code = ExitCode.INTERNAL
 
 COMMAND_ORDER = (
     "start",
@@ -74,12 +80,7 @@ class ChecklistGroup(TyperGroup):
         except Exception as exc:  # a bug, not bad input: one line, the traceback only with --debug
             if _debug(ctx):
                 raise
-            error = ChecklistError(
-                f"internal error: {type(exc).__name__}: {exc}",
-                hint="this is a bug in checklist; run again with --debug to see the traceback",
-            )
-            error.exit_code = INTERNAL_ERROR
-            return _fail(error)
+            return _fail(InternalError("internal", kind=type(exc).__name__, detail=str(exc)))
 
 
 def _fail(error: ChecklistError) -> None:

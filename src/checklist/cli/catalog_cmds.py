@@ -22,6 +22,7 @@ def validate(
     from ..core import catalog as catalogs
     from ..core.errors import CatalogError
     from .i18n import resolve_lang, t
+    from ..present.messages import problem_document, problem_text
     from .output import message, print_json, safe
 
     language = resolve_lang(lang)
@@ -29,10 +30,10 @@ def validate(
         loaded = catalogs.load(catalogs.resolve_path(path))
     except CatalogError as exc:
         if json:
-            print_json({"valid": False, "problems": [p.as_dict() for p in exc.problems]})
+            print_json({"valid": False, "problems": [problem_document(p) for p in exc.problems]})
         else:
             for problem in exc.problems:
-                typer.echo(safe(problem.render()))
+                typer.echo(safe(problem_text(problem)))
             message(t("msg.catalog_bad", language, count=len(exc.problems)), style="bold red")
         raise typer.Exit(exc.exit_code) from None
     if json:

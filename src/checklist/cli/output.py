@@ -62,11 +62,11 @@ def message(text: str, style: str = "") -> None:
 def print_error(error: ChecklistError) -> None:
     from rich.text import Text
 
+    from ..present.messages import error_text, hint
+
     line = Text("error: ", style="bold red")
-    line.append(safe(error.message))
+    line.append(safe(error_text(error)))
     stderr().print(line)
-    suggestions = getattr(error, "suggestions", None)
-    if error.hint:
-        stderr().print(Text(safe(error.hint), style="yellow"))
-    elif suggestions:  # pragma: no cover - NotFound always builds a hint from them
-        stderr().print(Text("did you mean: " + ", ".join(suggestions)))
+    advice = hint(error)
+    if advice:
+        stderr().print(Text(safe(advice), style="yellow"))

@@ -11,13 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypedDict
+from zoneinfo import ZoneInfo
 
-from .errors import UserError
+from .errors import NotFound, UserError
 from .evidence import describe, inspect
-from .figures import missing_required, parse_assignments, split_assignment
-from .logindex import Entry
-from .models import Action, Draft, EvidenceFile, FigureValue, from_user
-from .status import STATE_OF_ACTION, ItemStatus, State
+from .figures import alerts, missing_required, parse_assignments, split_assignment
+from .fuzzy import closest
+from .logindex import Entry, LogIndex
+from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Measure, Recurrence, from_user
+from .schedule import periods
+from .status import PENDING, STATE_OF_ACTION, Clock, Item, ItemStatus, State, UnitStatus, state_of
 
 _NEEDS_REASON: frozenset[Action] = frozenset({"na", "blocked", "reopened", "partial"})
 
@@ -55,6 +59,95 @@ class Outcome:
     def status(self) -> ItemStatus:
         return self.target.status
 
+    @property
+    def alerts(self) -> list[FieldSpec]:
+        """The recorded figures that cross their alert threshold."""
+        return alerts(self.status.item.measure.fields, self.draft.figures) if self.draft else []
+
+
+def targets(
+    current: UnitStatus,
+    index: LogIndex,
+    items: Sequence[Item],
+    *,
+    subjects: Sequence[str] = (),
+    period: str | None = None,
+    action: str,
+) -> list[Target]:
+    """What an attestation of `items` covers: for each item (each named subject of an item
+    kept per subject), the subject and period, and how it stands there."""
+    found: dict[tuple[int, str | None, str | None], Target] = {}
+    for item in items:
+        named: list[str | None] = list(subjects) or [None]
+        for subject in named:
+            target = _target(current, index, item, subject=subject, period=period, action=action)
+            found.setdefault((target.status.item.number, target.subject, target.period), target)
+    return list(found.values())
+
+
+def _target(
+    current: UnitStatus, index: LogIndex, item: Item, *, subject: str | None, period: str | None, action: str
+) -> Target:
+    measure = item.measure
+    clock = Clock(ZoneInfo(current.catalog.meta.timezone), current.now)
+    if measure.trigger is not None:
+        status = _subject_item(current, item, subject)
+        return Target(status, status.state, index.entry(measure.id, status.item.subject), status.item.subject)
+    status = next(s for s in current.items if s.item.number == item.number)
+    if subject is not None:
+        raise UserError("attest.not_per_subject", number=item.number, item=measure.id)
+    if measure.recurrence is None:
+        if period is not None:
+            raise UserError("attest.not_recurring", number=item.number, item=measure.id)
+        return Target(status, status.state, index.entry(measure.id))
+    whole = index.entry(measure.id)  # a waiver of a recurring measure covers it as a whole
+    if period is None and (
+        action == "na" or (action in ("reopened", "approved") and whole and whole.last.action == "na")
+    ):
+        return Target(status, state_of(whole, measure, clock), whole)
+    key = _period_key(current, measure, measure.recurrence, period)
+    entry = index.entry(measure.id, None, key)
+    return Target(status, state_of(entry, measure, clock), entry, period=key)
+
+
+def _subject_item(current: UnitStatus, item: Item, subject: str | None) -> ItemStatus:
+    mine = [s for s in current.items if s.item.number == item.number and s.item.subject is not None]
+    if subject is not None:
+        found = next((s for s in mine if s.item.subject == subject), None)
+        if found is None:
+            known = [s.item.subject or "" for s in mine]
+            raise NotFound(
+                "attest.no_subject", closest(subject, known), subject=subject, number=item.number, item=item.id
+            )
+        return found
+    pending = [s for s in mine if s.state in PENDING]
+    if len(pending) == 1:
+        return pending[0]
+    if not mine:
+        event = item.measure.trigger.event if item.measure.trigger else "?"
+        raise UserError("attest.no_subjects_yet", number=item.number, item=item.id, event=event)
+    names = [s.item.subject or "" for s in (pending or mine)[:8]]
+    raise UserError("attest.which_subject", number=item.number, item=item.id, subjects=names)
+
+
+def _period_key(current: UnitStatus, measure: Measure, rec: Recurrence, period: str | None) -> str:
+    status = next(s for s in current.items if s.item.id == measure.id)
+    if period is None:
+        if status.period is None:
+            raise UserError("attest.not_due_now", item=measure.id)
+        return status.period.key
+    zone = ZoneInfo(current.catalog.meta.timezone)
+    unit = current.unit
+    keys = {p.key for p in periods(rec, zone, unit.started_at, current.now, unit.started_at)}
+    if period not in keys:
+        raise UserError(
+            "attest.no_such_period",
+            period=period,
+            item=measure.id,
+            example=status.period.key if status.period else None,
+        )
+    return period
+
 
 def plan(
     targets: Sequence[Target],
@@ -68,14 +161,9 @@ def plan(
     """Check the request against every item and draft the records to append (none written yet)."""
     note = (request.note or "").strip() or None
     if request.action in _NEEDS_REASON and not note:
-        what = (
-            "partial work needs a note saying what is done and what remains"
-            if request.action == "partial"
-            else (f"{_verb(request.action)} needs a reason")
-        )
-        raise UserError(what, hint='add --note "…"' if request.action == "partial" else 'add --reason "…"')
+        raise UserError(f"attest.{request.action}_needs_reason")
     if request.until is not None and request.action != "na":
-        raise UserError("--until goes with `checklist na` (a waiver that lapses)")
+        raise UserError("attest.until_without_na")
     _check_fields_exist(targets, request.assignments)
     files = [describe(inspect(path, max_evidence_bytes)) for path in request.evidence]
     outcomes = []
@@ -115,14 +203,11 @@ def _approval(target: Target, request: Attestation, unit_id: str, digest: str, n
     label = _label(target.status)
     entry = target.entry
     if entry is None or entry.last.action not in ("done", "na"):
-        raise UserError(f"{label} has nothing to approve: only a done or a not-applicable answer is approved")
+        raise UserError("attest.nothing_to_approve", **label)
     if entry.approval is not None:
         return None
     if entry.last.actor == request.actor:
-        raise UserError(
-            f"{label} was attested by {request.actor}, who cannot approve their own attestation",
-            hint="the approver names themselves with --by",
-        )
+        raise UserError("attest.own_approval", actor=request.actor, **label)
     return from_user(
         Draft,
         id=uuid.uuid4().hex,
@@ -139,17 +224,15 @@ def _approval(target: Target, request: Attestation, unit_id: str, digest: str, n
     )
 
 
-def _verb(action: Action) -> str:
-    return {
-        "na": "marking an item not applicable",
-        "blocked": "marking an item blocked",
-        "reopened": "reopening an item",
-    }.get(action, action)
+class _Label(TypedDict):
+    number: int
+    item: str
+    subject: str | None
 
 
-def _label(status: ItemStatus) -> str:
-    subject = f" of {status.item.subject}" if status.item.subject else ""
-    return f"item {status.item.number} ({status.item.id}{subject})"
+def _label(status: ItemStatus) -> _Label:
+    """What names an item in a message: its number, id and subject."""
+    return {"number": status.item.number, "item": status.item.id, "subject": status.item.subject}
 
 
 def _figures(status: ItemStatus, request: Attestation) -> dict[str, FigureValue]:
@@ -166,7 +249,7 @@ def _check_fields_exist(targets: Sequence[Target], assignments: Sequence[str]) -
         if not any(t.status.item.measure.field(name) for t in targets):
             if len(targets) == 1:
                 parse_assignments(targets[0].status.item.measure.fields, [text])  # raises with suggestions
-            raise UserError(f"none of the named items records a figure called {name!r}")
+            raise UserError("attest.no_such_figure", field=name)
 
 
 def _check_required(
@@ -175,13 +258,10 @@ def _check_required(
     measure = status.item.measure
     label = _label(status)
     if "note" in measure.evidence and not note:
-        raise UserError(f"{label} needs a note saying what was done", hint='add --note "…"')
+        raise UserError("attest.needs_note", **label)
     if "file" in measure.evidence and not files:
-        raise UserError(
-            f"{label} needs an evidence file (a notice, minutes, a roster, a photo)", hint="add --evidence FILE"
-        )
+        raise UserError("attest.needs_file", **label)
     if "figures" in measure.evidence:
         missing = missing_required(measure.fields, figures)
         if missing:
-            needed = " ".join(f"--set {f.id}=…" for f in missing)
-            raise UserError(f"{label} needs its figures: {', '.join(f.id for f in missing)}", hint=f"add {needed}")
+            raise UserError("attest.needs_figures", fields=[f.id for f in missing], **label)

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from . import formats
 from .catalog import kept
 from .chain import digest, link_of, seq_of
-from .errors import DataError, StoreDamaged, UserError
+from .errors import DataError, Message, StoreDamaged, UserError, message
 from .models import Catalog
 from .store import Blob, BlobMismatch, LogBytes, Store, first_error
 
@@ -36,13 +36,13 @@ def kept_catalog(store: Store, digest_: str) -> Catalog | None:
     try:
         return kept(data, digest_)
     except ValidationError as exc:
-        raise StoreDamaged(f"{where}: damaged catalog copy: {first_error(exc)}") from exc
+        raise StoreDamaged("store.damaged_catalog", where=where, why=first_error(exc)) from exc
     except formats.NewerFormat:
         raise
     except DataError as exc:
-        raise StoreDamaged(f"{where}: {exc.message}") from exc
+        raise StoreDamaged("store.kept_catalog_changed", where=where) from exc
     except ValueError as exc:
-        raise StoreDamaged(f"{where}: damaged catalog copy: {exc}") from exc
+        raise StoreDamaged("store.damaged_catalog", where=where, why=str(exc)) from exc
 
 
 def kept_catalog_digests(store: Store) -> list[str]:
@@ -55,17 +55,14 @@ def keep_evidence(store: Store, source: Path, sha256: str) -> None:
         with source.open("rb") as reader:
             store.put_blob(Blob.EVIDENCE, sha256, reader)
     except BlobMismatch:
-        raise UserError(f"evidence file {source} changed while it was being recorded; try again") from None
+        raise UserError("evidence.changed", path=str(source)) from None
     except OSError as exc:
-        raise UserError(f"cannot store evidence {source}: {exc.strerror or exc}; nothing was recorded") from exc
+        raise UserError("evidence.cannot_read", path=str(source), reason=exc.strerror or str(exc)) from exc
     except UserError as exc:
-        raise UserError(
-            f"cannot store evidence: {exc.message}",
-            hint="nothing was recorded; fix the folder's permissions, or record the hash only with --no-copy",
-        ) from exc
+        raise UserError("evidence.cannot_store", problem=exc.message) from exc
 
 
-def check_evidence(store: Store, wanted: set[str]) -> list[str]:
+def check_evidence(store: Store, wanted: set[str]) -> list[Message]:
     """Re-hash every stored evidence file; name the ones damaged, and the wanted ones missing."""
     problems = []
     found = set()
@@ -81,12 +78,12 @@ def check_evidence(store: Store, wanted: set[str]) -> list[str]:
                     hasher.update(chunk)
             actual = hasher.hexdigest()
         except (OSError, StoreDamaged) as exc:
-            problems.append(f"evidence {name[:12]}…: cannot read: {exc}")
+            problems.append(message("evidence.unreadable", name=name, reason=str(exc)))
             continue
         if actual != name:
             where = store.blob_location(Blob.EVIDENCE, name)
-            problems.append(f"evidence {where} was changed: its content no longer has that hash")
-    problems += [f"evidence {sha[:12]}… is recorded as stored but missing" for sha in sorted(wanted - found)]
+            problems.append(message("evidence.changed_in_store", where=where))
+    problems += [message("evidence.missing", name=sha) for sha in sorted(wanted - found)]
     return problems
 
 
@@ -108,7 +105,7 @@ def registered_keys(store: Store) -> dict[str, PublicKey]:
             formats.check(where, data.get("format") if isinstance(data, dict) else None, formats.KEY)
             public = PublicKey.model_validate(data)
         except ValueError as exc:
-            raise StoreDamaged(f"{where}: damaged key file: {exc}") from exc
+            raise StoreDamaged("store.damaged_key", where=where, why=str(exc)) from exc
         keys[public.key] = public
     return keys
 
@@ -117,7 +114,7 @@ def save_seal(store: Store, unit_id: str, name: str, content: bytes) -> str:
     """Keep a seal (written once); returns where it is kept."""
     blob = f"{unit_id}/{name}"
     if not store.put_blob(Blob.SEAL, blob, content):
-        raise UserError(f"a seal {name} exists already")
+        raise UserError("seal.exists", name=name)
     return store.blob_location(Blob.SEAL, blob)
 
 

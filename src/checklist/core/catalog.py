@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import CatalogError, DataError, Problem, UserError
-from .models import Catalog, CatalogMeta, Measure
+from .errors import CatalogError, DataError, Message, NotFound, Problem, UserError, message
+from .fuzzy import closest
+from .models import Catalog, CatalogMeta, Measure, UnitKind
 
 if TYPE_CHECKING:
     from .yamlfile import YamlDoc
@@ -47,11 +48,11 @@ def catalog_files(path: Path) -> list[Path]:
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
         if not files:
-            raise CatalogError([Problem(str(path), "folder holds no .yaml files")])
+            raise CatalogError([Problem(str(path), message("catalog.no_yaml_files"))])
         return files
     if path.exists():
         return [path]
-    raise UserError(f"catalog not found: {path}")
+    raise UserError("catalog.not_found", path=str(path))
 
 
 @dataclass
@@ -137,8 +138,8 @@ def _load_files(path: Path, files: list[Path]) -> Catalog:
         entries += _entries(doc, problems)
     meta = _one_head(heads, path, problems)
     if meta is not None:
-        problems += _duplicates(heads[0][1], "unit kind", [k.id for k in meta.unit_kinds])
-        problems += _duplicates(heads[0][1], "section", [s.id for s in meta.sections])
+        problems += _duplicates(heads[0][1], "catalog.duplicate_kind", [k.id for k in meta.unit_kinds])
+        problems += _duplicates(heads[0][1], "catalog.duplicate_section", [s.id for s in meta.sections])
         problems += _cross_checks(meta, entries)
     if problems or meta is None:
         raise CatalogError(problems)
@@ -156,14 +157,12 @@ def _read(file: Path, problems: list[Problem]) -> YamlDoc | None:
         problems.append(exc.problem)
         return None
     if not isinstance(doc.data, dict):
-        problems.append(Problem(str(file), "a measure file must be a mapping with 'measures' (and/or 'catalog')", 1, 1))
+        problems.append(Problem(str(file), message("catalog.file_not_mapping"), 1, 1))
         return None
     for key in doc.data:
         if key not in ("catalog", "measures"):
             line, column = doc.locate((key,))
-            problems.append(
-                Problem(str(file), "unknown key (a file holds 'catalog' and 'measures')", line, column, field=str(key))
-            )
+            problems.append(Problem(str(file), message("catalog.file_unknown_key"), line, column, field=str(key)))
     return doc
 
 
@@ -171,15 +170,13 @@ def _entries(doc: YamlDoc, problems: list[Problem]) -> list[_Entry]:
     raw_measures = doc.data.get("measures", [])
     if not isinstance(raw_measures, list):
         line, column = doc.locate(("measures",))
-        problems.append(Problem(str(doc.path), "'measures' must be a list", line, column, field="measures"))
+        problems.append(Problem(str(doc.path), message("catalog.measures_not_list"), line, column, field="measures"))
         return []
     entries = []
     for index, raw in enumerate(raw_measures):
         if len(problems) >= MAX_PROBLEMS:
             rest = len(raw_measures) - index
-            problems.append(
-                Problem(str(doc.path), f"stopped after {MAX_PROBLEMS} problems; {rest} more measures not checked")
-            )
+            problems.append(Problem(str(doc.path), message("catalog.too_many_problems", max=MAX_PROBLEMS, rest=rest)))
             break
         found: list[Problem] = []
         measure = _validate(Measure, doc, ("measures", index), found)
@@ -204,18 +201,19 @@ def _validate(model: type[T], doc: YamlDoc, prefix: tuple[str | int, ...], probl
 
 def _validation_problems(doc: YamlDoc, exc: ValidationError, prefix: tuple[str | int, ...]) -> list[Problem]:
     """Turn pydantic's errors into located problems, merging the alternatives of a union."""
-    merged: dict[tuple[str | int, ...], list[str]] = {}
+    merged: dict[tuple[str | int, ...], list[Message]] = {}
     for error in exc.errors(include_url=False):
         loc = prefix + tuple(step for step in error["loc"] if not _is_union_tag(step))
-        message = _message(error)
+        said = _message(error)
         messages = merged.setdefault(loc, [])
-        if message not in messages:
-            messages.append(message)
+        if said not in messages:
+            messages.append(said)
     problems = []
     for loc, messages in merged.items():
         line, column = doc.locate(loc)
         measure_id, field = _split_loc(doc.data, loc)
-        problems.append(Problem(str(doc.path), "; or ".join(messages), line, column, measure=measure_id, field=field))
+        said = messages[0] if len(messages) == 1 else message("catalog.alternatives", options=messages)
+        problems.append(Problem(str(doc.path), said, line, column, measure=measure_id, field=field))
     return problems
 
 
@@ -224,13 +222,16 @@ def _is_union_tag(step: str | int) -> bool:
     return isinstance(step, str) and ("[" in step or ("-" in step and step.startswith("constrained")))
 
 
-def _message(error: Any) -> str:
-    kind, msg = error["type"], error["msg"]
+def _message(error: Any) -> Message:
+    """Our own validators' errors carry our codes; pydantic's own keep its words as a detail."""
+    kind, msg = str(error["type"]), str(error["msg"])
     if kind == "extra_forbidden":
-        return "unknown key (check its spelling against `checklist schema`)"
+        return message("catalog.unknown_key")
     if kind == "missing":
-        return "required but missing"
-    return str(msg[0].lower() + msg[1:]) if msg else str(kind)
+        return message("catalog.missing")
+    if "." in kind:  # a PydanticCustomError of models.py: our code and its values
+        return Message(kind, dict(error.get("ctx") or {}))
+    return message("catalog.invalid_value", detail=msg[0].lower() + msg[1:] if msg else kind, type=kind)
 
 
 def _split_loc(data: Any, loc: Sequence[str | int]) -> tuple[str | None, str | None]:
@@ -255,11 +256,11 @@ def _dotted(loc: Iterable[str | int]) -> str:
 
 def _one_head(heads: list[tuple[CatalogMeta, Path]], path: Path, problems: list[Problem]) -> CatalogMeta | None:
     if len(heads) > 1:
-        files = ", ".join(str(f) for _, f in heads)
-        problems.append(Problem(str(heads[1][1]), f"more than one file has a 'catalog' head: {files}", 1, 1))
+        files = [str(f) for _, f in heads]
+        problems.append(Problem(str(heads[1][1]), message("catalog.two_heads", files=files), 1, 1))
     if not heads:
         if not problems:
-            problems.append(Problem(str(path), "no file has the 'catalog' head (name, version, unit_kinds, sections)"))
+            problems.append(Problem(str(path), message("catalog.no_head")))
         return None
     return heads[0][0]
 
@@ -276,33 +277,50 @@ def _cross_checks(meta: CatalogMeta, entries: list[_Entry]) -> list[Problem]:
         measure_id = raw.get("id") if isinstance(raw.get("id"), str) else None
 
         def problem(
-            message: str, *loc: str | int, entry: _Entry = entry, measure_id: str | None = measure_id
+            said: Message, *loc: str | int, entry: _Entry = entry, measure_id: str | None = measure_id
         ) -> Problem:
             line, column = entry.doc.locate(("measures", entry.index, *loc))
-            return Problem(str(entry.doc.path), message, line, column, measure=measure_id, field=str(loc[0]))
+            return Problem(str(entry.doc.path), said, line, column, measure=measure_id, field=str(loc[0]))
 
         if measure_id is not None:
             first = first_seen.setdefault(measure_id, entry)
             if first is not entry:  # positions are looked up only now: locating re-parses the file
                 where = f"{first.doc.path}:{first.doc.locate(('measures', first.index, 'id'))[0]}"
-                problems.append(problem(f"duplicate measure id (first defined at {where})", "id"))
+                problems.append(problem(message("catalog.duplicate_measure", first=where), "id"))
         applies_to = raw.get("applies_to")
         if isinstance(applies_to, list) and "applies_to" not in entry.faulted:
             for i, kind in enumerate(applies_to):
                 if isinstance(kind, str) and kind not in kinds:
-                    known = ", ".join(sorted(kinds))
-                    problems.append(problem(f"unknown unit kind {kind!r} (known: {known})", "applies_to", i))
+                    known = sorted(kinds)
+                    problems.append(problem(message("catalog.unknown_kind", kind=kind, known=known), "applies_to", i))
         section = raw.get("section")
         if isinstance(section, str) and section not in sections and "section" not in entry.faulted:
-            known = ", ".join(sorted(sections))
-            problems.append(problem(f"unknown section {section!r} (known: {known})", "section"))
+            known = sorted(sections)
+            problems.append(problem(message("catalog.unknown_section", section=section, known=known), "section"))
     return problems
 
 
-def _duplicates(file: Path, what: str, ids: list[str]) -> list[Problem]:
+def _duplicates(file: Path, code: str, ids: list[str]) -> list[Problem]:
     seen: set[str] = set()
     dupes = [i for i in ids if i in seen or seen.add(i)]  # type: ignore[func-returns-value]
-    return [Problem(str(file), f"duplicate {what} id {d!r}", field="catalog") for d in dupes]
+    return [Problem(str(file), message(code, id=d), field="catalog") for d in dupes]
+
+
+def resolve_kind(catalog: Catalog, token: str) -> UnitKind:
+    """A unit kind by its id or its Chinese or English name, in any case, or a unique part of one."""
+    wanted = token.strip().casefold()
+    names = {kind.id: (kind.id, kind.name.zh.casefold(), kind.name.en.casefold()) for kind in catalog.meta.unit_kinds}
+    by_id = {kind.id: kind for kind in catalog.meta.unit_kinds}
+    exact = [kind_id for kind_id, forms in names.items() if wanted in forms]
+    partial = [kind_id for kind_id, forms in names.items() if wanted and any(wanted in form for form in forms)]
+    for found in (exact, partial):
+        if len(found) == 1:
+            return by_id[found[0]]
+    if len(partial) > 1:
+        raise UserError("kind.ambiguous", token=token, kinds=partial)
+    owner = {form: kind_id for kind_id, forms in names.items() for form in forms}
+    suggestions = list(dict.fromkeys(owner[form] for form in closest(wanted, owner, limit=6)))[:3]
+    raise NotFound("kind.unknown", suggestions, token=token, known=list(names))
 
 
 def canonical(head: Any, measures: Sequence[Any]) -> bytes:
@@ -347,12 +365,12 @@ def kept(content: bytes, digest: str) -> Catalog:
         return Catalog(loaded.catalog, loaded.measures, digest, content)
     raw = json.loads(content)
     if not (isinstance(raw, dict) and raw.keys() == {"meta", "measures", "digest"}):
-        raise DataError("the catalog kept there is not the version its name says")
+        raise DataError("catalog.kept_mismatch")
     legacy = json.dumps(
         {"meta": raw["meta"], "measures": raw["measures"]}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
     if content_digest(legacy.encode()) != digest or raw["digest"] != digest:
-        raise DataError("the catalog kept there is not the version its name says")
+        raise DataError("catalog.kept_mismatch")
     meta = CatalogMeta.model_validate(raw["meta"])
     return Catalog(meta, [Measure.model_validate(m) for m in raw["measures"]], digest, content)
 

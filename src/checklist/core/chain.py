@@ -18,11 +18,12 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from .errors import Message, message
+
 PREFIX = "sha256:"
 _LINK_LABEL = b'"prev":"sha256:'
 _TAIL = len(_LINK_LABEL) + 64 + 2  # '"prev":"sha256:' + 64 hex digits + '"}'
 _SEQ_LABEL = b',"seq":'
-_NO_HEAD = "head.json is missing: a cut-off end or a changed last record cannot be ruled out"
 
 
 def digest(data: bytes | memoryview) -> str:
@@ -96,8 +97,8 @@ class ChainReport:
     legacy: int = 0
     last_seq: int = 0
     torn_at: int | None = None  # line number of an incomplete last line
-    problems: list[tuple[int, str]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    problems: list[tuple[int, Message]] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -109,7 +110,7 @@ def check(
     torn: bytes,
     genesis: str,
     head: Head | None,
-    why_not_legacy: Callable[[bytes], str | None],
+    why_not_legacy: Callable[[bytes], Message | None],
 ) -> ChainReport:
     """Re-compute the chain of a log (its lines as written, and the bytes of an incomplete
     last one) and name the first place where it breaks.
@@ -145,7 +146,7 @@ def check(
         expected, previous = digest(line), (number, seq)
         report.last_seq = seq
         if head is not None and seq == head.seq and expected != head.hash:
-            report.problems.append((number, f"record {seq} at line {number} was changed after it was written"))
+            report.problems.append((number, message("chain.changed", seq=seq, line=number)))
             return report
     if torn:
         report.torn_at = len(lines) + 1
@@ -173,56 +174,48 @@ def _check_fast(lines: Sequence[bytes], torn: bytes, genesis: str, head: Head | 
         return None
     report = ChainReport(records=count, last_seq=count)
     if head is None:
-        report.problems.append((0, _NO_HEAD))
+        report.problems.append((0, message("chain.no_head")))
     elif head.seq > count:
         report.problems.append((0, _cut_off(count, head.seq)))
     elif PREFIX + digests[32 * (head.seq - 1) : 32 * head.seq].hex() != head.hash:
-        report.problems.append((head.seq, f"record {head.seq} at line {head.seq} was changed after it was written"))
+        report.problems.append((head.seq, message("chain.changed", seq=head.seq, line=head.seq)))
     return report
 
 
-def _cut_off(last: int, head_seq: int) -> str:
-    return (
-        f"the log ends at record {last} but record {head_seq} was written: "
-        f"records {last + 1} to {head_seq} are missing (the end was cut off)"
-    )
+def _cut_off(last: int, head_seq: int) -> Message:
+    return message("chain.cut_off", last=last, head=head_seq, first_missing=last + 1)
 
 
 def _unlinked(
-    line: bytes, number: int, previous: tuple[int, int] | None, why: Callable[[bytes], str | None]
-) -> str | None:
+    line: bytes, number: int, previous: tuple[int, int] | None, why: Callable[[bytes], Message | None]
+) -> Message | None:
     reason = why(line)
     if previous is not None:
-        detail = f": {reason}" if reason else ""
-        return f"line {number} is not linked to the chain (inserted, or damaged){detail}"
-    return f"line {number} is not a valid record: {reason}" if reason else None
+        return message("chain.unlinked", line=number, reason=reason)
+    return message("chain.invalid_line", line=number, reason=reason) if reason else None
 
 
-def _break(number: int, seq: int | None, previous: tuple[int, int] | None, legacy: int) -> str:
+def _break(number: int, seq: int | None, previous: tuple[int, int] | None, legacy: int) -> Message:
     if seq is None:
-        return f"line {number} is damaged: its record number cannot be read"
+        return message("chain.no_seq", line=number)
     if previous is None:
-        before = "the unit file (unit.json)" if not legacy else f"the {legacy} records before it"
-        return f"record {seq} at line {number} does not match {before}: the start of the log was changed"
+        if legacy:
+            return message("chain.start_changed_after_legacy", seq=seq, line=number, legacy=legacy)
+        return message("chain.start_changed", seq=seq, line=number)
     line, last = previous
     if seq > last + 1:
-        return f"records {last + 1} to {seq - 1} are missing before line {number} (removed)"
+        return message("chain.removed", first=last + 1, last=seq - 1, line=number)
     if seq <= last:
-        return f"record {seq} at line {number} is out of order after record {last} (moved or inserted)"
-    return (
-        f"the chain breaks at line {number} (record {seq}): record {last} at line {line} was changed "
-        f"after it was written, or a record was inserted there"
-    )
+        return message("chain.out_of_order", seq=seq, line=number, after=last)
+    return message("chain.broken", line=number, seq=seq, last=last, last_line=line)
 
 
 def _check_head(report: ChainReport, head: Head | None, previous: tuple[int, int] | None) -> None:
     if head is None:
         if previous is not None:
-            report.problems.append((0, _NO_HEAD))
+            report.problems.append((0, message("chain.no_head")))
         elif report.legacy:
-            report.warnings.append(
-                f"{report.legacy} records were written before chaining; the next record made anchors them"
-            )
+            report.warnings.append(message("chain.unanchored", count=report.legacy))
         return
     if head.seq > report.last_seq:
         report.problems.append((0, _cut_off(report.last_seq, head.seq)))

@@ -24,9 +24,7 @@ def parse(text: str, zone: ZoneInfo, what: str = "time") -> datetime:
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise UserError(
-            f"{what} must be an ISO 8601 time such as 2020-01-27T09:00 or 2020-01-27T09:00+08:00, not {text!r}"
-        ) from None
+        raise UserError("time.invalid", option=what, text=text) from None
     if len(value) == 10:  # a day alone: its start
         moment = datetime.combine(moment.date(), time(0))
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment

@@ -1,33 +1,78 @@
-"""Typed errors of the core. The CLI maps each class to one exit code, in one place."""
+"""Typed errors and messages of the core, and the exit codes they map to.
+
+The core composes no sentences. Every error and every notice it reports is a `Message`: a
+code and its parameters (`item.not_found`, token="5x"). The presenters turn a message into
+words in the user's language (checklist.present.messages), and the command line maps each
+error class to its exit code in one place.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import ClassVar
+
+
+class ExitCode(IntEnum):
+    """What a command's exit status means; README's table lists them."""
+
+    OK = 0  # success, including "already done, nothing recorded"
+    USER = 1  # bad input: an unknown item or unit, a missing reason, evidence or figure
+    USAGE = 2  # an unknown command or option, a missing argument, an option given twice
+    DATA = 3  # damaged data, or data written by a newer release
+    INTERNAL = 70  # a bug (EX_SOFTWARE): --debug shows the traceback
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), after keeping what was already recorded
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """Something to tell the user: a code, and the values its words need."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:  # for logs and tracebacks only; users see the presenter's words
+        values = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
+        return f"{self.code}({values})"
+
+
+def message(code: str, /, **params: object) -> Message:
+    return Message(code, params)
+
 
 class ChecklistError(Exception):
-    """Base of every error the core raises on purpose; the message is for the user."""
+    """Base of every error the core raises on purpose: a message for the user, and an
+    optional hint (else the presenter's own hint for the code, if it has one)."""
 
-    exit_code = 1
+    exit_code: ClassVar[ExitCode] = ExitCode.USER
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, code: str, /, *, hint: Message | None = None, **params: object) -> None:
+        self.message = Message(code, params)
         self.hint = hint
+        super().__init__(str(self.message))
+
+    @property
+    def code(self) -> str:
+        return self.message.code
+
+    @property
+    def params(self) -> Mapping[str, object]:
+        return self.message.params
 
 
 class UserError(ChecklistError):
     """Bad input: an unknown item, a missing reason, a value out of bounds."""
 
-    exit_code = 1
-
 
 class NotFound(UserError):
     """Something named by the user does not exist; `suggestions` holds the closest names."""
 
-    def __init__(self, message: str, suggestions: list[str] | None = None, hint: str | None = None):
-        self.suggestions = suggestions or []
-        if self.suggestions and hint is None:
-            hint = "did you mean: " + ", ".join(self.suggestions) + "?"
-        super().__init__(message, hint)
+    def __init__(
+        self, code: str, /, suggestions: Sequence[str] = (), *, hint: Message | None = None, **params: object
+    ) -> None:
+        self.suggestions = list(suggestions)
+        super().__init__(code, hint=hint, suggestions=self.suggestions, **params)
 
 
 class NoStore(UserError):
@@ -37,7 +82,7 @@ class NoStore(UserError):
 class DataError(ChecklistError):
     """Damaged data: a catalog or a store that cannot be read as it is."""
 
-    exit_code = 3
+    exit_code = ExitCode.DATA
 
 
 class CatalogError(DataError):
@@ -45,10 +90,7 @@ class CatalogError(DataError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        count = len(problems)
-        first = problems[0].render() if problems else "empty catalog"
-        more = f" (and {count - 1} more)" if count > 1 else ""
-        super().__init__(f"invalid catalog: {first}{more}")
+        super().__init__("catalog.invalid", problems=problems, count=len(problems))
 
 
 class StoreDamaged(DataError):
@@ -63,7 +105,7 @@ class Problem:
     def __init__(
         self,
         file: str,
-        message: str,
+        message: Message,
         line: int | None = None,
         column: int | None = None,
         *,
@@ -77,22 +119,5 @@ class Problem:
         self.measure = measure
         self.field = field
 
-    def render(self) -> str:
-        where = self.file
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        what = []
-        if self.measure:
-            what.append(f"measure {self.measure}")
-        if self.field:
-            what.append(f"field {self.field!r}")
-        prefix = f"{where}: " + (", ".join(what) + ": " if what else "")
-        return prefix + self.message
-
-    def as_dict(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.__slots__}
-
     def __repr__(self) -> str:
-        return f"Problem({self.render()!r})"
+        return f"Problem({self.file}:{self.line}:{self.column}, {self.message})"

@@ -23,22 +23,16 @@ def inspect(path: Path, max_bytes: int, cwd: Path | None = None) -> Path:
         target = path.resolve()
         here = (cwd or Path.cwd()).resolve()
         if not target.is_relative_to(here):
-            raise UserError(
-                f"evidence {path} is a link to {target}, outside the current folder",
-                hint="give the file itself, not a link to it",
-            )
+            raise UserError("evidence.link_outside", path=str(path), target=str(target))
     if not path.exists():
-        raise UserError(f"evidence file not found: {path}")
+        raise UserError("evidence.not_found", path=str(path))
     if path.is_dir():
-        raise UserError(f"evidence must be a file, not a folder: {path}")
+        raise UserError("evidence.folder", path=str(path))
     if not path.is_file():
-        raise UserError(f"evidence must be a regular file: {path}")
+        raise UserError("evidence.not_regular", path=str(path))
     size = path.stat().st_size
     if size > max_bytes:
-        raise UserError(
-            f"evidence file {path} is {_mb(size)} MB, above this store's limit of {_mb(max_bytes)} MB",
-            hint="raise it with `checklist config evidence_max_mb N`, or record the hash only with --no-copy",
-        )
+        raise UserError("evidence.too_large", path=str(path), mb=size / 1_000_000, max_mb=max_bytes / 1_000_000)
     return path
 
 
@@ -52,9 +46,5 @@ def describe(path: Path) -> EvidenceFile:
                 digest.update(chunk)
                 size += len(chunk)
     except OSError as exc:
-        raise UserError(f"cannot read evidence file {path}: {exc.strerror or exc}") from exc
+        raise UserError("evidence.cannot_read", path=str(path), reason=exc.strerror or str(exc)) from exc
     return EvidenceFile(name=path.name, size=size, sha256=digest.hexdigest())
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1_000_000:.1f}".removesuffix(".0")

@@ -16,7 +16,7 @@ NO = {"no", "n", "false", "0", "否", "无", "没有"}
 def split_assignment(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise UserError(f"expected FIELD=VALUE, got {text!r}", hint="for example --set people_checked=120")
+        raise UserError("figure.assignment", text=text)
     return name.strip(), value.strip()
 
 
@@ -27,29 +27,29 @@ def parse_value(spec: FieldSpec, raw: str) -> FigureValue:
         try:
             value: int | float = int(raw)
         except ValueError:
-            raise UserError(f"{spec.id} must be a whole number, got {raw!r}") from None
+            raise UserError("figure.not_integer", field=spec.id, value=raw) from None
     elif spec.type == "number":
         try:
             number = float(raw)
         except ValueError:
-            raise UserError(f"{spec.id} must be a number, got {raw!r}") from None
+            raise UserError("figure.not_number", field=spec.id, value=raw) from None
         if not math.isfinite(number):
-            raise UserError(f"{spec.id} must be a finite number, got {raw!r}")
+            raise UserError("figure.not_finite", field=spec.id, value=raw)
         value = number
     elif spec.type == "yesno":
         if raw.lower() in YES:
             return True
         if raw.lower() in NO:
             return False
-        raise UserError(f"{spec.id} must be yes or no, got {raw!r}")
+        raise UserError("figure.not_yesno", field=spec.id, value=raw)
     elif spec.type == "choice":
         choices = spec.choices or []
         if raw not in choices:
-            raise UserError(f"{spec.id} must be one of: {', '.join(choices)}; got {raw!r}")
+            raise UserError("figure.not_choice", field=spec.id, choices=choices, value=raw)
         return raw
     else:
         if not raw:
-            raise UserError(f"{spec.id} must not be empty")
+            raise UserError("figure.empty", field=spec.id)
         return raw
     _check_bounds(spec, value)
     return value
@@ -58,13 +58,7 @@ def parse_value(spec: FieldSpec, raw: str) -> FigureValue:
 def _check_bounds(spec: FieldSpec, value: float) -> None:
     low, high = spec.min, spec.max
     if (low is not None and value < low) or (high is not None and value > high):
-        allowed = f"{_fmt(low) if low is not None else '…'} to {_fmt(high) if high is not None else '…'}"
-        unit = f" {spec.unit}" if spec.unit else ""
-        raise UserError(f"{spec.id} = {_fmt(value)} is out of range: allowed {allowed}{unit}")
-
-
-def _fmt(number: float) -> str:
-    return f"{number:g}"
+        raise UserError("figure.out_of_range", field=spec.id, value=value, min=low, max=high, unit=spec.unit)
 
 
 def parse_assignments(fields: Sequence[FieldSpec], assignments: Sequence[str]) -> dict[str, FigureValue]:
@@ -76,8 +70,8 @@ def parse_assignments(fields: Sequence[FieldSpec], assignments: Sequence[str]) -
         spec = by_id.get(name)
         if spec is None:
             if not by_id:
-                raise UserError(f"this measure records no figures, so {name!r} cannot be set")
-            raise NotFound(f"no field {name!r} on this measure (fields: {', '.join(by_id)})", closest(name, by_id))
+                raise UserError("figure.none", field=name)
+            raise NotFound("figure.unknown", closest(name, by_id), field=name, fields=list(by_id))
         values[name] = parse_value(spec, raw)
     return values
 

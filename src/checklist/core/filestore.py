@@ -36,13 +36,12 @@ from typing import IO, Any
 from . import formats
 from .atomic import fsync_dir, write_atomic
 from .chain import BadTail, Head, TornLog, digest, next_link
-from .errors import NotFound, StoreDamaged, UserError
+from .errors import Message, NotFound, StoreDamaged, UserError, message
 from .fuzzy import closest
 from .logindex import SNAPSHOT_FORMAT, LogIndex, Saved
 from .models import Draft, Record, Unit
 from .store import (
     HASHED,
-    REPAIR_HINT,
     Blob,
     BlobMismatch,
     LogBytes,
@@ -90,7 +89,7 @@ class FileStore:
         except FileExistsError:
             pass  # another `start` made it first
         except OSError as exc:
-            raise UserError(f"cannot create the store at {root}: {exc.strerror or exc}") from exc
+            raise UserError("store.cannot_create", where=str(root), reason=exc.strerror or str(exc)) from exc
         store.format()
         return store
 
@@ -106,11 +105,11 @@ class FileStore:
         except FileNotFoundError:
             return 1
         except (OSError, ValueError) as exc:
-            raise StoreDamaged(f"{path}: damaged store marker: {exc}") from exc
+            raise StoreDamaged("store.damaged_marker", where=str(path), why=str(exc)) from exc
         if not isinstance(data, dict):
-            raise StoreDamaged(f"{path}: damaged store marker: not a JSON object")
+            raise StoreDamaged("store.damaged_marker", where=str(path), why="not a JSON object")
         requires = data.get("requires")
-        return formats.check(f"the store at {self.root}", data.get("format"), formats.STORE, str(requires or ""))
+        return formats.check(str(self.root), data.get("format"), formats.STORE, str(requires or ""))
 
     def _raise_format(self) -> None:
         """Mark the store as needing this release, before writing a file an older one cannot read."""
@@ -129,7 +128,7 @@ class FileStore:
         folder = self._unit_dir(unit.id)
         with self._lock(self.root / ".lock"):
             if (folder / "unit.json").exists():
-                raise UserError(f"unit {unit.id!r} already exists")
+                raise UserError("unit.exists", id=unit.id)
             folder.mkdir(parents=True, exist_ok=True)
             write_atomic(folder / "unit.json", unit_bytes(unit), replace=False)
 
@@ -138,9 +137,9 @@ class FileStore:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            raise NotFound(f"no unit {unit_id!r} in this store", closest(unit_id, self.unit_ids())) from None
+            raise NotFound("unit.unknown", closest(unit_id, self.unit_ids()), id=unit_id) from None
         except OSError as exc:
-            raise StoreDamaged(f"{path}: cannot read: {exc.strerror or exc}") from exc
+            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
         return parse_unit(raw, str(path))
 
     def unit_ids(self) -> list[str]:
@@ -158,9 +157,10 @@ class FileStore:
         try:
             genesis = (folder / "unit.json").read_bytes()
         except FileNotFoundError:
-            raise NotFound(f"no unit {unit_id!r} in this store", closest(unit_id, self.unit_ids())) from None
+            raise NotFound("unit.unknown", closest(unit_id, self.unit_ids()), id=unit_id) from None
         except OSError as exc:
-            raise StoreDamaged(f"{folder / 'unit.json'}: cannot read: {exc.strerror or exc}") from exc
+            where = str(folder / "unit.json")
+            raise StoreDamaged("store.cannot_read", where=where, reason=exc.strerror or str(exc)) from exc
         path = folder / "records.jsonl"
         return _log_bytes(unit_id, genesis, self._read_log(path), self.head(unit_id), str(path))
 
@@ -180,7 +180,7 @@ class FileStore:
         except FileNotFoundError:
             return LogIndex()
         except OSError as exc:
-            raise StoreDamaged(f"{path}: cannot read: {exc.strerror or exc}") from exc
+            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
         index, start, count = self._from_snapshot(folder, path, data, unit_id)
         tail = data[start:]
         lines, torn = split_lines(tail)
@@ -208,13 +208,13 @@ class FileStore:
         under an exclusive lock, in one write, flushed to disk. Returns the record written."""
         folder = self._unit_dir(check_unit_id(draft.unit))
         if not (folder / "unit.json").is_file():
-            raise NotFound(f"no unit {draft.unit!r} in this store", closest(draft.unit, self.unit_ids()))
+            raise NotFound("unit.unknown", closest(draft.unit, self.unit_ids()), id=draft.unit)
         path = folder / "records.jsonl"
         with self._lock(folder / ".lock"):
             try:
                 fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
             except OSError as exc:
-                raise UserError(f"cannot write to {path}: {exc.strerror or exc}") from exc
+                raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
             try:
                 size = os.fstat(fd).st_size
                 seq, prev = self._next_link(folder, path, fd, size)
@@ -222,7 +222,7 @@ class FileStore:
                 _write_all(fd, line + b"\n")
                 os.fsync(fd)
             except OSError as exc:
-                raise UserError(f"cannot write to {path}: {exc.strerror or exc}") from exc
+                raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
             finally:
                 os.close(fd)
             head = {"format": formats.HEAD, "seq": seq, "hash": digest(line), "size": size + len(line) + 1}
@@ -238,9 +238,9 @@ class FileStore:
         try:
             return next_link(lines, torn, digest((folder / "unit.json").read_bytes()), is_legacy)
         except TornLog:
-            raise StoreDamaged(f"{path}: the log ends with an incomplete record", hint=REPAIR_HINT) from None
+            raise StoreDamaged("store.torn_tail", where=str(path)) from None
         except BadTail:
-            raise StoreDamaged(f"{path}: the last line is damaged; nothing can be appended after it") from None
+            raise StoreDamaged("store.bad_tail", where=str(path)) from None
 
     def head(self, unit_id: str) -> Head | None:
         path = self._unit_dir(check_unit_id(unit_id)) / "head.json"
@@ -261,11 +261,11 @@ class FileStore:
         except FileNotFoundError:
             return b""
         except OSError as exc:
-            raise StoreDamaged(f"{path}: cannot read: {exc.strerror or exc}") from exc
+            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
 
     # -- capabilities: the index snapshot, repair, a local cache ------------------------
 
-    def check_snapshot(self, unit_id: str) -> str | None:
+    def check_snapshot(self, unit_id: str) -> Message | None:
         """Status trusts a saved index while the log prefix it covers is unchanged; check that
         what it says is what the log says (an edit of index.json is not in the chain)."""
         folder = self._unit_dir(check_unit_id(unit_id))
@@ -282,7 +282,7 @@ class FileStore:
         except StoreDamaged as exc:
             return exc.message
         if Saved.model_validate({**saved.model_dump(), **folded.snapshot()}).body() != saved.body():
-            return "index.json does not say what the log says (edited?); `checklist verify --repair` removes it"
+            return message("store.index_mismatch")
         return None
 
     def drop_snapshot(self, unit_id: str) -> None:
@@ -344,18 +344,18 @@ class FileStore:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming.")
         except OSError as exc:
-            raise UserError(f"cannot write to {target.parent}: {exc.strerror or exc}") from exc
+            raise UserError("store.cannot_write", where=str(target.parent), reason=exc.strerror or str(exc)) from exc
         try:
             with os.fdopen(fd, "wb") as writer:
                 hashed = _copy_hashing(data, writer)
             if kind in HASHED and hashed != name:
-                raise BlobMismatch(f"{kind} {name[:12]}… changed while it was being kept; nothing was kept")
+                raise BlobMismatch("store.blob_changed", kind=str(kind), name=name)
             Path(tmp).chmod(0o444 if kind == Blob.EVIDENCE else 0o644)
             os.link(tmp, target)  # refuses an existing name: never overwrite a written-once file
         except FileExistsError:  # another writer kept the same blob first
             return False
         except OSError as exc:
-            raise UserError(f"cannot write to {target.parent}: {exc.strerror or exc}") from exc
+            raise UserError("store.cannot_write", where=str(target.parent), reason=exc.strerror or str(exc)) from exc
         finally:
             with contextlib.suppress(OSError):
                 Path(tmp).unlink()
@@ -369,7 +369,7 @@ class FileStore:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StoreDamaged(f"{path}: cannot read: {exc.strerror or exc}") from exc
+            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
 
     def open_blob(self, kind: Blob, name: str) -> IO[bytes] | None:
         path = self._blob_path(kind, name)
@@ -378,7 +378,7 @@ class FileStore:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StoreDamaged(f"{path}: cannot read: {exc.strerror or exc}") from exc
+            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
 
     def blob_names(self, kind: Blob, prefix: str = "") -> list[str]:
         if kind == Blob.SEAL:
@@ -403,11 +403,11 @@ class FileStore:
         if kind == Blob.SEAL:
             unit_id, _, rest = name.partition("/")
             if not rest or not all(c.isalnum() or c in "-." for c in rest) or rest.startswith("."):
-                raise UserError(f"invalid seal name {name!r}")
+                raise UserError("store.invalid_blob_name", kind=str(kind), name=name)
             return self._unit_dir(check_unit_id(unit_id)) / "seals" / f"{rest}.json"
         length = 16 if kind == Blob.KEY else 64
         if len(name) != length or not set(name) <= _HEX:
-            raise UserError(f"invalid {kind} name {name!r}")
+            raise UserError("store.invalid_blob_name", kind=str(kind), name=name)
         folder = self.root / _FOLDERS[kind]
         return folder / name[:2] / name if kind == Blob.EVIDENCE else folder / f"{name}.json"
 
@@ -420,9 +420,9 @@ class FileStore:
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
-            raise StoreDamaged(f"{path}: damaged config file: {exc}") from exc
+            raise StoreDamaged("store.damaged_config", where=str(path), why=str(exc)) from exc
         if not isinstance(data, dict):
-            raise StoreDamaged(f"{path}: damaged config file: not a JSON object")
+            raise StoreDamaged("store.damaged_config", where=str(path), why="not a JSON object")
         formats.check(str(path), data.pop("format", None), formats.CONFIG)
         return data
 
@@ -441,7 +441,7 @@ class FileStore:
         folder = self.units_dir / unit_id
         # The id pattern already forbids separators and dots; this is the second lock on the door.
         if folder.resolve().parent != self._units_real():
-            raise UserError(f"invalid unit id {unit_id!r}")
+            raise UserError("unit.invalid_id", id=unit_id)
         return folder
 
     @functools.cache  # noqa: B019 - one store object per command; the path does not move under it
@@ -456,9 +456,9 @@ class FileStore:
         try:
             lock.acquire()
         except Timeout as exc:
-            raise UserError(f"the store is busy: could not lock {path} within {LOCK_TIMEOUT} s") from exc
+            raise UserError("store.busy", where=str(path), seconds=LOCK_TIMEOUT) from exc
         except OSError as exc:
-            raise UserError(f"cannot lock {path}: {exc.strerror or exc}") from exc
+            raise UserError("store.cannot_lock", where=str(path), reason=exc.strerror or str(exc)) from exc
         try:
             yield
         finally:

@@ -31,19 +31,15 @@ class NewerFormat(DataError):
 def refuse_newer(what: str, found: int, known: int, requires: str | None = None) -> None:
     from .. import __version__
 
-    needed = f"checklist {requires} or newer" if requires else "a newer checklist"
-    raise NewerFormat(
-        f"{what} is in format {found}, written by {needed}; this is checklist {__version__}, "
-        f"which reads formats up to {known}",
-        hint="upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
-    )
+    code = "format.newer_requires" if requires else "format.newer"
+    raise NewerFormat(code, what=what, found=found, known=known, requires=requires, version=__version__)
 
 
 def check(what: str, found: object, known: int, requires: str | None = None) -> int:
     """The format a file says it has (1 when it says none), refused if newer than `known`."""
     version = 1 if found is None else found
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise DataError(f"{what} has an unreadable format number: {found!r}")
+        raise DataError("format.unreadable", what=what, found=found)
     if version > known:
         refuse_newer(what, version, known, requires)
     return version

@@ -19,7 +19,7 @@ def resolve(token: str, items: Sequence[Item]) -> Item:
         number = int(token)
         if 1 <= number <= len(items):
             return items[number - 1]
-        raise NotFound(f"no item number {number}", hint=f"items are numbered 1 to {len(items)}; see `checklist list`")
+        raise NotFound("item.no_number", number=number, count=len(items))
     by_id = {item.id: item for item in items}
     if token in by_id:
         return by_id[token]
@@ -30,11 +30,10 @@ def resolve(token: str, items: Sequence[Item]) -> Item:
     if len(prefixed) == 1:
         return prefixed[0]
     if len(prefixed) > 1 and token:
-        names = ", ".join(item.id for item in prefixed[:6]) + (" …" if len(prefixed) > 6 else "")
-        raise UserError(f"{token!r} names more than one item: {names}", hint="type more of the id, or use its number")
+        raise UserError("item.ambiguous", token=token, ids=[item.id for item in prefixed[:6]], more=len(prefixed) > 6)
     full_id = {**{_local(i): i for i in by_id}, **{i: i for i in by_id}}
     suggestions = dict.fromkeys(full_id[name] for name in closest(token, full_id, limit=6))
-    raise NotFound(f"no item {token!r} on this checklist", list(suggestions)[:3])
+    raise NotFound("item.unknown", list(suggestions)[:3], token=token)
 
 
 def resolve_all(tokens: Sequence[str], items: Sequence[Item]) -> list[Item]:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -40,24 +38,13 @@ class PublicKey(Stored):
     created_at: datetime
 
 
-def config_dir() -> Path:
-    """The user's config folder: $CHECKLIST_CONFIG_HOME, else the platform's usual place."""
-    explicit = os.environ.get("CHECKLIST_CONFIG_HOME")
-    if explicit:
-        return Path(explicit).expanduser()
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming")) / "checklist"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "checklist"
-    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "checklist"
-
-
 def key_id(raw_public: bytes) -> str:
     return "ed25519:" + hashlib.sha256(raw_public).hexdigest()[:16]
 
 
-def new_key(name: str) -> tuple[PublicKey, Path]:
-    """Make a key pair for `name`; the private key is written readable by its owner only."""
+def new_key(config_home: Path, name: str) -> tuple[PublicKey, Path]:
+    """Make a key pair for `name` in a user's config folder; the private key is written
+    readable by its owner only."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -66,7 +53,7 @@ def new_key(name: str) -> tuple[PublicKey, Path]:
     public = PublicKey(
         key=key_id(raw), name=name, public=base64.b64encode(raw).decode("ascii"), created_at=datetime.now(UTC)
     )
-    folder = config_dir() / "keys"
+    folder = config_home / "keys"
     stem = public.key.removeprefix("ed25519:")
     pem = private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -77,13 +64,13 @@ def new_key(name: str) -> tuple[PublicKey, Path]:
         write_atomic(folder / f"{stem}.pem", pem, replace=False, mode=0o600)
         write_atomic(folder / f"{stem}.json", public_json(public), replace=False)
     except OSError as exc:
-        raise UserError(f"cannot write the key to {folder}: {exc.strerror or exc}") from exc
+        raise UserError("key.cannot_write", where=str(folder), reason=exc.strerror or str(exc)) from exc
     return public, folder / f"{stem}.pem"
 
 
-def own_keys() -> list[PublicKey]:
-    """The public halves of the keys in the user's config folder, newest first."""
-    folder = config_dir() / "keys"
+def own_keys(config_home: Path) -> list[PublicKey]:
+    """The public halves of the keys in a user's config folder, newest first."""
+    folder = config_home / "keys"
     keys = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
@@ -93,26 +80,26 @@ def own_keys() -> list[PublicKey]:
     return sorted(keys, key=lambda k: k.created_at, reverse=True)
 
 
-def key_for(name: str) -> PublicKey | None:
-    """The newest key of this person, if they have one on this machine."""
-    return next((k for k in own_keys() if k.name == name and _private_path(k).is_file()), None)
+def key_for(config_home: Path, name: str) -> PublicKey | None:
+    """The newest key of this person, if they have one in this config folder."""
+    return next((k for k in own_keys(config_home) if k.name == name and _private(config_home, k).is_file()), None)
 
 
-def _private_path(public: PublicKey) -> Path:
-    return config_dir() / "keys" / f"{public.key.removeprefix('ed25519:')}.pem"
+def _private(config_home: Path, public: PublicKey) -> Path:
+    return config_home / "keys" / f"{public.key.removeprefix('ed25519:')}.pem"
 
 
-def load_private(public: PublicKey) -> Ed25519PrivateKey:
+def load_private(config_home: Path, public: PublicKey) -> Ed25519PrivateKey:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    path = _private_path(public)
+    path = _private(config_home, public)
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError) as exc:
-        raise UserError(f"cannot read the private key {path}: {exc}") from exc
+        raise UserError("key.cannot_read", path=str(path), reason=str(exc)) from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise UserError(f"{path} is not an Ed25519 key")
+        raise UserError("key.not_ed25519", path=str(path))
     return key
 
 

@@ -22,7 +22,6 @@ from .logindex import LogIndex
 from .models import Draft, Record, Unit
 from .store import (
     HASHED,
-    REPAIR_HINT,
     Blob,
     BlobMismatch,
     LogBytes,
@@ -75,7 +74,7 @@ class MemoryStore:
         check_unit_id(unit.id)
         with self._lock:
             if unit.id in self._units:
-                raise UserError(f"unit {unit.id!r} already exists")
+                raise UserError("unit.exists", id=unit.id)
             self._units[unit.id] = unit_bytes(unit)
             self._lines[unit.id] = []
 
@@ -98,10 +97,7 @@ class MemoryStore:
             try:
                 seq, prev = next_link(lines, b"", digest(genesis), is_legacy)
             except (TornLog, BadTail):
-                raise StoreDamaged(
-                    f"{self._where(draft.unit)}: the last record is damaged; nothing can be appended after it",
-                    hint=REPAIR_HINT,
-                ) from None
+                raise StoreDamaged("store.bad_tail", where=self._where(draft.unit)) from None
             record, line = link(draft, seq, prev, signer)
             lines.append(line)
             size = self._heads[draft.unit].size if draft.unit in self._heads else 0
@@ -132,7 +128,7 @@ class MemoryStore:
         with self._lock:
             found = self._units.get(unit_id)
         if found is None:
-            raise NotFound(f"no unit {unit_id!r} in this store", closest(unit_id, self.unit_ids()))
+            raise NotFound("unit.unknown", closest(unit_id, self.unit_ids()), id=unit_id)
         return found
 
     def _where(self, unit_id: str, what: str = "records") -> str:
@@ -143,7 +139,7 @@ class MemoryStore:
     def put_blob(self, kind: Blob, name: str, data: bytes | IO[bytes]) -> bool:
         content = data if isinstance(data, bytes) else data.read()
         if kind in HASHED and hashlib.sha256(content).hexdigest() != name:
-            raise BlobMismatch(f"{kind} {name[:12]}… changed while it was being kept; nothing was kept")
+            raise BlobMismatch("store.blob_changed", kind=str(kind), name=name)
         if kind == Blob.SEAL:
             check_unit_id(name.partition("/")[0])
         with self._lock:

@@ -27,6 +27,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from .errors import UserError
 
@@ -52,7 +53,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 def _no_control_chars(value: str) -> str:
     if _CONTROL.search(value):
-        raise ValueError("must not contain control characters")
+        raise PydanticCustomError("text.control", "must not contain control characters")
     return value
 
 
@@ -133,11 +134,19 @@ class FieldSpec(Strict):
     def _consistent(self) -> FieldSpec:
         numeric = self.type in ("integer", "number")
         if not numeric and (self.min is not None or self.max is not None or self.alert):
-            raise ValueError(f"min, max and alert apply only to integer and number fields, not {self.type}")
+            raise PydanticCustomError(
+                "field.bounds_not_numeric",
+                "min, max and alert apply only to integer and number fields, not {type}",
+                {"type": self.type},
+            )
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min:g}) is greater than max ({self.max:g})")
+            raise PydanticCustomError(
+                "field.min_above_max", "min ({min}) is greater than max ({max})", {"min": self.min, "max": self.max}
+            )
         if (self.type == "choice") != bool(self.choices):
-            raise ValueError("a choice field needs a non-empty 'choices' list, and only a choice field has one")
+            raise PydanticCustomError(
+                "field.choices", "a choice field needs a non-empty 'choices' list, and only a choice field has one"
+            )
         return self
 
 
@@ -161,20 +170,20 @@ class Recurrence(Strict):
             return value
         match = _EVERY.match(value)
         if not match:
-            raise ValueError("must be 'day', 'week' or a number of hours such as '8h'")
+            raise PydanticCustomError("recurrence.every", "must be 'day', 'week' or a number of hours such as '8h'")
         hours = match.group("hours")
         if hours and not 1 <= int(hours) <= 24 * 7:
-            raise ValueError("a period in hours must be between 1h and 168h")
+            raise PydanticCustomError("recurrence.hours", "a period in hours must be between 1h and 168h")
         return value
 
     @model_validator(mode="after")
     def _one_form(self) -> Recurrence:
         if (self.every is None) == (self.on is None):
-            raise ValueError("give exactly one of 'every' or 'on'")
+            raise PydanticCustomError("recurrence.one_form", "give exactly one of 'every' or 'on'")
         if self.times is not None and self.every != "day":
-            raise ValueError("'times' goes with 'every: day' only")
+            raise PydanticCustomError("recurrence.times", "'times' goes with 'every: day' only")
         if self.on is not None and (not self.on or len(set(self.on)) != len(self.on)):
-            raise ValueError("'on' needs distinct weekdays")
+            raise PydanticCustomError("recurrence.on", "'on' needs distinct weekdays")
         return self
 
 
@@ -198,9 +207,9 @@ class Deadline(Strict):
     def _one_form(self) -> Deadline:
         relative = self.days is not None or self.after is not None
         if (self.date is None) == (not relative):
-            raise ValueError("give either 'date', or 'days' with 'after'")
+            raise PydanticCustomError("deadline.one_form", "give either 'date', or 'days' with 'after'")
         if relative and (self.days is None or self.after is None):
-            raise ValueError("a relative deadline needs both 'days' and 'after'")
+            raise PydanticCustomError("deadline.relative", "a relative deadline needs both 'days' and 'after'")
         return self
 
 
@@ -224,14 +233,14 @@ class Measure(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Measure:
         if isinstance(self.applies_to, list) and not self.applies_to:
-            raise ValueError("applies_to needs at least one unit kind (or 'all')")
+            raise PydanticCustomError("measure.applies_to", "applies_to needs at least one unit kind (or 'all')")
         if "figures" in self.evidence and not self.fields:
-            raise ValueError("evidence 'figures' needs at least one entry in 'fields'")
+            raise PydanticCustomError("measure.figures", "evidence 'figures' needs at least one entry in 'fields'")
         ids = [f.id for f in self.fields]
         if len(set(ids)) != len(ids):
-            raise ValueError("field ids must be unique within a measure")
+            raise PydanticCustomError("measure.field_ids", "field ids must be unique within a measure")
         if self.deadline and self.deadline.after == "event" and not self.trigger:
-            raise ValueError("a deadline after an event needs a 'trigger'")
+            raise PydanticCustomError("measure.deadline_trigger", "a deadline after an event needs a 'trigger'")
         return self
 
     def applies(self, kind: str) -> bool:
@@ -278,7 +287,7 @@ class CatalogMeta(Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise PydanticCustomError("catalog.timezone", "unknown time zone {zone!r}", {"zone": value}) from exc
         return value
 
 
@@ -393,11 +402,14 @@ class Draft(Stored):
     @model_validator(mode="after")
     def _shape(self) -> Draft:
         if (self.item is None) == (self.action in ITEM_ACTIONS) and self.v == 2:
-            raise ValueError(f"a {self.action} record {'needs' if self.item is None else 'has no'} 'item'")
+            code = "record.needs_item" if self.item is None else "record.no_item"
+            raise PydanticCustomError(code, "a {action} record has the wrong 'item'", {"action": self.action})
         if self.action in ("event", "withdrawn") and (self.event is None or self.subject is None):
-            raise ValueError(f"a {self.action} record needs 'event' and 'subject'")
+            raise PydanticCustomError(
+                "record.event", "a {action} record needs 'event' and 'subject'", {"action": self.action}
+            )
         if (self.action == "approved") != (self.approves is not None):
-            raise ValueError("'approves' goes with an approved record, and only there")
+            raise PydanticCustomError("record.approves", "'approves' goes with an approved record, and only there")
         return self
 
 
@@ -416,9 +428,9 @@ class Record(Draft):
     @model_validator(mode="after")
     def _chained(self) -> Record:
         if self.v == 2 and (self.prev is None or self.seq is None):
-            raise ValueError("a format 2 record needs 'prev' and 'seq'")
+            raise PydanticCustomError("record.chained", "a format 2 record needs 'prev' and 'seq'")
         if self.v == 1 and (self.prev is not None or self.seq is not None or self.sig is not None):
-            raise ValueError("a format 1 record has no 'prev', 'seq' or 'sig'")
+            raise PydanticCustomError("record.legacy", "a format 1 record has no 'prev', 'seq' or 'sig'")
         return self
 
     def canonical(self) -> bytes:
@@ -448,7 +460,8 @@ def from_user(model: type[M], **fields: Any) -> M:
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         where = ".".join(str(step) for step in error["loc"])
-        raise UserError(f"invalid {where}: {error['msg'][0].lower()}{error['msg'][1:]}") from None
+        detail = error["msg"][0].lower() + error["msg"][1:]
+        raise UserError("input.invalid", field=where, detail=detail, type=error["type"]) from None
 
 
 def catalog_json_schema() -> dict[str, Any]:

@@ -115,6 +115,4 @@ def _lines(seal: Seal, hashes: dict[int, str]) -> list[str]:
 
 
 def needs_key(by: str) -> UserError:
-    return UserError(
-        f"{by} has no signing key on this machine; a seal must be signed", hint="create one with `checklist keys new`"
-    )
+    return UserError("seal.needs_key", by=by)

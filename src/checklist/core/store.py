@@ -31,11 +31,10 @@ from pydantic import ValidationError
 
 from . import formats
 from .chain import Head
-from .errors import StoreDamaged, UserError
+from .errors import Message, StoreDamaged, UserError, message
 from .models import Draft, Record, Signature, Unit
 
 Signer = Callable[[bytes], Signature]
-REPAIR_HINT = "run `checklist verify --repair` to move the incomplete bytes to quarantine"
 _ID_ASCII = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
@@ -111,7 +110,7 @@ class Repairable(Protocol):
 class Snapshots(Protocol):
     """A backend that keeps a saved index beside the log, outside the chain."""
 
-    def check_snapshot(self, unit_id: str) -> str | None: ...  # what is wrong with it, if anything
+    def check_snapshot(self, unit_id: str) -> Message | None: ...  # what is wrong with it, if anything
     def drop_snapshot(self, unit_id: str) -> None: ...
 
 
@@ -137,11 +136,7 @@ def is_unit_id(text: str) -> bool:
 
 def check_unit_id(unit_id: str) -> str:
     if not is_unit_id(unit_id):
-        raise UserError(
-            f"invalid unit id {unit_id!r}",
-            hint="use 1-64 lowercase letters, digits, '-' or '_' (Chinese characters allowed), "
-            "starting and ending with a letter or digit",
-        )
+        raise UserError("unit.invalid_id", id=unit_id)
     return unit_id
 
 
@@ -156,9 +151,9 @@ def parse_unit(data: bytes, where: str) -> Unit:
         formats.check(where, raw.get("format") if isinstance(raw, dict) else None, formats.UNIT)
         return Unit.model_validate(raw)
     except ValidationError as exc:
-        raise StoreDamaged(f"{where}: damaged unit file: {first_error(exc)}") from exc
+        raise StoreDamaged("store.damaged_unit", where=where, why=first_error(exc)) from exc
     except ValueError as exc:
-        raise StoreDamaged(f"{where}: damaged unit file: {exc}") from exc
+        raise StoreDamaged("store.damaged_unit", where=where, why=str(exc)) from exc
 
 
 def link(draft: Draft, seq: int, prev: str, signer: Signer | None) -> tuple[Record, bytes]:
@@ -186,10 +181,11 @@ def parse_line(where: str, line: bytes, number: int, unit_id: str, torn: bool) -
         record = Record.model_validate_json(line)
     except ValidationError as exc:
         refuse_newer_record(line, where, number)
-        why = "an incomplete last line (a write was interrupted)" if torn else first_error(exc)
-        raise StoreDamaged(f"{where}:{number}: damaged record: {why}", hint=REPAIR_HINT if torn else None) from exc
+        if torn:
+            raise StoreDamaged("store.torn_record", where=where, line=number) from exc
+        raise StoreDamaged("store.damaged_record", where=where, line=number, why=first_error(exc)) from exc
     if record.unit != unit_id:
-        raise StoreDamaged(f"{where}:{number}: record of unit {record.unit!r} in the log of {unit_id!r}")
+        raise StoreDamaged("store.foreign_record", where=where, line=number, other=record.unit, unit=unit_id)
     return record
 
 
@@ -200,18 +196,18 @@ def refuse_newer_record(line: bytes, where: str, number: int) -> None:
     except (ValueError, AttributeError):
         return
     if isinstance(version, int) and version > formats.RECORD:
-        formats.check(f"{where}:{number}: the record", version, formats.RECORD)
+        formats.check(f"{where}:{number}", version, formats.RECORD)
 
 
-def legacy_problem(line: bytes, unit_id: str) -> str | None:
+def legacy_problem(line: bytes, unit_id: str) -> Message | None:
     """Why a line without a link is not a valid record of format 1 of this unit (None if it is)."""
     try:
         record = Record.model_validate_json(line)
     except ValidationError as exc:
-        return first_error(exc)
+        return message("legacy.invalid", why=first_error(exc))
     if record.unit != unit_id:
-        return f"a record of unit {record.unit!r}"
-    return None if record.v == 1 else "a record of format 2 without its link"
+        return message("legacy.foreign", other=record.unit)
+    return None if record.v == 1 else message("legacy.unlinked")
 
 
 def is_legacy(line: bytes) -> bool:

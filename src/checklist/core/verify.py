@@ -16,7 +16,7 @@ from . import blobs
 from . import seal as seals
 from .chain import ChainReport, digest
 from .chain import check as check_chain
-from .errors import DataError, StoreDamaged
+from .errors import DataError, Message, StoreDamaged, message
 from .keys import PublicKey, signature_holds
 from .models import Record, Unit
 from .store import LogBytes, Snapshots, Store, legacy_problem, parse_line
@@ -31,8 +31,8 @@ class Audit:
     chain: ChainReport
     signed: list[tuple[Record, bytes]]  # with the line as written, which the signature covers
     with_evidence: list[Record]
-    damaged: str | None = None  # a signed or evidence line that cannot be read
-    index_problem: str | None = None  # the saved index says something the log does not
+    damaged: Message | None = None  # a signed or evidence line that cannot be read
+    index_problem: Message | None = None  # the saved index says something the log does not
 
 
 def chain(store: Store, unit_id: str) -> ChainReport:
@@ -64,29 +64,26 @@ class Verdict:
     unit: Unit
     chain: ChainReport
     signed: int = 0
-    unknown_key: list[str] = field(default_factory=list)
-    bad_signature: list[str] = field(default_factory=list)
+    unknown_key: list[Message] = field(default_factory=list)
+    bad_signature: list[Message] = field(default_factory=list)
     seals: int = 0
-    seal_problems: list[str] = field(default_factory=list)
-    index_problem: str | None = None
+    seal_problems: list[Message] = field(default_factory=list)
+    index_problem: Message | None = None
 
     @property
     def unsigned(self) -> int:
         return max(self.chain.records - self.signed, 0)
 
-    def problems(self, require_signatures: bool = False) -> list[str]:
-        found = [f"line {line}: {message}" if line else message for line, message in self.chain.problems]
+    def problems(self, require_signatures: bool = False) -> list[Message]:
+        found = [
+            message("verify.at_line", line=line, problem=said) if line else said for line, said in self.chain.problems
+        ]
         if self.chain.torn_at is not None:
-            found.append(
-                f"line {self.chain.torn_at}: an incomplete last line (a write was interrupted); "
-                "`checklist verify --repair` moves it to quarantine"
-            )
-        found += [f"unknown key: {p}" for p in self.unknown_key]
-        found += [f"bad signature: {p}" for p in self.bad_signature]
-        found += [f"seal: {p}" for p in self.seal_problems]
+            found.append(message("verify.torn", line=self.chain.torn_at))
+        found += self.unknown_key + self.bad_signature + self.seal_problems
         found += [self.index_problem] if self.index_problem else []
         if require_signatures and self.unsigned:
-            found.append(f"{self.unsigned} records are not signed")
+            found.append(message("verify.unsigned", count=self.unsigned))
         return found
 
 
@@ -99,14 +96,14 @@ def verify_unit(store: Store, log: LogBytes, unit: Unit, keys: dict[str, PublicK
     for record, line in found.signed:
         if record.sig is None:  # "sig":{ in a note, not a signature
             continue
-        where = f"record {record.seq} ({record.item}, {record.actor})"
+        about = {"seq": record.seq, "item": record.item or record.action, "actor": record.actor}
         key = keys.get(record.sig.key)
         if key is None:
-            verdict.unknown_key.append(f"{where} is signed with {record.sig.key}, not registered in this store")
+            verdict.unknown_key.append(message("verify.unknown_key", key=record.sig.key, **about))
         elif not signature_holds(key, Record.signed_part(line), record.sig):
-            verdict.bad_signature.append(f"{where}: the signature does not hold")
+            verdict.bad_signature.append(message("verify.bad_signature", **about))
         elif key.name != record.actor:
-            verdict.bad_signature.append(f"{where} is signed with the key of {key.name!r}")
+            verdict.bad_signature.append(message("verify.borrowed_key", owner=key.name, **about))
         else:
             verdict.signed += 1
     _check_seals(store, log, keys, verdict)
@@ -123,9 +120,11 @@ def _check_seals(store: Store, log: LogBytes, keys: dict[str, PublicKey], verdic
         try:
             sealed = seals.Seal.model_validate_json(data)
         except ValueError as exc:
-            verdict.seal_problems.append(f"{name}: cannot be read: {exc}")
+            verdict.seal_problems.append(message("verify.seal_unreadable", name=name, why=str(exc).splitlines()[0]))
             continue
-        verdict.seal_problems += [f"{name}: {p}" for p in seals.check(sealed, keys, hashes)]
+        verdict.seal_problems += [
+            message("verify.seal", name=name, problem=p) for p in seals.check(sealed, keys, hashes)
+        ]
 
 
 @dataclass
@@ -134,9 +133,9 @@ class StoreVerdict:
 
     units: list[Verdict]
     evidence_referenced: int
-    evidence_problems: list[str]
+    evidence_problems: list[Message]
     catalogs: int  # catalog versions kept in the store, each re-hashed
-    catalog_problems: list[str]
+    catalog_problems: list[Message]
 
     def failed(self, require_signatures: bool = False) -> bool:
         return bool(
@@ -157,7 +156,7 @@ def verify_store(store: Store, units: list[Unit]) -> StoreVerdict:
     return StoreVerdict(verdicts, len(wanted), evidence, len(kept), _check_catalogs(store, kept))
 
 
-def _check_catalogs(store: Store, digests: list[str]) -> list[str]:
+def _check_catalogs(store: Store, digests: list[str]) -> list[Message]:
     """Each kept catalog against the hash of its own bytes (see catalog.kept)."""
     problems = []
     for kept_digest in digests:

@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from .errors import Message, Problem, message
 
 try:
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -53,15 +53,14 @@ SCAN_ABOVE = 32 * 1024  # characters
 _YAML = "tag:yaml.org,2002:"
 _DATA_TAGS = frozenset(_YAML + name for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp"))
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
-_PLAIN_DATA = "a catalog holds only text, numbers, true/false, null, lists and mappings"
 
 
 class _Limit(Exception):
-    """The document breaks one of the limits above; `mark` (PyYAML's or libyaml's) is where."""
+    """The document breaks one of the rules above; `mark` (PyYAML's or libyaml's) is where."""
 
-    def __init__(self, message: str, mark: Any) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, problem: Message, mark: Any) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
         self.mark = mark
 
 
@@ -101,19 +100,16 @@ def _make_loader(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
                 except TypeError:  # unhashable key: let the base class report it
                     break
                 if first is not None:
-                    raise yaml.constructor.ConstructorError(
-                        "while reading a mapping",
-                        node.start_mark,
-                        f"duplicate key {key!r} (first at line {first.start_mark.line + 1})",
-                        key_node.start_mark,
-                    )
+                    duplicate = message("yaml.duplicate_key", key=key, first=first.start_mark.line + 1)
+                    raise _Limit(duplicate, key_node.start_mark)
                 seen[key] = key_node
             return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
     Loader.add_constructor(_YAML + "map", Loader.construct_yaml_map)
-    Loader.add_constructor(_YAML + "int", _checked(Loader.construct_yaml_int, "an integer", MAX_INT_CHARS))
-    Loader.add_constructor(_YAML + "float", _checked(Loader.construct_yaml_float, "a number"))
-    Loader.add_constructor(_YAML + "bool", _checked(Loader.construct_yaml_bool, "true or false"))
+    integer = _checked(Loader.construct_yaml_int, "yaml.not_integer", "yaml.integer_too_long", MAX_INT_CHARS)
+    Loader.add_constructor(_YAML + "int", integer)
+    Loader.add_constructor(_YAML + "float", _checked(Loader.construct_yaml_float, "yaml.not_number"))
+    Loader.add_constructor(_YAML + "bool", _checked(Loader.construct_yaml_bool, "yaml.not_boolean"))
     # An explicit `!!timestamp` stays text too: the models parse dates and locate a bad one.
     Loader.add_constructor(_YAML + "timestamp", Loader.construct_yaml_str)
     # Dates stay strings, so that the models parse them and a bad one is located like any other
@@ -130,23 +126,21 @@ def _make_loader(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
 
 
 def _checked(
-    construct: Callable[[Any, yaml.ScalarNode], Any], what: str, max_chars: int | None = None
+    construct: Callable[[Any, yaml.ScalarNode], Any], not_code: str, long_code: str = "", max_chars: int = 0
 ) -> Callable[[Any, yaml.Node], Any]:
     """A scalar constructor whose failures (ValueError, KeyError, IndexError for `!!int ''`…)
-    become located YAML errors."""
+    become located problems: `not_code` when the text is not of the type, `long_code` when
+    it is longer than `max_chars`."""
 
     def checked(loader: Any, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             return construct(loader, node)  # type: ignore[arg-type]  # reports "expected a scalar node"
-        if max_chars is not None and len(node.value) > max_chars:
-            problem = f"{_short(node.value)} is too long for {what} (at most {max_chars} characters)"
-            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+        if max_chars and len(node.value) > max_chars:
+            raise _Limit(message(long_code, value=_short(node.value), max=max_chars), node.start_mark)
         try:
             return construct(loader, node)
         except (ValueError, KeyError, IndexError, TypeError, AttributeError, ArithmeticError) as exc:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{_short(node.value)} is not {what}", node.start_mark
-            ) from exc
+            raise _Limit(message(not_code, value=_short(node.value)), node.start_mark) from exc
 
     return checked
 
@@ -220,7 +214,7 @@ class YamlDoc:
 
 class YamlProblem(Exception):
     def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.render())
+        super().__init__(repr(problem))
         self.problem = problem
 
 
@@ -235,45 +229,44 @@ def read_yaml(path: Path) -> YamlDoc:
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         before = data[line_start : exc.start].decode("utf-8")  # valid: the first bad byte is at exc.start
         line, column = data.count(b"\n", 0, exc.start) + 1, len(before) + 1
-        raise YamlProblem(Problem(name, "file is not valid UTF-8", line, column)) from exc
+        raise YamlProblem(Problem(name, message("yaml.not_utf8"), line, column)) from exc
     try:
         node, data = _load(text)
     except _Limit as exc:
         located = (exc.mark.line + 1, exc.mark.column + 1) if exc.mark else (None, None)
-        raise YamlProblem(Problem(name, exc.message, *located)) from None
+        raise YamlProblem(Problem(name, exc.problem, *located)) from None
     except yaml.reader.ReaderError as exc:
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        message = f"invalid YAML: character U+{char:04X} is not allowed in a YAML file"
-        raise YamlProblem(Problem(name, message, *_reader_position(text, exc.position))) from None
+        refused = message("yaml.bad_character", char=f"U+{char:04X}")
+        raise YamlProblem(Problem(name, refused, *_reader_position(text, exc.position))) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = "invalid YAML: " + " ".join(filter(None, [exc.context, exc.problem]))
+        invalid = message("yaml.invalid", detail=" ".join(filter(None, [exc.context, exc.problem])))
         if "maximum nesting depth" in (exc.problem or ""):  # libyaml's own limit, at 1,000 levels
-            message = _too_deep()
+            invalid = _too_deep()
         located = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise YamlProblem(Problem(name, message, *located)) from None
+        raise YamlProblem(Problem(name, invalid, *located)) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(Problem(name, f"invalid YAML: {exc}")) from None
+        raise YamlProblem(Problem(name, message("yaml.invalid", detail=str(exc)))) from None
     except RecursionError:  # not expected with the limits above: a last line of defence
         raise YamlProblem(Problem(name, _too_deep())) from None
     if node is None:
-        message = "file is empty" if not text.strip() else "file holds no YAML value (only comments)"
-        raise YamlProblem(Problem(name, message, 1, 1))
+        raise YamlProblem(Problem(name, message("yaml.empty" if not text.strip() else "yaml.only_comments"), 1, 1))
     return YamlDoc(path, text, data)
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
     """The file's bytes, if it is a regular file of at most MAX_BYTES (a device could be endless)."""
-    too_large = f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
+    too_large = message("yaml.too_large", mib=MAX_BYTES // (1024 * 1024))
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise YamlProblem(Problem(name, "not a regular file"))
+            raise YamlProblem(Problem(name, message("yaml.not_regular")))
         if info.st_size > MAX_BYTES:
             raise YamlProblem(Problem(name, too_large))
         raw = path.read_bytes()
     except OSError as exc:
-        raise YamlProblem(Problem(name, f"cannot read file: {exc.strerror or exc}")) from exc
+        raise YamlProblem(Problem(name, message("yaml.cannot_read", reason=exc.strerror or str(exc)))) from exc
     if len(raw) > MAX_BYTES:  # it grew in between
         raise YamlProblem(Problem(name, too_large))
     return raw
@@ -389,7 +382,7 @@ def _check_shared(root: yaml.Node, escapes: bool) -> None:
             continue
         if key in entered:
             mark = (parent or node).start_mark
-            raise _Limit("invalid YAML: an alias refers to a collection that contains it (recursive)", mark)
+            raise _Limit(message("yaml.recursive_alias"), mark)
         if depth > MAX_DEPTH:
             raise _Limit(_too_deep(), node.start_mark)
         if len(entered) + len(size) >= MAX_VALUES:
@@ -410,13 +403,13 @@ def _check_node(node: yaml.Node, escapes: bool) -> None:
     tag = node.tag
     if tag not in _DATA_TAGS:
         shown = "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
-        raise _Limit(f"invalid YAML: tag {shown} is not allowed ({_PLAIN_DATA})", node.start_mark)
+        raise _Limit(message("yaml.tag", tag=shown), node.start_mark)
     if escapes and isinstance(node, yaml.ScalarNode):
         bad = _BAD_CHARS.search(node.value)
         if bad:
             char = ord(bad.group())
-            what = "a lone surrogate" if 0xD800 <= char <= 0xDFFF else "a control character"
-            raise _Limit(f"invalid YAML: the value holds {what} (U+{char:04X})", node.start_mark)
+            code = "yaml.surrogate" if 0xD800 <= char <= 0xDFFF else "yaml.control_character"
+            raise _Limit(message(code, char=f"U+{char:04X}"), node.start_mark)
 
 
 def _reader_position(text: str, position: int) -> tuple[int, int]:
@@ -430,11 +423,9 @@ def _reader_position(text: str, position: int) -> tuple[int, int]:
     return before.count("\n") + 1, len(before) - line_start + 1
 
 
-def _too_many(expanded: bool) -> str:
-    if expanded:
-        return f"YAML expands to more than {MAX_VALUES:,} values (anchors/aliases used too heavily)"
-    return f"YAML holds more than {MAX_VALUES:,} values"
+def _too_many(expanded: bool) -> Message:
+    return message("yaml.too_many_expanded" if expanded else "yaml.too_many", max=MAX_VALUES)
 
 
-def _too_deep() -> str:
-    return f"YAML nests more than {MAX_DEPTH} levels deep"
+def _too_deep() -> Message:
+    return message("yaml.too_deep", max=MAX_DEPTH)

@@ -1,0 +1,387 @@
+"""The words of every message the core and the use cases report, by code.
+
+The core raises `ChecklistError(code, **params)` and reports problems as `Message(code,
+params)`; this module is the one place they become sentences. A template is a format
+string over the message's parameters (a list is joined with commas, a nested message is
+rendered in turn), or a function of them where the sentence depends on what is there.
+`HINTS` holds the line shown under an error: what to do about it.
+
+Only English is written here yet; a later release translates these into Chinese through
+gettext catalogs. A test checks that every code the program can report has words here.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from ..core.errors import ChecklistError, Message, Problem
+
+Template = str | Callable[[Mapping[str, Any]], str]
+
+REPAIR = "run `checklist verify --repair` to move the incomplete bytes to quarantine"
+
+
+def _range(p: Mapping[str, Any]) -> str:
+    low = f"{p['min']:g}" if p.get("min") is not None else "…"
+    high = f"{p['max']:g}" if p.get("max") is not None else "…"
+    unit = f" {p['unit']}" if p.get("unit") else ""
+    return f"{p['field']} = {p['value']:g} is out of range: allowed {low} to {high}{unit}"
+
+
+def _mb(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _item(p: Mapping[str, Any]) -> str:
+    subject = f" of {p['subject']}" if p.get("subject") else ""
+    return f"item {p['number']} ({p['item']}{subject})"
+
+
+def _units(p: Mapping[str, Any]) -> str:
+    names: Mapping[str, str | None] = p["names"]
+    shown = [f"{unit} ({names[unit]})" if names.get(unit) else unit for unit in p["units"][:12]]
+    more = f" and {len(p['units']) - 12} more" if len(p["units"]) > 12 else ""
+    return f"this store ({p['store']}) has {p['count']} units: {', '.join(shown)}{more}"
+
+
+def _newer(p: Mapping[str, Any]) -> str:
+    needed = f"checklist {p['requires']} or newer" if p.get("requires") else "a newer checklist"
+    return (
+        f"{p['what']} is in format {p['found']}, written by {needed}; this is checklist {p['version']}, "
+        f"which reads formats up to {p['known']}"
+    )
+
+
+TEMPLATES: dict[str, Template] = {
+    # catalogs
+    "catalog.invalid": lambda p: "invalid catalog: "
+    + (problem_text(p["problems"][0]) if p["problems"] else "empty catalog")
+    + (f" (and {p['count'] - 1} more)" if p["count"] > 1 else ""),
+    "catalog.not_found": "catalog not found: {path}",
+    "catalog.no_yaml_files": "folder holds no .yaml files",
+    "catalog.file_not_mapping": "a measure file must be a mapping with 'measures' (and/or 'catalog')",
+    "catalog.file_unknown_key": "unknown key (a file holds 'catalog' and 'measures')",
+    "catalog.measures_not_list": "'measures' must be a list",
+    "catalog.too_many_problems": "stopped after {max} problems; {rest} more measures not checked",
+    "catalog.alternatives": lambda p: "; or ".join(text(m) for m in p["options"]),
+    "catalog.unknown_key": "unknown key (check its spelling against `checklist schema`)",
+    "catalog.missing": "required but missing",
+    "catalog.invalid_value": "{detail}",
+    "catalog.two_heads": "more than one file has a 'catalog' head: {files}",
+    "catalog.no_head": "no file has the 'catalog' head (name, version, unit_kinds, sections)",
+    "catalog.duplicate_measure": "duplicate measure id (first defined at {first})",
+    "catalog.unknown_kind": "unknown unit kind {kind!r} (known: {known})",
+    "catalog.unknown_section": "unknown section {section!r} (known: {known})",
+    "catalog.duplicate_kind": "duplicate unit kind id {id!r}",
+    "catalog.duplicate_section": "duplicate section id {id!r}",
+    "catalog.kept_mismatch": "the catalog kept there is not the version its name says",
+    "catalog.timezone": "unknown time zone {zone!r}",
+    "kind.ambiguous": "{token!r} fits more than one unit kind: {kinds}",
+    "kind.unknown": "unknown unit kind {token!r}",
+    "section.unknown": "no section {token!r}",
+    # the models' own rules (catalog authors and stored records)
+    "text.control": "must not contain control characters",
+    "field.bounds_not_numeric": "min, max and alert apply only to integer and number fields, not {type}",
+    "field.min_above_max": lambda p: f"min ({p['min']:g}) is greater than max ({p['max']:g})",
+    "field.choices": "a choice field needs a non-empty 'choices' list, and only a choice field has one",
+    "recurrence.every": "must be 'day', 'week' or a number of hours such as '8h'",
+    "recurrence.hours": "a period in hours must be between 1h and 168h",
+    "recurrence.one_form": "give exactly one of 'every' or 'on'",
+    "recurrence.times": "'times' goes with 'every: day' only",
+    "recurrence.on": "'on' needs distinct weekdays",
+    "deadline.one_form": "give either 'date', or 'days' with 'after'",
+    "deadline.relative": "a relative deadline needs both 'days' and 'after'",
+    "measure.applies_to": "applies_to needs at least one unit kind (or 'all')",
+    "measure.figures": "evidence 'figures' needs at least one entry in 'fields'",
+    "measure.field_ids": "field ids must be unique within a measure",
+    "measure.deadline_trigger": "a deadline after an event needs a 'trigger'",
+    "record.needs_item": "a {action} record needs 'item'",
+    "record.no_item": "a {action} record has no 'item'",
+    "record.event": "a {action} record needs 'event' and 'subject'",
+    "record.approves": "'approves' goes with an approved record, and only there",
+    "record.chained": "a format 2 record needs 'prev' and 'seq'",
+    "record.legacy": "a format 1 record has no 'prev', 'seq' or 'sig'",
+    "input.invalid": "invalid {field}: {detail}",
+    # YAML files
+    "yaml.not_utf8": "file is not valid UTF-8",
+    "yaml.bad_character": "invalid YAML: character {char} is not allowed in a YAML file",
+    "yaml.invalid": "invalid YAML: {detail}",
+    "yaml.empty": "file is empty",
+    "yaml.only_comments": "file holds no YAML value (only comments)",
+    "yaml.not_regular": "not a regular file",
+    "yaml.too_large": "file is larger than {mib} MiB",
+    "yaml.cannot_read": "cannot read file: {reason}",
+    "yaml.duplicate_key": "invalid YAML: duplicate key {key!r} (first at line {first})",
+    "yaml.not_integer": "invalid YAML: {value} is not an integer",
+    "yaml.integer_too_long": "invalid YAML: {value} is too long for an integer (at most {max} characters)",
+    "yaml.not_number": "invalid YAML: {value} is not a number",
+    "yaml.not_boolean": "invalid YAML: {value} is not true or false",
+    "yaml.recursive_alias": "invalid YAML: an alias refers to a collection that contains it (recursive)",
+    "yaml.tag": "invalid YAML: tag {tag} is not allowed (a catalog holds only text, numbers, true/false, "
+    "null, lists and mappings)",
+    "yaml.surrogate": "invalid YAML: the value holds a lone surrogate ({char})",
+    "yaml.control_character": "invalid YAML: the value holds a control character ({char})",
+    "yaml.too_deep": "YAML nests more than {max} levels deep",
+    "yaml.too_many": "YAML holds more than {max:,} values",
+    "yaml.too_many_expanded": "YAML expands to more than {max:,} values (anchors/aliases used too heavily)",
+    # formats
+    "format.newer": _newer,
+    "format.newer_requires": _newer,
+    "format.unreadable": "{what} has an unreadable format number: {found!r}",
+    # the store
+    "store.none_here": "no checklist store here or in any parent folder",
+    "store.none_at": "no store at {where}",
+    "store.unknown_scheme": "this checklist cannot open a store at {scheme}:// locations yet",
+    "store.cannot_create": "cannot create the store at {where}: {reason}",
+    "store.cannot_read": "{where}: cannot read: {reason}",
+    "store.cannot_write": "cannot write to {where}: {reason}",
+    "store.cannot_lock": "cannot lock {where}: {reason}",
+    "store.busy": "the store is busy: could not lock {where} within {seconds} s",
+    "store.damaged_marker": "{where}: damaged store marker: {why}",
+    "store.damaged_unit": "{where}: damaged unit file: {why}",
+    "store.damaged_record": "{where}:{line}: damaged record: {why}",
+    "store.torn_record": "{where}:{line}: damaged record: an incomplete last line (a write was interrupted)",
+    "store.foreign_record": "{where}:{line}: record of unit {other!r} in the log of {unit!r}",
+    "store.torn_tail": "{where}: the log ends with an incomplete record",
+    "store.bad_tail": "{where}: the last line is damaged; nothing can be appended after it",
+    "store.damaged_config": "{where}: damaged config file: {why}",
+    "store.damaged_key": "{where}: damaged key file: {why}",
+    "store.damaged_catalog": "{where}: damaged catalog copy: {why}",
+    "store.kept_catalog_changed": "{where}: the catalog kept there is not the version its name says",
+    "store.catalog_gone": lambda p: f"the catalog version unit {p['unit']} runs ({p['digest'][:19]}…) "
+    "is not in the store any more",
+    "store.index_mismatch": "index.json does not say what the log says (edited?); "
+    "`checklist verify --repair` removes it",
+    "store.invalid_blob_name": "invalid {kind} name {name!r}",
+    "store.blob_changed": lambda p: f"{p['kind']} {p['name'][:12]}… changed while it was being kept; nothing was kept",
+    # units and settings
+    "unit.invalid_id": "invalid unit id {id!r}",
+    "unit.exists": "unit {id!r} already exists",
+    "unit.unknown": "no unit {id!r} in this store",
+    "unit.other_kind": "unit {id!r} exists already, as a {kind}, not a {wanted}",
+    "unit.none_yet": "this store has no units yet",
+    "unit.which": _units,
+    "actor.unknown": "cannot tell who you are",
+    "config.unknown": "no setting {key!r} (settings: {known})",
+    "config.invalid_text": "invalid value for {key}: it must be non-empty text without control characters",
+    "config.evidence_max_mb": "evidence_max_mb must be a positive number of megabytes, not {value!r}",
+    "time.invalid": "{option} must be an ISO 8601 time such as 2020-01-27T09:00 or 2020-01-27T09:00+08:00, "
+    "not {text!r}",
+    # items, figures and evidence
+    "item.no_number": "no item number {number}",
+    "item.ambiguous": lambda p: f"{p['token']!r} names more than one item: "
+    + ", ".join(p["ids"])
+    + (" …" if p["more"] else ""),
+    "item.unknown": "no item {token!r} on this checklist",
+    "figure.assignment": "expected FIELD=VALUE, got {text!r}",
+    "figure.not_integer": "{field} must be a whole number, got {value!r}",
+    "figure.not_number": "{field} must be a number, got {value!r}",
+    "figure.not_finite": "{field} must be a finite number, got {value!r}",
+    "figure.not_yesno": "{field} must be yes or no, got {value!r}",
+    "figure.not_choice": "{field} must be one of: {choices}; got {value!r}",
+    "figure.empty": "{field} must not be empty",
+    "figure.out_of_range": _range,
+    "figure.none": "this measure records no figures, so {field!r} cannot be set",
+    "figure.unknown": "no field {field!r} on this measure (fields: {fields})",
+    "evidence.link_outside": "evidence {path} is a link to {target}, outside the current folder",
+    "evidence.not_found": "evidence file not found: {path}",
+    "evidence.folder": "evidence must be a file, not a folder: {path}",
+    "evidence.not_regular": "evidence must be a regular file: {path}",
+    "evidence.too_large": lambda p: f"evidence file {p['path']} is {_mb(p['mb'])} MB, "
+    f"above this store's limit of {_mb(p['max_mb'])} MB",
+    "evidence.cannot_read": "cannot read evidence file {path}: {reason}",
+    "evidence.changed": "evidence file {path} changed while it was being recorded; try again",
+    "evidence.cannot_store": "cannot store evidence: {problem}",
+    "evidence.unreadable": lambda p: f"evidence {p['name'][:12]}…: cannot read: {p['reason']}",
+    "evidence.changed_in_store": "evidence {where} was changed: its content no longer has that hash",
+    "evidence.missing": lambda p: f"evidence {p['name'][:12]}… is recorded as stored but missing",
+    # attestations and events
+    "attest.partial_needs_reason": "partial work needs a note saying what is done and what remains",
+    "attest.na_needs_reason": "marking an item not applicable needs a reason",
+    "attest.blocked_needs_reason": "marking an item blocked needs a reason",
+    "attest.reopened_needs_reason": "reopening an item needs a reason",
+    "attest.until_without_na": "--until goes with `checklist na` (a waiver that lapses)",
+    "attest.nothing_to_approve": lambda p: f"{_item(p)} has nothing to approve: "
+    "only a done or a not-applicable answer is approved",
+    "attest.own_approval": lambda p: f"{_item(p)} was attested by {p['actor']}, who cannot approve their own attestation",
+    "attest.no_such_figure": "none of the named items records a figure called {field!r}",
+    "attest.needs_note": lambda p: f"{_item(p)} needs a note saying what was done",
+    "attest.needs_file": lambda p: f"{_item(p)} needs an evidence file (a notice, minutes, a roster, a photo)",
+    "attest.needs_figures": lambda p: f"{_item(p)} needs its figures: {', '.join(p['fields'])}",
+    "attest.not_per_subject": "item {number} ({item}) is not kept per subject; leave out --subject",
+    "attest.not_recurring": "item {number} ({item}) does not recur; leave out --for",
+    "attest.no_subject": "no subject {subject!r} for item {number} ({item})",
+    "attest.no_subjects_yet": "item {number} ({item}) is kept per subject, and there is none yet",
+    "attest.which_subject": "item {number} ({item}) is kept per subject: name one with --subject ({subjects})",
+    "attest.not_due_now": "{item} is not due now; name the period with --for",
+    "attest.no_such_period": "{period!r} is not a period of {item} between the unit's start and now",
+    "event.unknown_kind": lambda p: f"no measure of a {p['unit_kind']} is triggered by {p['kind']!r} "
+    f"(events: {', '.join(p['known']) or 'none'})",
+    "event.in_future": "--at {at} is in the future",
+    "event.before_start": "--at {at} is before the unit started ({started})",
+    "event.nothing_to_withdraw": "there is no {kind} of {subject!r} to withdraw",
+    "event.withdraw_needs_reason": "withdrawing an event needs a reason",
+    # trust
+    "key.cannot_write": "cannot write the key to {where}: {reason}",
+    "key.cannot_read": "cannot read the private key {path}: {reason}",
+    "key.not_ed25519": "{path} is not an Ed25519 key",
+    "legacy.invalid": "{why}",
+    "legacy.foreign": "a record of unit {other!r}",
+    "legacy.unlinked": "a record of format 2 without its link",
+    "chain.no_head": "head.json is missing: a cut-off end or a changed last record cannot be ruled out",
+    "chain.changed": "record {seq} at line {line} was changed after it was written",
+    "chain.cut_off": "the log ends at record {last} but record {head} was written: "
+    "records {first_missing} to {head} are missing (the end was cut off)",
+    "chain.unlinked": lambda p: f"line {p['line']} is not linked to the chain (inserted, or damaged)"
+    + (f": {text(p['reason'])}" if p.get("reason") else ""),
+    "chain.invalid_line": "line {line} is not a valid record: {reason}",
+    "chain.no_seq": "line {line} is damaged: its record number cannot be read",
+    "chain.start_changed": "record {seq} at line {line} does not match the unit file (unit.json): "
+    "the start of the log was changed",
+    "chain.start_changed_after_legacy": "record {seq} at line {line} does not match the {legacy} records "
+    "before it: the start of the log was changed",
+    "chain.removed": "records {first} to {last} are missing before line {line} (removed)",
+    "chain.out_of_order": "record {seq} at line {line} is out of order after record {after} (moved or inserted)",
+    "chain.broken": "the chain breaks at line {line} (record {seq}): record {last} at line {last_line} was changed "
+    "after it was written, or a record was inserted there",
+    "chain.unanchored": "{count} records were written before chaining; the next record made anchors them",
+    "verify.at_line": "line {line}: {problem}",
+    "verify.torn": "line {line}: an incomplete last line (a write was interrupted); "
+    "`checklist verify --repair` moves it to quarantine",
+    "verify.unknown_key": "unknown key: record {seq} ({item}, {actor}) is signed with {key}, "
+    "not registered in this store",
+    "verify.bad_signature": "bad signature: record {seq} ({item}, {actor}): the signature does not hold",
+    "verify.borrowed_key": "bad signature: record {seq} ({item}, {actor}) is signed with the key of {owner!r}",
+    "verify.seal": "seal: {name}: {problem}",
+    "verify.seal_unreadable": "seal: {name}: cannot be read: {why}",
+    "verify.unsigned": "{count} records are not signed",
+    "seal.exists": "a seal {name} exists already",
+    "seal.needs_key": "{by} has no signing key on this machine; a seal must be signed",
+    "seal.cannot_read": "cannot read {path}: {reason}",
+    "seal.not_a_seal": "{path} is not a seal: {why}",
+    "seal.future": "{day} has not come yet (today is {today} in {zone}); seal a day once it has begun",
+    "seal.before_start": "{unit} was started on {started}; there is nothing to seal for {day}",
+    "seal.cannot_write": "cannot write {path}: {reason}",
+    "internal": "internal error: {kind}: {detail}",
+}
+
+HINTS: dict[str, Template] = {
+    "store.none_here": "start one with `checklist start --unit prison` (or name one with --store / CHECKLIST_STORE)",
+    "store.none_at": "start one with `checklist start --unit prison` (or name one with --store / CHECKLIST_STORE)",
+    "store.unknown_scheme": "give a folder",
+    "store.torn_record": REPAIR,
+    "store.torn_tail": REPAIR,
+    "store.bad_tail": REPAIR,
+    "store.catalog_gone": "`checklist upgrade` moves the unit to the catalog it was started from",
+    "unit.invalid_id": "use 1-64 lowercase letters, digits, '-' or '_' (Chinese characters allowed), "
+    "starting and ending with a letter or digit",
+    "unit.none_yet": "start one with `checklist start --unit prison`",
+    "unit.which": "name one with --unit, e.g. `--unit {first}`, or make one the default: `checklist use {first}`",
+    "actor.unknown": "pass --by NAME or set CHECKLIST_USER",
+    "kind.ambiguous": "name the kind by its id",
+    "kind.unknown": lambda p: _did_you_mean(p) or "known kinds: " + ", ".join(p["known"]),
+    "section.unknown": lambda p: _did_you_mean(p) or "sections: " + ", ".join(p["known"]),
+    "item.no_number": "items are numbered 1 to {count}; see `checklist list`",
+    "item.ambiguous": "type more of the id, or use its number",
+    "figure.assignment": "for example --set people_checked=120",
+    "evidence.link_outside": "give the file itself, not a link to it",
+    "evidence.too_large": "raise it with `checklist config evidence_max_mb N`, or record the hash only with --no-copy",
+    "evidence.cannot_store": "nothing was recorded; fix the folder's permissions, or record the hash only with --no-copy",
+    "attest.partial_needs_reason": 'add --note "…"',
+    "attest.na_needs_reason": 'add --reason "…"',
+    "attest.blocked_needs_reason": 'add --reason "…"',
+    "attest.reopened_needs_reason": 'add --reason "…"',
+    "attest.own_approval": "the approver names themselves with --by",
+    "attest.needs_note": 'add --note "…"',
+    "attest.needs_file": "add --evidence FILE",
+    "attest.needs_figures": lambda p: "add " + " ".join(f"--set {field}=…" for field in p["fields"]),
+    "attest.no_subjects_yet": "record one with `checklist event {event} --subject ID`",
+    "attest.no_such_period": lambda p: f"periods look like {p['example'] or 'a period key'}",
+    "event.withdraw_needs_reason": 'add --note "…"',
+    "format.newer": "upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
+    "format.newer_requires": "upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
+    "seal.needs_key": "create one with `checklist keys new`",
+    "internal": "this is a bug in checklist; run again with --debug to see the traceback",
+}
+
+
+def _did_you_mean(params: Mapping[str, Any]) -> str:
+    suggestions = params.get("suggestions") or []
+    return "did you mean: " + ", ".join(suggestions) + "?" if suggestions else ""
+
+
+class _Words(string.Formatter):
+    """str.format, with a list joined by commas and a nested message put into words."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, Message):
+            return text(value)
+        if isinstance(value, Problem):
+            return problem_text(value)
+        if isinstance(value, list | tuple) and not format_spec:
+            return ", ".join(self.format_field(item, "") for item in value)
+        if isinstance(value, datetime) and not format_spec:
+            return value.isoformat()
+        if isinstance(value, date) and not format_spec:
+            return value.isoformat()
+        return super().format_field(value, format_spec)
+
+
+_WORDS = _Words()
+
+
+def _fill(template: Template, params: Mapping[str, Any]) -> str:
+    if callable(template):
+        return template(params)
+    return _WORDS.vformat(template, (), params)
+
+
+def text(message: Message, lang: str = "en") -> str:
+    """A message in words (English until the Chinese catalogs come)."""
+    return _fill(TEMPLATES[message.code], message.params)
+
+
+def hint(error: ChecklistError, lang: str = "en") -> str | None:
+    """The line under an error: its own hint, the code's, else the closest names."""
+    if error.hint is not None:
+        return text(error.hint, lang)
+    template = HINTS.get(error.code)
+    if template is not None:
+        return _fill(template, error.params) or None
+    return _did_you_mean(error.params) or None
+
+
+def error_text(error: ChecklistError, lang: str = "en") -> str:
+    return text(error.message, lang)
+
+
+def problem_document(problem: Problem, lang: str = "en") -> dict[str, object]:
+    """A problem for `validate --json`: where it is, its code, and what it says."""
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "column": problem.column,
+        "measure": problem.measure,
+        "field": problem.field,
+        "code": problem.message.code,
+        "message": text(problem.message, lang),
+    }
+
+
+def problem_text(problem: Problem, lang: str = "en") -> str:
+    """'file:line:col: measure m, field 'f': what is wrong'."""
+    where = problem.file
+    if problem.line is not None:
+        where += f":{problem.line}"
+        if problem.column is not None:
+            where += f":{problem.column}"
+    what = []
+    if problem.measure:
+        what.append(f"measure {problem.measure}")
+    if problem.field:
+        what.append(f"field {problem.field!r}")
+    prefix = f"{where}: " + (", ".join(what) + ": " if what else "")
+    return prefix + text(problem.message, lang)

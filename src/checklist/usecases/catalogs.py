@@ -1,0 +1,72 @@
+"""Catalogs: checking one, its JSON Schema, and moving a unit to a newer version."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..core import blobs, clock
+from ..core import catalog as catalogs
+from ..core.models import Catalog, Draft, Unit, catalog_json_schema, from_user
+from .session import Session
+from .settings import Settings
+
+
+def validate(settings: Settings, path: str | None = None) -> Catalog:
+    """Load a catalog (PATH, else --catalog / CHECKLIST_CATALOG, else the bundled one);
+    a CatalogError lists every problem found."""
+    from pathlib import Path
+
+    chosen = Path(path).expanduser().resolve() if path else settings.catalog
+    return catalogs.load(chosen)
+
+
+def schema() -> dict[str, Any]:
+    return catalog_json_schema()
+
+
+@dataclass(frozen=True)
+class Upgraded:
+    unit: Unit
+    old: Catalog
+    new: Catalog
+    added: list[str]  # measure ids new to the unit's kind
+    retired: list[str]  # measure ids no longer in it (their records stay)
+    reworded: list[str]  # measures whose title or detail changed
+
+
+def upgrade(session: Session) -> Upgraded | None:
+    """Move a unit to its source catalog (or --catalog), recorded as an action; None if it
+    runs that catalog already."""
+    unit = session.select_unit()
+    actor = session.actor()
+    current, _ = session.view(unit)
+    source = session.source_catalog(unit)
+    if source.same_content(current.catalog):
+        return None
+    blobs.keep_catalog(session.store, source)
+    old = current.catalog
+    note = f"{old.meta.version} ({old.digest[:15]}) → {source.meta.version} ({source.digest[:15]})"
+    draft = from_user(
+        Draft,
+        id=uuid.uuid4().hex,
+        unit=unit.id,
+        action="upgraded",
+        actor=actor,
+        at=clock.real_now().astimezone(ZoneInfo(source.meta.timezone)),
+        note=note,
+        catalog=source.digest,
+    )
+    session.store.append(draft, session.signer(actor))
+    before = {m.id: m for m in old.for_kind(unit.kind)}
+    after = {m.id: m for m in source.for_kind(unit.kind)}
+    return Upgraded(
+        unit,
+        old,
+        source,
+        added=[i for i in after if i not in before],
+        retired=[i for i in before if i not in after],
+        reworded=[i for i in after if i in before and after[i].wording() != before[i].wording()],
+    )

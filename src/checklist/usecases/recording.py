@@ -1,0 +1,148 @@
+"""Recording: attestations of items (done, partial, n/a, blocked, reopened, approved) and
+events (an admission, and its withdrawal)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from ..core import blobs, clock
+from ..core.attest import Attestation, Outcome, plan, targets
+from ..core.errors import NotFound, UserError
+from ..core.fuzzy import closest
+from ..core.items import resolve_all
+from ..core.logindex import event_key
+from ..core.models import Action, Catalog, Draft, Unit, from_user
+from ..core.status import items_for
+from .session import Session
+
+
+@dataclass(frozen=True)
+class AttestRequest:
+    """What a user asked to record, as typed: items by number, id or prefix, and the rest."""
+
+    action: Action
+    items: Sequence[str]
+    note: str | None = None
+    assignments: Sequence[str] = ()
+    evidence: Sequence[Path] = ()
+    copy_evidence: bool = True  # False: record the hashes only
+    until: date | None = None  # a waiver's last day
+    subjects: Sequence[str] = ()
+    period: str | None = None
+
+
+@dataclass(frozen=True)
+class Attested:
+    """What an attestation did to each item: recorded (with the draft), or already so."""
+
+    unit: Unit
+    catalog: Catalog
+    actor: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+
+def attest(session: Session, request: AttestRequest) -> Attested:
+    """Check everything for every item first, then append one record per item that changes
+    (so a command records all its items or none of them)."""
+    unit = session.select_unit()
+    actor = session.actor()
+    current, index = session.view(unit)
+    items = resolve_all(request.items, items_for(current.catalog, unit.kind))
+    chosen = targets(current, index, items, subjects=request.subjects, period=request.period, action=request.action)
+    attestation = Attestation(
+        request.action,
+        actor,
+        request.note,
+        request.assignments,
+        request.evidence,
+        copy_evidence=request.copy_evidence,
+        until=request.until,
+    )
+    outcomes = plan(
+        chosen,
+        attestation,
+        unit_id=unit.id,
+        digest=current.catalog.digest,
+        now=clock.real_now().astimezone(ZoneInfo(current.catalog.meta.timezone)),
+        max_evidence_bytes=session.evidence_max_bytes(),
+    )
+    if request.copy_evidence:
+        outcomes = _keep_evidence(session, outcomes, request.evidence)
+    if any(o.draft is not None for o in outcomes):
+        signer = session.signer(actor)
+        for outcome in outcomes:
+            if outcome.draft is not None:
+                session.store.append(outcome.draft, signer)
+    return Attested(unit, current.catalog, actor, outcomes)
+
+
+def _keep_evidence(session: Session, outcomes: list[Outcome], paths: Sequence[Path]) -> list[Outcome]:
+    """Copy the evidence into the store before any record names it as stored."""
+    drafts = [o.draft for o in outcomes if o.draft is not None]
+    if not drafts:
+        return outcomes
+    for path, file in zip(paths, drafts[0].evidence, strict=True):
+        blobs.keep_evidence(session.store, path, file.sha256)
+    stored = [file.model_copy(update={"stored": True}) for file in drafts[0].evidence]
+    return [Outcome(o.target, o.draft.model_copy(update={"evidence": stored}) if o.draft else None) for o in outcomes]
+
+
+@dataclass(frozen=True)
+class EventRequest:
+    kind: str
+    subject: str
+    at: str | None = None  # when it happened (default: now)
+    note: str | None = None
+    withdraw: bool = False
+
+
+@dataclass(frozen=True)
+class EventRecorded:
+    unit: Unit
+    request: EventRequest
+    draft: Draft | None  # None: nothing changed (the event is recorded already)
+
+
+def record_event(session: Session, request: EventRequest) -> EventRecorded:
+    """Record an event (a new admission, say) or withdraw one."""
+    unit = session.select_unit()
+    actor = session.actor()
+    current, index = session.view(unit)
+    kind, subject, note = request.kind, request.subject.strip(), (request.note or "").strip() or None
+    kinds = sorted({m.trigger.event for m in current.catalog.for_kind(unit.kind) if m.trigger})
+    if kind not in kinds:
+        raise NotFound("event.unknown_kind", closest(kind, kinds), kind=kind, unit_kind=unit.kind, known=kinds)
+    zone = ZoneInfo(current.catalog.meta.timezone)
+    occurred = clock.parse(request.at, zone, "--at") if request.at else current.now
+    if occurred > current.now:
+        raise UserError("event.in_future", at=occurred)
+    if occurred < unit.started_at:
+        raise UserError("event.before_start", at=occurred, started=unit.started_at)
+    existing = index.events.get(event_key(kind, subject))
+    live = existing is not None and existing.action == "event"
+    if request.withdraw and not live:
+        raise UserError("event.nothing_to_withdraw", kind=kind, subject=subject)
+    if request.withdraw and not note:
+        raise UserError("event.withdraw_needs_reason")
+    if not request.withdraw and live:
+        return EventRecorded(unit, request, None)
+    draft = from_user(
+        Draft,
+        id=uuid.uuid4().hex,
+        unit=unit.id,
+        action="withdrawn" if request.withdraw else "event",
+        actor=actor,
+        at=clock.real_now().astimezone(zone),
+        event=kind,
+        subject=subject,
+        occurred=None if request.withdraw else occurred.astimezone(zone),
+        note=note,
+        catalog=current.catalog.digest,
+    )
+    session.store.append(draft, session.signer(actor))
+    return EventRecorded(unit, request, draft)

@@ -1,0 +1,157 @@
+"""A session: what one command works with — its settings, the store they name (a folder, or
+any other backend its location names), the clock, who is acting, and the catalogs.
+
+Use cases take a session; the command line never reaches into the store around it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from ..core import blobs, clock
+from ..core import catalog as catalogs
+from ..core.errors import ChecklistError, NotFound, StoreDamaged, UserError
+from ..core.logindex import LogIndex
+from ..core.models import Catalog, Unit
+from ..core.status import UnitStatus, unit_status
+from ..core.store import LocalCache, Signer, Store
+from .settings import Settings
+
+
+def open_store(location: str, *, create: bool = False) -> Store:
+    """The backend a location names: `memory:NAME` an in-memory store, anything else a folder."""
+    from ..core.memstore import SCHEME, MemoryStore
+
+    if location.startswith(SCHEME):
+        return MemoryStore.named(location)
+    if "://" in location:
+        scheme = location.split("://", 1)[0]
+        raise UserError("store.unknown_scheme", scheme=scheme)
+    from ..core.filestore import FileStore
+
+    return FileStore.create(Path(location)) if create else FileStore.open(Path(location))
+
+
+class Session:
+    def __init__(self, settings: Settings, store: Store, *, created: bool = False) -> None:
+        self.settings = settings
+        self.store = store
+        self.created = created  # the store was made by this session (`start`)
+        self._catalogs: dict[Path | None, Catalog] = {}
+        self._kept: dict[str, Catalog] = {}  # by digest: a thousand units share a few versions
+
+    @classmethod
+    def open(cls, settings: Settings) -> Session:
+        """A session on an existing store (NoStore if there is none)."""
+        return cls(settings, open_store(settings.store_location()))
+
+    @classmethod
+    def for_start(cls, settings: Settings) -> Session:
+        """A session on the store `start` uses, made here if there is none."""
+        location = settings.store_location_for_start()
+        existed = location.startswith("memory:") or "://" in location or Path(location, "store.json").exists()
+        return cls(settings, open_store(location, create=True), created=not existed)
+
+    @property
+    def location(self) -> str:
+        return self.store.location
+
+    # -- the clock and who acts -----------------------------------------------------
+
+    def now(self, catalog: Catalog) -> datetime:
+        """What the clock says (--now, CHECKLIST_NOW, else the real time), in the catalog's zone."""
+        zone = ZoneInfo(catalog.meta.timezone)
+        return clock.parse(self.settings.now, zone, "--now") if self.settings.now else clock.real_now()
+
+    def actor(self) -> str:
+        return self.settings.actor(self.store.config())
+
+    def evidence_max_bytes(self) -> int:
+        return self.settings.evidence_max_bytes(self.store.config())
+
+    def signer(self, actor: str) -> Signer | None:
+        """Sign as `actor` if they have a key on this machine (registering it in the store)."""
+        from ..core import keys
+
+        folder = self.settings.config_home()
+        public = keys.key_for(folder, actor)
+        if public is None:
+            return None
+        blobs.register_key(self.store, public)
+        private = keys.load_private(folder, public)
+        return lambda data: keys.sign(private, public, data)
+
+    # -- catalogs ---------------------------------------------------------------------
+
+    def catalog(self, path: Path | None = None) -> Catalog:
+        """A catalog from its files (the bundled one for None), through the store's cache."""
+        if path not in self._catalogs:
+            cache = self.store.cache_folder() if isinstance(self.store, LocalCache) else None
+            self._catalogs[path] = catalogs.load(path, cache=cache)
+        return self._catalogs[path]
+
+    def catalog_for(self, unit: Unit, index: LogIndex) -> Catalog:
+        """The catalog a unit runs: the version it was started with or last upgraded to (by
+        its log's `index`), as kept in the store, so that a changed catalog file never changes
+        a unit silently."""
+        digest = index.record_at(index.upgrades_at[-1]).catalog if index.upgrades_at else unit.catalog.digest
+        if digest in self._kept:
+            return self._kept[digest]
+        kept = blobs.kept_catalog(self.store, digest)
+        if kept is not None:
+            self._kept[digest] = kept
+            return kept
+        source = self.source_catalog(unit)  # a store from before catalogs were kept
+        if source.digest == digest:
+            blobs.keep_catalog(self.store, source)
+            return source
+        raise StoreDamaged("store.catalog_gone", unit=unit.id, digest=digest)
+
+    def source_catalog(self, unit: Unit) -> Catalog:
+        """The catalog as it is now where the unit's came from (or --catalog / CHECKLIST_CATALOG)."""
+        if self.settings.catalog is not None:
+            return self.catalog(self.settings.catalog)
+        return self.catalog(Path(unit.catalog.path) if unit.catalog.path else None)
+
+    def newer_catalog(self, unit: Unit, running: Catalog) -> Catalog | None:
+        """The source catalog, if it differs from the version the unit runs (None if the same or unreadable)."""
+        try:
+            source = self.source_catalog(unit)
+        except ChecklistError:
+            return None
+        return None if source.same_content(running) else source
+
+    # -- units ------------------------------------------------------------------------
+
+    def select_unit(self) -> Unit:
+        """--unit, else the only unit in the store, else the store's default unit."""
+        chosen = self.settings.unit
+        if chosen:
+            return self.store.unit(chosen)
+        ids = self.store.unit_ids()
+        if len(ids) == 1:
+            return self.store.unit(ids[0])
+        if not ids:
+            raise UserError("unit.none_yet")
+        default = self.settings.default_unit(self.store.config())
+        if default:
+            try:
+                return self.store.unit(default)
+            except NotFound:
+                pass  # a default unit that is gone: ask, as if there were none
+        names = {unit.id: unit.name for unit in self.store.units()}
+        raise UserError("unit.which", store=self.location, count=len(ids), units=ids, names=names, first=ids[0])
+
+    def unit(self, unit_id: str) -> Unit:
+        return self.store.unit(unit_id)
+
+    def view(self, unit: Unit) -> tuple[UnitStatus, LogIndex]:
+        """Where a unit stands now, and the index of its log it was folded from."""
+        index = self.store.index(unit.id)
+        catalog = self.catalog_for(unit, index)
+        return unit_status(unit, catalog, index, self.now(catalog)), index
+
+    def status(self, unit: Unit) -> UnitStatus:
+        return self.view(unit)[0]

@@ -1,0 +1,101 @@
+"""Where units stand: status, the list of items, the agenda, subjects, and the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core.agenda import Agenda, agenda
+from ..core.errors import NotFound
+from ..core.fuzzy import closest
+from ..core.items import resolve
+from ..core.logindex import LogIndex
+from ..core.models import Catalog, Record, Unit
+from ..core.status import PENDING, ItemStatus, UnitStatus, items_for
+from .session import Session
+
+
+@dataclass(frozen=True)
+class StatusView:
+    status: UnitStatus
+    newer: Catalog | None  # the unit's source catalog, when it differs from the version it runs
+
+
+def unit_status(session: Session) -> StatusView:
+    status = session.status(session.select_unit())
+    return StatusView(status, session.newer_catalog(status.unit, status.catalog))
+
+
+def all_units(session: Session) -> list[StatusView]:
+    """Every unit of the store, in the order of their ids."""
+    views = []
+    for unit in session.store.units():
+        status = session.status(unit)
+        views.append(StatusView(status, session.newer_catalog(unit, status.catalog)))
+    return views
+
+
+@dataclass(frozen=True)
+class ItemsView:
+    status: UnitStatus
+    items: list[ItemStatus]
+    whole: bool  # every item of the unit, not a selection
+
+
+def items(session: Session, section: str | None = None, open_only: bool = False) -> ItemsView:
+    status = session.status(session.select_unit())
+    chosen = status.items
+    if section:
+        wanted = _section(status.catalog, section)
+        chosen = [s for s in chosen if s.item.measure.section == wanted]
+    if open_only:
+        chosen = [s for s in chosen if s.state in PENDING]
+    return ItemsView(status, chosen, whole=len(chosen) == len(status.items))
+
+
+def _section(catalog: Catalog, token: str) -> str:
+    wanted = token.strip().casefold()
+    for section in catalog.meta.sections:
+        if wanted in (section.id, section.name.zh.casefold(), section.name.en.casefold()):
+            return section.id
+    ids = [s.id for s in catalog.meta.sections]
+    raise NotFound("section.unknown", closest(wanted, ids), token=token, known=ids)
+
+
+@dataclass(frozen=True)
+class AgendaView:
+    status: UnitStatus
+    agenda: Agenda
+
+
+def today(session: Session, ahead: int) -> AgendaView:
+    status = session.status(session.select_unit())
+    return AgendaView(status, agenda(status, ahead))
+
+
+@dataclass(frozen=True)
+class SubjectsView:
+    status: UnitStatus
+    subjects: dict[str, list[ItemStatus]]
+
+
+def subjects(session: Session, open_only: bool = False) -> SubjectsView:
+    status = session.status(session.select_unit())
+    return SubjectsView(status, status.by_subject(pending_only=open_only))
+
+
+@dataclass(frozen=True)
+class LogView:
+    unit: Unit
+    catalog: Catalog
+    records: list[Record]
+
+
+def log(session: Session, item: str | None = None) -> LogView:
+    """A unit's records, oldest first (of one item, if asked)."""
+    unit = session.select_unit()
+    records = session.store.records(unit.id)
+    runs = session.catalog_for(unit, LogIndex.of(records))  # from the records in hand: no second read of the log
+    if item:
+        wanted = resolve(item, items_for(runs, unit.kind)).id
+        records = [r for r in records if r.item == wanted]
+    return LogView(unit, runs, records)
