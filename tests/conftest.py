@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from checklist.cli.app import app
+from checklist.present import messages as _words  # noqa: F401 - errors and problems read as English in tests
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seed" / "000_2fbdb8480875c603.txt"

@@ -120,7 +120,7 @@ def test_a_read_only_store_gives_a_clear_error_and_writes_nothing() -> None:
             try:
                 store.append(make_draft(n=1))
             except UserError as exc:
-                return f"UserError: {exc.message}"
+                return f"UserError: {exc.message!s}"
             return "written"
 
         outcome = _as_nobody(write)

@@ -22,6 +22,7 @@ from checklist.core import catalog as catalogs
 from checklist.core import yamlfile
 from checklist.core.errors import CatalogError, Problem
 from checklist.core.models import Catalog
+from checklist.present.messages import problem_text
 
 from .test_catalog import HEAD, MEASURE, write
 
@@ -59,7 +60,7 @@ def timed_problems(path: Path, limit: float = TIME_LIMIT) -> list[Problem]:
     elapsed = time.perf_counter() - start
     assert elapsed < limit, f"took {elapsed:.2f} s"
     for problem in info.value.problems:
-        assert problem.message and problem.render().startswith(str(path))
+        assert str(problem.message) and problem_text(problem).startswith(str(path))
     return info.value.problems
 
 
@@ -118,19 +119,19 @@ class TestAliases:
         self, tmp_path: Path, parser: str, bounded_memory: None, use: str
     ) -> None:
         problem = one_problem(write(tmp_path, HEAD + "x:\n" + laughs() + use))
-        assert problem.message == EXPANDS
+        assert str(problem.message) == EXPANDS
         # l5 is the first anchor past the limit: 1 + 10 * (1 + 10 * (…)) values
         assert (problem.line, problem.column) == (MEASURES_LINE + 6, 7)
 
     def test_billion_laughs_in_a_long_file_is_refused(self, tmp_path: Path, parser: str) -> None:
         padding = "# " + "x" * (yamlfile.SCAN_ABOVE + 10) + "\n"  # long enough for the pre-scan
         problem = one_problem(write(tmp_path, padding + HEAD + "x:\n" + laughs() + "measures: []\n"))
-        assert problem.message == EXPANDS and problem.line == MEASURES_LINE + 7
+        assert str(problem.message) == EXPANDS and problem.line == MEASURES_LINE + 7
 
     def test_a_flat_flood_of_aliases_stops_at_the_limit(self, tmp_path: Path, libyaml: None) -> None:
         flood = "x: [" + "*a, " * (yamlfile.MAX_VALUES + 10) + "*a]\n"
         problem = one_problem(write(tmp_path, HEAD + "a: &a 1\n" + flood + "measures: []\n"))
-        assert problem.message == EXPANDS and problem.line == MEASURES_LINE + 1
+        assert str(problem.message) == EXPANDS and problem.line == MEASURES_LINE + 1
 
     def test_moderate_anchors_still_load(self, tmp_path: Path, parser: str) -> None:
         anchored = MEASURE.replace(
@@ -145,13 +146,13 @@ class TestAliases:
 
     def test_a_recursive_alias_is_refused(self, tmp_path: Path, parser: str) -> None:
         problem = one_problem(write(tmp_path, HEAD + "measures: &m [prison, *m]\n"))
-        assert "alias refers to a collection that contains it" in problem.message
+        assert "alias refers to a collection that contains it" in str(problem.message)
         assert (problem.line, problem.column) == (MEASURES_LINE, 11)
 
     def test_a_chain_of_aliases_counts_as_nesting(self, tmp_path: Path, parser: str) -> None:
         chain = "".join(f"  - &a{i} [{f'*a{i - 1}' if i else 'x'}]\n" for i in range(300))
         problem = one_problem(write(tmp_path, HEAD + "x:\n" + chain + "measures: []\n"))
-        assert problem.message == DEEP and problem.line is not None and problem.line > MEASURES_LINE
+        assert str(problem.message) == DEEP and problem.line is not None and problem.line > MEASURES_LINE
 
 
 def nested(shape: str, depth: int) -> str:
@@ -184,7 +185,7 @@ class TestNesting:
     )
     def test_deep_nesting_is_a_located_problem(self, tmp_path: Path, parser: str, shape: str, depth: int) -> None:
         problem = one_problem(write(tmp_path, HEAD + nested(shape, depth)))
-        assert problem.message == DEEP
+        assert str(problem.message) == DEEP
         assert problem.line is not None and problem.line >= MEASURES_LINE and problem.column is not None
 
     @pytest.mark.parametrize("shape", SHAPES)
@@ -194,16 +195,16 @@ class TestNesting:
         # libyaml before 0.2.6 composes recursively in C, without limit: the pre-scan stops first
         monkeypatch.setattr(yamlfile, "_LIBYAML_LIMITS_NESTING", False)
         problem = one_problem(write(tmp_path, HEAD + nested(shape, 100_000 if "flow" in shape else 1_000)))
-        assert problem.message == DEEP and problem.line is not None and problem.line >= MEASURES_LINE
+        assert str(problem.message) == DEEP and problem.line is not None and problem.line >= MEASURES_LINE
 
     def test_the_limit_is_exact(self, tmp_path: Path, parser: str) -> None:
         # the root mapping is level 1, so 99 brackets make 100 levels and 100 make 101
         at_limit = "x: " + "[" * 99 + "]" * 99 + "\nmeasures: []\n"
         (problem,) = timed_problems(write(tmp_path, HEAD + at_limit, "a.yaml"))
-        assert "unknown key" in problem.message and problem.field == "x"
+        assert "unknown key" in str(problem.message) and problem.field == "x"
         over = "x: " + "[" * 100 + "]" * 100 + "\nmeasures: []\n"
         problem = one_problem(write(tmp_path, HEAD + over, "b.yaml"))
-        assert problem.message == DEEP and (problem.line, problem.column) == (MEASURES_LINE, 103)
+        assert str(problem.message) == DEEP and (problem.line, problem.column) == (MEASURES_LINE, 103)
 
     def test_no_crash_in_a_fresh_process(self, tmp_path: Path) -> None:
         """A C stack overflow would kill the interpreter, not raise: load in a child process."""
@@ -217,6 +218,7 @@ class TestNesting:
             "import sys, yaml\n"
             "from pathlib import Path\n"
             "from checklist.core import yamlfile\n"
+            "from checklist.present import messages\n"
             "for variant in ('default', 'python', 'old-libyaml'):\n"
             "    if variant == 'python':\n"
             "        yamlfile._Loader = yamlfile._make_loader(yaml.SafeLoader)\n"
@@ -227,7 +229,7 @@ class TestNesting:
             "        try:\n"
             "            yamlfile.read_yaml(path)\n"
             "        except yamlfile.YamlProblem as exc:\n"
-            "            print(variant, path.stem, exc.problem.message)\n"
+            "            print(variant, path.stem, str(exc.problem.message))\n"
         )
         result = subprocess.run(
             [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=60, check=False
@@ -241,17 +243,17 @@ class TestSize:
     def test_a_file_over_8_mib_is_refused_unread(self, tmp_path: Path, parser: str) -> None:
         path = write(tmp_path, b"# " + b"x" * (9 * MIB))
         problem = one_problem(path)
-        assert problem.message == "file is larger than 8 MiB"
+        assert str(problem.message) == "file is larger than 8 MiB"
 
     def test_8_mib_of_tiny_values_stops_at_the_value_limit(self, tmp_path: Path, libyaml: None) -> None:
         text = "{" + "a," * (yamlfile.MAX_BYTES // 2 - 8) + "a}\n"  # 4 million keys: gigabytes if composed
         problem = one_problem(write(tmp_path, text))
-        assert problem.message == HOLDS and problem.line == 1
+        assert str(problem.message) == HOLDS and problem.line == 1
 
     def test_a_long_flow_list_stops_at_the_value_limit(self, tmp_path: Path, libyaml: None) -> None:
         text = HEAD + "measures: [" + "1," * (yamlfile.MAX_VALUES + 10) + "1]\n"
         problem = one_problem(write(tmp_path, text))
-        assert problem.message == HOLDS and problem.line == MEASURES_LINE
+        assert str(problem.message) == HOLDS and problem.line == MEASURES_LINE
 
     @pytest.mark.parametrize("form", ["flow", "block"])
     def test_the_value_limit_holds_with_either_parser(
@@ -260,12 +262,12 @@ class TestSize:
         monkeypatch.setattr(yamlfile, "MAX_VALUES", 1_000)  # the same code paths, at a scale quick in pure Python
         values = "[" + "1, " * 1_000 + "1]\n" if form == "flow" else "\n" + "  - 1\n" * 1_001
         problem = one_problem(write(tmp_path, HEAD + "measures: " + values))
-        assert problem.message == "YAML holds more than 1,000 values" and problem.line is not None
+        assert str(problem.message) == "YAML holds more than 1,000 values" and problem.line is not None
 
     def test_8_mib_of_comment_is_read_quickly(self, tmp_path: Path, libyaml: None) -> None:
         text = "# " + "x" * (yamlfile.MAX_BYTES - 3) + "\n"
         problem = one_problem(write(tmp_path, text))
-        assert problem.message == "file holds no YAML value (only comments)"
+        assert str(problem.message) == "file holds no YAML value (only comments)"
 
     def test_many_problems_are_located_in_linear_time(self, tmp_path: Path, parser: str) -> None:
         from checklist.core.catalog import MAX_PROBLEMS
@@ -274,7 +276,7 @@ class TestSize:
         problems = timed_problems(write(tmp_path, HEAD + "measures: [" + "1, " * count + "1]\n"))
         assert len(problems) == MAX_PROBLEMS + 1  # validation stops after that many, and says so
         assert (
-            problems[-1].message
+            str(problems[-1].message)
             == f"stopped after {MAX_PROBLEMS} problems; {count + 1 - MAX_PROBLEMS} more measures not checked"
         )
         assert [(p.line, p.column) for p in problems[:2]] == [(MEASURES_LINE, 12), (MEASURES_LINE, 15)]
@@ -290,7 +292,7 @@ class TestSize:
         if not device.exists():
             pytest.skip("no /dev/zero here")
         problem = one_problem(device)
-        assert problem.message == "not a regular file"
+        assert str(problem.message) == "not a regular file"
 
 
 def in_measure(old: str, new: str) -> str:
@@ -318,8 +320,8 @@ class TestTags:
     ) -> None:
         marker = tmp_path / "hacked"
         problem = one_problem(write(tmp_path, HEAD + text.format(marker=marker)))
-        assert problem.message.startswith("invalid YAML: tag ") and problem.message.endswith(NOT_ALLOWED)
-        assert tag is None or f" {tag} " in problem.message
+        assert str(problem.message).startswith("invalid YAML: tag ") and str(problem.message).endswith(NOT_ALLOWED)
+        assert tag is None or f" {tag} " in str(problem.message)
         assert (problem.line, problem.column) == (where, 11)
         assert not marker.exists()
 
@@ -331,7 +333,7 @@ class TestTags:
             + f"measures: !p!object/apply:os.system ['touch {marker}']\n"
         )
         problem = one_problem(write(tmp_path, text))
-        assert "tag !!python/object/apply:os.system is not allowed" in problem.message
+        assert "tag !!python/object/apply:os.system is not allowed" in str(problem.message)
         assert (problem.line, problem.column) == (MEASURES_LINE + 2, 11)
         assert not marker.exists()
 
@@ -348,7 +350,7 @@ class TestTags:
         self, tmp_path: Path, parser: str, *, old: str, new: str, tag: str, where: tuple[int, int]
     ) -> None:
         problem = one_problem(write(tmp_path, in_measure(old, new)))
-        assert problem.message == f"invalid YAML: tag {tag} {NOT_ALLOWED}"
+        assert str(problem.message) == f"invalid YAML: tag {tag} {NOT_ALLOWED}"
         assert (problem.line, problem.column) == where
 
     @pytest.mark.parametrize(
@@ -395,7 +397,7 @@ class TestTags:
         self, tmp_path: Path, parser: str, value: str, message: str
     ) -> None:
         problem = one_problem(write(tmp_path, HEAD + f"measures: []\nx: {value}\n"))
-        assert problem.message.startswith("invalid YAML: ") and message in problem.message
+        assert str(problem.message).startswith("invalid YAML: ") and message in str(problem.message)
         assert (problem.line, problem.column) == (MEASURES_LINE + 1, 4)
 
     def test_a_merge_key_is_a_plain_unknown_key(self, tmp_path: Path, parser: str) -> None:
@@ -407,16 +409,16 @@ class TestTags:
 class TestText:
     def test_utf16_is_not_utf8(self, tmp_path: Path, parser: str) -> None:
         problem = one_problem(write(tmp_path, (HEAD + "measures: []\n").encode("utf-16")))
-        assert (problem.message, problem.line, problem.column) == ("file is not valid UTF-8", 1, 1)
+        assert (str(problem.message), problem.line, problem.column) == ("file is not valid UTF-8", 1, 1)
 
     def test_a_bad_byte_is_located_by_character(self, tmp_path: Path, parser: str) -> None:
         text = HEAD.encode() + "measures: []\nx: 全面".encode() + b"\xff\n"
         problem = one_problem(write(tmp_path, text))
-        assert (problem.message, problem.line, problem.column) == ("file is not valid UTF-8", MEASURES_LINE + 1, 6)
+        assert (str(problem.message), problem.line, problem.column) == ("file is not valid UTF-8", MEASURES_LINE + 1, 6)
 
     def test_a_bad_byte_after_a_byte_order_mark(self, tmp_path: Path, parser: str) -> None:
         problem = one_problem(write(tmp_path, b"\xef\xbb\xbfx: \xc3\n"))
-        assert (problem.message, problem.line, problem.column) == ("file is not valid UTF-8", 1, 4)
+        assert (str(problem.message), problem.line, problem.column) == ("file is not valid UTF-8", 1, 4)
 
     def test_bom_and_crlf_keep_positions(self, tmp_path: Path, parser: str) -> None:
         text = "\ufeff" + in_measure("priority: critical", "priority: urgent").replace("\n", "\r\n")
@@ -443,40 +445,40 @@ class TestText:
     )
     def test_files_without_a_mapping(self, tmp_path: Path, parser: str, text: str, message: str) -> None:
         problem = one_problem(write(tmp_path, text))
-        assert (problem.message, problem.line, problem.column) == (message, 1, 1)
+        assert (str(problem.message), problem.line, problem.column) == (message, 1, 1)
 
     def test_duplicate_keys_in_a_flow_mapping(self, tmp_path: Path, parser: str) -> None:
         problem = one_problem(write(tmp_path, in_measure("en: Stop visits", "zh: Stop visits")))
-        assert "duplicate key 'zh' (first at line 13)" in problem.message and problem.line == 13
+        assert "duplicate key 'zh' (first at line 13)" in str(problem.message) and problem.line == 13
 
     def test_duplicate_top_level_keys(self, tmp_path: Path, parser: str) -> None:
         problem = one_problem(write(tmp_path, HEAD + "measures: []\nmeasures: []\n"))
-        assert "duplicate key 'measures'" in problem.message and problem.line == MEASURES_LINE + 1
+        assert "duplicate key 'measures'" in str(problem.message) and problem.line == MEASURES_LINE + 1
 
     def test_two_documents(self, tmp_path: Path, parser: str) -> None:
         problem = one_problem(write(tmp_path, HEAD + "measures: []\n---\nmeasures: []\n"))
-        assert "expected a single document" in problem.message and problem.line == MEASURES_LINE + 1
+        assert "expected a single document" in str(problem.message) and problem.line == MEASURES_LINE + 1
 
     def test_tab_indentation(self, tmp_path: Path, parser: str) -> None:
         problem = one_problem(write(tmp_path, HEAD + "measures:\n\t- x\n"))
-        assert problem.message.startswith("invalid YAML: ") and problem.line == MEASURES_LINE + 1
+        assert str(problem.message).startswith("invalid YAML: ") and problem.line == MEASURES_LINE + 1
 
     @pytest.mark.parametrize("char", ["\x00", "\x01", "\x1b", "\x7f", "\x9b", "\ufffe"])
     def test_a_raw_forbidden_character_is_located_by_character(self, tmp_path: Path, parser: str, char: str) -> None:
         text = in_measure("quote: 全面停止罪犯接见。", f"quote: 全面停止{char}罪犯接见。")
         problem = one_problem(write(tmp_path, text))
-        assert problem.message == f"invalid YAML: character U+{ord(char):04X} is not allowed in a YAML file"
+        assert str(problem.message) == f"invalid YAML: character U+{ord(char):04X} is not allowed in a YAML file"
         assert (problem.line, problem.column) == (20, len("      quote: 全面停止") + 1)
 
     @pytest.mark.parametrize(("escape", "code"), [("\\0", 0), ("\\e", 0x1B), ("\\x9b", 0x9B), ("\\a", 7)])
     def test_an_escaped_control_character_is_located(self, tmp_path: Path, parser: str, escape: str, code: int) -> None:
         problem = one_problem(write(tmp_path, in_measure("quote: 全面停止罪犯接见。", f'quote: "全面{escape}停止"')))
-        assert problem.message == f"invalid YAML: the value holds a control character (U+{code:04X})"
+        assert str(problem.message) == f"invalid YAML: the value holds a control character (U+{code:04X})"
         assert (problem.line, problem.column) == (20, 14)
 
     def test_an_escaped_control_character_in_a_key_is_located(self, tmp_path: Path, parser: str) -> None:
         problem = one_problem(write(tmp_path, HEAD + 'measures: []\n"x\\0y": 1\n'))
-        assert "control character (U+0000)" in problem.message and problem.line == MEASURES_LINE + 1
+        assert "control character (U+0000)" in str(problem.message) and problem.line == MEASURES_LINE + 1
 
     def test_tabs_and_newlines_in_escapes_are_fine(self, tmp_path: Path, parser: str) -> None:
         catalog = timed_load(
@@ -486,6 +488,6 @@ class TestText:
 
     def test_a_lone_surrogate_escape_is_located(self, tmp_path: Path, parser: str) -> None:
         problem = one_problem(write(tmp_path, in_measure("quote: 全面停止罪犯接见。", 'quote: "\\ud800"')))
-        assert problem.message.startswith("invalid YAML: ") and problem.line == 20
+        assert str(problem.message).startswith("invalid YAML: ") and problem.line == 20
         if parser == "python":  # libyaml refuses the escape itself, pointing inside the string
-            assert problem.message == "invalid YAML: the value holds a lone surrogate (U+D800)"
+            assert str(problem.message) == "invalid YAML: the value holds a lone surrogate (U+D800)"

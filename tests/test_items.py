@@ -10,6 +10,7 @@ from checklist.core import catalog as catalogs
 from checklist.core.errors import NotFound, UserError
 from checklist.core.items import resolve, resolve_all
 from checklist.core.status import items_for
+from checklist.present.messages import hint
 
 ITEMS = items_for(catalogs.load(), "prison")
 
@@ -25,7 +26,7 @@ def test_by_number_id_local_name_and_prefix() -> None:
 def test_number_out_of_range_says_the_range() -> None:
     with pytest.raises(NotFound, match=f"no item number {len(ITEMS) + 1}") as info:
         resolve(str(len(ITEMS) + 1), ITEMS)
-    assert f"1 to {len(ITEMS)}" in (info.value.hint or "")
+    assert f"1 to {len(ITEMS)}" in (hint(info.value) or "")
 
 
 def test_ambiguous_prefix_lists_the_candidates() -> None:

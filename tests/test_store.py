@@ -20,6 +20,7 @@ from checklist.core.filestore import FileStore
 from checklist.core.logindex import LogIndex, Saved
 from checklist.core.models import CatalogRef, Draft, Record, Unit
 from checklist.core.verify import chain as chain_of
+from checklist.present.messages import hint
 
 T0 = datetime(2020, 1, 26, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 REF = CatalogRef(name="c", version="1", digest="sha256:" + "0" * 64)
@@ -168,7 +169,7 @@ class TestLog:
         log.write_bytes(log.read_bytes()[: -len(whole) - 1] + whole[: len(whole) // 2])  # cut mid-line
         with pytest.raises(StoreDamaged, match=r":2: damaged record: an incomplete last line") as info:
             store.records("prison")
-        assert "verify --repair" in (info.value.hint or "")
+        assert "verify --repair" in (hint(info.value) or "")
         with pytest.raises(StoreDamaged, match="ends with an incomplete record"):
             store.append(make_draft(n=2))  # nothing is written on top of torn bytes
         assert store.repair("prison") == len(whole) // 2

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import stat
 import uuid
 from datetime import UTC, datetime
@@ -44,7 +43,7 @@ def only_problem(store: FileStore) -> str:
     report = chain_of(store, "prison")
     assert not report.ok
     ((_, message),) = report.problems
-    return message
+    return str(message)
 
 
 class TestChain:
@@ -153,7 +152,9 @@ class TestUpgrade:
         log.write_bytes(b"".join(r.model_dump_json().encode() + b"\n" for r in legacy))
         report = chain_of(store, "prison")
         assert report.ok and report.legacy == 3
-        assert report.warnings == ["3 records were written before chaining; the next record made anchors them"]
+        assert [str(w) for w in report.warnings] == [
+            "3 records were written before chaining; the next record made anchors them"
+        ]
         before = log.read_bytes()
         first = store.append(make_draft(n=3))
         assert log.read_bytes().startswith(before)  # upgraded by appending, nothing rewritten
@@ -323,9 +324,9 @@ class TestSignatures:
         root = tmp_path / f"s{uuid.uuid4().hex}"
         store = FileStore.create(root)
         make_unit(store)
-        os.environ["CHECKLIST_CONFIG_HOME"] = str(tmp_path / "config")
-        public = keys.key_for("王警官") or keys.new_key("王警官")[0]
-        private = keys.load_private(public)
+        home = tmp_path / "config"
+        public = keys.key_for(home, "王警官") or keys.new_key(home, "王警官")[0]
+        private = keys.load_private(home, public)
         blobs.register_key(store, public)
         draft = make_draft(note=note, figures={"x": figure}, at=datetime.now(UTC))
         store.append(draft, lambda data: keys.sign(private, public, data))

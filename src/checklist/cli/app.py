@@ -1,24 +1,58 @@
-"""The command-line face: the Typer app, the one place errors become exit codes, and `main`."""
+"""The command-line face: the Typer app, a lazy table of its commands, the one place where
+errors become exit codes, and `main`.
+
+A command is parse → settings → session → use case → present. Command modules import only
+typer at module level, and each command's module is imported only when it runs (click's
+`LazyGroup` pattern): help lists them all, a run builds one.
+"""
 
 from __future__ import annotations
 
-import copy
-import gc
+import importlib
 import os
 import sys
 from typing import Annotated, Any, NoReturn
 
-# A command is a short-lived process that allocates many objects and frees few: with Python's
-# default thresholds a `status` of a year-old unit ran 136 collections (35 ms) that freed 625
-# objects in all. mypy raises the threshold the same way, for the same reason. Set before
-# the imports, whose objects are most of what each collection walked.
-gc.set_threshold(200_000, 30, 30)
+import typer
 
-import typer  # noqa: E402
-from typer.core import TyperGroup  # noqa: E402
+from .. import __version__
+from ..core.errors import ChecklistError, ExitCode
+from .command import Command, Group
 
-from .. import __version__  # noqa: E402
-from ..core.errors import ChecklistError, ExitCode  # noqa: E402
+# name -> "module:function" (a function is one command; a Typer app, a group of them), in the
+# order a newcomer meets them: `checklist --help` lists them so.
+COMMANDS: dict[str, str] = {
+    "start": "start:start",
+    "walk": "start:walk",
+    "list": "views:list_items",
+    "status": "views:status",
+    "today": "events:today",
+    "done": "marks:done",
+    "partial": "marks:partial",
+    "na": "marks:na",
+    "block": "marks:block",
+    "reopen": "marks:reopen",
+    "approve": "marks:approve",
+    "event": "events:event",
+    "subjects": "events:subjects",
+    "log": "views:log",
+    "verify": "trust:verify",
+    "seal": "trust:seal",
+    "keys": "trust:keys_app",
+    "units": "views:units",
+    "upgrade": "catalog_cmds:upgrade",
+    "validate": "catalog_cmds:validate",
+    "schema": "catalog_cmds:schema",
+    "use": "settings:use",
+    "config": "settings:config",
+}
+EXIT_CODES_HELP = "Exit codes: 0 success, 1 user error, 2 usage error, 3 damaged data, 130 interrupted."
+
+# Exceptions the framework turns into its own messages and exit codes (usage errors: 2).
+_CLICK_EXCEPTION: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
+# A closed pipe (`checklist log | head`) is handled by the framework too.
+_PASS_THROUGH: tuple[type[Exception], ...] = (typer.Exit, typer.Abort, _CLICK_EXCEPTION, BrokenPipeError)
 
 
 class InternalError(ChecklistError):
@@ -26,53 +60,43 @@ class InternalError(ChecklistError):
 
     exit_code = ExitCode.INTERNAL
 
-COMMAND_ORDER = (
-    "start",
-    "walk",
-    "list",
-    "status",
-    "today",
-    "done",
-    "partial",
-    "na",
-    "block",
-    "reopen",
-    "approve",
-    "event",
-    "subjects",
-    "log",
-    "verify",
-    "seal",
-    "keys",
-    "units",
-    "upgrade",
-    "validate",
-    "schema",
-    "use",
-    "config",
-)
-EXIT_CODES_HELP = "Exit codes: 0 success, 1 user error, 2 usage error, 3 damaged data (catalog or store)."
-INTERNAL_ERROR = 70
 
-# Exceptions the framework turns into its own messages and exit codes (usage errors: 2).
-_CLICK_EXCEPTION: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
-# A closed pipe (`checklist log | head`) is handled by the framework too.
-_PASS_THROUGH: tuple[type[Exception], ...] = (typer.Exit, typer.Abort, _CLICK_EXCEPTION, BrokenPipeError)
-
-
-class ChecklistGroup(TyperGroup):
-    """Turns every core error into one line on stderr and its exit code, in one place."""
+class LazyGroup(Group):
+    """The root group: knows each command's module, imports only the one it runs, and turns
+    every core error into one line on stderr and its exit code, in one place."""
 
     def list_commands(self, ctx: Any) -> list[str]:
-        # The order a newcomer meets them in, not the alphabet's.
-        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
-        return sorted(self.commands, key=lambda name: rank.get(name, len(rank)))
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands[cmd_name] = load(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except _USAGE_ERROR as error:  # an unknown name: suggest from the table, not only the commands built
+            message = str(getattr(error, "message", ""))
+            if args and "Did you mean" not in message:
+                from difflib import get_close_matches
+
+                matches = get_close_matches(args[0], list(COMMANDS))
+                if matches:
+                    suggestion = f"{message.rstrip('.')}. Did you mean {', '.join(repr(m) for m in matches)}?"
+                    setattr(error, "message", suggestion)  # noqa: B010 - the framework prints this attribute
+            raise
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except _PASS_THROUGH:
             raise
+        except KeyboardInterrupt:
+            if _debug(ctx):
+                raise
+            print(file=sys.stderr)
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
         except ChecklistError as exc:
             if _debug(ctx):
                 raise
@@ -83,19 +107,34 @@ class ChecklistGroup(TyperGroup):
             return _fail(InternalError("internal", kind=type(exc).__name__, detail=str(exc)))
 
 
+def load(name: str) -> Any:
+    """The click command for one name of the table (its module is imported now)."""
+    module_name, attribute = COMMANDS[name].split(":")
+    found = getattr(importlib.import_module(f"{__package__}.{module_name}"), attribute)
+    if isinstance(found, typer.Typer):
+        group = typer.main.get_command(found)
+        group.name = name
+        return group
+    single = typer.Typer(add_completion=False)
+    single.command(name, cls=Command)(found)
+    return typer.main.get_command(single)
+
+
 def _fail(error: ChecklistError) -> None:
-    from .output import print_error
+    from ..present.output import print_error
 
     print_error(error)
     raise typer.Exit(error.exit_code)
 
 
 def _debug(ctx: Any) -> bool:
-    return bool(ctx.meta.get("debug") or os.environ.get("CHECKLIST_DEBUG"))
+    from ..usecases.settings import debug_from
+
+    return bool(ctx.meta.get("debug")) or debug_from()
 
 
 app = typer.Typer(
-    cls=ChecklistGroup,
+    cls=LazyGroup,
     name="checklist",
     help="Walk a unit through the measures it must carry out, and record who attested what, when.\n\n"
     "Examples:\n\n"
@@ -103,7 +142,6 @@ app = typer.Typer(
     '  checklist done 3 --note "notice issued" --evidence notice.pdf\n\n'
     "  checklist status --all\n\n" + EXIT_CODES_HELP,
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -119,52 +157,24 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors (for bug reports).")] = False,
 ) -> None:
     ctx.meta["debug"] = debug
 
 
-def _register() -> None:
-    # Command modules import only typer at module level; the core is imported inside commands.
-    from . import catalog_cmds, events, marks, settings, start, trust, views  # noqa: F401
-
-
-_register()
-
-
-def only_command(typer_app: typer.Typer, argv: list[str]) -> typer.Typer:
-    """The app narrowed to the one command `argv` names, or the whole app.
-
-    Typer converts every registered command into a Click command on each run, about 1.5 ms
-    each; a run needs only its own. Help for the whole app, or a name that is not a command
-    (which gets its "did you mean"), still builds them all.
-    """
-    for arg in argv:
-        if arg in ("-h", "--help"):
-            return typer_app
-        if not arg.startswith("-"):
-            commands = [c for c in typer_app.registered_commands if _command_name(c) == arg]
-            groups = [g for g in typer_app.registered_groups if g.name == arg]
-            if not commands and not groups:
-                return typer_app
-            narrowed = copy.copy(typer_app)
-            narrowed.registered_commands, narrowed.registered_groups = commands, groups
-            return narrowed
-    return typer_app
-
-
-def _command_name(info: Any) -> str:
-    from typer.main import get_command_name  # typer's own rule: the function's name, "_" as "-"
-
-    return str(info.name or get_command_name(info.callback.__name__))
-
-
 def main() -> None:
     """Console-script entry point."""
+    import gc
+
+    # A command is a short-lived process that allocates many objects and frees few: with
+    # Python's default thresholds a `status` of a year-old unit ran 136 collections (35 ms)
+    # that freed 625 objects in all. mypy raises the threshold the same way, for the same reason.
+    gc.set_threshold(200_000, 30, 30)
     try:
-        only_command(app, sys.argv[1:])(prog_name="checklist")
+        app(prog_name="checklist")
     except SystemExit as done:
         _exit_now(done.code)
 

@@ -1,4 +1,4 @@
-"""Commands about the catalog itself: validate, schema."""
+"""Commands about the catalog itself: validate, schema, upgrade."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from typing import Annotated
 import typer
 
 from . import options
-from .app import app
 
 
-@app.command()
 def validate(
     path: Annotated[
         str | None, typer.Argument(metavar="[PATH]", help="Catalog folder or file (default: the one in use).")
@@ -19,15 +17,17 @@ def validate(
     lang: options.Lang = None,
 ) -> None:
     """Check a catalog and report every problem at once, with file, line and column."""
-    from ..core import catalog as catalogs
     from ..core.errors import CatalogError
-    from .i18n import resolve_lang, t
     from ..present.messages import problem_document, problem_text
-    from .output import message, print_json, safe
+    from ..present.output import message, print_json, safe
+    from ..present.words import t
+    from ..usecases import catalogs
+    from ..usecases.settings import Settings
 
-    language = resolve_lang(lang)
+    settings = Settings.load(lang=lang)
+    language = settings.lang
     try:
-        loaded = catalogs.load(catalogs.resolve_path(path))
+        loaded = catalogs.validate(settings, path)
     except CatalogError as exc:
         if json:
             print_json({"valid": False, "problems": [problem_document(p) for p in exc.problems]})
@@ -47,71 +47,40 @@ def validate(
             }
         )
         return
+    meta = loaded.meta
+    count, kinds = len(loaded.measures), len(meta.unit_kinds)
     message(
-        t(
-            "msg.catalog_ok",
-            language,
-            name=loaded.meta.name,
-            version=loaded.meta.version,
-            count=len(loaded.measures),
-            kinds=len(loaded.meta.unit_kinds),
-        ),
-        style="green",
+        t("msg.catalog_ok", language, name=meta.name, version=meta.version, count=count, kinds=kinds), style="green"
     )
 
 
-@app.command()
 def schema() -> None:
     """Print the JSON Schema of the measure file format, for editors that check YAML."""
-    from ..core.models import catalog_json_schema
-    from .output import print_json
+    from ..present.output import print_json
+    from ..usecases.catalogs import schema as catalog_schema
 
-    print_json(catalog_json_schema())
+    print_json(catalog_schema())
 
 
-@app.command()
 def upgrade(
     unit: options.Unit = None,
     by: options.By = None,
     lang: options.Lang = None,
     store: options.Store = None,
     catalog: options.Catalog = None,
+    now: options.Now = None,
 ) -> None:
     """Move a unit to the newest version of its catalog (or --catalog PATH), recorded as an action.
 
     New measures appear open, removed ones keep their records and show as retired, and items
     attested against an earlier wording say so.
     """
-    from ..workspace import Workspace
-    from .i18n import resolve_lang, t
-    from .output import message
+    from ..present.notices import upgraded
+    from ..usecases import catalogs
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
 
-    ws = Workspace.open(store, catalog)
-    chosen = ws.select_unit(unit)
-    moved = ws.upgrade(chosen, ws.actor(by))
-    language = resolve_lang(lang)
-    if moved is None:
-        message(t("msg.upgrade_noop", language, id=chosen.id), style="yellow")
-        return
-    old, new = moved
-    before = {m.id: m for m in old.for_kind(chosen.kind)}
-    after = {m.id: m for m in new.for_kind(chosen.kind)}
-    added = [i for i in after if i not in before]
-    retired = [i for i in before if i not in after]
-    reworded = [i for i in after if i in before and after[i].wording() != before[i].wording()]
-    message(
-        t(
-            "msg.upgraded",
-            language,
-            id=chosen.id,
-            old=old.meta.version,
-            new=new.meta.version,
-            added=len(added),
-            retired=len(retired),
-            reworded=len(reworded),
-        ),
-        style="green",
-    )
-    for label, ids in (("+", added), ("-", retired), ("~", reworded)):
-        for item_id in ids:
-            message(f"  {label} {item_id}")
+    settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
+    session = Session.open(settings)
+    result = catalogs.upgrade(session)
+    upgraded(result, session.select_unit().id, settings.lang)

@@ -7,10 +7,8 @@ from typing import Annotated
 import typer
 
 from . import options
-from .app import app
 
 
-@app.command()
 def event(
     kind: Annotated[str, typer.Argument(metavar="KIND", help="The kind of event, e.g. admission.")],
     subject: Annotated[str, typer.Option("--subject", metavar="ID", help="Whom it concerns (a prisoner's number).")],
@@ -32,24 +30,16 @@ def event(
 
     Example: checklist event admission --subject P2020-017 --at 2020-01-27T10:30
     """
-    from ..workspace import Workspace
-    from .i18n import resolve_lang, t
-    from .output import message
+    from ..present.notices import event_recorded
+    from ..usecases.recording import EventRequest, record_event
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
 
-    ws = Workspace.open(store, catalog, now)
-    chosen = ws.select_unit(unit)
-    draft = ws.event(chosen, kind, subject, actor=ws.actor(by), at=at, note=note, withdraw=withdraw)
-    language = resolve_lang(lang)
-    if draft is None:
-        message(t("msg.event_noop", language, kind=kind, subject=subject), style="yellow")
-        return
-    key = "msg.event_withdrawn" if withdraw else "msg.event_recorded"
-    message(t(key, language, kind=kind, subject=subject), style="green")
-    if not withdraw:
-        message(t("msg.event_next", language, subject=subject))
+    settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
+    request = EventRequest(kind, subject, at=at, note=note, withdraw=withdraw)
+    event_recorded(record_event(Session.open(settings), request), settings.lang)
 
 
-@app.command()
 def subjects(
     open_only: Annotated[bool, typer.Option("--open", help="Only subjects with items still to do.")] = False,
     json: options.Json = False,
@@ -60,22 +50,21 @@ def subjects(
     now: options.Now = None,
 ) -> None:
     """Subjects (people admitted, say) with their items, open ones and days remaining."""
-    from ..report import subjects_document
-    from ..workspace import Workspace
-    from .i18n import resolve_lang
-    from .output import print_json, stdout
-    from .render import subjects_table
+    from ..present.documents import subjects_document
+    from ..present.output import print_json, stdout
+    from ..present.terminal import subjects_table
+    from ..usecases import views
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
 
-    ws = Workspace.open(store, catalog, now)
-    status = ws.status(ws.select_unit(unit))
-    by_subject = status.by_subject(pending_only=open_only)
+    settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
+    view = views.subjects(Session.open(settings), open_only)
     if json:
-        print_json(subjects_document(status, by_subject))
+        print_json(subjects_document(view.status, view.subjects))
         return
-    stdout().print(subjects_table(status, by_subject, resolve_lang(lang)))
+    stdout().print(subjects_table(view.status, view.subjects, settings.lang))
 
 
-@app.command()
 def today(
     ahead: Annotated[int, typer.Option("--days", min=0, max=60, help="How many days ahead to look.")] = 3,
     json: options.Json = False,
@@ -86,18 +75,16 @@ def today(
     now: options.Now = None,
 ) -> None:
     """The agenda: what is overdue, what is due today, what comes in the next days."""
-    from ..core.agenda import agenda
-    from ..report import agenda_document
-    from ..workspace import Workspace
-    from .i18n import resolve_lang
-    from .output import print_json, stdout
-    from .render import agenda_view
+    from ..present.documents import agenda_document
+    from ..present.output import print_json, stdout
+    from ..present.terminal import agenda_view
+    from ..usecases import views
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
 
-    ws = Workspace.open(store, catalog, now)
-    chosen = ws.select_unit(unit)
-    status = ws.status(chosen)
-    plan = agenda(status, ahead)
+    settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
+    view = views.today(Session.open(settings), ahead)
     if json:
-        print_json(agenda_document(status, plan))
+        print_json(agenda_document(view.status, view.agenda))
         return
-    stdout().print(agenda_view(status, plan, resolve_lang(lang)))
+    stdout().print(agenda_view(view.status, view.agenda, settings.lang))

@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from . import options
-from .app import app
 
 if TYPE_CHECKING:
-    from ..core.attest import Attestation
+    from ..usecases.recording import AttestRequest
 
 Items = Annotated[list[str], typer.Argument(metavar="ITEM...", help="Item numbers, ids or unique id prefixes.")]
 Reason = Annotated[str, typer.Option("--reason", "-r", metavar="TEXT", help="Why (required).", show_default=False)]
@@ -19,45 +18,25 @@ Note = Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", help="
 
 
 def record(
-    request: Attestation,
-    tokens: list[str],
+    request: AttestRequest,
     *,
-    subject: str | None = None,
-    period: str | None = None,
     unit: str | None,
+    by: str | None,
     store: str | None,
     catalog: str | None,
     lang: str | None,
     now: str | None,
 ) -> None:
     """Record one attestation on items, then say what changed and what was already so."""
-    from dataclasses import replace
+    from ..present.notices import attested
+    from ..usecases.recording import attest
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
 
-    from ..core.figures import alerts
-    from ..workspace import Workspace
-    from .i18n import resolve_lang, t
-    from .output import message
-
-    ws = Workspace.open(store, catalog, now)
-    chosen = ws.select_unit(unit)
-    outcomes = ws.attest(chosen, tokens, replace(request, actor=ws.actor(request.actor or None)), subject, period)
-    language = resolve_lang(lang)
-    for outcome in outcomes:
-        item = outcome.status.item
-        label = f"{item.number} {item.measure.title(language)}"
-        label += f" · {item.subject}" if item.subject else ""
-        label += f" · {outcome.target.period}" if outcome.target.period else ""
-        if outcome.draft is None:
-            state = t("state." + outcome.target.state, language)
-            message(t("msg.noop", language, item=label, state=state), style="yellow")
-            continue
-        message(t("msg.recorded", language, item=label, action=t("action." + request.action, language)), style="green")
-        for spec in alerts(item.measure.fields, outcome.draft.figures):
-            value = outcome.draft.figures[spec.id]
-            message(t("msg.alert", language, field=spec.label(language), value=value), style="bold red")
+    settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
+    attested(attest(Session.open(settings), request), settings.lang)
 
 
-@app.command()
 def done(
     items: Items,
     note: Note = None,
@@ -70,7 +49,7 @@ def done(
     no_copy: Annotated[
         bool, typer.Option("--no-copy", help="Record the evidence's hash only; keep no copy in the store.")
     ] = False,
-    subject: options.Subject = None,
+    subject: options.Subjects = None,
     period: options.Period = None,
     unit: options.Unit = None,
     by: options.By = None,
@@ -83,19 +62,27 @@ def done(
 
     Example: checklist done 3 --note "visits stopped at all gates" --evidence notice.pdf
     """
-    from ..core.attest import Attestation
+    from ..usecases.recording import AttestRequest
 
-    request = Attestation("done", by or "", note, sets or (), evidence or (), copy_evidence=not no_copy)
-    record(request, items, subject=subject, period=period, unit=unit, store=store, catalog=catalog, lang=lang, now=now)
+    request = AttestRequest(
+        "done",
+        items,
+        note,
+        sets or (),
+        evidence or (),
+        copy_evidence=not no_copy,
+        subjects=subject or (),
+        period=period,
+    )
+    record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
 
-@app.command()
 def partial(
     items: Items,
     note: Annotated[
         str, typer.Option("--note", "-n", metavar="TEXT", help="What is done and what remains (required).")
     ],
-    subject: options.Subject = None,
+    subject: options.Subjects = None,
     period: options.Period = None,
     unit: options.Unit = None,
     by: options.By = None,
@@ -105,20 +92,19 @@ def partial(
     now: options.Now = None,
 ) -> None:
     """Record work in progress: what is done, what remains."""
-    from ..core.attest import Attestation
+    from ..usecases.recording import AttestRequest
 
-    request = Attestation("partial", by or "", note)
-    record(request, items, subject=subject, period=period, unit=unit, store=store, catalog=catalog, lang=lang, now=now)
+    request = AttestRequest("partial", items, note, subjects=subject or (), period=period)
+    record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
 
-@app.command()
 def na(
     items: Items,
     reason: Reason,
     until: Annotated[
         str | None, typer.Option("--until", metavar="DAY", help="The waiver lapses after this day (YYYY-MM-DD).")
     ] = None,
-    subject: options.Subject = None,
+    subject: options.Subjects = None,
     period: options.Period = None,
     unit: options.Unit = None,
     by: options.By = None,
@@ -128,54 +114,56 @@ def na(
     now: options.Now = None,
 ) -> None:
     """Mark items not applicable to this unit (a reason is required; critical ones need an approver)."""
-    from datetime import date
+    from ..usecases.recording import AttestRequest
 
-    from ..core.attest import Attestation
-    from ..core.errors import UserError
-
-    try:
-        last_day = date.fromisoformat(until) if until else None
-    except ValueError:
-        raise UserError(f"--until must be a day such as 2020-02-15, not {until!r}") from None
-    request = Attestation("na", by or "", reason, until=last_day)
-    record(request, items, subject=subject, period=period, unit=unit, store=store, catalog=catalog, lang=lang, now=now)
+    request = AttestRequest(
+        "na", items, reason, until=options.day(until, "--until"), subjects=subject or (), period=period
+    )
+    record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
 
-def _reasoned(action: str, name: str, help_text: str) -> None:
-    """Register a command that records `action` with a required reason (block, reopen)."""
+def block(
+    items: Items,
+    reason: Reason,
+    subject: options.Subjects = None,
+    period: options.Period = None,
+    unit: options.Unit = None,
+    by: options.By = None,
+    lang: options.Lang = None,
+    store: options.Store = None,
+    catalog: options.Catalog = None,
+    now: options.Now = None,
+) -> None:
+    """Mark items blocked: they cannot be done now (say why, so someone can help)."""
+    from ..usecases.recording import AttestRequest
 
-    def command(
-        items: Items,
-        reason: Reason,
-        subject: options.Subject = None,
-        period: options.Period = None,
-        unit: options.Unit = None,
-        by: options.By = None,
-        lang: options.Lang = None,
-        store: options.Store = None,
-        catalog: options.Catalog = None,
-        now: options.Now = None,
-    ) -> None:
-        from ..core.attest import Attestation
-
-        request = Attestation(action, by or "", reason)  # type: ignore[arg-type]
-        record(
-            request, items, subject=subject, period=period, unit=unit, store=store, catalog=catalog, lang=lang, now=now
-        )
-
-    command.__doc__ = help_text
-    app.command(name)(command)
+    request = AttestRequest("blocked", items, reason, subjects=subject or (), period=period)
+    record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
 
-_reasoned("blocked", "block", "Mark items blocked: they cannot be done now (say why, so someone can help).")
-_reasoned("reopened", "reopen", "Reopen items that were done, n/a or blocked (the earlier records stay in the log).")
+def reopen(
+    items: Items,
+    reason: Reason,
+    subject: options.Subjects = None,
+    period: options.Period = None,
+    unit: options.Unit = None,
+    by: options.By = None,
+    lang: options.Lang = None,
+    store: options.Store = None,
+    catalog: options.Catalog = None,
+    now: options.Now = None,
+) -> None:
+    """Reopen items that were done, n/a or blocked (the earlier records stay in the log)."""
+    from ..usecases.recording import AttestRequest
+
+    request = AttestRequest("reopened", items, reason, subjects=subject or (), period=period)
+    record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
 
-@app.command()
 def approve(
     items: Items,
     note: Note = None,
-    subject: options.Subject = None,
+    subject: options.Subjects = None,
     period: options.Period = None,
     unit: options.Unit = None,
     by: options.By = None,
@@ -185,7 +173,7 @@ def approve(
     now: options.Now = None,
 ) -> None:
     """Sign off someone else's done or not-applicable answer, as a second person (--by NAME)."""
-    from ..core.attest import Attestation
+    from ..usecases.recording import AttestRequest
 
-    request = Attestation("approved", by or "", note)
-    record(request, items, subject=subject, period=period, unit=unit, store=store, catalog=catalog, lang=lang, now=now)
+    request = AttestRequest("approved", items, note, subjects=subject or (), period=period)
+    record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -70,12 +71,12 @@ Now = Annotated[
         show_default=False,
     ),
 ]
-Subject = Annotated[
-    str | None,
+Subjects = Annotated[
+    list[str] | None,
     typer.Option(
         "--subject",
         metavar="ID",
-        help="For an item kept per subject: which one (a prisoner's number).",
+        help="For an item kept per subject: which one (a prisoner's number); repeat it for several.",
         show_default=False,
     ),
 ]
@@ -88,3 +89,15 @@ Period = Annotated[
         show_default=False,
     ),
 ]
+
+
+def day(text: str | None, option: str) -> date | None:
+    """A day an option names (YYYY-MM-DD), or None; anything else is a user error."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        from ..core.errors import UserError
+
+        raise UserError("option.day", option=option, text=text) from None

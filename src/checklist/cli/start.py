@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import options
-from .app import app
 
 if TYPE_CHECKING:
-    from ..core.attest import Attestation
     from ..core.models import FieldSpec, FigureValue, Measure, Unit
     from ..core.status import ItemStatus, UnitStatus
-    from ..workspace import Workspace
+    from ..usecases.recording import AttestRequest
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
 
 ANSWERS = {
     "done": ("d", "done", "y", "完成", "是"),
@@ -26,11 +25,11 @@ ANSWERS = {
 }
 
 
-def interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
+def interactive(settings: Settings) -> bool:
+    """Ask questions only of a person: on a terminal, and never in CI."""
+    return sys.stdin.isatty() and sys.stdout.isatty() and not settings.ci
 
 
-@app.command()
 def start(
     kind: Annotated[
         str,
@@ -55,48 +54,26 @@ def start(
 
     Example: checklist start --unit prison --name 长沙监狱
     """
-    from ..workspace import Workspace
-    from .i18n import resolve_lang, t
-    from .output import message, stdout
-    from .render import checklist_table
+    from ..present.notices import started as show_started
+    from ..present.words import t
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
+    from ..usecases.units import start as start_unit
 
-    language = resolve_lang(lang)
-    ws = Workspace.for_start(store, catalog, now)
-    actor = ws.actor(by)
-    started = ws.start(kind, actor, name=name, unit_id=unit_id)
-    status = ws.status(started.unit)
-    unit = started.unit
-    kind_name = status.catalog.kind(unit.kind).name(language)  # type: ignore[union-attr]
-    key = "msg.started" if started.created else "msg.resumed"
-    stdout().print(
-        checklist_table(
-            status,
-            status.items,
-            language,
-            t("head.checklist", language, name=status.catalog.unit_name(unit, language)),
-        )
-    )
-    message(
-        t(
-            key,
-            language,
-            name=status.catalog.unit_name(unit, language),
-            id=unit.id,
-            kind=kind_name,
-            count=len(status.catalog.for_kind(unit.kind)),
-            done=status.tally.done,
-        ),
-        style="bold green",
-    )
+    settings = Settings.load(store=store, catalog=catalog, by=by, lang=lang, now=now)
+    session = Session.for_start(settings)
+    result = start_unit(session, kind, name=name, unit_id=unit_id)
+    show_started(result, settings.lang)
     if walk_now is None:
-        walk_now = interactive() and typer.confirm(t("msg.walk_offer", language), default=True, err=True)
+        walk_now = interactive(settings) and typer.confirm(t("msg.walk_offer", settings.lang), default=True, err=True)
     if walk_now:
-        run_walk(ws, unit, actor, language)
+        run_walk(session, result.unit, settings.lang)
     else:
-        message(t("msg.next", language))
+        from ..present.output import message
+
+        message(t("msg.next", settings.lang))
 
 
-@app.command()
 def walk(
     unit: options.Unit = None,
     by: options.By = None,
@@ -111,19 +88,19 @@ def walk(
     b(locked), s(kip) or q(uit); then the note or reason, each figure, and evidence
     file paths ending with an empty line (done only). Quitting keeps what was recorded.
     """
-    from ..workspace import Workspace
-    from .i18n import resolve_lang
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
 
-    ws = Workspace.open(store, catalog, now)
-    chosen = ws.select_unit(unit)
-    run_walk(ws, chosen, ws.actor(by), resolve_lang(lang))
+    settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
+    session = Session.open(settings)
+    run_walk(session, session.select_unit(), settings.lang)
 
 
-def run_walk(ws: Workspace, unit: Unit, actor: str, lang: str) -> None:
-    from .i18n import t
-    from .output import message
+def run_walk(session: Session, unit: Unit, lang: str) -> None:
+    from ..present.output import message
+    from ..present.words import t
 
-    status = ws.status(unit)
+    status = session.status(unit)
     pending = [s for s in status.items if s.state in ("open", "lapsed")]
     if not pending:
         message(t("msg.nothing_open", lang), style="green")
@@ -132,41 +109,40 @@ def run_walk(ws: Workspace, unit: Unit, actor: str, lang: str) -> None:
     try:
         for position, item in enumerate(pending, start=1):
             position_text = t("walk.progress", lang, n=position, total=len(pending))
-            outcome = _walk_item(ws, status, actor, lang, item, position_text)
+            outcome = _walk_item(session, status, lang, item, position_text)
             if outcome == "quit":
                 break
             recorded += outcome == "recorded"
     except typer.Abort:  # end of input or Ctrl-C: what was answered is already recorded
         message("")
-    remaining = ws.status(unit).tally.counts["open"]
+    remaining = session.status(unit).tally.counts["open"]
     message(t("msg.walk_done", lang, count=recorded, open=remaining), style="bold")
 
 
-def _walk_item(ws: Workspace, status: UnitStatus, actor: str, lang: str, item: ItemStatus, position: str) -> str:
+def _walk_item(session: Session, status: UnitStatus, lang: str, item: ItemStatus, position: str) -> str:
     from ..core.errors import UserError
-    from .i18n import t
-    from .output import message, print_error, stdout
-    from .render import measure_panel
+    from ..present.notices import attested
+    from ..present.output import print_error, stdout
+    from ..present.terminal import measure_panel
+    from ..usecases.recording import attest
 
-    unit = status.unit
     stdout().print(measure_panel(item, status.catalog, lang, position))
     while True:
         answer = _ask_action(lang)
         if answer in ("skip", "quit"):
             return answer
-        request = _ask_details(answer, item.item.measure, actor, lang)
+        request = _ask_details(answer, item, lang)
         try:
-            ws.attest(unit, [item.item.id], request, subject=item.item.subject)
+            attested(attest(session, request), lang)
         except UserError as exc:
             print_error(exc)
             continue
-        message(t("msg.recorded", lang, item=item.item.number, action=t("action." + answer, lang)), style="green")
         return "recorded"
 
 
 def _ask_action(lang: str) -> str:
-    from .i18n import t
-    from .output import message
+    from ..present.output import message
+    from ..present.words import t
 
     while True:
         raw = typer.prompt(t("walk.ask", lang), default="", show_default=False, err=True).strip().lower()
@@ -176,14 +152,17 @@ def _ask_action(lang: str) -> str:
         message(t("walk.bad_answer", lang), style="yellow")
 
 
-def _ask_details(action: str, measure: Measure, actor: str, lang: str) -> Attestation:
+def _ask_details(action: str, item: ItemStatus, lang: str) -> AttestRequest:
     from pathlib import Path
 
-    from ..core.attest import Attestation
-    from .i18n import t
+    from ..present.words import t
+    from ..usecases.recording import AttestRequest
 
+    measure = item.item.measure
+    items, subjects = [item.item.id], [item.item.subject] if item.item.subject else []
     if action != "done":
-        return Attestation(action, actor, _ask_text(t("walk.reason", lang), required=True))  # type: ignore[arg-type]
+        reason = _ask_text(t("walk.reason", lang), required=True)
+        return AttestRequest(action, items, reason, subjects=subjects)  # type: ignore[arg-type]
     note = _ask_text(
         t("walk.note_required" if "note" in measure.evidence else "walk.note", lang), "note" in measure.evidence
     )
@@ -191,7 +170,7 @@ def _ask_details(action: str, measure: Measure, actor: str, lang: str) -> Attest
     files: list[Path] = []
     while raw := _ask_text(t("walk.evidence", lang), required=False):
         files.append(Path(raw).expanduser())
-    return Attestation("done", actor, note, figures, files)
+    return AttestRequest("done", items, note, figures, files, subjects=subjects)
 
 
 def _ask_text(label: str, required: bool) -> str:
@@ -204,8 +183,8 @@ def _ask_text(label: str, required: bool) -> str:
 def _ask_figures(measure: Measure, lang: str) -> dict[str, FigureValue]:
     from ..core.errors import UserError
     from ..core.figures import parse_value
-    from .i18n import t
-    from .output import print_error
+    from ..present.output import print_error
+    from ..present.words import t
 
     values: dict[str, FigureValue] = {}
     for spec in measure.fields:
@@ -225,7 +204,7 @@ def _ask_figures(measure: Measure, lang: str) -> dict[str, FigureValue]:
 
 
 def _describe(spec: FieldSpec, lang: str, required: bool) -> str:
-    from .i18n import t
+    from ..present.words import t
 
     parts: list[str] = [spec.type]
     if spec.min is not None or spec.max is not None:

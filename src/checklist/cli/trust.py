@@ -3,32 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from . import options
-from .app import app
+from .command import Command, Group
 
-if TYPE_CHECKING:
-    from ..core.keys import PublicKey
-    from ..core.models import Unit
-    from ..core.verify import Verdict
-    from ..workspace import Workspace
-
-keys_app = typer.Typer(help="Signing keys: make one, list them.", no_args_is_help=True)
-app.add_typer(keys_app, name="keys")
+keys_app = typer.Typer(
+    name="keys", cls=Group, help="Signing keys: make one, list them.", no_args_is_help=True, add_completion=False
+)
 
 
-@app.command()
 def verify(
     unit: options.Unit = None,
     all_units: Annotated[bool, typer.Option("--all", "-a", help="Every unit in the store.")] = False,
     repair: Annotated[
         bool, typer.Option("--repair", help="First move an incomplete last line to quarantine (nothing is deleted).")
     ] = False,
-    seal_file: Annotated[
-        Path | None, typer.Option("--seal", metavar="FILE", help="Check a seal received from a unit, then stop.")
+    seal_files: Annotated[
+        list[Path] | None,
+        typer.Option("--seal", metavar="FILE", help="Check a seal received from a unit (repeatable), then stop."),
     ] = None,
     require_signatures: Annotated[
         bool, typer.Option("--require-signatures", help="Count unsigned records as a problem.")
@@ -40,167 +35,36 @@ def verify(
 
     Prints one verdict per unit and exits 3 if anything is wrong. See README, "Trust".
     """
-    from ..core.errors import UserError
-    from ..workspace import Workspace
+    from ..core.errors import ExitCode, UserError
+    from ..present import verdicts
+    from ..present.output import print_json
+    from ..usecases import trust
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
 
     if unit and all_units:
-        raise UserError("--unit and --all exclude each other")
-    ws = Workspace.open(store)
-    if seal_file is not None:
-        _verify_seal(ws, seal_file, json)
+        raise UserError("option.exclusive", first="--unit", second="--all")
+    session = Session.open(Settings.load(store=store, unit=unit))
+    if seal_files:
+        checks = [trust.verify_seal(session, path) for path in seal_files]
+        if json:
+            documents = [verdicts.seal_check_document(check) for check in checks]
+            print_json(documents[0] if len(documents) == 1 else {"seals": documents})
+        else:
+            for check in checks:
+                verdicts.seal_check(check)
+        if any(check.problems for check in checks):
+            raise typer.Exit(ExitCode.DATA)
         return
-    units = ws.store.units() if all_units else [ws.select_unit(unit)]
-    if repair:
-        _repair(ws, [u.id for u in units])
-    _report(ws, units, require_signatures, json)
-
-
-def _repair(ws: Workspace, unit_ids: list[str]) -> None:
-    from ..core.store import Repairable, Snapshots
-    from .output import message
-
-    for unit_id in unit_ids:
-        if isinstance(ws.store, Snapshots) and ws.store.check_snapshot(unit_id) is not None:
-            ws.store.drop_snapshot(unit_id)  # derived data: the next read rebuilds it from the log
-        moved = ws.store.repair(unit_id) if isinstance(ws.store, Repairable) else 0
-        if moved:
-            message(f"{unit_id}: moved {moved} bytes of an incomplete last line to records.jsonl.quarantine", "yellow")
-
-
-def _report(ws: Workspace, units: list[Unit], require_signatures: bool, json: bool) -> None:
-    from ..core.verify import verify_store
-    from .output import print_json
-
-    found = verify_store(ws.store, units)
-    failed = found.failed(require_signatures)
+    result = trust.verify(session, all_units=all_units, repair=repair, require_signatures=require_signatures)
     if json:
-        print_json(
-            {
-                "ok": not failed,
-                "units": [_verdict_document(v, require_signatures) for v in found.units],
-                "evidence": {"referenced": found.evidence_referenced, "problems": found.evidence_problems},
-                "catalogs": {"kept": found.catalogs, "problems": found.catalog_problems},
-            }
-        )
+        print_json(verdicts.verification_document(result))
     else:
-        for verdict in found.units:
-            _print_verdict(verdict, require_signatures)
-        _print_evidence(found.evidence_referenced, found.evidence_problems)
-        _print_catalogs(found.catalogs, found.catalog_problems)
-    if failed:
-        raise typer.Exit(3)
+        verdicts.verification(result)
+    if result.failed:
+        raise typer.Exit(ExitCode.DATA)
 
 
-def _verdict_document(verdict: Verdict, require_signatures: bool) -> dict[str, object]:
-    return {
-        "unit": verdict.unit.id,
-        "ok": not verdict.problems(require_signatures),
-        "records": verdict.chain.records,
-        "before_chaining": verdict.chain.legacy,
-        "head": verdict.chain.last_seq,
-        "signed": verdict.signed,
-        "unsigned": verdict.unsigned,
-        "unknown_key": verdict.unknown_key,
-        "bad_signature": verdict.bad_signature,
-        "seals": verdict.seals,
-        "problems": verdict.problems(require_signatures),
-        "warnings": verdict.chain.warnings,
-    }
-
-
-def _print_verdict(verdict: Verdict, require_signatures: bool) -> None:
-    from rich.text import Text
-
-    from .output import safe, stdout
-
-    problems = verdict.problems(require_signatures)
-    chain = verdict.chain
-    line = Text("✔ " if not problems else "✖ ", style="green" if not problems else "bold red")
-    line.append(f"{safe(verdict.unit.id)}: ", style="bold")
-    if problems:
-        line.append(safe(problems[0]))
-    elif not chain.records:
-        line.append("intact: no records yet")
-    else:
-        line.append(f"intact: {_count(chain.records, 'record')}")
-        if chain.last_seq:
-            line.append(f", chain unbroken to record {chain.last_seq}")
-        line.append(f"; {verdict.signed} signed, {verdict.unsigned} unsigned")
-        if verdict.seals:
-            line.append(f"; {_count(verdict.seals, 'seal')} {'holds' if verdict.seals == 1 else 'hold'}")
-    stdout().print(line, soft_wrap=True)
-    for extra in [*problems[1:], *chain.warnings]:
-        stdout().print(Text("    " + safe(extra), style="yellow"), soft_wrap=True)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
-
-
-def _print_evidence(referenced: int, problems: list[str]) -> None:
-    from rich.text import Text
-
-    from .output import safe, stdout
-
-    if problems:
-        stdout().print(Text("✖ evidence: " + safe(problems[0]), style="bold red"), soft_wrap=True)
-        for extra in problems[1:]:
-            stdout().print(Text("    " + safe(extra), style="yellow"), soft_wrap=True)
-    else:
-        files = _count(referenced, "stored file")
-        stdout().print(Text(f"✔ evidence: {files} re-hashed, all intact", style="green"))
-
-
-def _print_catalogs(kept: int, problems: list[str]) -> None:
-    from rich.text import Text
-
-    from .output import safe, stdout
-
-    if problems:
-        stdout().print(Text("✖ catalogs: " + safe(problems[0]), style="bold red"), soft_wrap=True)
-        for extra in problems[1:]:
-            stdout().print(Text("    " + safe(extra), style="yellow"), soft_wrap=True)
-    else:
-        stdout().print(Text(f"✔ catalogs: {_count(kept, 'kept version')} re-hashed, all intact", style="green"))
-
-
-def _verify_seal(ws: Workspace, path: Path, json: bool) -> None:
-    from ..core import blobs
-    from ..core import seal as seals
-    from ..core.errors import DataError, UserError
-    from .output import print_json, safe, stdout
-
-    try:
-        sealed = seals.Seal.model_validate_json(path.read_bytes())
-    except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise DataError(f"{path} is not a seal: {str(exc).splitlines()[0]}") from exc
-    have_log = sealed.unit in ws.store.unit_ids()
-    hashes = blobs.line_hashes(ws.store.log(sealed.unit)) if have_log else None
-    problems = seals.check(sealed, blobs.registered_keys(ws.store), hashes)
-    if json:
-        print_json(
-            {
-                "ok": not problems,
-                "unit": sealed.unit,
-                "period": sealed.period.isoformat(),
-                "by": sealed.by,
-                "checked_against_log": have_log,
-                "problems": problems,
-            }
-        )
-    else:
-        what = f"seal of {sealed.unit}, {sealed.period.isoformat()}, by {sealed.by}, {len(sealed.entries)} records"
-        verdict = "✖ " + safe(what) + ": " + safe(problems[0]) if problems else "✔ " + safe(what) + ": holds"
-        if not have_log and not problems:
-            verdict += " (signature only: this store has no log of that unit to compare)"
-        stdout().print(verdict, soft_wrap=True, markup=False, highlight=False)
-    if problems:
-        raise typer.Exit(3)
-
-
-@app.command()
 def seal(
     unit: options.Unit = None,
     period: Annotated[
@@ -213,33 +77,18 @@ def seal(
     now: options.Now = None,
 ) -> None:
     """Sign a statement of a day's attestations and the chain head: the unit's report upward."""
-    from datetime import date
+    from ..present.verdicts import sealed
+    from ..usecases import trust
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
 
-    from ..core.errors import UserError
-    from ..core.store import Blob
-    from ..workspace import Workspace
-    from .output import message
-
-    try:
-        day = date.fromisoformat(period) if period else None
-    except ValueError:
-        raise UserError(f"--period must be a day such as 2020-01-26, not {period!r}") from None
-    ws = Workspace.open(store, catalog, now)
-    chosen = ws.select_unit(unit)
-    sealed, path = ws.seal(chosen, day, ws.actor(by))
-    if out is not None:
-        try:
-            out.write_bytes(ws.store.blob(Blob.SEAL, f"{chosen.id}/{sealed.file_name().removesuffix('.json')}") or b"")
-        except OSError as exc:
-            raise UserError(f"cannot write {out}: {exc.strerror or exc}") from exc
-    message(
-        f"Sealed {sealed.period.isoformat()} of {chosen.id}: {len(sealed.entries)} records, head {sealed.head.seq}, "
-        f"signed by {sealed.by} ({sealed.sig.key if sealed.sig else ''}) → {path}" + (f" and {out}" if out else ""),
-        "green",
-    )
+    day = options.day(period, "--period")
+    session = Session.open(Settings.load(store=store, catalog=catalog, unit=unit, by=by, now=now))
+    result = trust.seal(session, day, out)
+    sealed(result, result.seal.unit)
 
 
-@keys_app.command("new")
+@keys_app.command("new", cls=Command)
 def keys_new(
     name: Annotated[
         str | None, typer.Option("--name", metavar="NAME", help="Whose key (default: who attests).")
@@ -248,75 +97,26 @@ def keys_new(
 ) -> None:
     """Make an Ed25519 key pair: the private key stays in your config folder (owner-only),
     the public key is registered in the store. Your records are signed from now on."""
-    from .. import paths
-    from ..core import keys
-    from ..core.errors import NoStore
-    from ..workspace import Workspace
-    from .output import message
+    from ..present.verdicts import new_key
+    from ..usecases import trust
+    from ..usecases.settings import Settings
 
-    try:
-        ws: Workspace | None = Workspace.open(store)
-    except NoStore:
-        ws = None
-    owner = name.strip() if name and name.strip() else (ws.actor(None) if ws else _login_name())
-    public, private_path = keys.new_key(owner)
-    if ws is not None:
-        from ..core import blobs
-
-        blobs.register_key(ws.store, public)
-    where = f"registered in {ws.store.location}" if ws else f"not registered yet (no store here: {paths.HOW_TO_START})"
-    message(f"New key {public.key} for {owner}: private key {private_path} (readable by you only), {where}.", "green")
+    new_key(trust.new_key(Settings.load(store=store), name))
 
 
-def _login_name() -> str:
-    import getpass
-
-    return getpass.getuser()
-
-
-@keys_app.command("list")
+@keys_app.command("list", cls=Command)
 def keys_list(
     json: options.Json = False,
     store: options.Store = None,
 ) -> None:
     """The keys registered in this store, and the ones you hold on this machine."""
-    from ..core import blobs, keys
-    from ..core.errors import NoStore
-    from ..workspace import Workspace
-    from .output import print_json, stdout
+    from ..present.output import print_json, stdout
+    from ..present.verdicts import keys_document, keys_table
+    from ..usecases import trust
+    from ..usecases.settings import Settings
 
-    try:
-        registered = blobs.registered_keys(Workspace.open(store).store)
-    except NoStore:
-        registered = {}
-    own = {k.key: k for k in keys.own_keys()}
+    found = trust.list_keys(Settings.load(store=store))
     if json:
-        print_json(
-            {
-                "registered": [k.model_dump(mode="json") for k in registered.values()],
-                "own": [k.model_dump(mode="json") for k in own.values()],
-            }
-        )
+        print_json(keys_document(found))
         return
-    stdout().print(_keys_table({**registered, **own}, set(registered), set(own)))
-
-
-def _keys_table(all_keys: dict[str, PublicKey], registered: set[str], own: set[str]) -> object:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    from .output import safe
-
-    table = Table(box=box.SIMPLE_HEAD)
-    for column in ("key", "name", "created", "registered here", "private key here"):
-        table.add_column(column)
-    for key_id, key in sorted(all_keys.items(), key=lambda pair: pair[1].created_at):
-        table.add_row(
-            key_id,
-            Text(safe(key.name)),
-            key.created_at.strftime("%Y-%m-%d %H:%M"),
-            "yes" if key_id in registered else "no",
-            "yes" if key_id in own else "no",
-        )
-    return table
+    stdout().print(keys_table(found))

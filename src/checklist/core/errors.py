@@ -8,10 +8,18 @@ error class to its exit code in one place.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import ClassVar
+
+# How a message reads, installed by the presenters (checklist.present.messages) when they are
+# loaded: the core composes no sentence, but a traceback or a test may still want one.
+_words: list[Callable[[Message], str]] = []
+
+
+def install_words(words: Callable[[Message], str]) -> None:
+    _words[:] = [words]
 
 
 class ExitCode(IntEnum):
@@ -32,7 +40,10 @@ class Message:
     code: str
     params: Mapping[str, object] = field(default_factory=dict)
 
-    def __str__(self) -> str:  # for logs and tracebacks only; users see the presenter's words
+    def __str__(self) -> str:
+        """The presenters' words if they are loaded (for tracebacks and tests), else the code."""
+        if _words:
+            return _words[0](self)
         values = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
         return f"{self.code}({values})"
 
@@ -50,7 +61,10 @@ class ChecklistError(Exception):
     def __init__(self, code: str, /, *, hint: Message | None = None, **params: object) -> None:
         self.message = Message(code, params)
         self.hint = hint
-        super().__init__(str(self.message))
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return str(self.message)
 
     @property
     def code(self) -> str:
@@ -119,5 +133,9 @@ class Problem:
         self.measure = measure
         self.field = field
 
+    def __str__(self) -> str:
+        where = ":".join(str(part) for part in (self.file, self.line, self.column) if part is not None)
+        return f"{where}: {self.message}"
+
     def __repr__(self) -> str:
-        return f"Problem({self.file}:{self.line}:{self.column}, {self.message})"
+        return f"Problem({self})"

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from ..core.errors import ChecklistError, Message, Problem
+from ..core.errors import ChecklistError, Message, Problem, install_words
 
 Template = str | Callable[[Mapping[str, Any]], str]
 
@@ -57,9 +57,11 @@ def _newer(p: Mapping[str, Any]) -> str:
 
 TEMPLATES: dict[str, Template] = {
     # catalogs
-    "catalog.invalid": lambda p: "invalid catalog: "
-    + (problem_text(p["problems"][0]) if p["problems"] else "empty catalog")
-    + (f" (and {p['count'] - 1} more)" if p["count"] > 1 else ""),
+    "catalog.invalid": lambda p: (
+        "invalid catalog: "
+        + (problem_text(p["problems"][0]) if p["problems"] else "empty catalog")
+        + (f" (and {p['count'] - 1} more)" if p["count"] > 1 else "")
+    ),
     "catalog.not_found": "catalog not found: {path}",
     "catalog.no_yaml_files": "folder holds no .yaml files",
     "catalog.file_not_mapping": "a measure file must be a mapping with 'measures' (and/or 'catalog')",
@@ -151,8 +153,9 @@ TEMPLATES: dict[str, Template] = {
     "store.damaged_key": "{where}: damaged key file: {why}",
     "store.damaged_catalog": "{where}: damaged catalog copy: {why}",
     "store.kept_catalog_changed": "{where}: the catalog kept there is not the version its name says",
-    "store.catalog_gone": lambda p: f"the catalog version unit {p['unit']} runs ({p['digest'][:19]}…) "
-    "is not in the store any more",
+    "store.catalog_gone": lambda p: (
+        f"the catalog version unit {p['unit']} runs ({p['digest'][:19]}…) is not in the store any more"
+    ),
     "store.index_mismatch": "index.json does not say what the log says (edited?); "
     "`checklist verify --repair` removes it",
     "store.invalid_blob_name": "invalid {kind} name {name!r}",
@@ -168,13 +171,15 @@ TEMPLATES: dict[str, Template] = {
     "config.unknown": "no setting {key!r} (settings: {known})",
     "config.invalid_text": "invalid value for {key}: it must be non-empty text without control characters",
     "config.evidence_max_mb": "evidence_max_mb must be a positive number of megabytes, not {value!r}",
+    "option.exclusive": "{first} and {second} exclude each other",
+    "option.day": "{option} must be a day such as 2020-01-27, not {text!r}",
     "time.invalid": "{option} must be an ISO 8601 time such as 2020-01-27T09:00 or 2020-01-27T09:00+08:00, "
     "not {text!r}",
     # items, figures and evidence
     "item.no_number": "no item number {number}",
-    "item.ambiguous": lambda p: f"{p['token']!r} names more than one item: "
-    + ", ".join(p["ids"])
-    + (" …" if p["more"] else ""),
+    "item.ambiguous": lambda p: (
+        f"{p['token']!r} names more than one item: " + ", ".join(p["ids"]) + (" …" if p["more"] else "")
+    ),
     "item.unknown": "no item {token!r} on this checklist",
     "figure.assignment": "expected FIELD=VALUE, got {text!r}",
     "figure.not_integer": "{field} must be a whole number, got {value!r}",
@@ -190,8 +195,9 @@ TEMPLATES: dict[str, Template] = {
     "evidence.not_found": "evidence file not found: {path}",
     "evidence.folder": "evidence must be a file, not a folder: {path}",
     "evidence.not_regular": "evidence must be a regular file: {path}",
-    "evidence.too_large": lambda p: f"evidence file {p['path']} is {_mb(p['mb'])} MB, "
-    f"above this store's limit of {_mb(p['max_mb'])} MB",
+    "evidence.too_large": lambda p: (
+        f"evidence file {p['path']} is {_mb(p['mb'])} MB, above this store's limit of {_mb(p['max_mb'])} MB"
+    ),
     "evidence.cannot_read": "cannot read evidence file {path}: {reason}",
     "evidence.changed": "evidence file {path} changed while it was being recorded; try again",
     "evidence.cannot_store": "cannot store evidence: {problem}",
@@ -204,9 +210,12 @@ TEMPLATES: dict[str, Template] = {
     "attest.blocked_needs_reason": "marking an item blocked needs a reason",
     "attest.reopened_needs_reason": "reopening an item needs a reason",
     "attest.until_without_na": "--until goes with `checklist na` (a waiver that lapses)",
-    "attest.nothing_to_approve": lambda p: f"{_item(p)} has nothing to approve: "
-    "only a done or a not-applicable answer is approved",
-    "attest.own_approval": lambda p: f"{_item(p)} was attested by {p['actor']}, who cannot approve their own attestation",
+    "attest.nothing_to_approve": lambda p: (
+        f"{_item(p)} has nothing to approve: only a done or a not-applicable answer is approved"
+    ),
+    "attest.own_approval": lambda p: (
+        f"{_item(p)} was attested by {p['actor']}, who cannot approve their own attestation"
+    ),
     "attest.no_such_figure": "none of the named items records a figure called {field!r}",
     "attest.needs_note": lambda p: f"{_item(p)} needs a note saying what was done",
     "attest.needs_file": lambda p: f"{_item(p)} needs an evidence file (a notice, minutes, a roster, a photo)",
@@ -218,8 +227,9 @@ TEMPLATES: dict[str, Template] = {
     "attest.which_subject": "item {number} ({item}) is kept per subject: name one with --subject ({subjects})",
     "attest.not_due_now": "{item} is not due now; name the period with --for",
     "attest.no_such_period": "{period!r} is not a period of {item} between the unit's start and now",
-    "event.unknown_kind": lambda p: f"no measure of a {p['unit_kind']} is triggered by {p['kind']!r} "
-    f"(events: {', '.join(p['known']) or 'none'})",
+    "event.unknown_kind": lambda p: (
+        f"no measure of a {p['unit_kind']} is triggered by {p['kind']!r} (events: {', '.join(p['known']) or 'none'})"
+    ),
     "event.in_future": "--at {at} is in the future",
     "event.before_start": "--at {at} is before the unit started ({started})",
     "event.nothing_to_withdraw": "there is no {kind} of {subject!r} to withdraw",
@@ -235,8 +245,10 @@ TEMPLATES: dict[str, Template] = {
     "chain.changed": "record {seq} at line {line} was changed after it was written",
     "chain.cut_off": "the log ends at record {last} but record {head} was written: "
     "records {first_missing} to {head} are missing (the end was cut off)",
-    "chain.unlinked": lambda p: f"line {p['line']} is not linked to the chain (inserted, or damaged)"
-    + (f": {text(p['reason'])}" if p.get("reason") else ""),
+    "chain.unlinked": lambda p: (
+        f"line {p['line']} is not linked to the chain (inserted, or damaged)"
+        + (f": {text(p['reason'])}" if p.get("reason") else "")
+    ),
     "chain.invalid_line": "line {line} is not a valid record: {reason}",
     "chain.no_seq": "line {line} is damaged: its record number cannot be read",
     "chain.start_changed": "record {seq} at line {line} does not match the unit file (unit.json): "
@@ -289,7 +301,8 @@ HINTS: dict[str, Template] = {
     "figure.assignment": "for example --set people_checked=120",
     "evidence.link_outside": "give the file itself, not a link to it",
     "evidence.too_large": "raise it with `checklist config evidence_max_mb N`, or record the hash only with --no-copy",
-    "evidence.cannot_store": "nothing was recorded; fix the folder's permissions, or record the hash only with --no-copy",
+    "evidence.cannot_store": "nothing was recorded; fix the folder's permissions, "
+    "or record the hash only with --no-copy",
     "attest.partial_needs_reason": 'add --note "…"',
     "attest.na_needs_reason": 'add --reason "…"',
     "attest.blocked_needs_reason": 'add --reason "…"',
@@ -323,11 +336,9 @@ class _Words(string.Formatter):
             return problem_text(value)
         if isinstance(value, list | tuple) and not format_spec:
             return ", ".join(self.format_field(item, "") for item in value)
-        if isinstance(value, datetime) and not format_spec:
+        if isinstance(value, date) and not format_spec:  # a datetime is a date too
             return value.isoformat()
-        if isinstance(value, date) and not format_spec:
-            return value.isoformat()
-        return super().format_field(value, format_spec)
+        return str(super().format_field(value, format_spec))
 
 
 _WORDS = _Words()
@@ -335,7 +346,7 @@ _WORDS = _Words()
 
 def _fill(template: Template, params: Mapping[str, Any]) -> str:
     if callable(template):
-        return template(params)
+        return str(template(params))
     return _WORDS.vformat(template, (), params)
 
 
@@ -356,6 +367,9 @@ def hint(error: ChecklistError, lang: str = "en") -> str | None:
 
 def error_text(error: ChecklistError, lang: str = "en") -> str:
     return text(error.message, lang)
+
+
+install_words(text)
 
 
 def problem_document(problem: Problem, lang: str = "en") -> dict[str, object]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .core.agenda import Agenda
-from .core.agenda import Entry as AgendaEntry
-from .core.models import Catalog, Record
-from .core.status import STATES, ItemStatus, Tally, UnitStatus
+from ..core.agenda import Agenda
+from ..core.agenda import Entry as AgendaEntry
+from ..core.models import Catalog, Record
+from ..core.status import STATES, ItemStatus, Tally, UnitStatus
+
+if TYPE_CHECKING:
+    from ..usecases.views import StatusView
 
 JSON_FORMAT = 1
 
@@ -134,3 +137,7 @@ def agenda_document(status: UnitStatus, plan: Agenda) -> dict[str, Any]:
         "today": entries(plan.today),
         "coming": entries(plan.coming),
     }
+
+
+def all_units_document(views: Sequence[StatusView]) -> dict[str, Any]:
+    return {"format": JSON_FORMAT, "units": [status_document(v.status, v.newer) for v in views]}

@@ -18,8 +18,8 @@ from rich.text import Text
 from ..core.models import Catalog, Measure, Record
 from ..core.schedule import describe
 from ..core.status import PENDING, STATES, Headline, ItemStatus, Tally, UnitStatus, items_for
-from .i18n import t
 from .output import safe
+from .words import t
 
 if TYPE_CHECKING:
     from ..core.agenda import Agenda

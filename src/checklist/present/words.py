@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 _WORDS: dict[str, tuple[str, str]] = {
     # states
     "state.done": ("已完成", "done"),
@@ -100,6 +98,8 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Next: `checklist walk` to go through the items, or "
         '`checklist done N --note "…"`; `checklist status` to see progress.',
     ),
+    "msg.store_created": ("已新建记录库：{store}", "Created a store at {store}."),
+    "msg.store_in_use": ("使用记录库：{store}", "Using the store at {store}."),
     "msg.walk_offer": ("现在逐项处理未完成事项吗？", "Walk through the open items now?"),
     "msg.recorded": ("已记录：{item} → {action}", "Recorded: {item} → {action}"),
     "msg.noop": ("{item} 已是“{state}”，未重复记录。", "{item} is already {state}; nothing recorded."),
@@ -169,18 +169,6 @@ _WORDS: dict[str, tuple[str, str]] = {
     "walk.optional": ("可留空", "optional"),
     "walk.progress": ("第 {n}/{total} 项", "item {n} of {total}"),
 }
-
-
-def resolve_lang(option: str | None) -> str:
-    """--lang, then CHECKLIST_LANG, then the locale; English unless Chinese is asked for."""
-    for candidate in (option, os.environ.get("CHECKLIST_LANG")):
-        if candidate:
-            return "zh" if candidate.lower().startswith("zh") else "en"
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -1,0 +1,78 @@
+"""The classes every command is built with: help that shows a metavar or nothing (never a raw
+type name), and an option given twice refused instead of silently keeping its last value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup
+
+
+class Argument(TyperArgument):
+    """An argument shown as its metavar alone: `ITEM...`, not `{ITEM}...` and `<list[str]>`."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        return self.metavar or self.name or ""
+
+
+def _plain(params: list[Any]) -> list[Any]:
+    """Help shows a metavar or nothing: no raw type names (`<bool>`, `<list[str]>`)."""
+    for param in params:
+        if isinstance(param, TyperArgument):
+            param.__class__ = Argument
+        elif getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class Command(TyperCommand):
+    """A command that refuses an option given twice (click keeps the last value silently)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain(super().get_params(ctx))
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        _refuse_repeats(self, args)
+        return super().parse_args(ctx, args)
+
+
+def _refuse_repeats(command: Any, args: list[str]) -> None:
+    """An option that takes one value, given more than once, is a usage error (exit 2)."""
+    single, valued = {}, set()
+    for param in command.params:
+        if param.param_type_name != "option" or param.is_flag or param.count:
+            continue
+        for name in [*param.opts, *param.secondary_opts]:
+            valued.add(name)
+            if not param.multiple:
+                single[name] = param
+    seen: dict[str, list[str]] = {}
+    skip = False
+    for arg in args:
+        if skip:  # the value of the option before it, whatever it looks like
+            skip = False
+            continue
+        if arg == "--":
+            break
+        name = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+        skip = arg in valued  # `--note TEXT`, not `--note=TEXT` or `-nTEXT`
+        param = single.get(name)
+        if param is not None:
+            seen.setdefault(param.name, []).append(name)
+    for names in seen.values():
+        if len(names) > 1:
+            raise typer.BadParameter(
+                f"given {len(names)} times; give it once (a second value would silently replace the first)",
+                param_hint=f"'{names[0]}'",
+            )
+
+
+class Group(TyperGroup):
+    """A group of commands (the root, `keys`): plain help, like its commands."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain(super().get_params(ctx))

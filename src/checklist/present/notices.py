@@ -1,0 +1,70 @@
+"""What a command says after it acted, on stderr: what was recorded, what was already so,
+alerts crossed, and the next step."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .output import message, stdout
+from .words import t
+
+if TYPE_CHECKING:
+    from ..usecases.catalogs import Upgraded
+    from ..usecases.recording import Attested, EventRecorded
+    from ..usecases.units import Started
+
+
+def attested(result: Attested, lang: str) -> None:
+    """One line per item: recorded, or already in that state; an alert by symbol and word."""
+    for outcome in result.outcomes:
+        item = outcome.status.item
+        label = f"{item.number} {item.measure.title(lang)}"
+        label += f" · {item.subject}" if item.subject else ""
+        label += f" · {outcome.target.period}" if outcome.target.period else ""
+        if outcome.draft is None:
+            state = t("state." + outcome.target.state, lang)
+            message(t("msg.noop", lang, item=label, state=state), style="yellow")
+            continue
+        action = t("action." + outcome.draft.action, lang)
+        message(t("msg.recorded", lang, item=label, action=action), style="green")
+        for spec in outcome.alerts:
+            value = outcome.draft.figures[spec.id]
+            message(t("msg.alert", lang, field=spec.label(lang), value=value), style="bold red")
+
+
+def event_recorded(result: EventRecorded, lang: str) -> None:
+    request = result.request
+    if result.draft is None:
+        message(t("msg.event_noop", lang, kind=request.kind, subject=request.subject), style="yellow")
+        return
+    key = "msg.event_withdrawn" if request.withdraw else "msg.event_recorded"
+    message(t(key, lang, kind=request.kind, subject=request.subject), style="green")
+    if not request.withdraw:
+        message(t("msg.event_next", lang, subject=request.subject))
+
+
+def started(result: Started, lang: str) -> None:
+    """The unit's checklist on stdout, then what happened on stderr: which store, which unit."""
+    from .terminal import checklist_table
+
+    status, unit = result.status, result.unit
+    name = status.catalog.unit_name(unit, lang)
+    stdout().print(checklist_table(status, status.items, lang, t("head.checklist", lang, name=name)))
+    store_key = "msg.store_created" if result.store_created else "msg.store_in_use"
+    message(t(store_key, lang, store=result.store), style="dim")
+    key = "msg.started" if result.created else "msg.resumed"
+    count = len(status.catalog.for_kind(unit.kind))
+    words = t(key, lang, name=name, id=unit.id, kind=result.kind.name(lang), count=count, done=status.tally.done)
+    message(words, style="bold green")
+
+
+def upgraded(result: Upgraded | None, unit_id: str, lang: str) -> None:
+    if result is None:
+        message(t("msg.upgrade_noop", lang, id=unit_id), style="yellow")
+        return
+    counts = {"added": len(result.added), "retired": len(result.retired), "reworded": len(result.reworded)}
+    old, new = result.old.meta.version, result.new.meta.version
+    message(t("msg.upgraded", lang, id=result.unit.id, old=old, new=new, **counts), style="green")
+    for label, ids in (("+", result.added), ("-", result.retired), ("~", result.reworded)):
+        for item_id in ids:
+            message(f"  {label} {item_id}")
