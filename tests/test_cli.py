@@ -450,3 +450,44 @@ class TestWideText:
         ends = {cell_len(line.rstrip()) for line in rows}
         starts = {cell_len(line[: line.rindex(line.split()[-1])]) for line in rows}
         assert len(ends) <= 2 and len(starts) == 1, (starts, ends)
+
+
+class TestRepeatedOptions:
+    """An option given twice must never keep only its last value silently."""
+
+    def test_a_single_valued_option_given_twice_is_refused(self, prison) -> None:
+        result = prison("done", "1", "--note", "一", "--note", "二")
+        assert result.exit_code == 2 and "'--note'" in result.stderr and "given 2 times" in result.stderr
+        assert prison("log", "--json").json()["records"] == []  # nothing recorded
+        assert prison("status", "--unit", "prison", "-u", "prison").exit_code == 2
+        assert prison("done", "1", "--note=一", "-n", "二").exit_code == 2
+
+    def test_a_value_that_looks_like_an_option_is_a_value(self, prison) -> None:
+        result = prison("done", "1", "--note", "--note")
+        assert result.exit_code == 0, result
+
+    def test_every_subject_named_is_recorded(self, prison) -> None:
+        prison("event", "admission", "--subject", "R010")
+        prison("event", "admission", "--subject", "R011")
+        exam = "prison.new-admission-exam"
+        figures = ["--set", "temperature=36.5", "--set", "symptoms=no"]
+        result = prison("done", exam, "--subject", "R010", "--subject", "R011", "--note", "体检正常", *figures)
+        assert result.exit_code == 0, result
+        records = [r for r in prison("log", "--json").json()["records"] if r["action"] == "done"]
+        assert sorted(r["subject"] for r in records) == ["R010", "R011"]
+
+    def test_every_seal_named_is_checked(self, prison, tmp_path: Path) -> None:
+        bogus = tmp_path / "bogus.json"
+        bogus.write_text("{}", encoding="utf-8")
+        result = prison("verify", "--seal", str(bogus), "--seal", str(tmp_path / "missing.json"))
+        assert result.exit_code == 3
+        assert "bogus.json is not a seal" in result.stderr and "cannot read" in result.stderr  # both were looked at
+
+
+def test_start_in_a_subfolder_says_which_store_it_uses(prison) -> None:
+    Path("sub").mkdir()
+    os.chdir("sub")
+    result = prison("start", "--unit", "rehab")
+    assert result.exit_code == 0
+    assert f"Using the store at {Path('..', '.checklist').resolve()}" in result.stderr
+    assert not Path(".checklist").exists()

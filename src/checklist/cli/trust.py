@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import options
 from .command import Command, Group
+
+if TYPE_CHECKING:
+    from ..usecases.session import Session
 
 keys_app = typer.Typer(
     name="keys", cls=Group, help="Signing keys: make one, list them.", no_args_is_help=True, add_completion=False
@@ -46,15 +49,7 @@ def verify(
         raise UserError("option.exclusive", first="--unit", second="--all")
     session = Session.open(Settings.load(store=store, unit=unit))
     if seal_files:
-        checks = [trust.verify_seal(session, path) for path in seal_files]
-        if json:
-            documents = [verdicts.seal_check_document(check) for check in checks]
-            print_json(documents[0] if len(documents) == 1 else {"seals": documents})
-        else:
-            for check in checks:
-                verdicts.seal_check(check)
-        if any(check.problems for check in checks):
-            raise typer.Exit(ExitCode.DATA)
+        _verify_seals(session, seal_files, json)
         return
     result = trust.verify(session, all_units=all_units, repair=repair, require_signatures=require_signatures)
     if json:
@@ -63,6 +58,34 @@ def verify(
         verdicts.verification(result)
     if result.failed:
         raise typer.Exit(ExitCode.DATA)
+
+
+def _verify_seals(session: Session, paths: list[Path], json: bool) -> None:
+    """Check every seal named; one that cannot be read is reported, and the others still checked."""
+    from ..core.errors import ChecklistError, ExitCode
+    from ..present import verdicts
+    from ..present.output import print_error, print_json
+    from ..usecases import trust
+
+    checks, worst = [], ExitCode.OK
+    for path in paths:
+        try:
+            checks.append(trust.verify_seal(session, path))
+        except ChecklistError as exc:
+            if len(paths) == 1:
+                raise
+            print_error(exc)
+            worst = max(worst, exc.exit_code)
+    if json:
+        documents = [verdicts.seal_check_document(check) for check in checks]
+        print_json(documents[0] if len(paths) == 1 else {"seals": documents})
+    else:
+        for check in checks:
+            verdicts.seal_check(check)
+    if any(check.problems for check in checks):
+        worst = ExitCode.DATA
+    if worst:
+        raise typer.Exit(worst)
 
 
 def seal(
