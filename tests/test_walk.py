@@ -86,13 +86,69 @@ def test_bad_answers_and_values_are_asked_again(prison) -> None:
 
 def test_evidence_files_in_a_walk(prison) -> None:
     Path("minutes.txt").write_text("会议纪要", encoding="utf-8")
-    script = "\n".join(["d", "机制已建立", "minutes.txt", "missing.txt", "", "q"]) + "\n"
+    Path("roster.txt").write_text("值班表", encoding="utf-8")
+    script = "\n".join(["d", "机制已建立", "minutes.txt", "missing.txt", "roster.txt", "", "q"]) + "\n"
     result = prison("walk", input=script)
-    # missing.txt is refused; the item is asked again and the input then ends
+    assert result.exit_code == 0, result
+    # missing.txt is refused as it is typed; the walk asks again and keeps the note and minutes.txt
     assert "evidence file not found: missing.txt" in result.stderr
-    assert records() == []
-    result = prison("walk", input="\n".join(["d", "机制已建立", "minutes.txt", "", "q"]) + "\n")
-    assert [e["name"] for e in records()[0]["evidence"]] == ["minutes.txt"]
+    (record,) = records()
+    assert record["note"] == "机制已建立"
+    assert [e["name"] for e in record["evidence"]] == ["minutes.txt", "roster.txt"]
+    assert "Recorded 1;" in result.stderr
+
+
+def test_each_evidence_path_is_checked_as_it_is_typed(prison) -> None:
+    Path("folder").mkdir()
+    Path("big.bin").write_bytes(b"x" * 300_000)
+    Path("duty.pdf").write_bytes(b"%PDF-1.4 roster")
+    assert prison("config", "evidence_max_mb", "0.1").exit_code == 0
+    # items 1 and 2 skipped; 3 (three-level duty) needs a note and a file
+    script = "\n".join(["s", "s", "d", "三级值班已落实", "folder", "big.bin", "nothing.pdf", "duty.pdf", "", "q"])
+    result = prison("walk", input=script + "\n")
+    assert result.exit_code == 0, result
+    assert "evidence must be a file, not a folder: folder" in result.stderr
+    assert "evidence file big.bin is 0.3 MB, above this store's limit of 0.1 MB" in result.stderr
+    assert "evidence file not found: nothing.pdf" in result.stderr
+    (record,) = records()
+    assert (record["item"], record["note"]) == ("system.three-level-duty", "三级值班已落实")
+    assert [e["name"] for e in record["evidence"]] == ["duty.pdf"]
+
+
+def test_a_required_file_left_out_is_asked_for_and_the_note_kept(prison) -> None:
+    Path("duty.pdf").write_bytes(b"%PDF-1.4 roster")
+    script = "\n".join(["s", "s", "d", "三级值班已落实", "", "duty.pdf", "", "q"])
+    result = prison("walk", input=script + "\n")
+    assert result.exit_code == 0, result
+    assert "needs an evidence file" in result.stderr
+    (record,) = records()
+    assert (record["item"], record["note"]) == ("system.three-level-duty", "三级值班已落实")
+    assert [e["name"] for e in record["evidence"]] == ["duty.pdf"]
+
+
+def test_a_refusal_after_the_questions_keeps_the_answers(prison, monkeypatch) -> None:
+    """Whatever refuses the answers once they are all in, they are kept: Enter takes each again."""
+    from checklist.errors import UserError
+    from checklist.workspace import Workspace
+
+    real = Workspace.attest
+    refusals = []
+
+    def refuse_once(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not refusals:
+            refusals.append(args)
+            raise UserError("the store refused it this time")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Workspace, "attest", refuse_once)
+    script = "\n".join(["s", "d", "日报", "0", "1", "0", "", "", "", "", "", "", "", "q"])
+    result = prison("walk", input=script + "\n")
+    assert result.exit_code == 0, result
+    assert "error: the store refused it this time" in result.stderr
+    assert "Your answers are kept" in result.stderr
+    (record,) = records()
+    assert record["item"] == "system.three-zeros" and record["note"] == "日报"
+    assert record["figures"] == {"infections": 0, "reported_cases": 1, "hype_incidents": 0}
 
 
 def test_chinese_answers(prison) -> None:

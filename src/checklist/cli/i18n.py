@@ -165,6 +165,16 @@ _WORDS: dict[str, tuple[str, str]] = {
     "walk.note_required": ("说明（必填）", "Note (required)"),
     "walk.reason": ("原因（必填）", "Reason (required)"),
     "walk.evidence": ("证据文件路径（留空结束）", "Evidence file path (empty to finish)"),
+    "walk.evidence_required": ("证据文件路径（必填）", "Evidence file path (required)"),
+    "walk.file_needed": (
+        "此项需要证据文件（通知、纪要、名册、照片）：请输入文件路径。",
+        "This item needs an evidence file (a notice, minutes, a roster, a photo): give its path.",
+    ),
+    "walk.files_kept": ("已保留的证据文件：{files}", "Evidence kept: {files}"),
+    "walk.kept": (
+        "您的回答已保留：每个问题按回车即沿用原答案，输入新内容则修改。",
+        "Your answers are kept: at each question, Enter keeps your answer; type a new one to change it.",
+    ),
     "walk.field": ("{label}（{spec}）", "{label} ({spec})"),
     "walk.optional": ("可留空", "optional"),
     "walk.progress": ("第 {n}/{total} 项", "item {n} of {total}"),

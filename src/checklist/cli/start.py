@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -109,7 +111,8 @@ def walk(
 
     Answers can be piped on standard input, one per line: d(one), n(ot applicable),
     b(locked), s(kip) or q(uit); then the note or reason, each figure, and evidence
-    file paths ending with an empty line (done only). Quitting keeps what was recorded.
+    file paths ending with an empty line (done only), each checked as it is typed.
+    Quitting keeps what was recorded.
     """
     from ..workspace import Workspace
     from .i18n import resolve_lang
@@ -142,6 +145,22 @@ def run_walk(ws: Workspace, unit: Unit, actor: str, lang: str) -> None:
     message(t("msg.walk_done", lang, count=recorded, open=remaining), style="bold")
 
 
+@dataclass
+class Answers:
+    """What was answered for one item, kept until it is recorded (or the user moves on)."""
+
+    action: str
+    note: str = ""
+    figures: dict[str, FigureValue] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def request(self, actor: str) -> Attestation:
+        from ..attest import Attestation
+
+        assignments = [f"{spec_id}={_shown(value)}" for spec_id, value in self.figures.items()]
+        return Attestation(self.action, actor, self.note, assignments, list(self.files))  # type: ignore[arg-type]
+
+
 def _walk_item(ws: Workspace, status: UnitStatus, actor: str, lang: str, item: ItemStatus, position: str) -> str:
     from ..errors import UserError
     from .i18n import t
@@ -150,58 +169,93 @@ def _walk_item(ws: Workspace, status: UnitStatus, actor: str, lang: str, item: I
 
     unit = status.unit
     stdout().print(measure_panel(item, status.catalog, lang, position))
+    kept: Answers | None = None  # answers a refusal left unrecorded: offered again, never dropped silently
     while True:
-        answer = _ask_action(lang)
+        answer = _ask_action(lang, kept.action if kept else None)
         if answer in ("skip", "quit"):
             return answer
-        request = _ask_details(answer, item.item.measure, actor, lang)
+        previous = kept if kept is not None and kept.action == answer else None
+        answers = _ask_details(ws, answer, item.item.measure, lang, previous)
         try:
-            ws.attest(unit, [item.item.id], request, subject=item.item.subject)
+            ws.attest(unit, [item.item.id], answers.request(actor), subject=item.item.subject)
         except UserError as exc:
             print_error(exc)
+            message(t("walk.kept", lang), style="yellow")
+            kept = answers
             continue
         message(t("msg.recorded", lang, item=item.item.number, action=t("action." + answer, lang)), style="green")
         return "recorded"
 
 
-def _ask_action(lang: str) -> str:
+def _ask_action(lang: str, default: str | None = None) -> str:
     from .i18n import t
     from .output import message
 
+    shown = ANSWERS[default][0] if default else ""
     while True:
-        raw = typer.prompt(t("walk.ask", lang), default="", show_default=False, err=True).strip().lower()
+        raw = typer.prompt(t("walk.ask", lang), default=shown, show_default=bool(shown), err=True).strip().lower()
         for action, words in ANSWERS.items():
             if raw in words:
                 return action
         message(t("walk.bad_answer", lang), style="yellow")
 
 
-def _ask_details(action: str, measure: Measure, actor: str, lang: str) -> Attestation:
-    from pathlib import Path
-
-    from ..attest import Attestation
+def _ask_details(ws: Workspace, action: str, measure: Measure, lang: str, kept: Answers | None) -> Answers:
+    """The note or reason, figures and evidence, each checked as it is typed; what `kept`
+    holds is offered again (Enter keeps it)."""
     from .i18n import t
 
     if action != "done":
-        return Attestation(action, actor, _ask_text(t("walk.reason", lang), required=True))  # type: ignore[arg-type]
+        return Answers(action, _ask_text(t("walk.reason", lang), required=True, default=kept.note if kept else ""))
     note = _ask_text(
-        t("walk.note_required" if "note" in measure.evidence else "walk.note", lang), "note" in measure.evidence
+        t("walk.note_required" if "note" in measure.evidence else "walk.note", lang),
+        "note" in measure.evidence,
+        default=kept.note if kept else "",
     )
-    figures = [f"{spec_id}={value}" for spec_id, value in _ask_figures(measure, lang).items()]
+    figures = _ask_figures(measure, lang, kept.figures if kept else {})
+    files = _ask_files(ws, "file" in measure.evidence, lang, kept.files if kept else [])
+    return Answers("done", note, figures, files)
+
+
+def _ask_files(ws: Workspace, required: bool, lang: str, kept: list[Path]) -> list[Path]:
+    """Evidence paths until an empty line, each checked at once (exists, a regular file, within
+    the store's size limit): a bad one is refused and asked again, the others stay."""
+    from ..errors import UserError
+    from ..evidence import inspect
+    from .i18n import t
+    from .output import message, print_error
+
+    limit = ws.evidence_max_bytes()
     files: list[Path] = []
-    while raw := _ask_text(t("walk.evidence", lang), required=False):
-        files.append(Path(raw).expanduser())
-    return Attestation("done", actor, note, figures, files)
-
-
-def _ask_text(label: str, required: bool) -> str:
+    for path in kept:  # checked again: a file may have changed since
+        try:
+            files.append(inspect(path, limit))
+        except UserError as exc:
+            print_error(exc)
+    if files:
+        message(t("walk.files_kept", lang, files=", ".join(str(f) for f in files)))
     while True:
-        value = str(typer.prompt(label, default="", show_default=False, err=True)).strip()
+        label = t("walk.evidence_required" if required and not files else "walk.evidence", lang)
+        raw = _ask_text(label, required=False)
+        if not raw:
+            if required and not files:
+                message(t("walk.file_needed", lang), style="yellow")
+                continue
+            return files
+        try:
+            files.append(inspect(Path(raw).expanduser(), limit))
+        except UserError as exc:
+            print_error(exc)
+
+
+def _ask_text(label: str, required: bool, default: str = "") -> str:
+    while True:
+        value = str(typer.prompt(label, default=default, show_default=bool(default), err=True)).strip()
         if value or not required:
             return value
 
 
-def _ask_figures(measure: Measure, lang: str) -> dict[str, FigureValue]:
+def _ask_figures(measure: Measure, lang: str, kept: dict[str, FigureValue]) -> dict[str, FigureValue]:
     from ..errors import UserError
     from ..figures import parse_value
     from .i18n import t
@@ -210,9 +264,10 @@ def _ask_figures(measure: Measure, lang: str) -> dict[str, FigureValue]:
     values: dict[str, FigureValue] = {}
     for spec in measure.fields:
         required = spec.required and "figures" in measure.evidence
+        before = _shown(kept[spec.id]) if spec.id in kept else ""
         while True:
             raw = _ask_text(
-                t("walk.field", lang, label=spec.label(lang), spec=_describe(spec, lang, required)), required
+                t("walk.field", lang, label=spec.label(lang), spec=_describe(spec, lang, required)), required, before
             )
             if not raw:
                 break
@@ -222,6 +277,13 @@ def _ask_figures(measure: Measure, lang: str) -> dict[str, FigureValue]:
             except UserError as exc:
                 print_error(exc)
     return values
+
+
+def _shown(value: FigureValue) -> str:
+    """A figure as it is typed: yes/no for a yes-or-no answer."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def _describe(spec: FieldSpec, lang: str, required: bool) -> str:
