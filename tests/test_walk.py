@@ -175,3 +175,15 @@ def test_start_without_a_terminal_never_prompts(cli) -> None:
     result = cli("start", "--unit", "prison", input="")
     assert result.exit_code == 0
     assert "Walk through the open items now?" not in result.output
+
+
+def test_enter_at_the_action_prompt_skips_and_says_so(prison) -> None:
+    result = prison("walk", input="\nq\n")
+    assert result.exit_code == 0, result
+    assert "[s]kip / [q]uit [s]:" in result.stderr  # the default is shown
+    assert "Skipped: 1" in result.stderr
+    assert records() == []
+    chinese = prison("walk", "--lang", "zh", input="\n跳过\n退出\n")
+    assert "[q]退出 [s]:" in chinese.stderr
+    assert "跳过：1" in chinese.stderr and "跳过：2" in chinese.stderr
+    assert records() == []

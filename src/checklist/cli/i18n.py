@@ -102,6 +102,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "msg.walk_offer": ("现在逐项处理未完成事项吗？", "Walk through the open items now?"),
     "msg.recorded": ("已记录：{item} → {action}", "Recorded: {item} → {action}"),
+    "msg.skipped": ("跳过：{item}", "Skipped: {item}"),
     "msg.noop": ("{item} 已是“{state}”，未重复记录。", "{item} is already {state}; nothing recorded."),
     "msg.nothing_open": ("没有未完成事项。", "No open items."),
     "msg.walk_done": ("已处理 {count} 项；还有 {open} 项未完成。", "Recorded {count}; {open} still open."),

@@ -171,7 +171,9 @@ def _walk_item(ws: Workspace, status: UnitStatus, actor: str, lang: str, item: I
     stdout().print(measure_panel(item, status.catalog, lang, position))
     kept: Answers | None = None  # answers a refusal left unrecorded: offered again, never dropped silently
     while True:
-        answer = _ask_action(lang, kept.action if kept else None)
+        answer = _ask_action(lang, kept.action if kept else "skip")
+        if answer == "skip":
+            message(t("msg.skipped", lang, item=item.item.number), style="yellow")
         if answer in ("skip", "quit"):
             return answer
         previous = kept if kept is not None and kept.action == answer else None
@@ -187,13 +189,13 @@ def _walk_item(ws: Workspace, status: UnitStatus, actor: str, lang: str, item: I
         return "recorded"
 
 
-def _ask_action(lang: str, default: str | None = None) -> str:
+def _ask_action(lang: str, default: str) -> str:
+    """The action for an item; Enter takes `default` (skip, unless answers are kept), shown as [s]."""
     from .i18n import t
     from .output import message
 
-    shown = ANSWERS[default][0] if default else ""
     while True:
-        raw = typer.prompt(t("walk.ask", lang), default=shown, show_default=bool(shown), err=True).strip().lower()
+        raw = typer.prompt(t("walk.ask", lang), default=ANSWERS[default][0], err=True).strip().lower()
         for action, words in ANSWERS.items():
             if raw in words:
                 return action
