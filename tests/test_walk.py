@@ -187,3 +187,40 @@ def test_enter_at_the_action_prompt_skips_and_says_so(prison) -> None:
     assert "[q]退出 [s]:" in chinese.stderr
     assert "跳过：1" in chinese.stderr and "跳过：2" in chinese.stderr
     assert records() == []
+
+
+def test_ctrl_c_at_any_prompt_exits_130(cli, monkeypatch) -> None:
+    """Ctrl-C at start's offer to walk: click's prompt raises Abort from None, the KeyboardInterrupt in __context__."""
+    import typer
+
+    from checklist.cli import start
+
+    def ctrl_c(*args: object, **kwargs: object) -> bool:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise typer.Abort() from None
+
+    monkeypatch.setattr(start, "interactive", lambda: True)
+    monkeypatch.setattr(typer, "confirm", ctrl_c)
+    result = cli("start", "--unit", "prison")
+    assert result.exit_code == 130, result
+    assert "Started Prison" in result.stderr and "Aborted" not in result.stderr
+    assert Path(".checklist/units/prison/unit.json").is_file()  # what was done stays
+
+
+def test_end_of_input_at_any_prompt_is_no_interruption(cli, monkeypatch) -> None:
+    import typer
+
+    from checklist.cli import start
+
+    def eof(*args: object, **kwargs: object) -> bool:
+        try:
+            raise EOFError
+        except EOFError:
+            raise typer.Abort() from None
+
+    monkeypatch.setattr(start, "interactive", lambda: True)
+    monkeypatch.setattr(typer, "confirm", eof)
+    result = cli("start", "--unit", "prison")
+    assert result.exit_code == 1 and "Started Prison" in result.stderr  # as before: no answer, no walk

@@ -171,6 +171,9 @@ _WORDS: dict[str, tuple[str, str]] = {
         "此项需要证据文件（通知、纪要、名册、照片）：请输入文件路径。",
         "This item needs an evidence file (a notice, minutes, a roster, a photo): give its path.",
     ),
+    "walk.unrecorded": ("未记录：{item}（{answers}）", "Not recorded: {item} ({answers})"),
+    "walk.answered_note": ("说明：{note}", "note: {note}"),
+    "walk.answered_files": ("证据：{files}", "evidence: {files}"),
     "walk.files_kept": ("已保留的证据文件：{files}", "Evidence kept: {files}"),
     "walk.kept": (
         "您的回答已保留：每个问题按回车即沿用原答案，输入新内容则修改。",

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from . import options
-from .app import app
+from .app import INTERRUPTED, app
 
 if TYPE_CHECKING:
     from ..attest import Attestation
@@ -123,6 +123,8 @@ def walk(
 
 
 def run_walk(ws: Workspace, unit: Unit, actor: str, lang: str) -> None:
+    """Walk the open items. The end of the input stops it quietly (exit 0); Ctrl-C stops it
+    with exit 130. Either way what was recorded stays and the summary is printed."""
     from .i18n import t
     from .output import message
 
@@ -132,6 +134,7 @@ def run_walk(ws: Workspace, unit: Unit, actor: str, lang: str) -> None:
         message(t("msg.nothing_open", lang), style="green")
         return
     recorded = 0
+    interrupted = False
     try:
         for position, item in enumerate(pending, start=1):
             position_text = t("walk.progress", lang, n=position, total=len(pending))
@@ -139,15 +142,23 @@ def run_walk(ws: Workspace, unit: Unit, actor: str, lang: str) -> None:
             if outcome == "quit":
                 break
             recorded += outcome == "recorded"
-    except typer.Abort:  # end of input or Ctrl-C: what was answered is already recorded
-        message("")
+    except (typer.Abort, KeyboardInterrupt) as exc:  # what was answered is already recorded
+        interrupted = _interrupted(exc)
     remaining = ws.status(unit).tally.counts["open"]
     message(t("msg.walk_done", lang, count=recorded, open=remaining), style="bold")
+    if interrupted:
+        raise typer.Exit(INTERRUPTED)
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Ctrl-C, rather than the end of the input: click's prompt turns both into Abort, raised
+    from None, with the original kept in __context__."""
+    return isinstance(exc, KeyboardInterrupt) or isinstance(exc.__context__, KeyboardInterrupt)
 
 
 @dataclass
 class Answers:
-    """What was answered for one item, kept until it is recorded (or the user moves on)."""
+    """What was answered for one item, filled in as it is typed and kept until it is recorded."""
 
     action: str
     note: str = ""
@@ -159,6 +170,16 @@ class Answers:
 
         assignments = [f"{spec_id}={_shown(value)}" for spec_id, value in self.figures.items()]
         return Attestation(self.action, actor, self.note, assignments, list(self.files))  # type: ignore[arg-type]
+
+    def describe(self, lang: str) -> str:
+        """'note: …; infections=0; evidence: a.pdf', for what could not be recorded."""
+        from .i18n import t
+
+        parts = [t("walk.answered_note", lang, note=self.note)] if self.note else []
+        parts += [f"{spec_id}={_shown(value)}" for spec_id, value in self.figures.items()]
+        if self.files:
+            parts.append(t("walk.answered_files", lang, files=", ".join(str(f) for f in self.files)))
+        return ("；" if lang == "zh" else "; ").join(parts)
 
 
 def _walk_item(ws: Workspace, status: UnitStatus, actor: str, lang: str, item: ItemStatus, position: str) -> str:
@@ -176,8 +197,14 @@ def _walk_item(ws: Workspace, status: UnitStatus, actor: str, lang: str, item: I
             message(t("msg.skipped", lang, item=item.item.number), style="yellow")
         if answer in ("skip", "quit"):
             return answer
-        previous = kept if kept is not None and kept.action == answer else None
-        answers = _ask_details(ws, answer, item.item.measure, lang, previous)
+        answers = Answers(answer)
+        try:
+            _ask_details(ws, answers, item.item.measure, lang, kept if kept and kept.action == answer else None)
+        except (typer.Abort, KeyboardInterrupt):  # the walk stops: show what this item was given
+            message("")
+            if answers.describe(lang):
+                message(t("walk.unrecorded", lang, item=item.item.number, answers=answers.describe(lang)), "yellow")
+            raise
         try:
             ws.attest(unit, [item.item.id], answers.request(actor), subject=item.item.subject)
         except UserError as exc:
@@ -194,32 +221,36 @@ def _ask_action(lang: str, default: str) -> str:
     from .i18n import t
     from .output import message
 
-    while True:
-        raw = typer.prompt(t("walk.ask", lang), default=ANSWERS[default][0], err=True).strip().lower()
-        for action, words in ANSWERS.items():
-            if raw in words:
-                return action
-        message(t("walk.bad_answer", lang), style="yellow")
+    try:
+        while True:
+            raw = typer.prompt(t("walk.ask", lang), default=ANSWERS[default][0], err=True).strip().lower()
+            for action, words in ANSWERS.items():
+                if raw in words:
+                    return action
+            message(t("walk.bad_answer", lang), style="yellow")
+    except (typer.Abort, KeyboardInterrupt):
+        message("")  # end the prompt's line
+        raise
 
 
-def _ask_details(ws: Workspace, action: str, measure: Measure, lang: str, kept: Answers | None) -> Answers:
-    """The note or reason, figures and evidence, each checked as it is typed; what `kept`
-    holds is offered again (Enter keeps it)."""
+def _ask_details(ws: Workspace, answers: Answers, measure: Measure, lang: str, kept: Answers | None) -> None:
+    """The note or reason, figures and evidence, each checked as it is typed and put in
+    `answers` at once; what `kept` holds is offered again (Enter keeps it)."""
     from .i18n import t
 
-    if action != "done":
-        return Answers(action, _ask_text(t("walk.reason", lang), required=True, default=kept.note if kept else ""))
-    note = _ask_text(
+    if answers.action != "done":
+        answers.note = _ask_text(t("walk.reason", lang), required=True, default=kept.note if kept else "")
+        return
+    answers.note = _ask_text(
         t("walk.note_required" if "note" in measure.evidence else "walk.note", lang),
         "note" in measure.evidence,
         default=kept.note if kept else "",
     )
-    figures = _ask_figures(measure, lang, kept.figures if kept else {})
-    files = _ask_files(ws, "file" in measure.evidence, lang, kept.files if kept else [])
-    return Answers("done", note, figures, files)
+    _ask_figures(measure, lang, answers.figures, kept.figures if kept else {})
+    _ask_files(ws, "file" in measure.evidence, lang, answers.files, kept.files if kept else [])
 
 
-def _ask_files(ws: Workspace, required: bool, lang: str, kept: list[Path]) -> list[Path]:
+def _ask_files(ws: Workspace, required: bool, lang: str, files: list[Path], kept: list[Path]) -> None:
     """Evidence paths until an empty line, each checked at once (exists, a regular file, within
     the store's size limit): a bad one is refused and asked again, the others stay."""
     from ..errors import UserError
@@ -228,7 +259,6 @@ def _ask_files(ws: Workspace, required: bool, lang: str, kept: list[Path]) -> li
     from .output import message, print_error
 
     limit = ws.evidence_max_bytes()
-    files: list[Path] = []
     for path in kept:  # checked again: a file may have changed since
         try:
             files.append(inspect(path, limit))
@@ -243,7 +273,7 @@ def _ask_files(ws: Workspace, required: bool, lang: str, kept: list[Path]) -> li
             if required and not files:
                 message(t("walk.file_needed", lang), style="yellow")
                 continue
-            return files
+            return
         try:
             files.append(inspect(Path(raw).expanduser(), limit))
         except UserError as exc:
@@ -257,13 +287,12 @@ def _ask_text(label: str, required: bool, default: str = "") -> str:
             return value
 
 
-def _ask_figures(measure: Measure, lang: str, kept: dict[str, FigureValue]) -> dict[str, FigureValue]:
+def _ask_figures(measure: Measure, lang: str, values: dict[str, FigureValue], kept: dict[str, FigureValue]) -> None:
     from ..errors import UserError
     from ..figures import parse_value
     from .i18n import t
     from .output import print_error
 
-    values: dict[str, FigureValue] = {}
     for spec in measure.fields:
         required = spec.required and "figures" in measure.evidence
         before = _shown(kept[spec.id]) if spec.id in kept else ""
@@ -278,7 +307,6 @@ def _ask_figures(measure: Measure, lang: str, kept: dict[str, FigureValue]) -> d
                 break
             except UserError as exc:
                 print_error(exc)
-    return values
 
 
 def _shown(value: FigureValue) -> str:
