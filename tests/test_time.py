@@ -302,3 +302,40 @@ def test_the_latest_figures_survive_a_later_record_without_figures(run) -> None:
     run("2020-01-28T20:00", "block", ZEROS, "--reason", "系统故障")
     state = item(run, "2020-01-28T21:00", "system.three-zeros")
     assert state["state"] == "blocked" and state["latest"]["reported_cases"] == 3
+
+
+class TestAlertsReadWithoutColour:
+    """NO_COLOR is set (conftest): an alert must show as a symbol and a word, not only red."""
+
+    def test_every_screen_marks_an_alert(self, run, cli) -> None:
+        assert cli("start", "--unit", "prison", "--id", "clean", "--now", "2020-01-26T09:00").exit_code == 0
+        flagged = run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *three_zeros(infections=3), "-u", "prison")
+        assert "⚠ alert: Infections = 3 crosses its threshold" in flagged.stderr
+        assert "⚠" not in run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *NIL, "-u", "clean").stderr
+
+        every = run("2020-01-27T21:00", "status", "--all").stdout.splitlines()
+        assert sum("⚠" in line for line in every) == 1
+        (reported,) = (n for n, line in enumerate(every) if "✔ 3/0/0" in line)  # each unit's row is two lines
+        assert "prison · Prison" in every[reported + 1] and "⚠ alert" in every[reported + 1]
+        (clean,) = (n for n, line in enumerate(every) if "✔ 0/0/0" in line)
+        assert "clean · Prison" in every[clean + 1] and "⚠" not in every[clean] + every[clean + 1]
+        assert run("2020-01-27T21:00", "status", "--all", "--lang", "zh").stdout.count("⚠ 警示") == 1
+
+        status = run("2020-01-27T21:00", "status", "-u", "prison").stdout
+        headline = next(line for line in status.splitlines() if "Today's report" in line)
+        assert "Infections 3 ⚠ alert" in headline
+        figure = next(line for line in status.splitlines() if "Infections" in line and "Today's" not in line)
+        assert "3 ⚠ alert" in figure
+        assert "⚠" not in run("2020-01-27T21:00", "status", "-u", "clean").stdout
+
+        listed = run("2020-01-27T21:00", "list", "-u", "prison", "--lang", "zh").stdout
+        assert "⚠ 警示：infections" in listed
+
+        agenda = run("2020-01-28T09:00", "today", "-u", "prison").stdout  # today's report is still to come
+        assert "⚠ alert: infections" in agenda
+
+        walked = run("2020-01-28T10:00", "walk", "-u", "prison", input="s\nd\n日报\n0\n2\n0\n\nq\n")
+        assert walked.exit_code == 0, walked
+        assert "⚠ alert: Reported cases = 2 crosses its threshold" in walked.stderr
+        nil = run("2020-01-28T10:00", "walk", "-u", "clean", input="s\nd\n日报\n0\n0\n0\n\nq\n")
+        assert "Recorded: 2 → done" in nil.stderr and "⚠" not in nil.stderr

@@ -12,6 +12,7 @@ from .app import app
 
 if TYPE_CHECKING:
     from ..attest import Attestation
+    from ..models import FigureValue, Measure
 
 Items = Annotated[list[str], typer.Argument(metavar="ITEM...", help="Item numbers, ids or unique id prefixes.")]
 Reason = Annotated[str, typer.Option("--reason", "-r", metavar="TEXT", help="Why (required).", show_default=False)]
@@ -33,7 +34,6 @@ def record(
     """Record one attestation on items, then say what changed and what was already so."""
     from dataclasses import replace
 
-    from ..figures import alerts
     from ..workspace import Workspace
     from .i18n import resolve_lang, t
     from .output import message
@@ -52,9 +52,17 @@ def record(
             message(t("msg.noop", language, item=label, state=state), style="yellow")
             continue
         message(t("msg.recorded", language, item=label, action=t("action." + request.action, language)), style="green")
-        for spec in alerts(item.measure.fields, outcome.draft.figures):
-            value = outcome.draft.figures[spec.id]
-            message(t("msg.alert", language, field=spec.label(language), value=value), style="bold red")
+        flag_alerts(item.measure, outcome.draft.figures, language)
+
+
+def flag_alerts(measure: Measure, figures: dict[str, FigureValue], lang: str) -> None:
+    """Say which recorded figures cross their alert threshold: '⚠ alert: …', readable without colour."""
+    from ..figures import alerts
+    from .i18n import t
+    from .output import message
+
+    for spec in alerts(measure.fields, figures):
+        message(t("msg.alert", lang, field=spec.label(lang), value=figures[spec.id]), style="bold red")
 
 
 @app.command()

@@ -240,7 +240,9 @@ def _figures_table(status: UnitStatus, lang: str) -> Table:
             label = Text(f"{item.item.number} ")
             label.append(safe(item.item.subject or item.item.measure.title(lang)))
             value = Text(f"{item.latest[spec.id]}{' ' + spec.unit if spec.unit else ''}")
-            value.stylize("bold red" if spec.id in item.alerts else "")
+            if spec.id in item.alerts:
+                value.append(" " + t("label.alert", lang))
+                value.stylize("bold red")
             recurs = item.item.measure.recurrence is not None
             today = _number(item.today.get(spec.id)) if recurs else ""
             total = _number(item.totals.get(spec.id)) if recurs else ""
@@ -264,6 +266,8 @@ def _headline(headline: Headline, lang: str) -> Text:
         shown = "—" if value is None else str(value)
         text.append(f" · {safe(spec.label(lang))} ")
         text.append(shown, style="bold red" if spec.id in headline.item.alerts else "bold")
+        if spec.id in headline.item.alerts:
+            text.append(" " + t("label.alert", lang), style="bold red")
         text.append(f" ({t('label.days_at_zero', lang, days=headline.days_at_zero[spec.id])})", style="dim")
     return text
 
@@ -318,21 +322,22 @@ def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> Table:
             _counts(status.tally),
             Text(str(critical), style="bold red" if critical else "green"),
             Text(str(len(status.overdue)), style="bold red" if status.overdue else "green"),
-            _report_cell(status),
+            _report_cell(status, lang),
             status.last_record.at.strftime("%m-%d\n%H:%M") if status.last_record else "—",
         )
     return table
 
 
-def _report_cell(status: UnitStatus) -> Text:
-    """Today's headline report of a unit, and its figures: '✔ 0/0/0'."""
+def _report_cell(status: UnitStatus, lang: str) -> Text:
+    """Today's headline report of a unit, and its figures: '✔ 0/0/0', '✔ 3/0/0 ⚠ alert'."""
     if not status.headlines:
         return Text("—", style="dim")
     headline = status.headlines[0]
     values = "/".join("—" if v is None else str(v) for v in headline.values.values())
+    alert = f"\n{t('label.alert', lang)}" if headline.item.alerts else ""
     if not headline.reported_today:
-        return Text(f"✖ {values}", style="bold red")
-    return Text(f"✔ {values}", style="bold red" if headline.item.alerts else "green")
+        return Text(f"✖ {values}{alert}", style="bold red")
+    return Text(f"✔ {values}{alert}", style="bold red" if headline.item.alerts else "green")
 
 
 def log_table(records: Sequence[Record], lang: str, title: str) -> Table:

@@ -185,6 +185,7 @@ class Answers:
 def _walk_item(ws: Workspace, status: UnitStatus, actor: str, lang: str, item: ItemStatus, position: str) -> str:
     from ..errors import UserError
     from .i18n import t
+    from .marks import flag_alerts
     from .output import message, print_error, stdout
     from .render import measure_panel
 
@@ -206,13 +207,16 @@ def _walk_item(ws: Workspace, status: UnitStatus, actor: str, lang: str, item: I
                 message(t("walk.unrecorded", lang, item=item.item.number, answers=answers.describe(lang)), "yellow")
             raise
         try:
-            ws.attest(unit, [item.item.id], answers.request(actor), subject=item.item.subject)
+            outcomes = ws.attest(unit, [item.item.id], answers.request(actor), subject=item.item.subject)
         except UserError as exc:
             print_error(exc)
             message(t("walk.kept", lang), style="yellow")
             kept = answers
             continue
         message(t("msg.recorded", lang, item=item.item.number, action=t("action." + answer, lang)), style="green")
+        for outcome in outcomes:
+            if outcome.draft is not None:
+                flag_alerts(item.item.measure, outcome.draft.figures, lang)
         return "recorded"
 
 
