@@ -77,6 +77,39 @@ class TestRecurring:
         assert before.exit_code == 1
         assert run("2020-01-27T20:00", "done", N["prison.closed-management"], "--for", "2020-01-27").exit_code == 1
 
+    def test_status_shows_each_recurring_items_period_misses_and_streak(self, run) -> None:
+        for day in ("27", "28"):
+            late = run("2020-01-29T20:00", "done", ZEROS, "--for", f"2020-01-{day}", "--note", "补报", *NIL)
+            assert late.exit_code == 0, late
+        assert run("2020-01-29T20:00", "done", ZEROS, "--note", "日报", *NIL).exit_code == 0
+        now = "2020-01-30T09:00"
+
+        recurring = {r["id"]: r for r in run(now, "status", "--json").json()["recurring"]}
+        assert set(recurring) == {m.id for m in PRISON if m.recurrence and not m.trigger}
+        zeros = recurring["system.three-zeros"]
+        assert (zeros["period"], zeros["state"], zeros["missed"], zeros["streak"]) == (
+            "2020-01-30",
+            "open",
+            ["2020-01-26"],
+            3,
+        )
+        assert zeros["number"] == int(ZEROS) and zeros["subject"] is None
+        duty = recurring["system.three-level-duty"]
+        assert duty["missed"] == ["2020-01-26", "2020-01-27", "2020-01-28", "2020-01-29"] and duty["streak"] == 0
+
+        lines = run(now, "status").stdout.splitlines()
+        table = lines[next(n for n, line in enumerate(lines) if line.strip() == "Recurring") :]
+        zeros_at = next(n for n, line in enumerate(table) if "three zeros" in line)
+        assert "☐ open" in table[zeros_at]
+        assert "period 2020-01-30 · 1 missed: 2020-01-26 · 3 in a row" in table[zeros_at + 1]
+        duty_at = next(n for n, line in enumerate(table) if "three-level duty" in line)
+        assert "☐ open" in table[duty_at]
+        details = table[duty_at + 1]
+        assert "period 2020-01-30 · 4 missed: 2020-01-29, 2020-01-28, 2020-01-27, …" in details  # latest first
+        assert "in a row" not in details
+        chinese = run(now, "status", "--lang", "zh").stdout
+        assert "漏报 1 期：2020-01-26" in chinese and "连续 3 期" in chinese
+
     def test_a_waiver_covers_a_recurring_measure_as_a_whole(self, run) -> None:
         assert run("2020-01-27T09:00", "na", DUTY, "--reason", "由上级统一值班", "--by", "甲").exit_code == 0
         assert item(run, "2020-01-29T09:00", "system.three-level-duty")["state"] == "awaiting"  # critical

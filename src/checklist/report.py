@@ -77,6 +77,18 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> dict[st
         "now": status.now.isoformat(),
         "day": status.days,
         "critical_open": [s.item.id for s in status.critical_open],
+        "recurring": [
+            {
+                "number": s.item.number,
+                "id": s.item.id,
+                "subject": s.item.subject,
+                "period": s.period.key if s.period else None,
+                "state": s.state,
+                "missed": list(s.missed),
+                "streak": s.streak,
+            }
+            for s in status.recurring
+        ],
         "overdue": [{"id": s.item.id, "subject": s.item.subject} for s in status.overdue],
         "headlines": [
             {

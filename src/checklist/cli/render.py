@@ -218,6 +218,8 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     parts.append(summary)
     if status.critical_open:
         parts.append(_short_list(status.critical_open, t("head.critical_open", lang), "bold red", lang))
+    if status.recurring:
+        parts.append(_recurring_table(status.recurring, lang))
     figures = _figures_table(status, lang)
     if figures.row_count:
         parts.append(figures)
@@ -225,6 +227,40 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
         ids = ", ".join(sorted(status.orphans))
         parts.append(Text(t("msg.orphans", lang, count=sum(status.orphans.values()), ids=safe(ids)), style="yellow"))
     return Group(*parts)
+
+
+MISSED_SHOWN = 3  # the most recent missed periods named in status; `list --missed` names them all
+
+
+def _recurring_table(statuses: Sequence[ItemStatus], lang: str) -> Table:
+    """Each recurring item: its state, and under its title the current period, the periods
+    missed (the most recent first) and the streak."""
+    table = Table(
+        title=Text(t("head.recurring", lang), style="bold"),
+        box=box.SIMPLE,
+        title_justify="left",
+        show_header=False,
+        expand=True,
+    )
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1)
+    for item in statuses:
+        text = Text(safe(item.item.measure.title(lang)))
+        if item.item.subject:
+            text.append(f" · {safe(item.item.subject)}", style="bold")
+        period = item.period.key if item.period else "—"
+        text.append(f"\n{t('label.period', lang)} {period}", style="dim")
+        if item.missed:
+            recent = list(reversed(item.missed[-MISSED_SHOWN:])) + (["…"] if len(item.missed) > MISSED_SHOWN else [])
+            missed = t("label.missed_recent", lang, count=len(item.missed), periods=", ".join(recent))
+            text.append(f" · {missed}", style="red")
+        else:
+            text.append(f" · {t('label.missed_none', lang)}", style="dim")
+        if item.streak:
+            text.append(f" · {t('label.streak', lang, count=item.streak)}", style="green")
+        table.add_row(str(item.item.number), mark(item.state, lang), text)
+    return table
 
 
 def _figures_table(status: UnitStatus, lang: str) -> Table:
