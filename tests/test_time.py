@@ -265,6 +265,52 @@ class TestAgenda:
         assert text.index("Overdue") < text.index("Due today")
         assert run("2020-01-28T09:00", "today", "--lang", "zh").stdout.count("今日到期") == 1
 
+    def test_an_admission_exam_is_due_today_on_the_admission_day(self, run) -> None:
+        run("2020-01-27T10:00", "event", "admission", "--subject", "P001")
+        agenda = run("2020-01-27T11:00", "today", "--json").json()
+        today = {(e["id"], e["subject"]) for e in agenda["today"]}
+        assert ("prison.new-admission-exam", "P001") in today  # due by the end of today
+        assert ("prison.defer-symptomatic-admissions", "P001") in today
+        assert not [e for e in agenda["coming"] if e["subject"] == "P001"]  # the isolation ends in 14 days
+        text = run("2020-01-27T11:00", "today").stdout
+        assert "Coming up" not in text  # nothing else is due in the next three days
+        assert text.index("Due today") < text.index("Examine every new admission") < text.index("Still open")
+
+    def test_the_agenda_is_the_whole_to_do_list(self, run) -> None:
+        reserves, closed = N["prison.emergency-reserves"], N["prison.closed-management"]
+        visits, outreach = N["prison.visits-suspended"], N["prison.outreach-activities-suspended"]
+        assert run("2020-01-27T09:00", "partial", reserves, "--note", "口罩已到，药品未到").exit_code == 0
+        assert run("2020-01-27T09:00", "block", closed, "--reason", "围墙施工未完").exit_code == 0
+        assert run("2020-01-27T09:00", "na", visits, "--reason", "本监狱无接见", "--by", "张三").exit_code == 0
+        assert run("2020-01-27T09:00", "na", outreach, "--reason", "暂无活动", "--until", "2020-01-27").exit_code == 0
+        now = "2020-01-28T09:00"
+        agenda = run(now, "today", "--json").json()
+        attention = {e["id"]: e for e in agenda["attention"]}
+        assert {i: e["state"] for i, e in attention.items()} == {
+            "prison.emergency-reserves": "partial",
+            "prison.closed-management": "blocked",
+            "prison.visits-suspended": "awaiting",
+            "prison.outreach-activities-suspended": "lapsed",
+        }
+        assert attention["prison.visits-suspended"]["command"] == f"checklist approve {visits} --by '…'"
+        assert attention["prison.closed-management"]["command"].startswith(f"checklist done {closed} ")
+        still_open = {e["id"] for e in agenda["open"]}
+        assert {"system.joint-prevention", "prison.local-authority-liaison"} <= still_open
+        assert all(e["state"] == "open" and e["due"] is None for e in agenda["open"])
+        listed = run(now, "list", "--json").json()["items"]
+        pending = sorted((i["id"], i["subject"]) for i in listed if i["state"] not in ("done", "na", "upcoming"))
+        parts = ("overdue", "today", "attention", "coming", "open")
+        shown = [(e["id"], e["subject"]) for key in parts for e in agenda[key]]
+        assert sorted(shown) == pending  # every item still to do, each once
+
+        text = run(now, "today").stdout
+        assert text.index("Due today") < text.index("Needs attention") < text.index("Still open")
+        assert "✖ blocked" in text and "围墙施工未完" in text
+        assert "⧗ awaiting approval" in text and f"$ checklist approve {visits} --by '…'" in text
+        assert "↺ waiver lapsed" in text and "◐ partial" in text
+        chinese = run(now, "today", "--lang", "zh").stdout
+        assert "需要处理" in chinese and "其余未完成" in chinese and "⧗ 待审批" in chinese
+
     def test_coming_up_within_the_next_days(self, run) -> None:
         run("2020-01-27T10:00", "event", "admission", "--subject", "P001")
         coming = run("2020-02-08T09:00", "today", "--json").json()["coming"]

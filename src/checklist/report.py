@@ -145,4 +145,6 @@ def agenda_document(status: UnitStatus, plan: Agenda) -> dict[str, Any]:
         "overdue": entries(plan.overdue),
         "today": entries(plan.today),
         "coming": entries(plan.coming),
+        "attention": entries(plan.attention),
+        "open": entries(plan.open),
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from ..agenda import ATTENTION
 from ..models import Catalog, Measure, Record
 from ..schedule import describe
 from ..status import PENDING, STATES, Headline, ItemStatus, Tally, UnitStatus, items_for
@@ -51,6 +52,9 @@ PRIORITY_STYLE = {"critical": "bold red", "high": "yellow", "normal": ""}
 def mark(state: str, lang: str) -> Text:
     symbol, style = MARKS[state]
     return Text(f"{symbol} {t('state.' + state, lang)}", style=style)
+
+
+_INSTANT = timedelta(microseconds=1)
 
 
 def when(moment: datetime) -> str:
@@ -133,9 +137,10 @@ def _details(status: ItemStatus, lang: str) -> Text:
             parts.append((t("label.streak", lang, count=status.streak), "green"))
     if status.opens is not None and status.state == "upcoming":
         parts.append((f"{t('label.opens', lang)} {when(status.opens)}", "dim"))
-    if status.due is not None:
-        style = "bold red" if status.overdue else "dim"
-        parts.append((f"{t('label.overdue' if status.overdue else 'label.due', lang)} {when(status.due)}", style))
+    if status.due is not None and status.overdue:
+        parts.append((f"{t('label.overdue', lang)} {when(status.due)}", "bold red"))
+    elif status.due is not None:  # due at the end of its day: name the day, not the next midnight
+        parts.append((t("label.due_by", lang, day=(status.due - _INSTANT).date().isoformat()), "dim"))
     if status.last is not None and status.last.until is not None and status.state in ("na", "awaiting", "lapsed"):
         parts.append(
             (f"{t('label.until', lang)} {status.last.until.isoformat()}", "red" if status.state == "lapsed" else "dim")
@@ -475,7 +480,9 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
     for title, style, entries in (
         (t("head.overdue", lang), "bold red", plan.overdue),
         (t("head.due_today", lang), "bold yellow", plan.today),
+        (t("head.attention", lang), "bold magenta", plan.attention),
         (t("head.coming", lang), "bold", plan.coming),
+        (t("head.still_open", lang), "bold", plan.open),
     ):
         if not entries:
             continue
@@ -491,6 +498,8 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
             if item.item.subject:
                 label.append(f" · {safe(item.item.subject)}", style="bold")
             label.append_text(_details(item, lang))
+            if item.state in ATTENTION and item.last is not None and item.last.note:
+                label.append(f"\n{t('label.said', lang, who=safe(item.last.actor))} {safe(item.last.note)}", "italic")
             label.append(f"\n$ {safe(entry.command)}", style="cyan")
             table.add_row(str(item.item.number), mark(item.state, lang), label)
         parts.append(table)
