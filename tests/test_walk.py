@@ -224,3 +224,15 @@ def test_end_of_input_at_any_prompt_is_no_interruption(cli, monkeypatch) -> None
     monkeypatch.setattr(typer, "confirm", eof)
     result = cli("start", "--unit", "prison")
     assert result.exit_code == 1 and "Started Prison" in result.stderr  # as before: no answer, no walk
+
+
+def test_an_evidence_path_the_system_cannot_look_at_is_refused_and_asked_again(prison) -> None:
+    Path("minutes.txt").write_text("会议纪要", encoding="utf-8")
+    too_long = "a" * 5000  # the system refuses to look it up at all (ENAMETOOLONG)
+    result = prison("walk", input="\n".join(["d", "机制已建立", too_long, "minutes.txt", "", "q"]) + "\n")
+    assert result.exit_code == 0, result
+    assert "error: cannot use evidence" in result.stderr and "internal error" not in result.stderr
+    (record,) = records()
+    assert [e["name"] for e in record["evidence"]] == ["minutes.txt"]
+    done = prison("done", "4", "--note", "x", "--evidence", too_long)
+    assert done.exit_code == 1 and "cannot use evidence" in done.stderr

@@ -19,6 +19,18 @@ DEFAULT_MAX_MB = 100
 
 def inspect(path: Path, max_bytes: int, cwd: Path | None = None) -> Path:
     """Refuse what cannot be evidence; return the file to read."""
+    try:
+        return _inspect(path, max_bytes, cwd)
+    except OSError as exc:  # a name too long, a folder that cannot be searched…
+        raise UserError(f"cannot use evidence {_short(path)}: {exc.strerror or exc}") from None
+
+
+def _short(path: Path) -> str:
+    text = str(path)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _inspect(path: Path, max_bytes: int, cwd: Path | None) -> Path:
     if path.is_symlink():
         target = path.resolve()
         here = (cwd or Path.cwd()).resolve()
