@@ -236,3 +236,17 @@ def test_an_evidence_path_the_system_cannot_look_at_is_refused_and_asked_again(p
     assert [e["name"] for e in record["evidence"]] == ["minutes.txt"]
     done = prison("done", "4", "--note", "x", "--evidence", too_long)
     assert done.exit_code == 1 and "cannot use evidence" in done.stderr
+
+
+def test_answers_kept_after_a_refusal_are_shown_when_the_input_ends(prison, monkeypatch) -> None:
+    from checklist.errors import UserError
+    from checklist.workspace import Workspace
+
+    def refuse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise UserError("the store refused it")
+
+    monkeypatch.setattr(Workspace, "attest", refuse)
+    result = prison("walk", input="d\n已建立机制\n\n")  # refused, then the input ends at the action prompt
+    assert result.exit_code == 0, result
+    assert "Not recorded: 1 (note: 已建立机制)" in result.stderr
+    assert "Recorded 0;" in result.stderr

@@ -171,6 +171,17 @@ class Answers:
         assignments = [f"{spec_id}={_shown(value)}" for spec_id, value in self.figures.items()]
         return Attestation(self.action, actor, self.note, assignments, list(self.files))  # type: ignore[arg-type]
 
+    def over(self, kept: Answers | None) -> Answers:
+        """These answers, with what `kept` holds where none was given yet."""
+        if kept is None or (self.action not in ("skip", kept.action)):  # none kept, or another action chosen
+            return self
+        return Answers(
+            kept.action,
+            self.note or kept.note,
+            {**kept.figures, **self.figures},
+            self.files or kept.files,
+        )
+
     def describe(self, lang: str) -> str:
         """'note: …; infections=0; evidence: a.pdf', for what could not be recorded."""
         from .i18n import t
@@ -193,18 +204,20 @@ def _walk_item(ws: Workspace, status: UnitStatus, actor: str, lang: str, item: I
     stdout().print(measure_panel(item, status.catalog, lang, position))
     kept: Answers | None = None  # answers a refusal left unrecorded: offered again, never dropped silently
     while True:
-        answer = _ask_action(lang, kept.action if kept else "skip")
-        if answer == "skip":
-            message(t("msg.skipped", lang, item=item.item.number), style="yellow")
-        if answer in ("skip", "quit"):
-            return answer
-        answers = Answers(answer)
+        answers = Answers("skip")
         try:
+            answer = _ask_action(lang, kept.action if kept else "skip")
+            if answer == "skip":
+                message(t("msg.skipped", lang, item=item.item.number), style="yellow")
+            if answer in ("skip", "quit"):
+                return answer
+            answers = Answers(answer)
             _ask_details(ws, answers, item.item.measure, lang, kept if kept and kept.action == answer else None)
         except (typer.Abort, KeyboardInterrupt):  # the walk stops: show what this item was given
-            message("")
-            if answers.describe(lang):
-                message(t("walk.unrecorded", lang, item=item.item.number, answers=answers.describe(lang)), "yellow")
+            message("")  # end the prompt's line
+            given = answers.over(kept).describe(lang)
+            if given:
+                message(t("walk.unrecorded", lang, item=item.item.number, answers=given), "yellow")
             raise
         try:
             outcomes = ws.attest(unit, [item.item.id], answers.request(actor), subject=item.item.subject)
@@ -225,16 +238,12 @@ def _ask_action(lang: str, default: str) -> str:
     from .i18n import t
     from .output import message
 
-    try:
-        while True:
-            raw = typer.prompt(t("walk.ask", lang), default=ANSWERS[default][0], err=True).strip().lower()
-            for action, words in ANSWERS.items():
-                if raw in words:
-                    return action
-            message(t("walk.bad_answer", lang), style="yellow")
-    except (typer.Abort, KeyboardInterrupt):
-        message("")  # end the prompt's line
-        raise
+    while True:
+        raw = typer.prompt(t("walk.ask", lang), default=ANSWERS[default][0], err=True).strip().lower()
+        for action, words in ANSWERS.items():
+            if raw in words:
+                return action
+        message(t("walk.bad_answer", lang), style="yellow")
 
 
 def _ask_details(ws: Workspace, answers: Answers, measure: Measure, lang: str, kept: Answers | None) -> None:
