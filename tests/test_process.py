@@ -91,3 +91,59 @@ def test_bundled_catalog_is_found_from_the_installed_package(proc, tmp_path: Pat
     result = proc("validate", "--json")
     document = json.loads(result.stdout)
     assert document["valid"] is True and document["measures"] >= 50
+
+
+def _read_until(stream, marker: str, timeout: float = 30) -> str:  # type: ignore[no-untyped-def]
+    """Read a process's output as it comes until `marker` shows (no sleeping); what was read."""
+    import selectors
+    import time
+
+    seen = b""
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as selector:
+        selector.register(stream, selectors.EVENT_READ)
+        while marker.encode() not in seen:
+            left = deadline - time.monotonic()
+            assert left > 0 and selector.select(left), f"no {marker!r} in {seen.decode(errors='replace')!r}"
+            chunk = os.read(stream.fileno(), 65536)
+            assert chunk, f"the process ended before {marker!r}: {seen.decode(errors='replace')!r}"
+            seen += chunk
+    return seen.decode(errors="replace")
+
+
+def test_ctrl_c_in_a_walk_exits_130_and_keeps_what_was_answered(proc) -> None:
+    import signal
+
+    if os.name == "nt":
+        import pytest
+
+        pytest.skip("SIGINT to a child process is a POSIX matter")
+    assert proc("start", "--unit", "prison").exit_code == 0
+    walk = subprocess.Popen(
+        [*installed_command(), "walk"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert walk.stdin is not None and walk.stderr is not None
+    walk.stdin.write("d\n已建立联防联控机制\n\nd\n日报\n0\n".encode())  # item 1 done; item 2 half answered
+    walk.stdin.flush()
+    before = _read_until(walk.stderr, "Reported cases")  # the walk waits at item 2's second figure
+    assert "Recorded: 1 " in before and "→ done" in before
+    walk.send_signal(signal.SIGINT)
+    after = walk.stderr.read().decode()
+    assert walk.wait(timeout=60) == 130
+    assert "Traceback" not in after and "Aborted" not in after
+    assert "Recorded 1;" in after  # the summary line is still printed
+    assert "Not recorded: 2" in after and "日报" in after and "infections=0" in after  # shown, not lost silently
+    log = json.loads(proc("log", "--json").stdout)["records"]
+    assert [(r["item"], r["action"], r["note"]) for r in log] == [
+        ("system.joint-prevention", "done", "已建立联防联控机制")
+    ]
+
+
+def test_end_of_piped_input_in_a_walk_still_exits_0(proc) -> None:
+    assert proc("start", "--unit", "prison").exit_code == 0
+    result = proc("walk", input="d\n已建立\n\nd\n日报\n")
+    assert result.exit_code == 0, result
+    assert "Recorded 1;" in result.stderr

@@ -48,10 +48,12 @@ def records() -> list[dict]:
 
 class TestRecurring:
     def test_done_covers_the_current_period_and_the_record_keeps_the_real_time(self, run) -> None:
+        before = datetime.now(UTC).replace(microsecond=0)
         assert run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *NIL).exit_code == 0
+        after = datetime.now(UTC)
         (record,) = records()
         assert record["period"] == "2020-01-27"
-        assert datetime.fromisoformat(record["at"]).year == datetime.now(UTC).year  # written now, for then
+        assert before <= datetime.fromisoformat(record["at"]) <= after  # written now, for then
         state = item(run, "2020-01-27T21:00", "system.three-zeros")
         assert (state["state"], state["period"], state["missed"], state["streak"]) == (
             "done",
@@ -76,6 +78,39 @@ class TestRecurring:
         before = run("2020-01-27T20:00", "done", ZEROS, "--for", "2020-01-20", "--note", "x", *NIL)
         assert before.exit_code == 1
         assert run("2020-01-27T20:00", "done", N["prison.closed-management"], "--for", "2020-01-27").exit_code == 1
+
+    def test_status_shows_each_recurring_items_period_misses_and_streak(self, run) -> None:
+        for day in ("27", "28"):
+            late = run("2020-01-29T20:00", "done", ZEROS, "--for", f"2020-01-{day}", "--note", "补报", *NIL)
+            assert late.exit_code == 0, late
+        assert run("2020-01-29T20:00", "done", ZEROS, "--note", "日报", *NIL).exit_code == 0
+        now = "2020-01-30T09:00"
+
+        recurring = {r["id"]: r for r in run(now, "status", "--json").json()["recurring"]}
+        assert set(recurring) == {m.id for m in PRISON if m.recurrence and not m.trigger}
+        zeros = recurring["system.three-zeros"]
+        assert (zeros["period"], zeros["state"], zeros["missed"], zeros["streak"]) == (
+            "2020-01-30",
+            "open",
+            ["2020-01-26"],
+            3,
+        )
+        assert zeros["number"] == int(ZEROS) and zeros["subject"] is None
+        duty = recurring["system.three-level-duty"]
+        assert duty["missed"] == ["2020-01-26", "2020-01-27", "2020-01-28", "2020-01-29"] and duty["streak"] == 0
+
+        lines = run(now, "status").stdout.splitlines()
+        table = lines[next(n for n, line in enumerate(lines) if line.strip() == "Recurring") :]
+        zeros_at = next(n for n, line in enumerate(table) if "three zeros" in line)
+        assert "☐ open" in table[zeros_at]
+        assert "period 2020-01-30 · 1 missed: 2020-01-26 · 3 in a row" in table[zeros_at + 1]
+        duty_at = next(n for n, line in enumerate(table) if "three-level duty" in line)
+        assert "☐ open" in table[duty_at]
+        details = table[duty_at + 1]
+        assert "period 2020-01-30 · 4 missed: 2020-01-29, 2020-01-28, 2020-01-27, …" in details  # latest first
+        assert "in a row" not in details
+        chinese = run(now, "status", "--lang", "zh").stdout
+        assert "漏报 1 期：2020-01-26" in chinese and "连续 3 期" in chinese
 
     def test_a_waiver_covers_a_recurring_measure_as_a_whole(self, run) -> None:
         assert run("2020-01-27T09:00", "na", DUTY, "--reason", "由上级统一值班", "--by", "甲").exit_code == 0
@@ -232,6 +267,52 @@ class TestAgenda:
         assert text.index("Overdue") < text.index("Due today")
         assert run("2020-01-28T09:00", "today", "--lang", "zh").stdout.count("今日到期") == 1
 
+    def test_an_admission_exam_is_due_today_on_the_admission_day(self, run) -> None:
+        run("2020-01-27T10:00", "event", "admission", "--subject", "P001")
+        agenda = run("2020-01-27T11:00", "today", "--json").json()
+        today = {(e["id"], e["subject"]) for e in agenda["today"]}
+        assert ("prison.new-admission-exam", "P001") in today  # due by the end of today
+        assert ("prison.defer-symptomatic-admissions", "P001") in today
+        assert not [e for e in agenda["coming"] if e["subject"] == "P001"]  # the isolation ends in 14 days
+        text = run("2020-01-27T11:00", "today").stdout
+        assert "Coming up" not in text  # nothing else is due in the next three days
+        assert text.index("Due today") < text.index("Examine every new admission") < text.index("Still open")
+
+    def test_the_agenda_is_the_whole_to_do_list(self, run) -> None:
+        reserves, closed = N["prison.emergency-reserves"], N["prison.closed-management"]
+        visits, outreach = N["prison.visits-suspended"], N["prison.outreach-activities-suspended"]
+        assert run("2020-01-27T09:00", "partial", reserves, "--note", "口罩已到，药品未到").exit_code == 0
+        assert run("2020-01-27T09:00", "block", closed, "--reason", "围墙施工未完").exit_code == 0
+        assert run("2020-01-27T09:00", "na", visits, "--reason", "本监狱无接见", "--by", "张三").exit_code == 0
+        assert run("2020-01-27T09:00", "na", outreach, "--reason", "暂无活动", "--until", "2020-01-27").exit_code == 0
+        now = "2020-01-28T09:00"
+        agenda = run(now, "today", "--json").json()
+        attention = {e["id"]: e for e in agenda["attention"]}
+        assert {i: e["state"] for i, e in attention.items()} == {
+            "prison.emergency-reserves": "partial",
+            "prison.closed-management": "blocked",
+            "prison.visits-suspended": "awaiting",
+            "prison.outreach-activities-suspended": "lapsed",
+        }
+        assert attention["prison.visits-suspended"]["command"] == f"checklist approve {visits} --by '…'"
+        assert attention["prison.closed-management"]["command"].startswith(f"checklist done {closed} ")
+        still_open = {e["id"] for e in agenda["open"]}
+        assert {"system.joint-prevention", "prison.local-authority-liaison"} <= still_open
+        assert all(e["state"] == "open" and e["due"] is None for e in agenda["open"])
+        listed = run(now, "list", "--json").json()["items"]
+        pending = sorted((i["id"], i["subject"]) for i in listed if i["state"] not in ("done", "na", "upcoming"))
+        parts = ("overdue", "today", "attention", "coming", "open")
+        shown = [(e["id"], e["subject"]) for key in parts for e in agenda[key]]
+        assert sorted(shown) == pending  # every item still to do, each once
+
+        text = run(now, "today").stdout
+        assert text.index("Due today") < text.index("Needs attention") < text.index("Still open")
+        assert "✖ blocked" in text and "围墙施工未完" in text
+        assert "⧗ awaiting approval" in text and f"$ checklist approve {visits} --by '…'" in text
+        assert "↺ waiver lapsed" in text and "◐ partial" in text
+        chinese = run(now, "today", "--lang", "zh").stdout
+        assert "需要处理" in chinese and "其余未完成" in chinese and "⧗ 待审批" in chinese
+
     def test_coming_up_within_the_next_days(self, run) -> None:
         run("2020-01-27T10:00", "event", "admission", "--subject", "P001")
         coming = run("2020-02-08T09:00", "today", "--json").json()["coming"]
@@ -302,3 +383,40 @@ def test_the_latest_figures_survive_a_later_record_without_figures(run) -> None:
     run("2020-01-28T20:00", "block", ZEROS, "--reason", "系统故障")
     state = item(run, "2020-01-28T21:00", "system.three-zeros")
     assert state["state"] == "blocked" and state["latest"]["reported_cases"] == 3
+
+
+class TestAlertsReadWithoutColour:
+    """NO_COLOR is set (conftest): an alert must show as a symbol and a word, not only red."""
+
+    def test_every_screen_marks_an_alert(self, run, cli) -> None:
+        assert cli("start", "--unit", "prison", "--id", "clean", "--now", "2020-01-26T09:00").exit_code == 0
+        flagged = run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *three_zeros(infections=3), "-u", "prison")
+        assert "⚠ alert: Infections = 3 crosses its threshold" in flagged.stderr
+        assert "⚠" not in run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *NIL, "-u", "clean").stderr
+
+        every = run("2020-01-27T21:00", "status", "--all").stdout.splitlines()
+        assert sum("⚠" in line for line in every) == 1
+        (reported,) = (n for n, line in enumerate(every) if "✔ 3/0/0" in line)  # each unit's row is two lines
+        assert "prison · Prison" in every[reported + 1] and "⚠ alert" in every[reported + 1]
+        (clean,) = (n for n, line in enumerate(every) if "✔ 0/0/0" in line)
+        assert "clean · Prison" in every[clean + 1] and "⚠" not in every[clean] + every[clean + 1]
+        assert run("2020-01-27T21:00", "status", "--all", "--lang", "zh").stdout.count("⚠ 警示") == 1
+
+        status = run("2020-01-27T21:00", "status", "-u", "prison").stdout
+        headline = next(line for line in status.splitlines() if "Today's report" in line)
+        assert "Infections 3 ⚠ alert" in headline
+        figure = next(line for line in status.splitlines() if "Infections" in line and "Today's" not in line)
+        assert "3 ⚠ alert" in figure
+        assert "⚠" not in run("2020-01-27T21:00", "status", "-u", "clean").stdout
+
+        listed = run("2020-01-27T21:00", "list", "-u", "prison", "--lang", "zh").stdout
+        assert "⚠ 警示：infections" in listed
+
+        agenda = run("2020-01-28T09:00", "today", "-u", "prison").stdout  # today's report is still to come
+        assert "⚠ alert: infections" in agenda
+
+        walked = run("2020-01-28T10:00", "walk", "-u", "prison", input="s\nd\n日报\n0\n2\n0\n\nq\n")
+        assert walked.exit_code == 0, walked
+        assert "⚠ alert: Reported cases = 2 crosses its threshold" in walked.stderr
+        nil = run("2020-01-28T10:00", "walk", "-u", "clean", input="s\nd\n日报\n0\n0\n0\n\nq\n")
+        assert "Recorded: 2 " in nil.stderr and "→ done" in nil.stderr and "⚠" not in nil.stderr

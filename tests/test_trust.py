@@ -370,6 +370,66 @@ class TestSeals:
         Path("junk.json").write_text("{}")
         assert keyed("verify", "--seal", "junk.json").exit_code == 3
 
+    def test_a_day_with_events_and_an_upgrade_is_sealed_with_every_record(self, keyed, tmp_path: Path) -> None:
+        """Events, withdrawals and upgrades concern the unit, not an item: the seal lists them too."""
+        import shutil
+
+        from .conftest import REPO
+
+        newer = tmp_path / "newer"
+        shutil.copytree(REPO / "measures", newer)
+        head = newer / "00-catalog.yaml"
+        head.write_text(head.read_text(encoding="utf-8").replace('"2020.01.27"', '"2020.02.01"'), encoding="utf-8")
+        keyed("na", "1", "--reason", "a")
+        assert keyed("event", "admission", "--subject", "P2020-017").exit_code == 0
+        assert keyed("event", "admission", "--subject", "P2020-017", "--withdraw", "--note", "录入错误").exit_code == 0
+        assert keyed("upgrade", "--catalog", str(newer)).exit_code == 0
+        result = keyed("seal", "--out", "report.json")
+        assert result.exit_code == 0, result
+        assert "4 records" in result.stderr
+        sealed = json.loads(Path("report.json").read_text())
+        assert sealed["format"] == 2
+        entries = sealed["entries"]
+        assert [(e["seq"], e["action"]) for e in entries] == [
+            (1, "na"),
+            (2, "event"),
+            (3, "withdrawn"),
+            (4, "upgraded"),
+        ]
+        assert entries[0]["item"] == "system.joint-prevention"
+        assert (entries[1]["event"], entries[1]["subject"]) == ("admission", "P2020-017")
+        assert (entries[2]["event"], entries[2]["subject"]) == ("admission", "P2020-017")
+        assert "item" not in entries[1] and "item" not in entries[3]
+        upgraded = FileStore(Path(".checklist")).records("prison")[3]
+        assert entries[3]["catalog"] == upgraded.catalog and "2020.02.01" in entries[3]["note"]
+        assert keyed("verify").exit_code == 0 and "1 seal holds" in keyed("verify").stdout
+        checked = keyed("verify", "--seal", "report.json")
+        assert checked.exit_code == 0 and "4 records: holds" in checked.stdout
+        forged = {**sealed, "entries": [*entries[:1], {**entries[1], "subject": "P2020-018"}, *entries[2:]]}
+        Path("forged.json").write_text(json.dumps(forged, ensure_ascii=False))
+        assert "the signature does not hold" in keyed("verify", "--seal", "forged.json").stdout
+
+    def test_a_seal_written_before_events_were_sealed_still_verifies(self, cli, tmp_path: Path) -> None:
+        """A format 1 seal, as `checklist seal` of the first release wrote it (tests/data): signature and lines."""
+        import shutil
+
+        from .conftest import REPO
+
+        data = REPO / "tests" / "data" / "seal-format-1"
+        store = tmp_path / "store"
+        shutil.copytree(data / "store", store)
+        sealed = json.loads((data / "seal-format-1.json").read_text(encoding="utf-8"))
+        assert sealed["format"] == 1 and len(sealed["entries"]) == 2
+        result = cli("verify", "--store", str(store), "--seal", str(data / "seal-format-1.json"))
+        assert result.exit_code == 0, result
+        assert "seal of prison, 2026-12-03, by 王警官, 2 records: holds" in result.stdout
+        whole = cli("verify", "--store", str(store))
+        assert whole.exit_code == 0 and "1 seal holds" in whole.stdout
+        sealed["entries"][0]["item"] = "system.joint-prevention"
+        Path("forged.json").write_text(json.dumps(sealed, ensure_ascii=False), encoding="utf-8")
+        forged = cli("verify", "--store", str(store), "--seal", "forged.json")
+        assert forged.exit_code == 3 and "the signature does not hold" in forged.stdout
+
 
 class TestDerivedData:
     def test_an_edited_index_is_caught_by_verify_and_removed_by_repair(self, prison) -> None:

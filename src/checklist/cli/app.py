@@ -46,7 +46,9 @@ COMMANDS: dict[str, str] = {
     "use": "settings:use",
     "config": "settings:config",
 }
-EXIT_CODES_HELP = "Exit codes: 0 success, 1 user error, 2 usage error, 3 damaged data, 130 interrupted."
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success, 1 user error, 2 usage error, 3 damaged data (catalog or store), 130 interrupted (Ctrl-C)."
+)
 
 # Exceptions the framework turns into its own messages and exit codes (usage errors: 2).
 _CLICK_EXCEPTION: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
@@ -90,6 +92,12 @@ class LazyGroup(Group):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except typer.Abort as exc:
+            # click's prompts turn Ctrl-C and the end of the input alike into Abort (raised from
+            # None): Ctrl-C, kept in __context__, is an interruption, exit 130 as for any command
+            if isinstance(exc.__context__, KeyboardInterrupt):
+                raise typer.Exit(ExitCode.INTERRUPTED) from None
+            raise
         except _PASS_THROUGH:
             raise
         except KeyboardInterrupt:

@@ -74,7 +74,11 @@ def today(
     catalog: options.Catalog = None,
     now: options.Now = None,
 ) -> None:
-    """The agenda: what is overdue, what is due today, what comes in the next days."""
+    """The agenda: the whole to-do list, each item with the command that records it.
+
+    Overdue, due today, needing attention (blocked, partial, lapsed, awaiting approval),
+    coming in the next days, and the rest still open.
+    """
     from ..present.documents import agenda_document
     from ..present.output import print_json, stdout
     from ..present.terminal import agenda_view

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..core.errors import ExitCode
 from . import options
 
 if TYPE_CHECKING:
@@ -86,7 +89,8 @@ def walk(
 
     Answers can be piped on standard input, one per line: d(one), n(ot applicable),
     b(locked), s(kip) or q(uit); then the note or reason, each figure, and evidence
-    file paths ending with an empty line (done only). Quitting keeps what was recorded.
+    file paths ending with an empty line (done only), each checked as it is typed.
+    Quitting keeps what was recorded.
     """
     from ..usecases.session import Session
     from ..usecases.settings import Settings
@@ -97,6 +101,8 @@ def walk(
 
 
 def run_walk(session: Session, unit: Unit, lang: str) -> None:
+    """Walk the open items. The end of the input stops it quietly (exit 0); Ctrl-C stops it
+    with exit 130. Either way what was recorded stays and the summary is printed."""
     from ..present.output import message
     from ..present.words import t
 
@@ -106,6 +112,7 @@ def run_walk(session: Session, unit: Unit, lang: str) -> None:
         message(t("msg.nothing_open", lang), style="green")
         return
     recorded = 0
+    interrupted = False
     try:
         for position, item in enumerate(pending, start=1):
             position_text = t("walk.progress", lang, n=position, total=len(pending))
@@ -113,85 +120,181 @@ def run_walk(session: Session, unit: Unit, lang: str) -> None:
             if outcome == "quit":
                 break
             recorded += outcome == "recorded"
-    except typer.Abort:  # end of input or Ctrl-C: what was answered is already recorded
-        message("")
+    except (typer.Abort, KeyboardInterrupt) as exc:  # what was answered is already recorded
+        interrupted = _interrupted(exc)
     remaining = session.status(unit).tally.counts["open"]
     message(t("msg.walk_done", lang, count=recorded, open=remaining), style="bold")
+    if interrupted:
+        raise typer.Exit(ExitCode.INTERRUPTED)
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Ctrl-C, rather than the end of the input: click's prompt turns both into Abort, raised
+    from None, with the original kept in __context__."""
+    return isinstance(exc, KeyboardInterrupt) or isinstance(exc.__context__, KeyboardInterrupt)
+
+
+@dataclass
+class Answers:
+    """What was answered for one item, filled in as it is typed and kept until it is recorded."""
+
+    action: str
+    note: str = ""
+    figures: dict[str, FigureValue] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def request(self, item: ItemStatus) -> AttestRequest:
+        from ..usecases.recording import AttestRequest
+
+        assignments = [f"{spec_id}={_shown(value)}" for spec_id, value in self.figures.items()]
+        subjects = [item.item.subject] if item.item.subject else []
+        return AttestRequest(
+            self.action,  # type: ignore[arg-type]
+            [item.item.id],
+            self.note,
+            assignments,
+            list(self.files),
+            subjects=subjects,
+        )
+
+    def over(self, kept: Answers | None) -> Answers:
+        """These answers, with what `kept` holds where none was given yet."""
+        if kept is None or (self.action not in ("skip", kept.action)):  # none kept, or another action chosen
+            return self
+        return Answers(
+            kept.action,
+            self.note or kept.note,
+            {**kept.figures, **self.figures},
+            self.files or kept.files,
+        )
+
+    def describe(self, lang: str) -> str:
+        """'note: …; infections=0; evidence: a.pdf', for what could not be recorded."""
+        from ..present.words import t
+
+        parts = [t("walk.answered_note", lang, note=self.note)] if self.note else []
+        parts += [f"{spec_id}={_shown(value)}" for spec_id, value in self.figures.items()]
+        if self.files:
+            parts.append(t("walk.answered_files", lang, files=", ".join(str(f) for f in self.files)))
+        return ("；" if lang == "zh" else "; ").join(parts)
 
 
 def _walk_item(session: Session, status: UnitStatus, lang: str, item: ItemStatus, position: str) -> str:
     from ..core.errors import UserError
     from ..present.notices import attested
-    from ..present.output import print_error, stdout
+    from ..present.output import message, print_error, stdout
     from ..present.terminal import measure_panel
+    from ..present.words import t
     from ..usecases.recording import attest
 
     stdout().print(measure_panel(item, status.catalog, lang, position))
+    kept: Answers | None = None  # answers a refusal left unrecorded: offered again, never dropped silently
     while True:
-        answer = _ask_action(lang)
-        if answer in ("skip", "quit"):
-            return answer
-        request = _ask_details(answer, item, lang)
+        answers = Answers("skip")
         try:
-            attested(attest(session, request), lang)
+            answer = _ask_action(lang, kept.action if kept else "skip")
+            if answer == "skip":
+                message(t("msg.skipped", lang, item=item.item.number), style="yellow")
+            if answer in ("skip", "quit"):
+                return answer
+            answers = Answers(answer)
+            _ask_details(session, answers, item.item.measure, lang, kept if kept and kept.action == answer else None)
+        except (typer.Abort, KeyboardInterrupt):  # the walk stops: show what this item was given
+            message("")  # end the prompt's line
+            given = answers.over(kept).describe(lang)
+            if given:
+                message(t("walk.unrecorded", lang, item=item.item.number, answers=given), "yellow")
+            raise
+        try:
+            result = attest(session, answers.request(item))
         except UserError as exc:
             print_error(exc)
+            message(t("walk.kept", lang), style="yellow")
+            kept = answers
             continue
-        return "recorded"
+        attested(result, lang)  # recorded, with any alert it crossed; or already so (someone else was quicker)
+        return "recorded" if any(o.draft is not None for o in result.outcomes) else "unchanged"
 
 
-def _ask_action(lang: str) -> str:
+def _ask_action(lang: str, default: str) -> str:
+    """The action for an item; Enter takes `default` (skip, unless answers are kept), shown as [s]."""
     from ..present.output import message
     from ..present.words import t
 
     while True:
-        raw = typer.prompt(t("walk.ask", lang), default="", show_default=False, err=True).strip().lower()
+        raw = typer.prompt(t("walk.ask", lang), default=ANSWERS[default][0], err=True).strip().lower()
         for action, words in ANSWERS.items():
             if raw in words:
                 return action
         message(t("walk.bad_answer", lang), style="yellow")
 
 
-def _ask_details(action: str, item: ItemStatus, lang: str) -> AttestRequest:
-    from pathlib import Path
-
+def _ask_details(session: Session, answers: Answers, measure: Measure, lang: str, kept: Answers | None) -> None:
+    """The note or reason, figures and evidence, each checked as it is typed and put in
+    `answers` at once; what `kept` holds is offered again (Enter keeps it)."""
     from ..present.words import t
-    from ..usecases.recording import AttestRequest
 
-    measure = item.item.measure
-    items, subjects = [item.item.id], [item.item.subject] if item.item.subject else []
-    if action != "done":
-        reason = _ask_text(t("walk.reason", lang), required=True)
-        return AttestRequest(action, items, reason, subjects=subjects)  # type: ignore[arg-type]
-    note = _ask_text(
-        t("walk.note_required" if "note" in measure.evidence else "walk.note", lang), "note" in measure.evidence
+    if answers.action != "done":
+        answers.note = _ask_text(t("walk.reason", lang), required=True, default=kept.note if kept else "")
+        return
+    answers.note = _ask_text(
+        t("walk.note_required" if "note" in measure.evidence else "walk.note", lang),
+        "note" in measure.evidence,
+        default=kept.note if kept else "",
     )
-    figures = [f"{spec_id}={value}" for spec_id, value in _ask_figures(measure, lang).items()]
-    files: list[Path] = []
-    while raw := _ask_text(t("walk.evidence", lang), required=False):
-        files.append(Path(raw).expanduser())
-    return AttestRequest("done", items, note, figures, files, subjects=subjects)
+    _ask_figures(measure, lang, answers.figures, kept.figures if kept else {})
+    _ask_files(session, "file" in measure.evidence, lang, answers.files, kept.files if kept else [])
 
 
-def _ask_text(label: str, required: bool) -> str:
+def _ask_files(session: Session, required: bool, lang: str, files: list[Path], kept: list[Path]) -> None:
+    """Evidence paths until an empty line, each checked at once (exists, a regular file, within
+    the store's size limit): a bad one is refused and asked again, the others stay."""
+    from ..core.errors import UserError
+    from ..core.evidence import inspect
+    from ..present.output import message, print_error
+    from ..present.words import t
+
+    limit = session.evidence_max_bytes()
+    for path in kept:  # checked again: a file may have changed since
+        try:
+            files.append(inspect(path, limit))
+        except UserError as exc:
+            print_error(exc)
+    if files:
+        message(t("walk.files_kept", lang, files=", ".join(str(f) for f in files)))
     while True:
-        value = str(typer.prompt(label, default="", show_default=False, err=True)).strip()
+        label = t("walk.evidence_required" if required and not files else "walk.evidence", lang)
+        raw = _ask_text(label, required=False)
+        if not raw:
+            if required and not files:
+                message(t("walk.file_needed", lang), style="yellow")
+                continue
+            return
+        try:
+            files.append(inspect(Path(raw).expanduser(), limit))
+        except UserError as exc:
+            print_error(exc)
+
+
+def _ask_text(label: str, required: bool, default: str = "") -> str:
+    while True:
+        value = str(typer.prompt(label, default=default, show_default=bool(default), err=True)).strip()
         if value or not required:
             return value
 
 
-def _ask_figures(measure: Measure, lang: str) -> dict[str, FigureValue]:
+def _ask_figures(measure: Measure, lang: str, values: dict[str, FigureValue], kept: dict[str, FigureValue]) -> None:
     from ..core.errors import UserError
     from ..core.figures import parse_value
     from ..present.output import print_error
     from ..present.words import t
 
-    values: dict[str, FigureValue] = {}
     for spec in measure.fields:
         required = spec.required and "figures" in measure.evidence
+        before = _shown(kept[spec.id]) if spec.id in kept else ""
         while True:
             raw = _ask_text(
-                t("walk.field", lang, label=spec.label(lang), spec=_describe(spec, lang, required)), required
+                t("walk.field", lang, label=spec.label(lang), spec=_describe(spec, lang, required)), required, before
             )
             if not raw:
                 break
@@ -200,7 +303,13 @@ def _ask_figures(measure: Measure, lang: str) -> dict[str, FigureValue]:
                 break
             except UserError as exc:
                 print_error(exc)
-    return values
+
+
+def _shown(value: FigureValue) -> str:
+    """A figure as it is typed: yes/no for a yes-or-no answer."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def _describe(spec: FieldSpec, lang: str, required: bool) -> str:

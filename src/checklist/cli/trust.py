@@ -99,7 +99,7 @@ def seal(
     catalog: options.Catalog = None,
     now: options.Now = None,
 ) -> None:
-    """Sign a statement of a day's attestations and the chain head: the unit's report upward."""
+    """Sign a statement of a day's records (events and upgrades too) and the chain head: the unit's report upward."""
     from ..present.verdicts import sealed
     from ..usecases import trust
     from ..usecases.session import Session

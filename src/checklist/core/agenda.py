@@ -1,16 +1,22 @@
-"""The day's agenda: what is due today, what is overdue, what comes in the next days,
-each with the command that records it."""
+"""The day's agenda: the whole to-do list of a unit, each item with the command that records it.
+
+Every item still to do is in exactly one part: overdue; due today (the current period of a
+recurring measure, or a deadline at the end of today); needing attention (blocked, partial,
+a lapsed waiver, awaiting approval) with no deadline in the next days; coming up in the next
+days (a deadline, or an item that opens); and the rest still open.
+"""
 
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .status import PENDING, ItemStatus, UnitStatus
+from .status import PENDING, ItemStatus, State, UnitStatus
 
 AHEAD_DAYS = 3
+ATTENTION: frozenset[State] = frozenset({"blocked", "partial", "lapsed", "awaiting"})  # started, stuck or waiting
 
 
 @dataclass(frozen=True)
@@ -24,11 +30,22 @@ class Agenda:
     overdue: list[Entry]
     today: list[Entry]
     coming: list[Entry]
+    attention: list[Entry] = field(default_factory=list)  # blocked, partial, lapsed or awaiting; no deadline soon
+    open: list[Entry] = field(default_factory=list)  # the rest still open: no deadline in the next days
 
 
 def command_for(status: ItemStatus, unit_id: str | None = None) -> str:
-    """The command that records this item, with what its measure requires spelled out."""
+    """The command that records this item, with what its measure requires spelled out; for an
+    item awaiting approval, the approval by a second person."""
     measure = status.item.measure
+    if status.state == "awaiting":
+        words = ["checklist", "approve", str(status.item.number)]
+        if status.item.subject:
+            words += ["--subject", status.item.subject]
+        words += ["--by", "…"]
+        if unit_id:
+            words += ["--unit", unit_id]
+        return shlex.join(words)
     words = ["checklist", "done", str(status.item.number)]
     if status.item.subject:
         words += ["--subject", status.item.subject]
@@ -52,18 +69,30 @@ def _opens_soon(item: ItemStatus, horizon: datetime) -> bool:
 def agenda(status: UnitStatus, ahead: int = AHEAD_DAYS, unit_id: str | None = None) -> Agenda:
     zone = ZoneInfo(status.catalog.meta.timezone)
     today = status.now.astimezone(zone).date()
+    end_of_today = datetime.combine(today + timedelta(days=1), time(0), tzinfo=zone)  # when today's items are due
     horizon = status.now + timedelta(days=ahead)
 
     def entry(item: ItemStatus) -> Entry:
         return Entry(item, command_for(item, unit_id))
 
-    overdue = [entry(s) for s in status.items if s.overdue]
-    due_today, coming = [], []
+    overdue: list[Entry] = []
+    due_today: list[Entry] = []
+    coming: list[Entry] = []
+    attention: list[Entry] = []
+    still_open: list[Entry] = []
     for item in status.items:
-        pending = item.state in PENDING and not item.overdue
-        if pending and (item.period is not None or (item.due and item.due.astimezone(zone).date() <= today)):
-            due_today.append(entry(item))  # the current period of a recurring measure, or due today
-        elif (pending and item.due and item.due <= horizon) or _opens_soon(item, horizon):
+        if item.overdue:
+            overdue.append(entry(item))
+        elif item.state in PENDING:
+            if item.period is not None or (item.due is not None and item.due <= end_of_today):
+                due_today.append(entry(item))  # the current period of a recurring measure, or due today
+            elif item.due is not None and item.due <= horizon:
+                coming.append(entry(item))
+            elif item.state in ATTENTION:
+                attention.append(entry(item))
+            else:
+                still_open.append(entry(item))
+        elif _opens_soon(item, horizon):
             coming.append(entry(item))
     coming.sort(key=lambda e: e.status.due or e.status.opens or status.now)
-    return Agenda(overdue, due_today, coming)
+    return Agenda(overdue, due_today, coming, attention, still_open)

@@ -19,6 +19,13 @@ DEFAULT_MAX_MB = 100
 
 def inspect(path: Path, max_bytes: int, cwd: Path | None = None) -> Path:
     """Refuse what cannot be evidence; return the file to read."""
+    try:
+        return _inspect(path, max_bytes, cwd)
+    except OSError as exc:  # a name too long, a folder that cannot be searched…
+        raise UserError("evidence.unusable", path=str(path), reason=exc.strerror or str(exc)) from None
+
+
+def _inspect(path: Path, max_bytes: int, cwd: Path | None) -> Path:
     if path.is_symlink():
         target = path.resolve()
         here = (cwd or Path.cwd()).resolve()

@@ -18,7 +18,7 @@ UNIT = 1  # unit.json
 HEAD = 1  # head.json
 CONFIG = 1  # config.json
 KEY = 1  # keys/<id>.json
-SEAL = 1  # units/<id>/seals/*.json
+SEAL = 2  # units/<id>/seals/*.json; 1: before events and upgrades were sealed
 QUARANTINE = 1  # each line of records.jsonl.quarantine
 # The release that first wrote this store format: what an older release must be upgraded to.
 REQUIRES = "0.2.0"

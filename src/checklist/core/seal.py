@@ -1,36 +1,83 @@
 """Seals: a unit's signed statement of a period, the thing it sends upward as its daily report.
 
-A seal lists the attestations made in the period (each with the hash of its line), the
-unit's standing, and the chain head at that moment, all signed by the person sealing. A
-reader holding the same log can check every line the seal names; anyone holding the
-signer's public key can check that the seal is theirs and unaltered.
+A seal lists every record made in the period (each with the hash of its line): the
+attestations of items, and what concerns the unit as a whole (events, their withdrawals,
+catalog upgrades); the unit's standing; and the chain head at that moment, all signed by
+the person sealing. A reader holding the same log can check every line the seal names;
+anyone holding the signer's public key can check that the seal is theirs and unaltered.
+
+Format 2 names what each record is about (item, event and subject, period, or the catalog
+an upgrade moved to), leaving out what a record does not have. Format 1, written before
+events and upgrades were sealed, had an item in every entry; its entries serialize exactly
+as they were signed, so those seals still verify.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
-from .errors import UserError
+from . import formats
+from .errors import DataError, Message, UserError, message
 from .keys import PublicKey, signature_holds
 from .models import HASH, Action, Record, Signature, Stored, Unit
 from .status import UnitStatus
 
-SEAL_FORMAT: Literal[1] = 1
+SEAL_FORMAT: Literal[2] = 2  # formats.SEAL: every record of the day, events and upgrades included
 
 
 class SealEntry(Stored):
+    """One record of the sealed day. Fields without a value are left out (and a format 1
+    entry, which has only the first seven, is written exactly as it was signed)."""
+
     seq: Annotated[int, Field(ge=1)]
     id: str
-    item: str
+    item: str | None = None  # None for what concerns the unit: an event, a withdrawal, an upgrade
     action: Action
     actor: str
     at: datetime
     hash: HASH
+    event: str | None = None  # the kind of event, for event and withdrawn
+    subject: str | None = None  # whom an event or a per-subject attestation concerns
+    period: str | None = None  # the period a recurring measure's record covers
+    catalog: str | None = None  # for upgraded: the catalog the unit moved to
+    note: str | None = None  # for upgraded: which version to which
+
+    @model_serializer(mode="wrap")
+    def _without_none(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        dumped: dict[str, object] = handler(self)
+        return {name: value for name, value in dumped.items() if value is not None}
+
+    @classmethod
+    def of(cls, record: Record, line_hash: str) -> SealEntry:
+        upgrade = record.action == "upgraded"
+        return cls(
+            seq=record.seq or 0,
+            id=record.id,
+            item=record.item,
+            action=record.action,
+            actor=record.actor,
+            at=record.at,
+            hash=line_hash,
+            event=record.event,
+            subject=record.subject,
+            period=record.period,
+            catalog=record.catalog if upgrade else None,
+            note=record.note if upgrade else None,
+        )
+
+    def describe(self) -> str:
+        """What the record is about: 'prison.visits', 'admission P2020-017', 'catalog upgrade'."""
+        if self.item is not None:
+            return self.item + (f" {self.subject}" if self.subject else "") + (f" {self.period}" if self.period else "")
+        if self.event is not None:
+            return f"{self.event} {self.subject or ''}".strip()
+        return "catalog upgrade" if self.action == "upgraded" else "the unit"
 
 
 class SealHead(Stored):
@@ -39,7 +86,7 @@ class SealHead(Stored):
 
 
 class Seal(Stored):
-    format: Literal[1] = SEAL_FORMAT
+    format: Literal[1, 2] = SEAL_FORMAT
     kind: Literal["checklist-seal"] = "checklist-seal"
     unit: str
     unit_name: str
@@ -68,7 +115,7 @@ def make(
     unit: Unit = status.unit
     zone = ZoneInfo(status.catalog.meta.timezone)
     entries = [
-        SealEntry(seq=r.seq, id=r.id, item=r.item, action=r.action, actor=r.actor, at=r.at, hash=hashes[r.seq])
+        SealEntry.of(r, hashes[r.seq])
         for r in records
         if r.seq is not None and r.seq in hashes and r.at.astimezone(zone).date() == period
     ]
@@ -88,30 +135,44 @@ def make(
     )
 
 
-def check(seal: Seal, keys: dict[str, PublicKey], hashes: dict[int, str] | None) -> list[str]:
+def check(seal: Seal, keys: dict[str, PublicKey], hashes: dict[int, str] | None) -> list[Message]:
     """What is wrong with a seal: its signature, and (with the unit's log at hand) its lines."""
     problems = []
     if seal.sig is None:
-        problems.append("the seal is not signed")
+        problems.append(message("seal.unsigned"))
     elif (key := keys.get(seal.sig.key)) is None:
-        problems.append(f"signed with key {seal.sig.key}, which is not registered in this store")
+        problems.append(message("seal.unknown_key", key=seal.sig.key))
     elif not signature_holds(key, seal.canonical(), seal.sig):
-        problems.append(f"the signature does not hold: the seal was altered, or not made with {seal.sig.key}")
+        problems.append(message("seal.bad_signature", key=seal.sig.key))
     elif key.name != seal.by:
-        problems.append(f"signed with the key of {key.name!r} but says it was made by {seal.by!r}")
+        problems.append(message("seal.borrowed_key", owner=key.name, by=seal.by))
     if hashes is not None:
         problems += _lines(seal, hashes)
     return problems
 
 
-def _lines(seal: Seal, hashes: dict[int, str]) -> list[str]:
+def _lines(seal: Seal, hashes: dict[int, str]) -> list[Message]:
     problems = []
     if seal.head.seq and hashes.get(seal.head.seq) != seal.head.hash:
-        problems.append(f"the log's record {seal.head.seq} is not the one the seal saw as its head")
+        problems.append(message("seal.head_differs", seq=seal.head.seq))
     for entry in seal.entries:
         if hashes.get(entry.seq) != entry.hash:
-            problems.append(f"record {entry.seq} ({entry.item}, {entry.action}) differs from the sealed one or is gone")
+            problems.append(message("seal.record_differs", seq=entry.seq, what=entry.describe(), action=entry.action))
     return problems
+
+
+def parse(data: bytes, where: str) -> Seal:
+    """A seal from its bytes; one in a newer format is refused as such, not as damage."""
+    try:
+        found = json.loads(data)
+    except ValueError as exc:
+        raise DataError("seal.not_a_seal", path=where, why=str(exc)) from exc
+    if isinstance(found, dict):
+        formats.check(where, found.get("format"), formats.SEAL)
+    try:
+        return Seal.model_validate(found)
+    except ValueError as exc:
+        raise DataError("seal.not_a_seal", path=where, why=str(exc).splitlines()[0]) from exc
 
 
 def needs_key(by: str) -> UserError:

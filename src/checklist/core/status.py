@@ -144,6 +144,11 @@ class UnitStatus:
         return grouped
 
     @property
+    def recurring(self) -> list[ItemStatus]:
+        """The items of recurring measures, each with its current period, misses and streak."""
+        return [s for s in self.items if s.item.measure.recurrence is not None]
+
+    @property
     def days(self) -> int:
         """Days since the unit started, counting the first as day 1."""
         zone = ZoneInfo(self.catalog.meta.timezone)

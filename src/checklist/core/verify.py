@@ -118,9 +118,9 @@ def _check_seals(store: Store, log: LogBytes, keys: dict[str, PublicKey], verdic
     for name, data in kept:
         verdict.seals += 1
         try:
-            sealed = seals.Seal.model_validate_json(data)
-        except ValueError as exc:
-            verdict.seal_problems.append(message("verify.seal_unreadable", name=name, why=str(exc).splitlines()[0]))
+            sealed = seals.parse(data, name)
+        except DataError as exc:
+            verdict.seal_problems.append(message("verify.seal_unreadable", name=name, why=exc.message))
             continue
         verdict.seal_problems += [
             message("verify.seal", name=name, problem=p) for p in seals.check(sealed, keys, hashes)

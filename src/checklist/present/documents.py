@@ -80,6 +80,18 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> dict[st
         "now": status.now.isoformat(),
         "day": status.days,
         "critical_open": [s.item.id for s in status.critical_open],
+        "recurring": [
+            {
+                "number": s.item.number,
+                "id": s.item.id,
+                "subject": s.item.subject,
+                "period": s.period.key if s.period else None,
+                "state": s.state,
+                "missed": list(s.missed),
+                "streak": s.streak,
+            }
+            for s in status.recurring
+        ],
         "overdue": [{"id": s.item.id, "subject": s.item.subject} for s in status.overdue],
         "headlines": [
             {
@@ -136,6 +148,8 @@ def agenda_document(status: UnitStatus, plan: Agenda) -> dict[str, Any]:
         "overdue": entries(plan.overdue),
         "today": entries(plan.today),
         "coming": entries(plan.coming),
+        "attention": entries(plan.attention),
+        "open": entries(plan.open),
     }
 
 

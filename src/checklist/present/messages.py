@@ -35,6 +35,10 @@ def _mb(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
+def _short(path: str) -> str:
+    return path if len(path) <= 80 else path[:77] + "…"
+
+
 def _item(p: Mapping[str, Any]) -> str:
     subject = f" of {p['subject']}" if p.get("subject") else ""
     return f"item {p['number']} ({p['item']}{subject})"
@@ -193,6 +197,7 @@ TEMPLATES: dict[str, Template] = {
     "figure.unknown": "no field {field!r} on this measure (fields: {fields})",
     "evidence.link_outside": "evidence {path} is a link to {target}, outside the current folder",
     "evidence.not_found": "evidence file not found: {path}",
+    "evidence.unusable": lambda p: f"cannot use evidence {_short(p['path'])}: {p['reason']}",
     "evidence.folder": "evidence must be a file, not a folder: {path}",
     "evidence.not_regular": "evidence must be a regular file: {path}",
     "evidence.too_large": lambda p: (
@@ -271,6 +276,12 @@ TEMPLATES: dict[str, Template] = {
     "verify.seal_unreadable": "seal: {name}: cannot be read: {why}",
     "verify.unsigned": "{count} records are not signed",
     "seal.exists": "a seal {name} exists already",
+    "seal.unsigned": "the seal is not signed",
+    "seal.unknown_key": "signed with key {key}, which is not registered in this store",
+    "seal.bad_signature": "the signature does not hold: the seal was altered, or not made with {key}",
+    "seal.borrowed_key": "signed with the key of {owner!r} but says it was made by {by!r}",
+    "seal.head_differs": "the log's record {seq} is not the one the seal saw as its head",
+    "seal.record_differs": "record {seq} ({what}, {action}) differs from the sealed one or is gone",
     "seal.needs_key": "{by} has no signing key on this machine; a seal must be signed",
     "seal.cannot_read": "cannot read {path}: {reason}",
     "seal.not_a_seal": "{path} is not a seal: {why}",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from ..core.agenda import ATTENTION
 from ..core.models import Catalog, Measure, Record
 from ..core.schedule import describe
 from ..core.status import PENDING, STATES, Headline, ItemStatus, Tally, UnitStatus, items_for
@@ -51,6 +52,9 @@ PRIORITY_STYLE = {"critical": "bold red", "high": "yellow", "normal": ""}
 def mark(state: str, lang: str) -> Text:
     symbol, style = MARKS[state]
     return Text(f"{symbol} {t('state.' + state, lang)}", style=style)
+
+
+_INSTANT = timedelta(microseconds=1)
 
 
 def when(moment: datetime) -> str:
@@ -133,9 +137,10 @@ def _details(status: ItemStatus, lang: str) -> Text:
             parts.append((t("label.streak", lang, count=status.streak), "green"))
     if status.opens is not None and status.state == "upcoming":
         parts.append((f"{t('label.opens', lang)} {when(status.opens)}", "dim"))
-    if status.due is not None:
-        style = "bold red" if status.overdue else "dim"
-        parts.append((f"{t('label.overdue' if status.overdue else 'label.due', lang)} {when(status.due)}", style))
+    if status.due is not None and status.overdue:
+        parts.append((f"{t('label.overdue', lang)} {when(status.due)}", "bold red"))
+    elif status.due is not None:  # due at the end of its day: name the day, not the next midnight
+        parts.append((t("label.due_by", lang, day=(status.due - _INSTANT).date().isoformat()), "dim"))
     if status.last is not None and status.last.until is not None and status.state in ("na", "awaiting", "lapsed"):
         parts.append(
             (f"{t('label.until', lang)} {status.last.until.isoformat()}", "red" if status.state == "lapsed" else "dim")
@@ -218,6 +223,8 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     parts.append(summary)
     if status.critical_open:
         parts.append(_short_list(status.critical_open, t("head.critical_open", lang), "bold red", lang))
+    if status.recurring:
+        parts.append(_recurring_table(status.recurring, lang))
     figures = _figures_table(status, lang)
     if figures.row_count:
         parts.append(figures)
@@ -225,6 +232,40 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
         ids = ", ".join(sorted(status.orphans))
         parts.append(Text(t("msg.orphans", lang, count=sum(status.orphans.values()), ids=safe(ids)), style="yellow"))
     return Group(*parts)
+
+
+MISSED_SHOWN = 3  # the most recent missed periods named in status; `list --missed` names them all
+
+
+def _recurring_table(statuses: Sequence[ItemStatus], lang: str) -> Table:
+    """Each recurring item: its state, and under its title the current period, the periods
+    missed (the most recent first) and the streak."""
+    table = Table(
+        title=Text(t("head.recurring", lang), style="bold"),
+        box=box.SIMPLE,
+        title_justify="left",
+        show_header=False,
+        expand=True,
+    )
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1)
+    for item in statuses:
+        text = Text(safe(item.item.measure.title(lang)))
+        if item.item.subject:
+            text.append(f" · {safe(item.item.subject)}", style="bold")
+        period = item.period.key if item.period else "—"
+        text.append(f"\n{t('label.period', lang)} {period}", style="dim")
+        if item.missed:
+            recent = list(reversed(item.missed[-MISSED_SHOWN:])) + (["…"] if len(item.missed) > MISSED_SHOWN else [])
+            missed = t("label.missed_recent", lang, count=len(item.missed), periods=", ".join(recent))
+            text.append(f" · {missed}", style="red")
+        else:
+            text.append(f" · {t('label.missed_none', lang)}", style="dim")
+        if item.streak:
+            text.append(f" · {t('label.streak', lang, count=item.streak)}", style="green")
+        table.add_row(str(item.item.number), mark(item.state, lang), text)
+    return table
 
 
 def _figures_table(status: UnitStatus, lang: str) -> Table:
@@ -240,7 +281,9 @@ def _figures_table(status: UnitStatus, lang: str) -> Table:
             label = Text(f"{item.item.number} ")
             label.append(safe(item.item.subject or item.item.measure.title(lang)))
             value = Text(f"{item.latest[spec.id]}{' ' + spec.unit if spec.unit else ''}")
-            value.stylize("bold red" if spec.id in item.alerts else "")
+            if spec.id in item.alerts:
+                value.append(" " + t("label.alert", lang))
+                value.stylize("bold red")
             recurs = item.item.measure.recurrence is not None
             today = _number(item.today.get(spec.id)) if recurs else ""
             total = _number(item.totals.get(spec.id)) if recurs else ""
@@ -264,6 +307,8 @@ def _headline(headline: Headline, lang: str) -> Text:
         shown = "—" if value is None else str(value)
         text.append(f" · {safe(spec.label(lang))} ")
         text.append(shown, style="bold red" if spec.id in headline.item.alerts else "bold")
+        if spec.id in headline.item.alerts:
+            text.append(" " + t("label.alert", lang), style="bold red")
         text.append(f" ({t('label.days_at_zero', lang, days=headline.days_at_zero[spec.id])})", style="dim")
     return text
 
@@ -318,21 +363,22 @@ def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> Table:
             _counts(status.tally),
             Text(str(critical), style="bold red" if critical else "green"),
             Text(str(len(status.overdue)), style="bold red" if status.overdue else "green"),
-            _report_cell(status),
+            _report_cell(status, lang),
             status.last_record.at.strftime("%m-%d\n%H:%M") if status.last_record else "—",
         )
     return table
 
 
-def _report_cell(status: UnitStatus) -> Text:
-    """Today's headline report of a unit, and its figures: '✔ 0/0/0'."""
+def _report_cell(status: UnitStatus, lang: str) -> Text:
+    """Today's headline report of a unit, and its figures: '✔ 0/0/0', '✔ 3/0/0 ⚠ alert'."""
     if not status.headlines:
         return Text("—", style="dim")
     headline = status.headlines[0]
     values = "/".join("—" if v is None else str(v) for v in headline.values.values())
+    alert = f"\n{t('label.alert', lang)}" if headline.item.alerts else ""
     if not headline.reported_today:
-        return Text(f"✖ {values}", style="bold red")
-    return Text(f"✔ {values}", style="bold red" if headline.item.alerts else "green")
+        return Text(f"✖ {values}{alert}", style="bold red")
+    return Text(f"✔ {values}{alert}", style="bold red" if headline.item.alerts else "green")
 
 
 def log_table(records: Sequence[Record], lang: str, title: str) -> Table:
@@ -434,7 +480,9 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
     for title, style, entries in (
         (t("head.overdue", lang), "bold red", plan.overdue),
         (t("head.due_today", lang), "bold yellow", plan.today),
+        (t("head.attention", lang), "bold magenta", plan.attention),
         (t("head.coming", lang), "bold", plan.coming),
+        (t("head.still_open", lang), "bold", plan.open),
     ):
         if not entries:
             continue
@@ -450,6 +498,8 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
             if item.item.subject:
                 label.append(f" · {safe(item.item.subject)}", style="bold")
             label.append_text(_details(item, lang))
+            if item.state in ATTENTION and item.last is not None and item.last.note:
+                label.append(f"\n{t('label.said', lang, who=safe(item.last.actor))} {safe(item.last.note)}", "italic")
             label.append(f"\n$ {safe(entry.command)}", style="cyan")
             table.add_row(str(item.item.number), mark(item.state, lang), label)
         parts.append(table)

@@ -96,7 +96,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def seal_check(result: SealCheck) -> None:
-    sealed, problems = result.seal, result.problems
+    sealed, problems = result.seal, _texts(result.problems)
     what = f"seal of {sealed.unit}, {sealed.period.isoformat()}, by {sealed.by}, {len(sealed.entries)} records"
     verdict = "✖ " + safe(what) + ": " + safe(problems[0]) if problems else "✔ " + safe(what) + ": holds"
     if not result.against_log and not problems:
@@ -111,7 +111,7 @@ def seal_check_document(result: SealCheck) -> dict[str, Any]:
         "period": result.seal.period.isoformat(),
         "by": result.seal.by,
         "checked_against_log": result.against_log,
-        "problems": result.problems,
+        "problems": _texts(result.problems),
     }
 
 

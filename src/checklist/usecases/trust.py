@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from ..core import blobs, clock, keys
 from ..core import seal as seals
-from ..core.errors import DataError, NoStore, UserError
+from ..core.errors import Message, NoStore, UserError
 from ..core.keys import PublicKey
 from ..core.store import Repairable, Snapshots
 from ..core.verify import StoreVerdict, verify_store
@@ -59,7 +59,7 @@ def _repair(session: Session, unit_id: str) -> Repair:
 class SealCheck:
     seal: seals.Seal
     against_log: bool  # this store holds the unit's log, and the seal was checked against it
-    problems: list[str]
+    problems: list[Message]
 
 
 def verify_seal(session: Session, path: Path) -> SealCheck:
@@ -68,10 +68,7 @@ def verify_seal(session: Session, path: Path) -> SealCheck:
         data = path.read_bytes()
     except OSError as exc:
         raise UserError("seal.cannot_read", path=str(path), reason=exc.strerror or str(exc)) from exc
-    try:
-        sealed = seals.Seal.model_validate_json(data)
-    except ValueError as exc:
-        raise DataError("seal.not_a_seal", path=str(path), why=str(exc).splitlines()[0]) from exc
+    sealed = seals.parse(data, str(path))
     store = session.store
     have_log = sealed.unit in store.unit_ids()
     hashes = blobs.line_hashes(store.log(sealed.unit)) if have_log else None
