@@ -10,6 +10,9 @@ import typer
 from . import options
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..core.models import Action
     from ..usecases.recording import AttestRequest
 
 Items = Annotated[list[str], typer.Argument(metavar="ITEM...", help="Item numbers, ids or unique id prefixes.")]
@@ -122,42 +125,32 @@ def na(
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
 
-def block(
-    items: Items,
-    reason: Reason,
-    subject: options.Subjects = None,
-    period: options.Period = None,
-    unit: options.Unit = None,
-    by: options.By = None,
-    lang: options.Lang = None,
-    store: options.Store = None,
-    catalog: options.Catalog = None,
-    now: options.Now = None,
-) -> None:
-    """Mark items blocked: they cannot be done now (say why, so someone can help)."""
-    from ..usecases.recording import AttestRequest
+def _reasoned(action: Action, help_text: str) -> Callable[..., None]:
+    """A command that records `action` with a required reason (block, reopen)."""
 
-    request = AttestRequest("blocked", items, reason, subjects=subject or (), period=period)
-    record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
+    def command(
+        items: Items,
+        reason: Reason,
+        subject: options.Subjects = None,
+        period: options.Period = None,
+        unit: options.Unit = None,
+        by: options.By = None,
+        lang: options.Lang = None,
+        store: options.Store = None,
+        catalog: options.Catalog = None,
+        now: options.Now = None,
+    ) -> None:
+        from ..usecases.recording import AttestRequest
+
+        request = AttestRequest(action, items, reason, subjects=subject or (), period=period)
+        record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
+
+    command.__doc__ = help_text
+    return command
 
 
-def reopen(
-    items: Items,
-    reason: Reason,
-    subject: options.Subjects = None,
-    period: options.Period = None,
-    unit: options.Unit = None,
-    by: options.By = None,
-    lang: options.Lang = None,
-    store: options.Store = None,
-    catalog: options.Catalog = None,
-    now: options.Now = None,
-) -> None:
-    """Reopen items that were done, n/a or blocked (the earlier records stay in the log)."""
-    from ..usecases.recording import AttestRequest
-
-    request = AttestRequest("reopened", items, reason, subjects=subject or (), period=period)
-    record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
+block = _reasoned("blocked", "Mark items blocked: they cannot be done now (say why, so someone can help).")
+reopen = _reasoned("reopened", "Reopen items that were done, n/a or blocked (the earlier records stay in the log).")
 
 
 def approve(
