@@ -7,7 +7,7 @@ Run it with the project's interpreter (the one `checklist` is installed in):
 It builds a throw-away store with one prison unit and 10,000 records, then times
 `checklist --help`, `checklist status`, `checklist list` and a minimal Typer app that
 prints a 10-row rich table (the framework's floor), round-robin, N runs each after
-3 discarded warm-up rounds. The target is a median within 1.3x of the floor. It is a
+3 discarded warm-up rounds. The target is a median within 1.15x of the floor. It is a
 measurement, not a test: it exits 0 whatever the figures, and 1 only when setup fails
 or a timed command does not exit 0.
 """
@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 RECORDS = 10_000
 WARMUP = 3
-TARGET = 1.3
+TARGET = 1.15  # the bedrock issue tightened it from 1.3
 UNIT = "prison"
 CST = timezone(timedelta(hours=8))
 ACTIONS = ("done", "na", "blocked", "reopened")

@@ -14,7 +14,7 @@ and releases on time, and the plain measures done in the first days. It checks t
 succeed, then times the first two and a minimal Typer app printing a 10-row rich table
 (the framework's floor, as in startup.py) as whole processes, round-robin, N runs each
 after 3 discarded warm-up rounds (the first ones save the index snapshot and the catalog
-cache). The target is a median within 1.5x of the floor. It is a measurement, not a test:
+cache). The target is a median within 1.3x of the floor. It is a measurement, not a test:
 it exits 0 whatever the figures, and 1 only when setup fails or a command does not exit 0.
 """
 
@@ -46,7 +46,7 @@ from startup import (
     write_minimal_app,
 )
 
-TARGET = 1.5
+TARGET = 1.3  # the bedrock issue tightened it from 1.5
 UNIT = "prison"
 ZONE_NAME = "Asia/Shanghai"
 ZONE = ZoneInfo(ZONE_NAME)
