@@ -19,12 +19,14 @@ from ..core.status import UnitStatus, unit_status
 from ..core.store import LocalCache, Signer, Store
 from .settings import Settings
 
+MEMORY = "memory:"  # memstore.SCHEME, spelled here so that opening a folder does not import it
+
 
 def open_store(location: str, *, create: bool = False) -> Store:
     """The backend a location names: `memory:NAME` an in-memory store, anything else a folder."""
-    from ..core.memstore import SCHEME, MemoryStore
+    if location.startswith(MEMORY):
+        from ..core.memstore import MemoryStore
 
-    if location.startswith(SCHEME):
         return MemoryStore.named(location)
     if "://" in location:
         scheme = location.split("://", 1)[0]
@@ -51,7 +53,7 @@ class Session:
     def for_start(cls, settings: Settings) -> Session:
         """A session on the store `start` uses, made here if there is none."""
         location = settings.store_location_for_start()
-        existed = location.startswith("memory:") or "://" in location or Path(location, "store.json").exists()
+        existed = location.startswith(MEMORY) or "://" in location or Path(location, "store.json").exists()
         return cls(settings, open_store(location, create=True), created=not existed)
 
     @property

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..core.agenda import Agenda, agenda
 from ..core.errors import NotFound
 from ..core.fuzzy import closest
 from ..core.items import resolve
@@ -12,6 +12,9 @@ from ..core.logindex import LogIndex
 from ..core.models import Catalog, Record, Unit
 from ..core.status import PENDING, ItemStatus, UnitStatus, items_for
 from .session import Session
+
+if TYPE_CHECKING:
+    from ..core.agenda import Agenda
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class AgendaView:
 
 
 def today(session: Session, ahead: int) -> AgendaView:
+    from ..core.agenda import agenda
+
     status = session.status(session.select_unit())
     return AgendaView(status, agenda(status, ahead))
 
