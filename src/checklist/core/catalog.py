@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -36,12 +35,6 @@ def bundled_path() -> Path:
     if packaged.is_dir():
         return Path(str(packaged))
     return Path(__file__).resolve().parents[3] / "measures"
-
-
-def resolve_path(option: str | os.PathLike[str] | None) -> Path | None:
-    """The catalog a command asked for (option, then CHECKLIST_CATALOG), or None for the bundled one."""
-    chosen = option if option is not None else os.environ.get("CHECKLIST_CATALOG") or None
-    return Path(chosen).expanduser().resolve() if chosen is not None else None
 
 
 def catalog_files(path: Path) -> list[Path]:

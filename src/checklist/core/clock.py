@@ -1,13 +1,12 @@
 """The injectable clock: what "now" is for status, agendas and default periods.
 
 `--now TIME` or CHECKLIST_NOW replays any moment (for demos, tests and going over a past
-day); without them it is the real time. A record's own timestamp is always the real time
-it was written, whatever the clock says.
+day); without them it is the real time (settings decide which; the session asks here). A
+record's own timestamp is always the real time it was written, whatever the clock says.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -28,9 +27,3 @@ def parse(text: str, zone: ZoneInfo, what: str = "time") -> datetime:
     if len(value) == 10:  # a day alone: its start
         moment = datetime.combine(moment.date(), time(0))
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
-
-
-def now(option: str | None, zone: ZoneInfo) -> datetime:
-    """--now, else CHECKLIST_NOW, else the real time."""
-    chosen = option if option is not None else os.environ.get("CHECKLIST_NOW") or None
-    return parse(chosen, zone, "--now") if chosen else real_now()
