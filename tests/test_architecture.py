@@ -83,3 +83,11 @@ def test_help_does_not_load_the_catalog_or_the_store() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_only_settings_reads_the_environment() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "settings.py" and path.parent.name == "usecases":
+            continue
+        source = path.read_text(encoding="utf-8")
+        assert "os.environ" not in source and "getenv" not in source, path
