@@ -27,14 +27,13 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from . import formats
-from .atomic import fsync_dir, write_atomic
+from .atomic import Mismatch, write_atomic
 from .chain import BadTail, Head, TornLog, digest, next_link
 from .errors import Message, NotFound, StoreDamaged, UserError, message
 from .fuzzy import closest
@@ -338,28 +337,18 @@ class FileStore:
         target = self._blob_path(kind, name)
         if target.is_file():
             return False
+        mode, sha256 = (0o444 if kind == Blob.EVIDENCE else 0o644), (name if kind in HASHED else None)
         try:
             if kind == Blob.CATALOG:
                 self._raise_format()
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming.")
-        except OSError as exc:
-            raise UserError("store.cannot_write", where=str(target.parent), reason=exc.strerror or str(exc)) from exc
-        try:
-            with os.fdopen(fd, "wb") as writer:
-                hashed = _copy_hashing(data, writer)
-            if kind in HASHED and hashed != name:
-                raise BlobMismatch("store.blob_changed", kind=str(kind), name=name)
-            Path(tmp).chmod(0o444 if kind == Blob.EVIDENCE else 0o644)
-            os.link(tmp, target)  # refuses an existing name: never overwrite a written-once file
+            write_atomic(target, data, replace=False, mode=mode, sha256=sha256)
         except FileExistsError:  # another writer kept the same blob first
             return False
+        except Mismatch:
+            raise BlobMismatch("store.blob_changed", kind=str(kind), name=name) from None
         except OSError as exc:
             raise UserError("store.cannot_write", where=str(target.parent), reason=exc.strerror or str(exc)) from exc
-        finally:
-            with contextlib.suppress(OSError):
-                Path(tmp).unlink()
-        fsync_dir(target.parent)
         return True
 
     def blob(self, kind: Blob, name: str) -> bytes | None:
@@ -513,20 +502,6 @@ def _save_snapshot(path: Path, data: bytes, size: int, lines: int, index: LogInd
     head = {"format": SNAPSHOT_FORMAT, "program": __version__, "size": size, "sha256": digest, "lines": lines}
     with contextlib.suppress(OSError):
         write_atomic(path, json.dumps({**head, **index.snapshot()}, ensure_ascii=False).encode(), sync=False)
-
-
-def _copy_hashing(source: bytes | IO[bytes], writer: IO[bytes]) -> str:
-    digest = hashlib.sha256()
-    if isinstance(source, bytes):
-        digest.update(source)
-        writer.write(source)
-    else:
-        while chunk := source.read(1 << 20):
-            digest.update(chunk)
-            writer.write(chunk)
-    writer.flush()
-    os.fsync(writer.fileno())
-    return digest.hexdigest()
 
 
 def _write_all(fd: int, data: bytes) -> None:
