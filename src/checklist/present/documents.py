@@ -76,7 +76,9 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> dict[st
         },
         "retired": status.orphans,
         "totals": _tally(status.tally, len(status.overdue)),
-        "sections": [{"id": s.section.id, **_tally(s.tally)} for s in status.sections],
+        "sections": [
+            {"id": s.section.id, **_tally(s.tally, sum(1 for i in s.items if i.overdue))} for s in status.sections
+        ],
         "now": status.now.isoformat(),
         "day": status.days,
         "critical_open": [s.item.id for s in status.critical_open],
