@@ -18,7 +18,7 @@ def validate(
 ) -> None:
     """Check a catalog and report every problem at once, with file, line and column."""
     from ..core.errors import CatalogError
-    from ..present.messages import problem_document, problem_text
+    from ..present.messages import problem_text
     from ..present.output import message, print_json, safe
     from ..present.words import t
     from ..usecases import catalogs
@@ -30,22 +30,18 @@ def validate(
         loaded = catalogs.validate(settings, path)
     except CatalogError as exc:
         if json:
-            print_json({"valid": False, "problems": [problem_document(p) for p in exc.problems]})
+            from ..present.documents import invalid_catalog_document
+
+            print_json(invalid_catalog_document(exc.problems))
         else:
             for problem in exc.problems:
                 typer.echo(safe(problem_text(problem)))
             message(t("msg.catalog_bad", language, count=len(exc.problems)), style="bold red")
         raise typer.Exit(exc.exit_code) from None
     if json:
-        print_json(
-            {
-                "valid": True,
-                "name": loaded.meta.name,
-                "version": loaded.meta.version,
-                "digest": loaded.digest,
-                "measures": len(loaded.measures),
-            }
-        )
+        from ..present.documents import valid_catalog_document
+
+        print_json(valid_catalog_document(loaded))
         return
     meta = loaded.meta
     count, kinds = len(loaded.measures), len(meta.unit_kinds)

@@ -15,9 +15,12 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ChecklistError, Message, Problem, install_words
+
+if TYPE_CHECKING:
+    from .schemas import ProblemDocument
 
 Template = str | Callable[[Mapping[str, Any]], str]
 
@@ -383,7 +386,7 @@ def error_text(error: ChecklistError, lang: str = "en") -> str:
 install_words(text)
 
 
-def problem_document(problem: Problem, lang: str = "en") -> dict[str, object]:
+def problem_document(problem: Problem, lang: str = "en") -> ProblemDocument:
     """A problem for `validate --json`: where it is, its code, and what it says."""
     return {
         "file": problem.file,
