@@ -50,12 +50,29 @@ def validate(
     )
 
 
-def schema() -> None:
-    """Print the JSON Schema of the measure file format, for editors that check YAML."""
-    from ..present.output import print_json
-    from ..usecases.catalogs import schema as catalog_schema
+def schema(
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            metavar="NAME",
+            help="Whose schema: 'catalog' (measure files), or a --json document by name (see --list).",
+        ),
+    ] = "catalog",
+    list_names: Annotated[bool, typer.Option("--list", help="List the names --output takes, and stop.")] = False,
+) -> None:
+    """Print the JSON Schema of measure files, or of a --json document.
 
-    print_json(catalog_schema())
+    By default the schema of measure files, for editors that check YAML; with `--output NAME`,
+    that of a --json document (`--output status`), for scripts that read it.
+    """
+    from ..present import schemas
+    from ..present.output import print_json
+
+    if list_names:
+        typer.echo("\n".join(schemas.names()))
+        return
+    print_json(schemas.schema(output))
 
 
 def upgrade(

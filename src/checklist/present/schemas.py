@@ -3,8 +3,8 @@ the JSON Schema of each, generated from them.
 
 The functions that build the documents (documents.py, verdicts.py, messages.py) return these
 types, so mypy --strict checks every key and the type of every value; at run time they build
-plain dicts and import this module only for type checking. A JSON Schema of each can be
-generated from them with pydantic.
+plain dicts and import this module only for type checking. Only `checklist schema --output
+NAME` imports it, to generate a schema with pydantic.
 
 Every document carries its name (`document`) and its `format`. Within a format keys are only
 added; a format is raised when a key's meaning or type changes — the `Literal` of `format`
@@ -20,8 +20,12 @@ from typing import Annotated, Any, Literal, NotRequired
 from pydantic import ConfigDict, Field, with_config
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
+from ..core.errors import NotFound
 from ..core.models import Action, EvidenceKind, FigureValue, Priority
 from ..core.status import State
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+CATALOG = "catalog"  # the schema of measure files, not of a --json document
 
 closed = with_config(ConfigDict(extra="forbid"))
 
@@ -467,3 +471,63 @@ class InvalidCatalogDocument(TypedDict):
 
 
 ValidationDocument = ValidCatalogDocument | InvalidCatalogDocument
+
+
+# The documents by name: the shape, the command that prints it, and (for a union, which has
+# no docstring of its own) its description.
+DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
+    "status": (StatusDocument, "checklist status --json", None),
+    "status-all": (StatusAllDocument, "checklist status --all --json", None),
+    "items": (ItemsDocument, "checklist list --json", None),
+    "agenda": (AgendaDocument, "checklist today --json", None),
+    "subjects": (SubjectsDocument, "checklist subjects --json", None),
+    "log": (LogDocument, "checklist log --json", None),
+    "verification": (VerificationDocument, "checklist verify --json", None),
+    "seal-check": (SealCheckDocument, "checklist verify --seal FILE --json", None),
+    "seal-checks": (SealChecksDocument, "checklist verify --seal FILE --seal FILE... --json", None),
+    "keys": (KeysDocument, "checklist keys list --json", None),
+    "validation": (
+        ValidationDocument,
+        "checklist validate --json",
+        "Whether a catalog validates (`checklist validate --json`): its name, version and number of "
+        "measures, or every problem found.",
+    ),
+}
+
+
+def names() -> list[str]:
+    """What `checklist schema --output` takes: the catalog, then every document."""
+    return [CATALOG, *DOCUMENTS]
+
+
+def schema(name: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a document, or of the catalog's measure files."""
+    if name == CATALOG:
+        from ..usecases.catalogs import schema as catalog_schema
+
+        return catalog_schema()
+    if name not in DOCUMENTS:
+        from ..core.fuzzy import closest
+
+        raise NotFound("schema.unknown", closest(name, names()), name=name, known=names())
+    from pydantic import TypeAdapter
+
+    shape, command, description = DOCUMENTS[name]
+    generated: dict[str, Any] = _one_line(TypeAdapter(shape).json_schema(mode="serialization"))
+    described = description or generated.pop("description", "")
+    generated.pop("title", None)
+    return {"$schema": DRAFT, "title": f"{command}: the {name} document", "description": described, **generated}
+
+
+def _one_line(schema: dict[str, Any]) -> dict[str, Any]:
+    """Descriptions taken from docstrings, each on one line."""
+    for key, value in schema.items():
+        if key == "description" and isinstance(value, str):
+            schema[key] = " ".join(value.split())
+        elif isinstance(value, dict):
+            _one_line(value)
+        elif isinstance(value, list):
+            for part in value:
+                if isinstance(part, dict):
+                    _one_line(part)
+    return schema
