@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -317,6 +318,16 @@ def test_the_shapes_follow_the_models_they_are_dumped_from() -> None:
     assert set(get_type_hints(schemas.KeyDocument)) == set(PublicKey.model_fields)
     tally = set(get_type_hints(schemas.TallyDocument))
     assert set(STATES) <= tally
+
+
+def test_the_names_and_formats_in_the_readme_are_the_schemas() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## JSON output", 1)[1].split("\n## ", 1)[0]
+    for name in NAMES:
+        shape = schemas.DOCUMENTS[name][0]
+        options = shape.__args__ if hasattr(shape, "__args__") else (shape,)
+        (fmt,) = {get_type_hints(option)["format"].__args__[0] for option in options}
+        assert re.search(rf"`{re.escape(name)}` \| {fmt} \|", section), name
 
 
 def test_printing_a_document_does_not_load_the_schemas(prison) -> None:  # type: ignore[no-untyped-def]
