@@ -101,6 +101,8 @@ def test_thirty_days_of_a_prison(cli) -> None:
         ("prison.new-admission-isolation", "P002"),
     ]
     assert status["day"] == 30
+    by_section = {s["id"]: s["overdue"] for s in status["sections"]}
+    assert (by_section["health-checks"], by_section["people-in-custody"], sum(by_section.values())) == (2, 1, 3)
     plain = len([m for m in PRISON if m.trigger is None])
     assert status["totals"] == {
         "done": 2 + 4,  # three zeros today, closed management; P001's four items

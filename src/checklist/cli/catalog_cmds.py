@@ -18,7 +18,7 @@ def validate(
 ) -> None:
     """Check a catalog and report every problem at once, with file, line and column."""
     from ..core.errors import CatalogError
-    from ..present.messages import problem_document, problem_text
+    from ..present.messages import problem_text
     from ..present.output import message, print_json, safe
     from ..present.words import t
     from ..usecases import catalogs
@@ -30,22 +30,18 @@ def validate(
         loaded = catalogs.validate(settings, path)
     except CatalogError as exc:
         if json:
-            print_json({"valid": False, "problems": [problem_document(p) for p in exc.problems]})
+            from ..present.documents import invalid_catalog_document
+
+            print_json(invalid_catalog_document(exc.problems))
         else:
             for problem in exc.problems:
                 typer.echo(safe(problem_text(problem)))
             message(t("msg.catalog_bad", language, count=len(exc.problems)), style="bold red")
         raise typer.Exit(exc.exit_code) from None
     if json:
-        print_json(
-            {
-                "valid": True,
-                "name": loaded.meta.name,
-                "version": loaded.meta.version,
-                "digest": loaded.digest,
-                "measures": len(loaded.measures),
-            }
-        )
+        from ..present.documents import valid_catalog_document
+
+        print_json(valid_catalog_document(loaded))
         return
     meta = loaded.meta
     count, kinds = len(loaded.measures), len(meta.unit_kinds)
@@ -54,12 +50,29 @@ def validate(
     )
 
 
-def schema() -> None:
-    """Print the JSON Schema of the measure file format, for editors that check YAML."""
-    from ..present.output import print_json
-    from ..usecases.catalogs import schema as catalog_schema
+def schema(
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            metavar="NAME",
+            help="Whose schema: 'catalog' (measure files), or a --json document by name (see --list).",
+        ),
+    ] = "catalog",
+    list_names: Annotated[bool, typer.Option("--list", help="List the names --output takes, and stop.")] = False,
+) -> None:
+    """Print the JSON Schema of measure files, or of a --json document.
 
-    print_json(catalog_schema())
+    By default the schema of measure files, for editors that check YAML; with `--output NAME`,
+    that of a --json document (`--output status`), for scripts that read it.
+    """
+    from ..present import schemas
+    from ..present.output import print_json
+
+    if list_names:
+        typer.echo("\n".join(schemas.names()))
+        return
+    print_json(schemas.schema(output))
 
 
 def upgrade(

@@ -77,8 +77,9 @@ def _verify_seals(session: Session, paths: list[Path], json: bool) -> None:
             print_error(exc)
             worst = max(worst, exc.exit_code)
     if json:
-        documents = [verdicts.seal_check_document(check) for check in checks]
-        print_json(documents[0] if len(paths) == 1 else {"seals": documents})
+        print_json(
+            verdicts.seal_check_document(checks[0]) if len(paths) == 1 else verdicts.seal_checks_document(checks)
+        )
     else:
         for check in checks:
             verdicts.seal_check(check)

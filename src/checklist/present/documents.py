@@ -1,37 +1,69 @@
-"""Plain documents (dicts of JSON types) of the core's results, for `--json` and other programs."""
+"""Plain documents (dicts of JSON types) of the core's results, for `--json` and other programs.
+
+Each document's shape is a TypedDict in schemas.py, imported here for type checking only: at
+run time these build plain dicts, and `checklist schema --output NAME` prints the JSON Schema
+of each. Every document carries its name (`document`) and its `format`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from ..core.agenda import Agenda
 from ..core.agenda import Entry as AgendaEntry
-from ..core.models import Catalog, Record
-from ..core.status import STATES, ItemStatus, Tally, UnitStatus
+from ..core.models import Catalog, Record, Text
+from ..core.status import ItemStatus, Tally, UnitStatus
 
 if TYPE_CHECKING:
+    from ..core.errors import Problem
     from ..usecases.views import StatusView
+    from .schemas import (
+        AgendaDocument,
+        AgendaEntryDocument,
+        InvalidCatalogDocument,
+        ItemDocument,
+        ItemsDocument,
+        LogDocument,
+        RecordDocument,
+        StatusAllDocument,
+        StatusDocument,
+        SubjectDocument,
+        SubjectsDocument,
+        TallyDocument,
+        TextDocument,
+        ValidCatalogDocument,
+    )
 
-JSON_FORMAT = 1
 
-
-def _tally(tally: Tally, overdue: int = 0) -> dict[str, Any]:
+def _tally(tally: Tally, overdue: int = 0) -> TallyDocument:
+    counts = tally.counts
     return {
-        **{state: tally.counts[state] for state in STATES},
+        "done": counts["done"],
+        "na": counts["na"],
+        "partial": counts["partial"],
+        "blocked": counts["blocked"],
+        "awaiting": counts["awaiting"],
+        "lapsed": counts["lapsed"],
+        "open": counts["open"],
+        "upcoming": counts["upcoming"],
         "overdue": overdue,
         "total": tally.total,
         "percent_done": round(tally.percent, 1),
     }
 
 
-def item_document(status: ItemStatus) -> dict[str, Any]:
+def _text(text: Text) -> TextDocument:
+    return {"zh": text.zh, "en": text.en}
+
+
+def item_document(status: ItemStatus) -> ItemDocument:
     measure = status.item.measure
     return {
         "number": status.item.number,
         "id": measure.id,
         "state": status.state,
-        "title": measure.title.model_dump(),
+        "title": _text(measure.title),
         "section": measure.section,
         "priority": measure.priority,
         "evidence": list(measure.evidence),
@@ -52,14 +84,21 @@ def item_document(status: ItemStatus) -> dict[str, Any]:
     }
 
 
-def items_document(unit_status: UnitStatus, statuses: Sequence[ItemStatus]) -> dict[str, Any]:
-    return {"format": JSON_FORMAT, "unit": unit_status.unit.id, "items": [item_document(s) for s in statuses]}
-
-
-def status_document(status: UnitStatus, newer: Catalog | None = None) -> dict[str, Any]:
-    unit = status.unit
+def items_document(unit_status: UnitStatus, statuses: Sequence[ItemStatus]) -> ItemsDocument:
     return {
-        "format": JSON_FORMAT,
+        "document": "items",
+        "format": 1,
+        "unit": unit_status.unit.id,
+        "items": [item_document(s) for s in statuses],
+    }
+
+
+def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusDocument:
+    unit = status.unit
+    started_with = unit.catalog
+    return {
+        "document": "status",
+        "format": 1,
         "unit": {
             "id": unit.id,
             "name": unit.name,
@@ -71,12 +110,19 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> dict[st
             "name": status.catalog.meta.name,
             "version": status.catalog.meta.version,
             "digest": status.catalog.digest,
-            "started_with": unit.catalog.model_dump(),
+            "started_with": {
+                "name": started_with.name,
+                "version": started_with.version,
+                "digest": started_with.digest,
+                "path": started_with.path,
+            },
             "newer": {"version": newer.meta.version, "digest": newer.digest} if newer else None,
         },
         "retired": status.orphans,
         "totals": _tally(status.tally, len(status.overdue)),
-        "sections": [{"id": s.section.id, **_tally(s.tally)} for s in status.sections],
+        "sections": [
+            {"id": s.section.id, **_tally(s.tally, sum(1 for i in s.items if i.overdue))} for s in status.sections
+        ],
         "now": status.now.isoformat(),
         "day": status.days,
         "critical_open": [s.item.id for s in status.critical_open],
@@ -107,42 +153,43 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> dict[st
     }
 
 
-def record_document(record: Record) -> dict[str, Any]:
-    return record.model_dump(mode="json", exclude_none=True)
+def record_document(record: Record) -> RecordDocument:
+    # The record as it is written to the log (pydantic's own JSON types: a UTC time ends in Z);
+    # a test holds RecordDocument to Record's fields.
+    return cast("RecordDocument", record.model_dump(mode="json", exclude_none=True))
 
 
-def log_document(unit_id: str, records: Sequence[Record]) -> dict[str, Any]:
-    return {"format": JSON_FORMAT, "unit": unit_id, "records": [record_document(r) for r in records]}
+def log_document(unit_id: str, records: Sequence[Record]) -> LogDocument:
+    return {"document": "log", "format": 1, "unit": unit_id, "records": [record_document(r) for r in records]}
 
 
-def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]]) -> dict[str, Any]:
+def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]]) -> SubjectsDocument:
     return {
-        "format": JSON_FORMAT,
+        "document": "subjects",
+        "format": 1,
         "unit": status.unit.id,
         "now": status.now.isoformat(),
-        "subjects": [
-            {
-                "subject": subject,
-                "event": items[0].item.event.kind if items[0].item.event else None,
-                "occurred": _occurred(items[0]),
-                "items": [item_document(i) for i in items],
-            }
-            for subject, items in sorted(by_subject.items())
-        ],
+        "subjects": [_subject(subject, items) for subject, items in sorted(by_subject.items())],
     }
 
 
-def _occurred(status: ItemStatus) -> str | None:
-    event = status.item.event
-    return event.moment.isoformat() if event else None
+def _subject(subject: str, items: list[ItemStatus]) -> SubjectDocument:
+    event = items[0].item.event
+    return {
+        "subject": subject,
+        "event": event.kind if event else None,
+        "occurred": event.moment.isoformat() if event else None,
+        "items": [item_document(i) for i in items],
+    }
 
 
-def agenda_document(status: UnitStatus, plan: Agenda) -> dict[str, Any]:
-    def entries(found: list[AgendaEntry]) -> list[dict[str, Any]]:
+def agenda_document(status: UnitStatus, plan: Agenda) -> AgendaDocument:
+    def entries(found: list[AgendaEntry]) -> list[AgendaEntryDocument]:
         return [{**item_document(e.status), "command": e.command} for e in found]
 
     return {
-        "format": JSON_FORMAT,
+        "document": "agenda",
+        "format": 1,
         "unit": status.unit.id,
         "now": status.now.isoformat(),
         "overdue": entries(plan.overdue),
@@ -153,5 +200,28 @@ def agenda_document(status: UnitStatus, plan: Agenda) -> dict[str, Any]:
     }
 
 
-def all_units_document(views: Sequence[StatusView]) -> dict[str, Any]:
-    return {"format": JSON_FORMAT, "units": [status_document(v.status, v.newer) for v in views]}
+def all_units_document(views: Sequence[StatusView]) -> StatusAllDocument:
+    return {"document": "status-all", "format": 1, "units": [status_document(v.status, v.newer) for v in views]}
+
+
+def valid_catalog_document(catalog: Catalog) -> ValidCatalogDocument:
+    return {
+        "document": "validation",
+        "format": 1,
+        "valid": True,
+        "name": catalog.meta.name,
+        "version": catalog.meta.version,
+        "digest": catalog.digest,
+        "measures": len(catalog.measures),
+    }
+
+
+def invalid_catalog_document(problems: Sequence[Problem], lang: str = "en") -> InvalidCatalogDocument:
+    from .messages import problem_document
+
+    return {
+        "document": "validation",
+        "format": 1,
+        "valid": False,
+        "problems": [problem_document(p, lang) for p in problems],
+    }

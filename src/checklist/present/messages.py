@@ -15,9 +15,12 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ChecklistError, Message, Problem, install_words
+
+if TYPE_CHECKING:
+    from .schemas import ProblemDocument
 
 Template = str | Callable[[Mapping[str, Any]], str]
 
@@ -88,6 +91,7 @@ TEMPLATES: dict[str, Template] = {
     "kind.ambiguous": "{token!r} fits more than one unit kind: {kinds}",
     "kind.unknown": "unknown unit kind {token!r}",
     "section.unknown": "no section {token!r}",
+    "schema.unknown": "no schema named {name!r}; `checklist schema --output` takes {known}",
     # the models' own rules (catalog authors and stored records)
     "text.control": "must not contain control characters",
     "field.bounds_not_numeric": "min, max and alert apply only to integer and number fields, not {type}",
@@ -307,6 +311,7 @@ HINTS: dict[str, Template] = {
     "kind.ambiguous": "name the kind by its id",
     "kind.unknown": lambda p: _did_you_mean(p) or "known kinds: " + ", ".join(p["known"]),
     "section.unknown": lambda p: _did_you_mean(p) or "sections: " + ", ".join(p["known"]),
+    "schema.unknown": lambda p: _did_you_mean(p) or "`checklist schema --list` lists them",
     "item.no_number": "items are numbered 1 to {count}; see `checklist list`",
     "item.ambiguous": "type more of the id, or use its number",
     "figure.assignment": "for example --set people_checked=120",
@@ -383,7 +388,7 @@ def error_text(error: ChecklistError, lang: str = "en") -> str:
 install_words(text)
 
 
-def problem_document(problem: Problem, lang: str = "en") -> dict[str, object]:
+def problem_document(problem: Problem, lang: str = "en") -> ProblemDocument:
     """A problem for `validate --json`: where it is, its code, and what it says."""
     return {
         "file": problem.file,

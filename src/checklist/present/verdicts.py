@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 
@@ -13,8 +13,17 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from ..core.errors import Message
+    from ..core.keys import PublicKey
     from ..core.verify import Verdict
     from ..usecases.trust import KeyList, NewKey, SealCheck, Sealed, Verification
+    from .schemas import (
+        KeyDocument,
+        KeysDocument,
+        SealCheckDocument,
+        SealChecksDocument,
+        UnitVerdictDocument,
+        VerificationDocument,
+    )
 
 
 def verification(result: Verification) -> None:
@@ -27,9 +36,11 @@ def verification(result: Verification) -> None:
     _shared("catalogs", result.verdict.catalog_problems, _count(result.verdict.catalogs, "kept version"))
 
 
-def verification_document(result: Verification) -> dict[str, Any]:
+def verification_document(result: Verification) -> VerificationDocument:
     found = result.verdict
     return {
+        "document": "verification",
+        "format": 1,
         "ok": not result.failed,
         "units": [_verdict_document(v, result.require_signatures) for v in found.units],
         "evidence": {"referenced": found.evidence_referenced, "problems": _texts(found.evidence_problems)},
@@ -38,7 +49,7 @@ def verification_document(result: Verification) -> dict[str, Any]:
     }
 
 
-def _verdict_document(verdict: Verdict, require_signatures: bool) -> dict[str, Any]:
+def _verdict_document(verdict: Verdict, require_signatures: bool) -> UnitVerdictDocument:
     problems = verdict.problems(require_signatures)
     return {
         "unit": verdict.unit.id,
@@ -104,8 +115,10 @@ def seal_check(result: SealCheck) -> None:
     stdout().print(verdict, soft_wrap=True, markup=False, highlight=False)
 
 
-def seal_check_document(result: SealCheck) -> dict[str, Any]:
+def seal_check_document(result: SealCheck) -> SealCheckDocument:
     return {
+        "document": "seal-check",
+        "format": 1,
         "ok": not result.problems,
         "unit": result.seal.unit,
         "period": result.seal.period.isoformat(),
@@ -139,10 +152,20 @@ def new_key(result: NewKey) -> None:
     )
 
 
-def keys_document(result: KeyList) -> dict[str, Any]:
+def seal_checks_document(results: list[SealCheck]) -> SealChecksDocument:
+    return {"document": "seal-checks", "format": 1, "seals": [seal_check_document(r) for r in results]}
+
+
+def keys_document(result: KeyList) -> KeysDocument:
+    # a key as its file in keys/ holds it; a test holds KeyDocument to PublicKey's fields
+    def key(public: PublicKey) -> KeyDocument:
+        return cast("KeyDocument", public.model_dump(mode="json"))
+
     return {
-        "registered": [k.model_dump(mode="json") for k in result.registered.values()],
-        "own": [k.model_dump(mode="json") for k in result.own.values()],
+        "document": "keys",
+        "format": 1,
+        "registered": [key(k) for k in result.registered.values()],
+        "own": [key(k) for k in result.own.values()],
     }
 
 

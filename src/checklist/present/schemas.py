@@ -1,0 +1,533 @@
+"""The shape of every `--json` document: a TypedDict per document and per nested object, and
+the JSON Schema of each, generated from them.
+
+The functions that build the documents (documents.py, verdicts.py, messages.py) return these
+types, so mypy --strict checks every key and the type of every value; at run time they build
+plain dicts and import this module only for type checking. Only `checklist schema --output
+NAME` imports it, to generate a schema with pydantic.
+
+Every document carries its name (`document`) and its `format`. Within a format keys are only
+added; a format is raised when a key's meaning or type changes — the `Literal` of `format`
+here and the value its builder writes change together (mypy holds them to each other).
+Every object is closed (`additionalProperties: false`), so that a key the schema does not
+know fails validation, and the tests validate real output against these schemas.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, NotRequired
+
+from pydantic import ConfigDict, Field, with_config
+from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
+
+from ..core.errors import NotFound
+from ..core.models import Action, EvidenceKind, FigureValue, Priority
+from ..core.status import State
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+CATALOG = "catalog"  # the schema of measure files, not of a --json document
+
+closed = with_config(ConfigDict(extra="forbid"))
+
+
+def about(description: str) -> Any:
+    """A field's description in the generated schema."""
+    return Field(description=description)
+
+
+Moment = Annotated[str, Field(json_schema_extra={"format": "date-time"})]  # ISO 8601, with its UTC offset
+Day = Annotated[str, Field(json_schema_extra={"format": "date"})]  # YYYY-MM-DD
+
+
+# The parts shared by several documents.
+
+
+@closed
+class TextDocument(TypedDict):
+    """A text of the catalog in both languages."""
+
+    zh: str
+    en: str
+
+
+@closed
+class EvidenceDocument(TypedDict):
+    """An evidence file a record names."""
+
+    name: Annotated[str, about("the file's name when it was attested")]
+    size: Annotated[int, about("its size in bytes")]
+    sha256: Annotated[str, about("the SHA-256 of its bytes, in hex")]
+    stored: Annotated[bool, about("whether a copy is kept in the store's evidence/ folder")]
+
+
+@closed
+class SignatureDocument(TypedDict):
+    """The signature of a record: Ed25519, over the record without its `sig` field."""
+
+    key: Annotated[str, about("the signing key's id, `ed25519:` and 16 hex digits")]
+    alg: Literal["ed25519"]
+    value: Annotated[str, about("the signature, base64")]
+
+
+@closed
+class RecordDocument(TypedDict):
+    """One record of a unit's log, as it was written: fields without a value are left out
+    (README, "The store", describes each)."""
+
+    v: Annotated[Literal[1, 2], about("the record's format: 2, or 1 for a record written before records were chained")]
+    id: Annotated[str, about("a unique id, 32 hex digits")]
+    unit: str
+    item: NotRequired[Annotated[str, about("the measure's id; absent for an event, a withdrawal or an upgrade")]]
+    action: Action
+    actor: Annotated[str, about("who made the record")]
+    at: Annotated[Moment, about("when it was written: always the real time")]
+    period: NotRequired[Annotated[str, about("for a recurring measure: the period the record covers")]]
+    subject: NotRequired[Annotated[str, about("for an item kept per subject, or an event: whom it concerns")]]
+    event: NotRequired[Annotated[str, about("for an event or a withdrawal: the kind of event")]]
+    occurred: NotRequired[Annotated[Moment, about("for an event: when it happened")]]
+    until: NotRequired[Annotated[Day, about("for a waiver (na): its last day")]]
+    approves: NotRequired[Annotated[str, about("for an approval: the id of the record approved")]]
+    measure: NotRequired[Annotated[str, about("a hash of the measure's wording when it was attested")]]
+    note: NotRequired[Annotated[str, about("the note, or the reason")]]
+    figures: Annotated[dict[str, FigureValue], about("recorded figures, by field id")]
+    evidence: list[EvidenceDocument]
+    catalog: Annotated[str, about("the hash of the catalog the unit ran")]
+    sig: NotRequired[SignatureDocument]
+    seq: NotRequired[Annotated[int, about("the record's number in the unit's log (format 2)")]]
+    prev: NotRequired[Annotated[str, about("the SHA-256 of the line before, `sha256:` and 64 hex digits (format 2)")]]
+
+
+@closed
+class ItemDocument(TypedDict):
+    """An item of a unit's checklist (a measure, for one subject if it is kept per subject) and
+    where it stands."""
+
+    number: Annotated[int, about("its number in `checklist list`, which `checklist done N` takes")]
+    id: Annotated[str, about("the measure's id")]
+    state: State
+    title: TextDocument
+    section: Annotated[str, about("the id of its section")]
+    priority: Priority
+    evidence: Annotated[list[EvidenceKind], about("what an attestation of it must carry")]
+    subject: Annotated[str | None, about("whom the item concerns, for a measure kept per subject (an event's)")]
+    period: Annotated[str | None, about("for a recurring measure: its current period (null on a day it is not due)")]
+    missed: Annotated[list[str], about("for a recurring measure: earlier periods neither done nor waived")]
+    streak: Annotated[int, about("for a recurring measure: periods done in a row, up to the current one")]
+    due: Annotated[Moment | None, about("its deadline")]
+    opens: Annotated[Moment | None, about("for an item of a subject that does not open yet: when it opens")]
+    overdue: Annotated[bool, about("past its deadline and not done or waived")]
+    alerts: Annotated[list[str], about("fields whose latest value crosses its alert threshold")]
+    changed_wording: Annotated[bool, about("attested against an earlier wording of the measure")]
+    latest: Annotated[dict[str, FigureValue], about("the latest value of each field")]
+    totals: Annotated[dict[str, float], about("for a recurring measure: the sum of each number field since the start")]
+    today: Annotated[dict[str, float], about("for a recurring measure: the sum of each number field today")]
+    records: Annotated[int, about("how many records the item (of its current period) has")]
+    last: Annotated[RecordDocument | None, about("the record that put the item in its state")]
+
+
+# status, status-all
+
+
+@closed
+class UnitDocument(TypedDict):
+    """The unit."""
+
+    id: str
+    name: Annotated[str | None, about("its name; null: the kind's name")]
+    kind: Annotated[str, about("the id of its unit kind")]
+    started_at: Moment
+    started_by: str
+
+
+@closed
+class CatalogRefDocument(TypedDict):
+    """The catalog a unit was started with."""
+
+    name: str
+    version: str
+    digest: str
+    path: Annotated[str | None, about("where it was read from; null: the bundled catalog")]
+
+
+@closed
+class NewerCatalogDocument(TypedDict):
+    """A version of the catalog at the unit's source that differs from the one it runs."""
+
+    version: str
+    digest: str
+
+
+@closed
+class CatalogDocument(TypedDict):
+    """The catalog the unit runs."""
+
+    name: str
+    version: str
+    digest: Annotated[str, about("the hash of its content, `sha256:` and 64 hex digits")]
+    started_with: CatalogRefDocument
+    newer: Annotated[
+        NewerCatalogDocument | None, about("a newer version at its source (`checklist upgrade` moves to it), or null")
+    ]
+
+
+@closed
+class TallyDocument(TypedDict):
+    """How many items are in each state."""
+
+    done: int
+    na: int
+    partial: int
+    blocked: int
+    awaiting: int
+    lapsed: int
+    open: int
+    upcoming: int
+    overdue: Annotated[int, about("items past their deadline (also counted in their state)")]
+    total: int
+    percent_done: Annotated[float, about("done, as a share of the items that apply now (n/a and upcoming left out)")]
+
+
+@closed
+class SectionDocument(TallyDocument):
+    """A section of the checklist, with how many of its items are in each state."""
+
+    id: str
+
+
+@closed
+class RecurringDocument(TypedDict):
+    """A recurring item in its current period."""
+
+    number: int
+    id: str
+    subject: str | None
+    period: Annotated[str | None, about("the current period (null on a day the measure is not due)")]
+    state: State
+    missed: Annotated[list[str], about("earlier periods neither done nor waived")]
+    streak: Annotated[int, about("periods done in a row, up to the current one")]
+
+
+@closed
+class OverdueDocument(TypedDict):
+    """An item past its deadline."""
+
+    id: str
+    subject: str | None
+
+
+@closed
+class HeadlineDocument(TypedDict):
+    """The figures of a headline measure (the "three zeros")."""
+
+    id: str
+    reported_today: Annotated[bool, about("whether today's report is in")]
+    values: Annotated[dict[str, FigureValue | None], about("the current value of each field (null: none reported)")]
+    days_at_zero: Annotated[dict[str, int], about("per field: reported periods in a row, back from the latest, at 0")]
+
+
+@closed
+class StatusDocument(TypedDict):
+    """Where a unit stands (`checklist status --json`): its catalog, totals, sections, critical
+    and overdue items, recurring items and headline figures."""
+
+    document: Literal["status"]
+    format: Literal[1]
+    unit: UnitDocument
+    catalog: CatalogDocument
+    retired: Annotated[dict[str, int], about("measures no longer in the catalog: how many records each has")]
+    totals: TallyDocument
+    sections: list[SectionDocument]
+    now: Annotated[Moment, about("the moment the status is of (`--now`, else the real time)")]
+    day: Annotated[int, about("days since the unit started, counting the first as day 1")]
+    critical_open: Annotated[list[str], about("ids of the critical items still to do")]
+    recurring: list[RecurringDocument]
+    overdue: list[OverdueDocument]
+    headlines: list[HeadlineDocument]
+    last_record_at: Annotated[Moment | None, about("when the last record was written")]
+    records_for_unknown_items: Annotated[dict[str, int], about("the same as `retired` (an older name)")]
+
+
+@closed
+class StatusAllDocument(TypedDict):
+    """Where every unit of the store stands (`checklist status --all --json`), in the order of
+    their ids: a status document each."""
+
+    document: Literal["status-all"]
+    format: Literal[1]
+    units: list[StatusDocument]
+
+
+# items (list), agenda (today), subjects, log
+
+
+@closed
+class ItemsDocument(TypedDict):
+    """A unit's items, numbered, with where each stands (`checklist list --json`)."""
+
+    document: Literal["items"]
+    format: Literal[1]
+    unit: str
+    items: list[ItemDocument]
+
+
+@closed
+class AgendaEntryDocument(ItemDocument):
+    """An item on the agenda, with the command that records it."""
+
+    command: Annotated[str, about("the command that records it (or approves it), with what it must carry")]
+
+
+@closed
+class AgendaDocument(TypedDict):
+    """The agenda, a unit's whole to-do list (`checklist today --json`): each item still to do
+    is in exactly one part."""
+
+    document: Literal["agenda"]
+    format: Literal[1]
+    unit: str
+    now: Moment
+    overdue: Annotated[list[AgendaEntryDocument], about("past their deadline")]
+    today: Annotated[
+        list[AgendaEntryDocument], about("due today: the current period of a recurring measure, or a deadline")
+    ]
+    coming: Annotated[list[AgendaEntryDocument], about("a deadline, or an opening, in the next days (`--days`)")]
+    attention: Annotated[list[AgendaEntryDocument], about("blocked, partial, a lapsed waiver, or awaiting approval")]
+    open: Annotated[list[AgendaEntryDocument], about("the rest still open")]
+
+
+@closed
+class SubjectDocument(TypedDict):
+    """A subject (a person admitted, say) and its items."""
+
+    subject: str
+    event: Annotated[str | None, about("the kind of event that made its items")]
+    occurred: Annotated[Moment | None, about("when that event happened")]
+    items: list[ItemDocument]
+
+
+@closed
+class SubjectsDocument(TypedDict):
+    """The subjects of a unit's events, each with its items (`checklist subjects --json`)."""
+
+    document: Literal["subjects"]
+    format: Literal[1]
+    unit: str
+    now: Moment
+    subjects: list[SubjectDocument]
+
+
+@closed
+class LogDocument(TypedDict):
+    """The audit trail: a unit's records, oldest first (`checklist log --json`)."""
+
+    document: Literal["log"]
+    format: Literal[1]
+    unit: str
+    records: list[RecordDocument]
+
+
+# verification, seal-check, seal-checks, keys
+
+
+@closed
+class UnitVerdictDocument(TypedDict):
+    """What `verify` found in one unit's records."""
+
+    unit: str
+    ok: Annotated[bool, about("no problem (unsigned records are one only with --require-signatures)")]
+    records: Annotated[int, about("records in the log")]
+    before_chaining: Annotated[int, about("records written before records were chained (format 1)")]
+    head: Annotated[int, about("the number of the last chained record")]
+    signed: Annotated[int, about("records whose signature holds")]
+    unsigned: int
+    unknown_key: Annotated[list[str], about("records signed with a key not registered in the store")]
+    bad_signature: Annotated[list[str], about("records whose signature does not hold, or whose key is someone else's")]
+    seals: Annotated[int, about("seals kept in the store for the unit")]
+    problems: Annotated[list[str], about("everything wrong, first the place where the chain breaks")]
+    warnings: Annotated[list[str], about("what is worth knowing but not wrong")]
+
+
+@closed
+class EvidenceVerdictDocument(TypedDict):
+    """The stored evidence files, each re-hashed."""
+
+    referenced: Annotated[int, about("stored files the records name")]
+    problems: list[str]
+
+
+@closed
+class CatalogsVerdictDocument(TypedDict):
+    """The catalog versions kept in the store, each re-hashed."""
+
+    kept: int
+    problems: list[str]
+
+
+@closed
+class RepairDocument(TypedDict):
+    """What `verify --repair` did to one unit."""
+
+    unit: str
+    moved: Annotated[int, about("bytes of an incomplete last line moved to records.jsonl.quarantine")]
+    index_removed: Annotated[bool, about("a saved index that did not say what the log says was removed")]
+
+
+@closed
+class VerificationDocument(TypedDict):
+    """Whether the records are what was written (`checklist verify --json`): the hash chain,
+    signatures and seals of each unit, the evidence files and the kept catalogs."""
+
+    document: Literal["verification"]
+    format: Literal[1]
+    ok: Annotated[bool, about("nothing wrong anywhere (the exit code is 3 otherwise)")]
+    units: list[UnitVerdictDocument]
+    evidence: EvidenceVerdictDocument
+    catalogs: CatalogsVerdictDocument
+    repaired: list[RepairDocument]
+
+
+@closed
+class SealCheckDocument(TypedDict):
+    """Whether a seal received from a unit holds (`checklist verify --seal FILE --json`)."""
+
+    document: Literal["seal-check"]
+    format: Literal[1]
+    ok: Annotated[bool, about("the seal holds")]
+    unit: Annotated[str, about("the unit the seal is of")]
+    period: Annotated[Day, about("the day it seals")]
+    by: Annotated[str, about("who signed it")]
+    checked_against_log: Annotated[bool, about("this store has the unit's log, and the seal was checked against it")]
+    problems: list[str]
+
+
+@closed
+class SealChecksDocument(TypedDict):
+    """Whether each of several seals holds (`checklist verify --seal A --seal B --json`): one
+    seal-check document for each seal that could be read (the others are reported on stderr)."""
+
+    document: Literal["seal-checks"]
+    format: Literal[1]
+    seals: list[SealCheckDocument]
+
+
+@closed
+class KeyDocument(TypedDict):
+    """A public key, as registered in a store's keys/ folder."""
+
+    format: Annotated[Literal[1], about("the key file's format (not this document's)")]
+    key: Annotated[str, about("the key's id, `ed25519:` and 16 hex digits: compare it out of band")]
+    name: Annotated[str, about("whose key it is")]
+    public: Annotated[str, about("the public key, base64")]
+    created_at: Moment
+
+
+@closed
+class KeysDocument(TypedDict):
+    """Signing keys (`checklist keys list --json`)."""
+
+    document: Literal["keys"]
+    format: Literal[1]
+    registered: Annotated[list[KeyDocument], about("keys registered in this store")]
+    own: Annotated[list[KeyDocument], about("keys with a private key on this machine")]
+
+
+# validation
+
+
+@closed
+class ProblemDocument(TypedDict):
+    """A problem in a catalog, located as precisely as the source allows."""
+
+    file: str
+    line: Annotated[int | None, about("1-based")]
+    column: Annotated[int | None, about("1-based")]
+    measure: Annotated[str | None, about("the measure's id")]
+    field: Annotated[str | None, about("the field, dotted (`source.date`)")]
+    code: Annotated[str, about("the message code, stable for scripts")]
+    message: Annotated[str, about("what is wrong, in words")]
+
+
+@closed
+class ValidCatalogDocument(TypedDict):
+    """A catalog that validates."""
+
+    document: Literal["validation"]
+    format: Literal[1]
+    valid: Literal[True]
+    name: str
+    version: str
+    digest: Annotated[str, about("the hash of its content, `sha256:` and 64 hex digits")]
+    measures: Annotated[int, about("how many measures it has")]
+
+
+@closed
+class InvalidCatalogDocument(TypedDict):
+    """A catalog that does not validate (the exit code is 3)."""
+
+    document: Literal["validation"]
+    format: Literal[1]
+    valid: Literal[False]
+    problems: Annotated[list[ProblemDocument], about("every problem found")]
+
+
+ValidationDocument = ValidCatalogDocument | InvalidCatalogDocument
+
+
+# The documents by name: the shape, the command that prints it, and (for a union, which has
+# no docstring of its own) its description.
+DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
+    "status": (StatusDocument, "checklist status --json", None),
+    "status-all": (StatusAllDocument, "checklist status --all --json", None),
+    "items": (ItemsDocument, "checklist list --json", None),
+    "agenda": (AgendaDocument, "checklist today --json", None),
+    "subjects": (SubjectsDocument, "checklist subjects --json", None),
+    "log": (LogDocument, "checklist log --json", None),
+    "verification": (VerificationDocument, "checklist verify --json", None),
+    "seal-check": (SealCheckDocument, "checklist verify --seal FILE --json", None),
+    "seal-checks": (SealChecksDocument, "checklist verify --seal FILE --seal FILE... --json", None),
+    "keys": (KeysDocument, "checklist keys list --json", None),
+    "validation": (
+        ValidationDocument,
+        "checklist validate --json",
+        "Whether a catalog validates (`checklist validate --json`): its name, version and number of "
+        "measures, or every problem found.",
+    ),
+}
+
+
+def names() -> list[str]:
+    """What `checklist schema --output` takes: the catalog, then every document."""
+    return [CATALOG, *DOCUMENTS]
+
+
+def schema(name: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a document, or of the catalog's measure files."""
+    if name == CATALOG:
+        from ..usecases.catalogs import schema as catalog_schema
+
+        return catalog_schema()
+    if name not in DOCUMENTS:
+        from ..core.fuzzy import closest
+
+        raise NotFound("schema.unknown", closest(name, names()), name=name, known=names())
+    from pydantic import TypeAdapter
+
+    shape, command, description = DOCUMENTS[name]
+    generated: dict[str, Any] = _one_line(TypeAdapter(shape).json_schema(mode="serialization"))
+    described = description or generated.pop("description", "")
+    generated.pop("title", None)
+    return {"$schema": DRAFT, "title": f"{command}: the {name} document", "description": described, **generated}
+
+
+def _one_line(schema: dict[str, Any]) -> dict[str, Any]:
+    """Descriptions taken from docstrings, each on one line."""
+    for key, value in schema.items():
+        if key == "description" and isinstance(value, str):
+            schema[key] = " ".join(value.split())
+        elif isinstance(value, dict):
+            _one_line(value)
+        elif isinstance(value, list):
+            for part in value:
+                if isinstance(part, dict):
+                    _one_line(part)
+    return schema
