@@ -21,7 +21,7 @@ Every backend passes the contract tests in tests/test_store_contract.py.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -227,12 +227,3 @@ def split_lines(data: bytes) -> tuple[list[bytes], bytes]:
     """A log's bytes as its lines and the incomplete bytes after the last line end."""
     pieces = data.split(b"\n")
     return pieces[:-1], pieces[-1]
-
-
-def seal_names(store: Store, unit_id: str) -> list[str]:
-    return store.blob_names(Blob.SEAL, prefix=f"{unit_id}/")
-
-
-def lines_of(lines: Sequence[bytes]) -> bytes:
-    """The lines as one log file would hold them."""
-    return b"".join(line + b"\n" for line in lines)
