@@ -79,12 +79,23 @@ class TestChain:
         parts = lines(log)
         parts[3], parts[6] = parts[6], parts[3]
         log.write_bytes(b"".join(parts))
-        assert only_problem(store) == "records 4 to 6 are missing before line 4 (removed)"
+        assert only_problem(store) == (
+            "records 4 and 7 are swapped: record 7 stands at line 4 and record 4 at line 7 (moved)"
+        )
         parts = lines(log)
         parts[3], parts[6] = parts[6], parts[3]
         parts[5], parts[4] = parts[4], parts[5]  # a swap of neighbours
         log.write_bytes(b"".join(parts))
-        assert only_problem(store) == "records 5 to 5 are missing before line 5 (removed)"
+        assert only_problem(store) == (
+            "records 5 and 6 are swapped: record 6 stands at line 5 and record 5 at line 6 (moved)"
+        )
+        parts = lines(log)
+        parts[4], parts[5] = parts[5], parts[4]
+        parts.insert(8, parts.pop(3))  # record 4 moved further on
+        log.write_bytes(b"".join(parts))
+        assert only_problem(store) == (
+            "record 5 at line 4 is out of place: record 4, which belongs there, stands at line 9 (moved)"
+        )
 
     def test_an_insertion_of_a_forged_record(self, store: FileStore) -> None:
         log = chained(store, 6)

@@ -140,7 +140,7 @@ def check(
         seq = seq_of(line)
         want = expected if expected is not None else _prefix_digest(lines, number - 1)
         if seq is None or link != want:
-            report.problems.append((number, _break(number, seq, previous, report.legacy)))
+            report.problems.append((number, _break(number, seq, previous, report.legacy, lines)))
             return report
         report.records += 1
         expected, previous = digest(line), (number, seq)
@@ -195,7 +195,9 @@ def _unlinked(
     return message("chain.invalid_line", line=number, reason=reason) if reason else None
 
 
-def _break(number: int, seq: int | None, previous: tuple[int, int] | None, legacy: int) -> Message:
+def _break(
+    number: int, seq: int | None, previous: tuple[int, int] | None, legacy: int, lines: Sequence[bytes]
+) -> Message:
     if seq is None:
         return message("chain.no_seq", line=number)
     if previous is None:
@@ -204,10 +206,24 @@ def _break(number: int, seq: int | None, previous: tuple[int, int] | None, legac
         return message("chain.start_changed", seq=seq, line=number)
     line, last = previous
     if seq > last + 1:
-        return message("chain.removed", first=last + 1, last=seq - 1, line=number)
+        return _missing(number, seq, last + 1, lines)
     if seq <= last:
         return message("chain.out_of_order", seq=seq, line=number, after=last)
     return message("chain.broken", line=number, seq=seq, last=last, last_line=line)
+
+
+def _missing(number: int, seq: int, expected: int, lines: Sequence[bytes]) -> Message:
+    """Record `expected` should stand at line `number`, where record `seq` does: moved there
+    (two records swapped, or one moved) if `expected` stands further on, else removed."""
+    found = next(
+        (at for at, line in enumerate(lines[number:], start=number + 1) if seq_of(line) == expected),
+        None,
+    )
+    if found is None:
+        return message("chain.removed", first=expected, last=seq - 1, line=number)
+    if seq_of(lines[found - 1]) == expected and seq == expected + (found - number):
+        return message("chain.swapped", first=expected, second=seq, line=number, other_line=found)
+    return message("chain.moved", seq=seq, line=number, expected=expected, found=found)
 
 
 def _check_head(report: ChainReport, head: Head | None, previous: tuple[int, int] | None) -> None:

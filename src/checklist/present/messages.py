@@ -265,6 +265,10 @@ TEMPLATES: dict[str, Template] = {
     "chain.start_changed_after_legacy": "record {seq} at line {line} does not match the {legacy} records "
     "before it: the start of the log was changed",
     "chain.removed": "records {first} to {last} are missing before line {line} (removed)",
+    "chain.swapped": "records {first} and {second} are swapped: record {second} stands at line {line} "
+    "and record {first} at line {other_line} (moved)",
+    "chain.moved": "record {seq} at line {line} is out of place: record {expected}, which belongs there, "
+    "stands at line {found} (moved)",
     "chain.out_of_order": "record {seq} at line {line} is out of order after record {after} (moved or inserted)",
     "chain.broken": "the chain breaks at line {line} (record {seq}): record {last} at line {last_line} was changed "
     "after it was written, or a record was inserted there",
