@@ -151,15 +151,19 @@ class FileStore:
 
     # -- the log --------------------------------------------------------------------
 
-    def log(self, unit_id: str) -> LogBytes:
+    def genesis(self, unit_id: str) -> bytes:
         folder = self._unit_dir(check_unit_id(unit_id))
         try:
-            genesis = (folder / "unit.json").read_bytes()
+            return (folder / "unit.json").read_bytes()
         except FileNotFoundError:
             raise NotFound("unit.unknown", closest(unit_id, self.unit_ids()), id=unit_id) from None
         except OSError as exc:
             where = str(folder / "unit.json")
             raise StoreDamaged("store.cannot_read", where=where, reason=exc.strerror or str(exc)) from exc
+
+    def log(self, unit_id: str) -> LogBytes:
+        genesis = self.genesis(unit_id)
+        folder = self._unit_dir(unit_id)
         path = folder / "records.jsonl"
         # A consistent snapshot while others append: the head and the log's length are read
         # together under the unit's lock (held by an append for well under a millisecond), then

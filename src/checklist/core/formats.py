@@ -20,6 +20,8 @@ CONFIG = 1  # config.json
 KEY = 1  # keys/<id>.json
 SEAL = 2  # units/<id>/seals/*.json; 1: before events and upgrades were sealed
 QUARANTINE = 1  # each line of records.jsonl.quarantine
+WITNESS = 1  # what a person saw of a log, kept in their own folder (witness.py)
+UNITS = 1  # units.jsonl: the store's list of its units
 # The release that first wrote this store format: what an older release must be upgraded to.
 REQUIRES = "0.2.0"
 

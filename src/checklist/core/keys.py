@@ -108,13 +108,20 @@ def sign(private: Ed25519PrivateKey, public: PublicKey, data: bytes) -> Signatur
 
 
 def signature_holds(public: PublicKey, data: bytes, signature: Signature) -> bool:
+    try:
+        raw = base64.b64decode(signature.value, validate=True)
+    except ValueError:
+        return False
+    return signature_holds_raw(public, data, raw)
+
+
+def signature_holds_raw(public: PublicKey, data: bytes, raw: bytes) -> bool:
+    """Whether `raw`, an Ed25519 signature, is `public`'s over `data`."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     try:
-        Ed25519PublicKey.from_public_bytes(base64.b64decode(public.public)).verify(
-            base64.b64decode(signature.value, validate=True), data
-        )
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(public.public)).verify(raw, data)
     except (InvalidSignature, ValueError):
         return False
     return True

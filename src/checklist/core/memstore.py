@@ -104,6 +104,14 @@ class MemoryStore:
             self._heads[draft.unit] = Head(seq=seq, hash=digest(line), size=size + len(line) + 1)
             return record
 
+    def head(self, unit_id: str) -> Head | None:
+        self._genesis(unit_id)
+        with self._lock:
+            return self._heads.get(unit_id)
+
+    def genesis(self, unit_id: str) -> bytes:
+        return self._genesis(unit_id)
+
     def log(self, unit_id: str) -> LogBytes:
         with self._lock:
             genesis = self._genesis(unit_id)

@@ -10,6 +10,7 @@ this does not prove.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import blobs
@@ -69,6 +70,7 @@ class Verdict:
     seals: int = 0
     seal_problems: list[Message] = field(default_factory=list)
     index_problem: Message | None = None
+    anchors: list[Message] = field(default_factory=list)  # what witnesses outside the store saw, and the log lost
 
     @property
     def unsigned(self) -> int:
@@ -82,6 +84,7 @@ class Verdict:
             found.append(message("verify.torn", line=self.chain.torn_at))
         found += self.unknown_key + self.bad_signature + self.seal_problems
         found += [self.index_problem] if self.index_problem else []
+        found += self.anchors
         if require_signatures and self.unsigned:
             found.append(message("verify.unsigned", count=self.unsigned))
         return found
@@ -143,12 +146,18 @@ class StoreVerdict:
         )
 
 
-def verify_store(store: Store, units: list[Unit]) -> StoreVerdict:
+Anchors = Callable[[Unit, LogBytes], list[Message]]
+
+
+def verify_store(store: Store, units: list[Unit], anchors: Anchors | None = None) -> StoreVerdict:
     """Every unit's verdict, the stored evidence files re-hashed, and the kept catalogs."""
     keys = blobs.registered_keys(store)
     verdicts, wanted = [], set()
     for unit in units:
-        verdict, found = verify_unit(store, store.log(unit.id), unit, keys)
+        log = store.log(unit.id)
+        verdict, found = verify_unit(store, log, unit, keys)
+        if anchors is not None:
+            verdict.anchors = anchors(unit, log)
         verdicts.append(verdict)
         wanted |= {f.sha256 for r in found.with_evidence for f in r.evidence if f.stored}
     kept = blobs.kept_catalog_digests(store)

@@ -273,6 +273,13 @@ TEMPLATES: dict[str, Template] = {
     "chain.broken": "the chain breaks at line {line} (record {seq}): record {last} at line {last_line} was changed "
     "after it was written, or a record was inserted there",
     "chain.unanchored": "{count} records were written before chaining; the next record made anchors them",
+    "witness.rolled_back": "the log ends at record {size}, but record {seen} was seen here on {at}: "
+    "records {first} to {seen} were cut off, or the store was rolled back",
+    "witness.forked": "record {seq} is not the one seen here on {at}: the log was rewritten from there (a fork)",
+    "checkpoint.too_large": "a checkpoint of {size} bytes is too large to be one",
+    "checkpoint.malformed": "not a checkpoint: {why}",
+    "checkpoint.bad_signature": "the checkpoint's signature by {key} does not hold",
+    "checkpoint.unsigned": "the checkpoint is signed by no key registered in this store",
     "verify.at_line": "line {line}: {problem}",
     "verify.torn": "line {line}: an incomplete last line (a write was interrupted); "
     "`checklist verify --repair` moves it to quarantine",
@@ -305,6 +312,10 @@ HINTS: dict[str, Template] = {
     "store.unknown_scheme": "give a folder",
     "store.torn_record": REPAIR,
     "store.torn_tail": REPAIR,
+    "witness.rolled_back": "nothing was written. Ask who changed the store; `checklist verify` shows what the log "
+    "holds now, and the province's copy (seals, checkpoints) what it held",
+    "witness.forked": "nothing was written. Ask who changed the store; `checklist verify` shows what the log "
+    "holds now, and the province's copy (seals, checkpoints) what it held",
     "store.bad_tail": REPAIR,
     "store.catalog_gone": "`checklist upgrade` moves the unit to the catalog it was started from",
     "unit.invalid_id": "use 1-64 lowercase letters, digits, '-' or '_' (Chinese characters allowed), "

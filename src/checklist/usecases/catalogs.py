@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from ..core import blobs, clock
 from ..core import catalog as catalogs
 from ..core.models import Catalog, Draft, Unit, catalog_json_schema, from_user
+from . import anchors
 from .session import Session
 from .settings import Settings
 
@@ -59,7 +60,7 @@ def upgrade(session: Session) -> Upgraded | None:
         note=note,
         catalog=source.digest,
     )
-    session.store.append(draft, session.signer(actor))
+    anchors.append(session, unit, [draft], session.signer(actor))
     before = {m.id: m for m in old.for_kind(unit.kind)}
     after = {m.id: m for m in source.for_kind(unit.kind)}
     return Upgraded(

@@ -18,6 +18,7 @@ from ..core.items import resolve_all
 from ..core.logindex import event_key
 from ..core.models import Action, Catalog, Draft, Unit, from_user
 from ..core.status import items_for
+from . import anchors
 from .session import Session
 
 
@@ -73,11 +74,9 @@ def attest(session: Session, request: AttestRequest) -> Attested:
     )
     if request.copy_evidence:
         outcomes = _keep_evidence(session, outcomes, request.evidence)
-    if any(o.draft is not None for o in outcomes):
-        signer = session.signer(actor)
-        for outcome in outcomes:
-            if outcome.draft is not None:
-                session.store.append(outcome.draft, signer)
+    drafts = [o.draft for o in outcomes if o.draft is not None]
+    if drafts:
+        anchors.append(session, unit, drafts, session.signer(actor))
     return Attested(unit, current.catalog, actor, outcomes)
 
 
@@ -144,5 +143,5 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
         note=note,
         catalog=current.catalog.digest,
     )
-    session.store.append(draft, session.signer(actor))
+    anchors.append(session, unit, [draft], session.signer(actor))
     return EventRecorded(unit, request, draft)

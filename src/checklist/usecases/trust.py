@@ -11,8 +11,10 @@ from ..core import blobs, clock, keys
 from ..core import seal as seals
 from ..core.errors import Message, NoStore, UserError
 from ..core.keys import PublicKey
-from ..core.store import Repairable, Snapshots
+from ..core.models import Unit
+from ..core.store import LogBytes, Repairable, Snapshots
 from ..core.verify import StoreVerdict, verify_store
+from . import anchors
 from .session import Session
 from .settings import Settings
 
@@ -42,7 +44,17 @@ def verify(
     crash can leave behind, if asked."""
     units = session.store.units() if all_units else [session.select_unit()]
     repairs = [_repair(session, unit.id) for unit in units] if repair else []
-    verdict = verify_store(session.store, units)
+    hashes: dict[str, dict[int, str]] = {}
+
+    def witnessed(unit: Unit, log: LogBytes) -> list[Message]:
+        hashes[unit.id] = blobs.line_hashes(log)
+        return anchors.held_against(session, unit, log, hashes[unit.id])
+
+    verdict = verify_store(session.store, units, witnessed)
+    for unit_verdict in verdict.units:  # what this person has now seen verified, they witness
+        last = unit_verdict.chain.last_seq
+        if last and not unit_verdict.problems():
+            anchors.remember(session, unit_verdict.unit, last, hashes[unit_verdict.unit.id][last], None)
     return Verification(verdict, require_signatures, [r for r in repairs if r.moved or r.dropped_index])
 
 
