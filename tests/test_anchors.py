@@ -103,3 +103,80 @@ class TestWitness:
         assert json.loads(kept.read_text())["size"] == 3
         notes(prison, 2, start=3)
         assert json.loads(kept.read_text())["size"] == 5
+
+
+class TestCheckpoints:
+    """Signed checkpoints: C2SP signed notes a unit sends upward, and keeps."""
+
+    def test_a_checkpoint_is_a_signed_note_anyone_can_check_with_the_public_key(self, prison) -> None:
+        import base64
+        import hashlib
+
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        assert prison("checkpoint").exit_code == 1  # no key: nothing to sign with
+        assert prison("keys", "new").exit_code == 0
+        notes(prison, 3)
+        made = prison("checkpoint", "--out", "point.note")
+        assert made.exit_code == 0, made
+        note = Path("point.note").read_text(encoding="utf-8")
+        assert made.stdout == note
+        text, signatures = note.split("\n\n")
+        origin, size, head = text.split("\n")
+        assert origin.startswith("checklist.local/prison/") and size == "3"
+        log = LOG.read_bytes().splitlines()
+        assert base64.b64decode(head) == hashlib.sha256(log[2]).digest()  # the head: record 3's line
+        dash, name, signature = signatures.rstrip("\n").split(" ")
+        assert dash == "\u2014" and name.startswith("ed25519:")
+        (public,) = (json.loads(p.read_text()) for p in (STORE / "keys").glob("*.json"))
+        raw = base64.b64decode(public["public"])
+        blob = base64.b64decode(signature)
+        assert blob[:4] == hashlib.sha256(name.encode() + b"\n\x01" + raw).digest()[:4]  # signed-note's key ID
+        Ed25519PublicKey.from_public_bytes(raw).verify(blob[4:], (text + "\n").encode())  # raises if it does not hold
+        assert len(list((STORE / "units" / "prison" / "checkpoints").glob("*.note"))) == 1
+
+    def test_verify_holds_every_kept_checkpoint_against_the_log(self, prison, tmp_path: Path, monkeypatch) -> None:
+        prison("keys", "new")
+        notes(prison, 5)
+        prison("checkpoint")
+        assert prison("verify", "--json").json()["units"][0]["checkpoints"] == 1
+        lines = LOG.read_bytes().splitlines(keepends=True)
+        LOG.write_bytes(b"".join(lines[:3]))
+        monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(tmp_path / "other"))  # no witness of their own
+        prison("reopen", "6", "--reason", "他人续写", "--by", "李医生")
+        found = prison("verify", "--json")
+        assert found.exit_code == 3
+        assert any("no longer holds record 5 as" in p for p in found.json()["units"][0]["problems"])
+
+    def test_the_province_checks_checkpoints_for_their_signature_and_for_forks(
+        self, prison, tmp_path: Path, monkeypatch
+    ) -> None:
+        prison("keys", "new")
+        notes(prison, 4)
+        prison("checkpoint", "--out", str(tmp_path / "a.note"))
+        lines = LOG.read_bytes().splitlines(keepends=True)
+        LOG.write_bytes(b"".join(lines[:3]))
+        (STORE / "units" / "prison" / "checkpoints").rename(tmp_path / "hidden")  # the unit hides its own
+        assert prison("checkpoint").exit_code == 3  # the signer saw record 4 otherwise: never signs this
+        monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(tmp_path / "other"))  # someone who did not
+        prison("keys", "new", "--name", "李医生")
+        assert prison("reopen", "6", "--reason", "改写", "--by", "李医生").exit_code == 0  # record 4, otherwise
+        again = prison("checkpoint", "--out", str(tmp_path / "b.note"), "--by", "李医生")
+        assert again.exit_code == 0, again
+        monkeypatch.delenv("CHECKLIST_CONFIG_HOME")
+        keys_of_unit = {key.name: key.read_bytes() for key in (STORE / "keys").glob("*.json")}
+        province = tmp_path / "province"
+        province.mkdir()
+        monkeypatch.chdir(province)
+        prison("start", "--unit", "city-bureau")
+        (Path(".checklist") / "keys").mkdir(exist_ok=True)
+        for name, key in keys_of_unit.items():  # the province registers the unit's key, compared out of band
+            (Path(".checklist") / "keys" / name).write_bytes(key)
+        one = prison("verify", "--checkpoint", str(tmp_path / "a.note"))
+        assert one.exit_code == 0 and "signature only" in one.stdout
+        both = prison("verify", "--checkpoint", str(tmp_path / "a.note"), "--checkpoint", str(tmp_path / "b.note"))
+        assert both.exit_code == 3 and "disagree on record 4" in both.stdout
+        forged = (tmp_path / "a.note").read_text(encoding="utf-8").replace("\n4\n", "\n9\n")
+        (tmp_path / "c.note").write_text(forged, encoding="utf-8")
+        bad = prison("verify", "--checkpoint", str(tmp_path / "c.note"))
+        assert bad.exit_code == 3 and "does not hold" in bad.stdout

@@ -44,6 +44,7 @@ NAMES = [
     "verification",
     "seal-check",
     "seal-checks",
+    "checkpoint-checks",
     "keys",
     "validation",
 ]
@@ -179,6 +180,10 @@ def _trust(keep: Kept) -> None:
     keep("seal-check", "verify", "--seal", "forged.json", codes=(3,))
     keep("seal-checks", "verify", "--seal", "seal.json", "--seal", "forged.json", codes=(3,))
     keep("seal-checks", "verify", "--seal", "seal.json", "--seal", "missing.json", codes=(1,))
+    _run("checkpoint", "--unit", "prison", "--out", "point.note")
+    Path("garbled.note").write_text("not a checkpoint", encoding="utf-8")
+    keep("checkpoint-checks", "verify", "--checkpoint", "point.note")
+    keep("checkpoint-checks", "verify", "--checkpoint", "point.note", "--checkpoint", "garbled.note", codes=(3,))
     keep("verification", "verify", "--all")
     keep("verification", "verify", "--all", "--require-signatures", codes=(3,))
     # Damage: an evidence file changed, the keys gone, a torn last line; then repair it.

@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "log": "views:log",
     "verify": "trust:verify",
     "seal": "trust:seal",
+    "checkpoint": "trust:checkpoint",
     "keys": "trust:keys_app",
     "units": "views:units",
     "upgrade": "catalog_cmds:upgrade",

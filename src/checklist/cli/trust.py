@@ -28,6 +28,12 @@ def verify(
         list[Path] | None,
         typer.Option("--seal", metavar="FILE", help="Check a seal received from a unit (repeatable), then stop."),
     ] = None,
+    checkpoint_files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--checkpoint", metavar="FILE", help="Check a checkpoint received from a unit (repeatable), then stop."
+        ),
+    ] = None,
     require_signatures: Annotated[
         bool, typer.Option("--require-signatures", help="Count unsigned records as a problem.")
     ] = False,
@@ -50,6 +56,9 @@ def verify(
     session = Session.open(Settings.load(store=store, unit=unit))
     if seal_files:
         _verify_seals(session, seal_files, json)
+        return
+    if checkpoint_files:
+        _verify_checkpoints(session, checkpoint_files, json)
         return
     result = trust.verify(session, all_units=all_units, repair=repair, require_signatures=require_signatures)
     if json:
@@ -87,6 +96,42 @@ def _verify_seals(session: Session, paths: list[Path], json: bool) -> None:
         worst = ExitCode.DATA
     if worst:
         raise typer.Exit(worst)
+
+
+def _verify_checkpoints(session: Session, paths: list[Path], json: bool) -> None:
+    from ..core.errors import ExitCode
+    from ..present import verdicts
+    from ..present.output import print_json
+    from ..usecases import trust
+
+    checks = trust.verify_checkpoints(session, paths)
+    if json:
+        print_json(verdicts.checkpoint_checks_document(checks))
+    else:
+        verdicts.checkpoint_checks(checks)
+    if any(check.problems for check in checks):
+        raise typer.Exit(ExitCode.DATA)
+
+
+def checkpoint(
+    unit: options.Unit = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", metavar="FILE", help="Also write the checkpoint to this file.")
+    ] = None,
+    by: options.By = None,
+    store: options.Store = None,
+) -> None:
+    """Sign a checkpoint of a unit's log as it is now, to send upward.
+
+    A checkpoint is a C2SP signed note: a log cut back or rewritten later no longer matches
+    what the province holds (`checklist verify --checkpoint FILE` checks one).
+    """
+    from ..present.verdicts import checkpointed
+    from ..usecases import trust
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
+
+    checkpointed(trust.checkpoint(Session.open(Settings.load(store=store, unit=unit, by=by)), out))
 
 
 def seal(

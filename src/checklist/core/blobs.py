@@ -128,6 +128,23 @@ def seals(store: Store, unit_id: str) -> list[tuple[str, bytes]]:
     return found
 
 
+def save_checkpoint(store: Store, unit_id: str, size: int, key: str, note: bytes) -> str:
+    """Keep a signed checkpoint (written once: the same key signs a size once); where it is kept."""
+    name = f"{unit_id}/{size}.{key.removeprefix('ed25519:')}"
+    store.put_blob(Blob.CHECKPOINT, name, note)
+    return store.blob_location(Blob.CHECKPOINT, name)
+
+
+def checkpoints(store: Store, unit_id: str) -> list[tuple[str, bytes]]:
+    """A unit's kept checkpoints: each one's name and bytes."""
+    found = []
+    for name in store.blob_names(Blob.CHECKPOINT, prefix=f"{unit_id}/"):
+        data = store.blob(Blob.CHECKPOINT, name)
+        if data is not None:
+            found.append((name.partition("/")[2], data))
+    return found
+
+
 def line_hashes(log: LogBytes) -> dict[int, str]:
     """The hash of each chained record's line, by record number (what seals refer to)."""
     hashes = {}

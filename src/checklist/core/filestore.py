@@ -41,6 +41,7 @@ from .logindex import SNAPSHOT_FORMAT, LogIndex, Saved
 from .models import Draft, Record, Unit
 from .store import (
     HASHED,
+    PER_UNIT,
     Blob,
     BlobMismatch,
     LogBytes,
@@ -385,13 +386,14 @@ class FileStore:
             raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
 
     def blob_names(self, kind: Blob, prefix: str = "") -> list[str]:
-        if kind == Blob.SEAL:
+        if kind in PER_UNIT:
+            subfolder, suffix = PER_UNIT[kind]
             unit_id = prefix.partition("/")[0]
             units = [unit_id] if unit_id else self.unit_ids()
             found = []
             for unit in units:
-                folder = self._unit_dir(check_unit_id(unit)) / "seals"
-                found += [f"{unit}/{p.stem}" for p in folder.glob("*.json")] if folder.is_dir() else []
+                folder = self._unit_dir(check_unit_id(unit)) / subfolder
+                found += [f"{unit}/{p.stem}" for p in folder.glob(f"*{suffix}")] if folder.is_dir() else []
             return sorted(name for name in found if name.startswith(prefix))
         folder = self.root / _FOLDERS[kind]
         pattern = "??/*" if kind == Blob.EVIDENCE else "*.json"
@@ -404,11 +406,12 @@ class FileStore:
 
     def _blob_path(self, kind: Blob, name: str) -> Path:
         """Where a blob lives; a name that could leave its folder is refused."""
-        if kind == Blob.SEAL:
+        if kind in PER_UNIT:
             unit_id, _, rest = name.partition("/")
             if not rest or not all(c.isalnum() or c in "-." for c in rest) or rest.startswith("."):
                 raise UserError("store.invalid_blob_name", kind=str(kind), name=name)
-            return self._unit_dir(check_unit_id(unit_id)) / "seals" / f"{rest}.json"
+            subfolder, suffix = PER_UNIT[kind]
+            return self._unit_dir(check_unit_id(unit_id)) / subfolder / f"{rest}{suffix}"
         length = 16 if kind == Blob.KEY else 64
         if len(name) != length or not set(name) <= _HEX:
             raise UserError("store.invalid_blob_name", kind=str(kind), name=name)

@@ -22,6 +22,7 @@ from .logindex import LogIndex
 from .models import Draft, Record, Unit
 from .store import (
     HASHED,
+    PER_UNIT,
     Blob,
     BlobMismatch,
     LogBytes,
@@ -148,7 +149,7 @@ class MemoryStore:
         content = data if isinstance(data, bytes) else data.read()
         if kind in HASHED and hashlib.sha256(content).hexdigest() != name:
             raise BlobMismatch("store.blob_changed", kind=str(kind), name=name)
-        if kind == Blob.SEAL:
+        if kind in PER_UNIT:
             check_unit_id(name.partition("/")[0])
         with self._lock:
             if (kind, name) in self._blobs:

@@ -45,12 +45,17 @@ class Blob(StrEnum):
     EVIDENCE = "evidence"  # the SHA-256 (hex) of the file
     KEY = "key"  # the key id without its algorithm (16 hex digits)
     SEAL = "seal"  # "<unit id>/<day>.<head seq>"
+    CHECKPOINT = "checkpoint"  # "<unit id>/<size>.<key id without its algorithm>"
 
 
 class BlobMismatch(UserError):
     """Bytes that do not hash to the name they are kept under (a file changed while copied)."""
 
 
+PER_UNIT: dict[Blob, tuple[str, str]] = {  # kept in a unit's folder: the folder and the file's suffix
+    Blob.SEAL: ("seals", ".json"),
+    Blob.CHECKPOINT: ("checkpoints", ".note"),
+}
 HASHED: frozenset[Blob] = frozenset({Blob.CATALOG, Blob.EVIDENCE})  # named by the SHA-256 of their bytes
 
 

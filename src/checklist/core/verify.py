@@ -14,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import blobs
+from . import checkpoint as checkpoints
 from . import seal as seals
 from .chain import ChainReport, digest
 from .chain import check as check_chain
+from .checkpoint import origin
 from .errors import DataError, Message, StoreDamaged, message
 from .keys import PublicKey, signature_holds
 from .models import Record, Unit
@@ -38,14 +40,17 @@ class Audit:
 
 def chain(store: Store, unit_id: str) -> ChainReport:
     """Re-compute a unit's hash chain from its records' bytes as written (see chain.check)."""
-    log = store.log(unit_id)
+    return check_log(store.log(unit_id))
+
+
+def check_log(log: LogBytes) -> ChainReport:
     return check_chain(log.lines, log.torn, digest(log.genesis), log.head, lambda line: legacy_problem(line, log.unit))
 
 
 def audit(store: Store, log: LogBytes) -> Audit:
     """The chain check, and the signed records and those naming evidence; only those lines
     are parsed (found by a byte search)."""
-    chain = check_chain(log.lines, log.torn, digest(log.genesis), log.head, lambda line: legacy_problem(line, log.unit))
+    chain = check_log(log)
     found = Audit(chain, [], [])
     try:
         for number, line in enumerate(log.lines, start=1):
@@ -68,7 +73,8 @@ class Verdict:
     unknown_key: list[Message] = field(default_factory=list)
     bad_signature: list[Message] = field(default_factory=list)
     seals: int = 0
-    seal_problems: list[Message] = field(default_factory=list)
+    seal_problems: list[Message] = field(default_factory=list)  # seals' and checkpoints'
+    checkpoints: int = 0
     index_problem: Message | None = None
     anchors: list[Message] = field(default_factory=list)  # what witnesses outside the store saw, and the log lost
 
@@ -109,15 +115,41 @@ def verify_unit(store: Store, log: LogBytes, unit: Unit, keys: dict[str, PublicK
             verdict.bad_signature.append(message("verify.borrowed_key", owner=key.name, **about))
         else:
             verdict.signed += 1
-    _check_seals(store, log, keys, verdict)
+    kept_seals, kept_points = blobs.seals(store, log.unit), blobs.checkpoints(store, log.unit)
+    if kept_seals or kept_points:
+        hashes = blobs.line_hashes(log)
+        _check_seals(kept_seals, keys, hashes, verdict)
+        _check_checkpoints(kept_points, origin(log.unit, digest(log.genesis)), keys, hashes, verdict)
     return verdict, found
 
 
-def _check_seals(store: Store, log: LogBytes, keys: dict[str, PublicKey], verdict: Verdict) -> None:
-    kept = blobs.seals(store, log.unit)
-    if not kept:
-        return
-    hashes = blobs.line_hashes(log)
+def _check_checkpoints(
+    kept: list[tuple[str, bytes]],
+    unit_origin: str,
+    keys: dict[str, PublicKey],
+    hashes: dict[int, str],
+    verdict: Verdict,
+) -> None:
+    """Every checkpoint kept with a unit: signed by a registered key, of this log, and still
+    held by it (a log cut back or rewritten after a checkpoint no longer is)."""
+    for name, data in kept:
+        verdict.checkpoints += 1
+        try:
+            signed = checkpoints.parse(data, keys)
+        except DataError as exc:
+            verdict.seal_problems.append(message("verify.checkpoint", name=name, problem=exc.message))
+            continue
+        point = signed.checkpoint
+        if point.origin != unit_origin:
+            verdict.seal_problems.append(message("verify.checkpoint_elsewhere", name=name, origin=point.origin))
+        elif not checkpoints.consistent(point, hashes):
+            names = [key.name for key in signed.signers]
+            verdict.seal_problems.append(message("verify.checkpoint_lost", name=name, size=point.size, by=names))
+
+
+def _check_seals(
+    kept: list[tuple[str, bytes]], keys: dict[str, PublicKey], hashes: dict[int, str], verdict: Verdict
+) -> None:
     for name, data in kept:
         verdict.seals += 1
         try:

@@ -280,7 +280,18 @@ TEMPLATES: dict[str, Template] = {
     "checkpoint.malformed": "not a checkpoint: {why}",
     "checkpoint.bad_signature": "the checkpoint's signature by {key} does not hold",
     "checkpoint.unsigned": "the checkpoint is signed by no key registered in this store",
+    "checkpoint.broken_log": "the log of {unit} does not verify: a checkpoint would sign a broken chain",
+    "checkpoint.not_held": "this store's log no longer holds record {size} as the checkpoint says "
+    "(cut off, or rewritten since)",
+    "checkpoint.fork": "two checkpoints disagree on record {size} of the same log ({files}): "
+    "it was rewritten between them (a fork)",
+    "file.not_regular": "{path} is not a regular file",
+    "file.too_large": "{path} is larger than {limit} bytes: not a file this command reads",
     "verify.at_line": "line {line}: {problem}",
+    "verify.checkpoint": "checkpoint {name}: {problem}",
+    "verify.checkpoint_elsewhere": "checkpoint {name} speaks of another log ({origin})",
+    "verify.checkpoint_lost": "checkpoint {name}: the log no longer holds record {size} as {by} signed it "
+    "(cut off, or rewritten since)",
     "verify.torn": "line {line}: an incomplete last line (a write was interrupted); "
     "`checklist verify --repair` moves it to quarantine",
     "verify.unknown_key": "unknown key: record {seq} ({item}, {actor}) is signed with {key}, "
@@ -312,6 +323,7 @@ HINTS: dict[str, Template] = {
     "store.unknown_scheme": "give a folder",
     "store.torn_record": REPAIR,
     "store.torn_tail": REPAIR,
+    "checkpoint.broken_log": "run `checklist verify` to see what is wrong with it",
     "witness.rolled_back": "nothing was written. Ask who changed the store; `checklist verify` shows what the log "
     "holds now, and the province's copy (seals, checkpoints) what it held",
     "witness.forked": "nothing was written. Ask who changed the store; `checklist verify` shows what the log "

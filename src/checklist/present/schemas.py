@@ -343,6 +343,7 @@ class UnitVerdictDocument(TypedDict):
     unknown_key: Annotated[list[str], about("records signed with a key not registered in the store")]
     bad_signature: Annotated[list[str], about("records whose signature does not hold, or whose key is someone else's")]
     seals: Annotated[int, about("seals kept in the store for the unit")]
+    checkpoints: Annotated[int, about("signed checkpoints kept in the store for the unit")]
     problems: Annotated[list[str], about("everything wrong, first the place where the chain breaks")]
     warnings: Annotated[list[str], about("what is worth knowing but not wrong")]
 
@@ -408,6 +409,31 @@ class SealChecksDocument(TypedDict):
     document: Literal["seal-checks"]
     format: Literal[1]
     seals: list[SealCheckDocument]
+
+
+@closed
+class CheckpointCheckDocument(TypedDict):
+    """Whether one checkpoint holds: its signature, the log it names (if this store holds it),
+    and its agreement with the other checkpoints checked with it."""
+
+    file: str
+    ok: bool
+    origin: Annotated[str | None, about("the log it speaks of; null if it could not be read")]
+    size: Annotated[int | None, about("the last record it covers")]
+    head: Annotated[str | None, about("the SHA-256 of that record's line")]
+    signed_by: Annotated[list[str], about("the names of the registered keys whose signatures hold")]
+    checked_against_log: Annotated[bool, about("this store holds that log, and the checkpoint was checked against it")]
+    problems: list[str]
+
+
+@closed
+class CheckpointChecksDocument(TypedDict):
+    """Whether checkpoints received from units hold (`checklist verify --checkpoint FILE --json`)."""
+
+    document: Literal["checkpoint-checks"]
+    format: Literal[1]
+    ok: bool
+    checkpoints: list[CheckpointCheckDocument]
 
 
 @closed
@@ -485,6 +511,7 @@ DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
     "verification": (VerificationDocument, "checklist verify --json", None),
     "seal-check": (SealCheckDocument, "checklist verify --seal FILE --json", None),
     "seal-checks": (SealChecksDocument, "checklist verify --seal FILE --seal FILE... --json", None),
+    "checkpoint-checks": (CheckpointChecksDocument, "checklist verify --checkpoint FILE... --json", None),
     "keys": (KeysDocument, "checklist keys list --json", None),
     "validation": (
         ValidationDocument,

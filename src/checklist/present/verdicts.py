@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -15,8 +16,9 @@ if TYPE_CHECKING:
     from ..core.errors import Message
     from ..core.keys import PublicKey
     from ..core.verify import Verdict
-    from ..usecases.trust import KeyList, NewKey, SealCheck, Sealed, Verification
+    from ..usecases.trust import CheckpointCheck, Checkpointed, KeyList, NewKey, SealCheck, Sealed, Verification
     from .schemas import (
+        CheckpointChecksDocument,
         KeyDocument,
         KeysDocument,
         SealCheckDocument,
@@ -62,6 +64,7 @@ def _verdict_document(verdict: Verdict, require_signatures: bool) -> UnitVerdict
         "unknown_key": _texts(verdict.unknown_key),
         "bad_signature": _texts(verdict.bad_signature),
         "seals": verdict.seals,
+        "checkpoints": verdict.checkpoints,
         "problems": _texts(problems),
         "warnings": _texts(verdict.chain.warnings),
     }
@@ -186,3 +189,48 @@ def keys_table(result: KeyList) -> Table:
             "yes" if key_id in result.own else "no",
         )
     return table
+
+
+def checkpointed(result: Checkpointed) -> None:
+    """The note on stdout (it is the thing to send), and where it is kept on stderr."""
+    sys.stdout.write(result.note.decode())
+    where = result.where + (f" and {result.copy}" if result.copy else "")
+    message(f"Checkpoint of record {result.checkpoint.size} signed → {where}", "green")
+
+
+def checkpoint_checks(checks: list[CheckpointCheck]) -> None:
+    for check in checks:
+        point = check.checkpoint
+        what = f"checkpoint {check.path}"
+        if point is not None:
+            what += f" of {point.origin}, record {point.size}, signed by {', '.join(check.signers)}"
+        if check.problems:
+            line = "✖ " + safe(what) + ": " + safe(text(check.problems[0]))
+        else:
+            line = "✔ " + safe(what) + ": holds"
+            if not check.against_log:
+                line += " (signature only: this store has no copy of that log)"
+        stdout().print(line, soft_wrap=True, markup=False, highlight=False)
+        for extra in check.problems[1:]:
+            stdout().print("    " + safe(text(extra)), soft_wrap=True, markup=False, highlight=False)
+
+
+def checkpoint_checks_document(checks: list[CheckpointCheck]) -> CheckpointChecksDocument:
+    return {
+        "document": "checkpoint-checks",
+        "format": 1,
+        "ok": not any(check.problems for check in checks),
+        "checkpoints": [
+            {
+                "file": str(check.path),
+                "ok": not check.problems,
+                "origin": check.checkpoint.origin if check.checkpoint else None,
+                "size": check.checkpoint.size if check.checkpoint else None,
+                "head": check.checkpoint.head if check.checkpoint else None,
+                "signed_by": check.signers,
+                "checked_against_log": check.against_log,
+                "problems": _texts(check.problems),
+            }
+            for check in checks
+        ],
+    }

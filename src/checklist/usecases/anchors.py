@@ -37,7 +37,7 @@ def check_before_append(session: Session, unit: Unit) -> None:
     head = session.store.head(unit.id)
     problem = witness.against_head(before, head.seq if head else 0, head.hash if head else None)
     if problem is not None:
-        raise _refusal(problem)
+        raise refusal(problem)
 
 
 def append(session: Session, unit: Unit, drafts: list[Draft], signer: Signer | None) -> list[Record]:
@@ -78,7 +78,8 @@ def held_against(session: Session, unit: Unit, log: LogBytes, hashes: dict[int, 
     return [problem] if problem else []
 
 
-def _refusal(problem: Message) -> DataError:
+def refusal(problem: Message) -> DataError:
+    """A witness's problem, raised: the command stops (exit 3) and writes nothing."""
     refusal = DataError(problem.code)
     refusal.message = problem
     return refusal

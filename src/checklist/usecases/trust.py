@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..core import blobs, clock, keys
+from ..core import blobs, clock, keys, witness
+from ..core import checkpoint as checkpoints
 from ..core import seal as seals
-from ..core.errors import Message, NoStore, UserError
+from ..core.chain import digest
+from ..core.checkpoint import Checkpoint, origin
+from ..core.errors import ChecklistError, DataError, Message, NoStore, UserError, message
 from ..core.keys import PublicKey
 from ..core.models import Unit
 from ..core.store import LogBytes, Repairable, Snapshots
-from ..core.verify import StoreVerdict, verify_store
+from ..core.verify import StoreVerdict, check_log, verify_store
 from . import anchors
 from .session import Session
 from .settings import Settings
@@ -154,3 +158,111 @@ def list_keys(settings: Settings) -> KeyList:
     except NoStore:
         registered = {}
     return KeyList(registered, {k.key: k for k in keys.own_keys(settings.config_home())})
+
+
+@dataclass(frozen=True)
+class Checkpointed:
+    checkpoint: Checkpoint
+    note: bytes  # the signed checkpoint
+    where: str  # where the store keeps it
+    copy: Path | None  # the file it was also written to
+
+
+def checkpoint(session: Session, out: Path | None = None) -> Checkpointed:
+    """Sign and keep a checkpoint of a unit's log as it is now: for the province, or for a
+    witness of one's own choosing. The log must verify first: nobody signs a broken chain."""
+    unit = session.select_unit()
+    by = session.actor()
+    signer = session.signer(by)
+    if signer is None:
+        raise seals.needs_key(by)
+    log = session.store.log(unit.id)
+    report = check_log(log)
+    if not report.ok:
+        raise DataError("checkpoint.broken_log", unit=unit.id)
+    hashes = blobs.line_hashes(log)
+    for problem in anchors.held_against(session, unit, log, hashes):  # never sign what one saw otherwise
+        raise anchors.refusal(problem)
+    size = report.last_seq
+    point = Checkpoint(anchors.origin_of(session, unit), size, hashes[size] if size else digest(log.genesis))
+    note = anchors.sign(session, point, signer)
+    if note is None:  # pragma: no cover - the signer registered its key in this store
+        raise seals.needs_key(by)
+    key = next(line for line in note.decode().splitlines() if line.startswith("\u2014 ")).split()[1]
+    where = blobs.save_checkpoint(session.store, unit.id, size, key, note)
+    witness.remember(anchors.folder(session), point, note)
+    if out is not None:
+        try:
+            out.write_bytes(note)
+        except OSError as exc:
+            raise UserError("seal.cannot_write", path=str(out), reason=exc.strerror or str(exc)) from exc
+    return Checkpointed(point, note, where, out)
+
+
+@dataclass(frozen=True)
+class CheckpointCheck:
+    path: Path
+    checkpoint: Checkpoint | None  # None: it could not be read
+    signers: list[str]  # the names of the registered keys whose signatures hold
+    against_log: bool  # this store holds that log, and the checkpoint was checked against it
+    problems: list[Message]
+
+
+def verify_checkpoints(session: Session, paths: list[Path]) -> list[CheckpointCheck]:
+    """Check checkpoints received from units: each one's signature, each against the log if
+    this store holds it, and all of them together: two of one log that disagree on a record
+    are a fork (the log was rewritten between them)."""
+    keys = blobs.registered_keys(session.store)
+    logs = _logs_by_origin(session)
+    checks = []
+    for path in paths:
+        try:
+            signed = checkpoints.parse(read_small(path), keys)
+        except ChecklistError as exc:
+            checks.append(CheckpointCheck(path, None, [], False, [exc.message]))
+            continue
+        point, problems = signed.checkpoint, []
+        hashes = logs.get(point.origin)
+        if hashes is not None and not checkpoints.consistent(point, hashes):
+            problems.append(message("checkpoint.not_held", size=point.size))
+        names = [key.name for key in signed.signers]
+        checks.append(CheckpointCheck(path, point, names, hashes is not None, problems))
+    _forks(checks)
+    return checks
+
+
+def _logs_by_origin(session: Session) -> dict[str, dict[int, str]]:
+    """The line hashes of every unit of this store, by the origin its checkpoints name."""
+    found = {}
+    for unit_id in session.store.unit_ids():
+        log = session.store.log(unit_id)
+        found[origin(unit_id, digest(log.genesis))] = blobs.line_hashes(log)
+    return found
+
+
+def _forks(checks: list[CheckpointCheck]) -> None:
+    heads: dict[tuple[str, int], CheckpointCheck] = {}
+    for check in checks:
+        point = check.checkpoint
+        if point is None:
+            continue
+        other = heads.setdefault((point.origin, point.size), check)
+        if other.checkpoint is not None and other.checkpoint.head != point.head:
+            for side in (check, other):
+                side.problems.append(
+                    message("checkpoint.fork", size=point.size, files=[str(other.path), str(check.path)])
+                )
+
+
+def read_small(path: Path, limit: int = 1 << 20) -> bytes:
+    """A small file a user names (a seal, a checkpoint): a regular file, read with a bound."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise UserError("file.not_regular", path=str(path))
+        if info.st_size > limit:
+            raise UserError("file.too_large", path=str(path), limit=limit)
+        with path.open("rb") as handle:
+            return handle.read(limit + 1)[:limit]
+    except OSError as exc:
+        raise UserError("seal.cannot_read", path=str(path), reason=exc.strerror or str(exc)) from exc
