@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 from pathlib import Path
+
+import pytest
 
 from checklist.core.filestore import FileStore
 from checklist.core.verify import chain
@@ -180,3 +183,67 @@ class TestCheckpoints:
         (tmp_path / "c.note").write_text(forged, encoding="utf-8")
         bad = prison("verify", "--checkpoint", str(tmp_path / "c.note"))
         assert bad.exit_code == 3 and "does not hold" in bad.stdout
+
+
+class TestTheListOfUnits:
+    """The store lists the units it holds: a folder deleted, added or copied is seen."""
+
+    @pytest.fixture
+    def two(self, prison):  # type: ignore[no-untyped-def]
+        assert prison("start", "--unit", "rehab").exit_code == 0
+        return prison
+
+    def test_every_unit_started_is_listed_and_a_clean_store_says_so(self, two) -> None:
+        listed = [json.loads(line) for line in (STORE / "units.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert [entry["unit"] for entry in listed] == ["prison", "rehab"]
+        found = two("verify", "--all")
+        assert found.exit_code == 0 and "✔ units: 2 listed units all present and as started" in found.stdout
+
+    def test_a_unit_whose_file_is_deleted_does_not_vanish(self, two) -> None:
+        (STORE / "units" / "rehab" / "unit.json").unlink()
+        found = two("verify", "--all", "--json")
+        assert found.exit_code == 3
+        assert found.json()["units_list"]["problems"] == [
+            "unit 'rehab' is in the store's list, but its unit file is gone (deleted?)"
+        ]
+
+    def test_a_unit_file_copied_over_another_is_an_error_not_a_crash(self, two) -> None:
+        shutil.copy(STORE / "units" / "prison" / "unit.json", STORE / "units" / "rehab" / "unit.json")
+        found = two("verify", "--all", "--json")
+        assert found.exit_code == 3
+        (problem,) = found.json()["units_list"]["problems"]
+        assert "the folder of unit 'rehab' holds the unit file of 'prison'" in problem
+        assert [unit["unit"] for unit in found.json()["units"]] == ["prison"]  # checked once, not twice
+
+    def test_a_folder_added_by_hand_is_not_in_the_list(self, two) -> None:
+        shutil.copytree(STORE / "units" / "rehab", STORE / "units" / "rehab-2")
+        problems = two("verify", "--all", "--json").json()["units_list"]["problems"]
+        assert any("the folder of unit 'rehab-2' holds the unit file of 'rehab'" in p for p in problems)
+
+    def test_a_line_removed_from_the_list_is_seen(self, two) -> None:
+        two("start", "--unit", "city-bureau")
+        listed = (STORE / "units.jsonl").read_bytes().splitlines(keepends=True)
+        (STORE / "units.jsonl").write_bytes(listed[0] + listed[2])
+        problems = two("verify", "--all", "--json").json()["units_list"]["problems"]
+        assert any("the store's list of units breaks here" in p for p in problems)
+
+    def test_the_list_is_signed_by_whoever_started_the_unit(self, prison) -> None:
+        prison("keys", "new")
+        prison("start", "--unit", "rehab")
+        last = json.loads((STORE / "units.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+        assert last["unit"] == "rehab" and last["sig"]["key"].startswith("ed25519:")
+        text = (STORE / "units.jsonl").read_text(encoding="utf-8")
+        forged = text.rsplit('"by":"tester"', 1)
+        (STORE / "units.jsonl").write_text('"by":"李四"'.join(forged), encoding="utf-8")
+        problems = prison("verify", "--all", "--json").json()["units_list"]["problems"]
+        assert problems == ["the store's list of units: the signature of 'rehab''s line does not hold"]
+
+    def test_a_store_from_before_the_list_begins_one_at_repair(self, tmp_path: Path, cli) -> None:
+        fixture = Path(__file__).parent / "fixtures" / "stores" / "0.2.0" / "store"
+        shutil.copytree(fixture, tmp_path / "old")
+        store = ["--store", str(tmp_path / "old")]
+        before = cli("verify", "--all", *store)
+        assert before.exit_code == 0 and "keeps no list of its units yet" in before.stdout
+        assert cli("verify", "--all", "--repair", *store).exit_code == 0
+        after = cli("verify", "--all", "--json", *store).json()
+        assert after["units_list"] == {"listed": 5, "problems": [], "warnings": []}

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from . import formats
+from . import formats, unitlist
 from .atomic import Mismatch, write_atomic
 from .chain import BadTail, Head, TornLog, digest, next_link
 from .errors import Message, NotFound, StoreDamaged, UserError, message
@@ -124,13 +124,54 @@ class FileStore:
 
     # -- units ----------------------------------------------------------------------
 
-    def create_unit(self, unit: Unit) -> None:
+    def create_unit(self, unit: Unit, signer: Signer | None = None, by: str = "") -> None:
+        """Write the unit file, then list the unit (signed by whoever started it, if they have
+        a key): a crash in between leaves a unit the list does not name, which verify reports."""
         folder = self._unit_dir(unit.id)
         with self._lock(self.root / ".lock"):
             if (folder / "unit.json").exists():
                 raise UserError("unit.exists", id=unit.id)
+            lines = self.unit_list()
+            if lines is None:
+                lines = self._adopt(by)
             folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(folder / "unit.json", unit_bytes(unit), replace=False)
+            genesis = unit_bytes(unit)
+            write_atomic(folder / "unit.json", genesis, replace=False)
+            self._append_list(unitlist.line(unit.id, digest(genesis), by=by, after=lines, signer=signer))
+
+    def unit_list(self) -> list[bytes] | None:
+        path = self.root / unitlist.FILE
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
+        return [line for line in data.split(b"\n") if line.strip()]
+
+    def adopt_units(self, by: str) -> bool:
+        with self._lock(self.root / ".lock"):
+            if self.unit_list() is not None:
+                return False
+            self._adopt(by)
+            return True
+
+    def _adopt(self, by: str) -> list[bytes]:
+        """Begin the list with the units there are (under the store's lock)."""
+        self._raise_format()
+        lines: list[bytes] = []
+        for unit_id in self.unit_ids():
+            genesis = digest((self.units_dir / unit_id / "unit.json").read_bytes())
+            lines.append(unitlist.line(unit_id, genesis, by=by, after=lines, adopted=True))
+        write_atomic(self.root / unitlist.FILE, b"".join(line + b"\n" for line in lines), replace=False)
+        return lines
+
+    def _append_list(self, entry: bytes) -> None:
+        path = self.root / unitlist.FILE
+        with path.open("ab") as handle:
+            handle.write(entry + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
 
     def unit(self, unit_id: str) -> Unit:
         path = self._unit_dir(check_unit_id(unit_id)) / "unit.json"
@@ -140,7 +181,10 @@ class FileStore:
             raise NotFound("unit.unknown", closest(unit_id, self.unit_ids()), id=unit_id) from None
         except OSError as exc:
             raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
-        return parse_unit(raw, str(path))
+        unit = parse_unit(raw, str(path))
+        if unit.id != unit_id:
+            raise StoreDamaged("store.unit_misplaced", where=str(path), folder=unit_id, inside=unit.id)
+        return unit
 
     def unit_ids(self) -> list[str]:
         if not self.units_dir.is_dir():

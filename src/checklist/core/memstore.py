@@ -15,6 +15,7 @@ import io
 import threading
 from typing import IO, Any
 
+from . import unitlist
 from .chain import BadTail, Head, TornLog, digest, next_link
 from .errors import NotFound, StoreDamaged, UserError
 from .fuzzy import closest
@@ -52,6 +53,7 @@ class MemoryStore:
         self._heads: dict[str, Head] = {}  # written with each append, as a file store's head.json
         self._blobs: dict[tuple[Blob, str], bytes] = {}
         self._config: dict[str, Any] = {}
+        self._list: list[bytes] | None = None
 
     @classmethod
     def named(cls, location: str) -> MemoryStore:
@@ -71,13 +73,23 @@ class MemoryStore:
 
     # -- units ----------------------------------------------------------------------
 
-    def create_unit(self, unit: Unit) -> None:
+    def create_unit(self, unit: Unit, signer: Signer | None = None, by: str = "") -> None:
         check_unit_id(unit.id)
         with self._lock:
             if unit.id in self._units:
                 raise UserError("unit.exists", id=unit.id)
-            self._units[unit.id] = unit_bytes(unit)
+            genesis = unit_bytes(unit)
+            self._units[unit.id] = genesis
             self._lines[unit.id] = []
+            listed = self._list or []
+            self._list = [*listed, unitlist.line(unit.id, digest(genesis), by=by, after=listed, signer=signer)]
+
+    def unit_list(self) -> list[bytes] | None:
+        with self._lock:
+            return None if self._list is None else list(self._list)
+
+    def adopt_units(self, by: str) -> bool:
+        return False  # a memory store lists every unit from its first
 
     def unit(self, unit_id: str) -> Unit:
         return parse_unit(self._genesis(unit_id), self._where(unit_id, "unit.json"))

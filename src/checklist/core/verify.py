@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import blobs
+from . import blobs, unitlist
 from . import checkpoint as checkpoints
 from . import seal as seals
 from .chain import ChainReport, digest
 from .chain import check as check_chain
 from .checkpoint import origin
-from .errors import DataError, Message, StoreDamaged, message
+from .errors import DataError, Message, NotFound, StoreDamaged, message
 from .keys import PublicKey, signature_holds
 from .models import Record, Unit
 from .store import LogBytes, Snapshots, Store, legacy_problem, parse_line
@@ -171,21 +171,86 @@ class StoreVerdict:
     evidence_problems: list[Message]
     catalogs: int  # catalog versions kept in the store, each re-hashed
     catalog_problems: list[Message]
+    listing: Listing
 
     def failed(self, require_signatures: bool = False) -> bool:
         return bool(
-            self.evidence_problems or self.catalog_problems or any(v.problems(require_signatures) for v in self.units)
+            self.evidence_problems
+            or self.catalog_problems
+            or self.listing.problems
+            or any(v.problems(require_signatures) for v in self.units)
         )
+
+
+@dataclass
+class Listing:
+    """The store's list of its units held against its folders (see unitlist.py)."""
+
+    listed: int | None  # None: the store keeps no list yet
+    problems: list[Message] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+    readable: list[Unit] = field(default_factory=list)  # the units to verify
+
+
+def check_units(store: Store, keys: dict[str, PublicKey], only: str | None = None) -> Listing:
+    """Which units the store holds, by its list and by its folders: a listed unit whose file is
+    gone, a folder the list does not name, a unit file not the one a unit was started with, a
+    folder holding another unit's file (`only`: look at that unit alone)."""
+    folders = store.unit_ids() if only is None else [only]
+    lines = store.unit_list()
+    if lines is None:
+        listing = Listing(None, warnings=[message("units.no_list")])
+        entries: dict[str, unitlist.Listed] | None = None
+    else:
+        reading = unitlist.read(lines, store.location)
+        listing = Listing(len(reading.entries), problems=list(reading.problems))
+        entries = reading.entries
+        listing.problems += _list_signatures(reading, keys)
+    wanted = sorted(set(folders) | (set(entries) if entries is not None and only is None else set()))
+    for unit_id in wanted:
+        listing.problems += _listed(store, unit_id, entries, listing)
+    return listing
+
+
+def _listed(store: Store, unit_id: str, entries: dict[str, unitlist.Listed] | None, listing: Listing) -> list[Message]:
+    entry = entries.get(unit_id) if entries is not None else None
+    try:
+        genesis = store.genesis(unit_id)
+        listing.readable.append(store.unit(unit_id))
+    except NotFound:
+        return [message("units.gone", unit=unit_id)] if entry is not None else []
+    except DataError as exc:
+        return [message("units.unreadable", unit=unit_id, problem=exc.message)]
+    if entries is None:
+        return []
+    if entry is None:
+        return [message("units.unlisted", unit=unit_id)]
+    return [] if digest(genesis) == entry.genesis else [message("units.changed", unit=unit_id)]
+
+
+def _list_signatures(reading: unitlist.Reading, keys: dict[str, PublicKey]) -> list[Message]:
+    problems = []
+    for entry, signed in reading.signed:
+        if entry.sig is None:  # pragma: no cover - only signed lines are collected
+            continue
+        key = keys.get(entry.sig.key)
+        if key is None:
+            problems.append(message("units.unknown_key", unit=entry.unit, key=entry.sig.key))
+        elif not signature_holds(key, signed, entry.sig):
+            problems.append(message("units.bad_signature", unit=entry.unit))
+    return problems
 
 
 Anchors = Callable[[Unit, LogBytes], list[Message]]
 
 
-def verify_store(store: Store, units: list[Unit], anchors: Anchors | None = None) -> StoreVerdict:
-    """Every unit's verdict, the stored evidence files re-hashed, and the kept catalogs."""
+def verify_store(store: Store, only: str | None = None, anchors: Anchors | None = None) -> StoreVerdict:
+    """Every unit's verdict (or `only` that one's), the store's list of units held against its
+    folders, the stored evidence files re-hashed, and the kept catalogs."""
     keys = blobs.registered_keys(store)
+    listing = check_units(store, keys, only)
     verdicts, wanted = [], set()
-    for unit in units:
+    for unit in listing.readable:
         log = store.log(unit.id)
         verdict, found = verify_unit(store, log, unit, keys)
         if anchors is not None:
@@ -194,7 +259,7 @@ def verify_store(store: Store, units: list[Unit], anchors: Anchors | None = None
         wanted |= {f.sha256 for r in found.with_evidence for f in r.evidence if f.stored}
     kept = blobs.kept_catalog_digests(store)
     evidence = blobs.check_evidence(store, wanted)
-    return StoreVerdict(verdicts, len(wanted), evidence, len(kept), _check_catalogs(store, kept))
+    return StoreVerdict(verdicts, len(wanted), evidence, len(kept), _check_catalogs(store, kept), listing)
 
 
 def _check_catalogs(store: Store, digests: list[str]) -> list[Message]:

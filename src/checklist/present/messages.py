@@ -288,6 +288,19 @@ TEMPLATES: dict[str, Template] = {
     "file.not_regular": "{path} is not a regular file",
     "file.too_large": "{path} is larger than {limit} bytes: not a file this command reads",
     "verify.at_line": "line {line}: {problem}",
+    "units.damaged_line": "{where}:{line}: a line of the store's list of units cannot be read",
+    "units.broken": "{where}:{line}: the store's list of units breaks here: a line before it was removed or changed",
+    "units.twice": "{where}:{line}: unit {unit!r} is listed twice",
+    "units.gone": "unit {unit!r} is in the store's list, but its unit file is gone (deleted?)",
+    "units.unlisted": "the folder of unit {unit!r} is not in the store's list of units (added by hand, or copied)",
+    "units.changed": "the unit file of {unit!r} is not the one it was started with (changed, or copied from "
+    "another unit)",
+    "units.unreadable": "unit {unit!r}: {problem}",
+    "units.bad_signature": "the store's list of units: the signature of {unit!r}'s line does not hold",
+    "units.unknown_key": "the store's list of units: {unit!r}'s line is signed with {key}, not registered here",
+    "units.no_list": "this store keeps no list of its units yet (written by an earlier release): "
+    "`checklist verify --repair` begins one",
+    "store.unit_misplaced": "{where}: the folder of unit {folder!r} holds the unit file of {inside!r}",
     "verify.checkpoint": "checkpoint {name}: {problem}",
     "verify.checkpoint_elsewhere": "checkpoint {name} speaks of another log ({origin})",
     "verify.checkpoint_lost": "checkpoint {name}: the log no longer holds record {size} as {by} signed it "

@@ -365,12 +365,22 @@ class CatalogsVerdictDocument(TypedDict):
 
 
 @closed
+class UnitsListDocument(TypedDict):
+    """The store's list of its units held against its folders."""
+
+    listed: Annotated[int | None, about("units in the list; null if the store keeps no list yet")]
+    problems: Annotated[list[str], about("a unit gone, unlisted, changed, or a list that was altered")]
+    warnings: list[str]
+
+
+@closed
 class RepairDocument(TypedDict):
     """What `verify --repair` did to one unit."""
 
     unit: str
     moved: Annotated[int, about("bytes of an incomplete last line moved to records.jsonl.quarantine")]
     index_removed: Annotated[bool, about("a saved index that did not say what the log says was removed")]
+    units_listed: Annotated[bool, about("the store's list of units was begun (the unit is empty then)")]
 
 
 @closed
@@ -384,6 +394,7 @@ class VerificationDocument(TypedDict):
     units: list[UnitVerdictDocument]
     evidence: EvidenceVerdictDocument
     catalogs: CatalogsVerdictDocument
+    units_list: UnitsListDocument
     repaired: list[RepairDocument]
 
 

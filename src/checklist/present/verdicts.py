@@ -32,6 +32,13 @@ def verification(result: Verification) -> None:
     for repair in result.repairs:
         if repair.moved:
             message(f"{repair.unit}: moved {repair.moved} bytes of an incomplete last line to quarantine", "yellow")
+        if repair.listed:
+            message("began the store's list of its units, with the units there are now", "yellow")
+    listing = result.verdict.listing
+    for warning in listing.warnings:
+        stdout().print(Text("    " + safe(text(warning)), style="yellow"), soft_wrap=True)
+    if listing.listed is not None:
+        _shared("units", listing.problems, f"{_count(listing.listed, 'listed unit')}", "all present and as started")
     for verdict in result.verdict.units:
         _verdict(verdict, result.require_signatures)
     _shared("evidence", result.verdict.evidence_problems, _count(result.verdict.evidence_referenced, "stored file"))
@@ -47,7 +54,15 @@ def verification_document(result: Verification) -> VerificationDocument:
         "units": [_verdict_document(v, result.require_signatures) for v in found.units],
         "evidence": {"referenced": found.evidence_referenced, "problems": _texts(found.evidence_problems)},
         "catalogs": {"kept": found.catalogs, "problems": _texts(found.catalog_problems)},
-        "repaired": [{"unit": r.unit, "moved": r.moved, "index_removed": r.dropped_index} for r in result.repairs],
+        "units_list": {
+            "listed": found.listing.listed,
+            "problems": _texts(found.listing.problems),
+            "warnings": _texts(found.listing.warnings),
+        },
+        "repaired": [
+            {"unit": r.unit, "moved": r.moved, "index_removed": r.dropped_index, "units_listed": r.listed}
+            for r in result.repairs
+        ],
     }
 
 
@@ -95,14 +110,14 @@ def _verdict(verdict: Verdict, require_signatures: bool) -> None:
         stdout().print(Text("    " + safe(extra), style="yellow"), soft_wrap=True)
 
 
-def _shared(what: str, problems: list[Message], checked: str) -> None:
+def _shared(what: str, problems: list[Message], checked: str, verdict: str = "re-hashed, all intact") -> None:
     if problems:
         said = _texts(problems)
         stdout().print(Text(f"✖ {what}: " + safe(said[0]), style="bold red"), soft_wrap=True)
         for extra in said[1:]:
             stdout().print(Text("    " + safe(extra), style="yellow"), soft_wrap=True)
     else:
-        stdout().print(Text(f"✔ {what}: {checked} re-hashed, all intact", style="green"))
+        stdout().print(Text(f"✔ {what}: {checked} {verdict}", style="green"))
 
 
 def _count(number: int, noun: str) -> str:

@@ -28,6 +28,7 @@ class Repair:
     unit: str
     moved: int  # bytes of an incomplete last line moved to quarantine
     dropped_index: bool  # a saved index that did not say what the log says was removed
+    listed: bool = False  # the store's list of units was begun
 
 
 @dataclass(frozen=True)
@@ -46,20 +47,23 @@ def verify(
 ) -> Verification:
     """Check that the records are what was written (see core/verify.py); first repair what a
     crash can leave behind, if asked."""
-    units = session.store.units() if all_units else [session.select_unit()]
-    repairs = [_repair(session, unit.id) for unit in units] if repair else []
+    only = None if all_units else session.select_unit().id
+    unit_ids = session.store.unit_ids() if only is None else [only]
+    repairs = [_repair(session, unit_id) for unit_id in unit_ids] if repair else []
+    if repair and session.store.adopt_units(session.actor()):
+        repairs.append(Repair("", 0, False, listed=True))
     hashes: dict[str, dict[int, str]] = {}
 
     def witnessed(unit: Unit, log: LogBytes) -> list[Message]:
         hashes[unit.id] = blobs.line_hashes(log)
         return anchors.held_against(session, unit, log, hashes[unit.id])
 
-    verdict = verify_store(session.store, units, witnessed)
+    verdict = verify_store(session.store, only, witnessed)
     for unit_verdict in verdict.units:  # what this person has now seen verified, they witness
         last = unit_verdict.chain.last_seq
         if last and not unit_verdict.problems():
             anchors.remember(session, unit_verdict.unit, last, hashes[unit_verdict.unit.id][last], None)
-    return Verification(verdict, require_signatures, [r for r in repairs if r.moved or r.dropped_index])
+    return Verification(verdict, require_signatures, [r for r in repairs if r.moved or r.dropped_index or r.listed])
 
 
 def _repair(session: Session, unit_id: str) -> Repair:

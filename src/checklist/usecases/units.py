@@ -55,7 +55,8 @@ def _new_unit(session: Session, catalog: Catalog, kind: UnitKind, name: str | No
         started_by=session.actor(),
     )
     blobs.keep_catalog(session.store, catalog)
-    session.store.create_unit(unit)
+    actor = unit.started_by
+    session.store.create_unit(unit, session.signer(actor), by=actor)
     return unit
 
 
