@@ -20,6 +20,7 @@ from .figures import alerts, missing_required, parse_assignments, split_assignme
 from .fuzzy import closest
 from .logindex import Entry, LogIndex
 from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Measure, Recurrence, from_user
+from .names import same_person
 from .schedule import periods
 from .status import PENDING, STATE_OF_ACTION, Clock, Item, ItemStatus, State, UnitStatus, state_of
 
@@ -206,7 +207,7 @@ def _approval(target: Target, request: Attestation, unit_id: str, digest: str, n
         raise UserError("attest.nothing_to_approve", **label)
     if entry.approval is not None:
         return None
-    if entry.last.actor == request.actor:
+    if same_person(entry.last.actor, request.actor):
         raise UserError("attest.own_approval", actor=request.actor, **label)
     return from_user(
         Draft,

@@ -21,6 +21,7 @@ from pydantic import StringConstraints
 from .atomic import write_atomic
 from .errors import UserError
 from .models import CleanStr, Signature, Stored
+from .names import same_person
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -82,7 +83,9 @@ def own_keys(config_home: Path) -> list[PublicKey]:
 
 def key_for(config_home: Path, name: str) -> PublicKey | None:
     """The newest key of this person, if they have one in this config folder."""
-    return next((k for k in own_keys(config_home) if k.name == name and _private(config_home, k).is_file()), None)
+    return next(
+        (k for k in own_keys(config_home) if same_person(k.name, name) and _private(config_home, k).is_file()), None
+    )
 
 
 def _private(config_home: Path, public: PublicKey) -> Path:

@@ -26,6 +26,7 @@ from . import formats
 from .errors import DataError, Message, UserError, message
 from .keys import PublicKey, signature_holds
 from .models import HASH, Action, Record, Signature, Stored, Unit
+from .names import same_person
 from .status import UnitStatus
 
 SEAL_FORMAT: Literal[2] = 2  # formats.SEAL: every record of the day, events and upgrades included
@@ -144,7 +145,7 @@ def check(seal: Seal, keys: dict[str, PublicKey], hashes: dict[int, str] | None)
         problems.append(message("seal.unknown_key", key=seal.sig.key))
     elif not signature_holds(key, seal.canonical(), seal.sig):
         problems.append(message("seal.bad_signature", key=seal.sig.key))
-    elif key.name != seal.by:
+    elif not same_person(key.name, seal.by):
         problems.append(message("seal.borrowed_key", owner=key.name, by=seal.by))
     if hashes is not None:
         problems += _lines(seal, hashes)

@@ -19,6 +19,7 @@ from .chain import check as check_chain
 from .errors import DataError, Message, StoreDamaged, message
 from .keys import PublicKey, signature_holds
 from .models import Record, Unit
+from .names import same_person
 from .store import LogBytes, Snapshots, Store, legacy_problem, parse_line
 
 _SIGNED, _WITH_EVIDENCE = b'"sig":{', b'"evidence":[{'
@@ -102,7 +103,7 @@ def verify_unit(store: Store, log: LogBytes, unit: Unit, keys: dict[str, PublicK
             verdict.unknown_key.append(message("verify.unknown_key", key=record.sig.key, **about))
         elif not signature_holds(key, Record.signed_part(line), record.sig):
             verdict.bad_signature.append(message("verify.bad_signature", **about))
-        elif key.name != record.actor:
+        elif not same_person(key.name, record.actor):
             verdict.bad_signature.append(message("verify.borrowed_key", owner=key.name, **about))
         else:
             verdict.signed += 1

@@ -176,6 +176,13 @@ TEMPLATES: dict[str, Template] = {
     "unit.none_yet": "this store has no units yet",
     "unit.which": _units,
     "actor.unknown": "cannot tell who you are",
+    "name.empty": "{what}: a name cannot be empty",
+    "name.too_long": "{what}: a name is at most {max} characters",
+    "name.control": "{what}: {name!r} holds {char}: names hold no control characters or invisible ones "
+    "(a newline, a tab, a zero-width space, a direction mark)",
+    "name.blanks": "{what}: {name!r} starts or ends with a blank",
+    "name.mixed_scripts": "{what}: {name!r} mixes the scripts {scripts}, whose letters look alike; "
+    "type it in one script (Chinese with Latin is fine)",
     "config.unknown": "no setting {key!r} (settings: {known})",
     "config.invalid_text": "invalid value for {key}: it must be non-empty text without control characters",
     "config.evidence_max_mb": "evidence_max_mb must be a positive number of megabytes, not {value!r}",
@@ -308,6 +315,8 @@ HINTS: dict[str, Template] = {
     "unit.none_yet": "start one with `checklist start --unit prison`",
     "unit.which": "name one with --unit, e.g. `--unit {first}`, or make one the default: `checklist use {first}`",
     "actor.unknown": "pass --by NAME or set CHECKLIST_USER",
+    "name.blanks": "leave out the blanks around the name",
+    "name.mixed_scripts": "a letter from another alphabet was typed by mistake, or to look like someone else",
     "kind.ambiguous": "name the kind by its id",
     "kind.unknown": lambda p: _did_you_mean(p) or "known kinds: " + ", ".join(p["known"]),
     "section.unknown": lambda p: _did_you_mean(p) or "sections: " + ", ".join(p["known"]),

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..core import blobs, clock, keys
+from ..core import blobs, clock, keys, names
 from ..core import seal as seals
 from ..core.errors import Message, NoStore, UserError
 from ..core.keys import PublicKey
@@ -123,7 +123,10 @@ def new_key(settings: Settings, name: str | None = None) -> NewKey:
         session: Session | None = Session.open(settings)
     except NoStore:
         session = None
-    owner = name.strip() if name and name.strip() else settings.actor(session.store.config() if session else {})
+    if name is not None:
+        owner = names.check(name, "--name")
+    else:
+        owner = settings.actor(session.store.config() if session else {})
     public, private = keys.new_key(settings.config_home(), owner)
     if session is not None:
         blobs.register_key(session.store, public)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from ..core import blobs
+from ..core import blobs, names
 from ..core.catalog import resolve_kind
 from ..core.errors import NotFound, UserError
 from ..core.fuzzy import closest
@@ -14,7 +14,7 @@ from ..core.models import Catalog, CatalogRef, Unit, UnitKind, from_user
 from ..core.status import UnitStatus
 from ..core.store import check_unit_id
 from .session import Session
-from .settings import CONFIG_DEFAULT_UNIT, CONFIG_EVIDENCE_MAX_MB, CONFIG_KEYS, Settings, size_in_mb
+from .settings import CONFIG_DEFAULT_UNIT, CONFIG_EVIDENCE_MAX_MB, CONFIG_KEYS, CONFIG_USER, Settings, size_in_mb
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def _new_unit(session: Session, catalog: Catalog, kind: UnitKind, name: str | No
         Unit,
         id=check_unit_id(unit_id) if unit_id else _free_id(session, kind.id),
         kind=kind.id,
-        name=name.strip() if name and name.strip() else None,
+        name=names.check(name, "--name") if name is not None else None,
         catalog=CatalogRef(
             name=catalog.meta.name,
             version=catalog.meta.version,
@@ -70,7 +70,7 @@ def _existing(session: Session, kind: UnitKind, name: str | None, unit_id: str |
         return unit
     units = [u for u in store.units() if u.kind == kind.id]
     if name:
-        return next((u for u in units if u.name == name.strip()), None)
+        return next((u for u in units if u.name == name), None)
     return next((u for u in units if u.id == kind.id), None)
 
 
@@ -100,6 +100,8 @@ def set_config(session: Session, key: str, value: str | None) -> None:
     if value is None:
         session.store.set_config(key, None)
         return
+    if key == CONFIG_USER:
+        value = names.check(value, "config user")
     if not value.strip() or any(ord(ch) < 32 for ch in value):
         raise UserError("config.invalid_text", key=key)
     if key == CONFIG_DEFAULT_UNIT:

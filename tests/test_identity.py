@@ -1,0 +1,129 @@
+"""Identity that means something: names compared as they read, keys registered once per
+name, unsigned records in a key holder's name, passphrases, seals that name their store,
+and records made with a replayed clock."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from checklist.core import names
+from checklist.core.errors import UserError
+
+LOG = Path(".checklist/units/prison/records.jsonl")
+VISITS = "prison.visits-suspended"  # critical: a waiver awaits a second person's approval
+
+
+def records() -> list[dict[str, object]]:
+    return [json.loads(line) for line in LOG.read_text(encoding="utf-8").splitlines()]
+
+
+class TestNames:
+    @pytest.mark.parametrize(
+        "approver",
+        [
+            "alice",
+            "Alice",
+            "ＡＬＩＣＥ",  # fullwidth: the same letters in another form
+            "ALİCE",  # a dotted capital I folds to i and a combining dot
+        ],
+    )
+    def test_nobody_approves_their_own_waiver_under_another_spelling(self, prison, approver: str) -> None:
+        assert prison("na", VISITS, "--reason", "无接见", "--by", "alice").exit_code == 0
+        own = prison("approve", VISITS, "--by", approver)
+        if names.same_person("alice", approver):
+            assert own.exit_code == 1 and "cannot approve their own attestation" in own.stderr, own
+        else:
+            assert own.exit_code == 0  # a dotted İ is another letter: not alice
+        assert [r["action"] for r in records()] == ["na"] + ([] if own.exit_code else ["approved"])
+
+    def test_a_cyrillic_letter_in_a_latin_name_is_refused(self, prison) -> None:
+        assert prison("na", VISITS, "--reason", "无接见", "--by", "alice").exit_code == 0
+        spoof = prison("approve", VISITS, "--by", "\u0430lice")  # Cyrillic а
+        assert spoof.exit_code == 1, spoof
+        assert "mixes the scripts Cyrillic, Latin" in spoof.stderr
+        assert [r["action"] for r in records()] == ["na"]
+
+    def test_a_whole_cyrillic_lookalike_is_the_same_person(self, prison) -> None:
+        assert prison("na", VISITS, "--reason", "无接见", "--by", "joe").exit_code == 0
+        spoof = prison("approve", VISITS, "--by", "\u0458\u043e\u0435")  # Cyrillic је о е: one script
+        assert spoof.exit_code == 1 and "cannot approve their own attestation" in spoof.stderr
+
+    def test_chinese_with_latin_is_a_name(self, prison) -> None:
+        assert prison("na", VISITS, "--reason", "无接见", "--by", "王警官 Wang").exit_code == 0
+        assert prison("approve", VISITS, "--by", "李医生").exit_code == 0
+
+    @pytest.mark.parametrize(
+        ("name", "said"),
+        [
+            ("ali\nce", "holds U+000A"),
+            ("ali\tce", "holds U+0009"),
+            ("ali\u200bce", "holds U+200B"),
+            ("\u202ealice", "holds U+202E"),
+            (" alice", "starts or ends with a blank"),
+            ("alice ", "starts or ends with a blank"),
+            ("王警官\u3000", "starts or ends with a blank"),
+            ("Ωmega", "mixes the scripts Greek, Latin"),
+        ],
+    )
+    def test_what_no_name_holds_is_refused_wherever_a_name_is_given(
+        self, prison, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, said: str
+    ) -> None:
+        monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(tmp_path / "config"))
+        for args, where in [
+            (("na", VISITS, "--reason", "r", "--by", name), "--by"),
+            (("config", "user", name), "config user"),
+            (("keys", "new", "--name", name), "--name"),
+            (("start", "--unit", "rehab", "--name", name), "--name"),
+        ]:
+            result = prison(*args)
+            assert result.exit_code == 1, (args, result)
+            assert said in result.stderr and where in result.stderr, (args, result)
+        monkeypatch.setenv("CHECKLIST_USER", name)
+        result = prison("na", VISITS, "--reason", "r")
+        assert result.exit_code == 1 and said in result.stderr and "CHECKLIST_USER" in result.stderr, result
+        assert not LOG.exists()
+        assert not (tmp_path / "config").exists()
+        config = Path(".checklist/config.json")
+        assert not config.exists() or "user" not in json.loads(config.read_text(encoding="utf-8"))
+
+    def test_a_name_kept_in_the_store_settings_is_checked_when_used(
+        self, prison, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        config = Path(".checklist/config.json")
+        config.write_text(json.dumps({"format": 1, "user": "ali\nce"}), encoding="utf-8")  # edited by hand
+        monkeypatch.delenv("CHECKLIST_USER")  # so that the store's user is who attests
+        result = prison("na", VISITS, "--reason", "r")
+        assert result.exit_code == 1 and "config user" in result.stderr and "U+000A" in result.stderr
+
+
+NAME_TEXT = st.text(st.characters(codec="utf-8"), max_size=30)
+
+
+@given(NAME_TEXT)
+def test_the_comparison_key_settles(text: str) -> None:
+    assert names.key(names.key(text)) == names.key(text)
+    assert names.key(unicodedata.normalize("NFD", text)) == names.key(text)
+
+
+@given(NAME_TEXT)
+def test_check_accepts_a_name_or_refuses_it_with_a_code(text: str) -> None:
+    try:
+        assert names.check(text, "--by") == text
+    except UserError as exc:
+        assert exc.code.startswith("name.")
+        return
+    assert text == text.strip() and text.strip()
+    assert not any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text)
+
+
+@given(st.text(st.characters(codec="utf-8"), min_size=1, max_size=10), st.sampled_from("\n\t\r\x00\x1b\u2028"))
+def test_a_control_character_anywhere_is_refused(text: str, control: str) -> None:
+    for spliced in (control + text, text + control, text[:1] + control + text[1:]):
+        with pytest.raises(UserError):
+            names.check(spliced, "--by")
