@@ -211,6 +211,7 @@ class TestNewerFormatsAreRefused:
             kept.unlink()  # as if the version the unit runs had never been kept
         assert cli("status").exit_code == 0  # kept again, in this release's form
         marker = json.loads((STORE / "store.json").read_text())
+        assert len(marker.pop("id")) == 36  # a store from before ids is given one when raised
         assert marker == {
             "format": formats.STORE,
             "requires": formats.REQUIRES,

@@ -127,3 +127,54 @@ def test_a_control_character_anywhere_is_refused(text: str, control: str) -> Non
     for spliced in (control + text, text + control, text[:1] + control + text[1:]):
         with pytest.raises(UserError):
             names.check(spliced, "--by")
+
+
+@pytest.fixture
+def keyed(prison, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The prison, and a signing key for who attests (tester)."""
+    monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(tmp_path / "config"))
+    result = prison("keys", "new")
+    assert result.exit_code == 0, result
+    return prison
+
+
+class TestSealsNameTheirStore:
+    def test_every_store_has_an_id(self, prison) -> None:
+        marker = json.loads(Path(".checklist/store.json").read_text(encoding="utf-8"))
+        assert len(marker["id"]) == 36 and marker["format"] == 3
+
+    def test_an_older_store_is_given_an_id_when_its_format_is_raised(self, keyed) -> None:
+        store_json = Path(".checklist/store.json")
+        store_json.write_text(json.dumps({"format": 2, "requires": "0.2.0", "created_at": "2020-01-26T01:00:00+00:00"}))
+        assert keyed("status").exit_code == 0
+        assert "id" not in json.loads(store_json.read_text())  # reading changes nothing
+        assert keyed("seal").exit_code == 0  # writes a seal that names the store: the store needs an id
+        marker = json.loads(store_json.read_text())
+        assert marker["format"] == 3 and marker["created_at"] == "2020-01-26T01:00:00+00:00" and marker["id"]
+        (sealed,) = Path(".checklist/units/prison/seals").glob("*.json")
+        assert json.loads(sealed.read_text())["store"] == marker["id"]
+        assert keyed("verify").exit_code == 0
+
+    def test_a_seal_copied_into_another_units_folder_does_not_hold(self, keyed) -> None:
+        assert keyed("start", "--unit", "rehab").exit_code == 0
+        assert keyed("seal", "--unit", "prison").exit_code == 0  # a day without records
+        (sealed,) = Path(".checklist/units/prison/seals").glob("*.json")
+        copy = Path(".checklist/units/rehab/seals") / sealed.name
+        copy.parent.mkdir()
+        copy.write_bytes(sealed.read_bytes())
+        result = keyed("verify", "--all")
+        assert result.exit_code == 3, result
+        assert f"seal: {sealed.stem}: it is the seal of unit 'prison', not of 'rehab'" in result.stdout
+
+    def test_a_seal_copied_from_another_store_does_not_hold(self, keyed, tmp_path: Path) -> None:
+        other = tmp_path / "other"
+        assert keyed("start", "--unit", "prison", "--store", str(other)).exit_code == 0
+        assert keyed("seal", "--store", str(other)).exit_code == 0
+        (sealed,) = (other / "units/prison/seals").glob("*.json")
+        here = Path(".checklist/units/prison/seals") / sealed.name
+        here.parent.mkdir()
+        here.write_bytes(sealed.read_bytes())
+        result = keyed("verify")
+        assert result.exit_code == 3, result
+        assert "was made in another store" in result.stdout
+        assert keyed("verify", "--store", str(other)).exit_code == 0

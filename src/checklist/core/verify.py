@@ -116,6 +116,7 @@ def _check_seals(store: Store, log: LogBytes, keys: dict[str, PublicKey], verdic
     if not kept:
         return
     hashes = blobs.line_hashes(log)
+    store_id = store.store_id()
     for name, data in kept:
         verdict.seals += 1
         try:
@@ -123,9 +124,14 @@ def _check_seals(store: Store, log: LogBytes, keys: dict[str, PublicKey], verdic
         except DataError as exc:
             verdict.seal_problems.append(message("verify.seal_unreadable", name=name, why=exc.message))
             continue
-        verdict.seal_problems += [
-            message("verify.seal", name=name, problem=p) for p in seals.check(sealed, keys, hashes)
-        ]
+        found = _seal_names(sealed, log.unit, store_id) + seals.check(sealed, keys, hashes)
+        verdict.seal_problems += [message("verify.seal", name=name, problem=p) for p in found]
+
+
+def _seal_names(sealed: seals.Seal, unit_id: str, store_id: str | None) -> list[Message]:
+    """A seal kept under a unit names that unit and (from format 3) this store: one copied
+    from another unit's folder, or from another store, is not this unit's."""
+    return seals.names_problems(sealed, unit_id, store_id)
 
 
 @dataclass

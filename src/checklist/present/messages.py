@@ -287,6 +287,11 @@ TEMPLATES: dict[str, Template] = {
     "verify.seal_unreadable": "seal: {name}: cannot be read: {why}",
     "verify.unsigned": "{count} records are not signed",
     "seal.exists": "a seal {name} exists already",
+    "seal.other_unit": "it is the seal of unit {sealed!r}, not of {unit!r}: copied from another unit's folder",
+    "seal.other_store": lambda p: (
+        f"it was made in another store ({p['sealed']}), not in this one ({p['store'] or 'which has no id yet'}): "
+        "copied from elsewhere"
+    ),
     "seal.unsigned": "the seal is not signed",
     "seal.unknown_key": "signed with key {key}, which is not registered in this store",
     "seal.bad_signature": "the signature does not hold: the seal was altered, or not made with {key}",

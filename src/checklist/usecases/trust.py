@@ -98,7 +98,9 @@ def seal(session: Session, day: date | None = None, out: Path | None = None) -> 
     if day < started:
         raise UserError("seal.before_start", unit=unit.id, started=started, day=day)
     hashes = blobs.line_hashes(session.store.log(unit.id))
-    draft = seals.make(status, session.store.records(unit.id), hashes, period=day, now=clock.real_now(), by=by)
+    store_id = session.store.store_id(create=True) or ""
+    records = session.store.records(unit.id)
+    draft = seals.make(status, records, hashes, period=day, now=clock.real_now(), by=by, store=store_id)
     sealed = draft.model_copy(update={"sig": signer(draft.canonical())})
     content = sealed.model_dump_json(indent=2).encode() + b"\n"
     where = blobs.save_seal(session.store, unit.id, sealed.file_name().removesuffix(".json"), content)
