@@ -178,3 +178,121 @@ class TestSealsNameTheirStore:
         assert result.exit_code == 3, result
         assert "was made in another store" in result.stdout
         assert keyed("verify", "--store", str(other)).exit_code == 0
+
+
+def other_machine(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Act from another machine: another folder of private keys."""
+    monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(folder))
+
+
+def registered() -> list[dict[str, object]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(".checklist/keys").glob("*.json"))]
+
+
+class TestKeyRegistration:
+    def test_a_key_under_a_colleagues_name_is_not_registered_and_signs_nothing(
+        self, keyed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        other_machine(monkeypatch, tmp_path / "intruder")
+        made = keyed("keys", "new", "--name", "tester")
+        assert made.exit_code == 0, made
+        assert "not registered" in made.stderr and "keys endorse" in made.stderr
+        assert [k["name"] for k in registered()] == ["tester"]
+        forged = keyed("na", VISITS, "--reason", "无接见", "--by", "tester")
+        assert forged.exit_code == 1 and "is not registered in this store" in forged.stderr, forged
+        assert not LOG.exists()
+        assert keyed("verify", "--require-signatures").exit_code == 0
+
+    def test_a_registration_for_a_taken_name_without_endorsement_is_a_problem(
+        self, keyed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        other_machine(monkeypatch, tmp_path / "intruder")
+        keyed("keys", "new", "--name", "Tester")
+        (public,) = (tmp_path / "intruder/keys").glob("*.json")
+        Path(".checklist/keys", public.name).write_bytes(public.read_bytes())  # as an older release registered it
+        result = keyed("verify")
+        assert result.exit_code == 3, result
+        assert "is registered for 'Tester', who has key ed25519:" in result.stdout
+        assert "without its endorsement or the administrator's" in result.stdout
+
+    def test_the_holder_of_the_first_key_endorses_the_next_one(self, keyed) -> None:
+        first = registered()[0]
+        assert first["format"] == 2 and first["registered_by"] == "tester" and first["store"]
+        assert keyed("keys", "new").exit_code == 0  # a new key on the same machine: the old one endorses it
+        second = next(k for k in registered() if k["key"] != first["key"])
+        assert second["endorsed_by"]["key"] == first["key"]
+        assert keyed("na", VISITS, "--reason", "无接见").exit_code == 0
+        assert records()[-1]["sig"]["key"] == second["key"]  # the newest registered key signs
+        result = keyed("verify", "--require-signatures")
+        assert result.exit_code == 0, result
+        assert f"signed by tester {second['key']}: 1 record" in result.stdout
+
+    def test_the_administrator_endorses_a_lost_key(
+        self, keyed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        admin_home = tmp_path / "config"  # tester's: the first key registered in this store
+        other_machine(monkeypatch, tmp_path / "li-old")
+        assert keyed("keys", "new", "--name", "李医生").exit_code == 0
+        other_machine(monkeypatch, tmp_path / "li-new")  # 李医生's key is lost: a new machine
+        made = keyed("keys", "new", "--name", "李医生")
+        assert "not registered" in made.stderr and "tester" in made.stderr  # names the administrator
+        (public,) = (tmp_path / "li-new/keys").glob("*.json")
+        refused = keyed("keys", "endorse", str(public), "--by", "李医生")  # no key of 李医生's here
+        assert refused.exit_code == 1, refused
+        other_machine(monkeypatch, admin_home)
+        stranger = keyed("keys", "endorse", str(public), "--by", "王警官")
+        assert stranger.exit_code == 1 and "no signing key" in stranger.stderr
+        endorsed = keyed("keys", "endorse", str(public))
+        assert endorsed.exit_code == 0, endorsed
+        assert "endorsed" in endorsed.stderr
+        entry = next(k for k in registered() if k["key"] == json.loads(public.read_text())["key"])
+        (admin,) = [k["key"] for k in registered() if k["name"] == "tester"]
+        assert entry["registered_by"] == "tester" and entry["endorsed_by"]["key"] == admin
+        other_machine(monkeypatch, tmp_path / "li-new")
+        assert keyed("na", VISITS, "--reason", "无接见", "--by", "李医生").exit_code == 0
+        result = keyed("verify", "--require-signatures")
+        assert result.exit_code == 0, result
+        listed = keyed("keys", "list").stdout
+        assert "endorsed by" in listed
+
+    def test_verify_names_each_signer_with_a_count(
+        self, keyed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        keyed("na", VISITS, "--reason", "a")
+        keyed("block", "1", "--reason", "b")
+        other_machine(monkeypatch, tmp_path / "li")
+        keyed("keys", "new", "--name", "李医生")
+        keyed("approve", VISITS, "--by", "李医生")
+        (tester,) = [k["key"] for k in registered() if k["name"] == "tester"]
+        (li,) = [k["key"] for k in registered() if k["name"] == "李医生"]
+        result = keyed("verify")
+        assert f"signed by tester {tester}: 2 records" in result.stdout
+        assert f"signed by 李医生 {li}: 1 record" in result.stdout
+        unit = keyed("verify", "--json").json()["units"][0]
+        assert unit["signers"] == [
+            {"key": tester, "name": "tester", "records": 2},
+            {"key": li, "name": "李医生", "records": 1},
+        ]
+
+    def test_an_approval_with_the_key_that_signed_the_record_is_refused_and_flagged(
+        self, keyed, tmp_path: Path
+    ) -> None:
+        from checklist.core import keys
+        from checklist.core.filestore import FileStore
+
+        from .test_store import make_draft
+
+        home = tmp_path / "config"
+        (public,) = keys.own_keys(home)
+        private = keys.load_private(home, public)
+        store = FileStore(Path(".checklist"))
+        signer = lambda data: keys.sign(private, public, data)  # noqa: E731
+        written = store.append(make_draft(item=VISITS, action="na", note="无接见", actor="alice"), signer)
+        own = keyed("approve", VISITS)  # tester: the approved record was signed with tester's key
+        assert own.exit_code == 1 and "signed with your own key" in own.stderr, own
+        store.append(make_draft(item=VISITS, action="approved", approves=written.id, actor="tester"), signer)
+        result = keyed("verify")
+        assert result.exit_code == 3
+        assert "record 2 (prison.visits-suspended, tester) approves record 1 with the key that signed it" in (
+            result.stdout
+        )

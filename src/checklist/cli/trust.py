@@ -128,6 +128,27 @@ def keys_new(
     new_key(trust.new_key(Settings.load(store=store), name))
 
 
+@keys_app.command("endorse", cls=Command)
+def keys_endorse(
+    key: Annotated[
+        str,
+        typer.Argument(
+            metavar="KEY", help="The public key file (the .json beside a new private key), or a key id on this machine."
+        ),
+    ],
+    by: options.By = None,
+    store: options.Store = None,
+) -> None:
+    """Endorse another key for a name that has a key in this store: yours for that name, or
+    the administrator's (the first key registered in the store) signs its registration."""
+    from ..present.verdicts import endorsed
+    from ..usecases import trust
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
+
+    endorsed(trust.endorse(Session.open(Settings.load(store=store, by=by)), key))
+
+
 @keys_app.command("list", cls=Command)
 def keys_list(
     json: options.Json = False,

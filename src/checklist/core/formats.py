@@ -17,7 +17,7 @@ RECORD = 2  # each line of records.jsonl (`v`); 1: before chaining
 UNIT = 1  # unit.json
 HEAD = 1  # head.json
 CONFIG = 1  # config.json
-KEY = 1  # keys/<id>.json
+KEY = 2  # keys/<id>.json; 2: a registration (store, when, by whom, endorsement); 1: the key alone
 SEAL = 3  # units/<id>/seals/*.json; 3: names its store; 2: no store; 1: before events and upgrades were sealed
 QUARANTINE = 1  # each line of records.jsonl.quarantine
 # The release that first wrote this store format: what an older release must be upgraded to.

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import StringConstraints
+from pydantic import StringConstraints, model_validator
 
 from .atomic import write_atomic
 from .errors import UserError
@@ -30,13 +30,43 @@ KEY_ID = r"^ed25519:[0-9a-f]{16}$"
 
 
 class PublicKey(Stored):
-    """A registered public key: whose it is, and the 32 raw bytes in base64."""
+    """A public key: whose it is, and the 32 raw bytes in base64 (format 1, as a user's own
+    config folder keeps it). Registered in a store (keys/, format 2) it also says which store,
+    when and by whom it was registered, and, for a name that had a key there already, the
+    endorsement: the signature of that name's key or the administrator's (see registry.py)."""
 
-    format: Literal[1] = 1  # see formats.KEY
+    format: Literal[1, 2] = 1  # see formats.KEY
     key: Annotated[str, StringConstraints(pattern=KEY_ID)]
     name: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]
     public: Annotated[str, StringConstraints(min_length=44, max_length=44)]
     created_at: datetime
+    store: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    registered_at: datetime | None = None
+    registered_by: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)] | None = None
+    endorsed_by: Signature | None = None
+
+    @model_validator(mode="after")
+    def _registered(self) -> PublicKey:
+        registration = (self.store, self.registered_at, self.registered_by)
+        if (self.format == 2) != all(part is not None for part in registration) or (
+            self.format == 1 and (any(part is not None for part in registration) or self.endorsed_by is not None)
+        ):
+            raise ValueError("a registered key (format 2) says its store, when and by whom; a bare key does not")
+        return self
+
+    def bare(self) -> PublicKey:
+        """The key alone, as its holder's config folder keeps it."""
+        return PublicKey(key=self.key, name=self.name, public=self.public, created_at=self.created_at)  # format 1
+
+    def registration(self, store: str, at: datetime, by: str) -> PublicKey:
+        """This key as registered in a store, now, by someone (not endorsed yet)."""
+        bare = {"key": self.key, "name": self.name, "public": self.public, "created_at": self.created_at}
+        return PublicKey(**bare, format=2, store=store, registered_at=at, registered_by=by)
+
+    def endorsed_part(self) -> bytes:
+        """What an endorsement signs: the registration without the endorsement."""
+        content = self.model_dump(mode="json", exclude={"endorsed_by"}, exclude_none=True)
+        return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def key_id(raw_public: bytes) -> str:
@@ -83,9 +113,12 @@ def own_keys(config_home: Path) -> list[PublicKey]:
 
 def key_for(config_home: Path, name: str) -> PublicKey | None:
     """The newest key of this person, if they have one in this config folder."""
-    return next(
-        (k for k in own_keys(config_home) if same_person(k.name, name) and _private(config_home, k).is_file()), None
-    )
+    return next(iter(keys_for(config_home, name)), None)
+
+
+def keys_for(config_home: Path, name: str) -> list[PublicKey]:
+    """This person's keys with their private half in this config folder, newest first."""
+    return [k for k in own_keys(config_home) if same_person(k.name, name) and _private(config_home, k).is_file()]
 
 
 def _private(config_home: Path, public: PublicKey) -> Path:
@@ -124,4 +157,12 @@ def signature_holds(public: PublicKey, data: bytes, signature: Signature) -> boo
 
 
 def public_json(public: PublicKey) -> bytes:
-    return json.dumps(public.model_dump(mode="json"), ensure_ascii=False, indent=2).encode() + b"\n"
+    return json.dumps(public.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2).encode() + b"\n"
+
+
+def read_public(data: bytes, where: str) -> PublicKey:
+    """A public key file (a user's own, or one sent to be endorsed)."""
+    try:
+        return PublicKey.model_validate_json(data)
+    except ValueError as exc:
+        raise UserError("key.not_a_key", path=where, why=str(exc).splitlines()[0]) from exc

@@ -70,6 +70,8 @@ class Verdict:
     seals: int = 0
     seal_problems: list[Message] = field(default_factory=list)
     index_problem: Message | None = None
+    signers: dict[str, int] = field(default_factory=dict)  # records whose signature holds, by key id
+    identity_problems: list[Message] = field(default_factory=list)  # approvals with the signer's key
 
     @property
     def unsigned(self) -> int:
@@ -81,7 +83,7 @@ class Verdict:
         ]
         if self.chain.torn_at is not None:
             found.append(message("verify.torn", line=self.chain.torn_at))
-        found += self.unknown_key + self.bad_signature + self.seal_problems
+        found += self.unknown_key + self.bad_signature + self.identity_problems + self.seal_problems
         found += [self.index_problem] if self.index_problem else []
         if require_signatures and self.unsigned:
             found.append(message("verify.unsigned", count=self.unsigned))
@@ -107,8 +109,30 @@ def verify_unit(store: Store, log: LogBytes, unit: Unit, keys: dict[str, PublicK
             verdict.bad_signature.append(message("verify.borrowed_key", owner=key.name, **about))
         else:
             verdict.signed += 1
+            verdict.signers[key.key] = verdict.signers.get(key.key, 0) + 1
+    verdict.identity_problems += _own_key_approvals(found.signed)
     _check_seals(store, log, keys, verdict)
     return verdict, found
+
+
+def _own_key_approvals(signed: list[tuple[Record, bytes]]) -> list[Message]:
+    """Approvals signed with the key that signed the record they approve."""
+    by_id = {record.id: record for record, _ in signed if record.sig is not None}
+    problems = []
+    for record, _ in signed:
+        approved = by_id.get(record.approves or "")
+        if record.sig and approved and approved.sig and approved.sig.key == record.sig.key:
+            problems.append(
+                message(
+                    "verify.own_key_approval",
+                    seq=record.seq,
+                    item=record.item,
+                    actor=record.actor,
+                    approved=approved.seq,
+                    key=record.sig.key,
+                )
+            )
+    return problems
 
 
 def _check_seals(store: Store, log: LogBytes, keys: dict[str, PublicKey], verdict: Verdict) -> None:
@@ -143,10 +167,15 @@ class StoreVerdict:
     evidence_problems: list[Message]
     catalogs: int  # catalog versions kept in the store, each re-hashed
     catalog_problems: list[Message]
+    keys: dict[str, PublicKey] = field(default_factory=dict)  # registered in the store
+    key_problems: list[Message] = field(default_factory=list)  # registrations that do not hold
 
     def failed(self, require_signatures: bool = False) -> bool:
         return bool(
-            self.evidence_problems or self.catalog_problems or any(v.problems(require_signatures) for v in self.units)
+            self.evidence_problems
+            or self.catalog_problems
+            or self.key_problems
+            or any(v.problems(require_signatures) for v in self.units)
         )
 
 
@@ -160,7 +189,23 @@ def verify_store(store: Store, units: list[Unit]) -> StoreVerdict:
         wanted |= {f.sha256 for r in found.with_evidence for f in r.evidence if f.stored}
     kept = blobs.kept_catalog_digests(store)
     evidence = blobs.check_evidence(store, wanted)
-    return StoreVerdict(verdicts, len(wanted), evidence, len(kept), _check_catalogs(store, kept))
+    whole = StoreVerdict(verdicts, len(wanted), evidence, len(kept), _check_catalogs(store, kept))
+    _check_registrations(whole, keys)
+    return whole
+
+
+def _check_registrations(found: StoreVerdict, keys: dict[str, PublicKey]) -> None:
+    """Every key registration: a key registered for a name that has one already speaks for
+    it only if endorsed (see registry.py); records signed with one that does not are named."""
+    from . import registry
+
+    checked = registry.read(keys)
+    found.keys, found.key_problems = keys, checked.problems
+    for verdict in found.units:
+        for key_id in [k for k in verdict.signers if k not in checked.accepted]:
+            verdict.identity_problems.append(
+                message("verify.unendorsed_signer", key=key_id, name=keys[key_id].name, count=verdict.signers[key_id])
+            )
 
 
 def _check_catalogs(store: Store, digests: list[str]) -> list[Message]:

@@ -229,6 +229,9 @@ TEMPLATES: dict[str, Template] = {
     "attest.nothing_to_approve": lambda p: (
         f"{_item(p)} has nothing to approve: only a done or a not-applicable answer is approved"
     ),
+    "attest.own_key_approval": lambda p: (
+        f"{_item(p)} was signed with your own key ({p['key']}): nobody approves their own attestation"
+    ),
     "attest.own_approval": lambda p: (
         f"{_item(p)} was attested by {p['actor']}, who cannot approve their own attestation"
     ),
@@ -254,6 +257,26 @@ TEMPLATES: dict[str, Template] = {
     "key.cannot_write": "cannot write the key to {where}: {reason}",
     "key.cannot_read": "cannot read the private key {path}: {reason}",
     "key.not_ed25519": "{path} is not an Ed25519 key",
+    "key.not_a_key": "{path} is not a public key file: {why}",
+    "key.not_found": "no key {target!r}: give the public key file (the .json beside its private key) or a key id "
+    "held on this machine",
+    "key.not_registered": "{name}'s key {key} on this machine is not registered in this store: {name} has key "
+    "{holder} here, and a second key for a name signs only once it is endorsed",
+    "key.endorser_has_none": "{by} has no signing key on this machine that is registered in this store",
+    "key.cannot_endorse": lambda p: (
+        f"{p['by']} cannot endorse a key for {p['name']}: only the holder of {p['name']}'s key "
+        + (f"({p['holder']}) " if p.get("holder") else "")
+        + (f"or the administrator ({p['admin']})" if p.get("admin") else "")
+        + " can"
+    ),
+    "key.registered_unendorsed": "key {key} is registered in this store already, without an endorsement "
+    "({where}); remove that file, then endorse it",
+    "registry.not_endorsed": lambda p: (
+        f"key {p['key']} is registered for {p['name']!r}, who has key {p['holder']} in this store already, "
+        f"without its endorsement or the administrator's" + (f" ({p['admin']})" if p.get("admin") else "")
+    ),
+    "registry.bad_endorsement": "key {key} of {name!r} says it was endorsed by {by}, but that endorsement does not "
+    "hold (altered, or by a key that may not endorse it)",
     "legacy.invalid": "{why}",
     "legacy.foreign": "a record of unit {other!r}",
     "legacy.unlinked": "a record of format 2 without its link",
@@ -286,6 +309,10 @@ TEMPLATES: dict[str, Template] = {
     "verify.seal": "seal: {name}: {problem}",
     "verify.seal_unreadable": "seal: {name}: cannot be read: {why}",
     "verify.unsigned": "{count} records are not signed",
+    "verify.own_key_approval": "record {seq} ({item}, {actor}) approves record {approved} with the key that "
+    "signed it ({key}): nobody approves their own attestation",
+    "verify.unendorsed_signer": "{count} records are signed with key {key} of {name!r}, which does not speak "
+    "for that name in this store (see keys)",
     "seal.exists": "a seal {name} exists already",
     "seal.other_unit": "it is the seal of unit {sealed!r}, not of {unit!r}: copied from another unit's folder",
     "seal.other_store": lambda p: (
@@ -347,6 +374,11 @@ HINTS: dict[str, Template] = {
     "format.newer": "upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
     "format.newer_requires": "upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
     "seal.needs_key": "create one with `checklist keys new`",
+    "key.not_registered": lambda p: (
+        f"ask the holder of {p['holder']}"
+        + (f" or the administrator ({p['admin']})" if p.get("admin") else "")
+        + f" to run `checklist keys endorse` with your public key file, or record where {p['holder']} is held"
+    ),
     "internal": "this is a bug in checklist; run again with --debug to see the traceback",
 }
 

@@ -330,6 +330,23 @@ class LogDocument(TypedDict):
 
 
 @closed
+class SignerDocument(TypedDict):
+    """A key that signed records of a unit."""
+
+    key: Annotated[str, about("the key's id, `ed25519:` and 16 hex digits")]
+    name: Annotated[str, about("whose key it is, as registered")]
+    records: Annotated[int, about("records of the unit whose signature with it holds")]
+
+
+@closed
+class KeysVerdictDocument(TypedDict):
+    """The key registrations of the store (see README, Trust, "Keys")."""
+
+    registered: Annotated[int, about("keys registered in the store")]
+    problems: Annotated[list[str], about("keys registered for a name that has one already, without an endorsement")]
+
+
+@closed
 class UnitVerdictDocument(TypedDict):
     """What `verify` found in one unit's records."""
 
@@ -339,6 +356,7 @@ class UnitVerdictDocument(TypedDict):
     before_chaining: Annotated[int, about("records written before records were chained (format 1)")]
     head: Annotated[int, about("the number of the last chained record")]
     signed: Annotated[int, about("records whose signature holds")]
+    signers: Annotated[list[SignerDocument], about("who signed those records: each key, its holder, how many")]
     unsigned: int
     unknown_key: Annotated[list[str], about("records signed with a key not registered in the store")]
     bad_signature: Annotated[list[str], about("records whose signature does not hold, or whose key is someone else's")]
@@ -381,6 +399,7 @@ class VerificationDocument(TypedDict):
     format: Literal[1]
     ok: Annotated[bool, about("nothing wrong anywhere (the exit code is 3 otherwise)")]
     units: list[UnitVerdictDocument]
+    keys: KeysVerdictDocument
     evidence: EvidenceVerdictDocument
     catalogs: CatalogsVerdictDocument
     repaired: list[RepairDocument]
@@ -412,13 +431,20 @@ class SealChecksDocument(TypedDict):
 
 @closed
 class KeyDocument(TypedDict):
-    """A public key, as registered in a store's keys/ folder."""
+    """A public key, as registered in a store's keys/ folder (format 2: with its registration)
+    or as kept on this machine (format 1)."""
 
-    format: Annotated[Literal[1], about("the key file's format (not this document's)")]
+    format: Annotated[Literal[1, 2], about("the key file's format (not this document's): 2 when registered")]
     key: Annotated[str, about("the key's id, `ed25519:` and 16 hex digits: compare it out of band")]
     name: Annotated[str, about("whose key it is")]
     public: Annotated[str, about("the public key, base64")]
     created_at: Moment
+    store: NotRequired[Annotated[str, about("the id of the store it is registered in")]]
+    registered_at: NotRequired[Annotated[Moment, about("when it was registered there")]]
+    registered_by: NotRequired[Annotated[str, about("who registered it")]]
+    endorsed_by: NotRequired[
+        Annotated[SignatureDocument, about("for a name that had a key already: that key's or the administrator's")]
+    ]
 
 
 @closed
@@ -426,7 +452,7 @@ class KeysDocument(TypedDict):
     """Signing keys (`checklist keys list --json`)."""
 
     document: Literal["keys"]
-    format: Literal[1]
+    format: Literal[2]
     registered: Annotated[list[KeyDocument], about("keys registered in this store")]
     own: Annotated[list[KeyDocument], about("keys with a private key on this machine")]
 

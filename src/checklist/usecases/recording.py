@@ -75,10 +75,22 @@ def attest(session: Session, request: AttestRequest) -> Attested:
         outcomes = _keep_evidence(session, outcomes, request.evidence)
     if any(o.draft is not None for o in outcomes):
         signer = session.signer(actor)
+        if signer is not None and request.action == "approved":
+            _refuse_own_key(outcomes, signer.key)
         for outcome in outcomes:
             if outcome.draft is not None:
                 session.store.append(outcome.draft, signer)
     return Attested(unit, current.catalog, actor, outcomes)
+
+
+def _refuse_own_key(outcomes: list[Outcome], key: str) -> None:
+    """Nobody approves a record signed with their own key, whatever name it bears."""
+    for outcome in outcomes:
+        entry = outcome.target.entry
+        approved = entry.last if entry is not None and outcome.draft is not None else None
+        if approved is not None and approved.sig is not None and approved.sig.key == key:
+            item = outcome.status.item
+            raise UserError("attest.own_key_approval", number=item.number, item=item.id, subject=item.subject, key=key)
 
 
 def _keep_evidence(session: Session, outcomes: list[Outcome], paths: Sequence[Path]) -> list[Outcome]:
