@@ -296,3 +296,48 @@ class TestKeyRegistration:
         assert "record 2 (prison.visits-suspended, tester) approves record 1 with the key that signed it" in (
             result.stdout
         )
+
+
+class TestUnsignedInAKeyHoldersName:
+    def test_an_unsigned_backdated_record_after_the_registration_is_a_problem(
+        self, keyed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        assert keyed("na", "1", "--reason", "signed").exit_code == 0
+        other_machine(monkeypatch, tmp_path / "elsewhere")  # no key of tester's here: unsigned
+        backdated = keyed("na", VISITS, "--reason", "补录", "--now", "2020-01-27T09:00")
+        assert backdated.exit_code == 0 and "sig" not in records()[-1]
+        result = keyed("verify")
+        assert result.exit_code == 3, result
+        assert "1 unsigned record in the name of 'tester' (record 2) was made after their key ed25519:" in (
+            result.stdout
+        )
+        assert keyed("verify", "--json").json()["ok"] is False
+
+    def test_unsigned_records_before_the_registration_are_not(
+        self, prison, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        assert prison("na", "1", "--reason", "before any key").exit_code == 0
+        assert prison("na", "2", "--reason", "by someone with no key", "--by", "李医生").exit_code == 0
+        other_machine(monkeypatch, tmp_path / "config")
+        assert prison("keys", "new").exit_code == 0
+        assert prison("na", "3", "--reason", "signed").exit_code == 0
+        result = prison("verify")
+        assert result.exit_code == 0, result
+        assert "2 signed" not in result.stdout and "1 signed, 2 unsigned" in result.stdout
+        assert prison("na", "4", "--reason", "still no key", "--by", "李医生").exit_code == 0
+        assert prison("verify").exit_code == 0  # 李医生 has no key here: nothing to hold them to
+
+    def test_a_record_written_after_the_registration_with_an_earlier_time_is_still_after(self, keyed) -> None:
+        """A forger who appends an unsigned record dated before the registration is still
+        after it in the chain: later than a record made after the registration."""
+        from datetime import UTC, datetime
+
+        from checklist.core.filestore import FileStore
+
+        from .test_store import make_draft
+
+        assert keyed("na", "1", "--reason", "signed").exit_code == 0
+        forged = make_draft(item=VISITS, action="na", actor="tester", at=datetime(2020, 1, 1, tzinfo=UTC))
+        FileStore(Path(".checklist")).append(forged)
+        result = keyed("verify")
+        assert result.exit_code == 3 and "in the name of 'tester' (record 2)" in result.stdout

@@ -10,11 +10,14 @@ this does not prove.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from . import blobs
+from . import blobs, names
 from . import seal as seals
-from .chain import ChainReport, digest
+from .chain import ChainReport, digest, seq_of
 from .chain import check as check_chain
 from .errors import DataError, Message, StoreDamaged, message
 from .keys import PublicKey, signature_holds
@@ -71,6 +74,7 @@ class Verdict:
     seal_problems: list[Message] = field(default_factory=list)
     index_problem: Message | None = None
     signers: dict[str, int] = field(default_factory=dict)  # records whose signature holds, by key id
+    first_signed: dict[str, datetime] = field(default_factory=dict)  # when each key first signed here
     identity_problems: list[Message] = field(default_factory=list)  # approvals with the signer's key
 
     @property
@@ -110,6 +114,7 @@ def verify_unit(store: Store, log: LogBytes, unit: Unit, keys: dict[str, PublicK
         else:
             verdict.signed += 1
             verdict.signers[key.key] = verdict.signers.get(key.key, 0) + 1
+            verdict.first_signed[key.key] = min(record.at, verdict.first_signed.get(key.key, record.at))
     verdict.identity_problems += _own_key_approvals(found.signed)
     _check_seals(store, log, keys, verdict)
     return verdict, found
@@ -182,15 +187,19 @@ class StoreVerdict:
 def verify_store(store: Store, units: list[Unit]) -> StoreVerdict:
     """Every unit's verdict, the stored evidence files re-hashed, and the kept catalogs."""
     keys = blobs.registered_keys(store)
-    verdicts, wanted = [], set()
+    holders = {names.key(k.name) for k in keys.values()}
+    verdicts, wanted, unsigned = [], set(), {}
     for unit in units:
-        verdict, found = verify_unit(store, store.log(unit.id), unit, keys)
+        log = store.log(unit.id)
+        verdict, found = verify_unit(store, log, unit, keys)
         verdicts.append(verdict)
         wanted |= {f.sha256 for r in found.with_evidence for f in r.evidence if f.stored}
+        unsigned[unit.id] = _unsigned_records(log, holders) if holders else []
     kept = blobs.kept_catalog_digests(store)
     evidence = blobs.check_evidence(store, wanted)
     whole = StoreVerdict(verdicts, len(wanted), evidence, len(kept), _check_catalogs(store, kept))
     _check_registrations(whole, keys)
+    _check_unsigned_after_registration(whole, keys, unsigned)
     return whole
 
 
@@ -217,3 +226,84 @@ def _check_catalogs(store: Store, digests: list[str]) -> list[Message]:
         except DataError as exc:
             problems.append(exc.message)
     return problems
+
+
+_ACTOR_AT = re.compile(rb'"actor":"((?:[^"\\]|\\.)*)","at":"([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Unsigned:
+    """An unsigned record: its number, its actor, and the latest time written on it or on
+    any record before it in the chain (a record cannot be older than those before it)."""
+
+    seq: int
+    actor: str
+    not_before: datetime
+
+
+def _unsigned_records(log: LogBytes, holders: set[str]) -> list[Unsigned]:
+    """The unsigned chained records of a log made in the name of a key holder (`holders`:
+    their names' keys), read by a byte search: no record is parsed."""
+    found: list[Unsigned] = []
+    latest: datetime | None = None
+    actors: dict[bytes, str | None] = {}  # a name as written, and its key if it is a holder's
+    for line in log.lines:
+        match = _ACTOR_AT.search(line)
+        seq = seq_of(line) if match else None
+        if match is None or seq is None:
+            continue  # not a chained record: the chain check names it
+        try:
+            at = datetime.fromisoformat(match.group(2).decode().replace("Z", "+00:00"))
+            written = match.group(1)
+            if written not in actors:
+                actor = json.loads(b'"' + written + b'"')
+                actors[written] = actor if names.key(actor) in holders else None
+        except (ValueError, TypeError):
+            continue
+        latest = at if latest is None or at > latest else latest
+        holder = actors[written]
+        if holder is not None and _SIGNED not in line:
+            found.append(Unsigned(seq, holder, latest))
+    return found
+
+
+def _check_unsigned_after_registration(
+    whole: StoreVerdict, keys: dict[str, PublicKey], unsigned: dict[str, list[Unsigned]]
+) -> None:
+    """An unsigned record in the name of someone whose key was registered in the store before
+    it was made is a problem (one made before is not). A key registered before registrations
+    said when (format 1) counts from its first signature in the store, else from when it was made."""
+    from . import registry
+
+    accepted = registry.read(keys).accepted
+    if not accepted:
+        return
+    first_signed: dict[str, datetime] = {}
+    for verdict in whole.units:
+        for key_id, at in verdict.first_signed.items():
+            first_signed[key_id] = min(at, first_signed.get(key_id, at))
+    since: dict[str, tuple[datetime, PublicKey]] = {}
+    for key in accepted.values():
+        when = key.registered_at or first_signed.get(key.key, key.created_at)
+        name = names.key(key.name)
+        if name not in since or when < since[name][0]:
+            since[name] = (when, key)
+    for verdict in whole.units:
+        late: dict[str, list[Unsigned]] = {}
+        for record in unsigned.get(verdict.unit.id, []):
+            held = since.get(names.key(record.actor))
+            if held is not None and record.not_before >= held[0]:
+                late.setdefault(record.actor, []).append(record)
+        for actor, found in late.items():
+            when, key = since[names.key(actor)]
+            verdict.identity_problems.append(
+                message(
+                    "verify.unsigned_after_key",
+                    count=len(found),
+                    name=actor,
+                    seqs=[r.seq for r in found[:10]],
+                    more=len(found) > 10,
+                    key=key.key,
+                    since=when,
+                )
+            )

@@ -309,6 +309,12 @@ TEMPLATES: dict[str, Template] = {
     "verify.seal": "seal: {name}: {problem}",
     "verify.seal_unreadable": "seal: {name}: cannot be read: {why}",
     "verify.unsigned": "{count} records are not signed",
+    "verify.unsigned_after_key": lambda p: (
+        f"{p['count']} unsigned record{'s' if p['count'] != 1 else ''} in the name of {p['name']!r} "
+        f"(record{'s' if p['count'] != 1 else ''} {', '.join(str(s) for s in p['seqs'])}{' …' if p['more'] else ''}) "
+        f"{'were' if p['count'] != 1 else 'was'} made after their key {p['key']} was registered in this store "
+        f"({p['since'].isoformat(timespec='seconds')}): made by someone without their key"
+    ),
     "verify.own_key_approval": "record {seq} ({item}, {actor}) approves record {approved} with the key that "
     "signed it ({key}): nobody approves their own attestation",
     "verify.unendorsed_signer": "{count} records are signed with key {key} of {name!r}, which does not speak "
