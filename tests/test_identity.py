@@ -341,3 +341,95 @@ class TestUnsignedInAKeyHoldersName:
         FileStore(Path(".checklist")).append(forged)
         result = keyed("verify")
         assert result.exit_code == 3 and "in the name of 'tester' (record 2)" in result.stdout
+
+
+PASSPHRASE = "长城 correct horse 7"  # noqa: S105 - a test's
+
+
+def on_terminal(*args: str, answers: tuple[str, ...] = ()) -> tuple[int, str]:
+    """Run the installed command on a real pseudo-terminal, answering each prompt in turn
+    once it is shown (a prompt ends with ': '); returns the exit code and everything the
+    terminal showed. No sleeping: each read waits for the terminal (a minute at most)."""
+    import os
+    import pty
+    import select
+
+    from .conftest import installed_command
+
+    command = [*installed_command(), *args]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: becomes the command, with the pseudo-terminal as its terminal
+        os.execvpe(command[0], command, dict(os.environ))  # noqa: S606 - the command itself, no shell
+    shown = b""
+
+    def read(prompt: bool) -> None:
+        nonlocal shown
+        start = len(shown)
+        while not prompt or not shown[start:].rstrip().endswith(b":"):
+            ready, _, _ = select.select([fd], [], [], 60)
+            assert ready, f"no prompt: {shown.decode(errors='replace')}"
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the command ended
+                chunk = b""
+            if not chunk:
+                assert not prompt, f"ended before the prompt: {shown.decode(errors='replace')}"
+                return
+            shown += chunk
+
+    for answer in answers:
+        read(prompt=True)
+        os.write(fd, answer.encode() + b"\n")
+    read(prompt=False)
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), shown.decode("utf-8", errors="replace").replace("\r", "")
+
+
+class TestPassphrase:
+    @pytest.fixture
+    def home(self, prison, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+        monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(tmp_path / "config"))
+        monkeypatch.setenv("NO_COLOR", "1")
+        return tmp_path / "config"
+
+    def test_a_key_protected_by_a_passphrase_asks_for_it_when_it_signs(self, prison, home: Path) -> None:
+        code, shown = on_terminal("keys", "new", "--passphrase", answers=(PASSPHRASE, PASSPHRASE))
+        assert code == 0, shown
+        assert "口令" in shown and "passphrase" in shown.lower() and PASSPHRASE not in shown  # never echoed
+        (pem,) = (home / "keys").glob("*.pem")
+        data = pem.read_bytes()
+        assert data.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+        assert PASSPHRASE.encode() not in data and b"correct horse" not in data
+        from cryptography.hazmat.primitives import serialization
+
+        with pytest.raises(TypeError):  # not readable without the passphrase
+            serialization.load_pem_private_key(data, password=None)
+        assert not any(PASSPHRASE.encode() in p.read_bytes() for p in home.rglob("*") if p.is_file())
+
+        code, shown = on_terminal("na", VISITS, "--reason", "无接见", answers=(PASSPHRASE,))
+        assert code == 0, shown
+        assert "ed25519:" in shown and PASSPHRASE not in shown
+        assert records()[-1]["sig"]["key"].startswith("ed25519:")
+        assert prison("verify", "--require-signatures").exit_code == 0
+
+        code, shown = on_terminal("block", "1", "--reason", "r", answers=("wrong one", "wrong two", "wrong 3"))
+        assert code == 1 and "wrong passphrase" in shown.lower(), shown
+        assert len(records()) == 1  # nothing recorded
+
+    def test_without_a_terminal_it_says_how_to_sign(self, prison, home: Path, proc) -> None:
+        code, shown = on_terminal("keys", "new", "--passphrase", answers=(PASSPHRASE, PASSPHRASE))
+        assert code == 0, shown
+        result = proc("na", VISITS, "--reason", "无接见")
+        assert result.exit_code == 1, result
+        assert "protected by a passphrase" in result.stderr and "on a terminal" in result.stderr
+        assert not LOG.exists()
+        result = proc("keys", "new", "--passphrase")
+        assert result.exit_code == 1 and "on a terminal" in result.stderr
+
+    def test_the_two_answers_must_agree(self, prison, home: Path) -> None:
+        code, shown = on_terminal(
+            "keys", "new", "--passphrase", answers=(PASSPHRASE, "another one", "short", PASSPHRASE, PASSPHRASE)
+        )
+        assert code == 0, shown
+        assert "do not match" in shown and "at least 8" in shown

@@ -117,15 +117,24 @@ def keys_new(
     name: Annotated[
         str | None, typer.Option("--name", metavar="NAME", help="Whose key (default: who attests).")
     ] = None,
+    passphrase: Annotated[
+        bool,
+        typer.Option(
+            "--passphrase", help="Protect the private key with a passphrase, asked twice now and whenever it signs."
+        ),
+    ] = False,
     store: options.Store = None,
 ) -> None:
-    """Make an Ed25519 key pair: the private key stays in your config folder (owner-only),
-    the public key is registered in the store. Your records are signed from now on."""
+    """Make an Ed25519 key pair: the private key stays in your config folder (owner-only,
+    encrypted with --passphrase), the public key is registered in the store. Your records are
+    signed from now on."""
     from ..present.verdicts import new_key
     from ..usecases import trust
     from ..usecases.settings import Settings
+    from .prompts import new_passphrase
 
-    new_key(trust.new_key(Settings.load(store=store), name))
+    secret = new_passphrase() if passphrase else None
+    new_key(trust.new_key(Settings.load(store=store), name, secret))
 
 
 @keys_app.command("endorse", cls=Command)

@@ -73,9 +73,10 @@ def key_id(raw_public: bytes) -> str:
     return "ed25519:" + hashlib.sha256(raw_public).hexdigest()[:16]
 
 
-def new_key(config_home: Path, name: str) -> tuple[PublicKey, Path]:
+def new_key(config_home: Path, name: str, passphrase: str | None = None) -> tuple[PublicKey, Path]:
     """Make a key pair for `name` in a user's config folder; the private key is written
-    readable by its owner only."""
+    readable by its owner only, and encrypted with `passphrase` if one is given (PKCS#8 with
+    cryptography's best available encryption; the passphrase itself is kept nowhere)."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -86,9 +87,10 @@ def new_key(config_home: Path, name: str) -> tuple[PublicKey, Path]:
     )
     folder = config_home / "keys"
     stem = public.key.removeprefix("ed25519:")
-    pem = private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    protection: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(passphrase.encode()) if passphrase else serialization.NoEncryption()
     )
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, protection)
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Owner-only from the start (a temporary file is made 0600): never readable by others, not even briefly.
@@ -125,18 +127,46 @@ def _private(config_home: Path, public: PublicKey) -> Path:
     return config_home / "keys" / f"{public.key.removeprefix('ed25519:')}.pem"
 
 
-def load_private(config_home: Path, public: PublicKey) -> Ed25519PrivateKey:
+_ENCRYPTED = b"-----BEGIN ENCRYPTED PRIVATE KEY-----"
+
+
+def is_protected(config_home: Path, public: PublicKey) -> bool:
+    """Whether a private key is encrypted with a passphrase."""
+    try:
+        with _private(config_home, public).open("rb") as handle:
+            return handle.read(len(_ENCRYPTED)) == _ENCRYPTED
+    except OSError:
+        return False
+
+
+def load_private(config_home: Path, public: PublicKey, passphrase: str | None = None) -> Ed25519PrivateKey:
+    """A private key; one protected by a passphrase needs it (a wrong one: WrongPassphrase)."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     path = _private(config_home, public)
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except (OSError, ValueError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError("key.cannot_read", path=str(path), reason=exc.strerror or str(exc)) from exc
+    protected = data.lstrip().startswith(_ENCRYPTED)
+    if protected and not passphrase:
+        raise UserError("key.needs_terminal", key=public.key, name=public.name)
+    try:
+        key = serialization.load_pem_private_key(
+            data, password=passphrase.encode() if protected and passphrase else None
+        )
+    except ValueError as exc:
+        if protected:
+            raise WrongPassphrase("key.wrong_passphrase", key=public.key) from None
         raise UserError("key.cannot_read", path=str(path), reason=str(exc)) from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise UserError("key.not_ed25519", path=str(path))
     return key
+
+
+class WrongPassphrase(UserError):
+    """The passphrase typed does not open the key."""
 
 
 def sign(private: Ed25519PrivateKey, public: PublicKey, data: bytes) -> Signature:

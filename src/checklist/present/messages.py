@@ -257,6 +257,13 @@ TEMPLATES: dict[str, Template] = {
     "key.cannot_write": "cannot write the key to {where}: {reason}",
     "key.cannot_read": "cannot read the private key {path}: {reason}",
     "key.not_ed25519": "{path} is not an Ed25519 key",
+    "key.needs_terminal": "{name}'s key {key} is protected by a passphrase, and there is no terminal to ask it "
+    "on: run the command on a terminal to sign",
+    "key.wrong_passphrase": "wrong passphrase for key {key}; nothing was recorded",
+    "key.no_passphrase": "no passphrase was typed",
+    "key.passphrase_needs_terminal": "a passphrase is typed on a terminal (never on the command line): "
+    "run `checklist keys new --passphrase` on a terminal",
+    "key.no_new_passphrase": "no passphrase after {tries} tries; no key was made",
     "key.not_a_key": "{path} is not a public key file: {why}",
     "key.not_found": "no key {target!r}: give the public key file (the .json beside its private key) or a key id "
     "held on this machine",
@@ -380,6 +387,8 @@ HINTS: dict[str, Template] = {
     "format.newer": "upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
     "format.newer_requires": "upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
     "seal.needs_key": "create one with `checklist keys new`",
+    "key.needs_terminal": "open a terminal (a console window) and run the same command there; it asks for the "
+    "passphrase without showing it",
     "key.not_registered": lambda p: (
         f"ask the holder of {p['holder']}"
         + (f" or the administrator ({p['admin']})" if p.get("admin") else "")

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from ..core.keys import PublicKey
     from ..core.registry import Registry
 
-MEMORY = "memory:"  # memstore.SCHEME, spelled here so that opening a folder does not import it
+MEMORY = "memory:"
+PASSPHRASE_TRIES = 3  # memstore.SCHEME, spelled here so that opening a folder does not import it
 
 
 def open_store(location: str, *, create: bool = False) -> Store:
@@ -137,11 +138,29 @@ class Session:
 
     def private_key(self, public: PublicKey) -> Ed25519PrivateKey:
         """The private half of one of this person's keys on this machine (read once a session)."""
-        from ..core import keys
 
         if public.key not in self._private:
-            self._private[public.key] = keys.load_private(self.settings.config_home(), public)
+            self._private[public.key] = self._open_key(public)
         return self._private[public.key]
+
+    def _open_key(self, public: PublicKey) -> Ed25519PrivateKey:
+        """Read a private key; one protected by a passphrase asks for it on the terminal, a few times."""
+        from ..core import keys
+        from . import secrets
+
+        folder = self.settings.config_home()
+        if not keys.is_protected(folder, public):
+            return keys.load_private(folder, public)
+        for attempt in range(1, PASSPHRASE_TRIES + 1):
+            typed = secrets.passphrase(public.key, public.name, attempt)
+            if typed is None:
+                raise UserError("key.needs_terminal", key=public.key, name=public.name)
+            try:
+                return keys.load_private(folder, public, typed)
+            except keys.WrongPassphrase:
+                if attempt == PASSPHRASE_TRIES:
+                    raise
+        raise AssertionError("unreachable")
 
     # -- catalogs ---------------------------------------------------------------------
 

@@ -127,7 +127,7 @@ class NewKey:
         return self.private.with_suffix(".json")
 
 
-def new_key(settings: Settings, name: str | None = None) -> NewKey:
+def new_key(settings: Settings, name: str | None = None, passphrase: str | None = None) -> NewKey:
     """Make a key pair; register its public half in the store, if there is one here and the
     name has no key there yet, or one of the holder's keys on this machine endorses it."""
     try:
@@ -136,7 +136,7 @@ def new_key(settings: Settings, name: str | None = None) -> NewKey:
         session = None
     config = session.store.config() if session else {}
     owner = names.check(name, "--name") if name is not None else settings.actor(config)
-    public, private = keys.new_key(settings.config_home(), owner)
+    public, private = keys.new_key(settings.config_home(), owner, passphrase)
     if session is None:
         return NewKey(public, private, None)
     found = session.registry()
