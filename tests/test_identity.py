@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,11 @@ from hypothesis import strategies as st
 from checklist.core import names
 from checklist.core.errors import UserError
 
+from .conftest import three_zeros
+
 LOG = Path(".checklist/units/prison/records.jsonl")
 VISITS = "prison.visits-suspended"  # critical: a waiver awaits a second person's approval
+ZEROS = "system.three-zeros"  # reported daily
 
 
 def records() -> list[dict[str, object]]:
@@ -433,3 +437,44 @@ class TestPassphrase:
         )
         assert code == 0, shown
         assert "do not match" in shown and "at least 8" in shown
+
+
+def shanghai_today() -> date:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+class TestReplayedClock:
+    def test_a_future_period_is_refused_unless_the_store_allows_clock_overrides(self, prison) -> None:
+        later = (shanghai_today() + timedelta(days=2)).isoformat()
+        future = prison("done", ZEROS, "--note", "日报", *three_zeros(), "--now", f"{later}T09:00")
+        assert future.exit_code == 1, future
+        assert f"period {later} of" in future.stderr and "has not come yet" in future.stderr
+        assert "checklist config clock_override on" in future.stderr
+        assert not LOG.exists()
+        event = prison("event", "admission", "--subject", "P1", "--at", f"{later}T08:00", "--now", f"{later}T09:00")
+        assert event.exit_code == 1 and "has not come yet" in event.stderr
+        assert prison("config", "clock_override", "maybe").exit_code == 1
+        assert prison("config", "clock_override", "on").exit_code == 0
+        allowed = prison("done", ZEROS, "--note", "日报", *three_zeros(), "--now", f"{later}T09:00")
+        assert allowed.exit_code == 0, allowed
+        (record,) = records()
+        assert record["period"] == later and record["v"] == 3
+        assert record["clock"].startswith(f"{later}T09:00:00")
+
+    def test_records_made_with_a_replayed_clock_are_marked_and_shown(self, cli) -> None:
+        assert cli("start", "--unit", "prison", "--now", "2020-01-26T09:00").exit_code == 0
+        assert cli("na", "1", "--reason", "今日", "--now", "2020-01-27T10:00").exit_code == 0
+        assert cli("done", ZEROS, "--note", "日报", *three_zeros(), "--for", "2020-01-26").exit_code == 0
+        first, second = records()
+        assert first["clock"] == "2020-01-27T10:00:00+08:00" and first["v"] == 3
+        assert "clock" not in second  # the real clock: no mark
+        shown = cli("log").stdout
+        assert "--now 2020-01-27 10:00" in shown
+        assert [r.get("clock") for r in cli("log", "--json").json()["records"]] == ["2020-01-27T10:00:00+08:00", None]
+        status = cli("status", "--now", "2020-01-28T09:00")
+        assert "1 record was made with a replayed clock (--now)" in status.stdout, status
+        assert cli("status", "--json", "--now", "2020-01-28T09:00").json()["replayed_clock"] == 1
+        assert cli("verify").exit_code == 0

@@ -229,6 +229,7 @@ class FileStore:
         if not (folder / "unit.json").is_file():
             raise NotFound("unit.unknown", closest(draft.unit, self.unit_ids()), id=draft.unit)
         path = folder / "records.jsonl"
+        self._raise_format()  # the line is in this release's record format
         with self._lock(folder / ".lock"):
             try:
                 fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)

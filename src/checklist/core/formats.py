@@ -13,7 +13,7 @@ from .errors import DataError
 
 # The format each file is written in by this release; every release reads all earlier ones.
 STORE = 3  # store.json; 3: with the store's `id`; 2: release 0.2.0; 1: release 0.1.0 (no `requires`)
-RECORD = 2  # each line of records.jsonl (`v`); 1: before chaining
+RECORD = 3  # each line of records.jsonl (`v`); 3: may say `clock`; 2: chained; 1: before chaining
 UNIT = 1  # unit.json
 HEAD = 1  # head.json
 CONFIG = 1  # config.json

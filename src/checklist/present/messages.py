@@ -113,6 +113,7 @@ TEMPLATES: dict[str, Template] = {
     "record.event": "a {action} record needs 'event' and 'subject'",
     "record.approves": "'approves' goes with an approved record, and only there",
     "record.chained": "a format 2 record needs 'prev' and 'seq'",
+    "record.clock": "'clock' is a field of format 3 records",
     "record.legacy": "a format 1 record has no 'prev', 'seq' or 'sig'",
     "input.invalid": "invalid {field}: {detail}",
     # YAML files
@@ -185,6 +186,11 @@ TEMPLATES: dict[str, Template] = {
     "type it in one script (Chinese with Latin is fine)",
     "config.unknown": "no setting {key!r} (settings: {known})",
     "config.invalid_text": "invalid value for {key}: it must be non-empty text without control characters",
+    "config.switch": "{key} is on or off, not {value!r}",
+    "clock.period": "period {period} of item {number} ({item})",
+    "clock.event": "the {kind} of {subject} at {at}",
+    "clock.future": "{what} has not come yet by the real clock (today is {today}): --now replays a moment, "
+    "it does not record ahead of time",
     "config.evidence_max_mb": "evidence_max_mb must be a positive number of megabytes, not {value!r}",
     "option.exclusive": "{first} and {second} exclude each other",
     "option.day": "{option} must be a day such as 2020-01-27, not {text!r}",
@@ -387,6 +393,7 @@ HINTS: dict[str, Template] = {
     "format.newer": "upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
     "format.newer_requires": "upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
     "seal.needs_key": "create one with `checklist keys new`",
+    "clock.future": "to allow it in this store (a drill, a test): `checklist config clock_override on`",
     "key.needs_terminal": "open a terminal (a console window) and run the same command there; it asks for the "
     "passphrase without showing it",
     "key.not_registered": lambda p: (

@@ -74,13 +74,17 @@ class RecordDocument(TypedDict):
     """One record of a unit's log, as it was written: fields without a value are left out
     (README, "The store", describes each)."""
 
-    v: Annotated[Literal[1, 2], about("the record's format: 2, or 1 for a record written before records were chained")]
+    v: Annotated[
+        Literal[1, 2, 3],
+        about("the record's format: 3; 2 before `clock`; 1 for a record written before records were chained"),
+    ]
     id: Annotated[str, about("a unique id, 32 hex digits")]
     unit: str
     item: NotRequired[Annotated[str, about("the measure's id; absent for an event, a withdrawal or an upgrade")]]
     action: Action
     actor: Annotated[str, about("who made the record")]
     at: Annotated[Moment, about("when it was written: always the real time")]
+    clock: NotRequired[Annotated[Moment, about("made with a replayed clock: the moment `--now` set it to (format 3)")]]
     period: NotRequired[Annotated[str, about("for a recurring measure: the period the record covers")]]
     subject: NotRequired[Annotated[str, about("for an item kept per subject, or an event: whom it concerns")]]
     event: NotRequired[Annotated[str, about("for an event or a withdrawal: the kind of event")]]
@@ -245,6 +249,7 @@ class StatusDocument(TypedDict):
     headlines: list[HeadlineDocument]
     last_record_at: Annotated[Moment | None, about("when the last record was written")]
     records_for_unknown_items: Annotated[dict[str, int], about("the same as `retired` (an older name)")]
+    replayed_clock: Annotated[int, about("records made with a replayed clock (`--now`): `log` marks them")]
 
 
 @closed
@@ -321,7 +326,7 @@ class LogDocument(TypedDict):
     """The audit trail: a unit's records, oldest first (`checklist log --json`)."""
 
     document: Literal["log"]
-    format: Literal[1]
+    format: Literal[2]
     unit: str
     records: list[RecordDocument]
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from ..core import blobs, clock
 from ..core import catalog as catalogs
-from ..core.errors import ChecklistError, NotFound, StoreDamaged, UserError
+from ..core.errors import ChecklistError, Message, NotFound, StoreDamaged, UserError
 from ..core.logindex import LogIndex
 from ..core.models import Catalog, Signature, Unit
 from ..core.status import UnitStatus, unit_status
@@ -88,6 +88,20 @@ class Session:
         """What the clock says (--now, CHECKLIST_NOW, else the real time), in the catalog's zone."""
         zone = ZoneInfo(catalog.meta.timezone)
         return clock.parse(self.settings.now, zone, "--now") if self.settings.now else clock.real_now()
+
+    def replayed(self, catalog: Catalog) -> datetime | None:
+        """The moment --now (or CHECKLIST_NOW) sets the clock to, if it does: records made
+        then are marked with it."""
+        return self.now(catalog) if self.settings.now else None
+
+    def refuse_future(self, catalog: Catalog, moment: datetime | None, what: Message) -> None:
+        """A replayed clock records nothing the real clock has not reached, unless the store
+        allows it (`checklist config clock_override on`)."""
+        real = clock.real_now()
+        if moment is None or moment <= real or self.settings.clock_override(self.store.config()):
+            return
+        today = real.astimezone(ZoneInfo(catalog.meta.timezone)).date()
+        raise UserError("clock.future", what=what, today=today)
 
     def actor(self) -> str:
         return self.settings.actor(self.store.config())

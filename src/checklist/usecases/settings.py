@@ -13,6 +13,7 @@ environment variable's name is a constant here. README's "Settings" table lists 
 | language       | --lang      | CHECKLIST_LANG           |                    | the locale (LC_ALL, …, LANG)    |
 | the clock      | --now       | CHECKLIST_NOW            |                    | the real time                   |
 | evidence limit |             |                          | evidence_max_mb    | 100 MB                          |
+| future by --now|             |                          | clock_override     | off                             |
 | key folder     |             | CHECKLIST_CONFIG_HOME    |                    | the platform's config folder    |
 | tracebacks     | --debug     | CHECKLIST_DEBUG          |                    | off                             |
 """
@@ -42,7 +43,9 @@ LOCALE = ("LC_ALL", "LC_MESSAGES", "LANG")  # in the order the C library reads t
 CONFIG_USER = "user"
 CONFIG_DEFAULT_UNIT = "default_unit"
 CONFIG_EVIDENCE_MAX_MB = "evidence_max_mb"
-CONFIG_KEYS = (CONFIG_USER, CONFIG_DEFAULT_UNIT, CONFIG_EVIDENCE_MAX_MB)
+CONFIG_CLOCK_OVERRIDE = "clock_override"  # on: --now may record periods the real clock has not reached
+CONFIG_KEYS = (CONFIG_USER, CONFIG_DEFAULT_UNIT, CONFIG_EVIDENCE_MAX_MB, CONFIG_CLOCK_OVERRIDE)
+SWITCH = ("on", "off")
 
 STORE_DIR = ".checklist"
 DEFAULT_EVIDENCE_MAX_MB = 100
@@ -123,6 +126,10 @@ class Settings:
     def default_unit(self, config: Mapping[str, Any]) -> str | None:
         """--unit, else the store's default unit (None: the caller decides)."""
         return self.unit or _text(config.get(CONFIG_DEFAULT_UNIT))
+
+    def clock_override(self, config: Mapping[str, Any]) -> bool:
+        """Whether records made with --now may cover what the real clock has not reached yet."""
+        return config.get(CONFIG_CLOCK_OVERRIDE) == "on"
 
     def evidence_max_bytes(self, config: Mapping[str, Any]) -> int:
         configured = config.get(CONFIG_EVIDENCE_MAX_MB, DEFAULT_EVIDENCE_MAX_MB)

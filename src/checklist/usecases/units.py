@@ -14,7 +14,16 @@ from ..core.models import Catalog, CatalogRef, Unit, UnitKind, from_user
 from ..core.status import UnitStatus
 from ..core.store import check_unit_id
 from .session import Session
-from .settings import CONFIG_DEFAULT_UNIT, CONFIG_EVIDENCE_MAX_MB, CONFIG_KEYS, CONFIG_USER, Settings, size_in_mb
+from .settings import (
+    CONFIG_CLOCK_OVERRIDE,
+    CONFIG_DEFAULT_UNIT,
+    CONFIG_EVIDENCE_MAX_MB,
+    CONFIG_KEYS,
+    CONFIG_USER,
+    SWITCH,
+    Settings,
+    size_in_mb,
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,8 @@ def set_config(session: Session, key: str, value: str | None) -> None:
         value = session.unit(value).id
     if key == CONFIG_EVIDENCE_MAX_MB and size_in_mb(value) is None:
         raise UserError("config.evidence_max_mb", value=value)
+    if key == CONFIG_CLOCK_OVERRIDE and value not in SWITCH:
+        raise UserError("config.switch", key=key, value=value)
     session.store.set_config(key, value.strip())
 
 
