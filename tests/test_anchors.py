@@ -197,7 +197,7 @@ class TestTheListOfUnits:
         listed = [json.loads(line) for line in (STORE / "units.jsonl").read_text(encoding="utf-8").splitlines()]
         assert [entry["unit"] for entry in listed] == ["prison", "rehab"]
         found = two("verify", "--all")
-        assert found.exit_code == 0 and "✔ units: 2 listed units all present and as started" in found.stdout
+        assert found.exit_code == 0 and "✔ units: 2 listed units present and as started, all intact" in found.stdout
 
     def test_a_unit_whose_file_is_deleted_does_not_vanish(self, two) -> None:
         (STORE / "units" / "rehab" / "unit.json").unlink()

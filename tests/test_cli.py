@@ -113,7 +113,7 @@ class TestMarking:
         ]
         assert len(record["id"]) == 32 and record["catalog"] == catalogs.load().digest
         unit_file = Path(".checklist/units/prison/unit.json").read_bytes()
-        assert (record["v"], record["seq"]) == (2, 1)
+        assert (record["v"], record["seq"]) == (3, 1)
         assert record["prev"] == "sha256:" + hashlib.sha256(unit_file).hexdigest()  # the chain starts at the unit
         assert record["at"].endswith("+08:00")
 

@@ -187,9 +187,9 @@ class TestNewerFormatsAreRefused:
     def test_a_newer_record(self, cli) -> None:
         log = STORE / "units" / "prison" / "records.jsonl"
         record = json.loads(log.read_text(encoding="utf-8"))
-        log.write_text(log.read_text(encoding="utf-8") + json.dumps({**record, "v": 3}) + "\n", encoding="utf-8")
+        log.write_text(log.read_text(encoding="utf-8") + json.dumps({**record, "v": 4}) + "\n", encoding="utf-8")
         refused = cli("status")
-        assert refused.exit_code == 3 and "format 3" in refused.stderr and "a newer checklist" in refused.stderr
+        assert refused.exit_code == 3 and "format 4" in refused.stderr and "a newer checklist" in refused.stderr
 
     def test_a_newer_kept_catalog(self, cli) -> None:
         (kept,) = kept_files()
@@ -212,6 +212,7 @@ class TestNewerFormatsAreRefused:
             kept.unlink()  # as if the version the unit runs had never been kept
         assert cli("status").exit_code == 0  # kept again, in this release's form
         marker = json.loads((STORE / "store.json").read_text())
+        assert len(marker.pop("id")) == 36  # a store from before ids is given one when raised
         assert marker == {
             "format": formats.STORE,
             "requires": formats.REQUIRES,

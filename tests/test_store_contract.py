@@ -241,6 +241,13 @@ def test_every_backend_is_a_store_and_says_where_it_is(store: Store) -> None:
     assert isinstance(store.log("prison"), LogBytes)
 
 
+def test_every_store_has_its_own_id_which_does_not_change(store: Store, tmp_path: Path) -> None:
+    found = store.store_id()
+    assert found and store.store_id() == found == store.store_id(create=True)
+    other = FileStore.create(tmp_path / "other") if isinstance(store, FileStore) else MemoryStore("other")
+    assert other.store_id() not in (None, found)
+
+
 def _key(tmp_path: Path, name: str) -> tuple[keys.PublicKey, keys.Ed25519PrivateKey]:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey

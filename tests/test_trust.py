@@ -399,7 +399,7 @@ class TestSeals:
         assert result.exit_code == 0, result
         assert "4 records" in result.stderr
         sealed = json.loads(Path("report.json").read_text())
-        assert sealed["format"] == 2
+        assert sealed["format"] == 3
         entries = sealed["entries"]
         assert [(e["seq"], e["action"]) for e in entries] == [
             (1, "na"),

@@ -172,6 +172,10 @@ def root(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors (for bug reports).")] = False,
 ) -> None:
     ctx.meta["debug"] = debug
+    from ..usecases import secrets
+    from . import prompts
+
+    secrets.install(prompts.passphrase)  # a key's passphrase is asked on a terminal
 
 
 def main() -> None:

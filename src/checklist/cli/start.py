@@ -57,12 +57,15 @@ def start(
 
     Example: checklist start --unit prison --name 长沙监狱
     """
+    from ..core import names
     from ..present.notices import started as show_started
     from ..present.words import t
     from ..usecases.session import Session
     from ..usecases.settings import Settings
     from ..usecases.units import start as start_unit
 
+    if name is not None:
+        names.check(name, "--name")  # before a store is made for it
     settings = Settings.load(store=store, catalog=catalog, by=by, lang=lang, now=now)
     session = Session.for_start(settings)
     result = start_unit(session, kind, name=name, unit_id=unit_id)

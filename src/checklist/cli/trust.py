@@ -162,15 +162,45 @@ def keys_new(
     name: Annotated[
         str | None, typer.Option("--name", metavar="NAME", help="Whose key (default: who attests).")
     ] = None,
+    passphrase: Annotated[
+        bool,
+        typer.Option(
+            "--passphrase", help="Protect the private key with a passphrase, asked twice now and whenever it signs."
+        ),
+    ] = False,
     store: options.Store = None,
 ) -> None:
-    """Make an Ed25519 key pair: the private key stays in your config folder (owner-only),
-    the public key is registered in the store. Your records are signed from now on."""
+    """Make an Ed25519 key pair: the private key stays in your config folder (owner-only,
+    encrypted with --passphrase), the public key is registered in the store. Your records are
+    signed from now on."""
     from ..present.verdicts import new_key
     from ..usecases import trust
     from ..usecases.settings import Settings
+    from .prompts import new_passphrase
 
-    new_key(trust.new_key(Settings.load(store=store), name))
+    secret = new_passphrase() if passphrase else None
+    new_key(trust.new_key(Settings.load(store=store), name, secret))
+
+
+@keys_app.command("endorse", cls=Command)
+def keys_endorse(
+    key: Annotated[
+        str,
+        typer.Argument(
+            metavar="KEY", help="The public key file (the .json beside a new private key), or a key id on this machine."
+        ),
+    ],
+    by: options.By = None,
+    store: options.Store = None,
+) -> None:
+    """Endorse another key for a name that has a key in this store: yours for that name, or
+    the administrator's (the first key registered in the store) signs its registration."""
+    from ..present.verdicts import endorsed
+    from ..usecases import trust
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
+
+    endorsed(trust.endorse(Session.open(Settings.load(store=store, by=by)), key))
 
 
 @keys_app.command("list", cls=Command)

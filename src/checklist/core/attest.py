@@ -20,6 +20,7 @@ from .figures import alerts, missing_required, parse_assignments, split_assignme
 from .fuzzy import closest
 from .logindex import Entry, LogIndex
 from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Measure, Recurrence, from_user
+from .names import same_person
 from .schedule import periods
 from .status import PENDING, STATE_OF_ACTION, Clock, Item, ItemStatus, State, UnitStatus, state_of
 
@@ -149,6 +150,19 @@ def _period_key(current: UnitStatus, measure: Measure, rec: Recurrence, period: 
     return period
 
 
+def period_start(current: UnitStatus, target: Target) -> datetime | None:
+    """When the period a target covers begins (None for a target that covers no period)."""
+    rec = target.status.item.measure.recurrence
+    if target.period is None or rec is None:
+        return None
+    zone = ZoneInfo(current.catalog.meta.timezone)
+    unit = current.unit
+    found = (
+        p.start for p in periods(rec, zone, unit.started_at, current.now, unit.started_at) if p.key == target.period
+    )
+    return next(found, None)
+
+
 def plan(
     targets: Sequence[Target],
     request: Attestation,
@@ -157,6 +171,7 @@ def plan(
     digest: str,
     now: datetime,
     max_evidence_bytes: int,
+    clock: datetime | None = None,
 ) -> list[Outcome]:
     """Check the request against every item and draft the records to append (none written yet)."""
     note = (request.note or "").strip() or None
@@ -169,7 +184,7 @@ def plan(
     outcomes = []
     for target in targets:
         if request.action == "approved":
-            outcomes.append(Outcome(target, _approval(target, request, unit_id, digest, now)))
+            outcomes.append(Outcome(target, _approval(target, request, unit_id, digest, now, clock)))
             continue
         if target.state == STATE_OF_ACTION.get(request.action) and request.until is None:
             outcomes.append(Outcome(target, None))
@@ -185,6 +200,7 @@ def plan(
             action=request.action,
             actor=request.actor,
             at=now,
+            clock=clock,
             period=target.period,
             subject=target.subject,
             until=request.until,
@@ -198,7 +214,9 @@ def plan(
     return outcomes
 
 
-def _approval(target: Target, request: Attestation, unit_id: str, digest: str, now: datetime) -> Draft | None:
+def _approval(  # noqa: PLR0917
+    target: Target, request: Attestation, unit_id: str, digest: str, now: datetime, clock: datetime | None
+) -> Draft | None:
     """A second person's sign-off of the latest done or waiver of an item."""
     label = _label(target.status)
     entry = target.entry
@@ -206,7 +224,7 @@ def _approval(target: Target, request: Attestation, unit_id: str, digest: str, n
         raise UserError("attest.nothing_to_approve", **label)
     if entry.approval is not None:
         return None
-    if entry.last.actor == request.actor:
+    if same_person(entry.last.actor, request.actor):
         raise UserError("attest.own_approval", actor=request.actor, **label)
     return from_user(
         Draft,
@@ -216,6 +234,7 @@ def _approval(target: Target, request: Attestation, unit_id: str, digest: str, n
         action="approved",
         actor=request.actor,
         at=now,
+        clock=clock,
         period=target.period,
         subject=target.subject,
         approves=entry.last.id,

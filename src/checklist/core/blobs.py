@@ -94,6 +94,10 @@ def register_key(store: Store, public: PublicKey) -> None:
     store.put_blob(Blob.KEY, public.key.removeprefix("ed25519:"), public_json(public))
 
 
+def key_location(store: Store, public: PublicKey) -> str:
+    return store.blob_location(Blob.KEY, public.key.removeprefix("ed25519:"))
+
+
 def registered_keys(store: Store) -> dict[str, PublicKey]:
     from .keys import PublicKey
 

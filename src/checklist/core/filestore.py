@@ -49,6 +49,7 @@ from .store import (
     check_unit_id,
     is_legacy,
     link,
+    new_store_id,
     parse_line,
     parse_records,
     parse_unit,
@@ -85,7 +86,7 @@ class FileStore:
             store.units_dir.mkdir(parents=True, exist_ok=True)
             marker = root / "store.json"
             if not marker.exists():
-                _write_once(marker, _marker(datetime.now(UTC).isoformat(timespec="seconds")))
+                _write_once(marker, _marker(datetime.now(UTC).isoformat(timespec="seconds"), new_store_id()))
         except FileExistsError:
             pass  # another `start` made it first
         except OSError as exc:
@@ -112,15 +113,34 @@ class FileStore:
         return formats.check(str(self.root), data.get("format"), formats.STORE, str(requires or ""))
 
     def _raise_format(self) -> None:
-        """Mark the store as needing this release, before writing a file an older one cannot read."""
+        """Mark the store as needing this release, before writing a file an older one cannot
+        read; a store from before stores had an id is given one now (under the store's lock,
+        so that two writers raising it at once agree on it)."""
         if self.format() >= formats.STORE:
             return
         path = self.root / "store.json"
+        with self._lock(self.root / ".lock"):
+            if self.format() >= formats.STORE:
+                return
+            marker = self._marker()
+            found = marker.get("id")
+            _replace(path, _marker(marker.get("created_at"), found if isinstance(found, str) else new_store_id()))
+
+    def store_id(self, create: bool = False) -> str | None:
+        """The store's id (store.json); a store from before ids has none until its format is
+        raised, which `create` does now."""
+        found = self._marker().get("id")
+        if found is None and create:
+            self._raise_format()
+            found = self._marker().get("id")
+        return found if isinstance(found, str) else None
+
+    def _marker(self) -> dict[str, Any]:
         try:
-            created = json.loads(path.read_bytes()).get("created_at")
-        except (OSError, ValueError, AttributeError):
-            created = None
-        _replace(path, _marker(created))
+            data = json.loads((self.root / "store.json").read_bytes())
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
 
     # -- units ----------------------------------------------------------------------
 
@@ -128,6 +148,7 @@ class FileStore:
         """Write the unit file, then list the unit (signed by whoever started it, if they have
         a key): a crash in between leaves a unit the list does not name, which verify reports."""
         folder = self._unit_dir(unit.id)
+        self._raise_format()  # the list of units is a file release 0.2.0 did not know (taking the lock itself)
         with self._lock(self.root / ".lock"):
             if (folder / "unit.json").exists():
                 raise UserError("unit.exists", id=unit.id)
@@ -150,6 +171,7 @@ class FileStore:
         return [line for line in data.split(b"\n") if line.strip()]
 
     def adopt_units(self, by: str) -> bool:
+        self._raise_format()
         with self._lock(self.root / ".lock"):
             if self.unit_list() is not None:
                 return False
@@ -157,8 +179,7 @@ class FileStore:
             return True
 
     def _adopt(self, by: str) -> list[bytes]:
-        """Begin the list with the units there are (under the store's lock)."""
-        self._raise_format()
+        """Begin the list with the units there are (under the store's lock, the format raised)."""
         lines: list[bytes] = []
         for unit_id in self.unit_ids():
             genesis = digest((self.units_dir / unit_id / "unit.json").read_bytes())
@@ -265,6 +286,7 @@ class FileStore:
         if not (folder / "unit.json").is_file():
             raise NotFound("unit.unknown", closest(draft.unit, self.unit_ids()), id=draft.unit)
         path = folder / "records.jsonl"
+        self._raise_format()  # the line is in this release's record format
         with self._lock(folder / ".lock"):
             try:
                 fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
@@ -399,7 +421,7 @@ class FileStore:
             return False
         mode, sha256 = (0o444 if kind == Blob.EVIDENCE else 0o644), (name if kind in HASHED else None)
         try:
-            if kind == Blob.CATALOG:
+            if kind != Blob.EVIDENCE:  # kept catalogs, key registrations and seals: in this release's formats
                 self._raise_format()
             target.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(target, data, replace=False, mode=mode, sha256=sha256)
@@ -586,9 +608,9 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _marker(created: object) -> dict[str, Any]:
-    """store.json: the store's format, and the oldest release that reads all of it."""
-    return {"format": formats.STORE, "requires": formats.REQUIRES, "created_at": created}
+def _marker(created: object, store_id: str) -> dict[str, Any]:
+    """store.json: the store's format, the oldest release that reads all of it, and its id."""
+    return {"format": formats.STORE, "requires": formats.REQUIRES, "created_at": created, "id": store_id}
 
 
 def _write_once(path: Path, content: dict[str, Any]) -> None:

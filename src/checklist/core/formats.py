@@ -12,18 +12,18 @@ from __future__ import annotations
 from .errors import DataError
 
 # The format each file is written in by this release; every release reads all earlier ones.
-STORE = 2  # store.json; 1: release 0.1.0 (no `requires`)
-RECORD = 2  # each line of records.jsonl (`v`); 1: before chaining
+STORE = 3  # store.json; 3: with the store's `id`; 2: release 0.2.0; 1: release 0.1.0 (no `requires`)
+RECORD = 3  # each line of records.jsonl (`v`); 3: may say `clock`; 2: chained; 1: before chaining
 UNIT = 1  # unit.json
 HEAD = 1  # head.json
 CONFIG = 1  # config.json
-KEY = 1  # keys/<id>.json
-SEAL = 2  # units/<id>/seals/*.json; 1: before events and upgrades were sealed
+KEY = 2  # keys/<id>.json; 2: a registration (store, when, by whom, endorsement); 1: the key alone
+SEAL = 3  # units/<id>/seals/*.json; 3: names its store; 2: no store; 1: before events and upgrades were sealed
 QUARANTINE = 1  # each line of records.jsonl.quarantine
 WITNESS = 1  # what a person saw of a log, kept in their own folder (witness.py)
 UNITS = 1  # units.jsonl: the store's list of its units
 # The release that first wrote this store format: what an older release must be upgraded to.
-REQUIRES = "0.2.0"
+REQUIRES = "0.3.0"
 
 
 class NewerFormat(DataError):

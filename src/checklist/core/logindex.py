@@ -22,7 +22,7 @@ from .models import Action, FigureValue, Record
 
 Fetch = Callable[[int], Record]  # the record whose line starts at this byte offset of the log
 
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4  # 4: with the records made with a replayed clock
 Natural = NonNegativeInt  # offsets, counts and numbers in the saved index: never negative
 _NL = 0x0A
 
@@ -129,6 +129,7 @@ class LogIndex:
         self.items: dict[str, dict[str, Entry]] = {}  # by item_key, then by period ("" for none)
         self.events: dict[str, Happening] = {}  # by event_key
         self.upgrades_at: list[int] = []  # where each catalog upgrade's line starts
+        self.replayed: list[int] = []  # where each record made with a replayed clock (--now) starts
         self.last_at: int | None = None
         self._known: dict[int, Record] = {}
         self._fetch = fetch
@@ -151,6 +152,8 @@ class LogIndex:
         self._known[at] = record
         self.count += 1
         self.last_at = at
+        if record.clock is not None:
+            self.replayed.append(at)
         if record.action in ("event", "withdrawn"):
             kind, subject = record.event or "", record.subject or ""
             moment = record.occurred or record.at
@@ -187,11 +190,12 @@ class LogIndex:
         if not isinstance(other, LogIndex):
             return NotImplemented
         upgrades = [self.record_at(at) for at in self.upgrades_at]
-        return (self.count, self.items, self.events, upgrades, self.last) == (
+        return (self.count, self.items, self.events, upgrades, len(self.replayed), self.last) == (
             other.count,
             other.items,
             other.events,
             [other.record_at(at) for at in other.upgrades_at],
+            len(other.replayed),
             other.last,
         )
 
@@ -224,6 +228,7 @@ class LogIndex:
             "items": items,
             "events": {key: [e.at, e.action, e.moment.isoformat()] for key, e in self.events.items()},
             "upgrades": self.upgrades_at,
+            "replayed": self.replayed,
         }
 
     @classmethod
@@ -233,7 +238,7 @@ class LogIndex:
         index = cls(fetch)
         wordings = saved.wordings
         size = saved.size
-        rare: list[int | None] = [saved.last, *saved.upgrades]  # offsets checked after the loop
+        rare: list[int | None] = [saved.last, *saved.upgrades, *saved.replayed]  # offsets checked after the loop
         for key, saved_periods in saved.items.items():
             index.items[key] = periods = {}
             for period, (at, count, action, until, figures, wording, approval_at) in saved_periods.items():
@@ -251,6 +256,7 @@ class LogIndex:
             raise ValueError("an offset that is not the start of a line of the log")
         index.count, index.last_at = saved.count, saved.last
         index.upgrades_at = list(saved.upgrades)
+        index.replayed = list(saved.replayed)
         return index
 
 
@@ -277,6 +283,7 @@ class Saved(BaseModel):
     ]
     events: dict[str, tuple[Natural, Literal["event", "withdrawn"], AwareDatetime]]  # at, action, moment
     upgrades: list[Natural]
+    replayed: list[Natural] = []  # where each record made with a replayed clock starts
 
     def body(self) -> dict[str, Any]:
         """The index it holds, without the header: what to compare with a fold of the log."""

@@ -31,6 +31,7 @@ from .store import (
     check_unit_id,
     is_legacy,
     link,
+    new_store_id,
     parse_line,
     parse_records,
     parse_unit,
@@ -54,6 +55,7 @@ class MemoryStore:
         self._blobs: dict[tuple[Blob, str], bytes] = {}
         self._config: dict[str, Any] = {}
         self._list: list[bytes] | None = None
+        self._id = new_store_id()
 
     @classmethod
     def named(cls, location: str) -> MemoryStore:
@@ -189,6 +191,9 @@ class MemoryStore:
     def config(self) -> dict[str, Any]:
         with self._lock:
             return dict(self._config)
+
+    def store_id(self, create: bool = False) -> str | None:
+        return self._id
 
     def set_config(self, key: str, value: str | None) -> None:
         with self._lock:

@@ -335,7 +335,7 @@ class Catalog:
 
 # --- the store ---------------------------------------------------------------
 
-RECORD_FORMAT: Literal[2] = 2  # 2: chained (prev, seq) and optionally signed; 1: before chaining
+RECORD_FORMAT: Literal[3] = 3  # 3: may say the replayed clock; 2: chained (prev, seq), optionally signed; 1: before
 HASH = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
 
 
@@ -378,15 +378,17 @@ class Signature(Stored):
 class Draft(Stored):
     """An attestation (or an event, or an upgrade) as made, before the store gives it its
     place in the unit's chain. `at` is always the real time it was made; `period` is the
-    occurrence of a recurring measure it covers, which may be an earlier one."""
+    occurrence of a recurring measure it covers, which may be an earlier one; `clock`, the
+    moment the clock was set to (`--now`) when it was made with a replayed clock."""
 
-    v: Literal[1, 2] = RECORD_FORMAT
+    v: Literal[1, 2, 3] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     unit: str
     item: MeasureId | None = None  # None for what concerns the unit: event, withdrawn, upgraded
     action: Action
     actor: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]
     at: AwareDatetime
+    clock: AwareDatetime | None = None  # format 3: what --now said, if the clock was replayed
     period: Annotated[str, StringConstraints(pattern=r"^\d{4}-(W\d{2}|\d{2}-\d{2}(T\d{2}:\d{2})?)$")] | None = None
     subject: Annotated[str, StringConstraints(pattern=SUBJECT)] | None = None
     event: Slug | None = None  # the kind of event, for event and withdrawn
@@ -401,7 +403,7 @@ class Draft(Stored):
 
     @model_validator(mode="after")
     def _shape(self) -> Draft:
-        if (self.item is None) == (self.action in ITEM_ACTIONS) and self.v == 2:
+        if (self.item is None) == (self.action in ITEM_ACTIONS) and self.v >= 2:
             code = "record.needs_item" if self.item is None else "record.no_item"
             raise PydanticCustomError(code, "a {action} record has the wrong 'item'", {"action": self.action})
         if self.action in ("event", "withdrawn") and (self.event is None or self.subject is None):
@@ -427,8 +429,10 @@ class Record(Draft):
 
     @model_validator(mode="after")
     def _chained(self) -> Record:
-        if self.v == 2 and (self.prev is None or self.seq is None):
+        if self.v >= 2 and (self.prev is None or self.seq is None):
             raise PydanticCustomError("record.chained", "a format 2 record needs 'prev' and 'seq'")
+        if self.v < 3 and self.clock is not None:
+            raise PydanticCustomError("record.clock", "'clock' is a field of format 3 records")
         if self.v == 1 and (self.prev is not None or self.seq is not None or self.sig is not None):
             raise PydanticCustomError("record.legacy", "a format 1 record has no 'prev', 'seq' or 'sig'")
         return self

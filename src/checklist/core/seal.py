@@ -20,15 +20,16 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from . import formats
 from .errors import DataError, Message, UserError, message
 from .keys import PublicKey, signature_holds
 from .models import HASH, Action, Record, Signature, Stored, Unit
+from .names import same_person
 from .status import UnitStatus
 
-SEAL_FORMAT: Literal[2] = 2  # formats.SEAL: every record of the day, events and upgrades included
+SEAL_FORMAT: Literal[3] = 3  # formats.SEAL: names its store; 2: every record of the day, events and upgrades included
 
 
 class SealEntry(Stored):
@@ -86,9 +87,14 @@ class SealHead(Stored):
 
 
 class Seal(Stored):
-    format: Literal[1, 2] = SEAL_FORMAT
+    """A unit's signed statement of a day. From format 3 it names the store it was made in
+    (its id): a seal kept under another unit, or in another store, is not that unit's. An
+    older seal has no `store`, and is written without one, exactly as it was signed."""
+
+    format: Literal[1, 2, 3] = SEAL_FORMAT
     kind: Literal["checklist-seal"] = "checklist-seal"
     unit: str
+    store: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     unit_name: str
     unit_kind: str
     period: date
@@ -101,6 +107,19 @@ class Seal(Stored):
     entries: list[SealEntry]
     sig: Signature | None = None
 
+    @model_serializer(mode="wrap")
+    def _without_store(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        dumped: dict[str, object] = handler(self)
+        if dumped.get("store", "") is None:
+            del dumped["store"]
+        return dumped
+
+    @model_validator(mode="after")
+    def _names_its_store(self) -> Seal:
+        if (self.format >= SEAL_FORMAT) != (self.store is not None):
+            raise ValueError("a seal names its store from format 3 on, and only then")
+        return self
+
     def canonical(self) -> bytes:
         return self.model_dump_json(exclude={"sig"}).encode()
 
@@ -109,7 +128,14 @@ class Seal(Stored):
 
 
 def make(
-    status: UnitStatus, records: Sequence[Record], hashes: dict[int, str], *, period: date, now: datetime, by: str
+    status: UnitStatus,
+    records: Sequence[Record],
+    hashes: dict[int, str],
+    *,
+    period: date,
+    now: datetime,
+    by: str,
+    store: str,
 ) -> Seal:
     """The unsigned statement of `period` (a day in the unit's time zone) as of now."""
     unit: Unit = status.unit
@@ -122,6 +148,7 @@ def make(
     last = max(hashes, default=0)
     return Seal(
         unit=unit.id,
+        store=store,
         unit_name=status.catalog.unit_name(unit, "zh"),
         unit_kind=unit.kind,
         period=period,
@@ -144,7 +171,7 @@ def check(seal: Seal, keys: dict[str, PublicKey], hashes: dict[int, str] | None)
         problems.append(message("seal.unknown_key", key=seal.sig.key))
     elif not signature_holds(key, seal.canonical(), seal.sig):
         problems.append(message("seal.bad_signature", key=seal.sig.key))
-    elif key.name != seal.by:
+    elif not same_person(key.name, seal.by):
         problems.append(message("seal.borrowed_key", owner=key.name, by=seal.by))
     if hashes is not None:
         problems += _lines(seal, hashes)
@@ -158,6 +185,17 @@ def _lines(seal: Seal, hashes: dict[int, str]) -> list[Message]:
     for entry in seal.entries:
         if hashes.get(entry.seq) != entry.hash:
             problems.append(message("seal.record_differs", seq=entry.seq, what=entry.describe(), action=entry.action))
+    return problems
+
+
+def names_problems(seal: Seal, unit_id: str, store_id: str | None) -> list[Message]:
+    """What is wrong with a seal kept under a unit of a store: it must name that unit and,
+    from format 3, that store (an older seal names no store)."""
+    problems = []
+    if seal.unit != unit_id:
+        problems.append(message("seal.other_unit", sealed=seal.unit, unit=unit_id))
+    if seal.store is not None and seal.store != store_id:
+        problems.append(message("seal.other_store", sealed=seal.store, store=store_id))
     return problems
 
 

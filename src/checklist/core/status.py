@@ -132,6 +132,7 @@ class UnitStatus:
     headlines: list[Headline]
     last_record: Record | None
     orphans: dict[str, int] = field(default_factory=dict)  # records of measures no longer in the catalog
+    replayed: int = 0  # records made with a replayed clock (--now)
 
     def by_subject(self, pending_only: bool = False) -> dict[str, list[ItemStatus]]:
         """The items kept per subject, grouped by subject (only subjects with work left, if asked)."""
@@ -431,4 +432,5 @@ def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) ->
         headlines=headlines(statuses, unit, index, clock),
         last_record=index.last,
         orphans=dict(orphans),
+        replayed=len(index.replayed),
     )

@@ -107,6 +107,10 @@ class Store(Protocol):
     def config(self) -> dict[str, Any]: ...
     def set_config(self, key: str, value: str | None) -> None: ...
 
+    # A random id given to the store when it is made (or, for a store made before stores had
+    # one, when this release first writes to it: `create`); seals name it.
+    def store_id(self, create: bool = False) -> str | None: ...
+
 
 @runtime_checkable
 class Repairable(Protocol):
@@ -141,6 +145,12 @@ def is_unit_id(text: str) -> bool:
         return char in _ID_ASCII or "\u4e00" <= char <= "\u9fff"
 
     return 0 < len(text) <= 64 and plain(text[0]) and plain(text[-1]) and all(plain(c) or c in "-_" for c in text)
+
+
+def new_store_id() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 def check_unit_id(unit_id: str) -> str:

@@ -150,6 +150,7 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
         ],
         "last_record_at": status.last_record.at.isoformat() if status.last_record else None,
         "records_for_unknown_items": status.orphans,
+        "replayed_clock": status.replayed,
     }
 
 
@@ -160,7 +161,7 @@ def record_document(record: Record) -> RecordDocument:
 
 
 def log_document(unit_id: str, records: Sequence[Record]) -> LogDocument:
-    return {"document": "log", "format": 1, "unit": unit_id, "records": [record_document(r) for r in records]}
+    return {"document": "log", "format": 2, "unit": unit_id, "records": [record_document(r) for r in records]}
 
 
 def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]]) -> SubjectsDocument:

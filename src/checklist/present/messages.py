@@ -113,6 +113,7 @@ TEMPLATES: dict[str, Template] = {
     "record.event": "a {action} record needs 'event' and 'subject'",
     "record.approves": "'approves' goes with an approved record, and only there",
     "record.chained": "a format 2 record needs 'prev' and 'seq'",
+    "record.clock": "'clock' is a field of format 3 records",
     "record.legacy": "a format 1 record has no 'prev', 'seq' or 'sig'",
     "input.invalid": "invalid {field}: {detail}",
     # YAML files
@@ -176,8 +177,20 @@ TEMPLATES: dict[str, Template] = {
     "unit.none_yet": "this store has no units yet",
     "unit.which": _units,
     "actor.unknown": "cannot tell who you are",
+    "name.empty": "{what}: a name cannot be empty",
+    "name.too_long": "{what}: a name is at most {max} characters",
+    "name.control": "{what}: {name!r} holds {char}: names hold no control characters or invisible ones "
+    "(a newline, a tab, a zero-width space, a direction mark)",
+    "name.blanks": "{what}: {name!r} starts or ends with a blank",
+    "name.mixed_scripts": "{what}: {name!r} mixes the scripts {scripts}, whose letters look alike; "
+    "type it in one script (Chinese with Latin is fine)",
     "config.unknown": "no setting {key!r} (settings: {known})",
     "config.invalid_text": "invalid value for {key}: it must be non-empty text without control characters",
+    "config.switch": "{key} is on or off, not {value!r}",
+    "clock.period": "period {period} of item {number} ({item})",
+    "clock.event": "the {kind} of {subject} at {at}",
+    "clock.future": "{what} has not come yet by the real clock (today is {today}): --now replays a moment, "
+    "it does not record ahead of time",
     "config.evidence_max_mb": "evidence_max_mb must be a positive number of megabytes, not {value!r}",
     "option.exclusive": "{first} and {second} exclude each other",
     "option.day": "{option} must be a day such as 2020-01-27, not {text!r}",
@@ -222,6 +235,9 @@ TEMPLATES: dict[str, Template] = {
     "attest.nothing_to_approve": lambda p: (
         f"{_item(p)} has nothing to approve: only a done or a not-applicable answer is approved"
     ),
+    "attest.own_key_approval": lambda p: (
+        f"{_item(p)} was signed with your own key ({p['key']}): nobody approves their own attestation"
+    ),
     "attest.own_approval": lambda p: (
         f"{_item(p)} was attested by {p['actor']}, who cannot approve their own attestation"
     ),
@@ -247,6 +263,33 @@ TEMPLATES: dict[str, Template] = {
     "key.cannot_write": "cannot write the key to {where}: {reason}",
     "key.cannot_read": "cannot read the private key {path}: {reason}",
     "key.not_ed25519": "{path} is not an Ed25519 key",
+    "key.needs_terminal": "{name}'s key {key} is protected by a passphrase, and there is no terminal to ask it "
+    "on: run the command on a terminal to sign",
+    "key.wrong_passphrase": "wrong passphrase for key {key}; nothing was recorded",
+    "key.no_passphrase": "no passphrase was typed",
+    "key.passphrase_needs_terminal": "a passphrase is typed on a terminal (never on the command line): "
+    "run `checklist keys new --passphrase` on a terminal",
+    "key.no_new_passphrase": "no passphrase after {tries} tries; no key was made",
+    "key.not_a_key": "{path} is not a public key file: {why}",
+    "key.not_found": "no key {target!r}: give the public key file (the .json beside its private key) or a key id "
+    "held on this machine",
+    "key.not_registered": "{name}'s key {key} on this machine is not registered in this store: {name} has key "
+    "{holder} here, and a second key for a name signs only once it is endorsed",
+    "key.endorser_has_none": "{by} has no signing key on this machine that is registered in this store",
+    "key.cannot_endorse": lambda p: (
+        f"{p['by']} cannot endorse a key for {p['name']}: only the holder of {p['name']}'s key "
+        + (f"({p['holder']}) " if p.get("holder") else "")
+        + (f"or the administrator ({p['admin']})" if p.get("admin") else "")
+        + " can"
+    ),
+    "key.registered_unendorsed": "key {key} is registered in this store already, without an endorsement "
+    "({where}); remove that file, then endorse it",
+    "registry.not_endorsed": lambda p: (
+        f"key {p['key']} is registered for {p['name']!r}, who has key {p['holder']} in this store already, "
+        f"without its endorsement or the administrator's" + (f" ({p['admin']})" if p.get("admin") else "")
+    ),
+    "registry.bad_endorsement": "key {key} of {name!r} says it was endorsed by {by}, but that endorsement does not "
+    "hold (altered, or by a key that may not endorse it)",
     "legacy.invalid": "{why}",
     "legacy.foreign": "a record of unit {other!r}",
     "legacy.unlinked": "a record of format 2 without its link",
@@ -314,7 +357,22 @@ TEMPLATES: dict[str, Template] = {
     "verify.seal": "seal: {name}: {problem}",
     "verify.seal_unreadable": "seal: {name}: cannot be read: {why}",
     "verify.unsigned": "{count} records are not signed",
+    "verify.unsigned_after_key": lambda p: (
+        f"{p['count']} unsigned record{'s' if p['count'] != 1 else ''} in the name of {p['name']!r} "
+        f"(record{'s' if p['count'] != 1 else ''} {', '.join(str(s) for s in p['seqs'])}{' …' if p['more'] else ''}) "
+        f"{'were' if p['count'] != 1 else 'was'} made after their key {p['key']} was registered in this store "
+        f"({p['since'].isoformat(timespec='seconds')}): made by someone without their key"
+    ),
+    "verify.own_key_approval": "record {seq} ({item}, {actor}) approves record {approved} with the key that "
+    "signed it ({key}): nobody approves their own attestation",
+    "verify.unendorsed_signer": "{count} records are signed with key {key} of {name!r}, which does not speak "
+    "for that name in this store (see keys)",
     "seal.exists": "a seal {name} exists already",
+    "seal.other_unit": "it is the seal of unit {sealed!r}, not of {unit!r}: copied from another unit's folder",
+    "seal.other_store": lambda p: (
+        f"it was made in another store ({p['sealed']}), not in this one ({p['store'] or 'which has no id yet'}): "
+        "copied from elsewhere"
+    ),
     "seal.unsigned": "the seal is not signed",
     "seal.unknown_key": "signed with key {key}, which is not registered in this store",
     "seal.bad_signature": "the signature does not hold: the seal was altered, or not made with {key}",
@@ -348,6 +406,8 @@ HINTS: dict[str, Template] = {
     "unit.none_yet": "start one with `checklist start --unit prison`",
     "unit.which": "name one with --unit, e.g. `--unit {first}`, or make one the default: `checklist use {first}`",
     "actor.unknown": "pass --by NAME or set CHECKLIST_USER",
+    "name.blanks": "leave out the blanks around the name",
+    "name.mixed_scripts": "a letter from another alphabet was typed by mistake, or to look like someone else",
     "kind.ambiguous": "name the kind by its id",
     "kind.unknown": lambda p: _did_you_mean(p) or "known kinds: " + ", ".join(p["known"]),
     "section.unknown": lambda p: _did_you_mean(p) or "sections: " + ", ".join(p["known"]),
@@ -373,6 +433,14 @@ HINTS: dict[str, Template] = {
     "format.newer": "upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
     "format.newer_requires": "upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
     "seal.needs_key": "create one with `checklist keys new`",
+    "clock.future": "to allow it in this store (a drill, a test): `checklist config clock_override on`",
+    "key.needs_terminal": "open a terminal (a console window) and run the same command there; it asks for the "
+    "passphrase without showing it",
+    "key.not_registered": lambda p: (
+        f"ask the holder of {p['holder']}"
+        + (f" or the administrator ({p['admin']})" if p.get("admin") else "")
+        + f" to run `checklist keys endorse` with your public key file, or record where {p['holder']} is held"
+    ),
     "internal": "this is a bug in checklist; run again with --debug to see the traceback",
 }
 

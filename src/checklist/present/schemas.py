@@ -74,13 +74,17 @@ class RecordDocument(TypedDict):
     """One record of a unit's log, as it was written: fields without a value are left out
     (README, "The store", describes each)."""
 
-    v: Annotated[Literal[1, 2], about("the record's format: 2, or 1 for a record written before records were chained")]
+    v: Annotated[
+        Literal[1, 2, 3],
+        about("the record's format: 3; 2 before `clock`; 1 for a record written before records were chained"),
+    ]
     id: Annotated[str, about("a unique id, 32 hex digits")]
     unit: str
     item: NotRequired[Annotated[str, about("the measure's id; absent for an event, a withdrawal or an upgrade")]]
     action: Action
     actor: Annotated[str, about("who made the record")]
     at: Annotated[Moment, about("when it was written: always the real time")]
+    clock: NotRequired[Annotated[Moment, about("made with a replayed clock: the moment `--now` set it to (format 3)")]]
     period: NotRequired[Annotated[str, about("for a recurring measure: the period the record covers")]]
     subject: NotRequired[Annotated[str, about("for an item kept per subject, or an event: whom it concerns")]]
     event: NotRequired[Annotated[str, about("for an event or a withdrawal: the kind of event")]]
@@ -245,6 +249,7 @@ class StatusDocument(TypedDict):
     headlines: list[HeadlineDocument]
     last_record_at: Annotated[Moment | None, about("when the last record was written")]
     records_for_unknown_items: Annotated[dict[str, int], about("the same as `retired` (an older name)")]
+    replayed_clock: Annotated[int, about("records made with a replayed clock (`--now`): `log` marks them")]
 
 
 @closed
@@ -321,12 +326,29 @@ class LogDocument(TypedDict):
     """The audit trail: a unit's records, oldest first (`checklist log --json`)."""
 
     document: Literal["log"]
-    format: Literal[1]
+    format: Literal[2]
     unit: str
     records: list[RecordDocument]
 
 
 # verification, seal-check, seal-checks, keys
+
+
+@closed
+class SignerDocument(TypedDict):
+    """A key that signed records of a unit."""
+
+    key: Annotated[str, about("the key's id, `ed25519:` and 16 hex digits")]
+    name: Annotated[str, about("whose key it is, as registered")]
+    records: Annotated[int, about("records of the unit whose signature with it holds")]
+
+
+@closed
+class KeysVerdictDocument(TypedDict):
+    """The key registrations of the store (see README, Trust, "Keys")."""
+
+    registered: Annotated[int, about("keys registered in the store")]
+    problems: Annotated[list[str], about("keys registered for a name that has one already, without an endorsement")]
 
 
 @closed
@@ -339,6 +361,7 @@ class UnitVerdictDocument(TypedDict):
     before_chaining: Annotated[int, about("records written before records were chained (format 1)")]
     head: Annotated[int, about("the number of the last chained record")]
     signed: Annotated[int, about("records whose signature holds")]
+    signers: Annotated[list[SignerDocument], about("who signed those records: each key, its holder, how many")]
     unsigned: int
     unknown_key: Annotated[list[str], about("records signed with a key not registered in the store")]
     bad_signature: Annotated[list[str], about("records whose signature does not hold, or whose key is someone else's")]
@@ -392,6 +415,7 @@ class VerificationDocument(TypedDict):
     format: Literal[1]
     ok: Annotated[bool, about("nothing wrong anywhere (the exit code is 3 otherwise)")]
     units: list[UnitVerdictDocument]
+    keys: KeysVerdictDocument
     evidence: EvidenceVerdictDocument
     catalogs: CatalogsVerdictDocument
     units_list: UnitsListDocument
@@ -449,13 +473,20 @@ class CheckpointChecksDocument(TypedDict):
 
 @closed
 class KeyDocument(TypedDict):
-    """A public key, as registered in a store's keys/ folder."""
+    """A public key, as registered in a store's keys/ folder (format 2: with its registration)
+    or as kept on this machine (format 1)."""
 
-    format: Annotated[Literal[1], about("the key file's format (not this document's)")]
+    format: Annotated[Literal[1, 2], about("the key file's format (not this document's): 2 when registered")]
     key: Annotated[str, about("the key's id, `ed25519:` and 16 hex digits: compare it out of band")]
     name: Annotated[str, about("whose key it is")]
     public: Annotated[str, about("the public key, base64")]
     created_at: Moment
+    store: NotRequired[Annotated[str, about("the id of the store it is registered in")]]
+    registered_at: NotRequired[Annotated[Moment, about("when it was registered there")]]
+    registered_by: NotRequired[Annotated[str, about("who registered it")]]
+    endorsed_by: NotRequired[
+        Annotated[SignatureDocument, about("for a name that had a key already: that key's or the administrator's")]
+    ]
 
 
 @closed
@@ -463,7 +494,7 @@ class KeysDocument(TypedDict):
     """Signing keys (`checklist keys list --json`)."""
 
     document: Literal["keys"]
-    format: Literal[1]
+    format: Literal[2]
     registered: Annotated[list[KeyDocument], about("keys registered in this store")]
     own: Annotated[list[KeyDocument], about("keys with a private key on this machine")]
 

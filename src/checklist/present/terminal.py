@@ -182,6 +182,10 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     head.append(f"{t('label.started', lang)}: {when(unit.started_at)} {t('label.by', lang)} {safe(unit.started_by)}")
     if newer is not None:
         head.append(f"\n{t('label.newer', lang, version=safe(newer))}", style="yellow")
+    if status.replayed:
+        count = status.replayed
+        said = t("label.replayed", lang, count=count, s="s were" if count != 1 else " was")
+        head.append(f"\n⏱ {said}", style="yellow")
     if status.last_record is not None:
         last = status.last_record
         what = last.item or (f"{last.event} {last.subject}" if last.event else "—")
@@ -396,7 +400,10 @@ def log_table(records: Sequence[Record], lang: str, title: str) -> Table:
             note.append(("\n" if record.note else "") + safe(figures), style="cyan")
         for file in record.evidence:
             note.append(f"\n{safe(file.name)} ({file.size} B, sha256 {file.sha256[:12]}…)", style="dim")
-        table.add_row(record.at.strftime("%Y-%m-%d\n%H:%M:%S %z"), Text(safe(record.actor)), item, note)
+        moment = Text(record.at.strftime("%Y-%m-%d\n%H:%M:%S %z"))
+        if record.clock is not None:  # made with a replayed clock: say which moment it replayed
+            moment.append(f"\n⏱ --now {record.clock.strftime('%Y-%m-%d %H:%M')}", style="yellow")
+        table.add_row(moment, Text(safe(record.actor)), item, note)
     return table
 
 

@@ -16,7 +16,16 @@ if TYPE_CHECKING:
     from ..core.errors import Message
     from ..core.keys import PublicKey
     from ..core.verify import Verdict
-    from ..usecases.trust import CheckpointCheck, Checkpointed, KeyList, NewKey, SealCheck, Sealed, Verification
+    from ..usecases.trust import (
+        CheckpointCheck,
+        Checkpointed,
+        Endorsed,
+        KeyList,
+        NewKey,
+        SealCheck,
+        Sealed,
+        Verification,
+    )
     from .schemas import (
         CheckpointChecksDocument,
         KeyDocument,
@@ -38,9 +47,11 @@ def verification(result: Verification) -> None:
     for warning in listing.warnings:
         stdout().print(Text("    " + safe(text(warning)), style="yellow"), soft_wrap=True)
     if listing.listed is not None:
-        _shared("units", listing.problems, f"{_count(listing.listed, 'listed unit')}", "all present and as started")
+        _shared("units", listing.problems, _count(listing.listed, "listed unit"), "present and as started")
     for verdict in result.verdict.units:
         _verdict(verdict, result.require_signatures)
+        _signers(verdict, result.verdict.keys)
+    _shared("keys", result.verdict.key_problems, _count(len(result.verdict.keys), "registered key"), "checked")
     _shared("evidence", result.verdict.evidence_problems, _count(result.verdict.evidence_referenced, "stored file"))
     _shared("catalogs", result.verdict.catalog_problems, _count(result.verdict.catalogs, "kept version"))
 
@@ -51,7 +62,8 @@ def verification_document(result: Verification) -> VerificationDocument:
         "document": "verification",
         "format": 1,
         "ok": not result.failed,
-        "units": [_verdict_document(v, result.require_signatures) for v in found.units],
+        "units": [_verdict_document(v, result.require_signatures, found.keys) for v in found.units],
+        "keys": {"registered": len(found.keys), "problems": _texts(found.key_problems)},
         "evidence": {"referenced": found.evidence_referenced, "problems": _texts(found.evidence_problems)},
         "catalogs": {"kept": found.catalogs, "problems": _texts(found.catalog_problems)},
         "units_list": {
@@ -66,7 +78,7 @@ def verification_document(result: Verification) -> VerificationDocument:
     }
 
 
-def _verdict_document(verdict: Verdict, require_signatures: bool) -> UnitVerdictDocument:
+def _verdict_document(verdict: Verdict, require_signatures: bool, keys: dict[str, PublicKey]) -> UnitVerdictDocument:
     problems = verdict.problems(require_signatures)
     return {
         "unit": verdict.unit.id,
@@ -75,6 +87,10 @@ def _verdict_document(verdict: Verdict, require_signatures: bool) -> UnitVerdict
         "before_chaining": verdict.chain.legacy,
         "head": verdict.chain.last_seq,
         "signed": verdict.signed,
+        "signers": [
+            {"key": key, "name": keys[key].name if key in keys else "", "records": count}
+            for key, count in verdict.signers.items()
+        ],
         "unsigned": verdict.unsigned,
         "unknown_key": _texts(verdict.unknown_key),
         "bad_signature": _texts(verdict.bad_signature),
@@ -110,14 +126,23 @@ def _verdict(verdict: Verdict, require_signatures: bool) -> None:
         stdout().print(Text("    " + safe(extra), style="yellow"), soft_wrap=True)
 
 
-def _shared(what: str, problems: list[Message], checked: str, verdict: str = "re-hashed, all intact") -> None:
+def _signers(verdict: Verdict, keys: dict[str, PublicKey]) -> None:
+    """Who signed the unit's records: each key, its holder and how many records."""
+    for key, count in verdict.signers.items():
+        name = keys[key].name if key in keys else "?"
+        stdout().print(
+            Text(f"    signed by {safe(name)} {key}: {_count(count, 'record')}", style="dim"), soft_wrap=True
+        )
+
+
+def _shared(what: str, problems: list[Message], checked: str, how: str = "re-hashed") -> None:
     if problems:
         said = _texts(problems)
         stdout().print(Text(f"✖ {what}: " + safe(said[0]), style="bold red"), soft_wrap=True)
         for extra in said[1:]:
             stdout().print(Text("    " + safe(extra), style="yellow"), soft_wrap=True)
     else:
-        stdout().print(Text(f"✔ {what}: {checked} {verdict}", style="green"))
+        stdout().print(Text(f"✔ {what}: {checked} {how}, all intact", style="green"))
 
 
 def _count(number: int, noun: str) -> str:
@@ -158,14 +183,32 @@ def sealed(result: Sealed, unit_id: str) -> None:
 
 
 def new_key(result: NewKey) -> None:
-    where = (
-        f"registered in {result.registered_in}"
-        if result.registered_in
-        else "not registered yet (no store here: start one with `checklist start --unit prison`)"
-    )
     owner = result.public.name
+    made = f"New key {result.public.key} for {owner}: private key {result.private} (readable by you only)"
+    if result.registered_in:
+        endorsed = f", endorsed by your key {result.endorsed_by.key}" if result.endorsed_by else ""
+        message(f"{made}, registered in {result.registered_in}{endorsed}.", "green")
+    elif result.holder is None:
+        message(f"{made}, not registered yet (no store here: start one with `checklist start --unit prison`).", "green")
+    else:
+        admin = f" or the administrator ({result.admin.name}, key {result.admin.key})" if result.admin else ""
+        message(
+            f"{made}. It is not registered in this store: {owner} has key {result.holder.key} here already, and a "
+            f"second key for a name is registered only when endorsed. The holder of {result.holder.key}{admin} "
+            f"endorses it on their machine: `checklist keys endorse {result.public_file}` (give them that file); "
+            "until then it signs nothing here.",
+            "yellow",
+        )
+
+
+def endorsed(result: Endorsed) -> None:
+    public = result.public
+    if result.endorser is None:
+        message(f"Key {public.key} speaks for {public.name} in this store already; nothing changed.")
+        return
     message(
-        f"New key {result.public.key} for {owner}: private key {result.private} (readable by you only), {where}.",
+        f"Key {public.key} of {public.name} endorsed with {result.endorser.key} ({result.endorser.name}) "
+        f"and registered by {public.registered_by}.",
         "green",
     )
 
@@ -177,11 +220,11 @@ def seal_checks_document(results: list[SealCheck]) -> SealChecksDocument:
 def keys_document(result: KeyList) -> KeysDocument:
     # a key as its file in keys/ holds it; a test holds KeyDocument to PublicKey's fields
     def key(public: PublicKey) -> KeyDocument:
-        return cast("KeyDocument", public.model_dump(mode="json"))
+        return cast("KeyDocument", public.model_dump(mode="json", exclude_none=True))
 
     return {
         "document": "keys",
-        "format": 1,
+        "format": 2,
         "registered": [key(k) for k in result.registered.values()],
         "own": [key(k) for k in result.own.values()],
     }
@@ -194,13 +237,14 @@ def keys_table(result: KeyList) -> Table:
     table = Table(box=box.SIMPLE_HEAD)
     for column in ("key", "name", "created", "registered here", "private key here"):
         table.add_column(column)
-    everything = {**result.registered, **result.own}
+    everything = {**result.own, **result.registered}
     for key_id, key in sorted(everything.items(), key=lambda pair: pair[1].created_at):
+        registered = result.registered.get(key_id)
         table.add_row(
             key_id,
             Text(safe(key.name)),
             key.created_at.strftime("%Y-%m-%d %H:%M"),
-            "yes" if key_id in result.registered else "no",
+            Text(_registration(registered) if registered else "no"),
             "yes" if key_id in result.own else "no",
         )
     return table
@@ -249,3 +293,10 @@ def checkpoint_checks_document(checks: list[CheckpointCheck]) -> CheckpointCheck
             for check in checks
         ],
     }
+
+
+def _registration(key: PublicKey) -> str:
+    if key.registered_at is None:
+        return "yes"
+    said = f"{key.registered_at.strftime('%Y-%m-%d %H:%M')} by {safe(key.registered_by or '')}"
+    return said + (f", endorsed by {key.endorsed_by.key}" if key.endorsed_by else "")

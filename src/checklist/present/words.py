@@ -151,6 +151,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{id} 已升级措施目录：{old} → {new}（新增 {added}，停用 {retired}，内容变更 {reworded}）。",
         "Upgraded {id}: catalog {old} → {new} ({added} new, {retired} retired, {reworded} reworded).",
     ),
+    "label.replayed": (
+        "{count} 条记录是用回放时钟（--now）记录的：见 `checklist log`",
+        "{count} record{s} made with a replayed clock (--now): see `checklist log`",
+    ),
     "label.newer": (
         "有新版本 {version}：`checklist upgrade`",
         "newer version {version} available: `checklist upgrade`",

@@ -57,6 +57,7 @@ def upgrade(session: Session) -> Upgraded | None:
         action="upgraded",
         actor=actor,
         at=clock.real_now().astimezone(ZoneInfo(source.meta.timezone)),
+        clock=session.replayed(source),
         note=note,
         catalog=source.digest,
     )

@@ -11,8 +11,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..core import blobs, clock
-from ..core.attest import Attestation, Outcome, plan, targets
-from ..core.errors import NotFound, UserError
+from ..core.attest import Attestation, Outcome, period_start, plan, targets
+from ..core.errors import NotFound, UserError, message
 from ..core.fuzzy import closest
 from ..core.items import resolve_all
 from ..core.logindex import event_key
@@ -64,6 +64,10 @@ def attest(session: Session, request: AttestRequest) -> Attested:
         copy_evidence=request.copy_evidence,
         until=request.until,
     )
+    for target in chosen:
+        item = target.status.item
+        what = message("clock.period", period=target.period, number=item.number, item=item.id)
+        session.refuse_future(current.catalog, period_start(current, target), what)
     outcomes = plan(
         chosen,
         attestation,
@@ -71,13 +75,27 @@ def attest(session: Session, request: AttestRequest) -> Attested:
         digest=current.catalog.digest,
         now=clock.real_now().astimezone(ZoneInfo(current.catalog.meta.timezone)),
         max_evidence_bytes=session.evidence_max_bytes(),
+        clock=session.replayed(current.catalog),
     )
     if request.copy_evidence:
         outcomes = _keep_evidence(session, outcomes, request.evidence)
     drafts = [o.draft for o in outcomes if o.draft is not None]
     if drafts:
-        anchors.append(session, unit, drafts, session.signer(actor))
+        signer = session.signer(actor)
+        if signer is not None and request.action == "approved":
+            _refuse_own_key(outcomes, signer.key)
+        anchors.append(session, unit, drafts, signer)
     return Attested(unit, current.catalog, actor, outcomes)
+
+
+def _refuse_own_key(outcomes: list[Outcome], key: str) -> None:
+    """Nobody approves a record signed with their own key, whatever name it bears."""
+    for outcome in outcomes:
+        entry = outcome.target.entry
+        approved = entry.last if entry is not None and outcome.draft is not None else None
+        if approved is not None and approved.sig is not None and approved.sig.key == key:
+            item = outcome.status.item
+            raise UserError("attest.own_key_approval", number=item.number, item=item.id, subject=item.subject, key=key)
 
 
 def _keep_evidence(session: Session, outcomes: list[Outcome], paths: Sequence[Path]) -> list[Outcome]:
@@ -122,6 +140,7 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
         raise UserError("event.in_future", at=occurred)
     if occurred < unit.started_at:
         raise UserError("event.before_start", at=occurred, started=unit.started_at)
+    session.refuse_future(current.catalog, occurred, message("clock.event", kind=kind, subject=subject, at=occurred))
     existing = index.events.get(event_key(kind, subject))
     live = existing is not None and existing.action == "event"
     if request.withdraw and not live:
@@ -137,6 +156,7 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
         action="withdrawn" if request.withdraw else "event",
         actor=actor,
         at=clock.real_now().astimezone(zone),
+        clock=session.replayed(current.catalog),
         event=kind,
         subject=subject,
         occurred=None if request.withdraw else occurred.astimezone(zone),

@@ -6,20 +6,30 @@ Use cases take a session; the command line never reaches into the store around i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..core import blobs, clock
 from ..core import catalog as catalogs
-from ..core.errors import ChecklistError, NotFound, StoreDamaged, UserError
+from ..core.errors import ChecklistError, Message, NotFound, StoreDamaged, UserError
 from ..core.logindex import LogIndex
-from ..core.models import Catalog, Unit
+from ..core.models import Catalog, Signature, Unit
 from ..core.status import UnitStatus, unit_status
-from ..core.store import LocalCache, Signer, Store
+from ..core.store import LocalCache, Store
 from .settings import Settings
 
-MEMORY = "memory:"  # memstore.SCHEME, spelled here so that opening a folder does not import it
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from ..core.keys import PublicKey
+    from ..core.registry import Registry
+
+MEMORY = "memory:"
+PASSPHRASE_TRIES = 3  # memstore.SCHEME, spelled here so that opening a folder does not import it
 
 
 def open_store(location: str, *, create: bool = False) -> Store:
@@ -36,6 +46,17 @@ def open_store(location: str, *, create: bool = False) -> Store:
     return FileStore.create(Path(location)) if create else FileStore.open(Path(location))
 
 
+@dataclass(frozen=True)
+class KeySigner:
+    """Signs as one key (a store's Signer), and says which."""
+
+    key: str  # the key's id
+    sign: Callable[[bytes], Signature]
+
+    def __call__(self, data: bytes) -> Signature:
+        return self.sign(data)
+
+
 class Session:
     def __init__(self, settings: Settings, store: Store, *, created: bool = False) -> None:
         self.settings = settings
@@ -43,6 +64,7 @@ class Session:
         self.created = created  # the store was made by this session (`start`)
         self._catalogs: dict[Path | None, Catalog] = {}
         self._kept: dict[str, Catalog] = {}  # by digest: a thousand units share a few versions
+        self._private: dict[str, Ed25519PrivateKey] = {}  # by key id: a walk signs many records
 
     @classmethod
     def open(cls, settings: Settings) -> Session:
@@ -67,23 +89,92 @@ class Session:
         zone = ZoneInfo(catalog.meta.timezone)
         return clock.parse(self.settings.now, zone, "--now") if self.settings.now else clock.real_now()
 
+    def replayed(self, catalog: Catalog) -> datetime | None:
+        """The moment --now (or CHECKLIST_NOW) sets the clock to, if it does: records made
+        then are marked with it."""
+        return self.now(catalog) if self.settings.now else None
+
+    def refuse_future(self, catalog: Catalog, moment: datetime | None, what: Message) -> None:
+        """A replayed clock records nothing the real clock has not reached, unless the store
+        allows it (`checklist config clock_override on`)."""
+        real = clock.real_now()
+        if moment is None or moment <= real or self.settings.clock_override(self.store.config()):
+            return
+        today = real.astimezone(ZoneInfo(catalog.meta.timezone)).date()
+        raise UserError("clock.future", what=what, today=today)
+
     def actor(self) -> str:
         return self.settings.actor(self.store.config())
 
     def evidence_max_bytes(self) -> int:
         return self.settings.evidence_max_bytes(self.store.config())
 
-    def signer(self, actor: str) -> Signer | None:
-        """Sign as `actor` if they have a key on this machine (registering it in the store)."""
+    def signer(self, actor: str) -> KeySigner | None:
+        """Sign as `actor` if they have a key on this machine: the newest of their keys that
+        speaks for their name in this store, else (the name has no key here yet) their newest
+        key, registered now. A key for a name that has another one here needs an endorsement
+        first (see core/registry.py): signing with it is refused."""
         from ..core import keys
 
         folder = self.settings.config_home()
-        public = keys.key_for(folder, actor)
-        if public is None:
+        mine = keys.keys_for(folder, actor)
+        if not mine:
             return None
-        blobs.register_key(self.store, public)
-        private = keys.load_private(folder, public)
-        return lambda data: keys.sign(private, public, data)
+        found = self.registry()
+        public = next((k for k in mine if k.key in found.accepted), None)
+        if public is None:
+            holder = found.holder(actor)
+            if holder is not None:
+                admin = found.admin.name if found.admin else None
+                raise UserError("key.not_registered", name=actor, key=mine[0].key, holder=holder.key, admin=admin)
+            public = mine[0]
+            self.register(public, by=actor)
+        private = self.private_key(public)
+        return KeySigner(public.key, lambda data: keys.sign(private, public, data))
+
+    def registry(self) -> Registry:
+        """Which keys speak for which names in this store."""
+        from ..core import registry
+
+        return registry.read(blobs.registered_keys(self.store))
+
+    def register(self, public: PublicKey, *, by: str, endorser: PublicKey | None = None) -> PublicKey:
+        """Register a key in this store, now, by someone; endorsed with `endorser` if given."""
+        from ..core import keys
+
+        store_id = self.store.store_id(create=True) or ""
+        entry = public.registration(store_id, clock.real_now(), by)
+        if endorser is not None:
+            signature = keys.sign(self.private_key(endorser), endorser, entry.endorsed_part())
+            entry = entry.model_copy(update={"endorsed_by": signature})
+        blobs.register_key(self.store, entry)
+        return entry
+
+    def private_key(self, public: PublicKey) -> Ed25519PrivateKey:
+        """The private half of one of this person's keys on this machine (read once a session)."""
+
+        if public.key not in self._private:
+            self._private[public.key] = self._open_key(public)
+        return self._private[public.key]
+
+    def _open_key(self, public: PublicKey) -> Ed25519PrivateKey:
+        """Read a private key; one protected by a passphrase asks for it on the terminal, a few times."""
+        from ..core import keys
+        from . import secrets
+
+        folder = self.settings.config_home()
+        if not keys.is_protected(folder, public):
+            return keys.load_private(folder, public)
+        for attempt in range(1, PASSPHRASE_TRIES + 1):
+            typed = secrets.passphrase(public.key, public.name, attempt)
+            if typed is None:
+                raise UserError("key.needs_terminal", key=public.key, name=public.name)
+            try:
+                return keys.load_private(folder, public, typed)
+            except keys.WrongPassphrase:
+                if attempt == PASSPHRASE_TRIES:
+                    raise
+        raise AssertionError("unreachable")
 
     # -- catalogs ---------------------------------------------------------------------
 

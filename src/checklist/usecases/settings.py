@@ -13,6 +13,7 @@ environment variable's name is a constant here. README's "Settings" table lists 
 | language       | --lang      | CHECKLIST_LANG           |                    | the locale (LC_ALL, …, LANG)    |
 | the clock      | --now       | CHECKLIST_NOW            |                    | the real time                   |
 | evidence limit |             |                          | evidence_max_mb    | 100 MB                          |
+| future by --now|             |                          | clock_override     | off                             |
 | key folder     |             | CHECKLIST_CONFIG_HOME    |                    | the platform's config folder    |
 | tracebacks     | --debug     | CHECKLIST_DEBUG          |                    | off                             |
 """
@@ -42,7 +43,9 @@ LOCALE = ("LC_ALL", "LC_MESSAGES", "LANG")  # in the order the C library reads t
 CONFIG_USER = "user"
 CONFIG_DEFAULT_UNIT = "default_unit"
 CONFIG_EVIDENCE_MAX_MB = "evidence_max_mb"
-CONFIG_KEYS = (CONFIG_USER, CONFIG_DEFAULT_UNIT, CONFIG_EVIDENCE_MAX_MB)
+CONFIG_CLOCK_OVERRIDE = "clock_override"  # on: --now may record periods the real clock has not reached
+CONFIG_KEYS = (CONFIG_USER, CONFIG_DEFAULT_UNIT, CONFIG_EVIDENCE_MAX_MB, CONFIG_CLOCK_OVERRIDE)
+SWITCH = ("on", "off")
 
 STORE_DIR = ".checklist"
 DEFAULT_EVIDENCE_MAX_MB = 100
@@ -61,7 +64,8 @@ class Settings:
     store: str | None = None  # a folder or a location such as memory:NAME; None: look upward
     catalog: Path | None = None
     unit: str | None = None
-    by: str | None = None
+    by: str | None = None  # as given: checked as a name when it is used (`actor`)
+    by_from: str = "--by"  # where `by` came from: --by or CHECKLIST_USER
     lang: str = "en"
     now: str | None = None
     debug: bool = False
@@ -84,11 +88,16 @@ class Settings:
     ) -> Settings:
         env = os.environ if environ is None else environ
         chosen_catalog = catalog if catalog is not None else env.get(ENV_CATALOG) or None
+        # a blank value counts as none given; any other is checked as a name where it is used
+        who, who_from = (
+            (by, "--by") if _text(by) else (env.get(ENV_USER) if _text(env.get(ENV_USER)) else None, ENV_USER)
+        )
         return cls(
             store=store if store is not None else env.get(ENV_STORE) or None,
             catalog=Path(chosen_catalog).expanduser().resolve() if chosen_catalog else None,
             unit=unit or None,
-            by=_text(by) or _text(env.get(ENV_USER)),
+            by=who,
+            by_from=who_from,
             lang=language(lang, env),
             now=now if now is not None else env.get(ENV_NOW) or None,
             debug=debug or debug_from(env),
@@ -99,18 +108,28 @@ class Settings:
     # -- settings the store's config completes ------------------------------------------
 
     def actor(self, config: Mapping[str, Any]) -> str:
-        """Who attests: --by, CHECKLIST_USER, the store's user, the login name."""
-        for candidate in (self.by, _text(config.get(CONFIG_USER))):
-            if candidate:
-                return candidate
+        """Who attests: --by, CHECKLIST_USER, the store's user, the login name; refused if it
+        is no name (see core/names.py), naming where it came from."""
+        from ..core import names  # only commands that record pay for it
+
+        if self.by is not None:
+            return names.check(self.by, self.by_from)
+        configured = config.get(CONFIG_USER)
+        if _text(configured):
+            return names.check(str(configured), "config user")
         try:
-            return getpass.getuser()
+            login = getpass.getuser()
         except (OSError, KeyError):
             raise UserError("actor.unknown") from None
+        return names.check(login, "the login name")
 
     def default_unit(self, config: Mapping[str, Any]) -> str | None:
         """--unit, else the store's default unit (None: the caller decides)."""
         return self.unit or _text(config.get(CONFIG_DEFAULT_UNIT))
+
+    def clock_override(self, config: Mapping[str, Any]) -> bool:
+        """Whether records made with --now may cover what the real clock has not reached yet."""
+        return config.get(CONFIG_CLOCK_OVERRIDE) == "on"
 
     def evidence_max_bytes(self, config: Mapping[str, Any]) -> int:
         configured = config.get(CONFIG_EVIDENCE_MAX_MB, DEFAULT_EVIDENCE_MAX_MB)

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..core import blobs, clock, keys, witness
+from ..core import blobs, clock, keys, names, witness
 from ..core import checkpoint as checkpoints
 from ..core import seal as seals
 from ..core.chain import digest
@@ -92,7 +92,8 @@ def verify_seal(session: Session, path: Path) -> SealCheck:
     store = session.store
     have_log = sealed.unit in store.unit_ids()
     hashes = blobs.line_hashes(store.log(sealed.unit)) if have_log else None
-    return SealCheck(sealed, have_log, seals.check(sealed, blobs.registered_keys(store), hashes))
+    speaking = session.registry().accepted  # a key registered for a taken name without endorsement seals nothing
+    return SealCheck(sealed, have_log, seals.check(sealed, speaking, hashes))
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,9 @@ def seal(session: Session, day: date | None = None, out: Path | None = None) -> 
     if day < started:
         raise UserError("seal.before_start", unit=unit.id, started=started, day=day)
     hashes = blobs.line_hashes(session.store.log(unit.id))
-    draft = seals.make(status, session.store.records(unit.id), hashes, period=day, now=clock.real_now(), by=by)
+    store_id = session.store.store_id(create=True) or ""
+    records = session.store.records(unit.id)
+    draft = seals.make(status, records, hashes, period=day, now=clock.real_now(), by=by, store=store_id)
     sealed = draft.model_copy(update={"sig": signer(draft.canonical())})
     content = sealed.model_dump_json(indent=2).encode() + b"\n"
     where = blobs.save_seal(session.store, unit.id, sealed.file_name().removesuffix(".json"), content)
@@ -134,20 +137,91 @@ def seal(session: Session, day: date | None = None, out: Path | None = None) -> 
 class NewKey:
     public: PublicKey
     private: Path  # where the private key is (readable by its owner only)
-    registered_in: str | None  # the store it was registered in; None outside a store
+    registered_in: str | None  # the store it was registered in; None if it was not
+    endorsed_by: PublicKey | None = None  # the holder's earlier key that endorsed it
+    holder: PublicKey | None = None  # not registered: the key that speaks for the name in the store
+    admin: PublicKey | None = None  # ... and the administrator's, who may endorse it too
+
+    @property
+    def public_file(self) -> Path:
+        """The public half beside the private key: what an endorser is given."""
+        return self.private.with_suffix(".json")
 
 
-def new_key(settings: Settings, name: str | None = None) -> NewKey:
-    """Make a key pair; register its public half in the store, if there is one here."""
+def new_key(settings: Settings, name: str | None = None, passphrase: str | None = None) -> NewKey:
+    """Make a key pair; register its public half in the store, if there is one here and the
+    name has no key there yet, or one of the holder's keys on this machine endorses it."""
     try:
         session: Session | None = Session.open(settings)
     except NoStore:
         session = None
-    owner = name.strip() if name and name.strip() else settings.actor(session.store.config() if session else {})
-    public, private = keys.new_key(settings.config_home(), owner)
-    if session is not None:
-        blobs.register_key(session.store, public)
-    return NewKey(public, private, session.location if session else None)
+    config = session.store.config() if session else {}
+    owner = names.check(name, "--name") if name is not None else settings.actor(config)
+    public, private = keys.new_key(settings.config_home(), owner, passphrase)
+    if session is None:
+        return NewKey(public, private, None)
+    found = session.registry()
+    holder = found.holder(owner)
+    endorser = None
+    if holder is not None:
+        mine = [k for k in keys.keys_for(settings.config_home(), owner) if k.key != public.key]
+        endorser = next((k for k in mine if found.may_endorse(k, owner)), None)
+        if endorser is None:
+            return NewKey(public, private, None, holder=holder, admin=found.admin)
+    session.register(public, by=_registrar(settings, config, owner), endorser=endorser)
+    return NewKey(public, private, session.location, endorsed_by=endorser)
+
+
+def _registrar(settings: Settings, config: dict[str, object], owner: str) -> str:
+    """Who registers a key: who acts, else (no name can be told) its owner."""
+    try:
+        return settings.actor(config)
+    except UserError:
+        return owner
+
+
+@dataclass(frozen=True)
+class Endorsed:
+    public: PublicKey  # as registered now (None of this if it spoke for its name already)
+    endorser: PublicKey | None  # None: it was registered and endorsed already; nothing changed
+
+
+def endorse(session: Session, target: str) -> Endorsed:
+    """Endorse another key for a name that has a key in this store: who acts signs its
+    registration with a key of theirs that speaks for that name, or the administrator's."""
+    public = _key_to_endorse(session, target)
+    found = session.registry()
+    if public.key in found.accepted:
+        return Endorsed(found.accepted[public.key], None)
+    if public.key in found.keys:
+        raise UserError("key.registered_unendorsed", key=public.key, where=blobs.key_location(session.store, public))
+    by = session.actor()
+    mine = [k for k in keys.keys_for(session.settings.config_home(), by) if k.key in found.accepted]
+    if not mine:
+        raise UserError("key.endorser_has_none", by=by)
+    endorser = next((k for k in mine if found.may_endorse(k, public.name)), None)
+    if endorser is None:
+        holder = found.holder(public.name)
+        admin = found.admin.name if found.admin else None
+        raise UserError(
+            "key.cannot_endorse", by=by, name=public.name, holder=holder.key if holder else None, admin=admin
+        )
+    return Endorsed(session.register(public.bare(), by=by, endorser=endorser), endorser)
+
+
+def _key_to_endorse(session: Session, target: str) -> PublicKey:
+    """A public key file, or the id of a key on this machine."""
+    path = Path(target).expanduser()
+    if path.is_file():
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UserError("key.cannot_read", path=str(path), reason=exc.strerror or str(exc)) from exc
+        return keys.read_public(data, str(path))
+    found = next((k for k in keys.own_keys(session.settings.config_home()) if k.key == target), None)
+    if found is None:
+        raise UserError("key.not_found", target=target)
+    return found
 
 
 @dataclass(frozen=True)

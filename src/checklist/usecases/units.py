@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from ..core import blobs
+from ..core import blobs, names
 from ..core.catalog import resolve_kind
 from ..core.errors import NotFound, UserError
 from ..core.fuzzy import closest
@@ -14,7 +14,16 @@ from ..core.models import Catalog, CatalogRef, Unit, UnitKind, from_user
 from ..core.status import UnitStatus
 from ..core.store import check_unit_id
 from .session import Session
-from .settings import CONFIG_DEFAULT_UNIT, CONFIG_EVIDENCE_MAX_MB, CONFIG_KEYS, Settings, size_in_mb
+from .settings import (
+    CONFIG_CLOCK_OVERRIDE,
+    CONFIG_DEFAULT_UNIT,
+    CONFIG_EVIDENCE_MAX_MB,
+    CONFIG_KEYS,
+    CONFIG_USER,
+    SWITCH,
+    Settings,
+    size_in_mb,
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,7 @@ def _new_unit(session: Session, catalog: Catalog, kind: UnitKind, name: str | No
         Unit,
         id=check_unit_id(unit_id) if unit_id else _free_id(session, kind.id),
         kind=kind.id,
-        name=name.strip() if name and name.strip() else None,
+        name=names.check(name, "--name") if name is not None else None,
         catalog=CatalogRef(
             name=catalog.meta.name,
             version=catalog.meta.version,
@@ -71,7 +80,7 @@ def _existing(session: Session, kind: UnitKind, name: str | None, unit_id: str |
         return unit
     units = [u for u in store.units() if u.kind == kind.id]
     if name:
-        return next((u for u in units if u.name == name.strip()), None)
+        return next((u for u in units if u.name == name), None)
     return next((u for u in units if u.id == kind.id), None)
 
 
@@ -101,12 +110,16 @@ def set_config(session: Session, key: str, value: str | None) -> None:
     if value is None:
         session.store.set_config(key, None)
         return
+    if key == CONFIG_USER:
+        value = names.check(value, "config user")
     if not value.strip() or any(ord(ch) < 32 for ch in value):
         raise UserError("config.invalid_text", key=key)
     if key == CONFIG_DEFAULT_UNIT:
         value = session.unit(value).id
     if key == CONFIG_EVIDENCE_MAX_MB and size_in_mb(value) is None:
         raise UserError("config.evidence_max_mb", value=value)
+    if key == CONFIG_CLOCK_OVERRIDE and value not in SWITCH:
+        raise UserError("config.switch", key=key, value=value)
     session.store.set_config(key, value.strip())
 
 
