@@ -70,6 +70,18 @@ def _copy(data: bytes | IO[bytes], handle: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
+def temporary_name(path: Path) -> Path:
+    """A free name beside `path` for a file or folder being made: `.<name>.<random>.tmp`."""
+    return path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove a folder that was being made, and what it holds; best effort."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a new name in `folder` durable (not every platform can open a folder)."""
     with contextlib.suppress(OSError):

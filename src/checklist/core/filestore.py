@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import functools
 import hashlib
 import json
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import formats
-from .atomic import Mismatch, write_atomic
+from .atomic import Mismatch, fsync_dir, remove_tree, temporary_name, write_atomic
 from .chain import BadTail, Head, TornLog, digest, next_link
 from .errors import Message, NotFound, StoreDamaged, UserError, message
 from .fuzzy import closest
@@ -78,19 +79,41 @@ class FileStore:
 
     @classmethod
     def create(cls, root: Path) -> FileStore:
-        """Make the store folder if needed; an existing store is opened as it is."""
+        """Make the store folder if needed; an existing store is opened as it is.
+
+        A new store is made whole in a temporary folder beside it and then given its name, so
+        that a failure (a full disk) leaves no half store for a later command to find."""
         store = cls(root)
         try:
-            store.units_dir.mkdir(parents=True, exist_ok=True)
-            marker = root / "store.json"
-            if not marker.exists():
-                _write_once(marker, _marker(datetime.now(UTC).isoformat(timespec="seconds")))
+            if root.is_dir():
+                store.units_dir.mkdir(exist_ok=True)
+                marker = root / "store.json"
+                if not marker.exists():
+                    _write_once(marker, _marker(datetime.now(UTC).isoformat(timespec="seconds")))
+            else:
+                store._build()
         except FileExistsError:
             pass  # another `start` made it first
         except OSError as exc:
             raise UserError("store.cannot_create", where=str(root), reason=exc.strerror or str(exc)) from exc
         store.format()
         return store
+
+    def _build(self) -> None:
+        parent = self.root.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        build = temporary_name(self.root)
+        try:
+            build.mkdir()
+            (build / "units").mkdir()
+            _write_once(build / "store.json", _marker(datetime.now(UTC).isoformat(timespec="seconds")))
+            build.rename(self.root)
+        except OSError:
+            remove_tree(build)
+            if self.root.is_dir() and (self.root / "store.json").is_file():
+                return  # another `start` made it first
+            raise
+        fsync_dir(parent)
 
     @property
     def location(self) -> str:
@@ -124,12 +147,23 @@ class FileStore:
     # -- units ----------------------------------------------------------------------
 
     def create_unit(self, unit: Unit) -> None:
+        """Make the unit's folder with its unit.json in a temporary folder, then give it its
+        name: the two appear together or not at all."""
         folder = self._unit_dir(unit.id)
         with self._lock(self.root / ".lock"):
             if (folder / "unit.json").exists():
                 raise UserError("unit.exists", id=unit.id)
-            folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(folder / "unit.json", unit_bytes(unit), replace=False)
+            build = temporary_name(self.root / unit.id)
+            try:
+                self.units_dir.mkdir(exist_ok=True)
+                build.mkdir()
+                write_atomic(build / "unit.json", unit_bytes(unit), replace=False)
+                build.rename(folder)  # also takes the place of an empty folder an older release left
+            except OSError as exc:
+                remove_tree(build)
+                reason = exc.strerror or str(exc)
+                raise UserError("unit.cannot_create", id=unit.id, where=str(self.units_dir), reason=reason) from exc
+            fsync_dir(self.units_dir)
 
     def unit(self, unit_id: str) -> Unit:
         path = self._unit_dir(check_unit_id(unit_id)) / "unit.json"
@@ -218,8 +252,10 @@ class FileStore:
                 size = os.fstat(fd).st_size
                 seq, prev = self._next_link(folder, path, fd, size)
                 record, line = link(draft, seq, prev, signer)
-                _write_all(fd, line + b"\n")
-                os.fsync(fd)
+                _append_whole(fd, line + b"\n", size)
+            except NotWhole as exc:
+                where, restored = str(path), exc.restored
+                raise UserError("store.not_written", where=where, reason=exc.reason, restored=restored) from None
             except OSError as exc:
                 raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
             finally:
@@ -311,14 +347,26 @@ class FileStore:
                 "bytes_base64": base64.b64encode(torn).decode("ascii"),
                 "text": torn.decode("utf-8", errors="replace"),
             }
-            with (folder / "records.jsonl.quarantine").open("ab") as quarantine:
-                quarantine.write(json.dumps(entry, ensure_ascii=False).encode() + b"\n")
-                quarantine.flush()
-                os.fsync(quarantine.fileno())
-            with path.open("r+b") as log:
-                log.truncate(cut)
-                log.flush()
-                os.fsync(log.fileno())
+            quarantine = folder / "records.jsonl.quarantine"
+            try:
+                fd = os.open(quarantine, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                try:
+                    _append_whole(fd, json.dumps(entry, ensure_ascii=False).encode() + b"\n", os.fstat(fd).st_size)
+                finally:
+                    os.close(fd)
+            except NotWhole as exc:
+                where, restored = str(path), exc.restored
+                raise UserError("store.cannot_repair", where=where, reason=exc.reason, restored=restored) from None
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                raise UserError("store.cannot_repair", where=str(path), reason=reason, restored=True) from exc
+            try:  # cutting a file back needs no room on the disk
+                with path.open("r+b") as log:
+                    log.truncate(cut)
+                    log.flush()
+                    os.fsync(log.fileno())
+            except OSError as exc:
+                raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
         return len(torn)
 
     def cache_folder(self) -> Path:
@@ -502,6 +550,37 @@ def _save_snapshot(path: Path, data: bytes, size: int, lines: int, index: LogInd
     head = {"format": SNAPSHOT_FORMAT, "program": __version__, "size": size, "sha256": digest, "lines": lines}
     with contextlib.suppress(OSError):
         write_atomic(path, json.dumps({**head, **index.snapshot()}, ensure_ascii=False).encode(), sync=False)
+
+
+class NotWhole(Exception):
+    """An append that failed; `restored`: the file was cut back to what it was before."""
+
+    def __init__(self, reason: str, restored: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.restored = restored
+
+
+def _append_whole(fd: int, data: bytes, size: int) -> None:
+    """Append `data` to a file of `size` bytes (opened O_APPEND, under its lock), flush it to
+    disk and check that the file grew by exactly that much. On any error (a full disk cuts a
+    write short) the file is cut back to `size`, as it was, and NotWhole says whether it is."""
+    try:
+        _write_all(fd, data)
+        os.fsync(fd)
+        grown = os.fstat(fd).st_size - size
+        if grown != len(data):
+            raise OSError(errno.EIO, f"the file grew by {grown} bytes, not the {len(data)} written")
+    except BaseException as exc:
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+            restored = True
+        except OSError:
+            restored = False
+        if isinstance(exc, OSError):
+            raise NotWhole(exc.strerror or str(exc), restored) from exc
+        raise
 
 
 def _write_all(fd: int, data: bytes) -> None:

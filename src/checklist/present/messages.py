@@ -166,11 +166,20 @@ TEMPLATES: dict[str, Template] = {
     ),
     "store.index_mismatch": "index.json does not say what the log says (edited?); "
     "`checklist verify --repair` removes it",
+    "store.not_written": lambda p: (
+        f"the record was not written: cannot write to {p['where']}: {p['reason']}; "
+        + ("the log is as it was" if p["restored"] else "the log now ends with an incomplete line")
+    ),
+    "store.cannot_repair": lambda p: (
+        f"cannot move the incomplete last line of {p['where']} to quarantine: {p['reason']}; "
+        + ("nothing was changed" if p["restored"] else "the quarantine file now ends with an incomplete line")
+    ),
     "store.invalid_blob_name": "invalid {kind} name {name!r}",
     "store.blob_changed": lambda p: f"{p['kind']} {p['name'][:12]}… changed while it was being kept; nothing was kept",
     # units and settings
     "unit.invalid_id": "invalid unit id {id!r}",
     "unit.exists": "unit {id!r} already exists",
+    "unit.cannot_create": "cannot start unit {id!r} in {where}: {reason}; nothing was made",
     "unit.unknown": "no unit {id!r} in this store",
     "unit.other_kind": "unit {id!r} exists already, as a {kind}, not a {wanted}",
     "unit.none_yet": "this store has no units yet",
@@ -305,6 +314,13 @@ HINTS: dict[str, Template] = {
     "store.torn_record": REPAIR,
     "store.torn_tail": REPAIR,
     "store.bad_tail": REPAIR,
+    "store.not_written": lambda p: (
+        "nothing was recorded; run the command again once the disk has room"
+        if p["restored"]
+        else "nothing was recorded; free some space, then run `checklist verify --repair` and the command again"
+    ),
+    "store.cannot_repair": "free some space on the disk, then run `checklist verify --repair` again",
+    "unit.cannot_create": "free some space on the disk (or fix the folder's permissions), then start again",
     "store.catalog_gone": "`checklist upgrade` moves the unit to the catalog it was started from",
     "unit.invalid_id": "use 1-64 lowercase letters, digits, '-' or '_' (Chinese characters allowed), "
     "starting and ending with a letter or digit",
