@@ -129,6 +129,23 @@ def test_verify_repair_on_a_full_disk_fails_clearly_and_changes_nothing(disk: Di
     assert json.loads(quarantine.read_text().splitlines()[0])["text"] == '{"v":2,"id":"9f2c'
 
 
+def test_verify_repair_makes_room_by_removing_partial_files(disk: Disk, cli) -> None:
+    """What usually fills a disk is a copy that was cut short: repair removes those first."""
+    assert cli("start", "--unit", "prison").exit_code == 0
+    with LOG.open("ab") as log:
+        log.write(b'{"v":2,"id":"9f2c')
+    disk.fill()
+    partial = Path(".checklist/evidence/ab/.incoming.k2j4x9_q")
+    partial.parent.mkdir(parents=True)
+    disk.filler.rename(partial)  # a large copy that a killed command left behind
+    os.utime(partial, (1, 1))
+    result = cli("verify", "--repair")
+    assert result.exit_code == 0, result
+    assert "removed 1 partial file left by interrupted commands" in result.stderr, result
+    assert not partial.exists() and LOG.read_bytes() == b""
+    assert LOG.with_name("records.jsonl.quarantine").read_bytes().count(b"\n") == 1
+
+
 def test_start_on_a_full_disk_makes_no_unit(disk: Disk, cli) -> None:
     assert cli("start", "--unit", "prison").exit_code == 0
     disk.fill()

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import formats
-from .atomic import Mismatch, fsync_dir, remove_tree, temporary_name, write_atomic
+from .atomic import Mismatch, fsync_dir, remove_tree, sweep, temporary_name, write_atomic
 from .chain import BadTail, Head, TornLog, digest, next_link
 from .errors import Message, NotFound, StoreDamaged, UserError, message
 from .fuzzy import closest
@@ -164,6 +164,7 @@ class FileStore:
                 reason = exc.strerror or str(exc)
                 raise UserError("unit.cannot_create", id=unit.id, where=str(self.units_dir), reason=reason) from exc
             fsync_dir(self.units_dir)
+            sweep(self.root)  # what a `start` killed in the middle left
 
     def unit(self, unit_id: str) -> Unit:
         path = self._unit_dir(check_unit_id(unit_id)) / "unit.json"
@@ -368,6 +369,20 @@ class FileStore:
             except OSError as exc:
                 raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
         return len(torn)
+
+    def sweep(self) -> tuple[int, int]:
+        """Remove the partial files that killed writers left anywhere in the store (only those
+        whose writer is gone: see atomic.sweep); how many, and their bytes."""
+        folders = [self.root, self.units_dir, self.root / "cache", self.root / "evidence"]
+        folders += [self.root / _FOLDERS[Blob.KEY], self.root / _FOLDERS[Blob.CATALOG]]
+        folders += [p for p in (self.root / "evidence").glob("??") if p.is_dir()]
+        for unit_id in self.unit_ids():
+            folders += [self.units_dir / unit_id, self.units_dir / unit_id / "seals"]
+        removed = size = 0
+        for folder in folders:
+            count, taken = sweep(folder)
+            removed, size = removed + count, size + taken
+        return removed, size
 
     def cache_folder(self) -> Path:
         """Where derived data (the parsed catalog) may be kept; deleting it loses nothing."""

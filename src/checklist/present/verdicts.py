@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 
 def verification(result: Verification) -> None:
+    if result.swept is not None and result.swept.files:
+        swept = result.swept
+        words = f"removed {_count(swept.files, 'partial file')} left by interrupted commands"
+        message(f"{words} ({swept.bytes / 1_000_000:.1f} MB)", "yellow")
     for repair in result.repairs:
         if repair.moved:
             message(f"{repair.unit}: moved {repair.moved} bytes of an incomplete last line to quarantine", "yellow")
@@ -46,6 +50,10 @@ def verification_document(result: Verification) -> VerificationDocument:
         "evidence": {"referenced": found.evidence_referenced, "problems": _texts(found.evidence_problems)},
         "catalogs": {"kept": found.catalogs, "problems": _texts(found.catalog_problems)},
         "repaired": [{"unit": r.unit, "moved": r.moved, "index_removed": r.dropped_index} for r in result.repairs],
+        "partial_files_removed": {
+            "files": result.swept.files if result.swept else 0,
+            "bytes": result.swept.bytes if result.swept else 0,
+        },
     }
 
 

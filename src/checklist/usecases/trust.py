@@ -11,7 +11,7 @@ from ..core import blobs, clock, keys
 from ..core import seal as seals
 from ..core.errors import Message, NoStore, UserError
 from ..core.keys import PublicKey
-from ..core.store import Repairable, Snapshots
+from ..core.store import Repairable, Snapshots, Sweeps
 from ..core.verify import StoreVerdict, verify_store
 from .session import Session
 from .settings import Settings
@@ -25,10 +25,17 @@ class Repair:
 
 
 @dataclass(frozen=True)
+class Swept:
+    files: int  # partial files that killed writers left, removed
+    bytes: int
+
+
+@dataclass(frozen=True)
 class Verification:
     verdict: StoreVerdict
     require_signatures: bool
     repairs: list[Repair] = field(default_factory=list)
+    swept: Swept | None = None  # what --repair removed besides
 
     @property
     def failed(self) -> bool:
@@ -39,11 +46,15 @@ def verify(
     session: Session, *, all_units: bool = False, repair: bool = False, require_signatures: bool = False
 ) -> Verification:
     """Check that the records are what was written (see core/verify.py); first repair what a
-    crash can leave behind, if asked."""
+    crash can leave behind, if asked: the partial files of killed writers go first (on a
+    full disk they are often what filled it), then each unit's torn last line."""
     units = session.store.units() if all_units else [session.select_unit()]
+    swept = None
+    if repair and isinstance(session.store, Sweeps):
+        swept = Swept(*session.store.sweep())
     repairs = [_repair(session, unit.id) for unit in units] if repair else []
     verdict = verify_store(session.store, units)
-    return Verification(verdict, require_signatures, [r for r in repairs if r.moved or r.dropped_index])
+    return Verification(verdict, require_signatures, [r for r in repairs if r.moved or r.dropped_index], swept)
 
 
 def _repair(session: Session, unit_id: str) -> Repair:
