@@ -38,6 +38,7 @@ def write_atomic(
     replace: bool = True,
     sync: bool = True,
     mode: int = 0o644,
+    group: int = 0,
     sha256: str | None = None,
 ) -> None:
     """Write `data` (bytes, or a stream read to its end) to a temporary file beside `path`,
@@ -46,7 +47,8 @@ def write_atomic(
     `replace=False` is for files written once: it fails with FileExistsError instead of
     replacing one (a hard link, which refuses an existing name). `sync=False` skips the
     fsyncs, for derived files (caches, indexes) that can always be made again. `mode` is
-    the file's permission bits, as `open` takes them: less the user's umask. With `sha256`,
+    the file's permission bits, as `open` takes them: less the user's umask; `group` adds
+    bits whatever the umask (the group's, in a store shared by a group). With `sha256`,
     the bytes are hashed as they are written and must have that hash (else Mismatch), so a
     file named by its content is always the content its name says.
 
@@ -58,6 +60,8 @@ def write_atomic(
         with os.fdopen(fd, "wb") as handle:
             if fcntl is not None:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # a new file: nobody else holds it
+            if group:
+                add_mode(handle.fileno(), group)
             written = _copy(data, handle)
             handle.flush()
             if sync:
@@ -101,6 +105,11 @@ def _copy(data: bytes | IO[bytes], handle: IO[bytes]) -> str:
         digest.update(chunk)
         handle.write(chunk)
     return digest.hexdigest()
+
+
+def add_mode(fd: int, bits: int) -> None:
+    """Add permission bits to an open file, whatever the umask took away."""
+    os.fchmod(fd, stat.S_IMODE(os.fstat(fd).st_mode) | bits)
 
 
 def temporary_name(path: Path) -> Path:

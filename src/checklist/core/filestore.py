@@ -16,7 +16,10 @@
       cache/                     derived: the parsed catalog
 
 Besides the `Store` protocol it has every capability (store.py): `repair`, the index
-snapshot (`check_snapshot`, `drop_snapshot`) and a local `cache_folder`.
+snapshot (`check_snapshot`, `drop_snapshot`), `sweep` and a local `cache_folder`.
+
+A store whose folder is setgid (made in a setgid folder: a group's) is shared by that group:
+what it makes gets the group's permission bits whatever the maker's umask (see `shared`).
 """
 
 from __future__ import annotations
@@ -28,13 +31,15 @@ import functools
 import hashlib
 import json
 import os
+import stat
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from . import formats
-from .atomic import Mismatch, fsync_dir, remove_tree, sweep, temporary_name, write_atomic
+from .atomic import Mismatch, add_mode, fsync_dir, remove_tree, sweep, temporary_name, write_atomic
 from .chain import BadTail, Head, TornLog, digest, next_link
 from .errors import Message, NotFound, StoreDamaged, UserError, message
 from .fuzzy import closest
@@ -56,9 +61,20 @@ from .store import (
     unit_bytes,
 )
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows takes its locks through filelock
+    fcntl = None  # type: ignore[assignment]
+
 SNAPSHOT_AFTER = 500  # new lines read before the index snapshot is saved again
 LOCK_TIMEOUT = 30  # seconds; appends hold the lock for well under a millisecond
 _HEX = frozenset("0123456789abcdef")
+
+# What a store shared by a group gives the group, whatever each member's umask: to read what
+# is written once, to read and write what others append to or replace (the logs, head.json,
+# the locks, config.json, the index); its folders the group's to write in, setgid so that what
+# is made in them belongs to the group.
+READ, WRITE, FOLDER = stat.S_IRGRP, stat.S_IRGRP | stat.S_IWGRP, stat.S_ISGID | stat.S_IRWXG
 
 
 class FileStore:
@@ -67,6 +83,7 @@ class FileStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.units_dir = root / "units"
+        self._shared: bool | None = None
 
     # -- opening and creating -------------------------------------------------------
 
@@ -86,10 +103,10 @@ class FileStore:
         store = cls(root)
         try:
             if root.is_dir():
-                store.units_dir.mkdir(exist_ok=True)
+                store._folder(store.units_dir)
                 marker = root / "store.json"
                 if not marker.exists():
-                    _write_once(marker, _marker(datetime.now(UTC).isoformat(timespec="seconds")))
+                    _write_once(marker, _marker(datetime.now(UTC).isoformat(timespec="seconds")), store._group(READ))
             else:
                 store._build()
         except FileExistsError:
@@ -102,11 +119,16 @@ class FileStore:
     def _build(self) -> None:
         parent = self.root.parent
         parent.mkdir(parents=True, exist_ok=True)
+        self._shared = bool(parent.stat().st_mode & stat.S_ISGID)  # made in a group's folder: the group's
         build = temporary_name(self.root)
         try:
             build.mkdir()
+            if self._shared:  # the group's, and closed to everyone else
+                build.chmod((stat.S_IMODE(build.stat().st_mode) | FOLDER) & ~stat.S_IRWXO)
             (build / "units").mkdir()
-            _write_once(build / "store.json", _marker(datetime.now(UTC).isoformat(timespec="seconds")))
+            self._share_folder(build / "units")
+            created = _marker(datetime.now(UTC).isoformat(timespec="seconds"))
+            _write_once(build / "store.json", created, self._group(READ))
             build.rename(self.root)
         except OSError:
             remove_tree(build)
@@ -142,7 +164,7 @@ class FileStore:
             created = json.loads(path.read_bytes()).get("created_at")
         except (OSError, ValueError, AttributeError):
             created = None
-        _replace(path, _marker(created))
+        _replace(path, _marker(created), self._group(READ))
 
     # -- units ----------------------------------------------------------------------
 
@@ -155,9 +177,10 @@ class FileStore:
                 raise UserError("unit.exists", id=unit.id)
             build = temporary_name(self.root / unit.id)
             try:
-                self.units_dir.mkdir(exist_ok=True)
+                self._folder(self.units_dir)
                 build.mkdir()
-                write_atomic(build / "unit.json", unit_bytes(unit), replace=False)
+                self._share_folder(build)
+                write_atomic(build / "unit.json", unit_bytes(unit), replace=False, group=self._group(READ))
                 build.rename(folder)  # also takes the place of an empty folder an older release left
             except OSError as exc:
                 remove_tree(build)
@@ -222,7 +245,7 @@ class FileStore:
             index.add(record, start + at)
         if len(lines) >= SNAPSHOT_AFTER:
             end = start + tail.rfind(b"\n") + 1  # whole lines only
-            _save_snapshot(folder / "index.json", data, end, count + len(lines), index)
+            _save_snapshot(folder / "index.json", data, end, count + len(lines), index, group=self._group(WRITE))
         return index
 
     def _from_snapshot(self, folder: Path, path: Path, data: bytes, unit_id: str) -> tuple[LogIndex, int, int]:
@@ -246,7 +269,7 @@ class FileStore:
         path = folder / "records.jsonl"
         with self._lock(folder / ".lock"):
             try:
-                fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+                fd = _open(path, os.O_RDWR | os.O_APPEND, 0o644, self._group(WRITE))
             except OSError as exc:
                 raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
             try:
@@ -263,7 +286,7 @@ class FileStore:
                 os.close(fd)
             head = {"format": formats.HEAD, "seq": seq, "hash": digest(line), "size": size + len(line) + 1}
             with contextlib.suppress(OSError):  # a lagging head only costs the next append a scan
-                write_atomic(folder / "head.json", json.dumps(head).encode(), sync=False)
+                write_atomic(folder / "head.json", json.dumps(head).encode(), sync=False, group=self._group(WRITE))
         return record
 
     def _next_link(self, folder: Path, path: Path, fd: int, size: int) -> tuple[int, str]:
@@ -350,7 +373,7 @@ class FileStore:
             }
             quarantine = folder / "records.jsonl.quarantine"
             try:
-                fd = os.open(quarantine, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                fd = _open(quarantine, os.O_WRONLY | os.O_APPEND, 0o644, self._group(WRITE))
                 try:
                     _append_whole(fd, json.dumps(entry, ensure_ascii=False).encode() + b"\n", os.fstat(fd).st_size)
                 finally:
@@ -386,7 +409,11 @@ class FileStore:
 
     def cache_folder(self) -> Path:
         """Where derived data (the parsed catalog) may be kept; deleting it loses nothing."""
-        return self.root / "cache"
+        folder = self.root / "cache"
+        if self.shared and not folder.is_dir():
+            with contextlib.suppress(OSError):  # best effort, as the cache itself
+                self._folder(folder)
+        return folder
 
     # -- blobs ----------------------------------------------------------------------
 
@@ -404,8 +431,8 @@ class FileStore:
         try:
             if kind == Blob.CATALOG:
                 self._raise_format()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, data, replace=False, mode=mode, sha256=sha256)
+            self._folder(target.parent)
+            write_atomic(target, data, replace=False, mode=mode, group=self._group(READ), sha256=sha256)
         except FileExistsError:  # another writer kept the same blob first
             return False
         except Mismatch:
@@ -485,7 +512,7 @@ class FileStore:
                 data.pop(key, None)
             else:
                 data[key] = value
-            _replace(self.root / "config.json", {"format": formats.CONFIG, **data})
+            _replace(self.root / "config.json", {"format": formats.CONFIG, **data}, self._group(WRITE))
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -500,8 +527,73 @@ class FileStore:
     def _units_real(self) -> Path:
         return self.units_dir.resolve()
 
+    @property
+    def shared(self) -> bool:
+        """A store shared by a group: its folder is setgid (made so when the store was made in
+        a setgid folder, or by `chmod g+s`)."""
+        if self._shared is None:
+            try:
+                self._shared = bool(self.root.stat().st_mode & stat.S_ISGID)
+            except OSError:
+                self._shared = False
+        return self._shared
+
+    def _group(self, bits: int) -> int:
+        """The permission bits the group gets on a new file: `bits` in a shared store, else none."""
+        return bits if self.shared else 0
+
+    def _folder(self, folder: Path) -> None:
+        """Make a folder of the store, and those above it within the store, if missing."""
+        if folder.is_dir():
+            return
+        if folder != self.root and not folder.parent.is_dir():
+            self._folder(folder.parent)
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            return
+        self._share_folder(folder)
+
+    def _share_folder(self, folder: Path) -> None:
+        """A folder just made: in a shared store, the group's to write in, and setgid."""
+        if self.shared:
+            folder.chmod(stat.S_IMODE(folder.stat().st_mode) | FOLDER)
+
     @contextlib.contextmanager
     def _lock(self, path: Path) -> Iterator[None]:
+        """An exclusive lock on `path`, held by an open file (the system frees it if the
+        process dies); waits up to LOCK_TIMEOUT seconds for another writer."""
+        if fcntl is None:  # pragma: no cover
+            with self._filelock(path):
+                yield
+            return
+        try:
+            fd = _open(path, os.O_RDWR, 0o644, self._group(WRITE))
+        except PermissionError as exc:  # a lock file made without write for us: reading it is enough to lock
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:
+                raise UserError("store.cannot_lock", where=str(path), reason=exc.strerror or str(exc)) from exc
+        except OSError as exc:
+            raise UserError("store.cannot_lock", where=str(path), reason=exc.strerror or str(exc)) from exc
+        try:
+            deadline = time.monotonic() + LOCK_TIMEOUT
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise UserError("store.busy", where=str(path), seconds=LOCK_TIMEOUT) from None
+                    time.sleep(0.002)
+                except OSError as exc:
+                    raise UserError("store.cannot_lock", where=str(path), reason=exc.strerror or str(exc)) from exc
+            yield
+        finally:
+            os.close(fd)  # and with it the lock
+
+    @contextlib.contextmanager
+    def _filelock(self, path: Path) -> Iterator[None]:  # pragma: no cover - where there is no fcntl
         from filelock import FileLock, Timeout
 
         lock = FileLock(path, timeout=LOCK_TIMEOUT)
@@ -557,14 +649,15 @@ def _load_snapshot(path: Path, data: bytes) -> Saved | None:
     return saved
 
 
-def _save_snapshot(path: Path, data: bytes, size: int, lines: int, index: LogIndex) -> None:
+def _save_snapshot(path: Path, data: bytes, size: int, lines: int, index: LogIndex, *, group: int = 0) -> None:
     """Best effort: a read-only store, or a race with another reader, just skips the saving."""
     from .. import __version__
 
     digest = hashlib.sha256(memoryview(data)[:size]).hexdigest()
     head = {"format": SNAPSHOT_FORMAT, "program": __version__, "size": size, "sha256": digest, "lines": lines}
     with contextlib.suppress(OSError):
-        write_atomic(path, json.dumps({**head, **index.snapshot()}, ensure_ascii=False).encode(), sync=False)
+        content = json.dumps({**head, **index.snapshot()}, ensure_ascii=False).encode()
+        write_atomic(path, content, sync=False, group=group)
 
 
 class NotWhole(Exception):
@@ -610,13 +703,30 @@ def _marker(created: object) -> dict[str, Any]:
     return {"format": formats.STORE, "requires": formats.REQUIRES, "created_at": created}
 
 
-def _write_once(path: Path, content: dict[str, Any]) -> None:
+def _write_once(path: Path, content: dict[str, Any], group: int = 0) -> None:
     """Write a file that must not exist yet, atomically: readers see all of it or nothing."""
-    write_atomic(path, _json(content), replace=False)
+    write_atomic(path, _json(content), replace=False, group=group)
 
 
-def _replace(path: Path, content: dict[str, Any]) -> None:
-    write_atomic(path, _json(content))
+def _replace(path: Path, content: dict[str, Any], group: int = 0) -> None:
+    write_atomic(path, _json(content), group=group)
+
+
+def _open(path: Path, flags: int, mode: int, group: int) -> int:
+    """Open a file, making it if it is missing: with `mode` less the umask, and `group`'s bits
+    added (only to a file made now: a file another user made is theirs to keep as it is)."""
+    flags |= os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        return os.open(path, flags)
+    if group:
+        try:
+            add_mode(fd, group)
+        except OSError:
+            os.close(fd)
+            raise
+    return fd
 
 
 def _json(content: dict[str, Any]) -> bytes:
