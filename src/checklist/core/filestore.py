@@ -427,10 +427,13 @@ class FileStore:
         target = self._blob_path(kind, name)
         if target.is_file():
             return False
-        mode, sha256 = (0o444 if kind == Blob.EVIDENCE else 0o644), (name if kind in HASHED else None)
+        # evidence: the owner's and the group's to read, never everyone's (it can be anything a unit holds)
+        mode, sha256 = (0o440 if kind == Blob.EVIDENCE else 0o644), (name if kind in HASHED else None)
         try:
             if kind == Blob.CATALOG:
                 self._raise_format()
+            if kind == Blob.KEY:
+                self._guard_keys()
             self._folder(target.parent)
             write_atomic(target, data, replace=False, mode=mode, group=self._group(READ), sha256=sha256)
         except FileExistsError:  # another writer kept the same blob first
@@ -469,6 +472,8 @@ class FileStore:
                 found += [f"{unit}/{p.stem}" for p in folder.glob("*.json")] if folder.is_dir() else []
             return sorted(name for name in found if name.startswith(prefix))
         folder = self.root / _FOLDERS[kind]
+        if kind == Blob.KEY:
+            self._guard_keys()
         pattern = "??/*" if kind == Blob.EVIDENCE else "*.json"
         paths = folder.glob(pattern) if folder.is_dir() else []
         names = (p.name if kind == Blob.EVIDENCE else p.stem for p in paths if not p.name.startswith("."))
@@ -526,6 +531,24 @@ class FileStore:
     @functools.cache  # noqa: B019 - one store object per command; the path does not move under it
     def _units_real(self) -> Path:
         return self.units_dir.resolve()
+
+    def _guard_keys(self) -> None:
+        """Whoever can write keys/ can register a key under any name: a keys folder everyone
+        may write to is closed to them when it is ours, and refused when it is not."""
+        folder = self.root / _FOLDERS[Blob.KEY]
+        try:
+            found = folder.stat()
+        except OSError:
+            return
+        if os.name != "posix" or not found.st_mode & stat.S_IWOTH:
+            return
+        if found.st_uid == os.geteuid():
+            try:
+                folder.chmod(stat.S_IMODE(found.st_mode) & ~stat.S_IWOTH)
+                return
+            except OSError:
+                pass
+        raise UserError("store.keys_open", where=str(folder), mode=f"{stat.S_IMODE(found.st_mode):04o}")
 
     @property
     def shared(self) -> bool:

@@ -208,7 +208,11 @@ TEMPLATES: dict[str, Template] = {
     "figure.out_of_range": _range,
     "figure.none": "this measure records no figures, so {field!r} cannot be set",
     "figure.unknown": "no field {field!r} on this measure (fields: {fields})",
-    "evidence.link_outside": "evidence {path} is a link to {target}, outside the current folder",
+    "evidence.link_outside": lambda p: (
+        f"evidence {p['path']} is a link to {p['target']}, outside the current folder"
+        if p.get("link") is None
+        else f"evidence {p['path']} goes through the link {p['link']} to {p['target']}, outside the current folder"
+    ),
     "evidence.not_found": "evidence file not found: {path}",
     "evidence.unusable": lambda p: f"cannot use evidence {_short(p['path'])}: {p['reason']}",
     "evidence.folder": "evidence must be a file, not a folder: {path}",
@@ -259,6 +263,10 @@ TEMPLATES: dict[str, Template] = {
     "key.cannot_write": "cannot write the key to {where}: {reason}",
     "key.cannot_read": "cannot read the private key {path}: {reason}",
     "key.not_ed25519": "{path} is not an Ed25519 key",
+    "key.folder_open": "the folder of your private keys {where} can be written by everyone (mode {mode}) "
+    "and is not yours: anyone could put a key there under your name",
+    "store.keys_open": "the store's keys folder {where} can be written by everyone (mode {mode}) and is not yours: "
+    "anyone could register a key there under any name",
     "legacy.invalid": "{why}",
     "legacy.foreign": "a record of unit {other!r}",
     "legacy.unlinked": "a record of format 2 without its link",
@@ -355,6 +363,10 @@ HINTS: dict[str, Template] = {
     "format.newer": "upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
     "format.newer_requires": "upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
     "seal.needs_key": "create one with `checklist keys new`",
+    "key.folder_open": "its owner (or root) closes it with `chmod 700 {where}`; or set CHECKLIST_CONFIG_HOME "
+    "to a folder of your own",
+    "store.keys_open": "its owner (or root) closes it with `chmod o-w {where}`, then compares the keys with "
+    "`checklist keys list`",
     "internal": "this is a bug in checklist; run again with --debug to see the traceback",
 }
 
