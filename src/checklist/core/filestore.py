@@ -738,7 +738,7 @@ def _replace(path: Path, content: dict[str, Any], group: int = 0) -> None:
 def _open(path: Path, flags: int, mode: int, group: int) -> int:
     """Open a file, making it if it is missing: with `mode` less the umask, and `group`'s bits
     added (only to a file made now: a file another user made is theirs to keep as it is)."""
-    flags |= os.O_CLOEXEC
+    flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, mode)
     except FileExistsError:
