@@ -114,3 +114,14 @@ def test_an_open_keys_folder_in_the_store(prison, tmp_path, monkeypatch) -> None
     assert stat.S_IMODE(keys.stat().st_mode) == 0o777
     monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(tmp_path / "someone-else"))
     assert prison("keys", "new", "--name", "李警官").exit_code == 1  # nor is a key registered there
+
+
+def test_a_keys_folder_made_under_an_open_umask_is_closed_at_once(prison, tmp_path, monkeypatch) -> None:
+    key_folder(tmp_path, monkeypatch)
+    before = os.umask(0)
+    try:
+        assert prison("keys", "new").exit_code == 0
+    finally:
+        os.umask(before)
+    assert not Path(".checklist/keys").stat().st_mode & stat.S_IWOTH
+    assert stat.S_IMODE(key_folder(tmp_path, monkeypatch).stat().st_mode) == 0o700

@@ -432,9 +432,9 @@ class FileStore:
         try:
             if kind == Blob.CATALOG:
                 self._raise_format()
-            if kind == Blob.KEY:
-                self._guard_keys()
             self._folder(target.parent)
+            if kind == Blob.KEY:
+                self._guard_keys()  # also a keys folder made just now, with a umask that lets everyone write
             write_atomic(target, data, replace=False, mode=mode, group=self._group(READ), sha256=sha256)
         except FileExistsError:  # another writer kept the same blob first
             return False
