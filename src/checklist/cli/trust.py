@@ -22,7 +22,12 @@ def verify(
     unit: options.Unit = None,
     all_units: Annotated[bool, typer.Option("--all", "-a", help="Every unit in the store.")] = False,
     repair: Annotated[
-        bool, typer.Option("--repair", help="First move an incomplete last line to quarantine (nothing is deleted).")
+        bool,
+        typer.Option(
+            "--repair",
+            help="First remove partial files killed commands left, and move an incomplete last line to quarantine "
+            "(no record is ever deleted).",
+        ),
     ] = False,
     seal_files: Annotated[
         list[Path] | None,

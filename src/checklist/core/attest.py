@@ -23,6 +23,7 @@ from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Measure
 from .names import same_person
 from .schedule import periods
 from .status import PENDING, STATE_OF_ACTION, Clock, Item, ItemStatus, State, UnitStatus, state_of
+from .subjects import spelling
 
 _NEEDS_REASON: frozenset[Action] = frozenset({"na", "blocked", "reopened", "partial"})
 
@@ -114,7 +115,8 @@ def _target(
 def _subject_item(current: UnitStatus, item: Item, subject: str | None) -> ItemStatus:
     mine = [s for s in current.items if s.item.number == item.number and s.item.subject is not None]
     if subject is not None:
-        found = next((s for s in mine if s.item.subject == subject), None)
+        wanted = spelling(subject)  # a subject recorded in another spelling is still the same one
+        found = next((s for s in mine if spelling(s.item.subject or "") == wanted), None)
         if found is None:
             known = [s.item.subject or "" for s in mine]
             raise NotFound(

@@ -106,12 +106,16 @@ def _read_cache(cache_file: Path, key: bytes) -> Catalog | None:
 
 
 def _write_cache(cache_file: Path, key: bytes, catalog: Catalog) -> None:
-    """Best effort: a read-only store simply goes without the cache."""
+    """Best effort: a read-only store simply goes without the cache. In a group's folder
+    (setgid: a store shared by a group) the group may read it, whatever the umask."""
+    import stat
+
     from .atomic import write_atomic
 
     with contextlib.suppress(OSError):
         cache_file.parent.mkdir(exist_ok=True)
-        write_atomic(cache_file, key + b"\n" + catalog.content, sync=False)
+        shared = cache_file.parent.stat().st_mode & stat.S_ISGID
+        write_atomic(cache_file, key + b"\n" + catalog.content, sync=False, group=stat.S_IRGRP if shared else 0)
 
 
 def _load_files(path: Path, files: list[Path]) -> Catalog:

@@ -1,8 +1,9 @@
 """Evidence files: what an attestation records of a file that was shown (name, size, SHA-256).
 
 Files are checked before anything is recorded: they must exist, be regular files no larger
-than the store allows, and a symbolic link must not lead outside the current folder (so a
-link cannot smuggle, say, a private key into a store that others read).
+than the store allows, and a path that goes through a symbolic link (the file itself, or any
+folder on the way to it) must end inside the current folder (so a link cannot smuggle, say,
+a private key or /etc/shadow into a store that others read).
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ def inspect(path: Path, max_bytes: int, cwd: Path | None = None) -> Path:
 
 
 def _inspect(path: Path, max_bytes: int, cwd: Path | None) -> Path:
-    if path.is_symlink():
-        target = path.resolve()
-        here = (cwd or Path.cwd()).resolve()
-        if not target.is_relative_to(here):
-            raise UserError("evidence.link_outside", path=str(path), target=str(target))
+    here = cwd or Path.cwd()
+    link = _first_link(here / path)
+    if link is not None:
+        target = (here / path).resolve()
+        if not target.is_relative_to(here.resolve()):
+            shown = None if link == here / path else link.relative_to(here) if link.is_relative_to(here) else link
+            raise UserError("evidence.link_outside", path=str(path), target=str(target), link=shown and str(shown))
     if not path.exists():
         raise UserError("evidence.not_found", path=str(path))
     if path.is_dir():
@@ -41,6 +44,16 @@ def _inspect(path: Path, max_bytes: int, cwd: Path | None) -> Path:
     if size > max_bytes:
         raise UserError("evidence.too_large", path=str(path), mb=size / 1_000_000, max_mb=max_bytes / 1_000_000)
     return path
+
+
+def _first_link(path: Path) -> Path | None:
+    """The first part of `path`, as it is written (not normalised: `a/../b` goes through `a`),
+    that is a symbolic link; None if no part is."""
+    parts = path.parts
+    for end in range(2, len(parts) + 1):
+        if Path(*parts[:end]).is_symlink():
+            return Path(*parts[:end])
+    return None
 
 
 def describe(path: Path) -> EvidenceFile:

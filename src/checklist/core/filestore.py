@@ -3,12 +3,14 @@
     .checklist/
       store.json                 the store's format, and the oldest release that reads it
       config.json                default unit and user (replaced atomically)
+      units.jsonl                the list of units started, one chained (signed) line each, append-only
       units/<unit-id>/unit.json  the unit, written once when it is started
       units/<unit-id>/records.jsonl   one JSON record per line, append-only, hash-chained
       units/<unit-id>/head.json  the number and hash of the last record (see chain.py)
       units/<unit-id>/.lock      taken exclusively around every append
       units/<unit-id>/records.jsonl.quarantine   torn bytes moved aside by a repair
       units/<unit-id>/seals/<day>.<seq>.json   signed statements of a period, written once
+      units/<unit-id>/checkpoints/<size>.<key>.note   signed checkpoints of the log, written once
       units/<unit-id>/index.json the log index up to a byte offset (derived; safe to delete)
       evidence/<ab>/<sha256>     evidence files, named by the SHA-256 of their content, read-only
       keys/<key-id>.json         registered public keys, written once
@@ -16,24 +18,30 @@
       cache/                     derived: the parsed catalog
 
 Besides the `Store` protocol it has every capability (store.py): `repair`, the index
-snapshot (`check_snapshot`, `drop_snapshot`) and a local `cache_folder`.
+snapshot (`check_snapshot`, `drop_snapshot`), `sweep` and a local `cache_folder`.
+
+A store whose folder is setgid (made in a setgid folder: a group's) is shared by that group:
+what it makes gets the group's permission bits whatever the maker's umask (see `shared`).
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import functools
 import hashlib
 import json
 import os
+import stat
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from . import formats, unitlist
-from .atomic import Mismatch, write_atomic
+from .atomic import Mismatch, add_mode, fsync_dir, remove_tree, sweep, temporary_name, write_atomic
 from .chain import BadTail, Head, TornLog, digest, next_link
 from .errors import Message, NotFound, StoreDamaged, UserError, message
 from .fuzzy import closest
@@ -57,9 +65,20 @@ from .store import (
     unit_bytes,
 )
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows takes its locks through filelock
+    fcntl = None  # type: ignore[assignment]
+
 SNAPSHOT_AFTER = 500  # new lines read before the index snapshot is saved again
 LOCK_TIMEOUT = 30  # seconds; appends hold the lock for well under a millisecond
 _HEX = frozenset("0123456789abcdef")
+
+# What a store shared by a group gives the group, whatever each member's umask: to read what
+# is written once, to read and write what others append to or replace (the logs, head.json,
+# the locks, config.json, the index); its folders the group's to write in, setgid so that what
+# is made in them belongs to the group.
+READ, WRITE, FOLDER = stat.S_IRGRP, stat.S_IRGRP | stat.S_IWGRP, stat.S_ISGID | stat.S_IRWXG
 
 
 class FileStore:
@@ -68,6 +87,7 @@ class FileStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.units_dir = root / "units"
+        self._shared: bool | None = None
 
     # -- opening and creating -------------------------------------------------------
 
@@ -80,19 +100,47 @@ class FileStore:
 
     @classmethod
     def create(cls, root: Path) -> FileStore:
-        """Make the store folder if needed; an existing store is opened as it is."""
+        """Make the store folder if needed; an existing store is opened as it is.
+
+        A new store is made whole in a temporary folder beside it and then given its name, so
+        that a failure (a full disk) leaves no half store for a later command to find."""
         store = cls(root)
         try:
-            store.units_dir.mkdir(parents=True, exist_ok=True)
-            marker = root / "store.json"
-            if not marker.exists():
-                _write_once(marker, _marker(datetime.now(UTC).isoformat(timespec="seconds"), new_store_id()))
+            if root.is_dir():
+                store._folder(store.units_dir)
+                marker = root / "store.json"
+                if not marker.exists():
+                    created = _marker(datetime.now(UTC).isoformat(timespec="seconds"), new_store_id())
+                    _write_once(marker, created, store._group(READ))
+            else:
+                store._build()
         except FileExistsError:
             pass  # another `start` made it first
         except OSError as exc:
             raise UserError("store.cannot_create", where=str(root), reason=exc.strerror or str(exc)) from exc
         store.format()
         return store
+
+    def _build(self) -> None:
+        parent = self.root.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        self._shared = bool(parent.stat().st_mode & stat.S_ISGID)  # made in a group's folder: the group's
+        build = temporary_name(self.root)
+        try:
+            build.mkdir()
+            if self._shared:  # the group's, and closed to everyone else
+                build.chmod((stat.S_IMODE(build.stat().st_mode) | FOLDER) & ~stat.S_IRWXO)
+            (build / "units").mkdir()
+            self._share_folder(build / "units")
+            created = _marker(datetime.now(UTC).isoformat(timespec="seconds"), new_store_id())
+            _write_once(build / "store.json", created, self._group(READ))
+            build.rename(self.root)
+        except OSError:
+            remove_tree(build)
+            if self.root.is_dir() and (self.root / "store.json").is_file():
+                return  # another `start` made it first
+            raise
+        fsync_dir(parent)
 
     @property
     def location(self) -> str:
@@ -124,7 +172,8 @@ class FileStore:
                 return
             marker = self._marker()
             found = marker.get("id")
-            _replace(path, _marker(marker.get("created_at"), found if isinstance(found, str) else new_store_id()))
+            store_id = found if isinstance(found, str) else new_store_id()
+            _replace(path, _marker(marker.get("created_at"), store_id), self._group(READ))
 
     def store_id(self, create: bool = False) -> str | None:
         """The store's id (store.json); a store from before ids has none until its format is
@@ -145,8 +194,10 @@ class FileStore:
     # -- units ----------------------------------------------------------------------
 
     def create_unit(self, unit: Unit, signer: Signer | None = None, by: str = "") -> None:
-        """Write the unit file, then list the unit (signed by whoever started it, if they have
-        a key): a crash in between leaves a unit the list does not name, which verify reports."""
+        """Make the unit's folder with its unit.json in a temporary folder and give it its name
+        (the two appear together or not at all), then list the unit, signed by whoever started
+        it if they have a key: a crash in between leaves a unit the list does not name, which
+        verify reports."""
         folder = self._unit_dir(unit.id)
         self._raise_format()  # the list of units is a file release 0.2.0 did not know (taking the lock itself)
         with self._lock(self.root / ".lock"):
@@ -155,10 +206,21 @@ class FileStore:
             lines = self.unit_list()
             if lines is None:
                 lines = self._adopt(by)
-            folder.mkdir(parents=True, exist_ok=True)
             genesis = unit_bytes(unit)
-            write_atomic(folder / "unit.json", genesis, replace=False)
+            build = temporary_name(self.root / unit.id)
+            try:
+                self._folder(self.units_dir)
+                build.mkdir()
+                self._share_folder(build)
+                write_atomic(build / "unit.json", genesis, replace=False, group=self._group(READ))
+                build.rename(folder)  # also takes the place of an empty folder an older release left
+            except OSError as exc:
+                remove_tree(build)
+                reason = exc.strerror or str(exc)
+                raise UserError("unit.cannot_create", id=unit.id, where=str(self.units_dir), reason=reason) from exc
+            fsync_dir(self.units_dir)
             self._append_list(unitlist.line(unit.id, digest(genesis), by=by, after=lines, signer=signer))
+            sweep(self.root)  # what a `start` killed in the middle left
 
     def unit_list(self) -> list[bytes] | None:
         path = self.root / unitlist.FILE
@@ -184,15 +246,22 @@ class FileStore:
         for unit_id in self.unit_ids():
             genesis = digest((self.units_dir / unit_id / "unit.json").read_bytes())
             lines.append(unitlist.line(unit_id, genesis, by=by, after=lines, adopted=True))
-        write_atomic(self.root / unitlist.FILE, b"".join(line + b"\n" for line in lines), replace=False)
+        content = b"".join(line + b"\n" for line in lines)
+        write_atomic(self.root / unitlist.FILE, content, replace=False, group=self._group(WRITE))
         return lines
 
     def _append_list(self, entry: bytes) -> None:
         path = self.root / unitlist.FILE
-        with path.open("ab") as handle:
-            handle.write(entry + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            fd = _open(path, os.O_WRONLY | os.O_APPEND, 0o644, self._group(WRITE))
+        except OSError as exc:
+            raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
+        try:
+            _append_whole(fd, entry + b"\n", os.fstat(fd).st_size)
+        except NotWhole as exc:
+            raise UserError("store.not_written", where=str(path), reason=exc.reason, restored=exc.restored) from None
+        finally:
+            os.close(fd)
 
     def unit(self, unit_id: str) -> Unit:
         path = self._unit_dir(check_unit_id(unit_id)) / "unit.json"
@@ -264,7 +333,7 @@ class FileStore:
             index.add(record, start + at)
         if len(lines) >= SNAPSHOT_AFTER:
             end = start + tail.rfind(b"\n") + 1  # whole lines only
-            _save_snapshot(folder / "index.json", data, end, count + len(lines), index)
+            _save_snapshot(folder / "index.json", data, end, count + len(lines), index, group=self._group(WRITE))
         return index
 
     def _from_snapshot(self, folder: Path, path: Path, data: bytes, unit_id: str) -> tuple[LogIndex, int, int]:
@@ -289,22 +358,24 @@ class FileStore:
         self._raise_format()  # the line is in this release's record format
         with self._lock(folder / ".lock"):
             try:
-                fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+                fd = _open(path, os.O_RDWR | os.O_APPEND, 0o644, self._group(WRITE))
             except OSError as exc:
                 raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
             try:
                 size = os.fstat(fd).st_size
                 seq, prev = self._next_link(folder, path, fd, size)
                 record, line = link(draft, seq, prev, signer)
-                _write_all(fd, line + b"\n")
-                os.fsync(fd)
+                _append_whole(fd, line + b"\n", size)
+            except NotWhole as exc:
+                where, restored = str(path), exc.restored
+                raise UserError("store.not_written", where=where, reason=exc.reason, restored=restored) from None
             except OSError as exc:
                 raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
             finally:
                 os.close(fd)
             head = {"format": formats.HEAD, "seq": seq, "hash": digest(line), "size": size + len(line) + 1}
             with contextlib.suppress(OSError):  # a lagging head only costs the next append a scan
-                write_atomic(folder / "head.json", json.dumps(head).encode(), sync=False)
+                write_atomic(folder / "head.json", json.dumps(head).encode(), sync=False, group=self._group(WRITE))
         return record
 
     def _next_link(self, folder: Path, path: Path, fd: int, size: int) -> tuple[int, str]:
@@ -393,19 +464,49 @@ class FileStore:
                 "bytes_base64": base64.b64encode(torn).decode("ascii"),
                 "text": torn.decode("utf-8", errors="replace"),
             }
-            with (folder / "records.jsonl.quarantine").open("ab") as quarantine:
-                quarantine.write(json.dumps(entry, ensure_ascii=False).encode() + b"\n")
-                quarantine.flush()
-                os.fsync(quarantine.fileno())
-            with path.open("r+b") as log:
-                log.truncate(cut)
-                log.flush()
-                os.fsync(log.fileno())
+            quarantine = folder / "records.jsonl.quarantine"
+            try:
+                fd = _open(quarantine, os.O_WRONLY | os.O_APPEND, 0o644, self._group(WRITE))
+                try:
+                    _append_whole(fd, json.dumps(entry, ensure_ascii=False).encode() + b"\n", os.fstat(fd).st_size)
+                finally:
+                    os.close(fd)
+            except NotWhole as exc:
+                where, restored = str(path), exc.restored
+                raise UserError("store.cannot_repair", where=where, reason=exc.reason, restored=restored) from None
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                raise UserError("store.cannot_repair", where=str(path), reason=reason, restored=True) from exc
+            try:  # cutting a file back needs no room on the disk
+                with path.open("r+b") as log:
+                    log.truncate(cut)
+                    log.flush()
+                    os.fsync(log.fileno())
+            except OSError as exc:
+                raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
         return len(torn)
+
+    def sweep(self) -> tuple[int, int]:
+        """Remove the partial files that killed writers left anywhere in the store (only those
+        whose writer is gone: see atomic.sweep); how many, and their bytes."""
+        folders = [self.root, self.units_dir, self.root / "cache", self.root / "evidence"]
+        folders += [self.root / _FOLDERS[Blob.KEY], self.root / _FOLDERS[Blob.CATALOG]]
+        folders += [p for p in (self.root / "evidence").glob("??") if p.is_dir()]
+        for unit_id in self.unit_ids():
+            folders += [self.units_dir / unit_id, self.units_dir / unit_id / "seals"]
+        removed = size = 0
+        for folder in folders:
+            count, taken = sweep(folder)
+            removed, size = removed + count, size + taken
+        return removed, size
 
     def cache_folder(self) -> Path:
         """Where derived data (the parsed catalog) may be kept; deleting it loses nothing."""
-        return self.root / "cache"
+        folder = self.root / "cache"
+        if self.shared and not folder.is_dir():
+            with contextlib.suppress(OSError):  # best effort, as the cache itself
+                self._folder(folder)
+        return folder
 
     # -- blobs ----------------------------------------------------------------------
 
@@ -419,12 +520,15 @@ class FileStore:
         target = self._blob_path(kind, name)
         if target.is_file():
             return False
-        mode, sha256 = (0o444 if kind == Blob.EVIDENCE else 0o644), (name if kind in HASHED else None)
+        # evidence: the owner's and the group's to read, never everyone's (it can be anything a unit holds)
+        mode, sha256 = (0o440 if kind == Blob.EVIDENCE else 0o644), (name if kind in HASHED else None)
         try:
             if kind != Blob.EVIDENCE:  # kept catalogs, key registrations and seals: in this release's formats
                 self._raise_format()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, data, replace=False, mode=mode, sha256=sha256)
+            self._folder(target.parent)
+            if kind == Blob.KEY:
+                self._guard_keys()  # also a keys folder made just now, with a umask that lets everyone write
+            write_atomic(target, data, replace=False, mode=mode, group=self._group(READ), sha256=sha256)
         except FileExistsError:  # another writer kept the same blob first
             return False
         except Mismatch:
@@ -462,6 +566,8 @@ class FileStore:
                 found += [f"{unit}/{p.stem}" for p in folder.glob(f"*{suffix}")] if folder.is_dir() else []
             return sorted(name for name in found if name.startswith(prefix))
         folder = self.root / _FOLDERS[kind]
+        if kind == Blob.KEY:
+            self._guard_keys()
         pattern = "??/*" if kind == Blob.EVIDENCE else "*.json"
         paths = folder.glob(pattern) if folder.is_dir() else []
         names = (p.name if kind == Blob.EVIDENCE else p.stem for p in paths if not p.name.startswith("."))
@@ -506,7 +612,7 @@ class FileStore:
                 data.pop(key, None)
             else:
                 data[key] = value
-            _replace(self.root / "config.json", {"format": formats.CONFIG, **data})
+            _replace(self.root / "config.json", {"format": formats.CONFIG, **data}, self._group(WRITE))
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -521,27 +627,122 @@ class FileStore:
     def _units_real(self) -> Path:
         return self.units_dir.resolve()
 
+    def _guard_keys(self) -> None:
+        """Whoever can write keys/ can register a key under any name: a keys folder everyone
+        may write to is closed to them when it is ours, and refused when it is not."""
+        folder = self.root / _FOLDERS[Blob.KEY]
+        try:
+            found = folder.stat()
+        except OSError:
+            return
+        if os.name != "posix" or not found.st_mode & stat.S_IWOTH:
+            return
+        if found.st_uid == os.geteuid():
+            try:
+                folder.chmod(stat.S_IMODE(found.st_mode) & ~stat.S_IWOTH)
+                return
+            except OSError:
+                pass
+        raise UserError("store.keys_open", where=str(folder), mode=f"{stat.S_IMODE(found.st_mode):04o}")
+
+    @property
+    def shared(self) -> bool:
+        """A store shared by a group: its folder is setgid (made so when the store was made in
+        a setgid folder, or by `chmod g+s`)."""
+        if self._shared is None:
+            try:
+                self._shared = bool(self.root.stat().st_mode & stat.S_ISGID)
+            except OSError:
+                self._shared = False
+        return self._shared
+
+    def _group(self, bits: int) -> int:
+        """The permission bits the group gets on a new file: `bits` in a shared store, else none."""
+        return bits if self.shared else 0
+
+    def _folder(self, folder: Path) -> None:
+        """Make a folder of the store, and those above it within the store, if missing."""
+        if folder.is_dir():
+            return
+        if folder != self.root and not folder.parent.is_dir():
+            self._folder(folder.parent)
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            return
+        self._share_folder(folder)
+
+    def _share_folder(self, folder: Path) -> None:
+        """A folder just made: in a shared store, the group's to write in, and setgid."""
+        if self.shared:
+            folder.chmod(stat.S_IMODE(folder.stat().st_mode) | FOLDER)
+
     @contextlib.contextmanager
     def _lock(self, path: Path, shared_read: bool = False) -> Iterator[None]:
-        """The exclusive lock on `path`. For a read (`shared_read`), a store the reader cannot
-        write to is read without it: nobody can be appending through this user, and a
-        read-only copy of a store must still verify."""
+        """An exclusive lock on `path`, held by an open file (the system frees it if the
+        process dies); waits up to LOCK_TIMEOUT seconds for another writer. A read
+        (`shared_read`) takes it shared, and a store it cannot lock at all (a read-only copy)
+        is read without it: nobody can be appending through this user, and a copy must
+        still verify."""
+        if fcntl is None:  # pragma: no cover
+            with self._filelock(path, shared_read):
+                yield
+            return
+        fd = self._lock_file(path, shared_read)
+        if fd is None:
+            yield
+            return
+        try:
+            mode = fcntl.LOCK_SH if shared_read else fcntl.LOCK_EX
+            deadline = time.monotonic() + LOCK_TIMEOUT
+            while True:
+                try:
+                    fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise UserError("store.busy", where=str(path), seconds=LOCK_TIMEOUT) from None
+                    time.sleep(0.002)
+                except OSError as exc:
+                    raise UserError("store.cannot_lock", where=str(path), reason=exc.strerror or str(exc)) from exc
+            yield
+        finally:
+            os.close(fd)  # and with it the lock
+
+    def _lock_file(self, path: Path, shared_read: bool) -> int | None:
+        """The lock file, open; None for a read that cannot open it (a read-only copy)."""
+        try:
+            return _open(path, os.O_RDWR, 0o644, self._group(WRITE))
+        except PermissionError as exc:  # a lock file made without write for us: reading it is enough to lock
+            try:
+                return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:
+                if shared_read:
+                    return None
+                raise UserError("store.cannot_lock", where=str(path), reason=exc.strerror or str(exc)) from exc
+        except OSError as exc:
+            if shared_read:
+                return None
+            raise UserError("store.cannot_lock", where=str(path), reason=exc.strerror or str(exc)) from exc
+
+    @contextlib.contextmanager
+    def _filelock(self, path: Path, shared_read: bool) -> Iterator[None]:  # pragma: no cover - where there is no fcntl
         from filelock import FileLock, Timeout
 
-        lock = FileLock(path, timeout=LOCK_TIMEOUT)
+        lock, held = FileLock(path, timeout=LOCK_TIMEOUT), True
         try:
             lock.acquire()
         except Timeout as exc:
             raise UserError("store.busy", where=str(path), seconds=LOCK_TIMEOUT) from exc
         except OSError as exc:
-            if shared_read:
-                yield
-                return
-            raise UserError("store.cannot_lock", where=str(path), reason=exc.strerror or str(exc)) from exc
+            if not shared_read:
+                raise UserError("store.cannot_lock", where=str(path), reason=exc.strerror or str(exc)) from exc
+            held = False
         try:
             yield
         finally:
-            lock.release()
+            if held:
+                lock.release()
 
 
 _FOLDERS = {Blob.CATALOG: "catalogs", Blob.EVIDENCE: "evidence", Blob.KEY: "keys"}
@@ -591,14 +792,46 @@ def _load_snapshot(path: Path, data: bytes) -> Saved | None:
     return saved
 
 
-def _save_snapshot(path: Path, data: bytes, size: int, lines: int, index: LogIndex) -> None:
+def _save_snapshot(path: Path, data: bytes, size: int, lines: int, index: LogIndex, *, group: int = 0) -> None:
     """Best effort: a read-only store, or a race with another reader, just skips the saving."""
     from .. import __version__
 
     digest = hashlib.sha256(memoryview(data)[:size]).hexdigest()
     head = {"format": SNAPSHOT_FORMAT, "program": __version__, "size": size, "sha256": digest, "lines": lines}
     with contextlib.suppress(OSError):
-        write_atomic(path, json.dumps({**head, **index.snapshot()}, ensure_ascii=False).encode(), sync=False)
+        content = json.dumps({**head, **index.snapshot()}, ensure_ascii=False).encode()
+        write_atomic(path, content, sync=False, group=group)
+
+
+class NotWhole(Exception):
+    """An append that failed; `restored`: the file was cut back to what it was before."""
+
+    def __init__(self, reason: str, restored: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.restored = restored
+
+
+def _append_whole(fd: int, data: bytes, size: int) -> None:
+    """Append `data` to a file of `size` bytes (opened O_APPEND, under its lock), flush it to
+    disk and check that the file grew by exactly that much. On any error (a full disk cuts a
+    write short) the file is cut back to `size`, as it was, and NotWhole says whether it is."""
+    try:
+        _write_all(fd, data)
+        os.fsync(fd)
+        grown = os.fstat(fd).st_size - size
+        if grown != len(data):
+            raise OSError(errno.EIO, f"the file grew by {grown} bytes, not the {len(data)} written")
+    except BaseException as exc:
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+            restored = True
+        except OSError:
+            restored = False
+        if isinstance(exc, OSError):
+            raise NotWhole(exc.strerror or str(exc), restored) from exc
+        raise
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -613,13 +846,30 @@ def _marker(created: object, store_id: str) -> dict[str, Any]:
     return {"format": formats.STORE, "requires": formats.REQUIRES, "created_at": created, "id": store_id}
 
 
-def _write_once(path: Path, content: dict[str, Any]) -> None:
+def _write_once(path: Path, content: dict[str, Any], group: int = 0) -> None:
     """Write a file that must not exist yet, atomically: readers see all of it or nothing."""
-    write_atomic(path, _json(content), replace=False)
+    write_atomic(path, _json(content), replace=False, group=group)
 
 
-def _replace(path: Path, content: dict[str, Any]) -> None:
-    write_atomic(path, _json(content))
+def _replace(path: Path, content: dict[str, Any], group: int = 0) -> None:
+    write_atomic(path, _json(content), group=group)
+
+
+def _open(path: Path, flags: int, mode: int, group: int) -> int:
+    """Open a file, making it if it is missing: with `mode` less the umask, and `group`'s bits
+    added (only to a file made now: a file another user made is theirs to keep as it is)."""
+    flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        return os.open(path, flags)
+    if group:
+        try:
+            add_mode(fd, group)
+        except OSError:
+            os.close(fd)
+            raise
+    return fd
 
 
 def _json(content: dict[str, Any]) -> bytes:

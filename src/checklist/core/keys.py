@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -93,6 +95,7 @@ def new_key(config_home: Path, name: str, passphrase: str | None = None) -> tupl
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, protection)
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        guard_private(folder)
         # Owner-only from the start (a temporary file is made 0600): never readable by others, not even briefly.
         write_atomic(folder / f"{stem}.pem", pem, replace=False, mode=0o600)
         write_atomic(folder / f"{stem}.json", public_json(public), replace=False)
@@ -104,6 +107,7 @@ def new_key(config_home: Path, name: str, passphrase: str | None = None) -> tupl
 def own_keys(config_home: Path) -> list[PublicKey]:
     """The public halves of the keys in a user's config folder, newest first."""
     folder = config_home / "keys"
+    guard_private(folder)
     keys = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
@@ -111,6 +115,21 @@ def own_keys(config_home: Path) -> list[PublicKey]:
         except (OSError, ValueError):
             continue  # not ours to judge here; `checklist keys list` shows what it can read
     return sorted(keys, key=lambda k: k.created_at, reverse=True)
+
+
+def guard_private(folder: Path) -> None:
+    """A folder of private keys that others may write to could be given someone else's key
+    under your name: closed (0700) when it is yours, refused when it is not."""
+    try:
+        found = folder.stat()
+    except OSError:
+        return  # not there yet; or unreadable, which the reading says
+    if os.name != "posix" or not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return
+    if found.st_uid == os.geteuid():
+        folder.chmod(0o700)
+        return
+    raise UserError("key.folder_open", where=str(folder), mode=f"{stat.S_IMODE(found.st_mode):04o}")
 
 
 def key_for(config_home: Path, name: str) -> PublicKey | None:

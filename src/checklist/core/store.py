@@ -120,6 +120,13 @@ class Repairable(Protocol):
 
 
 @runtime_checkable
+class Sweeps(Protocol):
+    """A backend where killed writers can leave partial files behind (see atomic.sweep)."""
+
+    def sweep(self) -> tuple[int, int]: ...  # partial files removed, and their bytes
+
+
+@runtime_checkable
 class Snapshots(Protocol):
     """A backend that keeps a saved index beside the log, outside the chain."""
 

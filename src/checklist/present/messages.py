@@ -167,11 +167,20 @@ TEMPLATES: dict[str, Template] = {
     ),
     "store.index_mismatch": "index.json does not say what the log says (edited?); "
     "`checklist verify --repair` removes it",
+    "store.not_written": lambda p: (
+        f"the record was not written: cannot write to {p['where']}: {p['reason']}; "
+        + ("the log is as it was" if p["restored"] else "the log now ends with an incomplete line")
+    ),
+    "store.cannot_repair": lambda p: (
+        f"cannot move the incomplete last line of {p['where']} to quarantine: {p['reason']}; "
+        + ("nothing was changed" if p["restored"] else "the quarantine file now ends with an incomplete line")
+    ),
     "store.invalid_blob_name": "invalid {kind} name {name!r}",
     "store.blob_changed": lambda p: f"{p['kind']} {p['name'][:12]}… changed while it was being kept; nothing was kept",
     # units and settings
     "unit.invalid_id": "invalid unit id {id!r}",
     "unit.exists": "unit {id!r} already exists",
+    "unit.cannot_create": "cannot start unit {id!r} in {where}: {reason}; nothing was made",
     "unit.unknown": "no unit {id!r} in this store",
     "unit.other_kind": "unit {id!r} exists already, as a {kind}, not a {wanted}",
     "unit.none_yet": "this store has no units yet",
@@ -212,7 +221,11 @@ TEMPLATES: dict[str, Template] = {
     "figure.out_of_range": _range,
     "figure.none": "this measure records no figures, so {field!r} cannot be set",
     "figure.unknown": "no field {field!r} on this measure (fields: {fields})",
-    "evidence.link_outside": "evidence {path} is a link to {target}, outside the current folder",
+    "evidence.link_outside": lambda p: (
+        f"evidence {p['path']} is a link to {p['target']}, outside the current folder"
+        if p.get("link") is None
+        else f"evidence {p['path']} goes through the link {p['link']} to {p['target']}, outside the current folder"
+    ),
     "evidence.not_found": "evidence file not found: {path}",
     "evidence.unusable": lambda p: f"cannot use evidence {_short(p['path'])}: {p['reason']}",
     "evidence.folder": "evidence must be a file, not a folder: {path}",
@@ -259,6 +272,9 @@ TEMPLATES: dict[str, Template] = {
     "event.before_start": "--at {at} is before the unit started ({started})",
     "event.nothing_to_withdraw": "there is no {kind} of {subject!r} to withdraw",
     "event.withdraw_needs_reason": "withdrawing an event needs a reason",
+    "subject.empty": "the subject is empty: give its id, such as a prisoner's number",
+    "subject.blank_ends": "subject {subject!r} begins or ends with a blank; subjects are matched exactly",
+    "subject.invisible": "subject {subject!r} holds an invisible or control character {char}",
     # trust
     "key.cannot_write": "cannot write the key to {where}: {reason}",
     "key.cannot_read": "cannot read the private key {path}: {reason}",
@@ -290,6 +306,10 @@ TEMPLATES: dict[str, Template] = {
     ),
     "registry.bad_endorsement": "key {key} of {name!r} says it was endorsed by {by}, but that endorsement does not "
     "hold (altered, or by a key that may not endorse it)",
+    "key.folder_open": "the folder of your private keys {where} can be written by everyone (mode {mode}) "
+    "and is not yours: anyone could put a key there under your name",
+    "store.keys_open": "the store's keys folder {where} can be written by everyone (mode {mode}) and is not yours: "
+    "anyone could register a key there under any name",
     "legacy.invalid": "{why}",
     "legacy.foreign": "a record of unit {other!r}",
     "legacy.unlinked": "a record of format 2 without its link",
@@ -400,6 +420,13 @@ HINTS: dict[str, Template] = {
     "witness.forked": "nothing was written. Ask who changed the store; `checklist verify` shows what the log "
     "holds now, and the province's copy (seals, checkpoints) what it held",
     "store.bad_tail": REPAIR,
+    "store.not_written": lambda p: (
+        "nothing was recorded; run the command again once the disk has room"
+        if p["restored"]
+        else "nothing was recorded; free some space, then run `checklist verify --repair` and the command again"
+    ),
+    "store.cannot_repair": "free some space on the disk, then run `checklist verify --repair` again",
+    "unit.cannot_create": "free some space on the disk (or fix the folder's permissions), then start again",
     "store.catalog_gone": "`checklist upgrade` moves the unit to the catalog it was started from",
     "unit.invalid_id": "use 1-64 lowercase letters, digits, '-' or '_' (Chinese characters allowed), "
     "starting and ending with a letter or digit",
@@ -430,6 +457,9 @@ HINTS: dict[str, Template] = {
     "attest.no_subjects_yet": "record one with `checklist event {event} --subject ID`",
     "attest.no_such_period": lambda p: f"periods look like {p['example'] or 'a period key'}",
     "event.withdraw_needs_reason": 'add --note "…"',
+    "subject.empty": "for example --subject P2020-017",
+    "subject.blank_ends": "type the id without the blank, e.g. --subject {stripped!r}",
+    "subject.invisible": "type the id again by hand, without pasting it",
     "format.newer": "upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
     "format.newer_requires": "upgrade checklist (`pip install --upgrade checklist`); nothing was changed",
     "seal.needs_key": "create one with `checklist keys new`",
@@ -441,6 +471,10 @@ HINTS: dict[str, Template] = {
         + (f" or the administrator ({p['admin']})" if p.get("admin") else "")
         + f" to run `checklist keys endorse` with your public key file, or record where {p['holder']} is held"
     ),
+    "key.folder_open": "its owner (or root) closes it with `chmod 700 {where}`; or set CHECKLIST_CONFIG_HOME "
+    "to a folder of your own",
+    "store.keys_open": "its owner (or root) closes it with `chmod o-w {where}`, then compares the keys with "
+    "`checklist keys list`",
     "internal": "this is a bug in checklist; run again with --debug to see the traceback",
 }
 

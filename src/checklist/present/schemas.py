@@ -407,6 +407,14 @@ class RepairDocument(TypedDict):
 
 
 @closed
+class PartialFilesDocument(TypedDict):
+    """What `verify --repair` removed besides: partial files that killed commands left."""
+
+    files: int
+    bytes: int
+
+
+@closed
 class VerificationDocument(TypedDict):
     """Whether the records are what was written (`checklist verify --json`): the hash chain,
     signatures and seals of each unit, the evidence files and the kept catalogs."""
@@ -420,6 +428,10 @@ class VerificationDocument(TypedDict):
     catalogs: CatalogsVerdictDocument
     units_list: UnitsListDocument
     repaired: list[RepairDocument]
+    partial_files_removed: Annotated[
+        PartialFilesDocument,
+        about("partial files (copies, temporary files) that killed commands left and --repair removed; 0 without it"),
+    ]
 
 
 @closed

@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 
 
 def verification(result: Verification) -> None:
+    if result.swept is not None and result.swept.files:
+        swept = result.swept
+        words = f"removed {_count(swept.files, 'partial file')} left by interrupted commands"
+        message(f"{words} ({swept.bytes / 1_000_000:.1f} MB)", "yellow")
     for repair in result.repairs:
         if repair.moved:
             message(f"{repair.unit}: moved {repair.moved} bytes of an incomplete last line to quarantine", "yellow")
@@ -75,6 +79,10 @@ def verification_document(result: Verification) -> VerificationDocument:
             {"unit": r.unit, "moved": r.moved, "index_removed": r.dropped_index, "units_listed": r.listed}
             for r in result.repairs
         ],
+        "partial_files_removed": {
+            "files": result.swept.files if result.swept else 0,
+            "bytes": result.swept.bytes if result.swept else 0,
+        },
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,9 +15,10 @@ from ..core.attest import Attestation, Outcome, period_start, plan, targets
 from ..core.errors import NotFound, UserError, message
 from ..core.fuzzy import closest
 from ..core.items import resolve_all
-from ..core.logindex import event_key
+from ..core.logindex import Happening, LogIndex, event_key
 from ..core.models import Action, Catalog, Draft, Unit, from_user
 from ..core.status import items_for
+from ..core.subjects import spelling, typed_subject
 from . import anchors
 from .session import Session
 
@@ -54,7 +55,8 @@ def attest(session: Session, request: AttestRequest) -> Attested:
     actor = session.actor()
     current, index = session.view(unit)
     items = resolve_all(request.items, items_for(current.catalog, unit.kind))
-    chosen = targets(current, index, items, subjects=request.subjects, period=request.period, action=request.action)
+    subjects = [typed_subject(subject) for subject in request.subjects]
+    chosen = targets(current, index, items, subjects=subjects, period=request.period, action=request.action)
     attestation = Attestation(
         request.action,
         actor,
@@ -130,7 +132,7 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
     unit = session.select_unit()
     actor = session.actor()
     current, index = session.view(unit)
-    kind, subject, note = request.kind, request.subject.strip(), (request.note or "").strip() or None
+    kind, subject, note = request.kind, typed_subject(request.subject), (request.note or "").strip() or None
     kinds = sorted({m.trigger.event for m in current.catalog.for_kind(unit.kind) if m.trigger})
     if kind not in kinds:
         raise NotFound("event.unknown_kind", closest(kind, kinds), kind=kind, unit_kind=unit.kind, known=kinds)
@@ -141,7 +143,10 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
     if occurred < unit.started_at:
         raise UserError("event.before_start", at=occurred, started=unit.started_at)
     session.refuse_future(current.catalog, occurred, message("clock.event", kind=kind, subject=subject, at=occurred))
-    existing = index.events.get(event_key(kind, subject))
+    existing = _event_of(index, kind, subject)
+    if existing is not None:
+        subject = existing.subject  # as recorded: an event and its withdrawal name the same subject
+    request = replace(request, subject=subject)
     live = existing is not None and existing.action == "event"
     if request.withdraw and not live:
         raise UserError("event.nothing_to_withdraw", kind=kind, subject=subject)
@@ -165,3 +170,11 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
     )
     anchors.append(session, unit, [draft], session.signer(actor))
     return EventRecorded(unit, request, draft)
+
+
+def _event_of(index: LogIndex, kind: str, subject: str) -> Happening | None:
+    """The latest event of a kind and subject, also if the subject was recorded in another spelling."""
+    found = index.events.get(event_key(kind, subject))
+    if found is None:
+        found = next((h for h in index.events.values() if h.kind == kind and spelling(h.subject) == subject), None)
+    return found

@@ -16,7 +16,7 @@ from ..core.checkpoint import Checkpoint, origin
 from ..core.errors import ChecklistError, DataError, Message, NoStore, UserError, message
 from ..core.keys import PublicKey
 from ..core.models import Unit
-from ..core.store import LogBytes, Repairable, Snapshots
+from ..core.store import LogBytes, Repairable, Snapshots, Sweeps
 from ..core.verify import StoreVerdict, check_log, verify_store
 from . import anchors
 from .session import Session
@@ -32,10 +32,17 @@ class Repair:
 
 
 @dataclass(frozen=True)
+class Swept:
+    files: int  # partial files that killed writers left, removed
+    bytes: int
+
+
+@dataclass(frozen=True)
 class Verification:
     verdict: StoreVerdict
     require_signatures: bool
     repairs: list[Repair] = field(default_factory=list)
+    swept: Swept | None = None  # what --repair removed besides
 
     @property
     def failed(self) -> bool:
@@ -46,9 +53,13 @@ def verify(
     session: Session, *, all_units: bool = False, repair: bool = False, require_signatures: bool = False
 ) -> Verification:
     """Check that the records are what was written (see core/verify.py); first repair what a
-    crash can leave behind, if asked."""
+    crash can leave behind, if asked: the partial files of killed writers go first (on a
+    full disk they are often what filled it), then each unit's torn last line."""
     only = None if all_units else session.select_unit().id
     unit_ids = session.store.unit_ids() if only is None else [only]
+    swept = None
+    if repair and isinstance(session.store, Sweeps):
+        swept = Swept(*session.store.sweep())
     repairs = [_repair(session, unit_id) for unit_id in unit_ids] if repair else []
     if repair and session.store.adopt_units(session.actor()):
         repairs.append(Repair("", 0, False, listed=True))
@@ -63,7 +74,8 @@ def verify(
         last = unit_verdict.chain.last_seq
         if last and not unit_verdict.problems():
             anchors.remember(session, unit_verdict.unit, last, hashes[unit_verdict.unit.id][last], None)
-    return Verification(verdict, require_signatures, [r for r in repairs if r.moved or r.dropped_index or r.listed])
+    kept = [r for r in repairs if r.moved or r.dropped_index or r.listed]
+    return Verification(verdict, require_signatures, kept, swept)
 
 
 def _repair(session: Session, unit_id: str) -> Repair:
