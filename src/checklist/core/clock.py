@@ -7,10 +7,27 @@ record's own timestamp is always the real time it was written, whatever the cloc
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from .errors import UserError
+
+# The moments the program reckons with. Everything it computes from a moment is a few
+# years' arithmetic away from it (a deadline 3,650 days after an event, a week's ISO key, the
+# periods since a unit started), and Python's dates end at the years 1 and 9999: a clock kept
+# to 2000-2200 can never overflow them, while any emergency this tool serves lies well inside.
+# A time outside it is a typing slip (0202 for 2020) or a damaged record.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2200, 12, 31)
+_EARLIEST_MOMENT = datetime.combine(EARLIEST, time(0), tzinfo=UTC)
+_AFTER_LATEST = datetime(LATEST.year + 1, 1, 1, tzinfo=UTC)
+
+
+def in_range(moment: datetime | date) -> bool:
+    """Whether a moment (aware) or a day is within the clock's range, EARLIEST to LATEST."""
+    if isinstance(moment, datetime):
+        return _EARLIEST_MOMENT <= moment < _AFTER_LATEST
+    return EARLIEST <= moment <= LATEST
 
 
 def real_now() -> datetime:

@@ -14,17 +14,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, NonNegativeInt
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeInt
 
+from .clock import in_range
+from .errors import Message, message
+from .figures import LIMIT, brief, usable
 from .models import Action, FigureValue, Record
 
 Fetch = Callable[[int], Record]  # the record whose line starts at this byte offset of the log
 
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4  # 4: records the fold cannot use are listed apart
 Natural = NonNegativeInt  # offsets, counts and numbers in the saved index: never negative
+# A figure as the fold keeps it (see figures.usable): a saved index holding any other is not used
+Figure = (
+    bool
+    | Annotated[int, Field(ge=-LIMIT, le=LIMIT)]
+    | Annotated[float, Field(ge=-LIMIT, le=LIMIT, allow_inf_nan=False)]
+    | str
+)
 _NL = 0x0A
+_HAPPENINGS = frozenset({"event", "withdrawn"})
 
 
 def item_key(item: str, subject: str | None = None) -> str:
@@ -34,6 +45,23 @@ def item_key(item: str, subject: str | None = None) -> str:
 
 def event_key(kind: str, subject: str) -> str:
     return f"{kind}|{subject}"
+
+
+def unusable(record: Record) -> Message | None:
+    """Why the fold cannot use a record, or None: a figure no count can be (NaN, infinity, past
+    ±10^15), or an event at a moment outside the clock's range. No release writes such a record
+    any more; one already written is left out of the fold and reported, never fatal."""
+    problem = None
+    for name, value in record.figures.items():
+        if not usable(value):
+            problem = message("record.figure_unusable", field=name, value=brief(value))
+            break
+    if problem is None and record.action in _HAPPENINGS and not in_range(moment := record.occurred or record.at):
+        problem = message("record.moment_unusable", moment=moment.isoformat())
+    if problem is None:
+        return None
+    what = record.item or (f"{record.event} {record.subject}" if record.event else record.action)
+    return message("record.unusable", seq=record.seq, id=record.id, what=what, problem=problem)
 
 
 class Entry:
@@ -130,6 +158,7 @@ class LogIndex:
         self.events: dict[str, Happening] = {}  # by event_key
         self.upgrades_at: list[int] = []  # where each catalog upgrade's line starts
         self.last_at: int | None = None
+        self.unusable: list[int] = []  # where each record the fold cannot use starts (see `unusable`)
         self._known: dict[int, Record] = {}
         self._fetch = fetch
 
@@ -151,7 +180,10 @@ class LogIndex:
         self._known[at] = record
         self.count += 1
         self.last_at = at
-        if record.action in ("event", "withdrawn"):
+        if (record.figures or record.action in _HAPPENINGS) and unusable(record) is not None:
+            self.unusable.append(at)
+            return
+        if record.action in _HAPPENINGS:
             kind, subject = record.event or "", record.subject or ""
             moment = record.occurred or record.at
             self.events[event_key(kind, subject)] = Happening(self, at, record.action, kind, subject, moment)
@@ -187,11 +219,13 @@ class LogIndex:
         if not isinstance(other, LogIndex):
             return NotImplemented
         upgrades = [self.record_at(at) for at in self.upgrades_at]
-        return (self.count, self.items, self.events, upgrades, self.last) == (
+        left_out = [self.record_at(at) for at in self.unusable]
+        return (self.count, self.items, self.events, upgrades, left_out, self.last) == (
             other.count,
             other.items,
             other.events,
             [other.record_at(at) for at in other.upgrades_at],
+            [other.record_at(at) for at in other.unusable],
             other.last,
         )
 
@@ -224,6 +258,7 @@ class LogIndex:
             "items": items,
             "events": {key: [e.at, e.action, e.moment.isoformat()] for key, e in self.events.items()},
             "upgrades": self.upgrades_at,
+            "unusable": self.unusable,
         }
 
     @classmethod
@@ -233,7 +268,7 @@ class LogIndex:
         index = cls(fetch)
         wordings = saved.wordings
         size = saved.size
-        rare: list[int | None] = [saved.last, *saved.upgrades]  # offsets checked after the loop
+        rare: list[int | None] = [saved.last, *saved.upgrades, *saved.unusable]  # offsets checked after the loop
         for key, saved_periods in saved.items.items():
             index.items[key] = periods = {}
             for period, (at, count, action, until, figures, wording, approval_at) in saved_periods.items():
@@ -244,6 +279,8 @@ class LogIndex:
                 text = wordings[wording] if wording is not None else None
                 periods[period] = Entry(index, at, count, action, until, figures, text, approval_at)
         for key, (at, action, moment) in saved.events.items():
+            if not in_range(moment):
+                raise ValueError(f"{moment} is outside the clock's range")
             kind, _, subject = key.partition("|")
             index.events[key] = Happening(index, at, action, kind, subject, moment)
             rare.append(at)
@@ -251,6 +288,7 @@ class LogIndex:
             raise ValueError("an offset that is not the start of a line of the log")
         index.count, index.last_at = saved.count, saved.last
         index.upgrades_at = list(saved.upgrades)
+        index.unusable = list(saved.unusable)
         return index
 
 
@@ -273,10 +311,11 @@ class Saved(BaseModel):
     # number in `wordings`), where the approval's line starts
     items: dict[
         str,
-        dict[str, tuple[Natural, Natural, Action, date | None, dict[str, FigureValue], Natural | None, Natural | None]],
+        dict[str, tuple[Natural, Natural, Action, date | None, dict[str, Figure], Natural | None, Natural | None]],
     ]
     events: dict[str, tuple[Natural, Literal["event", "withdrawn"], AwareDatetime]]  # at, action, moment
     upgrades: list[Natural]
+    unusable: list[Natural]  # where each record the fold leaves out starts
 
     def body(self) -> dict[str, Any]:
         """The index it holds, without the header: what to compare with a fold of the log."""

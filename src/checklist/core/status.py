@@ -16,8 +16,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
+from .errors import Message
 from .figures import alerts
-from .logindex import Entry, Happening, LogIndex
+from .logindex import Entry, Happening, LogIndex, unusable
 from .models import Catalog, FigureValue, Measure, Record, Recurrence, Section, Unit
 from .schedule import Period, period_at, periods
 
@@ -132,6 +133,7 @@ class UnitStatus:
     headlines: list[Headline]
     last_record: Record | None
     orphans: dict[str, int] = field(default_factory=dict)  # records of measures no longer in the catalog
+    unusable: list[Message] = field(default_factory=list)  # records the fold left out, and why
 
     def by_subject(self, pending_only: bool = False) -> dict[str, list[ItemStatus]]:
         """The items kept per subject, grouped by subject (only subjects with work left, if asked)."""
@@ -431,4 +433,5 @@ def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) ->
         headlines=headlines(statuses, unit, index, clock),
         last_record=index.last,
         orphans=dict(orphans),
+        unusable=[why for at in index.unusable if (why := unusable(index.record_at(at))) is not None],
     )

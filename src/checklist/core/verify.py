@@ -18,10 +18,13 @@ from .chain import ChainReport, digest
 from .chain import check as check_chain
 from .errors import DataError, Message, StoreDamaged, message
 from .keys import PublicKey, signature_holds
+from .logindex import unusable
 from .models import Record, Unit
 from .store import LogBytes, Snapshots, Store, legacy_problem, parse_line
 
 _SIGNED, _WITH_EVIDENCE = b'"sig":{', b'"evidence":[{'
+# A line the fold could not use holds figures or an event's moment; others are not parsed for it.
+_NO_FIGURES, _MOMENTS = b'"figures":{}', (b'"occurred"', b'"withdrawn"')
 
 
 @dataclass
@@ -33,6 +36,7 @@ class Audit:
     with_evidence: list[Record]
     damaged: Message | None = None  # a signed or evidence line that cannot be read
     index_problem: Message | None = None  # the saved index says something the log does not
+    unusable: list[Message] = field(default_factory=list)  # records status leaves out (logindex.unusable)
 
 
 def chain(store: Store, unit_id: str) -> ChainReport:
@@ -54,8 +58,24 @@ def audit(store: Store, log: LogBytes) -> Audit:
                 found.with_evidence.append(parse_line(log.where, line, number, log.unit, torn=False))
     except StoreDamaged as exc:
         found.damaged = exc.message
+    found.unusable = _unusable(log)
     if chain.ok and found.damaged is None and isinstance(store, Snapshots):
         found.index_problem = store.check_snapshot(log.unit)
+    return found
+
+
+def _unusable(log: LogBytes) -> list[Message]:
+    """The records the status fold leaves out, and why: a warning, as the chain still holds them."""
+    found = []
+    for number, line in enumerate(log.lines, start=1):
+        if _NO_FIGURES in line and not any(mark in line for mark in _MOMENTS):
+            continue
+        try:
+            problem = unusable(parse_line(log.where, line, number, log.unit, torn=False))
+        except StoreDamaged:  # the chain check names a line that cannot be read
+            continue
+        if problem is not None:
+            found.append(problem)
     return found
 
 
@@ -69,6 +89,7 @@ class Verdict:
     seals: int = 0
     seal_problems: list[Message] = field(default_factory=list)
     index_problem: Message | None = None
+    unusable: list[Message] = field(default_factory=list)  # warnings: records status cannot use
 
     @property
     def unsigned(self) -> int:
@@ -93,6 +114,7 @@ def verify_unit(store: Store, log: LogBytes, unit: Unit, keys: dict[str, PublicK
     if found.damaged:
         verdict.bad_signature.append(found.damaged)
     verdict.index_problem = found.index_problem
+    verdict.unusable = found.unusable
     for record, line in found.signed:
         if record.sig is None:  # "sig":{ in a note, not a signature
             continue

@@ -31,7 +31,8 @@ def _range(p: Mapping[str, Any]) -> str:
     low = f"{p['min']:g}" if p.get("min") is not None else "…"
     high = f"{p['max']:g}" if p.get("max") is not None else "…"
     unit = f" {p['unit']}" if p.get("unit") else ""
-    return f"{p['field']} = {p['value']:g} is out of range: allowed {low} to {high}{unit}"
+    value = p["value"] if isinstance(p["value"], str) else f"{p['value']:g}"  # a string: cut short (figures.brief)
+    return f"{p['field']} = {value} is out of range: allowed {low} to {high}{unit}"
 
 
 def _mb(value: float) -> str:
@@ -114,6 +115,13 @@ TEMPLATES: dict[str, Template] = {
     "record.approves": "'approves' goes with an approved record, and only there",
     "record.chained": "a format 2 record needs 'prev' and 'seq'",
     "record.legacy": "a format 1 record has no 'prev', 'seq' or 'sig'",
+    "record.unusable": lambda p: (
+        (f"record {p['seq']}" if p.get("seq") is not None else f"record {p['id']}")
+        + f" ({p['what']}) could not be used: {text(p['problem'])}"
+    ),
+    "record.figure_unusable": "the figure {field} = {value} is no number a count can be "
+    "(NaN, infinity, or past 10^15 either side of zero)",
+    "record.moment_unusable": "its time {moment} is outside the years 2000 to 2200",
     "input.invalid": "invalid {field}: {detail}",
     # YAML files
     "yaml.not_utf8": "file is not valid UTF-8",
@@ -193,6 +201,7 @@ TEMPLATES: dict[str, Template] = {
     "figure.not_integer": "{field} must be a whole number, got {value!r}",
     "figure.not_number": "{field} must be a number, got {value!r}",
     "figure.not_finite": "{field} must be a finite number, got {value!r}",
+    "figure.too_large": "{field} = {value} is too large: a figure is at most 10^15 either side of zero",
     "figure.not_yesno": "{field} must be yes or no, got {value!r}",
     "figure.not_choice": "{field} must be one of: {choices}; got {value!r}",
     "figure.empty": "{field} must not be empty",

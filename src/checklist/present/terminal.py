@@ -24,6 +24,7 @@ from .words import t
 
 if TYPE_CHECKING:
     from ..core.agenda import Agenda
+    from ..core.errors import Message
 
 MARKS = {
     "done": ("✔", "green"),
@@ -231,7 +232,24 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     if status.orphans:
         ids = ", ".join(sorted(status.orphans))
         parts.append(Text(t("msg.orphans", lang, count=sum(status.orphans.values()), ids=safe(ids)), style="yellow"))
+    if status.unusable:
+        parts.append(unusable_text(status.unusable, lang))
     return Group(*parts)
+
+
+def _plural(count: int) -> dict[str, object]:
+    one = count == 1
+    return {"count": count, "s": "" if one else "s", "are": "is" if one else "are", "them": "it" if one else "them"}
+
+
+def unusable_text(problems: Sequence[Message], lang: str) -> Text:
+    """The records the fold left out, each named with why (see logindex.unusable)."""
+    from .messages import text
+
+    shown = Text(t("msg.unusable", lang, **_plural(len(problems))), style="yellow")
+    for problem in problems:
+        shown.append("\n  " + safe(text(problem)), style="yellow")
+    return shown
 
 
 MISSED_SHOWN = 3  # the most recent missed periods named in status; `list --missed` names them all
@@ -328,7 +346,7 @@ def _short_list(statuses: Sequence[ItemStatus], title: str, style: str, lang: st
     return table
 
 
-def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> Table:
+def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> RenderableType:
     table = Table(
         title=Text(t("head.all_units", lang), style="bold"),
         box=box.SIMPLE_HEAD,
@@ -366,7 +384,12 @@ def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> Table:
             _report_cell(status, lang),
             status.last_record.at.strftime("%m-%d\n%H:%M") if status.last_record else "—",
         )
-    return table
+    notes = [
+        Text(t("msg.unusable_units", lang, unit=safe(s.unit.id), **_plural(len(s.unusable))), style="yellow")
+        for s in statuses
+        if s.unusable
+    ]
+    return Group(table, *notes) if notes else table
 
 
 def _report_cell(status: UnitStatus, lang: str) -> Text:
