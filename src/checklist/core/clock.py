@@ -19,15 +19,13 @@ from .errors import UserError
 # A time outside it is a typing slip (0202 for 2020) or a damaged record.
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2200, 12, 31)
-_EARLIEST_MOMENT = datetime.combine(EARLIEST, time(0), tzinfo=UTC)
-_AFTER_LATEST = datetime(LATEST.year + 1, 1, 1, tzinfo=UTC)
 
 
 def in_range(moment: datetime | date) -> bool:
-    """Whether a moment (aware) or a day is within the clock's range, EARLIEST to LATEST."""
-    if isinstance(moment, datetime):
-        return _EARLIEST_MOMENT <= moment < _AFTER_LATEST
-    return EARLIEST <= moment <= LATEST
+    """Whether a day, or the day of a moment where it was written (its own offset), is within
+    the clock's range, EARLIEST to LATEST."""
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return EARLIEST <= day <= LATEST
 
 
 def real_now() -> datetime:
@@ -43,4 +41,14 @@ def parse(text: str, zone: ZoneInfo, what: str = "time") -> datetime:
         raise UserError("time.invalid", option=what, text=text) from None
     if len(value) == 10:  # a day alone: its start
         moment = datetime.combine(moment.date(), time(0))
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+    moment = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+    if not in_range(moment):
+        raise UserError("time.out_of_range", option=what, text=text, earliest=EARLIEST, latest=LATEST)
+    return moment
+
+
+def check_day(day: date, what: str) -> date:
+    """A day the clock can reckon with (see EARLIEST), else a user error naming where it came from."""
+    if not in_range(day):
+        raise UserError("time.out_of_range", option=what, text=day.isoformat(), earliest=EARLIEST, latest=LATEST)
+    return day

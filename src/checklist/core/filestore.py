@@ -30,7 +30,7 @@ import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeGuard
 
 from . import formats
 from .atomic import Mismatch, write_atomic
@@ -242,17 +242,24 @@ class FileStore:
             raise StoreDamaged("store.bad_tail", where=str(path)) from None
 
     def head(self, unit_id: str) -> Head | None:
+        """The last record's number and hash as head.json says, if it can: it is advisory, so a
+        file that cannot be read, or holds what no head can (a number too large, a negative
+        size, a format that is no number), is as if there were none: the chain says the same.
+        Only a newer format is refused (a newer release wrote it)."""
         path = self._unit_dir(check_unit_id(unit_id)) / "head.json"
         try:
             data = json.loads(path.read_bytes())
-            found = data.get("format")
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError):
             return None
-        formats.check(str(path), found, formats.HEAD)
-        try:
-            return Head(seq=int(data["seq"]), hash=str(data["hash"]), size=int(data["size"]))
-        except (ValueError, KeyError, TypeError):
+        if not isinstance(data, dict):
             return None
+        found = data.get("format")
+        if _natural(found) and found > formats.HEAD:
+            formats.check(str(path), found, formats.HEAD)  # refused: written by a newer release
+        seq, hash_, size = data.get("seq"), data.get("hash"), data.get("size")
+        if found not in (None, formats.HEAD) or not (_natural(seq) and seq and _natural(size) and _is_hash(hash_)):
+            return None
+        return Head(seq=seq, hash=hash_, size=size)
 
     def _read_log(self, path: Path) -> bytes:
         try:
@@ -455,6 +462,15 @@ class FileStore:
 
 
 _FOLDERS = {Blob.CATALOG: "catalogs", Blob.EVIDENCE: "evidence", Blob.KEY: "keys"}
+
+
+def _natural(value: object) -> TypeGuard[int]:
+    """A whole number from 0 to what a file offset can be (not a bool, not a float)."""
+    return type(value) is int and 0 <= value < 2**63
+
+
+def _is_hash(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and len(value) == 71 and value.startswith("sha256:") and set(value[7:]) <= _HEX
 
 
 def _log_bytes(unit_id: str, genesis: bytes, data: bytes, head: Head | None, where: str) -> LogBytes:

@@ -160,6 +160,7 @@ TEMPLATES: dict[str, Template] = {
     "store.busy": "the store is busy: could not lock {where} within {seconds} s",
     "store.damaged_marker": "{where}: damaged store marker: {why}",
     "store.damaged_unit": "{where}: damaged unit file: {why}",
+    "unit.start_out_of_range": "started_at {started} is outside the years 2000 to 2200",
     "store.damaged_record": "{where}:{line}: damaged record: {why}",
     "store.torn_record": "{where}:{line}: damaged record: an incomplete last line (a write was interrupted)",
     "store.foreign_record": "{where}:{line}: record of unit {other!r} in the log of {unit!r}",
@@ -187,10 +188,14 @@ TEMPLATES: dict[str, Template] = {
     "config.unknown": "no setting {key!r} (settings: {known})",
     "config.invalid_text": "invalid value for {key}: it must be non-empty text without control characters",
     "config.evidence_max_mb": "evidence_max_mb must be a positive number of megabytes, not {value!r}",
+    "config.bad_evidence_max_mb": "{where}: evidence_max_mb is {value}, not a number of megabytes "
+    "from 0.000001 to below 10000000",
     "option.exclusive": "{first} and {second} exclude each other",
     "option.day": "{option} must be a day such as 2020-01-27, not {text!r}",
     "time.invalid": "{option} must be an ISO 8601 time such as 2020-01-27T09:00 or 2020-01-27T09:00+08:00, "
     "not {text!r}",
+    "time.out_of_range": "{option} {text!r} is outside the years {earliest.year} to {latest.year}, "
+    "the times this program reckons with",
     # items, figures and evidence
     "item.no_number": "no item number {number}",
     "item.ambiguous": lambda p: (
@@ -308,6 +313,8 @@ HINTS: dict[str, Template] = {
     "store.none_here": "start one with `checklist start --unit prison` (or name one with --store / CHECKLIST_STORE)",
     "store.none_at": "start one with `checklist start --unit prison` (or name one with --store / CHECKLIST_STORE)",
     "store.unknown_scheme": "give a folder",
+    "config.bad_evidence_max_mb": "set it again with `checklist config evidence_max_mb 100` (megabytes)",
+    "time.out_of_range": "give a time such as 2020-01-27T09:00",
     "store.torn_record": REPAIR,
     "store.torn_tail": REPAIR,
     "store.bad_tail": REPAIR,

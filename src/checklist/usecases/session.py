@@ -65,13 +65,14 @@ class Session:
     def now(self, catalog: Catalog) -> datetime:
         """What the clock says (--now, CHECKLIST_NOW, else the real time), in the catalog's zone."""
         zone = ZoneInfo(catalog.meta.timezone)
-        return clock.parse(self.settings.now, zone, "--now") if self.settings.now else clock.real_now()
+        return clock.parse(self.settings.now, zone, self.settings.now_from) if self.settings.now else clock.real_now()
 
     def actor(self) -> str:
         return self.settings.actor(self.store.config())
 
     def evidence_max_bytes(self) -> int:
-        return self.settings.evidence_max_bytes(self.store.config())
+        where = self.location if self.location.startswith(MEMORY) else str(Path(self.location, "config.json"))
+        return self.settings.evidence_max_bytes(self.store.config(), where)
 
     def signer(self, actor: str) -> Signer | None:
         """Sign as `actor` if they have a key on this machine (registering it in the store)."""

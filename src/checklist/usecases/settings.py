@@ -64,6 +64,7 @@ class Settings:
     by: str | None = None
     lang: str = "en"
     now: str | None = None
+    now_from: str = "--now"  # where `now` came from, for messages: the option or the variable
     debug: bool = False
     ci: bool = False
     cwd: Path = field(default_factory=Path.cwd)
@@ -91,6 +92,7 @@ class Settings:
             by=_text(by) or _text(env.get(ENV_USER)),
             lang=language(lang, env),
             now=now if now is not None else env.get(ENV_NOW) or None,
+            now_from="--now" if now is not None else ENV_NOW,
             debug=debug or debug_from(env),
             ci=bool(env.get(ENV_CI)),
             environ=env,
@@ -112,11 +114,13 @@ class Settings:
         """--unit, else the store's default unit (None: the caller decides)."""
         return self.unit or _text(config.get(CONFIG_DEFAULT_UNIT))
 
-    def evidence_max_bytes(self, config: Mapping[str, Any]) -> int:
+    def evidence_max_bytes(self, config: Mapping[str, Any], where: str = "the store's config") -> int:
+        """The store's evidence limit in bytes; a value no limit can be is an error naming
+        `where` the store's config is (its hint says how to set it again)."""
         configured = config.get(CONFIG_EVIDENCE_MAX_MB, DEFAULT_EVIDENCE_MAX_MB)
         megabytes = size_in_mb(configured)
         if megabytes is None:
-            raise UserError("config.evidence_max_mb", value=configured)
+            raise UserError("config.bad_evidence_max_mb", where=where, value=_brief(configured))
         return int(megabytes * 1_000_000)
 
     # -- where things are ------------------------------------------------------------
@@ -181,12 +185,19 @@ def debug_from(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def size_in_mb(value: object) -> float | None:
-    """A positive, finite number of megabytes (below ten million), or None."""
+    """A number of megabytes from a byte (1e-6) to below ten million, or None."""
+    if isinstance(value, bool):
+        return None
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    return number if math.isfinite(number) and 0 < number < 1e7 else None
+    return number if math.isfinite(number) and 1e-6 <= number < 1e7 else None
+
+
+def _brief(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 24 else text[:20] + "…"
 
 
 def _text(value: object) -> str | None:
