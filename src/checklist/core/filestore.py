@@ -32,10 +32,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypeGuard
 
-from . import formats
+from . import files, formats
 from .atomic import Mismatch, write_atomic
 from .chain import BadTail, Head, TornLog, digest, next_link
-from .errors import Message, NotFound, StoreDamaged, UserError, message
+from .errors import DataError, Message, NotFound, StoreDamaged, UserError, message
 from .fuzzy import closest
 from .logindex import SNAPSHOT_FORMAT, LogIndex, Saved
 from .models import Draft, Record, Unit
@@ -100,10 +100,10 @@ class FileStore:
         """The store's format, from store.json (1 if it has none); a newer one is refused."""
         path = self.root / "store.json"
         try:
-            data = json.loads(path.read_bytes())
+            data = json.loads(files.read_bounded(path, files.SMALL))
         except FileNotFoundError:
             return 1
-        except (OSError, ValueError) as exc:
+        except ValueError as exc:
             raise StoreDamaged("store.damaged_marker", where=str(path), why=str(exc)) from exc
         if not isinstance(data, dict):
             raise StoreDamaged("store.damaged_marker", where=str(path), why="not a JSON object")
@@ -116,8 +116,8 @@ class FileStore:
             return
         path = self.root / "store.json"
         try:
-            created = json.loads(path.read_bytes()).get("created_at")
-        except (OSError, ValueError, AttributeError):
+            created = json.loads(files.read_bounded(path, files.SMALL)).get("created_at")
+        except (OSError, ValueError, AttributeError, DataError):
             created = None
         _replace(path, _marker(created))
 
@@ -134,17 +134,16 @@ class FileStore:
     def unit(self, unit_id: str) -> Unit:
         path = self._unit_dir(check_unit_id(unit_id)) / "unit.json"
         try:
-            raw = path.read_bytes()
+            raw = files.read_bounded(path, files.SMALL)
         except FileNotFoundError:
             raise NotFound("unit.unknown", closest(unit_id, self.unit_ids()), id=unit_id) from None
-        except OSError as exc:
-            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
         return parse_unit(raw, str(path))
 
     def unit_ids(self) -> list[str]:
         if not self.units_dir.is_dir():
             return []
-        return sorted(p.name for p in self.units_dir.iterdir() if (p / "unit.json").is_file())
+        # a unit.json that is not a regular file still names a unit: reading it says what is wrong
+        return sorted(p.name for p in self.units_dir.iterdir() if (p / "unit.json").exists())
 
     def units(self) -> list[Unit]:
         return [self.unit(unit_id) for unit_id in self.unit_ids()]
@@ -154,12 +153,9 @@ class FileStore:
     def log(self, unit_id: str) -> LogBytes:
         folder = self._unit_dir(check_unit_id(unit_id))
         try:
-            genesis = (folder / "unit.json").read_bytes()
+            genesis = files.read_bounded(folder / "unit.json", files.SMALL)
         except FileNotFoundError:
             raise NotFound("unit.unknown", closest(unit_id, self.unit_ids()), id=unit_id) from None
-        except OSError as exc:
-            where = str(folder / "unit.json")
-            raise StoreDamaged("store.cannot_read", where=where, reason=exc.strerror or str(exc)) from exc
         path = folder / "records.jsonl"
         return _log_bytes(unit_id, genesis, self._read_log(path), self.head(unit_id), str(path))
 
@@ -175,11 +171,9 @@ class FileStore:
         folder = self._unit_dir(check_unit_id(unit_id))
         path = folder / "records.jsonl"
         try:
-            data = path.read_bytes()
+            data = files.read_bounded(path, files.LOG)
         except FileNotFoundError:
             return LogIndex()
-        except OSError as exc:
-            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
         index, start, count = self._from_snapshot(folder, path, data, unit_id)
         tail = data[start:]
         lines, torn = split_lines(tail)
@@ -235,7 +229,7 @@ class FileStore:
             return head.seq + 1, head.hash
         lines, torn = split_lines(os.pread(fd, size, 0) if size else b"")
         try:
-            return next_link(lines, torn, digest((folder / "unit.json").read_bytes()), is_legacy)
+            return next_link(lines, torn, digest(files.read_bounded(folder / "unit.json", files.SMALL)), is_legacy)
         except TornLog:
             raise StoreDamaged("store.torn_tail", where=str(path)) from None
         except BadTail:
@@ -248,8 +242,8 @@ class FileStore:
         Only a newer format is refused (a newer release wrote it)."""
         path = self._unit_dir(check_unit_id(unit_id)) / "head.json"
         try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError):
+            data = json.loads(files.read_bounded(path, files.SMALL))
+        except (OSError, ValueError, DataError):
             return None
         if not isinstance(data, dict):
             return None
@@ -263,11 +257,9 @@ class FileStore:
 
     def _read_log(self, path: Path) -> bytes:
         try:
-            return path.read_bytes()
+            return files.read_bounded(path, files.LOG)
         except FileNotFoundError:
             return b""
-        except OSError as exc:
-            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
 
     # -- capabilities: the index snapshot, repair, a local cache ------------------------
 
@@ -361,20 +353,16 @@ class FileStore:
     def blob(self, kind: Blob, name: str) -> bytes | None:
         path = self._blob_path(kind, name)
         try:
-            return path.read_bytes()
+            return files.read_bounded(path, _LIMITS[kind])
         except FileNotFoundError:
             return None
-        except OSError as exc:
-            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
 
     def open_blob(self, kind: Blob, name: str) -> IO[bytes] | None:
         path = self._blob_path(kind, name)
         try:
-            return path.open("rb")
+            return files.open_regular(path)
         except FileNotFoundError:
             return None
-        except OSError as exc:
-            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
 
     def blob_names(self, kind: Blob, prefix: str = "") -> list[str]:
         if kind == Blob.SEAL:
@@ -412,10 +400,10 @@ class FileStore:
     def config(self) -> dict[str, Any]:
         path = self.root / "config.json"
         try:
-            data = json.loads(path.read_bytes())
+            data = json.loads(files.read_bounded(path, files.SMALL))
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError) as exc:
+        except ValueError as exc:
             raise StoreDamaged("store.damaged_config", where=str(path), why=str(exc)) from exc
         if not isinstance(data, dict):
             raise StoreDamaged("store.damaged_config", where=str(path), why="not a JSON object")
@@ -462,6 +450,7 @@ class FileStore:
 
 
 _FOLDERS = {Blob.CATALOG: "catalogs", Blob.EVIDENCE: "evidence", Blob.KEY: "keys"}
+_LIMITS = {Blob.CATALOG: files.CATALOG, Blob.EVIDENCE: files.LOG, Blob.KEY: files.SMALL, Blob.SEAL: files.SEAL}
 
 
 def _natural(value: object) -> TypeGuard[int]:
@@ -497,8 +486,8 @@ def _load_snapshot(path: Path, data: bytes) -> Saved | None:
     from .. import __version__
 
     try:
-        saved = Saved.model_validate_json(path.read_bytes())
-    except (OSError, ValueError):
+        saved = Saved.model_validate_json(files.read_bounded(path, files.LOG))
+    except (OSError, ValueError, DataError):  # derived: anything amiss, and it is rebuilt
         return None
     if (
         saved.format != SNAPSHOT_FORMAT

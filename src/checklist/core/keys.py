@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import StringConstraints
 
 from .atomic import write_atomic
-from .errors import UserError
+from .errors import DataError, UserError
+from .files import SMALL, read_bounded
 from .models import CleanStr, Signature, Stored
 
 if TYPE_CHECKING:
@@ -74,8 +75,8 @@ def own_keys(config_home: Path) -> list[PublicKey]:
     keys = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
-            keys.append(PublicKey.model_validate_json(path.read_bytes()))
-        except (OSError, ValueError):
+            keys.append(PublicKey.model_validate_json(read_bounded(path, SMALL)))
+        except (OSError, ValueError, DataError):
             continue  # not ours to judge here; `checklist keys list` shows what it can read
     return sorted(keys, key=lambda k: k.created_at, reverse=True)
 
@@ -95,8 +96,8 @@ def load_private(config_home: Path, public: PublicKey) -> Ed25519PrivateKey:
 
     path = _private(config_home, public)
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except (OSError, ValueError) as exc:
+        key = serialization.load_pem_private_key(read_bounded(path, SMALL), password=None)
+    except (OSError, ValueError, DataError) as exc:
         raise UserError("key.cannot_read", path=str(path), reason=str(exc)) from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise UserError("key.not_ed25519", path=str(path))

@@ -159,6 +159,8 @@ TEMPLATES: dict[str, Template] = {
     "store.cannot_lock": "cannot lock {where}: {reason}",
     "store.busy": "the store is busy: could not lock {where} within {seconds} s",
     "store.damaged_marker": "{where}: damaged store marker: {why}",
+    "file.not_regular": "{where}: not a regular file (a FIFO, a device or a folder stands in its place)",
+    "file.too_large": "{where}: larger than {mib} MiB, far more than a file of its kind holds",
     "store.damaged_unit": "{where}: damaged unit file: {why}",
     "unit.start_out_of_range": "started_at {started} is outside the years 2000 to 2200",
     "store.damaged_record": "{where}:{line}: damaged record: {why}",

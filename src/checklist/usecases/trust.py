@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..core import blobs, clock, keys
+from ..core import blobs, clock, files, keys
 from ..core import seal as seals
-from ..core.errors import Message, NoStore, UserError
+from ..core.errors import DataError, Message, NoStore, UserError
 from ..core.keys import PublicKey
 from ..core.store import Repairable, Snapshots
 from ..core.verify import StoreVerdict, verify_store
@@ -65,9 +65,11 @@ class SealCheck:
 def verify_seal(session: Session, path: Path) -> SealCheck:
     """Check a seal received from a unit: its signature, and its lines if the log is here."""
     try:
-        data = path.read_bytes()
+        data = files.read_bounded(path, files.SEAL)
     except OSError as exc:
         raise UserError("seal.cannot_read", path=str(path), reason=exc.strerror or str(exc)) from exc
+    except DataError as exc:  # not a regular file, or far too large: the user named it
+        raise UserError("seal.cannot_read", path=str(path), reason=exc.message) from exc
     sealed = seals.parse(data, str(path))
     store = session.store
     have_log = sealed.unit in store.unit_ids()
