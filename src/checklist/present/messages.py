@@ -194,6 +194,8 @@ TEMPLATES: dict[str, Template] = {
     "from 0.000001 to below 10000000",
     "option.exclusive": "{first} and {second} exclude each other",
     "option.day": "{option} must be a day such as 2020-01-27, not {text!r}",
+    "input.not_utf8": "{what} is not UTF-8 text: this terminal sends another encoding (GBK, say) "
+    "than the system reads (UTF-8)",
     "time.invalid": "{option} must be an ISO 8601 time such as 2020-01-27T09:00 or 2020-01-27T09:00+08:00, "
     "not {text!r}",
     "time.out_of_range": "{option} {text!r} is outside the years {earliest.year} to {latest.year}, "
@@ -315,6 +317,8 @@ HINTS: dict[str, Template] = {
     "store.none_here": "start one with `checklist start --unit prison` (or name one with --store / CHECKLIST_STORE)",
     "store.none_at": "start one with `checklist start --unit prison` (or name one with --store / CHECKLIST_STORE)",
     "store.unknown_scheme": "give a folder",
+    "input.not_utf8": "set the terminal's character encoding to UTF-8 (PuTTY: Window → Translation; "
+    "Xshell or SecureCRT: the session's encoding), then type it again",
     "config.bad_evidence_max_mb": "set it again with `checklist config evidence_max_mb 100` (megabytes)",
     "time.out_of_range": "give a time such as 2020-01-27T09:00",
     "store.torn_record": REPAIR,

@@ -199,6 +199,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "walk.field": ("{label}（{spec}）", "{label} ({spec})"),
     "walk.optional": ("可留空", "optional"),
+    "walk.not_utf8": (
+        "这不是 UTF-8 文字：终端使用了另一种编码（如 GBK）。请把终端的字符编码设为 UTF-8，再输入一次。",
+        "That is not UTF-8 text: the terminal sends another encoding (GBK, say). Set the terminal's character "
+        "encoding to UTF-8 and type it again.",
+    ),
     "walk.progress": ("第 {n}/{total} 项", "item {n} of {total}"),
 }
 

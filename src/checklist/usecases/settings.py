@@ -84,6 +84,9 @@ class Settings:
         environ: Mapping[str, str] | None = None,
     ) -> Settings:
         env = os.environ if environ is None else environ
+        for name in (ENV_STORE, ENV_CATALOG, ENV_USER, ENV_NOW):  # options are checked as they are parsed
+            if not_utf8(env.get(name) or ""):
+                raise UserError("input.not_utf8", what=name)
         chosen_catalog = catalog if catalog is not None else env.get(ENV_CATALOG) or None
         return cls(
             store=store if store is not None else env.get(ENV_STORE) or None,
@@ -198,6 +201,12 @@ def size_in_mb(value: object) -> float | None:
 def _brief(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 24 else text[:20] + "…"
+
+
+def not_utf8(text: str) -> bool:
+    """Whether text came from bytes that are not UTF-8: Python reads them (arguments, the
+    environment, a walk's answers) as lone surrogates, which no record can hold."""
+    return not text.isascii() and any("\udc80" <= char <= "\udcff" for char in text)
 
 
 def _text(value: object) -> str | None:
