@@ -225,7 +225,7 @@ def _ask_action(lang: str, default: str) -> str:
     from ..present.words import t
 
     while True:
-        raw = _ask_text(t("walk.ask", lang), True, lang, ANSWERS[default][0], show_default=True).lower()
+        raw = _ask_text(t("walk.ask", lang), True, lang, ANSWERS[default][0]).lower()
         for action, words in ANSWERS.items():
             if raw in words:
                 return action
@@ -280,15 +280,17 @@ def _ask_files(session: Session, required: bool, lang: str, files: list[Path], k
             print_error(exc)
 
 
-def _ask_text(label: str, required: bool, lang: str, default: str = "", *, show_default: bool = False) -> str:
-    """An answer; one that is not UTF-8 (a terminal in another encoding) is refused and asked again."""
-    from ..present.output import message
+def _ask_text(label: str, required: bool, lang: str, default: str = "") -> str:
+    """An answer (Enter takes `default`, shown in brackets); one that is not UTF-8 (a terminal
+    in another encoding) is refused and asked again."""
+    from ..present.output import message, safe
     from ..present.words import t
     from ..usecases.settings import not_utf8
 
+    # the question and the answer kept from before, shown safe (Enter still keeps the answer as typed)
+    question = safe(label) + (f" [{safe(default)}]" if default else "")
     while True:
-        shown = show_default or bool(default)
-        value = str(typer.prompt(label, default=default, show_default=shown, err=True)).strip()
+        value = str(typer.prompt(question, default=default, show_default=False, err=True)).strip()
         if not_utf8(value):
             message(t("walk.not_utf8", lang), style="yellow")
             continue

@@ -21,7 +21,7 @@ from pydantic import StringConstraints
 from .atomic import write_atomic
 from .errors import DataError, UserError
 from .files import SMALL, read_bounded
-from .models import CleanStr, Signature, Stored
+from .models import CleanStr, Signature, Stored, from_user
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -51,9 +51,9 @@ def new_key(config_home: Path, name: str) -> tuple[PublicKey, Path]:
 
     private = Ed25519PrivateKey.generate()
     raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    public = PublicKey(
-        key=key_id(raw), name=name, public=base64.b64encode(raw).decode("ascii"), created_at=datetime.now(UTC)
-    )
+    encoded = base64.b64encode(raw).decode("ascii")
+    # from_user: a name with control characters is the user's error, not a bug
+    public = from_user(PublicKey, key=key_id(raw), name=name, public=encoded, created_at=datetime.now(UTC))
     folder = config_home / "keys"
     stem = public.key.removeprefix("ed25519:")
     pem = private.private_bytes(
