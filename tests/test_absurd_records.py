@@ -215,3 +215,16 @@ def test_the_saved_index_lists_the_records_left_out_and_one_holding_an_absurd_fi
     saved.write_text(json.dumps(document))
     assert store.index("prison") == folded
     assert cli("status").exit_code == 0
+
+
+@pytest.mark.parametrize("at", [b"0001-01-01T00:00:00+08:00", b"9999-12-31T23:59:59-12:00"])
+def test_a_record_dated_at_the_edges_of_time_is_no_day_s_to_seal(
+    absurd_store: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, at: bytes
+) -> None:
+    cli = absurd_store
+    monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(tmp_path / "config"))
+    assert cli("keys", "new").exit_code == 0
+    write_by_hand(b"2020-01-27T09:30:00+08:00", at, item="system.three-level-duty", action="done", note="n")
+    for args in (("status",), ("today",), ("log",), ("log", "--json"), ("verify",), ("seal",)):
+        result = cli(*args)
+        assert result.exit_code == 0, (args, result)
