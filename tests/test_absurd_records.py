@@ -12,12 +12,17 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from checklist.core import catalog as catalogs
 from checklist.core.chain import digest
 from checklist.core.errors import UserError
-from checklist.core.figures import alerts, parse_value
+from checklist.core.figures import alerts, parse_value, usable
 from checklist.core.filestore import FileStore
-from checklist.core.models import Draft, FieldSpec, Text
+from checklist.core.logindex import LogIndex
+from checklist.core.models import CatalogRef, Draft, FieldSpec, Record, Text, Unit
+from checklist.core.status import unit_status
 
 from .conftest import Result, three_zeros
 
@@ -60,6 +65,53 @@ def test_alerts_skip_a_value_no_threshold_can_judge(value: float) -> None:
     spec = FieldSpec.model_validate({"id": "x", "label": LABEL, "type": "integer", "alert": {"above": 0}})
     assert alerts([spec], {"x": value}) == []
     assert alerts([spec], {"x": 3}) == [spec]
+
+
+@given(st.text(max_size=40) | st.integers().map(str) | st.floats(allow_nan=True, allow_infinity=True).map(repr))
+def test_a_typed_figure_is_usable_or_refused_as_a_user_error(typed: str) -> None:
+    for kind in ("integer", "number"):
+        try:
+            value = parse_value(FieldSpec(id="x", label=LABEL, type=kind), typed)
+        except UserError:
+            continue
+        assert usable(value)
+
+
+CATALOG = catalogs.load()
+UNIT = Unit(
+    id="prison",
+    kind="prison",
+    catalog=CatalogRef(name=CATALOG.meta.name, version=CATALOG.meta.version, digest=CATALOG.digest),
+    started_at=datetime.fromisoformat("2020-01-26T09:00:00+08:00"),
+    started_by="tester",
+)
+FIGURES = st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=5)
+
+
+@given(st.lists(st.dictionaries(st.sampled_from(["infections", "reported_cases", "x"]), FIGURES), max_size=6))
+def test_the_fold_leaves_out_exactly_the_records_with_a_figure_it_cannot_use(reports: list[dict[str, object]]) -> None:
+    records = [
+        Record.model_validate(
+            {
+                "v": 1,
+                "id": uuid.uuid4().hex,
+                "unit": "prison",
+                "item": "system.three-zeros",
+                "action": "done",
+                "actor": "a",
+                "at": "2020-01-27T09:00:00+08:00",
+                "period": "2020-01-27",
+                "figures": figures,
+                "catalog": CATALOG.digest,
+            }
+        )
+        for figures in reports
+    ]
+    status = unit_status(UNIT, CATALOG, LogIndex.of(records), datetime.fromisoformat("2020-01-27T12:00:00+08:00"))
+    left_out = [r for r in records if not all(usable(v) for v in r.figures.values())]
+    assert [m.params["id"] for m in status.unusable] == [r.id for r in left_out]
+    (report,) = [s for s in status.items if s.item.id == "system.three-zeros"]
+    assert all(usable(v) for v in report.latest.values()) and all(usable(v) for v in report.totals.values())
 
 
 # -- records already written -------------------------------------------------------------
