@@ -251,7 +251,8 @@ class FileStore:
         if _natural(found) and found > formats.HEAD:
             formats.check(str(path), found, formats.HEAD)  # refused: written by a newer release
         seq, hash_, size = data.get("seq"), data.get("hash"), data.get("size")
-        if found not in (None, formats.HEAD) or not (_natural(seq) and seq and _natural(size) and _is_hash(hash_)):
+        known = found is None or (_natural(found) and found == formats.HEAD)
+        if not (known and _natural(seq) and seq and _natural(size) and _is_hash(hash_)):
             return None
         return Head(seq=seq, hash=hash_, size=size)
 
