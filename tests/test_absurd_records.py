@@ -16,7 +16,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checklist.core import catalog as catalogs
-from checklist.core.chain import digest
 from checklist.core.errors import UserError
 from checklist.core.figures import alerts, parse_value, usable
 from checklist.core.filestore import FileStore
@@ -24,7 +23,7 @@ from checklist.core.logindex import LogIndex
 from checklist.core.models import CatalogRef, Draft, FieldSpec, Record, Text, Unit
 from checklist.core.status import unit_status
 
-from .conftest import Result, three_zeros
+from .conftest import Result, three_zeros, write_by_hand
 
 START, NOW = "2020-01-26T09:00", "2020-01-27T10:00"
 PLACEHOLDER = 424242424242
@@ -117,31 +116,6 @@ def test_the_fold_leaves_out_exactly_the_records_with_a_figure_it_cannot_use(rep
 # -- records already written -------------------------------------------------------------
 
 
-def write_by_hand(placeholder: bytes, absurd: bytes, **fields: object) -> None:
-    """Append a chained record whose bytes hold `absurd` where a valid record held `placeholder`
-    (as a release without the input bounds, or a hand edit, could have written it)."""
-    store = FileStore.open(Path(".checklist"))
-    unit = store.unit("prison")
-    draft = {
-        "id": uuid.uuid4().hex,
-        "unit": "prison",
-        "actor": "tester",
-        "at": datetime.fromisoformat("2020-01-27T09:30:00+08:00"),
-        "catalog": unit.catalog.digest,
-        **fields,
-    }
-    store.append(Draft.model_validate(draft))
-    log = Path(".checklist/units/prison/records.jsonl")
-    data = log.read_bytes()
-    assert data.count(placeholder) == 1
-    data = data.replace(placeholder, absurd)
-    log.write_bytes(data)
-    head = Path(".checklist/units/prison/head.json")
-    saved = json.loads(head.read_bytes())
-    saved.update(hash=digest(data[:-1].rsplit(b"\n", 1)[-1]), size=len(data))
-    head.write_text(json.dumps(saved))
-
-
 ABSURD_FIGURES = [b"1" + b"0" * 309, b"1e400", b"-1e400", b"NaN", b"Infinity", b"10000000000000001"]
 
 
@@ -150,6 +124,7 @@ def _figure(absurd: bytes) -> None:
     write_by_hand(
         str(PLACEHOLDER).encode(),
         absurd,
+        at=datetime.fromisoformat("2020-01-27T09:30:00+08:00"),
         item="system.three-zeros",
         action="done",
         period="2020-01-27",
@@ -162,6 +137,7 @@ def _moment(absurd: bytes) -> None:
     write_by_hand(
         b"2020-01-27T09:00:00+08:00",
         absurd,
+        at=datetime.fromisoformat("2020-01-27T09:30:00+08:00"),
         action="event",
         event="admission",
         subject="P1",
@@ -276,7 +252,9 @@ def test_a_record_dated_at_the_edges_of_time_is_no_day_s_to_seal(
     cli = absurd_store
     monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(tmp_path / "config"))
     assert cli("keys", "new").exit_code == 0
-    write_by_hand(b"2020-01-27T09:30:00+08:00", at, item="system.three-level-duty", action="done", note="n")
+    moment = b"2020-01-27T09:30:00+08:00"
+    fields = {"at": datetime.fromisoformat(moment.decode()), "item": "system.three-level-duty", "note": "n"}
+    write_by_hand(moment, at, action="done", **fields)
     for args in (("status",), ("today",), ("log",), ("log", "--json"), ("verify",), ("seal",)):
         result = cli(*args)
         assert result.exit_code == 0, (args, result)

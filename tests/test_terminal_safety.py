@@ -8,18 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from checklist.core.chain import digest
-from checklist.core.filestore import FileStore
-from checklist.core.models import Draft
-
-from .conftest import Result
+from .conftest import Result, write_by_hand
 
 ESCAPES = "\x1b[2J\x1b]8;;http://evil.example\x1b\\here\x1b]8;;\x1b\\\x07"
 C1_BIDI = "\x9b2J\x90q\x85\u202eevil\u2066\u200f\u061c"
@@ -135,33 +130,12 @@ def hostile(
     checked("done", "2", "--note", "n", "--by", TEXT, codes=(1,))
     checked("event", "admission", "--subject", TEXT, codes=(1,))
     checked("config", "user", TEXT, codes=(1,))
-    _write_by_hand(ESCAPES + C1_BIDI + "\u2028\u2029")
+    # a note no command writes: controls escaped in the record's JSON, by hand
+    # (a lone surrogate there would be damage, which the reader names: see test_store)
+    at = datetime.fromisoformat("2020-01-27T09:50:00+08:00")
+    hand = json.dumps(ESCAPES + C1_BIDI + "\u2028\u2029").encode()
+    write_by_hand(b'"PLACEHOLDER"', hand, item="ward.other", action="blocked", at=at, note="PLACEHOLDER")
     return checked
-
-
-def _write_by_hand(note: str) -> None:
-    """A record written by hand, its controls escaped in its JSON as no release writes them
-    (a lone surrogate would be damage, which the reader names: see test_store)."""
-    store = FileStore.open(Path(".checklist"))
-    unit = store.unit(store.unit_ids()[0])
-    draft = {
-        "id": uuid.uuid4().hex,
-        "unit": unit.id,
-        "item": "ward.other",
-        "action": "blocked",
-        "actor": "tester",
-        "at": datetime.fromisoformat("2020-01-27T09:50:00+08:00"),
-        "note": "PLACEHOLDER",
-        "catalog": unit.catalog.digest,
-    }
-    store.append(Draft.model_validate(draft))
-    log = Path(f".checklist/units/{unit.id}/records.jsonl")
-    data = log.read_bytes().replace(b'"PLACEHOLDER"', json.dumps(note).encode())
-    log.write_bytes(data)
-    head = Path(f".checklist/units/{unit.id}/head.json")
-    saved = json.loads(head.read_bytes())
-    saved.update(hash=digest(data[:-1].rsplit(b"\n", 1)[-1]), size=len(data))
-    head.write_text(json.dumps(saved))
 
 
 READERS = [
