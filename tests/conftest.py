@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +19,29 @@ from checklist.present import messages as _words  # noqa: F401 - errors and prob
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seed" / "000_2fbdb8480875c603.txt"
+
+
+def write_by_hand(placeholder: bytes, written: bytes, **fields: object) -> None:
+    """Append to the only unit of the store here a chained record whose bytes hold `written`
+    where the valid record made of `fields` held `placeholder`: what a release without today's
+    checks, or a hand edit, could have written. head.json follows, so the chain still holds."""
+    from checklist.core.chain import digest
+    from checklist.core.filestore import FileStore
+    from checklist.core.models import Draft
+
+    store = FileStore.open(Path(".checklist"))
+    unit = store.unit(store.unit_ids()[0])
+    draft = {"id": uuid.uuid4().hex, "unit": unit.id, "actor": "tester", "catalog": unit.catalog.digest, **fields}
+    store.append(Draft.model_validate(draft))
+    log = Path(f".checklist/units/{unit.id}/records.jsonl")
+    data = log.read_bytes()
+    assert data.count(placeholder) == 1
+    data = data.replace(placeholder, written)
+    log.write_bytes(data)
+    head = Path(f".checklist/units/{unit.id}/head.json")
+    saved = json.loads(head.read_bytes())
+    saved.update(hash=digest(data[:-1].rsplit(b"\n", 1)[-1]), size=len(data))
+    head.write_text(json.dumps(saved))
 
 
 def three_zeros(infections: object = 0, reported: object = 0, hype: object = 0) -> list[str]:

@@ -37,7 +37,25 @@ class Command(TyperCommand):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         _refuse_repeats(self, args)
-        return super().parse_args(ctx, args)
+        rest = super().parse_args(ctx, args)
+        _refuse_undecodable(self, ctx)
+        return rest
+
+
+def _refuse_undecodable(command: Any, ctx: Any) -> None:
+    """Text that is not UTF-8 (a terminal sending GBK to a system that reads UTF-8) reaches
+    Python as lone surrogates, which no record can hold: refuse it, naming the option, before
+    anything is done. A path (`--evidence FILE`) may hold such bytes: the system takes it as it is."""
+    from ..usecases.settings import not_utf8  # every command reads its settings: no extra import
+
+    for param in command.params:
+        value = ctx.params.get(param.name)
+        texts = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(text, str) and not_utf8(text) for text in texts):
+            from ..core.errors import UserError
+
+            name = next((o for o in param.opts if o.startswith("--")), None) or param.metavar or param.name
+            raise UserError("input.not_utf8", what=name)
 
 
 def _refuse_repeats(command: Any, args: list[str]) -> None:

@@ -91,13 +91,17 @@ Period = Annotated[
 ]
 
 
-def day(text: str | None, option: str) -> date | None:
-    """A day an option names (YYYY-MM-DD), or None; anything else is a user error."""
+def day(text: str | None, option: str, *, bounded: bool = True) -> date | None:
+    """A day an option names (YYYY-MM-DD), or None; anything else is a user error, and so is a
+    day outside the clock's range (clock.EARLIEST), unless the command bounds it itself."""
     if text is None:
         return None
+    from ..core.clock import check_day
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         from ..core.errors import UserError
 
         raise UserError("option.day", option=option, text=text) from None
+    return check_day(day, option) if bounded else day

@@ -41,4 +41,6 @@ def config(
     if unset or value is not None:
         units.set_config(session, key, None if unset else value)
         return
-    typer.echo(units.config_value(session, key))
+    from ..present.output import safe
+
+    typer.echo(safe(units.config_value(session, key)))

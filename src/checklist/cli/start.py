@@ -109,6 +109,9 @@ def run_walk(session: Session, unit: Unit, lang: str) -> None:
     from ..present.output import message
     from ..present.words import t
 
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None:  # bytes that are not UTF-8 are read, and refused (not_utf8), never fatal
+        reconfigure(errors="surrogateescape")
     status = session.status(unit)
     pending = [s for s in status.items if s.state in ("open", "lapsed")]
     if not pending:
@@ -225,7 +228,7 @@ def _ask_action(lang: str, default: str) -> str:
     from ..present.words import t
 
     while True:
-        raw = typer.prompt(t("walk.ask", lang), default=ANSWERS[default][0], err=True).strip().lower()
+        raw = _ask_text(t("walk.ask", lang), True, lang, ANSWERS[default][0]).lower()
         for action, words in ANSWERS.items():
             if raw in words:
                 return action
@@ -238,12 +241,13 @@ def _ask_details(session: Session, answers: Answers, measure: Measure, lang: str
     from ..present.words import t
 
     if answers.action != "done":
-        answers.note = _ask_text(t("walk.reason", lang), required=True, default=kept.note if kept else "")
+        answers.note = _ask_text(t("walk.reason", lang), True, lang, kept.note if kept else "")
         return
     answers.note = _ask_text(
         t("walk.note_required" if "note" in measure.evidence else "walk.note", lang),
         "note" in measure.evidence,
-        default=kept.note if kept else "",
+        lang,
+        kept.note if kept else "",
     )
     _ask_figures(measure, lang, answers.figures, kept.figures if kept else {})
     _ask_files(session, "file" in measure.evidence, lang, answers.files, kept.files if kept else [])
@@ -267,7 +271,7 @@ def _ask_files(session: Session, required: bool, lang: str, files: list[Path], k
         message(t("walk.files_kept", lang, files=", ".join(str(f) for f in files)))
     while True:
         label = t("walk.evidence_required" if required and not files else "walk.evidence", lang)
-        raw = _ask_text(label, required=False)
+        raw = _ask_text(label, False, lang)
         if not raw:
             if required and not files:
                 message(t("walk.file_needed", lang), style="yellow")
@@ -279,9 +283,20 @@ def _ask_files(session: Session, required: bool, lang: str, files: list[Path], k
             print_error(exc)
 
 
-def _ask_text(label: str, required: bool, default: str = "") -> str:
+def _ask_text(label: str, required: bool, lang: str, default: str = "") -> str:
+    """An answer (Enter takes `default`, shown in brackets); one that is not UTF-8 (a terminal
+    in another encoding) is refused and asked again."""
+    from ..present.output import message, safe
+    from ..present.words import t
+    from ..usecases.settings import not_utf8
+
+    # the question and the answer kept from before, shown safe (Enter still keeps the answer as typed)
+    question = safe(label) + (f" [{safe(default)}]" if default else "")
     while True:
-        value = str(typer.prompt(label, default=default, show_default=bool(default), err=True)).strip()
+        value = str(typer.prompt(question, default=default, show_default=False, err=True)).strip()
+        if not_utf8(value):
+            message(t("walk.not_utf8", lang), style="yellow")
+            continue
         if value or not required:
             return value
 
@@ -296,9 +311,8 @@ def _ask_figures(measure: Measure, lang: str, values: dict[str, FigureValue], ke
         required = spec.required and "figures" in measure.evidence
         before = _shown(kept[spec.id]) if spec.id in kept else ""
         while True:
-            raw = _ask_text(
-                t("walk.field", lang, label=spec.label(lang), spec=_describe(spec, lang, required)), required, before
-            )
+            label = t("walk.field", lang, label=spec.label(lang), spec=_describe(spec, lang, required))
+            raw = _ask_text(label, required, lang, before)
             if not raw:
                 break
             try:

@@ -156,7 +156,7 @@ def seal(
     from ..usecases.session import Session
     from ..usecases.settings import Settings
 
-    day = options.day(period, "--period")
+    day = options.day(period, "--period", bounded=False)  # the seal takes only days from the start to today
     session = Session.open(Settings.load(store=store, catalog=catalog, unit=unit, by=by, now=now))
     result = trust.seal(session, day, out)
     sealed(result, result.seal.unit)

@@ -92,9 +92,11 @@ def _fingerprint(files: list[Path]) -> bytes:
 
 def _read_cache(cache_file: Path, key: bytes) -> Catalog | None:
     """The cache is the fingerprint on its first line, then the catalog's kept form."""
+    from .files import CATALOG, read_bounded
+
     try:
-        data = cache_file.read_bytes()
-    except OSError:
+        data = read_bounded(cache_file, CATALOG)
+    except (OSError, DataError):  # derived: anything amiss, and it is made again
         return None
     saved_key, _, content = data.partition(b"\n")
     if saved_key != key:

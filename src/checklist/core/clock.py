@@ -7,10 +7,25 @@ record's own timestamp is always the real time it was written, whatever the cloc
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from .errors import UserError
+
+# The moments the program reckons with. Everything it computes from a moment is a few
+# years' arithmetic away from it (a deadline 3,650 days after an event, a week's ISO key, the
+# periods since a unit started), and Python's dates end at the years 1 and 9999: a clock kept
+# to 2000-2200 can never overflow them, while any emergency this tool serves lies well inside.
+# A time outside it is a typing slip (0202 for 2020) or a damaged record.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2200, 12, 31)
+
+
+def in_range(moment: datetime | date) -> bool:
+    """Whether a day, or the day of a moment where it was written (its own offset), is within
+    the clock's range, EARLIEST to LATEST."""
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return EARLIEST <= day <= LATEST
 
 
 def real_now() -> datetime:
@@ -26,4 +41,14 @@ def parse(text: str, zone: ZoneInfo, what: str = "time") -> datetime:
         raise UserError("time.invalid", option=what, text=text) from None
     if len(value) == 10:  # a day alone: its start
         moment = datetime.combine(moment.date(), time(0))
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+    moment = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+    if not in_range(moment):
+        raise UserError("time.out_of_range", option=what, text=text, earliest=EARLIEST, latest=LATEST)
+    return moment
+
+
+def check_day(day: date, what: str) -> date:
+    """A day the clock can reckon with (see EARLIEST), else a user error naming where it came from."""
+    if not in_range(day):
+        raise UserError("time.out_of_range", option=what, text=day.isoformat(), earliest=EARLIEST, latest=LATEST)
+    return day

@@ -67,4 +67,14 @@ def describe(path: Path) -> EvidenceFile:
                 size += len(chunk)
     except OSError as exc:
         raise UserError("evidence.cannot_read", path=str(path), reason=exc.strerror or str(exc)) from exc
-    return EvidenceFile(name=path.name, size=size, sha256=digest.hexdigest())
+    return EvidenceFile(name=_storable(path.name), size=size, sha256=digest.hexdigest())
+
+
+def _storable(name: str) -> str:
+    """A file's name as a record can hold it: bytes that are not UTF-8 (a name written on a
+    GBK system) are kept as escapes such as \\xbc, so the record still says what the name was."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name

@@ -38,12 +38,12 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeGuard
 
-from . import formats, unitlist
+from . import files, formats, unitlist
 from .atomic import Mismatch, add_mode, fsync_dir, remove_tree, sweep, temporary_name, write_atomic
 from .chain import BadTail, Head, TornLog, digest, next_link
-from .errors import Message, NotFound, StoreDamaged, UserError, message
+from .errors import DataError, Message, NotFound, StoreDamaged, UserError, message
 from .fuzzy import closest
 from .logindex import SNAPSHOT_FORMAT, LogIndex, Saved
 from .models import Draft, Record, Unit
@@ -150,10 +150,10 @@ class FileStore:
         """The store's format, from store.json (1 if it has none); a newer one is refused."""
         path = self.root / "store.json"
         try:
-            data = json.loads(path.read_bytes())
+            data = json.loads(files.read_bounded(path, files.SMALL))
         except FileNotFoundError:
             return 1
-        except (OSError, ValueError) as exc:
+        except ValueError as exc:
             raise StoreDamaged("store.damaged_marker", where=str(path), why=str(exc)) from exc
         if not isinstance(data, dict):
             raise StoreDamaged("store.damaged_marker", where=str(path), why="not a JSON object")
@@ -186,8 +186,8 @@ class FileStore:
 
     def _marker(self) -> dict[str, Any]:
         try:
-            data = json.loads((self.root / "store.json").read_bytes())
-        except (OSError, ValueError):
+            data = json.loads(files.read_bounded(self.root / "store.json", files.SMALL))
+        except (OSError, ValueError, DataError):
             return {}
         return data if isinstance(data, dict) else {}
 
@@ -225,11 +225,9 @@ class FileStore:
     def unit_list(self) -> list[bytes] | None:
         path = self.root / unitlist.FILE
         try:
-            data = path.read_bytes()
+            data = files.read_bounded(path, files.UNITS)
         except FileNotFoundError:
             return None
-        except OSError as exc:
-            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
         return [line for line in data.split(b"\n") if line.strip()]
 
     def adopt_units(self, by: str) -> bool:
@@ -244,7 +242,7 @@ class FileStore:
         """Begin the list with the units there are (under the store's lock, the format raised)."""
         lines: list[bytes] = []
         for unit_id in self.unit_ids():
-            genesis = digest((self.units_dir / unit_id / "unit.json").read_bytes())
+            genesis = digest(self.genesis(unit_id))
             lines.append(unitlist.line(unit_id, genesis, by=by, after=lines, adopted=True))
         content = b"".join(line + b"\n" for line in lines)
         write_atomic(self.root / unitlist.FILE, content, replace=False, group=self._group(WRITE))
@@ -266,11 +264,9 @@ class FileStore:
     def unit(self, unit_id: str) -> Unit:
         path = self._unit_dir(check_unit_id(unit_id)) / "unit.json"
         try:
-            raw = path.read_bytes()
+            raw = files.read_bounded(path, files.SMALL)
         except FileNotFoundError:
             raise NotFound("unit.unknown", closest(unit_id, self.unit_ids()), id=unit_id) from None
-        except OSError as exc:
-            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
         unit = parse_unit(raw, str(path))
         if unit.id != unit_id:
             raise StoreDamaged("store.unit_misplaced", where=str(path), folder=unit_id, inside=unit.id)
@@ -279,7 +275,8 @@ class FileStore:
     def unit_ids(self) -> list[str]:
         if not self.units_dir.is_dir():
             return []
-        return sorted(p.name for p in self.units_dir.iterdir() if (p / "unit.json").is_file())
+        # a unit.json that is not a regular file still names a unit: reading it says what is wrong
+        return sorted(p.name for p in self.units_dir.iterdir() if (p / "unit.json").exists())
 
     def units(self) -> list[Unit]:
         return [self.unit(unit_id) for unit_id in self.unit_ids()]
@@ -289,12 +286,9 @@ class FileStore:
     def genesis(self, unit_id: str) -> bytes:
         folder = self._unit_dir(check_unit_id(unit_id))
         try:
-            return (folder / "unit.json").read_bytes()
+            return files.read_bounded(folder / "unit.json", files.SMALL)
         except FileNotFoundError:
             raise NotFound("unit.unknown", closest(unit_id, self.unit_ids()), id=unit_id) from None
-        except OSError as exc:
-            where = str(folder / "unit.json")
-            raise StoreDamaged("store.cannot_read", where=where, reason=exc.strerror or str(exc)) from exc
 
     def log(self, unit_id: str) -> LogBytes:
         genesis = self.genesis(unit_id)
@@ -321,11 +315,9 @@ class FileStore:
         folder = self._unit_dir(check_unit_id(unit_id))
         path = folder / "records.jsonl"
         try:
-            data = path.read_bytes()
+            data = files.read_bounded(path, files.LOG)
         except FileNotFoundError:
             return LogIndex()
-        except OSError as exc:
-            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
         index, start, count = self._from_snapshot(folder, path, data, unit_id)
         tail = data[start:]
         lines, torn = split_lines(tail)
@@ -384,36 +376,39 @@ class FileStore:
             return head.seq + 1, head.hash
         lines, torn = split_lines(os.pread(fd, size, 0) if size else b"")
         try:
-            return next_link(lines, torn, digest((folder / "unit.json").read_bytes()), is_legacy)
+            return next_link(lines, torn, digest(files.read_bounded(folder / "unit.json", files.SMALL)), is_legacy)
         except TornLog:
             raise StoreDamaged("store.torn_tail", where=str(path)) from None
         except BadTail:
             raise StoreDamaged("store.bad_tail", where=str(path)) from None
 
     def head(self, unit_id: str) -> Head | None:
+        """The last record's number and hash as head.json says, if it can: it is advisory, so a
+        file that cannot be read, or holds what no head can (a number too large, a negative
+        size, a format that is no number), is as if there were none: the chain says the same.
+        Only a newer format is refused (a newer release wrote it)."""
         path = self._unit_dir(check_unit_id(unit_id)) / "head.json"
         try:
-            data = json.loads(path.read_bytes())
-            found = data.get("format")
-        except (OSError, ValueError, AttributeError):
+            data = json.loads(files.read_bounded(path, files.SMALL))
+        except (OSError, ValueError, DataError):
             return None
-        formats.check(str(path), found, formats.HEAD)
-        try:
-            return Head(seq=int(data["seq"]), hash=str(data["hash"]), size=int(data["size"]))
-        except (ValueError, KeyError, TypeError):
+        if not isinstance(data, dict):
             return None
+        found = data.get("format")
+        if _natural(found) and found > formats.HEAD:
+            formats.check(str(path), found, formats.HEAD)  # refused: written by a newer release
+        seq, hash_, size = data.get("seq"), data.get("hash"), data.get("size")
+        known = found is None or (_natural(found) and found == formats.HEAD)
+        if not (known and _natural(seq) and seq and _natural(size) and _is_hash(hash_)):
+            return None
+        return Head(seq=seq, hash=hash_, size=size)
 
     def _read_log(self, path: Path, size: int | None = None) -> bytes:
         """The log's bytes (its first `size` only, if given: the rest was appended since)."""
         try:
-            if size is not None:
-                with path.open("rb") as handle:
-                    return handle.read(size)
-            return path.read_bytes()
+            return files.read_bounded(path, files.LOG, size)
         except FileNotFoundError:
             return b""
-        except OSError as exc:
-            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
 
     # -- capabilities: the index snapshot, repair, a local cache ------------------------
 
@@ -493,7 +488,7 @@ class FileStore:
         folders += [self.root / _FOLDERS[Blob.KEY], self.root / _FOLDERS[Blob.CATALOG]]
         folders += [p for p in (self.root / "evidence").glob("??") if p.is_dir()]
         for unit_id in self.unit_ids():
-            folders += [self.units_dir / unit_id, self.units_dir / unit_id / "seals"]
+            folders += [self.units_dir / unit_id, *(self.units_dir / unit_id / sub for sub, _ in PER_UNIT.values())]
         removed = size = 0
         for folder in folders:
             count, taken = sweep(folder)
@@ -540,20 +535,16 @@ class FileStore:
     def blob(self, kind: Blob, name: str) -> bytes | None:
         path = self._blob_path(kind, name)
         try:
-            return path.read_bytes()
+            return files.read_bounded(path, _LIMITS[kind])
         except FileNotFoundError:
             return None
-        except OSError as exc:
-            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
 
     def open_blob(self, kind: Blob, name: str) -> IO[bytes] | None:
         path = self._blob_path(kind, name)
         try:
-            return path.open("rb")
+            return files.open_regular(path)
         except FileNotFoundError:
             return None
-        except OSError as exc:
-            raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
 
     def blob_names(self, kind: Blob, prefix: str = "") -> list[str]:
         if kind in PER_UNIT:
@@ -595,10 +586,10 @@ class FileStore:
     def config(self) -> dict[str, Any]:
         path = self.root / "config.json"
         try:
-            data = json.loads(path.read_bytes())
+            data = json.loads(files.read_bounded(path, files.SMALL))
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError) as exc:
+        except ValueError as exc:
             raise StoreDamaged("store.damaged_config", where=str(path), why=str(exc)) from exc
         if not isinstance(data, dict):
             raise StoreDamaged("store.damaged_config", where=str(path), why="not a JSON object")
@@ -746,6 +737,22 @@ class FileStore:
 
 
 _FOLDERS = {Blob.CATALOG: "catalogs", Blob.EVIDENCE: "evidence", Blob.KEY: "keys"}
+_LIMITS = {
+    Blob.CATALOG: files.CATALOG,
+    Blob.EVIDENCE: files.LOG,
+    Blob.KEY: files.SMALL,
+    Blob.SEAL: files.SEAL,
+    Blob.CHECKPOINT: files.SMALL,
+}
+
+
+def _natural(value: object) -> TypeGuard[int]:
+    """A whole number from 0 to what a file offset can be (not a bool, not a float)."""
+    return type(value) is int and 0 <= value < 2**63
+
+
+def _is_hash(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and len(value) == 71 and value.startswith("sha256:") and set(value[7:]) <= _HEX
 
 
 def _log_bytes(unit_id: str, genesis: bytes, data: bytes, head: Head | None, where: str) -> LogBytes:
@@ -779,8 +786,8 @@ def _load_snapshot(path: Path, data: bytes) -> Saved | None:
     from .. import __version__
 
     try:
-        saved = Saved.model_validate_json(path.read_bytes())
-    except (OSError, ValueError):
+        saved = Saved.model_validate_json(files.read_bounded(path, files.LOG))
+    except (OSError, ValueError, DataError):  # derived: anything amiss, and it is rebuilt
         return None
     if (
         saved.format != SNAPSHOT_FORMAT

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import StringConstraints, model_validator
 
 from .atomic import write_atomic
-from .errors import UserError
-from .models import CleanStr, Signature, Stored
+from .errors import DataError, UserError
+from .files import SMALL, read_bounded
+from .models import CleanStr, Signature, Stored, from_user
 from .names import same_person
 
 if TYPE_CHECKING:
@@ -84,9 +85,9 @@ def new_key(config_home: Path, name: str, passphrase: str | None = None) -> tupl
 
     private = Ed25519PrivateKey.generate()
     raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    public = PublicKey(
-        key=key_id(raw), name=name, public=base64.b64encode(raw).decode("ascii"), created_at=datetime.now(UTC)
-    )
+    encoded = base64.b64encode(raw).decode("ascii")
+    # from_user: a name with control characters is the user's error, not a bug
+    public = from_user(PublicKey, key=key_id(raw), name=name, public=encoded, created_at=datetime.now(UTC))
     folder = config_home / "keys"
     stem = public.key.removeprefix("ed25519:")
     protection: serialization.KeySerializationEncryption = (
@@ -111,8 +112,8 @@ def own_keys(config_home: Path) -> list[PublicKey]:
     keys = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
-            keys.append(PublicKey.model_validate_json(path.read_bytes()))
-        except (OSError, ValueError):
+            keys.append(PublicKey.model_validate_json(read_bounded(path, SMALL)))
+        except (OSError, ValueError, DataError):
             continue  # not ours to judge here; `checklist keys list` shows what it can read
     return sorted(keys, key=lambda k: k.created_at, reverse=True)
 
@@ -165,9 +166,9 @@ def load_private(config_home: Path, public: PublicKey, passphrase: str | None = 
 
     path = _private(config_home, public)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError("key.cannot_read", path=str(path), reason=exc.strerror or str(exc)) from exc
+        data = read_bounded(path, SMALL)
+    except (OSError, DataError) as exc:
+        raise UserError("key.cannot_read", path=str(path), reason=getattr(exc, "strerror", None) or str(exc)) from exc
     protected = data.lstrip().startswith(_ENCRYPTED)
     if protected and not passphrase:
         raise UserError("key.needs_terminal", key=public.key, name=public.name)

@@ -14,17 +14,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, NonNegativeInt
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeInt
 
+from .clock import in_range
+from .errors import Message, message
+from .figures import LIMIT, brief, usable
 from .models import Action, FigureValue, Record
 
 Fetch = Callable[[int], Record]  # the record whose line starts at this byte offset of the log
 
-SNAPSHOT_FORMAT = 4  # 4: with the records made with a replayed clock
+SNAPSHOT_FORMAT = 5  # 4: with the records made with a replayed clock; 5: and those the fold cannot use
 Natural = NonNegativeInt  # offsets, counts and numbers in the saved index: never negative
+# A figure as the fold keeps it (see figures.usable): a saved index holding any other is not used
+Figure = (
+    bool
+    | Annotated[int, Field(ge=-LIMIT, le=LIMIT)]
+    | Annotated[float, Field(ge=-LIMIT, le=LIMIT, allow_inf_nan=False)]
+    | str
+)
 _NL = 0x0A
+_HAPPENINGS = frozenset({"event", "withdrawn"})
 
 
 def item_key(item: str, subject: str | None = None) -> str:
@@ -34,6 +45,23 @@ def item_key(item: str, subject: str | None = None) -> str:
 
 def event_key(kind: str, subject: str) -> str:
     return f"{kind}|{subject}"
+
+
+def unusable(record: Record) -> Message | None:
+    """Why the fold cannot use a record, or None: a figure no count can be (NaN, infinity, past
+    ±10^15), or an event at a moment outside the clock's range. No release writes such a record
+    any more; one already written is left out of the fold and reported, never fatal."""
+    problem = None
+    for name, value in record.figures.items():
+        if not usable(value):
+            problem = message("record.figure_unusable", field=name, value=brief(value))
+            break
+    if problem is None and record.action in _HAPPENINGS and not in_range(moment := record.occurred or record.at):
+        problem = message("record.moment_unusable", moment=moment.isoformat())
+    if problem is None:
+        return None
+    what = record.item or (f"{record.event} {record.subject}" if record.event else record.action)
+    return message("record.unusable", seq=record.seq, id=record.id, what=what, problem=problem)
 
 
 class Entry:
@@ -131,6 +159,7 @@ class LogIndex:
         self.upgrades_at: list[int] = []  # where each catalog upgrade's line starts
         self.replayed: list[int] = []  # where each record made with a replayed clock (--now) starts
         self.last_at: int | None = None
+        self.unusable: list[int] = []  # where each record the fold cannot use starts (see `unusable`)
         self._known: dict[int, Record] = {}
         self._fetch = fetch
 
@@ -154,7 +183,10 @@ class LogIndex:
         self.last_at = at
         if record.clock is not None:
             self.replayed.append(at)
-        if record.action in ("event", "withdrawn"):
+        if (record.figures or record.action in _HAPPENINGS) and unusable(record) is not None:
+            self.unusable.append(at)
+            return
+        if record.action in _HAPPENINGS:
             kind, subject = record.event or "", record.subject or ""
             moment = record.occurred or record.at
             self.events[event_key(kind, subject)] = Happening(self, at, record.action, kind, subject, moment)
@@ -190,12 +222,14 @@ class LogIndex:
         if not isinstance(other, LogIndex):
             return NotImplemented
         upgrades = [self.record_at(at) for at in self.upgrades_at]
-        return (self.count, self.items, self.events, upgrades, len(self.replayed), self.last) == (
+        left_out = [self.record_at(at) for at in self.unusable]
+        return (self.count, self.items, self.events, upgrades, len(self.replayed), left_out, self.last) == (
             other.count,
             other.items,
             other.events,
             [other.record_at(at) for at in other.upgrades_at],
             len(other.replayed),
+            [other.record_at(at) for at in other.unusable],
             other.last,
         )
 
@@ -229,6 +263,7 @@ class LogIndex:
             "events": {key: [e.at, e.action, e.moment.isoformat()] for key, e in self.events.items()},
             "upgrades": self.upgrades_at,
             "replayed": self.replayed,
+            "unusable": self.unusable,
         }
 
     @classmethod
@@ -238,7 +273,7 @@ class LogIndex:
         index = cls(fetch)
         wordings = saved.wordings
         size = saved.size
-        rare: list[int | None] = [saved.last, *saved.upgrades, *saved.replayed]  # offsets checked after the loop
+        rare: list[int | None] = [saved.last, *saved.upgrades, *saved.replayed, *saved.unusable]  # checked below
         for key, saved_periods in saved.items.items():
             index.items[key] = periods = {}
             for period, (at, count, action, until, figures, wording, approval_at) in saved_periods.items():
@@ -249,6 +284,8 @@ class LogIndex:
                 text = wordings[wording] if wording is not None else None
                 periods[period] = Entry(index, at, count, action, until, figures, text, approval_at)
         for key, (at, action, moment) in saved.events.items():
+            if not in_range(moment):
+                raise ValueError(f"{moment} is outside the clock's range")
             kind, _, subject = key.partition("|")
             index.events[key] = Happening(index, at, action, kind, subject, moment)
             rare.append(at)
@@ -257,6 +294,7 @@ class LogIndex:
         index.count, index.last_at = saved.count, saved.last
         index.upgrades_at = list(saved.upgrades)
         index.replayed = list(saved.replayed)
+        index.unusable = list(saved.unusable)
         return index
 
 
@@ -279,11 +317,12 @@ class Saved(BaseModel):
     # number in `wordings`), where the approval's line starts
     items: dict[
         str,
-        dict[str, tuple[Natural, Natural, Action, date | None, dict[str, FigureValue], Natural | None, Natural | None]],
+        dict[str, tuple[Natural, Natural, Action, date | None, dict[str, Figure], Natural | None, Natural | None]],
     ]
     events: dict[str, tuple[Natural, Literal["event", "withdrawn"], AwareDatetime]]  # at, action, moment
     upgrades: list[Natural]
     replayed: list[Natural] = []  # where each record made with a replayed clock starts
+    unusable: list[Natural]  # where each record the fold leaves out starts
 
     def body(self) -> dict[str, Any]:
         """The index it holds, without the header: what to compare with a fold of the log."""

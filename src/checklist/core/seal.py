@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from . import formats
+from .clock import in_range
 from .errors import DataError, Message, UserError, message
 from .keys import PublicKey, signature_holds
 from .models import HASH, Action, Record, Signature, Stored, Unit
@@ -143,8 +144,8 @@ def make(
     entries = [
         SealEntry.of(r, hashes[r.seq])
         for r in records
-        if r.seq is not None and r.seq in hashes and r.at.astimezone(zone).date() == period
-    ]
+        if r.seq is not None and r.seq in hashes and in_range(r.at) and r.at.astimezone(zone).date() == period
+    ]  # in_range: a record dated by hand in the year 1 or 9999 is of no day to seal, and cannot overflow
     last = max(hashes, default=0)
     return Seal(
         unit=unit.id,

@@ -16,8 +16,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
+from .errors import Message
 from .figures import alerts
-from .logindex import Entry, Happening, LogIndex
+from .logindex import Entry, Happening, LogIndex, unusable
 from .models import Catalog, FigureValue, Measure, Record, Recurrence, Section, Unit
 from .schedule import Period, period_at, periods
 
@@ -133,6 +134,7 @@ class UnitStatus:
     last_record: Record | None
     orphans: dict[str, int] = field(default_factory=dict)  # records of measures no longer in the catalog
     replayed: int = 0  # records made with a replayed clock (--now)
+    unusable: list[Message] = field(default_factory=list)  # records the fold left out, and why
 
     def by_subject(self, pending_only: bool = False) -> dict[str, list[ItemStatus]]:
         """The items kept per subject, grouped by subject (only subjects with work left, if asked)."""
@@ -433,4 +435,5 @@ def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) ->
         last_record=index.last,
         orphans=dict(orphans),
         replayed=len(index.replayed),
+        unusable=[why for at in index.unusable if (why := unusable(index.record_at(at))) is not None],
     )

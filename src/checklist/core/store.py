@@ -31,6 +31,7 @@ from pydantic import ValidationError
 
 from . import formats
 from .chain import Head
+from .clock import in_range
 from .errors import Message, StoreDamaged, UserError, message
 from .models import Draft, Record, Signature, Unit
 
@@ -175,11 +176,15 @@ def parse_unit(data: bytes, where: str) -> Unit:
     try:
         raw = json.loads(data)
         formats.check(where, raw.get("format") if isinstance(raw, dict) else None, formats.UNIT)
-        return Unit.model_validate(raw)
+        unit = Unit.model_validate(raw)
     except ValidationError as exc:
         raise StoreDamaged("store.damaged_unit", where=where, why=first_error(exc)) from exc
     except ValueError as exc:
         raise StoreDamaged("store.damaged_unit", where=where, why=str(exc)) from exc
+    if not in_range(unit.started_at):  # every period of the unit is counted from it
+        started = unit.started_at.isoformat()
+        raise StoreDamaged("store.damaged_unit", where=where, why=message("unit.start_out_of_range", started=started))
+    return unit
 
 
 def link(draft: Draft, seq: int, prev: str, signer: Signer | None) -> tuple[Record, bytes]:

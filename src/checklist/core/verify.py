@@ -24,11 +24,15 @@ from .chain import check as check_chain
 from .checkpoint import origin
 from .errors import DataError, Message, NotFound, StoreDamaged, message
 from .keys import PublicKey, signature_holds
+from .logindex import unusable
 from .models import Record, Unit
 from .names import same_person
 from .store import LogBytes, Snapshots, Store, legacy_problem, parse_line
 
 _SIGNED, _WITH_EVIDENCE = b'"sig":{', b'"evidence":[{'
+# A record the fold cannot use has figures, or no item (an event, with its moment): other lines
+# are not parsed for it. Two searches that mostly succeed early in the line: cheap.
+_NO_FIGURES, _ITEM = b'"figures":{}', b'"item":'
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Audit:
     with_evidence: list[Record]
     damaged: Message | None = None  # a signed or evidence line that cannot be read
     index_problem: Message | None = None  # the saved index says something the log does not
+    unusable: list[Message] = field(default_factory=list)  # records status leaves out (logindex.unusable)
 
 
 def chain(store: Store, unit_id: str) -> ChainReport:
@@ -56,16 +61,34 @@ def audit(store: Store, log: LogBytes) -> Audit:
     are parsed (found by a byte search)."""
     chain = check_log(log)
     found = Audit(chain, [], [])
+    candidates = []  # lines that may hold a record the fold cannot use
     try:
         for number, line in enumerate(log.lines, start=1):
             if _SIGNED in line:
                 found.signed.append((parse_line(log.where, line, number, log.unit, torn=False), line))
             if _WITH_EVIDENCE in line:
                 found.with_evidence.append(parse_line(log.where, line, number, log.unit, torn=False))
+            if _NO_FIGURES not in line or _ITEM not in line:
+                candidates.append(number)
     except StoreDamaged as exc:
         found.damaged = exc.message
+    found.unusable = _unusable(log, candidates)
     if chain.ok and found.damaged is None and isinstance(store, Snapshots):
         found.index_problem = store.check_snapshot(log.unit)
+    return found
+
+
+def _unusable(log: LogBytes, numbers: list[int]) -> list[Message]:
+    """Of the lines numbered, the records the status fold leaves out and why: a warning, as the
+    chain still holds them."""
+    found = []
+    for number in numbers:
+        try:
+            problem = unusable(parse_line(log.where, log.lines[number - 1], number, log.unit, torn=False))
+        except StoreDamaged:  # the chain check names a line that cannot be read
+            continue
+        if problem is not None:
+            found.append(problem)
     return found
 
 
@@ -84,6 +107,7 @@ class Verdict:
     signers: dict[str, int] = field(default_factory=dict)  # records whose signature holds, by key id
     first_signed: dict[str, datetime] = field(default_factory=dict)  # when each key first signed here
     identity_problems: list[Message] = field(default_factory=list)  # approvals with the signer's key
+    unusable: list[Message] = field(default_factory=list)  # warnings: records status cannot use
 
     @property
     def unsigned(self) -> int:
@@ -109,6 +133,7 @@ def verify_unit(store: Store, log: LogBytes, unit: Unit, keys: dict[str, PublicK
     if found.damaged:
         verdict.bad_signature.append(found.damaged)
     verdict.index_problem = found.index_problem
+    verdict.unusable = found.unusable
     for record, line in found.signed:
         if record.sig is None:  # "sig":{ in a note, not a signature
             continue

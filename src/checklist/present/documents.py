@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, cast
 
 from ..core.agenda import Agenda
 from ..core.agenda import Entry as AgendaEntry
+from ..core.figures import usable
 from ..core.models import Catalog, Record, Text
 from ..core.status import ItemStatus, Tally, UnitStatus
 
 if TYPE_CHECKING:
-    from ..core.errors import Problem
+    from ..core.errors import Message, Problem
     from ..usecases.views import StatusView
     from .schemas import (
         AgendaDocument,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
         SubjectsDocument,
         TallyDocument,
         TextDocument,
+        UnusableDocument,
         ValidCatalogDocument,
     )
 
@@ -151,13 +153,25 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
         "last_record_at": status.last_record.at.isoformat() if status.last_record else None,
         "records_for_unknown_items": status.orphans,
         "replayed_clock": status.replayed,
+        "unusable": [_unusable(problem) for problem in status.unusable],
     }
+
+
+def _unusable(problem: Message) -> UnusableDocument:
+    from .messages import text
+
+    seq, record_id = problem.params["seq"], problem.params["id"]
+    return {"seq": seq if isinstance(seq, int) else None, "id": str(record_id), "problem": text(problem)}
 
 
 def record_document(record: Record) -> RecordDocument:
     # The record as it is written to the log (pydantic's own JSON types: a UTC time ends in Z);
-    # a test holds RecordDocument to Record's fields.
-    return cast("RecordDocument", record.model_dump(mode="json", exclude_none=True))
+    # a test holds RecordDocument to Record's fields. A figure no count can be (NaN, infinity,
+    # past 10^15: see figures.usable) is given as text, as JSON has no NaN or infinity.
+    dumped = record.model_dump(mode="json", exclude_none=True)
+    if not all(usable(value) for value in record.figures.values()):
+        dumped["figures"] = {name: value if usable(value) else str(value) for name, value in record.figures.items()}
+    return cast("RecordDocument", dumped)
 
 
 def log_document(unit_id: str, records: Sequence[Record]) -> LogDocument:

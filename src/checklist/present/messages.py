@@ -31,7 +31,8 @@ def _range(p: Mapping[str, Any]) -> str:
     low = f"{p['min']:g}" if p.get("min") is not None else "…"
     high = f"{p['max']:g}" if p.get("max") is not None else "…"
     unit = f" {p['unit']}" if p.get("unit") else ""
-    return f"{p['field']} = {p['value']:g} is out of range: allowed {low} to {high}{unit}"
+    value = p["value"] if isinstance(p["value"], str) else f"{p['value']:g}"  # a string: cut short (figures.brief)
+    return f"{p['field']} = {value} is out of range: allowed {low} to {high}{unit}"
 
 
 def _mb(value: float) -> str:
@@ -115,6 +116,13 @@ TEMPLATES: dict[str, Template] = {
     "record.chained": "a format 2 record needs 'prev' and 'seq'",
     "record.clock": "'clock' is a field of format 3 records",
     "record.legacy": "a format 1 record has no 'prev', 'seq' or 'sig'",
+    "record.unusable": lambda p: (
+        (f"record {p['seq']}" if p.get("seq") is not None else f"record {p['id']}")
+        + f" ({p['what']}) could not be used: {text(p['problem'])}"
+    ),
+    "record.figure_unusable": "the figure {field} = {value} is no number a count can be "
+    "(NaN, infinity, or past 10^15 either side of zero)",
+    "record.moment_unusable": "its time {moment} is outside the years 2000 to 2200",
     "input.invalid": "invalid {field}: {detail}",
     # YAML files
     "yaml.not_utf8": "file is not valid UTF-8",
@@ -152,7 +160,10 @@ TEMPLATES: dict[str, Template] = {
     "store.cannot_lock": "cannot lock {where}: {reason}",
     "store.busy": "the store is busy: could not lock {where} within {seconds} s",
     "store.damaged_marker": "{where}: damaged store marker: {why}",
+    "file.not_regular": "{where}: not a regular file (a FIFO, a device or a folder stands in its place)",
+    "file.too_large": "{where}: larger than {mib} MiB, far more than a file of its kind holds",
     "store.damaged_unit": "{where}: damaged unit file: {why}",
+    "unit.start_out_of_range": "started_at {started} is outside the years 2000 to 2200",
     "store.damaged_record": "{where}:{line}: damaged record: {why}",
     "store.torn_record": "{where}:{line}: damaged record: an incomplete last line (a write was interrupted)",
     "store.foreign_record": "{where}:{line}: record of unit {other!r} in the log of {unit!r}",
@@ -201,10 +212,16 @@ TEMPLATES: dict[str, Template] = {
     "clock.future": "{what} has not come yet by the real clock (today is {today}): --now replays a moment, "
     "it does not record ahead of time",
     "config.evidence_max_mb": "evidence_max_mb must be a positive number of megabytes, not {value!r}",
+    "config.bad_evidence_max_mb": "{where}: evidence_max_mb is {value}, not a number of megabytes "
+    "from 0.000001 to below 10000000",
     "option.exclusive": "{first} and {second} exclude each other",
     "option.day": "{option} must be a day such as 2020-01-27, not {text!r}",
+    "input.not_utf8": "{what} is not UTF-8 text: this terminal sends another encoding (GBK, say) "
+    "than the system reads (UTF-8)",
     "time.invalid": "{option} must be an ISO 8601 time such as 2020-01-27T09:00 or 2020-01-27T09:00+08:00, "
     "not {text!r}",
+    "time.out_of_range": "{option} {text!r} is outside the years {earliest.year} to {latest.year}, "
+    "the times this program reckons with",
     # items, figures and evidence
     "item.no_number": "no item number {number}",
     "item.ambiguous": lambda p: (
@@ -215,6 +232,7 @@ TEMPLATES: dict[str, Template] = {
     "figure.not_integer": "{field} must be a whole number, got {value!r}",
     "figure.not_number": "{field} must be a number, got {value!r}",
     "figure.not_finite": "{field} must be a finite number, got {value!r}",
+    "figure.too_large": "{field} = {value} is too large: a figure is at most 10^15 either side of zero",
     "figure.not_yesno": "{field} must be yes or no, got {value!r}",
     "figure.not_choice": "{field} must be one of: {choices}; got {value!r}",
     "figure.empty": "{field} must not be empty",
@@ -348,8 +366,6 @@ TEMPLATES: dict[str, Template] = {
     "(cut off, or rewritten since)",
     "checkpoint.fork": "two checkpoints disagree on record {size} of the same log ({files}): "
     "it was rewritten between them (a fork)",
-    "file.not_regular": "{path} is not a regular file",
-    "file.too_large": "{path} is larger than {limit} bytes: not a file this command reads",
     "verify.at_line": "line {line}: {problem}",
     "units.damaged_line": "{where}:{line}: a line of the store's list of units cannot be read",
     "units.broken": "{where}:{line}: the store's list of units breaks here: a line before it was removed or changed",
@@ -412,6 +428,10 @@ HINTS: dict[str, Template] = {
     "store.none_here": "start one with `checklist start --unit prison` (or name one with --store / CHECKLIST_STORE)",
     "store.none_at": "start one with `checklist start --unit prison` (or name one with --store / CHECKLIST_STORE)",
     "store.unknown_scheme": "give a folder",
+    "input.not_utf8": "set the terminal's character encoding to UTF-8 (PuTTY: Window → Translation; "
+    "Xshell or SecureCRT: the session's encoding), then type it again",
+    "config.bad_evidence_max_mb": "set it again with `checklist config evidence_max_mb 100` (megabytes)",
+    "time.out_of_range": "give a time such as 2020-01-27T09:00",
     "store.torn_record": REPAIR,
     "store.torn_tail": REPAIR,
     "checkpoint.broken_log": "run `checklist verify` to see what is wrong with it",

@@ -49,7 +49,14 @@ def stderr() -> Console:
 
 
 def print_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    """A document as JSON. JSON escapes the C0 controls itself; DEL, the C1 controls, bidi
+    overrides, line separators and lone surrogates it would write as they are, so they are
+    escaped here too (the same text, once decoded; nothing a terminal acts on)."""
+    import re
+
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    unsafe = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]")
+    sys.stdout.write(unsafe.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n")
 
 
 def message(text: str, style: str = "") -> None:

@@ -230,6 +230,16 @@ class HeadlineDocument(TypedDict):
 
 
 @closed
+class UnusableDocument(TypedDict):
+    """A record the status fold could not use (an absurd figure, an impossible moment): it is
+    left out of everything else in the document."""
+
+    seq: Annotated[int | None, about("the record's number in the unit's log (null: written before chaining)")]
+    id: Annotated[str, about("the record's id")]
+    problem: Annotated[str, about("what is wrong with it, in words")]
+
+
+@closed
 class StatusDocument(TypedDict):
     """Where a unit stands (`checklist status --json`): its catalog, totals, sections, critical
     and overdue items, recurring items and headline figures."""
@@ -250,6 +260,7 @@ class StatusDocument(TypedDict):
     last_record_at: Annotated[Moment | None, about("when the last record was written")]
     records_for_unknown_items: Annotated[dict[str, int], about("the same as `retired` (an older name)")]
     replayed_clock: Annotated[int, about("records made with a replayed clock (`--now`): `log` marks them")]
+    unusable: Annotated[list[UnusableDocument], about("records left out because the fold cannot use them")]
 
 
 @closed

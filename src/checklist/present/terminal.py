@@ -24,6 +24,7 @@ from .words import t
 
 if TYPE_CHECKING:
     from ..core.agenda import Agenda
+    from ..core.errors import Message
 
 MARKS = {
     "done": ("✔", "green"),
@@ -177,7 +178,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     head.append(safe(name), style="bold")
     head.append(f"  ({safe(unit.id)})  ", style="dim")
     head.append(t("label.day", lang, day=status.days), style="bold")
-    head.append(f"\n{t('label.kind', lang)}: {kind.name(lang) if kind else unit.kind}   ")
+    head.append(f"\n{t('label.kind', lang)}: {safe(kind.name(lang)) if kind else unit.kind}   ")
     head.append(f"{t('label.catalog', lang)}: {safe(status.catalog.meta.name)} {safe(status.catalog.meta.version)}   ")
     head.append(f"{t('label.started', lang)}: {when(unit.started_at)} {t('label.by', lang)} {safe(unit.started_by)}")
     if newer is not None:
@@ -215,7 +216,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
         _counts(status.tally),
     )
     title = t("head.status", lang, name=safe(name))
-    parts: list[RenderableType] = [Panel(head, title=title, title_align="left", box=box.ROUNDED)]
+    parts: list[RenderableType] = [Panel(head, title=Text(title), title_align="left", box=box.ROUNDED)]
     if status.overdue:
         parts.append(_short_list(status.overdue, t("head.overdue", lang), "bold red", lang))
     parts.append(sections)
@@ -235,7 +236,24 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     if status.orphans:
         ids = ", ".join(sorted(status.orphans))
         parts.append(Text(t("msg.orphans", lang, count=sum(status.orphans.values()), ids=safe(ids)), style="yellow"))
+    if status.unusable:
+        parts.append(unusable_text(status.unusable, lang))
     return Group(*parts)
+
+
+def _plural(count: int) -> dict[str, object]:
+    one = count == 1
+    return {"count": count, "s": "" if one else "s", "are": "is" if one else "are", "them": "it" if one else "them"}
+
+
+def unusable_text(problems: Sequence[Message], lang: str) -> Text:
+    """The records the fold left out, each named with why (see logindex.unusable)."""
+    from .messages import text
+
+    shown = Text(t("msg.unusable", lang, **_plural(len(problems))), style="yellow")
+    for problem in problems:
+        shown.append("\n  " + safe(text(problem)), style="yellow")
+    return shown
 
 
 MISSED_SHOWN = 3  # the most recent missed periods named in status; `list --missed` names them all
@@ -284,7 +302,7 @@ def _figures_table(status: UnitStatus, lang: str) -> Table:
                 continue  # per-subject figures only when they cross a threshold: `subjects` has the rest
             label = Text(f"{item.item.number} ")
             label.append(safe(item.item.subject or item.item.measure.title(lang)))
-            value = Text(f"{item.latest[spec.id]}{' ' + spec.unit if spec.unit else ''}")
+            value = Text(safe(f"{item.latest[spec.id]}{' ' + spec.unit if spec.unit else ''}"))
             if spec.id in item.alerts:
                 value.append(" " + t("label.alert", lang))
                 value.stylize("bold red")
@@ -308,7 +326,7 @@ def _headline(headline: Headline, lang: str) -> Text:
     )
     for spec in headline.item.item.measure.fields:
         value = headline.values.get(spec.id)
-        shown = "—" if value is None else str(value)
+        shown = "—" if value is None else safe(str(value))
         text.append(f" · {safe(spec.label(lang))} ")
         text.append(shown, style="bold red" if spec.id in headline.item.alerts else "bold")
         if spec.id in headline.item.alerts:
@@ -332,7 +350,7 @@ def _short_list(statuses: Sequence[ItemStatus], title: str, style: str, lang: st
     return table
 
 
-def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> Table:
+def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> RenderableType:
     table = Table(
         title=Text(t("head.all_units", lang), style="bold"),
         box=box.SIMPLE_HEAD,
@@ -370,7 +388,12 @@ def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> Table:
             _report_cell(status, lang),
             status.last_record.at.strftime("%m-%d\n%H:%M") if status.last_record else "—",
         )
-    return table
+    notes = [
+        Text(t("msg.unusable_units", lang, unit=safe(s.unit.id), **_plural(len(s.unusable))), style="yellow")
+        for s in statuses
+        if s.unusable
+    ]
+    return Group(table, *notes) if notes else table
 
 
 def _report_cell(status: UnitStatus, lang: str) -> Text:
@@ -378,7 +401,7 @@ def _report_cell(status: UnitStatus, lang: str) -> Text:
     if not status.headlines:
         return Text("—", style="dim")
     headline = status.headlines[0]
-    values = "/".join("—" if v is None else str(v) for v in headline.values.values())
+    values = "/".join("—" if v is None else safe(str(v)) for v in headline.values.values())
     alert = f"\n{t('label.alert', lang)}" if headline.item.alerts else ""
     if not headline.reported_today:
         return Text(f"✖ {values}{alert}", style="bold red")
@@ -445,7 +468,7 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
     body.append_text(_details(status, lang))
     subject = f" · {safe(status.item.subject)}" if status.item.subject else ""
     title = f"{status.item.number}{subject} · {position}"
-    return Panel(body, title=title, title_align="left", box=box.ROUNDED)
+    return Panel(body, title=Text(title), title_align="left", box=box.ROUNDED)  # Text: a str title is markup
 
 
 def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], lang: str) -> Table:

@@ -105,7 +105,7 @@ def _verdict_document(verdict: Verdict, require_signatures: bool, keys: dict[str
         "seals": verdict.seals,
         "checkpoints": verdict.checkpoints,
         "problems": _texts(problems),
-        "warnings": _texts(verdict.chain.warnings),
+        "warnings": _texts(verdict.chain.warnings + verdict.unusable),
     }
 
 
@@ -130,7 +130,7 @@ def _verdict(verdict: Verdict, require_signatures: bool) -> None:
         if verdict.seals:
             line.append(f"; {_count(verdict.seals, 'seal')} {'holds' if verdict.seals == 1 else 'hold'}")
     stdout().print(line, soft_wrap=True)
-    for extra in [*problems[1:], *_texts(chain.warnings)]:
+    for extra in [*problems[1:], *_texts(chain.warnings), *_texts(verdict.unusable)]:
         stdout().print(Text("    " + safe(extra), style="yellow"), soft_wrap=True)
 
 

@@ -118,6 +118,14 @@ _WORDS: dict[str, tuple[str, str]] = {
         "另有 {count} 条记录属于目录中已没有的措施：{ids}",
         "{count} records belong to measures no longer in the catalog: {ids}",
     ),
+    "msg.unusable": (
+        "⚠ {count} 条记录无法使用，未计入以上情况（可用 `checklist verify` 核查）：",
+        "⚠ {count} record{s} could not be used and {are} left out of the above (`checklist verify` names {them} too):",
+    ),
+    "msg.unusable_units": (
+        "⚠ {unit}：{count} 条记录无法使用（见 `checklist status --unit {unit}`）",
+        "⚠ {unit}: {count} record{s} could not be used (see `checklist status --unit {unit}`)",
+    ),
     "msg.alert": ("⚠ 警示：{field} = {value} 超出警戒值", "⚠ alert: {field} = {value} crosses its threshold"),
     "msg.config": ("{key} = {value}", "{key} = {value}"),
     "msg.event_recorded": ("已记录事件：{kind} · {subject}", "Recorded {kind} of {subject}."),
@@ -195,6 +203,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "walk.field": ("{label}（{spec}）", "{label} ({spec})"),
     "walk.optional": ("可留空", "optional"),
+    "walk.not_utf8": (
+        "这不是 UTF-8 文字：终端使用了另一种编码（如 GBK）。请把终端的字符编码设为 UTF-8，再输入一次。",
+        "That is not UTF-8 text: the terminal sends another encoding (GBK, say). Set the terminal's character "
+        "encoding to UTF-8 and type it again.",
+    ),
     "walk.progress": ("第 {n}/{total} 项", "item {n} of {total}"),
 }
 

@@ -36,6 +36,8 @@ def check_before_append(session: Session, unit: Unit) -> None:
         return
     head = session.store.head(unit.id)
     problem = witness.against_head(before, head.seq if head else 0, head.hash if head else None)
+    if problem is not None:  # head.json is advisory (lagging after a crash, or unreadable): ask the log
+        problem = witness.against_log(before, blobs.line_hashes(session.store.log(unit.id)))
     if problem is not None:
         raise refusal(problem)
 

@@ -87,7 +87,7 @@ class Session:
     def now(self, catalog: Catalog) -> datetime:
         """What the clock says (--now, CHECKLIST_NOW, else the real time), in the catalog's zone."""
         zone = ZoneInfo(catalog.meta.timezone)
-        return clock.parse(self.settings.now, zone, "--now") if self.settings.now else clock.real_now()
+        return clock.parse(self.settings.now, zone, self.settings.now_from) if self.settings.now else clock.real_now()
 
     def replayed(self, catalog: Catalog) -> datetime | None:
         """The moment --now (or CHECKLIST_NOW) sets the clock to, if it does: records made
@@ -107,7 +107,8 @@ class Session:
         return self.settings.actor(self.store.config())
 
     def evidence_max_bytes(self) -> int:
-        return self.settings.evidence_max_bytes(self.store.config())
+        where = self.location if self.location.startswith(MEMORY) else str(Path(self.location, "config.json"))
+        return self.settings.evidence_max_bytes(self.store.config(), where)
 
     def signer(self, actor: str) -> KeySigner | None:
         """Sign as `actor` if they have a key on this machine: the newest of their keys that

@@ -68,6 +68,7 @@ class Settings:
     by_from: str = "--by"  # where `by` came from: --by or CHECKLIST_USER
     lang: str = "en"
     now: str | None = None
+    now_from: str = "--now"  # where `now` came from, for messages: the option or the variable
     debug: bool = False
     ci: bool = False
     cwd: Path = field(default_factory=Path.cwd)
@@ -87,6 +88,9 @@ class Settings:
         environ: Mapping[str, str] | None = None,
     ) -> Settings:
         env = os.environ if environ is None else environ
+        for name in (ENV_STORE, ENV_CATALOG, ENV_USER, ENV_NOW):  # options are checked as they are parsed
+            if not_utf8(env.get(name) or ""):
+                raise UserError("input.not_utf8", what=name)
         chosen_catalog = catalog if catalog is not None else env.get(ENV_CATALOG) or None
         # a blank value counts as none given; any other is checked as a name where it is used
         who, who_from = (
@@ -100,6 +104,7 @@ class Settings:
             by_from=who_from,
             lang=language(lang, env),
             now=now if now is not None else env.get(ENV_NOW) or None,
+            now_from="--now" if now is not None else ENV_NOW,
             debug=debug or debug_from(env),
             ci=bool(env.get(ENV_CI)),
             environ=env,
@@ -131,11 +136,13 @@ class Settings:
         """Whether records made with --now may cover what the real clock has not reached yet."""
         return config.get(CONFIG_CLOCK_OVERRIDE) == "on"
 
-    def evidence_max_bytes(self, config: Mapping[str, Any]) -> int:
+    def evidence_max_bytes(self, config: Mapping[str, Any], where: str = "the store's config") -> int:
+        """The store's evidence limit in bytes; a value no limit can be is an error naming
+        `where` the store's config is (its hint says how to set it again)."""
         configured = config.get(CONFIG_EVIDENCE_MAX_MB, DEFAULT_EVIDENCE_MAX_MB)
         megabytes = size_in_mb(configured)
         if megabytes is None:
-            raise UserError("config.evidence_max_mb", value=configured)
+            raise UserError("config.bad_evidence_max_mb", where=where, value=_brief(configured))
         return int(megabytes * 1_000_000)
 
     # -- where things are ------------------------------------------------------------
@@ -200,12 +207,25 @@ def debug_from(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def size_in_mb(value: object) -> float | None:
-    """A positive, finite number of megabytes (below ten million), or None."""
+    """A number of megabytes from a byte (1e-6) to below ten million, or None."""
+    if isinstance(value, bool):
+        return None
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    return number if math.isfinite(number) and 0 < number < 1e7 else None
+    return number if math.isfinite(number) and 1e-6 <= number < 1e7 else None
+
+
+def _brief(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 24 else text[:20] + "…"
+
+
+def not_utf8(text: str) -> bool:
+    """Whether text came from bytes that are not UTF-8: Python reads them (arguments, the
+    environment, a walk's answers) as lone surrogates, which no record can hold."""
+    return not text.isascii() and any("\udc80" <= char <= "\udcff" for char in text)
 
 
 def _text(value: object) -> str | None:

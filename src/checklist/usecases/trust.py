@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..core import blobs, clock, keys, names, witness
+from ..core import blobs, clock, files, keys, names, witness
 from ..core import checkpoint as checkpoints
 from ..core import seal as seals
 from ..core.chain import digest
@@ -96,11 +95,7 @@ class SealCheck:
 
 def verify_seal(session: Session, path: Path) -> SealCheck:
     """Check a seal received from a unit: its signature, and its lines if the log is here."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError("seal.cannot_read", path=str(path), reason=exc.strerror or str(exc)) from exc
-    sealed = seals.parse(data, str(path))
+    sealed = seals.parse(read_named(path, files.SEAL), str(path))
     store = session.store
     have_log = sealed.unit in store.unit_ids()
     hashes = blobs.line_hashes(store.log(sealed.unit)) if have_log else None
@@ -307,7 +302,7 @@ def verify_checkpoints(session: Session, paths: list[Path]) -> list[CheckpointCh
     checks = []
     for path in paths:
         try:
-            signed = checkpoints.parse(read_small(path), keys)
+            signed = checkpoints.parse(read_named(path, files.SMALL), keys)
         except ChecklistError as exc:
             checks.append(CheckpointCheck(path, None, [], False, [exc.message]))
             continue
@@ -344,15 +339,11 @@ def _forks(checks: list[CheckpointCheck]) -> None:
                 )
 
 
-def read_small(path: Path, limit: int = 1 << 20) -> bytes:
-    """A small file a user names (a seal, a checkpoint): a regular file, read with a bound."""
+def read_named(path: Path, limit: int) -> bytes:
+    """A file the user names (a seal, a checkpoint): a regular file, read no further than `limit`."""
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise UserError("file.not_regular", path=str(path))
-        if info.st_size > limit:
-            raise UserError("file.too_large", path=str(path), limit=limit)
-        with path.open("rb") as handle:
-            return handle.read(limit + 1)[:limit]
+        return files.read_bounded(path, limit)
     except OSError as exc:
         raise UserError("seal.cannot_read", path=str(path), reason=exc.strerror or str(exc)) from exc
+    except DataError as exc:  # not a regular file, or far too large: the user named it
+        raise UserError("seal.cannot_read", path=str(path), reason=exc.message) from exc
