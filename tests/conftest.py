@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -19,6 +20,19 @@ from checklist.present import messages as _words  # noqa: F401 - errors and prob
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seed" / "000_2fbdb8480875c603.txt"
+
+
+def seal_payload(path: Path) -> dict:
+    """The statement inside a seal's DSSE envelope (a seal of format 3 on)."""
+    return json.loads(base64.b64decode(json.loads(path.read_text(encoding="utf-8"))["payload"]))
+
+
+def forge_seal(path: Path, out: Path, payload: dict | bytes) -> None:
+    """A copy of a seal whose statement is replaced by `payload`, its signature kept."""
+    envelope = json.loads(path.read_text(encoding="utf-8"))
+    raw = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
+    envelope["payload"] = base64.b64encode(raw).decode("ascii")
+    out.write_text(json.dumps(envelope), encoding="utf-8")
 
 
 def write_by_hand(placeholder: bytes, written: bytes, **fields: object) -> None:
@@ -135,3 +149,12 @@ def prison(cli: Callable[..., Result]) -> Callable[..., Result]:
     result = cli("start", "--unit", "prison", "--name", "长沙监狱")
     assert result.exit_code == 0, result
     return cli
+
+
+@pytest.fixture
+def keyed(prison: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """The prison, and a signing key for who attests (tester)."""
+    monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(tmp_path / "config"))
+    result = prison("keys", "new")
+    assert result.exit_code == 0, result
+    return prison

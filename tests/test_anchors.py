@@ -247,3 +247,77 @@ class TestTheListOfUnits:
         assert cli("verify", "--all", "--repair", *store).exit_code == 0
         after = cli("verify", "--all", "--json", *store).json()
         assert after["units_list"] == {"listed": 5, "problems": [], "warnings": []}
+
+
+class TestSealsAgainstTheirOwnBytes:
+    """A seal from format 3 is a DSSE envelope: its signature covers the exact bytes of the
+    statement, so a file that says the same in other bytes no longer holds."""
+
+    def test_pae_is_dsse_s(self) -> None:
+        from checklist.core.envelope import pae
+
+        # the test vector of the DSSE protocol (github.com/secure-systems-lab/dsse, protocol.md)
+        assert pae("http://example.com/HelloWorld", b"hello world") == (
+            b"DSSEv1 29 http://example.com/HelloWorld 11 hello world"
+        )
+
+    def test_a_seal_is_a_dsse_envelope_any_implementation_can_check(self, keyed, tmp_path: Path) -> None:
+        import base64
+
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        keyed("na", "1", "--reason", "a")
+        assert keyed("seal", "--out", "report.json").exit_code == 0
+        envelope = json.loads(Path("report.json").read_text(encoding="utf-8"))
+        assert set(envelope) == {"payloadType", "payload", "signatures"}
+        assert envelope["payloadType"] == "application/vnd.checklist.seal+json"
+        payload = base64.b64decode(envelope["payload"])
+        (signature,) = envelope["signatures"]
+        (public,) = (tmp_path / "config" / "keys").glob("*.json")
+        raw = base64.b64decode(json.loads(public.read_text(encoding="utf-8"))["public"])
+        kind = envelope["payloadType"].encode()
+        signed = b"DSSEv1 %d %s %d %s" % (len(kind), kind, len(payload), payload)
+        Ed25519PublicKey.from_public_bytes(raw).verify(base64.b64decode(signature["sig"]), signed)  # raises if not
+        assert json.loads(payload)["entries"][0]["item"] == "system.joint-prevention"
+
+    def test_the_same_statement_in_other_bytes_does_not_hold(self, keyed) -> None:
+        from .conftest import forge_seal, seal_payload
+
+        keyed("na", "1", "--reason", "a")
+        keyed("seal", "--out", "report.json")
+        same = seal_payload(Path("report.json"))  # the same fields and values, written out another way
+        forge_seal(Path("report.json"), Path("spaced.json"), json.dumps(same, indent=1).encode())
+        result = keyed("verify", "--seal", "spaced.json")
+        assert result.exit_code == 3 and "the signature does not hold" in result.stdout
+        kept = next(Path(".checklist/units/prison/seals").glob("*.json"))
+        forge_seal(kept, kept, json.dumps(same, indent=1).encode())
+        whole = keyed("verify")
+        assert whole.exit_code == 3 and "the signature does not hold" in whole.stdout
+        assert keyed("verify", "--seal", "report.json").exit_code == 0
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            {"payloadType": "application/vnd.in-toto+json"},
+            {"signatures": []},
+            {"payload": "not base64!"},
+            {"signatures": [{"keyid": "ed25519:0000000000000000"}]},
+        ],
+    )
+    def test_an_envelope_that_is_not_a_seal_s_is_refused(self, keyed, change: dict) -> None:
+        keyed("seal", "--out", "report.json")
+        envelope = json.loads(Path("report.json").read_text(encoding="utf-8"))
+        Path("odd.json").write_text(json.dumps({**envelope, **change}), encoding="utf-8")
+        result = keyed("verify", "--seal", "odd.json")
+        assert result.exit_code == 3 and "is not a seal" in result.stdout + result.stderr, result
+
+    def test_a_format_3_seal_outside_an_envelope_is_refused(self, keyed) -> None:
+        from .conftest import seal_payload
+
+        keyed("seal", "--out", "report.json")
+        bare = seal_payload(Path("report.json"))
+        signature = json.loads(Path("report.json").read_text(encoding="utf-8"))["signatures"][0]
+        bare["sig"] = {"key": signature["keyid"], "value": signature["sig"]}
+        Path("bare.json").write_text(json.dumps(bare), encoding="utf-8")
+        result = keyed("verify", "--seal", "bare.json")
+        assert result.exit_code == 3 and "comes in an envelope" in result.stdout + result.stderr, result

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Result
+from .conftest import Result, seal_payload
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "stores"
 VERSIONS = sorted(p.name for p in FIXTURES.iterdir() if (p / "store").is_dir()) if FIXTURES.is_dir() else []
@@ -172,7 +172,7 @@ def test_sealing_a_new_day(fixture: Fixture, cli: Cli, tmp_path: Path) -> None:
     now = ["--now", f"{day.isoformat()}T12:00:00+08:00"]
     result = cli("seal", "--period", day.isoformat(), "--by", OFFICER, "--out", str(out), *now, *store)
     assert result.exit_code == 0, result
-    assert json.loads(out.read_text(encoding="utf-8"))["period"] == day.isoformat()
+    assert seal_payload(out)["period"] == day.isoformat()
     result = cli("verify", "--seal", str(out), *store)
     assert result.exit_code == 0, result
     result = cli("verify", "--all", *store)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from checklist.core import names
 from checklist.core.errors import UserError
 
-from .conftest import three_zeros
+from .conftest import seal_payload, three_zeros
 
 LOG = Path(".checklist/units/prison/records.jsonl")
 VISITS = "prison.visits-suspended"  # critical: a waiver awaits a second person's approval
@@ -133,15 +133,6 @@ def test_a_control_character_anywhere_is_refused(text: str, control: str) -> Non
             names.check(spliced, "--by")
 
 
-@pytest.fixture
-def keyed(prison, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """The prison, and a signing key for who attests (tester)."""
-    monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(tmp_path / "config"))
-    result = prison("keys", "new")
-    assert result.exit_code == 0, result
-    return prison
-
-
 class TestSealsNameTheirStore:
     def test_every_store_has_an_id(self, prison) -> None:
         marker = json.loads(Path(".checklist/store.json").read_text(encoding="utf-8"))
@@ -156,7 +147,7 @@ class TestSealsNameTheirStore:
         marker = json.loads(store_json.read_text())
         assert marker["format"] == 3 and marker["created_at"] == "2020-01-26T01:00:00+00:00" and marker["id"]
         (sealed,) = Path(".checklist/units/prison/seals").glob("*.json")
-        assert json.loads(sealed.read_text())["store"] == marker["id"]
+        assert seal_payload(sealed)["store"] == marker["id"]
         assert keyed("verify").exit_code == 0
 
     def test_a_seal_copied_into_another_units_folder_does_not_hold(self, keyed) -> None:

@@ -32,7 +32,7 @@ from checklist.core.models import Record
 from checklist.core.status import STATES
 from checklist.present import schemas
 
-from .conftest import REPO, three_zeros
+from .conftest import REPO, forge_seal, seal_payload, three_zeros
 
 NAMES = [
     "status",
@@ -173,9 +173,9 @@ def _views(keep: Kept, catalog: Path) -> None:
 def _trust(keep: Kept) -> None:
     keep("keys", "keys", "list")
     _run("seal", "--unit", "prison", "--out", "seal.json")
-    sealed = json.loads(Path("seal.json").read_text(encoding="utf-8"))
+    sealed = seal_payload(Path("seal.json"))
     sealed["totals"]["done"] = 99
-    Path("forged.json").write_text(json.dumps(sealed, ensure_ascii=False), encoding="utf-8")
+    forge_seal(Path("seal.json"), Path("forged.json"), sealed)
     keep("seal-check", "verify", "--seal", "seal.json")
     keep("seal-check", "verify", "--seal", "forged.json", codes=(3,))
     keep("seal-checks", "verify", "--seal", "seal.json", "--seal", "forged.json", codes=(3,))

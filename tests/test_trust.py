@@ -18,6 +18,7 @@ from checklist.core.filestore import FileStore
 from checklist.core.models import Record
 from checklist.core.verify import chain as chain_of
 
+from .conftest import forge_seal, seal_payload
 from .test_store import make_draft, make_legacy, make_unit
 
 LOG = Path(".checklist/units/prison/records.jsonl")
@@ -275,14 +276,6 @@ class TestEvidence:
         assert not LOG.exists()
 
 
-@pytest.fixture
-def keyed(prison, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(tmp_path / "config"))
-    result = prison("keys", "new")
-    assert result.exit_code == 0, result
-    return prison
-
-
 class TestSignatures:
     def test_keys_new_keeps_the_private_key_private_and_registers_the_public_one(self, keyed, tmp_path: Path) -> None:
         (pem,) = (tmp_path / "config/keys").glob("*.pem")
@@ -355,9 +348,11 @@ class TestSeals:
         keyed("na", "2", "--reason", "b")
         result = keyed("seal", "--out", "report.json")
         assert result.exit_code == 0, result
-        sealed = json.loads(Path("report.json").read_text())
+        sealed = seal_payload(Path("report.json"))
         assert [e["seq"] for e in sealed["entries"]] == [1, 2] and sealed["head"]["seq"] == 2
-        assert sealed["sig"]["key"].startswith("ed25519:") and sealed["by"] == "tester"
+        assert sealed["by"] == "tester" and "sig" not in sealed
+        signatures = json.loads(Path("report.json").read_text())["signatures"]
+        assert [s["keyid"][:8] for s in signatures] == ["ed25519:"]
         assert keyed("verify").stdout.count("1 seal holds") == 1
         assert keyed("verify", "--seal", "report.json").exit_code == 0
 
@@ -372,9 +367,9 @@ class TestSeals:
     def test_a_tampered_seal_or_log_fails(self, keyed) -> None:
         keyed("na", "1", "--reason", "a")
         keyed("seal", "--out", "report.json")
-        forged = json.loads(Path("report.json").read_text())
+        forged = seal_payload(Path("report.json"))
         forged["totals"]["done"] = 99
-        Path("forged.json").write_text(json.dumps(forged))
+        forge_seal(Path("report.json"), Path("forged.json"), forged)
         result = keyed("verify", "--seal", "forged.json")
         assert result.exit_code == 3 and "the signature does not hold" in result.stdout
         assert keyed("verify", "--seal", "nope.json").exit_code == 1
@@ -398,7 +393,7 @@ class TestSeals:
         result = keyed("seal", "--out", "report.json")
         assert result.exit_code == 0, result
         assert "4 records" in result.stderr
-        sealed = json.loads(Path("report.json").read_text())
+        sealed = seal_payload(Path("report.json"))
         assert sealed["format"] == 3
         entries = sealed["entries"]
         assert [(e["seq"], e["action"]) for e in entries] == [
@@ -417,7 +412,7 @@ class TestSeals:
         checked = keyed("verify", "--seal", "report.json")
         assert checked.exit_code == 0 and "4 records: holds" in checked.stdout
         forged = {**sealed, "entries": [*entries[:1], {**entries[1], "subject": "P2020-018"}, *entries[2:]]}
-        Path("forged.json").write_text(json.dumps(forged, ensure_ascii=False))
+        forge_seal(Path("report.json"), Path("forged.json"), forged)
         assert "the signature does not hold" in keyed("verify", "--seal", "forged.json").stdout
 
     def test_a_seal_written_before_events_were_sealed_still_verifies(self, cli, tmp_path: Path) -> None:

@@ -6,23 +6,26 @@ catalog upgrades); the unit's standing; and the chain head at that moment, all s
 the person sealing. A reader holding the same log can check every line the seal names;
 anyone holding the signer's public key can check that the seal is theirs and unaltered.
 
-Format 2 names what each record is about (item, event and subject, period, or the catalog
-an upgrade moved to), leaving out what a record does not have. Format 1, written before
-events and upgrades were sealed, had an item in every entry; its entries serialize exactly
-as they were signed, so those seals still verify.
+Format 3 is a DSSE envelope (envelope.py) holding the seal's exact bytes, so a seal is
+checked against its own bytes, and names the store it was made in. Format 2 names what each
+record is about (item, event and subject, period, or the catalog an upgrade moved to),
+leaving out what a record does not have. Format 1, written before events and upgrades were
+sealed, had an item in every entry. Formats 1 and 2 carry their signature inside, over the
+seal as this model writes it; their entries serialize exactly as they were signed, so those
+seals still verify.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import Field, PrivateAttr, SerializerFunctionWrapHandler, model_serializer, model_validator
 
-from . import formats
+from . import envelope, formats
 from .clock import in_range
 from .errors import DataError, Message, UserError, message
 from .keys import PublicKey, signature_holds
@@ -30,7 +33,8 @@ from .models import HASH, Action, Record, Signature, Stored, Unit
 from .names import same_person
 from .status import UnitStatus
 
-SEAL_FORMAT: Literal[3] = 3  # formats.SEAL: names its store; 2: every record of the day, events and upgrades included
+SEAL_FORMAT: Literal[3] = 3  # formats.SEAL: in an envelope, names its store; 2: every record of the day
+PAYLOAD_TYPE = "application/vnd.checklist.seal+json"  # the envelope's payloadType
 
 
 class SealEntry(Stored):
@@ -106,7 +110,8 @@ class Seal(Stored):
     head: SealHead
     totals: dict[str, int]
     entries: list[SealEntry]
-    sig: Signature | None = None
+    sig: Signature | None = None  # in the file from formats 1 and 2; in the envelope's signatures from 3
+    _signed: bytes | None = PrivateAttr(default=None)  # what the envelope's signature covers
 
     @model_serializer(mode="wrap")
     def _without_store(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
@@ -123,6 +128,11 @@ class Seal(Stored):
 
     def canonical(self) -> bytes:
         return self.model_dump_json(exclude={"sig"}).encode()
+
+    def signed_part(self) -> bytes:
+        """What the signature covers: the envelope's exact bytes (PAE), or, for a seal of
+        format 1 or 2, the seal as this model writes it."""
+        return self._signed if self._signed is not None else self.canonical()
 
     def file_name(self) -> str:
         return f"{self.period.isoformat()}.{self.head.seq}.json"
@@ -170,7 +180,7 @@ def check(seal: Seal, keys: dict[str, PublicKey], hashes: dict[int, str] | None)
         problems.append(message("seal.unsigned"))
     elif (key := keys.get(seal.sig.key)) is None:
         problems.append(message("seal.unknown_key", key=seal.sig.key))
-    elif not signature_holds(key, seal.canonical(), seal.sig):
+    elif not signature_holds(key, seal.signed_part(), seal.sig):
         problems.append(message("seal.bad_signature", key=seal.sig.key))
     elif not same_person(key.name, seal.by):
         problems.append(message("seal.borrowed_key", owner=key.name, by=seal.by))
@@ -200,18 +210,55 @@ def names_problems(seal: Seal, unit_id: str, store_id: str | None) -> list[Messa
     return problems
 
 
+def signed(draft: Seal, signer: Callable[[bytes], Signature]) -> tuple[Seal, bytes]:
+    """The seal signed, and its file: a DSSE envelope holding the seal's exact bytes."""
+    payload = draft.canonical()
+    content = envelope.wrap(PAYLOAD_TYPE, payload, [signer(envelope.pae(PAYLOAD_TYPE, payload))])
+    return parse(content, "the seal just made"), content
+
+
 def parse(data: bytes, where: str) -> Seal:
     """A seal from its bytes; one in a newer format is refused as such, not as damage."""
     try:
         found = json.loads(data)
+        if envelope.is_envelope(found):
+            return _opened(envelope.unwrap(found), where)
+        seal = _seal(found, where)
     except ValueError as exc:
-        raise DataError("seal.not_a_seal", path=where, why=str(exc)) from exc
+        raise DataError("seal.not_a_seal", path=where, why=_why(exc)) from exc
+    if seal.format >= SEAL_FORMAT:
+        raise DataError("seal.not_a_seal", path=where, why=f"a seal of format {seal.format} comes in an envelope")
+    return seal
+
+
+def _opened(opened: envelope.Opened, where: str) -> Seal:
+    if opened.payload_type != PAYLOAD_TYPE:
+        raise ValueError(f"an envelope of {opened.payload_type!r}, not of a seal")
+    if len(opened.signatures) != 1:
+        raise ValueError(f"a seal has one signature, this envelope {len(opened.signatures)}")
+    seal = _seal(json.loads(opened.payload), where)
+    if seal.format < SEAL_FORMAT or seal.sig is not None:
+        raise ValueError("an envelope holds a seal of format 3 on, without a signature inside")
+    seal = seal.model_copy(update={"sig": opened.signatures[0]})
+    seal._signed = opened.signed_part()
+    return seal
+
+
+def _why(exc: ValueError) -> str:
+    """The first thing wrong, located: `entries.0.at: Input should be a valid datetime`."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError) and exc.errors():
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"{where}: {first['msg']}" if where else first["msg"]
+    return str(exc).splitlines()[0]
+
+
+def _seal(found: object, where: str) -> Seal:
     if isinstance(found, dict):
         formats.check(where, found.get("format"), formats.SEAL)
-    try:
-        return Seal.model_validate(found)
-    except ValueError as exc:
-        raise DataError("seal.not_a_seal", path=where, why=str(exc).splitlines()[0]) from exc
+    return Seal.model_validate(found)
 
 
 def needs_key(by: str) -> UserError:

@@ -129,8 +129,7 @@ def seal(session: Session, day: date | None = None, out: Path | None = None) -> 
     store_id = session.store.store_id(create=True) or ""
     records = session.store.records(unit.id)
     draft = seals.make(status, records, hashes, period=day, now=clock.real_now(), by=by, store=store_id)
-    sealed = draft.model_copy(update={"sig": signer(draft.canonical())})
-    content = sealed.model_dump_json(indent=2).encode() + b"\n"
+    sealed, content = seals.signed(draft, signer)
     where = blobs.save_seal(session.store, unit.id, sealed.file_name().removesuffix(".json"), content)
     if out is not None:
         try:
