@@ -455,6 +455,15 @@ class TestReplayedClock:
         assert record["period"] == later and record["v"] == 3
         assert record["clock"].startswith(f"{later}T09:00:00")
 
+    def test_a_unit_started_in_the_future_is_refused_unless_the_store_allows_it(self, cli) -> None:
+        later = (shanghai_today() + timedelta(days=2)).isoformat()
+        future = cli("start", "--unit", "prison", "--now", f"{later}T09:00")
+        assert future.exit_code == 1 and "the start of unit prison at" in future.stderr, future
+        assert "has not come yet" in future.stderr and not Path(".checklist/units/prison").exists()
+        assert cli("config", "clock_override", "on").exit_code == 0
+        assert cli("start", "--unit", "prison", "--now", f"{later}T09:00").exit_code == 0
+        assert cli("status", "--json", "--now", f"{later}T10:00").json()["unit"]["started_at"].startswith(later)
+
     def test_records_made_with_a_replayed_clock_are_marked_and_shown(self, cli) -> None:
         assert cli("start", "--unit", "prison", "--now", "2020-01-26T09:00").exit_code == 0
         assert cli("na", "1", "--reason", "今日", "--now", "2020-01-27T10:00").exit_code == 0

@@ -209,6 +209,7 @@ TEMPLATES: dict[str, Template] = {
     "config.switch": "{key} is on or off, not {value!r}",
     "clock.period": "period {period} of item {number} ({item})",
     "clock.event": "the {kind} of {subject} at {at}",
+    "clock.start": "the start of unit {unit} at {at}",
     "clock.future": "{what} has not come yet by the real clock (today is {today}): --now replays a moment, "
     "it does not record ahead of time",
     "config.evidence_max_mb": "evidence_max_mb must be a positive number of megabytes, not {value!r}",

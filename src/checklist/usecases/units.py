@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from ..core import blobs, names
 from ..core.catalog import resolve_kind
-from ..core.errors import NotFound, UserError
+from ..core.errors import NotFound, UserError, message
 from ..core.fuzzy import closest
 from ..core.models import Catalog, CatalogRef, Unit, UnitKind, from_user
 from ..core.status import UnitStatus
@@ -49,9 +49,12 @@ def start(session: Session, kind_token: str, name: str | None = None, unit_id: s
 
 def _new_unit(session: Session, catalog: Catalog, kind: UnitKind, name: str | None, unit_id: str | None) -> Unit:
     path = session.settings.catalog
+    started = session.now(catalog)
+    unit_id = check_unit_id(unit_id) if unit_id else _free_id(session, kind.id)
+    session.refuse_future(catalog, started, message("clock.start", unit=unit_id, at=started))
     unit = from_user(
         Unit,
-        id=check_unit_id(unit_id) if unit_id else _free_id(session, kind.id),
+        id=unit_id,
         kind=kind.id,
         name=names.check(name, "--name") if name is not None else None,
         catalog=CatalogRef(
@@ -60,7 +63,7 @@ def _new_unit(session: Session, catalog: Catalog, kind: UnitKind, name: str | No
             digest=catalog.digest,
             path=str(path) if path else None,
         ),
-        started_at=session.now(catalog).astimezone(ZoneInfo(catalog.meta.timezone)),
+        started_at=started.astimezone(ZoneInfo(catalog.meta.timezone)),
         started_by=session.actor(),
     )
     blobs.keep_catalog(session.store, catalog)
