@@ -122,6 +122,7 @@ class TestMarking:
         result = prison("done", VISITS, "--note", "again", "--evidence", str(evidence()))
         assert result.exit_code == 0
         assert "is already done; nothing recorded." in result.stderr
+        assert f'reopen it first: `checklist reopen {VISITS} --reason "…"`' in result.stderr
         assert len(lines_of_log()) == 1
 
     def test_required_evidence_is_enforced(self, prison) -> None:

@@ -3,6 +3,7 @@ alerts crossed, and the next step."""
 
 from __future__ import annotations
 
+import shlex
 from typing import TYPE_CHECKING
 
 from .output import message, stdout
@@ -24,6 +25,10 @@ def attested(result: Attested, lang: str) -> None:
         if outcome.draft is None:
             state = t("state." + outcome.target.state, lang)
             message(t("msg.noop", lang, item=label, state=state), style="yellow")
+            if outcome.target.state != "open":
+                target = str(item.number) + (f" --subject {shlex.quote(item.subject)}" if item.subject else "")
+                target += f" --for {outcome.target.period}" if outcome.target.period else ""
+                message(t("msg.noop_correct", lang, target=target))
             continue
         action = t("action." + outcome.draft.action, lang)
         message(t("msg.recorded", lang, item=label, action=action), style="green")

@@ -105,6 +105,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "msg.recorded": ("已记录：{item} → {action}", "Recorded: {item} → {action}"),
     "msg.skipped": ("跳过：{item}", "Skipped: {item}"),
     "msg.noop": ("{item} 已是“{state}”，未重复记录。", "{item} is already {state}; nothing recorded."),
+    "msg.noop_correct": (
+        '如需更正（数据、说明或证据），请先重新打开：`checklist reopen {target} --reason "…"`，再重新记录。',
+        'To correct it (figures, note or evidence), reopen it first: `checklist reopen {target} --reason "…"`, '
+        "then record it again.",
+    ),
     "msg.nothing_open": ("没有未完成事项。", "No open items."),
     "msg.walk_done": ("已处理 {count} 项；还有 {open} 项未完成。", "Recorded {count}; {open} still open."),
     "msg.default_unit": ("默认单位已设为 {id}。", "Default unit is now {id}."),
