@@ -11,8 +11,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checklist.core.filestore import FileStore
+from checklist.core.models import Record
 from checklist.core.verify import chain
 
 from .test_store import _writer, make_unit
@@ -321,3 +324,33 @@ class TestSealsAgainstTheirOwnBytes:
         Path("bare.json").write_text(json.dumps(bare), encoding="utf-8")
         result = keyed("verify", "--seal", "bare.json")
         assert result.exit_code == 3 and "comes in an envelope" in result.stdout + result.stderr, result
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    order=st.lists(st.sampled_from(["chained", "legacy", "blank", "garbage"]), max_size=12),
+    asked=st.lists(st.integers(min_value=-1, max_value=14), max_size=6),
+)
+def test_line_hashes_asked_one_by_one_are_those_of_the_whole_log(order: list[str], asked: list[int]) -> None:
+    """LineHashes answers a record number from its line when the log is whole, and from every
+    line otherwise: whichever way, what reading every line would say."""
+    from checklist.core.blobs import LineHashes
+    from checklist.core.chain import digest, link_of, seq_of
+
+    from .test_store import make_draft, make_legacy
+
+    lines, prev, seq = [], digest(b"genesis"), 0
+    for kind in order:
+        if kind == "chained":
+            seq += 1
+            record = Record.model_validate({**make_draft(n=seq).model_dump(), "v": 2, "seq": seq, "prev": prev})
+            lines.append(record.line())
+            prev = digest(lines[-1])
+        elif kind == "legacy":
+            lines.append(make_legacy(n=len(lines)).line())
+        else:
+            lines.append(b"" if kind == "blank" else b'{"not": "a record", "seq":3}')
+    every = {seq_of(line): digest(line) for line in lines if link_of(line) is not None and seq_of(line) is not None}
+    for number in [*asked, *every]:
+        assert LineHashes(lines).get(number) == every.get(number)
+    assert dict(LineHashes(lines)) == every

@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -125,6 +126,6 @@ def _body(text: str) -> Checkpoint:
     return Checkpoint(lines[0], int(lines[1]), "sha256:" + raw.hex())
 
 
-def consistent(checkpoint: Checkpoint, hashes: dict[int, str]) -> bool:
+def consistent(checkpoint: Checkpoint, hashes: Mapping[int, str]) -> bool:
     """Whether a log (its line hashes by record number) still holds what the checkpoint says."""
     return checkpoint.size == 0 or hashes.get(checkpoint.size) == checkpoint.head

@@ -18,7 +18,7 @@ seals still verify.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -141,7 +141,7 @@ class Seal(Stored):
 def make(
     status: UnitStatus,
     records: Sequence[Record],
-    hashes: dict[int, str],
+    hashes: Mapping[int, str],
     *,
     period: date,
     now: datetime,
@@ -173,7 +173,7 @@ def make(
     )
 
 
-def check(seal: Seal, keys: dict[str, PublicKey], hashes: dict[int, str] | None) -> list[Message]:
+def check(seal: Seal, keys: dict[str, PublicKey], hashes: Mapping[int, str] | None) -> list[Message]:
     """What is wrong with a seal: its signature, and (with the unit's log at hand) its lines."""
     problems = []
     if seal.sig is None:
@@ -189,7 +189,7 @@ def check(seal: Seal, keys: dict[str, PublicKey], hashes: dict[int, str] | None)
     return problems
 
 
-def _lines(seal: Seal, hashes: dict[int, str]) -> list[Message]:
+def _lines(seal: Seal, hashes: Mapping[int, str]) -> list[Message]:
     problems = []
     if seal.head.seq and hashes.get(seal.head.seq) != seal.head.hash:
         problems.append(message("seal.head_differs", seq=seal.head.seq))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -182,7 +182,7 @@ def _check_checkpoints(
     kept: list[tuple[str, bytes]],
     unit_origin: str,
     keys: dict[str, PublicKey],
-    hashes: dict[int, str],
+    hashes: Mapping[int, str],
     verdict: Verdict,
 ) -> None:
     """Every checkpoint kept with a unit: signed by a registered key, of this log, and still
@@ -208,7 +208,7 @@ def _check_seals(
     store_id: str | None,
     unit_id: str,
     keys: dict[str, PublicKey],
-    hashes: dict[int, str],
+    hashes: Mapping[int, str],
     verdict: Verdict,
 ) -> None:
     for name, data in kept:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,7 +85,7 @@ def against_head(before: Seen, size: int, head: str | None) -> Message | None:
     return None
 
 
-def against_log(before: Seen, hashes: dict[int, str]) -> Message | None:
+def against_log(before: Seen, hashes: Mapping[int, str]) -> Message | None:
     """The full check, in verify: the log still holds the record seen, at its place."""
     point = before.checkpoint
     if point.size == 0 or hashes.get(point.size) == point.head:

@@ -10,6 +10,7 @@ have a key. `verify` holds the witness against every record (see trust.py).
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..core import blobs, witness
@@ -70,7 +71,7 @@ def sign(session: Session, point: Checkpoint, signer: Signer | None) -> bytes | 
     return None if public is None else note(point, public, base64.b64decode(signature.value))
 
 
-def held_against(session: Session, unit: Unit, log: LogBytes, hashes: dict[int, str]) -> list[Message]:
+def held_against(session: Session, unit: Unit, log: LogBytes, hashes: Mapping[int, str]) -> list[Message]:
     """What this person's witness says the log lost (nothing, if it still holds what they saw);
     `hashes` are the log's line hashes by record number."""
     before = witness.seen(folder(session), origin(unit.id, digest(log.genesis)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -62,7 +63,7 @@ def verify(
     repairs = [_repair(session, unit_id) for unit_id in unit_ids] if repair else []
     if repair and session.store.adopt_units(session.actor()):
         repairs.append(Repair("", 0, False, listed=True))
-    hashes: dict[str, dict[int, str]] = {}
+    hashes: dict[str, Mapping[int, str]] = {}
 
     def witnessed(unit: Unit, log: LogBytes) -> list[Message]:
         hashes[unit.id] = blobs.line_hashes(log)
@@ -315,9 +316,9 @@ def verify_checkpoints(session: Session, paths: list[Path]) -> list[CheckpointCh
     return checks
 
 
-def _logs_by_origin(session: Session) -> dict[str, dict[int, str]]:
+def _logs_by_origin(session: Session) -> dict[str, Mapping[int, str]]:
     """The line hashes of every unit of this store, by the origin its checkpoints name."""
-    found = {}
+    found: dict[str, Mapping[int, str]] = {}
     for unit_id in session.store.unit_ids():
         log = session.store.log(unit_id)
         found[origin(unit_id, digest(log.genesis))] = blobs.line_hashes(log)
