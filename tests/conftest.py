@@ -22,6 +22,23 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seed" / "000_2fbdb8480875c603.txt"
 
 
+def records(log: Path = Path(".checklist/units/prison/records.jsonl")) -> list[dict]:
+    """The records of a unit's log as written (the prison's in the working folder), none if it has none."""
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+
+
+# The commands that read a unit's records, each in its own way (what a bad record must not break).
+UNIT_READERS = [
+    ("status",),
+    ("status", "--all"),
+    ("list",),
+    ("list", "--missed"),
+    ("today",),
+    ("subjects",),
+    ("log",),
+]
+
+
 def seal_payload(path: Path) -> dict:
     """The statement inside a seal's DSSE envelope (a seal of format 3 on)."""
     return json.loads(base64.b64decode(json.loads(path.read_text(encoding="utf-8"))["payload"]))
@@ -149,6 +166,17 @@ def prison(cli: Callable[..., Result]) -> Callable[..., Result]:
     result = cli("start", "--unit", "prison", "--name", "长沙监狱")
     assert result.exit_code == 0, result
     return cli
+
+
+@pytest.fixture
+def run(cli: Callable[..., Result]) -> Callable[..., Result]:
+    """The CLI with a clock, the prison started the day before: run("2020-01-27T09:00", "status", ...)."""
+    assert cli("start", "--unit", "prison", "--now", "2020-01-26T09:00").exit_code == 0
+
+    def at(now: str, *args: str, input: str | None = None) -> Result:
+        return cli(*args, "--now", now, input=input)
+
+    return at
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from checklist.core.logindex import LogIndex
 from checklist.core.models import CatalogRef, Draft, FieldSpec, Record, Text, Unit
 from checklist.core.status import unit_status
 
-from .conftest import Result, three_zeros, write_by_hand
+from .conftest import UNIT_READERS, Result, three_zeros, write_by_hand
 
 START, NOW = "2020-01-26T09:00", "2020-01-27T10:00"
 PLACEHOLDER = 424242424242
@@ -150,15 +150,7 @@ CASES = [
     pytest.param(_moment, b"0001-01-01T00:00:00+08:00", id="occurred-year-1"),
     pytest.param(_moment, b"9999-12-31T23:59:59-12:00", id="occurred-year-9999"),
 ]
-READERS = [
-    ("status",),
-    ("status", "--all"),
-    ("list",),
-    ("list", "--missed"),
-    ("today",),
-    ("subjects",),
-    ("log",),
-]
+READERS = UNIT_READERS
 
 
 @pytest.fixture

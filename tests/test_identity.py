@@ -16,15 +16,11 @@ from hypothesis import strategies as st
 from checklist.core import names
 from checklist.core.errors import UserError
 
-from .conftest import seal_payload, three_zeros
+from .conftest import records, seal_payload, three_zeros
 
 LOG = Path(".checklist/units/prison/records.jsonl")
 VISITS = "prison.visits-suspended"  # critical: a waiver awaits a second person's approval
 ZEROS = "system.three-zeros"  # reported daily
-
-
-def records() -> list[dict[str, object]]:
-    return [json.loads(line) for line in LOG.read_text(encoding="utf-8").splitlines()]
 
 
 class TestNames:

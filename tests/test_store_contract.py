@@ -220,7 +220,7 @@ class TestBlobs:
         blobs.save_seal(store, "rehab", "2020-01-27.1", b"[]")
         with pytest.raises(UserError, match="exists already"):
             blobs.save_seal(store, "prison", "2020-01-27.3", b"{}")
-        assert blobs.seals(store, "prison") == [("2020-01-27.3", b"{}")]
+        assert blobs.kept_with(store, Blob.SEAL, "prison") == [("2020-01-27.3", b"{}")]
         assert store.blob_names(Blob.SEAL, prefix="rehab/") == ["rehab/2020-01-27.1"]
 
 

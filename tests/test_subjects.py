@@ -3,7 +3,6 @@ or invisible characters that would make two subjects look the same on a screen."
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from pathlib import Path
 
@@ -11,23 +10,11 @@ import pytest
 
 from checklist.core import catalog as catalogs
 
+from .conftest import records
+
 PRISON = catalogs.load().for_kind("prison")
 EXAM = str(next(n for n, m in enumerate(PRISON, start=1) if m.id == "prison.new-admission-exam"))
 LOG = Path(".checklist/units/prison/records.jsonl")
-
-
-@pytest.fixture
-def run(cli):  # type: ignore[no-untyped-def]
-    assert cli("start", "--unit", "prison", "--now", "2020-01-26T09:00").exit_code == 0
-
-    def at(now: str, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
-        return cli(*args, "--now", now, input=input)
-
-    return at
-
-
-def records() -> list[dict]:
-    return [json.loads(line) for line in LOG.read_text(encoding="utf-8").splitlines()] if LOG.exists() else []
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Result, write_by_hand
+from .conftest import UNIT_READERS, Result, write_by_hand
 
 ESCAPES = "\x1b[2J\x1b]8;;http://evil.example\x1b\\here\x1b]8;;\x1b\\\x07"
 C1_BIDI = "\x9b2J\x90q\x85\u202eevil\u2066\u200f\u061c"
@@ -139,13 +139,7 @@ def hostile(
 
 
 READERS = [
-    ("status",),
-    ("status", "--all"),
-    ("list",),
-    ("list", "--missed"),
-    ("today",),
-    ("subjects",),
-    ("log",),
+    *UNIT_READERS,
     ("verify",),
     ("keys", "list"),
     ("config", "user"),

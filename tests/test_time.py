@@ -3,15 +3,12 @@ partial work, waivers that lapse, approvals, figures, the headline and the agend
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from checklist.core import catalog as catalogs
 
-from .conftest import three_zeros
+from .conftest import records, three_zeros
 
 PRISON = catalogs.load().for_kind("prison")
 N = {m.id: str(n) for n, m in enumerate(PRISON, start=1)}
@@ -26,24 +23,9 @@ LOG = Path(".checklist/units/prison/records.jsonl")
 NIL = three_zeros()
 
 
-@pytest.fixture
-def run(cli):  # type: ignore[no-untyped-def]
-    """The CLI with a clock: run("2020-01-27T09:00", "status", ...)."""
-    assert cli("start", "--unit", "prison", "--now", "2020-01-26T09:00").exit_code == 0
-
-    def at(now: str, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
-        return cli(*args, "--now", now, input=input)
-
-    return at
-
-
 def item(run, now: str, item_id: str, subject: str | None = None) -> dict:  # type: ignore[no-untyped-def]
     items = run(now, "list", "--json").json()["items"]
     return next(i for i in items if i["id"] == item_id and i["subject"] == subject)
-
-
-def records() -> list[dict]:
-    return [json.loads(line) for line in LOG.read_text(encoding="utf-8").splitlines()]
 
 
 class TestRecurring:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from checklist.core import catalog as catalogs
 
+from .conftest import records
+
 PRISON = catalogs.load().for_kind("prison")
 ITEMS = [m for m in PRISON if m.trigger is None]  # the triggered ones wait for an admission
 LOG = Path(".checklist/units/prison/records.jsonl")
-
-
-def records() -> list[dict]:
-    return [json.loads(line) for line in LOG.read_text(encoding="utf-8").splitlines()] if LOG.exists() else []
 
 
 def answers_for_first_items() -> str:

@@ -123,11 +123,11 @@ def save_seal(store: Store, unit_id: str, name: str, content: bytes) -> str:
     return store.blob_location(Blob.SEAL, blob)
 
 
-def seals(store: Store, unit_id: str) -> list[tuple[str, bytes]]:
-    """A unit's seals: each one's name and bytes."""
+def kept_with(store: Store, kind: Blob, unit_id: str) -> list[tuple[str, bytes]]:
+    """What a unit keeps of a kind (its seals, its checkpoints): each one's name and bytes."""
     found = []
-    for name in store.blob_names(Blob.SEAL, prefix=f"{unit_id}/"):
-        data = store.blob(Blob.SEAL, name)
+    for name in store.blob_names(kind, prefix=f"{unit_id}/"):
+        data = store.blob(kind, name)
         if data is not None:
             found.append((name.partition("/")[2], data))
     return found
@@ -138,16 +138,6 @@ def save_checkpoint(store: Store, unit_id: str, size: int, key: str, note: bytes
     name = f"{unit_id}/{size}.{key.removeprefix('ed25519:')}"
     store.put_blob(Blob.CHECKPOINT, name, note)
     return store.blob_location(Blob.CHECKPOINT, name)
-
-
-def checkpoints(store: Store, unit_id: str) -> list[tuple[str, bytes]]:
-    """A unit's kept checkpoints: each one's name and bytes."""
-    found = []
-    for name in store.blob_names(Blob.CHECKPOINT, prefix=f"{unit_id}/"):
-        data = store.blob(Blob.CHECKPOINT, name)
-        if data is not None:
-            found.append((name.partition("/")[2], data))
-    return found
 
 
 def line_hashes(log: LogBytes) -> LineHashes:

@@ -27,7 +27,7 @@ from .keys import PublicKey, signature_holds
 from .logindex import unusable
 from .models import Record, Unit
 from .names import same_person
-from .store import LogBytes, Snapshots, Store, legacy_problem, parse_line
+from .store import Blob, LogBytes, Snapshots, Store, legacy_problem, parse_line
 
 _SIGNED, _WITH_EVIDENCE = b'"sig":{', b'"evidence":[{'
 # A record the fold cannot use has figures, or no item (an event, with its moment): other lines
@@ -150,7 +150,8 @@ def verify_unit(store: Store, log: LogBytes, unit: Unit, keys: dict[str, PublicK
             verdict.signers[key.key] = verdict.signers.get(key.key, 0) + 1
             verdict.first_signed[key.key] = min(record.at, verdict.first_signed.get(key.key, record.at))
     verdict.identity_problems += _own_key_approvals(found.signed)
-    kept_seals, kept_points = blobs.seals(store, log.unit), blobs.checkpoints(store, log.unit)
+    kept_seals = blobs.kept_with(store, Blob.SEAL, log.unit)
+    kept_points = blobs.kept_with(store, Blob.CHECKPOINT, log.unit)
     if kept_seals or kept_points:
         hashes = blobs.line_hashes(log)
         _check_seals(kept_seals, store_id=store.store_id(), unit_id=log.unit, keys=keys, hashes=hashes, verdict=verdict)
@@ -218,14 +219,10 @@ def _check_seals(
         except DataError as exc:
             verdict.seal_problems.append(message("verify.seal_unreadable", name=name, why=exc.message))
             continue
-        found = _seal_names(sealed, unit_id, store_id) + seals.check(sealed, keys, hashes)
+        # a seal kept under a unit names that unit and (from format 3) this store: one copied
+        # from another unit's folder, or from another store, is not this unit's
+        found = seals.names_problems(sealed, unit_id, store_id) + seals.check(sealed, keys, hashes)
         verdict.seal_problems += [message("verify.seal", name=name, problem=p) for p in found]
-
-
-def _seal_names(sealed: seals.Seal, unit_id: str, store_id: str | None) -> list[Message]:
-    """A seal kept under a unit names that unit and (from format 3) this store: one copied
-    from another unit's folder, or from another store, is not this unit's."""
-    return seals.names_problems(sealed, unit_id, store_id)
 
 
 @dataclass
