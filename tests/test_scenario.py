@@ -89,10 +89,11 @@ def test_thirty_days_of_a_prison(cli) -> None:
 
     assert items[("prison.outreach-activities-suspended", None)]["state"] == "lapsed"  # waived until 02-10
     assert items[("prison.closed-management", None)]["state"] == "done"
-    assert {s: items[("prison.new-admission-observation-end", s)]["state"] for s in ("P001", "P002")} == {
-        "P001": "done",
-        "P002": "open",
-    }  # admitted 02-04: may be released from 02-18
+    assert items[("prison.new-admission-observation-end", "P002")]["state"] == "open"  # may be released from 02-18
+    # P001's four items are all done: settled for good, counted but no longer listed
+    assert not [key for key in items if key[1] == "P001"] and status["archived_subjects"] == 1
+    archived = {a["id"]: (a["done"], a["na"]) for a in status["archived"]}
+    assert archived["prison.new-admission-observation-end"] == (1, 0) and sum(d for d, _ in archived.values()) == 4
     assert items[("prison.new-admission-exam", "P002")]["overdue"] is True
     assert items[("prison.new-admission-isolation", "P002")]["overdue"] is True  # its window ended 02-17
     assert sorted((o["id"], o["subject"]) for o in status["overdue"]) == [

@@ -133,3 +133,59 @@ def test_hours_that_do_not_divide_a_day_run_in_real_time_from_the_first_midnight
     assert first.key == "2020-01-26T00:00" and first.end - first.start == timedelta(hours=hours)
     later = period_at(Recurrence(every=every), SHANGHAI, anchor + timedelta(days=10), anchor)
     assert later is not None and (later.start - first.start) % timedelta(hours=hours) == timedelta(0)
+
+
+ZONES = [SHANGHAI, BERLIN, ZoneInfo("America/New_York"), ZoneInfo("Australia/Lord_Howe")]  # the last: 30-minute changes
+NUMBERED = [
+    *RECURRENCES,
+    Recurrence(every="1h"),
+    Recurrence(every="24h"),
+    Recurrence(every="7h"),
+    Recurrence(on=["sun"]),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(NUMBERED), st.sampled_from(ZONES), moments, st.integers(0, 60 * 24 * 60))
+def test_numbered_periods_are_the_periods(rec: Recurrence, zone: ZoneInfo, anchor: datetime, minutes: int) -> None:
+    """Schedule finds each period by its number, a moment's and a key's number, without
+    walking: exactly the periods `periods` walks to, and `period_at` finds."""
+    from checklist.core.schedule import Schedule
+
+    now = anchor + timedelta(minutes=minutes)
+    walked = list(periods(rec, zone, anchor, now, anchor))
+    schedule = Schedule(rec, zone, anchor)
+    first, last = schedule.first(anchor), schedule.last(now)
+    numbered = [schedule.period(n) for n in range(first, last + 1) if schedule.valid(n)]
+    assert numbered == walked
+    assert all(schedule.period(n) is None for n in range(first, last + 1) if not schedule.valid(n))
+    for n in range(first, last + 1):
+        found = schedule.period(n)
+        if found is not None:
+            assert schedule.number_of(found.key) == n
+            assert schedule.number_at(found.start) == n
+            assert schedule.day(n) == found.start.astimezone(zone).date()
+    current = period_at(rec, zone, now, anchor)
+    number = schedule.number_at(now)
+    assert (schedule.period(number) if number is not None else None) == current
+
+
+@pytest.mark.parametrize(
+    ("rec", "key"),
+    [
+        (Recurrence(every="day"), "2020-02-30"),
+        (Recurrence(every="day"), "2020-01-27T08:00"),
+        (Recurrence(on=["mon"]), "2020-01-28"),  # a Tuesday
+        (Recurrence(every="week"), "2020-W54"),
+        (Recurrence(every="week"), "2020-01-27"),
+        (Recurrence(every="8h"), "2020-01-27T09:00"),
+        (Recurrence(every="8h"), "2020-01-27"),
+        (Recurrence(every="36h"), "2020-01-27T13:00"),
+        (Recurrence(every="day", times=3), "garbage"),
+    ],
+)
+def test_a_key_no_period_has_has_no_number(rec: Recurrence, key: str) -> None:
+    from checklist.core.schedule import Schedule
+
+    anchor = datetime(2020, 1, 26, 8, tzinfo=SHANGHAI)
+    assert Schedule(rec, SHANGHAI, anchor).number_of(key) is None

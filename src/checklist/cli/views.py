@@ -37,7 +37,7 @@ def list_items(
         from ..present.documents import items_document
         from ..present.output import print_json
 
-        print_json(items_document(view.status, view.items))
+        print_json(items_document(view.status, view.items, view.archived))
         return
     from ..present.output import stdout
     from ..present.terminal import checklist_table
@@ -45,7 +45,8 @@ def list_items(
 
     language = settings.lang
     name = view.status.catalog.unit_name(view.status.unit, language)
-    stdout().print(checklist_table(view.status, view.items, language, t("head.checklist", language, name=name), missed))
+    title = t("head.checklist", language, name=name)
+    stdout().print(checklist_table(view.status, view.items, language, title, missed, view.archived))
 
 
 def status(

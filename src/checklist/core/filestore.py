@@ -30,12 +30,11 @@ import base64
 import contextlib
 import errno
 import functools
-import hashlib
 import json
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypeGuard
@@ -45,7 +44,8 @@ from .atomic import Mismatch, add_mode, fsync_dir, remove_tree, sweep, temporary
 from .chain import BadTail, Head, TornLog, digest, next_link
 from .errors import DataError, Message, NotFound, StoreDamaged, UserError, message
 from .fuzzy import closest
-from .logindex import SNAPSHOT_FORMAT, LogIndex, Saved
+from .logfile import LogFile, StaleIndex, fold
+from .logindex import SNAPSHOT_FORMAT, LogIndex, Mark, load, save
 from .models import Draft, Record, Unit
 from .store import (
     HASHED,
@@ -58,7 +58,6 @@ from .store import (
     is_legacy,
     link,
     new_store_id,
-    parse_line,
     parse_records,
     parse_unit,
     split_lines,
@@ -70,7 +69,6 @@ try:
 except ImportError:  # pragma: no cover - Windows takes its locks through filelock
     fcntl = None  # type: ignore[assignment]
 
-SNAPSHOT_AFTER = 500  # new lines read before the index snapshot is saved again
 LOCK_TIMEOUT = 30  # seconds; appends hold the lock for well under a millisecond
 _HEX = frozenset("0123456789abcdef")
 
@@ -310,39 +308,78 @@ class FileStore:
         log = LogBytes(unit_id, b"", lines, torn, None, str(path))
         return [record for _, record in parse_records(log)]
 
-    def index(self, unit_id: str) -> LogIndex:
-        """The latest record per item; reads only the lines after the saved snapshot, if it still holds."""
+    def index(self, unit_id: str, fresh: bool = False) -> LogIndex:
+        """The fold of the unit's log: the saved index (index.json) if it is for this log, and
+        the lines appended since; the whole log when there is none, or it is not (or `fresh`).
+
+        The saved index is trusted as git trusts its index: if the log has the size, inode and
+        modification time it was saved for, nothing of the log is read; if the log has grown,
+        the last line the index covers must still hash as it did (through the chain, it stands
+        for every line before it), and only the lines after it are read. A log changed in the
+        middle is `verify`'s to find, not every command's (see README, "Trust")."""
         folder = self._unit_dir(check_unit_id(unit_id))
-        path = folder / "records.jsonl"
-        try:
-            data = files.read_bounded(path, files.LOG)
-        except FileNotFoundError:
-            return LogIndex()
-        index, start, count = self._from_snapshot(folder, path, data, unit_id)
-        tail = data[start:]
-        lines, torn = split_lines(tail)
-        for at, record in parse_records(LogBytes(unit_id, b"", lines, torn, None, str(path)), first_line=count + 1):
-            index.add(record, start + at)
-        if len(lines) >= SNAPSHOT_AFTER:
-            end = start + tail.rfind(b"\n") + 1  # whole lines only
-            _save_snapshot(folder / "index.json", data, end, count + len(lines), index, group=self._group(WRITE))
+        log = self._log_file(folder, unit_id)
+        with self._lock(folder / ".lock", shared_read=True):  # no append half written
+            found = _identity(log.path)
+        index = None if fresh else self._saved_index(folder, log, found)
+        if index is None:
+            index = LogIndex(log.fetch, log.naming)
+        if index.end is not None and index.end < found[0]:
+            fold(index, log, index.end, found[0])
         return index
 
-    def _from_snapshot(self, folder: Path, path: Path, data: bytes, unit_id: str) -> tuple[LogIndex, int, int]:
-        """The saved index, the size of the log prefix it covers and its lines (an empty index
-        of nothing if there is none, or it no longer holds); its records are read from `data`."""
-        saved = _load_snapshot(folder / "index.json", data)
-        if saved is not None:
-            try:
-                index = LogIndex.from_snapshot(saved, data, _fetcher(str(path), data, unit_id))
-                return index, saved.size, saved.lines
-            except (ValueError, LookupError):  # an offset or a wording number out of place
-                pass
-        return LogIndex(), 0, 0
+    def _log_file(self, folder: Path, unit_id: str) -> LogFile:
+        """The unit's log, read by offsets; a saved index that names a place where no record
+        starts is removed (the next command folds the log again) and the command stops."""
+        path, snapshot = folder / "records.jsonl", folder / "index.json"
 
-    def append(self, draft: Draft, signer: Signer | None = None) -> Record:
+        class Checked(LogFile):
+            def fetch(self, at: int) -> Record:
+                try:
+                    return super().fetch(at)
+                except StaleIndex:
+                    with contextlib.suppress(OSError):
+                        snapshot.unlink()
+                    raise StoreDamaged("store.index_stale", where=str(snapshot)) from None
+
+        return Checked(path, unit_id)
+
+    def _saved_index(self, folder: Path, log: LogFile, found: tuple[int, int, int]) -> LogIndex | None:
+        from .. import __version__
+
+        try:
+            saved, index = load(files.read_bounded(folder / "index.json", files.LOG), log.fetch, log.naming)
+        except (OSError, ValueError, DataError):  # derived: anything amiss, and it is folded again
+            return None
+        mark = saved.mark
+        if saved.format != SNAPSHOT_FORMAT or saved.program != __version__ or found[0] < mark.size:
+            return None
+        if (found[0], found[1], found[2]) != (mark.size, mark.inode, mark.mtime_ns) and not _tail_holds(log, mark):
+            return None
+        index.end, index.tail_at, index.tail = mark.size, mark.tail_at, mark.tail
+        return index
+
+    def save_index(self, unit_id: str, index: LogIndex) -> None:
+        """Keep the index beside the log, for the log as it is up to `index.end` (best effort:
+        a read-only store, or a race with another writer, just skips it)."""
+        from .. import __version__
+
+        if index.end is None:
+            return
+        folder = self._unit_dir(check_unit_id(unit_id))
+        size, inode, mtime_ns = _identity(folder / "records.jsonl")
+        if size != index.end:
+            mtime_ns = -1  # the log has grown since: the next read checks the tail and folds the rest
+        mark = Mark(size=index.end, inode=inode, mtime_ns=mtime_ns, tail_at=index.tail_at, tail=index.tail)
+        with contextlib.suppress(OSError):
+            write_atomic(folder / "index.json", save(index, mark, __version__), sync=False, group=self._group(WRITE))
+            index.dirty = False
+
+    def append(self, draft: Draft, signer: Signer | None = None, index: LogIndex | None = None) -> Record:
         """Link a draft to the unit's chain, sign it if asked, and append it as one whole line:
-        under an exclusive lock, in one write, flushed to disk. Returns the record written."""
+        under an exclusive lock, in one write, flushed to disk. Returns the record written.
+        With an `index` of the log, the record is folded into it where its line starts (and
+        first what others appended since the index was read)."""
         folder = self._unit_dir(check_unit_id(draft.unit))
         if not (folder / "unit.json").is_file():
             raise NotFound("unit.unknown", closest(draft.unit, self.unit_ids()), id=draft.unit)
@@ -357,6 +394,8 @@ class FileStore:
                 size = os.fstat(fd).st_size
                 seq, prev = self._next_link(folder, path, fd, size)
                 record, line = link(draft, seq, prev, signer)
+                if index is not None:
+                    self._catch_up(index, folder, size)
                 _append_whole(fd, line + b"\n", size)
             except NotWhole as exc:
                 where, restored = str(path), exc.restored
@@ -365,10 +404,19 @@ class FileStore:
                 raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
             finally:
                 os.close(fd)
+            if index is not None:
+                index.covered(size, line, record)
             head = {"format": formats.HEAD, "seq": seq, "hash": digest(line), "size": size + len(line) + 1}
             with contextlib.suppress(OSError):  # a lagging head only costs the next append a scan
                 write_atomic(folder / "head.json", json.dumps(head).encode(), sync=False, group=self._group(WRITE))
         return record
+
+    def _catch_up(self, index: LogIndex, folder: Path, size: int) -> None:
+        """Fold into `index` the lines appended since it was read (under the unit's lock)."""
+        if index.end is not None and index.end < size:
+            fold(index, self._log_file(folder, folder.name), index.end, size)
+        elif index.end != size:
+            index.end = None  # the log was cut back since (a repair): not an index of this log to save
 
     def _next_link(self, folder: Path, path: Path, fd: int, size: int) -> tuple[int, str]:
         head = self.head(folder.name)
@@ -413,24 +461,19 @@ class FileStore:
     # -- capabilities: the index snapshot, repair, a local cache ------------------------
 
     def check_snapshot(self, unit_id: str) -> Message | None:
-        """Status trusts a saved index while the log prefix it covers is unchanged; check that
+        """Status trusts a saved index while the log it was saved for is unchanged; check that
         what it says is what the log says (an edit of index.json is not in the chain)."""
         folder = self._unit_dir(check_unit_id(unit_id))
-        path = folder / "records.jsonl"
-        data = self._read_log(path)
-        saved = _load_snapshot(folder / "index.json", data)
-        if saved is None:
+        log = self._log_file(folder, unit_id)
+        index = self._saved_index(folder, log, _identity(log.path))
+        if index is None or index.end is None:
             return None
-        folded = LogIndex()
-        lines, torn = split_lines(data[: saved.size])
+        fresh = LogIndex(log.fetch)
         try:
-            for at, record in parse_records(LogBytes(unit_id, b"", lines, torn, None, str(path))):
-                folded.add(record, at)
+            fold(fresh, log, 0, index.end)
         except StoreDamaged as exc:
             return exc.message
-        if Saved.model_validate({**saved.model_dump(), **folded.snapshot()}).body() != saved.body():
-            return message("store.index_mismatch")
-        return None
+        return None if index.agrees(fresh) else message("store.index_mismatch")
 
     def drop_snapshot(self, unit_id: str) -> None:
         """Remove the saved index (derived data: the next read rebuilds it from the log)."""
@@ -767,47 +810,28 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _fetcher(where: str, data: bytes, unit_id: str) -> Callable[[int], Record]:
-    """Parses the record whose line starts at an offset of `data`, when a snapshot's entry is asked for it."""
-
-    def fetch(at: int) -> Record:
-        end = data.find(b"\n", at)
-        line = data[at : end if end >= 0 else len(data)]
-        try:
-            return parse_line(where, line, 0, unit_id, torn=False)
-        except StoreDamaged:  # count the lines only now, to name the one that is damaged
-            return parse_line(where, line, data.count(b"\n", 0, at) + 1, unit_id, torn=False)
-
-    return fetch
-
-
-def _load_snapshot(path: Path, data: bytes) -> Saved | None:
-    """The saved index if it still describes a prefix of `data`; any doubt means None."""
-    from .. import __version__
-
+def _identity(path: Path) -> tuple[int, int, int]:
+    """A log's size, inode and modification time (in ns): what git's index keeps of a file.
+    Anything but a regular file (a FIFO, a link to a device) is damage (see files.py)."""
     try:
-        saved = Saved.model_validate_json(files.read_bounded(path, files.LOG))
-    except (OSError, ValueError, DataError):  # derived: anything amiss, and it is rebuilt
-        return None
-    if (
-        saved.format != SNAPSHOT_FORMAT
-        or saved.program != __version__
-        or saved.size > len(data)
-        or hashlib.sha256(memoryview(data)[: saved.size]).hexdigest() != saved.sha256
-    ):
-        return None
-    return saved
+        found = path.stat()
+    except FileNotFoundError:
+        return 0, 0, 0
+    except OSError as exc:
+        raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
+    if not stat.S_ISREG(found.st_mode):
+        raise StoreDamaged("file.not_regular", where=str(path))
+    if found.st_size > files.LOG:
+        raise StoreDamaged("file.too_large", where=str(path), mib=files.LOG // files.MIB)
+    return found.st_size, found.st_ino, found.st_mtime_ns
 
 
-def _save_snapshot(path: Path, data: bytes, size: int, lines: int, index: LogIndex, *, group: int = 0) -> None:
-    """Best effort: a read-only store, or a race with another reader, just skips the saving."""
-    from .. import __version__
-
-    digest = hashlib.sha256(memoryview(data)[:size]).hexdigest()
-    head = {"format": SNAPSHOT_FORMAT, "program": __version__, "size": size, "sha256": digest, "lines": lines}
-    with contextlib.suppress(OSError):
-        content = json.dumps({**head, **index.snapshot()}, ensure_ascii=False).encode()
-        write_atomic(path, content, sync=False, group=group)
+def _tail_holds(log: LogFile, mark: Mark) -> bool:
+    """Whether the last line a saved index covers is still there, as it was."""
+    if mark.size == 0:
+        return mark.tail == ""
+    line = log.read(mark.tail_at, mark.size - mark.tail_at)
+    return line.endswith(b"\n") and digest(line[:-1]) == mark.tail
 
 
 class NotWhole(Exception):

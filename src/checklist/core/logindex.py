@@ -1,41 +1,42 @@
 """What status needs of a unit's log, folded: the latest attestation of each item (of each
 subject, of each period), the events, the approvals and the catalog upgrades.
 
-The index is derived data. A file store keeps a snapshot of it beside the log, valid for
-a byte prefix of the log (checked by its SHA-256 every time), so reading a long log parses
-only the lines added since. A database backend would answer the same question with a query.
+The index is derived data, built so that its cost follows the unit's items, not its records:
 
-A year of a prison's records is thousands of entries, nearly one per record, so an entry
-keeps at hand only what the status fold reads (action, waiver day, figures, wording) and
-where its record's line starts in the log; the record itself is parsed when asked for.
+- an item attested once (or waived as a whole) keeps its latest attestation as an `Entry`;
+- a recurring item keeps its periods in a `Table`, one row per period in columns (a busy
+  prison's ten years are 40,000 rows, read as a few lists rather than 40,000 objects);
+- a subject whose every item is settled for good (done, or waived for good, approved where
+  it must be: see archive.py) is *archived*: the index keeps only how many items of each
+  measure it settled and how, and the subject's name, until a record names it again.
+
+A file store keeps the index beside the log (index.json) and trusts it for the log it was
+saved with, as git trusts its index (see filestore.py); a database backend would answer the
+same questions with a query. An entry keeps where its record's line starts in the log (`at`);
+the record itself is parsed when asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeInt
+import msgspec
 
+from .chain import digest
 from .clock import in_range
 from .errors import Message, message
 from .figures import LIMIT, brief, usable
-from .models import Action, FigureValue, Record
+from .models import FigureValue, Record
 
 Fetch = Callable[[int], Record]  # the record whose line starts at this byte offset of the log
+# The records whose line names a text (a subject), with their offsets, in order, up to a byte of the log
+Scan = Callable[[str, int | None], Iterator[tuple[int, Record]]]
 
-SNAPSHOT_FORMAT = 5  # 4: with the records made with a replayed clock; 5: and those the fold cannot use
-Natural = NonNegativeInt  # offsets, counts and numbers in the saved index: never negative
-# A figure as the fold keeps it (see figures.usable): a saved index holding any other is not used
-Figure = (
-    bool
-    | Annotated[int, Field(ge=-LIMIT, le=LIMIT)]
-    | Annotated[float, Field(ge=-LIMIT, le=LIMIT, allow_inf_nan=False)]
-    | str
-)
-_NL = 0x0A
+SNAPSHOT_FORMAT = 6  # 6: tables of periods, archived subjects, the log's identity; 5: with unusable records
 _HAPPENINGS = frozenset({"event", "withdrawn"})
+STATES_OF_ARCHIVE = {"D": ("done", False), "d": ("done", True), "N": ("na", False), "n": ("na", True)}  # True: changed
 
 
 def item_key(item: str, subject: str | None = None) -> str:
@@ -69,7 +70,7 @@ class Entry:
 
     __slots__ = ("_index", "action", "approval_at", "at", "count", "figures", "until", "wording")
 
-    def __init__(  # noqa: PLR0917 - positional: thousands are made per read of a snapshot
+    def __init__(  # noqa: PLR0917 - positional: made often
         self,
         index: LogIndex,
         at: int,
@@ -97,24 +98,169 @@ class Entry:
     def approval(self) -> Record | None:
         return None if self.approval_at is None else self._index.record_at(self.approval_at)
 
+    def key(self) -> tuple[object, ...]:
+        """What it says, for comparing folds (where a line starts differs between backends)."""
+        approval = self.approval
+        return (self.count, self.action, self.until, self.figures, self.wording, self.last, approval)
+
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Entry):
-            return NotImplemented
-        mine = (self.count, self.action, self.until, self.figures, self.wording, self.last, self.approval)
-        return mine == (
-            other.count,
-            other.action,
-            other.until,
-            other.figures,
-            other.wording,
-            other.last,
-            other.approval,
-        )
+        return self.key() == other.key() if isinstance(other, Entry) else NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"Entry(at={self.at}, count={self.count}, action={self.action!r}, approval_at={self.approval_at})"
+
+
+class Table:
+    """The periods of one recurring item (of one subject): one row per period attested, the
+    columns of its latest attestation. `numbers` are the rows' period numbers in the schedule
+    named by `schedule` (see schedule.Schedule), worked out once and kept with the table."""
+
+    __slots__ = (
+        "actions",
+        "approvals",
+        "ats",
+        "counts",
+        "figures",
+        "keys",
+        "numbers",
+        "rows",
+        "schedule",
+        "untils",
+        "wordings",
+    )
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.ats: list[int] = []
+        self.counts: list[int] = []
+        self.actions: list[str] = []
+        self.untils: list[date | None] = []
+        self.wordings: list[int | None] = []  # the number of the wording in the index's list
+        self.approvals: list[int | None] = []
+        self.figures: dict[str, list[FigureValue | None]] = {}  # by field, a value (or None) per row
+        self.rows: dict[str, int] = {}
+        self.schedule: str | None = None
+        self.numbers: list[int | None] = []
+
+    def put(self, key: str, record: Record, at: int, wording: int | None) -> None:
+        """The record becomes its period's latest attestation."""
+        row = self.rows.get(key)
+        if row is None:
+            row = self.rows[key] = len(self.keys)
+            self.keys.append(key)
+            for column in (self.ats, self.counts, self.untils, self.wordings, self.approvals):
+                column.append(None)  # type: ignore[arg-type]
+            self.actions.append("")
+            for values in self.figures.values():
+                values.append(None)
+            self.schedule = None  # the new row has no number yet
+            self.counts[row] = 0
+        self.ats[row] = at
+        self.counts[row] += 1
+        self.actions[row] = record.action
+        self.untils[row] = record.until
+        self.wordings[row] = wording
+        self.approvals[row] = None
+        for name, values in self.figures.items():
+            values[row] = record.figures.get(name)
+        for name, value in record.figures.items():
+            if name not in self.figures:
+                values = self.figures[name] = [None] * len(self.keys)
+                values[row] = value
+
+    def figures_of(self, row: int) -> dict[str, FigureValue]:
+        return {name: values[row] for name, values in self.figures.items() if values[row] is not None}  # type: ignore[misc]
+
+    def number_rows(self, name: str, number: Callable[[str], int | None]) -> dict[int, int]:
+        """Row by period number in the schedule called `name` (whose numbering `number` is),
+        for the rows whose key is one of its periods; the numbers are kept for the next time."""
+        if self.schedule != name:
+            self.numbers = [number(key) for key in self.keys]
+            self.schedule = name
+        return {n: row for row, n in enumerate(self.numbers) if n is not None}
+
+
+class Archived:
+    """Subjects settled for good (see archive.py), kept as counts. For each kind of event: the
+    measures it triggers, in order, and per archived subject one letter per measure saying how
+    it was settled (STATES_OF_ARCHIVE). `rules` names the catalog rules that archived them."""
+
+    def __init__(self, rules: str = "") -> None:
+        self.rules = rules
+        self.measures: dict[str, list[str]] = {}  # kind -> the measures of its subjects' letters
+        self.sizes: dict[str, int] = {}  # kind -> subjects archived
+        self.tally: dict[str, dict[str, int]] = {}  # measure -> items archived done, waived, and changed
+        self._text: dict[str, str] = {}  # kind -> "subject\tletters\n" lines, as saved
+        self._subjects: dict[str, dict[str, str]] | None = None  # kind -> subject -> letters, when read
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.sizes.values())
+
+    def subjects(self) -> dict[str, dict[str, str]]:
+        if self._subjects is None:
+            self._subjects = {
+                kind: dict(line.split("\t", 1) for line in text.split("\n") if line)
+                for kind, text in self._text.items()
+            }
+        return self._subjects
+
+    def find(self, subject: str) -> str | None:
+        """The kind of event of an archived subject, or None."""
+        if self._subjects is None and not any(f"{subject}\t" in text for text in self._text.values()):
+            return None  # most subjects a record names are live: no need to read the archive
+        return next((kind for kind, found in self.subjects().items() if subject in found), None)
+
+    def add(self, kind: str, measures: list[str], subject: str, letters: str) -> None:
+        self.measures[kind] = measures
+        self.subjects().setdefault(kind, {})[subject] = letters
+        self._count(kind, letters, 1)
+
+    def remove(self, kind: str, subject: str) -> None:
+        self._count(kind, self.subjects()[kind].pop(subject), -1)
+
+    def _count(self, kind: str, letters: str, step: int) -> None:
+        self.sizes[kind] = self.sizes.get(kind, 0) + step
+        for measure, letter in zip(self.measures[kind], letters, strict=True):
+            state, changed = STATES_OF_ARCHIVE[letter]
+            tally = self.tally.setdefault(measure, {"done": 0, "na": 0, "changed": 0})
+            tally[state] += step
+            tally["changed"] += step if changed else 0
+
+    def saved(self) -> dict[str, Any]:
+        text = self._text
+        if self._subjects is not None:
+            text = {k: "".join(f"{s}\t{letters}\n" for s, letters in v.items()) for k, v in self._subjects.items()}
+        subjects = {k: v for k, v in text.items() if v}
+        return {
+            "rules": self.rules,
+            "measures": self.measures,
+            "subjects": subjects,
+            "sizes": self.sizes,
+            "tally": self.tally,
+        }
+
+    @classmethod
+    def read(cls, saved: SavedArchive) -> Archived:
+        archived = cls(saved.rules)
+        archived.measures, archived._text, archived.sizes, archived.tally = (
+            saved.measures,
+            saved.subjects,
+            saved.sizes,
+            saved.tally,
+        )
+        return archived
+
+
+def _subjects(text: str) -> dict[str, str]:
+    found = {}
+    for line in text.split("\n"):
+        if line:
+            subject, _, letters = line.partition("\t")
+            found[subject] = letters
+    return found
 
 
 class Happening:
@@ -150,18 +296,33 @@ class Happening:
 
 class LogIndex:
     """The fold of a log. Records are known by where their line starts (`at`); those not
-    parsed yet are fetched from the log when first asked for."""
+    parsed yet are fetched from the log when first asked for (with a `fetch`; without one,
+    every record folded is kept). A record naming an archived subject brings the subject back
+    from the log (`scan`) before it is folded."""
 
-    def __init__(self, fetch: Fetch | None = None) -> None:
+    def __init__(self, fetch: Fetch | None = None, scan: Scan | None = None) -> None:
         self.count = 0
-        self.items: dict[str, dict[str, Entry]] = {}  # by item_key, then by period ("" for none)
-        self.events: dict[str, Happening] = {}  # by event_key
+        self.plain: dict[str, Entry] = {}  # by item_key: an item's attestation that covers no period
+        self.tables: dict[str, Table] = {}  # by item_key: a recurring item's periods
+        self.events: dict[str, Happening] = {}  # by event_key, but for archived subjects
+        self.archived = Archived()
+        self.records_of: dict[str, int] = {}  # attestations per measure id (whatever came of them)
         self.upgrades_at: list[int] = []  # where each catalog upgrade's line starts
-        self.replayed: list[int] = []  # where each record made with a replayed clock (--now) starts
+        self.replayed = 0  # records made with a replayed clock (--now)
         self.last_at: int | None = None
         self.unusable: list[int] = []  # where each record the fold cannot use starts (see `unusable`)
+        self.wordings: list[str] = []
+        self._wording: dict[str, int] = {}
         self._known: dict[int, Record] = {}
         self._fetch = fetch
+        self._scan = scan
+        # What of the log a backend that saves the index has folded: the bytes up to `end`
+        # (whole lines), the last of them starting at `tail_at` and hashing to `tail` (None:
+        # not to be saved, e.g. after a torn last record was folded); `dirty`: not saved since.
+        self.end: int | None = 0
+        self.tail_at = 0
+        self.tail = ""
+        self.dirty = False
 
     def record_at(self, at: int) -> Record:
         record = self._known.get(at)
@@ -178,11 +339,14 @@ class LogIndex:
     def add(self, record: Record, at: int | None = None) -> None:
         """Fold in the next record; `at` is where its line starts (its number, if not from a log)."""
         at = self.count if at is None else at
-        self._known[at] = record
+        if self._fetch is None:
+            self._known[at] = record
+        if record.subject is not None and not self.archived.empty:
+            self.bring_back(record.subject)
         self.count += 1
         self.last_at = at
         if record.clock is not None:
-            self.replayed.append(at)
+            self.replayed += 1
         if (record.figures or record.action in _HAPPENINGS) and unusable(record) is not None:
             self.unusable.append(at)
             return
@@ -193,15 +357,71 @@ class LogIndex:
         elif record.action == "upgraded":
             self.upgrades_at.append(at)
         elif record.item is not None:
-            periods = self.items.setdefault(item_key(record.item, record.subject), {})
-            period = record.period or ""
-            previous = periods.get(period)
-            if record.action == "approved":
-                if previous is not None and previous.last.id == record.approves:
-                    previous.approval_at = at
-            else:
-                count = previous.count + 1 if previous else 1
-                periods[period] = Entry(self, at, count, record.action, record.until, record.figures, record.measure)
+            self._attested(record, at)
+
+    def _attested(self, record: Record, at: int) -> None:
+        key, period = item_key(record.item or "", record.subject), record.period or ""
+        if record.action == "approved":
+            self._approve(key, period, record, at)
+            return
+        self.records_of[record.item or ""] = self.records_of.get(record.item or "", 0) + 1
+        if period:
+            table = self.tables.get(key)
+            if table is None:
+                table = self.tables[key] = Table()
+            table.put(period, record, at, self._wording_number(record.measure))
+            return
+        previous = self.plain.get(key)
+        count = previous.count + 1 if previous else 1
+        self.plain[key] = Entry(self, at, count, record.action, record.until, record.figures, record.measure)
+
+    def _approve(self, key: str, period: str, record: Record, at: int) -> None:
+        if not period:
+            previous = self.plain.get(key)
+            if previous is not None and previous.last.id == record.approves:
+                previous.approval_at = at
+            return
+        table = self.tables.get(key)
+        row = table.rows.get(period) if table else None
+        if table is not None and row is not None and self.record_at(table.ats[row]).id == record.approves:
+            table.approvals[row] = at
+
+    def _wording_number(self, wording: str | None) -> int | None:
+        if wording is None:
+            return None
+        number = self._wording.get(wording)
+        if number is None:
+            number = self._wording[wording] = len(self.wordings)
+            self.wordings.append(wording)
+        return number
+
+    def bring_back(self, subject: str) -> bool:
+        """Take an archived subject out of the archive: its records are read again from the log
+        (so its entries and event are as a full fold has them). False if it was not archived."""
+        kind = self.archived.find(subject)
+        if kind is None:
+            return False
+        if self._scan is None:
+            raise LookupError(f"subject {subject} is archived and this index cannot read the log")
+        self.archived.remove(kind, subject)
+        archive, self.archived = self.archived, Archived()  # fold its records as they came
+        count, last_at, replayed = self.count, self.last_at, self.replayed
+        unusable, records_of, upgrades = list(self.unusable), dict(self.records_of), list(self.upgrades_at)
+        for at, record in self._scan(subject, self.end):
+            if record.subject == subject:
+                self.add(record, at)
+        self.archived = archive
+        self.count, self.last_at, self.replayed = count, last_at, replayed  # counted when first folded
+        self.unusable, self.records_of, self.upgrades_at = unusable, records_of, upgrades
+        return True
+
+    def covered(self, at: int, line: bytes, record: Record | None) -> None:
+        """Fold a whole line of the log (a blank one holds no record), the last one covered."""
+        if record is not None:
+            self.add(record, at)
+        if self.end is not None:
+            self.end, self.tail_at, self.tail = at + len(line) + 1, at, digest(line)
+        self.dirty = True
 
     @classmethod
     def of(cls, records: Iterable[Record]) -> LogIndex:
@@ -211,119 +431,240 @@ class LogIndex:
         return index
 
     def entry(self, item: str, subject: str | None = None, period: str | None = None) -> Entry | None:
-        periods = self.items.get(item_key(item, subject))
-        return periods.get(period or "") if periods else None
+        key = item_key(item, subject)
+        if not period:
+            return self.plain.get(key)
+        table = self.tables.get(key)
+        row = table.rows.get(period) if table else None
+        return self.row_entry(table, row) if table is not None and row is not None else None
 
-    def periods(self, item: str, subject: str | None = None) -> dict[str, Entry]:
-        """The entries of an item (of a subject) by period ("" for the item as a whole)."""
-        return self.items.get(item_key(item, subject), {})
+    def row_entry(self, table: Table, row: int) -> Entry:
+        number = table.wordings[row]
+        wording = self.wordings[number] if number is not None else None
+        at, count, action, until = table.ats[row], table.counts[row], table.actions[row], table.untils[row]
+        return Entry(self, at, count, action, until, table.figures_of(row), wording, table.approvals[row])
+
+    def table(self, item: str, subject: str | None = None) -> Table | None:
+        return self.tables.get(item_key(item, subject))
+
+    def periods(self, item: str, subject: str | None = None) -> Mapping[str, Entry]:
+        """The entries of an item (of a subject) by period."""
+        table = self.tables.get(item_key(item, subject))
+        return {key: self.row_entry(table, row) for key, row in table.rows.items()} if table else {}
+
+    def whole(self) -> dict[str, dict[str, Entry]]:
+        """Every entry, by item key and period ("" for none): for comparing folds and checks."""
+        found: dict[str, dict[str, Entry]] = {}
+        for key, entry in self.plain.items():
+            found.setdefault(key, {})[""] = entry
+        for key, table in self.tables.items():
+            found.setdefault(key, {}).update({period: self.row_entry(table, row) for period, row in table.rows.items()})
+        return found
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, LogIndex):
             return NotImplemented
+        return self._compared() == other._compared()
+
+    def agrees(self, fresh: LogIndex) -> bool:
+        """Whether this index (saved, perhaps with archived subjects) says what `fresh`, a fold
+        of the same log with nothing archived, says: each archived subject live there, its
+        items as its letters say, and everything else the same."""
+        whole = fresh.whole()
+        events = dict(fresh.events)
+        tally: dict[str, dict[str, int]] = {}
+        for kind, subjects in self.archived.subjects().items():
+            measures = self.archived.measures.get(kind, [])
+            for subject, letters in subjects.items():
+                found = events.pop(event_key(kind, subject), None)
+                if found is None or found.action != "event" or len(letters) != len(measures):
+                    return False
+                for measure, letter in zip(measures, letters, strict=True):
+                    entry = whole.pop(item_key(measure, subject), {}).get("")
+                    state, changed = STATES_OF_ARCHIVE.get(letter, ("?", False))
+                    if entry is None or entry.action != state:
+                        return False
+                    counts = tally.setdefault(measure, {"done": 0, "na": 0, "changed": 0})
+                    counts[state] += 1
+                    counts["changed"] += changed
+        if {m: t for m, t in self.archived.tally.items() if any(t.values())} != tally:
+            return False
+        mine = {key: {p: e.key() for p, e in periods.items()} for key, periods in self.whole().items()}
+        theirs = {key: {p: e.key() for p, e in periods.items()} for key, periods in whole.items()}
+        same_places = (self.upgrades_at, self.unusable, self.last_at) == (
+            fresh.upgrades_at,
+            fresh.unusable,
+            fresh.last_at,
+        )
+        same_counts = (self.count, self.replayed, self.records_of) == (fresh.count, fresh.replayed, fresh.records_of)
+        return same_places and same_counts and mine == theirs and self.events == events
+
+    def _compared(self) -> tuple[object, ...]:
         upgrades = [self.record_at(at) for at in self.upgrades_at]
         left_out = [self.record_at(at) for at in self.unusable]
-        return (self.count, self.items, self.events, upgrades, len(self.replayed), left_out, self.last) == (
-            other.count,
-            other.items,
-            other.events,
-            [other.record_at(at) for at in other.upgrades_at],
-            len(other.replayed),
-            [other.record_at(at) for at in other.unusable],
-            other.last,
-        )
+        whole = {key: {p: e.key() for p, e in periods.items()} for key, periods in self.whole().items()}
+        archived = {m: t for m, t in self.archived.tally.items() if any(t.values())}
+        return (self.count, whole, self.events, upgrades, self.replayed, left_out, self.last, archived)
 
     __hash__ = None  # type: ignore[assignment]
 
-    # -- the snapshot ----------------------------------------------------------------
 
-    def snapshot(self) -> dict[str, Any]:
-        """The index as saved (see `from_snapshot`), for an index folded from a log with each line's offset."""
-        wordings: dict[str | None, int] = {}
-        items = {
-            key: {
-                period: [
-                    e.at,
-                    e.count,
-                    e.action,
-                    e.until.isoformat() if e.until else None,
-                    e.figures,
-                    wordings.setdefault(e.wording, len(wordings)) if e.wording is not None else None,
-                    e.approval_at,
-                ]
-                for period, e in periods.items()
-            }
-            for key, periods in self.items.items()
-        }
-        return {
-            "count": self.count,
-            "last": self.last_at,
-            "wordings": list(wordings),
-            "items": items,
-            "events": {key: [e.at, e.action, e.moment.isoformat()] for key, e in self.events.items()},
-            "upgrades": self.upgrades_at,
-            "replayed": self.replayed,
-            "unusable": self.unusable,
-        }
+# -- the snapshot -------------------------------------------------------------------
+# Decoded and checked by msgspec in C: a snapshot that does not have this shape, or holds a
+# number no fold makes (a figure past ±10^15, a negative offset), is not used.
 
-    @classmethod
-    def from_snapshot(cls, saved: Saved, log: bytes, fetch: Fetch) -> LogIndex:
-        """The index `snapshot` saved, of a prefix of `log`; raises ValueError if an offset
-        is not the start of one of its lines. Records are read from the log when asked for."""
-        index = cls(fetch)
-        wordings = saved.wordings
-        size = saved.size
-        rare: list[int | None] = [saved.last, *saved.upgrades, *saved.replayed, *saved.unusable]  # checked below
-        for key, saved_periods in saved.items.items():
-            index.items[key] = periods = {}
-            for period, (at, count, action, until, figures, wording, approval_at) in saved_periods.items():
-                if not (0 <= at < size and (at == 0 or log[at - 1] == _NL)):
-                    raise ValueError(f"{at} is not the start of a line of the log")
-                if approval_at is not None:
-                    rare.append(approval_at)
-                text = wordings[wording] if wording is not None else None
-                periods[period] = Entry(index, at, count, action, until, figures, text, approval_at)
-        for key, (at, action, moment) in saved.events.items():
-            if not in_range(moment):
-                raise ValueError(f"{moment} is outside the clock's range")
-            kind, _, subject = key.partition("|")
-            index.events[key] = Happening(index, at, action, kind, subject, moment)
-            rare.append(at)
-        if not all(at is None or (0 <= at < size and (at == 0 or log[at - 1] == _NL)) for at in rare):
-            raise ValueError("an offset that is not the start of a line of the log")
-        index.count, index.last_at = saved.count, saved.last
-        index.upgrades_at = list(saved.upgrades)
-        index.replayed = list(saved.replayed)
-        index.unusable = list(saved.unusable)
-        return index
+Natural = Annotated[int, msgspec.Meta(ge=0)]
+Figure = (
+    bool | Annotated[int, msgspec.Meta(ge=-LIMIT, le=LIMIT)] | Annotated[float, msgspec.Meta(ge=-LIMIT, le=LIMIT)] | str
+)
+Doing = Literal["done", "partial", "na", "blocked", "reopened"]
 
 
-class Saved(BaseModel):
-    """index.json: the index of the first `size` bytes (`lines` lines) of the log, valid
-    while they hash to `sha256`, as written by `program` in this `format`. Its fields are
-    checked in pydantic's Rust core: no Python validator runs per entry."""
+class SavedTable(msgspec.Struct, forbid_unknown_fields=True):
+    keys: list[str]
+    ats: list[Natural]
+    counts: list[Natural]
+    actions: list[Doing]
+    untils: list[date | None]
+    wordings: list[Natural | None]
+    approvals: list[Natural | None]
+    figures: dict[str, list[Figure | None]]
+    schedule: str | None
+    numbers: list[int | None]
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class SavedArchive(msgspec.Struct, forbid_unknown_fields=True):
+    rules: str
+    measures: dict[str, list[str]]
+    subjects: dict[str, str]
+    sizes: dict[str, Natural]
+    tally: dict[str, dict[str, Natural]]
+
+
+class Mark(msgspec.Struct, forbid_unknown_fields=True):
+    """The log the index was saved for: its size, and its identity as git's index keeps a
+    file's (inode, modification time), and the SHA-256 of its last line (which, through the
+    chain, stands for every line before it)."""
+
+    size: Natural
+    inode: int
+    mtime_ns: int
+    tail_at: Natural
+    tail: str
+
+
+class Saved(msgspec.Struct, forbid_unknown_fields=True):
+    """index.json: the fold of the log up to `mark.size`, as written by `program` in this `format`."""
 
     format: int
     program: str
-    size: int
-    sha256: str
-    lines: int
+    mark: Mark
     count: Natural
     last: Natural | None
     wordings: list[str]
-    # item|subject -> period ("" for none) -> at, count, action, until, figures, wording (its
-    # number in `wordings`), where the approval's line starts
-    items: dict[
-        str,
-        dict[str, tuple[Natural, Natural, Action, date | None, dict[str, Figure], Natural | None, Natural | None]],
-    ]
-    events: dict[str, tuple[Natural, Literal["event", "withdrawn"], AwareDatetime]]  # at, action, moment
+    # item|subject -> at, count, action, until, figures, wording (its number), approval's at
+    plain: dict[str, tuple[Natural, Natural, Doing, date | None, dict[str, Figure], Natural | None, Natural | None]]
+    tables: dict[str, SavedTable]
+    events: dict[str, tuple[Natural, Literal["event", "withdrawn"], datetime]]  # at, action, moment
+    records_of: dict[str, Natural]
     upgrades: list[Natural]
-    replayed: list[Natural] = []  # where each record made with a replayed clock starts
-    unusable: list[Natural]  # where each record the fold leaves out starts
+    replayed: Natural
+    unusable: list[Natural]
+    archived: SavedArchive
 
-    def body(self) -> dict[str, Any]:
-        """The index it holds, without the header: what to compare with a fold of the log."""
-        return self.model_dump(exclude={"format", "program", "size", "sha256", "lines"})
+
+def save(index: LogIndex, mark: Mark, program: str) -> bytes:
+    """The index as index.json holds it."""
+    plain = {
+        key: (e.at, e.count, e.action, e.until, e.figures, index._wording_number(e.wording), e.approval_at)
+        for key, e in index.plain.items()
+    }
+    tables = {
+        key: SavedTable(
+            t.keys,
+            t.ats,
+            t.counts,
+            t.actions,  # type: ignore[arg-type]
+            t.untils,
+            t.wordings,
+            t.approvals,
+            t.figures,
+            t.schedule,
+            t.numbers,
+        )
+        for key, t in index.tables.items()
+    }
+    archived = SavedArchive(**index.archived.saved())
+    saved = Saved(
+        format=SNAPSHOT_FORMAT,
+        program=program,
+        mark=mark,
+        count=index.count,
+        last=index.last_at,
+        wordings=index.wordings,
+        plain=plain,  # type: ignore[arg-type]
+        tables=tables,
+        events={key: (e.at, e.action, e.moment) for key, e in index.events.items()},  # type: ignore[misc]
+        records_of=index.records_of,
+        upgrades=index.upgrades_at,
+        replayed=index.replayed,
+        unusable=index.unusable,
+        archived=archived,
+    )
+    return msgspec.json.encode(saved)
+
+
+def load(data: bytes, fetch: Fetch, scan: Scan | None = None) -> tuple[Saved, LogIndex]:
+    """The index saved in `data`; ValueError if it is not one this release wrote, or names a
+    place past the end of the log it was saved for (the log itself is not read here)."""
+    try:
+        saved = msgspec.json.decode(data, type=Saved)
+    except msgspec.DecodeError as exc:
+        raise ValueError(str(exc)) from None
+    size = saved.mark.size
+    index = LogIndex(fetch, scan)
+    index.wordings = saved.wordings
+    index._wording = {text: number for number, text in enumerate(saved.wordings)}
+    ends = [saved.last or 0, *saved.upgrades, *saved.unusable, 0]
+    for key, (at, count, action, until, figures, wording, approval_at) in saved.plain.items():
+        text = saved.wordings[wording] if wording is not None else None
+        index.plain[key] = Entry(index, at, count, action, until, figures, text, approval_at)
+        ends += (at, approval_at or 0)
+    for key, table in saved.tables.items():
+        index.tables[key] = _table(table)
+        ends += (max(table.ats, default=0), max((a for a in table.approvals if a is not None), default=0))
+    for key, (where, happened, moment) in saved.events.items():
+        if not in_range(moment):
+            raise ValueError(f"{moment} is outside the clock's range")
+        kind, _, subject = key.partition("|")
+        index.events[key] = Happening(index, where, happened, kind, subject, moment)
+        ends.append(where)
+    if max(ends) >= max(size, 1) or any(w is not None and w >= len(saved.wordings) for w in _wordings(saved)):
+        raise ValueError("a place past the end of the log, or a wording it does not have")
+    index.count, index.last_at, index.replayed = saved.count, saved.last, saved.replayed
+    index.records_of, index.upgrades_at, index.unusable = saved.records_of, saved.upgrades, saved.unusable
+    index.archived = Archived.read(saved.archived)
+    return saved, index
+
+
+def _wordings(saved: Saved) -> Iterator[int | None]:
+    for row in saved.plain.values():
+        yield row[5]
+    for table in saved.tables.values():
+        yield from table.wordings
+
+
+def _table(saved: SavedTable) -> Table:
+    rows = len(saved.keys)
+    columns: list[list[Any]] = [saved.ats, saved.counts, saved.actions, saved.untils, saved.wordings, saved.approvals]
+    if any(len(column) != rows for column in (*columns, saved.numbers, *saved.figures.values())):
+        raise ValueError("a table whose columns differ in length")
+    table = Table()
+    table.keys, table.ats, table.counts, table.actions = saved.keys, saved.ats, saved.counts, list(saved.actions)
+    table.untils, table.wordings, table.approvals = saved.untils, saved.wordings, saved.approvals
+    table.figures = saved.figures
+    table.rows = {key: row for row, key in enumerate(saved.keys)}
+    table.schedule, table.numbers = saved.schedule, saved.numbers
+    if len(table.rows) != rows:
+        raise ValueError("a table with a period twice")
+    return table

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
+from collections.abc import Iterator
 from typing import IO, Any
 
 from . import unitlist
@@ -105,7 +106,7 @@ class MemoryStore:
 
     # -- the log --------------------------------------------------------------------
 
-    def append(self, draft: Draft, signer: Signer | None = None) -> Record:
+    def append(self, draft: Draft, signer: Signer | None = None, index: LogIndex | None = None) -> Record:
         with self._lock:
             genesis = self._genesis(draft.unit)
             lines = self._lines[draft.unit]
@@ -114,6 +115,8 @@ class MemoryStore:
             except (TornLog, BadTail):
                 raise StoreDamaged("store.bad_tail", where=self._where(draft.unit)) from None
             record, line = link(draft, seq, prev, signer)
+            if index is not None:
+                index.add(record, len(lines))  # a record is known by its line's number here
             lines.append(line)
             size = self._heads[draft.unit].size if draft.unit in self._heads else 0
             self._heads[draft.unit] = Head(seq=seq, hash=digest(line), size=size + len(line) + 1)
@@ -137,14 +140,29 @@ class MemoryStore:
     def records(self, unit_id: str) -> list[Record]:
         return [record for _, record in parse_records(self.log(unit_id))]
 
-    def index(self, unit_id: str) -> LogIndex:
-        """The fold of the whole log; a record is known by its line's number, and parsed again
-        from its bytes when asked for."""
+    def index(self, unit_id: str, fresh: bool = False) -> LogIndex:
+        """The fold of the whole log (nothing is kept between commands); a record is known by
+        its line's number, and parsed again from its bytes when asked for."""
         log = self.log(unit_id)
-        index = LogIndex(lambda at: parse_line(log.where, log.lines[at], at + 1, unit_id, torn=False))
+
+        def parse(number: int, line: bytes) -> Record:
+            return parse_line(log.where, line, number + 1, unit_id, torn=False)
+
+        def fetch(at: int) -> Record:  # the log as it is now: the index folds what is appended too
+            return parse(at, self.log(unit_id).lines[at])
+
+        def naming(text: str, end: int | None) -> Iterator[tuple[int, Record]]:
+            needle = text.encode()
+            return ((n, parse(n, line)) for n, line in enumerate(self.log(unit_id).lines) if needle in line)
+
+        index = LogIndex(fetch, naming)
+        index.end = None  # nothing is saved
         for number, line in enumerate(log.lines):
-            index.add(parse_line(log.where, line, number + 1, unit_id, torn=False), number)
+            index.add(parse(number, line), number)
         return index
+
+    def save_index(self, unit_id: str, index: LogIndex) -> None:
+        """Nothing is kept: every command folds the log again."""
 
     def _genesis(self, unit_id: str) -> bytes:
         check_unit_id(unit_id)

@@ -162,6 +162,152 @@ def _minute_key(moment: datetime) -> str:
     return moment.replace(tzinfo=None).isoformat(timespec="minutes")
 
 
+class Schedule:
+    """A recurrence's periods in a zone, numbered, so that any one of them — the period of a
+    moment, of a key, the n-th — is found without walking those in between: a unit ten years
+    old has 3,650 days and 11,000 shifts of 8 hours behind it, and status must not pay for
+    them one by one. Numbers grow with time: a day's is its proleptic ordinal, a week's its
+    Monday's divided by 7, a part of a day's its day's times the parts per day plus its
+    place, a real-time period's its count from the first midnight of `anchor` (the unit's
+    start). Not every number is a period: a day a weekday measure is not due, or a part of
+    a day whose wall time the clocks skip (`period` is None). The periods are exactly those
+    of `periods` and `period_at`, which tests hold them to."""
+
+    def __init__(self, rec: Recurrence, zone: ZoneInfo, anchor: datetime) -> None:
+        self.zone = zone
+        self._wanted = frozenset(WEEKDAYS.index(d) for d in rec.on) if rec.on is not None else None
+        self._minutes = _slot_minutes(rec) if rec.on is None else None
+        self._hours = _real_hours(rec) if rec.on is None else None
+        self._weeks = rec.on is None and rec.every == "week"
+        if self._minutes is not None:
+            self._walls = [time(m // 60, m % 60) for m in range(0, 24 * 60, self._minutes)]
+            self._suffixes = [f"T{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, self._minutes)]
+        self._step = timedelta(hours=self._hours or 1)
+        self._origin = _midnight(anchor.astimezone(zone).date(), zone).astimezone(UTC)
+        self._fixed: bool | None = None  # whether the zone keeps one offset (parts of days then all exist)
+
+    def period(self, number: int) -> Period | None:
+        """Period `number`, or None if that number is not a period."""
+        if self._hours is not None:
+            start = self._origin + number * self._step
+            return Period(start, start + self._step, _minute_key(start.astimezone(self.zone)))
+        if self._minutes is not None:
+            return self._part(number)
+        if self._weeks:
+            monday = date.fromordinal(7 * number + 1)
+            year, week, _ = monday.isocalendar()
+            return _period(_midnight(monday, self.zone), _midnight(monday + 7 * _DAY, self.zone), f"{year}-W{week:02d}")
+        if self._wanted is not None and (number - 1) % 7 not in self._wanted:
+            return None
+        day = date.fromordinal(number)
+        return Period(
+            _midnight(day, self.zone).astimezone(UTC), _midnight(day + _DAY, self.zone).astimezone(UTC), day.isoformat()
+        )
+
+    def _part(self, number: int) -> Period | None:
+        slots = len(self._walls)
+        day, slot = date.fromordinal(number // slots), number % slots
+        begin = datetime.combine(day, self._walls[slot], tzinfo=self.zone).astimezone(UTC)
+        if slot + 1 < slots:
+            end = datetime.combine(day, self._walls[slot + 1], tzinfo=self.zone).astimezone(UTC)
+        else:
+            end = _midnight(day + _DAY, self.zone).astimezone(UTC)
+        return Period(begin, end, day.isoformat() + self._suffixes[slot]) if begin < end else None
+
+    def valid(self, number: int) -> bool:
+        """Whether `number` is a period (cheaply, for the common cases)."""
+        if self._wanted is not None:
+            return (number - 1) % 7 in self._wanted
+        if self._minutes is not None and not self._fixed_zone(number):
+            return self._part(number) is not None
+        return True
+
+    def _fixed_zone(self, number: int) -> bool:
+        if self._fixed is None:
+            year = date.fromordinal(max(1, number // len(self._walls))).year
+            offsets = {
+                self.zone.utcoffset(datetime(y, m, 1)) for y in range(year - 20, year + 21) for m in (1, 4, 7, 10)
+            }
+            self._fixed = len(offsets) == 1
+        return self._fixed
+
+    def number_at(self, moment: datetime) -> int | None:
+        """The number of the period that holds `moment` (None: a day a weekday measure is not due)."""
+        if self._hours is not None:
+            return (moment - self._origin) // self._step
+        local = moment.astimezone(self.zone)
+        day = local.date()
+        if self._minutes is not None:
+            guess = day.toordinal() * len(self._walls) + (local.hour * 60 + local.minute) // self._minutes
+            for number in (guess, guess - 1, guess + 1, guess - 2, guess + 2):  # clocks that change move it by one
+                found = self._part(number)
+                if found is not None and found.contains(moment):
+                    return number
+            return None  # pragma: no cover - every moment is in a part of its day
+        if self._weeks:
+            return (day.toordinal() - day.weekday() - 1) // 7
+        number = day.toordinal()
+        return number if self._wanted is None or day.weekday() in self._wanted else None
+
+    def number_of(self, key: str) -> int | None:
+        """The number of the period whose key is `key`; None if no period of this schedule has it."""
+        try:
+            number = self._parse(key)
+        except ValueError:
+            return None
+        if number is None:
+            return None
+        found = self.period(number)
+        return number if found is not None and found.key == key else None
+
+    def _parse(self, key: str) -> int | None:
+        if self._weeks:
+            year, _, week = key.partition("-W")
+            return (date.fromisocalendar(int(year), int(week), 1).toordinal() - 1) // 7
+        day = date.fromisoformat(key[:10])
+        if self._minutes is None and self._hours is None:
+            return day.toordinal() if len(key) == 10 else None
+        if len(key) != 16 or key[10] != "T":
+            return None
+        minutes = int(key[11:13]) * 60 + int(key[14:16])
+        if self._minutes is not None:
+            return day.toordinal() * len(self._walls) + minutes // self._minutes
+        wall = datetime.combine(day, time(minutes // 60, minutes % 60))
+        for fold in (0, 1):  # a wall time the clocks pass twice: either may be the period's
+            instant = wall.replace(tzinfo=self.zone, fold=fold).astimezone(UTC)
+            if (instant - self._origin) % self._step == timedelta(0):
+                return (instant - self._origin) // self._step
+        return None
+
+    def first(self, since: datetime) -> int:
+        """The number of the first period that ends after `since` (the unit's start)."""
+        number = self.number_at(since)
+        if number is not None:
+            return number
+        number = since.astimezone(self.zone).date().toordinal() + 1  # a weekday measure: its next day
+        while not self.valid(number):
+            number += 1
+        return number
+
+    def last(self, until: datetime) -> int:
+        """The number of the last period that starts at or before `until`."""
+        number = self.number_at(until)
+        if number is not None:
+            return number
+        number = until.astimezone(self.zone).date().toordinal() - 1  # a weekday measure: its last day
+        while not self.valid(number):
+            number -= 1
+        return number
+
+    def day(self, number: int) -> date:
+        """The day (in the zone) period `number` starts on."""
+        if self._hours is not None:
+            return (self._origin + number * self._step).astimezone(self.zone).date()
+        if self._minutes is not None:
+            return date.fromordinal(number // len(self._walls))
+        return date.fromordinal(7 * number + 1 if self._weeks else number)
+
+
 def describe(rec: Recurrence) -> str:
     """A short English description, e.g. 'daily', '3 times a day', 'every 8h', 'on mon, thu'."""
     if rec.on is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal, NamedTuple
@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 from .errors import Message
 from .figures import alerts
-from .logindex import Entry, Happening, LogIndex, unusable
+from .logindex import Entry, Happening, LogIndex, Table, unusable
 from .models import Catalog, FigureValue, Measure, Record, Recurrence, Section, Unit
-from .schedule import Period, period_at, periods
+from .schedule import Period, Schedule
 
 State = Literal["open", "partial", "done", "na", "blocked", "awaiting", "lapsed", "upcoming"]
 # awaiting: done or a waiver that needs a second person's approval; lapsed: a waiver past its day;
@@ -121,6 +121,16 @@ class Headline:
 
 
 @dataclass(frozen=True)
+class Archived:
+    """The items of one measure kept for subjects settled for good (archive.py): counted, not listed."""
+
+    item: Item
+    done: int
+    na: int
+    changed: int  # of those, attested against an earlier wording of the measure
+
+
+@dataclass(frozen=True)
 class UnitStatus:
     unit: Unit
     catalog: Catalog
@@ -135,6 +145,8 @@ class UnitStatus:
     orphans: dict[str, int] = field(default_factory=dict)  # records of measures no longer in the catalog
     replayed: int = 0  # records made with a replayed clock (--now)
     unusable: list[Message] = field(default_factory=list)  # records the fold left out, and why
+    archived: list[Archived] = field(default_factory=list)  # items of subjects settled for good, by measure
+    archived_subjects: int = 0  # subjects whose every item is settled for good
 
     def by_subject(self, pending_only: bool = False) -> dict[str, list[ItemStatus]]:
         """The items kept per subject, grouped by subject (only subjects with work left, if asked)."""
@@ -166,7 +178,7 @@ def items_for(catalog: Catalog, kind: str) -> list[Item]:
 def expand(items: Sequence[Item], index: LogIndex, clock: Clock) -> list[Item]:
     """Items as they stand: a triggered measure becomes one item per subject of a live event."""
     live: dict[str, list[tuple[Happening, date]]] = {}
-    for event in sorted((e for e in index.events.values() if e.action == "event"), key=_event_order):
+    for event in sorted((e for e in index.events.values() if e.action == "event"), key=_event_order):  # not archived
         live.setdefault(event.kind, []).append((event, clock.day(event.moment)))
     expanded: list[Item] = []
     for item in items:
@@ -183,13 +195,27 @@ def _event_order(event: Happening) -> tuple[float, str]:
     return (event.moment.timestamp(), event.subject)  # floats: moments parsed with their own offsets compare slowly
 
 
-class History(NamedTuple):
-    """A schedule's periods from the unit's start to now, their keys, and the one that holds
-    now (None on a day a weekday measure is not due)."""
+class Span(NamedTuple):
+    """A schedule's periods from the unit's start (`first`) to now (`last`), by number, and
+    the one that holds now (None on a day a weekday measure is not due)."""
 
-    periods: list[Period]
-    keys: frozenset[str]
-    current: Period | None
+    schedule: Schedule
+    name: str  # names the schedule and its numbering, for the tables that keep their rows' numbers
+    first: int
+    last: int
+    current: int | None
+
+    def numbers(self, first: int, last: int) -> Iterator[int]:
+        """The periods numbered from `first` to `last` (backwards if `last` is smaller)."""
+        step = 1 if last >= first else -1
+        valid = self.schedule.valid
+        return (n for n in range(first, last + step, step) if valid(n))
+
+    def key(self, number: int) -> str:
+        return self.schedule.period(number).key  # type: ignore[union-attr]
+
+    def period(self, number: int | None) -> Period | None:
+        return None if number is None else self.schedule.period(number)
 
 
 class Clock:
@@ -199,17 +225,18 @@ class Clock:
         self.zone = zone
         self.now = now
         self.today = self.day(now)
-        self._histories: dict[tuple[object, ...], History] = {}
+        self._spans: dict[tuple[object, ...], Span] = {}
         self._midnights: dict[date, datetime] = {}
 
-    def history(self, rec: Recurrence, anchor: datetime) -> History:
+    def span(self, rec: Recurrence, anchor: datetime) -> Span:
         """The periods from `anchor` to now; measures on the same schedule share one."""
         key = (rec.every, rec.times, tuple(rec.on or ()), anchor)
-        found = self._histories.get(key)
+        found = self._spans.get(key)
         if found is None:
-            listed = list(periods(rec, self.zone, anchor, self.now, anchor))
-            current = period_at(rec, self.zone, self.now, anchor)
-            found = self._histories[key] = History(listed, frozenset(p.key for p in listed), current)
+            schedule = Schedule(rec, self.zone, anchor)
+            name = f"{rec.every}/{rec.times}/{','.join(rec.on or ())}/{self.zone.key}/{anchor.isoformat()}"
+            first, last = schedule.first(anchor), schedule.last(self.now)
+            found = self._spans[key] = Span(schedule, name, first, last, schedule.number_at(self.now))
         return found
 
     def day(self, moment: datetime) -> date:
@@ -266,26 +293,29 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
 
 def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     measure = item.measure
-    history, keys, current = clock.history(rec, unit.started_at)
+    span = clock.span(rec, unit.started_at)
+    current = span.period(span.current)
     waiver = index.entry(measure.id, item.subject)  # a waiver of the measure as a whole
     if waiver is not None and (waived := state_of(waiver, measure, clock)) in ("na", "awaiting"):
         return ItemStatus(item, waived, waiver, period=current)
-    entries = {key: e for key, e in index.periods(measure.id, item.subject).items() if key in keys}
-    settled = {key for key, e in entries.items() if state_of(e, measure, clock) in ("done", "na")}
+    table = index.table(measure.id, item.subject)
+    rows = _rows(table, span)
+    settled = {n for n, row in rows.items() if _row_state(table, row, measure, clock) in ("done", "na")}  # type: ignore[arg-type]
     if waiver is not None and waiver.action == "na" and waiver.until is not None:
         waived_to = waiver.until  # a lapsed waiver still covers the days it was given for
-        settled |= {p.key for p in history if clock.day(p.start) <= waived_to}
-    past = [p for p in history if current is None or p.start < current.start]
-    missed = tuple(p.key for p in past if p.key not in settled)
+        settled |= {n for n in span.numbers(span.first, span.last) if span.schedule.day(n) <= waived_to}
+    before = span.current - 1 if span.current is not None else span.last
+    missed = tuple(span.key(n) for n in span.numbers(span.first, before) if n not in settled)
     streak = 0
-    for period in reversed(history):
-        if period.key in settled:
+    for number in span.numbers(span.last, span.first):
+        if number in settled:
             streak += 1
-        elif current is None or period.key != current.key:
+        elif span.current is None or number != span.current:
             break
-    entry = entries.get(current.key) if current else None
-    recent = (entries.get(p.key) for p in reversed(history))
-    latest = next((e for e in recent if e is not None and e.figures), None)  # the latest figures given
+    row = rows.get(span.current) if span.current is not None else None
+    entry = index.row_entry(table, row) if table is not None and row is not None else None
+    latest_row = next((rows[n] for n in sorted(rows, reverse=True) if _has_figures(table, rows[n])), None)  # type: ignore[arg-type]
+    latest = index.row_entry(table, latest_row) if table is not None and latest_row is not None else None
     state = state_of(entry, measure, clock) if current else "upcoming"
     return ItemStatus(
         item,
@@ -297,28 +327,57 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
         changed=_changed(entry, measure),
         alerts=_alerts(measure, latest),
         latest=dict(latest.figures) if latest else {},
-        totals=_sums(entries.values()),
-        today=_sums(entries.get(p.key) for p in _today(history, clock)),
+        totals=_sums(table, sorted(rows.values())) if table else {},
+        today=_sums(table, [rows[n] for n in _today(span, clock) if n in rows]) if table else {},
     )
 
 
-def _today(history: list[Period], clock: Clock) -> list[Period]:
-    """The periods of today: the last few of the history."""
+def _rows(table: Table | None, span: Span) -> dict[int, int]:
+    """The table's rows of the span's periods, by period number."""
+    if table is None:
+        return {}
+    first, last = span.first, span.last
+    return {n: row for n, row in table.number_rows(span.name, span.schedule.number_of).items() if first <= n <= last}
+
+
+def _row_state(table: Table, row: int, measure: Measure, clock: Clock) -> State:
+    """state_of a table's row, read from its columns."""
+    action = table.actions[row]
+    if action == "na":
+        until = table.untils[row]
+        if until is not None and clock.today > until:
+            return "lapsed"
+        if measure.priority == "critical" and table.approvals[row] is None:
+            return "awaiting"
+        return "na"
+    if action == "done" and measure.approval == "required" and table.approvals[row] is None:
+        return "awaiting"
+    return STATE_OF_ACTION.get(action, "open")
+
+
+def _has_figures(table: Table, row: int) -> bool:
+    return any(values[row] is not None for values in table.figures.values())
+
+
+def _today(span: Span, clock: Clock) -> list[int]:
+    """The periods of today: the last few of the span, latest first."""
     today = clock.day(clock.now)
     found = []
-    for period in reversed(history):
-        if clock.day(period.start) != today:
+    for number in span.numbers(span.last, span.first):
+        if span.schedule.day(number) != today:
             break
-        found.append(period)
+        found.append(number)
     return found
 
 
-def _sums(entries: Iterable[Entry | None]) -> dict[str, float]:
+def _sums(table: Table, rows: Iterable[int]) -> dict[str, float]:
+    """Sums of the numbers done in these rows, by field (in the order the rows were first
+    attested, as the figures were added before, so that the sums of fractions agree)."""
     sums: dict[str, float] = {}
-    for entry in entries:
-        if entry is None or entry.action != "done":
-            continue
-        for name, value in entry.figures.items():
+    done = [row for row in rows if table.actions[row] == "done"]
+    for name, values in table.figures.items():
+        for row in done:
+            value = values[row]
             if isinstance(value, (int, float)) and not isinstance(value, bool):  # a tuple: faster than int | float
                 sums[name] = sums.get(name, 0) + value
     return sums
@@ -385,14 +444,16 @@ def headlines(statuses: Sequence[ItemStatus], unit: Unit, index: LogIndex, clock
 
 def _days_at_zero(measure: Measure, field_id: str, unit: Unit, index: LogIndex, clock: Clock) -> int:
     """Reported periods in a row, back from the latest report, whose value was 0 (a nil report counts)."""
-    if measure.recurrence is None:
+    table = index.table(measure.id)
+    if measure.recurrence is None or table is None:
         return 0
     run, started = 0, False
-    history = clock.history(measure.recurrence, unit.started_at).periods
-    entries = index.periods(measure.id)
-    for period in reversed(history):
-        entry = entries.get(period.key)
-        value = entry.figures.get(field_id) if entry and entry.action == "done" else None
+    span = clock.span(measure.recurrence, unit.started_at)
+    rows = table.number_rows(span.name, span.schedule.number_of)
+    values, actions = table.figures.get(field_id), table.actions
+    for number in span.numbers(span.last, span.first):
+        row = rows.get(number)
+        value = values[row] if values is not None and row is not None and actions[row] == "done" else None
         if value is None:
             if started:
                 break
@@ -404,36 +465,62 @@ def _days_at_zero(measure: Measure, field_id: str, unit: Unit, index: LogIndex, 
     return run
 
 
-def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) -> UnitStatus:
-    clock = Clock(ZoneInfo(catalog.meta.timezone), now)
-    statuses = [assess(item, unit, index, clock) for item in expand(items_for(catalog, unit.kind), index, clock)]
+def archived(items: Sequence[Item], index: LogIndex) -> list[Archived]:
+    """The items of subjects settled for good, by measure (in the checklist's order)."""
+    tally = index.archived.tally
+    found = []
+    for item in items:
+        counts = tally.get(item.id)
+        if item.measure.trigger is not None and counts and (counts["done"] or counts["na"]):
+            found.append(Archived(item, counts["done"], counts["na"], counts["changed"]))
+    return found
+
+
+def tally_with(statuses: Iterable[ItemStatus], kept: Iterable[Archived]) -> Tally:
+    counted = tally(statuses)
+    for group in kept:
+        counted.counts["done"] += group.done
+        counted.counts["na"] += group.na
+    total = counted.total + sum(group.done + group.na for group in kept)
+    return Tally(counted.counts, total)
+
+
+def _sections(catalog: Catalog, statuses: list[ItemStatus], kept: list[Archived]) -> list[SectionStatus]:
     by_section: dict[str, list[ItemStatus]] = {}
     for status in statuses:
         by_section.setdefault(status.item.measure.section, []).append(status)
-    sections = [
-        SectionStatus(section, members, tally(members))
-        for section in catalog.meta.sections
-        if (members := by_section.get(section.id))
-    ]
+    found = []
+    for section in catalog.meta.sections:
+        members, archived_here = (
+            by_section.get(section.id, []),
+            [k for k in kept if k.item.measure.section == section.id],
+        )
+        if members or archived_here:
+            found.append(SectionStatus(section, members, tally_with(members, archived_here)))
+    return found
+
+
+def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) -> UnitStatus:
+    clock = Clock(ZoneInfo(catalog.meta.timezone), now)
+    checklist = items_for(catalog, unit.kind)
+    statuses = [assess(item, unit, index, clock) for item in expand(checklist, index, clock)]
+    kept = archived(checklist, index)
     critical = [s for s in statuses if s.state in PENDING and s.item.measure.priority == "critical"]
     known = {m.id for m in catalog.measures}
-    orphans: Counter[str] = Counter()
-    for key, by_period in index.items.items():
-        item_id = key.split("|", 1)[0]
-        if item_id not in known:
-            orphans[item_id] += sum(entry.count for entry in by_period.values())
     return UnitStatus(
         unit=unit,
         catalog=catalog,
         now=now,
         items=statuses,
-        sections=sections,
-        tally=tally(statuses),
+        sections=_sections(catalog, statuses, kept),
+        tally=tally_with(statuses, kept),
         critical_open=critical,
         overdue=[s for s in statuses if s.overdue],
         headlines=headlines(statuses, unit, index, clock),
         last_record=index.last,
-        orphans=dict(orphans),
-        replayed=len(index.replayed),
+        orphans={item: count for item, count in index.records_of.items() if item not in known},
+        replayed=index.replayed,
         unusable=[why for at in index.unusable if (why := unusable(index.record_at(at))) is not None],
+        archived=kept,
+        archived_subjects=sum(index.archived.sizes.values()),
     )

@@ -14,7 +14,7 @@ from ..core.agenda import Agenda
 from ..core.agenda import Entry as AgendaEntry
 from ..core.figures import usable
 from ..core.models import Catalog, Record, Text
-from ..core.status import ItemStatus, Tally, UnitStatus
+from ..core.status import Archived, ItemStatus, Tally, UnitStatus
 
 if TYPE_CHECKING:
     from ..core.errors import Message, Problem
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .schemas import (
         AgendaDocument,
         AgendaEntryDocument,
+        ArchivedDocument,
         InvalidCatalogDocument,
         ItemDocument,
         ItemsDocument,
@@ -86,12 +87,25 @@ def item_document(status: ItemStatus) -> ItemDocument:
     }
 
 
-def items_document(unit_status: UnitStatus, statuses: Sequence[ItemStatus]) -> ItemsDocument:
+def items_document(
+    unit_status: UnitStatus, statuses: Sequence[ItemStatus], archived: Sequence[Archived] = ()
+) -> ItemsDocument:
     return {
         "document": "items",
-        "format": 1,
+        "format": 2,
         "unit": unit_status.unit.id,
         "items": [item_document(s) for s in statuses],
+        "archived": [archived_document(a) for a in archived],
+    }
+
+
+def archived_document(group: Archived) -> ArchivedDocument:
+    return {
+        "number": group.item.number,
+        "id": group.item.id,
+        "done": group.done,
+        "na": group.na,
+        "changed_wording": group.changed,
     }
 
 
@@ -154,6 +168,8 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
         "records_for_unknown_items": status.orphans,
         "replayed_clock": status.replayed,
         "unusable": [_unusable(problem) for problem in status.unusable],
+        "archived": [archived_document(a) for a in status.archived],
+        "archived_subjects": status.archived_subjects,
     }
 
 
@@ -181,10 +197,11 @@ def log_document(unit_id: str, records: Sequence[Record]) -> LogDocument:
 def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]]) -> SubjectsDocument:
     return {
         "document": "subjects",
-        "format": 1,
+        "format": 2,
         "unit": status.unit.id,
         "now": status.now.isoformat(),
         "subjects": [_subject(subject, items) for subject, items in sorted(by_subject.items())],
+        "archived_subjects": status.archived_subjects,
     }
 
 

@@ -176,6 +176,8 @@ TEMPLATES: dict[str, Template] = {
     "store.catalog_gone": lambda p: (
         f"the catalog version unit {p['unit']} runs ({p['digest'][:19]}…) is not in the store any more"
     ),
+    "store.index_stale": "{where} (the saved index, derived from the log) does not fit the log: it was removed; "
+    "run the command again",
     "store.index_mismatch": "index.json does not say what the log says (edited?); "
     "`checklist verify --repair` removes it",
     "store.not_written": lambda p: (

@@ -54,7 +54,9 @@ def started(result: Started, lang: str) -> None:
 
     status, unit = result.status, result.unit
     name = status.catalog.unit_name(unit, lang)
-    stdout().print(checklist_table(status, status.items, lang, t("head.checklist", lang, name=name)))
+    stdout().print(
+        checklist_table(status, status.items, lang, t("head.checklist", lang, name=name), False, status.archived)
+    )
     store_key = "msg.store_created" if result.store_created else "msg.store_in_use"
     message(t(store_key, lang, store=result.store), style="dim")
     key = "msg.started" if result.created else "msg.resumed"

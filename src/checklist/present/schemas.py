@@ -240,6 +240,18 @@ class UnusableDocument(TypedDict):
 
 
 @closed
+class ArchivedDocument(TypedDict):
+    """The items of one measure kept for subjects whose every item is settled for good (done,
+    or waived for good, approved where it must be, no figure past an alert): counted, not listed."""
+
+    number: Annotated[int, about("the measure's item number on the unit's checklist")]
+    id: Annotated[str, about("the measure's id")]
+    done: Annotated[int, about("items done")]
+    na: Annotated[int, about("items waived (not applicable)")]
+    changed_wording: Annotated[int, about("of those, attested against an earlier wording of the measure")]
+
+
+@closed
 class StatusDocument(TypedDict):
     """Where a unit stands (`checklist status --json`): its catalog, totals, sections, critical
     and overdue items, recurring items and headline figures."""
@@ -261,6 +273,10 @@ class StatusDocument(TypedDict):
     records_for_unknown_items: Annotated[dict[str, int], about("the same as `retired` (an older name)")]
     replayed_clock: Annotated[int, about("records made with a replayed clock (`--now`): `log` marks them")]
     unusable: Annotated[list[UnusableDocument], about("records left out because the fold cannot use them")]
+    archived: Annotated[
+        list[ArchivedDocument], about("items of subjects settled for good, by measure: in the totals, not listed")
+    ]
+    archived_subjects: Annotated[int, about("subjects whose every item is settled for good")]
 
 
 @closed
@@ -281,9 +297,10 @@ class ItemsDocument(TypedDict):
     """A unit's items, numbered, with where each stands (`checklist list --json`)."""
 
     document: Literal["items"]
-    format: Literal[1]
+    format: Literal[2]  # 2: subjects settled for good are counted under `archived`, not listed
     unit: str
     items: list[ItemDocument]
+    archived: Annotated[list[ArchivedDocument], about("the listed measures' items of subjects settled for good")]
 
 
 @closed
@@ -326,10 +343,11 @@ class SubjectsDocument(TypedDict):
     """The subjects of a unit's events, each with its items (`checklist subjects --json`)."""
 
     document: Literal["subjects"]
-    format: Literal[1]
+    format: Literal[2]  # 2: subjects settled for good are counted, not listed
     unit: str
     now: Moment
-    subjects: list[SubjectDocument]
+    subjects: Annotated[list[SubjectDocument], about("the subjects with an item not settled for good")]
+    archived_subjects: Annotated[int, about("subjects whose every item is settled for good: counted, not listed")]
 
 
 @closed

@@ -18,7 +18,7 @@ from rich.text import Text
 from ..core.agenda import ATTENTION
 from ..core.models import Catalog, Measure, Record
 from ..core.schedule import describe
-from ..core.status import PENDING, STATES, Headline, ItemStatus, Tally, UnitStatus, items_for
+from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, UnitStatus, items_for
 from .output import safe
 from .words import t
 
@@ -62,10 +62,16 @@ def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def checklist_table(
-    status: UnitStatus, chosen: Sequence[ItemStatus], lang: str, title: str, missed: bool = False
+def checklist_table(  # noqa: PLR0917
+    status: UnitStatus,
+    chosen: Sequence[ItemStatus],
+    lang: str,
+    title: str,
+    missed: bool = False,
+    archived: Sequence[Archived] = (),
 ) -> Table:
-    """Items in catalog order; items kept per subject stand under their measure."""
+    """Items in catalog order; items kept per subject stand under their measure, those of
+    subjects settled for good counted in one line."""
     table = Table(title=Text(safe(title), style="bold"), box=box.SIMPLE_HEAD, title_justify="left", expand=True)
     table.add_column(t("col.no", lang), justify="right", no_wrap=True)
     table.add_column(t("col.state", lang), no_wrap=True)
@@ -73,6 +79,7 @@ def checklist_table(
     table.add_column(t("col.priority", lang), no_wrap=True)
     shown: set[int] = set()
     waiting = {i.number: i for i in items_for(status.catalog, status.unit.kind) if i.measure.trigger}
+    settled = {group.item.number: group for group in archived}
     for item_status in chosen:
         number = item_status.item.number
         if item_status.item.subject is not None and number not in shown:
@@ -82,6 +89,8 @@ def checklist_table(
                 _measure_text(item_status.item.measure, status.catalog, lang),
                 _priority(item_status.item.measure, lang),
             )
+            if number in settled:
+                table.add_row("", "", _archived_text(settled.pop(number), lang), "")
         if item_status.item.subject is not None:
             table.add_row("", mark(item_status.state, lang), _subject_text(item_status, lang), "")
         else:
@@ -90,6 +99,11 @@ def checklist_table(
                 text.append("\n" + t("label.missed_list", lang, periods=", ".join(item_status.missed)), style="red")
             table.add_row(str(number), mark(item_status.state, lang), text, _priority(item_status.item.measure, lang))
         shown.add(number)
+    for group in settled.values():  # measures none of whose subjects is still live
+        text = _measure_text(group.item.measure, status.catalog, lang)
+        text.append("\n").append_text(_archived_text(group, lang))
+        table.add_row(str(group.item.number), "", text, _priority(group.item.measure, lang))
+        shown.add(group.item.number)
     if len(chosen) == len(status.items):  # the whole list: show measures waiting for their first subject
         for number, item in waiting.items():
             if number not in shown:
@@ -98,6 +112,13 @@ def checklist_table(
                 text.append(f"\n{t('label.per_subject', lang, event=event)}", style="dim italic")
                 table.add_row(str(number), "", text, _priority(item.measure, lang))
     return table
+
+
+def _archived_text(group: Archived, lang: str) -> Text:
+    said = t("label.archived", lang, count=f"{group.done + group.na:,}", done=f"{group.done:,}", na=f"{group.na:,}")
+    if group.changed:
+        said += t("label.archived_changed", lang, changed=f"{group.changed:,}")
+    return Text(said, style="dim")
 
 
 def _priority(measure: Measure, lang: str) -> Text:
@@ -500,6 +521,9 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
             lines.append(" " + safe(item.item.measure.title(lang)))
         kind = f"{event.kind}\n{happened}" if event else ""
         table.add_row(Text(safe(subject), style="bold"), Text(safe(kind)), str(len(pending)), next_due, lines)
+    if status.archived_subjects:
+        table.caption = t("label.archived_subjects", lang, count=f"{status.archived_subjects:,}")
+        table.caption_justify = "left"
     return table
 
 

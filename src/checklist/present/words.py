@@ -72,6 +72,15 @@ _WORDS: dict[str, tuple[str, str]] = {
     "label.days_at_zero": ("连续 {days} 天为零", "{days} days at zero"),
     "head.overdue": ("已逾期", "Overdue"),
     "label.per_subject": ("按对象记录（每次 {event} 事件）：暂无", "kept per subject (each {event}): none yet"),
+    "label.archived": (
+        "↳ 另有 {count} 项已办结（完成 {done}，不适用 {na}），只计数，不逐项列出",
+        "↳ {count} more settled for good (done {done}, n/a {na}): counted, not listed",
+    ),
+    "label.archived_changed": ("，其中 {changed} 项按旧措辞记录", "; {changed} of them against an earlier wording"),
+    "label.archived_subjects": (
+        "另有 {count} 个对象的各项均已办结，只计数，不逐一列出。",
+        "{count} more subjects have every item settled for good: counted, not listed.",
+    ),
     "label.period": ("本期", "period"),
     "label.missed": ("漏报 {count} 期", "{count} missed"),
     "label.streak": ("连续 {count} 期", "{count} in a row"),

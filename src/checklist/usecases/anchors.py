@@ -17,6 +17,7 @@ from ..core import blobs, witness
 from ..core.chain import digest
 from ..core.checkpoint import Checkpoint, note, origin
 from ..core.errors import DataError, Message
+from ..core.logindex import LogIndex
 from ..core.models import Draft, Record, Unit
 from ..core.store import LogBytes, Signer
 from .session import Session
@@ -43,13 +44,18 @@ def check_before_append(session: Session, unit: Unit) -> None:
         raise refusal(problem)
 
 
-def append(session: Session, unit: Unit, drafts: list[Draft], signer: Signer | None) -> list[Record]:
+def append(
+    session: Session, unit: Unit, drafts: list[Draft], signer: Signer | None, index: LogIndex | None = None
+) -> list[Record]:
     """Append drafts to a unit's log, between the two witness checks: refused if the log was
-    cut back or rewritten since this person last saw it, and their witness moved on after."""
+    cut back or rewritten since this person last saw it, and their witness moved on after.
+    The records are folded into `index`, if given, which is then saved for the next command."""
     if not drafts:
         return []
     check_before_append(session, unit)
-    written = [session.store.append(draft, signer) for draft in drafts]
+    written = [session.store.append(draft, signer, index) for draft in drafts]
+    if index is not None:
+        session.keep(unit, index)
     last = written[-1]
     remember(session, unit, last.seq or 0, digest(last.line()), signer)
     return written

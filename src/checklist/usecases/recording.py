@@ -86,7 +86,7 @@ def attest(session: Session, request: AttestRequest) -> Attested:
         signer = session.signer(actor)
         if signer is not None and request.action == "approved":
             _refuse_own_key(outcomes, signer.key)
-        anchors.append(session, unit, drafts, signer)
+        anchors.append(session, unit, drafts, signer, index)
     return Attested(unit, current.catalog, actor, outcomes)
 
 
@@ -168,7 +168,7 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
         note=note,
         catalog=current.catalog.digest,
     )
-    anchors.append(session, unit, [draft], session.signer(actor))
+    anchors.append(session, unit, [draft], session.signer(actor), index)
     return EventRecorded(unit, request, draft)
 
 

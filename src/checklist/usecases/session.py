@@ -6,6 +6,7 @@ Use cases take a session; the command line never reaches into the store around i
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from ..core import blobs, clock
 from ..core import catalog as catalogs
+from ..core.archive import OtherRules, rules_for, settle
 from ..core.errors import ChecklistError, Message, NotFound, StoreDamaged, UserError
 from ..core.logindex import LogIndex
 from ..core.models import Catalog, Signature, Unit
@@ -242,10 +244,26 @@ class Session:
         return self.store.unit(unit_id)
 
     def view(self, unit: Unit) -> tuple[UnitStatus, LogIndex]:
-        """Where a unit stands now, and the index of its log it was folded from."""
+        """Where a unit stands now, and the index of its log it was folded from (kept up to
+        date beside the log: the next command reads only what is appended after)."""
         index = self.store.index(unit.id)
         catalog = self.catalog_for(unit, index)
+        try:
+            settle(index, rules_for(catalog, unit))
+        except OtherRules:  # archived under another catalog (an upgrade since): fold it all again
+            index = self.store.index(unit.id, fresh=True)
+            settle(index, rules_for(catalog, unit))
+        self.keep(unit, index, catalog)
         return unit_status(unit, catalog, index, self.now(catalog)), index
+
+    def keep(self, unit: Unit, index: LogIndex, catalog: Catalog | None = None) -> None:
+        """Archive what is settled for good, and save the index if it changed."""
+        catalog = catalog or self.catalog_for(unit, index)
+        with contextlib.suppress(OtherRules):  # an upgrade was just folded in: the next view folds it all again
+            if settle(index, rules_for(catalog, unit)):
+                index.dirty = True
+        if index.dirty:
+            self.store.save_index(unit.id, index)
 
     def status(self, unit: Unit) -> UnitStatus:
         return self.view(unit)[0]

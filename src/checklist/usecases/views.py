@@ -10,7 +10,7 @@ from ..core.fuzzy import closest
 from ..core.items import resolve
 from ..core.logindex import LogIndex
 from ..core.models import Catalog, Record, Unit
-from ..core.status import PENDING, ItemStatus, UnitStatus, items_for
+from ..core.status import PENDING, Archived, ItemStatus, UnitStatus, items_for
 from .session import Session
 
 if TYPE_CHECKING:
@@ -42,17 +42,19 @@ class ItemsView:
     status: UnitStatus
     items: list[ItemStatus]
     whole: bool  # every item of the unit, not a selection
+    archived: list[Archived]  # of the chosen items' measures: those of subjects settled for good, counted
 
 
 def items(session: Session, section: str | None = None, open_only: bool = False) -> ItemsView:
     status = session.status(session.select_unit())
-    chosen = status.items
+    chosen, kept = status.items, [] if open_only else status.archived
     if section:
         wanted = _section(status.catalog, section)
         chosen = [s for s in chosen if s.item.measure.section == wanted]
+        kept = [a for a in kept if a.item.measure.section == wanted]
     if open_only:
         chosen = [s for s in chosen if s.state in PENDING]
-    return ItemsView(status, chosen, whole=len(chosen) == len(status.items))
+    return ItemsView(status, chosen, len(chosen) == len(status.items), kept)
 
 
 def _section(catalog: Catalog, token: str) -> str:

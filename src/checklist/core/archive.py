@@ -1,0 +1,87 @@
+"""Subjects settled for good, kept as counts.
+
+A busy prison admits 5,000 people a year, and each admission brings four items (an exam, an
+isolation, a health file, a release). Ten years on, 200,000 items are done; listing them,
+folding them and judging each on every `status` would make the unit slower every day. Once
+every item of a subject is settled for good — done, or waived with no end, approved where
+its measure asks for a second person, and no figure past an alert — nothing but a new record
+can change it, whatever the clock says. Such a subject is *archived*: the index keeps how
+many items of each measure were settled and how, and the subject's name (logindex.Archived);
+status counts them in every total without listing them one by one. A record naming the
+subject again brings it back (LogIndex.bring_back), read from the log.
+
+What settles an item depends on the catalog the unit runs (which measures an event
+triggers, which need approval, where alerts lie): `Rules` carry it, and name it by the
+catalog's digest and the unit's start, so that an index archived under other rules (after an
+upgrade) is folded again from the log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .figures import alerts
+from .logindex import Entry, LogIndex, item_key
+from .models import Catalog, Measure, Unit
+
+
+class OtherRules(Exception):
+    """The index was archived under other rules: it must be folded again from the log."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    digest: str  # the catalog and the unit's start they are made of
+    triggered: dict[str, list[Measure]]  # kind of event -> the measures it triggers, in catalog order
+
+
+def rules_for(catalog: Catalog, unit: Unit) -> Rules:
+    triggered: dict[str, list[Measure]] = {}
+    for measure in catalog.for_kind(unit.kind):
+        if measure.trigger is not None:
+            triggered.setdefault(measure.trigger.event, []).append(measure)
+    # a recurring measure per subject is never settled for good: its next period comes
+    kept = {kind: found for kind, found in triggered.items() if all(m.recurrence is None for m in found)}
+    return Rules(f"{catalog.digest}@{unit.started_at.isoformat()}", kept)
+
+
+def letter(entry: Entry | None, measure: Measure) -> str | None:
+    """How an item is settled for good (logindex.STATES_OF_ARCHIVE), or None if it is not."""
+    if entry is None or not _for_good(entry, measure):
+        return None
+    letter = "D" if entry.action == "done" else "N"
+    return letter.lower() if entry.wording is not None and entry.wording != measure.wording() else letter
+
+
+def _for_good(entry: Entry, measure: Measure) -> bool:
+    """Done, with its approval if its measure needs one, and no figure past an alert; or
+    waived with no end, approved if the measure is critical (status.state_of)."""
+    if entry.action == "done":
+        approved = measure.approval != "required" or entry.approval_at is not None
+        return approved and not (entry.figures and measure.alerting and alerts(measure.alerting, entry.figures))
+    if entry.action == "na":
+        return entry.until is None and (measure.priority != "critical" or entry.approval_at is not None)
+    return False
+
+
+def settle(index: LogIndex, rules: Rules) -> bool:
+    """Archive every subject settled for good; True if any was. OtherRules if the index was
+    archived under other rules."""
+    if index.archived.rules != rules.digest:
+        if not index.archived.empty:
+            raise OtherRules(index.archived.rules)
+        index.archived.rules = rules.digest
+    archived = False
+    for key, event in list(index.events.items()):
+        measures = rules.triggered.get(event.kind)
+        if event.action != "event" or not measures:
+            continue
+        letters = [letter(index.plain.get(item_key(m.id, event.subject)), m) for m in measures]
+        if None in letters:
+            continue
+        for measure in measures:
+            del index.plain[item_key(measure.id, event.subject)]
+        del index.events[key]
+        index.archived.add(event.kind, [m.id for m in measures], event.subject, "".join(letters))  # type: ignore[arg-type]
+        archived = True
+    return archived

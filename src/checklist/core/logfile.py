@@ -1,0 +1,149 @@
+"""A unit's log as a file read in pieces: its lines from any place on, one record by where
+its line starts, the records naming a subject, and the bytes of its last line.
+
+Nothing here holds the whole log: a ten-year log is a gigabyte, and a command that folds the
+lines appended since its saved index reads only those. The file is opened as every file of
+the store is (files.py: a regular file only, within its limit).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from . import files
+from .errors import StoreDamaged
+from .logindex import LogIndex
+from .models import Record
+from .store import parse_line
+
+CHUNK = 1 << 20  # bytes read at a time
+
+
+class LogFile:
+    """The records.jsonl of one unit (a missing file is an empty log)."""
+
+    def __init__(self, path: Path, unit_id: str) -> None:
+        self.path = path
+        self.unit = unit_id
+        self.where = str(path)
+        self._handle: IO[bytes] | None = None
+
+    def size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def _file(self) -> IO[bytes] | None:
+        if self._handle is None:
+            try:
+                self._handle = files.open_regular(self.path)
+            except FileNotFoundError:
+                return None
+            if os.fstat(self._handle.fileno()).st_size > files.LOG:
+                raise StoreDamaged("file.too_large", where=self.where, mib=files.LOG // files.MIB)
+        return self._handle
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def read(self, at: int, size: int) -> bytes:
+        handle = self._file()
+        if handle is None:
+            return b""
+        try:
+            return os.pread(handle.fileno(), size, at)
+        except OSError as exc:
+            raise StoreDamaged("store.cannot_read", where=self.where, reason=exc.strerror or str(exc)) from exc
+
+    def lines(self, start: int = 0, end: int | None = None) -> Iterator[tuple[int, bytes]]:
+        """Each whole line from offset `start` (a line's start) to `end` (or the end of the
+        file), with where it starts; the bytes of an incomplete last line come last, as a line
+        with no end (its offset, and the bytes: tell them by `at + len(line) == end of file`)."""
+        at, rest = start, b""
+        while end is None or at + len(rest) < end:
+            want = CHUNK if end is None else min(CHUNK, end - at - len(rest))
+            chunk = self.read(at + len(rest), want)
+            if not chunk:
+                break
+            pieces = (rest + chunk).split(b"\n")
+            rest = pieces.pop()
+            for line in pieces:
+                yield at, line
+                at += len(line) + 1
+        if rest:
+            yield at, rest
+
+    def records(self, start: int = 0, end: int | None = None) -> Iterator[tuple[int, bytes, Record | None]]:
+        """Each line from `start` on, with where it starts and its record (None for a blank
+        line); the last line may be incomplete (a write cut short: `at + len(line) == end`); a
+        damaged record is an error naming its line."""
+        limit = self.size() if end is None else end
+        for at, line in self.lines(start, end):
+            torn = at + len(line) >= limit
+            yield at, line, self.parse(at, line, torn=torn) if line.strip() else None
+
+    def parse(self, at: int, line: bytes, torn: bool = False) -> Record:
+        try:
+            return parse_line(self.where, line, 0, self.unit, torn=torn)
+        except StoreDamaged:  # count the lines only now, to name the one that is damaged
+            return parse_line(self.where, line, self.line_number(at), self.unit, torn=torn)
+
+    def line_number(self, at: int) -> int:
+        count = 0
+        for offset in range(0, at, CHUNK):
+            count += self.read(offset, min(CHUNK, at - offset)).count(b"\n")
+        return count + 1
+
+    def fetch(self, at: int) -> Record:
+        """The record whose line starts at `at`; StaleIndex if no line starts there."""
+        if at < 0 or (at > 0 and self.read(at - 1, 1) != b"\n"):
+            raise StaleIndex(at)
+        line, piece = b"", self.read(at, 4096)
+        while piece:
+            end = piece.find(b"\n")
+            if end >= 0:
+                line += piece[:end]
+                break
+            line += piece
+            piece = self.read(at + len(line), CHUNK)
+        if not line.strip():
+            raise StaleIndex(at)
+        record = self.parse(at, line)
+        if record.unit != self.unit:  # pragma: no cover - parse_line refuses another unit's record
+            raise StaleIndex(at)
+        return record
+
+    def naming(self, text: str, end: int | None = None) -> Iterator[tuple[int, Record]]:
+        """The records (up to `end`) whose line holds `text` (a subject, say): a byte search
+        first, so that only those lines are parsed."""
+        needle = text.encode()
+        for at, line in self.lines(0, end):
+            if needle in line and line.strip():
+                yield at, self.parse(at, line)
+
+
+class StaleIndex(Exception):
+    """A saved index named a place in the log where no record starts: it is not for this log."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__(f"no record starts at byte {at} of the log")
+        self.at = at
+
+
+def fold(index: LogIndex, log: LogFile, start: int, end: int) -> None:
+    """Fold the log's lines from `start` (where a line starts) to `end` into `index`. A last
+    line cut short is folded if it is a whole record, but then the index is not one to save."""
+    for at, line, record in log.records(start, end):
+        if at + len(line) >= end:  # no line end: a write was cut short
+            if record is not None:
+                index.add(record, at)
+            index.end = None
+            break
+        index.covered(at, line, record)
+    index.dirty = True
