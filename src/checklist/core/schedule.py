@@ -214,6 +214,12 @@ class Schedule:
             end = _midnight(day + _DAY, self.zone).astimezone(UTC)
         return Period(begin, end, day.isoformat() + self._suffixes[slot]) if begin < end else None
 
+    def dense(self, number: int) -> bool:
+        """Whether every number (near `number`) is a period: none is left out."""
+        if self._wanted is not None:
+            return False
+        return self._minutes is None or self._fixed_zone(number)
+
     def valid(self, number: int) -> bool:
         """Whether `number` is a period (cheaply, for the common cases)."""
         if self._wanted is not None:

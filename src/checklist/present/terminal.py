@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -80,28 +81,23 @@ def checklist_table(  # noqa: PLR0917
     shown: set[int] = set()
     waiting = {i.number: i for i in items_for(status.catalog, status.unit.kind) if i.measure.trigger}
     settled = {group.item.number: group for group in archived}
+    per_subject: dict[int, list[ItemStatus]] = {}
+    for item_status in chosen:
+        if item_status.item.subject is not None:
+            per_subject.setdefault(item_status.item.number, []).append(item_status)
     for item_status in chosen:
         number = item_status.item.number
-        if item_status.item.subject is not None and number not in shown:
-            table.add_row(
-                str(number),
-                "",
-                _measure_text(item_status.item.measure, status.catalog, lang),
-                _priority(item_status.item.measure, lang),
-            )
-            if number in settled:
-                table.add_row("", "", _archived_text(settled.pop(number), lang), "")
-        if item_status.item.subject is not None:
-            table.add_row("", mark(item_status.state, lang), _subject_text(item_status, lang), "")
-        else:
+        if item_status.item.subject is None:
             text = _item_text(item_status, status.catalog, lang)
             if missed and item_status.missed:
                 text.append("\n" + t("label.missed_list", lang, periods=", ".join(item_status.missed)), style="red")
             table.add_row(str(number), mark(item_status.state, lang), text, _priority(item_status.item.measure, lang))
+        elif number not in shown:
+            _subject_rows(table, status.catalog, per_subject[number], settled.pop(number, None), lang)
         shown.add(number)
     for group in settled.values():  # measures none of whose subjects is still live
         text = _measure_text(group.item.measure, status.catalog, lang)
-        text.append("\n").append_text(_archived_text(group, lang))
+        text.append("\n").append_text(_summary(Counter(), group, lang))
         table.add_row(str(group.item.number), "", text, _priority(group.item.measure, lang))
         shown.add(group.item.number)
     if len(chosen) == len(status.items):  # the whole list: show measures waiting for their first subject
@@ -114,11 +110,38 @@ def checklist_table(  # noqa: PLR0917
     return table
 
 
-def _archived_text(group: Archived, lang: str) -> Text:
-    said = t("label.archived", lang, count=f"{group.done + group.na:,}", done=f"{group.done:,}", na=f"{group.na:,}")
-    if group.changed:
-        said += t("label.archived_changed", lang, changed=f"{group.changed:,}")
-    return Text(said, style="dim")
+LISTED_UP_TO = 12  # a measure's subject items listed one by one; past that, only those needing attention
+QUIET: frozenset[str] = frozenset({"done", "na", "upcoming"})
+
+
+def _subject_rows(
+    table: Table, catalog: Catalog, items: list[ItemStatus], archived: Archived | None, lang: str
+) -> None:
+    """A measure kept per subject: its heading, then its subjects' items. A busy prison has a
+    few hundred live subjects: past LISTED_UP_TO, the items done, waived or not open yet are
+    counted in one line, and only those needing attention are listed."""
+    measure = items[0].item.measure
+    table.add_row(str(items[0].item.number), "", _measure_text(measure, catalog, lang), _priority(measure, lang))
+    many = len(items) > LISTED_UP_TO
+    quiet: Counter[str] = Counter()
+    for status in items:
+        if many and status.state in QUIET and not status.overdue:
+            quiet[status.state] += 1
+        else:
+            table.add_row("", mark(status.state, lang), _subject_text(status, lang), "")
+    if quiet or archived:
+        table.add_row("", "", _summary(quiet, archived, lang), "")
+
+
+def _summary(quiet: Counter[str], archived: Archived | None, lang: str) -> Text:
+    parts = [t("label.quiet_part", lang, count=f"{n:,}", state=t(f"state.{s}", lang)) for s, n in sorted(quiet.items())]
+    if archived is not None:
+        parts.append(t("label.archived_part", lang, count=f"{archived.done + archived.na:,}"))
+        if archived.na:
+            parts[-1] += t("label.archived_na", lang, na=f"{archived.na:,}")
+        if archived.changed:
+            parts[-1] += t("label.archived_changed", lang, changed=f"{archived.changed:,}")
+    return Text(t("label.summary", lang, parts=" · ".join(parts)), style="dim")
 
 
 def _priority(measure: Measure, lang: str) -> Text:

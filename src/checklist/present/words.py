@@ -72,10 +72,13 @@ _WORDS: dict[str, tuple[str, str]] = {
     "label.days_at_zero": ("连续 {days} 天为零", "{days} days at zero"),
     "head.overdue": ("已逾期", "Overdue"),
     "label.per_subject": ("按对象记录（每次 {event} 事件）：暂无", "kept per subject (each {event}): none yet"),
-    "label.archived": (
-        "↳ 另有 {count} 项已办结（完成 {done}，不适用 {na}），只计数，不逐项列出",
-        "↳ {count} more settled for good (done {done}, n/a {na}): counted, not listed",
+    "label.summary": (
+        "↳ 另有 {parts}（逐个查看：`checklist subjects`）",
+        "↳ also {parts} (each one: `checklist subjects`)",
     ),
+    "label.quiet_part": ("{count} 项{state}", "{count} {state}"),
+    "label.archived_part": ("{count} 项早已办结", "{count} settled for good earlier"),
+    "label.archived_na": ("（其中不适用 {na} 项）", " ({na} of them n/a)"),
     "label.archived_changed": ("，其中 {changed} 项按旧措辞记录", "; {changed} of them against an earlier wording"),
     "label.archived_subjects": (
         "另有 {count} 个对象的各项均已办结，只计数，不逐一列出。",

@@ -253,8 +253,9 @@ class Session:
         except OtherRules:  # archived under another catalog (an upgrade since): fold it all again
             index = self.store.index(unit.id, fresh=True)
             settle(index, rules_for(catalog, unit))
+        status = unit_status(unit, catalog, index, self.now(catalog))
         self.keep(unit, index, catalog)
-        return unit_status(unit, catalog, index, self.now(catalog)), index
+        return status, index
 
     def keep(self, unit: Unit, index: LogIndex, catalog: Catalog | None = None) -> None:
         """Archive what is settled for good, and save the index if it changed."""
