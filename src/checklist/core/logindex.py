@@ -225,11 +225,11 @@ class Archived:
             }
         return self._subjects
 
-    def find(self, subject: str) -> str | None:
-        """The kind of event of an archived subject, or None."""
+    def find(self, subject: str) -> list[str]:
+        """The kinds of event under which a subject is archived (a subject may have several)."""
         if self._subjects is None and not any(f"{subject}\t" in text for text in self._text.values()):
-            return None  # most subjects a record names are live: no need to read the archive
-        return next((kind for kind, found in self.subjects().items() if subject in found), None)
+            return []  # most subjects a record names are live: no need to read the archive
+        return [kind for kind, found in self.subjects().items() if subject in found]
 
     def add(self, kind: str, measures: list[str], subject: str, letters: str) -> None:
         self.measures[kind] = measures
@@ -428,17 +428,20 @@ class LogIndex:
     def bring_back(self, subject: str) -> bool:
         """Take an archived subject out of the archive: its records are read again from the log
         (so its entries and event are as a full fold has them). False if it was not archived."""
-        kind = self.archived.find(subject)
-        if kind is None:
+        kinds = self.archived.find(subject)
+        if not kinds:
             return False
         if self._scan is None:
             raise LookupError(f"subject {subject} is archived and this index cannot read the log")
-        self.archived.remove(kind, subject)
+        measures = {measure for kind in kinds for measure in self.archived.measures.get(kind, ())}
+        for kind in kinds:
+            self.archived.remove(kind, subject)
         archive, self.archived = self.archived, Archived()  # fold its records as they came
         count, last_at, replayed = self.count, self.last_at, self.replayed
         unusable, records_of, upgrades = list(self.unusable), dict(self.records_of), list(self.upgrades_at)
         for at, record in self._scan(subject, self.end):
-            if record.subject == subject:
+            ours = record.item in measures if record.item is not None else record.event in kinds
+            if record.subject == subject and ours:  # what the archive held, not the subject's other events
                 self.add(record, at)
         self.archived = archive
         self.count, self.last_at, self.replayed = count, last_at, replayed  # counted when first folded

@@ -206,13 +206,14 @@ class Span(NamedTuple):
     last: int
     current: int | None
 
-    def numbers(self, first: int, last: int) -> Iterator[int]:
-        """The periods numbered from `first` to `last` (backwards if `last` is smaller)."""
-        step = 1 if last >= first else -1
+    def numbers(self, first: int, last: int, backwards: bool = False) -> Iterator[int]:
+        """The periods numbered from `first` to `last` (none if `last` is before `first`), in
+        order or `backwards`."""
+        numbers = range(last, first - 1, -1) if backwards else range(first, last + 1)
         if self.schedule.dense(first):
-            return iter(range(first, last + step, step))
+            return iter(numbers)
         valid = self.schedule.valid
-        return (n for n in range(first, last + step, step) if valid(n))
+        return (n for n in numbers if valid(n))
 
     def unsettled(self, first: int, last: int, settled: set[int]) -> list[int]:
         """The periods from `first` to `last` that are not in `settled`, in order."""
@@ -316,7 +317,7 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
     before = span.current - 1 if span.current is not None else span.last
     missed = tuple(span.key(n) for n in span.unsettled(span.first, before, settled))
     streak = 0
-    for number in span.numbers(span.last, span.first):
+    for number in span.numbers(span.first, span.last, backwards=True):
         if number in settled:
             streak += 1
         elif span.current is None or number != span.current:
@@ -386,7 +387,7 @@ def _today(span: Span, clock: Clock) -> list[int]:
     """The periods of today: the last few of the span, latest first."""
     today = clock.day(clock.now)
     found = []
-    for number in span.numbers(span.last, span.first):
+    for number in span.numbers(span.first, span.last, backwards=True):
         if span.schedule.day(number) != today:
             break
         found.append(number)
@@ -476,7 +477,7 @@ def _days_at_zero(measure: Measure, field_id: str, unit: Unit, index: LogIndex, 
     span = clock.span(measure.recurrence, unit.started_at)
     rows = table.number_rows(span.name, span.schedule.number_of)
     values, actions = table.figures.get(field_id), table.actions
-    for number in span.numbers(span.last, span.first):
+    for number in span.numbers(span.first, span.last, backwards=True):
         row = rows.get(number)
         value = values[row] if values is not None and row is not None and actions[row] == "done" else None
         if value is None:
