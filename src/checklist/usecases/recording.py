@@ -17,7 +17,7 @@ from ..core.fuzzy import closest
 from ..core.items import resolve_all
 from ..core.logindex import Happening, LogIndex, event_key
 from ..core.models import Action, Catalog, Draft, Unit, from_user
-from ..core.status import items_for
+from ..core.status import items_for, unit_status
 from ..core.subjects import spelling, typed_subject
 from . import anchors
 from .session import Session
@@ -56,6 +56,9 @@ def attest(session: Session, request: AttestRequest) -> Attested:
     current, index = session.view(unit)
     items = resolve_all(request.items, items_for(current.catalog, unit.kind))
     subjects = [typed_subject(subject) for subject in request.subjects]
+    brought = [_bring_back(index, subject) for subject in subjects]  # every one: no stopping at the first
+    if any(brought):  # a subject settled for good, named again
+        current = unit_status(unit, current.catalog, index, current.now)
     chosen = targets(current, index, items, subjects=subjects, period=request.period, action=request.action)
     attestation = Attestation(
         request.action,
@@ -173,8 +176,25 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
 
 
 def _event_of(index: LogIndex, kind: str, subject: str) -> Happening | None:
-    """The latest event of a kind and subject, also if the subject was recorded in another spelling."""
+    """The latest event of a kind and subject, also if the subject was recorded in another
+    spelling, or settled for good (archived: brought back)."""
     found = index.events.get(event_key(kind, subject))
     if found is None:
         found = next((h for h in index.events.values() if h.kind == kind and spelling(h.subject) == subject), None)
+    if found is None and _bring_back(index, subject):
+        return _event_of(index, kind, subject)
     return found
+
+
+def _bring_back(index: LogIndex, subject: str) -> bool:
+    """Bring a subject settled for good back from the archive (as recorded, in any spelling):
+    a record is about to name it."""
+    if index.archived.empty:
+        return False
+    if index.bring_back(subject):
+        return True
+    if any(spelling(h.subject) == subject for h in index.events.values()):
+        return False  # live, as typed or in another spelling
+    named = [s for found in index.archived.subjects().values() for s in found if spelling(s) == subject]
+    brought = [index.bring_back(name) for name in dict.fromkeys(named)]  # every spelling: no stopping at the first
+    return any(brought)
