@@ -140,14 +140,16 @@ def fold(index: LogIndex, log: LogFile, start: int, end: int) -> None:
     """Fold the log's lines from `start` (where a line starts) to `end` into `index`. A last
     line cut short is folded if it is a whole record, but then the index is not one to save."""
     previous: tuple[int, bytes] | None = None
+    add = index.add
     for at, line, record in log.records(start, end):
         if at + len(line) >= end:  # no line end: a write was cut short
             if record is not None:
-                index.add(record, at)
+                add(record, at)
             index.end = None
             break
-        index.covered(at, line, record, last=False)
+        if record is not None:
+            add(record, at)
         previous = (at, line)
     if previous is not None and index.end is not None:
-        index.covered(previous[0], previous[1], None)  # the last whole line: hashed, folded already
+        index.covered(previous[0], previous[1], None)  # the last whole line: where the index now ends
     index.dirty = True

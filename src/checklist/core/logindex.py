@@ -215,7 +215,7 @@ class Archived:
 
     @property
     def empty(self) -> bool:
-        return not any(self.sizes.values())
+        return not any(self.sizes.values()) if self.sizes else True
 
     def subjects(self) -> dict[str, dict[str, str]]:
         if self._subjects is None:
@@ -371,7 +371,7 @@ class LogIndex:
         at = self.count if at is None else at
         if self._fetch is None:
             self._known[at] = record
-        if record.subject is not None and not self.archived.empty:
+        if record.subject is not None and self.archived.sizes and not self.archived.empty:
             self.bring_back(record.subject)
         self.count += 1
         self.last_at = at
