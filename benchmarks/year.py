@@ -24,12 +24,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from prison import Mix, build
+from prison import Mix, build, store_env
 from startup import (
     FLOOR,
     WARMUP,
     Result,
-    bench_env,
     checklist_command,
     in_scratch,
     summarise,
@@ -74,7 +73,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def benchmark(root: Path, runs: int) -> tuple[list[Result], int, int]:
     """The timings, the number of records and the log's size."""
-    env, checklist = bench_env(), checklist_command()
+    env, checklist = store_env(root), checklist_command()
     built = build(root, env, checklist, MIX)
     at = ["--store", str(built.store), "--now", NOW]
     commands = {
