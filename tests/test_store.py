@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import multiprocessing
+import os
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -179,6 +180,27 @@ class TestLog:
         later = store.append(make_draft(n=2))
         assert store.records("prison") == [first, later] and later.seq == 2
         assert chain_of(store, "prison").ok
+
+    def test_a_stream_reads_whole_lines_and_leaves_the_torn_end_apart(self, store: FileStore) -> None:
+        make_unit(store)
+        lines = [store.append(make_draft(n=n, note="长" * 3000)).line() for n in range(3)]
+        log = store.root / "units/prison/records.jsonl"
+        log.write_bytes(log.read_bytes()[: -len(lines[-1]) // 2])  # cut mid-line
+        stream = store.stream("prison")
+        assert stream.whole == len(lines[0]) + len(lines[1]) + 2 and stream.end == log.stat().st_size
+        assert stream.torn == lines[2][: len(stream.torn)] and stream.torn
+        for size in (7, 4096, 1 << 20):  # lines longer than a chunk come whole
+            assert [line for _, batch in stream.batches(size) for line in batch] == lines[:2]
+        with pytest.raises(StoreDamaged, match=r":3: damaged record: an incomplete last line"):
+            list(stream.records())
+        assert [at for at, _ in stream.lines_from(stream.whole)] == []
+
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+    def test_a_log_that_is_not_a_regular_file_is_refused_before_it_is_read(self, store: FileStore) -> None:
+        make_unit(store)
+        os.mkfifo(store.root / "units/prison/records.jsonl")
+        with pytest.raises(StoreDamaged, match="not a regular file"):
+            store.stream("prison")
 
 
 class TestConfig:
