@@ -350,7 +350,7 @@ def write_log(unit_dir: Path, catalog_dir: Path, measures: list[dict[str, Any]])
             measure=wordings[fields["item"]] if "item" in fields else None,
             **fields,
         )
-        line = Record.model_validate({**draft.model_dump(), "v": 2, "seq": seq, "prev": prev}).line()
+        line = Record.of({**draft.model_dump(), "v": 2, "seq": seq, "prev": prev}).line()
         lines.append(line)
         prev = digest(line)
     data = b"\n".join(lines) + b"\n"

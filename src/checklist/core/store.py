@@ -35,7 +35,7 @@ from . import formats
 from .chain import Head
 from .clock import in_range
 from .errors import Message, StoreDamaged, UserError, message
-from .models import Draft, Record, Signature, Unit
+from .models import Draft, Record, RecordSignature, Signature, Unit
 
 Signer = Callable[[bytes], Signature]
 _ID_ASCII = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -338,9 +338,10 @@ def parse_unit(data: bytes, where: str) -> Unit:
 
 def link(draft: Draft, seq: int, prev: str, signer: Signer | None) -> tuple[Record, bytes]:
     """The record a draft becomes as record `seq` after `prev`, signed if asked, and its line."""
-    record = Record.model_validate({**draft.model_dump(), "v": formats.RECORD, "seq": seq, "prev": prev})
+    record = Record.of({**draft.model_dump(), "v": formats.RECORD, "seq": seq, "prev": prev})
     if signer is not None:
-        record = record.model_copy(update={"sig": signer(record.canonical())})
+        signature = signer(record.canonical())
+        record = record.replace(sig=RecordSignature(key=signature.key, alg=signature.alg, value=signature.value))
     return record, record.line()
 
 
@@ -374,7 +375,7 @@ def log_bytes(stream: LogStream) -> LogBytes:
 
 def parse_line(where: str, line: bytes, number: int, unit_id: str, torn: bool) -> Record:
     try:
-        record = Record.model_validate_json(line)
+        record = Record.decode(line)
     except ValidationError as exc:
         refuse_newer_record(line, where, number)
         if torn:
@@ -398,7 +399,7 @@ def refuse_newer_record(line: bytes, where: str, number: int) -> None:
 def legacy_problem(line: bytes, unit_id: str) -> Message | None:
     """Why a line without a link is not a valid record of format 1 of this unit (None if it is)."""
     try:
-        record = Record.model_validate_json(line)
+        record = Record.decode(line)
     except ValidationError as exc:
         return message("legacy.invalid", why=first_error(exc))
     if record.unit != unit_id:
@@ -408,7 +409,7 @@ def legacy_problem(line: bytes, unit_id: str) -> Message | None:
 
 def is_legacy(line: bytes) -> bool:
     try:
-        return Record.model_validate_json(line).v == 1
+        return Record.decode(line).v == 1
     except ValidationError:
         return False
 
