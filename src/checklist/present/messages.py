@@ -126,7 +126,7 @@ TEMPLATES: dict[str, Template] = {
     "input.invalid": "invalid {field}: {detail}",
     "text.too_long": "{size} bytes, more than the {limit} a note holds",
     "input.too_long": lambda p: (
-        f"the {p['field']} is {p['size'] / 1024:,.1f} KiB long; a {p['field']} holds at most {p['limit'] // 1024} KiB"
+        f"the {p['field']} is {p['size'] / 1024:,.1f} KiB long; a note or reason holds at most {p['limit'] // 1024} KiB"
     ),
     # YAML files
     "yaml.not_utf8": "file is not valid UTF-8",
