@@ -383,7 +383,7 @@ def _check_line(line: bytes, seq: int) -> None:
     from checklist.core.models import Record
 
     try:
-        again = Record.model_validate_json(line).line()
+        again = Record.decode(line).line()
     except ValueError as exc:
         raise SetupError(f"record {seq} is not a valid Record: {exc}\n{line.decode()}") from exc
     if again != line:
@@ -402,7 +402,7 @@ def write_log(unit_dir: Path, catalog_dir: Path, made: Iterable[Draft], limit: i
     except ImportError as exc:
         raise SetupError(f"cannot import checklist with {sys.executable}: {exc} (run with the venv's python)") from exc
     wordings = {m.id: m.wording() for m in catalogs.load(catalog_dir).measures}
-    order = tuple(Record.model_fields)
+    order = tuple(Record.__struct_fields__)
     unit_bytes = (unit_dir / "unit.json").read_bytes()
     unit = json.loads(unit_bytes)
     prev, seq, subjects, size, last = digest(unit_bytes), 0, 0, 0, None

@@ -162,7 +162,7 @@ def make_records(unit: dict[str, Any], count: int, genesis: str) -> tuple[list[b
             evidence=[evidence] if done and "file" in measure.evidence else [],
             catalog=unit["catalog"]["digest"],
         )
-        record = Record.model_validate({**draft.model_dump(), "v": 2, "seq": i + 1, "prev": prev})
+        record = Record.of({**draft.model_dump(), "v": 2, "seq": i + 1, "prev": prev})
         line = record.line()
         lines.append(line + b"\n")
         prev = digest(line)

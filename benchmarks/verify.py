@@ -27,7 +27,7 @@ from checklist.core import blobs
 from checklist.core import catalog as catalogs
 from checklist.core.chain import digest
 from checklist.core.filestore import FileStore
-from checklist.core.models import Draft, Record
+from checklist.core.models import Draft, Record, RecordSignature
 from checklist.core.verify import chain as chain_of
 
 TARGET = 500_000
@@ -56,9 +56,10 @@ def build(root: Path, count: int, signed: bool) -> FileStore:
             note=f"第 {n} 条记录 / record {n}",
             catalog=digest_of_catalog,
         )
-        record = Record.model_validate({**draft.model_dump(), "v": 2, "seq": n + 1, "prev": prev})
+        record = Record.of({**draft.model_dump(), "v": 2, "seq": n + 1, "prev": prev})
         if signer is not None:
-            record = record.model_copy(update={"sig": signer(record.canonical())})
+            signature = signer(record.canonical())
+            record = record.replace(sig=RecordSignature(key=signature.key, value=signature.value))
         line = record.line()
         lines.append(line)
         prev = digest(line)

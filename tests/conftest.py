@@ -39,6 +39,15 @@ UNIT_READERS = [
 ]
 
 
+def with_nulls(record: object) -> bytes:
+    """A record's line naming every field, one without a value as null: as pydantic's dump of a
+    record wrote it (lines a release, or a hand, could have written)."""
+    import msgspec
+
+    assert isinstance(record, msgspec.Struct)
+    return msgspec.json.encode({name: getattr(record, name) for name in record.__struct_fields__})
+
+
 def seal_payload(path: Path) -> dict:
     """The statement inside a seal's DSSE envelope (a seal of format 3 on)."""
     return json.loads(base64.b64decode(json.loads(path.read_text(encoding="utf-8"))["payload"]))

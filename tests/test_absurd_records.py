@@ -90,7 +90,7 @@ FIGURES = st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infini
 @given(st.lists(st.dictionaries(st.sampled_from(["infections", "reported_cases", "x"]), FIGURES), max_size=6))
 def test_the_fold_leaves_out_exactly_the_records_with_a_figure_it_cannot_use(reports: list[dict[str, object]]) -> None:
     records = [
-        Record.model_validate(
+        Record.of(
             {
                 "v": 1,
                 "id": uuid.uuid4().hex,

@@ -343,7 +343,7 @@ def test_line_hashes_asked_one_by_one_are_those_of_the_whole_log(order: list[str
     for kind in order:
         if kind == "chained":
             seq += 1
-            record = Record.model_validate({**make_draft(n=seq).model_dump(), "v": 2, "seq": seq, "prev": prev})
+            record = Record.of({**make_draft(n=seq).model_dump(), "v": 2, "seq": seq, "prev": prev})
             lines.append(record.line())
             prev = digest(lines[-1])
         elif kind == "legacy":

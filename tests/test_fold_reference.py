@@ -133,7 +133,7 @@ def logs(draw: st.DrawFn, catalog: Catalog) -> list[Record]:
             fields |= {"event": draw(st.sampled_from(["admission", "admission", "review"]))}
             if not withdraw:
                 fields["occurred"] = at - timedelta(minutes=draw(st.integers(0, 600)))
-            records.append(Record.model_validate(fields))
+            records.append(Record.of(fields))
             continue
         measure = measures[draw(st.sampled_from(sorted(measures)))]
         fields["item"] = measure.id
@@ -150,18 +150,18 @@ def logs(draw: st.DrawFn, catalog: Catalog) -> list[Record]:
             fields["measure"] = measure.wording() if draw(st.integers(0, 4)) else "sha256:" + "0" * 64
             if measure.fields and fields["action"] == "done":
                 fields["figures"] = {f.id: draw(st.integers(0, 2)) for f in measure.fields if draw(st.integers(0, 4))}
-        records.append(Record.model_validate(fields))
+        records.append(Record.of(fields))
     return records
 
 
 def _admission(subject: str, at: datetime, catalog: Catalog, fields: dict[str, Any]) -> list[Record]:
     event = {**fields, "action": "event", "event": "admission", "subject": subject, "occurred": at}
-    made = [Record.model_validate(event)]
+    made = [Record.of(event)]
     for measure in catalog.measures:
         if measure.trigger is not None and measure.trigger.event == "admission":
             done = {**fields, "id": uuid.uuid4().hex, "item": measure.id, "action": "done", "subject": subject}
             done |= {"measure": measure.wording(), "figures": {f.id: 0 for f in measure.fields}}
-            made.append(Record.model_validate(done))
+            made.append(Record.of(done))
     return made
 
 

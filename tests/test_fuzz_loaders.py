@@ -20,7 +20,7 @@ from checklist.core import models
 from checklist.core.errors import CatalogError, StoreDamaged, UserError
 from checklist.core.filestore import FileStore
 from checklist.core.formats import NewerFormat
-from checklist.core.models import CatalogRef, Record, Unit
+from checklist.core.models import CatalogRef, Record, RecordModel, Unit
 from checklist.present.messages import problem_text
 
 from .test_catalog import HEAD, MEASURE
@@ -179,7 +179,7 @@ def base_fields(n: int) -> dict[str, Any]:
 
 
 def valid_line(n: int) -> bytes:
-    return Record.model_validate(base_fields(n)).model_dump_json(exclude_none=True).encode()
+    return Record.of(base_fields(n)).line()
 
 
 @pytest.fixture(scope="module")
@@ -238,7 +238,7 @@ def test_records_lines_of_json_and_noise(store: FileStore, lines: list[bytes], e
 
 
 ACTIONS = set(get_args(models.Action))
-REQUIRED = [name for name, field in Record.model_fields.items() if field.is_required()]
+REQUIRED = [name for name, field in RecordModel.model_fields.items() if field.is_required()]
 NOT_TEXT = [True, 0, 1.5, [], {}, ["x"], {"a": 1}]
 WRONG_TYPES: dict[str, list[Any]] = {
     **{name: [None, *NOT_TEXT] for name in ("id", "unit", "actor", "catalog") if name in REQUIRED},
@@ -265,7 +265,9 @@ def damage(draw: st.DrawFn, line: bytes) -> tuple[bytes, str]:
     elif kind == "missing key":
         del fields[draw(st.sampled_from(REQUIRED))]
     elif kind == "extra key":
-        name = draw(st.from_regex(r"[a-z_]{1,12}", fullmatch=True).filter(lambda key: key not in Record.model_fields))
+        name = draw(
+            st.from_regex(r"[a-z_]{1,12}", fullmatch=True).filter(lambda key: key not in RecordModel.model_fields)
+        )
         fields[name] = draw(st.none() | st.integers() | st.text(max_size=5))
     if kind == "cut":  # a strict prefix of a JSON object is never one
         return line[: draw(st.integers(1, len(line) - 1))], kind

@@ -31,7 +31,7 @@ EXPECTED = {"done": "done", "na": "na", "blocked": "blocked", "reopened": "open"
 
 
 def record(item: str, action: str, n: int, **extra: object) -> Record:
-    return Record.model_validate(
+    return Record.of(
         {
             "v": 1,  # format 1: the fold does not care about the chain
             "id": uuid.uuid4().hex,

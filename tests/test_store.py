@@ -23,6 +23,8 @@ from checklist.core.models import CatalogRef, Draft, Record, Unit
 from checklist.core.verify import chain as chain_of
 from checklist.present.messages import hint
 
+from .conftest import with_nulls
+
 T0 = datetime(2020, 1, 26, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 REF = CatalogRef(name="c", version="1", digest="sha256:" + "0" * 64)
 
@@ -40,7 +42,7 @@ def make_draft(unit: str = "prison", item: str = "prison.visits", n: int = 0, **
 
 def make_legacy(unit: str = "prison", item: str = "prison.visits", n: int = 0, **extra: object) -> Record:
     """A record of format 1, as written before chaining (written to the log directly)."""
-    return Record.model_validate({**_fields(unit, item, n, **extra), "v": 1})
+    return Record.of({**_fields(unit, item, n, **extra), "v": 1})
 
 
 def _fields(unit: str, item: str, n: int, **extra: object) -> dict[str, object]:
@@ -158,7 +160,7 @@ class TestLog:
     def test_record_of_another_unit_is_reported(self, store: FileStore) -> None:
         make_unit(store)
         log = store.root / "units/prison/records.jsonl"
-        log.write_text(make_legacy(unit="rehab").model_dump_json() + "\n")
+        log.write_bytes(with_nulls(make_legacy(unit="rehab")) + b"\n")
         with pytest.raises(StoreDamaged, match=r":1: record of unit 'rehab' in the log of 'prison'"):
             store.records("prison")
 
@@ -180,6 +182,27 @@ class TestLog:
         later = store.append(make_draft(n=2))
         assert store.records("prison") == [first, later] and later.seq == 2
         assert chain_of(store, "prison").ok
+
+    def test_a_stream_reads_whole_lines_and_leaves_the_torn_end_apart(self, store: FileStore) -> None:
+        make_unit(store)
+        lines = [store.append(make_draft(n=n, note="长" * 3000)).line() for n in range(3)]
+        log = store.root / "units/prison/records.jsonl"
+        log.write_bytes(log.read_bytes()[: -len(lines[-1]) // 2])  # cut mid-line
+        stream = store.stream("prison")
+        assert stream.whole == len(lines[0]) + len(lines[1]) + 2 and stream.end == log.stat().st_size
+        assert stream.torn == lines[2][: len(stream.torn)] and stream.torn
+        for size in (7, 4096, 1 << 20):  # lines longer than a chunk come whole
+            assert [line for _, batch in stream.batches(size) for line in batch] == lines[:2]
+        with pytest.raises(StoreDamaged, match=r":3: damaged record: an incomplete last line"):
+            list(stream.records())
+        assert [at for at, _ in stream.lines_from(stream.whole)] == []
+
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+    def test_a_log_that_is_not_a_regular_file_is_refused_before_it_is_read(self, store: FileStore) -> None:
+        make_unit(store)
+        os.mkfifo(store.root / "units/prison/records.jsonl")
+        with pytest.raises(StoreDamaged, match="not a regular file"):
+            store.stream("prison")
 
 
 class TestConfig:
@@ -232,7 +255,7 @@ class TestIndexSnapshot:
         ]
         log = store.root / "units/prison/records.jsonl"
         with log.open("ab") as handle:  # written as append would, in bulk
-            handle.write(b"".join(r.model_dump_json().encode() + b"\n" for r in records))
+            handle.write(b"".join(with_nulls(r) + b"\n" for r in records))
         return records
 
     def saved(self, store: FileStore) -> LogIndex:
@@ -337,7 +360,7 @@ class TestIndexSnapshot:
 
         def fetch(at: int) -> Record:
             asked.append(at)
-            return Record.model_validate_json(log[at : log.index(b"\n", at)])
+            return Record.decode(log[at : log.index(b"\n", at)])
 
         _, index = load((store.root / "units/prison/index.json").read_bytes(), fetch)
         latest = [r for r in records if r.item == "prison.m3"][-1]
@@ -382,7 +405,7 @@ class TestIndexSnapshot:
             batch = data.draw(st.lists(_any_record(written), max_size=8))
             written += batch
             with (store.root / "units/prison/records.jsonl").open("ab") as handle:
-                handle.write(b"".join(r.model_dump_json(exclude_none=True).encode() + b"\n" for r in batch))
+                handle.write(b"".join(r.line() + b"\n" for r in batch))
             index = store.index("prison")
             assert index == LogIndex.of(written)
             store.save_index("prison", index)
@@ -425,4 +448,4 @@ def _any_record(draw: st.DrawFn, written: list[Record]) -> Record:
             st.dictionaries(st.sampled_from(["fever", "temp"]), st.integers(0, 3) | st.floats(35, 42))
         )
         extra["measure"] = draw(st.sampled_from([None, "sha256:" + "a" * 64, "sha256:" + "b" * 64]))
-    return Record.model_validate({**_fields("prison", "", n), **extra, "v": 1})
+    return Record.of({**_fields("prison", "", n), **extra, "v": 1})

@@ -20,12 +20,12 @@ import pytest
 
 from checklist.core import blobs, keys
 from checklist.core.chain import digest
-from checklist.core.errors import NotFound, UserError
+from checklist.core.errors import NotFound, StoreDamaged, UserError
 from checklist.core.filestore import FileStore
 from checklist.core.logindex import LogIndex
 from checklist.core.memstore import MemoryStore
 from checklist.core.models import CatalogRef, Draft, Record, Signature, Unit
-from checklist.core.store import Blob, BlobMismatch, LogBytes, Store, unit_bytes
+from checklist.core.store import Blob, BlobMismatch, LogBytes, Store, decode_batch, unit_bytes
 from checklist.core.verify import chain
 
 T0 = datetime(2020, 1, 26, 9, 0, tzinfo=timezone(timedelta(hours=8)))
@@ -111,7 +111,7 @@ class TestLog:
         log = store.log("prison")
         assert [line for line in log.lines if line.strip()] == [r.line() for r in written]
         for before, after in zip(log.lines, log.lines[1:], strict=False):
-            assert Record.model_validate_json(after).prev == digest(before)
+            assert Record.decode(after).prev == digest(before)
         assert log.torn == b"" and log.head is not None
         assert (log.head.seq, log.head.hash) == (5, digest(written[-1].line()))
         report = chain(store, "prison")
@@ -177,6 +177,65 @@ class TestLog:
         for writer in range(writers):
             mine = [int((r.note or "").split(":")[1]) for r in records if (r.note or "").startswith(f"{writer}:")]
             assert mine == list(range(each))
+
+
+class TestStream:
+    """`stream`: a unit's log a chunk at a time, each line with the offset it starts at."""
+
+    def test_each_line_comes_with_its_own_offset_in_the_log(self, store: Store) -> None:
+        store.create_unit(unit())
+        written = [store.append(draft(n=n, note="长" * (n * 50))) for n in range(30)]
+        data = b"".join(r.line() + b"\n" for r in written)
+        stream = store.stream("prison")
+        assert (stream.start, stream.end, stream.whole, stream.torn) == (0, len(data), len(data), b"")
+        lines = list(stream)
+        assert [line for _, line in lines] == [r.line() for r in written]
+        assert all(data[at : at + len(line) + 1] == line + b"\n" for at, line in lines)
+        assert [record for _, record in stream.records()] == written
+        assert [at for at, _ in stream.records()] == [at for at, _ in lines]
+        assert stream.genesis == store.log("prison").genesis and stream.head == store.head("prison")
+
+    def test_batches_of_any_size_hold_every_line_once_and_whole(self, store: Store) -> None:
+        store.create_unit(unit())
+        written = [store.append(draft(n=n, note="x" * (n * 97))).line() for n in range(25)]
+        for size in (1, 50, 333, 1 << 20):
+            batches = list(store.stream("prison").batches(size))
+            assert [line for _, lines in batches for line in lines] == written
+            at = 0
+            for first, lines in batches:
+                assert first == at
+                at += sum(len(line) + 1 for line in lines)
+
+    def test_a_stream_can_start_at_any_line_it_gave(self, store: Store) -> None:
+        store.create_unit(unit())
+        written = [store.append(draft(n=n)) for n in range(10)]
+        offsets = [at for at, _ in store.stream("prison")]
+        later = store.stream("prison", start=offsets[6])
+        assert [record for _, record in later.records(first_line=7)] == written[6:]
+        assert [at for at, _ in store.stream("prison").lines_from(offsets[3])] == offsets[3:]
+
+    def test_a_stream_is_the_log_as_it_was_made_while_others_append(self, store: Store) -> None:
+        store.create_unit(unit())
+        written = [store.append(draft(n=n)) for n in range(3)]
+        stream = store.stream("prison")
+        store.append(draft(n=3))
+        assert [record for _, record in stream.records()] == written
+        assert stream.head is not None and stream.head.seq == 3
+        assert chain(store, "prison").ok
+
+    def test_a_batch_decodes_one_record_per_line_and_names_a_damaged_one(self, store: Store) -> None:
+        store.create_unit(unit())
+        written = [store.append(draft(n=n)) for n in range(2)]
+        lines = [line for _, line in store.stream("prison")]
+        assert decode_batch([lines[0], b"", lines[1]], where="log", unit="prison", first_line=1) == [
+            written[0],
+            None,
+            written[1],
+        ]
+        with pytest.raises(StoreDamaged, match=r"^log:7: record of unit 'prison' in the log of 'rehab'$"):
+            decode_batch(lines, where="log", unit="rehab", first_line=7)
+        with pytest.raises(StoreDamaged, match=r"^log:9: damaged record: "):
+            decode_batch([lines[0], lines[1], b'{"v":2}'], where="log", unit="prison", first_line=7)
 
 
 class TestBlobs:

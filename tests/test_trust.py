@@ -18,7 +18,7 @@ from checklist.core.filestore import FileStore
 from checklist.core.models import Record
 from checklist.core.verify import chain as chain_of
 
-from .conftest import forge_seal, seal_payload
+from .conftest import forge_seal, seal_payload, with_nulls
 from .test_store import make_draft, make_legacy, make_unit
 
 LOG = Path(".checklist/units/prison/records.jsonl")
@@ -101,7 +101,7 @@ class TestChain:
     def test_an_insertion_of_a_forged_record(self, store: FileStore) -> None:
         log = chained(store, 6)
         parts = lines(log)
-        forged = make_legacy(n=99, note="forged").model_dump_json().encode() + b"\n"
+        forged = with_nulls(make_legacy(n=99, note="forged")) + b"\n"
         parts.insert(3, forged)
         log.write_bytes(b"".join(parts))
         assert only_problem(store) == "line 4 is not linked to the chain (inserted, or damaged)"
@@ -110,7 +110,7 @@ class TestChain:
         log = chained(store, 6)
         parts = lines(log)
         link = "sha256:" + hashlib.sha256(parts[2].rstrip(b"\n")).hexdigest()
-        forged = Record.model_validate({**make_draft(n=50).model_dump(), "v": 2, "seq": 4, "prev": link})
+        forged = Record.of({**make_draft(n=50).model_dump(), "v": 2, "seq": 4, "prev": link})
         parts.insert(3, forged.line() + b"\n")
         log.write_bytes(b"".join(parts))
         assert "record 4 at line 5 is out of order after record 4" in only_problem(store)
@@ -161,7 +161,7 @@ class TestUpgrade:
         make_unit(store)
         log = store.root / "units/prison/records.jsonl"
         legacy = [make_legacy(n=n) for n in range(3)]
-        log.write_bytes(b"".join(r.model_dump_json().encode() + b"\n" for r in legacy))
+        log.write_bytes(b"".join(with_nulls(r) + b"\n" for r in legacy))
         report = chain_of(store, "prison")
         assert report.ok and report.legacy == 3
         assert [str(w) for w in report.warnings] == [

@@ -50,6 +50,23 @@ def read_bounded(path: Path, limit: int, prefix: int | None = None) -> bytes:
             raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
 
 
+def regular_size(path: Path, limit: int) -> int:
+    """The size of the regular file at `path` (a link is followed; 0 if it is missing), to be
+    read later no further than that (a log read as a stream): refused as `read_bounded`
+    refuses a file that is not a regular one, or is over its limit."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return 0
+    except OSError as exc:
+        raise StoreDamaged("store.cannot_read", where=str(path), reason=exc.strerror or str(exc)) from exc
+    if not stat.S_ISREG(found.st_mode):
+        raise StoreDamaged("file.not_regular", where=str(path))
+    if found.st_size > limit:
+        raise _too_large(path, limit)
+    return found.st_size
+
+
 def _read(handle: IO[bytes], path: Path, limit: int) -> bytes:
     size = os.fstat(handle.fileno()).st_size
     if size > limit:

@@ -53,12 +53,13 @@ from .store import (
     Blob,
     BlobMismatch,
     LogBytes,
+    LogStream,
     Signer,
     check_unit_id,
     is_legacy,
     link,
+    log_bytes,
     new_store_id,
-    parse_records,
     parse_unit,
     split_lines,
     unit_bytes,
@@ -288,7 +289,8 @@ class FileStore:
         except FileNotFoundError:
             raise NotFound("unit.unknown", closest(unit_id, self.unit_ids()), id=unit_id) from None
 
-    def log(self, unit_id: str) -> LogBytes:
+    def stream(self, unit_id: str, start: int = 0) -> LogStream:
+        """The log from the line at byte `start` on, read a chunk at a time (see LogStream)."""
         genesis = self.genesis(unit_id)
         folder = self._unit_dir(unit_id)
         path = folder / "records.jsonl"
@@ -298,15 +300,15 @@ class FileStore:
         # the log, or a log without its head, and cried "cut off" (21 times in 5,804 checks).
         with self._lock(folder / ".lock", shared_read=True):
             head = self.head(unit_id)
-            size = _size(path)
-        return _log_bytes(unit_id, genesis, self._read_log(path, size), head, str(path))
+            size = files.regular_size(path, files.LOG)
+        return LogStream(unit_id, str(path), genesis, head, start, size, functools.partial(files.open_regular, path))
+
+    def log(self, unit_id: str) -> LogBytes:
+        return log_bytes(self.stream(unit_id))
 
     def records(self, unit_id: str) -> list[Record]:
         """Every record of a unit in the order written; a damaged line is an error naming it."""
-        path = self._unit_dir(check_unit_id(unit_id)) / "records.jsonl"
-        lines, torn = split_lines(self._read_log(path))
-        log = LogBytes(unit_id, b"", lines, torn, None, str(path))
-        return [record for _, record in parse_records(log)]
+        return [record for _, record in self.stream(unit_id).records()]
 
     def index(self, unit_id: str, fresh: bool = False) -> LogIndex:
         """The fold of the unit's log: the saved index (index.json) if it is for this log, and

@@ -23,7 +23,7 @@ from pydantic import StringConstraints, model_validator
 from .atomic import write_atomic
 from .errors import DataError, UserError
 from .files import SMALL, read_bounded
-from .models import CleanStr, Signature, Stored, from_user
+from .models import CleanStr, RecordSignature, Signature, Stored, from_user
 from .names import same_person
 
 if TYPE_CHECKING:
@@ -193,7 +193,7 @@ def sign(private: Ed25519PrivateKey, public: PublicKey, data: bytes) -> Signatur
     return Signature(key=public.key, value=base64.b64encode(private.sign(data)).decode("ascii"))
 
 
-def signature_holds(public: PublicKey, data: bytes, signature: Signature) -> bool:
+def signature_holds(public: PublicKey, data: bytes, signature: Signature | RecordSignature) -> bool:
     try:
         raw = base64.b64decode(signature.value, validate=True)
     except ValueError:

@@ -28,13 +28,14 @@ from .store import (
     Blob,
     BlobMismatch,
     LogBytes,
+    LogStream,
     Signer,
     check_unit_id,
     is_legacy,
     link,
+    log_bytes,
     new_store_id,
     parse_line,
-    parse_records,
     parse_unit,
     unit_bytes,
 )
@@ -130,15 +131,18 @@ class MemoryStore:
     def genesis(self, unit_id: str) -> bytes:
         return self._genesis(unit_id)
 
-    def log(self, unit_id: str) -> LogBytes:
+    def stream(self, unit_id: str, start: int = 0) -> LogStream:
         with self._lock:
             genesis = self._genesis(unit_id)
-            lines = list(self._lines[unit_id])
+            data = b"".join(line + b"\n" for line in self._lines[unit_id])
             head = self._heads.get(unit_id)
-        return LogBytes(unit_id, genesis, lines, b"", head, self._where(unit_id))
+        return LogStream(unit_id, self._where(unit_id), genesis, head, start, len(data), lambda: io.BytesIO(data))
+
+    def log(self, unit_id: str) -> LogBytes:
+        return log_bytes(self.stream(unit_id))
 
     def records(self, unit_id: str) -> list[Record]:
-        return [record for _, record in parse_records(self.log(unit_id))]
+        return [record for _, record in self.stream(unit_id).records()]
 
     def index(self, unit_id: str, fresh: bool = False) -> LogIndex:
         """The fold of the whole log (nothing is kept between commands); a record is known by

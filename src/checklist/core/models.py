@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date as Date
+from datetime import datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import msgspec
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -44,6 +46,7 @@ EvidenceKind = Literal["note", "file", "figures"]
 Action = Literal["done", "partial", "na", "blocked", "reopened", "approved", "event", "withdrawn", "upgraded"]
 ITEM_ACTIONS: frozenset[str] = frozenset({"done", "partial", "na", "blocked", "reopened", "approved"})
 SUBJECT = r"^[^\x00-\x1f\x7f/\\|]{1,64}$"  # any identifier a unit uses, but no controls, slashes or '|'
+PERIOD = r"^\d{4}-(W\d{2}|\d{2}-\d{2}(T\d{2}:\d{2})?)$"  # a day, a week, or an hour of a day
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 FigureValue = bool | int | float | str
 
@@ -375,11 +378,37 @@ class Signature(Stored):
     value: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
-class Draft(Stored):
-    """An attestation (or an event, or an upgrade) as made, before the store gives it its
-    place in the unit's chain. `at` is always the real time it was made; `period` is the
-    occurrence of a recurring measure it covers, which may be an earlier one; `clock`, the
-    moment the clock was set to (`--now`) when it was made with a replayed clock."""
+MAX_NOTE = 64 * 1024  # bytes of UTF-8: the longest note or reason a user may write (README, "The store")
+
+
+Problem = tuple[str, str, dict[str, Any]]  # a code, its words and their values (PydanticCustomError's)
+
+
+def _shape_problem(made: Attestation | Record) -> Problem | None:
+    """What is wrong with the shape of an attestation: the rule of drafts and records, in one place."""
+    if (made.item is None) == (made.action in ITEM_ACTIONS) and made.v >= 2:
+        code = "record.needs_item" if made.item is None else "record.no_item"
+        return code, "a {action} record has the wrong 'item'", {"action": made.action}
+    if made.action in ("event", "withdrawn") and (made.event is None or made.subject is None):
+        return "record.event", "a {action} record needs 'event' and 'subject'", {"action": made.action}
+    if (made.action == "approved") != (made.approves is not None):
+        return "record.approves", "'approves' goes with an approved record, and only there", {}
+    return None
+
+
+def _chain_problem(record: RecordModel | Record) -> Problem | None:
+    """What is wrong with a record's place in the chain, for its format (the rule, in one place)."""
+    if record.v >= 2 and (record.prev is None or record.seq is None):
+        return "record.chained", "a format 2 record needs 'prev' and 'seq'", {}
+    if record.v < 3 and record.clock is not None:
+        return "record.clock", "'clock' is a field of format 3 records", {}
+    if record.v == 1 and (record.prev is not None or record.seq is not None or record.sig is not None):
+        return "record.legacy", "a format 1 record has no 'prev', 'seq' or 'sig'", {}
+    return None
+
+
+class Attestation(Stored):
+    """What a record says, as pydantic reads it: the fields of a draft and of a record line."""
 
     v: Literal[1, 2, 3] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
@@ -389,7 +418,7 @@ class Draft(Stored):
     actor: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]
     at: AwareDatetime
     clock: AwareDatetime | None = None  # format 3: what --now said, if the clock was replayed
-    period: Annotated[str, StringConstraints(pattern=r"^\d{4}-(W\d{2}|\d{2}-\d{2}(T\d{2}:\d{2})?)$")] | None = None
+    period: Annotated[str, StringConstraints(pattern=PERIOD)] | None = None
     subject: Annotated[str, StringConstraints(pattern=SUBJECT)] | None = None
     event: Slug | None = None  # the kind of event, for event and withdrawn
     occurred: AwareDatetime | None = None  # when the event happened
@@ -402,48 +431,211 @@ class Draft(Stored):
     catalog: str
 
     @model_validator(mode="after")
-    def _shape(self) -> Draft:
-        if (self.item is None) == (self.action in ITEM_ACTIONS) and self.v >= 2:
-            code = "record.needs_item" if self.item is None else "record.no_item"
-            raise PydanticCustomError(code, "a {action} record has the wrong 'item'", {"action": self.action})
-        if self.action in ("event", "withdrawn") and (self.event is None or self.subject is None):
-            raise PydanticCustomError(
-                "record.event", "a {action} record needs 'event' and 'subject'", {"action": self.action}
-            )
-        if (self.action == "approved") != (self.approves is not None):
-            raise PydanticCustomError("record.approves", "'approves' goes with an approved record, and only there")
+    def _shape(self) -> Attestation:
+        problem = _shape_problem(self)
+        if problem is not None:
+            raise PydanticCustomError(*problem)
         return self
 
 
-class Record(Draft):
-    """One line of a unit's log, never rewritten: a draft, its signature, its number and its link.
+class Draft(Attestation):
+    """An attestation (or an event, or an upgrade) as made, before the store gives it its
+    place in the unit's chain. `at` is always the real time it was made; `period` is the
+    occurrence of a recurring measure it covers, which may be an earlier one; `clock`, the
+    moment the clock was set to (`--now`) when it was made with a replayed clock. A note (or
+    reason) holds at most MAX_NOTE bytes; a record written before the limit reads as it is."""
 
-    `prev` is the hash of the line before (the algorithm named in the value); the store
-    fills `seq` and `prev` in under its lock. They stay the last fields, so that `verify`
-    reads the link at a fixed offset from the end of the line without parsing it.
-    """
+    @field_validator("note")
+    @classmethod
+    def _note_size(cls, value: str | None) -> str | None:
+        if value is not None and len(value) * 4 > MAX_NOTE and len(value.encode("utf-8", "surrogatepass")) > MAX_NOTE:
+            size = len(value.encode("utf-8", "surrogatepass"))
+            raise PydanticCustomError(
+                "text.too_long", "{size} bytes, more than the {limit} a note holds", {"size": size, "limit": MAX_NOTE}
+            )
+        return value
+
+
+class RecordModel(Attestation):
+    """A record line as pydantic reads it: what the store has always read. It is lax: it takes
+    a number given as text, a time as a count of seconds, NaN for a figure. `Record` (below)
+    reads the lines every release writes some twenty times faster, and leaves every other
+    line to this model, so that a line reads (or is refused, with the same words) exactly as
+    it always did: a property test holds the two together (tests/test_record_decoder.py)."""
 
     sig: Signature | None = None
     seq: Annotated[int, Field(ge=1)] | None = None
     prev: HASH | None = None
 
     @model_validator(mode="after")
-    def _chained(self) -> Record:
-        if self.v >= 2 and (self.prev is None or self.seq is None):
-            raise PydanticCustomError("record.chained", "a format 2 record needs 'prev' and 'seq'")
-        if self.v < 3 and self.clock is not None:
-            raise PydanticCustomError("record.clock", "'clock' is a field of format 3 records")
-        if self.v == 1 and (self.prev is not None or self.seq is not None or self.sig is not None):
-            raise PydanticCustomError("record.legacy", "a format 1 record has no 'prev', 'seq' or 'sig'")
+    def _chained(self) -> RecordModel:
+        problem = _chain_problem(self)
+        if problem is not None:
+            raise PydanticCustomError(*problem)
         return self
+
+
+# --- a record line, read fast (msgspec) ---------------------------------------------------
+# The same fields and constraints as RecordModel. The patterns are checked after decoding
+# (`_fits`), each text once per command: a log repeats its items, periods, actors and
+# subjects, and Python's regular expressions cost more than the rest of a line's decoding.
+
+_Aware = Annotated[datetime, msgspec.Meta(tz=True)]
+_HEX = b"0123456789abcdef"
+
+
+def _unhex(text: str) -> bytes:
+    """What is left of a text once its lowercase hex digits are deleted."""
+    return text.encode().translate(None, _HEX)
+
+
+def _hex(text: str, length: int) -> bool:
+    """Exactly `length` lowercase hex digits (deleting them leaves nothing)."""
+    return len(text) == length and not text.encode().translate(None, _HEX)
+
+
+class _Fits(set[str]):
+    """The texts known to match a pattern of RecordModel (`\\Z` where pydantic's ends in `$`:
+    Python's `$` also matches before a final line end, pydantic's engine does not): asked
+    as `text in fits or fits.learn(text)`, the common case is a set lookup."""
+
+    def __init__(self, pattern: str, max_length: int = 1 << 62) -> None:
+        super().__init__()
+        self.pattern = re.compile(pattern.removesuffix("$") + r"\Z")
+        self.max_length = max_length
+
+    def learn(self, text: str) -> bool:
+        if len(text) > self.max_length or self.pattern.search(text) is None:
+            return False
+        if len(self) >= 4096:  # a bound, for logs with very many subjects
+            self.clear()
+        self.add(text)
+        return True
+
+
+_ITEM, _EVENT, _SUBJECT = _Fits(MEASURE_ID, 128), _Fits(SLUG, 64), _Fits(SUBJECT)
+_PERIOD = _Fits(PERIOD)
+_ACTOR = _Fits("^" + _CONTROL.pattern.replace("[", "[^", 1) + "*$")
+
+
+class RecordFile(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, gc=False):
+    """An evidence file as a record names it (see EvidenceFile, what a draft names)."""
+
+    name: str
+    size: Annotated[int, msgspec.Meta(ge=0)]
+    sha256: str  # 64 hex digits
+    stored: bool = False
+
+    def __post_init__(self) -> None:
+        if not _hex(self.sha256, 64):
+            raise ValueError("sha256: not 64 hex digits")
+
+
+class RecordSignature(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, gc=False):
+    """A record's signature (see Signature)."""
+
+    key: str  # ed25519: and 16 hex digits
+    alg: Literal["ed25519"] = "ed25519"
+    value: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+    def __post_init__(self) -> None:
+        if not (self.key.startswith("ed25519:") and _hex(self.key[8:], 16)):
+            raise ValueError("key: not a key id")
+
+
+class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    """One line of a unit's log, never rewritten: a draft, its signature, its number and its link.
+
+    `prev` is the hash of the line before (the algorithm named in the value); the store
+    fills `seq` and `prev` in under its lock. They stay the last fields, so that `verify`
+    reads the link at a fixed offset from the end of the line without parsing it.
+
+    A msgspec structure, read straight from a line's bytes (`decode`) with the constraints of
+    RecordModel; a line it does not take (one no release writes: a number as text, a time
+    with more than six decimals, a figure of NaN) is read by RecordModel instead, which takes
+    it or refuses it as the store always has. Fields without a value are left out of the
+    line (`v`, `figures`, `evidence` and `catalog` always have one), in this order.
+    """
+
+    v: Literal[1, 2, 3]
+    id: str  # 32 hex digits, as approves
+    unit: str
+    item: str | None = None  # a measure id
+    action: Action
+    actor: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]  # without controls
+    at: _Aware
+    clock: _Aware | None = None
+    period: str | None = None
+    subject: str | None = None
+    event: str | None = None  # a slug
+    occurred: _Aware | None = None
+    until: Date | None = None
+    approves: str | None = None
+    measure: str | None = None
+    note: str | None = None
+    figures: dict[str, FigureValue]
+    evidence: list[RecordFile]
+    catalog: str
+    sig: RecordSignature | None = None
+    seq: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    prev: str | None = None  # sha256: and 64 hex digits
+
+    def __post_init__(self) -> None:
+        if (  # the patterns, written out: the common case makes no call in Python
+            len(self.id) != 32
+            or self.id.encode().translate(None, _HEX)
+            or (self.actor not in _ACTOR and not _ACTOR.learn(self.actor))
+            or (self.item is not None and self.item not in _ITEM and not _ITEM.learn(self.item))
+            or (self.prev is not None and (len(self.prev) != 71 or self.prev[:7] != "sha256:" or _unhex(self.prev[7:])))
+            or (self.period is not None and self.period not in _PERIOD and not _PERIOD.learn(self.period))
+            or (self.subject is not None and self.subject not in _SUBJECT and not _SUBJECT.learn(self.subject))
+            or (self.event is not None and self.event not in _EVENT and not _EVENT.learn(self.event))
+            or (self.approves is not None and not _hex(self.approves, 32))
+        ):
+            raise ValueError("a text does not match its pattern")
+        problem = _shape_problem(self) or _chain_problem(self)
+        if problem is not None:
+            raise ValueError(problem[1].format(**problem[2]))
+
+    @classmethod
+    def decode(cls, line: bytes) -> Record:
+        """The record a line holds; a line that is not one raises pydantic's ValidationError."""
+        if _MANY_DECIMALS.search(line) is None:  # msgspec rounds a time's 7th decimal, pydantic cuts it
+            try:
+                return _DECODER.decode(line)
+            except msgspec.MsgspecError:
+                pass
+        return cls.of_model(RecordModel.model_validate_json(line))
+
+    @classmethod
+    def of(cls, fields: dict[str, Any]) -> Record:
+        """A record of Python values (a draft's, with its place in the chain), validated as a
+        line is; a bad value raises pydantic's ValidationError."""
+        return cls.of_model(RecordModel.model_validate(fields))
+
+    @classmethod
+    def of_model(cls, model: RecordModel) -> Record:
+        values = {name: getattr(model, name) for name in cls.__struct_fields__}
+        values["evidence"] = [RecordFile(**file.model_dump()) for file in model.evidence]
+        values["sig"] = None if model.sig is None else RecordSignature(**model.sig.model_dump())
+        values["figures"] = dict(model.figures)
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Record:
+        return msgspec.structs.replace(self, **changes)
 
     def canonical(self) -> bytes:
         """What a signature covers: the line as written, without its `sig` member."""
-        return self.model_dump_json(exclude={"sig"}, exclude_none=True).encode()
+        return _ENCODER.encode(msgspec.structs.replace(self, sig=None))
 
     def line(self) -> bytes:
         """The line written to the log; fields without a value are left out."""
-        return self.model_dump_json(exclude_none=True).encode()
+        return _ENCODER.encode(self)
+
+    def dump(self) -> dict[str, Any]:
+        """The record as JSON types, as its line holds them (times as text, a UTC one ending in Z)."""
+        dumped: dict[str, Any] = msgspec.to_builtins(self)
+        return dumped
 
     @staticmethod
     def signed_part(line: bytes) -> bytes:
@@ -452,6 +644,11 @@ class Record(Draft):
         start = line.rfind(b',"sig":{')
         end = line.find(b"}", start + 8)
         return line[:start] + line[end + 1 :] if start >= 0 and end >= 0 else line
+
+
+_DECODER = msgspec.json.Decoder(Record)
+_ENCODER = msgspec.json.Encoder()
+_MANY_DECIMALS = re.compile(rb"\.[0-9]{7}")
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -464,6 +661,9 @@ def from_user(model: type[M], **fields: Any) -> M:
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         where = ".".join(str(step) for step in error["loc"])
+        if error["type"] == "text.too_long":
+            limits = error.get("ctx") or {}
+            raise UserError("input.too_long", field=where, size=limits["size"], limit=limits["limit"]) from None
         detail = error["msg"][0].lower() + error["msg"][1:]
         raise UserError("input.invalid", field=where, detail=detail, type=error["type"]) from None
 

@@ -5,8 +5,10 @@ A backend must do two things (`Store`):
 
 - keep units and their logs: create and list units; append a draft, which the backend links
   into the unit's chain under its own lock and returns as the record written; give back a
-  unit's records *with the exact bytes as written* (`LogBytes`: the chain and the signatures
-  cover those bytes, never a re-serialization); fold a unit's log for status (`index`);
+  unit's records *with the exact bytes as written* (the chain and the signatures cover those
+  bytes, never a re-serialization): `stream` reads a log one chunk at a time from any line
+  on (`LogStream`), so that memory stays bounded whatever its length, and `log` reads all of
+  it at once (`LogBytes`, for short logs and tests); fold a unit's log for status (`index`);
 - keep blobs (`Blob`): catalogs, evidence files, public keys and seals, each written once
   under a name that its content decides (a SHA-256, a key id) or, for a seal, its unit,
   day and head.
@@ -21,7 +23,7 @@ Every backend passes the contract tests in tests/test_store_contract.py.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -33,7 +35,7 @@ from . import formats
 from .chain import Head
 from .clock import in_range
 from .errors import Message, StoreDamaged, UserError, message
-from .models import Draft, Record, Signature, Unit
+from .models import Draft, Record, RecordSignature, Signature, Unit
 
 Signer = Callable[[bytes], Signature]
 _ID_ASCII = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -78,6 +80,150 @@ class LogBytes:
     where: str
 
 
+CHUNK = 1 << 20  # bytes a stream reads at a time
+_BACK = 1 << 16  # bytes read at a time looking back for the last line end
+
+
+class LogStream:
+    """A unit's log as written, read one chunk at a time: what every command that reads a
+    whole log goes through, so that its memory stays bounded whatever the log's length.
+
+    A backend makes one with `Store.stream(unit_id, start)`, reading the head and the log's
+    size together under the unit's lock: a stream is a consistent snapshot while others
+    append, and never reads past `end`, the size it saw. From `start` (where a line starts:
+    0, or an offset a stream gave) it yields:
+
+    - iterated: `(offset, line)` for each whole line, the offset where it starts in the log
+      and its bytes without the line end; blank lines too, so that offsets and the hash of
+      everything before a line are the file's own;
+    - `batches()`: `(offset of the first line, lines)`, the whole lines of one chunk at a time
+      (some thousands), for work that goes faster a batch at a time;
+    - `torn`: the bytes after the last line end (an incomplete record, if a write was
+      interrupted), at `whole`, the offset just past the last whole line.
+
+    `lines_from(offset)` is the same snapshot from a later line on. `open` gives the log's
+    bytes as a file object (FileNotFoundError: an empty log); it is only called when lines
+    are read, so a stream may be made and handed on cheaply.
+    """
+
+    def __init__(  # noqa: PLR0917 - each is what the backend read under its lock
+        self,
+        unit: str,
+        where: str,
+        genesis: bytes,
+        head: Head | None,
+        start: int,
+        end: int,
+        open: Callable[[], IO[bytes]],
+    ) -> None:
+        self.unit = unit
+        self.where = where  # names the log in messages
+        self.genesis = genesis  # the unit file as written: the first record links to its hash
+        self.head = head  # the last record as the store noted it, read with `end`
+        self.start = start
+        self.end = end
+        self.open = open
+        self._whole: int | None = None
+
+    def lines_from(self, start: int) -> LogStream:
+        """The same snapshot of the log, from the line starting at `start` on."""
+        stream = LogStream(self.unit, self.where, self.genesis, self.head, start, self.end, self.open)
+        if self._whole is not None and start <= self._whole:
+            stream._whole = self._whole
+        return stream
+
+    @property
+    def whole(self) -> int:
+        """The offset just past the last line end before `end` (`start` if there is none)."""
+        if self._whole is None:
+            self._whole = self._find_whole()
+        return self._whole
+
+    @property
+    def torn(self) -> bytes:
+        """The bytes after the last line end: an incomplete record, if a write was interrupted."""
+        if self.whole >= self.end:
+            return b""
+        with self._reader() as handle:
+            handle.seek(self.whole)
+            return handle.read(self.end - self.whole)
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        for first, lines in self.batches():
+            at = first
+            for line in lines:
+                yield at, line
+                at += len(line) + 1
+
+    def batches(self, size: int = CHUNK) -> Iterator[tuple[int, list[bytes]]]:
+        """The whole lines from `start`, a chunk (of about `size` bytes) at a time, each batch
+        with the offset its first line starts at; a line longer than a chunk comes whole."""
+        stop = self.whole
+        if stop <= self.start:
+            return
+        with self._reader() as handle:
+            handle.seek(self.start)
+            first, read, pending = self.start, self.start, []  # pending: the start of a line not yet ended
+            while read < stop:
+                chunk = handle.read(min(size, stop - read))
+                if not chunk:  # cut back since its size was read (a repair): what is gone is not read
+                    return
+                read += len(chunk)
+                lines = chunk.split(b"\n")
+                tail = lines.pop()
+                if not lines:
+                    pending.append(tail)
+                    continue
+                if pending:
+                    pending.append(lines[0])
+                    lines[0] = b"".join(pending)
+                    pending = [tail] if tail else []
+                elif tail:
+                    pending = [tail]
+                yield first, lines
+                first = read - len(tail)
+
+    def _find_whole(self) -> int:
+        position = self.end
+        try:
+            with self._reader() as handle:
+                while position > self.start:
+                    size = min(_BACK, position - self.start)
+                    handle.seek(position - size)
+                    found = handle.read(size).rfind(b"\n")
+                    if found >= 0:
+                        return position - size + found + 1
+                    position -= size
+        except FileNotFoundError:
+            self.end = self.start
+        return self.start
+
+    def _reader(self) -> IO[bytes]:
+        try:
+            return self.open()
+        except FileNotFoundError:
+            import io
+
+            return io.BytesIO()
+
+    def records(self, first_line: int = 1) -> Iterator[tuple[int, Record]]:
+        """Each record from `start` on with the offset its line starts at; a damaged one is an
+        error naming the log and the line (numbered from `first_line`, the number of the line
+        at `start`). The incomplete bytes of an interrupted write are read if they happen to
+        be a whole record (appends stop at them until they are repaired)."""
+        number = first_line
+        for first, lines in self.batches():
+            decoded, at = decode_batch(lines, where=self.where, unit=self.unit, first_line=number), first
+            for line, record in zip(lines, decoded, strict=True):
+                if record is not None:
+                    yield at, record
+                at += len(line) + 1
+            number += len(lines)
+        torn = self.torn
+        if torn.strip():
+            yield self.whole, parse_line(self.where, torn, number, self.unit, torn=True)
+
+
 @runtime_checkable
 class Store(Protocol):
     """What every backend must do (see the module's docstring)."""
@@ -96,7 +242,10 @@ class Store(Protocol):
     def append(self, draft: Draft, signer: Signer | None = None, index: Any = None) -> Record: ...
     def head(self, unit_id: str) -> Head | None: ...  # the last record written, as the store last noted it
     def genesis(self, unit_id: str) -> bytes: ...  # the unit file as written
-    def log(self, unit_id: str) -> LogBytes: ...
+    # The log from the line at byte `start` on, read a chunk at a time (see LogStream): the head
+    # and the log's size are read together under the unit's lock, and the stream reads no further.
+    def stream(self, unit_id: str, start: int = 0) -> LogStream: ...
+    def log(self, unit_id: str) -> LogBytes: ...  # the whole log at once: for short logs and tests
     def records(self, unit_id: str) -> list[Record]: ...
     # The fold of a unit's log, a LogIndex (logindex.py, typed loosely to keep imports light):
     # from the index saved beside the log if the backend keeps one (not if `fresh`).
@@ -193,9 +342,10 @@ def parse_unit(data: bytes, where: str) -> Unit:
 
 def link(draft: Draft, seq: int, prev: str, signer: Signer | None) -> tuple[Record, bytes]:
     """The record a draft becomes as record `seq` after `prev`, signed if asked, and its line."""
-    record = Record.model_validate({**draft.model_dump(), "v": formats.RECORD, "seq": seq, "prev": prev})
+    record = Record.of({**draft.model_dump(), "v": formats.RECORD, "seq": seq, "prev": prev})
     if signer is not None:
-        record = record.model_copy(update={"sig": signer(record.canonical())})
+        signature = signer(record.canonical())
+        record = record.replace(sig=RecordSignature(key=signature.key, alg=signature.alg, value=signature.value))
     return record, record.line()
 
 
@@ -211,9 +361,25 @@ def parse_records(log: LogBytes, first_line: int = 1, start: int = 0) -> Iterato
         yield at, parse_line(log.where, log.torn, first_line + len(log.lines) - start, log.unit, torn=True)
 
 
+def decode_batch(lines: Sequence[bytes], *, where: str, unit: str, first_line: int) -> list[Record | None]:
+    """The records of a batch of lines (as `LogStream.batches` gives them), one for each line
+    and None for a blank one; a damaged line is an error naming `where` and its number (the
+    first line's is `first_line`), a record of another unit too."""
+    return [
+        parse_line(where, line, number, unit, torn=False) if line.strip() else None
+        for number, line in enumerate(lines, start=first_line)
+    ]
+
+
+def log_bytes(stream: LogStream) -> LogBytes:
+    """A whole log read at once from its stream (see `Store.log`)."""
+    lines = [line for _, batch in stream.batches() for line in batch]
+    return LogBytes(stream.unit, stream.genesis, lines, stream.torn, stream.head, stream.where)
+
+
 def parse_line(where: str, line: bytes, number: int, unit_id: str, torn: bool) -> Record:
     try:
-        record = Record.model_validate_json(line)
+        record = Record.decode(line)
     except ValidationError as exc:
         refuse_newer_record(line, where, number)
         if torn:
@@ -237,7 +403,7 @@ def refuse_newer_record(line: bytes, where: str, number: int) -> None:
 def legacy_problem(line: bytes, unit_id: str) -> Message | None:
     """Why a line without a link is not a valid record of format 1 of this unit (None if it is)."""
     try:
-        record = Record.model_validate_json(line)
+        record = Record.decode(line)
     except ValidationError as exc:
         return message("legacy.invalid", why=first_error(exc))
     if record.unit != unit_id:
@@ -247,7 +413,7 @@ def legacy_problem(line: bytes, unit_id: str) -> Message | None:
 
 def is_legacy(line: bytes) -> bool:
     try:
-        return Record.model_validate_json(line).v == 1
+        return Record.decode(line).v == 1
     except ValidationError:
         return False
 

@@ -181,10 +181,10 @@ def _unusable(problem: Message) -> UnusableDocument:
 
 
 def record_document(record: Record) -> RecordDocument:
-    # The record as it is written to the log (pydantic's own JSON types: a UTC time ends in Z);
-    # a test holds RecordDocument to Record's fields. A figure no count can be (NaN, infinity,
-    # past 10^15: see figures.usable) is given as text, as JSON has no NaN or infinity.
-    dumped = record.model_dump(mode="json", exclude_none=True)
+    # The record as it is written to the log (its JSON types: a UTC time ends in Z); a test
+    # holds RecordDocument to Record's fields. A figure no count can be (NaN, infinity, past
+    # 10^15: see figures.usable) is given as text, as JSON has no NaN or infinity.
+    dumped = record.dump()
     if not all(usable(value) for value in record.figures.values()):
         dumped["figures"] = {name: value if usable(value) else str(value) for name, value in record.figures.items()}
     return cast("RecordDocument", dumped)

@@ -124,6 +124,10 @@ TEMPLATES: dict[str, Template] = {
     "(NaN, infinity, or past 10^15 either side of zero)",
     "record.moment_unusable": "its time {moment} is outside the years 2000 to 2200",
     "input.invalid": "invalid {field}: {detail}",
+    "text.too_long": "{size} bytes, more than the {limit} a note holds",
+    "input.too_long": lambda p: (
+        f"the {p['field']} is {p['size'] / 1024:,.1f} KiB long; a note or reason holds at most {p['limit'] // 1024} KiB"
+    ),
     # YAML files
     "yaml.not_utf8": "file is not valid UTF-8",
     "yaml.bad_character": "invalid YAML: character {char} is not allowed in a YAML file",
@@ -435,6 +439,7 @@ HINTS: dict[str, Template] = {
     "Xshell or SecureCRT: the session's encoding), then type it again",
     "config.bad_evidence_max_mb": "set it again with `checklist config evidence_max_mb 100` (megabytes)",
     "time.out_of_range": "give a time such as 2020-01-27T09:00",
+    "input.too_long": "keep a longer text in a file, and attach it with --evidence FILE",
     "store.torn_record": REPAIR,
     "store.torn_tail": REPAIR,
     "checkpoint.broken_log": "run `checklist verify` to see what is wrong with it",
