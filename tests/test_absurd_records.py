@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checklist.core import catalog as catalogs
-from checklist.core.errors import UserError
+from checklist.core.errors import StoreDamaged, UserError
 from checklist.core.figures import alerts, parse_value, usable
 from checklist.core.filestore import FileStore
 from checklist.core.logindex import LogIndex
@@ -231,7 +231,15 @@ def test_the_saved_index_lists_the_records_left_out_and_one_holding_an_absurd_fi
     assert document["unusable"] == folded.unusable
     document["tables"]["system.three-level-duty|"]["figures"] = {"x": [10**20]}
     saved.write_text(json.dumps(document))
-    assert store.index("prison") == folded  # the edited index is not used
+    with pytest.raises(StoreDamaged) as found:  # when its table is read
+        assert store.index("prison") == folded
+    assert found.value.message.code == "store.index_stale"
+    assert not saved.exists()  # removed: the next command folds the log again
+    assert store.index("prison") == folded
+    document["memos"] = {}  # what status worked out of the table: without it, the table is read
+    saved.write_text(json.dumps(document))
+    assert cli("status").exit_code == 0  # status reads the table, finds it amiss and folds the log again
+    assert store.index("prison") == folded
     del document["tables"]["system.three-level-duty|"]["figures"]["x"]
     document["events"] = {"admission|P9": [0, "event", "0001-01-01T00:00:00+08:00"]}
     saved.write_text(json.dumps(document))

@@ -303,6 +303,26 @@ class TestAgenda:
             ("prison.new-admission-observation-end", "P001"),
         }
 
+    def test_many_subjects_due_alike_share_one_row_and_each_stays_in_the_json(self, run) -> None:
+        for n in range(1, 6):
+            run("2020-01-27T10:00", "event", "admission", "--subject", f"P00{n}")
+        agenda = run("2020-01-27T11:00", "today", "--json").json()
+        exams = [e["subject"] for e in agenda["today"] if e["id"] == "prison.new-admission-exam"]
+        assert sorted(exams) == ["P001", "P002", "P003", "P004", "P005"]
+        text = " ".join(run("2020-01-27T11:00", "today").stdout.split())
+        assert text.count("Examine every new admission") == 1
+        assert "5 subjects: P001, P002, P003, P004, P005" in text
+        assert "--subject … " in text and "--subject P001" not in text
+        zh = " ".join(run("2020-01-27T11:00", "today", "--lang", "zh").stdout.split())
+        assert "5 个对象：P001, P002, P003, P004, P005" in zh
+
+    def test_a_few_subjects_due_alike_are_each_listed_with_their_command(self, run) -> None:
+        for n in range(1, 4):
+            run("2020-01-27T10:00", "event", "admission", "--subject", f"P00{n}")
+        text = " ".join(run("2020-01-27T11:00", "today").stdout.split())
+        assert text.count("Examine every new admission") == 3
+        assert all(f"--subject P00{n}" in text for n in range(1, 4))
+
 
 class TestClock:
     def test_the_clock_comes_from_the_environment_too(self, cli, monkeypatch) -> None:

@@ -37,7 +37,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, TypeGuard
+from typing import IO, Any, NoReturn, TypeGuard
 
 from . import files, formats, unitlist
 from .atomic import Mismatch, add_mode, fsync_dir, remove_tree, sweep, temporary_name, write_atomic
@@ -340,9 +340,7 @@ class FileStore:
                 try:
                     return super().fetch(at)
                 except StaleIndex:
-                    with contextlib.suppress(OSError):
-                        snapshot.unlink()
-                    raise StoreDamaged("store.index_stale", where=str(snapshot)) from None
+                    _stale(snapshot)
 
         return Checked(path, unit_id)
 
@@ -359,6 +357,7 @@ class FileStore:
         if (found[0], found[1], found[2]) != (mark.size, mark.inode, mark.mtime_ns) and not _tail_holds(log, mark):
             return None
         index.end, index.tail_at, index.tail = mark.size, mark.tail_at, mark.tail
+        index.tables.on_damage = functools.partial(_stale, folder / "index.json")
         return index
 
     def save_index(self, unit_id: str, index: LogIndex) -> None:
@@ -810,6 +809,14 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except FileNotFoundError:
         return 0
+
+
+def _stale(snapshot: Path) -> NoReturn:
+    """A saved index found not to be this log's, late: it is removed (the next command folds
+    the log again) and this command stops."""
+    with contextlib.suppress(OSError):
+        snapshot.unlink()
+    raise StoreDamaged("store.index_stale", where=str(snapshot)) from None
 
 
 def _identity(path: Path) -> tuple[int, int, int]:

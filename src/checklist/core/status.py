@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from .errors import Message
 from .figures import alerts
-from .logindex import Entry, Happening, LogIndex, Table, unusable
+from .logindex import Entry, Happening, LogIndex, Memo, Table, item_key, unusable
 from .models import Catalog, FigureValue, Measure, Record, Recurrence, Section, Unit
 from .schedule import Period, Schedule
 
@@ -73,6 +73,7 @@ class ItemStatus:
     latest: dict[str, FigureValue] = field(default_factory=dict)  # latest value of each field
     totals: dict[str, float] = field(default_factory=dict)  # recurring: sums since the start
     today: dict[str, float] = field(default_factory=dict)  # recurring: sums of today's periods
+    zeros: dict[str, int] = field(default_factory=dict)  # a headline's: periods in a row at 0, by field
 
     @property
     def last(self) -> Record | None:
@@ -308,14 +309,50 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
     waiver = index.entry(measure.id, item.subject)  # a waiver of the measure as a whole
     if waiver is not None and (waived := state_of(waiver, measure, clock)) in ("na", "awaiting"):
         return ItemStatus(item, waived, waiver, period=current)
-    table = index.table(measure.id, item.subject)
+    key = item_key(measure.id, item.subject)
+    zeros = [f.id for f in measure.fields] if measure.headline and item.subject is None else []
+    asked = _asked(span, measure, clock, waiver, zeros)
+    memo = index.memo(key, asked)
+    if memo is None:  # something was added to the table since, or the question is another
+        memo = _worked_out(index, key, span, measure, clock, waiver, zeros)
+        index.remember(key, memo)
+    entry, latest = index.memo_entry(memo.current), index.memo_entry(memo.latest)
+    state = state_of(entry, measure, clock) if current else "upcoming"
+    return ItemStatus(
+        item,
+        state,
+        entry,
+        period=current,
+        missed=tuple(map(span.key, memo.missed)),
+        streak=memo.streak,
+        changed=_changed(entry, measure),
+        alerts=_alerts(measure, latest),
+        latest=dict(latest.figures) if latest else {},
+        totals=dict(memo.totals),
+        today=dict(memo.today),
+        zeros=dict(memo.zeros),
+    )
+
+
+def _asked(span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zeros: list[str]) -> str:
+    """Everything besides the table that what `_worked_out` finds depends on, as one text."""
+    waived = (waiver.at, waiver.action, waiver.until, waiver.approval_at) if waiver is not None else None
+    rules = (measure.approval == "required", measure.priority == "critical")
+    return repr((span.name, span.first, span.last, span.current, clock.today, rules, waived, zeros))
+
+
+def _worked_out(  # noqa: PLR0917
+    index: LogIndex, key: str, span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zeros: list[str]
+) -> Memo:
+    """What status says of a recurring item, from every row of its table: the periods missed,
+    the run of those settled, the sums of its figures, and its current and latest entries."""
+    table = index.tables.get(key)
     rows = _rows(table, span)
     settled = _settled(table, rows, measure, clock) if table is not None else set()
     if waiver is not None and waiver.action == "na" and waiver.until is not None:
         waived_to = waiver.until  # a lapsed waiver still covers the days it was given for
         settled |= {n for n in span.numbers(span.first, span.last) if span.schedule.day(n) <= waived_to}
     before = span.current - 1 if span.current is not None else span.last
-    missed = tuple(span.key(n) for n in span.unsettled(span.first, before, settled))
     streak = 0
     for number in span.numbers(span.first, span.last, backwards=True):
         if number in settled:
@@ -323,22 +360,15 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
         elif span.current is None or number != span.current:
             break
     row = rows.get(span.current) if span.current is not None else None
-    entry = index.row_entry(table, row) if table is not None and row is not None else None
-    latest_row = _latest_with_figures(table, rows) if table is not None else None
-    latest = index.row_entry(table, latest_row) if table is not None and latest_row is not None else None
-    state = state_of(entry, measure, clock) if current else "upcoming"
-    return ItemStatus(
-        item,
-        state,
-        entry,
-        period=current,
-        missed=missed,
+    return Memo(
+        asked=_asked(span, measure, clock, waiver, zeros),
+        missed=span.unsettled(span.first, before, settled),
         streak=streak,
-        changed=_changed(entry, measure),
-        alerts=_alerts(measure, latest),
-        latest=dict(latest.figures) if latest else {},
         totals=_sums(table, sorted(rows.values())) if table else {},
         today=_sums(table, [rows[n] for n in _today(span, clock) if n in rows]) if table else {},
+        current=index.saved_entry(table, row),
+        latest=index.saved_entry(table, _latest_with_figures(table, rows) if table is not None else None),
+        zeros={field: _days_at_zero(table, rows, span, field) for field in zeros} if table else dict.fromkeys(zeros, 0),
     )
 
 
@@ -463,19 +493,18 @@ def headlines(statuses: Sequence[ItemStatus], unit: Unit, index: LogIndex, clock
         if not measure.headline or status.item.subject is not None:
             continue
         values: dict[str, FigureValue | None] = {f.id: status.latest.get(f.id) for f in measure.fields}
-        zeros = {f.id: _days_at_zero(measure, f.id, unit, index, clock) for f in measure.fields}
+        zeros = {f.id: status.zeros.get(f.id, 0) for f in measure.fields}
+        if measure.recurrence is not None and not status.zeros and (table := index.table(measure.id)) is not None:
+            span = clock.span(measure.recurrence, unit.started_at)  # waived as a whole: not worked out
+            rows = table.number_rows(span.name, span.schedule.number_of)
+            zeros = {f.id: _days_at_zero(table, rows, span, f.id) for f in measure.fields}
         found.append(Headline(status, status.state == "done", values, zeros))
     return found
 
 
-def _days_at_zero(measure: Measure, field_id: str, unit: Unit, index: LogIndex, clock: Clock) -> int:
+def _days_at_zero(table: Table, rows: dict[int, int], span: Span, field_id: str) -> int:
     """Reported periods in a row, back from the latest report, whose value was 0 (a nil report counts)."""
-    table = index.table(measure.id)
-    if measure.recurrence is None or table is None:
-        return 0
     run, started = 0, False
-    span = clock.span(measure.recurrence, unit.started_at)
-    rows = table.number_rows(span.name, span.schedule.number_of)
     values, actions = table.figures.get(field_id), table.actions
     for number in span.numbers(span.first, span.last, backwards=True):
         row = rows.get(number)

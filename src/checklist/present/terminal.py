@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from .words import t
 
 if TYPE_CHECKING:
     from ..core.agenda import Agenda
+    from ..core.agenda import Entry as AgendaEntry
     from ..core.errors import Message
 
 MARKS = {
@@ -550,6 +552,41 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
     return table
 
 
+SAME_FROM = 4  # subjects of one item due or opening alike: from this many, one row for them all
+SUBJECTS_NAMED = 8  # of those, named in the row
+
+
+def _same_items(entries: list[AgendaEntry]) -> list[list[AgendaEntry]]:
+    """The entries, those of many subjects for the same item in the same state, due or
+    opening at the same moment, as one group (in the place of the first): a busy prison
+    admits dozens a day, and each one's 14-day observation ends on the same day."""
+    groups: dict[tuple[object, ...], list[AgendaEntry]] = {}
+    for number, entry in enumerate(entries):
+        item = entry.status
+        alike = (item.item.measure.id, item.state, item.due, item.opens, item.overdue)
+        key = alike if item.item.subject and item.state not in ATTENTION else (number,)
+        groups.setdefault(key, []).append(entry)
+    found: list[list[AgendaEntry]] = []
+    for group in groups.values():
+        found += [group] if len(group) >= SAME_FROM else [[entry] for entry in group]
+    order = {id(entry): number for number, entry in enumerate(entries)}
+    return sorted(found, key=lambda group: order[id(group[0])])
+
+
+def _subjects(group: list[AgendaEntry], lang: str) -> str:
+    names = sorted(safe(entry.status.item.subject or "") for entry in group)
+    shown = ", ".join(names[:SUBJECTS_NAMED])
+    if len(names) > SUBJECTS_NAMED:
+        shown += " " + t("label.and_more", lang, count=len(names) - SUBJECTS_NAMED)
+    return t("label.same_for", lang, count=len(names), subjects=shown)
+
+
+def _any_subject(entry: AgendaEntry) -> str:
+    """The entry's command, for whichever of the group's subjects."""
+    subject = entry.status.item.subject or ""
+    return entry.command.replace(f"--subject {shlex.quote(subject)}", "--subject …", 1)
+
+
 def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
     zone_day = status.now.astimezone(ZoneInfo(status.catalog.meta.timezone)).date().isoformat()
     name = safe(status.catalog.unit_name(status.unit, lang))
@@ -569,15 +606,18 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
         table.add_column(justify="right", no_wrap=True)
         table.add_column(no_wrap=True)
         table.add_column(ratio=1)
-        for entry in entries:
-            item = entry.status
+        for group in _same_items(entries):
+            item = group[0].status
             label = Text(safe(item.item.measure.title(lang)))
-            if item.item.subject:
+            if len(group) > 1:
+                label.append(f" · {_subjects(group, lang)}", style="bold")
+            elif item.item.subject:
                 label.append(f" · {safe(item.item.subject)}", style="bold")
             label.append_text(_details(item, lang))
             if item.state in ATTENTION and item.last is not None and item.last.note:
                 label.append(f"\n{t('label.said', lang, who=safe(item.last.actor))} {safe(item.last.note)}", "italic")
-            label.append(f"\n$ {safe(entry.command)}", style="cyan")
+            command = group[0].command if len(group) == 1 else _any_subject(group[0])
+            label.append(f"\n$ {safe(command)}", style="cyan")
             table.add_row(str(item.item.number), mark(item.state, lang), label)
         parts.append(table)
     if len(parts) == 1:

@@ -84,6 +84,8 @@ _WORDS: dict[str, tuple[str, str]] = {
         "另有 {count} 个对象的各项均已办结，只计数，不逐一列出。",
         "{count} more subjects have every item settled for good: counted, not listed.",
     ),
+    "label.same_for": ("{count} 个对象：{subjects}", "{count} subjects: {subjects}"),
+    "label.and_more": ("等（另有 {count} 个）", "and {count} more"),
     "label.period": ("本期", "period"),
     "label.missed": ("漏报 {count} 期", "{count} missed"),
     "label.streak": ("连续 {count} 期", "{count} in a row"),

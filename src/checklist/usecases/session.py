@@ -246,7 +246,15 @@ class Session:
     def view(self, unit: Unit) -> tuple[UnitStatus, LogIndex]:
         """Where a unit stands now, and the index of its log it was folded from (kept up to
         date beside the log: the next command reads only what is appended after)."""
-        index = self.store.index(unit.id)
+        try:
+            return self._view(unit, fresh=False)
+        except StoreDamaged as exc:  # the saved index, read as asked for, was found not to hold
+            if exc.message.code != "store.index_stale":
+                raise
+            return self._view(unit, fresh=True)
+
+    def _view(self, unit: Unit, fresh: bool) -> tuple[UnitStatus, LogIndex]:
+        index = self.store.index(unit.id, fresh=fresh)
         catalog = self.catalog_for(unit, index)
         try:
             settle(index, rules_for(catalog, unit))
