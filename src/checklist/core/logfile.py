@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from itertools import accumulate
 from pathlib import Path
 from typing import IO
 
@@ -79,6 +80,32 @@ class LogFile:
         if rest:
             yield at, rest
 
+    def batches(self, start: int, end: int) -> Iterator[tuple[list[int], list[bytes]]]:
+        """The whole lines from `start` to `end` (where lines end), a chunk at a time: where each
+        starts, and its bytes."""
+        at, rest = start, b""
+        while at + len(rest) < end:
+            chunk = self.read(at + len(rest), min(CHUNK, end - at - len(rest)))
+            if not chunk:
+                break
+            lines = (rest + chunk).split(b"\n")
+            rest = lines.pop()
+            if lines:
+                starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=at))
+                at = starts[-1] + len(lines[-1]) + 1
+                yield starts, lines
+
+    def last_line_end(self, start: int, end: int) -> int:
+        """Just past the last line end between `start` and `end` (`start` if there is none)."""
+        stop = end
+        while stop > start:
+            size = min(CHUNK, stop - start)
+            found = self.read(stop - size, size).rfind(b"\n")
+            if found >= 0:
+                return stop - size + found + 1
+            stop -= size
+        return start
+
     def records(self, start: int = 0, end: int | None = None) -> Iterator[tuple[int, bytes, Record | None]]:
         """Each line from `start` on, with where it starts and its record (None for a blank
         line); the last line may be incomplete (a write cut short: `at + len(line) == end`); a
@@ -138,18 +165,29 @@ class StaleIndex(Exception):
 
 def fold(index: LogIndex, log: LogFile, start: int, end: int) -> None:
     """Fold the log's lines from `start` (where a line starts) to `end` into `index`. A last
-    line cut short is folded if it is a whole record, but then the index is not one to save."""
+    line cut short is folded if it is a whole record, but then the index is not one to save.
+
+    The lines are decoded a chunk at a time (Record.decode_many: one call for thousands of
+    lines); a chunk with a line that needs reading on its own is read line by line, which
+    names a damaged line."""
+    whole = end if end == 0 or log.read(end - 1, 1) == b"\n" else log.last_line_end(start, end)
     previous: tuple[int, bytes] | None = None
     add = index.add
-    for at, line, record in log.records(start, end):
-        if at + len(line) >= end:  # no line end: a write was cut short
-            if record is not None:
+    for starts, lines in log.batches(start, whole):
+        records = Record.decode_many(lines)
+        if records is None or any(record.unit != log.unit for record in records):
+            for at, line in zip(starts, lines, strict=True):
+                if line.strip():
+                    add(log.parse(at, line), at)
+        else:
+            for at, record in zip(starts, records, strict=True):
                 add(record, at)
-            index.end = None
-            break
-        if record is not None:
-            add(record, at)
-        previous = (at, line)
+        previous = (starts[-1], lines[-1])
+    if whole < end:  # no line end after the last line: a write was cut short
+        line = log.read(whole, end - whole)
+        if line.strip():
+            add(log.parse(whole, line, torn=True), whole)
+        index.end = None
     if previous is not None and index.end is not None:
         index.covered(previous[0], previous[1], None)  # the last whole line: where the index now ends
     index.dirty = True

@@ -608,6 +608,19 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
         return cls.of_model(RecordModel.model_validate_json(line))
 
     @classmethod
+    def decode_many(cls, lines: list[bytes]) -> list[Record] | None:
+        """The records of many lines (none blank) in one call, or None if one of them is to be
+        read on its own (by `decode`, which takes or refuses it as it always has)."""
+        data = b"\n".join(lines)
+        if _MANY_DECIMALS.search(data) is not None:
+            return None
+        try:
+            records: list[Record] = _DECODER.decode_lines(data)
+        except msgspec.MsgspecError:
+            return None
+        return records if len(records) == len(lines) else None
+
+    @classmethod
     def of(cls, fields: dict[str, Any]) -> Record:
         """A record of Python values (a draft's, with its place in the chain), validated as a
         line is; a bad value raises pydantic's ValidationError."""
