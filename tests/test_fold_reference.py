@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checklist.core import catalog as catalogs
+from checklist.core import logfile
 from checklist.core.archive import rules_for, settle
 from checklist.core.filestore import FileStore
 from checklist.core.logindex import LogIndex
@@ -243,3 +244,26 @@ def test_the_index_saved_and_read_back_in_rounds_says_the_same(
         store.save_index("ward", index)
     old = old_status.unit_status(unit, catalog, OldIndex.of(records), now)
     _agree(old, unit_status(unit, catalog, store.index("ward"), now))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_cold_fold_that_archives_as_it_goes_says_the_same(
+    catalog: Catalog, data: st.DataObject, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold fold settles what it can every few records (so that a million records fit in
+    memory): subjects archived part-way and named again later are brought back from the lines
+    folded so far, and the end is the plain fold's."""
+    monkeypatch.setattr(logfile, "CHUNK", data.draw(st.sampled_from([300, 1000, 5000])))  # a few lines a batch
+    monkeypatch.setattr(logfile, "SETTLE_EVERY", 1)
+    records = data.draw(logs(catalog))
+    now = START + timedelta(minutes=data.draw(st.integers(0, 60 * 24 * 12)))
+    unit = _unit(catalog)
+    store = FileStore.create(tmp_path_factory.mktemp("cold") / ".checklist")
+    store.create_unit(unit)
+    (store.root / "units/ward/records.jsonl").write_bytes(b"".join(r.line() + b"\n" for r in records))
+    rules = rules_for(catalog, unit)
+    index = store.index("ward", settle=lambda index: settle(index, rules))
+    settle(index, rules)
+    old = old_status.unit_status(unit, catalog, OldIndex.of(records), now)
+    _agree(old, unit_status(unit, catalog, index, now))

@@ -34,7 +34,7 @@ import json
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, NoReturn, TypeGuard
@@ -310,7 +310,7 @@ class FileStore:
         """Every record of a unit in the order written; a damaged line is an error naming it."""
         return [record for _, record in self.stream(unit_id).records()]
 
-    def index(self, unit_id: str, fresh: bool = False) -> LogIndex:
+    def index(self, unit_id: str, fresh: bool = False, settle: Callable[[LogIndex], None] | None = None) -> LogIndex:
         """The fold of the unit's log: the saved index (index.json) if it is for this log, and
         the lines appended since; the whole log when there is none, or it is not (or `fresh`).
 
@@ -318,7 +318,8 @@ class FileStore:
         modification time it was saved for, nothing of the log is read; if the log has grown,
         the last line the index covers must still hash as it did (through the chain, it stands
         for every line before it), and only the lines after it are read. A log changed in the
-        middle is `verify`'s to find, not every command's (see README, "Trust")."""
+        middle is `verify`'s to find, not every command's (see README, "Trust"). `settle`
+        archives what is settled for good as a long fold goes (see logfile.fold)."""
         folder = self._unit_dir(check_unit_id(unit_id))
         log = self._log_file(folder, unit_id)
         with self._lock(folder / ".lock", shared_read=True):  # no append half written
@@ -327,7 +328,7 @@ class FileStore:
         if index is None:
             index = LogIndex(log.fetch, log.naming)
         if index.end is not None and index.end < found[0]:
-            fold(index, log, index.end, found[0])
+            fold(index, log, index.end, found[0], settle)
         return index
 
     def _log_file(self, folder: Path, unit_id: str) -> LogFile:

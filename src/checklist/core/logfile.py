@@ -9,7 +9,7 @@ the store is (files.py: a regular file only, within its limit).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import accumulate
 from pathlib import Path
 from typing import IO
@@ -21,6 +21,7 @@ from .models import Record
 from .store import parse_line
 
 CHUNK = 1 << 20  # bytes read at a time
+SETTLE_EVERY = 1 << 16  # records folded between two calls of a fold's `settle`
 
 
 class LogFile:
@@ -163,16 +164,18 @@ class StaleIndex(Exception):
         self.at = at
 
 
-def fold(index: LogIndex, log: LogFile, start: int, end: int) -> None:
+def fold(index: LogIndex, log: LogFile, start: int, end: int, settle: Callable[[LogIndex], None] | None = None) -> None:
     """Fold the log's lines from `start` (where a line starts) to `end` into `index`. A last
     line cut short is folded if it is a whole record, but then the index is not one to save.
 
     The lines are decoded a chunk at a time (Record.decode_many: one call for thousands of
     lines); a chunk with a line that needs reading on its own is read line by line, which
-    names a damaged line."""
+    names a damaged line. `settle`, if given, is called every SETTLE_EVERY records or so, the
+    index then covering the lines folded so far: archiving what is settled for good as the
+    fold goes keeps a cold fold of a million records within its memory (see archive.py)."""
     whole = end if end == 0 or log.read(end - 1, 1) == b"\n" else log.last_line_end(start, end)
     previous: tuple[int, bytes] | None = None
-    add = index.add
+    add, unsettled = index.add, 0
     for starts, lines in log.batches(start, whole):
         records = Record.decode_many(lines)
         if records is None or any(record.unit != log.unit for record in records):
@@ -183,6 +186,10 @@ def fold(index: LogIndex, log: LogFile, start: int, end: int) -> None:
             for at, record in zip(starts, records, strict=True):
                 add(record, at)
         previous = (starts[-1], lines[-1])
+        unsettled += len(lines)
+        if settle is not None and unsettled >= SETTLE_EVERY and index.end is not None:
+            index.end, unsettled = starts[-1] + len(lines[-1]) + 1, 0  # what a subject brought back is read up to
+            settle(index)
     if whole < end:  # no line end after the last line: a write was cut short
         line = log.read(whole, end - whole)
         if line.strip():

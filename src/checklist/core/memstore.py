@@ -144,7 +144,7 @@ class MemoryStore:
     def records(self, unit_id: str) -> list[Record]:
         return [record for _, record in self.stream(unit_id).records()]
 
-    def index(self, unit_id: str, fresh: bool = False) -> LogIndex:
+    def index(self, unit_id: str, fresh: bool = False, settle: Any = None) -> LogIndex:
         """The fold of the whole log (nothing is kept between commands); a record is known by
         its line's number, and parsed again from its bytes when asked for."""
         log = self.log(unit_id)

@@ -254,7 +254,7 @@ class Session:
             return self._view(unit, fresh=True)
 
     def _view(self, unit: Unit, fresh: bool) -> tuple[UnitStatus, LogIndex]:
-        index = self.store.index(unit.id, fresh=fresh)
+        index = self.store.index(unit.id, fresh=fresh, settle=self._settling(unit))
         catalog = self.catalog_for(unit, index)
         try:
             settle(index, rules_for(catalog, unit))
@@ -264,6 +264,21 @@ class Session:
         status = unit_status(unit, catalog, index, self.now(catalog))
         self.keep(unit, index, catalog)
         return status, index
+
+    def _settling(self, unit: Unit) -> Callable[[LogIndex], None]:
+        """Archives what is settled for good while a long fold goes, under the catalog the unit
+        runs at that point of its log; once an upgrade is met it stops (the view folds again)."""
+        stopped = False
+
+        def settling(index: LogIndex) -> None:
+            nonlocal stopped
+            if not stopped:
+                try:
+                    settle(index, rules_for(self.catalog_for(unit, index), unit))
+                except OtherRules:
+                    stopped = True
+
+        return settling
 
     def keep(self, unit: Unit, index: LogIndex, catalog: Catalog | None = None) -> None:
         """Archive what is settled for good, and save the index if it changed."""
