@@ -330,11 +330,15 @@ class TestSealsAgainstTheirOwnBytes:
 @given(
     order=st.lists(st.sampled_from(["chained", "legacy", "blank", "garbage"]), max_size=12),
     asked=st.lists(st.integers(min_value=-1, max_value=14), max_size=6),
+    size=st.integers(min_value=1, max_value=13),
 )
-def test_line_hashes_asked_one_by_one_are_those_of_the_whole_log(order: list[str], asked: list[int]) -> None:
-    """LineHashes answers a record number from its line when the log is whole, and from every
-    line otherwise: whichever way, what reading every line would say."""
-    from checklist.core.blobs import LineHashes
+def test_line_hashes_asked_are_those_of_the_whole_log(order: list[str], asked: list[int], size: int) -> None:
+    """LineHashes, read a batch of lines at a time, answers a record number asked for (and the
+    last one) from its line when the log is whole, and from every line otherwise: whichever
+    way, what reading every line would say; asked for every one, it holds every one."""
+    import hashlib
+
+    from checklist.core.blobs import LineHashes, NotAsked
     from checklist.core.chain import digest, link_of, seq_of
 
     from .test_store import make_draft, make_legacy
@@ -351,6 +355,18 @@ def test_line_hashes_asked_one_by_one_are_those_of_the_whole_log(order: list[str
         else:
             lines.append(b"" if kind == "blank" else b'{"not": "a record", "seq":3}')
     every = {seq_of(line): digest(line) for line in lines if link_of(line) is not None and seq_of(line) is not None}
-    for number in [*asked, *every]:
-        assert LineHashes(lines).get(number) == every.get(number)
-    assert dict(LineHashes(lines)) == every
+    last = next((seq_of(line) for line in reversed(lines) if link_of(line) is not None and seq_of(line)), 0)
+    some, each, run = LineHashes(asked), LineHashes(None), LineHashes(None)
+    for at in range(0, len(lines), size):
+        batch = lines[at : at + size]
+        some.add(batch)
+        each.add(batch)
+        whole = set(order) == {"chained"}  # as the chain check knows it: record N at line N
+        run.add(batch, [hashlib.sha256(line).digest() for line in batch], at + 1 if whole else None)
+    for number in asked:
+        assert some.get(number) == every.get(number)
+    assert some.last == each.last == run.last == last
+    assert dict(each) == dict(run) == every
+    if 7 not in asked and last != 7:
+        with pytest.raises(NotAsked):
+            some.get(7)

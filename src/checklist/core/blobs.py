@@ -3,9 +3,10 @@ versions units run, evidence files, public keys and seals (see store.Blob)."""
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,10 +14,11 @@ from pydantic import ValidationError
 
 from . import formats
 from .catalog import kept
-from .chain import digest, link_of, seq_of
+from .chain import PREFIX as digest_prefix
+from .chain import link_of, seq_of
 from .errors import DataError, Message, StoreDamaged, UserError, message
 from .models import Catalog
-from .store import Blob, BlobMismatch, LogBytes, Store, first_error
+from .store import Blob, BlobMismatch, LogStream, Store, first_error
 
 if TYPE_CHECKING:
     from .keys import PublicKey
@@ -140,39 +142,147 @@ def save_checkpoint(store: Store, unit_id: str, size: int, key: str, note: bytes
     return store.blob_location(Blob.CHECKPOINT, name)
 
 
-def line_hashes(log: LogBytes) -> LineHashes:
-    """The hash of each chained record's line, by record number (what seals, checkpoints and
-    witnesses refer to)."""
-    return LineHashes(log.lines)
+def line_hashes(stream: LogStream, wanted: Collection[int] | None = ()) -> LineHashes:
+    """The hash of each chained record's line asked for (`wanted`, by record number; None:
+    every one), and of the last one, in one pass over the log: what seals, checkpoints and
+    witnesses refer to."""
+    hashes = LineHashes(wanted)
+    for _, lines in stream.batches():
+        hashes.add(lines)
+    return hashes
+
+
+class NotAsked(LookupError):
+    """A line hash looked up that was not asked for when the log was read: a bug."""
 
 
 class LineHashes(Mapping[int, str]):
-    """Line hashes by record number, computed when asked. A witness or a checkpoint names one
-    record, and in a whole chain record N is line N: hashing all 100,000 lines to look up
-    one was a third of `verify`. Anything else (older unchained lines, a gap) reads them all."""
+    """Line hashes by record number: those asked for (`wanted`; None: every one) and the last
+    chained record's, filled as the log is read (`add`, a batch of lines at a time). A seal
+    names every record of its day, so every hash is kept then (32 bytes a record, while the
+    chain is whole); otherwise only those asked for: a witness or a checkpoint names one.
 
-    def __init__(self, lines: Sequence[bytes]) -> None:
-        self._lines = lines
-        self._all: dict[int, str] | None = None
+    Looking up a record not asked for (nor the last) raises NotAsked: the mapping does not
+    know whether the log holds it."""
+
+    def __init__(self, wanted: Collection[int] | None = ()) -> None:
+        self.wanted = None if wanted is None else sorted(set(wanted))
+        self._asked = None if wanted is None else frozenset(self.wanted or ())
+        self._found: dict[int, bytes] = {}
+        self._run = bytearray()  # every hash, while the chain is whole: record `_base` + i at 32 * i
+        self._base = 1
+        self.last = 0  # the last chained record's number (0: none yet)
+        self._last_hash = b""
+
+    def add(self, lines: Sequence[bytes], digests: Sequence[bytes] | None = None, first: int | None = None) -> None:
+        """The next lines of the log, in order (`digests`: the SHA-256 of each, if at hand;
+        `first`: the number of the first, if each line is known to be the chained record
+        numbered in order from there, as the chain check knows it)."""
+        if not lines:
+            return
+        if first is not None and digests is not None:
+            self._add_run(lines, digests, first)
+            return
+        start = _first_seq(lines[0])
+        if start is not None and self.wanted is not None and self._probe(lines, start):
+            return
+        self._add_each(lines, digests)
+
+    def _add_run(self, lines: Sequence[bytes], digests: Sequence[bytes], first: int) -> None:
+        if self.wanted is None and not self._found and first == self._base + len(self._run) // 32:
+            self._run += b"".join(digests)
+        elif self.wanted is None:
+            self._spill()
+            self._found.update(zip(range(first, first + len(lines)), digests, strict=True))
+        else:
+            for seq in self._between(first, first + len(lines)):
+                self._found[seq] = digests[seq - first]
+        self.last, self._last_hash = first + len(lines) - 1, digests[-1]
+
+    def _probe(self, lines: Sequence[bytes], start: int) -> bool:
+        """The lines asked for, where a whole chain has them (record N at line N - start), each
+        checked to be that record; False if one is not (the batch is then read line by line)."""
+        found = {}
+        for seq in self._between(start, start + len(lines)):
+            line = lines[seq - start]
+            if seq_of(line) != seq or link_of(line) is None:
+                return False
+            found[seq] = hashlib.sha256(line).digest()
+        last = lines[-1]
+        number = seq_of(last) if link_of(last) is not None else None
+        if number is None:
+            return False
+        self._found.update(found)
+        self.last, self._last_hash = number, hashlib.sha256(last).digest()
+        return True
+
+    def _add_each(self, lines: Sequence[bytes], digests: Sequence[bytes] | None) -> None:
+        if self.wanted is None:
+            self._spill()
+        for index, line in enumerate(lines):
+            seq = seq_of(line) if link_of(line) is not None else None
+            if seq is None:
+                continue
+            raw = digests[index] if digests is not None else b""
+            if self._asked is None or seq in self._asked:
+                raw = raw or hashlib.sha256(line).digest()
+                self._found[seq] = raw
+            self.last, self._last_hash = seq, raw or hashlib.sha256(line).digest()
+
+    def extend(self, later: LineHashes) -> None:
+        """Those of the next part of the same log, read apart (asked for the same records)."""
+        if (
+            self.wanted is None
+            and not self._found
+            and not later._found
+            and later._base == self._base + len(self._run) // 32
+        ):
+            self._run += later._run
+        else:
+            self._spill()
+            later._spill()
+            self._found.update(later._found)
+        if later.last:
+            self.last, self._last_hash = later.last, later._last_hash
+
+    def _between(self, low: int, high: int) -> list[int]:
+        wanted = self.wanted or []
+        return wanted[bisect.bisect_left(wanted, low) : bisect.bisect_left(wanted, high)]
+
+    def _spill(self) -> None:
+        """Every hash by number from now on (the chain is not whole, or not known to be)."""
+        if self._run:
+            run, self._run = self._run, bytearray()
+            for index in range(len(run) // 32):
+                self._found[self._base + index] = bytes(run[32 * index : 32 * index + 32])
+
+    def _raw(self, seq: int) -> bytes | None:
+        index = seq - self._base
+        if 0 <= index < len(self._run) // 32:
+            return bytes(self._run[32 * index : 32 * index + 32])
+        found = self._found.get(seq)
+        if found is None and seq == self.last and self._last_hash:
+            return self._last_hash
+        return found
 
     def __getitem__(self, seq: int) -> str:
-        if self._all is None and 1 <= seq <= len(self._lines):
-            line = self._lines[seq - 1]
-            if seq_of(line) == seq and link_of(line) is not None:
-                return digest(line)
-        return self._every()[seq]
+        raw = self._raw(seq)
+        if raw is None:
+            if self._asked is not None and seq not in self._asked and seq != self.last:
+                raise NotAsked(seq)
+            raise KeyError(seq)
+        return digest_prefix + raw.hex()
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._every())
+        seqs = set(self._found)
+        if self.last:
+            seqs.add(self.last)
+        yield from range(self._base, self._base + len(self._run) // 32)
+        yield from sorted(seqs - set(range(self._base, self._base + len(self._run) // 32)))
 
     def __len__(self) -> int:
-        return len(self._every())
+        return sum(1 for _ in self)
 
-    def _every(self) -> dict[int, str]:
-        if self._all is None:
-            self._all = {}
-            for line in self._lines:
-                seq = seq_of(line) if link_of(line) is not None else None
-                if seq is not None:
-                    self._all[seq] = digest(line)
-        return self._all
+
+def _first_seq(line: bytes) -> int | None:
+    return seq_of(line) if link_of(line) is not None else None

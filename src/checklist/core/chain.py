@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import binascii
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import Message, message
 
@@ -118,68 +119,149 @@ def check(
     `why_not_legacy(line)` says why a line without a link is not a valid record of format 1
     (None when it is one); it is only called for such lines.
     """
-    fast = _check_fast(lines, torn, genesis, head)
-    if fast is not None:
-        return fast
-    report = ChainReport()
-    expected: str | None = genesis  # None: link to the hash of everything before the line
-    previous: tuple[int, int] | None = None  # (line, seq) of the last chained record
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        link = link_of(line)
-        if link is None:
-            problem = _unlinked(line, number, previous, why_not_legacy)
-            if problem:
-                report.problems.append((number, problem))
-                return report
-            report.records += 1
-            report.legacy += 1
-            expected = None
-            continue
-        seq = seq_of(line)
-        want = expected if expected is not None else _prefix_digest(lines, number - 1)
-        if seq is None or link != want:
-            report.problems.append((number, _break(number, seq, previous, report.legacy, lines)))
-            return report
-        report.records += 1
-        expected, previous = digest(line), (number, seq)
-        report.last_seq = seq
-        if head is not None and seq == head.seq and expected != head.hash:
-            report.problems.append((number, message("chain.changed", seq=seq, line=number)))
-            return report
-    if torn:
-        report.torn_at = len(lines) + 1
-    _check_head(report, head, previous)
-    return report
+    checking = ChainCheck(genesis, head, why_not_legacy, lambda number: lines[number:])
+    checking.feed(lines, [hashlib.sha256(line).digest() for line in lines])
+    return checking.finish(torn)
 
 
-def _check_fast(lines: Sequence[bytes], torn: bytes, genesis: str, head: Head | None) -> ChainReport | None:
-    """The common case at C speed: every line chained and every link right. Hash every line,
-    decode every link, and compare the two sequences at once. Anything else (older records,
-    blank lines, any mismatch) returns None, for the line-by-line check to name the first break.
+Later = Callable[[int], Iterable[bytes]]  # the lines after line N (numbered from 1), to look ahead
+
+
+class ChainCheck:
+    """The chain check of one log (see `check`), fed its lines a batch at a time, in order, with
+    the SHA-256 of each: memory stays that of a batch, whatever the log's length.
+
+    The common case goes at C speed, a batch at once: every line chained and every link right
+    (hash every line, decode every link, compare the two sequences). Anything else (older
+    records, blank lines, any mismatch) is checked line by line, to name the first break;
+    naming a record moved or removed looks ahead (`later`). After a break it reads nothing
+    more: `feed` returns False.
+
+    A part of a log checked apart (`part`) follows only the common case: anything else stops
+    it with `whole` False, for the caller to check the log in order. `after` starts it in the
+    middle of a log, after the record whose number and line hash it gives (its lines are then
+    numbered as its records).
     """
-    count = len(lines)
-    if not count or torn:
-        return None
-    # No need to check each line's label: a line passes only if the bytes at its link's place
-    # are exactly the hash of the line before, and the last line's number must match the count.
-    try:
-        links = binascii.unhexlify(b"".join([line[-66:-2] for line in lines]))
-    except binascii.Error:
-        return None
-    digests = b"".join([hashlib.sha256(line).digest() for line in lines])
-    last_seq = seq_of(lines[-1])
-    if links != bytes.fromhex(genesis.removeprefix(PREFIX)) + digests[:-32] or last_seq != count:
-        return None
-    report = ChainReport(records=count, last_seq=count)
-    if head is None:
-        report.problems.append((0, message("chain.no_head")))
-    elif head.seq > count:
-        report.problems.append((0, _cut_off(count, head.seq)))
-    elif PREFIX + digests[32 * (head.seq - 1) : 32 * head.seq].hex() != head.hash:
-        report.problems.append((head.seq, message("chain.changed", seq=head.seq, line=head.seq)))
-    return report
+
+    def __init__(
+        self,
+        genesis: str,
+        head: Head | None,
+        why_not_legacy: Callable[[bytes], Message | None],
+        later: Later,
+        *,
+        after: tuple[int, str] | None = None,
+        part: bool = False,
+    ) -> None:
+        self.report = ChainReport()
+        self.head = head
+        self.why_not_legacy = why_not_legacy
+        self.later = later
+        self.whole = True  # every line so far chained, numbered in order, and linked (the common case)
+        self.stopped = False
+        self.number = 0  # lines read
+        self.last_hash = genesis  # of the last chained record's line (the genesis before any)
+        self._expected: str | None = genesis  # None: the next record links to the hash of everything before it
+        self._previous: tuple[int, int] | None = None  # (line, seq) of the last chained record
+        self._prefix: Any = hashlib.sha256()  # of everything read while no record is chained (else None)
+        self._part = part
+        if after is not None:
+            seq, hash_ = after
+            self.last_hash = self._expected = hash_
+            self.number = self.report.last_seq = seq
+            self._previous = (seq, seq)
+            self._prefix = None
+
+    def feed(self, lines: Sequence[bytes], digests: Sequence[bytes]) -> bool:
+        """Check the next lines of the log (`digests`: the SHA-256 of each); False once broken."""
+        if self.stopped or not lines:
+            return not self.stopped
+        if self.whole and self._expected is not None and self._fast(lines, digests):
+            return not self.stopped
+        if self._part:  # not the common case: the caller checks the whole log in order
+            self.whole, self.stopped = False, True
+            return False
+        self.whole = False
+        return self._slow(lines, digests)
+
+    def finish(self, torn: bytes) -> ChainReport:
+        """The report, once every line was fed (`torn`: the bytes after the last line end)."""
+        report = self.report
+        if report.problems:
+            return report
+        if torn:
+            report.torn_at = self.number + 1
+        check_head(report, self.head, self._previous)
+        return report
+
+    def _fast(self, lines: Sequence[bytes], digests: Sequence[bytes]) -> bool:
+        # No need to check each line's label: a line passes only if the bytes at its link's place
+        # are exactly the hash of the line before, and the last line's number must match the count.
+        start, count = self.report.last_seq, len(lines)
+        if self.number != start or self._expected is None:
+            return False
+        try:
+            links = binascii.unhexlify(b"".join([line[-66:-2] for line in lines]))
+        except binascii.Error:
+            return False
+        joined = b"".join(digests)
+        if (
+            links != bytes.fromhex(self._expected.removeprefix(PREFIX)) + joined[:-32]
+            or seq_of(lines[-1]) != start + count
+        ):
+            return False
+        report, head = self.report, self.head
+        if head is not None and start < head.seq <= start + count:
+            at = head.seq - start - 1
+            if PREFIX + joined[32 * at : 32 * at + 32].hex() != head.hash:
+                report.problems.append((head.seq, message("chain.changed", seq=head.seq, line=head.seq)))
+                self.stopped = True
+        report.records += count
+        report.last_seq = self.number = start + count
+        self.last_hash = self._expected = PREFIX + joined[-32:].hex()
+        self._previous = (self.number, self.number)
+        self._prefix = None
+        return True
+
+    def _slow(self, lines: Sequence[bytes], digests: Sequence[bytes]) -> bool:
+        report = self.report
+        for line, raw in zip(lines, digests, strict=True):
+            self.number += 1
+            number = self.number
+            before = None if self._prefix is None else PREFIX + self._prefix.hexdigest()
+            if self._prefix is not None:
+                self._prefix.update(line)
+                self._prefix.update(b"\n")
+            if not line.strip():
+                continue
+            link = link_of(line)
+            if link is None:
+                problem = _unlinked(line, number, self._previous, self.why_not_legacy)
+                if problem:
+                    return self._broken(number, problem)
+                report.records += 1
+                report.legacy += 1
+                self._expected = None
+                continue
+            seq = seq_of(line)
+            if seq is None or link != (self._expected if self._expected is not None else before):
+                return self._broken(number, _break(number, seq, self._previous, report.legacy, self._later(number)))
+            report.records += 1
+            self.last_hash = self._expected = PREFIX + raw.hex()
+            self._previous = (number, seq)
+            self._prefix = None
+            report.last_seq = seq
+            if self.head is not None and seq == self.head.seq and self._expected != self.head.hash:
+                return self._broken(number, message("chain.changed", seq=seq, line=number))
+        return True
+
+    def _later(self, number: int) -> Callable[[], Iterable[bytes]]:
+        return lambda: self.later(number)
+
+    def _broken(self, number: int, problem: Message) -> bool:
+        self.report.problems.append((number, problem))
+        self.stopped = True
+        return False
 
 
 def _cut_off(last: int, head_seq: int) -> Message:
@@ -196,7 +278,7 @@ def _unlinked(
 
 
 def _break(
-    number: int, seq: int | None, previous: tuple[int, int] | None, legacy: int, lines: Sequence[bytes]
+    number: int, seq: int | None, previous: tuple[int, int] | None, legacy: int, later: Callable[[], Iterable[bytes]]
 ) -> Message:
     if seq is None:
         return message("chain.no_seq", line=number)
@@ -206,27 +288,28 @@ def _break(
         return message("chain.start_changed", seq=seq, line=number)
     line, last = previous
     if seq > last + 1:
-        return _missing(number, seq, last + 1, lines)
+        return _missing(number, seq, last + 1, later)
     if seq <= last:
         return message("chain.out_of_order", seq=seq, line=number, after=last)
     return message("chain.broken", line=number, seq=seq, last=last, last_line=line)
 
 
-def _missing(number: int, seq: int, expected: int, lines: Sequence[bytes]) -> Message:
+def _missing(number: int, seq: int, expected: int, later: Callable[[], Iterable[bytes]]) -> Message:
     """Record `expected` should stand at line `number`, where record `seq` does: moved there
     (two records swapped, or one moved) if `expected` stands further on, else removed."""
-    found = next(
-        (at for at, line in enumerate(lines[number:], start=number + 1) if seq_of(line) == expected),
-        None,
-    )
+    found = None
+    for at, line in enumerate(later(), start=number + 1):
+        if seq_of(line) == expected:
+            found = at
+            break
     if found is None:
         return message("chain.removed", first=expected, last=seq - 1, line=number)
-    if seq_of(lines[found - 1]) == expected and seq == expected + (found - number):
+    if seq == expected + (found - number):
         return message("chain.swapped", first=expected, second=seq, line=number, other_line=found)
     return message("chain.moved", seq=seq, line=number, expected=expected, found=found)
 
 
-def _check_head(report: ChainReport, head: Head | None, previous: tuple[int, int] | None) -> None:
+def check_head(report: ChainReport, head: Head | None, previous: tuple[int, int] | None) -> None:
     if head is None:
         if previous is not None:
             report.problems.append((0, message("chain.no_head")))

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
-from typing import Annotated, Literal
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo
 
+import msgspec
 from pydantic import Field, PrivateAttr, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from . import envelope, formats
@@ -32,6 +33,9 @@ from .keys import PublicKey, signature_holds
 from .models import HASH, Action, Record, Signature, Stored, Unit
 from .names import same_person
 from .status import UnitStatus
+
+if TYPE_CHECKING:
+    from .store import LogStream
 
 SEAL_FORMAT: Literal[3] = 3  # formats.SEAL: in an envelope, names its store; 2: every record of the day
 PAYLOAD_TYPE = "application/vnd.checklist.seal+json"  # the envelope's payloadType
@@ -263,3 +267,50 @@ def _seal(found: object, where: str) -> Seal:
 
 def needs_key(by: str) -> UserError:
     return UserError("seal.needs_key", by=by)
+
+
+class _Written(msgspec.Struct, gc=False):
+    at: str  # as written: the day it begins with is the record's day in its own offset
+
+
+_WRITTEN = msgspec.json.Decoder(_Written)
+
+
+def of_day(stream: LogStream, zone: ZoneInfo, day: date) -> tuple[list[Record], dict[int, str]]:
+    """The records of a day (in the unit's time zone) and their line hashes, with the last
+    record's, in one read of the log, a chunk at a time (a record dated by hand in the year 1
+    or 9999 is of no day: see clock.in_range).
+
+    Only lines written within two days of it are parsed: a line's `at` (its time with its own
+    offset, peeked at without the rest of the line) is within 26 hours of its time in any
+    zone. A line that cannot be peeked at is parsed, and an error if it cannot be read."""
+    from .blobs import LineHashes
+    from .chain import digest, link_of, seq_of
+    from .store import parse_line
+
+    low, high = (day - timedelta(days=2)).isoformat(), (day + timedelta(days=2)).isoformat()
+    records, hashes, number = [], LineHashes(()), 1
+    found: dict[int, str] = {}
+    for _, lines in stream.batches():
+        hashes.add(lines)
+        for index, line in enumerate(lines):
+            try:
+                written = _WRITTEN.decode(line).at[:10]
+                if not low <= written <= high:
+                    continue
+            except msgspec.MsgspecError:
+                if not line.strip():
+                    continue
+            record = parse_line(stream.where, line, number + index, stream.unit, torn=False)
+            if in_range(record.at) and record.at.astimezone(zone).date() == day:
+                records.append(record)
+                seq = seq_of(line) if link_of(line) is not None else None
+                if seq is not None:
+                    found[seq] = digest(line)
+        number += len(lines)
+    torn = stream.torn
+    if torn.strip():  # read if it happens to be whole, as every reader does; it has no line hash
+        parse_line(stream.where, torn, number, stream.unit, torn=True)
+    if hashes.last:
+        found[hashes.last] = hashes[hashes.last]
+    return records, found

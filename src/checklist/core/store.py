@@ -158,6 +158,13 @@ class LogStream:
     def batches(self, size: int = CHUNK) -> Iterator[tuple[int, list[bytes]]]:
         """The whole lines from `start`, a chunk (of about `size` bytes) at a time, each batch
         with the offset its first line starts at; a line longer than a chunk comes whole."""
+        for first, lines, _ in self.blocks(size):
+            yield first, lines
+
+    def blocks(self, size: int = CHUNK) -> Iterator[tuple[int, list[bytes], bytes]]:
+        """`batches()`, each with the chunk read for it: every line of the batch but the first
+        lies whole in it (the first may have begun in earlier chunks), so that a byte string
+        absent from the chunk and from the first line is in none of the batch's lines."""
         stop = self.whole
         if stop <= self.start:
             return
@@ -180,8 +187,49 @@ class LogStream:
                     pending = [tail] if tail else []
                 elif tail:
                     pending = [tail]
-                yield first, lines
+                yield first, lines, chunk
                 first = read - len(tail)
+
+    def part(self, start: int, stop: int) -> LogStream:
+        """The same snapshot, only the lines from the one at `start` to the one ending just
+        before `stop` (both where lines start: see `next_line`)."""
+        stream = LogStream(self.unit, self.where, self.genesis, self.head, start, stop, self.open)
+        stream._whole = stop
+        return stream
+
+    def next_line(self, offset: int) -> int:
+        """Where the first line at or after `offset` starts (`whole` if none does)."""
+        if offset <= self.start:
+            return self.start
+        with self._reader() as handle:
+            handle.seek(offset - 1)
+            while offset <= self.whole:
+                block = handle.read(_BACK)
+                found = block.find(b"\n")
+                if found >= 0:
+                    return min(offset + found, self.whole)
+                if not block:
+                    break
+                offset += len(block)
+        return self.whole
+
+    def line_before(self, offset: int) -> bytes:
+        """The line that ends just before `offset`, a line's start (empty at the log's start)."""
+        if offset <= 0:
+            return b""
+        parts: list[bytes] = []
+        with self._reader() as handle:
+            position = offset - 1  # the line end
+            while position > 0:
+                size = min(_BACK, position)
+                handle.seek(position - size)
+                block = handle.read(size)
+                found = block.rfind(b"\n")
+                parts.append(block[found + 1 :])
+                if found >= 0:
+                    break
+                position -= size
+        return b"".join(reversed(parts))
 
     def _find_whole(self) -> int:
         position = self.end

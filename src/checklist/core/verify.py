@@ -6,90 +6,356 @@ every signature against the registered keys; every seal; and, where the backend 
 the saved index. For the store: every evidence file re-hashed against its name, every stored
 file a record names present, and every kept catalog re-hashed. See README, "Trust", for what
 this does not prove.
+
+Each log is read once, a chunk at a time (`LogPass`): its memory is that of a chunk, and of
+what the checks keep (32 bytes a record when seals name its records), whatever its length.
+Only the lines that need it are parsed: a line ending as this program writes a record
+without figures, evidence or signature is told by bytes at fixed places, the others are
+peeked at (three fields, by msgspec), and only signed ones, those naming evidence and those
+the status fold may not be able to use are read whole. Large stores are verified by several
+processes at once (`audits`): the units shared among them, and a long log cut into parts,
+each checked from the hash of the line before it, while another worker checks its saved
+index; a log that is not a whole chain is checked again in order, so that its first break
+is named as a check in order names it. A signature is looked for where this program writes
+it (before the record's number): a line holding one elsewhere was not written by it, and
+its record counts as unsigned.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
+import os
 import re
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Protocol
+
+import msgspec
 
 from . import blobs, names, unitlist
 from . import checkpoint as checkpoints
 from . import seal as seals
-from .chain import ChainReport, digest, seq_of
-from .chain import check as check_chain
+from .blobs import LineHashes
+from .chain import ChainCheck, ChainReport, check_head, digest, link_of, seq_of
 from .checkpoint import origin
+from .clock import EARLIEST, LATEST
 from .errors import DataError, Message, NotFound, StoreDamaged, message
+from .figures import LIMIT
 from .keys import PublicKey, signature_holds
 from .logindex import unusable
 from .models import Record, Unit
 from .names import same_person
-from .store import Blob, LogBytes, Snapshots, Store, legacy_problem, parse_line
+from .store import Blob, LogStream, Snapshots, Store, legacy_problem, parse_line
 
 _SIGNED, _WITH_EVIDENCE = b'"sig":{', b'"evidence":[{'
-# A record the fold cannot use has figures, or no item (an event, with its moment): other lines
-# are not parsed for it. Two searches that mostly succeed early in the line: cheap.
-_NO_FIGURES, _ITEM = b'"figures":{}', b'"item":'
+# How a record's line ends when it has no figures, no evidence and no signature: its catalog
+# ("sha256:" and 64 hex digits), then its number and link (`,"seq":N,"prev":…}`), or the
+# line's end for a record of format 1. A line that ends so, with its item where a line of its
+# unit holds it (`item_at`), needs no parsing: a record the fold cannot use has figures, or
+# no item (an event, with its moment). Found at fixed places from the end: no line is scanned.
+_PLAIN_END, _SEQ, _ITEM, _QUOTE = b'"figures":{},"evidence":[],"catalog":"sha256:', b',"seq":', b'"item":"', 0x22
+_ID = re.compile(rb'"id":"([0-9a-f]{32})"')
+_ACTOR_AT = re.compile(rb'"actor":"((?:[^"\\]|\\.)*)","at":"([^"]+)"')
+
+PARALLEL_BYTES = 32 << 20  # logs of less than this in all are verified in this process: a pool costs ~10 ms a worker
+SPLIT_BYTES = 64 << 20  # a log of more than this is cut into parts, one a worker
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A signed approval: whose record it approves, and the key that signed it."""
+
+    seq: int | None
+    item: str | None
+    actor: str
+    approves: str
+    key: str
+
+
+@dataclass
+class Signatures:
+    """What the signatures of a log say."""
+
+    holding: int = 0  # records whose signature holds, by a key that speaks for their actor
+    signers: dict[str, int] = field(default_factory=dict)  # those records, by key id
+    first_signed: dict[str, datetime] = field(default_factory=dict)  # when each key first signed here
+    unknown_key: list[Message] = field(default_factory=list)
+    bad_signature: list[Message] = field(default_factory=list)
+    approvals: list[Approval] = field(default_factory=list)  # signed approvals, in the log's order
+
+    def add(self, other: Signatures) -> None:
+        """Those of the next part of the log."""
+        self.holding += other.holding
+        for key, count in other.signers.items():
+            self.signers[key] = self.signers.get(key, 0) + count
+        for key, at in other.first_signed.items():
+            self.first_signed[key] = min(at, self.first_signed.get(key, at))
+        self.unknown_key += other.unknown_key
+        self.bad_signature += other.bad_signature
+        self.approvals += other.approvals
 
 
 @dataclass
 class Audit:
-    """What `verify` needs of a unit's log, read once: its chain, and the records it must look into."""
+    """What `verify` found in one read of a unit's log: its chain, the line hashes asked for,
+    its signatures, and what the records it had to parse say."""
 
     chain: ChainReport
-    signed: list[tuple[Record, bytes]]  # with the line as written, which the signature covers
-    with_evidence: list[Record]
+    hashes: LineHashes
+    signatures: Signatures = field(default_factory=Signatures)
+    evidence: set[str] = field(default_factory=set)  # the stored evidence files its records name
     damaged: Message | None = None  # a signed or evidence line that cannot be read
     index_problem: Message | None = None  # the saved index says something the log does not
     unusable: list[Message] = field(default_factory=list)  # records status leaves out (logindex.unusable)
+    unsigned: list[Unsigned] = field(default_factory=list)  # unsigned records in a key holder's name
+    own_key: list[Message] = field(default_factory=list)  # approvals signed with the approved record's key
+    latest: datetime | None = None  # the latest time written on a chained record
+    whole: bool = True  # a part of a log: every line chained and linked (else check the log in order)
+    index_checked: bool = False  # the saved index checked already (by a worker)
 
 
 def chain(store: Store, unit_id: str) -> ChainReport:
-    """Re-compute a unit's hash chain from its records' bytes as written (see chain.check)."""
-    return check_log(store.log(unit_id))
+    """Re-compute a unit's hash chain from its records' bytes as written (see chain.ChainCheck)."""
+    return check_stream(store.stream(unit_id))[0]
 
 
-def check_log(log: LogBytes) -> ChainReport:
-    return check_chain(log.lines, log.torn, digest(log.genesis), log.head, lambda line: legacy_problem(line, log.unit))
+def check_stream(stream: LogStream, wanted: Collection[int] | None = ()) -> tuple[ChainReport, LineHashes]:
+    """The chain of a log, and its line hashes asked for (see LineHashes), in one read."""
+    found = LogPass(stream, {}, set(), wanted, records=False).run()
+    return found.chain, found.hashes
 
 
-def audit(store: Store, log: LogBytes) -> Audit:
-    """The chain check, and the signed records and those naming evidence; only those lines
-    are parsed (found by a byte search)."""
-    chain = check_log(log)
-    found = Audit(chain, [], [])
-    candidates = []  # lines that may hold a record the fold cannot use
+class LogPass:
+    """One read of a log, or of a part of one (`part`), a chunk at a time: each batch of lines
+    is hashed once, for the chain check and the line hashes asked for; the lines holding a
+    signature, naming evidence or maybe unusable by the fold are parsed and looked into
+    (unless `records` is False); and, if `holders` (the name keys of key holders) is not
+    empty, the unsigned records in their names are listed.
+
+    A part after the first starts from the record before it (`after`: its number and hash),
+    and follows only a whole chain: anything else ends it with `whole` False."""
+
+    def __init__(
+        self,
+        stream: LogStream,
+        keys: Mapping[str, PublicKey],
+        holders: set[str],
+        wanted: Collection[int] | None,
+        *,
+        records: bool = True,
+        part: bool = False,
+        after: tuple[int, str] | None = None,
+    ) -> None:
+        self.stream = stream
+        self.keys = keys
+        self.holders = holders
+        self.records = records
+        self.part = part
+        why = lambda line: legacy_problem(line, stream.unit)  # noqa: E731 - short, and named by its use
+        self.check = ChainCheck(digest(stream.genesis), stream.head, why, self._later, after=after, part=part)
+        self.found = Audit(self.check.report, LineHashes(wanted))
+        self.number = after[0] if after is not None else 0  # the number of the last line read
+        self._batch: tuple[int, int, list[bytes]] = (stream.start, 1, [])
+        self._actors: dict[bytes, str | None] = {}  # a name as written, and its key if it is a holder's
+        self.item_at = item_at(stream.unit)
+
+    def run(self) -> Audit:
+        found, check = self.found, self.check
+        for first, lines in self.stream.batches():
+            self._batch = (first, self.number + 1, lines)
+            digests = [hashlib.sha256(line).digest() for line in lines]
+            start = check.report.last_seq + 1
+            check.feed(lines, digests)
+            if self.part and not check.whole:
+                found.whole = False
+                return found
+            found.hashes.add(lines, digests, start if check.whole else None)
+            if self.records and found.damaged is None:
+                self._look(lines)
+            if self.holders:
+                self._unsigned(lines)
+            self.number += len(lines)
+        if not self.part:
+            check.finish(self.stream.torn)
+        return found
+
+    def _later(self, number: int) -> Iterable[bytes]:
+        """The lines after line `number` of the batch being read, to the end of the log."""
+        first, first_number, lines = self._batch
+        offset = first + sum(len(line) + 1 for line in lines[: number - first_number + 1])
+        return (line for _, line in self.stream.lines_from(offset))
+
+    def _look(self, lines: list[bytes]) -> None:
+        """Parse the lines to look into, and look: what a record's signature, evidence and
+        figures say. A signed or evidence line that cannot be read ends the looking.
+
+        A line ending as this program writes a record without figures, evidence or signature,
+        and with its item where a line of this unit holds it, says nothing to look into: it is
+        not parsed. The others are peeked at (`peek`), and read whole only if they are signed,
+        name evidence, or may hold a record the fold cannot use."""
+        item_at, plain = self.item_at, _PLAIN_END
+        picks = [
+            index
+            for index, line in enumerate(lines)
+            if not (
+                line.startswith(_ITEM, item_at)
+                and line.startswith(plain, (end := line.rfind(_SEQ, len(line) - 100)) - 110)
+                and line[end - 65 : end - 1].isalnum()
+                and line[end - 1] == _QUOTE
+            )
+        ]
+        stream, found = self.stream, self.found
+        for index in picks:
+            line = lines[index]
+            if peek(line) or not line.strip():
+                continue
+            is_signed, has_evidence = _SIGNED in line, _WITH_EVIDENCE in line
+            try:
+                record = parse_line(stream.where, line, self.number + 1 + index, stream.unit, torn=False)
+            except StoreDamaged as exc:
+                if is_signed or has_evidence:
+                    found.damaged = exc.message
+                    return
+                continue  # the chain check names a line that cannot be read
+            if is_signed:
+                self._signature(record, line)
+            if has_evidence:
+                found.evidence |= {f.sha256 for f in record.evidence if f.stored}
+            problem = unusable(record)
+            if problem is not None:
+                found.unusable.append(problem)
+
+    def _signature(self, record: Record, line: bytes) -> None:
+        if record.sig is None:  # "sig":{ in a note, not a signature
+            return
+        tally = self.found.signatures
+        about = {"seq": record.seq, "item": record.item or record.action, "actor": record.actor}
+        key = self.keys.get(record.sig.key)
+        if key is None:
+            tally.unknown_key.append(message("verify.unknown_key", key=record.sig.key, **about))
+        elif not signature_holds(key, Record.signed_part(line), record.sig):
+            tally.bad_signature.append(message("verify.bad_signature", **about))
+        elif not same_person(key.name, record.actor):
+            tally.bad_signature.append(message("verify.borrowed_key", owner=key.name, **about))
+        else:
+            tally.holding += 1
+            tally.signers[key.key] = tally.signers.get(key.key, 0) + 1
+            tally.first_signed[key.key] = min(record.at, tally.first_signed.get(key.key, record.at))
+        if record.approves is not None:
+            tally.approvals.append(Approval(record.seq, record.item, record.actor, record.approves, record.sig.key))
+
+    def _unsigned(self, lines: list[bytes]) -> None:
+        """The unsigned chained records made in the name of a key holder, read by a byte search:
+        no record is parsed. Each is kept with the latest time written on it or on any record
+        before it in the chain (a record cannot be older than those before it)."""
+        found, actors = self.found, self._actors
+        for line in lines:
+            match = _ACTOR_AT.search(line)
+            seq = seq_of(line) if match else None
+            if match is None or seq is None:
+                continue  # not a chained record: the chain check names it
+            try:
+                at = datetime.fromisoformat(match.group(2).decode().replace("Z", "+00:00"))
+                written = match.group(1)
+                if written not in actors:
+                    actor = json.loads(b'"' + written + b'"')
+                    actors[written] = actor if names.key(actor) in self.holders else None
+            except (ValueError, TypeError):
+                continue
+            found.latest = at if found.latest is None or at > found.latest else found.latest
+            holder = actors[written]
+            if holder is not None and _SIGNED not in line:
+                found.unsigned.append(Unsigned(seq, holder, found.latest))
+
+
+def item_at(unit_id: str) -> int:
+    """Where `"item":` stands in a line of this unit's records as this program writes them."""
+    return len(f'{{"v":2,"id":"{"0" * 32}","unit":"{unit_id}",'.encode())
+
+
+class _Peek(msgspec.Struct, gc=False):
+    """What looking into a record depends on, read without the rest: whether it is signed or
+    names evidence, and what the fold's use of it depends on (logindex.unusable)."""
+
+    action: str
+    at: str
+    occurred: str | None = None
+    figures: dict[str, Any] = {}
+    evidence: list[Any] = []
+    sig: Any = None
+
+
+_PEEK = msgspec.json.Decoder(_Peek)
+_HAPPENINGS = frozenset({"event", "withdrawn"})
+_EARLIEST, _LATEST = f"{EARLIEST.year:04d}", f"{LATEST.year:04d}"
+
+
+def peek(line: bytes) -> bool:
+    """Whether a line's record says nothing to look into, read cheaply: no signature, no
+    evidence, every figure usable and, for an event or its withdrawal, its moment within the
+    clock's years. False if that is not plain from the peek: the line is then read whole."""
     try:
-        for number, line in enumerate(log.lines, start=1):
-            if _SIGNED in line:
-                found.signed.append((parse_line(log.where, line, number, log.unit, torn=False), line))
-            if _WITH_EVIDENCE in line:
-                found.with_evidence.append(parse_line(log.where, line, number, log.unit, torn=False))
-            if _NO_FIGURES not in line or _ITEM not in line:
-                candidates.append(number)
-    except StoreDamaged as exc:
-        found.damaged = exc.message
-    found.unusable = _unusable(log, candidates)
-    if chain.ok and found.damaged is None and isinstance(store, Snapshots):
-        found.index_problem = store.check_snapshot(log.unit)
-    return found
+        seen = _PEEK.decode(line)
+    except (msgspec.MsgspecError, TypeError):
+        return False
+    if seen.sig is not None or seen.evidence:
+        return False
+    for value in seen.figures.values():
+        kind = type(value)
+        if not (kind is str or kind is bool or ((kind is int or kind is float) and -LIMIT <= value <= LIMIT)):
+            return False
+    if seen.action not in _HAPPENINGS:
+        return True
+    year = (seen.occurred or seen.at)[:5]
+    return year.isascii() and year[:4].isdigit() and year[4:] == "-" and _EARLIEST <= year[:4] <= _LATEST
 
 
-def _unusable(log: LogBytes, numbers: list[int]) -> list[Message]:
-    """Of the lines numbered, the records the status fold leaves out and why: a warning, as the
-    chain still holds them."""
-    found = []
-    for number in numbers:
-        try:
-            problem = unusable(parse_line(log.where, log.lines[number - 1], number, log.unit, torn=False))
-        except StoreDamaged:  # the chain check names a line that cannot be read
+def own_key_approvals(stream: LogStream, approvals: list[Approval]) -> list[Message]:
+    """Approvals signed with the key that signed the record they approve: a second read of
+    the log, for the signed records approved (there are only approvals to look for)."""
+    if not approvals:
+        return []
+    wanted = {approval.approves for approval in approvals}
+    signed_by: dict[str, str] = {}
+    for _, lines, chunk in stream.blocks():
+        if _SIGNED not in chunk and _SIGNED not in lines[0]:
             continue
-        if problem is not None:
-            found.append(problem)
-    return found
+        for line in lines:
+            found = _ID.search(line) if _SIGNED in line else None
+            if found is None or found.group(1).decode() not in wanted:
+                continue
+            try:
+                record = Record.decode(line)
+            except ValueError:
+                continue
+            if record.sig is not None:
+                signed_by[record.id] = record.sig.key
+    return [
+        message(
+            "verify.own_key_approval",
+            seq=approval.seq,
+            item=approval.item,
+            actor=approval.actor,
+            approved=_seq_of_id(stream, approval.approves),
+            key=approval.key,
+        )
+        for approval in approvals
+        if signed_by.get(approval.approves) == approval.key
+    ]
+
+
+def _seq_of_id(stream: LogStream, record_id: str) -> int | None:
+    needle = f'"id":"{record_id}"'.encode()
+    for _, lines, chunk in stream.blocks():
+        if needle in chunk or needle in lines[0]:
+            for line in lines:
+                if needle in line:
+                    return seq_of(line)
+    return None
 
 
 @dataclass
@@ -127,56 +393,49 @@ class Verdict:
         return found
 
 
-def verify_unit(store: Store, log: LogBytes, unit: Unit, keys: dict[str, PublicKey]) -> tuple[Verdict, Audit]:
-    found = audit(store, log)
-    verdict = Verdict(unit, found.chain)
+def verdict_of(store: Store, unit: Unit, stream: LogStream, found: Audit, keys: dict[str, PublicKey]) -> Verdict:
+    """A unit's verdict from what its read found, with its kept seals and checkpoints checked
+    against its line hashes (read one at a time)."""
+    tally = found.signatures
+    verdict = Verdict(unit, found.chain, signed=tally.holding, index_problem=found.index_problem)
+    verdict.unknown_key, verdict.bad_signature = tally.unknown_key, list(tally.bad_signature)
     if found.damaged:
         verdict.bad_signature.append(found.damaged)
-    verdict.index_problem = found.index_problem
+    verdict.signers, verdict.first_signed = tally.signers, tally.first_signed
     verdict.unusable = found.unusable
-    for record, line in found.signed:
-        if record.sig is None:  # "sig":{ in a note, not a signature
+    verdict.identity_problems += found.own_key
+    seal_names = store.blob_names(Blob.SEAL, prefix=f"{unit.id}/")
+    kept_points = blobs.kept_with(store, Blob.CHECKPOINT, unit.id)
+    if seal_names:
+        kept_seals = _kept(store, Blob.SEAL, seal_names)
+        _check_seals(
+            kept_seals, store_id=store.store_id(), unit_id=unit.id, keys=keys, hashes=found.hashes, verdict=verdict
+        )
+    if kept_points:
+        _check_checkpoints(kept_points, origin(unit.id, digest(stream.genesis)), keys, found.hashes, verdict)
+    return verdict
+
+
+def _kept(store: Store, kind: Blob, names_: list[str]) -> Iterator[tuple[str, bytes]]:
+    """Each kept blob's name in its unit and bytes, read when its turn comes."""
+    for name in names_:
+        data = store.blob(kind, name)
+        if data is not None:
+            yield name.partition("/")[2], data
+
+
+def wanted_hashes(store: Store, unit: Unit, keys: dict[str, PublicKey], more: Collection[int] = ()) -> set[int] | None:
+    """The records whose line hashes a unit's verdict needs: every one if it keeps seals (a
+    seal names every record of its day), else those its checkpoints name, and `more`."""
+    if store.blob_names(Blob.SEAL, prefix=f"{unit.id}/"):
+        return None
+    wanted = set(more)
+    for _, data in blobs.kept_with(store, Blob.CHECKPOINT, unit.id):
+        try:
+            wanted.add(checkpoints.parse(data, keys).checkpoint.size)
+        except DataError:
             continue
-        about = {"seq": record.seq, "item": record.item or record.action, "actor": record.actor}
-        key = keys.get(record.sig.key)
-        if key is None:
-            verdict.unknown_key.append(message("verify.unknown_key", key=record.sig.key, **about))
-        elif not signature_holds(key, Record.signed_part(line), record.sig):
-            verdict.bad_signature.append(message("verify.bad_signature", **about))
-        elif not same_person(key.name, record.actor):
-            verdict.bad_signature.append(message("verify.borrowed_key", owner=key.name, **about))
-        else:
-            verdict.signed += 1
-            verdict.signers[key.key] = verdict.signers.get(key.key, 0) + 1
-            verdict.first_signed[key.key] = min(record.at, verdict.first_signed.get(key.key, record.at))
-    verdict.identity_problems += _own_key_approvals(found.signed)
-    kept_seals = blobs.kept_with(store, Blob.SEAL, log.unit)
-    kept_points = blobs.kept_with(store, Blob.CHECKPOINT, log.unit)
-    if kept_seals or kept_points:
-        hashes = blobs.line_hashes(log)
-        _check_seals(kept_seals, store_id=store.store_id(), unit_id=log.unit, keys=keys, hashes=hashes, verdict=verdict)
-        _check_checkpoints(kept_points, origin(log.unit, digest(log.genesis)), keys, hashes, verdict)
-    return verdict, found
-
-
-def _own_key_approvals(signed: list[tuple[Record, bytes]]) -> list[Message]:
-    """Approvals signed with the key that signed the record they approve."""
-    by_id = {record.id: record for record, _ in signed if record.sig is not None}
-    problems = []
-    for record, _ in signed:
-        approved = by_id.get(record.approves or "")
-        if record.sig and approved and approved.sig and approved.sig.key == record.sig.key:
-            problems.append(
-                message(
-                    "verify.own_key_approval",
-                    seq=record.seq,
-                    item=record.item,
-                    actor=record.actor,
-                    approved=approved.seq,
-                    key=record.sig.key,
-                )
-            )
-    return problems
+    return wanted
 
 
 def _check_checkpoints(
@@ -204,7 +463,7 @@ def _check_checkpoints(
 
 
 def _check_seals(
-    kept: list[tuple[str, bytes]],
+    kept: Iterable[tuple[str, bytes]],
     *,
     store_id: str | None,
     unit_id: str,
@@ -307,30 +566,227 @@ def _list_signatures(reading: unitlist.Reading, keys: dict[str, PublicKey]) -> l
     return problems
 
 
-Anchors = Callable[[Unit, LogBytes], list[Message]]
+class Anchors(Protocol):
+    """What witnesses outside the store saw of a unit's log (usecases/anchors.py)."""
+
+    def wanted(self, unit: Unit, genesis: bytes) -> Collection[int]: ...  # the records they name
+    def check(self, unit: Unit, genesis: bytes, hashes: LineHashes) -> list[Message]: ...  # what the log lost
 
 
-def verify_store(store: Store, only: str | None = None, anchors: Anchors | None = None) -> StoreVerdict:
+@dataclass
+class Plan:
+    """A unit to verify: its log as read now, and the line hashes its verdict needs."""
+
+    unit: Unit
+    stream: LogStream
+    wanted: set[int] | None
+
+
+def verify_store(
+    store: Store,
+    only: str | None = None,
+    anchors: Anchors | None = None,
+    workers: int | None = None,
+    split: int = SPLIT_BYTES,
+) -> StoreVerdict:
     """Every unit's verdict (or `only` that one's), the store's list of units held against its
-    folders, the stored evidence files re-hashed, and the kept catalogs."""
+    folders, the stored evidence files re-hashed, and the kept catalogs. `workers`: how many
+    processes read the logs (None: one per processor, for a store large enough to gain);
+    `split`: the length from which a log is cut into parts (see `audits`)."""
     keys = blobs.registered_keys(store)
     holders = {names.key(k.name) for k in keys.values()}
     listing = check_units(store, keys, only)
-    verdicts, wanted, unsigned = [], set(), {}
+    plans = []
     for unit in listing.readable:
-        log = store.log(unit.id)
-        verdict, found = verify_unit(store, log, unit, keys)
+        stream = store.stream(unit.id)
+        more = anchors.wanted(unit, stream.genesis) if anchors is not None else ()
+        plans.append(Plan(unit, stream, wanted_hashes(store, unit, keys, more)))
+    verdicts, wanted = [], set()
+    unsigned: dict[str, list[Unsigned]] = {}
+    for plan, found in zip(plans, audits(store, plans, keys, holders, workers, split), strict=True):
+        verdict = verdict_of(store, plan.unit, plan.stream, found, keys)
         if anchors is not None:
-            verdict.anchors = anchors(unit, log)
+            verdict.anchors = anchors.check(plan.unit, plan.stream.genesis, found.hashes)
         verdicts.append(verdict)
-        wanted |= {f.sha256 for r in found.with_evidence for f in r.evidence if f.stored}
-        unsigned[unit.id] = _unsigned_records(log, holders) if holders else []
+        wanted |= found.evidence
+        unsigned[plan.unit.id] = found.unsigned
     kept = blobs.kept_catalog_digests(store)
     evidence = blobs.check_evidence(store, wanted)
     whole = StoreVerdict(verdicts, len(wanted), evidence, len(kept), _check_catalogs(store, kept), listing)
     _check_registrations(whole, keys)
     _check_unsigned_after_registration(whole, keys, unsigned)
     return whole
+
+
+_Task = tuple[int, LogStream, bool]  # the plan's index, the log or a part of it, and whether a part
+
+
+def audits(  # noqa: PLR0917 - what a verification reads, then how
+    store: Store,
+    plans: list[Plan],
+    keys: dict[str, PublicKey],
+    holders: set[str],
+    workers: int | None = None,
+    split: int = SPLIT_BYTES,
+) -> list[Audit]:
+    """Each plan's log read and looked into: here, or by several processes at once when the
+    logs are large enough (each long log cut into parts, checked each from the line before
+    it; short logs read a group at a time). A log whose parts are not each a whole chain is
+    read again here, in order. The saved index of a log cut into parts is checked by a worker
+    of its own meanwhile (its verdict counts only if the chain holds)."""
+    count = _workers() if workers is None else workers
+    size = sum(plan.stream.end for plan in plans)
+    tasks = _tasks(plans, count, split) if count > 1 and (workers is not None or size >= PARALLEL_BYTES) else None
+    if tasks is None:
+        return [_finish(store, plan, LogPass(plan.stream, keys, holders, plan.wanted).run()) for plan in plans]
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    snapshots = store if isinstance(store, Snapshots) and _picklable(store) else None
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(count, mp_context=context) as pool:
+        split_logs = sorted({index for index, _, part in tasks if part})
+        checks: dict[int, Future[Message | None]] = {}
+        if snapshots is not None:  # first: the longest tasks
+            checks = {index: pool.submit(_snapshot, snapshots, plans[index].unit.id) for index in split_logs}
+        groups = _groups(tasks, count)
+        jobs = [[(stream, keys, holders, plans[i].wanted, part) for i, stream, part in group] for group in groups]
+        results = [pool.submit(_run_group, job, snapshots) for job in jobs]
+        done = [audit for future in results for audit in future.result()]
+        order = [task for group in groups for task in group]
+        found: list[Audit] = []
+        for index, plan in enumerate(plans):
+            parts = [result for (task, _, _), result in zip(order, done, strict=True) if task == index]
+            merged = _merge(plan, parts) if len(parts) > 1 else parts[0]
+            if merged is None or not merged.whole or merged.damaged is not None:
+                merged = LogPass(plan.stream, keys, holders, plan.wanted).run()  # in order, to name what is wrong
+            elif index in checks and merged.chain.ok:
+                merged.index_problem, merged.index_checked = checks[index].result(), True
+            found.append(_finish(store, plan, merged))
+    return found
+
+
+def _picklable(thing: object) -> bool:
+    import pickle
+
+    try:
+        pickle.dumps(thing)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
+
+
+def _snapshot(store: Snapshots, unit_id: str) -> Message | None:
+    return store.check_snapshot(unit_id)
+
+
+def _groups(tasks: list[_Task], count: int) -> list[list[_Task]]:
+    """The tasks in groups a worker takes at once: a part of a long log alone, short whole
+    logs together up to a share of the bytes (one round trip to a worker each, not one a log)."""
+    share = max(sum(stream.end - stream.start for _, stream, _ in tasks) // (4 * count), 1)
+    groups: list[list[_Task]] = []
+    pending: list[_Task] = []
+    held = 0
+    for task in tasks:
+        length = task[1].end - task[1].start
+        if task[2] or length >= share:
+            groups.append([task])
+            continue
+        pending.append(task)
+        held += length
+        if held >= share:
+            groups.append(pending)
+            pending, held = [], 0
+    return groups + ([pending] if pending else [])
+
+
+def _run_group(
+    group: list[tuple[LogStream, dict[str, PublicKey], set[str], set[int] | None, bool]], store: Snapshots | None
+) -> list[Audit]:
+    """A worker's group of tasks; a whole log's saved index is checked here too, if its chain holds."""
+    found = []
+    for task in group:
+        audit = _run(task)
+        stream, part = task[0], task[4]
+        if not part and store is not None and audit.chain.ok and audit.damaged is None:
+            audit.index_problem, audit.index_checked = store.check_snapshot(stream.unit), True
+        found.append(audit)
+    return found
+
+
+def _workers() -> int:
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        available = os.cpu_count() or 1
+    return min(available, 8) if sys.platform.startswith("linux") else 1
+
+
+def _tasks(plans: list[Plan], count: int, split: int) -> list[_Task] | None:
+    """What the workers read: a whole log, or a part of a long one (None: a log no other
+    process can read, as a store held in memory)."""
+    tasks: list[_Task] = []
+    for index, plan in enumerate(plans):
+        stream = plan.stream
+        if not _picklable(stream.open):
+            return None
+        if stream.end < split:
+            tasks.append((index, stream, False))
+            continue
+        cuts = sorted({stream.next_line(stream.end * k // count) for k in range(count)} | {stream.whole})
+        parts = [(index, stream.part(low, high), True) for low, high in itertools.pairwise(cuts) if high > low]
+        tasks += parts if len(parts) > 1 else [(index, stream, False)]
+    return tasks
+
+
+def _run(task: tuple[LogStream, dict[str, PublicKey], set[str], set[int] | None, bool]) -> Audit:
+    """A worker's task: a whole log, or a part of one checked from the record before it."""
+    stream, keys, holders, wanted, part = task
+    if not part:
+        return LogPass(stream, keys, holders, wanted).run()
+    before = stream.line_before(stream.start)
+    seq = seq_of(before) if before and link_of(before) is not None else None
+    if stream.start and seq is None:
+        return Audit(ChainReport(), LineHashes(wanted), whole=False)
+    after = (seq, digest(before)) if seq is not None else None
+    return LogPass(stream, keys, holders, wanted, part=True, after=after).run()
+
+
+def _merge(plan: Plan, parts: list[Audit]) -> Audit | None:
+    """The audit of a whole log from those of its parts, in order (None: a part is not whole)."""
+    if not all(part.whole and not part.chain.problems and part.damaged is None for part in parts):
+        return None
+    stream = plan.stream
+    report = ChainReport(records=sum(part.chain.records for part in parts), last_seq=parts[-1].chain.last_seq)
+    torn = stream.torn
+    if torn:
+        report.torn_at = report.last_seq + 1
+    check_head(report, stream.head, (report.last_seq, report.last_seq) if report.last_seq else None)
+    merged = Audit(report, parts[0].hashes)
+    latest: datetime | None = None
+    for part in parts:
+        if part is not parts[0]:
+            merged.hashes.extend(part.hashes)
+        merged.signatures.add(part.signatures)
+        merged.evidence |= part.evidence
+        merged.unusable += part.unusable
+        for record in part.unsigned:  # the latest time before the part counts for its records too
+            merged.unsigned.append(
+                record if latest is None or record.not_before >= latest else Unsigned(record.seq, record.actor, latest)
+            )
+        if part.latest is not None:
+            latest = part.latest if latest is None else max(latest, part.latest)
+    merged.latest = latest
+    return merged
+
+
+def _finish(store: Store, plan: Plan, found: Audit) -> Audit:
+    """What a read leaves to do once the whole log is known to be read: the saved index (if
+    the chain holds), and the approvals signed with the key of the record they approve."""
+    if found.chain.ok and found.damaged is None and isinstance(store, Snapshots) and not found.index_checked:
+        found.index_problem = store.check_snapshot(plan.unit.id)
+    found.own_key = own_key_approvals(plan.stream, found.signatures.approvals)
+    return found
 
 
 def _check_registrations(found: StoreVerdict, keys: dict[str, PublicKey]) -> None:
@@ -358,9 +814,6 @@ def _check_catalogs(store: Store, digests: list[str]) -> list[Message]:
     return problems
 
 
-_ACTOR_AT = re.compile(rb'"actor":"((?:[^"\\]|\\.)*)","at":"([^"]+)"')
-
-
 @dataclass(frozen=True)
 class Unsigned:
     """An unsigned record: its number, its actor, and the latest time written on it or on
@@ -369,32 +822,6 @@ class Unsigned:
     seq: int
     actor: str
     not_before: datetime
-
-
-def _unsigned_records(log: LogBytes, holders: set[str]) -> list[Unsigned]:
-    """The unsigned chained records of a log made in the name of a key holder (`holders`:
-    their names' keys), read by a byte search: no record is parsed."""
-    found: list[Unsigned] = []
-    latest: datetime | None = None
-    actors: dict[bytes, str | None] = {}  # a name as written, and its key if it is a holder's
-    for line in log.lines:
-        match = _ACTOR_AT.search(line)
-        seq = seq_of(line) if match else None
-        if match is None or seq is None:
-            continue  # not a chained record: the chain check names it
-        try:
-            at = datetime.fromisoformat(match.group(2).decode().replace("Z", "+00:00"))
-            written = match.group(1)
-            if written not in actors:
-                actor = json.loads(b'"' + written + b'"')
-                actors[written] = actor if names.key(actor) in holders else None
-        except (ValueError, TypeError):
-            continue
-        latest = at if latest is None or at > latest else latest
-        holder = actors[written]
-        if holder is not None and _SIGNED not in line:
-            found.append(Unsigned(seq, holder, latest))
-    return found
 
 
 def _check_unsigned_after_registration(

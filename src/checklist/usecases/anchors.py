@@ -14,12 +14,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..core import blobs, witness
+from ..core.blobs import LineHashes
 from ..core.chain import digest
 from ..core.checkpoint import Checkpoint, note, origin
 from ..core.errors import DataError, Message
 from ..core.logindex import LogIndex
 from ..core.models import Draft, Record, Unit
-from ..core.store import LogBytes, Signer
+from ..core.store import Signer
 from .session import Session
 
 
@@ -39,7 +40,9 @@ def check_before_append(session: Session, unit: Unit) -> None:
     head = session.store.head(unit.id)
     problem = witness.against_head(before, head.seq if head else 0, head.hash if head else None)
     if problem is not None:  # head.json is advisory (lagging after a crash, or unreadable): ask the log
-        problem = witness.against_log(before, blobs.line_hashes(session.store.log(unit.id)))
+        problem = witness.against_log(
+            before, blobs.line_hashes(session.store.stream(unit.id), {before.checkpoint.size})
+        )
     if problem is not None:
         raise refusal(problem)
 
@@ -77,14 +80,36 @@ def sign(session: Session, point: Checkpoint, signer: Signer | None) -> bytes | 
     return None if public is None else note(point, public, base64.b64decode(signature.value))
 
 
-def held_against(session: Session, unit: Unit, log: LogBytes, hashes: Mapping[int, str]) -> list[Message]:
+def seen(session: Session, unit: Unit, genesis: bytes) -> set[int]:
+    """The record this person's witness names (none if they never wrote or verified the unit)."""
+    before = witness.seen(folder(session), origin(unit.id, digest(genesis)))
+    return set() if before is None else {before.checkpoint.size}
+
+
+def held_against(session: Session, unit: Unit, genesis: bytes, hashes: Mapping[int, str]) -> list[Message]:
     """What this person's witness says the log lost (nothing, if it still holds what they saw);
-    `hashes` are the log's line hashes by record number."""
-    before = witness.seen(folder(session), origin(unit.id, digest(log.genesis)))
+    `hashes` are the log's line hashes by record number (the one `seen` names among them)."""
+    before = witness.seen(folder(session), origin(unit.id, digest(genesis)))
     if before is None:
         return []
     problem = witness.against_log(before, hashes)
     return [problem] if problem else []
+
+
+class Witnessed:
+    """This person's witnesses, held against each log `verify` reads (verify.Anchors); the
+    line hashes read are kept, for the witness to move on to what was verified."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.hashes: dict[str, LineHashes] = {}
+
+    def wanted(self, unit: Unit, genesis: bytes) -> set[int]:
+        return seen(self.session, unit, genesis)
+
+    def check(self, unit: Unit, genesis: bytes, hashes: LineHashes) -> list[Message]:
+        self.hashes[unit.id] = hashes
+        return held_against(self.session, unit, genesis, hashes)
 
 
 def refusal(problem: Message) -> DataError:

@@ -15,9 +15,8 @@ from ..core.chain import digest
 from ..core.checkpoint import Checkpoint, origin
 from ..core.errors import ChecklistError, DataError, Message, NoStore, UserError, message
 from ..core.keys import PublicKey
-from ..core.models import Unit
-from ..core.store import LogBytes, Repairable, Snapshots, Sweeps
-from ..core.verify import StoreVerdict, check_log, verify_store
+from ..core.store import Repairable, Snapshots, Sweeps
+from ..core.verify import StoreVerdict, check_stream, verify_store
 from . import anchors
 from .session import Session
 from .settings import Settings
@@ -63,17 +62,12 @@ def verify(
     repairs = [_repair(session, unit_id) for unit_id in unit_ids] if repair else []
     if repair and session.store.adopt_units(session.actor()):
         repairs.append(Repair("", 0, False, listed=True))
-    hashes: dict[str, Mapping[int, str]] = {}
-
-    def witnessed(unit: Unit, log: LogBytes) -> list[Message]:
-        hashes[unit.id] = blobs.line_hashes(log)
-        return anchors.held_against(session, unit, log, hashes[unit.id])
-
+    witnessed = anchors.Witnessed(session)
     verdict = verify_store(session.store, only, witnessed)
     for unit_verdict in verdict.units:  # what this person has now seen verified, they witness
         last = unit_verdict.chain.last_seq
         if last and not unit_verdict.problems():
-            anchors.remember(session, unit_verdict.unit, last, hashes[unit_verdict.unit.id][last], None)
+            anchors.remember(session, unit_verdict.unit, last, witnessed.hashes[unit_verdict.unit.id][last], None)
     kept = [r for r in repairs if r.moved or r.dropped_index or r.listed]
     return Verification(verdict, require_signatures, kept, swept)
 
@@ -99,7 +93,8 @@ def verify_seal(session: Session, path: Path) -> SealCheck:
     sealed = seals.parse(read_named(path, files.SEAL), str(path))
     store = session.store
     have_log = sealed.unit in store.unit_ids()
-    hashes = blobs.line_hashes(store.log(sealed.unit)) if have_log else None
+    named = {entry.seq for entry in sealed.entries} | {sealed.head.seq}
+    hashes = blobs.line_hashes(store.stream(sealed.unit), named) if have_log else None
     speaking = session.registry().accepted  # a key registered for a taken name without endorsement seals nothing
     return SealCheck(sealed, have_log, seals.check(sealed, speaking, hashes))
 
@@ -126,9 +121,8 @@ def seal(session: Session, day: date | None = None, out: Path | None = None) -> 
         raise UserError("seal.future", day=day, today=today, zone=zone.key)
     if day < started:
         raise UserError("seal.before_start", unit=unit.id, started=started, day=day)
-    hashes = blobs.line_hashes(session.store.log(unit.id))
+    records, hashes = seals.of_day(session.store.stream(unit.id), zone, day)
     store_id = session.store.store_id(create=True) or ""
-    records = session.store.records(unit.id)
     draft = seals.make(status, records, hashes, period=day, now=clock.real_now(), by=by, store=store_id)
     sealed, content = seals.signed(draft, signer)
     where = blobs.save_seal(session.store, unit.id, sealed.file_name().removesuffix(".json"), content)
@@ -261,15 +255,14 @@ def checkpoint(session: Session, out: Path | None = None) -> Checkpointed:
     signer = session.signer(by)
     if signer is None:
         raise seals.needs_key(by)
-    log = session.store.log(unit.id)
-    report = check_log(log)
+    stream = session.store.stream(unit.id)
+    report, hashes = check_stream(stream, anchors.seen(session, unit, stream.genesis))
     if not report.ok:
         raise DataError("checkpoint.broken_log", unit=unit.id)
-    hashes = blobs.line_hashes(log)
-    for problem in anchors.held_against(session, unit, log, hashes):  # never sign what one saw otherwise
+    for problem in anchors.held_against(session, unit, stream.genesis, hashes):  # never sign what one saw otherwise
         raise anchors.refusal(problem)
     size = report.last_seq
-    point = Checkpoint(anchors.origin_of(session, unit), size, hashes[size] if size else digest(log.genesis))
+    point = Checkpoint(anchors.origin_of(session, unit), size, hashes[size] if size else digest(stream.genesis))
     note = anchors.sign(session, point, signer)
     if note is None:  # pragma: no cover - the signer registered its key in this store
         raise seals.needs_key(by)
@@ -298,13 +291,21 @@ def verify_checkpoints(session: Session, paths: list[Path]) -> list[CheckpointCh
     this store holds it, and all of them together: two of one log that disagree on a record
     are a fork (the log was rewritten between them)."""
     keys = blobs.registered_keys(session.store)
-    logs = _logs_by_origin(session)
-    checks = []
+    read: list[tuple[Path, checkpoints.Signed | Message]] = []
     for path in paths:
         try:
-            signed = checkpoints.parse(read_named(path, files.SMALL), keys)
+            read.append((path, checkpoints.parse(read_named(path, files.SMALL), keys)))
         except ChecklistError as exc:
-            checks.append(CheckpointCheck(path, None, [], False, [exc.message]))
+            read.append((path, exc.message))
+    sizes: dict[str, set[int]] = {}
+    for _, signed in read:
+        if isinstance(signed, checkpoints.Signed):
+            sizes.setdefault(signed.checkpoint.origin, set()).add(signed.checkpoint.size)
+    logs = _logs_by_origin(session, sizes)
+    checks = []
+    for path, signed in read:
+        if not isinstance(signed, checkpoints.Signed):
+            checks.append(CheckpointCheck(path, None, [], False, [signed]))
             continue
         point, problems = signed.checkpoint, []
         hashes = logs.get(point.origin)
@@ -316,12 +317,15 @@ def verify_checkpoints(session: Session, paths: list[Path]) -> list[CheckpointCh
     return checks
 
 
-def _logs_by_origin(session: Session) -> dict[str, Mapping[int, str]]:
-    """The line hashes of every unit of this store, by the origin its checkpoints name."""
+def _logs_by_origin(session: Session, sizes: dict[str, set[int]]) -> dict[str, Mapping[int, str]]:
+    """The line hashes the checkpoints name (`sizes`, by origin) of every unit of this store
+    they name, by the origin its checkpoints name."""
     found: dict[str, Mapping[int, str]] = {}
     for unit_id in session.store.unit_ids():
-        log = session.store.log(unit_id)
-        found[origin(unit_id, digest(log.genesis))] = blobs.line_hashes(log)
+        genesis = session.store.genesis(unit_id)
+        named = origin(unit_id, digest(genesis))
+        if named in sizes:
+            found[named] = blobs.line_hashes(session.store.stream(unit_id), sizes[named])
     return found
 
 
