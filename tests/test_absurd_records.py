@@ -265,3 +265,16 @@ def test_a_record_dated_at_the_edges_of_time_is_no_day_s_to_seal(
         assert result.exit_code == 3 and "1 unsigned record in the name of" in result.stdout, result
     else:
         assert result.exit_code == 0, result
+
+
+def test_verify_drops_what_status_worked_out_so_that_an_edited_memo_is_not_shown(
+    absurd_store: Callable[..., Result],
+) -> None:
+    cli = absurd_store
+    assert cli("status").exit_code == 0
+    saved = Path(".checklist/units/prison/index.json")
+    document = json.loads(saved.read_bytes())
+    assert document["memos"]  # status kept what it worked out of the recurring tables
+    assert cli("verify").exit_code == 0
+    assert json.loads(saved.read_bytes())["memos"] == {}  # worked out again by the next status
+    assert cli("status").exit_code == 0 and json.loads(saved.read_bytes())["memos"]

@@ -475,7 +475,12 @@ class FileStore:
             fold(fresh, log, 0, index.end)
         except StoreDamaged as exc:
             return exc.message
-        return None if index.agrees(fresh) else message("store.index_mismatch")
+        if not index.agrees(fresh):
+            return message("store.index_mismatch")
+        if index.memos:  # what status worked out of its tables is not checked here: it is worked out again
+            index.memos = {}
+            self.save_index(unit_id, index)
+        return None
 
     def drop_snapshot(self, unit_id: str) -> None:
         """Remove the saved index (derived data: the next read rebuilds it from the log)."""
