@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..core.errors import NotFound
 from ..core.fuzzy import closest
 from ..core.items import resolve
-from ..core.logindex import LogIndex
 from ..core.models import Catalog, Record, Unit
 from ..core.status import PENDING, ItemStatus, UnitStatus, items_for
 from .session import Session
@@ -91,16 +91,20 @@ def subjects(session: Session, open_only: bool = False) -> SubjectsView:
 @dataclass(frozen=True)
 class LogView:
     unit: Unit
-    catalog: Catalog
-    records: list[Record]
+    catalog: Catalog | None  # the catalog the unit runs, when it was needed (an item named, a title)
+    batches: Iterator[list[Record]]  # the records, oldest first, a batch at a time as they are read
 
 
-def log(session: Session, item: str | None = None) -> LogView:
-    """A unit's records, oldest first (of one item, if asked)."""
+def log(session: Session, item: str | None = None, titled: bool = True) -> LogView:
+    """A unit's records, oldest first (of one item, if asked), read as they are shown: a
+    chunk of the log at a time, whatever its length. The catalog the unit runs is read (from
+    the index of its log) only to resolve an item, or for the title of a unit without a name."""
     unit = session.select_unit()
-    records = session.store.records(unit.id)
-    runs = session.catalog_for(unit, LogIndex.of(records))  # from the records in hand: no second read of the log
-    if item:
-        wanted = resolve(item, items_for(runs, unit.kind)).id
-        records = [r for r in records if r.item == wanted]
-    return LogView(unit, runs, records)
+    runs = None
+    if item or (titled and not unit.name):
+        runs = session.catalog_for(unit, session.store.index(unit.id))
+    wanted = resolve(item, items_for(runs, unit.kind)).id if item and runs is not None else None
+    batches = session.store.stream(unit.id).record_batches()
+    if wanted is not None:
+        batches = ([record for record in batch if record.item == wanted] for batch in batches)
+    return LogView(unit, runs, batches)

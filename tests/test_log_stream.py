@@ -1,0 +1,188 @@
+"""`log` prints a log as it reads it: the same document and the same table whatever the
+batches the log comes in, a long note in time linear in its size, and on a terminal through
+a pager (as git does), never when piped."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import os
+import pty
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import Segment
+
+from checklist.core.models import Record
+from checklist.present.documents import log_document, log_json
+from checklist.present.output import print_json, unsafe_escaped
+from checklist.present.terminal import LineByLine, log_tables
+from checklist.usecases.settings import pager_from
+
+from .conftest import installed_command
+
+ZONE = timezone(timedelta(hours=8))
+HOSTILE = '\x00\x1b[2J\x7f\x85\x9b\u061c\u200e\u202e\u2028\u2029\u2066 "\\ é 检查 😀 [bold]x[/]'
+
+
+def record(n: int, note: str | None = None, figures: dict[str, object] | None = None, **extra: object) -> Record:
+    return Record.of(
+        {
+            "v": 3,
+            "id": f"{n:032x}",
+            "unit": "prison",
+            "item": "prison.visits",
+            "action": "done",
+            "actor": "王警官",
+            "at": datetime(2020, 1, 26, 9, tzinfo=ZONE) + timedelta(minutes=n),
+            "note": note,
+            "figures": figures or {},
+            "evidence": [],
+            "catalog": "sha256:" + "0" * 64,
+            "seq": n + 1,
+            "prev": "sha256:" + "0" * 64,
+            **extra,
+        }
+    )
+
+
+FIGURES = [1, 0, -3, 36.6, 1e-05, 2.5e-7, 0.0, 10**15, 10**16, float("inf"), float("nan"), True, "text", 1e15]
+NOTES = [None, "", "日报", HOSTILE, "line\n" * 3, "\ud800 lone"]
+
+
+@st.composite
+def records(draw: st.DrawFn) -> list[Record]:
+    made = []
+    for n in range(draw(st.integers(0, 12))):
+        figures = draw(st.dictionaries(st.sampled_from(["a", "b"]), st.sampled_from(FIGURES), max_size=2))
+        clock = {"clock": datetime(2020, 1, 27, 10, tzinfo=UTC)} if draw(st.booleans()) else {}
+        made.append(record(n, draw(st.sampled_from(NOTES)), figures, **clock))
+    return made
+
+
+def printed(document: object) -> bytes:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        print_json(document)
+    return out.getvalue().encode("utf-8", "surrogatepass")
+
+
+@settings(max_examples=80, deadline=None)
+@given(made=records(), cuts=st.lists(st.integers(0, 12), max_size=4))
+def test_the_document_streamed_in_batches_is_the_one_printed_whole(made: list[Record], cuts: list[int]) -> None:
+    bounds = sorted({0, len(made), *(min(c, len(made)) for c in cuts)})
+    batches = [made[a:b] for a, b in itertools.pairwise(bounds)]
+    streamed = b"".join(unsafe_escaped(piece) for piece in log_json("prison", batches))
+    assert streamed == printed(log_document("prison", made))
+
+
+def render(batches: list[list[Record]], width: int = 100) -> str:
+    console = Console(file=io.StringIO(), width=width, highlight=False, emoji=False, soft_wrap=False)
+    for table in log_tables(batches, "en", "Audit trail", width):
+        console.print(table)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", [60, 100, 160])
+def test_the_table_is_the_same_whatever_the_batches_and_its_columns_line_up(width: int) -> None:
+    made = [record(n, f"note {n} " * (n % 7), {"a": n} if n % 3 else None) for n in range(900)]
+    whole = render([made], width)
+    assert whole == render([made[:1], made[1:450], [], made[450:]], width)
+    rows = [line for line in whole.splitlines() if line.startswith(" 2020-01-26")]
+    assert len(rows) == 900 and len({line.index("王") for line in rows}) == 1  # one column, however many tables
+    assert all(cell_len(line) <= width for line in whole.splitlines())
+    assert "note 899" in whole.replace("\n", "")
+
+
+def test_a_record_made_with_a_replayed_clock_is_marked_in_its_note() -> None:
+    shown = render([[record(0, "日报", clock=datetime(2020, 1, 27, 10, tzinfo=ZONE))]])
+    assert "⏱ --now 2020-01-27 10:00" in shown and "日报" in shown
+
+
+def test_a_long_note_is_rendered_a_line_at_a_time() -> None:
+    """rich splits a segment holding many lines copying what is left each time (quadratic):
+    the note's lines come as segments of one line each."""
+    from rich.text import Text
+
+    console = Console(file=io.StringIO(), width=80)
+    note = LineByLine(Text("a line of the note, long enough to wrap once or twice on a narrow column\n" * 2000))
+    segments = list(console.render(note, console.options.update_width(30)))
+    assert all(s.text == "\n" or "\n" not in s.text for s in segments)
+    assert sum(1 for s in segments if s == Segment.line()) >= 4000
+
+
+def test_printing_a_long_note_takes_time_linear_in_its_size() -> None:
+    """A note of 2 MB in 160,000 lines took 11 s before (86 s for 10 MB): generously bounded,
+    and four times the note is held to well under sixteen times the time."""
+
+    def took(lines: int) -> float:
+        best = float("inf")
+        for _ in range(2):
+            began = time.perf_counter()
+            render([[record(0, "line of text\n" * lines)]])
+            best = min(best, time.perf_counter() - began)
+        return best
+
+    small, large = took(10_000), took(40_000)
+    assert large < 10 and large / small < 8, (small, large)
+
+
+# -- the pager ----------------------------------------------------------------------
+
+
+def test_the_pager_is_decided_as_git_decides_it() -> None:
+    assert pager_from(environ={}).command == "less"  # type: ignore[union-attr]
+    found = pager_from(environ={"PAGER": "more", "LESS": "R"})
+    assert found is not None and found.command == "more" and found.environ["LESS"] == "R"
+    assert pager_from(environ={"PAGER": "more", "CHECKLIST_PAGER": "most"}).command == "most"  # type: ignore[union-attr]
+    assert pager_from(environ={}) is not None and pager_from(environ={}).environ["LESS"] == "FRX"  # type: ignore[union-attr]
+    for off in ({"PAGER": ""}, {"CHECKLIST_PAGER": "cat"}, {"CI": "true"}, {"TERM": "dumb"}):
+        assert pager_from(environ=off) is None, off
+    assert pager_from(environ={"CI": "0"}) is not None
+    assert pager_from(no_pager=True, environ={}) is None
+
+
+def on_a_terminal(args: list[str], cwd: Path, **env: str) -> str:
+    """What `checklist ARGS` prints to a pseudo-terminal standing for the user's."""
+    leader, follower = pty.openpty()
+    environ = {k: v for k, v in os.environ.items() if k not in ("CI", "PAGER", "CHECKLIST_PAGER")}
+    process = subprocess.Popen(
+        [*installed_command(), *args], stdout=follower, stderr=subprocess.PIPE, cwd=cwd, env={**environ, **env}
+    )
+    os.close(follower)
+    shown = b""
+    with contextlib.suppress(OSError):  # the terminal closes when the command ends
+        while chunk := os.read(leader, 65536):
+            shown += chunk
+    os.close(leader)
+    assert process.wait(timeout=60) == 0
+    return shown.decode(errors="replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+def test_on_a_terminal_the_log_goes_through_the_pager_and_never_when_piped(proc, tmp_path: Path) -> None:
+    proc("start", "--unit", "prison")
+    assert proc("na", "1", "--reason", "本监狱无此类活动").exit_code == 0
+    paged = tmp_path / "paged.txt"
+    pager = f"cat > {paged}"
+    for args in (["log"], ["log", "--json"]):
+        shown = on_a_terminal(args, Path.cwd(), CHECKLIST_PAGER=pager)
+        assert "本监狱无此类活动" not in shown and "本监狱无此类活动" in paged.read_text(encoding="utf-8")
+        paged.unlink()
+        for plain in ({"CI": "true"}, {"CHECKLIST_PAGER": "cat"}, {"CHECKLIST_PAGER": ""}):
+            assert "本监狱无此类活动" in on_a_terminal(args, Path.cwd(), **{"CHECKLIST_PAGER": pager, **plain})
+        assert "本监狱无此类活动" in on_a_terminal([*args, "--no-pager"], Path.cwd(), CHECKLIST_PAGER=pager)
+        assert not paged.exists()
+    piped = subprocess.run(
+        [*installed_command(), "log"], capture_output=True, env={**os.environ, "CHECKLIST_PAGER": pager}, check=True
+    )
+    assert "本监狱无此类活动" in piped.stdout.decode() and not paged.exists()
