@@ -64,21 +64,38 @@ def print_json(document: Any) -> None:
 
 
 _UNSAFE_UTF8 = None
+_UNSAFE_AFTER_E2 = (frozenset(b"\x8e\x8f\xa8\xa9\xaa\xab\xac\xad\xae"), frozenset(b"\xa6\xa7\xa8\xa9"))
 
 
 def unsafe_escaped(data: bytes) -> bytes:
     """`print_json`'s escapes, on JSON already written as UTF-8 (lone surrogates as Python's
-    "surrogatepass" writes them): DEL, the C1 controls, bidi overrides, line separators."""
-    global _UNSAFE_UTF8  # noqa: PLW0603 - compiled once, when first needed
-    if not any(lead in data for lead in (b"\x7f", b"\xc2", b"\xd8\x9c", b"\xe2\x80", b"\xe2\x81", b"\xed")):
-        return data  # the common case: five searches at C speed
-    if _UNSAFE_UTF8 is None:
-        import re
+    "surrogatepass" writes them): DEL, the C1 controls, bidi overrides, line separators.
 
-        _UNSAFE_UTF8 = re.compile(
-            rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xed[\xa0-\xbf][\x80-\xbf]"
-        )
-    return _UNSAFE_UTF8.sub(lambda found: b"\\u%04x" % ord(found.group().decode("utf-8", "surrogatepass")), data)
+    Looked for a byte at a time (memchr, at memory speed): the lead bytes of those characters
+    are rare, but for \xe2, which also leads common punctuation (“” … —): each is looked at."""
+    if b"\x7f" in data or b"\xc2" in data or b"\xd8" in data or b"\xed" in data or _unsafe_e2(data):
+        global _UNSAFE_UTF8  # noqa: PLW0603 - compiled once, when first needed
+        if _UNSAFE_UTF8 is None:
+            import re
+
+            _UNSAFE_UTF8 = re.compile(
+                rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xed[\xa0-\xbf][\x80-\xbf]"
+            )
+        return _UNSAFE_UTF8.sub(lambda found: b"\\u%04x" % ord(found.group().decode("utf-8", "surrogatepass")), data)
+    return data
+
+
+def _unsafe_e2(data: bytes) -> bool:
+    after_80, after_81 = _UNSAFE_AFTER_E2
+    at = data.find(b"\xe2")
+    while at >= 0:
+        second, third = data[at + 1 : at + 2], data[at + 2 : at + 3]
+        if (second == b"\x80" and third and third[0] in after_80) or (
+            second == b"\x81" and third and third[0] in after_81
+        ):
+            return True
+        at = data.find(b"\xe2", at + 1)
+    return False
 
 
 @contextlib.contextmanager
