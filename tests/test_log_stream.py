@@ -7,10 +7,12 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
+import json
 import os
 import pty
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -22,13 +24,17 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 
+from checklist.core.errors import StoreDamaged
+from checklist.core.filestore import FileStore
 from checklist.core.models import Record
 from checklist.present.documents import log_document, log_json
+from checklist.present.logjson import write_log_json
 from checklist.present.output import print_json, unsafe_escaped
 from checklist.present.terminal import LineByLine, log_tables
 from checklist.usecases.settings import pager_from
 
 from .conftest import installed_command
+from .test_store import make_draft, make_unit
 
 ZONE = timezone(timedelta(hours=8))
 HOSTILE = '\x00\x1b[2J\x7f\x85\x9b\u061c\u200e\u202e\u2028\u2029\u2066 "\\ é 检查 😀 [bold]x[/]'
@@ -186,3 +192,74 @@ def test_on_a_terminal_the_log_goes_through_the_pager_and_never_when_piped(proc,
         [*installed_command(), "log"], capture_output=True, env={**os.environ, "CHECKLIST_PAGER": pager}, check=True
     )
     assert "本监狱无此类活动" in piped.stdout.decode() and not paged.exists()
+
+
+# -- log --json written by several processes ------------------------------------------
+
+
+def long_log(root: Path, count: int = 60) -> FileStore:
+    store = FileStore.create(root / ".checklist")
+    make_unit(store)
+    for n in range(count):
+        item = "prison.visits" if n % 3 else "prison.outreach"
+        store.append(make_draft(item=item, n=n, note=f"第 {n} 条 " * (n % 11) + HOSTILE[: n % 30]))
+    return store
+
+
+def written(store: FileStore, item: str | None = None, workers: int = 1) -> bytes:
+    """What `log --json` writes to a file (the workers write to it themselves)."""
+    with tempfile.TemporaryFile() as out:
+        write_log_json(store.stream("prison"), item, out, workers=workers, chunk=700)
+        out.seek(0)
+        return out.read()
+
+
+def test_several_processes_write_the_document_one_process_writes(tmp_path: Path) -> None:
+    store = long_log(tmp_path)
+    alone = written(store)
+    assert json.loads(alone)["records"][-1]["seq"] == 60
+    assert alone == b"".join(
+        unsafe_escaped(piece) for piece in log_json("prison", store.stream("prison").record_batches())
+    )
+    for workers in (2, 3):
+        assert written(store, workers=workers) == alone
+        assert written(store, "prison.outreach", workers) == written(store, "prison.outreach")
+        assert written(store, "prison.nothing", workers) == written(store, "prison.nothing")
+
+
+@pytest.mark.parametrize("damage", ["damaged", "torn"])
+def test_a_damaged_record_is_named_as_one_process_names_it(tmp_path: Path, damage: str) -> None:
+    store = long_log(tmp_path)
+    log = tmp_path / ".checklist/units/prison/records.jsonl"
+    lines = log.read_bytes().splitlines(keepends=True)
+    if damage == "damaged":
+        lines[41] = lines[41].replace(b'"action":"done"', b'"action":"undone"')
+    else:
+        lines[-1] = lines[-1][:-20]
+    log.write_bytes(b"".join(lines))
+    found = []
+    for workers in (1, 2):
+        with tempfile.TemporaryFile() as out, pytest.raises(StoreDamaged) as raised:
+            write_log_json(store.stream("prison"), None, out, workers=workers, chunk=700)
+        found.append(raised.value.message)
+    assert found[0] == found[1]
+    assert found[0].params["line"] == (42 if damage == "damaged" else 60)
+
+
+def test_a_reader_that_leaves_ends_the_writing_quietly(tmp_path: Path) -> None:
+    """As `checklist log --json | head -c 100`: the workers stop, and what the command itself
+    would write next fails as a broken pipe, which `paged` ends quietly."""
+    import threading
+
+    store = long_log(tmp_path)
+    reading, writing = os.pipe()
+
+    def head() -> None:
+        os.read(reading, 100)
+        os.close(reading)
+
+    reader = threading.Thread(target=head)
+    reader.start()
+    with contextlib.suppress(BrokenPipeError), os.fdopen(writing, "wb") as out:
+        write_log_json(store.stream("prison"), None, out, workers=2, chunk=700)
+    reader.join()

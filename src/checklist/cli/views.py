@@ -106,7 +106,7 @@ def log(
 
     Printed as the log is read; on a terminal, through a pager ($CHECKLIST_PAGER, else $PAGER,
     else less -FRX), as git does."""
-    from ..present.output import message, paged, unsafe_escaped
+    from ..present.output import message, paged
     from ..present.words import t
     from ..usecases import views
     from ..usecases.session import Session
@@ -115,11 +115,10 @@ def log(
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang)
     view = views.log(Session.open(settings), item, titled=not json)
     if json:
-        from ..present.documents import log_json
+        from ..present.logjson import write_log_json
 
         with paged(pager_from(no_pager)) as (out, _):
-            for piece in log_json(view.unit.id, view.batches):
-                out.write(unsafe_escaped(piece))
+            write_log_json(view.stream, view.item, out)
         return
     from ..present.terminal import log_tables
 

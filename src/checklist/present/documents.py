@@ -181,33 +181,46 @@ def log_document(unit_id: str, records: Sequence[Record]) -> LogDocument:
 def log_json(unit_id: str, batches: Iterable[Sequence[Record]]) -> Iterator[bytes]:
     """The `log` document as `print_json` prints `log_document` (UTF-8, indented by two, a
     test holds the two to the same bytes), made a batch of records at a time as they are
-    read: the memory of a batch, whatever the log's length.
+    read: the memory of a batch, whatever the log's length (see `log_records`)."""
+    yield log_json_head(unit_id)
+    separator = b"\n"
+    for batch in batches:
+        if batch:
+            yield separator + log_records(batch)
+            separator = b",\n"
+    yield log_json_end(separator != b"\n")
 
-    A batch is encoded by msgspec in one call and indented by it, in C; a record whose figures
-    Python's json writes otherwise (a float under 10^-4, written with an exponent; a figure
-    given as text: see `record_document`), or that msgspec cannot encode (a lone surrogate
-    read from an escape), is written by json, as `print_json` writes it."""
+
+def log_json_head(unit_id: str) -> bytes:
     import json
 
+    head = json.dumps({"document": "log", "format": 2, "unit": unit_id}, ensure_ascii=False, indent=2)[:-2]
+    return (head + ',\n  "records": [').encode()
+
+
+def log_json_end(any_record: bool) -> bytes:
+    return b"\n  ]\n}\n" if any_record else b"]\n}\n"
+
+
+def log_records(batch: Sequence[Record]) -> bytes:
+    """Records of the `log` document, indented by four and joined by ",\n" (as json writes them
+    inside it). A batch is encoded by msgspec in one call and indented by it, in C; a batch
+    with a record whose figures Python's json writes otherwise (a float under 10^-4, written
+    with an exponent; a figure given as text: see `record_document`), or that msgspec cannot
+    encode (a lone surrogate read from an escape), is written by json, as `print_json` does."""
     import msgspec
 
-    head = json.dumps({"document": "log", "format": 2, "unit": unit_id}, ensure_ascii=False, indent=2)[:-2]
-    yield (head + ',\n  "records": [').encode()
-    encoder, separator = msgspec.json.Encoder(), b"\n"
-    for batch in batches:
-        if not batch:
-            continue
-        try:
-            if not all(_writes_alike(record) for record in batch):
-                raise ValueError("written by json")
-            whole = msgspec.json.format(b"[" + encoder.encode(batch) + b"]", indent=2)
-            yield separator + whole[6:-6]  # the records inside "[\n  [\n" and "\n  ]\n]", indented by four
-        except (ValueError, TypeError, msgspec.EncodeError):
-            documents = [json.dumps(record_document(r), ensure_ascii=False, indent=2) for r in batch]
-            text = ",\n".join("\n".join("    " + line for line in d.split("\n")) for d in documents)
-            yield separator + text.encode("utf-8", "surrogatepass")
-        separator = b",\n"
-    yield b"]\n}\n" if separator == b"\n" else b"\n  ]\n}\n"
+    try:
+        if not all(_writes_alike(record) for record in batch if record.figures):
+            raise ValueError("written by json")
+        whole = msgspec.json.format(b"[" + msgspec.json.encode(batch) + b"]", indent=2)
+        return whole[6:-6]  # the records inside "[\n  [\n" and "\n  ]\n]", indented by four
+    except (ValueError, TypeError, msgspec.EncodeError):
+        import json
+
+        documents = [json.dumps(record_document(r), ensure_ascii=False, indent=2) for r in batch]
+        text = ",\n".join("\n".join("    " + line for line in d.split("\n")) for d in documents)
+        return text.encode("utf-8", "surrogatepass")
 
 
 def _writes_alike(record: Record) -> bool:

@@ -11,6 +11,7 @@ from ..core.fuzzy import closest
 from ..core.items import resolve
 from ..core.models import Catalog, Record, Unit
 from ..core.status import PENDING, ItemStatus, UnitStatus, items_for
+from ..core.store import LogStream
 from .session import Session
 
 if TYPE_CHECKING:
@@ -93,6 +94,8 @@ class LogView:
     unit: Unit
     catalog: Catalog | None  # the catalog the unit runs, when it was needed (an item named, a title)
     batches: Iterator[list[Record]]  # the records, oldest first, a batch at a time as they are read
+    stream: LogStream  # the log they are read from
+    item: str | None  # the id of the item asked for
 
 
 def log(session: Session, item: str | None = None, titled: bool = True) -> LogView:
@@ -104,7 +107,8 @@ def log(session: Session, item: str | None = None, titled: bool = True) -> LogVi
     if item or (titled and not unit.name):
         runs = session.catalog_for(unit, session.store.index(unit.id))
     wanted = resolve(item, items_for(runs, unit.kind)).id if item and runs is not None else None
-    batches = session.store.stream(unit.id).record_batches()
+    stream = session.store.stream(unit.id)
+    batches = stream.record_batches()
     if wanted is not None:
         batches = ([record for record in batch if record.item == wanted] for batch in batches)
-    return LogView(unit, runs, batches)
+    return LogView(unit, runs, batches, stream, wanted)
