@@ -63,6 +63,9 @@ _ACTOR_AT = re.compile(rb'"actor":"((?:[^"\\]|\\.)*)","at":"([^"]+)"')
 
 PARALLEL_BYTES = 32 << 20  # logs of less than this in all are verified in this process: a pool costs ~10 ms a worker
 SPLIT_BYTES = 64 << 20  # a log of more than this is cut into parts, one a worker
+# Checking a signature takes ~85 us: a signed log is verified by the pool, each log cut in
+# parts, from this length on (a log is taken as signed if its first 64 KiB hold a signature).
+SIGNED_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -587,7 +590,7 @@ def verify_store(
     only: str | None = None,
     anchors: Anchors | None = None,
     workers: int | None = None,
-    split: int = SPLIT_BYTES,
+    split: int | None = None,
 ) -> StoreVerdict:
     """Every unit's verdict (or `only` that one's), the store's list of units held against its
     folders, the stored evidence files re-hashed, and the kept catalogs. `workers`: how many
@@ -627,7 +630,7 @@ def audits(  # noqa: PLR0917 - what a verification reads, then how
     keys: dict[str, PublicKey],
     holders: set[str],
     workers: int | None = None,
-    split: int = SPLIT_BYTES,
+    split: int | None = None,
 ) -> list[Audit]:
     """Each plan's log read and looked into: here, or by several processes at once when the
     logs are large enough (each long log cut into parts, checked each from the line before
@@ -636,7 +639,11 @@ def audits(  # noqa: PLR0917 - what a verification reads, then how
     of its own meanwhile (its verdict counts only if the chain holds)."""
     count = _workers() if workers is None else workers
     size = sum(plan.stream.end for plan in plans)
-    tasks = _tasks(plans, count, split) if count > 1 and (workers is not None or size >= PARALLEL_BYTES) else None
+    signed = count > 1 and size >= SIGNED_BYTES and any(_signed(plan.stream) for plan in plans)
+    enough = PARALLEL_BYTES if not signed else SIGNED_BYTES
+    if split is None:
+        split = SPLIT_BYTES if not signed else SIGNED_BYTES
+    tasks = _tasks(plans, count, split) if count > 1 and (workers is not None or size >= enough) else None
     if tasks is None:
         return [_finish(store, plan, LogPass(plan.stream, keys, holders, plan.wanted).run()) for plan in plans]
     import multiprocessing
@@ -664,6 +671,13 @@ def audits(  # noqa: PLR0917 - what a verification reads, then how
                 merged.index_problem, merged.index_checked = checks[index].result(), True
             found.append(_finish(store, plan, merged))
     return found
+
+
+def _signed(stream: LogStream) -> bool:
+    """Whether the start of a log holds a signature (its records are then checked slowly)."""
+    for _, lines in stream.part(stream.start, stream.whole).batches(1 << 16):
+        return any(_SIGNED in line for line in lines)
+    return False
 
 
 def _picklable(thing: object) -> bool:
@@ -733,7 +747,8 @@ def _tasks(plans: list[Plan], count: int, split: int) -> list[_Task] | None:
         if stream.end < split:
             tasks.append((index, stream, False))
             continue
-        cuts = sorted({stream.next_line(stream.end * k // count) for k in range(count)} | {stream.whole})
+        pieces = 2 * count  # more than workers: one may be checking the saved index meanwhile
+        cuts = sorted({stream.next_line(stream.end * k // pieces) for k in range(pieces)} | {stream.whole})
         parts = [(index, stream.part(low, high), True) for low, high in itertools.pairwise(cuts) if high > low]
         tasks += parts if len(parts) > 1 else [(index, stream, False)]
     return tasks
