@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..core import blobs
 from ..core.errors import NotFound
 from ..core.fuzzy import closest
 from ..core.items import resolve
@@ -100,12 +101,15 @@ class LogView:
 
 def log(session: Session, item: str | None = None, titled: bool = True) -> LogView:
     """A unit's records, oldest first (of one item, if asked), read as they are shown: a
-    chunk of the log at a time, whatever its length. The catalog the unit runs is read (from
-    the index of its log) only to resolve an item, or for the title of a unit without a name."""
+    chunk of the log at a time, whatever its length. To resolve an item, the catalog the unit
+    runs is read (from the index of its log); to title a unit without a name, the kind's name
+    is read from the catalog it was started with (no read of the log before the first line)."""
     unit = session.select_unit()
     runs = None
-    if item or (titled and not unit.name):
+    if item:
         runs = session.catalog_for(unit, session.store.index(unit.id))
+    elif titled and not unit.name:
+        runs = blobs.kept_catalog(session.store, unit.catalog.digest) or session.source_catalog(unit)
     wanted = resolve(item, items_for(runs, unit.kind)).id if item and runs is not None else None
     stream = session.store.stream(unit.id)
     batches = stream.record_batches()
