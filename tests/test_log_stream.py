@@ -263,3 +263,52 @@ def test_a_reader_that_leaves_ends_the_writing_quietly(tmp_path: Path) -> None:
     with contextlib.suppress(BrokenPipeError), os.fdopen(writing, "wb") as out:
         write_log_json(store.stream("prison"), None, out, workers=2, chunk=700)
     reader.join()
+
+
+# -- memory ------------------------------------------------------------------------------
+
+PEAK = (
+    "import resource, subprocess, sys\n"
+    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"  # KiB on Linux
+)
+
+
+def peak_kib(args: list[str], cwd: Path) -> int:
+    """The peak memory of `checklist ARGS` (and of any process it starts), in KiB."""
+    command = [sys.executable, "-c", PEAK, *installed_command(), *args]
+    done = subprocess.run(command, capture_output=True, cwd=cwd, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    return int(done.stdout)
+
+
+def written_log(root: Path, count: int) -> None:
+    """A unit with `count` records of about 1 KB, chained as appends chain them (written at once)."""
+    from checklist.core.chain import digest
+
+    store = FileStore.create(root / ".checklist")
+    make_unit(store)
+    genesis = store.genesis("prison")
+    prev, lines = digest(genesis), []
+    for n in range(count):
+        fields = make_draft(n=n, note=f"记录 {n} " + "巡查正常，详细情况已登记。" * 60).model_dump()
+        line = Record.of({**fields, "v": 3, "seq": n + 1, "prev": prev}).line()
+        lines.append(line)
+        prev = digest(line)
+    data = b"\n".join(lines) + b"\n"
+    (root / ".checklist/units/prison/records.jsonl").write_bytes(data)
+    head = {"format": 1, "seq": count, "hash": prev, "size": len(data)}
+    (root / ".checklist/units/prison/head.json").write_text(json.dumps(head))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss in KiB")
+def test_printing_a_log_takes_the_memory_of_a_chunk_not_of_the_log(tmp_path: Path) -> None:
+    """Ten times the log and more costs the printing commands no more memory than a few MB
+    (read whole, a log took several times its size: 6.4 GB for `log --json` of 1 GB). The
+    table is held to fewer records: rich takes 20 us a line it draws."""
+    for args, few, many in ((["log", "--json"], 1_000, 20_000), (["log"], 200, 2_000)):
+        small, large = tmp_path / f"{args[-1]}-{few}", tmp_path / f"{args[-1]}-{many}"
+        written_log(small, few)
+        written_log(large, many)
+        grown = peak_kib(args, large) - peak_kib(args, small)
+        assert grown < 8_000, (args, grown)

@@ -410,7 +410,8 @@ def _report_cell(status: UnitStatus, lang: str) -> Text:
     return Text(f"✔ {values}{alert}", style="bold red" if headline.item.alerts else "green")
 
 
-FIRST_ROWS, ROWS = 40, 400  # rows of the first table (printed at once), then of each table
+FIRST_ROWS, ROWS = 40, 400  # rows of the first table (printed at once), then of each table at most
+TABLE_TEXT = 128 << 10  # characters of notes a table holds at most: rich draws a whole table in memory
 
 
 def log_widths(width: int) -> tuple[int, int, int, int]:
@@ -426,19 +427,20 @@ def log_widths(width: int) -> tuple[int, int, int, int]:
 
 
 def log_tables(batches: Iterable[Sequence[Record]], lang: str, title: str, width: int) -> Iterator[Table]:
-    """The audit trail as tables of a few hundred rows each, made as the records are read: the
-    first (with the title and the column heads) as soon as its rows are in, so that a long
-    log starts printing at once and never waits whole in memory."""
+    """The audit trail as tables made as the records are read: the first (with the title and
+    the column heads) as soon as its rows are in, so that a long log starts printing at once;
+    each of a few hundred rows, or of 128 Ki characters of notes, so that memory holds one
+    table, never the log (a record with a longer note has a table of its own)."""
     widths = log_widths(width)
     rows: list[Record] = []
-    first = True
+    text, first = 0, True
     for batch in batches:
-        rows += batch
-        while len(rows) >= (FIRST_ROWS if first else ROWS):
-            size = FIRST_ROWS if first else ROWS
-            yield _log_table(rows[:size], lang, title if first else None, widths)
-            del rows[:size]
-            first = False
+        for record in batch:
+            rows.append(record)
+            text += len(record.note or "")
+            if len(rows) >= (FIRST_ROWS if first else ROWS) or text >= TABLE_TEXT:
+                yield _log_table(rows, lang, title if first else None, widths)
+                rows, text, first = [], 0, False
     if rows or first:
         yield _log_table(rows, lang, title if first else None, widths)
 
