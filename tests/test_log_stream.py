@@ -187,6 +187,7 @@ def test_on_a_terminal_the_log_goes_through_the_pager_and_never_when_piped(proc,
         for plain in ({"CI": "true"}, {"CHECKLIST_PAGER": "cat"}, {"CHECKLIST_PAGER": ""}):
             assert "本监狱无此类活动" in on_a_terminal(args, Path.cwd(), **{"CHECKLIST_PAGER": pager, **plain})
         assert "本监狱无此类活动" in on_a_terminal([*args, "--no-pager"], Path.cwd(), CHECKLIST_PAGER=pager)
+        assert "本监狱无此类活动" in on_a_terminal(args, Path.cwd(), CHECKLIST_PAGER="no-such-pager -R")
         assert not paged.exists()
     piped = subprocess.run(
         [*installed_command(), "log"], capture_output=True, env={**os.environ, "CHECKLIST_PAGER": pager}, check=True

@@ -115,7 +115,7 @@ def paged(pager: Pager | None) -> Iterator[tuple[IO[bytes], Console]]:
             raise BrokenPipeError
 
     out = sys.stdout
-    if pager is None or os.name != "posix" or not out.isatty():
+    if pager is None or os.name != "posix" or not out.isatty() or not _found(pager):
         console = Console(highlight=False, emoji=False, soft_wrap=False)
         try:
             yield out.buffer, console
@@ -145,6 +145,19 @@ def paged(pager: Pager | None) -> Iterator[tuple[IO[bytes], Console]]:
                 break
             except KeyboardInterrupt:  # the pager has the terminal: it decides when to leave
                 continue
+
+
+def _found(pager: Pager) -> bool:
+    """Whether the pager's program can be run (a shell would start, say it is not found, and
+    take the output with it): a command the shell must read for itself is taken as it is."""
+    import shlex
+    import shutil
+
+    try:
+        program = shlex.split(pager.command)[0]
+    except (ValueError, IndexError):
+        return True
+    return "=" in program or shutil.which(program, path=pager.environ.get("PATH")) is not None
 
 
 def _quiet_stdout() -> None:
