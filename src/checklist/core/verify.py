@@ -180,7 +180,7 @@ class LogPass:
             if self.records and found.damaged is None:
                 self._look(lines)
             if self.holders:
-                self._unsigned(lines)
+                self._unsigned(lines, start if check.whole else None)
             self.number += len(lines)
         if not self.part:
             check.finish(self.stream.torn)
@@ -251,28 +251,50 @@ class LogPass:
         if record.approves is not None:
             tally.approvals.append(Approval(record.seq, record.item, record.actor, record.approves, record.sig.key))
 
-    def _unsigned(self, lines: list[bytes]) -> None:
-        """The unsigned chained records made in the name of a key holder, read by a byte search:
+    def _unsigned(self, lines: list[bytes], first: int | None) -> None:
+        """The unsigned chained records made in the name of a key holder, read by byte searches:
         no record is parsed. Each is kept with the latest time written on it or on any record
-        before it in the chain (a record cannot be older than those before it)."""
-        found, actors = self.found, self._actors
-        for line in lines:
-            match = _ACTOR_AT.search(line)
-            seq = seq_of(line) if match else None
-            if match is None or seq is None:
+        before it in the chain (a record cannot be older than those before it). `first`: the
+        number of the first line's record, when the batch is known to be a whole chain."""
+        found, actors, holders = self.found, self._actors, self.holders
+        for index, line in enumerate(lines):
+            written_at = _actor_at(line)
+            if written_at is None:
+                continue
+            seq = first + index if first is not None else seq_of(line)
+            if seq is None:
                 continue  # not a chained record: the chain check names it
+            written, text = written_at
             try:
-                at = datetime.fromisoformat(match.group(2).decode().replace("Z", "+00:00"))
-                written = match.group(1)
-                if written not in actors:
-                    actor = json.loads(b'"' + written + b'"')
-                    actors[written] = actor if names.key(actor) in self.holders else None
+                at = datetime.fromisoformat(text.decode().replace("Z", "+00:00"))
+                holder = actors[written] if written in actors else self._holder(written, holders)
             except (ValueError, TypeError):
                 continue
-            found.latest = at if found.latest is None or at > found.latest else found.latest
-            holder = actors[written]
+            if found.latest is None or at > found.latest:
+                found.latest = at
             if holder is not None and _SIGNED not in line:
                 found.unsigned.append(Unsigned(seq, holder, found.latest))
+
+    def _holder(self, written: bytes, holders: set[str]) -> str | None:
+        """The name as written, if it is a key holder's (else None), remembered."""
+        actor = json.loads(b'"' + written + b'"')
+        self._actors[written] = holder = actor if names.key(actor) in holders else None
+        return holder
+
+
+def _actor_at(line: bytes) -> tuple[bytes, bytes] | None:
+    """A line's actor and time as written (`"actor":"…","at":"…"`), found as `_ACTOR_AT` finds
+    them: by finding the labels where a record's line holds them, the regular expression read
+    only for a name holding a quote (escaped) or a line without them there."""
+    start = line.find(b'"actor":"')
+    if start < 0:
+        return None
+    middle = line.find(b'","at":"', start + 9)
+    end = line.find(b'"', middle + 8) if middle >= 0 else -1
+    if end <= middle + 8 or b'"' in line[start + 9 : middle]:  # none, an empty time, or a quote in the name
+        match = _ACTOR_AT.search(line)
+        return None if match is None else (match.group(1), match.group(2))
+    return line[start + 9 : middle], line[middle + 8 : end]
 
 
 def item_at(unit_id: str) -> int:
