@@ -222,6 +222,9 @@ def test_several_processes_write_the_document_one_process_writes(tmp_path: Path)
     assert alone == b"".join(
         unsafe_escaped(piece) for piece in log_json("prison", store.stream("prison").record_batches())
     )
+    in_memory = io.BytesIO()  # no other process can write there: written by this one
+    write_log_json(store.stream("prison"), None, in_memory, workers=2, chunk=700)
+    assert in_memory.getvalue() == alone
     for workers in (2, 3):
         assert written(store, workers=workers) == alone
         assert written(store, "prison.outreach", workers) == written(store, "prison.outreach")

@@ -37,7 +37,7 @@ def write_log_json(
     by `workers` processes (None: one per core, for a log of 32 MB or more), a `chunk` each
     at a time."""
     count = _workers() if workers is None else workers
-    if count < 2 or stream.whole - stream.start < (PARALLEL_BYTES if workers is None else 1):
+    if count < 2 or stream.whole - stream.start < (PARALLEL_BYTES if workers is None else 1) or not _has_fd(out):
         _alone(stream, item, out)
         return
     cuts = [stream.start]
@@ -69,6 +69,15 @@ def _alone(stream: LogStream, item: str | None, out: IO[bytes]) -> None:
         batches = ([record for record in batch if record.item == item] for batch in batches)
     for piece in log_json(stream.unit, batches):
         out.write(unsafe_escaped(piece))
+
+
+def _has_fd(out: IO[bytes]) -> bool:
+    """Whether other processes can write to `out` (a file or a pipe, not memory)."""
+    try:
+        out.fileno()
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError
+        return False
+    return True
 
 
 def _workers() -> int:
