@@ -127,3 +127,23 @@ def test_a_line_as_written_is_not_parsed_and_a_line_with_figures_is_peeked_at(tm
     assert not peek(lines[1].replace(b'"count":7', b'"count":1e16'))
     assert not peek(lines[2].replace(b'"occurred":"2019', b'"occurred":"2300'))
     assert not peek(b"") and not peek(b"{not json")
+
+
+@given(
+    actor=st.text(alphabet=st.sampled_from('ab王"\\,:{} '), max_size=8),
+    at=st.sampled_from(["2020-01-26T09:00:00+08:00", "", "x"]),
+    between=st.sampled_from(["", ',"clock":"2020-01-26T09:00:00Z"']),
+    before=st.sampled_from(["", '"note":"\\"actor\\":\\"x\\",\\"at\\":\\"y\\"",', '"figures":{"x\\"actor":"1"},']),
+)
+def test_actor_and_time_are_found_as_the_regular_expression_finds_them(
+    actor: str, at: str, between: str, before: str
+) -> None:
+    import json
+
+    from checklist.core.verify import _ACTOR_AT, _actor_at
+
+    line = (
+        "{" + before + '"actor":' + json.dumps(actor, ensure_ascii=False) + between + ',"at":"' + at + '"}'
+    ).encode()
+    match = _ACTOR_AT.search(line)
+    assert _actor_at(line) == (None if match is None else match.group(1, 2))

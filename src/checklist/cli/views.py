@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import itertools
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import options
+
+if TYPE_CHECKING:
+    from ..core.models import Record
 
 
 def list_items(
@@ -91,30 +96,50 @@ def log(
         str | None, typer.Option("--item", "-i", metavar="ITEM", help="Only one item (number, id or prefix).")
     ] = None,
     json: options.Json = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Print straight out, not through a pager (only a terminal is paged).")
+    ] = False,
     lang: options.Lang = None,
     store: options.Store = None,
     catalog: options.Catalog = None,
 ) -> None:
-    """The audit trail: every record of a unit, oldest first."""
-    from ..present.documents import log_document
-    from ..present.output import message, print_json, stdout
-    from ..present.terminal import log_table
+    """The audit trail: every record of a unit, oldest first.
+
+    Printed as the log is read; on a terminal, through a pager ($CHECKLIST_PAGER, else $PAGER,
+    else less -FRX), as git does."""
+    from ..present.output import message, paged
     from ..present.words import t
     from ..usecases import views
     from ..usecases.session import Session
-    from ..usecases.settings import Settings
+    from ..usecases.settings import Settings, pager_from
 
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang)
-    view = views.log(Session.open(settings), item)
+    view = views.log(Session.open(settings), item, titled=not json)
     if json:
-        print_json(log_document(view.unit.id, view.records))
+        from ..present.logjson import write_log_json
+
+        with paged(pager_from(no_pager)) as (out, _):
+            write_log_json(view.stream, view.item, out)
         return
+    from ..present.terminal import log_tables
+
     language = settings.lang
-    if not view.records:
+    batches = _nonempty(view.batches)
+    if batches is None:
         message(t("msg.no_records", language))
         return
-    title = t("head.log", language, name=view.catalog.unit_name(view.unit, language))
-    stdout().print(log_table(view.records, language, title))
+    name = view.catalog.unit_name(view.unit, language) if view.catalog is not None else view.unit.name or view.unit.id
+    with paged(pager_from(no_pager)) as (_, console):
+        for table in log_tables(batches, language, t("head.log", language, name=name), console.width):
+            console.print(table)
+
+
+def _nonempty(batches: Iterator[list[Record]]) -> Iterator[list[Record]] | None:
+    """The batches of records, or None if there is no record at all (read up to the first)."""
+    for batch in batches:
+        if batch:
+            return itertools.chain([batch], batches)
+    return None
 
 
 def units(

@@ -189,6 +189,8 @@ class LineHashes(Mapping[int, str]):
         self._add_each(lines, digests)
 
     def _add_run(self, lines: Sequence[bytes], digests: Sequence[bytes], first: int) -> None:
+        if self.wanted is None and not self._found and not self._run:
+            self._base = first  # a part of a log read apart starts its run where it starts
         if self.wanted is None and not self._found and first == self._base + len(self._run) // 32:
             self._run += b"".join(digests)
         elif self.wanted is None:

@@ -254,6 +254,18 @@ class LogStream:
 
             return io.BytesIO()
 
+    def record_batches(self, first_line: int = 1) -> Iterator[list[Record]]:
+        """The records from `start` on, a batch (a chunk's lines) at a time, as `records` reads
+        them: a damaged one is an error naming the log and its line."""
+        number = first_line
+        for _, lines in self.batches():
+            decoded = decode_batch(lines, where=self.where, unit=self.unit, first_line=number)
+            yield [record for record in decoded if record is not None]
+            number += len(lines)
+        torn = self.torn
+        if torn.strip():
+            yield [parse_line(self.where, torn, number, self.unit, torn=True)]
+
     def records(self, first_line: int = 1) -> Iterator[tuple[int, Record]]:
         """Each record from `start` on with the offset its line starts at; a damaged one is an
         error naming the log and the line (numbered from `first_line`, the number of the line

@@ -63,6 +63,9 @@ _ACTOR_AT = re.compile(rb'"actor":"((?:[^"\\]|\\.)*)","at":"([^"]+)"')
 
 PARALLEL_BYTES = 32 << 20  # logs of less than this in all are verified in this process: a pool costs ~10 ms a worker
 SPLIT_BYTES = 64 << 20  # a log of more than this is cut into parts, one a worker
+# Checking a signature takes ~85 us: a signed log is verified by the pool, each log cut in
+# parts, from this length on (a log is taken as signed if its first 64 KiB hold a signature).
+SIGNED_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,7 @@ class LogPass:
             if self.records and found.damaged is None:
                 self._look(lines)
             if self.holders:
-                self._unsigned(lines)
+                self._unsigned(lines, start if check.whole else None)
             self.number += len(lines)
         if not self.part:
             check.finish(self.stream.torn)
@@ -248,28 +251,50 @@ class LogPass:
         if record.approves is not None:
             tally.approvals.append(Approval(record.seq, record.item, record.actor, record.approves, record.sig.key))
 
-    def _unsigned(self, lines: list[bytes]) -> None:
-        """The unsigned chained records made in the name of a key holder, read by a byte search:
+    def _unsigned(self, lines: list[bytes], first: int | None) -> None:
+        """The unsigned chained records made in the name of a key holder, read by byte searches:
         no record is parsed. Each is kept with the latest time written on it or on any record
-        before it in the chain (a record cannot be older than those before it)."""
-        found, actors = self.found, self._actors
-        for line in lines:
-            match = _ACTOR_AT.search(line)
-            seq = seq_of(line) if match else None
-            if match is None or seq is None:
+        before it in the chain (a record cannot be older than those before it). `first`: the
+        number of the first line's record, when the batch is known to be a whole chain."""
+        found, actors, holders = self.found, self._actors, self.holders
+        for index, line in enumerate(lines):
+            written_at = _actor_at(line)
+            if written_at is None:
+                continue
+            seq = first + index if first is not None else seq_of(line)
+            if seq is None:
                 continue  # not a chained record: the chain check names it
+            written, text = written_at
             try:
-                at = datetime.fromisoformat(match.group(2).decode().replace("Z", "+00:00"))
-                written = match.group(1)
-                if written not in actors:
-                    actor = json.loads(b'"' + written + b'"')
-                    actors[written] = actor if names.key(actor) in self.holders else None
+                at = datetime.fromisoformat(text.decode().replace("Z", "+00:00"))
+                holder = actors[written] if written in actors else self._holder(written, holders)
             except (ValueError, TypeError):
                 continue
-            found.latest = at if found.latest is None or at > found.latest else found.latest
-            holder = actors[written]
+            if found.latest is None or at > found.latest:
+                found.latest = at
             if holder is not None and _SIGNED not in line:
                 found.unsigned.append(Unsigned(seq, holder, found.latest))
+
+    def _holder(self, written: bytes, holders: set[str]) -> str | None:
+        """The name as written, if it is a key holder's (else None), remembered."""
+        actor = json.loads(b'"' + written + b'"')
+        self._actors[written] = holder = actor if names.key(actor) in holders else None
+        return holder
+
+
+def _actor_at(line: bytes) -> tuple[bytes, bytes] | None:
+    """A line's actor and time as written (`"actor":"…","at":"…"`), found as `_ACTOR_AT` finds
+    them: by finding the labels where a record's line holds them, the regular expression read
+    only for a name holding a quote (escaped) or a line without them there."""
+    start = line.find(b'"actor":"')
+    if start < 0:
+        return None
+    middle = line.find(b'","at":"', start + 9)
+    end = line.find(b'"', middle + 8) if middle >= 0 else -1
+    if end <= middle + 8 or b'"' in line[start + 9 : middle]:  # none, an empty time, or a quote in the name
+        match = _ACTOR_AT.search(line)
+        return None if match is None else (match.group(1), match.group(2))
+    return line[start + 9 : middle], line[middle + 8 : end]
 
 
 def item_at(unit_id: str) -> int:
@@ -587,7 +612,7 @@ def verify_store(
     only: str | None = None,
     anchors: Anchors | None = None,
     workers: int | None = None,
-    split: int = SPLIT_BYTES,
+    split: int | None = None,
 ) -> StoreVerdict:
     """Every unit's verdict (or `only` that one's), the store's list of units held against its
     folders, the stored evidence files re-hashed, and the kept catalogs. `workers`: how many
@@ -627,7 +652,7 @@ def audits(  # noqa: PLR0917 - what a verification reads, then how
     keys: dict[str, PublicKey],
     holders: set[str],
     workers: int | None = None,
-    split: int = SPLIT_BYTES,
+    split: int | None = None,
 ) -> list[Audit]:
     """Each plan's log read and looked into: here, or by several processes at once when the
     logs are large enough (each long log cut into parts, checked each from the line before
@@ -636,7 +661,11 @@ def audits(  # noqa: PLR0917 - what a verification reads, then how
     of its own meanwhile (its verdict counts only if the chain holds)."""
     count = _workers() if workers is None else workers
     size = sum(plan.stream.end for plan in plans)
-    tasks = _tasks(plans, count, split) if count > 1 and (workers is not None or size >= PARALLEL_BYTES) else None
+    signed = count > 1 and size >= SIGNED_BYTES and any(_signed(plan.stream) for plan in plans)
+    enough = PARALLEL_BYTES if not signed else SIGNED_BYTES
+    if split is None:
+        split = SPLIT_BYTES if not signed else SIGNED_BYTES
+    tasks = _tasks(plans, count, split) if count > 1 and (workers is not None or size >= enough) else None
     if tasks is None:
         return [_finish(store, plan, LogPass(plan.stream, keys, holders, plan.wanted).run()) for plan in plans]
     import multiprocessing
@@ -664,6 +693,13 @@ def audits(  # noqa: PLR0917 - what a verification reads, then how
                 merged.index_problem, merged.index_checked = checks[index].result(), True
             found.append(_finish(store, plan, merged))
     return found
+
+
+def _signed(stream: LogStream) -> bool:
+    """Whether the start of a log holds a signature (its records are then checked slowly)."""
+    for _, lines in stream.part(stream.start, stream.whole).batches(1 << 16):
+        return any(_SIGNED in line for line in lines)
+    return False
 
 
 def _picklable(thing: object) -> bool:
@@ -733,7 +769,8 @@ def _tasks(plans: list[Plan], count: int, split: int) -> list[_Task] | None:
         if stream.end < split:
             tasks.append((index, stream, False))
             continue
-        cuts = sorted({stream.next_line(stream.end * k // count) for k in range(count)} | {stream.whole})
+        pieces = 2 * count  # more than workers: one may be checking the saved index meanwhile
+        cuts = sorted({stream.next_line(stream.end * k // pieces) for k in range(pieces)} | {stream.whole})
         parts = [(index, stream.part(low, high), True) for low, high in itertools.pairwise(cuts) if high > low]
         tasks += parts if len(parts) > 1 else [(index, stream, False)]
     return tasks

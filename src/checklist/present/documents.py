@@ -7,12 +7,12 @@ of each. Every document carries its name (`document`) and its `format`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, cast
 
 from ..core.agenda import Agenda
 from ..core.agenda import Entry as AgendaEntry
-from ..core.figures import usable
+from ..core.figures import LIMIT, usable
 from ..core.models import Catalog, Record, Text
 from ..core.status import Archived, ItemStatus, Tally, UnitStatus
 
@@ -192,6 +192,63 @@ def record_document(record: Record) -> RecordDocument:
 
 def log_document(unit_id: str, records: Sequence[Record]) -> LogDocument:
     return {"document": "log", "format": 2, "unit": unit_id, "records": [record_document(r) for r in records]}
+
+
+def log_json(unit_id: str, batches: Iterable[Sequence[Record]]) -> Iterator[bytes]:
+    """The `log` document as `print_json` prints `log_document` (UTF-8, indented by two, a
+    test holds the two to the same bytes), made a batch of records at a time as they are
+    read: the memory of a batch, whatever the log's length (see `log_records`)."""
+    yield log_json_head(unit_id)
+    separator = b"\n"
+    for batch in batches:
+        if batch:
+            yield separator + log_records(batch)
+            separator = b",\n"
+    yield log_json_end(separator != b"\n")
+
+
+def log_json_head(unit_id: str) -> bytes:
+    import json
+
+    head = json.dumps({"document": "log", "format": 2, "unit": unit_id}, ensure_ascii=False, indent=2)[:-2]
+    return (head + ',\n  "records": [').encode()
+
+
+def log_json_end(any_record: bool) -> bytes:
+    return b"\n  ]\n}\n" if any_record else b"]\n}\n"
+
+
+def log_records(batch: Sequence[Record]) -> bytes:
+    """Records of the `log` document, indented by four and joined by ",\n" (as json writes them
+    inside it). A batch is encoded by msgspec in one call and indented by it, in C; a batch
+    with a record whose figures Python's json writes otherwise (a float under 10^-4, written
+    with an exponent; a figure given as text: see `record_document`), or that msgspec cannot
+    encode (a lone surrogate read from an escape), is written by json, as `print_json` does."""
+    import msgspec
+
+    try:
+        if not all(_writes_alike(record) for record in batch if record.figures):
+            raise ValueError("written by json")
+        whole = msgspec.json.format(b"[" + msgspec.json.encode(batch) + b"]", indent=2)
+        return whole[6:-6]  # the records inside "[\n  [\n" and "\n  ]\n]", indented by four
+    except (ValueError, TypeError, msgspec.EncodeError):
+        import json
+
+        documents = [json.dumps(record_document(r), ensure_ascii=False, indent=2) for r in batch]
+        text = ",\n".join("\n".join("    " + line for line in d.split("\n")) for d in documents)
+        return text.encode("utf-8", "surrogatepass")
+
+
+def _writes_alike(record: Record) -> bool:
+    """Whether msgspec writes a record's figures as Python's json does."""
+    for value in record.figures.values():
+        if isinstance(value, bool | str):
+            continue
+        if not isinstance(value, int | float) or not -LIMIT <= value <= LIMIT:  # NaN is not within
+            return False
+        if isinstance(value, float) and value != 0 and abs(value) < 1e-4:
+            return False
+    return True
 
 
 def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]]) -> SubjectsDocument:

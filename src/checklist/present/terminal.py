@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import shlex
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -454,26 +456,89 @@ def _report_cell(status: UnitStatus, lang: str) -> Text:
     return Text(f"✔ {values}{alert}", style="bold red" if headline.item.alerts else "green")
 
 
-def log_table(records: Sequence[Record], lang: str, title: str) -> Table:
-    table = Table(title=Text(safe(title), style="bold"), box=box.SIMPLE_HEAD, title_justify="left", expand=True)
-    table.add_column(t("col.when", lang), no_wrap=True)
-    table.add_column(t("col.who", lang), overflow="fold", max_width=16)
-    table.add_column(t("col.item", lang), overflow="fold", max_width=30)
-    table.add_column(t("col.note", lang), ratio=1, overflow="fold")
+FIRST_ROWS, ROWS = 40, 400  # rows of the first table (printed at once), then of each table at most
+TABLE_TEXT = 128 << 10  # characters of notes a table holds at most: rich draws a whole table in memory
+
+
+def log_widths(width: int) -> tuple[int, int, int, int]:
+    """The widths of the log's columns (when, who, item, note) on a console `width` wide: fixed
+    by the width alone, so that the tables a log is printed in line up as one. The time takes
+    14 cells, who at most 16 and the item at most 30, the note the rest (a cell of padding
+    each side of each column, and one between columns); on a narrow console who and the item
+    give way first."""
+    rest = max(width - 11 - 14, 3)
+    who = min(16, max(rest // 6, 1))
+    item = min(30, max(rest // 3, 1))
+    return 14, who, item, max(rest - who - item, 1)
+
+
+def log_tables(batches: Iterable[Sequence[Record]], lang: str, title: str, width: int) -> Iterator[Table]:
+    """The audit trail as tables made as the records are read: the first (with the title and
+    the column heads) as soon as its rows are in, so that a long log starts printing at once;
+    each of a few hundred rows, or of 128 Ki characters of notes, so that memory holds one
+    table, never the log (a record with a longer note has a table of its own)."""
+    widths = log_widths(width)
+    rows: list[Record] = []
+    text, first = 0, True
+    for batch in batches:
+        for record in batch:
+            rows.append(record)
+            text += len(record.note or "")
+            if len(rows) >= (FIRST_ROWS if first else ROWS) or text >= TABLE_TEXT:
+                yield _log_table(rows, lang, title if first else None, widths)
+                rows, text, first = [], 0, False
+    if rows or first:
+        yield _log_table(rows, lang, title if first else None, widths)
+
+
+def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: tuple[int, int, int, int]) -> Table:
+    table = Table(
+        title=Text(safe(title), style="bold") if title is not None else None,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        show_header=title is not None,
+        show_edge=False,
+    )
+    when, who, item_width, note_width = widths
+    table.add_column(t("col.when", lang), no_wrap=True, width=when)
+    table.add_column(t("col.who", lang), overflow="fold", width=who)
+    table.add_column(t("col.item", lang), overflow="fold", width=item_width)
+    table.add_column(t("col.note", lang), overflow="fold", width=note_width)
     for record in records:
         item = Text(record.item or (f"{record.event} · {safe(record.subject or '')}" if record.event else "—"))
         item.append(f"\n→ {t('action.' + record.action, lang)}", style=ACTION_STYLE[record.action])
-        note = Text(safe(record.note or ""))
+        note = Text()
+        if record.clock is not None:  # made with a replayed clock: say which moment it replayed
+            note.append(f"⏱ --now {record.clock.strftime('%Y-%m-%d %H:%M')}\n", style="yellow")
+        note.append(safe(record.note or ""))
         if record.figures:
             figures = ", ".join(f"{k}={v}" for k, v in record.figures.items())
             note.append(("\n" if record.note else "") + safe(figures), style="cyan")
         for file in record.evidence:
             note.append(f"\n{safe(file.name)} ({file.size} B, sha256 {file.sha256[:12]}…)", style="dim")
         moment = Text(record.at.strftime("%Y-%m-%d\n%H:%M:%S %z"))
-        if record.clock is not None:  # made with a replayed clock: say which moment it replayed
-            moment.append(f"\n⏱ --now {record.clock.strftime('%Y-%m-%d %H:%M')}", style="yellow")
-        table.add_row(moment, Text(safe(record.actor)), item, note)
+        table.add_row(moment, Text(safe(record.actor)), item, LineByLine(note))
     return table
+
+
+class LineByLine:
+    """A text rendered one line at a time. rich renders a wrapped text as one segment holding
+    all its lines, then splits it at each line end copying what is left each time: a note of
+    100,000 lines took minutes (quadratic in its lines). Here each line is its own segment."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        overflow = options.overflow or self.text.overflow or "fold"
+        lines = self.text.wrap(console, options.max_width, overflow=overflow, no_wrap=options.no_wrap or False)
+        end = Segment.line()
+        for line in lines:
+            yield from line.render(console)
+            yield end
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return self.text.__rich_measure__(console, options)
 
 
 def units_table(catalog: Catalog, lang: str) -> Table:

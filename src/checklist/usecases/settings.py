@@ -16,6 +16,7 @@ environment variable's name is a constant here. README's "Settings" table lists 
 | future by --now|             |                          | clock_override     | off                             |
 | key folder     |             | CHECKLIST_CONFIG_HOME    |                    | the platform's config folder    |
 | tracebacks     | --debug     | CHECKLIST_DEBUG          |                    | off                             |
+| pager (log)    | --no-pager  | CHECKLIST_PAGER, PAGER   |                    | less -FRX, on a terminal only   |
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ ENV_LANG = "CHECKLIST_LANG"
 ENV_NOW = "CHECKLIST_NOW"
 ENV_DEBUG = "CHECKLIST_DEBUG"
 ENV_CONFIG_HOME = "CHECKLIST_CONFIG_HOME"
+ENV_PAGER, ENV_ANY_PAGER, ENV_CI = "CHECKLIST_PAGER", "PAGER", "CI"
 ENV_CI = "CI"  # set by CI services: never wait for an answer there
 LOCALE = ("LC_ALL", "LC_MESSAGES", "LANG")  # in the order the C library reads them
 
@@ -204,6 +206,28 @@ def debug_from(environ: Mapping[str, str] | None = None) -> bool:
     """CHECKLIST_DEBUG=1 (or true, yes, on) turns tracebacks on; 0, false and empty do not."""
     env = os.environ if environ is None else environ
     return env.get(ENV_DEBUG, "").strip().lower() in _TRUE
+
+
+@dataclass(frozen=True)
+class Pager:
+    """The command a long output is paged through, and the environment it runs in."""
+
+    command: str
+    environ: dict[str, str]
+
+
+def pager_from(no_pager: bool = False, environ: Mapping[str, str] | None = None) -> Pager | None:
+    """What a long output is paged through on a terminal (as git pages): None with --no-pager,
+    in CI (CI set, and not 0 or false), on a dumb terminal, or when CHECKLIST_PAGER (else
+    PAGER) is empty or `cat`; else that command, or `less`, run with LESS=FRX (leave at once
+    if all fits, keep colours, leave the screen as it was) and LV=-c unless they are set."""
+    env = os.environ if environ is None else environ
+    if no_pager or env.get(ENV_CI, "").strip().lower() not in ("", "0", "false", "no", "off"):
+        return None
+    command = env.get(ENV_PAGER, env.get(ENV_ANY_PAGER, "less")).strip()
+    if command in ("", "cat") or env.get("TERM") == "dumb":
+        return None
+    return Pager(command, {**env, "LESS": env.get("LESS", "FRX"), "LV": env.get("LV", "-c")})
 
 
 def size_in_mb(value: object) -> float | None:

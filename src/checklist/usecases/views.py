@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..core import blobs
 from ..core.errors import NotFound
 from ..core.fuzzy import closest
 from ..core.items import resolve
-from ..core.logindex import LogIndex
 from ..core.models import Catalog, Record, Unit
 from ..core.status import PENDING, Archived, ItemStatus, UnitStatus, items_for
+from ..core.store import LogStream
 from .session import Session
 
 if TYPE_CHECKING:
@@ -93,16 +95,26 @@ def subjects(session: Session, open_only: bool = False) -> SubjectsView:
 @dataclass(frozen=True)
 class LogView:
     unit: Unit
-    catalog: Catalog
-    records: list[Record]
+    catalog: Catalog | None  # the catalog the unit runs, when it was needed (an item named, a title)
+    batches: Iterator[list[Record]]  # the records, oldest first, a batch at a time as they are read
+    stream: LogStream  # the log they are read from
+    item: str | None  # the id of the item asked for
 
 
-def log(session: Session, item: str | None = None) -> LogView:
-    """A unit's records, oldest first (of one item, if asked)."""
+def log(session: Session, item: str | None = None, titled: bool = True) -> LogView:
+    """A unit's records, oldest first (of one item, if asked), read as they are shown: a
+    chunk of the log at a time, whatever its length. To resolve an item, the catalog the unit
+    runs is read (from the index of its log); to title a unit without a name, the kind's name
+    is read from the catalog it was started with (no read of the log before the first line)."""
     unit = session.select_unit()
-    records = session.store.records(unit.id)
-    runs = session.catalog_for(unit, LogIndex.of(records))  # from the records in hand: no second read of the log
+    runs = None
     if item:
-        wanted = resolve(item, items_for(runs, unit.kind)).id
-        records = [r for r in records if r.item == wanted]
-    return LogView(unit, runs, records)
+        runs = session.catalog_for(unit, session.store.index(unit.id))
+    elif titled and not unit.name:
+        runs = blobs.kept_catalog(session.store, unit.catalog.digest) or session.source_catalog(unit)
+    wanted = resolve(item, items_for(runs, unit.kind)).id if item and runs is not None else None
+    stream = session.store.stream(unit.id)
+    batches = stream.record_batches()
+    if wanted is not None:
+        batches = ([record for record in batch if record.item == wanted] for batch in batches)
+    return LogView(unit, runs, batches, stream, wanted)
