@@ -80,3 +80,22 @@ def test_an_event_of_a_settled_subject_is_known(settled) -> None:  # type: ignor
 def test_a_typo_in_a_subject_is_still_a_typo(settled) -> None:  # type: ignore[no-untyped-def]
     result = settled("2020-02-11T10:00", "done", EXAM, "--subject", "P9", "--note", "n")
     assert result.exit_code != 0 and "P9" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "P1\tDDDN\n",  # an item done shown as waived
+        "P1\tDDDD\nP2\tDDDD\n",  # a subject not examined shown as settled
+    ],
+)
+def test_an_edited_archive_is_caught_by_verify(settled, cli, forged: str) -> None:  # type: ignore[no-untyped-def]
+    """verify folds the log again archiving as it goes (as a cold status does) and compares the
+    archives: what the index counts must be what the log says."""
+    settled("2020-02-11T09:00", "status")
+    saved = json.loads(INDEX.read_text(encoding="utf-8"))
+    assert cli("verify").exit_code == 0
+    saved["archived"]["subjects"] = {"admission": forged}
+    INDEX.write_text(json.dumps(saved), encoding="utf-8")
+    result = cli("verify")
+    assert result.exit_code == 3 and "index.json does not say what the log says" in result.stdout

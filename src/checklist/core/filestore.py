@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, NoReturn, TypeGuard
 
-from . import files, formats, unitlist
+from . import archive, files, formats, unitlist
 from .atomic import Mismatch, add_mode, fsync_dir, remove_tree, sweep, temporary_name, write_atomic
 from .chain import BadTail, Head, TornLog, digest, next_link
 from .errors import DataError, Message, NotFound, StoreDamaged, UserError, message
@@ -470,9 +470,15 @@ class FileStore:
         index = self._saved_index(folder, log, _identity(log.path))
         if index is None or index.end is None:
             return None
-        fresh = LogIndex(log.fetch)
+        rules = self._rules_of(unit_id, index)
+        fresh = LogIndex(log.fetch, log.naming)
         try:
-            fold(fresh, log, 0, index.end)
+            if rules is None:
+                fold(fresh, log, 0, index.end)
+            else:  # archived as it goes, as a cold status does: the memory of a fold of a million records
+                fold(fresh, log, 0, index.end, lambda folded: archive.settle(folded, rules))
+                archive.settle(fresh, rules)
+                archive.settle(index, rules)
         except StoreDamaged as exc:
             return exc.message
         if not index.agrees(fresh):
@@ -481,6 +487,21 @@ class FileStore:
             index.memos = {}
             self.save_index(unit_id, index)
         return None
+
+    def _rules_of(self, unit_id: str, index: LogIndex) -> archive.Rules | None:
+        """The rules a saved index archived under, from the catalog kept under the digest they
+        name (None if nothing is archived, or the catalog is not there to say)."""
+        from .blobs import kept_catalog
+
+        digest = index.archived.rules.partition("@")[0]
+        if index.archived.empty or not digest:
+            return None
+        try:
+            catalog = kept_catalog(self, digest)
+            rules = archive.rules_for(catalog, self.unit(unit_id)) if catalog is not None else None
+        except (DataError, formats.NewerFormat):
+            return None
+        return rules if rules is not None and rules.digest == index.archived.rules else None
 
     def drop_snapshot(self, unit_id: str) -> None:
         """Remove the saved index (derived data: the next read rebuilds it from the log)."""

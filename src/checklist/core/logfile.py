@@ -164,7 +164,9 @@ class StaleIndex(Exception):
         self.at = at
 
 
-def fold(index: LogIndex, log: LogFile, start: int, end: int, settle: Callable[[LogIndex], None] | None = None) -> None:
+def fold(
+    index: LogIndex, log: LogFile, start: int, end: int, settle: Callable[[LogIndex], object] | None = None
+) -> None:
     """Fold the log's lines from `start` (where a line starts) to `end` into `index`. A last
     line cut short is folded if it is a whole record, but then the index is not one to save.
 

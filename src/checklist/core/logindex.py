@@ -100,6 +100,10 @@ class Entry:
     def approval(self) -> Record | None:
         return None if self.approval_at is None else self._index.record_at(self.approval_at)
 
+    def place(self) -> tuple[object, ...]:
+        """What it says, for comparing folds of the same log (its records by where they start)."""
+        return (self.at, self.count, self.action, self.until, self.figures, self.wording, self.approval_at)
+
     def key(self) -> tuple[object, ...]:
         """What it says, for comparing folds (where a line starts differs between backends)."""
         approval = self.approval
@@ -302,6 +306,9 @@ class Happening:
     def record(self) -> Record:
         return self._index.record_at(self.at)
 
+    def place(self) -> tuple[object, ...]:
+        return (self.at, self.action, self.kind, self.subject, self.moment)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Happening):
             return NotImplemented
@@ -351,6 +358,12 @@ class Tables:
 
     def __len__(self) -> int:
         return len(self._tables) + len(self._raw)
+
+    def keys(self) -> list[str]:
+        return [*self._tables, *self._raw]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
 
     def items(self) -> Iterable[tuple[str, Table]]:
         for key in list(self._raw):
@@ -606,9 +619,13 @@ class LogIndex:
 
     def agrees(self, fresh: LogIndex) -> bool:
         """Whether this index (saved, perhaps with archived subjects) says what `fresh`, a fold
-        of the same log with nothing archived, says: each archived subject live there, its
-        items as its letters say, and everything else the same."""
-        whole = fresh.whole()
+        of the same log, says. If `fresh` archived too (both settled under the same rules), the
+        same subjects archived with the same letters; else each archived subject live there,
+        its items as its letters say; and everything else the same."""
+        if not fresh.archived.empty:
+            same = _archive_said(self.archived) == _archive_said(fresh.archived)
+            return same and self._same_rest(fresh, {k: e.place() for k, e in fresh.plain.items()}, dict(fresh.events))
+        whole = {key: entry.place() for key, entry in fresh.plain.items()}
         events = dict(fresh.events)
         tally: dict[str, dict[str, int]] = {}
         for kind, subjects in self.archived.subjects().items():
@@ -618,24 +635,50 @@ class LogIndex:
                 if found is None or found.action != "event" or len(letters) != len(measures):
                     return False
                 for measure, letter in zip(measures, letters, strict=True):
-                    entry = whole.pop(item_key(measure, subject), {}).get("")
+                    entry = whole.pop(item_key(measure, subject), None)
                     state, changed = STATES_OF_ARCHIVE.get(letter, ("?", False))
-                    if entry is None or entry.action != state:
+                    if entry is None or entry[2] != state:  # its action
                         return False
                     counts = tally.setdefault(measure, {"done": 0, "na": 0, "changed": 0})
                     counts[state] += 1
                     counts["changed"] += changed
         if {m: t for m, t in self.archived.tally.items() if any(t.values())} != tally:
             return False
-        mine = {key: {p: e.key() for p, e in periods.items()} for key, periods in self.whole().items()}
-        theirs = {key: {p: e.key() for p, e in periods.items()} for key, periods in whole.items()}
+        return self._same_rest(fresh, whole, events)
+
+    def _same_rest(self, fresh: LogIndex, theirs: dict[str, tuple[object, ...]], events: dict[str, Happening]) -> bool:
+        """Everything but the archive the same as `fresh` (whose plain entries, as places, and events are given)."""
+        # Both are folds of the same log: a record is known by where its line starts, and none
+        # is read again (a million entries' records would be a gigabyte).
+        # A table at a time, so that two folds of a million records are compared in little memory.
+        same_tables = set(self.tables.keys()) == set(fresh.tables.keys()) and all(
+            self._rows_said(self.tables[key]) == fresh._rows_said(fresh.tables[key]) for key in self.tables
+        )
+        mine = {key: entry.place() for key, entry in self.plain.items()}
+        my_events = {key: e.place() for key, e in self.events.items()}
         same_places = (self.upgrades_at, self.unusable, self.last_at) == (
             fresh.upgrades_at,
             fresh.unusable,
             fresh.last_at,
         )
         same_counts = (self.count, self.replayed, self.records_of) == (fresh.count, fresh.replayed, fresh.records_of)
-        return same_places and same_counts and mine == theirs and self.events == events
+        return (
+            same_places
+            and same_counts
+            and same_tables
+            and mine == theirs
+            and my_events == {k: e.place() for k, e in events.items()}
+        )
+
+    def _rows_said(self, table: Table) -> dict[str, tuple[object, ...]]:
+        """A table's rows by period, each as Entry.place() has an entry (read from the columns)."""
+        wordings, said = self.wordings, dict[str, tuple[object, ...]]()
+        for row, period in enumerate(table.keys):
+            number, at, count, action = table.wordings[row], table.ats[row], table.counts[row], table.actions[row]
+            wording = None if number is None else wordings[number]
+            figures, approval_at = table.figures_of(row), table.approvals[row]
+            said[period] = (at, count, action, table.untils[row], figures, wording, approval_at)
+        return said
 
     def _compared(self) -> tuple[object, ...]:
         upgrades = [self.record_at(at) for at in self.upgrades_at]
@@ -784,6 +827,13 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None) -> tuple[Saved, Lo
     index.records_of, index.upgrades_at, index.unusable = saved.records_of, saved.upgrades, saved.unusable
     index.archived = Archived.read(saved.archived)
     return saved, index
+
+
+def _archive_said(archived: Archived) -> tuple[object, ...]:
+    """What an archive says (kinds, measures and counts that came to nothing left out)."""
+    subjects = {kind: found for kind, found in archived.subjects().items() if found}
+    measures = {kind: archived.measures.get(kind) for kind in subjects}
+    return subjects, measures, {m: t for m, t in archived.tally.items() if any(t.values())}
 
 
 def _wordings(saved: Saved) -> Iterator[int]:  # of the plain entries (a table's are checked when it is read)
