@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from checklist.core import logfile
 from checklist.core import store as stores
 from checklist.core.errors import NotFound, StoreDamaged, UserError
 from checklist.core.filestore import FileStore
@@ -449,3 +450,36 @@ def _any_record(draw: st.DrawFn, written: list[Record]) -> Record:
         )
         extra["measure"] = draw(st.sampled_from([None, "sha256:" + "a" * 64, "sha256:" + "b" * 64]))
     return Record.of({**_fields("prison", "", n), **extra, "v": 1})
+
+
+class TestFoldCheckedAside:
+    """A cold fold of a long log reads its lines for their types only and has another process
+    check them meanwhile (logfile.ASIDE_FROM): what it finds is what a fold checking each line
+    finds, and a damaged line is named as that fold names it."""
+
+    def _log(self, store: FileStore, count: int) -> Path:
+        make_unit(store)
+        for n in range(count):
+            store.append(make_draft(n=n, action=("done", "reopened")[n % 2], note=f"第{n}次"))
+        return store.root / "units/prison/records.jsonl"
+
+    def test_the_same_index_as_a_fold_checking_each_line(self, store: FileStore, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        self._log(store, 40)
+        plain = store.index("prison", fresh=True)
+        monkeypatch.setattr(logfile, "ASIDE_FROM", 0)
+        monkeypatch.setattr(logfile, "CHUNK", 700)  # a few lines a batch
+        assert store.index("prison", fresh=True) == plain
+
+    @pytest.mark.parametrize("bad", [b'"id":"zz', b'"actor":"\\u0007'])
+    def test_a_damaged_line_found_aside_is_named(self, store: FileStore, monkeypatch, bad: bytes) -> None:  # type: ignore[no-untyped-def]
+        log = self._log(store, 30)
+        lines = log.read_bytes().split(b"\n")
+        field = bad.split(b":")[0] + b':"'
+        at = lines[17].index(field) + len(field)
+        lines[17] = lines[17][:at] + bad[len(field) :] + lines[17][at + len(bad) - len(field) :]
+        log.write_bytes(b"\n".join(lines))
+        monkeypatch.setattr(logfile, "ASIDE_FROM", 0)
+        monkeypatch.setattr(logfile, "CHUNK", 700)
+        with pytest.raises(StoreDamaged) as found:
+            store.index("prison", fresh=True)
+        assert found.value.message.code == "store.damaged_record" and found.value.message.params["line"] == 18

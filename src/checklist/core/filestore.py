@@ -328,7 +328,7 @@ class FileStore:
         if index is None:
             index = LogIndex(log.fetch, log.naming)
         if index.end is not None and index.end < found[0]:
-            fold(index, log, index.end, found[0], settle)
+            fold(index, log, index.end, found[0], settle, aside=True)
         return index
 
     def _log_file(self, folder: Path, unit_id: str) -> LogFile:
