@@ -481,12 +481,32 @@ class FileStore:
                 archive.settle(index, rules)
         except StoreDamaged as exc:
             return exc.message
-        if not index.agrees(fresh):
+        if not index.agrees(fresh) or self._memos_wrong(unit_id, index, fresh):
             return message("store.index_mismatch")
-        if index.memos:  # what status worked out of its tables is not checked here: it is worked out again
-            index.memos = {}
-            self.save_index(unit_id, index)
         return None
+
+    def _memos_wrong(self, unit_id: str, index: LogIndex, fresh: LogIndex) -> bool:
+        """Whether a memo of the saved index says what the log does not: each is worked out
+        again from `fresh` for the question it answers. One that cannot be asked again (its
+        catalog not kept, a waiver given since) is dropped, to be worked out again."""
+        from .blobs import kept_catalog
+        from .status import memo_holds
+
+        if not index.memos:
+            return False
+        digest = fresh.record_at(fresh.upgrades_at[-1]).catalog if fresh.upgrades_at else None
+        unit = self.unit(unit_id)
+        try:
+            catalog = kept_catalog(self, digest or unit.catalog.digest)
+        except (DataError, formats.NewerFormat):
+            catalog = None
+        held = {key: memo_holds(index, fresh, key, unit, catalog) if catalog else None for key in index.memos}
+        if False in held.values():
+            return True
+        if None in held.values():
+            index.memos = {key: memo for key, memo in index.memos.items() if held[key]}
+            self.save_index(unit_id, index)
+        return False
 
     def _rules_of(self, unit_id: str, index: LogIndex) -> archive.Rules | None:
         """The rules a saved index archived under, from the catalog kept under the digest they

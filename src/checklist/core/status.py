@@ -9,6 +9,7 @@ from the caller (`now`), never from the system clock, so that any moment can be 
 from __future__ import annotations
 
 import functools
+import json
 import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -336,9 +337,51 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
 
 def _asked(span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zeros: list[str]) -> str:
     """Everything besides the table that what `_worked_out` finds depends on, as one text."""
-    waived = (waiver.at, waiver.action, waiver.until, waiver.approval_at) if waiver is not None else None
-    rules = (measure.approval == "required", measure.priority == "critical")
-    return repr((span.name, span.first, span.last, span.current, clock.today, rules, waived, zeros))
+    until = waiver.until.isoformat() if waiver is not None and waiver.until is not None else None
+    waived = [waiver.at, waiver.action, until, waiver.approval_at] if waiver is not None else None
+    rules = [measure.approval == "required", measure.priority == "critical"]
+    asked = [span.name, span.first, span.last, span.current, clock.today.isoformat(), rules, waived, zeros]
+    return json.dumps(asked, separators=(",", ":"))
+
+
+def memo_holds(saved: LogIndex, fresh: LogIndex, key: str, unit: Unit, catalog: Catalog) -> bool | None:
+    """Whether the memo `saved` keeps at `key` says what `fresh` (a fold of the same log)
+    works out for the question it answers, asked again at a moment of the same period; None if
+    it cannot be asked again (a measure that no longer recurs, a waiver given since)."""
+    memo = saved.memos[key]
+    item, _, subject = key.partition("|")
+    measure = next((m for m in catalog.measures if m.id == item), None)
+    try:
+        asked = json.loads(memo.asked)
+        current, today = asked[3], date.fromisoformat(asked[4])
+    except (ValueError, TypeError, IndexError):
+        return False  # no release writes such a memo
+    if measure is None or measure.recurrence is None:
+        return None
+    zone = ZoneInfo(catalog.meta.timezone)
+    midnight = datetime.combine(today, time(0), tzinfo=zone)
+    period = Schedule(measure.recurrence, zone, unit.started_at).period(current) if current is not None else None
+    clock = Clock(zone, max(period.start, midnight) if period is not None else midnight)
+    span = clock.span(measure.recurrence, unit.started_at)
+    waiver = fresh.entry(item, subject or None)
+    zeros = [f.id for f in measure.fields] if measure.headline and not subject else []
+    if _asked(span, measure, clock, waiver, zeros) != memo.asked:
+        return None
+    again = _worked_out(fresh, key, span, measure, clock, waiver, zeros)
+    same = (memo.missed, memo.streak, memo.totals, memo.today, memo.zeros) == (
+        again.missed,
+        again.streak,
+        again.totals,
+        again.today,
+        again.zeros,
+    )
+    return same and all(
+        (None if mine is None else mine.place()) == (None if theirs is None else theirs.place())
+        for mine, theirs in (
+            (saved.memo_entry(memo.current), fresh.memo_entry(again.current)),
+            (saved.memo_entry(memo.latest), fresh.memo_entry(again.latest)),
+        )
+    )
 
 
 def _worked_out(  # noqa: PLR0917
