@@ -46,7 +46,7 @@ from .errors import DataError, Message, NotFound, StoreDamaged, UserError, messa
 from .fuzzy import closest
 from .logfile import LogFile, StaleIndex, fold
 from .logindex import SNAPSHOT_FORMAT, LogIndex, Mark, load, save
-from .models import Draft, Record, Unit
+from .models import Catalog, Draft, Record, Unit
 from .store import (
     HASHED,
     PER_UNIT,
@@ -470,7 +470,8 @@ class FileStore:
         index = self._saved_index(folder, log, _identity(log.path))
         if index is None or index.end is None:
             return None
-        rules = self._rules_of(unit_id, index)
+        unit, kept = self.unit(unit_id), functools.cache(self._kept_catalog)  # each catalog read once
+        rules = _rules_of(unit, index, kept)
         fresh = LogIndex(log.fetch, log.naming)
         try:
             if rules is None:
@@ -481,47 +482,36 @@ class FileStore:
                 archive.settle(index, rules)
         except StoreDamaged as exc:
             return exc.message
-        if not index.agrees(fresh) or self._memos_wrong(unit_id, index, fresh):
+        if not index.agrees(fresh) or self._memos_wrong(unit, index, fresh, kept):
             return message("store.index_mismatch")
         return None
 
-    def _memos_wrong(self, unit_id: str, index: LogIndex, fresh: LogIndex) -> bool:
-        """Whether a memo of the saved index says what the log does not: each is worked out
-        again from `fresh` for the question it answers. One that cannot be asked again (its
-        catalog not kept, a waiver given since) is dropped, to be worked out again."""
+    def _kept_catalog(self, digest: str) -> Catalog | None:
+        """The catalog kept under a digest (None if it is not there, or not one to read)."""
         from .blobs import kept_catalog
+
+        try:
+            return kept_catalog(self, digest)
+        except (DataError, formats.NewerFormat):
+            return None
+
+    def _memos_wrong(self, unit: Unit, index: LogIndex, fresh: LogIndex, kept: Callable[[str], Catalog | None]) -> bool:
+        """Whether a memo of the saved index says what the log does not: each is worked out
+        again from `fresh` for the question it answers, under the catalog the unit runs. One
+        that cannot be asked again (that catalog not kept, a waiver given since) is dropped,
+        to be worked out again."""
         from .status import memo_holds
 
         if not index.memos:
             return False
-        digest = fresh.record_at(fresh.upgrades_at[-1]).catalog if fresh.upgrades_at else None
-        unit = self.unit(unit_id)
-        try:
-            catalog = kept_catalog(self, digest or unit.catalog.digest)
-        except (DataError, formats.NewerFormat):
-            catalog = None
+        catalog = kept(fresh.catalog_digest(unit))
         held = {key: memo_holds(index, fresh, key, unit, catalog) if catalog else None for key in index.memos}
         if False in held.values():
             return True
         if None in held.values():
             index.memos = {key: memo for key, memo in index.memos.items() if held[key]}
-            self.save_index(unit_id, index)
+            self.save_index(unit.id, index)
         return False
-
-    def _rules_of(self, unit_id: str, index: LogIndex) -> archive.Rules | None:
-        """The rules a saved index archived under, from the catalog kept under the digest they
-        name (None if nothing is archived, or the catalog is not there to say)."""
-        from .blobs import kept_catalog
-
-        digest = index.archived.rules.partition("@")[0]
-        if index.archived.empty or not digest:
-            return None
-        try:
-            catalog = kept_catalog(self, digest)
-            rules = archive.rules_for(catalog, self.unit(unit_id)) if catalog is not None else None
-        except (DataError, formats.NewerFormat):
-            return None
-        return rules if rules is not None and rules.digest == index.archived.rules else None
 
     def drop_snapshot(self, unit_id: str) -> None:
         """Remove the saved index (derived data: the next read rebuilds it from the log)."""
@@ -856,6 +846,15 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except FileNotFoundError:
         return 0
+
+
+def _rules_of(unit: Unit, index: LogIndex, kept: Callable[[str], Catalog | None]) -> archive.Rules | None:
+    """The rules a saved index archived under, from the catalog kept under the digest they
+    name (None if nothing is archived, or the catalog is not there to say)."""
+    digest = index.archived.rules.partition("@")[0]
+    catalog = kept(digest) if digest and not index.archived.empty else None
+    rules = archive.rules_for(catalog, unit) if catalog is not None else None
+    return rules if rules is not None and rules.digest == index.archived.rules else None
 
 
 def _stale(snapshot: Path) -> NoReturn:

@@ -18,13 +18,14 @@ from . import files
 from .errors import StoreDamaged
 from .logindex import LogIndex
 from .models import Record
-from .store import parse_line
+from .store import CHUNK as STREAM_CHUNK
+from .store import LogStream, parse_line
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
-CHUNK = 1 << 20  # bytes read at a time
+CHUNK = STREAM_CHUNK  # bytes read at a time
 SETTLE_EVERY = 1 << 16  # records folded between two calls of a fold's `settle`
 ASIDE_FROM = 16 << 20  # bytes: a fold of this many has its lines checked by another process meanwhile
 
@@ -47,17 +48,10 @@ class LogFile:
     def _file(self) -> IO[bytes] | None:
         if self._handle is None:
             try:
-                self._handle = files.open_regular(self.path)
+                self._handle = self._open()
             except FileNotFoundError:
                 return None
-            if os.fstat(self._handle.fileno()).st_size > files.LOG:
-                raise StoreDamaged("file.too_large", where=self.where, mib=files.LOG // files.MIB)
         return self._handle
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
 
     def read(self, at: int, size: int) -> bytes:
         handle = self._file()
@@ -68,58 +62,27 @@ class LogFile:
         except OSError as exc:
             raise StoreDamaged("store.cannot_read", where=self.where, reason=exc.strerror or str(exc)) from exc
 
-    def lines(self, start: int = 0, end: int | None = None) -> Iterator[tuple[int, bytes]]:
-        """Each whole line from offset `start` (a line's start) to `end` (or the end of the
-        file), with where it starts; the bytes of an incomplete last line come last, as a line
-        with no end (its offset, and the bytes: tell them by `at + len(line) == end of file`)."""
-        at, rest = start, b""
-        while end is None or at + len(rest) < end:
-            want = CHUNK if end is None else min(CHUNK, end - at - len(rest))
-            chunk = self.read(at + len(rest), want)
-            if not chunk:
-                break
-            pieces = (rest + chunk).split(b"\n")
-            rest = pieces.pop()
-            for line in pieces:
-                yield at, line
-                at += len(line) + 1
-        if rest:
-            yield at, rest
+    def stream(self, start: int, end: int) -> LogStream:
+        """The log's lines from `start` (where a line starts) to the last line end before `end`,
+        read as every whole log is read (store.LogStream)."""
+        return LogStream(self.unit, self.where, b"", None, start, end, self._open)
+
+    def _open(self) -> IO[bytes]:
+        handle = files.open_regular(self.path)
+        if os.fstat(handle.fileno()).st_size > files.LOG:
+            handle.close()
+            raise StoreDamaged("file.too_large", where=self.where, mib=files.LOG // files.MIB)
+        return handle
 
     def batches(self, start: int, end: int) -> Iterator[tuple[list[int], list[bytes]]]:
         """The whole lines from `start` to `end` (where lines end), a chunk at a time: where each
         starts, and its bytes."""
-        at, rest = start, b""
-        while at + len(rest) < end:
-            chunk = self.read(at + len(rest), min(CHUNK, end - at - len(rest)))
-            if not chunk:
-                break
-            lines = (rest + chunk).split(b"\n")
-            rest = lines.pop()
-            if lines:
-                starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=at))
-                at = starts[-1] + len(lines[-1]) + 1
-                yield starts, lines
+        for first, lines in self.stream(start, end).part(start, end).batches(CHUNK):
+            yield _starts(first, lines), lines
 
     def last_line_end(self, start: int, end: int) -> int:
         """Just past the last line end between `start` and `end` (`start` if there is none)."""
-        stop = end
-        while stop > start:
-            size = min(CHUNK, stop - start)
-            found = self.read(stop - size, size).rfind(b"\n")
-            if found >= 0:
-                return stop - size + found + 1
-            stop -= size
-        return start
-
-    def records(self, start: int = 0, end: int | None = None) -> Iterator[tuple[int, bytes, Record | None]]:
-        """Each line from `start` on, with where it starts and its record (None for a blank
-        line); the last line may be incomplete (a write cut short: `at + len(line) == end`); a
-        damaged record is an error naming its line."""
-        limit = self.size() if end is None else end
-        for at, line in self.lines(start, end):
-            torn = at + len(line) >= limit
-            yield at, line, self.parse(at, line, torn=torn) if line.strip() else None
+        return self.stream(start, end).whole
 
     def parse(self, at: int, line: bytes, torn: bool = False) -> Record:
         try:
@@ -153,12 +116,21 @@ class LogFile:
         return record
 
     def naming(self, text: str, end: int | None = None) -> Iterator[tuple[int, Record]]:
-        """The records (up to `end`) whose line holds `text` (a subject, say): a byte search
-        first, so that only those lines are parsed."""
-        needle = text.encode()
-        for at, line in self.lines(0, end):
-            if needle in line and line.strip():
-                yield at, self.parse(at, line)
+        """The records (up to `end`, else the last whole line) whose line holds `text` (a
+        subject, say): a byte search of each chunk first, so that only those lines are parsed."""
+        needle, stop = text.encode(), self.size() if end is None else end
+        for first, lines, chunk in self.stream(0, stop).blocks(CHUNK):
+            if needle in chunk or needle in lines[0]:
+                for at, line in zip(
+                    accumulate((len(line) + 1 for line in lines[:-1]), initial=first), lines, strict=True
+                ):
+                    if needle in line and line.strip():
+                        yield at, self.parse(at, line)
+
+
+def _starts(first: int, lines: list[bytes]) -> list[int]:
+    """Where each of a batch's lines starts, the first at `first`."""
+    return list(accumulate((len(line) + 1 for line in lines[:-1]), initial=first))
 
 
 class StaleIndex(Exception):

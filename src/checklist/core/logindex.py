@@ -29,7 +29,7 @@ from .chain import digest
 from .clock import in_range
 from .errors import Message, message
 from .figures import LIMIT, brief, usable
-from .models import FigureValue, Record
+from .models import FigureValue, Record, Unit
 
 Fetch = Callable[[int], Record]  # the record whose line starts at this byte offset of the log
 # The records whose line names a text (a subject), with their offsets, in order, up to a byte of the log
@@ -278,15 +278,6 @@ class Archived:
         return archived
 
 
-def _subjects(text: str) -> dict[str, str]:
-    found = {}
-    for line in text.split("\n"):
-        if line:
-            subject, _, letters = line.partition("\t")
-            found[subject] = letters
-    return found
-
-
 class Happening:
     """The latest event or withdrawal of one (kind, subject): what the fold reads, and its record."""
 
@@ -356,9 +347,6 @@ class Tables:
     def __contains__(self, key: object) -> bool:
         return key in self._tables or key in self._raw
 
-    def __len__(self) -> int:
-        return len(self._tables) + len(self._raw)
-
     def keys(self) -> list[str]:
         return [*self._tables, *self._raw]
 
@@ -369,9 +357,6 @@ class Tables:
         for key in list(self._raw):
             self.get(key)
         return self._tables.items()
-
-    def values(self) -> Iterable[Table]:
-        return [table for _, table in self.items()]
 
     def decoded(self) -> Iterable[Table]:
         """The tables decoded so far (those not asked for are as they were saved)."""
@@ -449,6 +434,11 @@ class LogIndex:
                 raise LookupError(f"no record at {at}")
             record = self._known[at] = self._fetch(at)
         return record
+
+    def catalog_digest(self, unit: Unit) -> str:
+        """The digest of the catalog the unit runs: the one of its last upgrade, else the one
+        it was started with."""
+        return self.record_at(self.upgrades_at[-1]).catalog if self.upgrades_at else unit.catalog.digest
 
     @property
     def last(self) -> Record | None:

@@ -192,7 +192,7 @@ class Session:
         """The catalog a unit runs: the version it was started with or last upgraded to (by
         its log's `index`), as kept in the store, so that a changed catalog file never changes
         a unit silently."""
-        digest = index.record_at(index.upgrades_at[-1]).catalog if index.upgrades_at else unit.catalog.digest
+        digest = index.catalog_digest(unit)
         if digest in self._kept:
             return self._kept[digest]
         kept = blobs.kept_catalog(self.store, digest)
