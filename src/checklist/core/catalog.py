@@ -271,6 +271,8 @@ def _cross_checks(meta: CatalogMeta, entries: list[_Entry]) -> list[Problem]:
     kinds = {k.id for k in meta.unit_kinds}
     sections = {s.id for s in meta.sections}
     first_seen: dict[str, _Entry] = {}
+    replaced: dict[str, str] = {}  # an old id -> the measure that took it over
+    live = {raw["id"] for e in entries if isinstance(raw := e.raw, dict) and isinstance(raw.get("id"), str)}
     for entry in entries:
         raw = entry.raw if isinstance(entry.raw, dict) else {}
         measure_id = raw.get("id") if isinstance(raw.get("id"), str) else None
@@ -292,6 +294,13 @@ def _cross_checks(meta: CatalogMeta, entries: list[_Entry]) -> list[Problem]:
                 if isinstance(kind, str) and kind not in kinds:
                     known = sorted(kinds)
                     problems.append(problem(message("catalog.unknown_kind", kind=kind, known=known), "applies_to", i))
+        if entry.measure is not None and measure_id is not None:
+            for i, old in enumerate(entry.measure.replaces):
+                if old in live:
+                    problems.append(problem(message("catalog.replaces_live", id=old), "replaces", i))
+                elif replaced.setdefault(old, measure_id) != measure_id:
+                    said = message("catalog.replaced_twice", id=old, first=replaced[old])
+                    problems.append(problem(said, "replaces", i))
         section = raw.get("section")
         if isinstance(section, str) and section not in sections and "section" not in entry.faulted:
             known = sorted(sections)

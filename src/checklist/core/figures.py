@@ -109,12 +109,9 @@ def missing_required(fields: Sequence[FieldSpec], values: dict[str, FigureValue]
 
 
 def alerts(fields: Sequence[FieldSpec], values: dict[str, FigureValue]) -> list[FieldSpec]:
-    """Fields whose recorded value crosses its alert threshold."""
+    """Fields whose recorded value crosses its alert threshold, or is one it flags."""
     return [
         f
         for f in fields
-        if f.alert is not None
-        and isinstance(value := values.get(f.id), (int, float))
-        and usable(value)
-        and f.alert.crossed(float(value))
+        if f.alert is not None and (value := values.get(f.id)) is not None and usable(value) and f.alert.crossed(value)
     ]

@@ -104,14 +104,25 @@ class Source(Strict):
 
 
 class Alert(Strict):
-    """Thresholds at which a recorded figure is flagged (the value is still recorded)."""
+    """When a recorded figure is flagged (the value is still recorded): thresholds for a
+    number, or `values` for a yes/no or a choice (`values: [yes]`: a symptom reported)."""
 
     above: float | None = None
     at_least: float | None = None
     below: float | None = None
     at_most: float | None = None
+    values: list[bool | str] | None = None
 
-    def crossed(self, value: float) -> bool:
+    @property
+    def thresholds(self) -> bool:
+        return any(bound is not None for bound in (self.above, self.at_least, self.below, self.at_most))
+
+    def crossed(self, value: FigureValue) -> bool:
+        if self.values is not None:
+            # bool is an int in Python: `True in [1]` holds, so compare type and value
+            return any(type(value) is type(flagged) and value == flagged for flagged in self.values)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
         return (
             (self.above is not None and value > self.above)
             or (self.at_least is not None and value >= self.at_least)
@@ -132,16 +143,18 @@ class FieldSpec(Strict):
     choices: list[str] | None = None
     required: bool = True
     alert: Alert | None = None
+    definition: Text | None = None  # what exactly is counted, so that two units count alike
 
     @model_validator(mode="after")
     def _consistent(self) -> FieldSpec:
         numeric = self.type in ("integer", "number")
-        if not numeric and (self.min is not None or self.max is not None or self.alert):
+        if not numeric and (self.min is not None or self.max is not None or (self.alert and self.alert.thresholds)):
             raise PydanticCustomError(
                 "field.bounds_not_numeric",
-                "min, max and alert apply only to integer and number fields, not {type}",
+                "min, max and alert thresholds apply only to integer and number fields, not {type}",
                 {"type": self.type},
             )
+        self._alert_values()
         if self.min is not None and self.max is not None and self.min > self.max:
             raise PydanticCustomError(
                 "field.min_above_max", "min ({min}) is greater than max ({max})", {"min": self.min, "max": self.max}
@@ -151,6 +164,28 @@ class FieldSpec(Strict):
                 "field.choices", "a choice field needs a non-empty 'choices' list, and only a choice field has one"
             )
         return self
+
+    def _alert_values(self) -> None:
+        """`alert: {values: [...]}` flags a yes/no or a choice field, with values it can hold."""
+        values = self.alert.values if self.alert else None
+        if values is None:
+            return
+        if self.alert and self.alert.thresholds:
+            raise PydanticCustomError("field.alert_form", "an alert has thresholds or values, not both")
+        if self.type == "yesno":
+            allowed: list[bool | str] = [True, False]
+        elif self.type == "choice":
+            allowed = list(self.choices or [])
+        else:
+            said = "alert values apply only to yesno and choice fields, not {type}"
+            raise PydanticCustomError("field.alert_values", said, {"type": self.type})
+        wrong = [value for value in values if not any(type(value) is type(a) and value == a for a in allowed)]
+        if not values or wrong:
+            raise PydanticCustomError(
+                "field.alert_value",
+                "alert values must be among {allowed}",
+                {"allowed": ", ".join("yes" if a is True else "no" if a is False else str(a) for a in allowed)},
+            )
 
 
 _EVERY = re.compile(r"^(day|week|(?P<hours>[1-9][0-9]*)h)$")
@@ -219,7 +254,9 @@ class Deadline(Strict):
 class Measure(Strict):
     id: MeasureId
     title: Text
-    detail: Text | None = None
+    detail: Text | None = None  # what the source says, in full
+    guidance: Text | None = None  # the catalog authors' own advice: how to attest it, what the source leaves out
+    replaces: list[MeasureId] = []  # ids this measure had in earlier versions: their records carry over
     applies_to: list[Slug] | Literal["all"]
     section: Slug
     priority: Priority = "normal"
@@ -244,6 +281,8 @@ class Measure(Strict):
             raise PydanticCustomError("measure.field_ids", "field ids must be unique within a measure")
         if self.deadline and self.deadline.after == "event" and not self.trigger:
             raise PydanticCustomError("measure.deadline_trigger", "a deadline after an event needs a 'trigger'")
+        if self.id in self.replaces or len(set(self.replaces)) != len(self.replaces):
+            raise PydanticCustomError("measure.replaces", "replaces names other measures' ids, each once")
         return self
 
     def applies(self, kind: str) -> bool:
