@@ -304,7 +304,7 @@ class TestViews:
     def test_chinese_interface(self, prison) -> None:
         prison("na", OUTREACH, "--reason", "无")
         text = prison("list", "--lang", "zh").stdout
-        assert "长沙监狱 的检查清单" in text and "不适用" in text and "全面停止罪犯接见" in text
+        assert "长沙监狱的检查清单" in text and "不适用" in text and "全面停止罪犯接见" in text
         status = prison("status", "--lang", "zh").stdout
         assert "尚未落实的关键措施" in status and "完成率" in status
 

@@ -37,7 +37,7 @@ def test_a_changed_catalog_shows_as_newer_until_the_unit_is_upgraded(cli, tmp_pa
 
     result = cli("upgrade")
     assert result.exit_code == 0
-    assert "Upgraded prison: catalog 1 → 2 (1 new, 1 retired, 1 reworded)." in result.stderr
+    assert "Upgraded prison: catalog 1 → 2 (1 new, 1 retired, 1 reworded, 0 carried over)." in result.stderr
     upgraded = json.loads(Path(".checklist/units/prison/records.jsonl").read_text().splitlines()[-1])
     assert upgraded["action"] == "upgraded" and upgraded["note"].startswith("1 (")
 

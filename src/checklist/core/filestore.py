@@ -310,7 +310,13 @@ class FileStore:
         """Every record of a unit in the order written; a damaged line is an error naming it."""
         return [record for _, record in self.stream(unit_id).records()]
 
-    def index(self, unit_id: str, fresh: bool = False, settle: Callable[[LogIndex], None] | None = None) -> LogIndex:
+    def index(
+        self,
+        unit_id: str,
+        fresh: bool = False,
+        settle: Callable[[LogIndex], None] | None = None,
+        renamed: dict[str, str] | None = None,
+    ) -> LogIndex:
         """The fold of the unit's log: the saved index (index.json) if it is for this log, and
         the lines appended since; the whole log when there is none, or it is not (or `fresh`).
 
@@ -319,14 +325,18 @@ class FileStore:
         the last line the index covers must still hash as it did (through the chain, it stands
         for every line before it), and only the lines after it are read. A log changed in the
         middle is `verify`'s to find, not every command's (see README, "Trust"). `settle`
-        archives what is settled for good as a long fold goes (see logfile.fold)."""
+        archives what is settled for good as a long fold goes (see logfile.fold). Records of
+        an id in `renamed` are folded under the id it maps to (None: as the saved index does)."""
         folder = self._unit_dir(check_unit_id(unit_id))
         log = self._log_file(folder, unit_id)
         with self._lock(folder / ".lock", shared_read=True):  # no append half written
             found = _identity(log.path)
         index = None if fresh else self._saved_index(folder, log, found)
+        if index is not None and renamed is not None and index.renamed != renamed:
+            index = None
         if index is None:
             index = LogIndex(log.fetch, log.naming)
+            index.renamed = renamed or {}
         if index.end is not None and index.end < found[0]:
             fold(index, log, index.end, found[0], settle, aside=True)
         return index
@@ -473,6 +483,7 @@ class FileStore:
         unit, kept = self.unit(unit_id), functools.cache(self._kept_catalog)  # each catalog read once
         rules = _rules_of(unit, index, kept)
         fresh = LogIndex(log.fetch, log.naming)
+        fresh.renamed = index.renamed  # a map the catalog does not give is never used: status folds again
         try:
             if rules is None:
                 fold(fresh, log, 0, index.end)

@@ -398,6 +398,9 @@ class LogIndex:
         self.events: dict[str, Happening] = {}  # by event_key, but for archived subjects
         self.archived = Archived()
         self.records_of: dict[str, int] = {}  # attestations per measure id (whatever came of them)
+        # Ids the catalog the unit runs gave its measures in earlier versions (`replaces`):
+        # their records are folded under today's id, so what a unit recorded carries over.
+        self.renamed: dict[str, str] = {}
         self.upgrades_at: list[int] = []  # where each catalog upgrade's line starts
         self.replayed = 0  # records made with a replayed clock (--now)
         self.last_at: int | None = None
@@ -468,11 +471,14 @@ class LogIndex:
             self._attested(record, at)
 
     def _attested(self, record: Record, at: int) -> None:
-        key, period = item_key(record.item or "", record.subject), record.period or ""
+        item = record.item or ""
+        if self.renamed:
+            item = self.renamed.get(item, item)
+        key, period = item_key(item, record.subject), record.period or ""
         if record.action == "approved":
             self._approve(key, period, record, at)
             return
-        self.records_of[record.item or ""] = self.records_of.get(record.item or "", 0) + 1
+        self.records_of[item] = self.records_of.get(item, 0) + 1
         if period:
             if self.memos:
                 self.memos.pop(key, None)
@@ -521,7 +527,8 @@ class LogIndex:
         count, last_at, replayed = self.count, self.last_at, self.replayed
         unusable, records_of, upgrades = list(self.unusable), dict(self.records_of), list(self.upgrades_at)
         for at, record in self._scan(subject, self.end):
-            ours = record.item in measures if record.item is not None else record.event in kinds
+            item = self.renamed.get(record.item, record.item) if record.item is not None else None
+            ours = item in measures if item is not None else record.event in kinds
             if record.subject == subject and ours:  # what the archive held, not the subject's other events
                 self.add(record, at)
         self.archived = archive
@@ -651,7 +658,12 @@ class LogIndex:
             fresh.unusable,
             fresh.last_at,
         )
-        same_counts = (self.count, self.replayed, self.records_of) == (fresh.count, fresh.replayed, fresh.records_of)
+        same_counts = (self.count, self.replayed, self.records_of, self.renamed) == (
+            fresh.count,
+            fresh.replayed,
+            fresh.records_of,
+            fresh.renamed,
+        )
         return (
             same_places
             and same_counts
@@ -752,6 +764,7 @@ class Saved(msgspec.Struct, forbid_unknown_fields=True):
     replayed: Natural
     unusable: list[Natural]
     archived: SavedArchive
+    renamed: dict[str, str] = {}
 
 
 def save(index: LogIndex, mark: Mark, program: str) -> bytes:
@@ -777,6 +790,7 @@ def save(index: LogIndex, mark: Mark, program: str) -> bytes:
         replayed=index.replayed,
         unusable=index.unusable,
         archived=archived,
+        renamed=index.renamed,
     )
     return msgspec.json.encode(saved)
 
@@ -816,6 +830,7 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None) -> tuple[Saved, Lo
     index.count, index.last_at, index.replayed = saved.count, saved.last, saved.replayed
     index.records_of, index.upgrades_at, index.unusable = saved.records_of, saved.upgrades, saved.unusable
     index.archived = Archived.read(saved.archived)
+    index.renamed = saved.renamed
     return saved, index
 
 

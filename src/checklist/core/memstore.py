@@ -144,7 +144,9 @@ class MemoryStore:
     def records(self, unit_id: str) -> list[Record]:
         return [record for _, record in self.stream(unit_id).records()]
 
-    def index(self, unit_id: str, fresh: bool = False, settle: Any = None) -> LogIndex:
+    def index(
+        self, unit_id: str, fresh: bool = False, settle: Any = None, renamed: dict[str, str] | None = None
+    ) -> LogIndex:
         """The fold of the whole log (nothing is kept between commands); a record is known by
         its line's number, and parsed again from its bytes when asked for."""
         log = self.log(unit_id)
@@ -160,6 +162,7 @@ class MemoryStore:
             return ((n, parse(n, line)) for n, line in enumerate(self.log(unit_id).lines) if needle in line)
 
         index = LogIndex(fetch, naming)
+        index.renamed = renamed or {}
         index.end = None  # nothing is saved
         for number, line in enumerate(log.lines):
             index.add(parse(number, line), number)

@@ -119,8 +119,7 @@ class Alert(Strict):
 
     def crossed(self, value: FigureValue) -> bool:
         if self.values is not None:
-            # bool is an int in Python: `True in [1]` holds, so compare type and value
-            return any(type(value) is type(flagged) and value == flagged for flagged in self.values)
+            return any(_same_answer(value, flagged) for flagged in self.values)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return False
         return (
@@ -129,6 +128,17 @@ class Alert(Strict):
             or (self.below is not None and value < self.below)
             or (self.at_most is not None and value <= self.at_most)
         )
+
+
+_YES_NO = {"yes": True, "no": False}  # as catalogs write them (YAML 1.2 reads `yes` as text)
+
+
+def _same_answer(value: object, flagged: bool | str) -> bool:
+    """Whether a recorded answer is the one an alert names. A yes/no is a bool, which Python
+    counts as an int (`True == 1`), so types are compared too."""
+    if isinstance(value, bool):
+        return _YES_NO.get(flagged, flagged) is value if isinstance(flagged, str) else flagged is value
+    return isinstance(value, str) and isinstance(flagged, str) and value == flagged
 
 
 class FieldSpec(Strict):
@@ -173,13 +183,14 @@ class FieldSpec(Strict):
         if self.alert and self.alert.thresholds:
             raise PydanticCustomError("field.alert_form", "an alert has thresholds or values, not both")
         if self.type == "yesno":
-            allowed: list[bool | str] = [True, False]
+            allowed: list[bool | str] = [True, False, "yes", "no"]
         elif self.type == "choice":
             allowed = list(self.choices or [])
         else:
             said = "alert values apply only to yesno and choice fields, not {type}"
             raise PydanticCustomError("field.alert_values", said, {"type": self.type})
         wrong = [value for value in values if not any(type(value) is type(a) and value == a for a in allowed)]
+        allowed = allowed[2:] if self.type == "yesno" else allowed  # named as catalogs write them
         if not values or wrong:
             raise PydanticCustomError(
                 "field.alert_value",
@@ -366,6 +377,11 @@ class Catalog:
 
     def for_kind(self, kind_id: str) -> list[Measure]:
         return [m for m in self.measures if m.applies(kind_id)]
+
+    @cached_property
+    def renames(self) -> dict[str, str]:
+        """Ids of earlier versions -> the measure that replaces them (see Measure.replaces)."""
+        return {old: measure.id for measure in self.measures for old in measure.replaces}
 
     def unit_name(self, unit: Unit, lang: str) -> str:
         """A unit's display name: its own, else its kind's name in the reader's language."""

@@ -7,7 +7,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from .output import message, stdout
-from .words import t
+from .words import figure_text, t
 
 if TYPE_CHECKING:
     from ..usecases.catalogs import Upgraded
@@ -34,7 +34,8 @@ def attested(result: Attested, lang: str) -> None:
         message(t("msg.recorded", lang, item=label, action=action), style="green")
         for spec in outcome.alerts:
             value = outcome.draft.figures[spec.id]
-            message(t("msg.alert", lang, field=spec.label(lang), value=value), style="bold red")
+            key = "msg.alert_value" if spec.alert and spec.alert.values is not None else "msg.alert"
+            message(t(key, lang, field=spec.label(lang), value=figure_text(value, lang)), style="bold red")
 
 
 def event_recorded(result: EventRecorded, lang: str) -> None:
@@ -69,9 +70,16 @@ def upgraded(result: Upgraded | None, unit_id: str, lang: str) -> None:
     if result is None:
         message(t("msg.upgrade_noop", lang, id=unit_id), style="yellow")
         return
-    counts = {"added": len(result.added), "retired": len(result.retired), "reworded": len(result.reworded)}
+    counts = {
+        "added": len(result.added),
+        "retired": len(result.retired),
+        "reworded": len(result.reworded),
+        "carried": len(result.carried),
+    }
     old, new = result.old.meta.version, result.new.meta.version
     message(t("msg.upgraded", lang, id=result.unit.id, old=old, new=new, **counts), style="green")
     for label, ids in (("+", result.added), ("-", result.retired), ("~", result.reworded)):
         for item_id in ids:
             message(f"  {label} {item_id}")
+    for old_id, new_id in result.carried:
+        message(t("msg.carried", lang, old=old_id, new=new_id))

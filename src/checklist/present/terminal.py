@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import shlex
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -24,7 +25,7 @@ from ..core.models import Catalog, Measure, Record
 from ..core.schedule import describe
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, UnitStatus, items_for
 from .output import safe
-from .words import t
+from .words import figure_text, t
 
 if TYPE_CHECKING:
     from ..core.agenda import Agenda
@@ -75,42 +76,46 @@ def checklist_table(  # noqa: PLR0917
     missed: bool = False,
     archived: Sequence[Archived] = (),
 ) -> Table:
-    """Items in catalog order; items kept per subject stand under their measure, those of
+    """Items in number order; items kept per subject stand under their measure, those of
     subjects settled for good counted in one line."""
     table = Table(title=Text(safe(title), style="bold"), box=box.SIMPLE_HEAD, title_justify="left", expand=True)
     table.add_column(t("col.no", lang), justify="right", no_wrap=True)
     table.add_column(t("col.state", lang), no_wrap=True)
     table.add_column(t("col.item", lang), ratio=1, overflow="fold")
     table.add_column(t("col.priority", lang), no_wrap=True)
-    shown: set[int] = set()
     waiting = {i.number: i for i in items_for(status.catalog, status.unit.kind) if i.measure.trigger}
     settled = {group.item.number: group for group in archived}
     per_subject: dict[int, list[ItemStatus]] = {}
     for item_status in chosen:
         if item_status.item.subject is not None:
             per_subject.setdefault(item_status.item.number, []).append(item_status)
+    rows: dict[int, Callable[[], None]] = {}  # by number: the rows of each measure, added in number order
     for item_status in chosen:
         number = item_status.item.number
         if item_status.item.subject is None:
             text = _item_text(item_status, status.catalog, lang)
             if missed and item_status.missed:
                 text.append("\n" + t("label.missed_list", lang, periods=", ".join(item_status.missed)), style="red")
-            table.add_row(str(number), mark(item_status.state, lang), text, _priority(item_status.item.measure, lang))
-        elif number not in shown:
-            _subject_rows(table, status.catalog, per_subject[number], settled.pop(number, None), lang)
-        shown.add(number)
+            cells = (str(number), mark(item_status.state, lang), text, _priority(item_status.item.measure, lang))
+            rows[number] = functools.partial(table.add_row, *cells)
+        elif number not in rows:
+            group = settled.pop(number, None)
+            rows[number] = functools.partial(_subject_rows, table, status.catalog, per_subject[number], group, lang)
     for group in settled.values():  # measures none of whose subjects is still live
         text = _measure_text(group.item.measure, status.catalog, lang)
         text.append("\n").append_text(_summary(Counter(), group, lang))
-        table.add_row(str(group.item.number), "", text, _priority(group.item.measure, lang))
-        shown.add(group.item.number)
+        rows[group.item.number] = functools.partial(
+            table.add_row, str(group.item.number), "", text, _priority(group.item.measure, lang)
+        )
     if len(chosen) == len(status.items):  # the whole list: show measures waiting for their first subject
         for number, item in waiting.items():
-            if number not in shown:
+            if number not in rows:
                 text = _measure_text(item.measure, status.catalog, lang)
                 event = item.measure.trigger.event if item.measure.trigger else ""
                 text.append(f"\n{t('label.per_subject', lang, event=event)}", style="dim italic")
-                table.add_row(str(number), "", text, _priority(item.measure, lang))
+                rows[number] = functools.partial(table.add_row, str(number), "", text, _priority(item.measure, lang))
+    for number in sorted(rows):
+        rows[number]()
     return table
 
 
@@ -374,7 +379,7 @@ def _headline(headline: Headline, lang: str) -> Text:
     )
     for spec in headline.item.item.measure.fields:
         value = headline.values.get(spec.id)
-        shown = "—" if value is None else safe(str(value))
+        shown = "—" if value is None else safe(figure_text(value, lang))
         text.append(f" · {safe(spec.label(lang))} ")
         text.append(shown, style="bold red" if spec.id in headline.item.alerts else "bold")
         if spec.id in headline.item.alerts:
@@ -572,6 +577,7 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
         body.append(
             f"\n{t('label.examples', lang)}: " + "；".join(safe(e(lang)) for e in measure.examples), style="dim"
         )
+    body.append_text(_guidance(measure, lang))
     if measure.evidence:
         body.append(
             f"\n{t('label.needs', lang)}: " + ", ".join(t("needs." + e, lang) for e in measure.evidence), style="cyan"
@@ -580,6 +586,23 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
     subject = f" · {safe(status.item.subject)}" if status.item.subject else ""
     title = f"{status.item.number}{subject} · {position}"
     return Panel(body, title=Text(title), title_align="left", box=box.ROUNDED)  # Text: a str title is markup
+
+
+def _guidance(measure: Measure, lang: str) -> Text:
+    """The catalog authors' own words, apart from the source's: their advice, and what each
+    figure counts."""
+    text = Text()
+    colon = "：" if lang == "zh" else ": "
+    if measure.guidance:
+        text.append(f"\n\n{t('label.guidance', lang)}{colon}", style="bold green")
+        text.append(safe(measure.guidance(lang)), style="green")
+    defined = [spec for spec in measure.fields if spec.definition]
+    if defined:
+        text.append(f"\n{t('label.definitions', lang)}{colon}", style="bold green")
+        for spec in defined:
+            definition = spec.definition(lang) if spec.definition else ""
+            text.append(f"\n  {safe(spec.label(lang))}{colon}{safe(definition)}", style="green")
+    return text
 
 
 def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], lang: str) -> Table:

@@ -47,7 +47,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "col.last": ("最近记录", "last record"),
     "col.figures": ("数据", "figures"),
     "col.evidence": ("证据", "evidence"),
-    "head.checklist": ("{name} 的检查清单", "Checklist of {name}"),
+    "head.checklist": ("{name}的检查清单", "Checklist of {name}"),
     "head.status": ("{name} · 落实情况", "{name} · status"),
     "head.all_units": ("全部单位落实情况", "All units"),
     "head.log": ("{name} · 记录", "{name} · audit trail"),
@@ -146,6 +146,11 @@ _WORDS: dict[str, tuple[str, str]] = {
         "⚠ {unit}: {count} record{s} could not be used (see `checklist status --unit {unit}`)",
     ),
     "msg.alert": ("⚠ 警示：{field} = {value} 超出警戒值", "⚠ alert: {field} = {value} crosses its threshold"),
+    "msg.alert_value": ("⚠ 警示：{field}为“{value}”", "⚠ alert: {field} is {value}"),
+    "value.yes": ("是", "yes"),
+    "value.no": ("否", "no"),
+    "label.guidance": ("目录编者的说明", "Catalog's guidance"),
+    "label.definitions": ("计数口径", "What each figure counts"),
     "msg.config": ("{key} = {value}", "{key} = {value}"),
     "msg.event_recorded": ("已记录事件：{kind} · {subject}", "Recorded {kind} of {subject}."),
     "msg.event_withdrawn": ("已撤回事件：{kind} · {subject}", "Withdrew {kind} of {subject}."),
@@ -175,9 +180,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "msg.agenda_empty": ("没有待办事项。", "Nothing to do."),
     "msg.upgrade_noop": ("{id} 已使用最新版本的措施目录。", "{id} runs the newest catalog already."),
     "msg.upgraded": (
-        "{id} 已升级措施目录：{old} → {new}（新增 {added}，停用 {retired}，内容变更 {reworded}）。",
-        "Upgraded {id}: catalog {old} → {new} ({added} new, {retired} retired, {reworded} reworded).",
+        "{id} 已升级措施目录：{old} → {new}（新增 {added}，停用 {retired}，内容变更 {reworded}，记录转入 {carried}）。",
+        "Upgraded {id}: catalog {old} → {new} ({added} new, {retired} retired, {reworded} reworded,"
+        " {carried} carried over).",
     ),
+    "msg.carried": ("  → {old} 的记录转入 {new}", "  → records of {old} carry over to {new}"),
     "label.replayed": (
         "{count} 条记录是用回放时钟（--now）记录的：见 `checklist log`",
         "{count} record{s} made with a replayed clock (--now): see `checklist log`",
@@ -235,3 +242,10 @@ def t(key: str, lang: str, **values: object) -> str:
     zh, en = _WORDS[key]
     text = zh if lang == "zh" else en
     return text.format(**values) if values else text
+
+
+def figure_text(value: object, lang: str) -> str:
+    """A recorded figure in words: yes or no in the user's language, anything else as it is."""
+    if isinstance(value, bool):
+        return t("value.yes" if value else "value.no", lang)
+    return str(value)

@@ -36,6 +36,7 @@ class Upgraded:
     added: list[str]  # measure ids new to the unit's kind
     retired: list[str]  # measure ids no longer in it (their records stay)
     reworded: list[str]  # measures whose title or detail changed
+    carried: list[tuple[str, str]]  # (old id, new id): records carried over to a measure that replaces it
 
 
 def upgrade(session: Session) -> Upgraded | None:
@@ -43,13 +44,18 @@ def upgrade(session: Session) -> Upgraded | None:
     runs that catalog already."""
     unit = session.select_unit()
     actor = session.actor()
-    current, _ = session.view(unit)
+    current, index = session.view(unit)
     source = session.source_catalog(unit)
     if source.same_content(current.catalog):
         return None
     blobs.keep_catalog(session.store, source)
     old = current.catalog
+    before = {m.id: m for m in old.for_kind(unit.kind)}
+    after = {m.id: m for m in source.for_kind(unit.kind)}
+    carried = [(o, new) for o, new in source.renames.items() if new in after and (o in before or o in index.records_of)]
     note = f"{old.meta.version} ({old.digest[:15]}) → {source.meta.version} ({source.digest[:15]})"
+    if carried:  # what the log says of itself: records under these ids count for the new ones from here on
+        note += "; " + ", ".join(f"{o} → {new}" for o, new in carried)
     draft = from_user(
         Draft,
         id=uuid.uuid4().hex,
@@ -62,13 +68,13 @@ def upgrade(session: Session) -> Upgraded | None:
         catalog=source.digest,
     )
     anchors.append(session, unit, [draft], session.signer(actor))
-    before = {m.id: m for m in old.for_kind(unit.kind)}
-    after = {m.id: m for m in source.for_kind(unit.kind)}
+    moved, carriers = {o for o, _ in carried}, {new for _, new in carried}
     return Upgraded(
         unit,
         old,
         source,
-        added=[i for i in after if i not in before],
-        retired=[i for i in before if i not in after],
+        added=[i for i in after if i not in before and i not in carriers],
+        retired=[i for i in before if i not in after and i not in moved],
         reworded=[i for i in after if i in before and after[i].wording() != before[i].wording()],
+        carried=carried,
     )

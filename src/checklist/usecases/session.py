@@ -256,10 +256,12 @@ class Session:
     def _view(self, unit: Unit, fresh: bool) -> tuple[UnitStatus, LogIndex]:
         index = self.store.index(unit.id, fresh=fresh, settle=self._settling(unit))
         catalog = self.catalog_for(unit, index)
+        if index.renamed != catalog.renames:  # upgraded to a catalog that renames: fold it all again
+            index = self.store.index(unit.id, fresh=True, renamed=catalog.renames)
         try:
             settle(index, rules_for(catalog, unit))
         except OtherRules:  # archived under another catalog (an upgrade since): fold it all again
-            index = self.store.index(unit.id, fresh=True)
+            index = self.store.index(unit.id, fresh=True, renamed=catalog.renames)
             settle(index, rules_for(catalog, unit))
         status = unit_status(unit, catalog, index, self.now(catalog))
         self.keep(unit, index, catalog)
