@@ -19,7 +19,8 @@ from checklist.cli.app import app
 from checklist.present import messages as _words  # noqa: F401 - errors and problems read as English in tests
 
 REPO = Path(__file__).resolve().parents[1]
-SEED = REPO.parent / "shared" / "seed" / "000_2fbdb8480875c603.txt"
+SEED = REPO.parent / "shared" / "seed" / "000_2fbdb8480875c603.txt"  # the project's shared folder, where it is
+SEED_COPY = REPO / "tests" / "data" / "seed" / SEED.name  # checked in: the seed test runs wherever the suite does
 
 
 def records(log: Path = Path(".checklist/units/prison/records.jsonl")) -> list[dict]:
