@@ -123,6 +123,21 @@ class TestGuidanceAndDefinitions:
         zh = cli("walk", "--lang", "zh", input="q\n")
         assert "目录编者的说明：体检表存档。" in zh.stdout + zh.stderr
 
+    def test_list_shows_the_source_and_the_guidance_apart_on_request(self, cli, tmp_path: Path) -> None:
+        detailed = MEASURE + "    detail: {zh: 全面停止罪犯接见。, en: All visits to prisoners stop.}\n"
+        guided = detailed + "    guidance: {zh: 在门口张贴公告。, en: Post a notice at the gate.}\n"
+        cli("start", "--unit", "prison", "--catalog", str(write_catalog(tmp_path / "catalog", guided)))
+        plain = cli("list").stdout
+        assert "All visits to prisoners stop." not in plain and "Post a notice" not in plain
+        shown = cli("list", "--detail").stdout
+        assert shown.index("All visits to prisoners stop.") < shown.index(
+            "Catalog's guidance: Post a notice at the gate."
+        )
+        assert "目录编者的说明：在门口张贴公告。" in cli("list", "-d", "--lang", "zh").stdout
+        item = cli("list", "--json").json()["items"][0]
+        assert item["detail"] == {"zh": "全面停止罪犯接见。", "en": "All visits to prisoners stop."}
+        assert item["guidance"] == {"zh": "在门口张贴公告。", "en": "Post a notice at the gate."}
+
     def test_guidance_does_not_count_as_rewording(self, tmp_path: Path) -> None:
         plain = catalogs.load(write_catalog(tmp_path / "a", MEASURE))
         guided = catalogs.load(write_catalog(tmp_path / "b", MEASURE + "    guidance: {zh: 说明。, en: A note.}\n"))

@@ -22,6 +22,9 @@ def list_items(
         str | None, typer.Option("--section", "-s", metavar="S", help="Only one section (id or name).")
     ] = None,
     missed: Annotated[bool, typer.Option("--missed", help="Also list the missed periods of recurring items.")] = False,
+    detail: Annotated[
+        bool, typer.Option("--detail", "-d", help="Show each measure's text and the catalog's guidance, apart.")
+    ] = False,
     json: options.Json = False,
     lang: options.Lang = None,
     store: options.Store = None,
@@ -51,7 +54,7 @@ def list_items(
     language = settings.lang
     name = view.status.catalog.unit_name(view.status.unit, language)
     title = t("head.checklist", language, name=name)
-    stdout().print(checklist_table(view.status, view.items, language, title, missed, view.archived))
+    stdout().print(checklist_table(view.status, view.items, language, title, missed, view.archived, detail))
 
 
 def status(

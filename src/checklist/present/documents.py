@@ -67,6 +67,8 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "id": measure.id,
         "state": status.state,
         "title": _text(measure.title),
+        "detail": _text(measure.detail) if measure.detail else None,
+        "guidance": _text(measure.guidance) if measure.guidance else None,
         "section": measure.section,
         "priority": measure.priority,
         "evidence": list(measure.evidence),

@@ -110,6 +110,8 @@ class ItemDocument(TypedDict):
     id: Annotated[str, about("the measure's id")]
     state: State
     title: TextDocument
+    detail: Annotated[TextDocument | None, about("what the source says (the catalog's own words: guidance)")]
+    guidance: Annotated[TextDocument | None, about("the catalog authors' own advice, apart from the source")]
     section: Annotated[str, about("the id of its section")]
     priority: Priority
     evidence: Annotated[list[EvidenceKind], about("what an attestation of it must carry")]

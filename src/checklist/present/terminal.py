@@ -75,9 +75,11 @@ def checklist_table(  # noqa: PLR0917
     title: str,
     missed: bool = False,
     archived: Sequence[Archived] = (),
+    detail: bool = False,
 ) -> Table:
     """Items in number order; items kept per subject stand under their measure, those of
-    subjects settled for good counted in one line."""
+    subjects settled for good counted in one line. With `detail`, each measure's text: what
+    the source says, then the catalog's own guidance, apart."""
     table = Table(title=Text(safe(title), style="bold"), box=box.SIMPLE_HEAD, title_justify="left", expand=True)
     table.add_column(t("col.no", lang), justify="right", no_wrap=True)
     table.add_column(t("col.state", lang), no_wrap=True)
@@ -93,16 +95,18 @@ def checklist_table(  # noqa: PLR0917
     for item_status in chosen:
         number = item_status.item.number
         if item_status.item.subject is None:
-            text = _item_text(item_status, status.catalog, lang)
+            text = _item_text(item_status, status.catalog, lang, detail)
             if missed and item_status.missed:
                 text.append("\n" + t("label.missed_list", lang, periods=", ".join(item_status.missed)), style="red")
             cells = (str(number), mark(item_status.state, lang), text, _priority(item_status.item.measure, lang))
             rows[number] = functools.partial(table.add_row, *cells)
         elif number not in rows:
             group = settled.pop(number, None)
-            rows[number] = functools.partial(_subject_rows, table, status.catalog, per_subject[number], group, lang)
+            rows[number] = functools.partial(
+                _subject_rows, table, status.catalog, per_subject[number], group, lang, detail=detail
+            )
     for group in settled.values():  # measures none of whose subjects is still live
-        text = _measure_text(group.item.measure, status.catalog, lang)
+        text = _measure_text(group.item.measure, status.catalog, lang, detail)
         text.append("\n").append_text(_summary(Counter(), group, lang))
         rows[group.item.number] = functools.partial(
             table.add_row, str(group.item.number), "", text, _priority(group.item.measure, lang)
@@ -110,7 +114,7 @@ def checklist_table(  # noqa: PLR0917
     if len(chosen) == len(status.items):  # the whole list: show measures waiting for their first subject
         for number, item in waiting.items():
             if number not in rows:
-                text = _measure_text(item.measure, status.catalog, lang)
+                text = _measure_text(item.measure, status.catalog, lang, detail)
                 event = item.measure.trigger.event if item.measure.trigger else ""
                 text.append(f"\n{t('label.per_subject', lang, event=event)}", style="dim italic")
                 rows[number] = functools.partial(table.add_row, str(number), "", text, _priority(item.measure, lang))
@@ -124,13 +128,15 @@ QUIET: frozenset[str] = frozenset({"done", "na", "upcoming"})
 
 
 def _subject_rows(
-    table: Table, catalog: Catalog, items: list[ItemStatus], archived: Archived | None, lang: str
+    table: Table, catalog: Catalog, items: list[ItemStatus], archived: Archived | None, lang: str, *, detail: bool
 ) -> None:
     """A measure kept per subject: its heading, then its subjects' items. A busy prison has a
     few hundred live subjects: past LISTED_UP_TO, the items done, waived or not open yet are
     counted in one line, and only those needing attention are listed."""
     measure = items[0].item.measure
-    table.add_row(str(items[0].item.number), "", _measure_text(measure, catalog, lang), _priority(measure, lang))
+    table.add_row(
+        str(items[0].item.number), "", _measure_text(measure, catalog, lang, detail), _priority(measure, lang)
+    )
     many = len(items) > LISTED_UP_TO
     quiet: Counter[str] = Counter()
     for status in items:
@@ -157,15 +163,19 @@ def _priority(measure: Measure, lang: str) -> Text:
     return Text(t("priority." + measure.priority, lang), style=PRIORITY_STYLE[measure.priority])
 
 
-def _measure_text(measure: Measure, catalog: Catalog, lang: str) -> Text:
+def _measure_text(measure: Measure, catalog: Catalog, lang: str, detail: bool = False) -> Text:
     section = catalog.section(measure.section)
     text = Text(safe(measure.title(lang)))
     text.append(f"\n{measure.id} · {safe(section.name(lang)) if section else measure.section}", style="dim")
+    if detail:
+        if measure.detail:
+            text.append(f"\n{safe(measure.detail(lang))}")
+        text.append_text(_guidance(measure, lang, gap="\n"))
     return text
 
 
-def _item_text(status: ItemStatus, catalog: Catalog, lang: str) -> Text:
-    text = _measure_text(status.item.measure, catalog, lang)
+def _item_text(status: ItemStatus, catalog: Catalog, lang: str, detail: bool = False) -> Text:
+    text = _measure_text(status.item.measure, catalog, lang, detail)
     text.append_text(_details(status, lang))
     return text
 
@@ -588,13 +598,13 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
     return Panel(body, title=Text(title), title_align="left", box=box.ROUNDED)  # Text: a str title is markup
 
 
-def _guidance(measure: Measure, lang: str) -> Text:
+def _guidance(measure: Measure, lang: str, gap: str = "\n\n") -> Text:
     """The catalog authors' own words, apart from the source's: their advice, and what each
     figure counts."""
     text = Text()
     colon = "：" if lang == "zh" else ": "
     if measure.guidance:
-        text.append(f"\n\n{t('label.guidance', lang)}{colon}", style="bold green")
+        text.append(f"{gap}{t('label.guidance', lang)}{colon}", style="bold green")
         text.append(safe(measure.guidance(lang)), style="green")
     defined = [spec for spec in measure.fields if spec.definition]
     if defined:
