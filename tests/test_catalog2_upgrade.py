@@ -1,0 +1,103 @@
+"""Units started on the bundled catalog 2020.01.27 (every release's fixture store) upgrade to
+the corrected edition with their records intact: nothing in the log changes, and what each
+item had recorded counts for the measure that carries it on (`replaces`)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from checklist.core import catalog as catalogs
+
+from .test_fixture_stores import Cli, Fixture, fixture, run_json
+
+__all__ = ["fixture"]  # the fixture of each release's store, used here by name
+
+
+def _carried(item: dict[str, Any]) -> tuple[Any, ...]:
+    last = item["last"]
+    return item["state"], item["records"], last["id"] if last else None
+
+
+def test_every_unit_upgrades_to_the_corrected_edition_with_its_records_intact(fixture: Fixture, cli: Cli) -> None:
+    bundled = catalogs.load()
+    renames = bundled.renames
+    store = ("--store", str(fixture.store))
+    for unit in fixture.units:
+        log = fixture.store / "units" / unit / "records.jsonl"
+        before_bytes = log.read_bytes()
+        place = {json.loads(line)["id"]: n for n, line in enumerate(before_bytes.splitlines())}
+        before = run_json(cli, "list", "--unit", unit, "--now", fixture.now, *store)
+        kind = run_json(cli, "status", "--unit", unit, "--now", fixture.now, *store)["unit"]["kind"]
+        ids = {m.id for m in bundled.for_kind(kind)}
+
+        result = cli("upgrade", "--unit", unit, "--now", fixture.now, *store)
+        assert result.exit_code == 0, result
+        assert "2020.01.27.2" in result.stderr
+
+        after_bytes = log.read_bytes()
+        assert after_bytes.startswith(before_bytes), unit  # appended to, never rewritten
+        upgraded = json.loads(after_bytes[len(before_bytes) :])
+        assert upgraded["action"] == "upgraded"
+        after = run_json(cli, "list", "--unit", unit, "--now", fixture.now, *store)
+        status = run_json(cli, "status", "--unit", unit, "--now", fixture.now, *store)
+        assert status["catalog"]["version"] == "2020.01.27.2" and status["catalog"]["newer"] is None
+
+        # every unit-level item with records carries on under its id, or the id that replaces it
+        now_items = {(i["id"], i["subject"]): i for i in after["items"]}
+        retired: Counter[str] = Counter()
+        for item in before["items"]:
+            if not item["records"] or item["subject"] is not None:
+                continue
+            new_id = renames.get(item["id"], item["id"])
+            if new_id not in ids:
+                retired[item["id"]] += 1
+                continue
+            if item["id"] in renames:
+                assert f"{item['id']} → {new_id}" in upgraded["note"], (unit, item["id"])
+            merged = [
+                i
+                for i in before["items"]
+                if renames.get(i["id"], i["id"]) == new_id and i["subject"] is None and i["records"]
+            ]
+            # several old items may flow into one: the latest record of them counts, and all their records
+            latest = max(merged, key=lambda i: place[i["last"]["id"]] if i["last"] else -1)
+            state, _, last = _carried(latest)
+            records = sum(i["records"] for i in merged)
+            assert _carried(now_items[new_id, None]) == (state, records, last), (unit, item["id"])
+        for old_id in retired:  # dropped with no successor: its records stay, shown as retired
+            assert old_id in status["retired"], (unit, old_id)
+
+        # per-subject items: as many done and waived as before, listed or archived, under the new ids
+        expected = _settled(before, renames, ids) - _merged_subjects(before, renames)
+        assert _settled(after, renames, ids) == expected, unit
+
+        log_after = run_json(cli, "log", "--unit", unit, *store)["records"]
+        assert [r["id"] for r in log_after[:-1]] == [json.loads(line)["id"] for line in before_bytes.splitlines()]
+    assert cli("verify", "--all", *store).exit_code == 0
+
+
+def _settled(document: dict[str, Any], renames: dict[str, str], ids: set[str]) -> Counter[tuple[str, str]]:
+    """Items of subjects done or waived, listed or archived, by the id that carries them on."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for i in document["items"]:
+        new_id = renames.get(i["id"], i["id"])
+        if i["subject"] is not None and i["state"] in ("done", "na") and new_id in ids:
+            counts[new_id, i["state"]] += 1
+    for group in document.get("archived", []):
+        new_id = renames.get(group["id"], group["id"])
+        for state in ("done", "na"):
+            if new_id in ids and group[state]:
+                counts[new_id, state] += group[state]
+    return counts
+
+
+def _merged_subjects(document: dict[str, Any], renames: dict[str, str]) -> Counter[tuple[str, str]]:
+    """Two old items of one subject that flow into one measure count once after the upgrade."""
+    seen: Counter[tuple[str, str | None, str]] = Counter(
+        (renames.get(i["id"], i["id"]), i["subject"], i["state"])
+        for i in document["items"]
+        if i["subject"] is not None and i["state"] in ("done", "na")
+    )
+    return Counter({(new_id, state): count - 1 for (new_id, _, state), count in seen.items() if count > 1})
