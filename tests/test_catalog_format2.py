@@ -143,6 +143,19 @@ class TestGuidanceAndDefinitions:
         guided = catalogs.load(write_catalog(tmp_path / "b", MEASURE + "    guidance: {zh: 说明。, en: A note.}\n"))
         assert plain.measures[0].wording() == guided.measures[0].wording()
 
+    def test_full_width_punctuation_is_not_a_rewording_but_other_words_are(self, cli, tmp_path: Path) -> None:
+        half = MEASURE + "    detail: {zh: '停止接见,视频会见(试行);', en: Stop visits.}\n"
+        source = write_catalog(tmp_path / "catalog", half)
+        cli("start", "--unit", "prison", "--catalog", str(source))
+        assert cli("done", "prison.visits", "--note", "已停止").exit_code == 0
+        write_catalog(source, half.replace("停止接见,视频会见(试行);", "停止接见，视频会见（试行）；"), version="2")
+        upgraded = cli("upgrade")
+        assert "0 reworded" in upgraded.stderr, upgraded.stderr
+        assert cli("list", "--json").json()["items"][0]["changed_wording"] is False
+        write_catalog(source, half.replace("停止接见,视频会见(试行);", "停止接见，视频会见；"), version="3")
+        assert "1 reworded" in cli("upgrade").stderr
+        assert cli("list", "--json").json()["items"][0]["changed_wording"] is True
+
 
 class TestReplaces:
     def test_a_replaced_id_still_in_the_catalog_or_replaced_twice_is_refused(self, tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def letter(entry: Entry | None, measure: Measure) -> str | None:
     if entry is None or not _for_good(entry, measure):
         return None
     letter = "D" if entry.action == "done" else "N"
-    return letter.lower() if entry.wording is not None and entry.wording != measure.wording() else letter
+    return letter.lower() if entry.wording is not None and not measure.worded_as(entry.wording) else letter
 
 
 def _for_good(entry: Entry, measure: Measure) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date as Date
@@ -311,15 +313,31 @@ class Measure(Strict):
         """A short hash of what the measure says: a record made against other words shows it."""
         return self._wording
 
+    def worded_as(self, wording: str) -> bool:
+        """Whether a record made against `wording` was made against what the measure says now.
+        Punctuation set full-width (，；（）for ,;()) or other compatibility forms changes no
+        meaning: a record made against the half-width text still counts as made against it."""
+        if wording == self._wording:  # as nearly every record is: the loose form is worked out only when not
+            return True
+        return wording == self._loose_wording
+
     @cached_property
     def _wording(self) -> str:  # once per measure: status asks for it for every item
-        # The texts by name, not the models' dump: a field added to Text must not change it.
-        words = {"title": _texts(self.title), "detail": _texts(self.detail) if self.detail else None}
-        return hashlib.sha256(json.dumps(words, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+        return _wording_of(self.title, self.detail, lambda text: text)
+
+    @cached_property
+    def _loose_wording(self) -> str:
+        return _wording_of(self.title, self.detail, lambda text: unicodedata.normalize("NFKC", text))
 
 
-def _texts(text: Text) -> dict[str, str]:
-    return {"zh": text.zh, "en": text.en}
+def _wording_of(title: Text, detail: Text | None, form: Callable[[str], str]) -> str:
+    # The texts by name, not the models' dump: a field added to Text must not change it.
+    words = {"title": _texts(title, form), "detail": _texts(detail, form) if detail else None}
+    return hashlib.sha256(json.dumps(words, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def _texts(text: Text, form: Callable[[str], str]) -> dict[str, str]:
+    return {"zh": form(text.zh), "en": form(text.en)}
 
 
 class CatalogMeta(Strict):

@@ -483,7 +483,7 @@ def _sums(table: Table, rows: Iterable[int]) -> dict[str, float]:
 
 
 def _changed(entry: Entry | None, measure: Measure) -> bool:
-    return entry is not None and entry.wording is not None and entry.wording != measure.wording()
+    return entry is not None and entry.wording is not None and not measure.worded_as(entry.wording)
 
 
 def _alerts(measure: Measure, entry: Entry | None) -> tuple[str, ...]:

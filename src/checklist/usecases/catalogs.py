@@ -75,6 +75,6 @@ def upgrade(session: Session) -> Upgraded | None:
         source,
         added=[i for i in after if i not in before and i not in carriers],
         retired=[i for i in before if i not in after and i not in moved],
-        reworded=[i for i in after if i in before and after[i].wording() != before[i].wording()],
+        reworded=[i for i in after if i in before and not after[i].worded_as(before[i].wording())],
         carried=carried,
     )
