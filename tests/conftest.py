@@ -19,6 +19,9 @@ from checklist.cli.app import app
 from checklist.present import messages as _words  # noqa: F401 - errors and problems read as English in tests
 
 REPO = Path(__file__).resolve().parents[1]
+# The first edition of the bundled catalog (2020.01.27), kept verbatim: for tests of what only
+# it has (an item that opens 14 days after an admission, say) and for upgrades from it.
+OLD_CATALOG = REPO / "tests" / "fixtures" / "catalogs" / "2020.01.27"
 SEED = REPO.parent / "shared" / "seed" / "000_2fbdb8480875c603.txt"
 
 
