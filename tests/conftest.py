@@ -21,6 +21,9 @@ from checklist.present import messages as _words  # noqa: F401 - errors and prob
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seed" / "000_2fbdb8480875c603.txt"  # the project's shared folder, where it is
 SEED_COPY = REPO / "tests" / "data" / "seed" / SEED.name  # checked in: the seed test runs wherever the suite does
+# The first edition of the bundled catalog (2020.01.27), kept verbatim: for tests of what only
+# it has (an item that opens 14 days after an admission, say) and for upgrades from it.
+OLD_CATALOG = REPO / "tests" / "fixtures" / "catalogs" / "2020.01.27"
 
 
 def records(log: Path = Path(".checklist/units/prison/records.jsonl")) -> list[dict]:

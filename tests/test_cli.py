@@ -437,7 +437,7 @@ class TestKindNames:
         assert result.exit_code == 1 and "fits more than one unit kind" in result.stderr
 
     def test_suggestions_come_from_names_too(self, cli) -> None:
-        result = cli("start", "--unit", "lawyers association")
+        result = cli("start", "--unit", "lawyer association")  # a near miss of "Hunan Lawyers Association"
         assert result.exit_code == 1 and "did you mean: bar-association" in result.stderr
 
 

@@ -53,17 +53,15 @@ def test_thirty_days_of_a_prison(cli) -> None:
         "--set",
         "symptoms=no",
     )
-    at(DAYS[1], "11:10", "done", N["prison.defer-symptomatic-admissions"], "--subject", "P001", "--note", "无症状")
-    at(DAYS[15], "09:00", "done", N["prison.new-admission-isolation"], "--subject", "P001", "--note", "14天观察期满")
     at(
         DAYS[15],
-        "09:30",
+        "09:00",
         "done",
-        N["prison.new-admission-observation-end"],
+        N["prison.new-admission-isolation"],
         "--subject",
         "P001",
         "--note",
-        "解除观察",
+        "14天观察期满，解除观察",
         "--set",
         "symptoms=no",
     )
@@ -89,39 +87,37 @@ def test_thirty_days_of_a_prison(cli) -> None:
 
     assert items[("prison.outreach-activities-suspended", None)]["state"] == "lapsed"  # waived until 02-10
     assert items[("prison.closed-management", None)]["state"] == "done"
-    assert items[("prison.new-admission-observation-end", "P002")]["state"] == "open"  # may be released from 02-18
-    # P001's four items are all done: settled for good, counted but no longer listed
+    assert items[("prison.new-admission-isolation", "P002")]["state"] == "open"  # observation not yet recorded
+    # P001's two items are both done: settled for good, counted but no longer listed
     assert not [key for key in items if key[1] == "P001"] and status["archived_subjects"] == 1
     archived = {a["id"]: (a["done"], a["na"]) for a in status["archived"]}
-    assert archived["prison.new-admission-observation-end"] == (1, 0) and sum(d for d, _ in archived.values()) == 4
+    assert archived["prison.new-admission-isolation"] == (1, 0) and sum(d for d, _ in archived.values()) == 2
     assert items[("prison.new-admission-exam", "P002")]["overdue"] is True
     assert items[("prison.new-admission-isolation", "P002")]["overdue"] is True  # its window ended 02-17
     assert sorted((o["id"], o["subject"]) for o in status["overdue"]) == [
-        ("prison.defer-symptomatic-admissions", "P002"),
         ("prison.new-admission-exam", "P002"),
         ("prison.new-admission-isolation", "P002"),
     ]
     assert status["day"] == 30
     by_section = {s["id"]: s["overdue"] for s in status["sections"]}
-    assert (by_section["health-checks"], by_section["people-in-custody"], sum(by_section.values())) == (2, 1, 3)
+    assert (by_section["health-checks"], by_section["people-in-custody"], sum(by_section.values())) == (1, 1, 2)
     plain = len([m for m in PRISON if m.trigger is None])
     assert status["totals"] == {
-        "done": 2 + 4,  # three zeros today, closed management; P001's four items
+        "done": 2 + 2,  # three zeros today, closed management; P001's two items
         "na": 0,
         "partial": 0,
         "blocked": 0,
         "awaiting": 0,
         "lapsed": 1,
-        "open": plain - 3 + 4,  # the plain ones left, and P002's four items
+        "open": plain - 3 + 2,  # the plain ones left, and P002's two items
         "upcoming": 0,
-        "overdue": 3,
-        "total": plain + 8,
-        "percent_done": round(100 * 6 / (plain + 8), 1),
+        "overdue": 2,
+        "total": plain + 4,
+        "percent_done": round(100 * 4 / (plain + 4), 1),
     }
     agenda = cli("today", "--json", "--now", "2020-02-24T21:00").json()
     assert [(e["id"], e["subject"]) for e in agenda["overdue"]] == [
         ("prison.new-admission-isolation", "P002"),
         ("prison.new-admission-exam", "P002"),
-        ("prison.defer-symptomatic-admissions", "P002"),
     ]
     assert cli("verify").exit_code == 0

@@ -6,21 +6,33 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from checklist.core import catalog as catalogs
 
-from .conftest import records, three_zeros
+from .conftest import OLD_CATALOG, records, three_zeros
 
 PRISON = catalogs.load().for_kind("prison")
 N = {m.id: str(n) for n, m in enumerate(PRISON, start=1)}
-ZEROS, DUTY, EXAM, ISOLATE, RELEASE = (
+ZEROS, DUTY, EXAM, ISOLATE = (
     N["system.three-zeros"],
     N["system.three-level-duty"],
     N["prison.new-admission-exam"],
     N["prison.new-admission-isolation"],
-    N["prison.new-admission-observation-end"],
 )
 LOG = Path(".checklist/units/prison/records.jsonl")
 NIL = three_zeros()
+
+
+@pytest.fixture
+def first_edition(cli):  # type: ignore[no-untyped-def]
+    """As `run`, for a prison started on the 2020.01.27 edition of the catalog (tests/fixtures/catalogs)."""
+    assert cli("start", "--unit", "prison", "--catalog", str(OLD_CATALOG), "--now", "2020-01-26T09:00").exit_code == 0
+
+    def at(now: str, *args: str) -> object:
+        return cli(*args, "--now", now)
+
+    return at
 
 
 def item(run, now: str, item_id: str, subject: str | None = None) -> dict:  # type: ignore[no-untyped-def]
@@ -105,7 +117,7 @@ class TestRecurring:
         run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *NIL)
         high = three_zeros(reported=2)
         result = run("2020-01-28T20:00", "done", ZEROS, "--note", "日报", *high)
-        assert "alert: Reported cases = 2 crosses its threshold" in result.stderr
+        assert "alert: Cases reported upward = 2 crosses its threshold" in result.stderr
         state = item(run, "2020-01-28T21:00", "system.three-zeros")
         assert state["alerts"] == ["reported_cases"] and state["latest"]["reported_cases"] == 2
         assert state["totals"] == {"infections": 0, "reported_cases": 2, "hype_incidents": 0}
@@ -135,18 +147,29 @@ class TestEvents:
         items = [i for i in run("2020-01-27T11:00", "list", "--json").json()["items"] if i["subject"] == "P001"]
         assert {i["id"] for i in items} == {
             "prison.new-admission-isolation",
-            "prison.new-admission-observation-end",
             "prison.new-admission-exam",
-            "prison.defer-symptomatic-admissions",
         }
         exam = item(run, "2020-01-27T11:00", "prison.new-admission-exam", "P001")
         assert exam["due"].startswith("2020-01-28T00:00") and not exam["overdue"]
         assert item(run, "2020-01-28T01:00", "prison.new-admission-exam", "P001")["overdue"] is True
+        isolation = item(run, "2020-01-27T11:00", "prison.new-admission-isolation", "P001")
+        assert isolation["due"].startswith("2020-02-10T00:00")
+
+    def test_an_item_that_opens_days_after_its_event_is_upcoming_until_then(self, first_edition) -> None:
+        """The 2020.01.27 edition: the end of observation opens 14 days after the admission
+        (the bundled catalog has no item that opens later since 2020.01.27.2)."""
+        run = first_edition
+        assert run("2020-01-27T10:00", "event", "admission", "--subject", "P001").exit_code == 0
+        items = [i for i in run("2020-01-27T11:00", "list", "--json").json()["items"] if i["subject"] == "P001"]
+        assert {i["id"] for i in items} == {
+            "prison.new-admission-isolation",
+            "prison.new-admission-observation-end",
+            "prison.new-admission-exam",
+            "prison.defer-symptomatic-admissions",
+        }
         release = item(run, "2020-01-27T11:00", "prison.new-admission-observation-end", "P001")
         assert release["state"] == "upcoming" and release["opens"].startswith("2020-02-10T00:00")
         assert item(run, "2020-02-10T08:00", "prison.new-admission-observation-end", "P001")["state"] == "open"
-        isolation = item(run, "2020-01-27T11:00", "prison.new-admission-isolation", "P001")
-        assert isolation["due"].startswith("2020-02-10T00:00")
 
     def test_subjects_are_named_when_there_are_several(self, run) -> None:
         run("2020-01-27T10:00", "event", "admission", "--subject", "P001")
@@ -254,7 +277,6 @@ class TestAgenda:
         agenda = run("2020-01-27T11:00", "today", "--json").json()
         today = {(e["id"], e["subject"]) for e in agenda["today"]}
         assert ("prison.new-admission-exam", "P001") in today  # due by the end of today
-        assert ("prison.defer-symptomatic-admissions", "P001") in today
         assert not [e for e in agenda["coming"] if e["subject"] == "P001"]  # the isolation ends in 14 days
         text = run("2020-01-27T11:00", "today").stdout
         assert "Coming up" not in text  # nothing else is due in the next three days
@@ -279,7 +301,7 @@ class TestAgenda:
         assert attention["prison.visits-suspended"]["command"] == f"checklist approve {visits} --by '…'"
         assert attention["prison.closed-management"]["command"].startswith(f"checklist done {closed} ")
         still_open = {e["id"] for e in agenda["open"]}
-        assert {"system.joint-prevention", "prison.local-authority-liaison"} <= still_open
+        assert {"system.joint-prevention", "shared.local-authority-liaison"} <= still_open
         assert all(e["state"] == "open" and e["due"] is None for e in agenda["open"])
         listed = run(now, "list", "--json").json()["items"]
         pending = sorted((i["id"], i["subject"]) for i in listed if i["state"] not in ("done", "na", "upcoming"))
@@ -297,6 +319,18 @@ class TestAgenda:
 
     def test_coming_up_within_the_next_days(self, run) -> None:
         run("2020-01-27T10:00", "event", "admission", "--subject", "P001")
+        coming = run("2020-02-08T09:00", "today", "--json").json()["coming"]
+        assert {(e["id"], e["subject"]) for e in coming} >= {
+            ("prison.new-admission-isolation", "P001"),
+        }
+
+    def test_items_due_or_opening_in_the_next_days_are_coming_up(self, first_edition) -> None:
+        """The 2020.01.27 edition: an item that opens after the admission (the end of
+        observation) and one due the same day as the admission (deferral), as of old."""
+        run = first_edition
+        run("2020-01-27T10:00", "event", "admission", "--subject", "P001")
+        today = {(e["id"], e["subject"]) for e in run("2020-01-27T11:00", "today", "--json").json()["today"]}
+        assert ("prison.defer-symptomatic-admissions", "P001") in today
         coming = run("2020-02-08T09:00", "today", "--json").json()["coming"]
         assert {(e["id"], e["subject"]) for e in coming} >= {
             ("prison.new-admission-isolation", "P001"),
@@ -340,7 +374,7 @@ class TestViews:
         assert "missed: 2020-01-26" in listed
         assert "missed: 2020-01-26" not in run("2020-01-28T09:00", "list").stdout
         status = run("2020-01-27T21:00", "status").stdout
-        assert "Figures" in status and "Infections" in status
+        assert "Figures" in status and "Confirmed infections" in status
 
     def test_all_units_show_todays_report(self, run, cli) -> None:
         cli("start", "--unit", "rehab", "--now", "2020-01-26T09:00")
@@ -393,7 +427,7 @@ class TestAlertsReadWithoutColour:
     def test_every_screen_marks_an_alert(self, run, cli) -> None:
         assert cli("start", "--unit", "prison", "--id", "clean", "--now", "2020-01-26T09:00").exit_code == 0
         flagged = run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *three_zeros(infections=3), "-u", "prison")
-        assert "⚠ alert: Infections = 3 crosses its threshold" in flagged.stderr
+        assert "⚠ alert: Confirmed infections = 3 crosses its threshold" in flagged.stderr
         assert "⚠" not in run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *NIL, "-u", "clean").stderr
 
         every = run("2020-01-27T21:00", "status", "--all").stdout.splitlines()
@@ -406,8 +440,8 @@ class TestAlertsReadWithoutColour:
 
         status = run("2020-01-27T21:00", "status", "-u", "prison").stdout
         headline = next(line for line in status.splitlines() if "Today's report" in line)
-        assert "Infections 3 ⚠ alert" in headline
-        figure = next(line for line in status.splitlines() if "Infections" in line and "Today's" not in line)
+        assert "Confirmed infections 3 ⚠ alert" in headline
+        figure = next(line for line in status.splitlines() if "Confirmed infections" in line and "Today's" not in line)
         assert "3 ⚠ alert" in figure
         assert "⚠" not in run("2020-01-27T21:00", "status", "-u", "clean").stdout
 
@@ -419,6 +453,6 @@ class TestAlertsReadWithoutColour:
 
         walked = run("2020-01-28T10:00", "walk", "-u", "prison", input="s\nd\n日报\n0\n2\n0\n\nq\n")
         assert walked.exit_code == 0, walked
-        assert "⚠ alert: Reported cases = 2 crosses its threshold" in walked.stderr
+        assert "⚠ alert: Cases reported upward = 2 crosses its threshold" in walked.stderr
         nil = run("2020-01-28T10:00", "walk", "-u", "clean", input="s\nd\n日报\n0\n0\n0\n\nq\n")
         assert "Recorded: 2 " in nil.stderr and "→ done" in nil.stderr and "⚠" not in nil.stderr

@@ -43,7 +43,7 @@ def test_scripted_walk_records_each_answer(prison) -> None:
         "system.joint-prevention",
         "system.three-zeros",
         "system.three-level-duty",
-        "prison.local-authority-liaison",
+        "shared.local-authority-liaison",
     ]
     result = prison("walk", input=answers_for_first_items())
     assert result.exit_code == 0, result
@@ -51,7 +51,7 @@ def test_scripted_walk_records_each_answer(prison) -> None:
     assert got == [
         ("system.joint-prevention", "done", "已与卫健部门建立联防联控机制"),
         ("system.three-zeros", "done", "零感染零报告零炒作"),
-        ("prison.local-authority-liaison", "na", "由省局统一协调"),
+        ("shared.local-authority-liaison", "na", "由省局统一协调"),
     ]
     assert records()[1]["figures"] == {"infections": 0, "reported_cases": 0, "hype_incidents": 0}
     assert f"Recorded 3; {len(ITEMS) - 3} still open." in result.stderr
@@ -100,7 +100,7 @@ def test_each_evidence_path_is_checked_as_it_is_typed(prison) -> None:
     Path("big.bin").write_bytes(b"x" * 300_000)
     Path("duty.pdf").write_bytes(b"%PDF-1.4 roster")
     assert prison("config", "evidence_max_mb", "0.1").exit_code == 0
-    # items 1 and 2 skipped; 3 (three-level duty) needs a note and a file
+    # items 1 and 2 skipped; 3 (three-level duty) takes a note and a file (the roster, when it changes)
     script = "\n".join(["s", "s", "d", "三级值班已落实", "folder", "big.bin", "nothing.pdf", "duty.pdf", "", "q"])
     result = prison("walk", input=script + "\n")
     assert result.exit_code == 0, result
@@ -113,14 +113,16 @@ def test_each_evidence_path_is_checked_as_it_is_typed(prison) -> None:
 
 
 def test_a_required_file_left_out_is_asked_for_and_the_note_kept(prison) -> None:
-    Path("duty.pdf").write_bytes(b"%PDF-1.4 roster")
-    script = "\n".join(["s", "s", "d", "三级值班已落实", "", "duty.pdf", "", "q"])
+    Path("notice.pdf").write_bytes(b"%PDF-1.4 notice")
+    assert [m.id for m in ITEMS][4] == "prison.closed-management" and "file" in ITEMS[4].evidence
+    # items 1 to 4 skipped; 5 (closed management) needs a note and a file
+    script = "\n".join(["s", "s", "s", "s", "d", "全封闭管理已落实", "", "notice.pdf", "", "q"])
     result = prison("walk", input=script + "\n")
     assert result.exit_code == 0, result
     assert "needs an evidence file" in result.stderr
     (record,) = records()
-    assert (record["item"], record["note"]) == ("system.three-level-duty", "三级值班已落实")
-    assert [e["name"] for e in record["evidence"]] == ["duty.pdf"]
+    assert (record["item"], record["note"]) == ("prison.closed-management", "全封闭管理已落实")
+    assert [e["name"] for e in record["evidence"]] == ["notice.pdf"]
 
 
 def test_a_refusal_after_the_questions_keeps_the_answers(prison, monkeypatch) -> None:
