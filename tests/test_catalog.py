@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from checklist.core import catalog as catalogs
 from checklist.core.errors import CatalogError, Problem
+from checklist.core.models import Catalog, Text
 from checklist.present.messages import problem_text
 
 from .conftest import SEED, SEED_COPY
@@ -82,6 +86,13 @@ class TestBundledCatalog:
         seed = SEED_COPY.read_text(encoding="utf-8")
         for measure in catalogs.load().measures:
             assert measure.source.quote in seed, measure.id
+
+    def test_chinese_the_catalog_writes_uses_full_width_punctuation(self) -> None:
+        """Titles, details, guidance, labels, definitions, examples and names: ，；：（） beside
+        Chinese, not ,;:() (a quote is the source's own text, and stays as the source has it)."""
+        half_width = re.compile(r"[\u4e00-\u9fff“”][,;:()]|[,;:()][\u4e00-\u9fff“”]")
+        found = [(where, text.zh) for where, text in _texts(catalogs.load()) if half_width.search(text.zh) is not None]
+        assert found == []
 
     def test_every_measure_has_both_languages_and_a_known_section(self) -> None:
         catalog = catalogs.load()
@@ -321,3 +332,21 @@ def test_catalog_numbers_must_be_finite(tmp_path: Path) -> None:
     bounds = "    fields:\n      - {id: temp, label: {zh: 体温, en: Temperature}, type: number, max: .inf}\n"
     (problem,) = problems_of(write(tmp_path, HEAD + "measures:\n" + MEASURE + bounds))
     assert problem.field == "fields[0].max" and "finite" in str(problem.message)
+
+
+def _texts(catalog: Catalog) -> Iterator[tuple[str, Text]]:
+    """Every text of a catalog in both languages, but the sources' quotes, with where it is."""
+
+    def walk(value: object, where: str) -> Iterator[tuple[str, Text]]:
+        if isinstance(value, Text):
+            yield where, value
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                yield from walk(getattr(value, name), f"{where}.{name}")
+        elif isinstance(value, list):
+            for i, element in enumerate(value):
+                yield from walk(element, f"{where}[{i}]")
+
+    yield from walk(catalog.meta, "catalog")
+    for measure in catalog.measures:
+        yield from walk(measure, measure.id)
