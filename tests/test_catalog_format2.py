@@ -94,6 +94,8 @@ class TestAlertsOnYesNoAndChoices:
         assert "⚠ alert: Symptoms is yes" in done.stderr and "⚠ alert: Sent to is isolation" in done.stderr
         item = next(i for i in cli("list", "--json").json()["items"] if i["id"] == "prison.exam")
         assert sorted(item["alerts"]) == ["symptoms", "ward"]
+        figures = cli("status", "--lang", "zh").stdout
+        assert "是 ⚠ 警示" in figures and "True" not in figures  # a yes/no in words, in the user's language
         assert cli("event", "admission", "--subject", "李四").exit_code == 0
         calm = cli("done", "prison.exam", "--subject", "李四", "--set", "symptoms=no", "--set", "ward=general")
         assert calm.exit_code == 0 and "alert" not in calm.stderr

@@ -365,7 +365,7 @@ def _figures_table(status: UnitStatus, lang: str) -> Table:
                 continue  # per-subject figures only when they cross a threshold: `subjects` has the rest
             label = Text(f"{item.item.number} ")
             label.append(safe(item.item.subject or item.item.measure.title(lang)))
-            value = Text(safe(f"{item.latest[spec.id]}{' ' + spec.unit if spec.unit else ''}"))
+            value = Text(safe(f"{figure_text(item.latest[spec.id], lang)}{' ' + spec.unit if spec.unit else ''}"))
             if spec.id in item.alerts:
                 value.append(" " + t("label.alert", lang))
                 value.stylize("bold red")
@@ -527,7 +527,7 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
             note.append(f"⏱ --now {record.clock.strftime('%Y-%m-%d %H:%M')}\n", style="yellow")
         note.append(safe(record.note or ""))
         if record.figures:
-            figures = ", ".join(f"{k}={v}" for k, v in record.figures.items())
+            figures = ", ".join(f"{k}={figure_text(v, lang)}" for k, v in record.figures.items())
             note.append(("\n" if record.note else "") + safe(figures), style="cyan")
         for file in record.evidence:
             note.append(f"\n{safe(file.name)} ({file.size} B, sha256 {file.sha256[:12]}…)", style="dim")
