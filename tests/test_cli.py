@@ -119,11 +119,16 @@ class TestMarking:
 
     def test_marking_done_twice_records_once(self, prison) -> None:
         prison("done", VISITS, "--note", "x", "--evidence", str(evidence()))
-        result = prison("done", VISITS, "--note", "again", "--evidence", str(evidence()))
+        result = prison("done", VISITS, "--note", "x", "--evidence", str(evidence()))
         assert result.exit_code == 0
         assert "is already done; nothing recorded." in result.stderr
-        assert f'reopen it first: `checklist reopen {VISITS} --reason "…"`' in result.stderr
+        assert f"to correct it, give the corrected figures (--set), a note or a file: `checklist done {VISITS} …`" in (
+            result.stderr.replace("\n", " ")
+        )
         assert len(lines_of_log()) == 1
+        corrected = prison("done", VISITS, "--note", "again")  # a later comment is a correction, recorded
+        assert "Corrected:" in corrected.stderr and "(note updated)" in corrected.stderr
+        assert len(lines_of_log()) == 2
 
     def test_required_evidence_is_enforced(self, prison) -> None:
         result = prison("done", VISITS, "--note", "x")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TypedDict
 from zoneinfo import ZoneInfo
@@ -19,13 +19,14 @@ from .evidence import describe, inspect
 from .figures import alerts, missing_required, parse_assignments, split_assignment
 from .fuzzy import closest
 from .logindex import Entry, LogIndex
-from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Measure, Recurrence, from_user
+from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Measure, Record, Recurrence, from_user
 from .names import same_person
 from .schedule import periods
-from .status import PENDING, STATE_OF_ACTION, Clock, Item, ItemStatus, State, UnitStatus, state_of
+from .status import PENDING, STATE_OF_ACTION, Clock, Item, ItemStatus, State, UnitStatus, recurs_until, state_of
 from .subjects import spelling
 
 _NEEDS_REASON: frozenset[Action] = frozenset({"na", "blocked", "reopened", "partial"})
+_INSTANT = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Target:
 class Outcome:
     target: Target
     draft: Draft | None  # None: nothing to record (already in that state)
+    corrects: Record | None = None  # the done record a new done corrects (a value, a comment, a file added)
 
     @property
     def status(self) -> ItemStatus:
@@ -135,13 +137,17 @@ def _subject_item(current: UnitStatus, item: Item, subject: str | None) -> ItemS
 
 def _period_key(current: UnitStatus, measure: Measure, rec: Recurrence, period: str | None) -> str:
     status = next(s for s in current.items if s.item.id == measure.id)
+    zone = ZoneInfo(current.catalog.meta.timezone)
+    until = recurs_until(measure, current.unit, Clock(zone, current.now))
     if period is None:
+        if status.period is None and until is not None and current.now >= until:
+            raise UserError("attest.recurrence_ended", item=measure.id, until=(until - _INSTANT).date())
         if status.period is None:
             raise UserError("attest.not_due_now", item=measure.id)
         return status.period.key
-    zone = ZoneInfo(current.catalog.meta.timezone)
     unit = current.unit
-    keys = {p.key for p in periods(rec, zone, unit.started_at, current.now, unit.started_at)}
+    end = min(current.now, until - _INSTANT) if until is not None else current.now
+    keys = {p.key for p in periods(rec, zone, unit.started_at, end, unit.started_at)}
     if period not in keys:
         raise UserError(
             "attest.no_such_period",
@@ -188,12 +194,19 @@ def plan(
         if request.action == "approved":
             outcomes.append(Outcome(target, _approval(target, request, unit_id, digest, now, clock)))
             continue
-        if target.state == STATE_OF_ACTION.get(request.action) and request.until is None:
+        said, figures, evidence = note, _figures(target.status, request), files
+        corrects = _corrected(target, request.action)
+        if corrects is not None:  # done again: what it recorded, with what is given now over it
+            said, figures, evidence = _overlaid(corrects, said, figures, evidence)
+            if (said, figures, _same(evidence)) == (corrects.note, dict(corrects.figures), _same(_files(corrects))):
+                outcomes.append(Outcome(target, None))  # nothing new: nothing to record
+                continue
+        elif target.state == STATE_OF_ACTION.get(request.action) and request.until is None:
             outcomes.append(Outcome(target, None))
             continue
-        figures = _figures(target.status, request)
         if request.action == "done":
-            _check_required(target.status, note, figures, files)
+            _check_open(target.status, (clock or now).astimezone(now.tzinfo))  # in the unit's zone, as `now` is
+            _check_required(target.status, said, figures, evidence)
         draft = from_user(
             Draft,
             id=uuid.uuid4().hex,
@@ -207,13 +220,41 @@ def plan(
             subject=target.subject,
             until=request.until,
             measure=target.status.item.measure.wording(),
-            note=note,
+            note=said,
             figures=figures,
-            evidence=files,
+            evidence=evidence,
             catalog=digest,
         )
-        outcomes.append(Outcome(target, draft))
+        outcomes.append(Outcome(target, draft, corrects))
     return outcomes
+
+
+def _corrected(target: Target, action: str) -> Record | None:
+    """The done record a `done` of an item already done (or awaiting its approval) corrects."""
+    entry = target.entry
+    if action != "done" or entry is None or target.state not in ("done", "awaiting"):
+        return None
+    last = entry.last
+    return last if last.action == "done" else None
+
+
+def _overlaid(
+    last: Record, note: str | None, figures: dict[str, FigureValue], files: list[EvidenceFile]
+) -> tuple[str | None, dict[str, FigureValue], list[EvidenceFile]]:
+    """A correction keeps what the done it corrects recorded, and takes what is given over it:
+    a new note replaces the old (which stays in the log), figures given replace theirs, new
+    files are added (first, as the store copies them in that order) to the files it had."""
+    kept = [file for file in _files(last) if all(file.sha256 != new.sha256 for new in files)]
+    return note if note is not None else last.note, {**last.figures, **figures}, files + kept
+
+
+def _same(files: list[EvidenceFile]) -> list[tuple[str, str]]:
+    """Files as a correction compares them: a file given again is the same file, copied or not."""
+    return sorted((file.name, file.sha256) for file in files)
+
+
+def _files(record: Record) -> list[EvidenceFile]:
+    return [EvidenceFile(name=f.name, size=f.size, sha256=f.sha256, stored=f.stored) for f in record.evidence]
 
 
 def _approval(  # noqa: PLR0917
@@ -271,6 +312,23 @@ def _check_fields_exist(targets: Sequence[Target], assignments: Sequence[str]) -
             if len(targets) == 1:
                 parse_assignments(targets[0].status.item.measure.fields, [text])  # raises with suggestions
             raise UserError("attest.no_such_figure", field=name)
+
+
+def _check_open(status: ItemStatus, now: datetime) -> None:  # now: in the unit's time zone
+    """An item of a subject is done only once it can be: not before it opens (a release after
+    14 days), nor before the last day of the window it lasts (a 14-day stay is not done on
+    day 2). Waiving, blocking or noting progress stays open at any time."""
+    trigger, day = status.item.measure.trigger, status.item.day
+    if trigger is None or day is None:
+        return
+    if status.opens is not None and now < status.opens:
+        raise UserError("attest.not_open_yet", opens=status.opens.date(), **_label(status))
+    if trigger.lasts_days:
+        last_day = day + timedelta(days=trigger.lasts_days - 1)
+        if now.date() < last_day:
+            raise UserError(
+                "attest.window_not_over", first=day, last=last_day, days=trigger.lasts_days, **_label(status)
+            )
 
 
 def _check_required(

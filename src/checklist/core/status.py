@@ -24,6 +24,8 @@ from .logindex import Entry, Happening, LogIndex, Memo, Table, item_key, unusabl
 from .models import Catalog, FigureValue, Measure, Record, Recurrence, Section, Unit
 from .schedule import Period, Schedule
 
+_INSTANT = timedelta(microseconds=1)
+
 State = Literal["open", "partial", "done", "na", "blocked", "awaiting", "lapsed", "upcoming"]
 # awaiting: done or a waiver that needs a second person's approval; lapsed: a waiver past its day;
 # upcoming: an item of a subject that does not open yet (release after 14 days, say)
@@ -240,15 +242,18 @@ class Clock:
         self._spans: dict[tuple[object, ...], Span] = {}
         self._midnights: dict[date, datetime] = {}
 
-    def span(self, rec: Recurrence, anchor: datetime) -> Span:
-        """The periods from `anchor` to now; measures on the same schedule share one."""
-        key = (rec.every, rec.times, tuple(rec.on or ()), anchor)
+    def span(self, rec: Recurrence, anchor: datetime, until: datetime | None = None) -> Span:
+        """The periods from `anchor` to now (to `until`, when a recurrence ends before now: no
+        period holds then); measures on the same schedule share one."""
+        key = (rec.every, rec.times, tuple(rec.on or ()), anchor, until)
         found = self._spans.get(key)
         if found is None:
             schedule = Schedule(rec, self.zone, anchor)
             name = f"{rec.every}/{rec.times}/{','.join(rec.on or ())}/{self.zone.key}/{anchor.isoformat()}"
-            first, last = schedule.first(anchor), schedule.last(self.now)
-            found = self._spans[key] = Span(schedule, name, first, last, schedule.number_at(self.now))
+            end = self.now if until is None or self.now < until else until - _INSTANT
+            first, last = schedule.first(anchor), schedule.last(end)
+            current = schedule.number_at(self.now) if end is self.now else None
+            found = self._spans[key] = Span(schedule, name, first, last, current)
         return found
 
     def day(self, moment: datetime) -> date:
@@ -303,9 +308,23 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     )
 
 
+def recurs_until(measure: Measure, unit: Unit, clock: Clock) -> datetime | None:
+    """When a recurring measure stops recurring: a deadline on a recurring measure says until
+    when it recurs ("daily until 29 February"), to the end of that day. None: it goes on."""
+    deadline = measure.deadline
+    if measure.recurrence is None or deadline is None:
+        return None
+    if deadline.date is not None:
+        return clock.end_of(deadline.date)
+    if deadline.after == "start":
+        return clock.end_of(clock.day(unit.started_at) + _days(deadline.days or 0))
+    return None
+
+
 def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     measure = item.measure
-    span = clock.span(rec, unit.started_at)
+    until = recurs_until(measure, unit, clock)
+    span = clock.span(rec, unit.started_at, until)
     current = span.period(span.current)
     waiver = index.entry(measure.id, item.subject)  # a waiver of the measure as a whole
     if waiver is not None and (waived := state_of(waiver, measure, clock)) in ("na", "awaiting"):
@@ -318,11 +337,17 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
         memo = _worked_out(index, key, span, measure, clock, waiver, zeros)
         index.remember(key, memo)
     entry, latest = index.memo_entry(memo.current), index.memo_entry(memo.latest)
-    state = state_of(entry, measure, clock) if current else "upcoming"
+    ended = until is not None and clock.now >= until
+    if ended:  # every period is past: done if none was missed
+        state: State = "open" if memo.missed else "done"
+    else:
+        state = state_of(entry, measure, clock) if current else "upcoming"
     return ItemStatus(
         item,
         state,
         entry,
+        due=until,
+        overdue=ended and bool(memo.missed),
         period=current,
         missed=tuple(map(span.key, memo.missed)),
         streak=memo.streak,
@@ -362,7 +387,7 @@ def memo_holds(saved: LogIndex, fresh: LogIndex, key: str, unit: Unit, catalog: 
     midnight = datetime.combine(today, time(0), tzinfo=zone)
     period = Schedule(measure.recurrence, zone, unit.started_at).period(current) if current is not None else None
     clock = Clock(zone, max(period.start, midnight) if period is not None else midnight)
-    span = clock.span(measure.recurrence, unit.started_at)
+    span = clock.span(measure.recurrence, unit.started_at, recurs_until(measure, unit, clock))
     waiver = fresh.entry(item, subject or None)
     zeros = [f.id for f in measure.fields] if measure.headline and not subject else []
     if _asked(span, measure, clock, waiver, zeros) != memo.asked:
@@ -538,7 +563,8 @@ def headlines(statuses: Sequence[ItemStatus], unit: Unit, index: LogIndex, clock
         values: dict[str, FigureValue | None] = {f.id: status.latest.get(f.id) for f in measure.fields}
         zeros = {f.id: status.zeros.get(f.id, 0) for f in measure.fields}
         if measure.recurrence is not None and not status.zeros and (table := index.table(measure.id)) is not None:
-            span = clock.span(measure.recurrence, unit.started_at)  # waived as a whole: not worked out
+            until = recurs_until(measure, unit, clock)
+            span = clock.span(measure.recurrence, unit.started_at, until)  # waived as a whole: not worked out
             rows = table.number_rows(span.name, span.schedule.number_of)
             zeros = {f.id: _days_at_zero(table, rows, span, f.id) for f in measure.fields}
         found.append(Headline(status, status.state == "done", values, zeros))

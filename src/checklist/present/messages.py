@@ -295,6 +295,11 @@ TEMPLATES: dict[str, Template] = {
     "attest.no_subjects_yet": "item {number} ({item}) is kept per subject, and there is none yet",
     "attest.which_subject": "item {number} ({item}) is kept per subject: name one with --subject ({subjects})",
     "attest.not_due_now": "{item} is not due now; name the period with --for",
+    "attest.not_open_yet": lambda p: f"{_item(p)} opens on {p['opens']}: it cannot be done before then",
+    "attest.window_not_over": lambda p: (
+        f"{_item(p)} lasts {p['days']} days, {p['first']} to {p['last']}: it can be done from {p['last']} on"
+    ),
+    "attest.recurrence_ended": "{item} recurred until {until}: name a period before then with --for",
     "attest.no_such_period": "{period!r} is not a period of {item} between the unit's start and now",
     "event.unknown_kind": lambda p: (
         f"no measure of a {p['unit_kind']} is triggered by {p['kind']!r} (events: {', '.join(p['known']) or 'none'})"

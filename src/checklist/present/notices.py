@@ -6,10 +6,11 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING
 
-from .output import message, stdout
+from .output import message, safe, stdout
 from .words import figure_text, t
 
 if TYPE_CHECKING:
+    from ..core.models import Draft, Record
     from ..usecases.catalogs import Upgraded
     from ..usecases.recording import Attested, EventRecorded
     from ..usecases.units import Started
@@ -25,17 +26,39 @@ def attested(result: Attested, lang: str) -> None:
         if outcome.draft is None:
             state = t("state." + outcome.target.state, lang)
             message(t("msg.noop", lang, item=label, state=state), style="yellow")
-            if outcome.target.state != "open":
-                target = str(item.number) + (f" --subject {shlex.quote(item.subject)}" if item.subject else "")
-                target += f" --for {outcome.target.period}" if outcome.target.period else ""
+            target = str(item.number) + (f" --subject {shlex.quote(item.subject)}" if item.subject else "")
+            target += f" --for {outcome.target.period}" if outcome.target.period else ""
+            if outcome.target.state in ("done", "awaiting") and result.action == "done":
+                message(t("msg.noop_done", lang, target=target))
+            elif outcome.target.state != "open":
                 message(t("msg.noop_correct", lang, target=target))
             continue
-        action = t("action." + outcome.draft.action, lang)
-        message(t("msg.recorded", lang, item=label, action=action), style="green")
+        if outcome.corrects is not None:
+            changes = _changes(outcome.corrects, outcome.draft, lang)
+            message(t("msg.corrected", lang, item=label, changes=changes), style="green")
+        else:
+            action = t("action." + outcome.draft.action, lang)
+            message(t("msg.recorded", lang, item=label, action=action), style="green")
         for spec in outcome.alerts:
             value = outcome.draft.figures[spec.id]
             key = "msg.alert_value" if spec.alert and spec.alert.values is not None else "msg.alert"
             message(t(key, lang, field=spec.label(lang), value=figure_text(value, lang)), style="bold red")
+
+
+def _changes(before: Record, after: Draft, lang: str) -> str:
+    """What a correction changed: each figure's old and new value, the note, files added."""
+    parts = [
+        f"{name} {figure_text(before.figures[name], lang) if name in before.figures else '—'} → "
+        f"{figure_text(value, lang)}"
+        for name, value in after.figures.items()
+        if before.figures.get(name) != value or type(before.figures.get(name)) is not type(value)
+    ]
+    if after.note != before.note:
+        parts.append(t("label.note_changed", lang))
+    added = len(after.evidence) - len(before.evidence)
+    if added > 0:
+        parts.append(t("label.files_added", lang, count=added))
+    return safe("; ".join(parts))
 
 
 def event_recorded(result: EventRecorded, lang: str) -> None:

@@ -119,6 +119,14 @@ _WORDS: dict[str, tuple[str, str]] = {
     "msg.recorded": ("已记录：{item} → {action}", "Recorded: {item} → {action}"),
     "msg.skipped": ("跳过：{item}", "Skipped: {item}"),
     "msg.noop": ("{item} 已是“{state}”，未重复记录。", "{item} is already {state}; nothing recorded."),
+    "msg.noop_done": (
+        "没有新的内容可记录；如需更正，请附上更正后的数据（--set）、说明或证据文件：`checklist done {target} …`。",
+        "Nothing new to record; to correct it, give the corrected figures (--set), a note or a file:"
+        " `checklist done {target} …`.",
+    ),
+    "msg.corrected": ("已更正：{item}（{changes}）", "Corrected: {item} ({changes})"),
+    "label.note_changed": ("说明已更新", "note updated"),
+    "label.files_added": ("新增 {count} 个证据文件", "{count} file(s) added"),
     "msg.noop_correct": (
         '如需更正（数据、说明或证据），请先重新打开：`checklist reopen {target} --reason "…"`，再重新记录。',
         'To correct it (figures, note or evidence), reopen it first: `checklist reopen {target} --reason "…"`, '

@@ -46,6 +46,7 @@ class Attested:
     catalog: Catalog
     actor: str
     outcomes: list[Outcome] = field(default_factory=list)
+    action: str = ""  # what was asked: done, na, …
 
 
 def attest(session: Session, request: AttestRequest) -> Attested:
@@ -90,7 +91,7 @@ def attest(session: Session, request: AttestRequest) -> Attested:
         if signer is not None and request.action == "approved":
             _refuse_own_key(outcomes, signer.key)
         anchors.append(session, unit, drafts, signer, index)
-    return Attested(unit, current.catalog, actor, outcomes)
+    return Attested(unit, current.catalog, actor, outcomes, attestation.action)
 
 
 def _refuse_own_key(outcomes: list[Outcome], key: str) -> None:
@@ -108,10 +109,15 @@ def _keep_evidence(session: Session, outcomes: list[Outcome], paths: Sequence[Pa
     drafts = [o.draft for o in outcomes if o.draft is not None]
     if not drafts:
         return outcomes
-    for path, file in zip(paths, drafts[0].evidence, strict=True):
+    given = len(paths)  # every draft names the files given first; a correction's earlier files follow
+    for path, file in zip(paths, drafts[0].evidence[:given], strict=True):
         blobs.keep_evidence(session.store, path, file.sha256)
-    stored = [file.model_copy(update={"stored": True}) for file in drafts[0].evidence]
-    return [Outcome(o.target, o.draft.model_copy(update={"evidence": stored}) if o.draft else None) for o in outcomes]
+
+    def stored(draft: Draft) -> Draft:
+        copied = [file.model_copy(update={"stored": True}) for file in draft.evidence[:given]]
+        return draft.model_copy(update={"evidence": copied + list(draft.evidence[given:])})
+
+    return [Outcome(o.target, stored(o.draft) if o.draft else None, o.corrects) for o in outcomes]
 
 
 @dataclass(frozen=True)

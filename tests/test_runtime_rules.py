@@ -1,0 +1,148 @@
+"""Constructs the catalog accepts behave as they say at run time: a deadline ends a recurrence,
+an item of a subject is not done before it can be, and a done item takes a correction."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .test_catalog import MEASURE
+from .test_upgrade import write_catalog
+
+DAILY_UNTIL = """\
+  - id: prison.daily-report
+    title: {zh: 每日报告, en: Daily report}
+    applies_to: [prison]
+    section: containment
+    source: {issuer: {zh: 监狱管理局, en: Prison administration}, quote: 每日报告}
+    recurrence: {every: day}
+    deadline: {date: 2020-01-29}
+"""
+
+STAY = """\
+  - id: prison.isolation
+    title: {zh: 隔离观察14天, en: Isolate for 14 days}
+    applies_to: [prison]
+    section: containment
+    source: {issuer: {zh: 监狱管理局, en: Prison administration}, quote: 隔离观察14天}
+    trigger: {event: admission, lasts_days: 14}
+  - id: prison.release
+    title: {zh: 解除隔离, en: Release from isolation}
+    applies_to: [prison]
+    section: containment
+    source: {issuer: {zh: 监狱管理局, en: Prison administration}, quote: 解除隔离}
+    trigger: {event: admission, opens_after_days: 14}
+"""
+
+EXAM = """\
+  - id: prison.exam
+    title: {zh: 体检, en: Examination}
+    applies_to: [prison]
+    section: containment
+    source: {issuer: {zh: 监狱管理局, en: Prison administration}, quote: 体检}
+    evidence: [note, figures]
+    fields:
+      - {id: temperature, label: {zh: 体温, en: Temperature}, type: number, min: 34, max: 43, alert: {at_least: 37.3}}
+      - {id: fever, label: {zh: 发热, en: Fever}, type: yesno}
+"""
+
+
+def start(cli, tmp_path: Path, *measures: str) -> None:
+    source = write_catalog(tmp_path / "catalog", *measures)
+    assert cli("start", "--unit", "prison", "--catalog", str(source), "--now", "2020-01-27T09:00").exit_code == 0
+
+
+def item(cli, item_id: str, now: str, subject: str | None = None) -> dict:
+    found = cli("list", "--json", "--now", now).json()["items"]
+    return next(i for i in found if i["id"] == item_id and i["subject"] == subject)
+
+
+class TestDeadlineEndsARecurrence:
+    def test_a_daily_measure_with_a_deadline_stops_recurring_after_it(self, cli, tmp_path: Path) -> None:
+        start(cli, tmp_path, DAILY_UNTIL, MEASURE)
+        for day in ("27", "28"):
+            assert cli("done", "prison.daily-report", "--now", f"2020-01-{day}T10:00").exit_code == 0
+        late = item(cli, "prison.daily-report", "2020-02-10T10:00")
+        assert late["missed"] == ["2020-01-29"] and late["period"] is None  # not 30 January to 10 February
+        assert late["state"] == "open" and late["overdue"] is True
+        assert late["due"].startswith("2020-01-30T00:00")  # by the end of 29 January
+
+        refused = cli("done", "prison.daily-report", "--now", "2020-02-10T10:00")
+        assert refused.exit_code == 1
+        assert "recurred until 2020-01-29: name a period before then with --for" in refused.stderr
+        after = cli("done", "prison.daily-report", "--for", "2020-01-30", "--now", "2020-02-10T10:00")
+        assert after.exit_code == 1 and "2020-01-30" in after.stderr
+        assert cli("done", "prison.daily-report", "--for", "2020-01-29", "--now", "2020-02-10T10:00").exit_code == 0
+        settled = item(cli, "prison.daily-report", "2020-02-10T10:00")
+        assert (settled["state"], settled["missed"], settled["overdue"]) == ("done", [], False)
+        agenda = cli("today", "--json", "--now", "2020-02-10T10:00").json()
+        assert "prison.daily-report" not in json.dumps(agenda["today"])
+
+    def test_before_its_deadline_it_recurs_as_ever(self, cli, tmp_path: Path) -> None:
+        start(cli, tmp_path, DAILY_UNTIL)
+        current = item(cli, "prison.daily-report", "2020-01-29T23:00")
+        assert current["period"] == "2020-01-29" and current["missed"] == ["2020-01-27", "2020-01-28"]
+        assert cli("done", "prison.daily-report", "--now", "2020-01-29T23:00").exit_code == 0
+
+
+class TestNotDoneBeforeItCanBe:
+    def test_a_stay_is_not_done_before_its_last_day(self, cli, tmp_path: Path) -> None:
+        start(cli, tmp_path, STAY)
+        assert cli("event", "admission", "--subject", "P1", "--now", "2020-01-27T10:00").exit_code == 0
+        early = cli("done", "prison.isolation", "--subject", "P1", "--now", "2020-01-28T10:00")
+        assert early.exit_code == 1
+        assert "lasts 14 days, 2020-01-27 to 2020-02-09: it can be done from 2020-02-09 on" in early.stderr
+        assert item(cli, "prison.isolation", "2020-01-28T10:00", "P1")["state"] == "open"  # nothing recorded
+        # progress and a waiver stay open at any time
+        assert cli("partial", "prison.isolation", "--subject", "P1", "--note", "第2天", "--now", "2020-01-28T10:00")
+        assert cli("done", "prison.isolation", "--subject", "P1", "--now", "2020-02-09T08:00").exit_code == 0
+
+    def test_an_item_that_opens_later_is_not_done_before_it_opens(self, cli, tmp_path: Path) -> None:
+        start(cli, tmp_path, STAY)
+        cli("event", "admission", "--subject", "P1", "--now", "2020-01-27T10:00")
+        early = cli("done", "prison.release", "--subject", "P1", "--now", "2020-02-09T10:00")
+        assert early.exit_code == 1 and "opens on 2020-02-10: it cannot be done before then" in early.stderr
+        assert item(cli, "prison.release", "2020-02-09T10:00", "P1")["state"] == "upcoming"
+        assert cli("done", "prison.release", "--subject", "P1", "--now", "2020-02-10T00:00").exit_code == 0
+
+
+class TestCorrections:
+    def test_a_corrected_value_on_a_done_item_is_recorded_and_counts(self, cli, tmp_path: Path) -> None:
+        start(cli, tmp_path, EXAM)
+        now = ("--now", "2020-01-27T10:00")
+        first = cli("done", "prison.exam", "--note", "体检", "--set", "temperature=37.8", "--set", "fever=yes", *now)
+        assert first.exit_code == 0 and "⚠ alert" in first.stderr
+        fixed = cli("done", "prison.exam", "--set", "temperature=36.9", *now)
+        assert fixed.exit_code == 0, fixed.stderr
+        assert "Corrected: 1 Examination (temperature 37.8 → 36.9)" in fixed.stderr
+        exam = item(cli, "prison.exam", "2020-01-27T10:00")
+        # the correction keeps what it does not change: the note, the other figure
+        assert exam["latest"] == {"temperature": 36.9, "fever": True} and exam["alerts"] == []
+        assert exam["last"]["note"] == "体检" and exam["records"] == 2
+
+        comment = cli("done", "prison.exam", "--note", "复查正常", *now)
+        assert "Corrected: 1 Examination (note updated)" in comment.stderr
+        assert item(cli, "prison.exam", "2020-01-27T10:00")["last"]["note"] == "复查正常"
+        assert len(cli("log", "--json").json()["records"]) == 3  # every version stays in the log
+
+    def test_nothing_new_records_nothing_and_says_how_to_correct(self, cli, tmp_path: Path) -> None:
+        start(cli, tmp_path, EXAM)
+        now = ("--now", "2020-01-27T10:00")
+        cli("done", "prison.exam", "--note", "体检", "--set", "temperature=36.5", "--set", "fever=no", *now)
+        again = cli("done", "prison.exam", "--set", "temperature=36.5", *now)
+        assert again.exit_code == 0
+        assert "is already done; nothing recorded." in again.stderr
+        assert "to correct it, give the corrected figures (--set), a note or a file" in again.stderr
+        assert len(cli("log", "--json").json()["records"]) == 1
+
+    def test_a_file_added_to_a_done_item(self, cli, tmp_path: Path) -> None:
+        start(cli, tmp_path, EXAM)
+        now = ("--now", "2020-01-27T10:00")
+        cli("done", "prison.exam", "--note", "体检", "--set", "temperature=36.5", "--set", "fever=no", *now)
+        sheet = tmp_path / "sheet.txt"
+        sheet.write_text("体检表", encoding="utf-8")
+        added = cli("done", "prison.exam", "--evidence", str(sheet), *now)
+        assert "Corrected: 1 Examination (1 file(s) added)" in added.stderr
+        last = item(cli, "prison.exam", "2020-01-27T10:00")["last"]
+        assert [f["name"] for f in last["evidence"]] == ["sheet.txt"] and last["evidence"][0]["stored"] is True
+        assert cli("verify").exit_code == 0
