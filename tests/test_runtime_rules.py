@@ -146,3 +146,55 @@ class TestCorrections:
         last = item(cli, "prison.exam", "2020-01-27T10:00")["last"]
         assert [f["name"] for f in last["evidence"]] == ["sheet.txt"] and last["evidence"][0]["stored"] is True
         assert cli("verify").exit_code == 0
+
+
+QUARANTINE = """\
+  - id: prison.quarantine-report
+    title: {zh: 隔离期间每日报告, en: Daily report during quarantine}
+    applies_to: [prison]
+    section: containment
+    source: {issuer: {zh: 监狱管理局, en: Prison administration}, quote: 隔离观察14天}
+    evidence: [figures]
+    fields: [{id: temperature, label: {zh: 体温, en: Temperature}, type: number, min: 34, max: 43}]
+    trigger: {event: admission, lasts_days: 3}
+    recurrence: {every: day}
+"""
+
+
+class TestRecurringPerSubject:
+    def test_periods_run_from_the_event_through_its_window(self, cli, tmp_path: Path) -> None:
+        start(cli, tmp_path, QUARANTINE)
+        assert cli("event", "admission", "--subject", "P1", "--now", "2020-01-28T10:00").exit_code == 0
+        first = item(cli, "prison.quarantine-report", "2020-01-28T12:00", "P1")
+        assert (first["period"], first["missed"], first["state"]) == ("2020-01-28", [], "open")  # not from 27 Jan
+
+        report = ("--subject", "P1", "--set", "temperature=36.5")
+        assert cli("done", "prison.quarantine-report", *report, "--now", "2020-01-28T12:00").exit_code == 0
+        logged = cli("log", "--json").json()["records"][-1]
+        assert (logged["subject"], logged["period"]) == ("P1", "2020-01-28")
+        assert item(cli, "prison.quarantine-report", "2020-01-28T12:00", "P1")["state"] == "done"
+
+        third = item(cli, "prison.quarantine-report", "2020-01-30T12:00", "P1")
+        assert (third["period"], third["missed"], third["state"]) == ("2020-01-30", ["2020-01-29"], "open")
+        before = cli("done", "prison.quarantine-report", *report, "--for", "2020-01-27", "--now", "2020-01-30T12:00")
+        assert before.exit_code == 1  # a day before the event is none of its periods
+        late = cli("done", "prison.quarantine-report", *report, "--for", "2020-01-29", "--now", "2020-01-30T12:00")
+        assert late.exit_code == 0
+        assert item(cli, "prison.quarantine-report", "2020-01-30T12:00", "P1")["missed"] == []
+
+        over = item(cli, "prison.quarantine-report", "2020-02-05T12:00", "P1")  # the 3 days are over
+        assert (over["period"], over["missed"], over["state"], over["overdue"]) == (None, ["2020-01-30"], "open", True)
+        ended = cli("done", "prison.quarantine-report", *report, "--now", "2020-02-05T12:00")
+        assert ended.exit_code == 1 and "recurred until 2020-01-30" in ended.stderr
+        assert cli("done", "prison.quarantine-report", *report, "--for", "2020-01-30", "--now", "2020-02-05T12:00")
+        done = item(cli, "prison.quarantine-report", "2020-02-05T12:00", "P1")
+        assert (done["state"], done["missed"]) == ("done", [])
+        assert cli("verify").exit_code == 0
+
+    def test_each_subject_has_its_own_periods(self, cli, tmp_path: Path) -> None:
+        start(cli, tmp_path, QUARANTINE)
+        cli("event", "admission", "--subject", "P1", "--now", "2020-01-27T10:00")
+        cli("event", "admission", "--subject", "P2", "--now", "2020-01-29T10:00")
+        found = cli("list", "--json", "--now", "2020-01-29T12:00").json()["items"]
+        missed = {i["subject"]: i["missed"] for i in found if i["id"] == "prison.quarantine-report"}
+        assert missed == {"P1": ["2020-01-27", "2020-01-28"], "P2": []}

@@ -19,10 +19,10 @@ from .evidence import describe, inspect
 from .figures import alerts, missing_required, parse_assignments, split_assignment
 from .fuzzy import closest
 from .logindex import Entry, LogIndex
-from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Measure, Record, Recurrence, from_user
+from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Record, Recurrence, from_user
 from .names import same_person
 from .schedule import periods
-from .status import PENDING, STATE_OF_ACTION, Clock, Item, ItemStatus, State, UnitStatus, recurs_until, state_of
+from .status import PENDING, STATE_OF_ACTION, Clock, Item, ItemStatus, State, UnitStatus, state_of, window
 from .subjects import spelling
 
 _NEEDS_REASON: frozenset[Action] = frozenset({"na", "blocked", "reopened", "partial"})
@@ -96,22 +96,23 @@ def _target(
     clock = Clock(ZoneInfo(current.catalog.meta.timezone), current.now)
     if measure.trigger is not None:
         status = _subject_item(current, item, subject)
-        return Target(status, status.state, index.entry(measure.id, status.item.subject), status.item.subject)
-    status = next(s for s in current.items if s.item.number == item.number)
-    if subject is not None:
-        raise UserError("attest.not_per_subject", number=item.number, item=measure.id)
+    else:
+        status = next(s for s in current.items if s.item.number == item.number)
+        if subject is not None:
+            raise UserError("attest.not_per_subject", number=item.number, item=measure.id)
+    mine = status.item.subject
     if measure.recurrence is None:
         if period is not None:
             raise UserError("attest.not_recurring", number=item.number, item=measure.id)
-        return Target(status, status.state, index.entry(measure.id))
-    whole = index.entry(measure.id)  # a waiver of a recurring measure covers it as a whole
+        return Target(status, status.state, index.entry(measure.id, mine), mine)
+    whole = index.entry(measure.id, mine)  # a waiver of a recurring measure covers it as a whole
     if period is None and (
         action == "na" or (action in ("reopened", "approved") and whole and whole.last.action == "na")
     ):
-        return Target(status, state_of(whole, measure, clock), whole)
-    key = _period_key(current, measure, measure.recurrence, period)
-    entry = index.entry(measure.id, None, key)
-    return Target(status, state_of(entry, measure, clock), entry, period=key)
+        return Target(status, state_of(whole, measure, clock), whole, mine)
+    key = _period_key(current, status, measure.recurrence, period)
+    entry = index.entry(measure.id, mine, key)
+    return Target(status, state_of(entry, measure, clock), entry, mine, period=key)
 
 
 def _subject_item(current: UnitStatus, item: Item, subject: str | None) -> ItemStatus:
@@ -135,19 +136,18 @@ def _subject_item(current: UnitStatus, item: Item, subject: str | None) -> ItemS
     raise UserError("attest.which_subject", number=item.number, item=item.id, subjects=names)
 
 
-def _period_key(current: UnitStatus, measure: Measure, rec: Recurrence, period: str | None) -> str:
-    status = next(s for s in current.items if s.item.id == measure.id)
+def _period_key(current: UnitStatus, status: ItemStatus, rec: Recurrence, period: str | None) -> str:
+    measure = status.item.measure
     zone = ZoneInfo(current.catalog.meta.timezone)
-    until = recurs_until(measure, current.unit, Clock(zone, current.now))
+    anchor, until = window(measure, status.item.event, current.unit, Clock(zone, current.now))
     if period is None:
         if status.period is None and until is not None and current.now >= until:
             raise UserError("attest.recurrence_ended", item=measure.id, until=(until - _INSTANT).date())
         if status.period is None:
             raise UserError("attest.not_due_now", item=measure.id)
         return status.period.key
-    unit = current.unit
     end = min(current.now, until - _INSTANT) if until is not None else current.now
-    keys = {p.key for p in periods(rec, zone, unit.started_at, end, unit.started_at)}
+    keys = {p.key for p in periods(rec, zone, anchor, end, anchor)}
     if period not in keys:
         raise UserError(
             "attest.no_such_period",
@@ -160,14 +160,13 @@ def _period_key(current: UnitStatus, measure: Measure, rec: Recurrence, period: 
 
 def period_start(current: UnitStatus, target: Target) -> datetime | None:
     """When the period a target covers begins (None for a target that covers no period)."""
-    rec = target.status.item.measure.recurrence
+    measure = target.status.item.measure
+    rec = measure.recurrence
     if target.period is None or rec is None:
         return None
     zone = ZoneInfo(current.catalog.meta.timezone)
-    unit = current.unit
-    found = (
-        p.start for p in periods(rec, zone, unit.started_at, current.now, unit.started_at) if p.key == target.period
-    )
+    anchor, _ = window(measure, target.status.item.event, current.unit, Clock(zone, current.now))
+    found = (p.start for p in periods(rec, zone, anchor, current.now, anchor) if p.key == target.period)
     return next(found, None)
 
 
@@ -323,7 +322,7 @@ def _check_open(status: ItemStatus, now: datetime) -> None:  # now: in the unit'
         return
     if status.opens is not None and now < status.opens:
         raise UserError("attest.not_open_yet", opens=status.opens.date(), **_label(status))
-    if trigger.lasts_days:
+    if trigger.lasts_days and status.item.measure.recurrence is None:  # recurring: the window is its periods
         last_day = day + timedelta(days=trigger.lasts_days - 1)
         if now.date() < last_day:
             raise UserError(

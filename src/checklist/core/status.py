@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from .errors import Message
 from .figures import alerts
-from .logindex import Entry, Happening, LogIndex, Memo, Table, item_key, unusable
+from .logindex import Entry, Happening, LogIndex, Memo, Table, event_key, item_key, unusable
 from .models import Catalog, FigureValue, Measure, Record, Recurrence, Section, Unit
 from .schedule import Period, Schedule
 
@@ -321,10 +321,29 @@ def recurs_until(measure: Measure, unit: Unit, clock: Clock) -> datetime | None:
     return None
 
 
+def window(measure: Measure, event: Happening | None, unit: Unit, clock: Clock) -> tuple[datetime, datetime | None]:
+    """When a recurring measure's periods run: from the unit's start, or for an item of a
+    subject from its event (a daily report per person in quarantine starts on the day they
+    came), until its deadline or the end of the window the trigger gives (None: on and on)."""
+    until = recurs_until(measure, unit, clock)
+    trigger = measure.trigger
+    if trigger is None or event is None:
+        return unit.started_at, until
+    day = clock.day(event.moment)
+    start = clock.start_of(day + _days(trigger.opens_after_days)) if trigger.opens_after_days else event.moment
+    ends = [until] if until is not None else []
+    if trigger.lasts_days:
+        ends.append(clock.end_of(day + _days(trigger.lasts_days - 1)))
+    deadline = measure.deadline
+    if deadline is not None and deadline.after == "event":
+        ends.append(clock.end_of(day + _days(deadline.days or 0)))
+    return start, min(ends, default=None)
+
+
 def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     measure = item.measure
-    until = recurs_until(measure, unit, clock)
-    span = clock.span(rec, unit.started_at, until)
+    anchor, until = window(measure, item.event, unit, clock)
+    span = clock.span(rec, anchor, until)
     current = span.period(span.current)
     waiver = index.entry(measure.id, item.subject)  # a waiver of the measure as a whole
     if waiver is not None and (waived := state_of(waiver, measure, clock)) in ("na", "awaiting"):
@@ -385,9 +404,11 @@ def memo_holds(saved: LogIndex, fresh: LogIndex, key: str, unit: Unit, catalog: 
         return None
     zone = ZoneInfo(catalog.meta.timezone)
     midnight = datetime.combine(today, time(0), tzinfo=zone)
-    period = Schedule(measure.recurrence, zone, unit.started_at).period(current) if current is not None else None
+    event = fresh.events.get(event_key(measure.trigger.event, subject)) if measure.trigger and subject else None
+    anchor = window(measure, event, unit, Clock(zone, midnight))[0]  # the anchor does not depend on the moment
+    period = Schedule(measure.recurrence, zone, anchor).period(current) if current is not None else None
     clock = Clock(zone, max(period.start, midnight) if period is not None else midnight)
-    span = clock.span(measure.recurrence, unit.started_at, recurs_until(measure, unit, clock))
+    span = clock.span(measure.recurrence, *window(measure, event, unit, clock))
     waiver = fresh.entry(item, subject or None)
     zeros = [f.id for f in measure.fields] if measure.headline and not subject else []
     if _asked(span, measure, clock, waiver, zeros) != memo.asked:
