@@ -198,3 +198,14 @@ class TestRecurringPerSubject:
         found = cli("list", "--json", "--now", "2020-01-29T12:00").json()["items"]
         missed = {i["subject"]: i["missed"] for i in found if i["id"] == "prison.quarantine-report"}
         assert missed == {"P1": ["2020-01-27", "2020-01-28"], "P2": []}
+
+
+def test_figures_typed_full_width_are_read_and_a_decimal_comma_is_refused(cli, tmp_path: Path) -> None:
+    start(cli, tmp_path, EXAM)
+    now = ("--now", "2020-01-27T10:00")
+    comma = cli("done", "prison.exam", "--note", "x", "--set", "temperature=３７，５", "--set", "fever=否", *now)
+    assert comma.exit_code == 1
+    assert "temperature = '37,5' has a comma: write the decimal point as a point (37.5)" in comma.stderr
+    done = cli("done", "prison.exam", "--note", "x", "--set", "temperature=３７．５", "--set", "fever=否", *now)
+    assert done.exit_code == 0, done.stderr
+    assert item(cli, "prison.exam", "2020-01-27T10:00")["latest"] == {"temperature": 37.5, "fever": False}

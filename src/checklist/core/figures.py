@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 
 from .errors import NotFound, UserError
@@ -29,6 +30,12 @@ def parse_value(spec: FieldSpec, raw: str) -> FigureValue:
     """Convert and check one value; the error says what the field accepts."""
     raw = raw.strip()
     if spec.type in ("integer", "number"):
+        # typed with a Chinese input method: full-width digits, point and signs (３７．５) read as
+        # 37.5; a decimal comma (３７，５) is refused with its own words, never read as 375
+        raw = unicodedata.normalize("NFKC", raw)
+        if "," in raw:
+            fixed = raw.replace(",", "" if spec.type == "integer" else ".")
+            raise UserError("figure.comma", field=spec.id, value=raw, fixed=fixed, integer=spec.type == "integer")
         return _number(spec, raw)
     if spec.type == "yesno":
         if raw.lower() in YES:

@@ -244,6 +244,11 @@ TEMPLATES: dict[str, Template] = {
     "figure.assignment": "expected FIELD=VALUE, got {text!r}",
     "figure.not_integer": "{field} must be a whole number, got {value!r}",
     "figure.not_number": "{field} must be a number, got {value!r}",
+    "figure.comma": lambda p: (
+        f"{p['field']} = {p['value']!r} has a comma: "
+        + ("write a count without separators" if p["integer"] else "write the decimal point as a point")
+        + f" ({p['fixed']})"
+    ),
     "figure.not_finite": "{field} must be a finite number, got {value!r}",
     "figure.too_large": "{field} = {value} is too large: a figure is at most 10^15 either side of zero",
     "figure.not_yesno": "{field} must be yes or no, got {value!r}",
