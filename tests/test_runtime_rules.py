@@ -92,7 +92,10 @@ class TestNotDoneBeforeItCanBe:
         early = cli("done", "prison.isolation", "--subject", "P1", "--now", "2020-01-28T10:00")
         assert early.exit_code == 1
         assert "lasts 14 days, 2020-01-27 to 2020-02-09: it can be done from 2020-02-09 on" in early.stderr
-        assert item(cli, "prison.isolation", "2020-01-28T10:00", "P1")["state"] == "open"  # nothing recorded
+        stay = item(cli, "prison.isolation", "2020-01-28T10:00", "P1")
+        assert stay["state"] == "open" and stay["ready"].startswith("2020-02-09T00:00")  # nothing recorded
+        assert "can be done from 2020-02-09" in cli("today", "--now", "2020-01-28T10:00").stdout
+        assert "due by the end of 2020-02-09" in cli("subjects", "--now", "2020-01-28T10:00").stdout
         # progress and a waiver stay open at any time
         assert cli("partial", "prison.isolation", "--subject", "P1", "--note", "第2天", "--now", "2020-01-28T10:00")
         assert cli("done", "prison.isolation", "--subject", "P1", "--now", "2020-02-09T08:00").exit_code == 0

@@ -322,12 +322,9 @@ def _check_open(status: ItemStatus, now: datetime) -> None:  # now: in the unit'
         return
     if status.opens is not None and now < status.opens:
         raise UserError("attest.not_open_yet", opens=status.opens.date(), **_label(status))
-    if trigger.lasts_days and status.item.measure.recurrence is None:  # recurring: the window is its periods
-        last_day = day + timedelta(days=trigger.lasts_days - 1)
-        if now.date() < last_day:
-            raise UserError(
-                "attest.window_not_over", first=day, last=last_day, days=trigger.lasts_days, **_label(status)
-            )
+    if status.ready is not None and now < status.ready:
+        last = status.ready.date()
+        raise UserError("attest.window_not_over", first=day, last=last, days=trigger.lasts_days, **_label(status))
 
 
 def _check_required(

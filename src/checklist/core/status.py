@@ -70,6 +70,7 @@ class ItemStatus:
     streak: int = 0  # periods done in a row, up to the current one
     due: datetime | None = None
     opens: datetime | None = None
+    ready: datetime | None = None  # an item that lasts a window: not done before its last day begins
     overdue: bool = False
     changed: bool = False  # attested against an earlier wording of the measure
     alerts: tuple[str, ...] = ()  # fields whose latest value crosses its alert threshold
@@ -295,12 +296,14 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     if opens is not None and clock.today < opens and state in ("open", "lapsed"):
         state = "upcoming"
     due = _due(item, unit, clock)  # a day: the item is due by its end
+    ready = _ready(item, clock)
     return ItemStatus(
         item,
         state,
         entry,
         due=clock.end_of(due) if due else None,
         opens=clock.start_of(opens) if opens else None,
+        ready=clock.start_of(ready) if ready else None,
         overdue=due is not None and state in PENDING and clock.today > due,
         changed=_changed(entry, measure),
         alerts=_alerts(measure, entry),
@@ -543,6 +546,16 @@ def _opens(item: Item) -> date | None:
     if trigger is None or day is None or not trigger.opens_after_days:
         return None
     return day + _days(trigger.opens_after_days)
+
+
+def _ready(item: Item, clock: Clock) -> date | None:
+    """The last day of the window an item lasts, while it is still to come (a 14-day stay is
+    done on its 14th day, not before); None once it has come, or for an item with no window."""
+    trigger, day = item.measure.trigger, item.day
+    if trigger is None or day is None or not trigger.lasts_days:
+        return None
+    last = day + _days(trigger.lasts_days - 1)
+    return last if clock.today < last else None
 
 
 def _due(item: Item, unit: Unit, clock: Clock) -> date | None:

@@ -78,6 +78,7 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "streak": status.streak,
         "due": status.due.isoformat() if status.due else None,
         "opens": status.opens.isoformat() if status.opens else None,
+        "ready": status.ready.isoformat() if status.ready else None,
         "overdue": status.overdue,
         "alerts": list(status.alerts),
         "changed_wording": status.changed,

@@ -121,6 +121,10 @@ class ItemDocument(TypedDict):
     streak: Annotated[int, about("for a recurring measure: periods done in a row, up to the current one")]
     due: Annotated[Moment | None, about("its deadline")]
     opens: Annotated[Moment | None, about("for an item of a subject that does not open yet: when it opens")]
+    ready: Annotated[
+        Moment | None,
+        about("an item that lasts a window (a 14-day stay): when its last day begins, if still to come"),
+    ]
     overdue: Annotated[bool, about("past its deadline and not done or waived")]
     alerts: Annotated[list[str], about("fields whose latest value crosses its alert threshold")]
     changed_wording: Annotated[bool, about("attested against an earlier wording of the measure")]

@@ -201,6 +201,8 @@ def _details(status: ItemStatus, lang: str) -> Text:
             parts.append((t("label.streak", lang, count=status.streak), "green"))
     if status.opens is not None and status.state == "upcoming":
         parts.append((f"{t('label.opens', lang)} {when(status.opens)}", "dim"))
+    if status.ready is not None and status.state in PENDING:
+        parts.append((t("label.ready", lang, day=status.ready.date().isoformat()), "dim"))
     if status.due is not None and status.overdue:
         parts.append((f"{t('label.overdue', lang)} {when(status.due)}", "bold red"))
     elif status.due is not None:  # due at the end of its day: name the day, not the next midnight
@@ -634,8 +636,10 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
         if dues:
             days = (dues[0] - status.now).total_seconds() / 86400
             key, shown = ("label.days_left", days) if days >= 0 else ("label.days_over", -days)
+            day = (dues[0] - _INSTANT).date().isoformat()  # due at the end of a day: name the day, not midnight
             next_due = Text(
-                f"{when(dues[0])}\n{t(key, lang, days=f'{shown:.1f}')}", style="bold red" if days < 0 else ""
+                f"{t('label.due_by', lang, day=day)}\n{t(key, lang, days=f'{shown:.1f}')}",
+                style="bold red" if days < 0 else "",
             )
         lines = Text()
         for index, item in enumerate(items):

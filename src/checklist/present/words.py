@@ -91,6 +91,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "label.streak": ("连续 {count} 期", "{count} in a row"),
     "label.opens": ("开放于", "opens"),
     "label.due_by": ("截止 {day} 当日", "due by the end of {day}"),
+    "label.ready": ("{day} 起可标记完成", "can be done from {day}"),
     "label.overdue": ("已逾期，截止", "OVERDUE since"),
     "label.until": ("豁免至", "waived until"),
     "label.alerts": ("⚠ 警示：{fields}", "⚠ alert: {fields}"),
