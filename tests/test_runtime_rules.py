@@ -212,3 +212,57 @@ def test_figures_typed_full_width_are_read_and_a_decimal_comma_is_refused(cli, t
     done = cli("done", "prison.exam", "--note", "x", "--set", "temperature=３７．５", "--set", "fever=否", *now)
     assert done.exit_code == 0, done.stderr
     assert item(cli, "prison.exam", "2020-01-27T10:00")["latest"] == {"temperature": 37.5, "fever": False}
+
+
+REPORT = """\
+  - id: prison.report-anomaly
+    title: {zh: 发现异常及时报告, en: Report an anomaly promptly}
+    applies_to: [prison]
+    section: containment
+    source: {issuer: {zh: 监狱管理局, en: Prison administration}, quote: 及时报告}
+    trigger: {event: anomaly}
+    deadline: {within: PT2H, after: event}
+  - id: prison.at-once
+    title: {zh: 立即报告, en: Report at once}
+    applies_to: [prison]
+    section: containment
+    source: {issuer: {zh: 监狱管理局, en: Prison administration}, quote: 立即报告}
+    trigger: {event: anomaly}
+    deadline: {within: immediately, after: event}
+  - id: prison.monthly-plan
+    title: {zh: 一个月内制定预案, en: Plan within a month}
+    applies_to: [prison]
+    section: containment
+    source: {issuer: {zh: 监狱管理局, en: Prison administration}, quote: 制定预案}
+    deadline: {within: P1M, after: start}
+"""
+
+
+class TestDeadlinesInHoursAndMonths:
+    def test_a_deadline_in_hours_falls_at_its_moment(self, cli, tmp_path: Path) -> None:
+        start(cli, tmp_path, REPORT)
+        cli("event", "anomaly", "--subject", "A1", "--at", "2020-01-27T10:30", "--now", "2020-01-27T10:40")
+        report = item(cli, "prison.report-anomaly", "2020-01-27T12:29", "A1")
+        assert report["due"].startswith("2020-01-27T12:30") and report["overdue"] is False
+        assert item(cli, "prison.report-anomaly", "2020-01-27T12:30", "A1")["overdue"] is True
+        assert item(cli, "prison.at-once", "2020-01-27T11:00", "A1")["due"].startswith("2020-01-27T11:30")
+        shown = cli("list", "--now", "2020-01-27T11:00").stdout
+        assert "due by 2020-01-27 12:30" in shown and "due by 2020-01-27 11:30" in shown
+        late = cli("list", "--now", "2020-01-27T13:00").stdout
+        assert "OVERDUE · due by 2020-01-27 12:30" in late
+
+    def test_a_deadline_in_months_is_the_end_of_the_day_a_calendar_month_on(self, cli, tmp_path: Path) -> None:
+        source = write_catalog(tmp_path / "catalog", REPORT)
+        cli("start", "--unit", "prison", "--catalog", str(source), "--now", "2020-01-31T09:00")
+        plan = item(cli, "prison.monthly-plan", "2020-02-10T09:00")
+        assert plan["due"].startswith("2020-03-01T00:00")  # 31 January + P1M: the end of 29 February
+        assert "due by the end of 2020-02-29" in cli("list", "--now", "2020-02-10T09:00").stdout
+
+    def test_a_duration_that_is_not_one_is_refused_with_its_fix(self, cli, tmp_path: Path) -> None:
+        bad = REPORT.replace("within: PT2H", "within: 2 hours")
+        result = cli("validate", str(write_catalog(tmp_path / "catalog", bad)))
+        assert result.exit_code == 3
+        assert "must be an ISO 8601 duration such as PT2H, P3D or P1M, or 'immediately'" in result.stdout
+        both = REPORT.replace("within: PT2H, after: event", "within: PT2H, days: 1, after: event")
+        result = cli("validate", str(write_catalog(tmp_path / "other", both)))
+        assert "a relative deadline needs 'after' and one of 'days' or 'within'" in result.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import stat
 import uuid
 from datetime import UTC, datetime
@@ -385,7 +386,8 @@ class TestSeals:
         newer = tmp_path / "newer"
         shutil.copytree(REPO / "measures", newer)
         head = newer / "00-catalog.yaml"
-        head.write_text(head.read_text(encoding="utf-8").replace('"2020.01.27.2"', '"2020.02.01"'), encoding="utf-8")
+        text = head.read_text(encoding="utf-8")
+        head.write_text(re.sub(r'version: "[^"]+"', 'version: "2020.02.01"', text, count=1), encoding="utf-8")
         keyed("na", "1", "--reason", "a")
         assert keyed("event", "admission", "--subject", "P2020-017").exit_code == 0
         assert keyed("event", "admission", "--subject", "P2020-017", "--withdraw", "--note", "录入错误").exit_code == 0

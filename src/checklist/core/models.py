@@ -16,7 +16,7 @@ from dataclasses import field as dataclass_field
 from datetime import date as Date
 from datetime import datetime
 from functools import cached_property
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
@@ -247,21 +247,71 @@ class Trigger(Strict):
     lasts_days: Annotated[int, Field(ge=1, le=3650)] | None = None
 
 
+_DURATION = re.compile(
+    r"^P(?:(?P<years>\d{1,2})Y)?(?:(?P<months>\d{1,3})M)?(?:(?P<weeks>\d{1,3})W)?(?:(?P<days>\d{1,4})D)?"
+    r"(?:T(?:(?P<hours>\d{1,4})H)?(?:(?P<minutes>\d{1,5})M)?)?$"
+)
+IMMEDIATELY = "PT1H"  # what `within: immediately` allows: a report "at once" is late after an hour
+
+
+class Duration(NamedTuple):
+    """An ISO 8601 duration (`PT2H`, `P14D`, `P1M`): calendar months, days, and a time part."""
+
+    months: int
+    days: int
+    minutes: int
+
+    @classmethod
+    def parse(cls, text: str) -> Duration | None:
+        found = _DURATION.match(text)
+        if found is None or text in ("P", "PT") or text.endswith("T"):
+            return None
+        n = {name: int(value or 0) for name, value in found.groupdict().items()}
+        return cls(n["years"] * 12 + n["months"], n["weeks"] * 7 + n["days"], n["hours"] * 60 + n["minutes"])
+
+    @property
+    def exact(self) -> bool:
+        """With a time part, a deadline falls at a moment; in days or months, at the end of a day."""
+        return self.minutes > 0
+
+
 class Deadline(Strict):
-    """`{date: 2020-01-27}`, or `{days: N, after: start|event}`."""
+    """`{date: 2020-01-27}`, or `{days: N, after: start|event}`, or `{within: PT2H, after: …}`
+    (an ISO 8601 duration, or `immediately`)."""
 
     date: Date | None = None
     days: Annotated[int, Field(ge=0, le=3650)] | None = None
+    within: str | None = None
     after: Literal["start", "event"] | None = None
+
+    @field_validator("within")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if value == "immediately":
+            return IMMEDIATELY
+        if Duration.parse(value) is None:
+            said = "must be an ISO 8601 duration such as PT2H, P3D or P1M, or 'immediately'"
+            raise PydanticCustomError("deadline.duration", said)
+        return value
 
     @model_validator(mode="after")
     def _one_form(self) -> Deadline:
-        relative = self.days is not None or self.after is not None
+        relative = self.days is not None or self.within is not None or self.after is not None
         if (self.date is None) == (not relative):
-            raise PydanticCustomError("deadline.one_form", "give either 'date', or 'days' with 'after'")
-        if relative and (self.days is None or self.after is None):
-            raise PydanticCustomError("deadline.relative", "a relative deadline needs both 'days' and 'after'")
+            raise PydanticCustomError("deadline.one_form", "give either 'date', or 'days' or 'within' with 'after'")
+        if relative and ((self.days is None) == (self.within is None) or self.after is None):
+            said = "a relative deadline needs 'after' and one of 'days' or 'within'"
+            raise PydanticCustomError("deadline.relative", said)
         return self
+
+    @property
+    def duration(self) -> Duration | None:
+        """How long after its start a relative deadline falls (`days: N` is `PND`)."""
+        if self.within is not None:
+            return Duration.parse(self.within)
+        return Duration(0, self.days, 0) if self.days is not None else None
 
 
 class Measure(Strict):

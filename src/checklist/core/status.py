@@ -8,20 +8,21 @@ from the caller (`now`), never from the system clock, so that any moment can be 
 
 from __future__ import annotations
 
+import calendar
 import functools
 import json
 import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from .errors import Message
 from .figures import alerts
 from .logindex import Entry, Happening, LogIndex, Memo, Table, event_key, item_key, unusable
-from .models import Catalog, FigureValue, Measure, Record, Recurrence, Section, Unit
+from .models import Catalog, Duration, FigureValue, Measure, Record, Recurrence, Section, Unit
 from .schedule import Period, Schedule
 
 _INSTANT = timedelta(microseconds=1)
@@ -295,16 +296,16 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     opens = _opens(item)  # a day: the item opens at its start
     if opens is not None and clock.today < opens and state in ("open", "lapsed"):
         state = "upcoming"
-    due = _due(item, unit, clock)  # a day: the item is due by its end
+    due = _due(item, unit, clock)
     ready = _ready(item, clock)
     return ItemStatus(
         item,
         state,
         entry,
-        due=clock.end_of(due) if due else None,
+        due=due,
         opens=clock.start_of(opens) if opens else None,
         ready=clock.start_of(ready) if ready else None,
-        overdue=due is not None and state in PENDING and clock.today > due,
+        overdue=due is not None and state in PENDING and clock.now >= due,
         changed=_changed(entry, measure),
         alerts=_alerts(measure, entry),
         latest=dict(entry.figures) if entry else {},
@@ -319,9 +320,29 @@ def recurs_until(measure: Measure, unit: Unit, clock: Clock) -> datetime | None:
         return None
     if deadline.date is not None:
         return clock.end_of(deadline.date)
-    if deadline.after == "start":
-        return clock.end_of(clock.day(unit.started_at) + _days(deadline.days or 0))
+    if deadline.after == "start" and deadline.duration is not None:
+        return after(deadline.duration, unit.started_at, clock)
     return None
+
+
+def after(duration: Duration, start: datetime, clock: Clock) -> datetime:
+    """When a deadline `duration` after `start` falls: exactly then for one with a time part
+    (`PT2H`), at the end of the day reached for one in days, weeks or months (`P3D`: by the end
+    of the third day after). Months are calendar months (31 January + P1M: 29 February)."""
+    local = start.astimezone(clock.zone)
+    day = _add_months(local.date(), duration.months) + _days(duration.days)
+    if not duration.exact:
+        return clock.end_of(day)
+    wall = datetime.combine(day, local.time(), tzinfo=clock.zone)
+    return (wall.astimezone(UTC) + timedelta(minutes=duration.minutes)).astimezone(clock.zone)
+
+
+def _add_months(day: date, months: int) -> date:
+    if not months:
+        return day
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def window(measure: Measure, event: Happening | None, unit: Unit, clock: Clock) -> tuple[datetime, datetime | None]:
@@ -338,8 +359,8 @@ def window(measure: Measure, event: Happening | None, unit: Unit, clock: Clock) 
     if trigger.lasts_days:
         ends.append(clock.end_of(day + _days(trigger.lasts_days - 1)))
     deadline = measure.deadline
-    if deadline is not None and deadline.after == "event":
-        ends.append(clock.end_of(day + _days(deadline.days or 0)))
+    if deadline is not None and deadline.after == "event" and deadline.duration is not None:
+        ends.append(after(deadline.duration, event.moment, clock))
     return start, min(ends, default=None)
 
 
@@ -558,19 +579,20 @@ def _ready(item: Item, clock: Clock) -> date | None:
     return last if clock.today < last else None
 
 
-def _due(item: Item, unit: Unit, clock: Clock) -> date | None:
+def _due(item: Item, unit: Unit, clock: Clock) -> datetime | None:
+    """When an item is due: the end of a deadline's day, or the moment a deadline in hours
+    falls, or the end of the last day of the window it lasts."""
     deadline, trigger = item.measure.deadline, item.measure.trigger
-    event_day = item.day
     if deadline is not None:
         if deadline.date is not None:
-            return deadline.date
-        days = deadline.days or 0
-        if deadline.after == "start":
-            return clock.day(unit.started_at) + _days(days)
-        if event_day is not None:
-            return event_day + _days(days)
-    if trigger is not None and trigger.lasts_days and event_day is not None:
-        return event_day + _days(trigger.lasts_days - 1)
+            return clock.end_of(deadline.date)
+        duration = deadline.duration
+        if duration is not None and deadline.after == "start":
+            return after(duration, unit.started_at, clock)
+        if duration is not None and item.event is not None:
+            return after(duration, item.event.moment, clock)
+    if trigger is not None and trigger.lasts_days and item.day is not None:
+        return clock.end_of(item.day + _days(trigger.lasts_days - 1))
     return None
 
 

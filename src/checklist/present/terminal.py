@@ -68,6 +68,14 @@ def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+def due_words(due: datetime, lang: str) -> str:
+    """'due by the end of 2020-01-31' for a deadline at the end of a day (never 'due 1 Feb
+    00:00'), 'due by 2020-01-27 12:30' for one in hours."""
+    if (due.hour, due.minute, due.second) == (0, 0, 0):
+        return t("label.due_by", lang, day=(due - _INSTANT).date().isoformat())
+    return t("label.due_at", lang, moment=when(due))
+
+
 def checklist_table(  # noqa: PLR0917
     status: UnitStatus,
     chosen: Sequence[ItemStatus],
@@ -204,9 +212,9 @@ def _details(status: ItemStatus, lang: str) -> Text:
     if status.ready is not None and status.state in PENDING:
         parts.append((t("label.ready", lang, day=status.ready.date().isoformat()), "dim"))
     if status.due is not None and status.overdue:
-        parts.append((f"{t('label.overdue', lang)} {when(status.due)}", "bold red"))
-    elif status.due is not None:  # due at the end of its day: name the day, not the next midnight
-        parts.append((t("label.due_by", lang, day=(status.due - _INSTANT).date().isoformat()), "dim"))
+        parts.append((f"{t('label.overdue', lang)} · {due_words(status.due, lang)}", "bold red"))
+    elif status.due is not None:
+        parts.append((due_words(status.due, lang), "dim"))
     if status.last is not None and status.last.until is not None and status.state in ("na", "awaiting", "lapsed"):
         parts.append(
             (f"{t('label.until', lang)} {status.last.until.isoformat()}", "red" if status.state == "lapsed" else "dim")
@@ -636,9 +644,8 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
         if dues:
             days = (dues[0] - status.now).total_seconds() / 86400
             key, shown = ("label.days_left", days) if days >= 0 else ("label.days_over", -days)
-            day = (dues[0] - _INSTANT).date().isoformat()  # due at the end of a day: name the day, not midnight
             next_due = Text(
-                f"{t('label.due_by', lang, day=day)}\n{t(key, lang, days=f'{shown:.1f}')}",
+                f"{due_words(dues[0], lang)}\n{t(key, lang, days=f'{shown:.1f}')}",
                 style="bold red" if days < 0 else "",
             )
         lines = Text()
