@@ -132,6 +132,14 @@ class TestTheCatalogSaysHowAFigureAddsUp:
         kept = Path(__file__).parent / "fixtures/stores/0.3.0/store/catalogs"
         assert f"{catalogs.load(OLD_CATALOG).digest.removeprefix('sha256:')}.json" in {p.name for p in kept.iterdir()}
 
+    def test_the_readme_example_validates_and_says_what_the_readme_says(self, tmp_path: Path) -> None:
+        readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+        (example,) = [b for b in re.findall(r"```yaml\n(.*?)```", readme, flags=re.DOTALL) if "aggregate:" in b]
+        catalog = catalogs.load(write(tmp_path, HEAD + "measures:\n" + MEASURE + example))
+        assert catalog.measures[0].aggregations == {"people_checked": "mean", "max_temperature": "max"}
+        for aggregate in ("sum", "latest", "min", "max", "mean", "none"):
+            assert f"`{aggregate}`" in readme.split("**How a figure adds up.**")[1].split("## Time")[0]
+
     def test_the_bundled_catalog_says_it_where_the_default_is_wrong(self) -> None:
         measures = {m.id: m for m in catalogs.load().measures}
         checks = measures["rehab.daily-temperature-checks"]
