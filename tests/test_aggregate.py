@@ -67,14 +67,20 @@ def readings(cli, tmp_path: Path):
         result = cli(*args)
         assert result.exit_code == 0, result
 
-    # 26T00:00 reported; 26T12:00 never; 27T00:00 reported, then corrected after later periods
-    # were; 28T00:00 is the latest period reported (27T12:00 was reported after it).
+    def reopen(period: str) -> None:
+        result = cli("reopen", "prison.readings", "--for", period, "--reason", "数字有误", "--now", NOW)
+        assert result.exit_code == 0, result
+
+    # 26T00:00 reported; 26T12:00 reported, then reopened: not reported; 27T00:00 reported,
+    # then corrected after later periods were; 28T00:00 is the latest period reported
+    # (27T12:00 was reported after it); 28T12:00, the current period, not yet.
     report("2020-01-26T00:00", checked=10, temp=36.5, low=36.1, high=37.0, avg=4, ward=1)
+    report("2020-01-26T12:00", checked=90, temp=39.0, low=30.0, high=39.0, avg=50, ward=9)
+    reopen("2020-01-26T12:00")
     report("2020-01-27T00:00", checked=20, temp=36.8, low=35.9, high=37.6, avg=6, ward=2)
     report("2020-01-28T00:00", checked=7, temp=36.9, low=36.3, high=37.5, avg=3, ward=5)
     report("2020-01-27T12:00", checked=5, temp=37.2, low=36.4, high=36.9, avg=2, ward=4)
-    reopened = cli("reopen", "prison.readings", "--for", "2020-01-27T00:00", "--reason", "数字有误", "--now", NOW)
-    assert reopened.exit_code == 0, reopened
+    reopen("2020-01-27T00:00")
     report("2020-01-27T00:00", checked=25, temp=36.7, low=36.0, high=37.4, avg=8, ward=3)  # the correction
     return cli
 
@@ -159,9 +165,12 @@ class TestStatusFollowsTheAggregate:
         assert item["latest"]["ward"] == 5  # none: the value shows, no aggregate of it
         assert item["missed"] == ["2020-01-26T12:00"]
 
-    def test_status_json_and_a_day_with_nothing_reported(self, readings) -> None:
-        recurring = readings("status", "--json", "--now", NOW).json()
-        assert recurring["document"] == "status"
+    def test_the_agenda_gives_the_same(self, readings) -> None:
+        agenda = readings("today", "--json", "--now", NOW).json()
+        (entry,) = [e for e in agenda["today"] if e["id"] == "prison.readings"]
+        assert entry["totals"] == pytest.approx(SINCE_START) and entry["today"] == pytest.approx(TODAY)
+
+    def test_a_day_with_nothing_reported_yet(self, readings) -> None:
         tomorrow = _item(readings, "2020-01-29T09:00")
         assert tomorrow["today"] == {}
         assert tomorrow["totals"] == pytest.approx(SINCE_START)  # the same periods: the same aggregates
@@ -187,6 +196,20 @@ class TestStatusFollowsTheAggregate:
         assert line.split()[-3:] == ["最高", "37.5", "37.5"]
         assert next(line for line in shown.splitlines() if "监区号" in line).split()[-1] == "不汇总"
 
+    def test_a_catalog_upgrade_that_changes_an_aggregate_changes_what_status_says(self, readings, tmp_path) -> None:
+        """An upgrade adds no row to the item's table, so what status worked out of it before
+        stays in index.json: it is asked with each field's aggregate, and not taken for the new one."""
+        assert _item(readings)["totals"]["temp"] == 36.9  # the latest: worked out and saved
+        temp = "{id: temp, label: {zh: 体温, en: Temperature}, type: number"
+        write_catalog(tmp_path / "catalog", READINGS.replace(temp, temp + ", aggregate: max"), version="2")
+        assert readings("upgrade", "--now", NOW).exit_code == 0
+        item = _item(readings)
+        assert item["totals"]["temp"] == 37.2 and item["today"]["temp"] == 36.9
+        assert {k: v for k, v in item["totals"].items() if k != "temp"} == pytest.approx(
+            {k: v for k, v in SINCE_START.items() if k != "temp"}
+        )
+        assert readings("verify").exit_code == 0
+
     def test_a_memo_saved_under_the_old_meaning_is_not_trusted(self, readings) -> None:
         """An index.json saved by the code before aggregates kept, for each recurring item, the
         sums it worked out under a question of one element fewer: status asks again, verify
@@ -197,7 +220,7 @@ class TestStatusFollowsTheAggregate:
         key = "prison.readings|"
         memo = saved["memos"][key]
         asked = json.loads(memo[0])
-        memo[0] = json.dumps(asked[:-1], separators=(",", ":"))  # as the code before wrote it
+        memo[0] = json.dumps(asked[:8], separators=(",", ":"))  # as the code before asked: no aggregates
         memo[3] = {"checked": 47, "temp": 147.6, "low": 145.3, "high": 148.8, "avg": 17, "ward": 13}  # sums
         path.write_text(json.dumps(saved), encoding="utf-8")
         assert readings("verify").exit_code == 0
