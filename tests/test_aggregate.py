@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -27,6 +28,7 @@ from checklist.present.messages import problem_text
 
 from .conftest import OLD_CATALOG
 from .test_catalog import HEAD, MEASURE, problems_of, write
+from .test_fixture_stores import FIXTURES, VERSIONS
 from .test_upgrade import write_catalog
 
 # Twice a day (periods T00:00 and T12:00), one field of each aggregate.
@@ -227,6 +229,29 @@ class TestStatusFollowsTheAggregate:
         assert _item(readings)["totals"] == pytest.approx(SINCE_START)
         again = json.loads(path.read_bytes())["memos"][key]
         assert json.loads(again[0]) == asked and again[3] == pytest.approx(SINCE_START)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_defaults_keep_what_every_release_said_but_the_sums_of_readings(cli, tmp_path: Path, version: str) -> None:
+    """Every fixture store's items at its fixed moment: what its release said of today and since
+    the start still holds for every count (an integer: summed, as ever) and for today's reading;
+    only since the start of a reading (a number, the rehab unit's highest temperature, 5,710.1
+    summed over 157 days) is now its latest value."""
+    shutil.copytree(FIXTURES / version / "store", tmp_path / "store")  # the checked-in files are never written to
+    expected = json.loads((FIXTURES / version / "expected.json").read_text(encoding="utf-8"))
+    changed = []
+    for unit in expected["units"]:
+        listed = cli("list", "--json", "--unit", unit, "--now", expected["now"], "--store", str(tmp_path / "store"))
+        got = {(i["id"], i["subject"]): i for i in listed.json()["items"]}
+        for said in expected["list"][unit]["items"]:
+            now = got.get((said["id"], said["subject"]))
+            if now is not None and (now["totals"], now["today"]) != (said["totals"], said["today"]):
+                changed.append((unit, said["id"], said["totals"], now["totals"], now["today"] == said["today"]))
+    latest = expected["list"]["rehab"]["items"]
+    (checks,) = [i for i in latest if i["id"] == "rehab.daily-temperature-checks"]
+    was = {"fever_count": 1, "max_temperature": 5710.1, "people_checked": 61992}
+    now = {"fever_count": 1, "max_temperature": checks["latest"]["max_temperature"], "people_checked": 61992}
+    assert changed == [("rehab", "rehab.daily-temperature-checks", was, now, True)]
 
 
 # -- a property: the aggregates are those of the records -------------------------------
