@@ -50,6 +50,8 @@ ITEM_ACTIONS: frozenset[str] = frozenset({"done", "partial", "na", "blocked", "r
 SUBJECT = r"^[^\x00-\x1f\x7f/\\|]{1,64}$"  # any identifier a unit uses, but no controls, slashes or '|'
 PERIOD = r"^\d{4}-(W\d{2}|\d{2}-\d{2}(T\d{2}:\d{2})?)$"  # a day, a week, or an hour of a day
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# How a recurring measure's figure adds up over its periods ("today", "since start")
+Aggregate = Literal["sum", "latest", "min", "max", "mean", "none"]
 FigureValue = bool | int | float | str
 
 
@@ -156,6 +158,18 @@ class FieldSpec(Strict):
     required: bool = True
     alert: Alert | None = None
     definition: Text | None = None  # what exactly is counted, so that two units count alike
+    aggregate: Aggregate | None = None  # None: the type's default (see `aggregation`)
+
+    @property
+    def aggregation(self) -> Aggregate | None:
+        """How the figure adds up over a recurring measure's periods: as the catalog says, else
+        a count (integer) is summed and a reading (number) is its latest value; None for a
+        field that is not a number, which never adds up."""
+        if self.type not in ("integer", "number"):
+            return None
+        if self.aggregate is not None:
+            return self.aggregate
+        return "sum" if self.type == "integer" else "latest"
 
     @model_validator(mode="after")
     def _consistent(self) -> FieldSpec:
@@ -164,6 +178,12 @@ class FieldSpec(Strict):
             raise PydanticCustomError(
                 "field.bounds_not_numeric",
                 "min, max and alert thresholds apply only to integer and number fields, not {type}",
+                {"type": self.type},
+            )
+        if not numeric and self.aggregate is not None:
+            raise PydanticCustomError(
+                "field.aggregate_not_numeric",
+                "aggregate applies only to integer and number fields, not {type}",
                 {"type": self.type},
             )
         self._alert_values()
@@ -358,6 +378,12 @@ class Measure(Strict):
     def alerting(self) -> list[FieldSpec]:
         """The fields with an alert threshold (status checks them for every item)."""
         return [f for f in self.fields if f.alert is not None]
+
+    @cached_property
+    def aggregations(self) -> dict[str, Aggregate]:
+        """How each number field adds up over the periods of a recurring measure, by field id
+        (fields that are not numbers never add up)."""
+        return {f.id: how for f in self.fields if (how := f.aggregation) is not None}
 
     def wording(self) -> str:
         """A short hash of what the measure says: a record made against other words shows it."""

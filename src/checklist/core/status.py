@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from .errors import Message
 from .figures import alerts
 from .logindex import Entry, Happening, LogIndex, Memo, Table, event_key, item_key, unusable
-from .models import Catalog, Duration, FigureValue, Measure, Record, Recurrence, Section, Unit
+from .models import Aggregate, Catalog, Duration, FigureValue, Measure, Record, Recurrence, Section, Unit
 from .schedule import Period, Schedule
 
 _INSTANT = timedelta(microseconds=1)
@@ -408,7 +408,10 @@ def _asked(span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zer
     until = waiver.until.isoformat() if waiver is not None and waiver.until is not None else None
     waived = [waiver.at, waiver.action, until, waiver.approval_at] if waiver is not None else None
     rules = [measure.approval == "required", measure.priority == "critical"]
-    asked = [span.name, span.first, span.last, span.current, clock.today.isoformat(), rules, waived, zeros]
+    # How each figure adds up: a memo saved before fields said so (one element fewer) is never
+    # taken for one that follows them, nor one worked out under another catalog's aggregates.
+    aggregates = list(measure.aggregations.items())
+    asked = [span.name, span.first, span.last, span.current, clock.today.isoformat(), rules, waived, zeros, aggregates]
     return json.dumps(asked, separators=(",", ":"))
 
 
@@ -458,7 +461,8 @@ def _worked_out(  # noqa: PLR0917
     index: LogIndex, key: str, span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zeros: list[str]
 ) -> Memo:
     """What status says of a recurring item, from every row of its table: the periods missed,
-    the run of those settled, the sums of its figures, and its current and latest entries."""
+    the run of those settled, its figures today and since the start (as each field's aggregate
+    says), and its current and latest entries."""
     table = index.tables.get(key)
     rows = _rows(table, span)
     settled = _settled(table, rows, measure, clock) if table is not None else set()
@@ -477,8 +481,10 @@ def _worked_out(  # noqa: PLR0917
         asked=_asked(span, measure, clock, waiver, zeros),
         missed=span.unsettled(span.first, before, settled),
         streak=streak,
-        totals=_sums(table, sorted(rows.values())) if table else {},
-        today=_sums(table, [rows[n] for n in _today(span, clock) if n in rows]) if table else {},
+        totals=_aggregated(table, rows, measure.aggregations) if table else {},
+        today=_aggregated(table, {n: rows[n] for n in _today(span, clock) if n in rows}, measure.aggregations)
+        if table
+        else {},
         current=index.saved_entry(table, row),
         latest=index.saved_entry(table, _latest_with_figures(table, rows) if table is not None else None),
         zeros={field: _days_at_zero(table, rows, span, field) for field in zeros} if table else dict.fromkeys(zeros, 0),
@@ -537,19 +543,39 @@ def _today(span: Span, clock: Clock) -> list[int]:
     return found
 
 
-def _sums(table: Table, rows: Iterable[int]) -> dict[str, float]:
-    """Sums of the numbers done in these rows, by field (in the order the rows were first
-    attested, as the figures were added before, so that the sums of fractions agree)."""
-    sums: dict[str, float] = {}
-    if not table.figures:
-        return sums
+def _aggregated(table: Table, rows: dict[int, int], how: dict[str, Aggregate]) -> dict[str, float]:
+    """Each number field's figures done in these rows (by period number: the latest attestation
+    of each period, so a corrected report counts once, as corrected) as its aggregate says:
+    their sum, least, greatest or mean over the periods that reported it, or the latest such
+    period's value. A field whose aggregate is none, or that the measure no longer has, is left out."""
+    found: dict[str, float] = {}
+    if not table.figures or not how:
+        return found
     actions = table.actions
-    done = [row for row in rows if actions[row] == "done"]
+    done = sorted(row for row in rows.values() if actions[row] == "done")  # in the order first attested
+    newest: list[int] | None = None  # the rows done, the latest period first
     for name, values in table.figures.items():
-        numbers = [v for v in map(values.__getitem__, done) if type(v) is int or type(v) is float]  # not bool
-        if numbers:
-            sums[name] = functools.reduce(operator.add, numbers, 0)  # one by one, in order: as ever, to the bit
-    return sums
+        aggregate = how.get(name)
+        if aggregate is None or aggregate == "none":
+            continue
+        if aggregate == "latest":
+            if newest is None:
+                newest = [row for number in sorted(rows, reverse=True) if actions[row := rows[number]] == "done"]
+            value = next((v for v in map(values.__getitem__, newest) if type(v) is int or type(v) is float), None)
+            if value is not None:
+                found[name] = value
+            continue
+        numbers: list[float] = [v for v in map(values.__getitem__, done) if type(v) is int or type(v) is float]
+        if not numbers:
+            continue
+        if aggregate == "min":
+            found[name] = min(numbers)
+        elif aggregate == "max":
+            found[name] = max(numbers)
+        else:  # one by one, in the order first attested: sums as ever, to the bit
+            total = functools.reduce(operator.add, numbers, 0)
+            found[name] = total if aggregate == "sum" else total / len(numbers)
+    return found
 
 
 def _changed(entry: Entry | None, measure: Measure) -> bool:

@@ -99,6 +99,7 @@ TEMPLATES: dict[str, Template] = {
     "text.control": "must not contain control characters",
     "field.bounds_not_numeric": "min, max and alert thresholds apply only to integer and number fields, not {type}",
     "field.alert_form": "an alert has thresholds or values, not both",
+    "field.aggregate_not_numeric": "aggregate applies only to integer and number fields, not {type}",
     "field.alert_values": "alert values apply only to yesno and choice fields, not {type}",
     "field.alert_value": "alert values must be among {allowed}",
     "measure.replaces": "replaces names other measures' ids, each once",

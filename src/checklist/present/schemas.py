@@ -129,8 +129,17 @@ class ItemDocument(TypedDict):
     alerts: Annotated[list[str], about("fields whose latest value crosses its alert threshold")]
     changed_wording: Annotated[bool, about("attested against an earlier wording of the measure")]
     latest: Annotated[dict[str, FigureValue], about("the latest value of each field")]
-    totals: Annotated[dict[str, float], about("for a recurring measure: the sum of each number field since the start")]
-    today: Annotated[dict[str, float], about("for a recurring measure: the sum of each number field today")]
+    totals: Annotated[
+        dict[str, float],
+        about(
+            "for a recurring measure: each number field since the start, as the field's `aggregate` says (sum,"
+            " latest, min, max, or mean over the periods that reported it; a field with `aggregate: none` is absent)"
+        ),
+    ]
+    today: Annotated[
+        dict[str, float],
+        about("for a recurring measure: each number field over today's periods, as the field's `aggregate` says"),
+    ]
     records: Annotated[int, about("how many records the item (of its current period) has")]
     last: Annotated[RecordDocument | None, about("the record that put the item in its state")]
 

@@ -365,10 +365,11 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str) -> Table:
 
 def _figures_table(status: UnitStatus, lang: str) -> Table:
     """Each recorded figure of the unit: its latest value (alerts in red) and, when it recurs,
-    today's and all-time sums; of a subject's figures, only those past an alert threshold."""
+    how it adds up (its aggregate) today and since the start; of a subject's figures, only
+    those past an alert threshold."""
     table = Table(title=Text(t("head.figures", lang), style="bold"), box=box.SIMPLE_HEAD, title_justify="left")
-    for column in ("col.item", "col.field", "col.latest", "col.today", "col.since_start"):
-        table.add_column(t(column, lang), justify="left" if column in ("col.item", "col.field") else "right")
+    for column in ("col.item", "col.field", "col.latest", "col.aggregate", "col.today", "col.since_start"):
+        table.add_column(t(column, lang), justify="right" if column in _FIGURES_RIGHT else "left")
     for item in status.items:
         for spec in item.item.measure.fields:
             if spec.id not in item.latest or (item.item.subject is not None and spec.id not in item.alerts):
@@ -379,11 +380,17 @@ def _figures_table(status: UnitStatus, lang: str) -> Table:
             if spec.id in item.alerts:
                 value.append(" " + t("label.alert", lang))
                 value.stylize("bold red")
-            recurs = item.item.measure.recurrence is not None
-            today = _number(item.today.get(spec.id)) if recurs else ""
-            total = _number(item.totals.get(spec.id)) if recurs else ""
-            table.add_row(label, Text(safe(spec.label(lang))), value, today, total)
+            how = spec.aggregation if item.item.measure.recurrence is not None else None
+            aggregate, today, total = "", "", ""
+            if how is not None:
+                aggregate = t(f"aggregate.{how}", lang)
+            if how is not None and how != "none":
+                today, total = _number(item.today.get(spec.id)), _number(item.totals.get(spec.id))
+            table.add_row(label, Text(safe(spec.label(lang))), value, aggregate, today, total)
     return table
+
+
+_FIGURES_RIGHT = frozenset({"col.latest", "col.today", "col.since_start"})
 
 
 def _number(value: float | None) -> str:

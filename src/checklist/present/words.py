@@ -212,8 +212,15 @@ _WORDS: dict[str, tuple[str, str]] = {
     "head.figures": ("数据", "Figures"),
     "col.field": ("指标", "figure"),
     "col.latest": ("最新", "latest"),
-    "col.today": ("今日合计", "today"),
-    "col.since_start": ("累计", "since start"),
+    "col.aggregate": ("汇总方式", "adds up as"),
+    "col.today": ("今日", "today"),
+    "col.since_start": ("开始以来", "since start"),
+    "aggregate.sum": ("合计", "sum"),
+    "aggregate.latest": ("最新一期", "latest"),
+    "aggregate.min": ("最低", "lowest"),
+    "aggregate.max": ("最高", "highest"),
+    "aggregate.mean": ("平均", "mean"),
+    "aggregate.none": ("不汇总", "none"),
     # walk
     "walk.ask": (
         "[d]完成 / [n]不适用 / [b]受阻 / [s]跳过 / [q]退出",
