@@ -95,7 +95,7 @@ def items_document(
 ) -> ItemsDocument:
     return {
         "document": "items",
-        "format": 2,
+        "format": 3,
         "unit": unit_status.unit.id,
         "items": [item_document(s) for s in statuses],
         "archived": [archived_document(a) for a in archived],
@@ -257,7 +257,7 @@ def _writes_alike(record: Record) -> bool:
 def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]]) -> SubjectsDocument:
     return {
         "document": "subjects",
-        "format": 2,
+        "format": 3,
         "unit": status.unit.id,
         "now": status.now.isoformat(),
         "subjects": [_subject(subject, items) for subject, items in sorted(by_subject.items())],
@@ -281,7 +281,7 @@ def agenda_document(status: UnitStatus, plan: Agenda) -> AgendaDocument:
 
     return {
         "document": "agenda",
-        "format": 1,
+        "format": 2,
         "unit": status.unit.id,
         "now": status.now.isoformat(),
         "overdue": entries(plan.overdue),

@@ -312,7 +312,7 @@ class ItemsDocument(TypedDict):
     """A unit's items, numbered, with where each stands (`checklist list --json`)."""
 
     document: Literal["items"]
-    format: Literal[2]  # 2: subjects settled for good are counted under `archived`, not listed
+    format: Literal[3]  # 3: totals and today follow each field's aggregate; 2: settled subjects under `archived`
     unit: str
     items: list[ItemDocument]
     archived: Annotated[list[ArchivedDocument], about("the listed measures' items of subjects settled for good")]
@@ -331,7 +331,7 @@ class AgendaDocument(TypedDict):
     is in exactly one part."""
 
     document: Literal["agenda"]
-    format: Literal[1]
+    format: Literal[2]  # 2: totals and today follow each field's aggregate
     unit: str
     now: Moment
     overdue: Annotated[list[AgendaEntryDocument], about("past their deadline")]
@@ -358,7 +358,7 @@ class SubjectsDocument(TypedDict):
     """The subjects of a unit's events, each with its items (`checklist subjects --json`)."""
 
     document: Literal["subjects"]
-    format: Literal[2]  # 2: subjects settled for good are counted, not listed
+    format: Literal[3]  # 3: totals and today follow each field's aggregate; 2: settled subjects counted
     unit: str
     now: Moment
     subjects: Annotated[list[SubjectDocument], about("the subjects with an item not settled for good")]
