@@ -71,14 +71,25 @@ yamlish = st.lists(fragment, max_size=60).map("".join)
 
 FIELDS = """\
     recurrence: {every: day, times: 2}
-    trigger: {event: admission, lasts_days: 14}
-    deadline: {days: 3, after: event}
     evidence: [note, figures]
     fields:
       - {id: temp, label: {zh: 体温, en: Temperature}, type: number, min: 34, max: 43, alert: {above: 37.3}}
       - {id: kind, label: {zh: 类型, en: Kind}, type: choice, choices: [a, b]}
 """
-VALID = HEAD + "measures:\n" + MEASURE + MEASURE.replace("prison.visits", "prison.b") + FIELDS
+# A recurring measure's periods run from the unit's start: triggers and deadlines go on others.
+TIMING = """\
+    trigger: {event: admission, opens_after_days: 1, lasts_days: 14}
+"""
+VALID = (
+    HEAD
+    + "measures:\n"
+    + MEASURE
+    + "    deadline: {days: 3, after: start}\n"
+    + MEASURE.replace("prison.visits", "prison.b")
+    + FIELDS
+    + MEASURE.replace("prison.visits", "prison.c")
+    + TIMING
+)
 
 
 @st.composite
@@ -147,6 +158,7 @@ def test_the_unmutated_catalog_loads(catalog_dir: Path) -> None:
     assert [m.id for m in catalogs.load(write_catalog(catalog_dir, VALID.encode(), False)).measures] == [
         "prison.visits",
         "prison.b",
+        "prison.c",
     ]
 
 

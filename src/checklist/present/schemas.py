@@ -544,10 +544,12 @@ class KeysDocument(TypedDict):
 
 # validation
 
+WARNINGS = "what works but likely not as meant: it does not stop the catalog (with --strict, these are problems)"
+
 
 @closed
 class ProblemDocument(TypedDict):
-    """A problem in a catalog, located as precisely as the source allows."""
+    """A problem in a catalog (or a warning), located as precisely as the source allows."""
 
     file: str
     line: Annotated[int | None, about("1-based")]
@@ -569,6 +571,7 @@ class ValidCatalogDocument(TypedDict):
     version: str
     digest: Annotated[str, about("the hash of its content, `sha256:` and 64 hex digits")]
     measures: Annotated[int, about("how many measures it has")]
+    warnings: Annotated[list[ProblemDocument], about(WARNINGS)]
 
 
 @closed
@@ -578,7 +581,8 @@ class InvalidCatalogDocument(TypedDict):
     document: Literal["validation"]
     format: Literal[1]
     valid: Literal[False]
-    problems: Annotated[list[ProblemDocument], about("every problem found")]
+    problems: Annotated[list[ProblemDocument], about("every problem found (with --strict, the warnings too)")]
+    warnings: Annotated[list[ProblemDocument], about(WARNINGS)]
 
 
 ValidationDocument = ValidCatalogDocument | InvalidCatalogDocument
@@ -602,7 +606,7 @@ DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
         ValidationDocument,
         "checklist validate --json",
         "Whether a catalog validates (`checklist validate --json`): its name, version and number of "
-        "measures, or every problem found.",
+        "measures, or every problem found; and its warnings either way.",
     ),
 }
 
