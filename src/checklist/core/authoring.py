@@ -60,10 +60,9 @@ def head_findings(head: Any, measures: Sequence[Any]) -> list[Finding]:
     applied: set[str] = set()
     for raw in measures:
         applies_to = raw.get("applies_to") if isinstance(raw, dict) else None
-        if applies_to == "all":
+        if applies_to == "all" or not isinstance(applies_to, list | str):  # all, or a fault the models report
             return []
-        if isinstance(applies_to, list):
-            applied.update(kind for kind in applies_to if isinstance(kind, str))
+        applied.update([applies_to] if isinstance(applies_to, str) else [k for k in applies_to if isinstance(k, str)])
     # A warning: a unit of the kind starts with an empty checklist, which works, and a catalog
     # being written may name its kinds before their measures are in; but a kind published so
     # usually lost its measures to a typo in applies_to or a renamed id.

@@ -223,7 +223,7 @@ def _validation_problems(
     """Turn pydantic's errors into located problems, merging the alternatives of a union."""
     merged: dict[tuple[str | int, ...], list[Message]] = {}
     for error in exc.errors(include_url=False):
-        inner = tuple(step for step in error["loc"] if not _is_union_tag(step))
+        inner = _inner_loc(error)
         loc, said = prefix + inner, _message(error, model, inner)
         comma = doc.unquoted_comma(loc) if error["type"] == "extra_forbidden" else None
         if comma is not None and str in _parts(_shape_at(model, (*inner[:-1], comma[0]))):
@@ -239,6 +239,14 @@ def _validation_problems(
         said = messages[0] if len(messages) == 1 else message("catalog.alternatives", options=messages)
         problems.append(Problem(str(doc.path), said, line, column, measure=measure_id, field=field))
     return problems
+
+
+def _inner_loc(error: Any) -> tuple[str | int, ...]:
+    """Where an error is, without the branches of unions pydantic names; the last step of an
+    unknown key is the key, whatever it looks like (`0[title`)."""
+    steps: tuple[str | int, ...] = tuple(error["loc"])
+    last = steps[-1:] if error["type"] == "extra_forbidden" else ()
+    return tuple(step for step in steps[: len(steps) - len(last)] if not _is_union_tag(step)) + last
 
 
 def _is_union_tag(step: str | int) -> bool:
@@ -274,6 +282,7 @@ _CODES = {
     "date_parsing": "value.date",
     "date_from_datetime_parsing": "value.date",
     "date_from_datetime_inexact": "value.date",
+    "invalid_key": "value.key",
 }
 _PATTERNS = {SLUG: "value.slug", MEASURE_ID: "value.measure_id"}
 
@@ -293,9 +302,12 @@ def _message(error: Any, model: type[BaseModel], loc: tuple[str | int, ...]) -> 
         return message("value.texts") if set(keys) == {"zh", "en"} else message("value.mapping", keys=keys)
     if kind == "string_pattern_mismatch":
         return message(_PATTERNS.get(str(context.get("pattern")), "value.pattern"), value=shown, **context)
+    if kind in ("too_short", "too_long") and isinstance(value, str):  # a text checked after its own validator
+        kind = "string_" + kind
     if kind in _CODES:
         return message(_CODES[kind], value=shown, **context)
-    detail = str(error["msg"]).removeprefix("Value error, ").replace("Input should be", "must be")
+    # a type none of the models raises yet: its sentence, in the words the others use
+    detail = str(error["msg"]).removeprefix("Value error, ").replace("Input should", "must").replace("should", "must")
     return message("catalog.invalid_value", detail=detail[:1].lower() + detail[1:] if detail else kind, type=kind)
 
 

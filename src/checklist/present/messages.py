@@ -152,11 +152,12 @@ TEMPLATES: dict[str, Template] = {
     "field.alert_every_answer": "this alert names every answer the field can take, so it flags every "
     "attestation; name only the answers that call for attention",
     "measure.figures_not_asked": lambda p: (
-        ("the figure " if len(p["fields"]) == 1 else "the figures ")
-        + ", ".join(p["fields"])
-        + (" is" if len(p["fields"]) == 1 else " are")
-        + " required (the default), but no attestation has to give them: a measure asks for its figures only "
-        "when its evidence includes figures; add figures to evidence, or mark the fields `required: false`"
+        (f"the figure {p['fields'][0]} is" if len(p["fields"]) == 1 else f"the figures {', '.join(p['fields'])} are")
+        + " required (the default), yet nobody is asked for "
+        + ("it" if len(p["fields"]) == 1 else "them")
+        + ": a measure asks for its figures only when its evidence includes figures; add figures to evidence, "
+        + ("or mark the field" if len(p["fields"]) == 1 else "or mark the fields")
+        + " `required: false`"
     ),
     "measure.figures_all_optional": "evidence 'figures' asks for no figure, as every field is `required: false`; "
     "mark those an attestation must give `required: true`, or take figures out of evidence",
@@ -210,6 +211,7 @@ TEMPLATES: dict[str, Template] = {
         + ": write it as YYYY-MM-DD, e.g. 2020-01-27"
     ),
     "value.texts": "must give the text in both languages: {{zh: …, en: …}}",
+    "value.key": "a key must be a text: put this one in quotes",
     "value.mapping": lambda p: (
         "must be a mapping of keys to values" + (" (keys: " + ", ".join(p["keys"]) + ")" if p.get("keys") else "")
     ),
