@@ -139,6 +139,14 @@ class TestWarnings:
             "kind would start with an empty checklist; name it in the applies_to of its measures, or remove it"
         ]
 
+    def test_no_kind_lacks_measures_while_a_file_of_them_cannot_be_read(self, cli: Cli, tmp_path: Path) -> None:
+        write(tmp_path, HEAD, "00-head.yaml")
+        write(tmp_path, "measures:\n" + MEASURE + "  - [\n", "10-prison.yaml")
+        result = cli("validate", str(tmp_path))
+        assert result.exit_code == 3
+        (line,) = lines(result)
+        assert line.startswith(f"{tmp_path / '10-prison.yaml'}:") and "invalid YAML" in line
+
     def test_a_measure_for_all_kinds_leaves_no_kind_without_measures(self, cli: Cli, tmp_path: Path) -> None:
         head = HEAD.replace("unit_kinds:\n", "unit_kinds:\n    - {id: rehab, name: {zh: 戒毒所, en: Rehab centre}}\n")
         path = write(tmp_path, head + "measures:\n" + MEASURE.replace("applies_to: [prison]", "applies_to: all"))

@@ -141,10 +141,13 @@ def _load_files(path: Path, files: list[Path], strict: bool = False) -> Checked:
     problems: list[Problem] = []
     heads: list[tuple[CatalogMeta | None, YamlDoc]] = []
     entries: list[_Entry] = []
+    unread = 0  # files, or lists of measures, that could not be read
     for file in files:
         doc = _read(file, problems)
         if doc is None:
+            unread += 1
             continue
+        unread += not isinstance(doc.data.get("measures", []), list)
         if "catalog" in doc.data:
             heads.append((_validate(CatalogMeta, doc, ("catalog",), problems), doc))
         entries += _entries(doc, problems)
@@ -155,7 +158,7 @@ def _load_files(path: Path, files: list[Path], strict: bool = False) -> Checked:
     kinds = _head_ids(head, "unit_kinds", "catalog.duplicate_kind", problems)
     sections = _head_ids(head, "sections", "catalog.duplicate_section", problems)
     problems += _cross_checks(kinds, sections, entries)
-    errors, warnings = _findings(head, entries)
+    errors, warnings = _findings(head, entries, every_measure=not unread)
     problems += errors
     if strict:
         problems, warnings = problems + warnings, []
@@ -395,8 +398,9 @@ def _head_ids(head: YamlDoc | None, key: str, duplicate: str, problems: list[Pro
     return ids
 
 
-def _findings(head: YamlDoc | None, entries: list[_Entry]) -> tuple[list[Problem], list[Problem]]:
-    """The authors' rules (authoring.py), located: errors, and warnings."""
+def _findings(head: YamlDoc | None, entries: list[_Entry], every_measure: bool) -> tuple[list[Problem], list[Problem]]:
+    """The authors' rules (authoring.py), located: errors, and warnings. Those of the head ask
+    what the measures apply to: not while some of them could not be read."""
     from .authoring import Finding, head_findings, measure_findings
 
     errors: list[Problem] = []
@@ -413,7 +417,7 @@ def _findings(head: YamlDoc | None, entries: list[_Entry]) -> tuple[list[Problem
         measure_id = str(raw_id) if raw_id is not None else f"#{entry.index + 1}"
         for finding in measure_findings(entry.raw):
             add(finding, entry.doc, ("measures", entry.index), measure_id)
-    if head is not None:
+    if head is not None and every_measure:
         for finding in head_findings(head.data["catalog"], [entry.raw for entry in entries]):
             add(finding, head, ("catalog",), None)
     return errors, warnings
