@@ -236,11 +236,11 @@ class TestValidation:
             "      - {id: temp, label: {zh: 体温, en: Temperature}, type: number, min: 43, max: 34}\n"
         )
         problems = problems_of(write(tmp_path, HEAD + "measures:\n" + MEASURE + extra))
-        assert sorted(p.field or "" for p in problems) == [
-            "deadline",
-            "fields[0]",
-            "recurrence.every",
-            "trigger.lasts_days",
+        assert sorted((p.field or "", p.message.code) for p in problems) == [
+            ("deadline", "deadline.relative"),
+            ("fields[0]", "field.min_above_max"),
+            ("recurrence.every", "recurrence.every"),
+            ("trigger.lasts_days", "value.at_least"),
         ]
 
     def test_yes_and_no_are_words_and_booleans_still_read(self, tmp_path: Path) -> None:
@@ -261,7 +261,7 @@ class TestValidation:
         path = write(tmp_path, HEAD + "measures:\n" + MEASURE.replace("priority: critical", "priority: urgent"))
         (problem,) = problems_of(path)
         assert problem_text(problem) == (
-            f"{path}:16:15: measure prison.visits, field 'priority': input should be 'critical', 'high' or 'normal'"
+            f"{path}:16:15: measure prison.visits, field 'priority': must be 'critical', 'high' or 'normal'"
         )
 
 
@@ -277,9 +277,13 @@ class TestCommands:
         result = cli("validate", str(path))
         assert result.exit_code == 3
         lines = result.stdout.strip().splitlines()
-        assert len(lines) == 2
+        assert len(lines) == 3
         assert all(line.startswith(f"{path}:") for line in lines)
-        assert "2 problems" in result.stderr
+        assert lines[2] == (  # after the problems: with `prizon` for prison, no measure applies to prisons
+            f"{path}:8:7: warning: field 'catalog.unit_kinds[0]': unit kind 'prison' has no measures: a unit of "
+            "this kind would start with an empty checklist; name it in the applies_to of its measures, or remove it"
+        )
+        assert "2 problems, and 1 warnings" in result.stderr
 
     def test_validate_json(self, cli, tmp_path: Path) -> None:
         path = write(tmp_path, HEAD + "measures:\n" + MEASURE.replace("2020-01-25", "yesterday"))

@@ -170,6 +170,14 @@ def _views(keep: Kept, catalog: Path) -> None:
     head = (catalog / "00-catalog.yaml").read_text(encoding="utf-8")
     bad.write_text(head + "\nmeasures:\n  - id: x\n    priority: urgent\n", encoding="utf-8")
     keep("validation", "validate", str(bad), codes=(3,))
+    warned = catalog.parent / "warned.yaml"  # a figure nobody is asked for: a warning
+    measure = (
+        "  - {id: x, title: {zh: 甲, en: A}, applies_to: all, section: leadership, evidence: [note],\n"
+        "     source: {issuer: {zh: 甲, en: A}, quote: 甲}, fields: [{id: n, label: {zh: 数, en: N}, type: integer}]}\n"
+    )
+    warned.write_text(head + "\nmeasures:\n" + measure, encoding="utf-8")
+    keep("validation", "validate", str(warned))
+    keep("validation", "validate", str(warned), "--strict", codes=(3,))
 
 
 def _trust(keep: Kept) -> None:
@@ -302,7 +310,13 @@ def test_the_documents_have_their_optional_parts(made: dict[str, list[Any]]) -> 
     assert any(r["evidence"] for r in records) and any("sig" not in r for r in records)
     keys = made["keys"][0]
     assert len(keys["registered"]) == len(keys["own"]) == 1
-    assert [v["valid"] for v in made["validation"]] == [True, False]
+    assert [(v["valid"], len(v["warnings"])) for v in made["validation"]] == [
+        (True, 0),
+        (False, 0),
+        (True, 1),
+        (False, 0),
+    ]
+    assert made["validation"][-1]["problems"][0]["code"] == "measure.figures_not_asked"  # --strict
     held, forged = made["seal-check"]
     assert held["ok"] and held["checked_against_log"] and not forged["ok"] and forged["problems"]
     assert [len(d["seals"]) for d in made["seal-checks"]] == [2, 1]

@@ -13,10 +13,15 @@ def validate(
     path: Annotated[
         str | None, typer.Argument(metavar="[PATH]", help="Catalog folder or file (default: the one in use).")
     ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Count warnings as problems (exit 3).")] = False,
     json: options.Json = False,
     lang: options.Lang = None,
 ) -> None:
-    """Check a catalog and report every problem at once, with file, line and column."""
+    """Check a catalog and report every problem at once, with file, line and column.
+
+    Problems stop a catalog (exit 3); warnings, printed after them, say what works but likely
+    not as meant (exit 0, unless --strict).
+    """
     from ..core.errors import CatalogError
     from ..present.messages import problem_text
     from ..present.output import message, print_json, safe
@@ -27,27 +32,35 @@ def validate(
     settings = Settings.load(lang=lang)
     language = settings.lang
     try:
-        loaded = catalogs.validate(settings, path)
+        checked = catalogs.validate(settings, path, strict)
     except CatalogError as exc:
         if json:
             from ..present.documents import invalid_catalog_document
 
-            print_json(invalid_catalog_document(exc.problems))
+            print_json(invalid_catalog_document(exc.problems, exc.warnings))
         else:
             for problem in exc.problems:
-                typer.echo(safe(problem_text(problem)))
-            message(t("msg.catalog_bad", language, count=len(exc.problems)), style="bold red")
+                typer.echo(safe(problem_text(problem, language)))
+            for warning in exc.warnings:
+                typer.echo(safe(problem_text(warning, language, warning=True)))
+            count, warnings = len(exc.problems), len(exc.warnings)
+            said = t("msg.catalog_bad_warned", language, count=count, warnings=warnings) if warnings else None
+            message(said or t("msg.catalog_bad", language, count=count), style="bold red")
         raise typer.Exit(exc.exit_code) from None
     if json:
         from ..present.documents import valid_catalog_document
 
-        print_json(valid_catalog_document(loaded))
+        print_json(valid_catalog_document(checked.catalog, checked.warnings))
         return
-    meta = loaded.meta
-    count, kinds = len(loaded.measures), len(meta.unit_kinds)
+    for warning in checked.warnings:
+        typer.echo(safe(problem_text(warning, language, warning=True)))
+    meta = checked.catalog.meta
+    count, kinds = len(checked.catalog.measures), len(meta.unit_kinds)
     message(
         t("msg.catalog_ok", language, name=meta.name, version=meta.version, count=count, kinds=kinds), style="green"
     )
+    if checked.warnings:
+        message(t("msg.catalog_warned", language, count=len(checked.warnings)), style="yellow")
 
 
 def schema(

@@ -13,13 +13,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from types import UnionType
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import CatalogError, DataError, Message, NotFound, Problem, UserError, message
 from .fuzzy import closest
-from .models import Catalog, CatalogMeta, Measure, UnitKind
+from .models import MEASURE_ID, SLUG, Catalog, CatalogMeta, Measure, UnitKind
 
 if TYPE_CHECKING:
     from .yamlfile import YamlDoc
@@ -69,15 +70,31 @@ def load(path: Path | None = None, cache: Path | None = None) -> Catalog:
     path = path or bundled_path()
     files = catalog_files(path)
     if cache is None:
-        return _load_files(path, files)
+        return _load_files(path, files).catalog
     cache_file = cache / f"catalog-{hashlib.sha256(str(path).encode()).hexdigest()[:16]}.json"
     key = _fingerprint(files)
     cached = _read_cache(cache_file, key)
     if cached is not None:
         return cached
-    catalog = _load_files(path, files)
+    catalog = _load_files(path, files).catalog
     _write_cache(cache_file, key, catalog)
     return catalog
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A catalog that loads, and what it should still fix (see authoring.py): warnings do not
+    stop a catalog from loading, and `load` leaves them out."""
+
+    catalog: Catalog
+    warnings: list[Problem]
+
+
+def check(path: Path | None = None, strict: bool = False) -> Checked:
+    """Load and validate a catalog for its authors (`checklist validate`), keeping the warnings;
+    `strict` counts them as errors. A CatalogError lists every error, and the warnings."""
+    path = path or bundled_path()
+    return _load_files(path, catalog_files(path), strict)
 
 
 def _fingerprint(files: list[Path]) -> bytes:
@@ -120,31 +137,36 @@ def _write_cache(cache_file: Path, key: bytes, catalog: Catalog) -> None:
         write_atomic(cache_file, key + b"\n" + catalog.content, sync=False, group=stat.S_IRGRP if shared else 0)
 
 
-def _load_files(path: Path, files: list[Path]) -> Catalog:
+def _load_files(path: Path, files: list[Path], strict: bool = False) -> Checked:
     problems: list[Problem] = []
-    heads: list[tuple[CatalogMeta, Path]] = []
+    heads: list[tuple[CatalogMeta | None, YamlDoc]] = []
     entries: list[_Entry] = []
-    docs: list[YamlDoc] = []
+    unread = 0  # files, or lists of measures, that could not be read
     for file in files:
         doc = _read(file, problems)
         if doc is None:
+            unread += 1
             continue
-        docs.append(doc)
+        unread += not isinstance(doc.data.get("measures", []), list)
         if "catalog" in doc.data:
-            head = _validate(CatalogMeta, doc, ("catalog",), problems)
-            if head is not None:
-                heads.append((head, file))
+            heads.append((_validate(CatalogMeta, doc, ("catalog",), problems), doc))
         entries += _entries(doc, problems)
     meta = _one_head(heads, path, problems)
-    if meta is not None:
-        problems += _duplicates(heads[0][1], "catalog.duplicate_kind", [k.id for k in meta.unit_kinds])
-        problems += _duplicates(heads[0][1], "catalog.duplicate_section", [s.id for s in meta.sections])
-        problems += _cross_checks(meta, entries)
-    if problems or meta is None:
-        raise CatalogError(problems)
+    # A faulty head hides nothing: the measures are checked against the kinds and sections
+    # it names (None where it names none that can be read).
+    head = heads[0][1] if heads else None
+    kinds = _head_ids(head, "unit_kinds", "catalog.duplicate_kind", problems)
+    sections = _head_ids(head, "sections", "catalog.duplicate_section", problems)
+    problems += _cross_checks(kinds, sections, entries)
+    errors, warnings = _findings(head, entries, every_measure=not unread)
+    problems += errors
+    if strict:
+        problems, warnings = problems + warnings, []
+    if problems or meta is None or head is None:
+        raise CatalogError(problems, warnings)
+    content = canonical(head.data["catalog"], [e.raw for e in entries])
     measures = [e.measure for e in entries if e.measure is not None]
-    content = canonical(next(doc.data["catalog"] for doc in docs if "catalog" in doc.data), [e.raw for e in entries])
-    return Catalog(meta, measures, content_digest(content), content)
+    return Checked(Catalog(meta, measures, content_digest(content), content), warnings)
 
 
 def _read(file: Path, problems: list[Problem]) -> YamlDoc | None:
@@ -194,16 +216,22 @@ def _validate(model: type[T], doc: YamlDoc, prefix: tuple[str | int, ...], probl
     try:
         return model.model_validate(value)
     except ValidationError as exc:
-        problems += _validation_problems(doc, exc, prefix)
+        problems += _validation_problems(doc, exc, prefix, model)
         return None
 
 
-def _validation_problems(doc: YamlDoc, exc: ValidationError, prefix: tuple[str | int, ...]) -> list[Problem]:
+def _validation_problems(
+    doc: YamlDoc, exc: ValidationError, prefix: tuple[str | int, ...], model: type[BaseModel]
+) -> list[Problem]:
     """Turn pydantic's errors into located problems, merging the alternatives of a union."""
     merged: dict[tuple[str | int, ...], list[Message]] = {}
     for error in exc.errors(include_url=False):
-        loc = prefix + tuple(step for step in error["loc"] if not _is_union_tag(step))
-        said = _message(error)
+        inner = _inner_loc(error)
+        loc, said = prefix + inner, _message(error, model, inner)
+        comma = doc.unquoted_comma(loc) if error["type"] == "extra_forbidden" else None
+        if comma is not None and str in _parts(_shape_at(model, (*inner[:-1], comma[0]))):
+            key, meant, words = comma  # the unknown key is the end of a text cut short
+            loc, said = (*loc[:-1], key), message("catalog.unquoted_comma", key=key, text=meant, words=words)
         messages = merged.setdefault(loc, [])
         if said not in messages:
             messages.append(said)
@@ -216,21 +244,107 @@ def _validation_problems(doc: YamlDoc, exc: ValidationError, prefix: tuple[str |
     return problems
 
 
+def _inner_loc(error: Any) -> tuple[str | int, ...]:
+    """Where an error is, without the branches of unions pydantic names; the last step of an
+    unknown key is the key, whatever it looks like (`0[title`)."""
+    steps: tuple[str | int, ...] = tuple(error["loc"])
+    last = steps[-1:] if error["type"] == "extra_forbidden" else ()
+    return tuple(step for step in steps[: len(steps) - len(last)] if not _is_union_tag(step)) + last
+
+
 def _is_union_tag(step: str | int) -> bool:
     # pydantic names the branch of a union it tried, e.g. "list[constrained-str]" or "literal['all']"
     return isinstance(step, str) and ("[" in step or ("-" in step and step.startswith("constrained")))
 
 
-def _message(error: Any) -> Message:
-    """Our own validators' errors carry our codes; pydantic's own keep its words as a detail."""
-    kind, msg = str(error["type"]), str(error["msg"])
-    if kind == "extra_forbidden":
-        return message("catalog.unknown_key")
-    if kind == "missing":
-        return message("catalog.missing")
+# pydantic's error types, in the project's words (present/messages.py): none of pydantic's own
+# sentences ("Input should be …") reaches a catalog's author.
+_CODES = {
+    "missing": "catalog.missing",
+    "bool_type": "value.boolean",
+    "bool_parsing": "value.boolean",
+    "int_type": "value.integer",
+    "int_parsing": "value.integer",
+    "int_parsing_size": "value.integer",
+    "int_from_float": "value.integer",
+    "float_type": "value.number",
+    "float_parsing": "value.number",
+    "finite_number": "value.finite",
+    "string_type": "value.text",
+    "string_too_short": "value.too_short",
+    "string_too_long": "value.too_long",
+    "list_type": "value.list",
+    "too_short": "value.too_few",
+    "too_long": "value.too_many",
+    "greater_than_equal": "value.at_least",
+    "greater_than": "value.above",
+    "less_than_equal": "value.at_most",
+    "less_than": "value.below",
+    "literal_error": "value.one_of",
+    "date_type": "value.date",
+    "date_parsing": "value.date",
+    "date_from_datetime_parsing": "value.date",
+    "date_from_datetime_inexact": "value.date",
+    "invalid_key": "value.key",
+}
+_PATTERNS = {SLUG: "value.slug", MEASURE_ID: "value.measure_id"}
+
+
+def _message(error: Any, model: type[BaseModel], loc: tuple[str | int, ...]) -> Message:
+    """Our own validators' errors carry our codes; pydantic's own are put in our words."""
+    kind, context = str(error["type"]), dict(error.get("ctx") or {})
     if "." in kind:  # a PydanticCustomError of models.py: our code and its values
-        return Message(kind, dict(error.get("ctx") or {}))
-    return message("catalog.invalid_value", detail=msg[0].lower() + msg[1:] if msg else kind, type=kind)
+        return Message(kind, context)
+    value = error.get("input")
+    shown = value if isinstance(value, str | int | float) else None  # a list or a mapping is not quoted back
+    if kind == "extra_forbidden":
+        key, allowed = str(loc[-1]), _keys_at(model, loc[:-1])
+        return message("catalog.unknown_key", key=key, allowed=allowed, close=closest(key, allowed, limit=1))
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        keys = _keys_at(model, loc)
+        return message("value.texts") if set(keys) == {"zh", "en"} else message("value.mapping", keys=keys)
+    if kind == "string_pattern_mismatch":
+        return message(_PATTERNS.get(str(context.get("pattern")), "value.pattern"), value=shown, **context)
+    if kind in ("too_short", "too_long") and isinstance(value, str):  # a text checked after its own validator
+        kind = "string_" + kind
+    if kind in _CODES:
+        return message(_CODES[kind], value=shown, **context)
+    # a type none of the models raises yet: its sentence, in the words the others use
+    detail = str(error["msg"]).removeprefix("Value error, ").replace("Input should", "must").replace("should", "must")
+    return message("catalog.invalid_value", detail=detail[:1].lower() + detail[1:] if detail else kind, type=kind)
+
+
+def _keys_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """The keys of the model found at `loc` within `model`, if one is there."""
+    parts = _parts(_shape_at(model, loc))
+    found = next((part for part in parts if isinstance(part, type) and issubclass(part, BaseModel)), None)
+    return list(found.model_fields) if found is not None else []
+
+
+def _shape_at(model: type[BaseModel], loc: Sequence[str | int]) -> Any:
+    """The type of what stands at `loc` within `model` (a field's, a list's element), or None."""
+    shape: Any = model
+    for step in loc:
+        shape = next((inner for part in _parts(shape) if (inner := _step(part, step)) is not None), None)
+    return shape
+
+
+def _parts(shape: Any) -> list[Any]:
+    """The alternatives of a type: `Annotated[X, …]` is X, `X | Y | None` is X and Y."""
+    if get_origin(shape) is Annotated:
+        return _parts(get_args(shape)[0])
+    if get_origin(shape) in (Union, UnionType):
+        return [part for arg in get_args(shape) for part in _parts(arg)]
+    return [shape]
+
+
+def _step(shape: Any, step: str | int) -> Any:
+    if isinstance(step, str) and isinstance(shape, type) and issubclass(shape, BaseModel):
+        found = shape.model_fields.get(step)
+        return found.annotation if found is not None else None
+    if isinstance(step, int) and get_origin(shape) is list:
+        return get_args(shape)[0]
+    return None
 
 
 def _split_loc(data: Any, loc: Sequence[str | int]) -> tuple[str | None, str | None]:
@@ -253,10 +367,12 @@ def _dotted(loc: Iterable[str | int]) -> str:
     return out
 
 
-def _one_head(heads: list[tuple[CatalogMeta, Path]], path: Path, problems: list[Problem]) -> CatalogMeta | None:
+def _one_head(
+    heads: list[tuple[CatalogMeta | None, YamlDoc]], path: Path, problems: list[Problem]
+) -> CatalogMeta | None:
     if len(heads) > 1:
-        files = [str(f) for _, f in heads]
-        problems.append(Problem(str(heads[1][1]), message("catalog.two_heads", files=files), 1, 1))
+        files = [str(doc.path) for _, doc in heads]
+        problems.append(Problem(str(heads[1][1].path), message("catalog.two_heads", files=files), 1, 1))
     if not heads:
         if not problems:
             problems.append(Problem(str(path), message("catalog.no_head")))
@@ -264,12 +380,54 @@ def _one_head(heads: list[tuple[CatalogMeta, Path]], path: Path, problems: list[
     return heads[0][0]
 
 
-def _cross_checks(meta: CatalogMeta, entries: list[_Entry]) -> list[Problem]:
-    """Checks that span files: unique ids, known unit kinds and sections. They read the raw
-    data, so a measure with other faults is still checked and every problem shows at once."""
+def _head_ids(head: YamlDoc | None, key: str, duplicate: str, problems: list[Problem]) -> set[str] | None:
+    """The ids of the head's unit kinds or sections, as written (a faulty entry is reported by
+    the models), with a located problem for each id given twice; None if there is no list."""
+    listed = head.data["catalog"].get(key) if head is not None and isinstance(head.data["catalog"], dict) else None
+    if head is None or not isinstance(listed, list):
+        return None
+    ids: set[str] = set()
+    for index, entry in enumerate(listed):
+        found = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(found, str):
+            continue
+        if found in ids:
+            line, column = head.locate(("catalog", key, index, "id"))
+            problems.append(Problem(str(head.path), message(duplicate, id=found), line, column, field=f"catalog.{key}"))
+        ids.add(found)
+    return ids
+
+
+def _findings(head: YamlDoc | None, entries: list[_Entry], every_measure: bool) -> tuple[list[Problem], list[Problem]]:
+    """The authors' rules (authoring.py), located: errors, and warnings. Those of the head ask
+    what the measures apply to: not while some of them could not be read."""
+    from .authoring import Finding, head_findings, measure_findings
+
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+
+    def add(finding: Finding, doc: YamlDoc, prefix: tuple[str | int, ...], measure: str | None) -> None:
+        line, column = doc.locate((*prefix, *finding.loc))
+        field = _dotted(finding.loc) if measure is not None else _dotted(("catalog", *finding.loc))
+        found = Problem(str(doc.path), finding.message, line, column, measure=measure, field=field)
+        (warnings if finding.warning else errors).append(found)
+
+    for entry in entries:
+        raw_id = entry.raw.get("id") if isinstance(entry.raw, dict) else None
+        measure_id = str(raw_id) if raw_id is not None else f"#{entry.index + 1}"
+        for finding in measure_findings(entry.raw):
+            add(finding, entry.doc, ("measures", entry.index), measure_id)
+    if head is not None and every_measure:
+        for finding in head_findings(head.data["catalog"], [entry.raw for entry in entries]):
+            add(finding, head, ("catalog",), None)
+    return errors, warnings
+
+
+def _cross_checks(kinds: set[str] | None, sections: set[str] | None, entries: list[_Entry]) -> list[Problem]:
+    """Checks that span files: unique ids, known unit kinds and sections (None: the head names
+    none that can be read, and they are not checked). They read the raw data, so a measure with
+    other faults is still checked and every problem shows at once."""
     problems: list[Problem] = []
-    kinds = {k.id for k in meta.unit_kinds}
-    sections = {s.id for s in meta.sections}
     first_seen: dict[str, _Entry] = {}
     replaced: dict[str, str] = {}  # an old id -> the measure that took it over
     live = {raw["id"] for e in entries if isinstance(raw := e.raw, dict) and isinstance(raw.get("id"), str)}
@@ -289,7 +447,7 @@ def _cross_checks(meta: CatalogMeta, entries: list[_Entry]) -> list[Problem]:
                 where = f"{first.doc.path}:{first.doc.locate(('measures', first.index, 'id'))[0]}"
                 problems.append(problem(message("catalog.duplicate_measure", first=where), "id"))
         applies_to = raw.get("applies_to")
-        if isinstance(applies_to, list) and "applies_to" not in entry.faulted:
+        if kinds is not None and isinstance(applies_to, list) and "applies_to" not in entry.faulted:
             for i, kind in enumerate(applies_to):
                 if isinstance(kind, str) and kind not in kinds:
                     known = sorted(kinds)
@@ -302,16 +460,11 @@ def _cross_checks(meta: CatalogMeta, entries: list[_Entry]) -> list[Problem]:
                     said = message("catalog.replaced_twice", id=old, first=replaced[old])
                     problems.append(problem(said, "replaces", i))
         section = raw.get("section")
-        if isinstance(section, str) and section not in sections and "section" not in entry.faulted:
-            known = sorted(sections)
+        known_section = sections is None or section in sections
+        if isinstance(section, str) and not known_section and "section" not in entry.faulted:
+            known = sorted(sections or ())
             problems.append(problem(message("catalog.unknown_section", section=section, known=known), "section"))
     return problems
-
-
-def _duplicates(file: Path, code: str, ids: list[str]) -> list[Problem]:
-    seen: set[str] = set()
-    dupes = [i for i in ids if i in seen or seen.add(i)]  # type: ignore[func-returns-value]
-    return [Problem(str(file), message(code, id=d), field="catalog") for d in dupes]
 
 
 def resolve_kind(catalog: Catalog, token: str) -> UnitKind:

@@ -100,10 +100,12 @@ class DataError(ChecklistError):
 
 
 class CatalogError(DataError):
-    """A catalog failed validation; `problems` lists every problem found, not just the first."""
+    """A catalog failed validation; `problems` lists every problem found, not just the first,
+    and `warnings` what works but likely not as its authors meant (`checklist validate` shows them)."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], warnings: Sequence[Problem] = ()) -> None:
         self.problems = problems
+        self.warnings = list(warnings)
         super().__init__("catalog.invalid", problems=problems, count=len(problems))
 
 

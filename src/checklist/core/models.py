@@ -82,40 +82,48 @@ class Stored(BaseModel):
 class Text(Strict):
     """A text in both languages of the catalog; both are required."""
 
-    zh: Annotated[CleanStr, StringConstraints(min_length=1)]
-    en: Annotated[CleanStr, StringConstraints(min_length=1)]
+    zh: Annotated[CleanStr, StringConstraints(min_length=1)] = Field(description="the text in Chinese")
+    en: Annotated[CleanStr, StringConstraints(min_length=1)] = Field(description="the text in English")
 
     def __call__(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
 
 class UnitKind(Strict):
-    id: Slug
-    name: Text
+    """A kind of unit the catalog serves (a prison, a rehab centre): `start --unit ID` starts one."""
+
+    id: Slug = Field(description="the kind's id, as measures name it in applies_to (`prison`)")
+    name: Text = Field(description="the kind's name, as units of it are shown")
 
 
 class Section(Strict):
-    id: Slug
-    name: Text
+    """A section of the checklist: measures are grouped, and progress counted, by section."""
+
+    id: Slug = Field(description="the section's id, as measures name it in section")
+    name: Text = Field(description="the section's heading")
 
 
 class Source(Strict):
     """Where a measure comes from: who issued it, when, and the original sentence verbatim."""
 
-    issuer: Text
-    date: Date | None = None
-    quote: Annotated[str, StringConstraints(min_length=1)]
+    issuer: Text = Field(description="who issued the source text")
+    date: Date | None = Field(None, description="when it was issued (YYYY-MM-DD), where the text gives it")
+    quote: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="the sentence of the source the measure comes from, verbatim"
+    )
 
 
 class Alert(Strict):
     """When a recorded figure is flagged (the value is still recorded): thresholds for a
     number, or `values` for a yes/no or a choice (`values: [yes]`: a symptom reported)."""
 
-    above: float | None = None
-    at_least: float | None = None
-    below: float | None = None
-    at_most: float | None = None
-    values: list[bool | str] | None = None
+    above: float | None = Field(None, description="flag a value greater than this")
+    at_least: float | None = Field(None, description="flag a value equal to this or greater")
+    below: float | None = Field(None, description="flag a value less than this")
+    at_most: float | None = Field(None, description="flag a value equal to this or less")
+    values: list[bool | str] | None = Field(
+        None, description="for a yes/no or a choice field: the answers to flag (`[yes]`), never all of them"
+    )
 
     @property
     def thresholds(self) -> bool:
@@ -148,17 +156,25 @@ def _same_answer(value: object, flagged: bool | str) -> bool:
 class FieldSpec(Strict):
     """A figure an attestation records, e.g. the number of people whose temperature was taken."""
 
-    id: Slug
-    label: Text
-    type: Literal["integer", "number", "text", "yesno", "choice"]
-    unit: str | None = None
-    min: float | None = None
-    max: float | None = None
-    choices: list[str] | None = None
-    required: bool = True
-    alert: Alert | None = None
-    definition: Text | None = None  # what exactly is counted, so that two units count alike
-    aggregate: Aggregate | None = None  # None: the type's default (see `aggregation`)
+    id: Slug = Field(description="the figure's id, as `done --set ID=VALUE` names it")
+    label: Text = Field(description="what the figure is, as shown beside its value")
+    type: Literal["integer", "number", "text", "yesno", "choice"] = Field(
+        description="integer, number, text, yesno, or choice (with choices)"
+    )
+    unit: str | None = Field(None, description="the unit of a number, shown after it (°C)")
+    min: float | None = Field(None, description="the least value an integer or a number may take")
+    max: float | None = Field(None, description="the greatest value an integer or a number may take")
+    choices: list[str] | None = Field(None, description="the answers of a choice field, and only of one")
+    required: bool = Field(
+        True, description="whether an attestation must give it (when the measure's evidence includes figures)"
+    )
+    alert: Alert | None = Field(None, description="when a recorded value is flagged: thresholds, or values")
+    definition: Text | None = Field(None, description="exactly what the figure counts, so that every unit counts alike")
+    aggregate: Aggregate | None = Field(  # None: the type's default (see `aggregation`)
+        None,
+        description="how a recurring measure's figure adds up over its periods: sum, latest, min, max, mean or none"
+        " (default: sum for an integer, latest for a number)",
+    )
 
     @property
     def aggregation(self) -> Aggregate | None:
@@ -230,9 +246,11 @@ class Recurrence(Strict):
     `{every: day}`, `{every: day, times: 2}`, `{every: 8h}`, `{every: week}` or `{on: [mon, thu]}`.
     """
 
-    every: str | None = None
-    times: Annotated[int, Field(ge=1, le=24)] | None = None
-    on: list[Weekday] | None = None
+    every: str | None = Field(None, description="`day`, `week`, or a number of hours such as `8h`")
+    times: Annotated[int, Field(ge=1, le=24)] | None = Field(
+        None, description="with `every: day`: how many periods a day is split into"
+    )
+    on: list[Weekday] | None = Field(None, description="the weekdays it recurs on (`[mon, thu]`), instead of every")
 
     @field_validator("every")
     @classmethod
@@ -261,10 +279,14 @@ class Recurrence(Strict):
 class Trigger(Strict):
     """An event that creates an item per subject, e.g. every new admission of a prisoner."""
 
-    event: Slug
-    subject: Text | None = None
-    opens_after_days: Annotated[int, Field(ge=0, le=3650)] = 0
-    lasts_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    event: Slug = Field(description="the kind of event (`admission`), as `checklist event KIND` records it")
+    subject: Text | None = Field(None, description="what a subject of the event is (a newly admitted prisoner)")
+    opens_after_days: Annotated[int, Field(ge=0, le=3650)] = Field(
+        0, description="days after the event before the item opens (upcoming until then)"
+    )
+    lasts_days: Annotated[int, Field(ge=1, le=3650)] | None = Field(
+        None, description="the days of the item's window, counting the event's day: it is due at its end"
+    )
 
 
 _DURATION = re.compile(
@@ -299,10 +321,15 @@ class Deadline(Strict):
     """`{date: 2020-01-27}`, or `{days: N, after: start|event}`, or `{within: PT2H, after: …}`
     (an ISO 8601 duration, or `immediately`)."""
 
-    date: Date | None = None
-    days: Annotated[int, Field(ge=0, le=3650)] | None = None
-    within: str | None = None
-    after: Literal["start", "event"] | None = None
+    date: Date | None = Field(None, description="the day it is due by (YYYY-MM-DD)")
+    days: Annotated[int, Field(ge=0, le=3650)] | None = Field(
+        None, description="with after: the days after the unit's start or the event it is due by"
+    )
+    within: str | None = Field(
+        None,
+        description="with after: an ISO 8601 duration it is due within (PT2H, P3D, P1M), or `immediately` (PT1H)",
+    )
+    after: Literal["start", "event"] | None = Field(None, description="with days or within: `start` or `event`")
 
     @field_validator("within")
     @classmethod
@@ -335,23 +362,35 @@ class Deadline(Strict):
 
 
 class Measure(Strict):
-    id: MeasureId
-    title: Text
-    detail: Text | None = None  # what the source says, in full
-    guidance: Text | None = None  # the catalog authors' own advice: how to attest it, what the source leaves out
-    replaces: list[MeasureId] = []  # ids this measure had in earlier versions: their records carry over
-    applies_to: list[Slug] | Literal["all"]
-    section: Slug
-    priority: Priority = "normal"
-    source: Source
-    evidence: list[EvidenceKind] = []
-    recurrence: Recurrence | None = None
-    trigger: Trigger | None = None
-    fields: list[FieldSpec] = []
-    deadline: Deadline | None = None
-    approval: Literal["required"] | None = None  # done needs a second person's sign-off
-    headline: bool = False  # its figures head the unit's status (the "three zeros")
-    examples: list[Text] = []
+    id: MeasureId = Field(description="the measure's stable id, dotted and lowercase (`prison.visits-suspended`)")
+    title: Text = Field(description="what must be done, in a line")
+    detail: Text | None = Field(None, description="what the source says, and nothing else")
+    guidance: Text | None = Field(
+        None, description="the catalog authors' own advice: how to attest it, what the source leaves out"
+    )
+    replaces: list[MeasureId] = Field(
+        [], description="ids this measure had in earlier versions: their records carry over on upgrade"
+    )
+    applies_to: list[Slug] | Literal["all"] = Field(description="the unit kinds it applies to, or `all`")
+    section: Slug = Field(description="the id of its section in the catalog's head")
+    priority: Priority = Field("normal", description="critical, high or normal; a critical waiver needs approval")
+    source: Source = Field(description="where the measure comes from: issuer, date and the quote")
+    evidence: list[EvidenceKind] = Field(
+        [], description="what an attestation must carry: note, file, figures (the required fields)"
+    )
+    recurrence: Recurrence | None = Field(
+        None, description="how often it is attested again; its periods run from the unit's start"
+    )
+    trigger: Trigger | None = Field(None, description="the event that makes it an item per subject")
+    fields: list[FieldSpec] = Field([], description="the figures an attestation records")
+    deadline: Deadline | None = Field(None, description="when a one-time item is due: a date, or days after")
+    approval: Literal["required"] | None = Field(
+        None, description="`required`: a done needs a second person's sign-off (`checklist approve`)"
+    )
+    headline: bool = Field(
+        False, description="its figures head the unit's status (the three zeros), with days in a row at zero"
+    )
+    examples: list[Text] = Field([], description="what units did, as examples of evidence")
 
     @model_validator(mode="after")
     def _consistent(self) -> Measure:
@@ -419,14 +458,16 @@ def _texts(text: Text, form: Callable[[str], str]) -> dict[str, str]:
 class CatalogMeta(Strict):
     """The head of a catalog: who issued it, which version, for which kinds of unit."""
 
-    name: Slug
-    version: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    title: Text
-    issuer: Text
-    locale: str = "zh-CN"
-    timezone: str = "Asia/Shanghai"
-    unit_kinds: list[UnitKind]
-    sections: list[Section]
+    name: Slug = Field(description="the catalog's id: its versions share it")
+    version: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        description='this version, as text (quote it: "2020.01.27")'
+    )
+    title: Text = Field(description="the catalog's title")
+    issuer: Text = Field(description="who issued it")
+    locale: str = Field("zh-CN", description="the language of its sources")
+    timezone: str = Field("Asia/Shanghai", description="the time zone its days, periods and deadlines are reckoned in")
+    unit_kinds: list[UnitKind] = Field(description="the kinds of unit it serves")
+    sections: list[Section] = Field(description="the sections of the checklist, in order")
 
     @field_validator("timezone")
     @classmethod
@@ -441,8 +482,8 @@ class CatalogMeta(Strict):
 class MeasureFile(Strict):
     """A YAML file of measures; the catalog's head may stand in the same file."""
 
-    catalog: CatalogMeta | None = None
-    measures: list[Measure] = []
+    catalog: CatalogMeta | None = Field(None, description="the catalog's head: exactly one file of a catalog has it")
+    measures: list[Measure] = Field([], description="the measures, numbered in file order")
 
 
 @dataclass(frozen=True, eq=False)

@@ -615,8 +615,8 @@ def _due(item: Item, unit: Unit, clock: Clock) -> datetime | None:
         duration = deadline.duration
         if duration is not None and deadline.after == "start":
             return after(duration, unit.started_at, clock)
-        if duration is not None and item.event is not None:
-            return after(duration, item.event.moment, clock)
+        if duration is not None and item.day is not None:
+            return after(duration, item.event.moment if item.event else clock.start_of(item.day), clock)
     if trigger is not None and trigger.lasts_days and item.day is not None:
         return clock.end_of(item.day + _days(trigger.lasts_days - 1))
     return None

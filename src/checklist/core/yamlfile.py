@@ -197,6 +197,41 @@ class YamlDoc:
             mark = node.start_mark
         return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
+    def unquoted_comma(self, loc: Sequence[str | int]) -> tuple[str, str, list[str]] | None:
+        """Whether the key at `loc`, which no model has, is the end of a text that an unquoted
+        comma cut short: in a flow mapping, `{zh: 清洁, en: cleaning, dayrooms}` reads as the
+        keys zh, en and `dayrooms` (with no value). If so: the key of the text cut short, the
+        text as meant ("cleaning, dayrooms") and the words read as keys."""
+        mapping = self._at(loc[:-1])
+        if not (isinstance(mapping, yaml.MappingNode) and mapping.flow_style):
+            return None
+        pairs = mapping.value
+        bare = [_bare(key) and _empty(value) for key, value in pairs]
+        at = next((i for i, (key, _) in enumerate(pairs) if bare[i] and key.value == loc[-1]), None)
+        if at is None:
+            return None
+        start, end = at, at + 1
+        while start > 0 and bare[start - 1]:
+            start -= 1
+        while end < len(pairs) and bare[end]:
+            end += 1
+        if start == 0:
+            return None
+        key, value = pairs[start - 1]
+        if not (isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)) or _empty(value):
+            return None
+        words = [word.value for word, _ in pairs[start:end]]
+        return key.value, ", ".join([value.value, *words]), words
+
+    def _at(self, loc: Sequence[str | int]) -> yaml.Node | None:
+        """The node at `loc`, or None if there is none."""
+        if self._node is None:
+            self._node = yaml.compose(self.text, Loader=_Loader)
+        node = self._node
+        for step in loc:
+            node = self._child(node, step)
+        return node
+
     def _child(self, node: yaml.Node | None, step: str | int) -> yaml.Node | None:
         if isinstance(node, yaml.MappingNode) and isinstance(step, str):
             keys = self._keys.get(id(node))
@@ -210,6 +245,16 @@ class YamlDoc:
         if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
             return node.value[step]  # type: ignore[no-any-return]
         return None
+
+
+def _bare(node: yaml.Node) -> bool:
+    """A plain word, as an unquoted text cut at a comma leaves."""
+    return isinstance(node, yaml.ScalarNode) and not node.style  # None in PyYAML, "" in libyaml
+
+
+def _empty(node: yaml.Node) -> bool:
+    """No value written: what YAML gives a key that stands alone (`{a: b, c}`)."""
+    return isinstance(node, yaml.ScalarNode) and node.tag == _YAML + "null" and node.value == ""
 
 
 class YamlProblem(Exception):

@@ -296,7 +296,11 @@ def all_units_document(views: Sequence[StatusView]) -> StatusAllDocument:
     return {"document": "status-all", "format": 1, "units": [status_document(v.status, v.newer) for v in views]}
 
 
-def valid_catalog_document(catalog: Catalog) -> ValidCatalogDocument:
+def valid_catalog_document(
+    catalog: Catalog, warnings: Sequence[Problem] = (), lang: str = "en"
+) -> ValidCatalogDocument:
+    from .messages import problem_document
+
     return {
         "document": "validation",
         "format": 1,
@@ -305,10 +309,13 @@ def valid_catalog_document(catalog: Catalog) -> ValidCatalogDocument:
         "version": catalog.meta.version,
         "digest": catalog.digest,
         "measures": len(catalog.measures),
+        "warnings": [problem_document(w, lang) for w in warnings],
     }
 
 
-def invalid_catalog_document(problems: Sequence[Problem], lang: str = "en") -> InvalidCatalogDocument:
+def invalid_catalog_document(
+    problems: Sequence[Problem], warnings: Sequence[Problem] = (), lang: str = "en"
+) -> InvalidCatalogDocument:
     from .messages import problem_document
 
     return {
@@ -316,4 +323,5 @@ def invalid_catalog_document(problems: Sequence[Problem], lang: str = "en") -> I
         "format": 1,
         "valid": False,
         "problems": [problem_document(p, lang) for p in problems],
+        "warnings": [problem_document(w, lang) for w in warnings],
     }

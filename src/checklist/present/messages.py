@@ -35,6 +35,17 @@ def _range(p: Mapping[str, Any]) -> str:
     return f"{p['field']} = {value} is out of range: allowed {low} to {high}{unit}"
 
 
+def _quoted(text: str) -> str:
+    """A text as YAML writes it in double quotes."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _listed(words: list[str]) -> str:
+    """'a', 'a' and 'b', 'a', 'b' and 'c'."""
+    quoted = [repr(word) for word in words]
+    return " and ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+
+
 def _mb(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
@@ -77,7 +88,19 @@ TEMPLATES: dict[str, Template] = {
     "catalog.measures_not_list": "'measures' must be a list",
     "catalog.too_many_problems": "stopped after {max} problems; {rest} more measures not checked",
     "catalog.alternatives": lambda p: "; or ".join(text(m) for m in p["options"]),
-    "catalog.unknown_key": "unknown key (check its spelling against `checklist schema`)",
+    "catalog.unknown_key": lambda p: (
+        f"unknown key {p['key']!r}"
+        + (f" (did you mean {p['close'][0]!r}?)" if p.get("close") else "")
+        + ("; allowed here: " + ", ".join(p["allowed"]) if p.get("allowed") else "")
+    ),
+    "catalog.unquoted_comma": lambda p: (
+        f"quote this text: {p['key']}: {_quoted(p['text'])} (inside {{…}} a comma ends a text that is not quoted, "
+        + f"and {_listed(p['words'])} "
+        + ("was read as a key)" if len(p["words"]) == 1 else "were read as keys)")
+        + ("; in Chinese, the full-width comma ， needs no quotes" if p["key"] == "zh" else "")
+    ),
+    "catalog.kind_without_measures": "unit kind {kind!r} has no measures: a unit of this kind would start with an "
+    "empty checklist; name it in the applies_to of its measures, or remove it",
     "catalog.missing": "required but missing",
     "catalog.invalid_value": "{detail}",
     "catalog.two_heads": "more than one file has a 'catalog' head: {files}",
@@ -117,6 +140,90 @@ TEMPLATES: dict[str, Template] = {
     "measure.figures": "evidence 'figures' needs at least one entry in 'fields'",
     "measure.field_ids": "field ids must be unique within a measure",
     "measure.deadline_trigger": "a deadline after an event needs a 'trigger'",
+    # the catalog authors' rules (core/authoring.py): what loads but cannot work as written
+    "field.alert_never": lambda p: (
+        f"this alert can never fire: {p['alert']} {p['value']:g}, but the field's values "
+        + ("go up to" if p["side"] == "max" else "start at")
+        + f" {p['limit']:g} (its {p['side']})"
+    ),
+    "field.alert_always": lambda p: (
+        f"this alert fires on every value: {p['alert']} {p['value']:g}, and the field's values "
+        + ("go up to" if p["side"] == "max" else "start at")
+        + f" {p['limit']:g} (its {p['side']}); a flag on every attestation tells nothing"
+    ),
+    "field.alert_every_answer": "this alert names every answer the field can take, so it flags every "
+    "attestation; name only the answers that call for attention",
+    "measure.figures_not_asked": lambda p: (
+        (f"the figure {p['fields'][0]} is" if len(p["fields"]) == 1 else f"the figures {', '.join(p['fields'])} are")
+        + " required (the default), yet nobody is asked for "
+        + ("it" if len(p["fields"]) == 1 else "them")
+        + ": a measure asks for its figures only when its evidence includes figures; add figures to evidence, "
+        + ("or mark the field" if len(p["fields"]) == 1 else "or mark the fields")
+        + " `required: false`"
+    ),
+    "measure.figures_all_optional": "evidence 'figures' asks for no figure, as every field is `required: false`; "
+    "mark those an attestation must give `required: true`, or take figures out of evidence",
+    "measure.headline_trigger": "the headline shows the unit's own figures, never a subject's: a measure with a "
+    "trigger never reaches it",
+    "deadline.out_of_range": "the deadline {date} is outside the years {earliest:%Y} to {latest:%Y} that the clock "
+    "reckons with",
+    "trigger.lasts_and_deadline": "lasts_days and deadline both say when the item is due, and the deadline wins: "
+    "give one of them",
+    "trigger.closes_before_opening": lambda p: (
+        f"the item would be due before it opens: it opens {p['opens']} days after the event (opens_after_days), "
+        f"but its {p['lasts']}-day window ends on day {p['lasts'] - 1} (lasts_days); opens_after_days must be "
+        "less than lasts_days"
+    ),
+    "deadline.before_opening": "the item would be due before it opens: the deadline is {days} days after the "
+    "event, but the item opens {opens} days after it (opens_after_days)",
+    # pydantic's errors, in our words (core/catalog.py)
+    "value.boolean": "must be true or false",
+    "value.integer": "must be a whole number",
+    "value.number": "must be a number",
+    "value.finite": "must be a finite number (not .inf or .nan)",
+    "value.text": lambda p: (
+        "must be a text"
+        + (
+            ": put true or false in quotes to make it one"
+            if isinstance(p.get("value"), bool)
+            else ": put a number in quotes to make it one"
+            if p.get("value") is not None
+            else ""
+        )
+    ),
+    "value.too_short": lambda p: (
+        "must not be empty" if p.get("min_length") == 1 else f"must hold at least {p['min_length']} characters"
+    ),
+    "value.too_long": "holds more than {max_length} characters",
+    "value.list": "must be a list ([…])",
+    "value.too_few": "must hold at least {min_length} entries",
+    "value.too_many": "must hold at most {max_length} entries",
+    "value.at_least": "must be {ge} or more",
+    "value.above": "must be more than {gt}",
+    "value.at_most": "must be {le} or less",
+    "value.below": "must be less than {lt}",
+    "value.one_of": "must be {expected}",
+    "value.date": lambda p: (
+        (f"{p['value']!r} is not a date" if isinstance(p.get("value"), str) else "must be a date")
+        + ": write it as YYYY-MM-DD, e.g. 2020-01-27"
+    ),
+    "value.texts": "must give the text in both languages: {{zh: …, en: …}}",
+    "value.key": "a key must be a text: put this one in quotes",
+    "value.mapping": lambda p: (
+        "must be a mapping of keys to values" + (" (keys: " + ", ".join(p["keys"]) + ")" if p.get("keys") else "")
+    ),
+    "value.slug": lambda p: (
+        (f"{p['value']!r} is not an id" if isinstance(p.get("value"), str) else "must be an id")
+        + ": lowercase letters and digits, in words joined by '-' or '_' (health-checks)"
+    ),
+    "value.measure_id": lambda p: (
+        (f"{p['value']!r} is not a measure id" if isinstance(p.get("value"), str) else "must be a measure id")
+        + ": lowercase letters and digits, in words joined by '.', '-' or '_' (prison.visits-suspended)"
+    ),
+    "value.pattern": lambda p: (
+        (f"{p['value']!r} does not" if isinstance(p.get("value"), str) else "must")
+        + f" have the form {p.get('pattern')}"
+    ),
     "record.needs_item": "a {action} record needs 'item'",
     "record.no_item": "a {action} record has no 'item'",
     "record.event": "a {action} record needs 'event' and 'subject'",
@@ -577,7 +684,7 @@ install_words(text)
 
 
 def problem_document(problem: Problem, lang: str = "en") -> ProblemDocument:
-    """A problem for `validate --json`: where it is, its code, and what it says."""
+    """A problem (or a warning) for `validate --json`: where it is, its code, and what it says."""
     return {
         "file": problem.file,
         "line": problem.line,
@@ -589,13 +696,18 @@ def problem_document(problem: Problem, lang: str = "en") -> ProblemDocument:
     }
 
 
-def problem_text(problem: Problem, lang: str = "en") -> str:
-    """'file:line:col: measure m, field 'f': what is wrong'."""
+def problem_text(problem: Problem, lang: str = "en", warning: bool = False) -> str:
+    """'file:line:col: measure m, field 'f': what is wrong'; a warning says so after its place
+    ('file:line:col: warning: …'), as compilers write theirs."""
+    from .words import t
+
     where = problem.file
     if problem.line is not None:
         where += f":{problem.line}"
         if problem.column is not None:
             where += f":{problem.column}"
+    if warning:
+        where += ": " + t("validate.warning", lang)
     what = []
     if problem.measure:
         what.append(f"measure {problem.measure}")

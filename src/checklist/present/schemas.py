@@ -557,10 +557,12 @@ class KeysDocument(TypedDict):
 
 # validation
 
+WARNINGS = "what works but likely not as meant: it does not stop the catalog (with --strict, these are problems)"
+
 
 @closed
 class ProblemDocument(TypedDict):
-    """A problem in a catalog, located as precisely as the source allows."""
+    """A problem in a catalog (or a warning), located as precisely as the source allows."""
 
     file: str
     line: Annotated[int | None, about("1-based")]
@@ -582,6 +584,7 @@ class ValidCatalogDocument(TypedDict):
     version: str
     digest: Annotated[str, about("the hash of its content, `sha256:` and 64 hex digits")]
     measures: Annotated[int, about("how many measures it has")]
+    warnings: Annotated[list[ProblemDocument], about(WARNINGS)]
 
 
 @closed
@@ -591,7 +594,8 @@ class InvalidCatalogDocument(TypedDict):
     document: Literal["validation"]
     format: Literal[1]
     valid: Literal[False]
-    problems: Annotated[list[ProblemDocument], about("every problem found")]
+    problems: Annotated[list[ProblemDocument], about("every problem found (with --strict, the warnings too)")]
+    warnings: Annotated[list[ProblemDocument], about(WARNINGS)]
 
 
 ValidationDocument = ValidCatalogDocument | InvalidCatalogDocument
@@ -615,7 +619,7 @@ DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
         ValidationDocument,
         "checklist validate --json",
         "Whether a catalog validates (`checklist validate --json`): its name, version and number of "
-        "measures, or every problem found.",
+        "measures, or every problem found; and its warnings either way.",
     ),
 }
 

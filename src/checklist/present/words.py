@@ -142,6 +142,15 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Catalog OK: {name} {version}, {count} measures, {kinds} unit kinds.",
     ),
     "msg.catalog_bad": ("措施目录有 {count} 个问题。", "The catalog has {count} problems."),
+    "msg.catalog_bad_warned": (
+        "措施目录有 {count} 个问题，另有 {warnings} 个警告。",
+        "The catalog has {count} problems, and {warnings} warnings.",
+    ),
+    "msg.catalog_warned": (
+        "另有 {count} 个警告：目录可以使用，但宜按上面所说修改（--strict 把警告算作问题）。",
+        "{count} warnings: the catalog works, but see above (--strict counts them as problems).",
+    ),
+    "validate.warning": ("警告", "warning"),
     "msg.no_records": ("暂无记录。", "No records yet."),
     "msg.orphans": (
         "另有 {count} 条记录属于目录中已没有的措施：{ids}",

@@ -15,13 +15,14 @@ from .session import Session
 from .settings import Settings
 
 
-def validate(settings: Settings, path: str | None = None) -> Catalog:
-    """Load a catalog (PATH, else --catalog / CHECKLIST_CATALOG, else the bundled one);
-    a CatalogError lists every problem found."""
+def validate(settings: Settings, path: str | None = None, strict: bool = False) -> catalogs.Checked:
+    """Check a catalog (PATH, else --catalog / CHECKLIST_CATALOG, else the bundled one) for its
+    authors: a CatalogError lists every problem found, and the catalog that loads comes with
+    its warnings; `strict` counts the warnings as problems."""
     from pathlib import Path
 
     chosen = Path(path).expanduser().resolve() if path else settings.catalog
-    return catalogs.load(chosen)
+    return catalogs.check(chosen, strict)
 
 
 def schema() -> dict[str, Any]:

@@ -1,0 +1,203 @@
+"""What a catalog must get right beyond the shape of each value: rules across the parts of a
+measure and across the catalog, for constructs that load but cannot work at run time.
+
+The models (models.py) check each value and each part on its own, and they also read the
+copies of catalogs kept in stores, so a rule added there would refuse a store that an older
+release wrote. These rules run only when a catalog is read from YAML (`catalog.load`,
+`checklist validate`), on the parts of a measure validated one by one, so that a measure
+with other faults is still checked and every problem shows in one pass.
+
+A finding is an **error** when the construct can never do what it says (an alert that cannot
+fire, an item due before it opens, a setting the run time ignores): no unit could use it as
+written. It is a **warning** when the catalog works but likely not as its authors meant (a
+unit kind with no measure yet, figures nobody has to give): warnings do not stop a catalog
+from loading, and `checklist validate --strict` counts them as errors.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .clock import EARLIEST, LATEST, in_range
+from .errors import Message, message
+from .models import Deadline, FieldSpec, Trigger
+
+M = TypeVar("M", bound=BaseModel)
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem with a catalog, where it is in a measure (or in the head), and how serious."""
+
+    message: Message
+    loc: Loc
+    warning: bool = False
+
+
+def measure_findings(raw: Any) -> list[Finding]:
+    """What cannot work (or likely not as meant) in one measure, as written in YAML."""
+    if not isinstance(raw, dict):
+        return []
+    fields = _fields(raw)
+    found = _figures(raw, fields)
+    for index, spec in fields:
+        if spec is not None:
+            found += _alert(spec, ("fields", index, "alert"))
+    return found + _timing(raw)
+
+
+def head_findings(head: Any, measures: Sequence[Any]) -> list[Finding]:
+    """Unit kinds that no measure applies to (locations within the head)."""
+    kinds = head.get("unit_kinds") if isinstance(head, dict) else None
+    if not isinstance(kinds, list):
+        return []
+    applied: set[str] = set()
+    for raw in measures:
+        applies_to = raw.get("applies_to") if isinstance(raw, dict) else None
+        if applies_to == "all" or not isinstance(applies_to, list | str):  # all, or a fault the models report
+            return []
+        applied.update([applies_to] if isinstance(applies_to, str) else [k for k in applies_to if isinstance(k, str)])
+    # A warning: a unit of the kind starts with an empty checklist, which works, and a catalog
+    # being written may name its kinds before their measures are in; but a kind published so
+    # usually lost its measures to a typo in applies_to or a renamed id.
+    return [
+        Finding(message("catalog.kind_without_measures", kind=kind["id"]), ("unit_kinds", index), warning=True)
+        for index, kind in enumerate(kinds)
+        if isinstance(kind, dict) and isinstance(kind.get("id"), str) and kind["id"] not in applied
+    ]
+
+
+def _part(model: type[M], value: Any) -> M | None:
+    """A part of a measure on its own, or None if it is absent or faulty (the models report it)."""
+    if value is None:
+        return None
+    try:
+        return model.model_validate(value)
+    except ValidationError:
+        return None
+
+
+def _fields(raw: dict[str, Any]) -> list[tuple[int, FieldSpec | None]]:
+    fields = raw.get("fields")
+    return [(i, _part(FieldSpec, spec)) for i, spec in enumerate(fields)] if isinstance(fields, list) else []
+
+
+def _figures(raw: dict[str, Any], fields: list[tuple[int, FieldSpec | None]]) -> list[Finding]:
+    """Fields count only when evidence includes figures (attest.py): `required` says which of
+    them an attestation must give, and nothing asks for any of them without `figures`.
+
+    Warnings: the measure works, and a figure given is recorded; but a field left `required`
+    (the default) that nobody has to give is nearly always `figures` forgotten in evidence,
+    and `figures` in evidence with every field optional asks for nothing."""
+    evidence = raw.get("evidence", [])
+    specs = [spec for _, spec in fields]
+    if not isinstance(evidence, list) or not specs or None in specs:
+        return []
+    required = [spec.id for spec in specs if spec is not None and spec.required]
+    if "figures" not in evidence and required:
+        return [Finding(message("measure.figures_not_asked", fields=required), ("fields",), warning=True)]
+    if "figures" in evidence and not required:
+        where = ("evidence", evidence.index("figures"))
+        return [Finding(message("measure.figures_all_optional"), where, warning=True)]
+    return []
+
+
+_UPWARD = ("above", "at_least")  # thresholds crossed going up; below and at_most, going down
+
+
+def _alert(spec: FieldSpec, loc: Loc) -> list[Finding]:
+    """Errors: an alert that can never fire says a figure is watched when it is not; one that
+    fires on every value flags every attestation, and a flag that is always there is no flag."""
+    alert = spec.alert
+    if alert is None:
+        return []
+    if alert.values is not None:
+        return _every_answer(spec, alert.values, loc)
+    low, high = spec.min, spec.max
+    if spec.type == "integer":  # the values an integer field takes: max 9.5 is 9
+        low = math.ceil(low) if low is not None else None
+        high = math.floor(high) if high is not None else None
+    found = []
+    for name in ("above", "at_least", "below", "at_most"):
+        value = getattr(alert, name)
+        if value is None:
+            continue
+        never = _never(name, value, low, high)  # past the bound the threshold points to
+        if not never and not _always(name, value, low, high):  # or short of the bound behind it
+            continue
+        side = "max" if (name in _UPWARD) == never else "min"
+        code = "field.alert_never" if never else "field.alert_always"
+        limit = high if side == "max" else low
+        found.append(Finding(message(code, alert=name, value=value, side=side, limit=limit), (*loc, name)))
+    return found
+
+
+def _never(name: str, value: float, low: float | None, high: float | None) -> bool:
+    """Whether no value within the bounds crosses the threshold."""
+    if name == "above":
+        return high is not None and value >= high
+    if name == "at_least":
+        return high is not None and value > high
+    if name == "below":
+        return low is not None and value <= low
+    return low is not None and value < low  # at_most
+
+
+def _always(name: str, value: float, low: float | None, high: float | None) -> bool:
+    """Whether every value within the bounds crosses the threshold."""
+    if name == "above":
+        return low is not None and value < low
+    if name == "at_least":
+        return low is not None and value <= low
+    if name == "below":
+        return high is not None and value > high
+    return high is not None and value >= high  # at_most
+
+
+def _every_answer(spec: FieldSpec, values: list[bool | str], loc: Loc) -> list[Finding]:
+    """An alert naming every answer a yes/no or a choice can hold flags every attestation."""
+    flagged: set[bool | str]
+    answers: set[bool | str]
+    if spec.type == "yesno":  # yes and no, as catalogs write them (the models check the words)
+        flagged, answers = {value if isinstance(value, bool) else value == "yes" for value in values}, {True, False}
+    else:
+        flagged, answers = set(values), set(spec.choices or [])
+    if not answers or not answers <= flagged:
+        return []
+    return [Finding(message("field.alert_every_answer"), (*loc, "values"))]
+
+
+def _timing(raw: dict[str, Any]) -> list[Finding]:
+    """When an item opens and falls due (status.py): settings the run time would ignore, or
+    that make an item due before it opens, are errors."""
+    found = []
+    # A recurring measure may have a trigger (its periods run per subject, from the event
+    # through its window) and a deadline (it recurs until then): status.window holds both.
+    recurring, triggered = raw.get("recurrence") is not None, raw.get("trigger") is not None
+    trigger, deadline = _part(Trigger, raw.get("trigger")), _part(Deadline, raw.get("deadline"))
+    if raw.get("headline") is True and triggered:  # the headline shows the unit's own figures, never a subject's
+        found.append(Finding(message("measure.headline_trigger"), ("headline",)))
+    if deadline is not None and deadline.date is not None and not in_range(deadline.date):
+        # beyond the clock's years a deadline is a typing slip (0202), and past 9999 it cannot be computed
+        said = message("deadline.out_of_range", date=deadline.date, earliest=EARLIEST, latest=LATEST)
+        found.append(Finding(said, ("deadline", "date")))
+    if trigger is None:
+        return found
+    opens = trigger.opens_after_days
+    if trigger.lasts_days is not None and raw.get("deadline") is not None and not recurring:
+        # both say when a one-off item is due, and the deadline wins: lasts_days would be ignored
+        # (a recurring one recurs until the earlier of the two)
+        found.append(Finding(message("trigger.lasts_and_deadline"), ("trigger", "lasts_days")))
+    elif trigger.lasts_days is not None and opens >= trigger.lasts_days:
+        said = message("trigger.closes_before_opening", opens=opens, lasts=trigger.lasts_days)
+        found.append(Finding(said, ("trigger", "opens_after_days")))
+    if deadline is not None and deadline.after == "event" and deadline.days is not None and deadline.days < opens:
+        said = message("deadline.before_opening", days=deadline.days, opens=opens)
+        found.append(Finding(said, ("deadline", "days")))
+    return found
