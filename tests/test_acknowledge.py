@@ -111,6 +111,7 @@ def test_a_fever_on_monday_stays_when_tuesday_is_normal(unit: Run) -> None:
     assert "People with fever = 2 ⚠ alert" in shown and "by tester (⏱ --now 2020-01-27 09:00)" in shown
     assert "$ checklist ack 1 --for 2020-01-27 --reason '…'" in shown
     assert "待确认的警示" in unit("2020-01-28T10:00", "status", "--lang", "zh").stdout
+    assert "prison: 1 alert to acknowledge" in unit("2020-01-28T10:00", "status", "--all").stdout
     assert "1 alert to acknowledge" in unit("2020-01-28T10:00", "list").stdout  # the item's marker stays
     (item,) = [i for i in unit("2020-01-28T10:00", "list", "--json").json()["items"] if i["id"] == "prison.report"]
     assert item["alerts"] == [] and item["unacknowledged_alerts"] == 1  # the latest report is normal

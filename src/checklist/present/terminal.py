@@ -429,7 +429,7 @@ def alert_text(alert: Unacknowledged, command: str, lang: str) -> Text:
 def recorded(record: Record, lang: str) -> str:
     """When and by whom a record was made (and the moment a replayed clock was set to, as `log` marks it)."""
     said = t("label.recorded_by", lang, when=when(record.at), who=safe(record.actor))
-    return said + (f" (⏱ --now {when(record.clock)})" if record.clock is not None else "")
+    return said + (t("label.replayed_at", lang, when=when(record.clock)) if record.clock is not None else "")
 
 
 def alert_values(alert: Unacknowledged, lang: str) -> Text:
@@ -525,6 +525,11 @@ def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> RenderableType:
         Text(t("msg.unusable_units", lang, unit=safe(s.unit.id), **_plural(len(s.unusable))), style="yellow")
         for s in statuses
         if s.unusable
+    ]
+    notes += [
+        Text(t("msg.alerts_units", lang, unit=safe(s.unit.id), **_plural(len(s.unacknowledged))), style="bold red")
+        for s in statuses
+        if s.unacknowledged
     ]
     return Group(table, *notes) if notes else table
 

@@ -99,6 +99,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "label.changed": ("措施内容已更新，记录依据旧版本", "attested against earlier wording"),
     "label.unacknowledged": ("⚠ 待确认的警示 {count} 条", "⚠ {count} alert{s} to acknowledge"),
     "label.recorded_by": ("{when} 由 {who} 记录", "recorded {when} by {who}"),
+    "label.replayed_at": ("（⏱ --now {when}）", " (⏱ --now {when})"),
     "head.unacknowledged": ("待确认的警示", "Alerts to acknowledge"),
     "head.attention_alerts": ("需要处理：待确认的警示", "Needs attention: alerts to acknowledge"),
     "label.more_alerts": (
@@ -158,6 +159,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "msg.unusable_units": (
         "⚠ {unit}：{count} 条记录无法使用（见 `checklist status --unit {unit}`）",
         "⚠ {unit}: {count} record{s} could not be used (see `checklist status --unit {unit}`)",
+    ),
+    "msg.alerts_units": (
+        "⚠ {unit}：{count} 条警示待确认（见 `checklist status --unit {unit}`）",
+        "⚠ {unit}: {count} alert{s} to acknowledge (see `checklist status --unit {unit}`)",
     ),
     "msg.alert": ("⚠ 警示：{field} = {value} 超出警戒值", "⚠ alert: {field} = {value} crosses its threshold"),
     "msg.alert_value": ("⚠ 警示：{field}为“{value}”", "⚠ alert: {field} is {value}"),
