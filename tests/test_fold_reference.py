@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from checklist.core import blobs, logfile
 from checklist.core import catalog as catalogs
+from checklist.core.alerts import Judge
 from checklist.core.archive import rules_for, settle
 from checklist.core.filestore import FileStore
 from checklist.core.logindex import LogIndex
@@ -215,7 +216,7 @@ def test_the_fold_says_what_the_plain_fold_says(catalog: Catalog, data: st.DataO
     now = START + timedelta(minutes=data.draw(st.integers(0, 60 * 24 * 12)))
     unit = _unit(catalog)
     old = old_status.unit_status(unit, catalog, OldIndex.of(records), now)
-    plain = LogIndex.of(records)
+    plain = LogIndex.of(records, Judge.of(catalog))
     _agree(old, unit_status(unit, catalog, plain, now))  # nothing archived
     settle(plain, rules_for(catalog, unit))
     _agree(old, unit_status(unit, catalog, plain, now))
@@ -234,6 +235,7 @@ def test_the_index_saved_and_read_back_in_rounds_says_the_same(
     unit = _unit(catalog)
     store = FileStore.create(tmp_path_factory.mktemp("rounds") / ".checklist")
     store.create_unit(unit)
+    blobs.keep_catalog(store, catalog)  # what records' alerts are judged by
     log = store.root / "units/ward/records.jsonl"
     cuts = sorted(data.draw(st.lists(st.integers(0, len(records)), max_size=4)))
     for start, end in zip([0, *cuts], [*cuts, len(records)], strict=True):
@@ -246,7 +248,6 @@ def test_the_index_saved_and_read_back_in_rounds_says_the_same(
     index = store.index("ward")
     _agree(old, unit_status(unit, catalog, index, now))
     store.save_index("ward", index)  # with what status worked out (memos): verify works each out again
-    blobs.keep_catalog(store, catalog)
     assert store.check_snapshot("ward") is None
     assert store.index("ward").memos.keys() == index.memos.keys()  # each held: none dropped
 
@@ -266,6 +267,7 @@ def test_a_cold_fold_that_archives_as_it_goes_says_the_same(
     unit = _unit(catalog)
     store = FileStore.create(tmp_path_factory.mktemp("cold") / ".checklist")
     store.create_unit(unit)
+    blobs.keep_catalog(store, catalog)
     (store.root / "units/ward/records.jsonl").write_bytes(b"".join(r.line() + b"\n" for r in records))
     rules = rules_for(catalog, unit)
     index = store.index("ward", settle=lambda index: settle(index, rules))

@@ -157,7 +157,7 @@ class TestNewerFormatsAreRefused:
 
     def test_a_new_store_says_its_format_and_the_release_it_needs(self) -> None:
         marker = json.loads((STORE / "store.json").read_text(encoding="utf-8"))
-        assert marker["format"] == formats.STORE and marker["requires"] == formats.REQUIRES
+        assert marker["format"] == formats.PLAIN_STORE == 3 and marker["requires"] == formats.REQUIRES
 
     def test_a_newer_store(self, cli) -> None:
         (STORE / "store.json").write_text(json.dumps({"format": 99, "requires": "7.1.0"}), encoding="utf-8")
@@ -187,9 +187,9 @@ class TestNewerFormatsAreRefused:
     def test_a_newer_record(self, cli) -> None:
         log = STORE / "units" / "prison" / "records.jsonl"
         record = json.loads(log.read_text(encoding="utf-8"))
-        log.write_text(log.read_text(encoding="utf-8") + json.dumps({**record, "v": 4}) + "\n", encoding="utf-8")
+        log.write_text(log.read_text(encoding="utf-8") + json.dumps({**record, "v": 5}) + "\n", encoding="utf-8")
         refused = cli("status")
-        assert refused.exit_code == 3 and "format 4" in refused.stderr and "a newer checklist" in refused.stderr
+        assert refused.exit_code == 3 and "format 5" in refused.stderr and "a newer checklist" in refused.stderr
 
     def test_a_newer_kept_catalog(self, cli) -> None:
         (kept,) = kept_files()
@@ -214,7 +214,7 @@ class TestNewerFormatsAreRefused:
         marker = json.loads((STORE / "store.json").read_text())
         assert len(marker.pop("id")) == 36  # a store from before ids is given one when raised
         assert marker == {
-            "format": formats.STORE,
+            "format": formats.PLAIN_STORE,
             "requires": formats.REQUIRES,
             "created_at": "2020-01-26T01:00:00+00:00",
         }

@@ -109,6 +109,7 @@ RECORDS: list[tuple[str, ...]] = [
     ("2020-01-28T09:00", "event", "admission", "--subject", "P003", "--at", "2020-01-28T09:00"),
     ("2020-01-28T09:30", "event", "admission", "--subject", "P003", "--withdraw", "--note", "录入错误"),
     ("2020-01-27T11:00", "done", "prison.new-admission-exam", "--subject", "P001", "--note", "体检", *EXAM),
+    ("2020-01-28T09:00", "ack", "prison.new-admission-exam", "--subject", "P001", "--reason", "复测正常"),
     ("2020-01-27T09:00", "done", "rehab.lead-selfless", "--unit", "rehab", "--note", "x"),
     ("2020-01-27T09:00", "done", "rehab.lead-front-line", "--unit", "rehab", "--note", "y"),
 ]
@@ -294,17 +295,18 @@ def test_the_documents_have_their_optional_parts(made: dict[str, list[Any]]) -> 
     assert prison["headlines"][0]["values"]["infections"] == 1 and prison["overdue"] and prison["critical_open"]
     assert any(r["missed"] for r in prison["recurring"]) and any(s["overdue"] for s in prison["sections"])
     assert prison["last_record_at"] and rehab["retired"] == {"rehab.lead-selfless": 1}
+    assert [a["id"] for a in prison["unacknowledged_alerts"]] == ["system.three-zeros"]  # the exam's acknowledged
     items = made["items"][0]["items"]
     states = {i["state"] for i in items}
     assert {"done", "na", "partial", "blocked", "awaiting", "lapsed", "open", "upcoming"} <= states
     assert any(i["alerts"] for i in items) and any(i["opens"] for i in items) and any(i["due"] for i in items)
     assert any(i["changed_wording"] for i in made["items"][1]["items"])
     agenda = made["agenda"][0]
-    assert all(agenda[part] for part in ("overdue", "today", "coming", "attention", "open")), agenda
+    assert all(agenda[part] for part in ("overdue", "today", "coming", "attention", "open", "acknowledge")), agenda
     assert [s["subject"] for s in made["subjects"][0]["subjects"]] == ["P001", "P002"]
     records = made["log"][0]["records"] + made["log"][1]["records"]
     kinds = {r["action"] for r in records}
-    assert {"done", "partial", "na", "blocked", "approved", "event", "withdrawn", "upgraded"} <= kinds
+    assert {"done", "partial", "na", "blocked", "approved", "event", "withdrawn", "upgraded", "acknowledged"} <= kinds
     optional = {"item", "period", "subject", "event", "occurred", "until", "approves", "measure", "note", "sig"}
     assert optional <= {key for record in records for key in record}
     assert any(r["evidence"] for r in records) and any("sig" not in r for r in records)

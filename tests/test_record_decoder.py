@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from pydantic import AwareDatetime, Field, StringConstraints, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from checklist.core import models
+from checklist.core import formats, models
 from checklist.core.models import (
     HASH,
     ITEM_ACTIONS,
@@ -46,10 +46,11 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 
 
 # --- the oracle: pydantic's Record as release 0.3.0 had it -----------------------------
+# (with format 4 since: an acknowledgement of alerts, the one action only a record of format 4 has)
 
 
 class OldDraft(Stored):
-    v: Literal[1, 2, 3] = RECORD_FORMAT
+    v: Literal[1, 2, 3, 4] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     unit: str
     item: MeasureId | None = None
@@ -96,6 +97,8 @@ class OldRecord(OldDraft):
             raise PydanticCustomError("record.clock", "'clock' is a field of format 3 records")
         if self.v == 1 and (self.prev is not None or self.seq is not None or self.sig is not None):
             raise PydanticCustomError("record.legacy", "a format 1 record has no 'prev', 'seq' or 'sig'")
+        if self.v < 4 and self.action == "acknowledged":
+            raise PydanticCustomError("record.acknowledged", "an acknowledged record is of format 4")
         return self
 
 
@@ -152,7 +155,7 @@ SIGS = st.fixed_dictionaries(
     },
 )
 STRANGE = {  # what each field may be given instead of a valid value
-    "v": st.sampled_from([0, 1, 2, 3, 4, "2", 2.0, True, None]),
+    "v": st.sampled_from([0, 1, 2, 3, 4, 5, "2", 2.0, True, None]),
     "id": HEX32.map(lambda h: h + "\n") | HEX32.map(str.upper) | ANY_TEXT | NOT_TEXT,
     "unit": ANY_TEXT | NOT_TEXT,
     "item": st.sampled_from(["prison.visits", "a.b-c_d", "A.b", "x\n", "a" * 129, "a..b"]) | NOT_TEXT,
@@ -202,7 +205,7 @@ def valid(version: int, action: str) -> dict[str, Any]:
 
 @st.composite
 def lines(draw: st.DrawFn) -> bytes:
-    fields = valid(draw(st.sampled_from([1, 2, 3])), draw(st.sampled_from(sorted(ITEM_ACTIONS | {"event"}))))
+    fields = valid(draw(st.sampled_from([1, 2, 3, 4])), draw(st.sampled_from(sorted(ITEM_ACTIONS | {"event"}))))
     for name in draw(st.lists(st.sampled_from(sorted(STRANGE)), max_size=3, unique=True)):
         if draw(st.integers(0, 5)) == 0:
             fields.pop(name, None)
@@ -341,7 +344,8 @@ def drafts(draw: st.DrawFn) -> Draft:
 @given(drafts(), st.integers(1, 2**40), HASHES)
 def test_the_store_writes_the_line_the_old_model_wrote(draft: Draft, seq: int, prev: str) -> None:
     record, line = link(draft, seq, prev, None)
-    old = OldRecord.model_validate({**draft.model_dump(), "v": RECORD_FORMAT, "seq": seq, "prev": prev})
+    version = formats.record_format(draft.action)  # 4 for an acknowledgement, else 3
+    old = OldRecord.model_validate({**draft.model_dump(), "v": version, "seq": seq, "prev": prev})
     assert line == old.model_dump_json(exclude_none=True).encode()
     assert record.canonical() == old.model_dump_json(exclude={"sig"}, exclude_none=True).encode()
     signature = Signature(key="ed25519:0123456789abcdef", value="c2lnbmF0dXJl")

@@ -431,7 +431,8 @@ class TestAlertsReadWithoutColour:
         assert "⚠" not in run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *NIL, "-u", "clean").stderr
 
         every = run("2020-01-27T21:00", "status", "--all").stdout.splitlines()
-        assert sum("⚠" in line for line in every) == 1
+        assert sum("⚠" in line for line in every) == 2  # the unit's report, and its alert to acknowledge
+        assert "⚠ prison: 1 alert to acknowledge (see `checklist status --unit prison`)" in every
         (reported,) = (n for n, line in enumerate(every) if "✔ 3/0/0" in line)  # each unit's row is two lines
         assert "prison · Prison" in every[reported + 1] and "⚠ alert" in every[reported + 1]
         (clean,) = (n for n, line in enumerate(every) if "✔ 0/0/0" in line)

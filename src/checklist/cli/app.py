@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "block": "marks:block",
     "reopen": "marks:reopen",
     "approve": "marks:approve",
+    "ack": "marks:ack",
     "event": "events:event",
     "subjects": "events:subjects",
     "log": "views:log",

@@ -1,4 +1,4 @@
-"""Commands that record attestations: done, partial, na, block, reopen, approve."""
+"""Commands that record attestations: done, partial, na, block, reopen, approve; and ack (of alerts)."""
 
 from __future__ import annotations
 
@@ -170,3 +170,42 @@ def approve(
 
     request = AttestRequest("approved", items, note, subjects=subject or (), period=period)
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
+
+
+def ack(
+    item: Annotated[str, typer.Argument(metavar="ITEM", help="The item's number, id or unique id prefix.")],
+    reason: Reason,
+    subject: Annotated[
+        str | None,
+        typer.Option("--subject", metavar="ID", help="For an item kept per subject: whose alerts.", show_default=False),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            metavar="KEY",
+            help="For a recurring item: the period whose alert (default: the alerts of every period).",
+            show_default=False,
+        ),
+    ] = None,
+    unit: options.Unit = None,
+    by: options.By = None,
+    lang: options.Lang = None,
+    store: options.Store = None,
+    catalog: options.Catalog = None,
+    now: options.Now = None,
+) -> None:
+    """Acknowledge an item's alerts (figures past a threshold): who saw them, and why (required).
+
+    An alert stays in `status` and `today` until acknowledged; a later alert needs a new one.
+
+    Example: checklist ack 11 --subject P2020-017 --reason "retested at 36.8, seen by the doctor"
+    """
+    from ..present.notices import acknowledged
+    from ..usecases.recording import AckRequest, acknowledge
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
+
+    settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
+    result = acknowledge(Session.open(settings), AckRequest(item, reason, subject=subject, period=period))
+    acknowledged(result, settings.lang)

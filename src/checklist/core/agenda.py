@@ -3,7 +3,8 @@
 Every item still to do is in exactly one part: overdue; due today (the current period of a
 recurring measure, or a deadline at the end of today); needing attention (blocked, partial,
 a lapsed waiver, awaiting approval) with no deadline in the next days; coming up in the next
-days (a deadline, or an item that opens); and the rest still open.
+days (a deadline, or an item that opens); and the rest still open. Alerts not acknowledged
+yet need attention too, each on its own with the command that acknowledges it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .status import PENDING, ItemStatus, State, UnitStatus
+from .status import PENDING, ItemStatus, State, Unacknowledged, UnitStatus
 
 AHEAD_DAYS = 3
 ATTENTION: frozenset[State] = frozenset({"blocked", "partial", "lapsed", "awaiting"})  # started, stuck or waiting
@@ -32,6 +33,26 @@ class Agenda:
     coming: list[Entry]
     attention: list[Entry] = field(default_factory=list)  # blocked, partial, lapsed or awaiting; no deadline soon
     open: list[Entry] = field(default_factory=list)  # the rest still open: no deadline in the next days
+    alerts: list[AlertEntry] = field(default_factory=list)  # alerts not acknowledged yet, oldest first
+
+
+@dataclass(frozen=True)
+class AlertEntry:
+    alert: Unacknowledged
+    command: str
+
+
+def ack_command(alert: Unacknowledged, unit_id: str | None = None) -> str:
+    """The command that acknowledges an alert (of its period, for a recurring item)."""
+    words = ["checklist", "ack", str(alert.item.number)]
+    if alert.item.subject:
+        words += ["--subject", alert.item.subject]
+    if alert.period:
+        words += ["--for", alert.period]
+    words += ["--reason", "…"]
+    if unit_id:
+        words += ["--unit", unit_id]
+    return shlex.join(words)
 
 
 def command_for(status: ItemStatus, unit_id: str | None = None) -> str:
@@ -95,4 +116,5 @@ def agenda(status: UnitStatus, ahead: int = AHEAD_DAYS, unit_id: str | None = No
         elif _opens_soon(item, horizon):
             coming.append(entry(item))
     coming.sort(key=lambda e: e.status.due or e.status.opens or status.now)
-    return Agenda(overdue, due_today, coming, attention, still_open)
+    alerts = [AlertEntry(alert, ack_command(alert, unit_id)) for alert in status.unacknowledged]
+    return Agenda(overdue, due_today, coming, attention, still_open, alerts)

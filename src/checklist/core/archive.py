@@ -4,8 +4,8 @@ A busy prison admits 5,000 people a year, and each admission brings four items (
 isolation, a health file, a release). Ten years on, 200,000 items are done; listing them,
 folding them and judging each on every `status` would make the unit slower every day. Once
 every item of a subject is settled for good — done, or waived with no end, approved where
-its measure asks for a second person, and no figure past an alert — nothing but a new record
-can change it, whatever the clock says. Such a subject is *archived*: the index keeps how
+its measure asks for a second person, and no alert left to acknowledge — nothing but a new
+record can change it, whatever the clock says. Such a subject is *archived*: the index keeps how
 many items of each measure were settled and how, and the subject's name (logindex.Archived);
 status counts them in every total without listing them one by one. A record naming the
 subject again brings it back (LogIndex.bring_back), read from the log.
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .figures import alerts
 from .logindex import Entry, LogIndex, item_key
 from .models import Catalog, Measure, Unit
 
@@ -45,20 +44,20 @@ def rules_for(catalog: Catalog, unit: Unit) -> Rules:
     return Rules(f"{catalog.digest}@{unit.started_at.isoformat()}", kept)
 
 
-def letter(entry: Entry | None, measure: Measure) -> str | None:
-    """How an item is settled for good (logindex.STATES_OF_ARCHIVE), or None if it is not."""
-    if entry is None or not _for_good(entry, measure):
+def letter(entry: Entry | None, measure: Measure, alerted: bool = False) -> str | None:
+    """How an item is settled for good (logindex.STATES_OF_ARCHIVE), or None if it is not
+    (also while it has an alert not acknowledged: `alerted`)."""
+    if entry is None or alerted or not _for_good(entry, measure):
         return None
     letter = "D" if entry.action == "done" else "N"
     return letter.lower() if entry.wording is not None and not measure.worded_as(entry.wording) else letter
 
 
 def _for_good(entry: Entry, measure: Measure) -> bool:
-    """Done, with its approval if its measure needs one, and no figure past an alert; or
-    waived with no end, approved if the measure is critical (status.state_of)."""
+    """Done, with its approval if its measure needs one; or waived with no end, approved if
+    the measure is critical (status.state_of)."""
     if entry.action == "done":
-        approved = measure.approval != "required" or entry.approval_at is not None
-        return approved and not (entry.figures and measure.alerting and alerts(measure.alerting, entry.figures))
+        return measure.approval != "required" or entry.approval_at is not None
     if entry.action == "na":
         return entry.until is None and (measure.priority != "critical" or entry.approval_at is not None)
     return False
@@ -76,7 +75,8 @@ def settle(index: LogIndex, rules: Rules) -> bool:
         measures = rules.triggered.get(event.kind)
         if event.action != "event" or not measures:
             continue
-        letters = [letter(index.plain.get(item_key(m.id, event.subject)), m) for m in measures]
+        keys = [item_key(m.id, event.subject) for m in measures]
+        letters = [letter(index.plain.get(key), m, key in index.alerts) for key, m in zip(keys, measures, strict=True)]
         if None in letters:
             continue
         for measure in measures:

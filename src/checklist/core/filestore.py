@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn, TypeGuard
 
 from . import archive, files, formats, unitlist
+from .alerts import Judge
 from .atomic import Mismatch, add_mode, fsync_dir, remove_tree, sweep, temporary_name, write_atomic
 from .chain import BadTail, Head, TornLog, digest, next_link
 from .errors import DataError, Message, NotFound, StoreDamaged, UserError, message
@@ -159,20 +160,21 @@ class FileStore:
         requires = data.get("requires")
         return formats.check(str(self.root), data.get("format"), formats.STORE, str(requires or ""))
 
-    def _raise_format(self) -> None:
-        """Mark the store as needing this release, before writing a file an older one cannot
-        read; a store from before stores had an id is given one now (under the store's lock,
-        so that two writers raising it at once agree on it)."""
-        if self.format() >= formats.STORE:
+    def _raise_format(self, needed: int = formats.PLAIN_STORE) -> None:
+        """Mark the store as needing the release that reads format `needed`, before writing a
+        file an older one cannot read (format 3: every file this release writes but format 4
+        records, see formats.NEWER_ACTIONS); a store from before stores had an id is given one
+        now (under the store's lock, so that two writers raising it at once agree on it)."""
+        if self.format() >= needed:
             return
         path = self.root / "store.json"
         with self._lock(self.root / ".lock"):
-            if self.format() >= formats.STORE:
+            if self.format() >= needed:
                 return
             marker = self._marker()
             found = marker.get("id")
             store_id = found if isinstance(found, str) else new_store_id()
-            _replace(path, _marker(marker.get("created_at"), store_id), self._group(READ))
+            _replace(path, _marker(marker.get("created_at"), store_id, needed), self._group(READ))
 
     def store_id(self, create: bool = False) -> str | None:
         """The store's id (store.json); a store from before ids has none until its format is
@@ -316,6 +318,7 @@ class FileStore:
         fresh: bool = False,
         settle: Callable[[LogIndex], None] | None = None,
         renamed: dict[str, str] | None = None,
+        judge: Judge | None = None,
     ) -> LogIndex:
         """The fold of the unit's log: the saved index (index.json) if it is for this log, and
         the lines appended since; the whole log when there is none, or it is not (or `fresh`).
@@ -326,16 +329,18 @@ class FileStore:
         for every line before it), and only the lines after it are read. A log changed in the
         middle is `verify`'s to find, not every command's (see README, "Trust"). `settle`
         archives what is settled for good as a long fold goes (see logfile.fold). Records of
-        an id in `renamed` are folded under the id it maps to (None: as the saved index does)."""
+        an id in `renamed` are folded under the id it maps to (None: as the saved index does).
+        Records' alerts are judged by `judge` (default: by the catalogs kept in the store)."""
         folder = self._unit_dir(check_unit_id(unit_id))
         log = self._log_file(folder, unit_id)
+        judge = judge or self._judge()
         with self._lock(folder / ".lock", shared_read=True):  # no append half written
             found = _identity(log.path)
-        index = None if fresh else self._saved_index(folder, log, found)
+        index = None if fresh else self._saved_index(folder, log, found, judge)
         if index is not None and renamed is not None and index.renamed != renamed:
             index = None
         if index is None:
-            index = LogIndex(log.fetch, log.naming)
+            index = LogIndex(log.fetch, log.naming, judge)
             index.renamed = renamed or {}
         if index.end is not None and index.end < found[0]:
             fold(index, log, index.end, found[0], settle, aside=True)
@@ -355,11 +360,17 @@ class FileStore:
 
         return Checked(path, unit_id)
 
-    def _saved_index(self, folder: Path, log: LogFile, found: tuple[int, int, int]) -> LogIndex | None:
+    def _judge(self) -> Judge:
+        """Judges records' alerts by the catalogs kept in this store."""
+        from .blobs import kept_catalog
+
+        return Judge(functools.partial(kept_catalog, self))
+
+    def _saved_index(self, folder: Path, log: LogFile, found: tuple[int, int, int], judge: Judge) -> LogIndex | None:
         from .. import __version__
 
         try:
-            saved, index = load(files.read_bounded(folder / "index.json", files.LOG), log.fetch, log.naming)
+            saved, index = load(files.read_bounded(folder / "index.json", files.LOG), log.fetch, log.naming, judge)
         except (OSError, ValueError, DataError):  # derived: anything amiss, and it is folded again
             return None
         mark = saved.mark
@@ -396,7 +407,7 @@ class FileStore:
         if not (folder / "unit.json").is_file():
             raise NotFound("unit.unknown", closest(draft.unit, self.unit_ids()), id=draft.unit)
         path = folder / "records.jsonl"
-        self._raise_format()  # the line is in this release's record format
+        self._raise_format(formats.store_format(draft.action))  # a store that reads the line's record format
         with self._lock(folder / ".lock"):
             try:
                 fd = _open(path, os.O_RDWR | os.O_APPEND, 0o644, self._group(WRITE))
@@ -477,12 +488,12 @@ class FileStore:
         what it says is what the log says (an edit of index.json is not in the chain)."""
         folder = self._unit_dir(check_unit_id(unit_id))
         log = self._log_file(folder, unit_id)
-        index = self._saved_index(folder, log, _identity(log.path))
+        unit, kept = self.unit(unit_id), functools.cache(self._kept_catalog)  # each catalog read once
+        index = self._saved_index(folder, log, _identity(log.path), Judge(kept))
         if index is None or index.end is None:
             return None
-        unit, kept = self.unit(unit_id), functools.cache(self._kept_catalog)  # each catalog read once
         rules = _rules_of(unit, index, kept)
-        fresh = LogIndex(log.fetch, log.naming)
+        fresh = LogIndex(log.fetch, log.naming, Judge(kept))
         fresh.renamed = index.renamed  # a map the catalog does not give is never used: status folds again
         try:
             if rules is None:
@@ -938,9 +949,9 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _marker(created: object, store_id: str) -> dict[str, Any]:
+def _marker(created: object, store_id: str, format_: int = formats.PLAIN_STORE) -> dict[str, Any]:
     """store.json: the store's format, the oldest release that reads all of it, and its id."""
-    return {"format": formats.STORE, "requires": formats.REQUIRES, "created_at": created, "id": store_id}
+    return {"format": format_, "requires": formats.REQUIRES_OF[format_], "created_at": created, "id": store_id}
 
 
 def _write_once(path: Path, content: dict[str, Any], group: int = 0) -> None:

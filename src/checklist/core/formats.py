@@ -12,18 +12,36 @@ from __future__ import annotations
 from .errors import DataError
 
 # The format each file is written in by this release; every release reads all earlier ones.
-STORE = 3  # store.json; 3: with the store's `id`; 2: release 0.2.0; 1: release 0.1.0 (no `requires`)
-RECORD = 3  # each line of records.jsonl (`v`); 3: may say `clock`; 2: chained; 1: before chaining
+STORE = 4  # store.json; 4: holds acknowledgements; 3: with the store's `id`; 2: release 0.2.0; 1: release 0.1.0
+RECORD = 4  # each line of records.jsonl (`v`); 4: an acknowledgement; 3: may say `clock`; 2: chained; 1: unchained
 UNIT = 1  # unit.json
 HEAD = 1  # head.json
 CONFIG = 1  # config.json
 KEY = 2  # keys/<id>.json; 2: a registration (store, when, by whom, endorsement); 1: the key alone
-SEAL = 3  # units/<id>/seals/*.json; 3: names its store; 2: no store; 1: before events and upgrades were sealed
+SEAL = 4  # units/<id>/seals/*.json; 4: may name acknowledgements; 3: names its store; 2: no store; 1: items only
 QUARANTINE = 1  # each line of records.jsonl.quarantine
 WITNESS = 1  # what a person saw of a log, kept in their own folder (witness.py)
 UNITS = 1  # units.jsonl: the store's list of its units
-# The release that first wrote this store format: what an older release must be upgraded to.
+# The release that first wrote store format 3: what an older release must be upgraded to.
 REQUIRES = "0.3.0"
+
+# What release 0.3.0 cannot read is written in a newer format only where it occurs, so that a
+# store without it stays open to that release: an acknowledgement of alerts (the action
+# `acknowledged`) is a record of format 4, a seal naming one is of format 4, and a store that
+# holds one is raised to format 4 when it is written. Every other record is of format 3.
+NEWER_ACTIONS = frozenset({"acknowledged"})
+PLAIN_STORE = 3  # the format a store is made in, and raised to by every write but of a format 4 record
+REQUIRES_OF = {3: REQUIRES, 4: "0.4.0"}  # store format -> the release that first read it (store.json's `requires`)
+
+
+def record_format(action: str) -> int:
+    """The format a record of this action is written in (see NEWER_ACTIONS)."""
+    return RECORD if action in NEWER_ACTIONS else 3
+
+
+def store_format(action: str) -> int:
+    """The format a store must have before a record of this action is appended to it."""
+    return STORE if action in NEWER_ACTIONS else PLAIN_STORE
 
 
 class NewerFormat(DataError):

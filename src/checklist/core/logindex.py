@@ -32,11 +32,15 @@ from .figures import LIMIT, brief, usable
 from .models import FigureValue, Record, Unit
 
 Fetch = Callable[[int], Record]  # the record whose line starts at this byte offset of the log
+# The fields of a record's figures past an alert (alerts.Judge), none if it raises no alert
+Judge = Callable[[Record], tuple[str, ...]]
+# An alert not acknowledged yet: where the line of the record that raised it starts, and its fields past an alert
+Alerted = tuple[int, tuple[str, ...]]
 # The records whose line names a text (a subject), with their offsets, in order, up to a byte of the log
 Scan = Callable[[str, int | None], Iterator[tuple[int, Record]]]
 
-# 7: memos, tables read when asked for; 6: tables of periods, archived subjects, the log's identity
-SNAPSHOT_FORMAT = 7
+# 8: alerts not acknowledged; 7: memos, tables read when asked for; 6: tables of periods, archived subjects
+SNAPSHOT_FORMAT = 8
 _HAPPENINGS = frozenset({"event", "withdrawn"})
 STATES_OF_ARCHIVE = {"D": ("done", False), "d": ("done", True), "N": ("na", False), "n": ("na", True)}  # True: changed
 
@@ -390,7 +394,7 @@ class LogIndex:
     every record folded is kept). A record naming an archived subject brings the subject back
     from the log (`scan`) before it is folded."""
 
-    def __init__(self, fetch: Fetch | None = None, scan: Scan | None = None) -> None:
+    def __init__(self, fetch: Fetch | None = None, scan: Scan | None = None, judge: Judge | None = None) -> None:
         self.count = 0
         self.plain: dict[str, Entry] = {}  # by item_key: an item's attestation that covers no period
         self.tables = Tables()  # by item_key: a recurring item's periods
@@ -398,6 +402,11 @@ class LogIndex:
         self.events: dict[str, Happening] = {}  # by event_key, but for archived subjects
         self.archived = Archived()
         self.records_of: dict[str, int] = {}  # attestations per measure id (whatever came of them)
+        # Alerts not acknowledged yet, by item_key and period ("" for none): what `judge` finds
+        # in a record's figures stays until an acknowledgement of the item (of that period), or
+        # a later record of the period with figures past no alert (a corrected value).
+        self.alerts: dict[str, dict[str, Alerted]] = {}
+        self.judge = judge
         # Ids the catalog the unit runs gave its measures in earlier versions (`replaces`):
         # their records are folded under today's id, so what a unit recorded carries over.
         self.renamed: dict[str, str] = {}
@@ -478,6 +487,11 @@ class LogIndex:
         if record.action == "approved":
             self._approve(key, period, record, at)
             return
+        if record.action == "acknowledged":
+            self._acknowledge(key, period)
+            return
+        if record.figures and self.judge is not None:
+            self._judged(key, period, self.judge(record), at)
         self.records_of[item] = self.records_of.get(item, 0) + 1
         if period:
             if self.memos:
@@ -502,6 +516,23 @@ class LogIndex:
         if table is not None and row is not None and self.record_at(table.ats[row]).id == record.approves:
             table.approvals[row] = at
             self.memos.pop(key, None)
+
+    def _judged(self, key: str, period: str, fields: tuple[str, ...], at: int) -> None:
+        """A record with figures: an alert of its period if some are past an alert, else its
+        period's alert, if any, is cleared (a value corrected)."""
+        if fields:
+            self.alerts.setdefault(key, {})[period] = (at, fields)
+        elif (found := self.alerts.get(key)) is not None and found.pop(period, None) is not None and not found:
+            del self.alerts[key]
+
+    def _acknowledge(self, key: str, period: str) -> None:
+        """An acknowledgement covers the alerts recorded before it: of its period, or (none
+        named) of every period of the item."""
+        found = self.alerts.get(key)
+        if found is not None and period:
+            found.pop(period, None)
+        if found is not None and (not period or not found):
+            del self.alerts[key]
 
     def _wording_number(self, wording: str | None) -> int | None:
         if wording is None:
@@ -548,8 +579,8 @@ class LogIndex:
         self.dirty = True
 
     @classmethod
-    def of(cls, records: Iterable[Record]) -> LogIndex:
-        index = cls()
+    def of(cls, records: Iterable[Record], judge: Judge | None = None) -> LogIndex:
+        index = cls(judge=judge)
         for record in records:
             index.add(record)
         return index
@@ -658,11 +689,12 @@ class LogIndex:
             fresh.unusable,
             fresh.last_at,
         )
-        same_counts = (self.count, self.replayed, self.records_of, self.renamed) == (
+        same_counts = (self.count, self.replayed, self.records_of, self.renamed, self.alerts) == (
             fresh.count,
             fresh.replayed,
             fresh.records_of,
             fresh.renamed,
+            fresh.alerts,
         )
         return (
             same_places
@@ -687,7 +719,11 @@ class LogIndex:
         left_out = [self.record_at(at) for at in self.unusable]
         whole = {key: {p: e.key() for p, e in periods.items()} for key, periods in self.whole().items()}
         archived = {m: t for m, t in self.archived.tally.items() if any(t.values())}
-        return (self.count, whole, self.events, upgrades, self.replayed, left_out, self.last, archived)
+        alerts = {
+            key: {period: (self.record_at(at), fields) for period, (at, fields) in found.items()}
+            for key, found in self.alerts.items()
+        }
+        return (self.count, whole, self.events, upgrades, self.replayed, left_out, self.last, archived, alerts)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -765,6 +801,7 @@ class Saved(msgspec.Struct, forbid_unknown_fields=True):
     unusable: list[Natural]
     archived: SavedArchive
     renamed: dict[str, str] = {}
+    alerts: dict[str, dict[str, tuple[Natural, tuple[str, ...]]]] = {}  # by item|subject, period: LogIndex.alerts
 
 
 def save(index: LogIndex, mark: Mark, program: str) -> bytes:
@@ -791,11 +828,12 @@ def save(index: LogIndex, mark: Mark, program: str) -> bytes:
         unusable=index.unusable,
         archived=archived,
         renamed=index.renamed,
+        alerts=index.alerts,
     )
     return msgspec.json.encode(saved)
 
 
-def load(data: bytes, fetch: Fetch, scan: Scan | None = None) -> tuple[Saved, LogIndex]:
+def load(data: bytes, fetch: Fetch, scan: Scan | None = None, judge: Judge | None = None) -> tuple[Saved, LogIndex]:
     """The index saved in `data`; ValueError if it is not one this release wrote, or names a
     place past the end of the log it was saved for (the log itself is not read here)."""
     try:
@@ -803,7 +841,7 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None) -> tuple[Saved, Lo
     except msgspec.DecodeError as exc:
         raise ValueError(str(exc)) from None
     size = saved.mark.size
-    index = LogIndex(fetch, scan)
+    index = LogIndex(fetch, scan, judge)
     index.wordings = saved.wordings
     index._wording = {text: number for number, text in enumerate(saved.wordings)}
     ends = [saved.last or 0, *saved.upgrades, *saved.unusable, 0]
@@ -825,6 +863,8 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None) -> tuple[Saved, Lo
         kind, _, subject = key.partition("|")
         index.events[key] = Happening(index, where, happened, kind, subject, moment)
         ends.append(where)
+    index.alerts = saved.alerts
+    ends += (at for found in saved.alerts.values() for at, _ in found.values())
     if max(ends) >= max(size, 1) or max(_wordings(saved), default=-1) >= len(saved.wordings):
         raise ValueError("a place past the end of the log, or a wording it does not have")
     index.count, index.last_at, index.replayed = saved.count, saved.last, saved.replayed

@@ -10,6 +10,7 @@ command line against it in-process.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import threading
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from . import unitlist
+from .alerts import Judge
 from .chain import BadTail, Head, TornLog, digest, next_link
 from .errors import NotFound, StoreDamaged, UserError
 from .fuzzy import closest
@@ -145,7 +147,12 @@ class MemoryStore:
         return [record for _, record in self.stream(unit_id).records()]
 
     def index(
-        self, unit_id: str, fresh: bool = False, settle: Any = None, renamed: dict[str, str] | None = None
+        self,
+        unit_id: str,
+        fresh: bool = False,
+        settle: Any = None,
+        renamed: dict[str, str] | None = None,
+        judge: Judge | None = None,
     ) -> LogIndex:
         """The fold of the whole log (nothing is kept between commands); a record is known by
         its line's number, and parsed again from its bytes when asked for."""
@@ -161,7 +168,9 @@ class MemoryStore:
             needle = text.encode()
             return ((n, parse(n, line)) for n, line in enumerate(self.log(unit_id).lines) if needle in line)
 
-        index = LogIndex(fetch, naming)
+        from .blobs import kept_catalog
+
+        index = LogIndex(fetch, naming, judge or Judge(functools.partial(kept_catalog, self)))
         index.renamed = renamed or {}
         index.end = None  # nothing is saved
         for number, line in enumerate(log.lines):

@@ -45,8 +45,11 @@ MeasureId = Annotated[str, StringConstraints(pattern=MEASURE_ID, max_length=128)
 
 Priority = Literal["critical", "high", "normal"]
 EvidenceKind = Literal["note", "file", "figures"]
-Action = Literal["done", "partial", "na", "blocked", "reopened", "approved", "event", "withdrawn", "upgraded"]
-ITEM_ACTIONS: frozenset[str] = frozenset({"done", "partial", "na", "blocked", "reopened", "approved"})
+Action = Literal[
+    "done", "partial", "na", "blocked", "reopened", "approved", "event", "withdrawn", "upgraded", "acknowledged"
+]
+# acknowledged: someone saw an item's alerts (figures past a threshold) and says so; a record of format 4
+ITEM_ACTIONS: frozenset[str] = frozenset({"done", "partial", "na", "blocked", "reopened", "approved", "acknowledged"})
 SUBJECT = r"^[^\x00-\x1f\x7f/\\|]{1,64}$"  # any identifier a unit uses, but no controls, slashes or '|'
 PERIOD = r"^\d{4}-(W\d{2}|\d{2}-\d{2}(T\d{2}:\d{2})?)$"  # a day, a week, or an hour of a day
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -528,6 +531,7 @@ class Catalog:
 
 # --- the store ---------------------------------------------------------------
 
+# The store writes an acknowledgement in format 4 (formats.record_format), every other record in format 3.
 RECORD_FORMAT: Literal[3] = 3  # 3: may say the replayed clock; 2: chained (prev, seq), optionally signed; 1: before
 HASH = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
 
@@ -594,13 +598,15 @@ def _chain_problem(record: RecordModel | Record) -> Problem | None:
         return "record.clock", "'clock' is a field of format 3 records", {}
     if record.v == 1 and (record.prev is not None or record.seq is not None or record.sig is not None):
         return "record.legacy", "a format 1 record has no 'prev', 'seq' or 'sig'", {}
+    if record.v < 4 and record.action == "acknowledged":  # a release that cannot read it refuses the line
+        return "record.acknowledged", "an acknowledged record is of format 4", {}
     return None
 
 
 class Attestation(Stored):
     """What a record says, as pydantic reads it: the fields of a draft and of a record line."""
 
-    v: Literal[1, 2, 3] = RECORD_FORMAT
+    v: Literal[1, 2, 3, 4] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     unit: str
     item: MeasureId | None = None  # None for what concerns the unit: event, withdrawn, upgraded
@@ -747,7 +753,7 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     line (`v`, `figures`, `evidence` and `catalog` always have one), in this order.
     """
 
-    v: Literal[1, 2, 3]
+    v: Literal[1, 2, 3, 4]
     id: str  # 32 hex digits, as approves
     unit: str
     item: str | None = None  # a measure id

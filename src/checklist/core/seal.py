@@ -7,7 +7,9 @@ the person sealing. A reader holding the same log can check every line the seal 
 anyone holding the signer's public key can check that the seal is theirs and unaltered.
 
 Format 3 is a DSSE envelope (envelope.py) holding the seal's exact bytes, so a seal is
-checked against its own bytes, and names the store it was made in. Format 2 names what each
+checked against its own bytes, and names the store it was made in; format 4 is the same, for
+a day that holds an acknowledgement of alerts (an action release 0.3.0 does not know, which
+it refuses as a newer format rather than misread). Format 2 names what each
 record is about (item, event and subject, period, or the catalog an upgrade moved to),
 leaving out what a record does not have. Format 1, written before events and upgrades were
 sealed, had an item in every entry. Formats 1 and 2 carry their signature inside, over the
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
     from .store import LogStream
 
 SEAL_FORMAT: Literal[3] = 3  # formats.SEAL: in an envelope, names its store; 2: every record of the day
+# A seal that names an acknowledgement (a record of format 4) is of format 4: release 0.3.0 refuses it as newer.
+ACKNOWLEDGING: Literal[4] = 4
 PAYLOAD_TYPE = "application/vnd.checklist.seal+json"  # the envelope's payloadType
 
 
@@ -100,7 +104,7 @@ class Seal(Stored):
     (its id): a seal kept under another unit, or in another store, is not that unit's. An
     older seal has no `store`, and is written without one, exactly as it was signed."""
 
-    format: Literal[1, 2, 3] = SEAL_FORMAT
+    format: Literal[1, 2, 3, 4] = SEAL_FORMAT
     kind: Literal["checklist-seal"] = "checklist-seal"
     unit: str
     store: Annotated[str, Field(min_length=1, max_length=64)] | None = None
@@ -161,7 +165,9 @@ def make(
         if r.seq is not None and r.seq in hashes and in_range(r.at) and r.at.astimezone(zone).date() == period
     ]  # in_range: a record dated by hand in the year 1 or 9999 is of no day to seal, and cannot overflow
     last = max(hashes, default=0)
+    newer = any(entry.action in formats.NEWER_ACTIONS for entry in entries)
     return Seal(
+        format=ACKNOWLEDGING if newer else SEAL_FORMAT,
         unit=unit.id,
         store=store,
         unit_name=status.catalog.unit_name(unit, "zh"),

@@ -79,6 +79,7 @@ class ItemStatus:
     totals: dict[str, float] = field(default_factory=dict)  # recurring: sums since the start
     today: dict[str, float] = field(default_factory=dict)  # recurring: sums of today's periods
     zeros: dict[str, int] = field(default_factory=dict)  # a headline's: periods in a row at 0, by field
+    unacknowledged: int = 0  # alerts recorded on it (in any period) not acknowledged yet
 
     @property
     def last(self) -> Record | None:
@@ -138,6 +139,17 @@ class Archived:
 
 
 @dataclass(frozen=True)
+class Unacknowledged:
+    """An alert not acknowledged yet: the record of an item (of a period) whose figures crossed
+    an alert (`fields`) and that no acknowledgement has covered since (logindex.LogIndex.alerts)."""
+
+    item: Item
+    period: str | None
+    fields: tuple[str, ...]
+    record: Record  # the record that raised it: its figures, when and by whom
+
+
+@dataclass(frozen=True)
 class UnitStatus:
     unit: Unit
     catalog: Catalog
@@ -154,6 +166,7 @@ class UnitStatus:
     unusable: list[Message] = field(default_factory=list)  # records the fold left out, and why
     archived: list[Archived] = field(default_factory=list)  # items of subjects settled for good, by measure
     archived_subjects: int = 0  # subjects whose every item is settled for good
+    unacknowledged: list[Unacknowledged] = field(default_factory=list)  # alerts to acknowledge, oldest first
 
     def by_subject(self, pending_only: bool = False) -> dict[str, list[ItemStatus]]:
         """The items kept per subject, grouped by subject (only subjects with work left, if asked)."""
@@ -729,4 +742,25 @@ def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) ->
         unusable=[why for at in index.unusable if (why := unusable(index.record_at(at))) is not None],
         archived=kept,
         archived_subjects=sum(index.archived.sizes.values()),
+        unacknowledged=unacknowledged(index, statuses),
     )
+
+
+def unacknowledged(index: LogIndex, statuses: Sequence[ItemStatus]) -> list[Unacknowledged]:
+    """The alerts not acknowledged yet of the items on the checklist, oldest first, each item
+    counting its own (ItemStatus.unacknowledged). The index keeps them (a few, however long the
+    log), so nothing but their records is read; those of a measure no longer in the catalog, or
+    of a subject whose event was withdrawn, have no item left to acknowledge and are not shown."""
+    if not index.alerts:
+        return []
+    by_key = {item_key(s.item.id, s.item.subject): s for s in statuses}
+    found: list[tuple[int, Unacknowledged]] = []
+    for key, periods in index.alerts.items():
+        status = by_key.get(key)
+        if status is None:
+            continue
+        status.unacknowledged = len(periods)
+        for period, (at, fields) in periods.items():
+            found.append((at, Unacknowledged(status.item, period or None, fields, index.record_at(at))))
+    found.sort(key=operator.itemgetter(0))
+    return [alert for _, alert in found]

@@ -308,8 +308,11 @@ class Store(Protocol):
     def log(self, unit_id: str) -> LogBytes: ...  # the whole log at once: for short logs and tests
     def records(self, unit_id: str) -> list[Record]: ...
     # The fold of a unit's log, a LogIndex (logindex.py, typed loosely to keep imports light):
-    # from the index saved beside the log if the backend keeps one (not if `fresh`).
-    def index(self, unit_id: str, fresh: bool = False, settle: Any = None, renamed: Any = None) -> Any: ...
+    # from the index saved beside the log if the backend keeps one (not if `fresh`); alerts
+    # judged by `judge` (alerts.Judge; default: by the catalogs kept in the store).
+    def index(
+        self, unit_id: str, fresh: bool = False, settle: Any = None, renamed: Any = None, judge: Any = None
+    ) -> Any: ...
     def save_index(self, unit_id: str, index: Any) -> None: ...  # keep it for the next command, if it can
 
     def put_blob(self, kind: Blob, name: str, data: bytes | IO[bytes]) -> bool: ...
@@ -402,7 +405,7 @@ def parse_unit(data: bytes, where: str) -> Unit:
 
 def link(draft: Draft, seq: int, prev: str, signer: Signer | None) -> tuple[Record, bytes]:
     """The record a draft becomes as record `seq` after `prev`, signed if asked, and its line."""
-    record = Record.of({**draft.model_dump(), "v": formats.RECORD, "seq": seq, "prev": prev})
+    record = Record.of({**draft.model_dump(), "v": formats.record_format(draft.action), "seq": seq, "prev": prev})
     if signer is not None:
         signature = signer(record.canonical())
         record = record.replace(sig=RecordSignature(key=signature.key, alg=signature.alg, value=signature.value))

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, cast
 
-from ..core.agenda import Agenda
+from ..core.agenda import Agenda, ack_command
 from ..core.agenda import Entry as AgendaEntry
 from ..core.figures import LIMIT, usable
 from ..core.models import Catalog, Record, Text
-from ..core.status import Archived, ItemStatus, Tally, UnitStatus
+from ..core.status import Archived, ItemStatus, Tally, Unacknowledged, UnitStatus
 
 if TYPE_CHECKING:
     from ..core.errors import Message, Problem
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .schemas import (
         AgendaDocument,
         AgendaEntryDocument,
+        AlertDocument,
         ArchivedDocument,
         InvalidCatalogDocument,
         ItemDocument,
@@ -87,6 +88,7 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "today": status.today,
         "records": status.records,
         "last": record_document(status.last) if status.last else None,
+        "unacknowledged_alerts": status.unacknowledged,
     }
 
 
@@ -173,6 +175,23 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
         "unusable": [_unusable(problem) for problem in status.unusable],
         "archived": [archived_document(a) for a in status.archived],
         "archived_subjects": status.archived_subjects,
+        "unacknowledged_alerts": [alert_document(a, ack_command(a)) for a in status.unacknowledged],
+    }
+
+
+def alert_document(alert: Unacknowledged, command: str) -> AlertDocument:
+    record = alert.record
+    return {
+        "number": alert.item.number,
+        "id": alert.item.id,
+        "subject": alert.item.subject,
+        "period": alert.period,
+        "values": {name: record.figures[name] for name in alert.fields if name in record.figures},
+        "recorded_at": record.at.isoformat(),
+        "recorded_by": record.actor,
+        "record": record.id,
+        "seq": record.seq,
+        "command": command,
     }
 
 
@@ -194,7 +213,7 @@ def record_document(record: Record) -> RecordDocument:
 
 
 def log_document(unit_id: str, records: Sequence[Record]) -> LogDocument:
-    return {"document": "log", "format": 2, "unit": unit_id, "records": [record_document(r) for r in records]}
+    return {"document": "log", "format": 3, "unit": unit_id, "records": [record_document(r) for r in records]}
 
 
 def log_json(unit_id: str, batches: Iterable[Sequence[Record]]) -> Iterator[bytes]:
@@ -213,7 +232,7 @@ def log_json(unit_id: str, batches: Iterable[Sequence[Record]]) -> Iterator[byte
 def log_json_head(unit_id: str) -> bytes:
     import json
 
-    head = json.dumps({"document": "log", "format": 2, "unit": unit_id}, ensure_ascii=False, indent=2)[:-2]
+    head = json.dumps({"document": "log", "format": 3, "unit": unit_id}, ensure_ascii=False, indent=2)[:-2]
     return (head + ',\n  "records": [').encode()
 
 
@@ -289,6 +308,7 @@ def agenda_document(status: UnitStatus, plan: Agenda) -> AgendaDocument:
         "coming": entries(plan.coming),
         "attention": entries(plan.attention),
         "open": entries(plan.open),
+        "acknowledge": [alert_document(e.alert, e.command) for e in plan.alerts],
     }
 
 

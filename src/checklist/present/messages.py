@@ -59,6 +59,10 @@ def _item(p: Mapping[str, Any]) -> str:
     return f"item {p['number']} ({p['item']}{subject})"
 
 
+def _period(p: Mapping[str, Any]) -> str:
+    return f" in period {p['period']}" if p.get("period") else ""
+
+
 def _units(p: Mapping[str, Any]) -> str:
     names: Mapping[str, str | None] = p["names"]
     shown = [f"{unit} ({names[unit]})" if names.get(unit) else unit for unit in p["units"][:12]]
@@ -231,6 +235,7 @@ TEMPLATES: dict[str, Template] = {
     "record.chained": "a format 2 record needs 'prev' and 'seq'",
     "record.clock": "'clock' is a field of format 3 records",
     "record.legacy": "a format 1 record has no 'prev', 'seq' or 'sig'",
+    "record.acknowledged": "an acknowledged record is of format 4",
     "record.unusable": lambda p: (
         (f"record {p['seq']}" if p.get("seq") is not None else f"record {p['id']}")
         + f" ({p['what']}) could not be used: {text(p['problem'])}"
@@ -415,6 +420,15 @@ TEMPLATES: dict[str, Template] = {
     ),
     "attest.recurrence_ended": "{item} recurred until {until}: name a period before then with --for",
     "attest.no_such_period": "{period!r} is not a period of {item} between the unit's start and now",
+    "ack.needs_reason": "acknowledging alerts needs a reason: what was seen, and what was done about it",
+    "ack.nothing": lambda p: (
+        f"{_item(p)}{_period(p)} has no alert to acknowledge"
+        + (f" (its alerts are of {', '.join(p['periods'])})" if p.get("period") and p.get("periods") else "")
+    ),
+    "ack.which_subject": lambda p: (
+        f"item {p['number']} ({p['item']}) has alerts of several subjects: name one with --subject "
+        f"({', '.join(p['subjects'])}{', …' if p['more'] else ''})"
+    ),
     "event.unknown_kind": lambda p: (
         f"no measure of a {p['unit_kind']} is triggered by {p['kind']!r} (events: {', '.join(p['known']) or 'none'})"
     ),
@@ -609,6 +623,8 @@ HINTS: dict[str, Template] = {
     "attest.needs_figures": lambda p: "add " + " ".join(f"--set {field}=…" for field in p["fields"]),
     "attest.no_subjects_yet": "record one with `checklist event {event} --subject ID`",
     "attest.no_such_period": lambda p: f"periods look like {p['example'] or 'a period key'}",
+    "ack.needs_reason": 'add --reason "…"',
+    "ack.nothing": "`checklist status` lists the alerts to acknowledge",
     "event.withdraw_needs_reason": 'add --note "…"',
     "subject.empty": "for example --subject P2020-017",
     "subject.blank_ends": "type the id without the blank, e.g. --subject {stripped!r}",

@@ -12,7 +12,7 @@ from .words import figure_text, t
 if TYPE_CHECKING:
     from ..core.models import Draft, Record
     from ..usecases.catalogs import Upgraded
-    from ..usecases.recording import Attested, EventRecorded
+    from ..usecases.recording import Acknowledged, Attested, EventRecorded
     from ..usecases.units import Started
 
 
@@ -43,6 +43,25 @@ def attested(result: Attested, lang: str) -> None:
             value = outcome.draft.figures[spec.id]
             key = "msg.alert_value" if spec.alert and spec.alert.values is not None else "msg.alert"
             message(t(key, lang, field=spec.label(lang), value=figure_text(value, lang)), style="bold red")
+        if outcome.alerts:
+            target = str(item.number) + (f" --subject {shlex.quote(item.subject)}" if item.subject else "")
+            target += f" --for {outcome.target.period}" if outcome.target.period else ""
+            message(t("msg.ack_next", lang, target=target))
+
+
+def acknowledged(result: Acknowledged, lang: str) -> None:
+    """What the acknowledgement covers: each alert, its values, when and by whom it was recorded."""
+    from .terminal import alert_values, recorded
+
+    item, draft = result.item, result.draft
+    label = f"{item.number} {item.measure.title(lang)}"
+    label += f" · {draft.subject}" if draft.subject else ""
+    label += f" · {draft.period}" if draft.period else ""
+    count = len(result.covered)
+    message(t("msg.acknowledged", lang, item=label, count=count, s="" if count == 1 else "s"), style="green")
+    for alert in result.covered:
+        period = f"{alert.period}: " if alert.period else ""
+        message(f"  {period}{alert_values(alert, lang).plain} · {recorded(alert.record, lang)}")
 
 
 def _changes(before: Record, after: Draft, lang: str) -> str:

@@ -75,8 +75,11 @@ class RecordDocument(TypedDict):
     (README, "The store", describes each)."""
 
     v: Annotated[
-        Literal[1, 2, 3],
-        about("the record's format: 3; 2 before `clock`; 1 for a record written before records were chained"),
+        Literal[1, 2, 3, 4],
+        about(
+            "the record's format: 4 for an acknowledgement of alerts, else 3; 2 before `clock`; "
+            "1 for a record written before records were chained"
+        ),
     ]
     id: Annotated[str, about("a unique id, 32 hex digits")]
     unit: str
@@ -142,6 +145,9 @@ class ItemDocument(TypedDict):
     ]
     records: Annotated[int, about("how many records the item (of its current period) has")]
     last: Annotated[RecordDocument | None, about("the record that put the item in its state")]
+    unacknowledged_alerts: Annotated[
+        int, about("alerts recorded on it (in any period) not acknowledged yet: `status` lists them")
+    ]
 
 
 # status, status-all
@@ -267,6 +273,23 @@ class ArchivedDocument(TypedDict):
 
 
 @closed
+class AlertDocument(TypedDict):
+    """An alert not acknowledged yet: a record whose figures crossed an alert of its measure,
+    and no acknowledgement of the item (of that period) since."""
+
+    number: Annotated[int, about("the item's number on the unit's checklist")]
+    id: Annotated[str, about("the measure's id")]
+    subject: Annotated[str | None, about("whom the item concerns, for a measure kept per subject")]
+    period: Annotated[str | None, about("for a recurring measure: the period the alert was recorded for")]
+    values: Annotated[dict[str, FigureValue], about("the figures past an alert, by field id")]
+    recorded_at: Annotated[Moment, about("when the record that raised it was written")]
+    recorded_by: Annotated[str, about("who made that record")]
+    record: Annotated[str, about("that record's id")]
+    seq: Annotated[int | None, about("that record's number in the unit's log")]
+    command: Annotated[str, about("the command that acknowledges it")]
+
+
+@closed
 class StatusDocument(TypedDict):
     """Where a unit stands (`checklist status --json`): its catalog, totals, sections, critical
     and overdue items, recurring items and headline figures."""
@@ -292,6 +315,9 @@ class StatusDocument(TypedDict):
         list[ArchivedDocument], about("items of subjects settled for good, by measure: in the totals, not listed")
     ]
     archived_subjects: Annotated[int, about("subjects whose every item is settled for good")]
+    unacknowledged_alerts: Annotated[
+        list[AlertDocument], about("alerts of any period or subject not acknowledged yet, oldest first")
+    ]
 
 
 @closed
@@ -341,6 +367,7 @@ class AgendaDocument(TypedDict):
     coming: Annotated[list[AgendaEntryDocument], about("a deadline, or an opening, in the next days (`--days`)")]
     attention: Annotated[list[AgendaEntryDocument], about("blocked, partial, a lapsed waiver, or awaiting approval")]
     open: Annotated[list[AgendaEntryDocument], about("the rest still open")]
+    acknowledge: Annotated[list[AlertDocument], about("alerts not acknowledged yet, oldest first: they need attention")]
 
 
 @closed
@@ -370,7 +397,7 @@ class LogDocument(TypedDict):
     """The audit trail: a unit's records, oldest first (`checklist log --json`)."""
 
     document: Literal["log"]
-    format: Literal[2]
+    format: Literal[3]  # 3: a record may be an acknowledgement (format 4); 2: a record may be of format 3
     unit: str
     records: list[RecordDocument]
 

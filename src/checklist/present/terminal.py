@@ -23,7 +23,7 @@ from rich.text import Text
 from ..core.agenda import ATTENTION
 from ..core.models import Catalog, Measure, Record
 from ..core.schedule import describe
-from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, UnitStatus, items_for
+from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
 from .output import safe
 from .words import figure_text, t
 
@@ -52,6 +52,7 @@ ACTION_STYLE = {
     "event": "blue",
     "withdrawn": "blue",
     "upgraded": "blue",
+    "acknowledged": "magenta",
 }
 PRIORITY_STYLE = {"critical": "bold red", "high": "yellow", "normal": ""}
 
@@ -148,7 +149,7 @@ def _subject_rows(
     many = len(items) > LISTED_UP_TO
     quiet: Counter[str] = Counter()
     for status in items:
-        if many and status.state in QUIET and not status.overdue:
+        if many and status.state in QUIET and not status.overdue and not status.unacknowledged:
             quiet[status.state] += 1
         else:
             table.add_row("", mark(status.state, lang), _subject_text(status, lang), "")
@@ -207,6 +208,27 @@ def _details(status: ItemStatus, lang: str) -> Text:
             parts.append((t("label.missed", lang, count=len(status.missed)), "red"))
         if status.streak:
             parts.append((t("label.streak", lang, count=status.streak), "green"))
+    parts += _timing(status, lang)
+    if status.last is not None and status.last.until is not None and status.state in ("na", "awaiting", "lapsed"):
+        parts.append(
+            (f"{t('label.until', lang)} {status.last.until.isoformat()}", "red" if status.state == "lapsed" else "dim")
+        )
+    if status.alerts:
+        parts.append((t("label.alerts", lang, fields=", ".join(status.alerts)), "bold red"))
+    if status.unacknowledged:
+        count = status.unacknowledged
+        parts.append((t("label.unacknowledged", lang, count=count, s="" if count == 1 else "s"), "bold red"))
+    if status.changed:
+        parts.append((t("label.changed", lang), "yellow"))
+    text = Text()
+    for index, (part, style) in enumerate(parts):
+        text.append(("\n" if index == 0 else " · ") + safe(part), style=style)
+    return text
+
+
+def _timing(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
+    """When an item opens, can be done, and is due (or was: overdue)."""
+    parts: list[tuple[str, str]] = []
     if status.opens is not None and status.state == "upcoming":
         parts.append((f"{t('label.opens', lang)} {when(status.opens)}", "dim"))
     if status.ready is not None and status.state in PENDING:
@@ -215,18 +237,7 @@ def _details(status: ItemStatus, lang: str) -> Text:
         parts.append((f"{t('label.overdue', lang)} · {due_words(status.due, lang)}", "bold red"))
     elif status.due is not None:
         parts.append((due_words(status.due, lang), "dim"))
-    if status.last is not None and status.last.until is not None and status.state in ("na", "awaiting", "lapsed"):
-        parts.append(
-            (f"{t('label.until', lang)} {status.last.until.isoformat()}", "red" if status.state == "lapsed" else "dim")
-        )
-    if status.alerts:
-        parts.append((t("label.alerts", lang, fields=", ".join(status.alerts)), "bold red"))
-    if status.changed:
-        parts.append((t("label.changed", lang), "yellow"))
-    text = Text()
-    for index, (part, style) in enumerate(parts):
-        text.append(("\n" if index == 0 else " · ") + safe(part), style=style)
-    return text
+    return parts
 
 
 def _bar(tally: Tally, width: int = 12) -> ProgressBar:
@@ -290,8 +301,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     )
     title = t("head.status", lang, name=safe(name))
     parts: list[RenderableType] = [Panel(head, title=Text(title), title_align="left", box=box.ROUNDED)]
-    if status.overdue:
-        parts.append(_short_list(status.overdue, t("head.overdue", lang), "bold red", lang))
+    parts += _urgent(status, lang)
     parts.append(sections)
     summary = Text(
         f"{t('label.done_pct', lang)}: {status.tally.percent:.0f}%  "
@@ -312,6 +322,16 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     if status.unusable:
         parts.append(unusable_text(status.unusable, lang))
     return Group(*parts)
+
+
+def _urgent(status: UnitStatus, lang: str) -> list[RenderableType]:
+    """What comes first after the head: the items overdue, the alerts to acknowledge."""
+    found: list[RenderableType] = []
+    if status.overdue:
+        found.append(_short_list(status.overdue, t("head.overdue", lang), "bold red", lang))
+    if status.unacknowledged:
+        found.append(_alerts_table(status.unacknowledged, lang))
+    return found
 
 
 def _plural(count: int) -> dict[str, object]:
@@ -391,6 +411,63 @@ def _figures_table(status: UnitStatus, lang: str) -> Table:
 
 
 _FIGURES_RIGHT = frozenset({"col.latest", "col.today", "col.since_start"})
+
+
+ALERTS_SHOWN = 12  # alerts to acknowledge listed in status; `today` lists them all
+
+
+def _alerts_table(alerts: Sequence[Unacknowledged], lang: str, shown: int = ALERTS_SHOWN) -> Table:
+    """The alerts not acknowledged yet, oldest first: the item (its subject, its period), the
+    values past an alert, when and by whom they were recorded, and the command to acknowledge."""
+    from ..core.agenda import ack_command
+
+    table = Table(
+        title=Text(t("head.unacknowledged", lang), style="bold red"),
+        box=box.SIMPLE,
+        title_justify="left",
+        show_header=False,
+        expand=True,
+    )
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(ratio=1)
+    for alert in alerts[:shown]:
+        table.add_row(str(alert.item.number), alert_text(alert, ack_command(alert), lang))
+    if len(alerts) > shown:
+        table.add_row("", Text(t("label.more_alerts", lang, count=len(alerts) - shown), style="dim"))
+    return table
+
+
+def alert_text(alert: Unacknowledged, command: str, lang: str) -> Text:
+    """An alert to acknowledge, in a few lines: what, the values, who recorded them, the command."""
+    text = Text(safe(alert.item.measure.title(lang)))
+    if alert.item.subject:
+        text.append(f" · {safe(alert.item.subject)}", style="bold")
+    if alert.period:
+        text.append(f" · {alert.period}", style="bold")
+    text.append("\n").append_text(alert_values(alert, lang))
+    text.append(" · " + recorded(alert.record, lang), style="dim")
+    text.append(f"\n$ {safe(command)}", style="cyan")
+    return text
+
+
+def recorded(record: Record, lang: str) -> str:
+    """When and by whom a record was made (and the moment a replayed clock was set to, as `log` marks it)."""
+    said = t("label.recorded_by", lang, when=when(record.at), who=safe(record.actor))
+    return said + (t("label.replayed_at", lang, when=when(record.clock)) if record.clock is not None else "")
+
+
+def alert_values(alert: Unacknowledged, lang: str) -> Text:
+    """The values past an alert: '体温 = 38.2 °C ⚠ 警示'."""
+    text = Text(style="bold red")
+    for number, field_id in enumerate(alert.fields):
+        spec = alert.item.measure.field(field_id)
+        value = alert.record.figures.get(field_id)
+        shown = "—" if value is None else figure_text(value, lang)
+        unit = f" {spec.unit}" if spec is not None and spec.unit else ""
+        label = spec.label(lang) if spec is not None else field_id
+        text.append(("" if number == 0 else ", ") + safe(f"{label} = {shown}{unit}"))
+    text.append(" " + t("label.alert", lang))
+    return text
 
 
 def _number(value: float | None) -> str:
@@ -473,6 +550,11 @@ def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> RenderableType:
         for s in statuses
         if s.unusable
     ]
+    notes += [
+        Text(t("msg.alerts_units", lang, unit=safe(s.unit.id), **_plural(len(s.unacknowledged))), style="bold red")
+        for s in statuses
+        if s.unacknowledged
+    ]
     return Group(table, *notes) if notes else table
 
 
@@ -538,6 +620,9 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
     table.add_column(t("col.note", lang), overflow="fold", width=note_width)
     for record in records:
         item = Text(record.item or (f"{record.event} · {safe(record.subject or '')}" if record.event else "—"))
+        if record.action == "acknowledged":  # what it covers: the subject's alerts, the period's (else every one's)
+            item.append(f" · {safe(record.subject)}" if record.subject else "")
+            item.append(f" · {record.period}" if record.period else "")
         item.append(f"\n→ {t('action.' + record.action, lang)}", style=ACTION_STYLE[record.action])
         note = Text()
         if record.clock is not None:  # made with a replayed clock: say which moment it replayed
@@ -736,6 +821,29 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
             label.append(f"\n$ {safe(command)}", style="cyan")
             table.add_row(str(item.item.number), mark(item.state, lang), label)
         parts.append(table)
+    if plan.alerts:
+        parts.insert(_after_attention(parts, plan), _agenda_alerts(plan, lang))
     if len(parts) == 1:
         parts.append(Text(t("msg.agenda_empty", lang), style="green"))
     return Group(*parts)
+
+
+def _after_attention(parts: list[RenderableType], plan: Agenda) -> int:
+    """Where the alerts go among the agenda's tables: right after those needing attention."""
+    before = [plan.overdue, plan.today, plan.attention]
+    return 1 + sum(1 for entries in before if entries)
+
+
+def _agenda_alerts(plan: Agenda, lang: str) -> Table:
+    table = Table(
+        title=Text(t("head.attention_alerts", lang), style="bold magenta"),
+        box=box.SIMPLE,
+        title_justify="left",
+        show_header=False,
+        expand=True,
+    )
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(ratio=1)
+    for entry in plan.alerts:
+        table.add_row(str(entry.alert.item.number), alert_text(entry.alert, entry.command, lang))
+    return table

@@ -1,5 +1,5 @@
-"""Recording: attestations of items (done, partial, n/a, blocked, reopened, approved) and
-events (an admission, and its withdrawal)."""
+"""Recording: attestations of items (done, partial, n/a, blocked, reopened, approved), events
+(an admission, and its withdrawal), and acknowledgements of alerts."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from ..core import blobs, clock
 from ..core.attest import Attestation, Outcome, period_start, plan, targets
 from ..core.errors import NotFound, UserError, message
 from ..core.fuzzy import closest
-from ..core.items import resolve_all
+from ..core.items import resolve, resolve_all
 from ..core.logindex import Happening, LogIndex, event_key
 from ..core.models import Action, Catalog, Draft, Unit, from_user
-from ..core.status import items_for, unit_status
+from ..core.status import Item, Unacknowledged, items_for, unit_status
 from ..core.subjects import spelling, typed_subject
 from . import anchors
 from .session import Session
@@ -204,3 +204,77 @@ def _bring_back(index: LogIndex, subject: str) -> bool:
     named = [s for found in index.archived.subjects().values() for s in found if spelling(s) == subject]
     brought = [index.bring_back(name) for name in dict.fromkeys(named)]  # every spelling: no stopping at the first
     return any(brought)
+
+
+@dataclass(frozen=True)
+class AckRequest:
+    """An acknowledgement of an item's alerts, as typed: of one subject, of one period, if named."""
+
+    item: str
+    reason: str
+    subject: str | None = None
+    period: str | None = None
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    unit: Unit
+    catalog: Catalog
+    actor: str
+    item: Item
+    draft: Draft
+    covered: list[Unacknowledged]  # the alerts it acknowledges
+
+
+def acknowledge(session: Session, request: AckRequest) -> Acknowledged:
+    """Record that someone saw an item's alerts not acknowledged yet (of a subject, of a
+    period, if named; else all of them) and why they let them be; refused if it has none."""
+    unit = session.select_unit()
+    actor = session.actor()
+    current, index = session.view(unit)
+    item = resolve(request.item, items_for(current.catalog, unit.kind))
+    reason = request.reason.strip()
+    if not reason:
+        raise UserError("ack.needs_reason")
+    covered = _alerts_of(current.unacknowledged, item, request)
+    zone = ZoneInfo(current.catalog.meta.timezone)
+    draft = from_user(
+        Draft,
+        id=uuid.uuid4().hex,
+        unit=unit.id,
+        item=item.id,
+        action="acknowledged",
+        actor=actor,
+        at=clock.real_now().astimezone(zone),
+        clock=session.replayed(current.catalog),
+        period=request.period,
+        subject=covered[0].item.subject,  # as recorded
+        note=reason,
+        catalog=current.catalog.digest,
+    )
+    anchors.append(session, unit, [draft], session.signer(actor), index)
+    return Acknowledged(unit, current.catalog, actor, item, draft, covered)
+
+
+def _alerts_of(alerts: list[Unacknowledged], item: Item, request: AckRequest) -> list[Unacknowledged]:
+    """The alerts an acknowledgement covers: the item's, of the subject and period named; an
+    item kept per subject with alerts on several subjects needs one named."""
+    measure, number = item.measure, item.number
+    if request.subject is not None and measure.trigger is None:
+        raise UserError("attest.not_per_subject", number=number, item=item.id)
+    if request.period is not None and measure.recurrence is None:
+        raise UserError("attest.not_recurring", number=number, item=item.id)
+    found = [alert for alert in alerts if alert.item.number == item.number]
+    if request.subject is not None:
+        wanted = typed_subject(request.subject)  # a subject recorded in another spelling is still the same one
+        found = [alert for alert in found if spelling(alert.item.subject or "") == wanted]
+    periods = [alert.period for alert in found if alert.period]
+    if request.period is not None:
+        found = [alert for alert in found if alert.period == request.period]
+    if not found:
+        subject, period = request.subject, request.period
+        raise UserError("ack.nothing", number=number, item=item.id, subject=subject, period=period, periods=periods)
+    subjects = list(dict.fromkeys(alert.item.subject or "" for alert in found))
+    if len(subjects) > 1:
+        raise UserError("ack.which_subject", number=number, item=item.id, subjects=subjects[:8], more=len(subjects) > 8)
+    return found

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from ..core import blobs, clock
 from ..core import catalog as catalogs
+from ..core.alerts import Judge
 from ..core.archive import OtherRules, rules_for, settle
 from ..core.errors import ChecklistError, Message, NotFound, StoreDamaged, UserError
 from ..core.logindex import LogIndex
@@ -193,17 +194,27 @@ class Session:
         its log's `index`), as kept in the store, so that a changed catalog file never changes
         a unit silently."""
         digest = index.catalog_digest(unit)
-        if digest in self._kept:
-            return self._kept[digest]
-        kept = blobs.kept_catalog(self.store, digest)
+        kept = self.kept_catalog(digest)
         if kept is not None:
-            self._kept[digest] = kept
             return kept
         source = self.source_catalog(unit)  # a store from before catalogs were kept
         if source.digest == digest:
             blobs.keep_catalog(self.store, source)
             return source
         raise StoreDamaged("store.catalog_gone", unit=unit.id, digest=digest)
+
+    def kept_catalog(self, digest: str) -> Catalog | None:
+        """The catalog kept in the store under a digest (None if it is not), read once a session."""
+        if digest not in self._kept:
+            kept = blobs.kept_catalog(self.store, digest)
+            if kept is None:
+                return None
+            self._kept[digest] = kept
+        return self._kept[digest]
+
+    def judge(self) -> Judge:
+        """Judges records' alerts by the catalogs the store keeps, as this session reads them."""
+        return Judge(self.kept_catalog)
 
     def source_catalog(self, unit: Unit) -> Catalog:
         """The catalog as it is now where the unit's came from (or --catalog / CHECKLIST_CATALOG)."""
@@ -254,14 +265,17 @@ class Session:
             return self._view(unit, fresh=True)
 
     def _view(self, unit: Unit, fresh: bool) -> tuple[UnitStatus, LogIndex]:
-        index = self.store.index(unit.id, fresh=fresh, settle=self._settling(unit))
+        judge = self.judge()
+        index = self.store.index(unit.id, fresh=fresh, settle=self._settling(unit), judge=judge)
         catalog = self.catalog_for(unit, index)
-        if index.renamed != catalog.renames:  # upgraded to a catalog that renames: fold it all again
-            index = self.store.index(unit.id, fresh=True, renamed=catalog.renames)
+        # Upgraded to a catalog that renames, or records judged before their catalog was kept
+        # (a store from before catalogs were kept: catalog_for keeps it): fold it all again.
+        if index.renamed != catalog.renames or catalog.digest in judge.missing:
+            index = self.store.index(unit.id, fresh=True, renamed=catalog.renames, judge=self.judge())
         try:
             settle(index, rules_for(catalog, unit))
         except OtherRules:  # archived under another catalog (an upgrade since): fold it all again
-            index = self.store.index(unit.id, fresh=True, renamed=catalog.renames)
+            index = self.store.index(unit.id, fresh=True, renamed=catalog.renames, judge=self.judge())
             settle(index, rules_for(catalog, unit))
         status = unit_status(unit, catalog, index, self.now(catalog))
         self.keep(unit, index, catalog)
