@@ -421,19 +421,20 @@ def _alerts_table(alerts: Sequence[Unacknowledged], lang: str, shown: int = ALER
     values past an alert, when and by whom they were recorded, and the command to acknowledge."""
     from ..core.agenda import ack_command
 
-    table = Table(
-        title=Text(t("head.unacknowledged", lang), style="bold red"),
-        box=box.SIMPLE,
-        title_justify="left",
-        show_header=False,
-        expand=True,
-    )
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column(ratio=1)
-    for alert in alerts[:shown]:
-        table.add_row(str(alert.item.number), alert_text(alert, ack_command(alert), lang))
+    rows = [(alert, ack_command(alert)) for alert in alerts[:shown]]
+    table = _alert_rows(Text(t("head.unacknowledged", lang), style="bold red"), rows, lang)
     if len(alerts) > shown:
         table.add_row("", Text(t("label.more_alerts", lang, count=len(alerts) - shown), style="dim"))
+    return table
+
+
+def _alert_rows(title: Text, rows: Iterable[tuple[Unacknowledged, str]], lang: str) -> Table:
+    """Alerts to acknowledge, a row each: the item's number, then what, the values, who, the command."""
+    table = Table(title=title, box=box.SIMPLE, title_justify="left", show_header=False, expand=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(ratio=1)
+    for alert, command in rows:
+        table.add_row(str(alert.item.number), alert_text(alert, command, lang))
     return table
 
 
@@ -835,15 +836,5 @@ def _after_attention(parts: list[RenderableType], plan: Agenda) -> int:
 
 
 def _agenda_alerts(plan: Agenda, lang: str) -> Table:
-    table = Table(
-        title=Text(t("head.attention_alerts", lang), style="bold magenta"),
-        box=box.SIMPLE,
-        title_justify="left",
-        show_header=False,
-        expand=True,
-    )
-    table.add_column(justify="right", no_wrap=True)
-    table.add_column(ratio=1)
-    for entry in plan.alerts:
-        table.add_row(str(entry.alert.item.number), alert_text(entry.alert, entry.command, lang))
-    return table
+    title = Text(t("head.attention_alerts", lang), style="bold magenta")
+    return _alert_rows(title, ((entry.alert, entry.command) for entry in plan.alerts), lang)
