@@ -221,3 +221,36 @@ def test_list_shows_items_in_number_order_and_a_chinese_heading_without_a_stray_
         numbers = [int(line.split()[0]) for line in shown.splitlines() if line.strip()[:1].isdigit()]
         assert numbers == [1, 2, 3], shown
         assert "长沙监狱的检查清单" in shown
+
+
+class TestOneLanguageAndSourceStatus:
+    ONE_LANGUAGE = """\
+  - id: prison.visits
+    title: {zh: 停止接见}
+    applies_to: [prison]
+    section: containment
+    source:
+      issuer: {en: Prison administration}
+      quote: All visits to prisoners stop.
+      status: translation
+"""
+
+    def test_a_text_in_one_language_is_shown_as_missing_in_the_other(self, cli, tmp_path: Path) -> None:
+        source = write_catalog(tmp_path / "catalog", self.ONE_LANGUAGE)
+        assert cli("validate", str(source)).exit_code == 0
+        cli("start", "--unit", "prison", "--catalog", str(source))
+        assert "[no English] 停止接见" in cli("list", "--lang", "en").stdout
+        assert "停止接见" in cli("list", "--lang", "zh").stdout
+        assert cli("list", "--json").json()["items"][0]["title"] == {"zh": "停止接见", "en": None}
+        walk = cli("walk", "--lang", "zh", input="q\n")
+        shown = walk.stdout + walk.stderr
+        assert "［无中文］Prison administration" in shown  # the issuer, not invented in Chinese
+        assert "「All visits to prisoners stop.」 （译文，非原文）" in shown
+
+    def test_a_text_in_no_language_and_an_unknown_status_are_refused(self, tmp_path: Path) -> None:
+        none = self.ONE_LANGUAGE.replace("title: {zh: 停止接见}", "title: {}")
+        found = problems_of(write(tmp_path, HEAD + "measures:\n" + none))
+        assert [(p.field, p.message.code) for p in found] == [("title", "text.no_language")]
+        said = self.ONE_LANGUAGE.replace("status: translation", "status: hearsay")
+        (problem,) = problems_of(write(tmp_path, HEAD + "measures:\n" + said))
+        assert problem.field == "source.status"

@@ -49,11 +49,30 @@ def measure_findings(raw: Any) -> list[Finding]:
     for index, spec in fields:
         if spec is not None:
             found += _alert(spec, ("fields", index, "alert"))
-    return found + _timing(raw)
+    return found + _timing(raw) + one_language(raw)
+
+
+def one_language(raw: Any, loc: Loc = ()) -> list[Finding]:
+    """Texts given in one language only: a warning. They load, and are shown in the other
+    language marked as missing (never translated on the fly), which a catalog being written
+    may well be; one sent to units should have both (`validate --strict`)."""
+    if isinstance(raw, list):
+        return [found for index, value in enumerate(raw) for found in one_language(value, (*loc, index))]
+    if not isinstance(raw, dict):
+        return []
+    given = [lang for lang in ("zh", "en") if raw.get(lang) is not None]  # a faulty one: the models report it
+    if len(given) == 1 and set(raw) <= {"zh", "en"}:
+        missing = "en" if given == ["zh"] else "zh"
+        return [Finding(message("text.one_language", given=given[0], missing=missing), loc, warning=True)]
+    return [found for key, value in raw.items() if key != "quote" for found in one_language(value, (*loc, key))]
 
 
 def head_findings(head: Any, measures: Sequence[Any]) -> list[Finding]:
-    """Unit kinds that no measure applies to (locations within the head)."""
+    """Unit kinds that no measure applies to, texts in one language (locations within the head)."""
+    return _kinds_without_measures(head, measures) + one_language(head)
+
+
+def _kinds_without_measures(head: Any, measures: Sequence[Any]) -> list[Finding]:
     kinds = head.get("unit_kinds") if isinstance(head, dict) else None
     if not isinstance(kinds, list):
         return []

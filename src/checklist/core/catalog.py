@@ -470,7 +470,10 @@ def _cross_checks(kinds: set[str] | None, sections: set[str] | None, entries: li
 def resolve_kind(catalog: Catalog, token: str) -> UnitKind:
     """A unit kind by its id or its Chinese or English name, in any case, or a unique part of one."""
     wanted = token.strip().casefold()
-    names = {kind.id: (kind.id, kind.name.zh.casefold(), kind.name.en.casefold()) for kind in catalog.meta.unit_kinds}
+    names = {
+        kind.id: (kind.id, (kind.name.zh or "").casefold(), (kind.name.en or "").casefold())
+        for kind in catalog.meta.unit_kinds
+    }
     by_id = {kind.id: kind for kind in catalog.meta.unit_kinds}
     exact = [kind_id for kind_id, forms in names.items() if wanted in forms]
     partial = [kind_id for kind_id, forms in names.items() if wanted and any(wanted in form for form in forms)]

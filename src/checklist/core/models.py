@@ -82,14 +82,29 @@ class Stored(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Text(Strict):
-    """A text in both languages of the catalog; both are required."""
+# A text the catalog does not have in the language asked for is shown in the other, marked as
+# such: never translated on the fly, never left blank.
+MISSING = {"zh": "［无中文］", "en": "[no English] "}
 
-    zh: Annotated[CleanStr, StringConstraints(min_length=1)] = Field(description="the text in Chinese")
-    en: Annotated[CleanStr, StringConstraints(min_length=1)] = Field(description="the text in English")
+
+class Text(Strict):
+    """A text in the catalog's two languages: both, or one of them where the catalog's authors
+    wrote only one (the other is shown as missing, not invented)."""
+
+    zh: Annotated[CleanStr, StringConstraints(min_length=1)] | None = Field(None, description="the text in Chinese")
+    en: Annotated[CleanStr, StringConstraints(min_length=1)] | None = Field(None, description="the text in English")
+
+    @model_validator(mode="after")
+    def _one_at_least(self) -> Text:
+        if self.zh is None and self.en is None:
+            raise PydanticCustomError("text.no_language", "give the text in Chinese (zh), in English (en), or both")
+        return self
 
     def __call__(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        wanted = self.zh if lang == "zh" else self.en
+        if wanted is not None:
+            return wanted
+        return MISSING.get(lang, MISSING["en"]) + (self.en or "" if lang == "zh" else self.zh or "")
 
 
 class UnitKind(Strict):
@@ -107,12 +122,16 @@ class Section(Strict):
 
 
 class Source(Strict):
-    """Where a measure comes from: who issued it, when, and the original sentence verbatim."""
+    """Where a measure comes from: who issued it, when, and the original sentence (verbatim,
+    unless `status` says the quote is a translation or a paraphrase of it)."""
 
     issuer: Text = Field(description="who issued the source text")
     date: Date | None = Field(None, description="when it was issued (YYYY-MM-DD), where the text gives it")
     quote: Annotated[str, StringConstraints(min_length=1)] = Field(
-        description="the sentence of the source the measure comes from, verbatim"
+        description="the sentence of the source the measure comes from, verbatim (see status)"
+    )
+    status: Literal["verbatim", "translation", "paraphrase"] = Field(
+        "verbatim", description="what the quote is: the source's own words, a translation of them, or a paraphrase"
     )
 
 
@@ -455,7 +474,7 @@ def _wording_of(title: Text, detail: Text | None, form: Callable[[str], str]) ->
 
 
 def _texts(text: Text, form: Callable[[str], str]) -> dict[str, str]:
-    return {"zh": form(text.zh), "en": form(text.en)}
+    return {"zh": form(text.zh or ""), "en": form(text.en or "")}
 
 
 class CatalogMeta(Strict):

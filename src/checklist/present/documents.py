@@ -58,7 +58,7 @@ def _tally(tally: Tally, overdue: int = 0) -> TallyDocument:
 
 
 def _text(text: Text) -> TextDocument:
-    return {"zh": text.zh, "en": text.en}
+    return {"zh": text.zh, "en": text.en}  # a language the catalog does not have is null
 
 
 def item_document(status: ItemStatus) -> ItemDocument:

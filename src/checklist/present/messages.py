@@ -124,6 +124,8 @@ TEMPLATES: dict[str, Template] = {
     "schema.unknown": "no schema named {name!r}; `checklist schema --output` takes {known}",
     # the models' own rules (catalog authors and stored records)
     "text.control": "must not contain control characters",
+    "text.no_language": "give the text in Chinese (zh), in English (en), or both",
+    "text.one_language": "given in {given} only: it is shown in {given}, marked as missing in {missing}",
     "field.bounds_not_numeric": "min, max and alert thresholds apply only to integer and number fields, not {type}",
     "field.alert_form": "an alert has thresholds or values, not both",
     "field.aggregate_not_numeric": "aggregate applies only to integer and number fields, not {type}",

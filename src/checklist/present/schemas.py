@@ -44,10 +44,10 @@ Day = Annotated[str, Field(json_schema_extra={"format": "date"})]  # YYYY-MM-DD
 
 @closed
 class TextDocument(TypedDict):
-    """A text of the catalog in both languages."""
+    """A text of the catalog in both languages (null: a language the catalog does not give it in)."""
 
-    zh: str
-    en: str
+    zh: str | None
+    en: str | None
 
 
 @closed

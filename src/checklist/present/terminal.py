@@ -686,6 +686,9 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
     dated = f" {source.date.isoformat()}" if source.date else ""
     body.append(f"\n\n{t('label.source', lang)}: {safe(source.issuer(lang))}{dated}\n", style="dim")
     body.append(f"「{safe(source.quote)}」", style="italic")
+    if source.status != "verbatim":  # the source's words are not these: say what they are
+        said = t("source." + source.status, lang)
+        body.append(f" （{said}）" if lang == "zh" else f" ({said})", style="dim")
     if measure.examples:
         body.append(
             f"\n{t('label.examples', lang)}: " + "；".join(safe(e(lang)) for e in measure.examples), style="dim"

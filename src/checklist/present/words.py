@@ -188,6 +188,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "value.yes": ("是", "yes"),
     "value.no": ("否", "no"),
     "label.guidance": ("目录编者的说明", "Catalog's guidance"),
+    "source.translation": ("译文，非原文", "a translation, not the source's own words"),
+    "source.paraphrase": ("大意，非原文", "a paraphrase, not the source's own words"),
     "label.definitions": ("计数口径", "What each figure counts"),
     "msg.config": ("{key} = {value}", "{key} = {value}"),
     "msg.event_recorded": ("已记录事件：{kind} · {subject}", "Recorded {kind} of {subject}."),

@@ -62,7 +62,7 @@ def items(session: Session, section: str | None = None, open_only: bool = False)
 def _section(catalog: Catalog, token: str) -> str:
     wanted = token.strip().casefold()
     for section in catalog.meta.sections:
-        if wanted in (section.id, section.name.zh.casefold(), section.name.en.casefold()):
+        if wanted in (section.id, (section.name.zh or "").casefold(), (section.name.en or "").casefold()):
             return section.id
     ids = [s.id for s in catalog.meta.sections]
     raise NotFound("section.unknown", closest(wanted, ids), token=token, known=ids)
