@@ -236,7 +236,8 @@ def test_the_defaults_keep_what_every_release_said_but_the_sums_of_readings(cli,
     """Every fixture store's items at its fixed moment: what its release said of today and since
     the start still holds for every count (an integer: summed, as ever) and for today's reading;
     only since the start of a reading (a number, the rehab unit's highest temperature, 5,710.1
-    summed over 157 days) is now its latest value."""
+    summed over 157 days) is now its latest value. A store made by a release with aggregates
+    (0.4.0 on) reads exactly as that release said."""
     shutil.copytree(FIXTURES / version / "store", tmp_path / "store")  # the checked-in files are never written to
     expected = json.loads((FIXTURES / version / "expected.json").read_text(encoding="utf-8"))
     changed = []
@@ -247,6 +248,9 @@ def test_the_defaults_keep_what_every_release_said_but_the_sums_of_readings(cli,
             now = got.get((said["id"], said["subject"]))
             if now is not None and (now["totals"], now["today"]) != (said["totals"], said["today"]):
                 changed.append((unit, said["id"], said["totals"], now["totals"], now["today"] == said["today"]))
+    if tuple(map(int, version.split("."))) >= (0, 4, 0):
+        assert changed == []
+        return
     latest = expected["list"]["rehab"]["items"]
     (checks,) = [i for i in latest if i["id"] == "rehab.daily-temperature-checks"]
     was = {"fever_count": 1, "max_temperature": 5710.1, "people_checked": 61992}

@@ -1,6 +1,7 @@
 """Units started on the bundled catalog 2020.01.27 (every release's fixture store) upgrade to
 the corrected edition with their records intact: nothing in the log changes, and what each
-item had recorded counts for the measure that carries it on (`replaces`)."""
+item had recorded counts for the measure that carries it on (`replaces`). A unit that runs the
+corrected edition already (in the stores of release 0.4.0 on) is left as it is."""
 
 from __future__ import annotations
 
@@ -20,11 +21,33 @@ def _carried(item: dict[str, Any]) -> tuple[Any, ...]:
     return item["state"], item["records"], last["id"] if last else None
 
 
+def _units(fixture: Fixture, cli: Cli, *, corrected: bool) -> list[str]:
+    """The fixture's units that run the corrected edition (the bundled catalog) already, or not."""
+    digest = catalogs.load().digest
+    store = ("--store", str(fixture.store))
+    runs = {
+        u: run_json(cli, "status", "--unit", u, "--now", fixture.now, *store)["catalog"]["digest"]
+        for u in fixture.units
+    }
+    return [unit for unit in fixture.units if (runs[unit] == digest) == corrected]
+
+
+def test_a_unit_on_the_corrected_edition_is_left_as_it_is(fixture: Fixture, cli: Cli) -> None:
+    store = ("--store", str(fixture.store))
+    for unit in _units(fixture, cli, corrected=True):
+        log = fixture.store / "units" / unit / "records.jsonl"
+        before = log.read_bytes() if log.exists() else b""
+        result = cli("upgrade", "--unit", unit, "--now", fixture.now, "--catalog", str(catalogs.bundled_path()), *store)
+        assert result.exit_code == 0, result
+        assert f"{unit} runs the newest catalog already" in result.stderr
+        assert (log.read_bytes() if log.exists() else b"") == before, unit
+
+
 def test_every_unit_upgrades_to_the_corrected_edition_with_its_records_intact(fixture: Fixture, cli: Cli) -> None:
     bundled = catalogs.load()
     renames = bundled.renames
     store = ("--store", str(fixture.store))
-    for unit in fixture.units:
+    for unit in _units(fixture, cli, corrected=False):
         log = fixture.store / "units" / unit / "records.jsonl"
         before_bytes = log.read_bytes() if log.exists() else b""  # a unit with no records has no log yet
         place = {json.loads(line)["id"]: n for n, line in enumerate(before_bytes.splitlines())}
