@@ -266,3 +266,32 @@ class TestDeadlinesInHoursAndMonths:
         both = REPORT.replace("within: PT2H, after: event", "within: PT2H, days: 1, after: event")
         result = cli("validate", str(write_catalog(tmp_path / "other", both)))
         assert "a relative deadline needs 'after' and one of 'days' or 'within'" in result.stdout
+
+
+MONTHLY = """\
+  - id: prison.monthly-drill
+    title: {zh: 每月应急演练, en: Monthly drill}
+    applies_to: [prison]
+    section: containment
+    source: {issuer: {zh: 监狱管理局, en: Prison administration}, quote: 应急演练}
+    recurrence: {every: month}
+  - id: prison.disinfection
+    title: {zh: 每三天消毒, en: Disinfect every three days}
+    applies_to: [prison]
+    section: containment
+    source: {issuer: {zh: 监狱管理局, en: Prison administration}, quote: 消毒}
+    recurrence: {every: 3d}
+"""
+
+
+def test_monthly_and_every_n_days(cli, tmp_path: Path) -> None:
+    start(cli, tmp_path, MONTHLY)  # 27 January 2020
+    drill = item(cli, "prison.monthly-drill", "2020-03-10T10:00")
+    assert (drill["period"], drill["missed"]) == ("2020-03-01", ["2020-01-01", "2020-02-01"])
+    assert cli("done", "prison.monthly-drill", "--for", "2020-02-01", "--now", "2020-03-10T10:00").exit_code == 0
+    wrong = cli("done", "prison.monthly-drill", "--for", "2020-02-15", "--now", "2020-03-10T10:00")
+    assert wrong.exit_code == 1  # a month is named by its first day
+    runs = item(cli, "prison.disinfection", "2020-02-03T10:00")
+    assert (runs["period"], runs["missed"]) == ("2020-02-02", ["2020-01-27", "2020-01-30"])
+    assert "recurs: every 3 days" in cli("list", "--now", "2020-02-03T10:00").stdout
+    assert "recurs: monthly" in cli("list", "--now", "2020-02-03T10:00").stdout

@@ -25,6 +25,8 @@ RECURRENCES = [
     Recurrence(every="36h"),
     Recurrence(every="week"),
     Recurrence(on=["mon", "thu"]),
+    Recurrence(every="month"),
+    Recurrence(every="3d"),
 ]
 moments = st.datetimes(min_value=datetime(2019, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC))
 
@@ -105,6 +107,19 @@ def test_a_day_is_23_or_25_hours_when_clocks_change() -> None:
     assert hourly == ["2020-03-29T01:00", "2020-03-29T03:00"]  # 02:00 did not exist that night
 
 
+def test_months_and_runs_of_days() -> None:
+    from checklist.core.schedule import Schedule
+
+    anchor = datetime(2020, 1, 26, 8, tzinfo=SHANGHAI)
+    months = [p.key for p in periods(Recurrence(every="month"), SHANGHAI, anchor, anchor + timedelta(days=40), anchor)]
+    assert months == ["2020-01-01", "2020-02-01", "2020-03-01"]
+    runs = list(periods(Recurrence(every="3d"), SHANGHAI, anchor, anchor + timedelta(days=7), anchor))
+    assert [p.key for p in runs] == ["2020-01-26", "2020-01-29", "2020-02-01"]
+    assert runs[0].end - runs[0].start == timedelta(days=3)
+    schedule = Schedule(Recurrence(every="3d"), SHANGHAI, anchor)
+    assert schedule.number_of("2020-01-29") == 1 and schedule.number_of("2020-01-28") is None
+
+
 def test_weeks_and_weekdays() -> None:
     assert keys(Recurrence(every="week"), SHANGHAI, "2020-12-30T00:00", "2021-01-05T00:00") == ["2020-W53", "2021-W01"]
     assert keys(Recurrence(on=["mon", "thu"]), SHANGHAI, "2020-01-26T00:00", "2020-02-03T00:00") == [
@@ -182,6 +197,9 @@ def test_numbered_periods_are_the_periods(rec: Recurrence, zone: ZoneInfo, ancho
         (Recurrence(every="8h"), "2020-01-27"),
         (Recurrence(every="36h"), "2020-01-27T13:00"),
         (Recurrence(every="day", times=3), "garbage"),
+        (Recurrence(every="month"), "2020-02-02"),  # a month's key is its first day
+        (Recurrence(every="month"), "2020-W05"),
+        (Recurrence(every="3d"), "2020-01-27"),  # runs of 3 days from 26 January: 26, 29 January…
     ],
 )
 def test_a_key_no_period_has_has_no_number(rec: Recurrence, key: str) -> None:

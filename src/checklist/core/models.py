@@ -259,7 +259,7 @@ class FieldSpec(Strict):
             )
 
 
-_EVERY = re.compile(r"^(day|week|(?P<hours>[1-9][0-9]*)h)$")
+_EVERY = re.compile(r"^(day|week|month|(?P<hours>[1-9][0-9]*)h|(?P<days>[1-9][0-9]*)d)$")
 
 
 class Recurrence(Strict):
@@ -281,10 +281,13 @@ class Recurrence(Strict):
             return value
         match = _EVERY.match(value)
         if not match:
-            raise PydanticCustomError("recurrence.every", "must be 'day', 'week' or a number of hours such as '8h'")
-        hours = match.group("hours")
+            said = "must be 'day', 'week', 'month', a number of hours such as '8h' or of days such as '3d'"
+            raise PydanticCustomError("recurrence.every", said)
+        hours, days = match.group("hours"), match.group("days")
         if hours and not 1 <= int(hours) <= 24 * 7:
             raise PydanticCustomError("recurrence.hours", "a period in hours must be between 1h and 168h")
+        if days and not 2 <= int(days) <= 366:
+            raise PydanticCustomError("recurrence.days", "a period in days must be between 2d and 366d (1d: 'day')")
         return value
 
     @model_validator(mode="after")

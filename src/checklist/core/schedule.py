@@ -1,7 +1,9 @@
 """When a recurring measure is due: its periods (occurrences), computed in the unit's time zone.
 
-Each period has a stable key: `2020-01-27` for a day (or a chosen weekday), `2020-W05` for an
-ISO week, `2020-01-27T08:00` for a part of a day (`times: 3`, or every 8 hours). Parts of a day
+Each period has a stable key: `2020-01-27` for a day (or a chosen weekday, or the first day of
+a run of N days, or of a month: `2020-02-01`), `2020-W05` for an ISO week, `2020-01-27T08:00`
+for a part of a day (`times: 3`, or every 8 hours). Runs of N days count from the unit's
+first day. Parts of a day
 follow the wall clock: a shift that starts at 08:00 starts at 08:00 on the day clocks change
 too (that day's shifts are an hour shorter or longer). Periods of a number of hours that does
 not divide a day run in real time from the first day's midnight.
@@ -20,6 +22,7 @@ from .models import Recurrence
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^(\d+)h$")
+_DAYS = re.compile(r"^(\d+)d$")
 MAX_PERIODS = 200_000  # a guard: 20 years of hourly periods
 _DAY = timedelta(days=1)
 
@@ -66,7 +69,7 @@ def periods(rec: Recurrence, zone: ZoneInfo, since: datetime, until: datetime, a
     count = 0
     start = min(since, anchor) if _real_hours(rec) is not None else since
     since, until = since.astimezone(UTC), until.astimezone(UTC)  # compared with UTC starts: the fast path
-    for period in _all_from(rec, zone, start):
+    for period in _all_from(rec, zone, start, anchor):
         if period.start > until:
             return
         if period.end > since:
@@ -81,7 +84,7 @@ def period_at(rec: Recurrence, zone: ZoneInfo, moment: datetime, anchor: datetim
     `anchor` is the unit's start: real-time periods count from its first midnight."""
     since = min(moment, anchor) if _real_hours(rec) is not None else moment
     moment = moment.astimezone(UTC)
-    for period in _all_from(rec, zone, since):
+    for period in _all_from(rec, zone, since, anchor):
         if period.contains(moment):
             return period
         if period.start > moment:
@@ -96,12 +99,23 @@ def _real_hours(rec: Recurrence) -> int | None:
     return None
 
 
-def _all_from(rec: Recurrence, zone: ZoneInfo, since: datetime) -> Iterator[Period]:
+def _step_days(rec: Recurrence) -> int | None:
+    match = _DAYS.match(rec.every or "")
+    return int(match.group(1)) if match else None
+
+
+def _all_from(rec: Recurrence, zone: ZoneInfo, since: datetime, anchor: datetime) -> Iterator[Period]:
     first_day = since.astimezone(zone).date()
     if rec.on is not None:
         yield from _weekdays(rec.on, zone, first_day)
     elif rec.every == "week":
         yield from _weeks(zone, first_day)
+    elif rec.every == "month":
+        yield from _months(zone, first_day)
+    elif (step := _step_days(rec)) is not None:
+        origin = anchor.astimezone(zone).date().toordinal()
+        first = origin + (first_day.toordinal() - origin) // step * step  # the run that holds first_day
+        yield from _runs(step, zone, date.fromordinal(first))
     elif (minutes := _slot_minutes(rec)) is not None:
         yield from _day_parts(minutes, zone, first_day)
     elif (hours := _real_hours(rec)) is not None:
@@ -134,6 +148,26 @@ def _weeks(zone: ZoneInfo, day: date) -> Iterator[Period]:
         following = monday + timedelta(days=7)
         yield _period(_midnight(monday, zone), _midnight(following, zone), f"{year}-W{week:02d}")
         monday = following
+
+
+def _months(zone: ZoneInfo, day: date) -> Iterator[Period]:
+    first = day.replace(day=1)
+    while True:
+        following = _next_month(first)
+        yield _period(_midnight(first, zone), _midnight(following, zone), first.isoformat())
+        first = following
+
+
+def _next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def _runs(step: int, zone: ZoneInfo, day: date) -> Iterator[Period]:
+    length = timedelta(days=step)
+    while True:
+        following = day + length
+        yield _period(_midnight(day, zone), _midnight(following, zone), day.isoformat())
+        day = following
 
 
 def _day_parts(minutes: int, zone: ZoneInfo, day: date) -> Iterator[Period]:
@@ -179,6 +213,9 @@ class Schedule:
         self._minutes = _slot_minutes(rec) if rec.on is None else None
         self._hours = _real_hours(rec) if rec.on is None else None
         self._weeks = rec.on is None and rec.every == "week"
+        self._months = rec.on is None and rec.every == "month"
+        self._run = _step_days(rec) if rec.on is None else None  # days in a run, counted from the anchor's day
+        self._first_day = anchor.astimezone(zone).date().toordinal()
         if self._minutes is not None:
             self._walls = [time(m // 60, m % 60) for m in range(0, 24 * 60, self._minutes)]
             self._suffixes = [f"T{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, self._minutes)]
@@ -197,6 +234,10 @@ class Schedule:
             monday = date.fromordinal(7 * number + 1)
             year, week, _ = monday.isocalendar()
             return _period(_midnight(monday, self.zone), _midnight(monday + 7 * _DAY, self.zone), f"{year}-W{week:02d}")
+        if self._months or self._run is not None:
+            first = self.day(number)
+            following = _next_month(first) if self._months else first + timedelta(days=self._run or 1)
+            return _period(_midnight(first, self.zone), _midnight(following, self.zone), first.isoformat())
         if self._wanted is not None and (number - 1) % 7 not in self._wanted:
             return None
         day = date.fromordinal(number)
@@ -252,6 +293,15 @@ class Schedule:
             return None  # pragma: no cover - every moment is in a part of its day
         if self._weeks:
             return (day.toordinal() - day.weekday() - 1) // 7
+        return self._day_number(day)
+
+    def _day_number(self, day: date) -> int | None:
+        """The number of the period of days (a month, a run of days, a day) that `day` is in;
+        None on a day a weekday measure is not due."""
+        if self._months:
+            return day.year * 12 + day.month - 1
+        if self._run is not None:
+            return (day.toordinal() - self._first_day) // self._run
         number = day.toordinal()
         return number if self._wanted is None or day.weekday() in self._wanted else None
 
@@ -271,8 +321,8 @@ class Schedule:
             year, _, week = key.partition("-W")
             return (date.fromisocalendar(int(year), int(week), 1).toordinal() - 1) // 7
         day = date.fromisoformat(key[:10])
-        if self._minutes is None and self._hours is None:
-            return day.toordinal() if len(key) == 10 else None
+        if self._minutes is None and self._hours is None:  # a day that is not a period's first: number_of checks
+            return self._day_number(day) if len(key) == 10 else None
         if len(key) != 16 or key[10] != "T":
             return None
         minutes = int(key[11:13]) * 60 + int(key[14:16])
@@ -311,6 +361,11 @@ class Schedule:
             return (self._origin + number * self._step).astimezone(self.zone).date()
         if self._minutes is not None:
             return date.fromordinal(number // len(self._walls))
+        if self._months:
+            year, month = divmod(number, 12)
+            return date(year, month + 1, 1)
+        if self._run is not None:
+            return date.fromordinal(self._first_day + number * self._run)
         return date.fromordinal(7 * number + 1 if self._weeks else number)
 
 
@@ -322,4 +377,8 @@ def describe(rec: Recurrence) -> str:
         return f"{rec.times} times a day" if rec.times and rec.times > 1 else "daily"
     if rec.every == "week":
         return "weekly"
+    if rec.every == "month":
+        return "monthly"
+    if (step := _step_days(rec)) is not None:
+        return f"every {step} days"
     return f"every {rec.every}"
