@@ -295,3 +295,25 @@ def test_monthly_and_every_n_days(cli, tmp_path: Path) -> None:
     assert (runs["period"], runs["missed"]) == ("2020-02-02", ["2020-01-27", "2020-01-30"])
     assert "recurs: every 3 days" in cli("list", "--now", "2020-02-03T10:00").stdout
     assert "recurs: monthly" in cli("list", "--now", "2020-02-03T10:00").stdout
+
+
+def test_commands_printed_for_another_unit_name_it(cli, tmp_path: Path) -> None:
+    """In a store of several units, a command printed for a unit a bare command does not reach
+    carries --unit, so that it runs as printed."""
+    source = write_catalog(tmp_path / "catalog", EXAM)
+    for unit in ("prison", "prison-2"):
+        assert cli("start", "--unit", "prison", "--id", unit, "--catalog", str(source)).exit_code == 0
+    assert cli("use", "prison").exit_code == 0
+    now = ("--now", "2020-01-27T10:00")
+    other = cli("today", "--unit", "prison-2", "--json", *now).json()
+    assert [e["command"] for e in other["open"]] == [
+        "checklist done 1 --note '…' --set 'temperature=…' --set 'fever=…' --unit prison-2"
+    ]
+    own = cli("today", "--unit", "prison", "--json", *now).json()
+    assert [e["command"] for e in own["open"]] == ["checklist done 1 --note '…' --set 'temperature=…' --set 'fever=…'"]
+    flagged = cli(
+        "done", "1", "--unit", "prison-2", "--note", "x", "--set", "temperature=38", "--set", "fever=no", *now
+    )
+    assert "`checklist ack 1 --unit prison-2 --reason" in flagged.stderr
+    status = cli("status", "--unit", "prison-2", "--json", *now).json()
+    assert status["unacknowledged_alerts"][0]["command"].endswith("--unit prison-2")

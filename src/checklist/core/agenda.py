@@ -87,7 +87,8 @@ def _opens_soon(item: ItemStatus, horizon: datetime) -> bool:
     return item.state == "upcoming" and item.opens is not None and item.opens <= horizon
 
 
-def agenda(status: UnitStatus, ahead: int = AHEAD_DAYS, unit_id: str | None = None) -> Agenda:
+def agenda(status: UnitStatus, ahead: int = AHEAD_DAYS) -> Agenda:
+    unit_id = status.command_unit  # commands that reach this unit as printed
     zone = ZoneInfo(status.catalog.meta.timezone)
     today = status.now.astimezone(zone).date()
     end_of_today = datetime.combine(today + timedelta(days=1), time(0), tzinfo=zone)  # when today's items are due

@@ -165,6 +165,8 @@ class UnitStatus:
     replayed: int = 0  # records made with a replayed clock (--now)
     unusable: list[Message] = field(default_factory=list)  # records the fold left out, and why
     archived: list[Archived] = field(default_factory=list)  # items of subjects settled for good, by measure
+    # the --unit a command printed for the user must name to reach this unit (None: a bare one does)
+    command_unit: str | None = None
     archived_subjects: int = 0  # subjects whose every item is settled for good
     unacknowledged: list[Unacknowledged] = field(default_factory=list)  # alerts to acknowledge, oldest first
 

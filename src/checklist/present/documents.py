@@ -175,7 +175,9 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
         "unusable": [_unusable(problem) for problem in status.unusable],
         "archived": [archived_document(a) for a in status.archived],
         "archived_subjects": status.archived_subjects,
-        "unacknowledged_alerts": [alert_document(a, ack_command(a)) for a in status.unacknowledged],
+        "unacknowledged_alerts": [
+            alert_document(a, ack_command(a, status.command_unit)) for a in status.unacknowledged
+        ],
     }
 
 

@@ -10,6 +10,7 @@ from .output import message, safe, stdout
 from .words import figure_text, t
 
 if TYPE_CHECKING:
+    from ..core.attest import Outcome
     from ..core.models import Draft, Record
     from ..usecases.catalogs import Upgraded
     from ..usecases.recording import Acknowledged, Attested, EventRecorded
@@ -23,11 +24,10 @@ def attested(result: Attested, lang: str) -> None:
         label = f"{item.number} {item.measure.title(lang)}"
         label += f" · {item.subject}" if item.subject else ""
         label += f" · {outcome.target.period}" if outcome.target.period else ""
+        target = _target(outcome, result.command_unit)
         if outcome.draft is None:
             state = t("state." + outcome.target.state, lang)
             message(t("msg.noop", lang, item=label, state=state), style="yellow")
-            target = str(item.number) + (f" --subject {shlex.quote(item.subject)}" if item.subject else "")
-            target += f" --for {outcome.target.period}" if outcome.target.period else ""
             if outcome.target.state in ("done", "awaiting") and result.action == "done":
                 message(t("msg.noop_done", lang, target=target))
             elif outcome.target.state != "open":
@@ -44,9 +44,15 @@ def attested(result: Attested, lang: str) -> None:
             key = "msg.alert_value" if spec.alert and spec.alert.values is not None else "msg.alert"
             message(t(key, lang, field=spec.label(lang), value=figure_text(value, lang)), style="bold red")
         if outcome.alerts:
-            target = str(item.number) + (f" --subject {shlex.quote(item.subject)}" if item.subject else "")
-            target += f" --for {outcome.target.period}" if outcome.target.period else ""
             message(t("msg.ack_next", lang, target=target))
+
+
+def _target(outcome: Outcome, unit: str | None) -> str:
+    """What names an item in a command printed for the user: its number, subject, period, unit."""
+    item = outcome.status.item
+    target = str(item.number) + (f" --subject {shlex.quote(item.subject)}" if item.subject else "")
+    target += f" --for {outcome.target.period}" if outcome.target.period else ""
+    return target + (f" --unit {shlex.quote(unit)}" if unit else "")
 
 
 def acknowledged(result: Acknowledged, lang: str) -> None:

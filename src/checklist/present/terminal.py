@@ -330,7 +330,7 @@ def _urgent(status: UnitStatus, lang: str) -> list[RenderableType]:
     if status.overdue:
         found.append(_short_list(status.overdue, t("head.overdue", lang), "bold red", lang))
     if status.unacknowledged:
-        found.append(_alerts_table(status.unacknowledged, lang))
+        found.append(_alerts_table(status.unacknowledged, lang, status.command_unit))
     return found
 
 
@@ -416,12 +416,14 @@ _FIGURES_RIGHT = frozenset({"col.latest", "col.today", "col.since_start"})
 ALERTS_SHOWN = 12  # alerts to acknowledge listed in status; `today` lists them all
 
 
-def _alerts_table(alerts: Sequence[Unacknowledged], lang: str, shown: int = ALERTS_SHOWN) -> Table:
+def _alerts_table(
+    alerts: Sequence[Unacknowledged], lang: str, unit: str | None = None, shown: int = ALERTS_SHOWN
+) -> Table:
     """The alerts not acknowledged yet, oldest first: the item (its subject, its period), the
     values past an alert, when and by whom they were recorded, and the command to acknowledge."""
     from ..core.agenda import ack_command
 
-    rows = [(alert, ack_command(alert)) for alert in alerts[:shown]]
+    rows = [(alert, ack_command(alert, unit)) for alert in alerts[:shown]]
     table = _alert_rows(Text(t("head.unacknowledged", lang), style="bold red"), rows, lang)
     if len(alerts) > shown:
         table.add_row("", Text(t("label.more_alerts", lang, count=len(alerts) - shown), style="dim"))

@@ -47,6 +47,7 @@ class Attested:
     actor: str
     outcomes: list[Outcome] = field(default_factory=list)
     action: str = ""  # what was asked: done, na, …
+    command_unit: str | None = None  # the --unit a command printed for the user must name
 
 
 def attest(session: Session, request: AttestRequest) -> Attested:
@@ -91,7 +92,7 @@ def attest(session: Session, request: AttestRequest) -> Attested:
         if signer is not None and request.action == "approved":
             _refuse_own_key(outcomes, signer.key)
         anchors.append(session, unit, drafts, signer, index)
-    return Attested(unit, current.catalog, actor, outcomes, attestation.action)
+    return Attested(unit, current.catalog, actor, outcomes, attestation.action, current.command_unit)
 
 
 def _refuse_own_key(outcomes: list[Outcome], key: str) -> None:

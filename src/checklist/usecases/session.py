@@ -7,6 +7,7 @@ Use cases take a session; the command line never reaches into the store around i
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -68,6 +69,7 @@ class Session:
         self._catalogs: dict[Path | None, Catalog] = {}
         self._kept: dict[str, Catalog] = {}  # by digest: a thousand units share a few versions
         self._private: dict[str, Ed25519PrivateKey] = {}  # by key id: a walk signs many records
+        self._bare: tuple[str | None] | None = None  # the unit a bare command reaches, once looked up
 
     @classmethod
     def open(cls, settings: Settings) -> Session:
@@ -278,8 +280,18 @@ class Session:
             index = self.store.index(unit.id, fresh=True, renamed=catalog.renames, judge=self.judge())
             settle(index, rules_for(catalog, unit))
         status = unit_status(unit, catalog, index, self.now(catalog))
+        status = dataclasses.replace(status, command_unit=None if unit.id == self._bare_unit() else unit.id)
         self.keep(unit, index, catalog)
         return status, index
+
+    def _bare_unit(self) -> str | None:
+        """The unit a command given no --unit reaches (the only one, else the store's default),
+        whatever this command was given: what commands printed for the user may leave out."""
+        if self._bare is None:
+            ids = self.store.unit_ids()
+            found = ids[0] if len(ids) == 1 else self.settings.store_default_unit(self.store.config())
+            self._bare = (found,)
+        return self._bare[0]
 
     def _settling(self, unit: Unit) -> Callable[[LogIndex], None]:
         """Archives what is settled for good while a long fold goes, under the catalog the unit

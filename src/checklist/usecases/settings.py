@@ -132,7 +132,12 @@ class Settings:
 
     def default_unit(self, config: Mapping[str, Any]) -> str | None:
         """--unit, else the store's default unit (None: the caller decides)."""
-        return self.unit or _text(config.get(CONFIG_DEFAULT_UNIT))
+        return self.unit or self.store_default_unit(config)
+
+    @staticmethod
+    def store_default_unit(config: Mapping[str, Any]) -> str | None:
+        """The store's default unit (`checklist use`), whatever this command was given."""
+        return _text(config.get(CONFIG_DEFAULT_UNIT))
 
     def clock_override(self, config: Mapping[str, Any]) -> bool:
         """Whether records made with --now may cover what the real clock has not reached yet."""
