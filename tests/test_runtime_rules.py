@@ -317,3 +317,16 @@ def test_commands_printed_for_another_unit_name_it(cli, tmp_path: Path) -> None:
     assert "`checklist ack 1 --unit prison-2 --reason" in flagged.stderr
     status = cli("status", "--unit", "prison-2", "--json", *now).json()
     assert status["unacknowledged_alerts"][0]["command"].endswith("--unit prison-2")
+
+
+def test_a_deadline_in_hours_before_the_item_opens_is_refused(cli, tmp_path: Path) -> None:
+    early = REPORT.replace(
+        "trigger: {event: anomaly}\n    deadline: {within: PT2H",
+        "trigger: {event: anomaly, opens_after_days: 2}\n    deadline: {within: PT2H",
+        1,
+    )
+    result = cli("validate", str(write_catalog(tmp_path / "early", early)))
+    assert result.exit_code == 3
+    assert "the deadline is PT2H after the event, but the item opens 2 days after it" in result.stdout
+    later = early.replace("within: PT2H", "within: P3D", 1)
+    assert cli("validate", str(write_catalog(tmp_path / "later", later))).exit_code == 0

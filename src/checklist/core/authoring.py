@@ -216,7 +216,21 @@ def _timing(raw: dict[str, Any]) -> list[Finding]:
     elif trigger.lasts_days is not None and opens >= trigger.lasts_days:
         said = message("trigger.closes_before_opening", opens=opens, lasts=trigger.lasts_days)
         found.append(Finding(said, ("trigger", "opens_after_days")))
-    if deadline is not None and deadline.after == "event" and deadline.days is not None and deadline.days < opens:
-        said = message("deadline.before_opening", days=deadline.days, opens=opens)
-        found.append(Finding(said, ("deadline", "days")))
+    if deadline is not None and deadline.after == "event" and _due_before(deadline, opens):
+        key = "days" if deadline.days is not None else "within"
+        after = f"{deadline.days} days" if key == "days" else deadline.within
+        said = message("deadline.before_opening", after=after, opens=opens)
+        found.append(Finding(said, ("deadline", key)))
     return found
+
+
+def _due_before(deadline: Deadline, opens: int) -> bool:
+    """Whether an item is due before it opens, whenever on its day the event came: a deadline
+    in days falls at the end of a day, one in hours at its moment after the event (status.after)."""
+    duration = deadline.duration
+    if duration is None or not opens:
+        return False
+    days = duration.months * 28 + duration.days  # a month at its shortest: only what is surely before
+    if duration.exact:  # the event may come at the last minute of its day
+        return days + duration.minutes / (24 * 60) + 1 <= opens
+    return days < opens

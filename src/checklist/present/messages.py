@@ -181,7 +181,7 @@ TEMPLATES: dict[str, Template] = {
         f"but its {p['lasts']}-day window ends on day {p['lasts'] - 1} (lasts_days); opens_after_days must be "
         "less than lasts_days"
     ),
-    "deadline.before_opening": "the item would be due before it opens: the deadline is {days} days after the "
+    "deadline.before_opening": "the item would be due before it opens: the deadline is {after} after the "
     "event, but the item opens {opens} days after it (opens_after_days)",
     # pydantic's errors, in our words (core/catalog.py)
     "value.boolean": "must be true or false",
