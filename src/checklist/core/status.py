@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from .errors import Message
 from .figures import alerts
 from .logindex import Entry, Happening, LogIndex, Memo, Table, event_key, item_key, unusable
-from .models import Aggregate, Catalog, Duration, FigureValue, Measure, Record, Recurrence, Section, Unit
+from .models import Aggregate, Catalog, Deadline, Duration, FigureValue, Measure, Record, Recurrence, Section, Unit
 from .schedule import Period, Schedule
 
 _INSTANT = timedelta(microseconds=1)
@@ -330,14 +330,21 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
 def recurs_until(measure: Measure, unit: Unit, clock: Clock) -> datetime | None:
     """When a recurring measure stops recurring: a deadline on a recurring measure says until
     when it recurs ("daily until 29 February"), to the end of that day. None: it goes on."""
-    deadline = measure.deadline
-    if measure.recurrence is None or deadline is None:
+    if measure.recurrence is None or measure.deadline is None:
         return None
+    return deadline_at(measure.deadline, unit, clock)
+
+
+def deadline_at(deadline: Deadline, unit: Unit, clock: Clock, event: datetime | None = None) -> datetime | None:
+    """When a deadline falls: the end of its date, or a time after the unit's start or after
+    `event` (None: no event to count from)."""
     if deadline.date is not None:
         return clock.end_of(deadline.date)
-    if deadline.after == "start" and deadline.duration is not None:
-        return after(deadline.duration, unit.started_at, clock)
-    return None
+    duration = deadline.duration
+    if duration is None:
+        return None
+    start = unit.started_at if deadline.after == "start" else event
+    return after(duration, start, clock) if start is not None else None
 
 
 def after(duration: Duration, start: datetime, clock: Clock) -> datetime:
@@ -370,13 +377,12 @@ def window(measure: Measure, event: Happening | None, unit: Unit, clock: Clock) 
         return unit.started_at, until
     day = clock.day(event.moment)
     start = clock.start_of(day + _days(trigger.opens_after_days)) if trigger.opens_after_days else event.moment
-    ends = [until] if until is not None else []
+    ends: list[datetime | None] = [until]
     if trigger.lasts_days:
         ends.append(clock.end_of(day + _days(trigger.lasts_days - 1)))
-    deadline = measure.deadline
-    if deadline is not None and deadline.after == "event" and deadline.duration is not None:
-        ends.append(after(deadline.duration, event.moment, clock))
-    return start, min(ends, default=None)
+    if measure.deadline is not None and measure.deadline.after == "event":
+        ends.append(deadline_at(measure.deadline, unit, clock, event.moment))
+    return start, min((end for end in ends if end is not None), default=None)
 
 
 def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
@@ -625,13 +631,8 @@ def _due(item: Item, unit: Unit, clock: Clock) -> datetime | None:
     falls, or the end of the last day of the window it lasts."""
     deadline, trigger = item.measure.deadline, item.measure.trigger
     if deadline is not None:
-        if deadline.date is not None:
-            return clock.end_of(deadline.date)
-        duration = deadline.duration
-        if duration is not None and deadline.after == "start":
-            return after(duration, unit.started_at, clock)
-        if duration is not None and item.day is not None:
-            return after(duration, item.event.moment if item.event else clock.start_of(item.day), clock)
+        event = item.event.moment if item.event else clock.start_of(item.day) if item.day else None
+        return deadline_at(deadline, unit, clock, event)
     if trigger is not None and trigger.lasts_days and item.day is not None:
         return clock.end_of(item.day + _days(trigger.lasts_days - 1))
     return None
