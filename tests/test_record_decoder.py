@@ -98,7 +98,9 @@ class OldRecord(OldDraft):
         if self.v == 1 and (self.prev is not None or self.seq is not None or self.sig is not None):
             raise PydanticCustomError("record.legacy", "a format 1 record has no 'prev', 'seq' or 'sig'")
         if self.v < 4 and self.action == "acknowledged":
-            raise PydanticCustomError("record.acknowledged", "an acknowledged record is of format 4")
+            raise PydanticCustomError(
+                "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 4}
+            )
         return self
 
 

@@ -9,6 +9,8 @@ that arrive without their store (a seal sent upward, a catalog copied by hand).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .errors import DataError
 
 # The format each file is written in by this release; every release reads all earlier ones.
@@ -26,22 +28,28 @@ UNITS = 1  # units.jsonl: the store's list of its units
 REQUIRES = "0.3.0"
 
 # What release 0.3.0 cannot read is written in a newer format only where it occurs, so that a
-# store without it stays open to that release: an acknowledgement of alerts (the action
-# `acknowledged`) is a record of format 4, a seal naming one is of format 4, and a store that
-# holds one is raised to format 4 when it is written. Every other record is of format 3.
-NEWER_ACTIONS = frozenset({"acknowledged"})
+# store without it stays open to that release: an action a release added is written as a record
+# of the format that release reads (an acknowledgement of alerts, `acknowledged`: format 4), a
+# seal naming one is of that format, and a store that holds one is raised to it when it is
+# written. Every other record is of format 3.
+NEWER_ACTIONS: dict[str, int] = {"acknowledged": 4}  # action -> the record, seal and store format it needs
 PLAIN_STORE = 3  # the format a store is made in, and raised to by every write but of a format 4 record
 REQUIRES_OF = {3: REQUIRES, 4: "0.4.0"}  # store format -> the release that first read it (store.json's `requires`)
 
 
 def record_format(action: str) -> int:
     """The format a record of this action is written in (see NEWER_ACTIONS)."""
-    return RECORD if action in NEWER_ACTIONS else 3
+    return NEWER_ACTIONS.get(action, 3)
 
 
 def store_format(action: str) -> int:
     """The format a store must have before a record of this action is appended to it."""
-    return STORE if action in NEWER_ACTIONS else PLAIN_STORE
+    return NEWER_ACTIONS.get(action, PLAIN_STORE)
+
+
+def seal_format(actions: Iterable[str], plain: int) -> int:
+    """The format of a seal naming records of these actions (`plain` when none is newer)."""
+    return max((NEWER_ACTIONS.get(action, plain) for action in actions), default=plain)
 
 
 class NewerFormat(DataError):

@@ -33,6 +33,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from . import formats
 from .errors import UserError
 
 SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
@@ -620,8 +621,10 @@ def _chain_problem(record: RecordModel | Record) -> Problem | None:
         return "record.clock", "'clock' is a field of format 3 records", {}
     if record.v == 1 and (record.prev is not None or record.seq is not None or record.sig is not None):
         return "record.legacy", "a format 1 record has no 'prev', 'seq' or 'sig'", {}
-    if record.v < 4 and record.action == "acknowledged":  # a release that cannot read it refuses the line
-        return "record.acknowledged", "an acknowledged record is of format 4", {}
+    needed = formats.NEWER_ACTIONS.get(record.action)
+    if needed is not None and record.v < needed:  # a release that cannot read the action refuses the line
+        params = {"action": record.action, "needed": needed}
+        return "record.newer_action", "a {action} record is of format {needed}", params
     return None
 
 

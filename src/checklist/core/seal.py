@@ -40,8 +40,7 @@ if TYPE_CHECKING:
     from .store import LogStream
 
 SEAL_FORMAT: Literal[3] = 3  # formats.SEAL: in an envelope, names its store; 2: every record of the day
-# A seal that names an acknowledgement (a record of format 4) is of format 4: release 0.3.0 refuses it as newer.
-ACKNOWLEDGING: Literal[4] = 4
+# A seal that names a record of a newer format (formats.NEWER_ACTIONS) is of that format: an older release refuses it.
 PAYLOAD_TYPE = "application/vnd.checklist.seal+json"  # the envelope's payloadType
 
 
@@ -104,7 +103,7 @@ class Seal(Stored):
     (its id): a seal kept under another unit, or in another store, is not that unit's. An
     older seal has no `store`, and is written without one, exactly as it was signed."""
 
-    format: Literal[1, 2, 3, 4] = SEAL_FORMAT
+    format: Literal[1, 2, 3, 4] = SEAL_FORMAT  # up to formats.SEAL
     kind: Literal["checklist-seal"] = "checklist-seal"
     unit: str
     store: Annotated[str, Field(min_length=1, max_length=64)] | None = None
@@ -165,9 +164,8 @@ def make(
         if r.seq is not None and r.seq in hashes and in_range(r.at) and r.at.astimezone(zone).date() == period
     ]  # in_range: a record dated by hand in the year 1 or 9999 is of no day to seal, and cannot overflow
     last = max(hashes, default=0)
-    newer = any(entry.action in formats.NEWER_ACTIONS for entry in entries)
     return Seal(
-        format=ACKNOWLEDGING if newer else SEAL_FORMAT,
+        format=formats.seal_format((entry.action for entry in entries), SEAL_FORMAT),
         unit=unit.id,
         store=store,
         unit_name=status.catalog.unit_name(unit, "zh"),

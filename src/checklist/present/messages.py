@@ -238,7 +238,7 @@ TEMPLATES: dict[str, Template] = {
     "record.chained": "a format 2 record needs 'prev' and 'seq'",
     "record.clock": "'clock' is a field of format 3 records",
     "record.legacy": "a format 1 record has no 'prev', 'seq' or 'sig'",
-    "record.acknowledged": "an acknowledged record is of format 4",
+    "record.newer_action": "a {action} record is of format {needed}",
     "record.unusable": lambda p: (
         (f"record {p['seq']}" if p.get("seq") is not None else f"record {p['id']}")
         + f" ({p['what']}) could not be used: {text(p['problem'])}"
