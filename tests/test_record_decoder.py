@@ -346,7 +346,7 @@ def drafts(draw: st.DrawFn) -> Draft:
 @given(drafts(), st.integers(1, 2**40), HASHES)
 def test_the_store_writes_the_line_the_old_model_wrote(draft: Draft, seq: int, prev: str) -> None:
     record, line = link(draft, seq, prev, None)
-    version = formats.record_format(draft.action)  # 4 for an acknowledgement, else 3
+    version = formats.record_format(draft)  # 4 for an acknowledgement, else 3
     old = OldRecord.model_validate({**draft.model_dump(), "v": version, "seq": seq, "prev": prev})
     assert line == old.model_dump_json(exclude_none=True).encode()
     assert record.canonical() == old.model_dump_json(exclude={"sig"}, exclude_none=True).encode()

@@ -407,7 +407,7 @@ class FileStore:
         if not (folder / "unit.json").is_file():
             raise NotFound("unit.unknown", closest(draft.unit, self.unit_ids()), id=draft.unit)
         path = folder / "records.jsonl"
-        self._raise_format(formats.store_format(draft.action))  # a store that reads the line's record format
+        self._raise_format(formats.store_format(draft))  # a store that reads the line's record format
         with self._lock(folder / ".lock"):
             try:
                 fd = _open(path, os.O_RDWR | os.O_APPEND, 0o644, self._group(WRITE))

@@ -9,7 +9,8 @@ that arrive without their store (a seal sent upward, a catalog copied by hand).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from .errors import DataError
 
@@ -33,18 +34,26 @@ REQUIRES = "0.3.0"
 # seal naming one is of that format, and a store that holds one is raised to it when it is
 # written. Every other record is of format 3.
 NEWER_ACTIONS: dict[str, int] = {"acknowledged": 4}  # action -> the record, seal and store format it needs
+# Likewise a record of any action that holds what an older release cannot read (a field it does
+# not know, a value of a newer type): (whether a record holds it, the format that reads it).
+NEWER_CONTENT: list[tuple[Callable[[Any], bool], int]] = []
 PLAIN_STORE = 3  # the format a store is made in, and raised to by every write but of a format 4 record
 REQUIRES_OF = {3: REQUIRES, 4: "0.4.0"}  # store format -> the release that first read it (store.json's `requires`)
 
 
-def record_format(action: str) -> int:
-    """The format a record of this action is written in (see NEWER_ACTIONS)."""
-    return NEWER_ACTIONS.get(action, 3)
+def record_format(record: Any) -> int:
+    """The format a record (a draft, or a record read) is written in: 3, or the newer one its
+    action or its content needs (see NEWER_ACTIONS and NEWER_CONTENT)."""
+    found = NEWER_ACTIONS.get(record.action, 3)
+    for holds, needed in NEWER_CONTENT:
+        if needed > found and holds(record):
+            found = needed
+    return found
 
 
-def store_format(action: str) -> int:
-    """The format a store must have before a record of this action is appended to it."""
-    return NEWER_ACTIONS.get(action, PLAIN_STORE)
+def store_format(record: Any) -> int:
+    """The format a store must have before this record is appended to it."""
+    return max(record_format(record), PLAIN_STORE)
 
 
 def seal_format(actions: Iterable[str], plain: int) -> int:

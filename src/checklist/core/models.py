@@ -554,7 +554,7 @@ class Catalog:
 
 # --- the store ---------------------------------------------------------------
 
-# The store writes an acknowledgement in format 4 (formats.record_format), every other record in format 3.
+# The store writes a record in format 3, or in the newer format its action or content needs (formats.record_format).
 RECORD_FORMAT: Literal[3] = 3  # 3: may say the replayed clock; 2: chained (prev, seq), optionally signed; 1: before
 HASH = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
 
@@ -621,8 +621,8 @@ def _chain_problem(record: RecordModel | Record) -> Problem | None:
         return "record.clock", "'clock' is a field of format 3 records", {}
     if record.v == 1 and (record.prev is not None or record.seq is not None or record.sig is not None):
         return "record.legacy", "a format 1 record has no 'prev', 'seq' or 'sig'", {}
-    needed = formats.NEWER_ACTIONS.get(record.action)
-    if needed is not None and record.v < needed:  # a release that cannot read the action refuses the line
+    needed = formats.record_format(record)
+    if needed > 3 and record.v < needed:  # a release that cannot read the action refuses the line
         params = {"action": record.action, "needed": needed}
         return "record.newer_action", "a {action} record is of format {needed}", params
     return None

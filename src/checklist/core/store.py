@@ -405,7 +405,7 @@ def parse_unit(data: bytes, where: str) -> Unit:
 
 def link(draft: Draft, seq: int, prev: str, signer: Signer | None) -> tuple[Record, bytes]:
     """The record a draft becomes as record `seq` after `prev`, signed if asked, and its line."""
-    record = Record.of({**draft.model_dump(), "v": formats.record_format(draft.action), "seq": seq, "prev": prev})
+    record = Record.of({**draft.model_dump(), "v": formats.record_format(draft), "seq": seq, "prev": prev})
     if signer is not None:
         signature = signer(record.canonical())
         record = record.replace(sig=RecordSignature(key=signature.key, alg=signature.alg, value=signature.value))
