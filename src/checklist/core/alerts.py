@@ -13,23 +13,25 @@ with other thresholds raises no alert over records made before it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
+from .decide import alerted
 from .errors import DataError
-from .figures import alerts
-from .models import Catalog, FieldSpec, Record
+from .models import Catalog, Measure, Record
 
 # The catalog kept under a digest, None if the store does not keep it
 Catalogs = Callable[[str], Catalog | None]
 
 
 class Judge:
-    """The fields of a record's figures past an alert of its measure (none: no alert), read
+    """The fields of a record's figures past an alert of its measure, and the rules of its
+    measure that hold (`rule:N`; none: no alert), read
     from the catalog the record names (loaded once per command); a catalog the store does not
     keep, or cannot read, raises no alert (`missing` names it)."""
 
     def __init__(self, catalogs: Catalogs) -> None:
         self._catalogs = catalogs
-        self._alerting: dict[str, dict[str, list[FieldSpec]] | None] = {}  # digest -> measure -> fields
+        self._alerting: dict[str, tuple[ZoneInfo, dict[str, Measure]] | None] = {}  # digest -> zone, watched measures
         self.missing: set[str] = set()
 
     @classmethod
@@ -39,15 +41,15 @@ class Judge:
         return cls(known.get)
 
     def __call__(self, record: Record) -> tuple[str, ...]:
-        measures = self._alerting.get(record.catalog, _UNREAD)
-        if measures is _UNREAD:
-            measures = self._alerting[record.catalog] = self._read(record.catalog)
-        fields = measures.get(record.item or "") if measures else None
-        if not fields:
+        read = self._alerting.get(record.catalog, _UNREAD)
+        if read is _UNREAD:
+            read = self._alerting[record.catalog] = self._read(record.catalog)
+        measure = read[1].get(record.item or "") if read else None
+        if measure is None or read is None:
             return ()
-        return tuple(spec.id for spec in alerts(fields, record.figures))
+        return alerted(measure, record.figures, read[0])
 
-    def _read(self, digest: str) -> dict[str, list[FieldSpec]] | None:
+    def _read(self, digest: str) -> tuple[ZoneInfo, dict[str, Measure]] | None:
         try:
             catalog = self._catalogs(digest)
         except DataError:  # damaged, or of a newer format: verify names it
@@ -55,7 +57,7 @@ class Judge:
         if catalog is None:
             self.missing.add(digest)
             return None
-        return {m.id: m.alerting for m in catalog.measures if m.alerting}
+        return ZoneInfo(catalog.meta.timezone), {m.id: m for m in catalog.measures if m.watched}
 
 
-_UNREAD: dict[str, list[FieldSpec]] = {}
+_UNREAD: tuple[ZoneInfo, dict[str, Measure]] = (ZoneInfo("UTC"), {})

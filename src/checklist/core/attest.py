@@ -9,17 +9,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TypedDict
 from zoneinfo import ZoneInfo
 
+from .decide import complete, holding, past_alert
 from .errors import NotFound, UserError
 from .evidence import describe, inspect
-from .figures import alerts, missing_required, parse_assignments, split_assignment
+from .figures import missing_required, parse_assignments, split_assignment
 from .fuzzy import closest
 from .logindex import Entry, LogIndex
-from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Record, Recurrence, from_user
+from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Record, Recurrence, Rule, from_user
 from .names import same_person
 from .schedule import periods
 from .status import PENDING, STATE_OF_ACTION, Clock, Item, ItemStatus, State, UnitStatus, state_of, window
@@ -64,9 +65,23 @@ class Outcome:
         return self.target.status
 
     @property
+    def values(self) -> dict[str, FigureValue]:
+        """The figures recorded, with the measure's computed values worked out."""
+        return complete(self.status.item.measure, self.draft.figures) if self.draft else {}
+
+    @property
     def alerts(self) -> list[FieldSpec]:
-        """The recorded figures that cross their alert threshold."""
-        return alerts(self.status.item.measure.fields, self.draft.figures) if self.draft else []
+        """The recorded (or computed) figures that cross their alert threshold."""
+        measure = self.status.item.measure
+        return past_alert(measure.alerting, self.values) if self.draft and measure.alerting else []
+
+    @property
+    def rules(self) -> list[Rule]:
+        """The decision rules that hold over the figures recorded: their instructions, at once."""
+        if self.draft is None or not self.draft.figures or not self.status.item.measure.rules:
+            return []
+        zone = self.draft.at.tzinfo or ZoneInfo("UTC")  # `now`, in the unit's time zone
+        return [rule for _, rule in holding(self.status.item.measure, self.values, zone)]
 
 
 def targets(
@@ -186,14 +201,14 @@ def plan(
         raise UserError(f"attest.{request.action}_needs_reason")
     if request.until is not None and request.action != "na":
         raise UserError("attest.until_without_na")
-    _check_fields_exist(targets, request.assignments)
+    _check_fields_exist(targets, request.assignments, now.tzinfo)
     files = [describe(inspect(path, max_evidence_bytes)) for path in request.evidence]
     outcomes = []
     for target in targets:
         if request.action == "approved":
             outcomes.append(Outcome(target, _approval(target, request, unit_id, digest, now, clock)))
             continue
-        said, figures, evidence = note, _figures(target.status, request), files
+        said, figures, evidence = note, _figures(target.status, request, now.tzinfo), files
         corrects = _corrected(target, request.action)
         if corrects is not None:  # done again: what it recorded, with what is given now over it
             said, figures, evidence = _overlaid(corrects, said, figures, evidence)
@@ -296,20 +311,20 @@ def _label(status: ItemStatus) -> _Label:
     return {"number": status.item.number, "item": status.item.id, "subject": status.item.subject}
 
 
-def _figures(status: ItemStatus, request: Attestation) -> dict[str, FigureValue]:
+def _figures(status: ItemStatus, request: Attestation, zone: tzinfo | None) -> dict[str, FigureValue]:
     fields = status.item.measure.fields
     known = {f.id for f in fields}
     mine = [a for a in request.assignments if split_assignment(a)[0] in known]
-    return parse_assignments(fields, mine)
+    return parse_assignments(fields, mine, zone)
 
 
-def _check_fields_exist(targets: Sequence[Target], assignments: Sequence[str]) -> None:
+def _check_fields_exist(targets: Sequence[Target], assignments: Sequence[str], zone: tzinfo | None) -> None:
     """A figure must belong to at least one named item; with one item, name its fields."""
     for text in assignments:
         name, _ = split_assignment(text)
         if not any(t.status.item.measure.field(name) for t in targets):
             if len(targets) == 1:
-                parse_assignments(targets[0].status.item.measure.fields, [text])  # raises with suggestions
+                parse_assignments(targets[0].status.item.measure.fields, [text], zone)  # raises with suggestions
             raise UserError("attest.no_such_figure", field=name)
 
 

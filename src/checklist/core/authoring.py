@@ -49,6 +49,9 @@ def measure_findings(raw: Any) -> list[Finding]:
     for index, spec in fields:
         if spec is not None:
             found += _alert(spec, ("fields", index, "alert"))
+    from .typecheck import computed_findings, rule_findings  # computed fields and decision rules
+
+    found += computed_findings(fields) + rule_findings(raw, fields)
     return found + _timing(raw) + one_language(raw)
 
 
@@ -118,7 +121,7 @@ def _figures(raw: dict[str, Any], fields: list[tuple[int, FieldSpec | None]]) ->
     specs = [spec for _, spec in fields]
     if not isinstance(evidence, list) or not specs or None in specs:
         return []
-    required = [spec.id for spec in specs if spec is not None and spec.required]
+    required = [spec.id for spec in specs if spec is not None and spec.required and spec.compute is None]
     if "figures" not in evidence and required:
         return [Finding(message("measure.figures_not_asked", fields=required), ("fields",), warning=True)]
     if "figures" in evidence and not required:

@@ -318,7 +318,7 @@ def _keys_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
     """The keys of the model found at `loc` within `model`, if one is there."""
     parts = _parts(_shape_at(model, loc))
     found = next((part for part in parts if isinstance(part, type) and issubclass(part, BaseModel)), None)
-    return list(found.model_fields) if found is not None else []
+    return [f.alias or name for name, f in found.model_fields.items()] if found is not None else []  # `is`, not `is_`
 
 
 def _shape_at(model: type[BaseModel], loc: Sequence[str | int]) -> Any:
@@ -340,7 +340,9 @@ def _parts(shape: Any) -> list[Any]:
 
 def _step(shape: Any, step: str | int) -> Any:
     if isinstance(step, str) and isinstance(shape, type) and issubclass(shape, BaseModel):
-        found = shape.model_fields.get(step)
+        found = shape.model_fields.get(step) or next(
+            (f for f in shape.model_fields.values() if f.alias == step), None
+        )  # a key written as its alias (a rule's `is`)
         return found.annotation if found is not None else None
     if isinstance(step, int) and get_origin(shape) is list:
         return get_args(shape)[0]

@@ -39,8 +39,9 @@ Alerted = tuple[int, tuple[str, ...]]
 # The records whose line names a text (a subject), with their offsets, in order, up to a byte of the log
 Scan = Callable[[str, int | None], Iterator[tuple[int, Record]]]
 
+# 9: a figure may be a list (a multi-select's answers), an alert a rule (`rule:N`)
 # 8: alerts not acknowledged; 7: memos, tables read when asked for; 6: tables of periods, archived subjects
-SNAPSHOT_FORMAT = 8
+SNAPSHOT_FORMAT = 9
 _HAPPENINGS = frozenset({"event", "withdrawn"})
 STATES_OF_ARCHIVE = {"D": ("done", False), "d": ("done", True), "N": ("na", False), "n": ("na", True)}  # True: changed
 
@@ -734,7 +735,11 @@ class LogIndex:
 
 Natural = Annotated[int, msgspec.Meta(ge=0)]
 Figure = (
-    bool | Annotated[int, msgspec.Meta(ge=-LIMIT, le=LIMIT)] | Annotated[float, msgspec.Meta(ge=-LIMIT, le=LIMIT)] | str
+    bool
+    | Annotated[int, msgspec.Meta(ge=-LIMIT, le=LIMIT)]
+    | Annotated[float, msgspec.Meta(ge=-LIMIT, le=LIMIT)]
+    | str
+    | list[str]
 )
 Doing = Literal["done", "partial", "na", "blocked", "reopened"]
 # at, count, action, until, figures, wording (its number), approval's at

@@ -56,7 +56,10 @@ PERIOD = r"^\d{4}-(W\d{2}|\d{2}-\d{2}(T\d{2}:\d{2})?)$"  # a day, a week, or an 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 # How a recurring measure's figure adds up over its periods ("today", "since start")
 Aggregate = Literal["sum", "latest", "min", "max", "mean", "none"]
-FigureValue = bool | int | float | str
+# A figure as recorded: a list of choices for a multi-select (format 5: formats.NEWER_CONTENT);
+# a date or a date-time is kept as its ISO text ("2020-01-27", "2020-01-27T10:30+08:00")
+FigureValue = bool | int | float | str | list[str]
+FieldType = Literal["integer", "number", "text", "yesno", "choice", "date", "datetime", "multi"]
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -138,14 +141,17 @@ class Source(Strict):
 
 class Alert(Strict):
     """When a recorded figure is flagged (the value is still recorded): thresholds for a
-    number, or `values` for a yes/no or a choice (`values: [yes]`: a symptom reported)."""
+    number, or `values` for a yes/no, a choice or a multi-select (`values: [yes]`: a symptom
+    reported; a multi-select is flagged when any of the answers chosen is among them)."""
 
     above: float | None = Field(None, description="flag a value greater than this")
     at_least: float | None = Field(None, description="flag a value equal to this or greater")
     below: float | None = Field(None, description="flag a value less than this")
     at_most: float | None = Field(None, description="flag a value equal to this or less")
     values: list[bool | str] | None = Field(
-        None, description="for a yes/no or a choice field: the answers to flag (`[yes]`), never all of them"
+        None,
+        description="for a yes/no, a choice or a multi field: the answers to flag (`[yes]`), never all of them;"
+        " a multi field is flagged when any of them is chosen",
     )
 
     @property
@@ -154,6 +160,8 @@ class Alert(Strict):
 
     def crossed(self, value: FigureValue) -> bool:
         if self.values is not None:
+            if isinstance(value, list):  # a multi-select: any of the answers chosen
+                return any(_same_answer(chosen, flagged) for chosen in value for flagged in self.values)
             return any(_same_answer(value, flagged) for flagged in self.values)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return False
@@ -181,13 +189,14 @@ class FieldSpec(Strict):
 
     id: Slug = Field(description="the figure's id, as `done --set ID=VALUE` names it")
     label: Text = Field(description="what the figure is, as shown beside its value")
-    type: Literal["integer", "number", "text", "yesno", "choice"] = Field(
-        description="integer, number, text, yesno, or choice (with choices)"
+    type: FieldType = Field(
+        description="integer, number, text, yesno, choice (with choices), date, datetime, or multi (several"
+        " of its choices)"
     )
     unit: str | None = Field(None, description="the unit of a number, shown after it (°C)")
     min: float | None = Field(None, description="the least value an integer or a number may take")
     max: float | None = Field(None, description="the greatest value an integer or a number may take")
-    choices: list[str] | None = Field(None, description="the answers of a choice field, and only of one")
+    choices: list[str] | None = Field(None, description="the answers of a choice or a multi field, and only of one")
     required: bool = Field(
         True, description="whether an attestation must give it (when the measure's evidence includes figures)"
     )
@@ -197,6 +206,11 @@ class FieldSpec(Strict):
         None,
         description="how a recurring measure's figure adds up over its periods: sum, latest, min, max, mean or none"
         " (default: sum for an integer, latest for a number)",
+    )
+    compute: str | None = Field(
+        None,
+        description="a number field worked out from other number fields of the measure, never typed:"
+        " field ids, numbers, + - * / and parentheses (`screened / registered * 100`)",
     )
 
     @property
@@ -230,11 +244,36 @@ class FieldSpec(Strict):
             raise PydanticCustomError(
                 "field.min_above_max", "min ({min}) is greater than max ({max})", {"min": self.min, "max": self.max}
             )
-        if (self.type == "choice") != bool(self.choices):
+        if (self.type in ("choice", "multi")) != bool(self.choices):
             raise PydanticCustomError(
-                "field.choices", "a choice field needs a non-empty 'choices' list, and only a choice field has one"
+                "field.choices",
+                "a choice or a multi field needs a non-empty 'choices' list, and only such a field has one",
             )
+        self._computed()
         return self
+
+    def _computed(self) -> None:
+        """A computed field is a number worked out, never typed (see expression.py; the fields
+        it reads are checked across the measure, in authoring.py)."""
+        if self.compute is None:
+            return
+        if self.type != "number":
+            said = "a computed field is of type number, not {type}"
+            raise PydanticCustomError("field.compute_type", said, {"type": self.type})
+        if self.min is not None or self.max is not None:
+            said = "a computed field takes no min or max: its value is worked out, never typed"
+            raise PydanticCustomError("field.compute_bounds", said)
+        from .expression import ExpressionError, parse
+
+        try:
+            parse(self.compute)
+        except ExpressionError as exc:
+            said = "the expression cannot be read ({problem})"
+            raise PydanticCustomError("field.compute_syntax", said, {"problem": exc.code, **exc.params}) from None
+
+    @property
+    def computed(self) -> bool:
+        return self.compute is not None
 
     def _alert_values(self) -> None:
         """`alert: {values: [...]}` flags a yes/no or a choice field, with values it can hold."""
@@ -245,10 +284,10 @@ class FieldSpec(Strict):
             raise PydanticCustomError("field.alert_form", "an alert has thresholds or values, not both")
         if self.type == "yesno":
             allowed: list[bool | str] = [True, False, "yes", "no"]
-        elif self.type == "choice":
+        elif self.type in ("choice", "multi"):
             allowed = list(self.choices or [])
         else:
-            said = "alert values apply only to yesno and choice fields, not {type}"
+            said = "alert values apply only to yesno, choice and multi fields, not {type}"
             raise PydanticCustomError("field.alert_values", said, {"type": self.type})
         wrong = [value for value in values if not any(type(value) is type(a) and value == a for a in allowed)]
         allowed = allowed[2:] if self.type == "yesno" else allowed  # named as catalogs write them
@@ -387,6 +426,62 @@ class Deadline(Strict):
         return Duration(0, self.days, 0) if self.days is not None else None
 
 
+Compared = bool | float | str  # a value a rule compares a figure with: yes/no, a number, a text or a date
+
+
+class Condition(Strict):
+    """One condition of a decision rule, on a field's value (a computed one too): it `is` a
+    value, is `in` a list of them, or is `above` or `below` one (a number, a date, a date-time).
+    A field with no value recorded meets no condition."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    field: Slug = Field(description="the id of a field of the measure (a computed field too)")
+    is_: Compared | None = Field(
+        None, alias="is", description="holds when the value is this (a multi field: when this is among those chosen)"
+    )
+    in_: list[Compared] | None = Field(
+        None, alias="in", description="holds when the value is one of these (a multi field: when one of them is chosen)"
+    )
+    above: float | str | None = Field(None, description="holds when the value is greater (later) than this")
+    below: float | str | None = Field(None, description="holds when the value is less (earlier) than this")
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        tests = [self.is_ is not None, self.in_ is not None, self.above is not None or self.below is not None]
+        if sum(tests) != 1:
+            said = "a condition gives one of 'is', 'in', or 'above' and/or 'below'"
+            raise PydanticCustomError("rule.condition_form", said)
+        if self.in_ is not None and not self.in_:
+            raise PydanticCustomError("rule.in_empty", "'in' needs at least one value")
+        return self
+
+
+class When(Strict):
+    """When a rule holds: `any` of its conditions, or `all` of them."""
+
+    any: list[Condition] | None = Field(None, description="the rule holds when any of these conditions holds")
+    all: list[Condition] | None = Field(None, description="the rule holds when every one of these conditions holds")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> When:
+        if (self.any is None) == (self.all is None) or not (self.any or self.all):
+            raise PydanticCustomError("rule.when_form", "give 'any' or 'all', with at least one condition")
+        return self
+
+    @property
+    def conditions(self) -> list[Condition]:
+        return self.any or self.all or []
+
+
+class Rule(Strict):
+    """A decision rule over a measure's fields: when it holds, the attestation raises an alert
+    carrying the instruction (`then`), shown until acknowledged (`checklist ack`)."""
+
+    when: When = Field(description="the conditions on the measure's fields: `any` or `all` of them")
+    then: Text = Field(description="what to do when the rule holds (refuse entry, notify the health post)")
+
+
 class Measure(Strict):
     id: MeasureId = Field(description="the measure's stable id, dotted and lowercase (`prison.visits-suspended`)")
     title: Text = Field(description="what must be done, in a line")
@@ -410,6 +505,9 @@ class Measure(Strict):
     trigger: Trigger | None = Field(None, description="the event that makes it an item per subject")
     fields: list[FieldSpec] = Field([], description="the figures an attestation records")
     deadline: Deadline | None = Field(None, description="when a one-time item is due: a date, or days after")
+    rules: list[Rule] = Field(
+        [], description="decision rules over its fields: each that holds raises an alert carrying its instruction"
+    )
     approval: Literal["required"] | None = Field(
         None, description="`required`: a done needs a second person's sign-off (`checklist approve`)"
     )
@@ -443,6 +541,35 @@ class Measure(Strict):
     def alerting(self) -> list[FieldSpec]:
         """The fields with an alert threshold (status checks them for every item)."""
         return [f for f in self.fields if f.alert is not None]
+
+    @cached_property
+    def watched(self) -> bool:
+        """Whether its figures may raise an alert: a field's alert, or a decision rule."""
+        return bool(self.alerting or self.rules)
+
+    @cached_property
+    def computations(self) -> list[tuple[str, Any]]:
+        """The computed fields and their parsed expressions (expression.Expr), in an order in
+        which each reads only figures recorded or worked out before it; a field in a cycle (which
+        validation refuses) or whose expression does not parse is left out."""
+        from .expression import ExpressionError, names, parse
+
+        pending: dict[str, tuple[Any, list[str]]] = {}
+        for spec in self.fields:
+            if spec.compute is not None:
+                try:
+                    expr = parse(spec.compute)
+                except ExpressionError:
+                    continue
+                pending[spec.id] = (expr, names(expr))
+        ordered: list[tuple[str, Any]] = []
+        while pending:
+            ready = [fid for fid, (_, reads) in pending.items() if not any(r in pending for r in reads)]
+            if not ready:
+                break
+            for fid in ready:
+                ordered.append((fid, pending.pop(fid)[0]))
+        return ordered
 
     @cached_property
     def aggregations(self) -> dict[str, Aggregate]:
@@ -631,7 +758,7 @@ def _chain_problem(record: RecordModel | Record) -> Problem | None:
 class Attestation(Stored):
     """What a record says, as pydantic reads it: the fields of a draft and of a record line."""
 
-    v: Literal[1, 2, 3, 4] = RECORD_FORMAT
+    v: Literal[1, 2, 3, 4, 5] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     unit: str
     item: MeasureId | None = None  # None for what concerns the unit: event, withdrawn, upgraded
@@ -778,7 +905,7 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     line (`v`, `figures`, `evidence` and `catalog` always have one), in this order.
     """
 
-    v: Literal[1, 2, 3, 4]
+    v: Literal[1, 2, 3, 4, 5]
     id: str  # 32 hex digits, as approves
     unit: str
     item: str | None = None  # a measure id

@@ -19,8 +19,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
+from .decide import alerted, complete
 from .errors import Message
-from .figures import alerts
 from .logindex import Entry, Happening, LogIndex, Memo, Table, event_key, item_key, unusable
 from .models import Aggregate, Catalog, Deadline, Duration, FigureValue, Measure, Record, Recurrence, Section, Unit
 from .schedule import Period, Schedule
@@ -322,8 +322,8 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
         ready=clock.start_of(ready) if ready else None,
         overdue=due is not None and state in PENDING and clock.now >= due,
         changed=_changed(entry, measure),
-        alerts=_alerts(measure, entry),
-        latest=dict(entry.figures) if entry else {},
+        alerts=_alerts(measure, entry, clock),
+        latest=_values(measure, entry),
     )
 
 
@@ -416,8 +416,8 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
         missed=tuple(map(span.key, memo.missed)),
         streak=memo.streak,
         changed=_changed(entry, measure),
-        alerts=_alerts(measure, latest),
-        latest=dict(latest.figures) if latest else {},
+        alerts=_alerts(measure, latest, clock),
+        latest=_values(measure, latest),
         totals=dict(memo.totals),
         today=dict(memo.today),
         zeros=dict(memo.zeros),
@@ -433,6 +433,9 @@ def _asked(span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zer
     # taken for one that follows them, nor one worked out under another catalog's aggregates.
     aggregates = list(measure.aggregations.items())
     asked = [span.name, span.first, span.last, span.current, clock.today.isoformat(), rules, waived, zeros, aggregates]
+    computed = [[f.id, f.compute] for f in measure.fields if f.compute is not None]
+    if computed:  # only then: a memo saved before computed fields existed still answers for a measure without
+        asked.append(computed)
     return json.dumps(asked, separators=(",", ":"))
 
 
@@ -498,12 +501,13 @@ def _worked_out(  # noqa: PLR0917
         elif span.current is None or number != span.current:
             break
     row = rows.get(span.current) if span.current is not None else None
+    columns = _columns(table, measure) if table is not None else {}
     return Memo(
         asked=_asked(span, measure, clock, waiver, zeros),
         missed=span.unsettled(span.first, before, settled),
         streak=streak,
-        totals=_aggregated(table, rows, measure.aggregations) if table else {},
-        today=_aggregated(table, {n: rows[n] for n in _today(span, clock) if n in rows}, measure.aggregations)
+        totals=_aggregated(table, columns, rows, measure.aggregations) if table else {},
+        today=_aggregated(table, columns, {n: rows[n] for n in _today(span, clock) if n in rows}, measure.aggregations)
         if table
         else {},
         current=index.saved_entry(table, row),
@@ -564,18 +568,33 @@ def _today(span: Span, clock: Clock) -> list[int]:
     return found
 
 
-def _aggregated(table: Table, rows: dict[int, int], how: dict[str, Aggregate]) -> dict[str, float]:
+def _columns(table: Table, measure: Measure) -> dict[str, list[FigureValue | None]]:
+    """The table's figures by field, a computed field's worked out row by row (only for a
+    measure that has one: the others' columns are the table's own)."""
+    if not measure.computations or not table.figures:
+        return table.figures
+    columns = dict(table.figures)
+    worked = [complete(measure, table.figures_of(row)) for row in range(len(table.keys))]
+    for field_id, _ in measure.computations:
+        columns[field_id] = [values.get(field_id) for values in worked]
+    return columns
+
+
+def _aggregated(
+    table: Table, columns: dict[str, list[FigureValue | None]], rows: dict[int, int], how: dict[str, Aggregate]
+) -> dict[str, float]:
     """Each number field's figures done in these rows (by period number: the latest attestation
     of each period, so a corrected report counts once, as corrected) as its aggregate says:
     their sum, least, greatest or mean over the periods that reported it, or the latest such
-    period's value. A field whose aggregate is none, or that the measure no longer has, is left out."""
+    period's value. A field whose aggregate is none, or that the measure no longer has, is left
+    out. `columns` are the table's figures, computed fields' worked out too (see _columns)."""
     found: dict[str, float] = {}
-    if not table.figures or not how:
+    if not columns or not how:
         return found
     actions = table.actions
     done = sorted(row for row in rows.values() if actions[row] == "done")  # in the order first attested
     newest: list[int] | None = None  # the rows done, the latest period first
-    for name, values in table.figures.items():
+    for name, values in columns.items():
         aggregate = how.get(name)
         if aggregate is None or aggregate == "none":
             continue
@@ -603,10 +622,17 @@ def _changed(entry: Entry | None, measure: Measure) -> bool:
     return entry is not None and entry.wording is not None and not measure.worded_as(entry.wording)
 
 
-def _alerts(measure: Measure, entry: Entry | None) -> tuple[str, ...]:
-    if entry is None or not entry.figures or not measure.alerting:
+def _alerts(measure: Measure, entry: Entry | None, clock: Clock) -> tuple[str, ...]:
+    if entry is None or not entry.figures or not measure.watched:
         return ()
-    return tuple(spec.id for spec in alerts(measure.alerting, entry.figures))
+    return alerted(measure, entry.figures, clock.zone)
+
+
+def _values(measure: Measure, entry: Entry | None) -> dict[str, FigureValue]:
+    """The latest figures, with the measure's computed values worked out from them."""
+    if entry is None:
+        return {}
+    return complete(measure, entry.figures) if measure.computations else dict(entry.figures)
 
 
 def _opens(item: Item) -> date | None:

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, cast
 
 from ..core.agenda import Agenda, ack_command
 from ..core.agenda import Entry as AgendaEntry
+from ..core.decide import complete, rule_of
 from ..core.figures import LIMIT, usable
-from ..core.models import Catalog, Record, Text
+from ..core.models import Catalog, Measure, Record, Text
 from ..core.status import Archived, ItemStatus, Tally, Unacknowledged, UnitStatus
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "ready": status.ready.isoformat() if status.ready else None,
         "overdue": status.overdue,
         "alerts": list(status.alerts),
+        "instructions": _instructions(measure, status.alerts),
         "changed_wording": status.changed,
         "latest": status.latest,
         "totals": status.totals,
@@ -181,14 +183,22 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
     }
 
 
+def _instructions(measure: Measure, alerts: Sequence[str]) -> list[TextDocument]:
+    """The instructions of the decision rules among an item's alerts (`rule:N`)."""
+    return [_text(rule.then) for name in alerts if (rule := rule_of(measure, name)) is not None]
+
+
 def alert_document(alert: Unacknowledged, command: str) -> AlertDocument:
     record = alert.record
+    measure = alert.item.measure
+    values = complete(measure, record.figures) if measure.computations else record.figures
     return {
         "number": alert.item.number,
         "id": alert.item.id,
         "subject": alert.item.subject,
         "period": alert.period,
-        "values": {name: record.figures[name] for name in alert.fields if name in record.figures},
+        "values": {name: values[name] for name in alert.fields if name in values},
+        "instructions": _instructions(measure, alert.fields),
         "recorded_at": record.at.isoformat(),
         "recorded_by": record.actor,
         "record": record.id,

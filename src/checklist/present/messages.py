@@ -35,6 +35,22 @@ def _range(p: Mapping[str, Any]) -> str:
     return f"{p['field']} = {value} is out of range: allowed {low} to {high}{unit}"
 
 
+_EXPRESSION_PROBLEMS = {  # core/expression.py's codes: what is wrong with a computed field's expression
+    "expression.character": "{character!r} at position {position} (field ids, numbers, + - * / and parentheses only)",
+    "expression.incomplete": "it ends where a field id, a number or '(' should come",
+    "expression.too_deep": "it nests more than {depth} deep",
+    "expression.unclosed": "a '(' is not closed",
+    "expression.unexpected": "{token!r} is out of place",
+    "expression.too_long": "it is longer than {limit} characters",
+    "expression.empty": "it is empty",
+}
+
+
+def _expression_problem(p: Mapping[str, Any]) -> str:
+    template = _EXPRESSION_PROBLEMS.get(p.get("problem", ""), "{problem}")
+    return template.format(**p)
+
+
 def _quoted(text: str) -> str:
     """A text as YAML writes it in double quotes."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -129,11 +145,11 @@ TEMPLATES: dict[str, Template] = {
     "field.bounds_not_numeric": "min, max and alert thresholds apply only to integer and number fields, not {type}",
     "field.alert_form": "an alert has thresholds or values, not both",
     "field.aggregate_not_numeric": "aggregate applies only to integer and number fields, not {type}",
-    "field.alert_values": "alert values apply only to yesno and choice fields, not {type}",
+    "field.alert_values": "alert values apply only to yesno, choice and multi fields, not {type}",
     "field.alert_value": "alert values must be among {allowed}",
     "measure.replaces": "replaces names other measures' ids, each once",
     "field.min_above_max": lambda p: f"min ({p['min']:g}) is greater than max ({p['max']:g})",
-    "field.choices": "a choice field needs a non-empty 'choices' list, and only a choice field has one",
+    "field.choices": "a choice or a multi field needs a non-empty 'choices' list, and only such a field has one",
     "recurrence.every": "must be 'day', 'week', 'month', a number of hours such as '8h' or of days such as '3d'",
     "recurrence.days": "a period in days must be between 2d and 366d (1d: 'day')",
     "recurrence.hours": "a period in hours must be between 1h and 168h",
@@ -570,6 +586,35 @@ TEMPLATES: dict[str, Template] = {
     "seal.future": "{day} has not come yet (today is {today} in {zone}); seal a day once it has begun",
     "seal.before_start": "{unit} was started on {started}; there is nothing to seal for {day}",
     "seal.cannot_write": "cannot write {path}: {reason}",
+    # field types, computed values, decision rules (date, datetime, multi; compute; rules)
+    "field.compute_type": "a computed field is of type number, not {type}",
+    "field.compute_bounds": "a computed field takes no min or max: its value is worked out, never typed",
+    "field.compute_syntax": lambda p: "the expression cannot be read: " + _expression_problem(p),
+    "compute.unknown_field": lambda p: (
+        f"the expression reads {p['field']!r}, which is not a field of this measure"
+        + (f" (did you mean {', '.join(p['closest'])}?)" if p.get("closest") else f" (fields: {', '.join(p['known'])})")
+    ),
+    "compute.minus_blanks": "{text!r} reads as one field id: a subtraction needs blanks around its '-' ({fixed})",
+    "compute.not_number": "the expression reads {field!r}, a {type} field: it can only read integer and number fields",
+    "compute.cycle": "the computed fields read each other in a circle ({cycle}): none of them could be worked out",
+    "rule.condition_form": "a condition gives one of 'is', 'in', or 'above' and/or 'below'",
+    "rule.in_empty": "'in' needs at least one value",
+    "rule.when_form": "give 'any' or 'all', with at least one condition",
+    "rule.unknown_field": "the rule names {field!r}, which is not a field of this measure (fields: {known})",
+    "rule.not_ordered": "'above' and 'below' compare numbers, dates and date-times; {field} is a {type} field: "
+    "use 'is' or 'in'",
+    "rule.bad_threshold": "{value!r} is not a value of {field} ({type}) to compare with",
+    "rule.is_datetime": "{field} is a date-time, which is never exactly equal to a moment named: use 'above' "
+    "and/or 'below'",
+    "rule.bad_answer": "{value!r} is not an answer {field} can take ({allowed})",
+    "rule.bad_value": "{value!r} is not a value of {field}, a {type} field",
+    "figure.computed": "{field} is worked out ({compute}): it is never typed; set the fields it reads",
+    "figure.not_date": "{field} must be a date such as 2020-01-27 or 2020年1月27日, got {value!r}",
+    "figure.no_such_date": "{field} = {value!r} is no date of the calendar",
+    "figure.date_range": "{field} = {value!r} is outside the years {earliest} to {latest}",
+    "figure.not_datetime": "{field} must be a date and time such as 2020-01-27T10:30 (or 2020-01-27 10:30, "
+    "2020年1月27日10时30分; the catalog's time zone unless an offset is given), got {value!r}",
+    "figure.multi_empty": "{field} needs one or more of: {choices}, separated by commas (, ， or 、)",
     "internal": "internal error: {kind}: {detail}",
 }
 
@@ -612,6 +657,8 @@ HINTS: dict[str, Template] = {
     "item.no_number": "items are numbered 1 to {count}; see `checklist list`",
     "item.ambiguous": "type more of the id, or use its number",
     "figure.assignment": "for example --set people_checked=120",
+    "figure.multi_empty": "for example --set symptoms=发热、咳嗽",
+    "figure.date_range": "check the year",
     "evidence.link_outside": "give the file itself, not a link to it",
     "evidence.too_large": "raise it with `checklist config evidence_max_mb N`, or record the hash only with --no-copy",
     "evidence.cannot_store": "nothing was recorded; fix the folder's permissions, "

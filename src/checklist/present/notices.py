@@ -39,11 +39,16 @@ def attested(result: Attested, lang: str) -> None:
         else:
             action = t("action." + outcome.draft.action, lang)
             message(t("msg.recorded", lang, item=label, action=action), style="green")
+        values = outcome.values
         for spec in outcome.alerts:
-            value = outcome.draft.figures[spec.id]
+            value = values[spec.id]
+            shown = f"{value:g}" if spec.compute is not None and isinstance(value, float) else figure_text(value, lang)
             key = "msg.alert_value" if spec.alert and spec.alert.values is not None else "msg.alert"
-            message(t(key, lang, field=spec.label(lang), value=figure_text(value, lang)), style="bold red")
-        if outcome.alerts:
+            message(t(key, lang, field=spec.label(lang), value=shown), style="bold red")
+        rules = outcome.rules  # a decision rule that holds: its instruction, at once
+        for rule in rules:
+            message(t("msg.rule_alert", lang, instruction=rule.then(lang)), style="bold red")
+        if outcome.alerts or rules:
             message(t("msg.ack_next", lang, target=target))
 
 

@@ -75,9 +75,10 @@ class RecordDocument(TypedDict):
     (README, "The store", describes each)."""
 
     v: Annotated[
-        Literal[1, 2, 3, 4],
+        Literal[1, 2, 3, 4, 5],
         about(
-            "the record's format: 4 for an acknowledgement of alerts, else 3; 2 before `clock`; "
+            "the record's format: 5 for a record holding a multi field's answers (a list), 4 for an "
+            "acknowledgement of alerts, else 3; 2 before `clock`; "
             "1 for a record written before records were chained"
         ),
     ]
@@ -129,9 +130,22 @@ class ItemDocument(TypedDict):
         about("an item that lasts a window (a 14-day stay): when its last day begins, if still to come"),
     ]
     overdue: Annotated[bool, about("past its deadline and not done or waived")]
-    alerts: Annotated[list[str], about("fields whose latest value crosses its alert threshold")]
+    alerts: Annotated[
+        list[str],
+        about(
+            "fields whose latest value (a computed one too) crosses its alert threshold, and `rule:N` for each"
+            " decision rule of the measure that holds (N counts its rules from 1)"
+        ),
+    ]
+    instructions: Annotated[list[TextDocument], about("the instructions of the decision rules that hold (`rule:N`)")]
     changed_wording: Annotated[bool, about("attested against an earlier wording of the measure")]
-    latest: Annotated[dict[str, FigureValue], about("the latest value of each field")]
+    latest: Annotated[
+        dict[str, FigureValue],
+        about(
+            "the latest value of each field, computed fields worked out (none when a figure they read is missing);"
+            " a date as YYYY-MM-DD, a date-time as ISO 8601 with its offset, a multi field as a list of its choices"
+        ),
+    ]
     totals: Annotated[
         dict[str, float],
         about(
@@ -281,7 +295,10 @@ class AlertDocument(TypedDict):
     id: Annotated[str, about("the measure's id")]
     subject: Annotated[str | None, about("whom the item concerns, for a measure kept per subject")]
     period: Annotated[str | None, about("for a recurring measure: the period the alert was recorded for")]
-    values: Annotated[dict[str, FigureValue], about("the figures past an alert, by field id")]
+    values: Annotated[dict[str, FigureValue], about("the figures past an alert, by field id (computed ones too)")]
+    instructions: Annotated[
+        list[TextDocument], about("the instructions of the decision rules that raised it (`rule:N` among its fields)")
+    ]
     recorded_at: Annotated[Moment, about("when the record that raised it was written")]
     recorded_by: Annotated[str, about("who made that record")]
     record: Annotated[str, about("that record's id")]

@@ -21,7 +21,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.agenda import ATTENTION
-from ..core.models import Catalog, Measure, Record
+from ..core.decide import complete, rule_of
+from ..core.models import Catalog, FieldSpec, FigureValue, Measure, Record
 from ..core.schedule import describe
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
 from .output import safe
@@ -214,7 +215,8 @@ def _details(status: ItemStatus, lang: str) -> Text:
             (f"{t('label.until', lang)} {status.last.until.isoformat()}", "red" if status.state == "lapsed" else "dim")
         )
     if status.alerts:
-        parts.append((t("label.alerts", lang, fields=", ".join(status.alerts)), "bold red"))
+        names = ", ".join(alert_name(status.item.measure, name, lang) for name in status.alerts)
+        parts.append((t("label.alerts", lang, fields=names), "bold red"))
     if status.unacknowledged:
         count = status.unacknowledged
         parts.append((t("label.unacknowledged", lang, count=count, s="" if count == 1 else "s"), "bold red"))
@@ -396,7 +398,7 @@ def _figures_table(status: UnitStatus, lang: str) -> Table:
                 continue  # per-subject figures only when they cross a threshold: `subjects` has the rest
             label = Text(f"{item.item.number} ")
             label.append(safe(item.item.subject or item.item.measure.title(lang)))
-            value = Text(safe(f"{figure_text(item.latest[spec.id], lang)}{' ' + spec.unit if spec.unit else ''}"))
+            value = Text(safe(f"{_figure(spec, item.latest[spec.id], lang)}{' ' + spec.unit if spec.unit else ''}"))
             if spec.id in item.alerts:
                 value.append(" " + t("label.alert", lang))
                 value.stylize("bold red")
@@ -459,18 +461,36 @@ def recorded(record: Record, lang: str) -> str:
     return said + (t("label.replayed_at", lang, when=when(record.clock)) if record.clock is not None else "")
 
 
+def alert_name(measure: Measure, name: str, lang: str) -> str:
+    """How an alert is named: a field by its id, a decision rule by its instruction."""
+    rule = rule_of(measure, name)
+    return name if rule is None else t("label.rule", lang, instruction=rule.then(lang))
+
+
 def alert_values(alert: Unacknowledged, lang: str) -> Text:
-    """The values past an alert: '体温 = 38.2 °C ⚠ 警示'."""
+    """The values past an alert: '体温 = 38.2 °C ⚠ 警示'; a rule that holds, by its instruction."""
     text = Text(style="bold red")
+    measure = alert.item.measure
+    values = complete(measure, alert.record.figures) if measure.computations else alert.record.figures
     for number, field_id in enumerate(alert.fields):
-        spec = alert.item.measure.field(field_id)
-        value = alert.record.figures.get(field_id)
-        shown = "—" if value is None else figure_text(value, lang)
+        spec = measure.field(field_id)
+        if spec is None and (rule := rule_of(measure, field_id)) is not None:
+            text.append(("" if number == 0 else ", ") + safe(t("label.rule", lang, instruction=rule.then(lang))))
+            continue
+        value = values.get(field_id)
+        shown = "—" if value is None else _figure(spec, value, lang)
         unit = f" {spec.unit}" if spec is not None and spec.unit else ""
         label = spec.label(lang) if spec is not None else field_id
         text.append(("" if number == 0 else ", ") + safe(f"{label} = {shown}{unit}"))
     text.append(" " + t("label.alert", lang))
     return text
+
+
+def _figure(spec: FieldSpec | None, value: FigureValue, lang: str) -> str:
+    """A figure in words; a computed one to six significant digits (a share: 66.6667, not 66.66666666666667)."""
+    if spec is not None and spec.compute is not None and isinstance(value, float):
+        return f"{value:g}"
+    return figure_text(value, lang)
 
 
 def _number(value: float | None) -> str:

@@ -282,6 +282,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "encoding to UTF-8 and type it again.",
     ),
     "walk.progress": ("第 {n}/{total} 项", "item {n} of {total}"),
+    # field types, computed values, decision rules
+    "msg.rule_alert": ("⚠ 警示：{instruction}", "⚠ alert: {instruction}"),
+    "label.rule": ("规则：{instruction}", "rule: {instruction}"),
+    "type.date": ("日期，如 2020-01-27", "a date, e.g. 2020-01-27"),
+    "type.datetime": ("日期时间，如 2020-01-27 10:30", "a date and time, e.g. 2020-01-27 10:30"),
+    "type.multi": ("可多选，用“、”分隔：{choices}", "one or more, separated by commas: {choices}"),
+    "type.computed": ("自动计算：{compute}", "worked out: {compute}"),
 }
 
 
@@ -295,4 +302,6 @@ def figure_text(value: object, lang: str) -> str:
     """A recorded figure in words: yes or no in the user's language, anything else as it is."""
     if isinstance(value, bool):
         return t("value.yes" if value else "value.no", lang)
+    if isinstance(value, list):  # a multi-select's answers
+        return ("、" if lang == "zh" else ", ").join(map(str, value))
     return str(value)
