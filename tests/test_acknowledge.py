@@ -100,6 +100,7 @@ def test_a_fever_on_monday_stays_when_tuesday_is_normal(unit: Run) -> None:
         "subject": None,
         "period": "2020-01-27",
         "values": {"fever": 2},
+        "instructions": [],
         "recorded_at": alert["recorded_at"],
         "recorded_by": "tester",
         "record": json.loads(LOG.read_text(encoding="utf-8").splitlines()[0])["id"],

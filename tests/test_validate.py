@@ -334,7 +334,7 @@ class TestWords:
         result = cli("validate", str(path))
         allowed = (
             "id, title, detail, guidance, replaces, applies_to, section, priority, source, evidence, recurrence, "
-            "trigger, fields, deadline, approval, headline, examples"
+            "trigger, fields, deadline, rules, approval, headline, examples"
         )
         assert lines(result) == [
             f"{path}:{AFTER}:14: measure prison.visits, field 'priorty': unknown key 'priorty' (did you mean "
@@ -415,7 +415,7 @@ class TestWords:
                 "priority: critical",
                 "priority: critical\n    fields: [nothing]",
                 "must be a mapping of keys to values "
-                "(keys: id, label, type, unit, min, max, choices, required, alert, definition, aggregate)",
+                "(keys: id, label, type, unit, min, max, choices, required, alert, definition, aggregate, compute)",
             ),
             ("quote: 全面停止罪犯接见。", "quote: [全面停止罪犯接见。]", "must be a text"),
             ("priority: critical", "priority: critical\n    3: three", "a key must be a text: put this one in quotes"),

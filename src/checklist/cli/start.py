@@ -308,6 +308,8 @@ def _ask_figures(measure: Measure, lang: str, values: dict[str, FigureValue], ke
     from ..present.words import t
 
     for spec in measure.fields:
+        if spec.compute is not None:  # worked out from the others, never asked
+            continue
         required = spec.required and "figures" in measure.evidence
         before = _shown(kept[spec.id]) if spec.id in kept else ""
         while True:
@@ -326,6 +328,8 @@ def _shown(value: FigureValue) -> str:
     """A figure as it is typed: yes/no for a yes-or-no answer."""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list):  # a multi-select's answers, as they are typed
+        return "、".join(value)
     return str(value)
 
 
@@ -333,13 +337,17 @@ def _describe(spec: FieldSpec, lang: str, required: bool) -> str:
     from ..present.words import t
 
     parts: list[str] = [spec.type]
+    if spec.type in ("date", "datetime"):
+        parts = [t(f"type.{spec.type}", lang)]
+    elif spec.type == "multi":
+        parts = [t("type.multi", lang, choices="/".join(spec.choices or []))]
     if spec.min is not None or spec.max is not None:
         low = f"{spec.min:g}" if spec.min is not None else "…"
         high = f"{spec.max:g}" if spec.max is not None else "…"
         parts.append(f"{low}–{high}")
     if spec.unit:
         parts.append(spec.unit)
-    if spec.choices:
+    if spec.choices and spec.type != "multi":
         parts.append("/".join(spec.choices))
     if not required:
         parts.append(t("walk.optional", lang))

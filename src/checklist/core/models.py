@@ -263,13 +263,21 @@ class FieldSpec(Strict):
         if self.min is not None or self.max is not None:
             said = "a computed field takes no min or max: its value is worked out, never typed"
             raise PydanticCustomError("field.compute_bounds", said)
+
+    @field_validator("compute")
+    @classmethod
+    def _expression(cls, value: str | None) -> str | None:
+        """An expression that reads (located at `compute`; the fields it names: authoring)."""
+        if value is None:
+            return value
         from .expression import ExpressionError, parse
 
         try:
-            parse(self.compute)
+            parse(value)
         except ExpressionError as exc:
             said = "the expression cannot be read ({problem})"
             raise PydanticCustomError("field.compute_syntax", said, {"problem": exc.code, **exc.params}) from None
+        return value
 
     @property
     def computed(self) -> bool:

@@ -16,7 +16,7 @@ from .authoring import Finding, Loc
 from .errors import message
 from .expression import ExpressionError, names, parse
 from .fuzzy import closest
-from .models import Condition, FieldSpec, Rule
+from .models import Condition, FieldSpec
 
 _NUMBERS = ("integer", "number")
 _ORDERED = ("integer", "number", "date", "datetime")  # what `above` and `below` compare
@@ -76,26 +76,28 @@ def _cycle(start: str, reads: dict[str, list[str]]) -> list[str] | None:
 def rule_findings(raw: dict[str, Any], fields: list[tuple[int, FieldSpec | None]]) -> list[Finding]:
     """Each condition of each rule: a field of the measure, compared as its type allows."""
     rules = raw.get("rules")
-    if not isinstance(rules, list) or any(spec is None for _, spec in fields):
-        return []  # a faulty field: the models report it, and the rules are checked once it is right
+    if not isinstance(rules, list):
+        return []
     specs = {spec.id: spec for _, spec in fields if spec is not None}
+    written = raw.get("fields") if isinstance(raw.get("fields"), list) else []
+    faulty = {f.get("id") for f in written if isinstance(f, dict)} - set(specs)  # the models report those
     found: list[Finding] = []
     for index, value in enumerate(rules):
-        rule = _rule(value)
-        if rule is None:
-            continue
-        form = "any" if rule.when.any is not None else "all"
-        for number, condition in enumerate(rule.when.conditions):
-            loc: Loc = ("rules", index, "when", form, number)
-            found += _condition(condition, specs, loc)
+        when = value.get("when") if isinstance(value, dict) else None
+        for form in ("any", "all"):
+            written = when.get(form) if isinstance(when, dict) else None
+            for number, raw_condition in enumerate(written if isinstance(written, list) else []):
+                condition = _part(raw_condition)  # each on its own: a faulty one hides none of the others
+                if condition is not None and condition.field not in faulty:
+                    found += _condition(condition, specs, ("rules", index, "when", form, number))
     return found
 
 
-def _rule(value: Any) -> Rule | None:
+def _part(value: Any) -> Condition | None:
     from pydantic import ValidationError
 
     try:
-        return Rule.model_validate(value)
+        return Condition.model_validate(value)
     except ValidationError:
         return None
 
@@ -103,7 +105,8 @@ def _rule(value: Any) -> Rule | None:
 def _condition(condition: Condition, specs: dict[str, FieldSpec], loc: Loc) -> list[Finding]:  # noqa: PLR0911
     spec = specs.get(condition.field)
     if spec is None:
-        said = message("rule.unknown_field", field=condition.field, known=list(specs))
+        near = closest(condition.field, specs)
+        said = message("rule.unknown_field", field=condition.field, known=list(specs), closest=near)
         return [Finding(said, (*loc, "field"))]
     found = []
     if condition.above is not None or condition.below is not None:

@@ -35,20 +35,10 @@ def _range(p: Mapping[str, Any]) -> str:
     return f"{p['field']} = {value} is out of range: allowed {low} to {high}{unit}"
 
 
-_EXPRESSION_PROBLEMS = {  # core/expression.py's codes: what is wrong with a computed field's expression
-    "expression.character": "{character!r} at position {position} (field ids, numbers, + - * / and parentheses only)",
-    "expression.incomplete": "it ends where a field id, a number or '(' should come",
-    "expression.too_deep": "it nests more than {depth} deep",
-    "expression.unclosed": "a '(' is not closed",
-    "expression.unexpected": "{token!r} is out of place",
-    "expression.too_long": "it is longer than {limit} characters",
-    "expression.empty": "it is empty",
-}
-
-
 def _expression_problem(p: Mapping[str, Any]) -> str:
-    template = _EXPRESSION_PROBLEMS.get(p.get("problem", ""), "{problem}")
-    return template.format(**p)
+    """What is wrong with a computed field's expression (core/expression.py's codes, below)."""
+    template = TEMPLATES.get(p.get("problem", ""), "{problem}")
+    return _fill(template, p)
 
 
 def _quoted(text: str) -> str:
@@ -590,6 +580,13 @@ TEMPLATES: dict[str, Template] = {
     "field.compute_type": "a computed field is of type number, not {type}",
     "field.compute_bounds": "a computed field takes no min or max: its value is worked out, never typed",
     "field.compute_syntax": lambda p: "the expression cannot be read: " + _expression_problem(p),
+    "expression.character": "{character!r} at position {position} (field ids, numbers, + - * / and parentheses only)",
+    "expression.incomplete": "it ends where a field id, a number or '(' should come",
+    "expression.too_deep": "it nests more than {depth} deep",
+    "expression.unclosed": "a '(' is not closed",
+    "expression.unexpected": "{token!r} is out of place",
+    "expression.too_long": "it is longer than {limit} characters",
+    "expression.empty": "it is empty",
     "compute.unknown_field": lambda p: (
         f"the expression reads {p['field']!r}, which is not a field of this measure"
         + (f" (did you mean {', '.join(p['closest'])}?)" if p.get("closest") else f" (fields: {', '.join(p['known'])})")
@@ -600,7 +597,10 @@ TEMPLATES: dict[str, Template] = {
     "rule.condition_form": "a condition gives one of 'is', 'in', or 'above' and/or 'below'",
     "rule.in_empty": "'in' needs at least one value",
     "rule.when_form": "give 'any' or 'all', with at least one condition",
-    "rule.unknown_field": "the rule names {field!r}, which is not a field of this measure (fields: {known})",
+    "rule.unknown_field": lambda p: (
+        f"the rule names {p['field']!r}, which is not a field of this measure"
+        + (f" (did you mean {', '.join(p['closest'])}?)" if p.get("closest") else f" (fields: {', '.join(p['known'])})")
+    ),
     "rule.not_ordered": "'above' and 'below' compare numbers, dates and date-times; {field} is a {type} field: "
     "use 'is' or 'in'",
     "rule.bad_threshold": "{value!r} is not a value of {field} ({type}) to compare with",
