@@ -79,8 +79,9 @@ def rule_findings(raw: dict[str, Any], fields: list[tuple[int, FieldSpec | None]
     if not isinstance(rules, list):
         return []
     specs = {spec.id: spec for _, spec in fields if spec is not None}
-    written = raw.get("fields") if isinstance(raw.get("fields"), list) else []
-    faulty = {f.get("id") for f in written if isinstance(f, dict)} - set(specs)  # the models report those
+    written = raw.get("fields")
+    faulty = {f.get("id") for f in written if isinstance(f, dict)} if isinstance(written, list) else set()
+    faulty -= set(specs)  # the models report those
     found: list[Finding] = []
     for index, value in enumerate(rules):
         when = value.get("when") if isinstance(value, dict) else None
