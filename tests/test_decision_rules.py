@@ -69,7 +69,7 @@ def status(cli) -> dict[str, Any]:
 
 
 def test_a_rule_that_holds_prints_its_instruction_at_once(gate) -> None:
-    cli, check = gate
+    _, check = gate
     result = check("V001", "fever=no", "cough=yes", lang="zh")
     assert result.exit_code == 0
     assert "⚠ 警示：拒绝进入，通知卫生所" in result.stderr and "checklist ack 1 --subject V001" in result.stderr
