@@ -4,6 +4,7 @@ recorded (a multi-select's list raises the record to format 5), and alerts on a 
 from __future__ import annotations
 
 import json
+import shlex
 import unicodedata
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from checklist.core import catalog as catalogs
 from checklist.core import formats
 from checklist.core.errors import UserError
 from checklist.core.figures import parse_date, parse_datetime, parse_multi, parse_value
@@ -247,3 +249,26 @@ class TestRecorded:
 def test_a_date_on_the_edge_of_the_clocks_years() -> None:
     assert parse_date("d", "2200-12-31") == date(2200, 12, 31)
     assert parse_date("d", "1900-01-01") + timedelta(days=1) == date(1900, 1, 2)
+
+
+def test_the_readme_example_validates_and_its_commands_run(cli, tmp_path: Path) -> None:
+    """README's section on field types, computed values and decision rules: its measure loads
+    with the README's head, and its commands run against it as written."""
+    from .test_readme import README, blocks
+
+    (measure,) = [b for b in blocks("yaml") if b.startswith("  - id: prison.gate-check")]
+    head = next(b for b in blocks("yaml") if b.startswith("catalog:"))
+    folder = tmp_path / "readme"
+    folder.mkdir()
+    (folder / "00-head.yaml").write_text(head, encoding="utf-8")
+    (folder / "10-measures.yaml").write_text("measures:\n" + measure, encoding="utf-8")
+    checked = catalogs.check(folder)
+    assert [m.id for m in checked.catalog.measures] == ["prison.gate-check"] and checked.warnings == []
+    (commands,) = [b for b in blocks("sh") if "--set contacts=" in b]
+    assert cli("start", "--unit", "prison", "--catalog", str(folder), "--now", "2020-01-27T08:00").exit_code == 0
+    for line in commands.splitlines():
+        args = shlex.split(line)[1:]
+        result = cli(*args, "--now", "2020-01-27T10:00", "--lang", "zh")
+        assert result.exit_code == 0, result
+    assert "⚠ 警示：立即隔离并上报" in result.stderr and "⚠ 警示：登记备查" in result.stderr
+    assert "rule: refuse entry" in README
