@@ -270,3 +270,9 @@ def test_an_unknown_field_in_set_suggests_the_closest(unit) -> None:
     _, report = unit
     result = report("2020-01-26", registered=400, screend=400)
     assert result.exit_code == 1 and "screened" in result.output
+
+
+def test_the_command_today_prints_never_sets_a_computed_field(unit) -> None:
+    cli, _ = unit
+    (due,) = cli("today", "--json", "--now", "2020-01-26T09:00").json()["today"]
+    assert due["command"] == "checklist done 1 --set 'registered=…' --set 'screened=…'"

@@ -76,7 +76,7 @@ def command_for(status: ItemStatus, unit_id: str | None = None) -> str:
         words += ["--evidence", "FILE"]
     if "figures" in measure.evidence:
         for spec in measure.fields:
-            if spec.required:
+            if spec.required and spec.compute is None:  # a computed field is never typed
                 words += ["--set", f"{spec.id}=…"]
     if unit_id:
         words += ["--unit", unit_id]
