@@ -279,10 +279,6 @@ class FieldSpec(Strict):
             raise PydanticCustomError("field.compute_syntax", said, {"problem": exc.code, **exc.params}) from None
         return value
 
-    @property
-    def computed(self) -> bool:
-        return self.compute is not None
-
     def _alert_values(self) -> None:
         """`alert: {values: [...]}` flags a yes/no or a choice field, with values it can hold."""
         values = self.alert.values if self.alert else None

@@ -288,7 +288,6 @@ _WORDS: dict[str, tuple[str, str]] = {
     "type.date": ("日期，如 2020-01-27", "a date, e.g. 2020-01-27"),
     "type.datetime": ("日期时间，如 2020-01-27 10:30", "a date and time, e.g. 2020-01-27 10:30"),
     "type.multi": ("可多选，用“、”分隔：{choices}", "one or more, separated by commas: {choices}"),
-    "type.computed": ("自动计算：{compute}", "worked out: {compute}"),
 }
 
 
