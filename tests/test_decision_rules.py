@@ -289,3 +289,13 @@ def test_through_a_real_process(proc, tmp_path: Path) -> None:
     assert wrong.exit_code == 1 and "never typed" in wrong.stderr and "Traceback" not in wrong.stderr
     shown = json.loads(proc("status", "--json", "--now", "2020-01-27T10:00").stdout)["unacknowledged_alerts"]
     assert [i["en"] for i in shown[0]["instructions"]] == ["isolate at once and report upward"]
+
+
+def test_the_walk_and_list_detail_say_what_each_rule_asks(gate) -> None:
+    cli, _ = gate
+    detail = cli("list", "--detail", "--lang", "zh", "--now", "2020-01-27T10:00").stdout
+    assert "决策规则" in detail and "发热 = 是 或 咳嗽 = 是 → 拒绝进入，通知卫生所" in detail
+    assert "有症状比例 = sick / visitors" in detail
+    assert cli("event", "entry", "--subject", "V009", "--now", "2020-01-27T09:00").exit_code == 0
+    walk = cli("walk", "--now", "2020-01-27T10:00", input="q\n")
+    assert "Decision rules" in walk.stdout and "Temperature > 37.2 and Contacts ∈ {武汉, 确诊病例}" in walk.stdout

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from ..core.agenda import ATTENTION
 from ..core.decide import complete, rule_of
-from ..core.models import Catalog, FieldSpec, FigureValue, Measure, Record
+from ..core.models import Catalog, Condition, FieldSpec, FigureValue, Measure, Record
 from ..core.schedule import describe
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
 from .output import safe
@@ -740,7 +740,43 @@ def _guidance(measure: Measure, lang: str, gap: str = "\n\n") -> Text:
         for spec in defined:
             definition = spec.definition(lang) if spec.definition else ""
             text.append(f"\n  {safe(spec.label(lang))}{colon}{safe(definition)}", style="green")
+    return text.append_text(_worked_out_and_rules(measure, lang, colon))
+
+
+def _worked_out_and_rules(measure: Measure, lang: str, colon: str) -> Text:
+    """What the catalog works out (computed fields) and decides (its rules), so that whoever
+    answers knows which answers call for what: 'fever = yes or cough = yes → refuse entry'."""
+    text = Text()
+    computed = [spec for spec in measure.fields if spec.compute is not None]
+    if computed:
+        text.append(f"\n{t('label.computed', lang)}{colon}", style="bold green")
+        for spec in computed:
+            text.append(f"\n  {safe(spec.label(lang))} = {safe(spec.compute or '')}", style="green")
+    if measure.rules:
+        text.append(f"\n{t('label.rules', lang)}{colon}", style="bold green")
+        for rule in measure.rules:
+            joint = t("rule.or" if rule.when.any is not None else "rule.and", lang)
+            said = joint.join(_condition_text(measure, c, lang) for c in rule.when.conditions)
+            text.append(f"\n  {safe(said)} → {safe(rule.then(lang))}", style="green")
     return text
+
+
+def _condition_text(measure: Measure, condition: Condition, lang: str) -> str:
+    spec = measure.field(condition.field)
+    label = spec.label(lang) if spec is not None else condition.field
+
+    def shown(value: object) -> str:
+        if isinstance(value, str) and spec is not None and spec.type == "yesno" and value in ("yes", "no"):
+            value = value == "yes"
+        return figure_text(value, lang) if not isinstance(value, float) else f"{value:g}"
+
+    if condition.is_ is not None:
+        return f"{label} = {shown(condition.is_)}"
+    if condition.in_ is not None:
+        return f"{label} ∈ {{{', '.join(map(shown, condition.in_))}}}"
+    bounds = [f"> {shown(condition.above)}"] if condition.above is not None else []
+    bounds += [f"< {shown(condition.below)}"] if condition.below is not None else []
+    return f"{label} {' '.join(bounds)}"
 
 
 def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], lang: str) -> Table:

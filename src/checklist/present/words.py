@@ -285,6 +285,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     # field types, computed values, decision rules
     "msg.rule_alert": ("⚠ 警示：{instruction}", "⚠ alert: {instruction}"),
     "label.rule": ("规则：{instruction}", "rule: {instruction}"),
+    "label.rules": ("决策规则", "Decision rules"),
+    "label.computed": ("自动计算", "Worked out"),
+    "rule.or": (" 或 ", " or "),
+    "rule.and": (" 且 ", " and "),
     "type.date": ("日期，如 2020-01-27", "a date, e.g. 2020-01-27"),
     "type.datetime": ("日期时间，如 2020-01-27 10:30", "a date and time, e.g. 2020-01-27 10:30"),
     "type.multi": ("可多选，用“、”分隔：{choices}", "one or more, separated by commas: {choices}"),
