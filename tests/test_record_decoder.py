@@ -46,11 +46,12 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 
 
 # --- the oracle: pydantic's Record as release 0.3.0 had it -----------------------------
-# (with format 4 since: an acknowledgement of alerts, the one action only a record of format 4 has)
+# (with format 4 since: an acknowledgement of alerts, the one action only a record of format 4 has;
+# and format 5: a multi field's answers, a list, which only a record of format 5 holds)
 
 
 class OldDraft(Stored):
-    v: Literal[1, 2, 3, 4] = RECORD_FORMAT
+    v: Literal[1, 2, 3, 4, 5] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     unit: str
     item: MeasureId | None = None
@@ -97,6 +98,10 @@ class OldRecord(OldDraft):
             raise PydanticCustomError("record.clock", "'clock' is a field of format 3 records")
         if self.v == 1 and (self.prev is not None or self.seq is not None or self.sig is not None):
             raise PydanticCustomError("record.legacy", "a format 1 record has no 'prev', 'seq' or 'sig'")
+        if self.v < 5 and any(isinstance(value, list) for value in self.figures.values()):
+            raise PydanticCustomError(
+                "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 5}
+            )
         if self.v < 4 and self.action == "acknowledged":
             raise PydanticCustomError(
                 "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 4}
@@ -142,6 +147,8 @@ FIGURES = st.dictionaries(
         st.floats(allow_nan=False, allow_infinity=False),
         ANY_TEXT,
         st.sampled_from([None, [], {}]),
+        st.lists(ANY_TEXT, max_size=3),  # a multi field's answers (format 5)
+        st.lists(st.one_of(ANY_TEXT, st.integers(0, 9), st.booleans()), max_size=3),
     ),
     max_size=3,
 )
