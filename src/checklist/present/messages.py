@@ -657,7 +657,7 @@ HINTS: dict[str, Template] = {
     "item.no_number": "items are numbered 1 to {count}; see `checklist list`",
     "item.ambiguous": "type more of the id, or use its number",
     "figure.assignment": "for example --set people_checked=120",
-    "figure.multi_empty": "for example --set symptoms=发热、咳嗽",
+    "figure.multi_empty": lambda p: f"for example --set {p['field']}={'、'.join(p['choices'][:2])}",
     "figure.date_range": "check the year",
     "evidence.link_outside": "give the file itself, not a link to it",
     "evidence.too_large": "raise it with `checklist config evidence_max_mb N`, or record the hash only with --no-copy",
