@@ -297,5 +297,7 @@ def test_the_walk_and_list_detail_say_what_each_rule_asks(gate) -> None:
     assert "决策规则" in detail and "发热 = 是 或 咳嗽 = 是 → 拒绝进入，通知卫生所" in detail
     assert "有症状比例 = sick / visitors" in detail
     assert cli("event", "entry", "--subject", "V009", "--now", "2020-01-27T09:00").exit_code == 0
-    walk = cli("walk", "--now", "2020-01-27T10:00", input="q\n")
+    walk = cli("walk", "--now", "2020-01-27T10:00", input="d\n\nyes\nno\n\n\n\n\n\n\n")
     assert "Decision rules" in walk.stdout and "Temperature > 37.2 and Contacts ∈ {武汉, 确诊病例}" in walk.stdout
+    assert walk.exit_code == 0 and "⚠ alert: refuse entry, notify the health post" in walk.stderr  # at once
+    assert "Share with symptoms (" not in walk.stderr  # a computed field is never asked
