@@ -436,9 +436,8 @@ Compared = bool | float | str  # a value a rule compares a figure with: yes/no, 
 class Condition(Strict):
     """One condition of a decision rule, on a field's value (a computed one too): it `is` a
     value, is `in` a list of them, or is `above` or `below` one (a number, a date, a date-time).
-    A field with no value recorded meets no condition."""
-
-    model_config = ConfigDict(populate_by_name=True)
+    A field with no value recorded meets no condition. `is` and `in` are Python's words: the
+    attributes are `is_` and `in_`, and only the keys `is` and `in` are read."""
 
     field: Slug = Field(description="the id of a field of the measure (a computed field too)")
     is_: Compared | None = Field(
