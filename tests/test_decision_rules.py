@@ -174,6 +174,7 @@ def catalog_with(rules: str) -> str:
         ("{field: returned, below: 2020-02-30}", "'2020-02-30' is not a value of returned (date) to compare with"),
         ("{field: temperature, is: 37, above: 36}", "a condition gives one of 'is', 'in', or 'above' and/or 'below'"),
         ("{field: temperature, iss: 37}", "unknown key 'iss' (did you mean 'is'?); allowed here: field, is, in, above"),
+        ("{field: temperature, is_: 37}", "unknown key 'is_' (did you mean 'is'?); allowed here: field, is, in, above"),
     ],
 )
 def test_a_mistake_is_located(tmp_path: Path, rule: str, said: str) -> None:
