@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from .errors import DataError
 from .figures import alerts
-from .models import Catalog, FieldSpec, Record
+from .models import Catalog, Measure, Record
 
 # The catalog kept under a digest, None if the store does not keep it
 Catalogs = Callable[[str], Catalog | None]
@@ -29,7 +29,7 @@ class Judge:
 
     def __init__(self, catalogs: Catalogs) -> None:
         self._catalogs = catalogs
-        self._alerting: dict[str, dict[str, list[FieldSpec]] | None] = {}  # digest -> measure -> fields
+        self._alerting: dict[str, dict[str, Measure] | None] = {}  # digest -> measure id -> measure with alerts
         self.missing: set[str] = set()
 
     @classmethod
@@ -42,12 +42,13 @@ class Judge:
         measures = self._alerting.get(record.catalog, _UNREAD)
         if measures is _UNREAD:
             measures = self._alerting[record.catalog] = self._read(record.catalog)
-        fields = measures.get(record.item or "") if measures else None
-        if not fields:
+        measure = measures.get(record.item or "") if measures else None
+        if measure is None:
             return ()
-        return tuple(spec.id for spec in alerts(fields, record.figures))
+        found = tuple(spec.id for spec in alerts(measure.alerting, record.figures)) if record.figures else ()
+        return found + answer_alert(measure, record.answer)
 
-    def _read(self, digest: str) -> dict[str, list[FieldSpec]] | None:
+    def _read(self, digest: str) -> dict[str, Measure] | None:
         try:
             catalog = self._catalogs(digest)
         except DataError:  # damaged, or of a newer format: verify names it
@@ -55,7 +56,18 @@ class Judge:
         if catalog is None:
             self.missing.add(digest)
             return None
-        return {m.id: m.alerting for m in catalog.measures if m.alerting}
+        return {m.id: m for m in catalog.measures if m.alerting or (m.question and m.question.alert)}
 
 
-_UNREAD: dict[str, list[FieldSpec]] = {}
+ANSWER = "answer"  # what names a question's answer among the fields of an alert
+
+
+def answer_alert(measure: Measure, answer: list[str] | None) -> tuple[str, ...]:
+    """`(ANSWER,)` when an answer is one its question's `alert` names, else nothing."""
+    question = measure.question
+    if answer is None or question is None or not question.alert:
+        return ()
+    return (ANSWER,) if any(a in question.alert for a in answer) else ()
+
+
+_UNREAD: dict[str, Measure] = {}
