@@ -117,6 +117,11 @@ class Tally:
         return self.total - self.counts["na"] - self.counts["upcoming"]
 
     @property
+    def percent_done(self) -> float:
+        """Done as a share of the items that apply now, whatever their answers (`percent_done` in JSON)."""
+        return 100.0 * self.done / self.applicable if self.applicable else 100.0
+
+    @property
     def percent(self) -> float:
         """Met as a share of the items that apply now (waived and upcoming ones are left out): a
         question answered "no" is recorded, not met, so a section of "no" is not 100 %."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, cast
 
 from ..core.agenda import Agenda, ack_command
 from ..core.agenda import Entry as AgendaEntry
+from ..core.alerts import ANSWER
 from ..core.figures import LIMIT, usable
 from ..core.models import Catalog, Record, Text
 from ..core.status import Archived, ItemStatus, Tally, Unacknowledged, UnitStatus
@@ -53,7 +54,11 @@ def _tally(tally: Tally, overdue: int = 0) -> TallyDocument:
         "upcoming": counts["upcoming"],
         "overdue": overdue,
         "total": tally.total,
-        "percent_done": round(tally.percent, 1),
+        "percent_done": round(tally.percent_done, 1),
+        "met": tally.met,
+        "not_met": tally.not_met,
+        "unknown": tally.unknown,
+        "percent_met": round(tally.percent, 1),
     }
 
 
@@ -89,6 +94,8 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "records": status.records,
         "last": record_document(status.last) if status.last else None,
         "unacknowledged_alerts": status.unacknowledged,
+        "answer": list(status.answer) if status.answer is not None else None,
+        "verdict": status.verdict,
     }
 
 
@@ -189,6 +196,7 @@ def alert_document(alert: Unacknowledged, command: str) -> AlertDocument:
         "subject": alert.item.subject,
         "period": alert.period,
         "values": {name: record.figures[name] for name in alert.fields if name in record.figures},
+        "answer": record.answer if ANSWER in alert.fields else None,
         "recorded_at": record.at.isoformat(),
         "recorded_by": record.actor,
         "record": record.id,

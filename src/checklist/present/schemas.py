@@ -99,6 +99,7 @@ class RecordDocument(TypedDict):
     figures: Annotated[dict[str, FigureValue], about("recorded figures, by field id")]
     evidence: list[EvidenceDocument]
     catalog: Annotated[str, about("the hash of the catalog the unit ran")]
+    answer: NotRequired[Annotated[list[str], about("a question's answer, by answer id (format 5)")]]
     sig: NotRequired[SignatureDocument]
     seq: NotRequired[Annotated[int, about("the record's number in the unit's log (format 2)")]]
     prev: NotRequired[Annotated[str, about("the SHA-256 of the line before, `sha256:` and 64 hex digits (format 2)")]]
@@ -147,6 +148,14 @@ class ItemDocument(TypedDict):
     last: Annotated[RecordDocument | None, about("the record that put the item in its state")]
     unacknowledged_alerts: Annotated[
         int, about("alerts recorded on it (in any period) not acknowledged yet: `status` lists them")
+    ]
+    answer: Annotated[
+        list[str] | None,
+        about("for a measure that asks a question: its answer (answer ids: yes, no, unknown, a choice's id), if any"),
+    ]
+    verdict: Annotated[
+        Literal["met", "not_met", "unknown"] | None,
+        about("whether that answer counts as met: `no` is recorded but not met; null without an answer"),
     ]
 
 
@@ -210,6 +219,12 @@ class TallyDocument(TypedDict):
     overdue: Annotated[int, about("items past their deadline (also counted in their state)")]
     total: int
     percent_done: Annotated[float, about("done, as a share of the items that apply now (n/a and upcoming left out)")]
+    met: Annotated[int, about("done items that count as met: all but the questions answered not met or unknown")]
+    not_met: Annotated[int, about("done items whose question was answered with an answer that is not met (no)")]
+    unknown: Annotated[int, about("done items whose question was answered unknown")]
+    percent_met: Annotated[
+        float, about("met, as a share of the items that apply now: a section answered `no` throughout is at 0")
+    ]
 
 
 @closed
@@ -282,6 +297,7 @@ class AlertDocument(TypedDict):
     subject: Annotated[str | None, about("whom the item concerns, for a measure kept per subject")]
     period: Annotated[str | None, about("for a recurring measure: the period the alert was recorded for")]
     values: Annotated[dict[str, FigureValue], about("the figures past an alert, by field id")]
+    answer: Annotated[list[str] | None, about("the answer that raised it, when a question's alert names it")]
     recorded_at: Annotated[Moment, about("when the record that raised it was written")]
     recorded_by: Annotated[str, about("who made that record")]
     record: Annotated[str, about("that record's id")]
@@ -365,7 +381,10 @@ class AgendaDocument(TypedDict):
         list[AgendaEntryDocument], about("due today: the current period of a recurring measure, or a deadline")
     ]
     coming: Annotated[list[AgendaEntryDocument], about("a deadline, or an opening, in the next days (`--days`)")]
-    attention: Annotated[list[AgendaEntryDocument], about("blocked, partial, a lapsed waiver, or awaiting approval")]
+    attention: Annotated[
+        list[AgendaEntryDocument],
+        about("blocked, partial, a lapsed waiver, awaiting approval, or a question answered not met or unknown"),
+    ]
     open: Annotated[list[AgendaEntryDocument], about("the rest still open")]
     acknowledge: Annotated[list[AlertDocument], about("alerts not acknowledged yet, oldest first: they need attention")]
 
