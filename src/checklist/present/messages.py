@@ -670,7 +670,9 @@ HINTS: dict[str, Template] = {
     "internal": "this is a bug in checklist; run again with --debug to see the traceback",
     # answers
     "answer.empty": "`checklist answer ITEM yes` (是), `no` (否), a choice's number or words",
-    "answer.invalid": "yes / no / unknown (是 / 否 / 不清楚), or a choice by its number, id or words",
+    "answer.invalid": lambda p: (
+        _did_you_mean(p) or "yes / no / unknown (是 / 否 / 不清楚), or a choice by its number, id or words"
+    ),
     "answer.not_relevant": lambda p: f'record it with `checklist na {p["item"]} --reason "…"`',
     "answer.one_only": "give one answer",
     "answer.not_a_question": lambda p: f"`checklist done {p['number']}`",
