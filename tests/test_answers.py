@@ -520,3 +520,35 @@ def _catalog() -> Catalog:
         with tempfile.TemporaryDirectory() as folder:
             _CATALOG.append(catalogs.load(write_catalog(Path(folder) / "c", questions)))
     return _CATALOG[0]
+
+
+# --- README ----------------------------------------------------------------------------------
+
+
+def test_the_readme_example_validates_and_its_commands_run(cli: Run, tmp_path: Path) -> None:
+    import shlex
+
+    from checklist.core import catalog as catalogs
+
+    from .test_readme import blocks
+
+    head = next(b for b in blocks("yaml") if b.startswith("catalog:"))
+    example = next(b for b in blocks("yaml") if "question:" in b and "isolation-ward" in b)
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    (folder / "00-head.yaml").write_text(head, encoding="utf-8")
+    (folder / "10-measures.yaml").write_text("measures:\n" + example, encoding="utf-8")
+    checked = catalogs.check(folder)
+    assert [m.id for m in checked.catalog.measures] == ["prison.isolation-ward", "prison.measures-in-place"]
+    assert checked.warnings == []
+    ok(cli("start", "--unit", "prison", "--catalog", str(folder)))
+    commands = next(b for b in blocks("sh") if "checklist answer prison.isolation-ward" in b)
+    for line in commands.splitlines():
+        words = shlex.split(line.split("  #")[0])
+        assert words[0] == "checklist"
+        ok(cli(*words[1:]))
+    items = ok(cli("list", "--json")).json()["items"]
+    assert [(i["answer"], i["verdict"]) for i in items] == [
+        (["yes"], "met"),
+        (["temperature", "disinfection"], "met"),
+    ]
