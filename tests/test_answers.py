@@ -539,7 +539,7 @@ def test_the_readme_example_validates_and_its_commands_run(cli: Run, tmp_path: P
     (folder / "00-head.yaml").write_text(head, encoding="utf-8")
     (folder / "10-measures.yaml").write_text("measures:\n" + example, encoding="utf-8")
     checked = catalogs.check(folder)
-    assert [m.id for m in checked.catalog.measures] == ["prison.isolation-ward", "prison.measures-in-place"]
+    assert [m.id for m in checked.catalog.measures] == ["prison.isolation-ward", "prison.gate-findings"]
     assert checked.warnings == []
     ok(cli("start", "--unit", "prison", "--catalog", str(folder)))
     commands = next(b for b in blocks("sh") if "checklist answer prison.isolation-ward" in b)
@@ -550,5 +550,6 @@ def test_the_readme_example_validates_and_its_commands_run(cli: Run, tmp_path: P
     items = ok(cli("list", "--json")).json()["items"]
     assert [(i["answer"], i["verdict"]) for i in items] == [
         (["yes"], "met"),
-        (["temperature", "disinfection"], "met"),
+        (["fever", "cough"], "not_met"),
     ]
+    assert len(ok(cli("status", "--json")).json()["unacknowledged_alerts"]) == 1  # fever and cough: an alert

@@ -413,7 +413,7 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str) -> Table:
             text.append(f" · {t('label.missed_none', lang)}", style="dim")
         if item.streak:
             text.append(f" · {t('label.streak', lang, count=item.streak)}", style="green")
-        table.add_row(str(item.item.number), mark(item.state, lang), text)
+        table.add_row(str(item.item.number), item_mark(item, lang), text)
     return table
 
 
@@ -544,7 +544,7 @@ def _short_list(statuses: Sequence[ItemStatus], title: str, style: str, lang: st
             label.append(f" · {safe(item.item.subject)}", style="bold")
         if item.due is not None and item.overdue:
             label.append(f" · {t('label.overdue', lang)} {when(item.due)}", style="red")
-        table.add_row(str(item.item.number), mark(item.state, lang), label)
+        table.add_row(str(item.item.number), item_mark(item, lang), label)
     return table
 
 
