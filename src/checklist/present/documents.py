@@ -41,9 +41,11 @@ if TYPE_CHECKING:
     )
 
 
-def _tally(tally: Tally, overdue: int = 0) -> TallyDocument:
+def _tally(tally: Tally, overdue: int = 0, questions: bool = False) -> TallyDocument:
+    """How many items are in each state; with questions on the checklist, how many answers are
+    met, not met and unknown, and the share met."""
     counts = tally.counts
-    return {
+    found: TallyDocument = {
         "done": counts["done"],
         "na": counts["na"],
         "partial": counts["partial"],
@@ -55,11 +57,11 @@ def _tally(tally: Tally, overdue: int = 0) -> TallyDocument:
         "overdue": overdue,
         "total": tally.total,
         "percent_done": round(tally.percent_done, 1),
-        "met": tally.met,
-        "not_met": tally.not_met,
-        "unknown": tally.unknown,
-        "percent_met": round(tally.percent, 1),
     }
+    if questions:
+        found["met"], found["not_met"], found["unknown"] = tally.met, tally.not_met, tally.unknown
+        found["percent_met"] = round(tally.percent, 1)
+    return found
 
 
 def _text(text: Text) -> TextDocument:
@@ -68,7 +70,7 @@ def _text(text: Text) -> TextDocument:
 
 def item_document(status: ItemStatus) -> ItemDocument:
     measure = status.item.measure
-    return {
+    found: ItemDocument = {
         "number": status.item.number,
         "id": measure.id,
         "state": status.state,
@@ -94,9 +96,11 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "records": status.records,
         "last": record_document(status.last) if status.last else None,
         "unacknowledged_alerts": status.unacknowledged,
-        "answer": list(status.answer) if status.answer is not None else None,
-        "verdict": status.verdict,
     }
+    if measure.question is not None:  # a measure that asks a question: its answer, and whether it is met
+        found["answer"] = list(status.answer) if status.answer is not None else None
+        found["verdict"] = status.verdict
+    return found
 
 
 def items_document(
@@ -124,6 +128,7 @@ def archived_document(group: Archived) -> ArchivedDocument:
 def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusDocument:
     unit = status.unit
     started_with = unit.catalog
+    asks = any(m.question is not None for m in status.catalog.for_kind(unit.kind))  # met and not met apart
     return {
         "document": "status",
         "format": 1,
@@ -147,9 +152,9 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
             "newer": {"version": newer.meta.version, "digest": newer.digest} if newer else None,
         },
         "retired": status.orphans,
-        "totals": _tally(status.tally, len(status.overdue)),
+        "totals": _tally(status.tally, len(status.overdue), asks),
         "sections": [
-            {"id": s.section.id, **_tally(s.tally, sum(1 for i in s.items if i.overdue))} for s in status.sections
+            {"id": s.section.id, **_tally(s.tally, sum(1 for i in s.items if i.overdue), asks)} for s in status.sections
         ],
         "now": status.now.isoformat(),
         "day": status.days,
@@ -190,19 +195,21 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
 
 def alert_document(alert: Unacknowledged, command: str) -> AlertDocument:
     record = alert.record
-    return {
+    found: AlertDocument = {
         "number": alert.item.number,
         "id": alert.item.id,
         "subject": alert.item.subject,
         "period": alert.period,
         "values": {name: record.figures[name] for name in alert.fields if name in record.figures},
-        "answer": record.answer if ANSWER in alert.fields else None,
         "recorded_at": record.at.isoformat(),
         "recorded_by": record.actor,
         "record": record.id,
         "seq": record.seq,
         "command": command,
     }
+    if ANSWER in alert.fields:  # raised by a question's answer
+        found["answer"] = list(record.answer or ())
+    return found
 
 
 def _unusable(problem: Message) -> UnusableDocument:

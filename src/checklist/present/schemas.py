@@ -149,13 +149,17 @@ class ItemDocument(TypedDict):
     unacknowledged_alerts: Annotated[
         int, about("alerts recorded on it (in any period) not acknowledged yet: `status` lists them")
     ]
-    answer: Annotated[
-        list[str] | None,
-        about("for a measure that asks a question: its answer (answer ids: yes, no, unknown, a choice's id), if any"),
+    answer: NotRequired[
+        Annotated[
+            list[str] | None,
+            about("for a measure that asks a question: its answer (ids: yes, no, unknown, a choice's), null if none"),
+        ]
     ]
-    verdict: Annotated[
-        Literal["met", "not_met", "unknown"] | None,
-        about("whether that answer counts as met: `no` is recorded but not met; null without an answer"),
+    verdict: NotRequired[
+        Annotated[
+            Literal["met", "not_met", "unknown"] | None,
+            about("for a question: whether its answer counts as met (`no` is recorded, not met); null without one"),
+        ]
     ]
 
 
@@ -219,11 +223,13 @@ class TallyDocument(TypedDict):
     overdue: Annotated[int, about("items past their deadline (also counted in their state)")]
     total: int
     percent_done: Annotated[float, about("done, as a share of the items that apply now (n/a and upcoming left out)")]
-    met: Annotated[int, about("done items that count as met: all but the questions answered not met or unknown")]
-    not_met: Annotated[int, about("done items whose question was answered with an answer that is not met (no)")]
-    unknown: Annotated[int, about("done items whose question was answered unknown")]
-    percent_met: Annotated[
-        float, about("met, as a share of the items that apply now: a section answered `no` throughout is at 0")
+    met: NotRequired[
+        Annotated[int, about("with questions: done items that count as met (all but those answered not met, unknown)")]
+    ]
+    not_met: NotRequired[Annotated[int, about("with questions: done items answered with an answer not met (no)")]]
+    unknown: NotRequired[Annotated[int, about("with questions: done items whose question was answered unknown")]]
+    percent_met: NotRequired[
+        Annotated[float, about("with questions: met, as a share of the items that apply now (all `no`: 0)")]
     ]
 
 
@@ -297,7 +303,7 @@ class AlertDocument(TypedDict):
     subject: Annotated[str | None, about("whom the item concerns, for a measure kept per subject")]
     period: Annotated[str | None, about("for a recurring measure: the period the alert was recorded for")]
     values: Annotated[dict[str, FigureValue], about("the figures past an alert, by field id")]
-    answer: Annotated[list[str] | None, about("the answer that raised it, when a question's alert names it")]
+    answer: NotRequired[Annotated[list[str], about("the answer that raised it, when a question's alert names it")]]
     recorded_at: Annotated[Moment, about("when the record that raised it was written")]
     recorded_by: Annotated[str, about("who made that record")]
     record: Annotated[str, about("that record's id")]
