@@ -553,3 +553,11 @@ def test_the_readme_example_validates_and_its_commands_run(cli: Run, tmp_path: P
         (["fever", "cough"], "not_met"),
     ]
     assert len(ok(cli("status", "--json")).json()["unacknowledged_alerts"]) == 1  # fever and cough: an alert
+
+
+def test_the_log_shows_each_answer(unit: Run, cli: Run) -> None:
+    ok(unit("2020-01-27T10:00", "answer", "prison.masks", "否"))
+    ok(unit("2020-01-27T10:00", "answer", "prison.masks", "不清楚"))
+    assert "回答：否" in ok(cli("log", "--no-pager", "--lang", "zh")).stdout
+    shown = ok(cli("log", "--no-pager", "--lang", "en")).stdout
+    assert "answer: no" in shown and "answer: unknown" in shown and "否" not in shown

@@ -668,6 +668,8 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
         note = Text()
         if record.clock is not None:  # made with a replayed clock: say which moment it replayed
             note.append(f"⏱ --now {record.clock.strftime('%Y-%m-%d %H:%M')}\n", style="yellow")
+        if record.answer is not None:  # a question's answer (its ids; yes, no, unknown in words)
+            note.append(safe(t("label.answered", lang, answer=answer_text(None, record.answer, lang))) + "\n", "bold")
         note.append(safe(record.note or ""))
         if record.figures:
             figures = ", ".join(f"{k}={figure_text(v, lang)}" for k, v in record.figures.items())

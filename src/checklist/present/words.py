@@ -296,6 +296,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "verdict.unknown": ("情况不明", "unknown"),
     "label.answer": ("回答：{answer}（{verdict}）", "answer: {answer} ({verdict})"),
     "label.met_pct": ("达标率", "met"),
+    "label.answered": ("回答：{answer}", "answer: {answer}"),
     "label.answer_counts": ("未达标 {not_met} · 情况不明 {unknown}", "not met {not_met} · unknown {unknown}"),
     "label.answer_alert": ("回答", "the answer"),
     "attention.not_met": ("回答未达标", "answered: not met"),
