@@ -561,3 +561,34 @@ def test_the_log_shows_each_answer(unit: Run, cli: Run) -> None:
     assert "回答：否" in ok(cli("log", "--no-pager", "--lang", "zh")).stdout
     shown = ok(cli("log", "--no-pager", "--lang", "en")).stdout
     assert "answer: no" in shown and "answer: unknown" in shown and "否" not in shown
+
+
+DAILY = (
+    """\
+  - id: prison.daily-check
+    title: {zh: 今日是否完成全员测温, en: Were everyone's temperatures taken today}
+    applies_to: [prison]
+    section: containment
+"""
+    + SOURCE
+    + """\
+    recurrence: {every: day}
+    question: {answers: yesno, follow_up: [{when: [no], need: [note]}]}
+"""
+)
+
+
+def test_a_recurring_question_is_answered_per_period(cli: Run, tmp_path: Path) -> None:
+    source = write_catalog(tmp_path / "catalog", DAILY)
+    ok(cli("start", "--unit", "prison", "--catalog", str(source), "--now", "2020-01-27T08:00"))
+    ok(cli("answer", "1", "是", "--now", "2020-01-27T09:00"))
+    refused(cli("answer", "1", "否", "--now", "2020-01-28T09:00"), "the answer no needs note as well")
+    ok(cli("answer", "1", "否", "--note", "体温计不足", "--now", "2020-01-28T09:00"))
+    item = ok(cli("list", "--json", "--now", "2020-01-28T10:00")).json()["items"][0]
+    assert (item["period"], item["answer"], item["verdict"]) == ("2020-01-28", ["no"], "not_met")
+    ok(cli("answer", "1", "no", "--for", "2020-01-27", "--note", "复核：漏测一人", "--now", "2020-01-28T10:00"))
+    periods = [(r["period"], r["answer"]) for r in records(cli)]
+    assert periods == [("2020-01-27", ["yes"]), ("2020-01-28", ["no"]), ("2020-01-27", ["no"])]
+    ok(cli("answer", "1", "yes", "--note", "已补测", "--now", "2020-01-28T18:00"))  # today's, corrected
+    totals = ok(cli("status", "--json", "--now", "2020-01-28T19:00")).json()["totals"]
+    assert (totals["met"], totals["not_met"], totals["percent_met"]) == (1, 0, 100.0)
