@@ -47,7 +47,7 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 
 # --- the oracle: pydantic's Record as release 0.3.0 had it -----------------------------
 # (with format 4 since: an acknowledgement of alerts, the one action only a record of format 4 has;
-# and format 5: a multi field's answers, a list, which only a record of format 5 holds)
+# and format 5: a question's answer, or a multi field's answers (a list), which only a record of format 5 holds)
 
 
 class OldDraft(Stored):
@@ -70,6 +70,7 @@ class OldDraft(Stored):
     figures: dict[str, FigureValue] = {}  # noqa: RUF012 - as release 0.3.0 had it (pydantic copies it)
     evidence: list[EvidenceFile] = []  # noqa: RUF012 - as release 0.3.0 had it
     catalog: str
+    answer: list[Slug] | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> OldDraft:
@@ -105,6 +106,10 @@ class OldRecord(OldDraft):
         if self.v < 4 and self.action == "acknowledged":
             raise PydanticCustomError(
                 "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 4}
+            )
+        if self.v < 5 and self.answer is not None:
+            raise PydanticCustomError(
+                "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 5}
             )
         return self
 
@@ -186,6 +191,7 @@ STRANGE = {  # what each field may be given instead of a valid value
     "sig": SIGS | st.none() | NOT_TEXT,
     "seq": NUMBERS | st.none(),
     "prev": HASHES | ANY_TEXT | st.none(),
+    "answer": st.lists(st.sampled_from(["yes", "no", "a-b", "A", "x\n", "a" * 65, ""]), max_size=2) | NOT_TEXT,
 }
 
 
@@ -214,7 +220,7 @@ def valid(version: int, action: str) -> dict[str, Any]:
 
 @st.composite
 def lines(draw: st.DrawFn) -> bytes:
-    fields = valid(draw(st.sampled_from([1, 2, 3, 4])), draw(st.sampled_from(sorted(ITEM_ACTIONS | {"event"}))))
+    fields = valid(draw(st.sampled_from([1, 2, 3, 4, 5])), draw(st.sampled_from(sorted(ITEM_ACTIONS | {"event"}))))
     for name in draw(st.lists(st.sampled_from(sorted(STRANGE)), max_size=3, unique=True)):
         if draw(st.integers(0, 5)) == 0:
             fields.pop(name, None)
@@ -345,6 +351,9 @@ def drafts(draw: st.DrawFn) -> Draft:
         occurred=draw(st.none() | MOMENTS) if action == "event" else None,
         until=draw(st.none() | st.dates()) if action == "na" else None,
         period=draw(st.none() | st.sampled_from(["2020-01-27", "2020-W05", "2020-01-27T08:00"])),
+        answer=draw(st.none() | st.lists(st.sampled_from(["yes", "no", "unknown", "masks"]), min_size=1, max_size=2))
+        if action == "done"
+        else None,
     )
     return Draft.model_validate({name: value for name, value in fields.items() if value is not None})
 

@@ -334,7 +334,7 @@ class TestWords:
         result = cli("validate", str(path))
         allowed = (
             "id, title, detail, guidance, replaces, applies_to, section, priority, source, evidence, recurrence, "
-            "trigger, fields, deadline, rules, approval, headline, examples"
+            "trigger, fields, question, deadline, rules, approval, headline, examples"
         )
         assert lines(result) == [
             f"{path}:{AFTER}:14: measure prison.visits, field 'priorty': unknown key 'priorty' (did you mean "

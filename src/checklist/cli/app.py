@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "status": "views:status",
     "today": "events:today",
     "done": "marks:done",
+    "answer": "marks:answer",
     "partial": "marks:partial",
     "na": "marks:na",
     "block": "marks:block",

@@ -80,6 +80,55 @@ def done(
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
 
+def answer(
+    item: Annotated[str, typer.Argument(metavar="ITEM", help="The item's number, id or unique id prefix.")],
+    answers: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ANSWER...",
+            help="yes / no / unknown (是 / 否 / 不清楚), or a choice by its number, id or words"
+            " (several for a multi question).",
+        ),
+    ],
+    note: Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", help="A comment on the answer.")] = None,
+    evidence: Annotated[
+        list[Path] | None, typer.Option("--evidence", "-e", metavar="FILE", help="A file that shows it (repeatable).")
+    ] = None,
+    sets: Annotated[
+        list[str] | None, typer.Option("--set", metavar="FIELD=VALUE", help="A recorded figure (repeatable).")
+    ] = None,
+    no_copy: Annotated[
+        bool, typer.Option("--no-copy", help="Record the evidence's hash only; keep no copy in the store.")
+    ] = False,
+    subject: options.Subjects = None,
+    period: options.Period = None,
+    unit: options.Unit = None,
+    by: options.By = None,
+    lang: options.Lang = None,
+    store: options.Store = None,
+    catalog: options.Catalog = None,
+    now: options.Now = None,
+) -> None:
+    """Answer an item's question (a later answer corrects it); "not relevant" is `na`, not "no".
+
+    Example: checklist answer 7 否 --note "尚未设立" --set plan="2月1日前设立"
+    """
+    from ..usecases.recording import AttestRequest
+
+    request = AttestRequest(
+        "done",
+        [item],
+        note,
+        sets or (),
+        evidence or (),
+        copy_evidence=not no_copy,
+        subjects=subject or (),
+        period=period,
+        answer=answers,
+    )
+    record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
+
+
 def partial(
     items: Items,
     note: Annotated[

@@ -13,6 +13,8 @@ from ..core.errors import ExitCode
 from . import options
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..core.models import FieldSpec, FigureValue, Measure, Unit
     from ..core.status import ItemStatus, UnitStatus
     from ..usecases.recording import AttestRequest
@@ -148,6 +150,7 @@ class Answers:
     note: str = ""
     figures: dict[str, FigureValue] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    answer: list[str] | None = None  # a question's answer (its ids)
 
     def request(self, item: ItemStatus) -> AttestRequest:
         from ..usecases.recording import AttestRequest
@@ -161,6 +164,7 @@ class Answers:
             assignments,
             list(self.files),
             subjects=subjects,
+            answer=self.answer,
         )
 
     def over(self, kept: Answers | None) -> Answers:
@@ -172,13 +176,15 @@ class Answers:
             self.note or kept.note,
             {**kept.figures, **self.figures},
             self.files or kept.files,
+            self.answer or kept.answer,
         )
 
     def describe(self, lang: str) -> str:
         """'note: …; infections=0; evidence: a.pdf', for what could not be recorded."""
         from ..present.words import t
 
-        parts = [t("walk.answered_note", lang, note=self.note)] if self.note else []
+        parts = [t("walk.answer_prompt", lang) + ": " + ", ".join(self.answer)] if self.answer else []
+        parts += [t("walk.answered_note", lang, note=self.note)] if self.note else []
         parts += [f"{spec_id}={_shown(value)}" for spec_id, value in self.figures.items()]
         if self.files:
             parts.append(t("walk.answered_files", lang, files=", ".join(str(f) for f in self.files)))
@@ -238,19 +244,68 @@ def _ask_action(lang: str, default: str) -> str:
 def _ask_details(session: Session, answers: Answers, measure: Measure, lang: str, kept: Answers | None) -> None:
     """The note or reason, figures and evidence, each checked as it is typed and put in
     `answers` at once; what `kept` holds is offered again (Enter keeps it)."""
+    from ..present.output import message
     from ..present.words import t
 
     if answers.action != "done":
         answers.note = _ask_text(t("walk.reason", lang), True, lang, kept.note if kept else "")
         return
+    needs: list[str] = []
+    if measure.question is not None:  # the question first, then what its answer needs
+        answers.answer = _ask_answer(measure, lang, kept.answer if kept else None)
+        needs = measure.question.follow_ups(answers.answer)
+        if needs:
+            message(t("walk.follow_up", lang, needs=_needs_words(measure, needs, lang)), style="yellow")
+    note_required = "note" in measure.evidence or "note" in needs
     answers.note = _ask_text(
-        t("walk.note_required" if "note" in measure.evidence else "walk.note", lang),
-        "note" in measure.evidence,
+        t("walk.note_required" if note_required else "walk.note", lang),
+        note_required,
         lang,
         kept.note if kept else "",
     )
-    _ask_figures(measure, lang, answers.figures, kept.figures if kept else {})
-    _ask_files(session, "file" in measure.evidence, lang, answers.files, kept.files if kept else [])
+    _ask_figures(measure, lang, answers.figures, kept.figures if kept else {}, needs)
+    file_required = "file" in measure.evidence or "file" in needs
+    _ask_files(session, file_required, lang, answers.files, kept.files if kept else [])
+
+
+def _ask_answer(measure: Measure, lang: str, kept: list[str] | None) -> list[str]:
+    """The question with its answers numbered, in the user's language; asked until one is taken
+    ("not relevant" is the action n, not an answer)."""
+    from ..core.answers import parse_answer
+    from ..core.errors import UserError
+    from ..present.output import message, print_error, safe
+    from ..present.words import answer_text, t
+
+    question = measure.question
+    if question is None:  # asked only of a measure that asks a question
+        return []
+    message(t("walk.question", lang, title=safe(measure.title(lang))), style="bold")
+    several = t("walk.several", lang) if question.answers == "multi" else ""
+    message(t("walk.answers", lang, several=several))
+    for number, answer in enumerate(question.ids, start=1):
+        message(f"  {number}  {safe(answer_text(question, [answer], lang))}")
+    while True:
+        raw = _ask_text(t("walk.answer_prompt", lang), True, lang, ",".join(kept or []))
+        try:
+            return parse_answer(question, [raw], measure.id)
+        except UserError as exc:
+            if exc.code == "answer.not_relevant":
+                message(t("walk.answer_na", lang), style="yellow")
+            else:
+                print_error(exc)
+
+
+def _needs_words(measure: Measure, needs: list[str], lang: str) -> str:
+    """What a follow-up needs, in words: the note, a file, each field by its label."""
+    from ..present.words import t
+
+    said = []
+    for need in needs:
+        spec = measure.field(need)
+        said.append(t("col.note", lang) if need == "note" else t("col.evidence", lang) if need == "file" else "")
+        if spec is not None:
+            said[-1] = spec.label(lang)
+    return ("、" if lang == "zh" else ", ").join(said)
 
 
 def _ask_files(session: Session, required: bool, lang: str, files: list[Path], kept: list[Path]) -> None:
@@ -301,7 +356,14 @@ def _ask_text(label: str, required: bool, lang: str, default: str = "") -> str:
             return value
 
 
-def _ask_figures(measure: Measure, lang: str, values: dict[str, FigureValue], kept: dict[str, FigureValue]) -> None:
+def _ask_figures(
+    measure: Measure,
+    lang: str,
+    values: dict[str, FigureValue],
+    kept: dict[str, FigureValue],
+    needs: Sequence[str] = (),
+) -> None:
+    """Each figure; a field a question's follow-up names is asked only when the answer needs it."""
     from ..core.errors import UserError
     from ..core.figures import parse_value
     from ..present.output import print_error
@@ -310,7 +372,9 @@ def _ask_figures(measure: Measure, lang: str, values: dict[str, FigureValue], ke
     for spec in measure.fields:
         if spec.compute is not None:  # worked out from the others, never asked
             continue
-        required = spec.required and "figures" in measure.evidence
+        if spec.id in measure.follow_up_fields and spec.id not in needs:
+            continue
+        required = (spec.required and "figures" in measure.evidence) or spec.id in needs
         before = _shown(kept[spec.id]) if spec.id in kept else ""
         while True:
             label = t("walk.field", lang, label=spec.label(lang), spec=_describe(spec, lang, required))

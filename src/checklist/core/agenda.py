@@ -2,7 +2,8 @@
 
 Every item still to do is in exactly one part: overdue; due today (the current period of a
 recurring measure, or a deadline at the end of today); needing attention (blocked, partial,
-a lapsed waiver, awaiting approval) with no deadline in the next days; coming up in the next
+a lapsed waiver, awaiting approval, a question answered not met or unknown) with no deadline in
+the next days; coming up in the next
 days (a deadline, or an item that opens); and the rest still open. Alerts not acknowledged
 yet need attention too, each on its own with the command that acknowledges it.
 """
@@ -67,7 +68,10 @@ def command_for(status: ItemStatus, unit_id: str | None = None) -> str:
         if unit_id:
             words += ["--unit", unit_id]
         return shlex.join(words)
-    words = ["checklist", "done", str(status.item.number)]
+    question = measure.question is not None
+    words = ["checklist", "answer" if question else "done", str(status.item.number)]
+    if question:
+        words.append("ANSWER")
     if status.item.subject:
         words += ["--subject", status.item.subject]
     if "note" in measure.evidence:
@@ -76,7 +80,7 @@ def command_for(status: ItemStatus, unit_id: str | None = None) -> str:
         words += ["--evidence", "FILE"]
     if "figures" in measure.evidence:
         for spec in measure.fields:
-            if spec.required and spec.compute is None:  # a computed field is never typed
+            if spec.required and spec.compute is None and spec.id not in measure.follow_up_fields:
                 words += ["--set", f"{spec.id}=…"]
     if unit_id:
         words += ["--unit", unit_id]
@@ -116,6 +120,8 @@ def agenda(status: UnitStatus, ahead: int = AHEAD_DAYS) -> Agenda:
                 still_open.append(entry(item))
         elif _opens_soon(item, horizon):
             coming.append(entry(item))
+        elif item.state == "done" and item.verdict in ("not_met", "unknown"):
+            attention.append(entry(item))  # recorded, yet not met: a "no" needs attention, not a tick
     coming.sort(key=lambda e: e.status.due or e.status.opens or status.now)
     alerts = [AlertEntry(alert, ack_command(alert, unit_id)) for alert in status.unacknowledged]
     return Agenda(overdue, due_today, coming, attention, still_open, alerts)

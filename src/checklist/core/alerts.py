@@ -47,7 +47,7 @@ class Judge:
         measure = read[1].get(record.item or "") if read else None
         if measure is None or read is None:
             return ()
-        return alerted(measure, record.figures, read[0])
+        return alerted(measure, record.figures, read[0]) + answer_alert(measure, record.answer)
 
     def _read(self, digest: str) -> tuple[ZoneInfo, dict[str, Measure]] | None:
         try:
@@ -58,6 +58,17 @@ class Judge:
             self.missing.add(digest)
             return None
         return ZoneInfo(catalog.meta.timezone), {m.id: m for m in catalog.measures if m.watched}
+
+
+ANSWER = "answer"  # what names a question's answer among the fields of an alert
+
+
+def answer_alert(measure: Measure, answer: list[str] | None) -> tuple[str, ...]:
+    """`(ANSWER,)` when an answer is one its question's `alert` names, else nothing."""
+    question = measure.question
+    if answer is None or question is None or not question.alert:
+        return ()
+    return (ANSWER,) if any(a in question.alert for a in answer) else ()
 
 
 _UNREAD: tuple[ZoneInfo, dict[str, Measure]] = (ZoneInfo("UTC"), {})

@@ -39,8 +39,13 @@ def rules_for(catalog: Catalog, unit: Unit) -> Rules:
     for measure in catalog.for_kind(unit.kind):
         if measure.trigger is not None:
             triggered.setdefault(measure.trigger.event, []).append(measure)
-    # a recurring measure per subject is never settled for good: its next period comes
-    kept = {kind: found for kind, found in triggered.items() if all(m.recurrence is None for m in found)}
+    # a recurring measure per subject is never settled for good: its next period comes; nor is a
+    # question, whose answer (met, not met, unknown) status counts, which the archive does not keep
+    kept = {
+        kind: found
+        for kind, found in triggered.items()
+        if all(m.recurrence is None and m.question is None for m in found)
+    }
     return Rules(f"{catalog.digest}@{unit.started_at.isoformat()}", kept)
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TypedDict
 from zoneinfo import ZoneInfo
 
+from .alerts import answer_alert
+from .answers import parse_answer
 from .decide import complete, holding, past_alert
 from .errors import NotFound, UserError
 from .evidence import describe, inspect
@@ -41,6 +43,7 @@ class Attestation:
     evidence: Sequence[Path] = ()
     copy_evidence: bool = True  # False: record the hashes only
     until: date | None = None  # a waiver's last day
+    answer: Sequence[str] | None = None  # a question's answer as typed (`checklist answer`)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,11 @@ class Outcome:
             return []
         zone = self.draft.at.tzinfo or ZoneInfo("UTC")  # `now`, in the unit's time zone
         return [rule for _, rule in holding(self.status.item.measure, self.values, zone)]
+
+    @property
+    def answer_alerted(self) -> bool:
+        """Whether the recorded answer is one its question's alert names."""
+        return bool(self.draft and answer_alert(self.status.item.measure, self.draft.answer))
 
 
 def targets(
@@ -209,10 +217,17 @@ def plan(
             outcomes.append(Outcome(target, _approval(target, request, unit_id, digest, now, clock)))
             continue
         said, figures, evidence = note, _figures(target.status, request, now.tzinfo), files
+        answer = _answer(target.status, request)
         corrects = _corrected(target, request.action)
         if corrects is not None:  # done again: what it recorded, with what is given now over it
             said, figures, evidence = _overlaid(corrects, said, figures, evidence)
-            if (said, figures, _same(evidence)) == (corrects.note, dict(corrects.figures), _same(_files(corrects))):
+            answer = answer if answer is not None else corrects.answer  # a later answer replaces it
+            if (said, figures, _same(evidence), answer) == (
+                corrects.note,
+                dict(corrects.figures),
+                _same(_files(corrects)),
+                corrects.answer,
+            ):
                 outcomes.append(Outcome(target, None))  # nothing new: nothing to record
                 continue
         elif target.state == STATE_OF_ACTION.get(request.action) and request.until is None:
@@ -220,7 +235,9 @@ def plan(
             continue
         if request.action == "done":
             _check_open(target.status, (clock or now).astimezone(now.tzinfo))  # in the unit's zone, as `now` is
+            _check_answered(target.status, answer)
             _check_required(target.status, said, figures, evidence)
+            _check_follow_ups(target.status, answer, said, figures, evidence)
         draft = from_user(
             Draft,
             id=uuid.uuid4().hex,
@@ -238,6 +255,7 @@ def plan(
             figures=figures,
             evidence=evidence,
             catalog=digest,
+            answer=answer,
         )
         outcomes.append(Outcome(target, draft, corrects))
     return outcomes
@@ -352,6 +370,41 @@ def _check_required(
     if "file" in measure.evidence and not files:
         raise UserError("attest.needs_file", **label)
     if "figures" in measure.evidence:
-        missing = missing_required(measure.fields, figures)
+        # a field a question's follow-up names is required only with the answer that needs it
+        missing = [f for f in missing_required(measure.fields, figures) if f.id not in measure.follow_up_fields]
         if missing:
             raise UserError("attest.needs_figures", fields=[f.id for f in missing], **label)
+
+
+def _answer(status: ItemStatus, request: Attestation) -> list[str] | None:
+    """The answer given for an item, as the question's ids (None: none given)."""
+    if request.answer is None:
+        return None
+    question = status.item.measure.question
+    if question is None:
+        raise UserError("answer.not_a_question", **_label(status))
+    return parse_answer(question, request.answer, status.item.id)
+
+
+def _check_answered(status: ItemStatus, answer: list[str] | None) -> None:
+    """A question is attested by its answer: a done without one records nothing of what it asks."""
+    question = status.item.measure.question
+    if question is not None and not answer:
+        raise UserError("answer.needed", allowed=question.ids, **_label(status))
+
+
+def _check_follow_ups(
+    status: ItemStatus,
+    answer: list[str] | None,
+    note: str | None,
+    figures: dict[str, FigureValue],
+    files: list[EvidenceFile],
+) -> None:
+    """What the answer given requires ("if no: why, and the plan"): refused, naming all that is missing."""
+    question = status.item.measure.question
+    if question is None or not answer:
+        return
+    given = {"note": bool(note), "file": bool(files)}
+    missing = [need for need in question.follow_ups(answer) if not given.get(need, need in figures)]
+    if missing:
+        raise UserError("answer.follow_up", answer=answer, needs=missing, **_label(status))

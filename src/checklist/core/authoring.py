@@ -121,13 +121,28 @@ def _figures(raw: dict[str, Any], fields: list[tuple[int, FieldSpec | None]]) ->
     specs = [spec for _, spec in fields]
     if not isinstance(evidence, list) or not specs or None in specs:
         return []
-    required = [spec.id for spec in specs if spec is not None and spec.required and spec.compute is None]
+    asked = _followed_up(raw)  # a question's follow-up asks for these, with the answers that need them
+    required = [
+        spec.id
+        for spec in specs
+        if spec is not None and spec.required and spec.compute is None and spec.id not in asked
+    ]
     if "figures" not in evidence and required:
         return [Finding(message("measure.figures_not_asked", fields=required), ("fields",), warning=True)]
     if "figures" in evidence and not required:
         where = ("evidence", evidence.index("figures"))
         return [Finding(message("measure.figures_all_optional"), where, warning=True)]
     return []
+
+
+def _followed_up(raw: dict[str, Any]) -> set[str]:
+    """The fields a question's follow-ups name (required only with the answers that need them)."""
+    question = raw.get("question")
+    follow = question.get("follow_up") if isinstance(question, dict) else None
+    if not isinstance(follow, list):
+        return set()
+    needs = [f.get("need") for f in follow if isinstance(f, dict)]
+    return {n for need in needs if isinstance(need, list) for n in need if isinstance(n, str)}
 
 
 _UPWARD = ("above", "at_least")  # thresholds crossed going up; below and at_most, going down

@@ -36,7 +36,9 @@ REQUIRES = "0.3.0"
 NEWER_ACTIONS: dict[str, int] = {"acknowledged": 4}  # action -> the record, seal and store format it needs
 # Likewise a record of any action that holds what an older release cannot read (a field it does
 # not know, a value of a newer type): (whether a record holds it, the format that reads it).
-NEWER_CONTENT: list[tuple[Callable[[Any], bool], int]] = []
+NEWER_CONTENT: list[tuple[Callable[[Any], bool], int]] = [
+    (lambda record: getattr(record, "answer", None) is not None, 5),  # a question's answer (`checklist answer`)
+]
 
 
 def _holds_multi(record: Any) -> bool:
@@ -46,11 +48,7 @@ def _holds_multi(record: Any) -> bool:
 
 NEWER_CONTENT.append((_holds_multi, 5))
 PLAIN_STORE = 3  # the format a store is made in, and raised to by every write but of a format 4 record
-REQUIRES_OF = {
-    3: REQUIRES,
-    4: "0.4.0",
-    5: "0.5.0",
-}  # store format -> the release that first read it (store.json's `requires`)
+REQUIRES_OF = {3: REQUIRES, 4: "0.4.0", 5: "0.5.0"}  # store format -> the release that first read it
 
 
 def record_format(record: Any) -> int:

@@ -491,7 +491,7 @@ class LogIndex:
         if record.action == "acknowledged":
             self._acknowledge(key, period)
             return
-        if record.figures and self.judge is not None:
+        if (record.figures or record.answer is not None) and self.judge is not None:
             self._judged(key, period, self.judge(record), at)
         self.records_of[item] = self.records_of.get(item, 0) + 1
         if period:

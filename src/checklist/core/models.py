@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date as Date
@@ -485,6 +485,108 @@ class Rule(Strict):
     then: Text = Field(description="what to do when the rule holds (refuse entry, notify the health post)")
 
 
+# --- questions (answers, not only done) ---------------------------------------------------
+AnswerKind = Literal["yesno", "yesno_unknown", "choice", "multi"]
+YESNO_ANSWERS = ("yes", "no")
+UNKNOWN = "unknown"  # "I do not know": an answer, counted apart from met and not met
+
+
+class Choice(Strict):
+    """One answer of a choice or multi question: its id (as records keep it) and its words."""
+
+    id: Slug = Field(description="the answer's id, as records keep it and `met`, `follow_up` and `alert` name it")
+    label: Text = Field(description="the answer as shown (and as it may be typed)")
+
+
+class FollowUp(Strict):
+    """What an answer must carry when it is one of `when` ("if no: why, and the plan")."""
+
+    when: list[str] = Field(description="the answers (ids: yes, no, unknown, or a choice's id) that require more")
+    need: list[str] = Field(
+        description="what they require: `note`, `file`, or ids of the measure's fields (required only then)"
+    )
+
+
+class Question(Strict):
+    """A measure that asks a question: its answer is recorded (`checklist answer`) and only the
+    answers named in `met` count as compliance; "not relevant" stays `na`, apart from "no"."""
+
+    answers: AnswerKind = Field(
+        description="yesno, yesno_unknown (yes, no, unknown), choice (one of choices) or multi (several of choices)"
+    )
+    choices: list[Choice] | None = Field(None, description="the answers of a choice or multi question, and only of one")
+    met: list[str] | None = Field(
+        None,
+        description="the answers that count as met (default: [yes] for a yes/no question); a multi answer is met"
+        " when every answer chosen is among them",
+    )
+    follow_up: list[FollowUp] = Field([], description="what an answer must carry when it is a certain one")
+    alert: list[str] | None = Field(
+        None, description="the answers that raise an alert, to acknowledge (`checklist ack`), never all of them"
+    )
+
+    @property
+    def ids(self) -> list[str]:
+        """Every answer the question takes, as records keep them."""
+        if self.answers == "yesno":
+            return list(YESNO_ANSWERS)
+        if self.answers == "yesno_unknown":
+            return [*YESNO_ANSWERS, UNKNOWN]
+        return [choice.id for choice in self.choices or ()]
+
+    @property
+    def meeting(self) -> list[str]:
+        """The answers that count as met."""
+        return list(self.met) if self.met is not None else ["yes"]
+
+    def verdict(self, answer: Sequence[str]) -> Literal["met", "not_met", "unknown"]:
+        """Whether an answer is compliance: `unknown` is counted apart; a multi answer is met
+        when every answer chosen is among `met`."""
+        if UNKNOWN in answer:
+            return "unknown"
+        meeting = self.meeting
+        return "met" if answer and all(a in meeting for a in answer) else "not_met"
+
+    def follow_ups(self, answer: Sequence[str]) -> list[str]:
+        """What this answer must carry (note, file, field ids), each once, in the catalog's order."""
+        needed: list[str] = []
+        for follow in self.follow_up:
+            if any(a in follow.when for a in answer):
+                needed += [n for n in follow.need if n not in needed]
+        return needed
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Question:
+        listed = self.answers in ("choice", "multi")
+        if listed != bool(self.choices):
+            raise PydanticCustomError(
+                "question.choices", "a choice or multi question needs 'choices', and only such a question has them"
+            )
+        ids = self.ids
+        if len(set(ids)) != len(ids):
+            raise PydanticCustomError("question.choice_ids", "choice ids must be unique within a question")
+        if listed and self.met is None:
+            said = "a choice or multi question names the answers that are met in 'met'"
+            raise PydanticCustomError("question.met_needed", said)
+        named = [("met", a) for a in self.met or ()] + [("alert", a) for a in self.alert or ()]
+        named += [("follow_up.when", a) for follow in self.follow_up for a in follow.when]
+        for key, answer in named:
+            if answer not in ids:
+                raise PydanticCustomError(
+                    "question.unknown_answer",
+                    "{key} names {answer!r}, which is not an answer of this question: {allowed}",
+                    {"key": key, "answer": answer, "allowed": ", ".join(ids)},
+                )
+        if UNKNOWN in (self.met or ()):
+            raise PydanticCustomError("question.unknown_met", "'unknown' is never met: leave it out of 'met'")
+        if self.alert is not None and (not self.alert or set(self.alert) >= set(ids)):
+            raise PydanticCustomError("question.alert_all", "an alert names some of the answers, not none or all")
+        for follow in self.follow_up:
+            if not follow.when or not follow.need:
+                raise PydanticCustomError("question.follow_up_empty", "a follow-up needs 'when' and 'need'")
+        return self
+
+
 class Measure(Strict):
     id: MeasureId = Field(description="the measure's stable id, dotted and lowercase (`prison.visits-suspended`)")
     title: Text = Field(description="what must be done, in a line")
@@ -507,6 +609,9 @@ class Measure(Strict):
     )
     trigger: Trigger | None = Field(None, description="the event that makes it an item per subject")
     fields: list[FieldSpec] = Field([], description="the figures an attestation records")
+    question: Question | None = Field(
+        None, description="a question the item answers (`checklist answer`): yes/no, yes/no/unknown, choice or multi"
+    )
     deadline: Deadline | None = Field(None, description="when a one-time item is due: a date, or days after")
     rules: list[Rule] = Field(
         [], description="decision rules over its fields: each that holds raises an alert carrying its instruction"
@@ -532,7 +637,29 @@ class Measure(Strict):
             raise PydanticCustomError("measure.deadline_trigger", "a deadline after an event needs a 'trigger'")
         if self.id in self.replaces or len(set(self.replaces)) != len(self.replaces):
             raise PydanticCustomError("measure.replaces", "replaces names other measures' ids, each once")
+        self._question_needs(ids)
         return self
+
+    def _question_needs(self, ids: list[str]) -> None:
+        """What a question's follow-ups need is evidence (note, file) or a field of the measure."""
+        if self.question is None:
+            return
+        for follow in self.question.follow_up:
+            for need in follow.need:
+                if need not in ("note", "file") and need not in ids:
+                    allowed = ", ".join(["note", "file", *ids])
+                    raise PydanticCustomError(
+                        "question.unknown_need",
+                        "follow_up needs {need!r}, which is neither note, file nor a field of the measure: {allowed}",
+                        {"need": need, "allowed": allowed},
+                    )
+
+    @cached_property
+    def follow_up_fields(self) -> frozenset[str]:
+        """The fields a question's follow-ups need: required only with the answers that need them."""
+        if self.question is None:
+            return frozenset()
+        return frozenset(n for follow in self.question.follow_up for n in follow.need if n not in ("note", "file"))
 
     def applies(self, kind: str) -> bool:
         return self.applies_to == "all" or kind in self.applies_to
@@ -547,8 +674,9 @@ class Measure(Strict):
 
     @cached_property
     def watched(self) -> bool:
-        """Whether its figures may raise an alert: a field's alert, or a decision rule."""
-        return bool(self.alerting or self.rules)
+        """Whether its records may raise an alert: a field's alert, a decision rule, or an answer
+        its question's alert names."""
+        return bool(self.alerting or self.rules or (self.question and self.question.alert))
 
     @cached_property
     def computations(self) -> list[tuple[str, Any]]:
@@ -780,6 +908,7 @@ class Attestation(Stored):
     figures: dict[str, FigureValue] = {}
     evidence: list[EvidenceFile] = []
     catalog: str
+    answer: list[Annotated[str, StringConstraints(pattern=SLUG, max_length=64)]] | None = None  # format 5
 
     @model_validator(mode="after")
     def _shape(self) -> Attestation:
@@ -927,6 +1056,7 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     figures: dict[str, FigureValue]
     evidence: list[RecordFile]
     catalog: str
+    answer: list[str] | None = None  # a question's answer (slugs), format 5
     sig: RecordSignature | None = None
     seq: Annotated[int, msgspec.Meta(ge=1)] | None = None
     prev: str | None = None  # sha256: and 64 hex digits
@@ -942,6 +1072,7 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
             or (self.subject is not None and self.subject not in _SUBJECT and not _SUBJECT.learn(self.subject))
             or (self.event is not None and self.event not in _EVENT and not _EVENT.learn(self.event))
             or (self.approves is not None and not _hex(self.approves, 32))
+            or (self.answer is not None and not all(a in _EVENT or _EVENT.learn(a) for a in self.answer))
         ):
             raise ValueError("a text does not match its pattern")
         problem = _shape_problem(self) or _chain_problem(self)

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
+from .alerts import answer_alert
 from .decide import alerted, complete
 from .errors import Message
 from .logindex import Entry, Happening, LogIndex, Memo, Table, event_key, item_key, unusable
@@ -27,6 +28,7 @@ from .schedule import Period, Schedule
 
 _INSTANT = timedelta(microseconds=1)
 
+Verdict = Literal["met", "not_met", "unknown"]  # of a question's answer (models.Question.verdict)
 State = Literal["open", "partial", "done", "na", "blocked", "awaiting", "lapsed", "upcoming"]
 # awaiting: done or a waiver that needs a second person's approval; lapsed: a waiver past its day;
 # upcoming: an item of a subject that does not open yet (release after 14 days, say)
@@ -80,6 +82,8 @@ class ItemStatus:
     today: dict[str, float] = field(default_factory=dict)  # recurring: sums of today's periods
     zeros: dict[str, int] = field(default_factory=dict)  # a headline's: periods in a row at 0, by field
     unacknowledged: int = 0  # alerts recorded on it (in any period) not acknowledged yet
+    answer: tuple[str, ...] | None = None  # a question's answer, as recorded (of the current period)
+    verdict: Verdict | None = None  # whether that answer is met (None: no question, or no answer)
 
     @property
     def last(self) -> Record | None:
@@ -96,19 +100,32 @@ class ItemStatus:
 class Tally:
     counts: Counter[State]
     total: int
+    not_met: int = 0  # of the done items, questions answered with an answer that is not met ("no")
+    unknown: int = 0  # of the done items, questions answered "unknown"
 
     @property
     def done(self) -> int:
         return self.counts["done"]
 
     @property
+    def met(self) -> int:
+        """Done items that count as compliance: all but the questions answered not met or unknown."""
+        return self.done - self.not_met - self.unknown
+
+    @property
     def applicable(self) -> int:
         return self.total - self.counts["na"] - self.counts["upcoming"]
 
     @property
-    def percent(self) -> float:
-        """Done as a share of the items that apply now (waived and upcoming ones are left out)."""
+    def percent_done(self) -> float:
+        """Done as a share of the items that apply now, whatever their answers (`percent_done` in JSON)."""
         return 100.0 * self.done / self.applicable if self.applicable else 100.0
+
+    @property
+    def percent(self) -> float:
+        """Met as a share of the items that apply now (waived and upcoming ones are left out): a
+        question answered "no" is recorded, not met, so a section of "no" is not 100 %."""
+        return 100.0 * self.met / self.applicable if self.applicable else 100.0
 
 
 @dataclass(frozen=True)
@@ -303,6 +320,26 @@ def state_of(entry: Entry | None, measure: Measure, clock: Clock) -> State:
 
 
 def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
+    status = _assess(item, unit, index, clock)
+    if item.measure.question is not None:
+        _answered(status)
+    return status
+
+
+def _answered(status: ItemStatus) -> None:
+    """A question's answer, read from the record that put the item in its state (one record
+    per question item, read by its place in the log: nothing else of the log)."""
+    question, entry = status.item.measure.question, status.entry
+    if question is None or entry is None or entry.action != "done" or status.state not in ("done", "awaiting"):
+        return
+    answer = entry.last.answer
+    if answer:
+        status.answer = tuple(answer)
+        status.verdict = question.verdict(answer)
+        status.alerts += answer_alert(status.item.measure, answer)
+
+
+def _assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     measure = item.measure
     if measure.recurrence is not None:
         return _recurring(item, measure.recurrence, unit, index, clock)
@@ -671,11 +708,14 @@ def _days(count: int) -> timedelta:
 
 def tally(statuses: Iterable[ItemStatus]) -> Tally:
     counts: Counter[State] = Counter(dict.fromkeys(STATES, 0))
-    total = 0
+    total = not_met = unknown = 0
     for status in statuses:
         counts[status.state] += 1
         total += 1
-    return Tally(counts, total)
+        if status.verdict is not None and status.state == "done":
+            not_met += status.verdict == "not_met"
+            unknown += status.verdict == "unknown"
+    return Tally(counts, total, not_met, unknown)
 
 
 def headlines(statuses: Sequence[ItemStatus], unit: Unit, index: LogIndex, clock: Clock) -> list[Headline]:
@@ -730,7 +770,7 @@ def tally_with(statuses: Iterable[ItemStatus], kept: Iterable[Archived]) -> Tall
         counted.counts["done"] += group.done
         counted.counts["na"] += group.na
     total = counted.total + sum(group.done + group.na for group in kept)
-    return Tally(counted.counts, total)
+    return Tally(counted.counts, total, counted.not_met, counted.unknown)  # no question is archived
 
 
 def _sections(catalog: Catalog, statuses: list[ItemStatus], kept: list[Archived]) -> list[SectionStatus]:

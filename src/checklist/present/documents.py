@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, cast
 
 from ..core.agenda import Agenda, ack_command
 from ..core.agenda import Entry as AgendaEntry
+from ..core.alerts import ANSWER
 from ..core.decide import complete, rule_of
 from ..core.figures import LIMIT, usable
 from ..core.models import Catalog, Measure, Record, Text
@@ -41,9 +42,11 @@ if TYPE_CHECKING:
     )
 
 
-def _tally(tally: Tally, overdue: int = 0) -> TallyDocument:
+def _tally(tally: Tally, overdue: int = 0, questions: bool = False) -> TallyDocument:
+    """How many items are in each state; with questions on the checklist, how many answers are
+    met, not met and unknown, and the share met."""
     counts = tally.counts
-    return {
+    found: TallyDocument = {
         "done": counts["done"],
         "na": counts["na"],
         "partial": counts["partial"],
@@ -54,8 +57,12 @@ def _tally(tally: Tally, overdue: int = 0) -> TallyDocument:
         "upcoming": counts["upcoming"],
         "overdue": overdue,
         "total": tally.total,
-        "percent_done": round(tally.percent, 1),
+        "percent_done": round(tally.percent_done, 1),
     }
+    if questions:
+        found["met"], found["not_met"], found["unknown"] = tally.met, tally.not_met, tally.unknown
+        found["percent_met"] = round(tally.percent, 1)
+    return found
 
 
 def _text(text: Text) -> TextDocument:
@@ -64,7 +71,7 @@ def _text(text: Text) -> TextDocument:
 
 def item_document(status: ItemStatus) -> ItemDocument:
     measure = status.item.measure
-    return {
+    found: ItemDocument = {
         "number": status.item.number,
         "id": measure.id,
         "state": status.state,
@@ -92,6 +99,10 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "last": record_document(status.last) if status.last else None,
         "unacknowledged_alerts": status.unacknowledged,
     }
+    if measure.question is not None:  # a measure that asks a question: its answer, and whether it is met
+        found["answer"] = list(status.answer) if status.answer is not None else None
+        found["verdict"] = status.verdict
+    return found
 
 
 def items_document(
@@ -119,6 +130,7 @@ def archived_document(group: Archived) -> ArchivedDocument:
 def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusDocument:
     unit = status.unit
     started_with = unit.catalog
+    asks = any(m.question is not None for m in status.catalog.for_kind(unit.kind))  # met and not met apart
     return {
         "document": "status",
         "format": 1,
@@ -142,9 +154,9 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
             "newer": {"version": newer.meta.version, "digest": newer.digest} if newer else None,
         },
         "retired": status.orphans,
-        "totals": _tally(status.tally, len(status.overdue)),
+        "totals": _tally(status.tally, len(status.overdue), asks),
         "sections": [
-            {"id": s.section.id, **_tally(s.tally, sum(1 for i in s.items if i.overdue))} for s in status.sections
+            {"id": s.section.id, **_tally(s.tally, sum(1 for i in s.items if i.overdue), asks)} for s in status.sections
         ],
         "now": status.now.isoformat(),
         "day": status.days,
@@ -192,7 +204,7 @@ def alert_document(alert: Unacknowledged, command: str) -> AlertDocument:
     record = alert.record
     measure = alert.item.measure
     values = complete(measure, record.figures) if measure.computations else record.figures
-    return {
+    found: AlertDocument = {
         "number": alert.item.number,
         "id": alert.item.id,
         "subject": alert.item.subject,
@@ -205,6 +217,9 @@ def alert_document(alert: Unacknowledged, command: str) -> AlertDocument:
         "seq": record.seq,
         "command": command,
     }
+    if ANSWER in alert.fields:  # raised by a question's answer
+        found["answer"] = list(record.answer or ())
+    return found
 
 
 def _unusable(problem: Message) -> UnusableDocument:

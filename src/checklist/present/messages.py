@@ -615,6 +615,26 @@ TEMPLATES: dict[str, Template] = {
     "figure.not_datetime": "{field} must be a date and time such as 2020-01-27T10:30 (or 2020-01-27 10:30, "
     "2020年1月27日10时30分; the catalog's time zone unless an offset is given), got {value!r}",
     "figure.multi_empty": "{field} needs one or more of: {choices}, separated by commas (, ， or 、)",
+    # answers (questions a measure asks: `checklist answer`)
+    "question.choices": "a choice or multi question needs 'choices', and only such a question has them",
+    "question.choice_ids": "choice ids must be unique within a question",
+    "question.met_needed": "a choice or multi question names the answers that are met in 'met'",
+    "question.unknown_answer": "{key} names {answer!r}, which is not an answer of this question: {allowed}",
+    "question.unknown_met": "'unknown' is never met: leave it out of 'met'",
+    "question.alert_all": "an alert names some of the answers, not none or all",
+    "question.follow_up_empty": "a follow-up needs 'when' and 'need'",
+    "question.unknown_need": "follow_up needs {need!r}, which is neither note, file nor a field of the measure: "
+    "{allowed}",
+    "answer.empty": "give an answer to item {item}: {allowed}",
+    "answer.one_only": "item {item} takes one answer, not several: {given}",
+    "answer.not_relevant": '{value!r} is not an answer of item {item}: "not relevant" is a waiver, kept apart '
+    'from "no"',
+    "answer.invalid": "{value!r} is not an answer of item {item} (answers: {allowed})",
+    "answer.not_a_question": lambda p: f"{_item(p)} asks no question; record it with `checklist done`",
+    "answer.needed": lambda p: f"{_item(p)} asks a question: record its answer ({', '.join(p['allowed'])})",
+    "answer.follow_up": lambda p: (
+        f"{_item(p)}: the answer {', '.join(p['answer'])} needs {', '.join(p['needs'])} as well"
+    ),
     "internal": "internal error: {kind}: {detail}",
 }
 
@@ -695,6 +715,22 @@ HINTS: dict[str, Template] = {
     "store.keys_open": "its owner (or root) closes it with `chmod o-w {where}`, then compares the keys with "
     "`checklist keys list`",
     "internal": "this is a bug in checklist; run again with --debug to see the traceback",
+    # answers
+    "answer.empty": "`checklist answer ITEM yes` (是), `no` (否), a choice's number or words",
+    "answer.invalid": lambda p: (
+        _did_you_mean(p) or "yes / no / unknown (是 / 否 / 不清楚), or a choice by its number, id or words"
+    ),
+    "answer.not_relevant": lambda p: f'record it with `checklist na {p["item"]} --reason "…"`',
+    "answer.one_only": "give one answer",
+    "answer.not_a_question": lambda p: f"`checklist done {p['number']}`",
+    "answer.needed": lambda p: f"`checklist answer {p['number']} ANSWER`",
+    "answer.follow_up": lambda p: (
+        " ".join(
+            '--note "…"' if need == "note" else "--evidence FILE" if need == "file" else f"--set {need}=…"
+            for need in p["needs"]
+        )
+        + ": add what is needed"
+    ),
 }
 
 

@@ -7,11 +7,11 @@ import shlex
 from typing import TYPE_CHECKING
 
 from .output import message, safe, stdout
-from .words import figure_text, t
+from .words import answer_text, figure_text, t
 
 if TYPE_CHECKING:
     from ..core.attest import Outcome
-    from ..core.models import Draft, Record
+    from ..core.models import Draft, Measure, Record
     from ..usecases.catalogs import Upgraded
     from ..usecases.recording import Acknowledged, Attested, EventRecorded
     from ..usecases.units import Started
@@ -29,16 +29,22 @@ def attested(result: Attested, lang: str) -> None:
             state = t("state." + outcome.target.state, lang)
             message(t("msg.noop", lang, item=label, state=state), style="yellow")
             if outcome.target.state in ("done", "awaiting") and result.action == "done":
-                message(t("msg.noop_done", lang, target=target))
+                asks = item.measure.question is not None
+                message(t("msg.noop_answer" if asks else "msg.noop_done", lang, target=target))
             elif outcome.target.state != "open":
                 message(t("msg.noop_correct", lang, target=target))
             continue
         if outcome.corrects is not None:
-            changes = _changes(outcome.corrects, outcome.draft, lang)
+            changes = _changes(outcome.corrects, outcome.draft, lang, outcome.status.item.measure)
             message(t("msg.corrected", lang, item=label, changes=changes), style="green")
         else:
             action = t("action." + outcome.draft.action, lang)
+            if outcome.draft.answer is not None:  # a question's answer, and whether it is met
+                action = _answer_words(outcome.status.item.measure, outcome.draft.answer, lang)
             message(t("msg.recorded", lang, item=label, action=action), style="green")
+        if outcome.answer_alerted and outcome.draft.answer is not None:
+            said = answer_text(outcome.status.item.measure.question, outcome.draft.answer, lang)
+            message(t("msg.alert_value", lang, field=t("label.answer_alert", lang), value=said), style="bold red")
         values = outcome.values
         for spec in outcome.alerts:
             value = values[spec.id]
@@ -48,7 +54,7 @@ def attested(result: Attested, lang: str) -> None:
         rules = outcome.rules  # a decision rule that holds: its instruction, at once
         for rule in rules:
             message(t("msg.rule_alert", lang, instruction=rule.then(lang)), style="bold red")
-        if outcome.alerts or rules:
+        if outcome.alerts or rules or outcome.answer_alerted:
             message(t("msg.ack_next", lang, target=target))
 
 
@@ -75,9 +81,20 @@ def acknowledged(result: Acknowledged, lang: str) -> None:
         message(f"  {period}{alert_values(alert, lang).plain} · {recorded(alert.record, lang)}")
 
 
-def _changes(before: Record, after: Draft, lang: str) -> str:
-    """What a correction changed: each figure's old and new value, the note, files added."""
-    parts = [
+def _answer_words(measure: Measure, answer: list[str], lang: str) -> str:
+    """'answer: no (not met)', in the user's language."""
+    question = measure.question
+    verdict = t(f"verdict.{question.verdict(answer)}", lang) if question is not None else ""
+    return t("label.answer", lang, answer=answer_text(question, answer, lang), verdict=verdict)
+
+
+def _changes(before: Record, after: Draft, lang: str, measure: Measure | None = None) -> str:
+    """What a correction changed: the answer, each figure's old and new value, the note, files added."""
+    parts = []
+    if after.answer is not None and after.answer != before.answer and measure is not None:
+        earlier = answer_text(measure.question, before.answer, lang) if before.answer else "—"
+        parts.append(f"{earlier} → {_answer_words(measure, after.answer, lang)}")
+    parts += [
         f"{name} {figure_text(before.figures[name], lang) if name in before.figures else '—'} → "
         f"{figure_text(value, lang)}"
         for name, value in after.figures.items()

@@ -100,6 +100,7 @@ class RecordDocument(TypedDict):
     figures: Annotated[dict[str, FigureValue], about("recorded figures, by field id")]
     evidence: list[EvidenceDocument]
     catalog: Annotated[str, about("the hash of the catalog the unit ran")]
+    answer: NotRequired[Annotated[list[str], about("a question's answer, by answer id (format 5)")]]
     sig: NotRequired[SignatureDocument]
     seq: NotRequired[Annotated[int, about("the record's number in the unit's log (format 2)")]]
     prev: NotRequired[Annotated[str, about("the SHA-256 of the line before, `sha256:` and 64 hex digits (format 2)")]]
@@ -161,6 +162,18 @@ class ItemDocument(TypedDict):
     last: Annotated[RecordDocument | None, about("the record that put the item in its state")]
     unacknowledged_alerts: Annotated[
         int, about("alerts recorded on it (in any period) not acknowledged yet: `status` lists them")
+    ]
+    answer: NotRequired[
+        Annotated[
+            list[str] | None,
+            about("for a measure that asks a question: its answer (ids: yes, no, unknown, a choice's), null if none"),
+        ]
+    ]
+    verdict: NotRequired[
+        Annotated[
+            Literal["met", "not_met", "unknown"] | None,
+            about("for a question: whether its answer counts as met (`no` is recorded, not met); null without one"),
+        ]
     ]
 
 
@@ -224,6 +237,14 @@ class TallyDocument(TypedDict):
     overdue: Annotated[int, about("items past their deadline (also counted in their state)")]
     total: int
     percent_done: Annotated[float, about("done, as a share of the items that apply now (n/a and upcoming left out)")]
+    met: NotRequired[
+        Annotated[int, about("with questions: done items that count as met (all but those answered not met, unknown)")]
+    ]
+    not_met: NotRequired[Annotated[int, about("with questions: done items answered with an answer not met (no)")]]
+    unknown: NotRequired[Annotated[int, about("with questions: done items whose question was answered unknown")]]
+    percent_met: NotRequired[
+        Annotated[float, about("with questions: met, as a share of the items that apply now (all `no`: 0)")]
+    ]
 
 
 @closed
@@ -299,6 +320,7 @@ class AlertDocument(TypedDict):
     instructions: Annotated[
         list[TextDocument], about("the instructions of the decision rules that raised it (`rule:N` among its fields)")
     ]
+    answer: NotRequired[Annotated[list[str], about("the answer that raised it, when a question's alert names it")]]
     recorded_at: Annotated[Moment, about("when the record that raised it was written")]
     recorded_by: Annotated[str, about("who made that record")]
     record: Annotated[str, about("that record's id")]
@@ -382,7 +404,10 @@ class AgendaDocument(TypedDict):
         list[AgendaEntryDocument], about("due today: the current period of a recurring measure, or a deadline")
     ]
     coming: Annotated[list[AgendaEntryDocument], about("a deadline, or an opening, in the next days (`--days`)")]
-    attention: Annotated[list[AgendaEntryDocument], about("blocked, partial, a lapsed waiver, or awaiting approval")]
+    attention: Annotated[
+        list[AgendaEntryDocument],
+        about("blocked, partial, a lapsed waiver, awaiting approval, or a question answered not met or unknown"),
+    ]
     open: Annotated[list[AgendaEntryDocument], about("the rest still open")]
     acknowledge: Annotated[list[AlertDocument], about("alerts not acknowledged yet, oldest first: they need attention")]
 

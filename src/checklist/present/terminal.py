@@ -21,12 +21,13 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.agenda import ATTENTION
+from ..core.alerts import ANSWER
 from ..core.decide import complete, rule_of
 from ..core.models import Catalog, Condition, FieldSpec, FigureValue, Measure, Record
 from ..core.schedule import describe
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
 from .output import safe
-from .words import figure_text, t
+from .words import answer_text, figure_text, t
 
 if TYPE_CHECKING:
     from ..core.agenda import Agenda
@@ -61,6 +62,14 @@ PRIORITY_STYLE = {"critical": "bold red", "high": "yellow", "normal": ""}
 def mark(state: str, lang: str) -> Text:
     symbol, style = MARKS[state]
     return Text(f"{symbol} {t('state.' + state, lang)}", style=style)
+
+
+def item_mark(status: ItemStatus, lang: str) -> Text:
+    """An item's state; a question answered but not met (or unknown) says so, not "done"."""
+    if status.state == "done" and status.verdict in ("not_met", "unknown"):
+        symbol = "✘" if status.verdict == "not_met" else "?"
+        return Text(f"{symbol} {t('verdict.' + status.verdict, lang)}", style=VERDICT_STYLE[status.verdict])
+    return mark(status.state, lang)
 
 
 _INSTANT = timedelta(microseconds=1)
@@ -108,7 +117,7 @@ def checklist_table(  # noqa: PLR0917
             text = _item_text(item_status, status.catalog, lang, detail)
             if missed and item_status.missed:
                 text.append("\n" + t("label.missed_list", lang, periods=", ".join(item_status.missed)), style="red")
-            cells = (str(number), mark(item_status.state, lang), text, _priority(item_status.item.measure, lang))
+            cells = (str(number), item_mark(item_status, lang), text, _priority(item_status.item.measure, lang))
             rows[number] = functools.partial(table.add_row, *cells)
         elif number not in rows:
             group = settled.pop(number, None)
@@ -133,6 +142,7 @@ def checklist_table(  # noqa: PLR0917
     return table
 
 
+VERDICT_STYLE = {"met": "green", "not_met": "bold red", "unknown": "yellow"}
 LISTED_UP_TO = 12  # a measure's subject items listed one by one; past that, only those needing attention
 QUIET: frozenset[str] = frozenset({"done", "na", "upcoming"})
 
@@ -153,7 +163,7 @@ def _subject_rows(
         if many and status.state in QUIET and not status.overdue and not status.unacknowledged:
             quiet[status.state] += 1
         else:
-            table.add_row("", mark(status.state, lang), _subject_text(status, lang), "")
+            table.add_row("", item_mark(status, lang), _subject_text(status, lang), "")
     if quiet or archived:
         table.add_row("", "", _summary(quiet, archived, lang), "")
 
@@ -214,6 +224,10 @@ def _details(status: ItemStatus, lang: str) -> Text:
         parts.append(
             (f"{t('label.until', lang)} {status.last.until.isoformat()}", "red" if status.state == "lapsed" else "dim")
         )
+    if status.answer is not None:
+        said = answer_text(status.item.measure.question, status.answer, lang)
+        verdict = t(f"verdict.{status.verdict}", lang)
+        parts.append((t("label.answer", lang, answer=said, verdict=verdict), VERDICT_STYLE[status.verdict or "met"]))
     if status.alerts:
         names = ", ".join(alert_name(status.item.measure, name, lang) for name in status.alerts)
         parts.append((t("label.alerts", lang, fields=names), "bold red"))
@@ -243,16 +257,22 @@ def _timing(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
 
 
 def _bar(tally: Tally, width: int = 12) -> ProgressBar:
-    return ProgressBar(total=max(tally.applicable, 1), completed=tally.done, width=width, complete_style="green")
+    return ProgressBar(total=max(tally.applicable, 1), completed=tally.met, width=width, complete_style="green")
 
 
 def _counts(tally: Tally) -> Text:
-    """Only the states that occur, e.g. '✔3 ✖1 ☐2'."""
+    """Only the states that occur, e.g. '✔3 ✖1 ☐2'; of the done, questions answered not met
+    (✘) and unknown (?) apart from those met (✔)."""
     text = Text()
     for state in STATES:
-        if tally.counts[state]:
+        count = tally.met if state == "done" else tally.counts[state]
+        if count:
             symbol, style = MARKS[state]
-            text.append((" " if text else "") + f"{symbol}{tally.counts[state]}", style=style)
+            text.append((" " if text else "") + f"{symbol}{count}", style=style)
+        if state == "done":
+            for symbol, style, answered in (("✘", "bold red", tally.not_met), ("?", "yellow", tally.unknown)):
+                if answered:
+                    text.append((" " if text else "") + f"{symbol}{answered}", style=style)
     return text
 
 
@@ -305,11 +325,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     parts: list[RenderableType] = [Panel(head, title=Text(title), title_align="left", box=box.ROUNDED)]
     parts += _urgent(status, lang)
     parts.append(sections)
-    summary = Text(
-        f"{t('label.done_pct', lang)}: {status.tally.percent:.0f}%  "
-        f"({status.tally.done}/{status.tally.applicable}; {t('state.na', lang)} {status.tally.counts['na']})",
-        style="bold",
-    )
+    summary = _summary_line(status, lang)
     parts.append(summary)
     if status.critical_open:
         parts.append(_short_list(status.critical_open, t("head.critical_open", lang), "bold red", lang))
@@ -324,6 +340,23 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     if status.unusable:
         parts.append(unusable_text(status.unusable, lang))
     return Group(*parts)
+
+
+def _summary_line(status: UnitStatus, lang: str) -> Text:
+    """The unit's share done; with questions, met: an answer "no" is recorded, not met."""
+    tally = status.tally
+    if not any(s.item.measure.question for s in status.items):
+        return Text(
+            f"{t('label.done_pct', lang)}: {tally.percent:.0f}%  "
+            f"({tally.done}/{tally.applicable}; {t('state.na', lang)} {tally.counts['na']})",
+            style="bold",
+        )
+    answered = t("label.answer_counts", lang, not_met=tally.not_met, unknown=tally.unknown)
+    return Text(
+        f"{t('label.met_pct', lang)}: {tally.percent:.0f}%  "
+        f"({tally.met}/{tally.applicable}; {answered}; {t('state.na', lang)} {tally.counts['na']})",
+        style="bold",
+    )
 
 
 def _urgent(status: UnitStatus, lang: str) -> list[RenderableType]:
@@ -381,7 +414,7 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str) -> Table:
             text.append(f" · {t('label.missed_none', lang)}", style="dim")
         if item.streak:
             text.append(f" · {t('label.streak', lang, count=item.streak)}", style="green")
-        table.add_row(str(item.item.number), mark(item.state, lang), text)
+        table.add_row(str(item.item.number), item_mark(item, lang), text)
     return table
 
 
@@ -462,7 +495,9 @@ def recorded(record: Record, lang: str) -> str:
 
 
 def alert_name(measure: Measure, name: str, lang: str) -> str:
-    """How an alert is named: a field by its id, a decision rule by its instruction."""
+    """How an alert is named: a field by its id, a decision rule by its instruction, an answer as such."""
+    if name == ANSWER:
+        return t("label.answer_alert", lang)
     rule = rule_of(measure, name)
     return name if rule is None else t("label.rule", lang, instruction=rule.then(lang))
 
@@ -473,6 +508,10 @@ def alert_values(alert: Unacknowledged, lang: str) -> Text:
     measure = alert.item.measure
     values = complete(measure, alert.record.figures) if measure.computations else alert.record.figures
     for number, field_id in enumerate(alert.fields):
+        if field_id == ANSWER:  # a question's answer its alert names
+            said = answer_text(alert.item.measure.question, alert.record.answer or [], lang)
+            text.append(("" if number == 0 else ", ") + safe(f"{t('label.answer_alert', lang)} = {said}"))
+            continue
         spec = measure.field(field_id)
         if spec is None and (rule := rule_of(measure, field_id)) is not None:
             text.append(("" if number == 0 else ", ") + safe(t("label.rule", lang, instruction=rule.then(lang))))
@@ -526,7 +565,7 @@ def _short_list(statuses: Sequence[ItemStatus], title: str, style: str, lang: st
             label.append(f" · {safe(item.item.subject)}", style="bold")
         if item.due is not None and item.overdue:
             label.append(f" · {t('label.overdue', lang)} {when(item.due)}", style="red")
-        table.add_row(str(item.item.number), mark(item.state, lang), label)
+        table.add_row(str(item.item.number), item_mark(item, lang), label)
     return table
 
 
@@ -650,6 +689,8 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
         note = Text()
         if record.clock is not None:  # made with a replayed clock: say which moment it replayed
             note.append(f"⏱ --now {record.clock.strftime('%Y-%m-%d %H:%M')}\n", style="yellow")
+        if record.answer is not None:  # a question's answer (its ids; yes, no, unknown in words)
+            note.append(safe(t("label.answered", lang, answer=answer_text(None, record.answer, lang))) + "\n", "bold")
         note.append(safe(record.note or ""))
         if record.figures:
             figures = ", ".join(f"{k}={figure_text(v, lang)}" for k, v in record.figures.items())
@@ -805,7 +846,7 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
         lines = Text()
         for index, item in enumerate(items):
             lines.append(("\n" if index else "") + f"{item.item.number} ")
-            lines.append_text(mark(item.state, lang))
+            lines.append_text(item_mark(item, lang))
             lines.append(" " + safe(item.item.measure.title(lang)))
         kind = f"{event.kind}\n{happened}" if event else ""
         table.add_row(Text(safe(subject), style="bold"), Text(safe(kind)), str(len(pending)), next_due, lines)
@@ -877,11 +918,12 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
             elif item.item.subject:
                 label.append(f" · {safe(item.item.subject)}", style="bold")
             label.append_text(_details(item, lang))
-            if item.state in ATTENTION and item.last is not None and item.last.note:
+            noted = item.state in ATTENTION or item.verdict in ("not_met", "unknown")
+            if noted and item.last is not None and item.last.note:
                 label.append(f"\n{t('label.said', lang, who=safe(item.last.actor))} {safe(item.last.note)}", "italic")
             command = group[0].command if len(group) == 1 else _any_subject(group[0])
             label.append(f"\n$ {safe(command)}", style="cyan")
-            table.add_row(str(item.item.number), mark(item.state, lang), label)
+            table.add_row(str(item.item.number), item_mark(item, lang), label)
         parts.append(table)
     if plan.alerts:
         parts.insert(_after_attention(parts, plan), _agenda_alerts(plan, lang))

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.models import Question
+
 _WORDS: dict[str, tuple[str, str]] = {
     # states
     "state.done": ("已完成", "done"),
@@ -206,8 +212,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "head.due_today": ("今日到期", "Due today"),
     "head.coming": ("近期", "Coming up"),
     "head.attention": (
-        "需要处理（受阻、部分完成、豁免已过期、待审批）",
-        "Needs attention (blocked, partial, lapsed, awaiting approval)",
+        "需要处理（受阻、部分完成、豁免已过期、待审批、回答未达标或情况不明）",
+        "Needs attention (blocked, partial, lapsed, awaiting approval, answered not met or unknown)",
     ),
     "head.still_open": ("其余未完成", "Still open"),
     "label.said": ("{who}：", "{who}:"),
@@ -281,6 +287,34 @@ _WORDS: dict[str, tuple[str, str]] = {
         "That is not UTF-8 text: the terminal sends another encoding (GBK, say). Set the terminal's character "
         "encoding to UTF-8 and type it again.",
     ),
+    # answers (questions a measure asks: `checklist answer`)
+    "answer.yes": ("是", "yes"),
+    "answer.no": ("否", "no"),
+    "answer.unknown": ("不清楚", "unknown"),
+    "verdict.met": ("达标", "met"),
+    "verdict.not_met": ("未达标", "not met"),
+    "verdict.unknown": ("情况不明", "unknown"),
+    "label.answer": ("回答：{answer}（{verdict}）", "answer: {answer} ({verdict})"),
+    "label.met_pct": ("达标率", "met"),
+    "label.answered": ("回答：{answer}", "answer: {answer}"),
+    "label.answer_counts": ("未达标 {not_met} · 情况不明 {unknown}", "not met {not_met} · unknown {unknown}"),
+    "label.answer_alert": ("回答", "the answer"),
+    "attention.not_met": ("回答未达标", "answered: not met"),
+    "attention.unknown": ("回答情况不明", "answered: unknown"),
+    "msg.noop_answer": (
+        "没有新的内容可记录；如需更正，请给出更正后的回答、说明或数据：`checklist answer {target} 回答 …`。",
+        "Nothing new to record; to correct it, give the corrected answer, a note or figures:"
+        " `checklist answer {target} ANSWER …`.",
+    ),
+    "walk.question": ("问题：{title}", "Question: {title}"),
+    "walk.answers": ("可选回答（编号或文字{several}）", "Answers (a number or the words{several})"),
+    "walk.several": ("，可多选，用逗号分隔", "; several, separated by commas"),
+    "walk.answer_prompt": ("回答", "Answer"),
+    "walk.follow_up": ("此回答还需要：{needs}", "This answer also needs: {needs}"),
+    "walk.answer_na": (
+        "“不适用”不是回答：在操作中选 n（不适用）并说明理由。",
+        '"Not relevant" is not an answer: choose n (n/a) as the action, with a reason.',
+    ),
     "walk.progress": ("第 {n}/{total} 项", "item {n} of {total}"),
     # field types, computed values, decision rules
     "msg.rule_alert": ("⚠ 警示：{instruction}", "⚠ alert: {instruction}"),
@@ -308,3 +342,10 @@ def figure_text(value: object, lang: str) -> str:
     if isinstance(value, list):  # a multi-select's answers
         return ("、" if lang == "zh" else ", ").join(map(str, value))
     return str(value)
+
+
+def answer_text(question: Question | None, answer: Sequence[str], lang: str) -> str:
+    """A recorded answer in words: yes, no or unknown in the user's language, a choice by its label."""
+    labels = {c.id: c.label(lang) for c in (question.choices or [])} if question is not None else {}
+    said = [labels.get(a) or (t(f"answer.{a}", lang) if f"answer.{a}" in _WORDS else a) for a in answer]
+    return ("、" if lang == "zh" else ", ").join(said)

@@ -36,6 +36,7 @@ class AttestRequest:
     until: date | None = None  # a waiver's last day
     subjects: Sequence[str] = ()
     period: str | None = None
+    answer: Sequence[str] | None = None  # a question's answer as typed (`checklist answer`): a done with it
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def attest(session: Session, request: AttestRequest) -> Attested:
         request.evidence,
         copy_evidence=request.copy_evidence,
         until=request.until,
+        answer=request.answer,
     )
     for target in chosen:
         item = target.status.item
