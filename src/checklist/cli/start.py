@@ -113,7 +113,8 @@ def run_walk(session: Session, unit: Unit, lang: str) -> None:
     if reconfigure is not None:  # bytes that are not UTF-8 are read, and refused (not_utf8), never fatal
         reconfigure(errors="surrogateescape")
     status = session.status(unit)
-    pending = [s for s in status.items if s.state in ("open", "lapsed")]
+    # of a measure kept per part, each part's item (a roll-up has no record of its own)
+    pending = [s for s in status.actionable() if s.state in ("open", "lapsed") and s.parts is None]
     if not pending:
         message(t("msg.nothing_open", lang), style="green")
         return
@@ -161,6 +162,7 @@ class Answers:
             assignments,
             list(self.files),
             subjects=subjects,
+            parts=[item.item.part] if item.item.part else [],
         )
 
     def over(self, kept: Answers | None) -> Answers:

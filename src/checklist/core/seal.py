@@ -57,6 +57,7 @@ class SealEntry(Stored):
     hash: HASH
     event: str | None = None  # the kind of event, for event and withdrawn
     subject: str | None = None  # whom an event or a per-subject attestation concerns
+    part: str | None = None  # the unit's part a record concerns (format 5)
     period: str | None = None  # the period a recurring measure's record covers
     catalog: str | None = None  # for upgraded: the catalog the unit moved to
     note: str | None = None  # for upgraded: which version to which
@@ -79,6 +80,7 @@ class SealEntry(Stored):
             hash=line_hash,
             event=record.event,
             subject=record.subject,
+            part=record.part,
             period=record.period,
             catalog=record.catalog if upgrade else None,
             note=record.note if upgrade else None,
@@ -87,7 +89,15 @@ class SealEntry(Stored):
     def describe(self) -> str:
         """What the record is about: 'prison.visits', 'admission P2020-017', 'catalog upgrade'."""
         if self.item is not None:
-            return self.item + (f" {self.subject}" if self.subject else "") + (f" {self.period}" if self.period else "")
+            where = f" @{self.part}" if self.part else ""
+            return (
+                self.item
+                + (f" {self.subject}" if self.subject else "")
+                + where
+                + (f" {self.period}" if self.period else "")
+            )
+        if self.part is not None:
+            return f"{self.action} {self.part}"
         if self.event is not None:
             return f"{self.event} {self.subject or ''}".strip()
         return "catalog upgrade" if self.action == "upgraded" else "the unit"
@@ -103,7 +113,7 @@ class Seal(Stored):
     (its id): a seal kept under another unit, or in another store, is not that unit's. An
     older seal has no `store`, and is written without one, exactly as it was signed."""
 
-    format: Literal[1, 2, 3, 4] = SEAL_FORMAT  # up to formats.SEAL
+    format: Literal[1, 2, 3, 4, 5] = SEAL_FORMAT  # up to formats.SEAL
     kind: Literal["checklist-seal"] = "checklist-seal"
     unit: str
     store: Annotated[str, Field(min_length=1, max_length=64)] | None = None
@@ -158,14 +168,16 @@ def make(
     """The unsigned statement of `period` (a day in the unit's time zone) as of now."""
     unit: Unit = status.unit
     zone = ZoneInfo(status.catalog.meta.timezone)
-    entries = [
-        SealEntry.of(r, hashes[r.seq])
+    sealed = [
+        r
         for r in records
         if r.seq is not None and r.seq in hashes and in_range(r.at) and r.at.astimezone(zone).date() == period
     ]  # in_range: a record dated by hand in the year 1 or 9999 is of no day to seal, and cannot overflow
+    entries = [SealEntry.of(r, hashes[r.seq]) for r in sealed if r.seq is not None]
+    newest = max((formats.record_format(r) for r in sealed), default=SEAL_FORMAT)  # a part's record: format 5
     last = max(hashes, default=0)
     return Seal(
-        format=formats.seal_format((entry.action for entry in entries), SEAL_FORMAT),
+        format=max(formats.seal_format((entry.action for entry in entries), SEAL_FORMAT), newest),
         unit=unit.id,
         store=store,
         unit_name=status.catalog.unit_name(unit, "zh"),
