@@ -518,3 +518,41 @@ def test_the_roll_up_equals_a_slow_reference(tmp_path_factory, steps: list[tuple
     assert loaded.parts == index.parts
     (again,) = [s for s in unit_status(unit, catalog, loaded, now).items if s.item.id == "prison.sealed"]
     assert (again.state, [c.state for c in again.parts or []]) == (rolled.state, [c.state for c in rolled.parts or []])
+
+
+TRANSFER = (
+    """\
+  - id: prison.transfer-disinfect
+    title: {zh: 转押后各监区消毒, en: Disinfect each block after a transfer}
+    applies_to: [prison]
+    section: containment
+    per: block
+    trigger: {event: transfer, subject: {zh: 转押人员, en: person transferred}}
+    deadline: {days: 1, after: event}
+"""
+    + SOURCE
+)
+
+
+def test_a_triggered_measure_kept_per_part_is_one_item_per_part_of_each_subject(cli, tmp_path: Path) -> None:
+    source = write_catalog(tmp_path / "catalog", VISITS, TRANSFER)
+    ok(cli, "start", "--unit", "prison", "--catalog", str(source), "--now", START, "--no-walk")
+    for part in ("A区", "B区"):
+        ok(cli, "part", "add", "block", part, "--now", "2020-01-27T10:00")
+    ok(cli, "event", "transfer", "--subject", "P1", "--now", "2020-01-27T11:00")
+    now = ("--now", "2020-01-27T12:00")
+    which = cli("done", "2", "--subject", "P1", *now)
+    assert which.exit_code == 1 and "checklist done 2 --subject P1 --part 'B区'" in which.stderr
+    ok(cli, "done", "2", "--subject", "P1", "--part", "A区", *now)
+    listed = json.loads(ok(cli, "list", "--json", *now).stdout)
+    rolled = [i for i in listed["items"] if i["id"] == "prison.transfer-disinfect"]
+    assert [(i["subject"], i["part"], i["state"]) for i in rolled] == [
+        ("P1", None, "partial"),
+        ("P1", "A区", "done"),
+        ("P1", "B区", "open"),
+    ]
+    assert rolled[0]["rollup"]["missing"] == ["B区"] and rolled[2]["due"].startswith("2020-01-29T00:00")
+    ok(cli, "done", "2", "--subject", "P1", *now)  # the one block left
+    status = json.loads(ok(cli, "status", "--json", *now).stdout)
+    assert status["totals"]["done"] == 1 and status["archived_subjects"] == 0  # kept listed: its parts may change
+    assert "1/2 · missing: B区" not in ok(cli, "list", *now).stdout

@@ -255,6 +255,11 @@ def _subject_text(status: ItemStatus, lang: str) -> Text:
     text = Text("↳ ", style="dim")
     text.append(safe(status.item.subject or ""), style="bold")
     text.append_text(_details(status, lang))
+    if status.parts:  # a measure kept per part: the subject's parts, rolled up
+        missing = [p.item.part or "" for p in status.parts if p.state not in ("done", "na")]
+        text.append(f"\n{len(status.parts) - len(missing)}/{len(status.parts)}", style="bold")
+        if missing:
+            text.append(" · " + t("label.parts_missing", lang, parts=safe(", ".join(missing))), style="red")
     return text
 
 
@@ -728,7 +733,8 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
     table.add_column(t("col.item", lang), overflow="fold", width=item_width)
     table.add_column(t("col.note", lang), overflow="fold", width=note_width)
     for record in records:
-        item = Text(record.item or (f"{record.event} · {safe(record.subject or '')}" if record.event else "—"))
+        what = record.item or (f"{record.event} · {safe(record.subject or '')}" if record.event else "")
+        item = Text(what or ("" if record.part is not None else "—"))
         if record.action == "acknowledged":  # what it covers: the subject's alerts, the period's (else every one's)
             item.append(f" · {safe(record.subject)}" if record.subject else "")
             item.append(f" · {record.period}" if record.period else "")
@@ -911,7 +917,7 @@ def _same_items(entries: list[AgendaEntry]) -> list[list[AgendaEntry]]:
     groups: dict[tuple[object, ...], list[AgendaEntry]] = {}
     for number, entry in enumerate(entries):
         item = entry.status
-        alike = (item.item.measure.id, item.state, item.due, item.opens, item.overdue)
+        alike = (item.item.measure.id, item.item.part, item.state, item.due, item.opens, item.overdue)
         key = alike if item.item.subject and item.state not in ATTENTION else (number,)
         groups.setdefault(key, []).append(entry)
     found: list[list[AgendaEntry]] = []
