@@ -385,10 +385,12 @@ def test_the_saved_index_keeps_the_parts_and_verify_checks_them(prison, cli) -> 
     ok(cli, "part", "retire", "block", "A区", "--reason", "合并", "--now", "2020-01-27T11:00")
     ok(cli, "part", "add", "block", "B区", "--now", "2020-01-27T12:00")
     ok(cli, "done", "2", "--now", "2020-01-27T13:00")
+    ok(cli, "done", "3", "--set", "temp=36.5", "--now", "2020-01-27T13:00")  # a table of periods, and its memo
     warm = ok(cli, "status", "--json", "--now", "2020-01-27T14:00").stdout
     saved = Path(".checklist/units/prison/index.json")
     index = json.loads(saved.read_text())
     assert set(index["parts"]) == {"A区", "B区"} and index["format"] == 9
+    assert "prison.disinfect|/B区" in index["memos"]
     saved.unlink()
     assert ok(cli, "status", "--json", "--now", "2020-01-27T14:00").stdout == warm  # a fold from nothing agrees
     assert ok(cli, "verify").exit_code == 0

@@ -22,9 +22,10 @@ from .fuzzy import closest
 from .logindex import Entry, LogIndex
 from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Record, Recurrence, from_user
 from .names import same_person
+from .parts import typed_part
 from .schedule import periods
 from .status import PENDING, STATE_OF_ACTION, Clock, Item, ItemStatus, State, UnitStatus, state_of, window
-from .subjects import spelling, typed_subject
+from .subjects import spelling
 
 _NEEDS_REASON: frozenset[Action] = frozenset({"na", "blocked", "reopened", "partial"})
 _INSTANT = timedelta(microseconds=1)
@@ -138,7 +139,7 @@ def part_item(status: ItemStatus, index: LogIndex, part: str | None, action: str
     item, children = status.item, status.parts or []
     label: dict[str, Any] = {"number": item.number, "item": item.id, "subject": item.subject, "kind": item.measure.per}
     if part is not None:
-        wanted = spelling(typed_subject(part))
+        wanted = spelling(typed_part(part))
         found = next((c for c in children if spelling(c.item.part or "") == wanted), None)
         if found is not None:
             return found

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import Any
 
 from .errors import NotFound, UserError
 from .fuzzy import closest
@@ -51,10 +52,21 @@ def part_kind(catalog: Catalog, unit: Unit, token: str) -> PartKind:
     raise NotFound("part.unknown_kind", closest(token, known), kind=token, unit_kind=unit.kind, known=known)
 
 
-def find_part(parts: Mapping[str, Part], token: str, *, active_at: object = None) -> Part:
+def typed_part(text: str) -> str:
+    """A part's id as typed, kept in one spelling as a subject's is (subjects.typed_subject):
+    refused, in a part's words, if empty, with blanks at its ends or an invisible character."""
+    try:
+        return typed_subject(text)
+    except UserError as exc:
+        code = {"subject.empty": "part.empty", "subject.blank_ends": "part.blank_ends"}.get(exc.code, "part.invisible")
+        params: dict[str, Any] = {**exc.params, "part": exc.params.get("subject")}
+        raise UserError(code, **params) from None
+
+
+def find_part(parts: Mapping[str, Part], token: str) -> Part:
     """A part of the unit by its id, as recorded (in any spelling: NFC); an unknown one
     suggests the closest ids."""
-    wanted = spelling(typed_subject(token))
+    wanted = spelling(typed_part(token))
     found = parts.get(wanted) or next((p for p in parts.values() if spelling(p.id) == wanted), None)
     if found is None:
         known = list(parts)

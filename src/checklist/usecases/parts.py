@@ -11,9 +11,8 @@ from ..core import clock
 from ..core.errors import UserError, message
 from ..core.logindex import Part
 from ..core.models import Catalog, Draft, PartKind, Unit, from_user
-from ..core.parts import find_part, part_kind, part_kinds
+from ..core.parts import find_part, part_kind, part_kinds, typed_part
 from ..core.status import Tally, UnitStatus
-from ..core.subjects import typed_subject
 from . import anchors
 from .session import Session
 
@@ -66,7 +65,7 @@ def add_part(session: Session, request: PartRequest) -> PartRecorded:
     actor = session.actor()
     current, index = session.view(unit)
     kind = part_kind(current.catalog, unit, request.kind or "")
-    part = typed_subject(request.part)
+    part = typed_part(request.part)
     known = index.parts.get(part)
     if known is not None:
         code = "part.exists" if known.retired is None else "part.was_retired"

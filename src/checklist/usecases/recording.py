@@ -17,6 +17,7 @@ from ..core.fuzzy import closest
 from ..core.items import resolve, resolve_all
 from ..core.logindex import Happening, LogIndex, event_key
 from ..core.models import Action, Catalog, Draft, Unit, from_user
+from ..core.parts import typed_part
 from ..core.status import Item, Unacknowledged, items_for, unit_status
 from ..core.subjects import spelling, typed_subject
 from . import anchors
@@ -274,7 +275,7 @@ def _alerts_of(alerts: list[Unacknowledged], item: Item, request: AckRequest) ->
         raise UserError("attest.not_per_part", number=number, item=item.id)
     found = [alert for alert in alerts if alert.item.number == item.number]
     if request.part is not None:
-        wanted = typed_subject(request.part)
+        wanted = typed_part(request.part)
         found = [alert for alert in found if spelling(alert.item.part or "") == wanted]
     if request.subject is not None:
         wanted = typed_subject(request.subject)  # a subject recorded in another spelling is still the same one
