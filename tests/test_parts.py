@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -558,3 +558,55 @@ def test_a_triggered_measure_kept_per_part_is_one_item_per_part_of_each_subject(
     status = json.loads(ok(cli, "status", "--json", *now).stdout)
     assert status["totals"]["done"] == 1 and status["archived_subjects"] == 0  # kept listed: its parts may change
     assert "1/2 · missing: B区" not in ok(cli, "list", *now).stdout
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    added=st.lists(st.integers(0, 5 * 24), min_size=1, max_size=3),
+    reports=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 6)), max_size=10),
+    hours=st.integers(0, 7 * 24 - 1),
+)
+def test_per_part_periods_run_from_each_parts_addition(tmp_path_factory, added, reports, hours) -> None:
+    """A daily measure kept per part: each part's periods start on the day it was added, so
+    its missed periods are those days, up to yesterday, with no report, whatever the others did."""
+    folder = tmp_path_factory.mktemp("periods")
+    catalog = catalogs.load(write_catalog(folder / "c", DISINFECT))
+    started = datetime(2020, 1, 27, 9, tzinfo=ZONE)
+    unit = Unit(
+        id="prison",
+        kind="prison",
+        catalog=CatalogRef(name="parts", version="1", digest=catalog.digest),
+        started_at=started,
+        started_by="tester",
+    )
+    now = started + timedelta(hours=hours)
+    parts = {f"P{n}": started + timedelta(hours=h) for n, h in enumerate(added)}
+    made = [
+        _record(seq, "part-added", moment, part=part, part_kind="block", occurred=moment)
+        for seq, (part, moment) in enumerate(parts.items(), start=1)
+    ]
+    reported: dict[str, set[str]] = {part: set() for part in parts}
+    for part_number, day in reports:
+        part = f"P{part_number}"
+        period = (started.date() + timedelta(days=day)).isoformat()
+        if part in parts and parts[part].date() <= date.fromisoformat(period) <= now.date():  # what `done --for` allows
+            made.append(_record(len(made) + 1, "done", now, item="prison.disinfect", part=part, period=period))
+            made[-1] = made[-1].replace(figures={"temp": 36.5})
+            reported[part].add(period)
+    status = unit_status(unit, catalog, LogIndex.of(made), now)
+    (rolled,) = [s for s in status.items if s.item.id == "prison.disinfect"]
+    for child in rolled.parts or []:
+        part = child.item.part or ""
+        first = parts[part].date()
+        days = [(first + timedelta(days=n)).isoformat() for n in range((now.date() - first).days)]
+        assert list(child.missed) == [d for d in days if d not in reported[part]], (part, added, reports, hours)
+        assert (child.state == "done") == (now.date().isoformat() in reported[part])
+    assert [c.item.part for c in rolled.parts or []] == [
+        p for p, at in sorted(parts.items(), key=lambda x: x[1]) if at <= now
+    ]
+
+
+def date_of(text: str) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(text)
