@@ -411,6 +411,8 @@ def test_a_day_with_records_of_parts_is_sealed_in_format_5(prison, cli) -> None:
 
     payload = seal_payload(Path("seal.json"))
     assert payload["format"] == 5
+    assert payload["parts"] == {"A区": {"done": 1, "na": 0, "blocked": 0, "open": 1}}  # counted per part too
+    assert payload["totals"] == {"done": 1, "na": 0, "blocked": 0, "open": 2}  # and per unit
     assert [e.get("part") for e in payload["entries"] if e["action"] in ("part-added", "done")] == ["A区", "A区"]
     assert ok(cli, "verify", "--seal", "seal.json").exit_code == 0
 

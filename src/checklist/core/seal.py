@@ -34,7 +34,7 @@ from .errors import DataError, Message, UserError, message
 from .keys import PublicKey, signature_holds
 from .models import HASH, Action, Record, Signature, Stored, Unit
 from .names import same_person
-from .status import UnitStatus
+from .status import State, UnitStatus
 
 if TYPE_CHECKING:
     from .store import LogStream
@@ -126,6 +126,8 @@ class Seal(Stored):
     catalog: str
     head: SealHead
     totals: dict[str, int]
+    # unit parts: each active part's totals over its items (format 5); absent for a unit without parts
+    parts: dict[str, dict[str, int]] | None = None
     entries: list[SealEntry]
     sig: Signature | None = None  # in the file from formats 1 and 2; in the envelope's signatures from 3
     _signed: bytes | None = PrivateAttr(default=None)  # what the envelope's signature covers
@@ -135,6 +137,8 @@ class Seal(Stored):
         dumped: dict[str, object] = handler(self)
         if dumped.get("store", "") is None:
             del dumped["store"]
+        if dumped.get("parts", "") is None:  # a seal without parts is written as it always was
+            del dumped["parts"]
         return dumped
 
     @model_validator(mode="after")
@@ -175,6 +179,9 @@ def make(
     ]  # in_range: a record dated by hand in the year 1 or 9999 is of no day to seal, and cannot overflow
     entries = [SealEntry.of(r, hashes[r.seq]) for r in sealed if r.seq is not None]
     newest = max((formats.record_format(r) for r in sealed), default=SEAL_FORMAT)  # a part's record: format 5
+    counted: tuple[State, ...] = ("done", "na", "blocked", "open")
+    parts = {part: {state: tally.counts[state] for state in counted} for part, tally in status.part_tallies().items()}
+    newest = max(newest, formats.NEWER_ACTIONS["part-added"]) if parts else newest
     last = max(hashes, default=0)
     return Seal(
         format=max(formats.seal_format((entry.action for entry in entries), SEAL_FORMAT), newest),
@@ -188,7 +195,8 @@ def make(
         by=by,
         catalog=status.catalog.digest,
         head=SealHead(seq=last, hash=hashes.get(last)),
-        totals={state: status.tally.counts[state] for state in ("done", "na", "blocked", "open")},
+        totals={state: status.tally.counts[state] for state in counted},
+        parts=parts or None,
         entries=entries,
     )
 
