@@ -612,3 +612,10 @@ def date_of(text: str) -> Any:
     from datetime import date
 
     return date.fromisoformat(text)
+
+
+def test_walk_says_which_measures_wait_for_a_part(prison, cli) -> None:
+    walked = cli("walk", "--now", "2020-01-27T10:00", "--lang", "en", input="q\n")
+    assert walked.exit_code == 0
+    assert "2 Seal the block: no block yet: `checklist part add block ID`" in walked.stderr
+    assert "Disinfect the block daily" not in walked.stdout  # no item to walk until a block is added
