@@ -192,6 +192,8 @@ def test_mistakes_in_part_commands_say_what_to_do(prison, cli) -> None:
     assert other_kind.exit_code == 1 and "'A区' is a block of this unit, not a ward" in other_kind.stderr
     blank = cli("part", "add", "block", " C区", "--now", "2020-01-27T10:00")
     assert blank.exit_code == 1 and "begins or ends with a blank" in blank.stderr
+    slash = cli("part", "add", "block", "C/D", "--now", "2020-01-27T10:00")
+    assert slash.exit_code == 1 and "a part's id holds at most 64 characters, and no '/' or '|'" in slash.stderr
     ok(cli, "part", "retire", "block", "A区", "--reason", "合并", "--now", "2020-01-27T11:00")
     again = cli("part", "add", "block", "A区", "--now", "2020-01-27T12:00")
     assert again.exit_code == 1 and "retired on 2020-01-27" in again.stderr and "A区-2" in again.stderr

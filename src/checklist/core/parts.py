@@ -54,13 +54,20 @@ def part_kind(catalog: Catalog, unit: Unit, token: str) -> PartKind:
 
 def typed_part(text: str) -> str:
     """A part's id as typed, kept in one spelling as a subject's is (subjects.typed_subject):
-    refused, in a part's words, if empty, with blanks at its ends or an invisible character."""
+    refused, in a part's words, if empty, with blanks at its ends or an invisible character,
+    with '/' or '|', or longer than a subject."""
     try:
-        return typed_subject(text)
+        part = typed_subject(text)
     except UserError as exc:
         code = {"subject.empty": "part.empty", "subject.blank_ends": "part.blank_ends"}.get(exc.code, "part.invisible")
         params: dict[str, Any] = {**exc.params, "part": exc.params.get("subject")}
         raise UserError(code, **params) from None
+    if len(part) > MAX_PART or "/" in part or "|" in part:  # kept in the index's keys (logindex.item_key)
+        raise UserError("part.bad_id", part=part, limit=MAX_PART)
+    return part
+
+
+MAX_PART = 64  # characters of a part's id, as of a subject's (models.SUBJECT)
 
 
 def find_part(parts: Mapping[str, Part], token: str) -> Part:

@@ -594,6 +594,7 @@ TEMPLATES: dict[str, Template] = {
     "part.empty": "the part's id is empty: give it, such as A区",
     "part.blank_ends": "part {part!r} begins or ends with a blank; parts are matched exactly",
     "part.invisible": "part {part!r} holds an invisible or control character {char}",
+    "part.bad_id": "part {part!r}: a part's id holds at most {limit} characters, and no '/' or '|'",
     "part.other_kind": "{part!r} is a {kind} of this unit, not a {named}",
     "part.retired_already": "{part!r} was retired already, on {retired}",
     "part.retire_needs_reason": "retiring a part needs a reason",
