@@ -125,6 +125,16 @@ def test_a_measure_kept_per_a_kind_of_part_its_unit_kinds_lack_is_a_located_erro
     assert result.exit_code == 3 and "unit kind rehab has no kind of part 'block'" in result.stdout
 
 
+def test_a_kind_of_part_no_measure_is_kept_per_is_a_located_warning(tmp_path: Path, cli) -> None:
+    source = write_catalog(tmp_path / "catalog", VISITS, SEALED)  # nothing kept per ward
+    result = cli("validate", str(source))
+    assert result.exit_code == 0
+    head = source / "00-head.yaml"
+    where = f"{head}:12:11: warning: field 'catalog.unit_kinds[0].parts[1]': "
+    assert where + "unit kind prison has a kind of part 'ward' that no measure is kept `per`" in result.stdout
+    assert cli("validate", str(source), "--strict").exit_code == 3
+
+
 def test_part_kinds_of_a_unit_kind_are_distinct_and_described(tmp_path: Path, cli) -> None:
     twice = HEAD.replace(
         "        - {id: ward, name: {zh: 病区, en: ward}}", "        - {id: block, name: {zh: 病区, en: ward}}"

@@ -576,6 +576,8 @@ TEMPLATES: dict[str, Template] = {
         f"per {p['per']!r}: unit kind {', '.join(p['kinds'])} has no kind of part {p['per']!r} "
         f"(its parts: {', '.join(p['known']) or 'none'}); name it under the unit kind's `parts`"
     ),
+    "catalog.part_kind_unused": "unit kind {kind} has a kind of part {part!r} that no measure is kept `per`: "
+    "its parts would have no items",
     "unit_kind.part_ids": "the part kinds of a unit kind need distinct ids",
     "record.part": "a {action} record needs 'part'",
     "record.part_kind": "'part_kind' and 'part_name' go with a part-added record, and only there",
