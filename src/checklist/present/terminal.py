@@ -342,7 +342,8 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
         head.append(f"\n⏱ {said}", style="yellow")
     if status.last_record is not None:
         last = status.last_record
-        what = last.item or (f"{last.event} {last.subject}" if last.event else "—")
+        what = last.item or (f"{last.event} {last.subject}" if last.event else last.part or "—")
+        what += f" · {last.part}" if last.part and last.item else ""  # unit parts: the part of an item
         head.append(f"\n{t('col.last', lang)}: {when(last.at)} · {safe(last.actor)} · {safe(what)} → ")
         head.append(t("action." + last.action, lang))
     for headline in status.headlines:
