@@ -106,6 +106,7 @@ def test_a_fever_on_monday_stays_when_tuesday_is_normal(unit: Run) -> None:
         "record": json.loads(LOG.read_text(encoding="utf-8").splitlines()[0])["id"],
         "seq": 1,
         "command": "checklist ack 1 --for 2020-01-27 --reason '…'",
+        "part": None,  # unit parts: an alert of a measure kept per part names its part
     }
     shown = unit("2020-01-28T10:00", "status").stdout
     assert "Alerts to acknowledge" in shown and "Daily report · 2020-01-27" in shown

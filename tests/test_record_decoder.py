@@ -47,7 +47,8 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 
 # --- the oracle: pydantic's Record as release 0.3.0 had it -----------------------------
 # (with format 4 since: an acknowledgement of alerts, the one action only a record of format 4 has;
-# and format 5: a question's answer, or a multi field's answers (a list), which only a record of format 5 holds)
+# and format 5: a question's answer, a multi field's answers (a list), or a unit's part, added, retired, or
+# named by a record of an item kept per part, which only a record of format 5 holds)
 
 
 class OldDraft(Stored):
@@ -61,6 +62,9 @@ class OldDraft(Stored):
     clock: AwareDatetime | None = None
     period: Annotated[str, StringConstraints(pattern=r"^\d{4}-(W\d{2}|\d{2}-\d{2}(T\d{2}:\d{2})?)$")] | None = None
     subject: Annotated[str, StringConstraints(pattern=SUBJECT)] | None = None
+    part: Annotated[str, StringConstraints(pattern=SUBJECT)] | None = None
+    part_kind: Slug | None = None
+    part_name: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)] | None = None
     event: Slug | None = None
     occurred: AwareDatetime | None = None
     until: date | None = None
@@ -81,6 +85,16 @@ class OldDraft(Stored):
             raise PydanticCustomError(
                 "record.event", "a {action} record needs 'event' and 'subject'", {"action": self.action}
             )
+        if self.action in ("part-added", "part-retired") and self.part is None:
+            raise PydanticCustomError("record.part", "a {action} record needs 'part'", {"action": self.action})
+        if (self.action == "part-added") != (self.part_kind is not None) or (
+            self.part_name is not None and self.action != "part-added"
+        ):
+            raise PydanticCustomError(
+                "record.part_kind", "'part_kind' and 'part_name' go with a part-added record, and only there"
+            )
+        if self.action in ("event", "withdrawn", "upgraded") and self.part is not None:
+            raise PydanticCustomError("record.part_of", "a {action} record names no part", {"action": self.action})
         if (self.action == "approved") != (self.approves is not None):
             raise PydanticCustomError("record.approves", "'approves' goes with an approved record, and only there")
         return self
@@ -107,7 +121,9 @@ class OldRecord(OldDraft):
             raise PydanticCustomError(
                 "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 4}
             )
-        if self.v < 5 and self.answer is not None:
+        if self.v < 5 and (
+            self.answer is not None or self.action in ("part-added", "part-retired") or self.part is not None
+        ):
             raise PydanticCustomError(
                 "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 5}
             )
@@ -169,16 +185,20 @@ SIGS = st.fixed_dictionaries(
     },
 )
 STRANGE = {  # what each field may be given instead of a valid value
-    "v": st.sampled_from([0, 1, 2, 3, 4, 5, "2", 2.0, True, None]),
+    "v": st.sampled_from([0, 1, 2, 3, 4, 5, 6, "2", 2.0, True, None]),
     "id": HEX32.map(lambda h: h + "\n") | HEX32.map(str.upper) | ANY_TEXT | NOT_TEXT,
     "unit": ANY_TEXT | NOT_TEXT,
     "item": st.sampled_from(["prison.visits", "a.b-c_d", "A.b", "x\n", "a" * 129, "a..b"]) | NOT_TEXT,
-    "action": st.sampled_from(sorted(ITEM_ACTIONS | {"event", "withdrawn", "upgraded", "Done", ""})) | NOT_TEXT,
+    "action": st.sampled_from(sorted(ITEM_ACTIONS | {"event", "withdrawn", "upgraded", "part-added", "Done", ""}))
+    | NOT_TEXT,
     "actor": st.text(min_size=0, max_size=3) | st.sampled_from(["王" * 200, "王" * 201, "😀" * 200, "a\tb", "a\x1b"]),
     "at": TIMES,
     "clock": TIMES | st.none(),
     "period": st.from_regex(r"\d{4}-(W\d{2}|\d{2}-\d{2}(T\d{2}:\d{2})?)\n?", fullmatch=True) | ANY_TEXT | NOT_TEXT,
     "subject": ANY_TEXT | st.sampled_from(["P2020-017", "a/b", "a|b", "x" * 65]) | NOT_TEXT,
+    "part": ANY_TEXT | st.sampled_from(["A区", "a/b", "a|b", "x" * 65]) | NOT_TEXT,
+    "part_kind": st.sampled_from(["block", "a-b", "A", "a" * 65]) | NOT_TEXT,
+    "part_name": st.text(min_size=0, max_size=3) | st.sampled_from(["一监区", "a\x1b", "王" * 201]) | NOT_TEXT,
     "event": st.sampled_from(["admission", "a-b", "A", "a" * 65, "a\n"]) | NOT_TEXT,
     "occurred": TIMES | st.none(),
     "until": DAYS | st.none(),
@@ -211,6 +231,8 @@ def valid(version: int, action: str) -> dict[str, Any]:
     }
     if action in ("event", "withdrawn"):
         fields.update(event="admission", subject="P2020-017")
+    if action in ("part-added", "part-retired"):
+        fields.update(part="A区", part_kind="block" if action == "part-added" else None)
     if action == "approved":
         fields["approves"] = uuid.uuid4().hex
     if version >= 2:
@@ -220,7 +242,8 @@ def valid(version: int, action: str) -> dict[str, Any]:
 
 @st.composite
 def lines(draw: st.DrawFn) -> bytes:
-    fields = valid(draw(st.sampled_from([1, 2, 3, 4, 5])), draw(st.sampled_from(sorted(ITEM_ACTIONS | {"event"}))))
+    actions = sorted(ITEM_ACTIONS | {"event", "part-added", "part-retired"})
+    fields = valid(draw(st.sampled_from([1, 2, 3, 4, 5])), draw(st.sampled_from(actions)))
     for name in draw(st.lists(st.sampled_from(sorted(STRANGE)), max_size=3, unique=True)):
         if draw(st.integers(0, 5)) == 0:
             fields.pop(name, None)

@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "ack": "marks:ack",
     "event": "events:event",
     "subjects": "events:subjects",
+    "part": "parts:parts_app",
     "log": "views:log",
     "verify": "trust:verify",
     "seal": "trust:seal",

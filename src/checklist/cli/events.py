@@ -67,6 +67,7 @@ def subjects(
 
 def today(
     ahead: Annotated[int, typer.Option("--days", min=0, max=60, help="How many days ahead to look.")] = 3,
+    part: options.OnlyPart = None,
     json: options.Json = False,
     unit: options.Unit = None,
     lang: options.Lang = None,
@@ -87,7 +88,7 @@ def today(
     from ..usecases.settings import Settings
 
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
-    view = views.today(Session.open(settings), ahead)
+    view = views.today(Session.open(settings), ahead, part)
     if json:
         print_json(agenda_document(view.status, view.agenda))
         return

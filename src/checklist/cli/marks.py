@@ -54,6 +54,7 @@ def done(
     ] = False,
     subject: options.Subjects = None,
     period: options.Period = None,
+    part: options.Parts = None,
     unit: options.Unit = None,
     by: options.By = None,
     lang: options.Lang = None,
@@ -76,6 +77,7 @@ def done(
         copy_evidence=not no_copy,
         subjects=subject or (),
         period=period,
+        parts=part or (),
     )
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
@@ -136,6 +138,7 @@ def partial(
     ],
     subject: options.Subjects = None,
     period: options.Period = None,
+    part: options.Parts = None,
     unit: options.Unit = None,
     by: options.By = None,
     lang: options.Lang = None,
@@ -146,7 +149,7 @@ def partial(
     """Record work in progress: what is done, what remains."""
     from ..usecases.recording import AttestRequest
 
-    request = AttestRequest("partial", items, note, subjects=subject or (), period=period)
+    request = AttestRequest("partial", items, note, subjects=subject or (), period=period, parts=part or ())
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
 
@@ -158,6 +161,7 @@ def na(
     ] = None,
     subject: options.Subjects = None,
     period: options.Period = None,
+    part: options.Parts = None,
     unit: options.Unit = None,
     by: options.By = None,
     lang: options.Lang = None,
@@ -169,7 +173,13 @@ def na(
     from ..usecases.recording import AttestRequest
 
     request = AttestRequest(
-        "na", items, reason, until=options.day(until, "--until"), subjects=subject or (), period=period
+        "na",
+        items,
+        reason,
+        until=options.day(until, "--until"),
+        subjects=subject or (),
+        period=period,
+        parts=part or (),
     )
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
@@ -182,6 +192,7 @@ def _reasoned(action: Action, help_text: str) -> Callable[..., None]:
         reason: Reason,
         subject: options.Subjects = None,
         period: options.Period = None,
+        part: options.Parts = None,
         unit: options.Unit = None,
         by: options.By = None,
         lang: options.Lang = None,
@@ -191,7 +202,7 @@ def _reasoned(action: Action, help_text: str) -> Callable[..., None]:
     ) -> None:
         from ..usecases.recording import AttestRequest
 
-        request = AttestRequest(action, items, reason, subjects=subject or (), period=period)
+        request = AttestRequest(action, items, reason, subjects=subject or (), period=period, parts=part or ())
         record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
     command.__doc__ = help_text
@@ -207,6 +218,7 @@ def approve(
     note: Note = None,
     subject: options.Subjects = None,
     period: options.Period = None,
+    part: options.Parts = None,
     unit: options.Unit = None,
     by: options.By = None,
     lang: options.Lang = None,
@@ -217,7 +229,7 @@ def approve(
     """Sign off someone else's done or not-applicable answer, as a second person (--by NAME)."""
     from ..usecases.recording import AttestRequest
 
-    request = AttestRequest("approved", items, note, subjects=subject or (), period=period)
+    request = AttestRequest("approved", items, note, subjects=subject or (), period=period, parts=part or ())
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
 
@@ -237,6 +249,7 @@ def ack(
             show_default=False,
         ),
     ] = None,
+    part: options.Part = None,
     unit: options.Unit = None,
     by: options.By = None,
     lang: options.Lang = None,
@@ -256,5 +269,5 @@ def ack(
     from ..usecases.settings import Settings
 
     settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
-    result = acknowledge(Session.open(settings), AckRequest(item, reason, subject=subject, period=period))
+    result = acknowledge(Session.open(settings), AckRequest(item, reason, subject=subject, period=period, part=part))
     acknowledged(result, settings.lang)

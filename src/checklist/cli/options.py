@@ -80,6 +80,28 @@ Subjects = Annotated[
         show_default=False,
     ),
 ]
+Part = Annotated[
+    str | None,
+    typer.Option(
+        "--part",
+        metavar="ID",
+        help="For an item kept per part of the unit: which part (a block, a ward); see `checklist part`.",
+        show_default=False,
+    ),
+]
+Parts = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--part",
+        metavar="ID",
+        help="For an item kept per part of the unit: which part (a block, a ward); repeat it for several.",
+        show_default=False,
+    ),
+]
+OnlyPart = Annotated[
+    str | None,
+    typer.Option("--part", metavar="ID", help="Only one part of the unit (a block, a ward).", show_default=False),
+]
 Period = Annotated[
     str | None,
     typer.Option(

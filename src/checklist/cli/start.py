@@ -115,7 +115,14 @@ def run_walk(session: Session, unit: Unit, lang: str) -> None:
     if reconfigure is not None:  # bytes that are not UTF-8 are read, and refused (not_utf8), never fatal
         reconfigure(errors="surrogateescape")
     status = session.status(unit)
-    pending = [s for s in status.items if s.state in ("open", "lapsed")]
+    # of a measure kept per part, each part's item (a roll-up has no record of its own)
+    pending = [s for s in status.actionable() if s.state in ("open", "lapsed") and s.parts is None]
+    for waiting in (s for s in status.items if s.parts == []):  # kept per part, and no part of its kind yet
+        from ..present.terminal import kind_name
+
+        per = waiting.item.measure.per or ""
+        said = t("label.no_parts", lang, kind=kind_name(status, per, lang), id=per)
+        message(f"{waiting.item.number} {waiting.item.measure.title(lang)}: {said}", style="yellow")
     if not pending:
         message(t("msg.nothing_open", lang), style="green")
         return
@@ -165,6 +172,7 @@ class Answers:
             list(self.files),
             subjects=subjects,
             answer=self.answer,
+            parts=[item.item.part] if item.item.part else [],
         )
 
     def over(self, kept: Answers | None) -> Answers:

@@ -25,6 +25,7 @@ def list_items(
     detail: Annotated[
         bool, typer.Option("--detail", "-d", help="Show each measure's text and the catalog's guidance, apart.")
     ] = False,
+    part: options.OnlyPart = None,
     json: options.Json = False,
     lang: options.Lang = None,
     store: options.Store = None,
@@ -40,7 +41,7 @@ def list_items(
     if open_only and show_all:
         raise UserError("option.exclusive", first="--open", second="--all")
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
-    view = views.items(Session.open(settings), section, open_only)
+    view = views.items(Session.open(settings), section, open_only, part)
     if json:
         from ..present.documents import items_document
         from ..present.output import print_json
@@ -60,6 +61,7 @@ def list_items(
 def status(
     unit: options.Unit = None,
     all_units: Annotated[bool, typer.Option("--all", "-a", help="Every unit in the store, one line each.")] = False,
+    part: options.OnlyPart = None,
     json: options.Json = False,
     lang: options.Lang = None,
     store: options.Store = None,
@@ -74,9 +76,11 @@ def status(
 
     if unit and all_units:
         raise UserError("option.exclusive", first="--unit", second="--all")
+    if part and all_units:
+        raise UserError("option.exclusive", first="--part", second="--all")
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
     session = Session.open(settings)
-    found = views.all_units(session) if all_units else [views.unit_status(session)]
+    found = views.all_units(session) if all_units else [views.unit_status(session, part)]
     if json:
         from ..present.documents import all_units_document, status_document
         from ..present.output import print_json

@@ -48,6 +48,8 @@ def ack_command(alert: Unacknowledged, unit_id: str | None = None) -> str:
     words = ["checklist", "ack", str(alert.item.number)]
     if alert.item.subject:
         words += ["--subject", alert.item.subject]
+    if alert.item.part:
+        words += ["--part", alert.item.part]
     if alert.period:
         words += ["--for", alert.period]
     words += ["--reason", "…"]
@@ -60,11 +62,15 @@ def command_for(status: ItemStatus, unit_id: str | None = None) -> str:
     """The command that records this item, with what its measure requires spelled out; for an
     item awaiting approval, the approval by a second person."""
     measure = status.item.measure
+    if status.parts is not None and not status.parts:  # kept per part, and the unit has none yet
+        words = ["checklist", "part", "add", measure.per or "", "ID", "--name", "…"]
+        return shlex.join(words + (["--unit", unit_id] if unit_id else []))
+    where = ["--part", status.item.part] if status.item.part else []
     if status.state == "awaiting":
         words = ["checklist", "approve", str(status.item.number)]
         if status.item.subject:
             words += ["--subject", status.item.subject]
-        words += ["--by", "…"]
+        words += [*where, "--by", "…"]
         if unit_id:
             words += ["--unit", unit_id]
         return shlex.join(words)
@@ -74,6 +80,7 @@ def command_for(status: ItemStatus, unit_id: str | None = None) -> str:
         words.append("ANSWER")
     if status.item.subject:
         words += ["--subject", status.item.subject]
+    words += where
     if "note" in measure.evidence:
         words += ["--note", "…"]
     if "file" in measure.evidence:
@@ -106,7 +113,7 @@ def agenda(status: UnitStatus, ahead: int = AHEAD_DAYS) -> Agenda:
     coming: list[Entry] = []
     attention: list[Entry] = []
     still_open: list[Entry] = []
-    for item in status.items:
+    for item in status.actionable():  # of a measure kept per part, each part's item, with its --part
         if item.overdue:
             overdue.append(entry(item))
         elif item.state in PENDING:

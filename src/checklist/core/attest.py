@@ -6,12 +6,13 @@ command either records all its items or none of them.
 
 from __future__ import annotations
 
+import shlex
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from .alerts import answer_alert
@@ -24,6 +25,7 @@ from .fuzzy import closest
 from .logindex import Entry, LogIndex
 from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Record, Recurrence, Rule, from_user
 from .names import same_person
+from .parts import typed_part
 from .schedule import periods
 from .status import PENDING, STATE_OF_ACTION, Clock, Item, ItemStatus, State, UnitStatus, state_of, window
 from .subjects import spelling
@@ -55,6 +57,7 @@ class Target:
     entry: Entry | None
     subject: str | None = None
     period: str | None = None
+    part: str | None = None  # the unit's part, for a measure kept per part
 
 
 @dataclass(frozen=True)
@@ -100,20 +103,31 @@ def targets(
     subjects: Sequence[str] = (),
     period: str | None = None,
     action: str,
+    parts: Sequence[str] = (),
 ) -> list[Target]:
     """What an attestation of `items` covers: for each item (each named subject of an item
-    kept per subject), the subject and period, and how it stands there."""
-    found: dict[tuple[int, str | None, str | None], Target] = {}
+    kept per subject, each named part of one kept per part), the subject, part and period,
+    and how it stands there."""
+    found: dict[tuple[int, str | None, str | None, str | None], Target] = {}
     for item in items:
         named: list[str | None] = list(subjects) or [None]
+        where: list[str | None] = list(parts) or [None]
         for subject in named:
-            target = _target(current, index, item, subject=subject, period=period, action=action)
-            found.setdefault((target.status.item.number, target.subject, target.period), target)
+            for part in where:
+                target = _target(current, index, item, subject=subject, period=period, action=action, part=part)
+                found.setdefault((target.status.item.number, target.subject, target.part, target.period), target)
     return list(found.values())
 
 
 def _target(
-    current: UnitStatus, index: LogIndex, item: Item, *, subject: str | None, period: str | None, action: str
+    current: UnitStatus,
+    index: LogIndex,
+    item: Item,
+    *,
+    subject: str | None,
+    period: str | None,
+    action: str,
+    part: str | None = None,
 ) -> Target:
     measure = item.measure
     clock = Clock(ZoneInfo(current.catalog.meta.timezone), current.now)
@@ -123,19 +137,53 @@ def _target(
         status = next(s for s in current.items if s.item.number == item.number)
         if subject is not None:
             raise UserError("attest.not_per_subject", number=item.number, item=measure.id)
-    mine = status.item.subject
+    if measure.per is not None:
+        status = part_item(status, index, part, action)
+    elif part is not None:
+        raise UserError("attest.not_per_part", number=item.number, item=measure.id)
+    mine, where = status.item.subject, status.item.part
     if measure.recurrence is None:
         if period is not None:
             raise UserError("attest.not_recurring", number=item.number, item=measure.id)
-        return Target(status, status.state, index.entry(measure.id, mine), mine)
-    whole = index.entry(measure.id, mine)  # a waiver of a recurring measure covers it as a whole
+        return Target(status, status.state, index.entry(measure.id, mine, part=where), mine, part=where)
+    whole = index.entry(measure.id, mine, part=where)  # a waiver of a recurring measure covers it as a whole
     if period is None and (
         action == "na" or (action in ("reopened", "approved") and whole and whole.last.action == "na")
     ):
-        return Target(status, state_of(whole, measure, clock), whole, mine)
+        return Target(status, state_of(whole, measure, clock), whole, mine, part=where)
     key = _period_key(current, status, measure.recurrence, period)
-    entry = index.entry(measure.id, mine, key)
-    return Target(status, state_of(entry, measure, clock), entry, mine, period=key)
+    entry = index.entry(measure.id, mine, key, part=where)
+    return Target(status, state_of(entry, measure, clock), entry, mine, period=key, part=where)
+
+
+def part_item(status: ItemStatus, index: LogIndex, part: str | None, action: str) -> ItemStatus:
+    """Unit parts: the item of the part named (`--part`) of a measure kept per part; with none
+    named, the one part still open, else an error listing the parts with the command for each."""
+    item, children = status.item, status.parts or []
+    label: dict[str, Any] = {"number": item.number, "item": item.id, "subject": item.subject, "kind": item.measure.per}
+    if part is not None:
+        wanted = spelling(typed_part(part))
+        found = next((c for c in children if spelling(c.item.part or "") == wanted), None)
+        if found is not None:
+            return found
+        known = index.parts.get(wanted)
+        if known is not None and known.kind == item.measure.per and known.retired is not None:
+            raise UserError("attest.part_retired", part=wanted, retired=known.retired, **label)
+        names = [c.item.part or "" for c in children]
+        raise NotFound("attest.no_part", closest(wanted, names), part=wanted, parts=names[:12], **label)
+    if not children:
+        raise UserError("attest.no_parts_yet", **label)
+    pending = [c for c in children if c.state in PENDING]
+    if len(pending) == 1 or len(children) == 1:
+        return (pending or children)[0]
+    names = [c.item.part or "" for c in (pending or children)]
+    verb = VERB_OF.get(action, action)
+    words = ["checklist", verb, str(item.number), *(["--subject", item.subject] if item.subject else [])]
+    commands = [shlex.join([*words, "--part", name]) for name in names[:8]]
+    raise UserError("attest.which_part", parts=names, commands=commands, more=len(names) > 8, **label)
+
+
+VERB_OF = {"blocked": "block", "reopened": "reopen", "approved": "approve", "acknowledged": "ack"}  # else the action
 
 
 def _subject_item(current: UnitStatus, item: Item, subject: str | None) -> ItemStatus:
@@ -162,7 +210,7 @@ def _subject_item(current: UnitStatus, item: Item, subject: str | None) -> ItemS
 def _period_key(current: UnitStatus, status: ItemStatus, rec: Recurrence, period: str | None) -> str:
     measure = status.item.measure
     zone = ZoneInfo(current.catalog.meta.timezone)
-    anchor, until = window(measure, status.item.event, current.unit, Clock(zone, current.now))
+    anchor, until = window(measure, status.item.event, current.unit, Clock(zone, current.now), status.item.since)
     if period is None:
         if status.period is None and until is not None and current.now >= until:
             raise UserError("attest.recurrence_ended", item=measure.id, until=(until - _INSTANT).date())
@@ -188,7 +236,9 @@ def period_start(current: UnitStatus, target: Target) -> datetime | None:
     if target.period is None or rec is None:
         return None
     zone = ZoneInfo(current.catalog.meta.timezone)
-    anchor, _ = window(measure, target.status.item.event, current.unit, Clock(zone, current.now))
+    anchor, _ = window(
+        measure, target.status.item.event, current.unit, Clock(zone, current.now), target.status.item.since
+    )
     found = (p.start for p in periods(rec, zone, anchor, current.now, anchor) if p.key == target.period)
     return next(found, None)
 
@@ -249,6 +299,7 @@ def plan(
             clock=clock,
             period=target.period,
             subject=target.subject,
+            part=target.part,
             until=request.until,
             measure=target.status.item.measure.wording(),
             note=said,
@@ -312,6 +363,7 @@ def _approval(  # noqa: PLR0917
         clock=clock,
         period=target.period,
         subject=target.subject,
+        part=target.part,
         approves=entry.last.id,
         note=(request.note or "").strip() or None,
         catalog=digest,
@@ -322,11 +374,13 @@ class _Label(TypedDict):
     number: int
     item: str
     subject: str | None
+    part: str | None
 
 
 def _label(status: ItemStatus) -> _Label:
-    """What names an item in a message: its number, id and subject."""
-    return {"number": status.item.number, "item": status.item.id, "subject": status.item.subject}
+    """What names an item in a message: its number, id, subject and part."""
+    item = status.item
+    return {"number": item.number, "item": item.id, "subject": item.subject, "part": item.part}
 
 
 def _figures(status: ItemStatus, request: Attestation, zone: tzinfo | None) -> dict[str, FigureValue]:

@@ -72,7 +72,24 @@ def one_language(raw: Any, loc: Loc = ()) -> list[Finding]:
 
 def head_findings(head: Any, measures: Sequence[Any]) -> list[Finding]:
     """Unit kinds that no measure applies to, texts in one language (locations within the head)."""
-    return _kinds_without_measures(head, measures) + one_language(head)
+    return _kinds_without_measures(head, measures) + _parts_without_measures(head, measures) + one_language(head)
+
+
+def _parts_without_measures(head: Any, measures: Sequence[Any]) -> list[Finding]:
+    """Unit parts: a kind of part no measure is kept per. A warning: parts of it can be added,
+    and have no items; usually a typo in a measure's `per`, or a kind not used yet."""
+    kinds = head.get("unit_kinds") if isinstance(head, dict) else None
+    if not isinstance(kinds, list):
+        return []
+    kept = {raw.get("per") for raw in measures if isinstance(raw, dict)}
+    found = []
+    for index, kind in enumerate(kinds):
+        parts = kind.get("parts") if isinstance(kind, dict) else None
+        for number, part in enumerate(parts if isinstance(parts, list) else []):
+            if isinstance(part, dict) and isinstance(part.get("id"), str) and part["id"] not in kept:
+                said = message("catalog.part_kind_unused", kind=kind.get("id"), part=part["id"])
+                found.append(Finding(said, ("unit_kinds", index, "parts", number), warning=True))
+    return found
 
 
 def _kinds_without_measures(head: Any, measures: Sequence[Any]) -> list[Finding]:

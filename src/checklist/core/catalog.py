@@ -158,6 +158,7 @@ def _load_files(path: Path, files: list[Path], strict: bool = False) -> Checked:
     kinds = _head_ids(head, "unit_kinds", "catalog.duplicate_kind", problems)
     sections = _head_ids(head, "sections", "catalog.duplicate_section", problems)
     problems += _cross_checks(kinds, sections, entries)
+    problems += _per_checks(_part_kinds(head), entries)
     errors, warnings = _findings(head, entries, every_measure=not unread)
     problems += errors
     if strict:
@@ -466,6 +467,48 @@ def _cross_checks(kinds: set[str] | None, sections: set[str] | None, entries: li
         if isinstance(section, str) and not known_section and "section" not in entry.faulted:
             known = sorted(sections or ())
             problems.append(problem(message("catalog.unknown_section", section=section, known=known), "section"))
+    return problems
+
+
+def _part_kinds(head: YamlDoc | None) -> dict[str, set[str]] | None:
+    """Unit parts: each unit kind's part kinds (ids as written); None if the head names no kinds that can be read."""
+    listed = (
+        head.data["catalog"].get("unit_kinds") if head is not None and isinstance(head.data["catalog"], dict) else None
+    )
+    if not isinstance(listed, list):
+        return None
+    found: dict[str, set[str]] = {}
+    for kind in listed:
+        if isinstance(kind, dict) and isinstance(kind.get("id"), str):
+            parts = kind.get("parts")
+            ids = (
+                {p["id"] for p in parts if isinstance(p, dict) and isinstance(p.get("id"), str)}
+                if isinstance(parts, list)
+                else set()
+            )
+            found[kind["id"]] = ids
+    return found
+
+
+def _per_checks(part_kinds: dict[str, set[str]] | None, entries: list[_Entry]) -> list[Problem]:
+    """Unit parts: a measure kept `per` a kind of part needs that kind of part in every unit
+    kind it applies to (else a unit of that kind could never attest it), located at `per`."""
+    problems: list[Problem] = []
+    if part_kinds is None:
+        return problems
+    for entry in entries:
+        raw = entry.raw if isinstance(entry.raw, dict) else {}
+        per, applies_to = raw.get("per"), raw.get("applies_to")
+        if not isinstance(per, str) or "per" in entry.faulted:
+            continue
+        kinds = list(part_kinds) if applies_to == "all" else applies_to if isinstance(applies_to, list) else []
+        lacking = [k for k in kinds if isinstance(k, str) and k in part_kinds and per not in part_kinds[k]]
+        if lacking:
+            known = sorted({p for k in kinds if isinstance(k, str) for p in part_kinds.get(k, ())})
+            said = message("catalog.unknown_part_kind", per=per, kinds=lacking, known=known)
+            line, column = entry.doc.locate(("measures", entry.index, "per"))
+            measure_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+            problems.append(Problem(str(entry.doc.path), said, line, column, measure=measure_id, field="per"))
     return problems
 
 

@@ -34,10 +34,12 @@ REQUIRES = "0.3.0"
 # seal naming one is of that format, and a store that holds one is raised to it when it is
 # written. Every other record is of format 3.
 NEWER_ACTIONS: dict[str, int] = {"acknowledged": 4}  # action -> the record, seal and store format it needs
+NEWER_ACTIONS.update({"part-added": 5, "part-retired": 5})  # unit parts (blocks, wards): release 0.5.0
 # Likewise a record of any action that holds what an older release cannot read (a field it does
 # not know, a value of a newer type): (whether a record holds it, the format that reads it).
 NEWER_CONTENT: list[tuple[Callable[[Any], bool], int]] = [
     (lambda record: getattr(record, "answer", None) is not None, 5),  # a question's answer (`checklist answer`)
+    (lambda record: getattr(record, "part", None) is not None, 5),  # an item of a unit's part
 ]
 
 

@@ -29,7 +29,7 @@ from .chain import digest
 from .clock import in_range
 from .errors import Message, message
 from .figures import LIMIT, brief, usable
-from .models import FigureValue, Record, Unit
+from .models import PART_ACTIONS, FigureValue, Record, Unit
 
 Fetch = Callable[[int], Record]  # the record whose line starts at this byte offset of the log
 # The fields of a record's figures past an alert (alerts.Judge), none if it raises no alert
@@ -39,16 +39,25 @@ Alerted = tuple[int, tuple[str, ...]]
 # The records whose line names a text (a subject), with their offsets, in order, up to a byte of the log
 Scan = Callable[[str, int | None], Iterator[tuple[int, Record]]]
 
-# 9: a figure may be a list (a multi-select's answers), an alert a rule (`rule:N`)
+# 9: the unit's parts; a figure may be a list (a multi-select's answers), an alert a rule (`rule:N`)
 # 8: alerts not acknowledged; 7: memos, tables read when asked for; 6: tables of periods, archived subjects
 SNAPSHOT_FORMAT = 9
 _HAPPENINGS = frozenset({"event", "withdrawn"})
+_DATED = _HAPPENINGS | PART_ACTIONS  # records whose moment the fold uses (`occurred`, else `at`)
 STATES_OF_ARCHIVE = {"D": ("done", False), "d": ("done", True), "N": ("na", False), "n": ("na", True)}  # True: changed
 
 
-def item_key(item: str, subject: str | None = None) -> str:
-    """'item|subject': subjects cannot contain '|'."""
-    return f"{item}|{subject or ''}"
+def item_key(item: str, subject: str | None = None, part: str | None = None) -> str:
+    """'item|subject', and '/part' for an item of a unit's part: subjects and parts cannot
+    contain '|' or '/'."""
+    return f"{item}|{subject or ''}/{part}" if part is not None else f"{item}|{subject or ''}"
+
+
+def split_key(key: str) -> tuple[str, str, str | None]:
+    """An item key's measure, subject ('' for none) and part (None for none)."""
+    item, _, rest = key.partition("|")
+    subject, slash, part = rest.partition("/")
+    return item, subject, part if slash else None
 
 
 def event_key(kind: str, subject: str) -> str:
@@ -64,11 +73,12 @@ def unusable(record: Record) -> Message | None:
         if not usable(value):
             problem = message("record.figure_unusable", field=name, value=brief(value))
             break
-    if problem is None and record.action in _HAPPENINGS and not in_range(moment := record.occurred or record.at):
+    if problem is None and record.action in _DATED and not in_range(moment := record.occurred or record.at):
         problem = message("record.moment_unusable", moment=moment.isoformat())
     if problem is None:
         return None
     what = record.item or (f"{record.event} {record.subject}" if record.event else record.action)
+    what += f" @{record.part}" if record.part else ""
     return message("record.unusable", seq=record.seq, id=record.id, what=what, problem=problem)
 
 
@@ -317,6 +327,42 @@ class Happening:
         return f"Happening({self.action} {self.kind} {self.subject} at {self.moment.isoformat()})"
 
 
+class Part:
+    """A part of the unit (a block, a ward): when it was added and, once retired, when (see
+    models.PART_ACTIONS). `added_at` and `retired_at` are where their records' lines start."""
+
+    __slots__ = ("added", "added_at", "id", "kind", "name", "retired", "retired_at")
+
+    def __init__(  # noqa: PLR0917 - positional, as Entry
+        self,
+        id: str,
+        kind: str,
+        name: str | None,
+        added_at: int,
+        added: datetime,
+        retired_at: int | None = None,
+        retired: datetime | None = None,
+    ) -> None:
+        self.id, self.kind, self.name = id, kind, name
+        self.added_at, self.added = added_at, added
+        self.retired_at, self.retired = retired_at, retired
+
+    def active(self, now: datetime) -> bool:
+        """Added by `now`, and not retired by then: it has items."""
+        return self.added <= now and (self.retired is None or now < self.retired)
+
+    def place(self) -> tuple[object, ...]:
+        return (self.id, self.kind, self.name, self.added_at, self.added, self.retired_at, self.retired)
+
+    def __eq__(self, other: object) -> bool:
+        return self.place() == other.place() if isinstance(other, Part) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Part({self.kind} {self.id}, added {self.added.isoformat()}, retired {self.retired})"
+
+
 class Tables:
     """The tables of an index by item key. A saved index's are decoded one by one when first
     asked for (`decode`), so that a command that finds what it needs in the index's memos reads
@@ -412,6 +458,7 @@ class LogIndex:
         # their records are folded under today's id, so what a unit recorded carries over.
         self.renamed: dict[str, str] = {}
         self.upgrades_at: list[int] = []  # where each catalog upgrade's line starts
+        self.parts: dict[str, Part] = {}  # the unit's parts by id, retired ones too (kept for their history)
         self.replayed = 0  # records made with a replayed clock (--now)
         self.last_at: int | None = None
         self.unusable: list[int] = []  # where each record the fold cannot use starts (see `unusable`)
@@ -468,7 +515,7 @@ class LogIndex:
         self.last_at = at
         if record.clock is not None:
             self.replayed += 1
-        if (record.figures or record.action in _HAPPENINGS) and unusable(record) is not None:
+        if (record.figures or record.action in _DATED) and unusable(record) is not None:
             self.unusable.append(at)
             return
         if record.action in _HAPPENINGS:
@@ -477,14 +524,24 @@ class LogIndex:
             self.events[event_key(kind, subject)] = Happening(self, at, record.action, kind, subject, moment)
         elif record.action == "upgraded":
             self.upgrades_at.append(at)
+        elif record.action in PART_ACTIONS:
+            self._part(record, at)
         elif record.item is not None:
             self._attested(record, at)
+
+    def _part(self, record: Record, at: int) -> None:
+        """A part added (again, if it was: its history goes on) or retired."""
+        part, moment = record.part or "", record.occurred or record.at
+        if record.action == "part-added":
+            self.parts[part] = Part(part, record.part_kind or "", record.part_name, at, moment)
+        elif (found := self.parts.get(part)) is not None:
+            found.retired_at, found.retired = at, moment
 
     def _attested(self, record: Record, at: int) -> None:
         item = record.item or ""
         if self.renamed:
             item = self.renamed.get(item, item)
-        key, period = item_key(item, record.subject), record.period or ""
+        key, period = item_key(item, record.subject, record.part), record.period or ""
         if record.action == "approved":
             self._approve(key, period, record, at)
             return
@@ -586,8 +643,10 @@ class LogIndex:
             index.add(record)
         return index
 
-    def entry(self, item: str, subject: str | None = None, period: str | None = None) -> Entry | None:
-        key = item_key(item, subject)
+    def entry(
+        self, item: str, subject: str | None = None, period: str | None = None, *, part: str | None = None
+    ) -> Entry | None:
+        key = item_key(item, subject, part)
         if not period:
             return self.plain.get(key)
         table = self.tables.get(key)
@@ -600,8 +659,8 @@ class LogIndex:
         at, count, action, until = table.ats[row], table.counts[row], table.actions[row], table.untils[row]
         return Entry(self, at, count, action, until, table.figures_of(row), wording, table.approvals[row])
 
-    def table(self, item: str, subject: str | None = None) -> Table | None:
-        return self.tables.get(item_key(item, subject))
+    def table(self, item: str, subject: str | None = None, part: str | None = None) -> Table | None:
+        return self.tables.get(item_key(item, subject, part))
 
     def memo(self, key: str, asked: str) -> Memo | None:
         """What was worked out of the table at `key` for the same question, if nothing was added since."""
@@ -627,9 +686,9 @@ class LogIndex:
         wording = self.wordings[number] if number is not None else None
         return Entry(self, at, count, action, until, figures, wording, approval_at)
 
-    def periods(self, item: str, subject: str | None = None) -> Mapping[str, Entry]:
-        """The entries of an item (of a subject) by period."""
-        table = self.tables.get(item_key(item, subject))
+    def periods(self, item: str, subject: str | None = None, part: str | None = None) -> Mapping[str, Entry]:
+        """The entries of an item (of a subject, of a part) by period."""
+        table = self.tables.get(item_key(item, subject, part))
         return {key: self.row_entry(table, row) for key, row in table.rows.items()} if table else {}
 
     def whole(self) -> dict[str, dict[str, Entry]]:
@@ -690,12 +749,13 @@ class LogIndex:
             fresh.unusable,
             fresh.last_at,
         )
-        same_counts = (self.count, self.replayed, self.records_of, self.renamed, self.alerts) == (
+        same_counts = (self.count, self.replayed, self.records_of, self.renamed, self.alerts, self.parts) == (
             fresh.count,
             fresh.replayed,
             fresh.records_of,
             fresh.renamed,
             fresh.alerts,
+            fresh.parts,
         )
         return (
             same_places
@@ -724,7 +784,8 @@ class LogIndex:
             key: {period: (self.record_at(at), fields) for period, (at, fields) in found.items()}
             for key, found in self.alerts.items()
         }
-        return (self.count, whole, self.events, upgrades, self.replayed, left_out, self.last, archived, alerts)
+        parts = {key: (p.id, p.kind, p.name, p.added, p.retired) for key, p in self.parts.items()}
+        return (self.count, whole, self.events, upgrades, self.replayed, left_out, self.last, archived, alerts, parts)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -807,6 +868,8 @@ class Saved(msgspec.Struct, forbid_unknown_fields=True):
     archived: SavedArchive
     renamed: dict[str, str] = {}
     alerts: dict[str, dict[str, tuple[Natural, tuple[str, ...]]]] = {}  # by item|subject, period: LogIndex.alerts
+    # the unit's parts by id: kind, name, where its adding starts, when, where its retiring starts, when
+    parts: dict[str, tuple[str, str | None, Natural, datetime, Natural | None, datetime | None]] = {}
 
 
 def save(index: LogIndex, mark: Mark, program: str) -> bytes:
@@ -834,6 +897,7 @@ def save(index: LogIndex, mark: Mark, program: str) -> bytes:
         archived=archived,
         renamed=index.renamed,
         alerts=index.alerts,
+        parts={key: (p.kind, p.name, p.added_at, p.added, p.retired_at, p.retired) for key, p in index.parts.items()},
     )
     return msgspec.json.encode(saved)
 
@@ -870,6 +934,11 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None, judge: Judge | Non
         ends.append(where)
     index.alerts = saved.alerts
     ends += (at for found in saved.alerts.values() for at, _ in found.values())
+    for key, (kind, name, added_at, added, retired_at, retired) in saved.parts.items():
+        if not in_range(added) or (retired is not None and not in_range(retired)):
+            raise ValueError(f"part {key} at a moment outside the clock's range")
+        index.parts[key] = Part(key, kind, name, added_at, added, retired_at, retired)
+        ends += (added_at, retired_at or 0)
     if max(ends) >= max(size, 1) or max(_wordings(saved), default=-1) >= len(saved.wordings):
         raise ValueError("a place past the end of the log, or a wording it does not have")
     index.count, index.last_at, index.replayed = saved.count, saved.last, saved.replayed

@@ -47,8 +47,21 @@ MeasureId = Annotated[str, StringConstraints(pattern=MEASURE_ID, max_length=128)
 Priority = Literal["critical", "high", "normal"]
 EvidenceKind = Literal["note", "file", "figures"]
 Action = Literal[
-    "done", "partial", "na", "blocked", "reopened", "approved", "event", "withdrawn", "upgraded", "acknowledged"
+    "done",
+    "partial",
+    "na",
+    "blocked",
+    "reopened",
+    "approved",
+    "event",
+    "withdrawn",
+    "upgraded",
+    "acknowledged",
+    "part-added",
+    "part-retired",
 ]
+# part-added, part-retired: a unit's part (a block, a ward) comes into use or goes out of it; records of format 5
+PART_ACTIONS: frozenset[str] = frozenset({"part-added", "part-retired"})
 # acknowledged: someone saw an item's alerts (figures past a threshold) and says so; a record of format 4
 ITEM_ACTIONS: frozenset[str] = frozenset({"done", "partial", "na", "blocked", "reopened", "approved", "acknowledged"})
 SUBJECT = r"^[^\x00-\x1f\x7f/\\|]{1,64}$"  # any identifier a unit uses, but no controls, slashes or '|'
@@ -111,11 +124,31 @@ class Text(Strict):
         return MISSING.get(lang, MISSING["en"]) + (self.en or "" if lang == "zh" else self.zh or "")
 
 
+class PartKind(Strict):
+    """A kind of part a unit of a kind has (a prison's blocks): measures may apply per part (`per`)."""
+
+    id: Slug = Field(description="the part kind's id, as a measure's `per` and `checklist part add KIND` name it")
+    name: Text = Field(description="the part kind's name (监区 / block), as counts of parts are shown")
+
+
 class UnitKind(Strict):
     """A kind of unit the catalog serves (a prison, a rehab centre): `start --unit ID` starts one."""
 
     id: Slug = Field(description="the kind's id, as measures name it in applies_to (`prison`)")
     name: Text = Field(description="the kind's name, as units of it are shown")
+    parts: list[PartKind] = Field(
+        [], description="the kinds of part a unit of this kind has (blocks, wards), for measures kept per part"
+    )
+
+    @field_validator("parts")
+    @classmethod
+    def _distinct_parts(cls, value: list[PartKind]) -> list[PartKind]:
+        if len({kind.id for kind in value}) != len(value):
+            raise PydanticCustomError("unit_kind.part_ids", "the part kinds of a unit kind need distinct ids")
+        return value
+
+    def part_kind(self, kind_id: str) -> PartKind | None:
+        return next((kind for kind in self.parts if kind.id == kind_id), None)
 
 
 class Section(Strict):
@@ -599,6 +632,11 @@ class Measure(Strict):
     )
     applies_to: list[Slug] | Literal["all"] = Field(description="the unit kinds it applies to, or `all`")
     section: Slug = Field(description="the id of its section in the catalog's head")
+    per: Slug | None = Field(
+        None,
+        description="a kind of part (`block`) the measure is kept per: one item per part of the unit, rolled up"
+        " into the unit's item, met when every part's is",
+    )
     priority: Priority = Field("normal", description="critical, high or normal; a critical waiver needs approval")
     source: Source = Field(description="where the measure comes from: issuer, date and the quote")
     evidence: list[EvidenceKind] = Field(
@@ -859,13 +897,21 @@ MAX_NOTE = 64 * 1024  # bytes of UTF-8: the longest note or reason a user may wr
 Problem = tuple[str, str, dict[str, Any]]  # a code, its words and their values (PydanticCustomError's)
 
 
-def _shape_problem(made: Attestation | Record) -> Problem | None:
+def _shape_problem(made: Attestation | Record) -> Problem | None:  # noqa: PLR0911 - one rule each
     """What is wrong with the shape of an attestation: the rule of drafts and records, in one place."""
     if (made.item is None) == (made.action in ITEM_ACTIONS) and made.v >= 2:
         code = "record.needs_item" if made.item is None else "record.no_item"
         return code, "a {action} record has the wrong 'item'", {"action": made.action}
     if made.action in ("event", "withdrawn") and (made.event is None or made.subject is None):
         return "record.event", "a {action} record needs 'event' and 'subject'", {"action": made.action}
+    if made.action in PART_ACTIONS and made.part is None:
+        return "record.part", "a {action} record needs 'part'", {"action": made.action}
+    if (made.action == "part-added") != (made.part_kind is not None) or (
+        made.part_name is not None and made.action != "part-added"
+    ):
+        return "record.part_kind", "'part_kind' and 'part_name' go with a part-added record, and only there", {}
+    if made.action in ("event", "withdrawn", "upgraded") and made.part is not None:
+        return "record.part_of", "a {action} record names no part", {"action": made.action}
     if (made.action == "approved") != (made.approves is not None):
         return "record.approves", "'approves' goes with an approved record, and only there", {}
     return None
@@ -899,6 +945,9 @@ class Attestation(Stored):
     clock: AwareDatetime | None = None  # format 3: what --now said, if the clock was replayed
     period: Annotated[str, StringConstraints(pattern=PERIOD)] | None = None
     subject: Annotated[str, StringConstraints(pattern=SUBJECT)] | None = None
+    part: Annotated[str, StringConstraints(pattern=SUBJECT)] | None = None  # format 5: the unit's part it concerns
+    part_kind: Slug | None = None  # format 5: for part-added, the kind of part (a block)
+    part_name: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)] | None = None  # for part-added
     event: Slug | None = None  # the kind of event, for event and withdrawn
     occurred: AwareDatetime | None = None  # when the event happened
     until: Date | None = None  # a waiver (na) lapses after this day
@@ -1047,6 +1096,9 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     clock: _Aware | None = None
     period: str | None = None
     subject: str | None = None
+    part: str | None = None  # as a subject
+    part_kind: str | None = None  # a slug
+    part_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None  # without controls
     event: str | None = None  # a slug
     occurred: _Aware | None = None
     until: Date | None = None
@@ -1071,6 +1123,9 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
             or (self.period is not None and self.period not in _PERIOD and not _PERIOD.learn(self.period))
             or (self.subject is not None and self.subject not in _SUBJECT and not _SUBJECT.learn(self.subject))
             or (self.event is not None and self.event not in _EVENT and not _EVENT.learn(self.event))
+            or (self.part is not None and self.part not in _SUBJECT and not _SUBJECT.learn(self.part))
+            or (self.part_kind is not None and self.part_kind not in _EVENT and not _EVENT.learn(self.part_kind))
+            or (self.part_name is not None and self.part_name not in _ACTOR and not _ACTOR.learn(self.part_name))
             or (self.approves is not None and not _hex(self.approves, 32))
             or (self.answer is not None and not all(a in _EVENT or _EVENT.learn(a) for a in self.answer))
         ):

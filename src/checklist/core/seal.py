@@ -34,7 +34,7 @@ from .errors import DataError, Message, UserError, message
 from .keys import PublicKey, signature_holds
 from .models import HASH, Action, Record, Signature, Stored, Unit
 from .names import same_person
-from .status import UnitStatus
+from .status import State, UnitStatus
 
 if TYPE_CHECKING:
     from .store import LogStream
@@ -57,6 +57,7 @@ class SealEntry(Stored):
     hash: HASH
     event: str | None = None  # the kind of event, for event and withdrawn
     subject: str | None = None  # whom an event or a per-subject attestation concerns
+    part: str | None = None  # the unit's part a record concerns (format 5)
     period: str | None = None  # the period a recurring measure's record covers
     catalog: str | None = None  # for upgraded: the catalog the unit moved to
     note: str | None = None  # for upgraded: which version to which
@@ -79,6 +80,7 @@ class SealEntry(Stored):
             hash=line_hash,
             event=record.event,
             subject=record.subject,
+            part=record.part,
             period=record.period,
             catalog=record.catalog if upgrade else None,
             note=record.note if upgrade else None,
@@ -87,7 +89,15 @@ class SealEntry(Stored):
     def describe(self) -> str:
         """What the record is about: 'prison.visits', 'admission P2020-017', 'catalog upgrade'."""
         if self.item is not None:
-            return self.item + (f" {self.subject}" if self.subject else "") + (f" {self.period}" if self.period else "")
+            where = f" @{self.part}" if self.part else ""
+            return (
+                self.item
+                + (f" {self.subject}" if self.subject else "")
+                + where
+                + (f" {self.period}" if self.period else "")
+            )
+        if self.part is not None:
+            return f"{self.action} {self.part}"
         if self.event is not None:
             return f"{self.event} {self.subject or ''}".strip()
         return "catalog upgrade" if self.action == "upgraded" else "the unit"
@@ -116,6 +126,8 @@ class Seal(Stored):
     catalog: str
     head: SealHead
     totals: dict[str, int]
+    # unit parts: each active part's totals over its items (format 5); absent for a unit without parts
+    parts: dict[str, dict[str, int]] | None = None
     entries: list[SealEntry]
     sig: Signature | None = None  # in the file from formats 1 and 2; in the envelope's signatures from 3
     _signed: bytes | None = PrivateAttr(default=None)  # what the envelope's signature covers
@@ -125,6 +137,8 @@ class Seal(Stored):
         dumped: dict[str, object] = handler(self)
         if dumped.get("store", "") is None:
             del dumped["store"]
+        if dumped.get("parts", "") is None:  # a seal without parts is written as it always was
+            del dumped["parts"]
         return dumped
 
     @model_validator(mode="after")
@@ -158,14 +172,19 @@ def make(
     """The unsigned statement of `period` (a day in the unit's time zone) as of now."""
     unit: Unit = status.unit
     zone = ZoneInfo(status.catalog.meta.timezone)
-    entries = [
-        SealEntry.of(r, hashes[r.seq])
+    sealed = [
+        r
         for r in records
         if r.seq is not None and r.seq in hashes and in_range(r.at) and r.at.astimezone(zone).date() == period
     ]  # in_range: a record dated by hand in the year 1 or 9999 is of no day to seal, and cannot overflow
+    entries = [SealEntry.of(r, hashes[r.seq]) for r in sealed if r.seq is not None]
+    newest = max((formats.record_format(r) for r in sealed), default=SEAL_FORMAT)  # a part's record: format 5
+    counted: tuple[State, ...] = ("done", "na", "blocked", "open")
+    parts = {part: {state: tally.counts[state] for state in counted} for part, tally in status.part_tallies().items()}
+    newest = max(newest, formats.NEWER_ACTIONS["part-added"]) if parts else newest
     last = max(hashes, default=0)
     return Seal(
-        format=formats.seal_format((entry.action for entry in entries), SEAL_FORMAT),
+        format=max(formats.seal_format((entry.action for entry in entries), SEAL_FORMAT), newest),
         unit=unit.id,
         store=store,
         unit_name=status.catalog.unit_name(unit, "zh"),
@@ -176,7 +195,8 @@ def make(
         by=by,
         catalog=status.catalog.digest,
         head=SealHead(seq=last, hash=hashes.get(last)),
-        totals={state: status.tally.counts[state] for state in ("done", "na", "blocked", "open")},
+        totals={state: status.tally.counts[state] for state in counted},
+        parts=parts or None,
         entries=entries,
     )
 

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from .alerts import answer_alert
 from .decide import alerted, complete
 from .errors import Message
-from .logindex import Entry, Happening, LogIndex, Memo, Table, event_key, item_key, unusable
+from .logindex import Entry, Happening, LogIndex, Memo, Part, Table, event_key, item_key, split_key, unusable
 from .models import Aggregate, Catalog, Deadline, Duration, FigureValue, Measure, Record, Recurrence, Section, Unit
 from .schedule import Period, Schedule
 
@@ -57,6 +57,8 @@ class Item:
     subject: str | None = None
     event: Happening | None = None  # the event that created the item
     day: date | None = None  # the day of that event, in the unit's time zone
+    part: str | None = None  # the unit's part it is kept for (a measure kept `per` a kind of part)
+    since: datetime | None = None  # when that part was added: its periods and deadlines after start run from then
 
     @property
     def id(self) -> str:
@@ -84,6 +86,7 @@ class ItemStatus:
     unacknowledged: int = 0  # alerts recorded on it (in any period) not acknowledged yet
     answer: tuple[str, ...] | None = None  # a question's answer, as recorded (of the current period)
     verdict: Verdict | None = None  # whether that answer is met (None: no question, or no answer)
+    parts: list[ItemStatus] | None = None  # a measure kept per part: the items of its active parts, rolled up here
 
     @property
     def last(self) -> Record | None:
@@ -186,6 +189,8 @@ class UnitStatus:
     command_unit: str | None = None
     archived_subjects: int = 0  # subjects whose every item is settled for good
     unacknowledged: list[Unacknowledged] = field(default_factory=list)  # alerts to acknowledge, oldest first
+    parts: list[Part] = field(default_factory=list)  # the unit's parts (retired ones too), in the order added
+    part_view: str | None = None  # the part whose items alone this status holds (`--part`), if any
 
     def by_subject(self, pending_only: bool = False) -> dict[str, list[ItemStatus]]:
         """The items kept per subject, grouped by subject (only subjects with work left, if asked)."""
@@ -199,8 +204,33 @@ class UnitStatus:
 
     @property
     def recurring(self) -> list[ItemStatus]:
-        """The items of recurring measures, each with its current period, misses and streak."""
-        return [s for s in self.items if s.item.measure.recurrence is not None]
+        """The items of recurring measures, each with its current period, misses and streak
+        (of a measure kept per part, each part's)."""
+        return [s for s in self.actionable() if s.item.measure.recurrence is not None and s.parts is None]
+
+    def actionable(self) -> Iterator[ItemStatus]:
+        """The items one records: of a measure kept per part, each part's instead of the
+        roll-up (which has no record of its own), unless there is no part yet."""
+        for status in self.items:
+            if status.parts:
+                yield from status.parts
+            else:
+                yield status
+
+    def flat(self) -> Iterator[ItemStatus]:
+        """Every item: the unit's, each followed by its parts' items."""
+        for status in self.items:
+            yield status
+            if status.parts:
+                yield from status.parts
+
+    def part_tallies(self) -> dict[str, Tally]:
+        """Unit parts: how each active part stands, over the items kept for it."""
+        found: dict[str, list[ItemStatus]] = {}
+        for status in self.items:
+            for child in status.parts or ():
+                found.setdefault(child.item.part or "", []).append(child)
+        return {part: tally(children) for part, children in found.items()}
 
     @property
     def days(self) -> int:
@@ -341,9 +371,11 @@ def _answered(status: ItemStatus) -> None:
 
 def _assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     measure = item.measure
+    if measure.per is not None and item.part is None:
+        return rolled_up(item, [assess(part, unit, index, clock) for part in part_items(item, index, clock)])
     if measure.recurrence is not None:
         return _recurring(item, measure.recurrence, unit, index, clock)
-    entry = index.entry(measure.id, item.subject)
+    entry = index.entry(measure.id, item.subject, part=item.part)
     state = state_of(entry, measure, clock)
     opens = _opens(item)  # a day: the item opens at its start
     if opens is not None and clock.today < opens and state in ("open", "lapsed"):
@@ -361,6 +393,55 @@ def _assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus
         changed=_changed(entry, measure),
         alerts=_alerts(measure, entry, clock),
         latest=_values(measure, entry),
+    )
+
+
+def part_items(item: Item, index: LogIndex, clock: Clock) -> list[Item]:
+    """Unit parts: the items of a measure kept per part (of a subject's, for a triggered one),
+    one per part of its kind active now, in the order the parts were added."""
+    per = item.measure.per
+    parts = sorted((p for p in index.parts.values() if p.kind == per and p.active(clock.now)), key=_added_order)
+    return [Item(item.number, item.measure, item.subject, item.event, item.day, p.id, p.added) for p in parts]
+
+
+def _added_order(part: Part) -> tuple[float, str]:
+    return (part.added.timestamp(), part.id)
+
+
+# A roll-up's state while parts are pending, the first that any part is in (settled parts
+# besides pending ones make it partial: work in progress).
+_ROLLED: tuple[State, ...] = ("blocked", "lapsed")
+
+
+def rolled_up(item: Item, parts: list[ItemStatus]) -> ItemStatus:
+    """A measure kept per part, for the unit: met (done, or n/a if every part's is waived)
+    when every active part's item is; open while the unit has no part of its kind yet."""
+    states = {p.state for p in parts}
+    pending = states & PENDING
+    state: State
+    if not parts:
+        state = "open"
+    elif not pending:
+        settled = states - {"upcoming"}
+        state = "upcoming" if "upcoming" in states and not settled else "done" if "done" in states else "na"
+    else:
+        state = next((s for s in _ROLLED if s in pending), "open")
+        if state == "open" and (states & {"done", "na", "partial"}):
+            state = "partial"
+        elif state == "open" and pending == {"awaiting"}:
+            state = "awaiting"
+    dues = [p.due for p in parts if p.due is not None]
+    opens = [p.opens for p in parts if p.opens is not None]
+    return ItemStatus(
+        item,
+        state,
+        None,
+        period=next((p.period for p in parts if p.period is not None), None),
+        due=min(dues) if dues else None,
+        opens=min(opens) if opens else None,
+        overdue=any(p.overdue for p in parts),
+        changed=any(p.changed for p in parts),
+        parts=parts,
     )
 
 
@@ -404,10 +485,14 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def window(measure: Measure, event: Happening | None, unit: Unit, clock: Clock) -> tuple[datetime, datetime | None]:
-    """When a recurring measure's periods run: from the unit's start, or for an item of a
-    subject from its event (a daily report per person in quarantine starts on the day they
-    came), until its deadline or the end of the window the trigger gives (None: on and on)."""
+def window(
+    measure: Measure, event: Happening | None, unit: Unit, clock: Clock, since: datetime | None = None
+) -> tuple[datetime, datetime | None]:
+    """When a recurring measure's periods run: from the unit's start (from its addition for
+    a part added `since`), or for an item of a subject from its event (a daily report per
+    person in quarantine starts on the day they came), until its deadline or the end of the
+    window the trigger gives (None: on and on)."""
+    unit = started(unit, since)
     until = recurs_until(measure, unit, clock)
     trigger = measure.trigger
     if trigger is None or event is None:
@@ -422,16 +507,24 @@ def window(measure: Measure, event: Happening | None, unit: Unit, clock: Clock) 
     return start, min((end for end in ends if end is not None), default=None)
 
 
+def started(unit: Unit, since: datetime | None) -> Unit:
+    """Unit parts: the unit as a part added `since` (after the unit's start) counts from, so
+    that its periods and its deadlines after start run from its addition."""
+    if since is None or since <= unit.started_at:
+        return unit
+    return unit.model_copy(update={"started_at": since})
+
+
 def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     measure = item.measure
-    anchor, until = window(measure, item.event, unit, clock)
+    anchor, until = window(measure, item.event, unit, clock, item.since)
     span = clock.span(rec, anchor, until)
     current = span.period(span.current)
-    waiver = index.entry(measure.id, item.subject)  # a waiver of the measure as a whole
+    waiver = index.entry(measure.id, item.subject, part=item.part)  # a waiver of the measure as a whole
     if waiver is not None and (waived := state_of(waiver, measure, clock)) in ("na", "awaiting"):
         return ItemStatus(item, waived, waiver, period=current)
-    key = item_key(measure.id, item.subject)
-    zeros = [f.id for f in measure.fields] if measure.headline and item.subject is None else []
+    key = item_key(measure.id, item.subject, item.part)
+    zeros = [f.id for f in measure.fields] if measure.headline and item.subject is None and item.part is None else []
     asked = _asked(span, measure, clock, waiver, zeros)
     memo = index.memo(key, asked)
     if memo is None:  # something was added to the table since, or the question is another
@@ -481,7 +574,9 @@ def memo_holds(saved: LogIndex, fresh: LogIndex, key: str, unit: Unit, catalog: 
     works out for the question it answers, asked again at a moment of the same period; None if
     it cannot be asked again (a measure that no longer recurs, a waiver given since)."""
     memo = saved.memos[key]
-    item, _, subject = key.partition("|")
+    item, subject, part = split_key(key)
+    found = fresh.parts.get(part) if part is not None else None
+    since = found.added if found is not None else None
     measure = next((m for m in catalog.measures if m.id == item), None)
     try:
         asked = json.loads(memo.asked)
@@ -493,12 +588,12 @@ def memo_holds(saved: LogIndex, fresh: LogIndex, key: str, unit: Unit, catalog: 
     zone = ZoneInfo(catalog.meta.timezone)
     midnight = datetime.combine(today, time(0), tzinfo=zone)
     event = fresh.events.get(event_key(measure.trigger.event, subject)) if measure.trigger and subject else None
-    anchor = window(measure, event, unit, Clock(zone, midnight))[0]  # the anchor does not depend on the moment
+    anchor = window(measure, event, unit, Clock(zone, midnight), since)[0]  # the anchor does not depend on the moment
     period = Schedule(measure.recurrence, zone, anchor).period(current) if current is not None else None
     clock = Clock(zone, max(period.start, midnight) if period is not None else midnight)
-    span = clock.span(measure.recurrence, *window(measure, event, unit, clock))
-    waiver = fresh.entry(item, subject or None)
-    zeros = [f.id for f in measure.fields] if measure.headline and not subject else []
+    span = clock.span(measure.recurrence, *window(measure, event, unit, clock, since))
+    waiver = fresh.entry(item, subject or None, part=part)
+    zeros = [f.id for f in measure.fields] if measure.headline and not subject and part is None else []
     if _asked(span, measure, clock, waiver, zeros) != memo.asked:
         return None
     again = _worked_out(fresh, key, span, measure, clock, waiver, zeros)
@@ -695,7 +790,7 @@ def _due(item: Item, unit: Unit, clock: Clock) -> datetime | None:
     deadline, trigger = item.measure.deadline, item.measure.trigger
     if deadline is not None:
         event = item.event.moment if item.event else clock.start_of(item.day) if item.day else None
-        return deadline_at(deadline, unit, clock, event)
+        return deadline_at(deadline, started(unit, item.since), clock, event)
     if trigger is not None and trigger.lasts_days and item.day is not None:
         return clock.end_of(item.day + _days(trigger.lasts_days - 1))
     return None
@@ -722,7 +817,7 @@ def headlines(statuses: Sequence[ItemStatus], unit: Unit, index: LogIndex, clock
     found = []
     for status in statuses:
         measure = status.item.measure
-        if not measure.headline or status.item.subject is not None:
+        if not measure.headline or status.item.subject is not None or measure.per is not None:
             continue
         values: dict[str, FigureValue | None] = {f.id: status.latest.get(f.id) for f in measure.fields}
         zeros = {f.id: status.zeros.get(f.id, 0) for f in measure.fields}
@@ -812,7 +907,14 @@ def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) ->
         archived=kept,
         archived_subjects=sum(index.archived.sizes.values()),
         unacknowledged=unacknowledged(index, statuses),
+        parts=sorted(index.parts.values(), key=_added_order),
     )
+
+
+def _flat(statuses: Sequence[ItemStatus]) -> Iterator[ItemStatus]:
+    for status in statuses:
+        yield status
+        yield from status.parts or ()
 
 
 def unacknowledged(index: LogIndex, statuses: Sequence[ItemStatus]) -> list[Unacknowledged]:
@@ -822,7 +924,7 @@ def unacknowledged(index: LogIndex, statuses: Sequence[ItemStatus]) -> list[Unac
     of a subject whose event was withdrawn, have no item left to acknowledge and are not shown."""
     if not index.alerts:
         return []
-    by_key = {item_key(s.item.id, s.item.subject): s for s in statuses}
+    by_key = {item_key(s.item.id, s.item.subject, s.item.part): s for s in _flat(statuses)}
     found: list[tuple[int, Unacknowledged]] = []
     for key, periods in index.alerts.items():
         status = by_key.get(key)

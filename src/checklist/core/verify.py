@@ -315,7 +315,7 @@ class _Peek(msgspec.Struct, gc=False):
 
 
 _PEEK = msgspec.json.Decoder(_Peek)
-_HAPPENINGS = frozenset({"event", "withdrawn"})
+_HAPPENINGS = frozenset({"event", "withdrawn", "part-added", "part-retired"})  # dated by `occurred` (logindex._DATED)
 _EARLIEST, _LATEST = f"{EARLIEST.year:04d}", f"{LATEST.year:04d}"
 
 

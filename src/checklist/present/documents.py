@@ -20,6 +20,8 @@ from ..core.status import Archived, ItemStatus, Tally, Unacknowledged, UnitStatu
 
 if TYPE_CHECKING:
     from ..core.errors import Message, Problem
+    from ..core.logindex import Part
+    from ..usecases.parts import PartsView
     from ..usecases.views import StatusView
     from .schemas import (
         AgendaDocument,
@@ -30,7 +32,10 @@ if TYPE_CHECKING:
         ItemDocument,
         ItemsDocument,
         LogDocument,
+        PartDocument,
+        PartsDocument,
         RecordDocument,
+        RollupDocument,
         StatusAllDocument,
         StatusDocument,
         SubjectDocument,
@@ -98,11 +103,50 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "records": status.records,
         "last": record_document(status.last) if status.last else None,
         "unacknowledged_alerts": status.unacknowledged,
+        "part": status.item.part,
+        "rollup": _rollup(status),
     }
     if measure.question is not None:  # a measure that asks a question: its answer, and whether it is met
         found["answer"] = list(status.answer) if status.answer is not None else None
         found["verdict"] = status.verdict
     return found
+
+
+def _rollup(status: ItemStatus) -> RollupDocument | None:
+    """Unit parts: how the parts of a measure kept per part stand, for the unit's item."""
+    if status.parts is None:
+        return None
+    missing = [p.item.part or "" for p in status.parts if p.state not in ("done", "na")]
+    done = len(status.parts) - len(missing)
+    return {"kind": status.item.measure.per or "", "done": done, "total": len(status.parts), "missing": missing}
+
+
+def _with_parts(statuses: Iterable[ItemStatus]) -> list[ItemStatus]:
+    """Each item, followed by its parts' items (a measure kept per part)."""
+    return [found for status in statuses for found in (status, *(status.parts or ()))]
+
+
+def part_document(part: Part, tallies: dict[str, Tally]) -> PartDocument:
+    tallied = tallies.get(part.id)
+    return {
+        "id": part.id,
+        "kind": part.kind,
+        "name": part.name,
+        "added": part.added.isoformat(),
+        "retired": part.retired.isoformat() if part.retired else None,
+        "totals": _tally(tallied) if tallied is not None and part.retired is None else None,
+    }
+
+
+def parts_document(view: PartsView) -> PartsDocument:
+    tallies = view.tallies
+    return {
+        "document": "parts",
+        "format": 1,
+        "unit": view.status.unit.id,
+        "kinds": [{"id": kind.id, "name": _text(kind.name)} for kind in view.kinds],
+        "parts": [part_document(part, tallies) for part in view.parts],
+    }
 
 
 def items_document(
@@ -112,7 +156,7 @@ def items_document(
         "document": "items",
         "format": 3,
         "unit": unit_status.unit.id,
-        "items": [item_document(s) for s in statuses],
+        "items": [item_document(s) for s in _with_parts(statuses)],
         "archived": [archived_document(a) for a in archived],
     }
 
@@ -170,10 +214,11 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
                 "state": s.state,
                 "missed": list(s.missed),
                 "streak": s.streak,
+                "part": s.item.part,
             }
             for s in status.recurring
         ],
-        "overdue": [{"id": s.item.id, "subject": s.item.subject} for s in status.overdue],
+        "overdue": [{"id": s.item.id, "subject": s.item.subject, "part": s.item.part} for s in _overdue(status)],
         "headlines": [
             {
                 "id": h.item.item.id,
@@ -192,12 +237,24 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
         "unacknowledged_alerts": [
             alert_document(a, ack_command(a, status.command_unit)) for a in status.unacknowledged
         ],
+        "parts": _parts(status),
     }
 
 
 def _instructions(measure: Measure, alerts: Sequence[str]) -> list[TextDocument]:
     """The instructions of the decision rules among an item's alerts (`rule:N`)."""
     return [_text(rule.then) for name in alerts if (rule := rule_of(measure, name)) is not None]
+
+
+def _overdue(status: UnitStatus) -> list[ItemStatus]:
+    """The items overdue: of a measure kept per part, each part's."""
+    return [found for s in status.overdue for found in (s.parts or [s]) if found.overdue]
+
+
+def _parts(status: UnitStatus) -> list[PartDocument]:
+    """Unit parts: every part of the unit (retired ones too), the active ones with their totals."""
+    tallies = status.part_tallies()
+    return [part_document(part, tallies) for part in status.parts]
 
 
 def alert_document(alert: Unacknowledged, command: str) -> AlertDocument:
@@ -216,6 +273,7 @@ def alert_document(alert: Unacknowledged, command: str) -> AlertDocument:
         "record": record.id,
         "seq": record.seq,
         "command": command,
+        "part": alert.item.part,
     }
     if ANSWER in alert.fields:  # raised by a question's answer
         found["answer"] = list(record.answer or ())

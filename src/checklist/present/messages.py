@@ -62,7 +62,8 @@ def _short(path: str) -> str:
 
 def _item(p: Mapping[str, Any]) -> str:
     subject = f" of {p['subject']}" if p.get("subject") else ""
-    return f"item {p['number']} ({p['item']}{subject})"
+    part = f", part {p['part']}" if p.get("part") else ""  # unit parts
+    return f"item {p['number']} ({p['item']}{subject}{part})"
 
 
 def _period(p: Mapping[str, Any]) -> str:
@@ -635,6 +636,51 @@ TEMPLATES: dict[str, Template] = {
     "answer.follow_up": lambda p: (
         f"{_item(p)}: the answer {', '.join(p['answer'])} needs {', '.join(p['needs'])} as well"
     ),
+    # unit parts (blocks, wards): the catalog's kinds of part, `checklist part`, `--part`
+    "catalog.unknown_part_kind": lambda p: (
+        f"per {p['per']!r}: unit kind {', '.join(p['kinds'])} has no kind of part {p['per']!r} "
+        f"(its parts: {', '.join(p['known']) or 'none'}); name it under the unit kind's `parts`"
+    ),
+    "catalog.part_kind_unused": "unit kind {kind} has a kind of part {part!r} that no measure is kept `per`: "
+    "its parts would have no items",
+    "unit_kind.part_ids": "the part kinds of a unit kind need distinct ids",
+    "record.part": "a {action} record needs 'part'",
+    "record.part_kind": "'part_kind' and 'part_name' go with a part-added record, and only there",
+    "record.part_of": "a {action} record names no part",
+    "clock.part": "the part {part} at {at}",
+    "part.no_kinds": "a {unit_kind} has no parts in this catalog",
+    "part.unknown_kind": lambda p: (
+        f"a {p['unit_kind']} has no kind of part {p['kind']!r} (kinds: {', '.join(p['known'])})"
+    ),
+    "part.unknown": lambda p: (
+        f"this unit has no part {p['part']!r}"
+        + (f" (parts: {', '.join(p['known'])})" if p.get("known") else " (it has no parts yet)")
+    ),
+    "part.exists": "the unit has a {kind} {part!r} already",
+    "part.was_retired": "{part!r} was a {kind} of this unit, retired on {retired}: a part's id is not used twice",
+    "part.empty": "the part's id is empty: give it, such as A区",
+    "part.blank_ends": "part {part!r} begins or ends with a blank; parts are matched exactly",
+    "part.invisible": "part {part!r} holds an invisible or control character {char}",
+    "part.bad_id": "part {part!r}: a part's id holds at most {limit} characters, and no '/' or '|'",
+    "part.other_kind": "{part!r} is a {kind} of this unit, not a {named}",
+    "part.retired_already": "{part!r} was retired already, on {retired}",
+    "part.retire_needs_reason": "retiring a part needs a reason",
+    "part.retired_before_added": "--at {at} is before {part!r} was added ({added})",
+    "attest.not_per_part": "item {number} ({item}) is not kept per part; leave out --part",
+    "attest.no_part": lambda p: (
+        f"{_item({**p, 'part': None})} has no {p['kind']} {p['part']!r}"
+        + (f" (its {p['kind']}s: {', '.join(p['parts'])})" if p.get("parts") else "")
+    ),
+    "attest.part_retired": lambda p: f"{p['kind']} {p['part']!r} was retired on {p['retired']}: it has no items now",
+    "attest.no_parts_yet": lambda p: f"{_item(p)} is kept per {p['kind']}, and the unit has none yet",
+    "attest.which_part": lambda p: (
+        f"{_item(p)} is kept per {p['kind']}, and {len(p['parts'])} {p['kind']}s are open: "
+        f"{', '.join(p['parts'][:8])}{', …' if p['more'] else ''}; name one with --part"
+    ),
+    "ack.which_part": lambda p: (
+        f"item {p['number']} ({p['item']}) has alerts of several parts: name one with --part "
+        f"({', '.join(p['parts'])}{', …' if p['more'] else ''})"
+    ),
     "internal": "internal error: {kind}: {detail}",
 }
 
@@ -714,6 +760,16 @@ HINTS: dict[str, Template] = {
     "to a folder of your own",
     "store.keys_open": "its owner (or root) closes it with `chmod o-w {where}`, then compares the keys with "
     "`checklist keys list`",
+    # unit parts
+    "part.no_kinds": 'the catalog names a unit kind\'s parts under `parts` (see README, "Unit parts")',
+    "part.unknown_kind": lambda p: _did_you_mean(p) or "kinds: " + ", ".join(p["known"]),
+    "part.unknown": lambda p: _did_you_mean(p) or "`checklist part` lists the unit's parts",
+    "part.retire_needs_reason": 'add --reason "…"',
+    "part.blank_ends": "type the id without the blank, e.g. {stripped!r}",
+    "part.was_retired": "add it under another id, e.g. {part}-2",
+    "attest.no_part": lambda p: _did_you_mean(p) or "`checklist part` lists the unit's parts",
+    "attest.no_parts_yet": "add one with `checklist part add {kind} ID --name NAME`",
+    "attest.which_part": lambda p: "run one of:\n  " + "\n  ".join(p["commands"]),
     "internal": "this is a bug in checklist; run again with --debug to see the traceback",
     # answers
     "answer.empty": "`checklist answer ITEM yes` (是), `no` (否), a choice's number or words",

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..core.attest import Outcome
     from ..core.models import Draft, Measure, Record
     from ..usecases.catalogs import Upgraded
+    from ..usecases.parts import PartRecorded
     from ..usecases.recording import Acknowledged, Attested, EventRecorded
     from ..usecases.units import Started
 
@@ -23,6 +24,7 @@ def attested(result: Attested, lang: str) -> None:
         item = outcome.status.item
         label = f"{item.number} {item.measure.title(lang)}"
         label += f" · {item.subject}" if item.subject else ""
+        label += f" · {item.part}" if item.part else ""
         label += f" · {outcome.target.period}" if outcome.target.period else ""
         target = _target(outcome, result.command_unit)
         if outcome.draft is None:
@@ -62,6 +64,7 @@ def _target(outcome: Outcome, unit: str | None) -> str:
     """What names an item in a command printed for the user: its number, subject, period, unit."""
     item = outcome.status.item
     target = str(item.number) + (f" --subject {shlex.quote(item.subject)}" if item.subject else "")
+    target += f" --part {shlex.quote(item.part)}" if item.part else ""
     target += f" --for {outcome.target.period}" if outcome.target.period else ""
     return target + (f" --unit {shlex.quote(unit)}" if unit else "")
 
@@ -73,6 +76,7 @@ def acknowledged(result: Acknowledged, lang: str) -> None:
     item, draft = result.item, result.draft
     label = f"{item.number} {item.measure.title(lang)}"
     label += f" · {draft.subject}" if draft.subject else ""
+    label += f" · {draft.part}" if draft.part else ""
     label += f" · {draft.period}" if draft.period else ""
     count = len(result.covered)
     message(t("msg.acknowledged", lang, item=label, count=count, s="" if count == 1 else "s"), style="green")
@@ -117,6 +121,19 @@ def event_recorded(result: EventRecorded, lang: str) -> None:
     message(t(key, lang, kind=request.kind, subject=request.subject), style="green")
     if not request.withdraw:
         message(t("msg.event_next", lang, subject=request.subject))
+
+
+def part_recorded(result: PartRecorded, lang: str) -> None:
+    """Unit parts: a part added (and where its items are) or retired."""
+    draft, kind = result.draft, result.kind.name(lang)
+    if draft.action == "part-added":
+        name = f"（{draft.part_name}）" if lang == "zh" and draft.part_name else ""
+        name = f" ({draft.part_name})" if lang != "zh" and draft.part_name else name
+        message(t("msg.part_added", lang, kind=kind, part=result.part, name=name), style="green")
+        unit = f" --unit {shlex.quote(result.command_unit)}" if result.command_unit else ""
+        message(t("msg.part_next", lang, part=shlex.quote(result.part) + unit))
+        return
+    message(t("msg.part_retired", lang, kind=kind, part=result.part), style="green")
 
 
 def started(result: Started, lang: str) -> None:

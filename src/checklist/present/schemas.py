@@ -77,8 +77,8 @@ class RecordDocument(TypedDict):
     v: Annotated[
         Literal[1, 2, 3, 4, 5],
         about(
-            "the record's format: 5 for a record holding a multi field's answers (a list), 4 for an "
-            "acknowledgement of alerts, else 3; 2 before `clock`; "
+            "the record's format: 5 for an answer, a record holding a multi field's answers (a list) or a record "
+            "of a unit's part; 4 for an acknowledgement of alerts, else 3; 2 before `clock`; "
             "1 for a record written before records were chained"
         ),
     ]
@@ -91,6 +91,9 @@ class RecordDocument(TypedDict):
     clock: NotRequired[Annotated[Moment, about("made with a replayed clock: the moment `--now` set it to (format 3)")]]
     period: NotRequired[Annotated[str, about("for a recurring measure: the period the record covers")]]
     subject: NotRequired[Annotated[str, about("for an item kept per subject, or an event: whom it concerns")]]
+    part: NotRequired[Annotated[str, about("for an item kept per part, or a part added or retired: the unit's part")]]
+    part_kind: NotRequired[Annotated[str, about("for a part added: its kind of part (format 5)")]]
+    part_name: NotRequired[Annotated[str, about("for a part added: its name (format 5)")]]
     event: NotRequired[Annotated[str, about("for an event or a withdrawal: the kind of event")]]
     occurred: NotRequired[Annotated[Moment, about("for an event: when it happened")]]
     until: NotRequired[Annotated[Day, about("for a waiver (na): its last day")]]
@@ -175,6 +178,37 @@ class ItemDocument(TypedDict):
             about("for a question: whether its answer counts as met (`no` is recorded, not met); null without one"),
         ]
     ]
+    part: NotRequired[
+        Annotated[str | None, about("for a measure kept per part: the unit's part (a block) the item is kept for")]
+    ]
+    rollup: NotRequired[
+        Annotated[
+            RollupDocument | None,
+            about("for a measure kept per part, the unit's item: how its parts stand (their items follow it)"),
+        ]
+    ]
+
+
+@closed
+class RollupDocument(TypedDict):
+    """A measure kept per part, rolled up into the unit: met when every active part's item is."""
+
+    kind: Annotated[str, about("the kind of part (`block`)")]
+    done: Annotated[int, about("active parts whose item is done or waived")]
+    total: Annotated[int, about("active parts of that kind")]
+    missing: Annotated[list[str], about("the active parts whose item is not done or waived yet")]
+
+
+@closed
+class PartDocument(TypedDict):
+    """A part of the unit (a block, a ward), retired ones too."""
+
+    id: Annotated[str, about("its id in the unit, as `--part` names it")]
+    kind: Annotated[str, about("its kind of part, as the catalog names it")]
+    name: Annotated[str | None, about("its name (`part add --name`), or null")]
+    added: Annotated[Moment, about("when it was added: its items run from then")]
+    retired: Annotated[Moment | None, about("when it was retired (no items since), or null")]
+    totals: Annotated[TallyDocument | None, about("how its items stand, for an active part; null once retired")]
 
 
 # status, status-all
@@ -265,6 +299,7 @@ class RecurringDocument(TypedDict):
     state: State
     missed: Annotated[list[str], about("earlier periods neither done nor waived")]
     streak: Annotated[int, about("periods done in a row, up to the current one")]
+    part: NotRequired[Annotated[str | None, about("the unit's part, for a measure kept per part")]]
 
 
 @closed
@@ -273,6 +308,7 @@ class OverdueDocument(TypedDict):
 
     id: str
     subject: str | None
+    part: NotRequired[Annotated[str | None, about("the unit's part, for a measure kept per part")]]
 
 
 @closed
@@ -326,6 +362,7 @@ class AlertDocument(TypedDict):
     record: Annotated[str, about("that record's id")]
     seq: Annotated[int | None, about("that record's number in the unit's log")]
     command: Annotated[str, about("the command that acknowledges it")]
+    part: NotRequired[Annotated[str | None, about("the unit's part, for a measure kept per part")]]
 
 
 @closed
@@ -357,6 +394,7 @@ class StatusDocument(TypedDict):
     unacknowledged_alerts: Annotated[
         list[AlertDocument], about("alerts of any period or subject not acknowledged yet, oldest first")
     ]
+    parts: NotRequired[Annotated[list[PartDocument], about("the unit's parts (blocks, wards), with their totals")]]
 
 
 @closed
@@ -670,6 +708,26 @@ class InvalidCatalogDocument(TypedDict):
 ValidationDocument = ValidCatalogDocument | InvalidCatalogDocument
 
 
+@closed
+class PartKindDocument(TypedDict):
+    """A kind of part a unit of its kind has (the catalog's `parts`)."""
+
+    id: str
+    name: TextDocument
+
+
+@closed
+class PartsDocument(TypedDict):
+    """A unit's parts (`checklist part --json`): the kinds the catalog gives its kind, and each
+    part added, retired ones too, in the order they were added."""
+
+    document: Literal["parts"]
+    format: Literal[1]
+    unit: str
+    kinds: list[PartKindDocument]
+    parts: list[PartDocument]
+
+
 # The documents by name: the shape, the command that prints it, and (for a union, which has
 # no docstring of its own) its description.
 DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
@@ -684,6 +742,7 @@ DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
     "seal-checks": (SealChecksDocument, "checklist verify --seal FILE --seal FILE... --json", None),
     "checkpoint-checks": (CheckpointChecksDocument, "checklist verify --checkpoint FILE... --json", None),
     "keys": (KeysDocument, "checklist keys list --json", None),
+    "parts": (PartsDocument, "checklist part --json", None),
     "validation": (
         ValidationDocument,
         "checklist validate --json",

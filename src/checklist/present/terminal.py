@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ..core.agenda import Agenda
     from ..core.agenda import Entry as AgendaEntry
     from ..core.errors import Message
+    from ..usecases.parts import PartsView
 
 MARKS = {
     "done": ("✔", "green"),
@@ -55,6 +56,8 @@ ACTION_STYLE = {
     "withdrawn": "blue",
     "upgraded": "blue",
     "acknowledged": "magenta",
+    "part-added": "blue",
+    "part-retired": "blue",
 }
 PRIORITY_STYLE = {"critical": "bold red", "high": "yellow", "normal": ""}
 
@@ -87,7 +90,7 @@ def due_words(due: datetime, lang: str) -> str:
     return t("label.due_at", lang, moment=when(due))
 
 
-def checklist_table(  # noqa: PLR0917
+def checklist_table(  # noqa: PLR0912, PLR0917
     status: UnitStatus,
     chosen: Sequence[ItemStatus],
     lang: str,
@@ -99,6 +102,8 @@ def checklist_table(  # noqa: PLR0917
     """Items in number order; items kept per subject stand under their measure, those of
     subjects settled for good counted in one line. With `detail`, each measure's text: what
     the source says, then the catalog's own guidance, apart."""
+    if status.part_view is not None:
+        title += " · " + t("label.status_of_part", lang, part=status.part_view)
     table = Table(title=Text(safe(title), style="bold"), box=box.SIMPLE_HEAD, title_justify="left", expand=True)
     table.add_column(t("col.no", lang), justify="right", no_wrap=True)
     table.add_column(t("col.state", lang), no_wrap=True)
@@ -113,12 +118,18 @@ def checklist_table(  # noqa: PLR0917
     rows: dict[int, Callable[[], None]] = {}  # by number: the rows of each measure, added in number order
     for item_status in chosen:
         number = item_status.item.number
-        if item_status.item.subject is None:
+        if item_status.item.subject is None and item_status.item.part is not None:  # a --part view: its items alone
+            text = _item_text(item_status, status.catalog, lang, detail)
+            text.append_text(_part_label(status, item_status))
+            cells = (str(number), mark(item_status.state, lang), text, _priority(item_status.item.measure, lang))
+            rows[number] = functools.partial(table.add_row, *cells)
+        elif item_status.item.subject is None:
             text = _item_text(item_status, status.catalog, lang, detail)
             if missed and item_status.missed:
                 text.append("\n" + t("label.missed_list", lang, periods=", ".join(item_status.missed)), style="red")
+            text.append_text(rollup_text(status, item_status, lang))
             cells = (str(number), item_mark(item_status, lang), text, _priority(item_status.item.measure, lang))
-            rows[number] = functools.partial(table.add_row, *cells)
+            rows[number] = functools.partial(_with_part_rows, table, status, item_status, cells, lang, missed)
         elif number not in rows:
             group = settled.pop(number, None)
             rows[number] = functools.partial(
@@ -143,6 +154,59 @@ def checklist_table(  # noqa: PLR0917
 
 
 VERDICT_STYLE = {"met": "green", "not_met": "bold red", "unknown": "yellow"}
+
+
+def _with_part_rows(  # noqa: PLR0917
+    table: Table, status: UnitStatus, item: ItemStatus, cells: tuple[object, ...], lang: str, missed: bool
+) -> None:
+    """An item's row; for a measure kept per part, its parts' items under it."""
+    table.add_row(*cells)  # type: ignore[arg-type]
+    for child in item.parts or ():
+        text = Text("↳ ", style="dim")
+        text.append_text(_part_label(status, child, lead=""))
+        text.append_text(_details(child, lang))
+        if missed and child.missed:
+            text.append("\n" + t("label.missed_list", lang, periods=", ".join(child.missed)), style="red")
+        table.add_row("", mark(child.state, lang), text, "")
+
+
+def _part_label(status: UnitStatus, item: ItemStatus, lead: str = " · ") -> Text:
+    """Unit parts: the part an item is kept for, by its id (what --part takes) and its name."""
+    part = item.item.part or ""
+    name = next((p.name for p in status.parts if p.id == part), None)
+    text = Text(lead)
+    text.append(safe(part), style="bold")
+    if name:
+        text.append(f" ({safe(name)})", style="dim")
+    return text
+
+
+def kind_name(status: UnitStatus, per: str, lang: str) -> str:
+    """A kind of part's name in the reader's language (its id if the catalog no longer has it)."""
+    kind = status.catalog.kind(status.unit.kind)
+    found = kind.part_kind(per) if kind is not None else None
+    return found.name(lang) if found is not None else per
+
+
+def rollup_text(status: UnitStatus, item: ItemStatus, lang: str) -> Text:
+    """Unit parts: how a measure kept per part stands over the parts ("3/5 blocks done",
+    those missing), or that the unit has no part of its kind yet."""
+    text = Text()
+    if item.parts is None:
+        return text
+    per = item.item.measure.per or ""
+    kind = safe(kind_name(status, per, lang))
+    if not item.parts:
+        text.append("\n" + t("label.no_parts", lang, kind=kind, id=per), style="yellow")
+        return text
+    missing = [p.item.part or "" for p in item.parts if p.state not in ("done", "na")]
+    done = len(item.parts) - len(missing)
+    text.append("\n" + t("label.parts_done", lang, done=done, total=len(item.parts), kind=kind), style="bold")
+    if missing:
+        text.append(" · " + t("label.parts_missing", lang, parts=safe(", ".join(missing))), style="red")
+    return text
+
+
 LISTED_UP_TO = 12  # a measure's subject items listed one by one; past that, only those needing attention
 QUIET: frozenset[str] = frozenset({"done", "na", "upcoming"})
 
@@ -204,6 +268,11 @@ def _subject_text(status: ItemStatus, lang: str) -> Text:
     text = Text("↳ ", style="dim")
     text.append(safe(status.item.subject or ""), style="bold")
     text.append_text(_details(status, lang))
+    if status.parts:  # a measure kept per part: the subject's parts, rolled up
+        missing = [p.item.part or "" for p in status.parts if p.state not in ("done", "na")]
+        text.append(f"\n{len(status.parts) - len(missing)}/{len(status.parts)}", style="bold")
+        if missing:
+            text.append(" · " + t("label.parts_missing", lang, parts=safe(", ".join(missing))), style="red")
     return text
 
 
@@ -276,12 +345,14 @@ def _counts(tally: Tally) -> Text:
     return text
 
 
-def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> RenderableType:
+def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> RenderableType:  # noqa: PLR0915
     unit, catalog = status.unit, status.catalog
     kind = catalog.kind(unit.kind)
     name = catalog.unit_name(unit, lang)
     head = Text()
     head.append(safe(name), style="bold")
+    if status.part_view is not None:
+        head.append(" · " + t("label.status_of_part", lang, part=safe(status.part_view)), style="bold")
     head.append(f"  ({safe(unit.id)})  ", style="dim")
     head.append(t("label.day", lang, day=status.days), style="bold")
     head.append(f"\n{t('label.kind', lang)}: {safe(kind.name(lang)) if kind else unit.kind}   ")
@@ -295,7 +366,8 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
         head.append(f"\n⏱ {said}", style="yellow")
     if status.last_record is not None:
         last = status.last_record
-        what = last.item or (f"{last.event} {last.subject}" if last.event else "—")
+        what = last.item or (f"{last.event} {last.subject}" if last.event else last.part or "—")
+        what += f" · {last.part}" if last.part and last.item else ""  # unit parts: the part of an item
         head.append(f"\n{t('col.last', lang)}: {when(last.at)} · {safe(last.actor)} · {safe(what)} → ")
         head.append(t("action." + last.action, lang))
     for headline in status.headlines:
@@ -329,6 +401,8 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     parts.append(summary)
     if status.critical_open:
         parts.append(_short_list(status.critical_open, t("head.critical_open", lang), "bold red", lang))
+    if any(s.parts is not None for s in status.items):
+        parts.append(_parts_progress(status, lang))
     if status.recurring:
         parts.append(_recurring_table(status.recurring, lang))
     figures = _figures_table(status, lang)
@@ -357,6 +431,36 @@ def _summary_line(status: UnitStatus, lang: str) -> Text:
         f"({tally.met}/{tally.applicable}; {answered}; {t('state.na', lang)} {tally.counts['na']})",
         style="bold",
     )
+
+
+def _parts_progress(status: UnitStatus, lang: str) -> Table:
+    """Unit parts: each measure kept per part, rolled up ("3/5 blocks done", those missing),
+    then each active part's progress over its items."""
+    table = Table(title=Text(t("head.part_progress", lang), style="bold"), box=box.SIMPLE, title_justify="left")
+    table.add_column(t("col.no", lang), justify="right", no_wrap=True)
+    table.add_column(t("col.state", lang), no_wrap=True)
+    table.add_column(t("col.item", lang), ratio=1)
+    for item in status.items:
+        if item.parts is not None:
+            text = Text(safe(item.item.measure.title(lang)))
+            if item.item.subject:
+                text.append(f" · {safe(item.item.subject)}", style="bold")
+            text.append_text(rollup_text(status, item, lang))
+            table.add_row(str(item.item.number), mark(item.state, lang), text)
+    tallies = status.part_tallies()
+    if tallies:
+        table.add_section()
+    for part in status.parts:
+        tallied = tallies.get(part.id)
+        if tallied is None:
+            continue
+        label = Text(t("label.part_of", lang, kind=safe(kind_name(status, part.kind, lang)), part=safe(part.id)))
+        if part.name:
+            label.append(f" ({safe(part.name)})", style="dim")
+        label.append(f"  {tallied.done}/{tallied.applicable} {tallied.percent:.0f}%  ")
+        label.append_text(_counts(tallied))
+        table.add_row("", "", label)
+    return table
 
 
 def _urgent(status: UnitStatus, lang: str) -> list[RenderableType]:
@@ -404,6 +508,8 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str) -> Table:
         text = Text(safe(item.item.measure.title(lang)))
         if item.item.subject:
             text.append(f" · {safe(item.item.subject)}", style="bold")
+        if item.item.part:
+            text.append(f" · {safe(item.item.part)}", style="bold")
         period = item.period.key if item.period else "—"
         text.append(f"\n{t('label.period', lang)} {period}", style="dim")
         if item.missed:
@@ -425,12 +531,13 @@ def _figures_table(status: UnitStatus, lang: str) -> Table:
     table = Table(title=Text(t("head.figures", lang), style="bold"), box=box.SIMPLE_HEAD, title_justify="left")
     for column in ("col.item", "col.field", "col.latest", "col.aggregate", "col.today", "col.since_start"):
         table.add_column(t(column, lang), justify="right" if column in _FIGURES_RIGHT else "left")
-    for item in status.items:
+    for item in status.flat():
         for spec in item.item.measure.fields:
             if spec.id not in item.latest or (item.item.subject is not None and spec.id not in item.alerts):
                 continue  # per-subject figures only when they cross a threshold: `subjects` has the rest
             label = Text(f"{item.item.number} ")
             label.append(safe(item.item.subject or item.item.measure.title(lang)))
+            label.append(f" · {safe(item.item.part)}" if item.item.part else "")
             value = Text(safe(f"{_figure(spec, item.latest[spec.id], lang)}{' ' + spec.unit if spec.unit else ''}"))
             if spec.id in item.alerts:
                 value.append(" " + t("label.alert", lang))
@@ -480,6 +587,8 @@ def alert_text(alert: Unacknowledged, command: str, lang: str) -> Text:
     text = Text(safe(alert.item.measure.title(lang)))
     if alert.item.subject:
         text.append(f" · {safe(alert.item.subject)}", style="bold")
+    if alert.item.part:
+        text.append(f" · {safe(alert.item.part)}", style="bold")
     if alert.period:
         text.append(f" · {alert.period}", style="bold")
     text.append("\n").append_text(alert_values(alert, lang))
@@ -563,6 +672,11 @@ def _short_list(statuses: Sequence[ItemStatus], title: str, style: str, lang: st
         label = Text(safe(item.item.measure.title(lang)))
         if item.item.subject:
             label.append(f" · {safe(item.item.subject)}", style="bold")
+        if item.item.part:
+            label.append(f" · {safe(item.item.part)}", style="bold")
+        if item.parts:
+            missing = [p.item.part or "" for p in item.parts if p.state not in ("done", "na")]
+            label.append(f" · {len(item.parts) - len(missing)}/{len(item.parts)}", style="bold")
         if item.due is not None and item.overdue:
             label.append(f" · {t('label.overdue', lang)} {when(item.due)}", style="red")
         table.add_row(str(item.item.number), item_mark(item, lang), label)
@@ -681,10 +795,15 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
     table.add_column(t("col.item", lang), overflow="fold", width=item_width)
     table.add_column(t("col.note", lang), overflow="fold", width=note_width)
     for record in records:
-        item = Text(record.item or (f"{record.event} · {safe(record.subject or '')}" if record.event else "—"))
+        what = record.item or (f"{record.event} · {safe(record.subject or '')}" if record.event else "")
+        item = Text(what or ("" if record.part is not None else "—"))
         if record.action == "acknowledged":  # what it covers: the subject's alerts, the period's (else every one's)
             item.append(f" · {safe(record.subject)}" if record.subject else "")
             item.append(f" · {record.period}" if record.period else "")
+        if record.part is not None:  # unit parts: the part a record is of, or that was added or retired
+            kind = f"{record.part_kind} " if record.part_kind else ""
+            item.append(f"{' · ' if record.item else ''}{kind}{safe(record.part)}", style="bold")
+            item.append(f" ({safe(record.part_name)})" if record.part_name else "")
         item.append(f"\n→ {t('action.' + record.action, lang)}", style=ACTION_STYLE[record.action])
         note = Text()
         if record.clock is not None:  # made with a replayed clock: say which moment it replayed
@@ -720,6 +839,36 @@ class LineByLine:
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return self.text.__rich_measure__(console, options)
+
+
+def parts_table(view: PartsView, lang: str) -> RenderableType:
+    """Unit parts: the kinds of part of the unit, then each part (retired ones too) with how its items stand."""
+    status = view.status
+    name = status.catalog.unit_name(status.unit, lang)
+    kinds = ", ".join(f"{k.id} ({safe(k.name(lang))})" for k in view.kinds) or "—"
+    head = Text(t("label.part_kinds", lang, kinds=kinds), style="dim")
+    if not view.parts:
+        return Group(head, Text(t("msg.no_parts", lang), style="yellow"))
+    table = Table(title=Text(t("head.parts", lang, name=safe(name)), style="bold"), box=box.SIMPLE_HEAD)
+    for column in ("col.part", "col.part_kind", "col.part_name", "col.added", "col.state", "col.progress"):
+        table.add_column(t(column, lang))
+    for part in view.parts:
+        tallied = view.tallies.get(part.id)
+        retired = part.retired is not None
+        state = Text(f"{t('col.retired', lang)} {when(part.retired)}" if part.retired else t("label.part_in_use", lang))
+        progress = Text()
+        if tallied is not None and not retired:
+            progress.append(f"{tallied.done}/{tallied.applicable} {tallied.percent:.0f}%  ")
+            progress.append_text(_counts(tallied))
+        table.add_row(
+            Text(safe(part.id), style="dim" if retired else "bold"),
+            Text(safe(kind_name(status, part.kind, lang))),
+            Text(safe(part.name or "")),
+            when(part.added),
+            state,
+            progress,
+        )
+    return Group(head, table)
 
 
 def units_table(catalog: Catalog, lang: str) -> Table:
@@ -763,6 +912,7 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
         )
     body.append_text(_details(status, lang))
     subject = f" · {safe(status.item.subject)}" if status.item.subject else ""
+    subject += f" · {safe(status.item.part)}" if status.item.part else ""
     title = f"{status.item.number}{subject} · {position}"
     return Panel(body, title=Text(title), title_align="left", box=box.ROUNDED)  # Text: a str title is markup
 
@@ -867,7 +1017,7 @@ def _same_items(entries: list[AgendaEntry]) -> list[list[AgendaEntry]]:
     groups: dict[tuple[object, ...], list[AgendaEntry]] = {}
     for number, entry in enumerate(entries):
         item = entry.status
-        alike = (item.item.measure.id, item.state, item.due, item.opens, item.overdue)
+        alike = (item.item.measure.id, item.item.part, item.state, item.due, item.opens, item.overdue)
         key = alike if item.item.subject and item.state not in ATTENTION else (number,)
         groups.setdefault(key, []).append(entry)
     found: list[list[AgendaEntry]] = []
@@ -894,6 +1044,8 @@ def _any_subject(entry: AgendaEntry) -> str:
 def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
     zone_day = status.now.astimezone(ZoneInfo(status.catalog.meta.timezone)).date().isoformat()
     name = safe(status.catalog.unit_name(status.unit, lang))
+    if status.part_view is not None:
+        name += " · " + t("label.status_of_part", lang, part=safe(status.part_view))
     parts: list[RenderableType] = [Text(t("head.today", lang, name=name, day=zone_day), style="bold")]
     for title, style, entries in (
         (t("head.overdue", lang), "bold red", plan.overdue),
@@ -917,7 +1069,10 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
                 label.append(f" · {_subjects(group, lang)}", style="bold")
             elif item.item.subject:
                 label.append(f" · {safe(item.item.subject)}", style="bold")
+            if item.item.part:
+                label.append_text(_part_label(status, item))
             label.append_text(_details(item, lang))
+            label.append_text(rollup_text(status, item, lang))
             noted = item.state in ATTENTION or item.verdict in ("not_met", "unknown")
             if noted and item.last is not None and item.last.note:
                 label.append(f"\n{t('label.said', lang, who=safe(item.last.actor))} {safe(item.last.note)}", "italic")

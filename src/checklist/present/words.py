@@ -326,6 +326,30 @@ _WORDS: dict[str, tuple[str, str]] = {
     "type.date": ("日期，如 2020-01-27", "a date, e.g. 2020-01-27"),
     "type.datetime": ("日期时间，如 2020-01-27 10:30", "a date and time, e.g. 2020-01-27 10:30"),
     "type.multi": ("可多选，用“、”分隔：{choices}", "one or more, separated by commas: {choices}"),
+    # unit parts (blocks, wards)
+    "action.part-added": ("新增分区", "part added"),
+    "action.part-retired": ("撤销分区", "part retired"),
+    "head.parts": ("{name} · 分区", "{name} · parts"),
+    "head.part_progress": ("各分区进度", "Progress per part"),
+    "col.part": ("分区", "part"),
+    "col.part_kind": ("类型", "kind"),
+    "col.part_name": ("名称", "name"),
+    "col.added": ("启用", "added"),
+    "col.retired": ("撤销", "retired"),
+    "label.parts_done": ("{total} 个{kind}中 {done} 个已完成", "{done}/{total} {kind}s done"),
+    "label.parts_missing": ("未完成：{parts}", "missing: {parts}"),
+    "label.no_parts": ("尚无{kind}：`checklist part add {id} 编号`", "no {kind} yet: `checklist part add {id} ID`"),
+    "label.part_of": ("{kind} {part}", "{kind} {part}"),
+    "label.part_in_use": ("使用中", "in use"),
+    "label.part_kinds": ("本单位的分区类型：{kinds}", "Kinds of part of this unit: {kinds}"),
+    "label.status_of_part": ("仅分区 {part}", "part {part} only"),
+    "msg.part_added": ("已新增{kind}：{part}{name}", "Added {kind} {part}{name}."),
+    "msg.part_retired": ("已撤销{kind}：{part}（历史记录保留）", "Retired {kind} {part} (its records stay)."),
+    "msg.part_next": ("其事项：`checklist today --part {part}`", "Its items: `checklist today --part {part}`."),
+    "msg.no_parts": (
+        "本单位尚无分区：`checklist part add 类型 编号`",
+        "This unit has no parts yet: `checklist part add KIND ID`.",
+    ),
 }
 
 

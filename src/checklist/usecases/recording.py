@@ -17,6 +17,7 @@ from ..core.fuzzy import closest
 from ..core.items import resolve, resolve_all
 from ..core.logindex import Happening, LogIndex, event_key
 from ..core.models import Action, Catalog, Draft, Unit, from_user
+from ..core.parts import typed_part
 from ..core.status import Item, Unacknowledged, items_for, unit_status
 from ..core.subjects import spelling, typed_subject
 from . import anchors
@@ -37,6 +38,7 @@ class AttestRequest:
     subjects: Sequence[str] = ()
     period: str | None = None
     answer: Sequence[str] | None = None  # a question's answer as typed (`checklist answer`): a done with it
+    parts: Sequence[str] = ()  # for an item kept per part: which parts (`--part`)
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,9 @@ def attest(session: Session, request: AttestRequest) -> Attested:
     brought = [_bring_back(index, subject) for subject in subjects]  # every one: no stopping at the first
     if any(brought):  # a subject settled for good, named again
         current = unit_status(unit, current.catalog, index, current.now)
-    chosen = targets(current, index, items, subjects=subjects, period=request.period, action=request.action)
+    chosen = targets(
+        current, index, items, subjects=subjects, period=request.period, action=request.action, parts=request.parts
+    )
     attestation = Attestation(
         request.action,
         actor,
@@ -217,6 +221,7 @@ class AckRequest:
     reason: str
     subject: str | None = None
     period: str | None = None
+    part: str | None = None  # for an item kept per part: whose alerts
 
 
 @dataclass(frozen=True)
@@ -252,6 +257,7 @@ def acknowledge(session: Session, request: AckRequest) -> Acknowledged:
         clock=session.replayed(current.catalog),
         period=request.period,
         subject=covered[0].item.subject,  # as recorded
+        part=covered[0].item.part,
         note=reason,
         catalog=current.catalog.digest,
     )
@@ -267,7 +273,12 @@ def _alerts_of(alerts: list[Unacknowledged], item: Item, request: AckRequest) ->
         raise UserError("attest.not_per_subject", number=number, item=item.id)
     if request.period is not None and measure.recurrence is None:
         raise UserError("attest.not_recurring", number=number, item=item.id)
+    if request.part is not None and measure.per is None:
+        raise UserError("attest.not_per_part", number=number, item=item.id)
     found = [alert for alert in alerts if alert.item.number == item.number]
+    if request.part is not None:
+        wanted = typed_part(request.part)
+        found = [alert for alert in found if spelling(alert.item.part or "") == wanted]
     if request.subject is not None:
         wanted = typed_subject(request.subject)  # a subject recorded in another spelling is still the same one
         found = [alert for alert in found if spelling(alert.item.subject or "") == wanted]
@@ -280,4 +291,7 @@ def _alerts_of(alerts: list[Unacknowledged], item: Item, request: AckRequest) ->
     subjects = list(dict.fromkeys(alert.item.subject or "" for alert in found))
     if len(subjects) > 1:
         raise UserError("ack.which_subject", number=number, item=item.id, subjects=subjects[:8], more=len(subjects) > 8)
+    parts = list(dict.fromkeys(alert.item.part or "" for alert in found))
+    if len(parts) > 1:
+        raise UserError("ack.which_part", number=number, item=item.id, parts=parts[:8], more=len(parts) > 8)
     return found

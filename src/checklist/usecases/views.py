@@ -25,9 +25,19 @@ class StatusView:
     newer: Catalog | None  # the unit's source catalog, when it differs from the version it runs
 
 
-def unit_status(session: Session) -> StatusView:
-    status = session.status(session.select_unit())
+def unit_status(session: Session, part: str | None = None) -> StatusView:
+    status = _status(session, part)
     return StatusView(status, session.newer_catalog(status.unit, status.catalog))
+
+
+def _status(session: Session, part: str | None) -> UnitStatus:
+    """Where the unit stands, or only one of its parts (`--part`): unit parts."""
+    status, index = session.view(session.select_unit())
+    if part is None:
+        return status
+    from ..core.parts import find_part, of_part
+
+    return of_part(status, find_part(index.parts, part))
 
 
 def all_units(session: Session) -> list[StatusView]:
@@ -47,8 +57,8 @@ class ItemsView:
     archived: list[Archived]  # of the chosen items' measures: those of subjects settled for good, counted
 
 
-def items(session: Session, section: str | None = None, open_only: bool = False) -> ItemsView:
-    status = session.status(session.select_unit())
+def items(session: Session, section: str | None = None, open_only: bool = False, part: str | None = None) -> ItemsView:
+    status = _status(session, part)
     chosen, kept = status.items, [] if open_only else status.archived
     if section:
         wanted = _section(status.catalog, section)
@@ -74,10 +84,10 @@ class AgendaView:
     agenda: Agenda
 
 
-def today(session: Session, ahead: int) -> AgendaView:
+def today(session: Session, ahead: int, part: str | None = None) -> AgendaView:
     from ..core.agenda import agenda
 
-    status = session.status(session.select_unit())
+    status = _status(session, part)
     return AgendaView(status, agenda(status, ahead))
 
 
