@@ -53,6 +53,7 @@ def done(
         bool, typer.Option("--no-copy", help="Record the evidence's hash only; keep no copy in the store.")
     ] = False,
     subject: options.Subjects = None,
+    occurrence: options.Occurrence = None,
     period: options.Period = None,
     unit: options.Unit = None,
     by: options.By = None,
@@ -76,6 +77,7 @@ def done(
         copy_evidence=not no_copy,
         subjects=subject or (),
         period=period,
+        occurrence=occurrence,
     )
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
@@ -86,6 +88,7 @@ def partial(
         str, typer.Option("--note", "-n", metavar="TEXT", help="What is done and what remains (required).")
     ],
     subject: options.Subjects = None,
+    occurrence: options.Occurrence = None,
     period: options.Period = None,
     unit: options.Unit = None,
     by: options.By = None,
@@ -97,7 +100,7 @@ def partial(
     """Record work in progress: what is done, what remains."""
     from ..usecases.recording import AttestRequest
 
-    request = AttestRequest("partial", items, note, subjects=subject or (), period=period)
+    request = AttestRequest("partial", items, note, subjects=subject or (), period=period, occurrence=occurrence)
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
 
@@ -108,6 +111,7 @@ def na(
         str | None, typer.Option("--until", metavar="DAY", help="The waiver lapses after this day (YYYY-MM-DD).")
     ] = None,
     subject: options.Subjects = None,
+    occurrence: options.Occurrence = None,
     period: options.Period = None,
     unit: options.Unit = None,
     by: options.By = None,
@@ -120,7 +124,13 @@ def na(
     from ..usecases.recording import AttestRequest
 
     request = AttestRequest(
-        "na", items, reason, until=options.day(until, "--until"), subjects=subject or (), period=period
+        "na",
+        items,
+        reason,
+        until=options.day(until, "--until"),
+        subjects=subject or (),
+        period=period,
+        occurrence=occurrence,
     )
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
@@ -132,6 +142,7 @@ def _reasoned(action: Action, help_text: str) -> Callable[..., None]:
         items: Items,
         reason: Reason,
         subject: options.Subjects = None,
+        occurrence: options.Occurrence = None,
         period: options.Period = None,
         unit: options.Unit = None,
         by: options.By = None,
@@ -142,7 +153,7 @@ def _reasoned(action: Action, help_text: str) -> Callable[..., None]:
     ) -> None:
         from ..usecases.recording import AttestRequest
 
-        request = AttestRequest(action, items, reason, subjects=subject or (), period=period)
+        request = AttestRequest(action, items, reason, subjects=subject or (), period=period, occurrence=occurrence)
         record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
     command.__doc__ = help_text
@@ -157,6 +168,7 @@ def approve(
     items: Items,
     note: Note = None,
     subject: options.Subjects = None,
+    occurrence: options.Occurrence = None,
     period: options.Period = None,
     unit: options.Unit = None,
     by: options.By = None,
@@ -168,7 +180,7 @@ def approve(
     """Sign off someone else's done or not-applicable answer, as a second person (--by NAME)."""
     from ..usecases.recording import AttestRequest
 
-    request = AttestRequest("approved", items, note, subjects=subject or (), period=period)
+    request = AttestRequest("approved", items, note, subjects=subject or (), period=period, occurrence=occurrence)
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
 
@@ -179,6 +191,7 @@ def ack(
         str | None,
         typer.Option("--subject", metavar="ID", help="For an item kept per subject: whose alerts.", show_default=False),
     ] = None,
+    occurrence: options.Occurrence = None,
     period: Annotated[
         str | None,
         typer.Option(
@@ -207,5 +220,7 @@ def ack(
     from ..usecases.settings import Settings
 
     settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
-    result = acknowledge(Session.open(settings), AckRequest(item, reason, subject=subject, period=period))
+    result = acknowledge(
+        Session.open(settings), AckRequest(item, reason, subject=subject, period=period, occurrence=occurrence)
+    )
     acknowledged(result, settings.lang)

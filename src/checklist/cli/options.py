@@ -80,6 +80,16 @@ Subjects = Annotated[
         show_default=False,
     ),
 ]
+Occurrence = Annotated[
+    int | None,
+    typer.Option(
+        "--occurrence",
+        metavar="N",
+        min=1,
+        help="For a subject whose event came more than once (a second admission): which one, 1 the first.",
+        show_default=False,
+    ),
+]
 Period = Annotated[
     str | None,
     typer.Option(

@@ -161,6 +161,7 @@ class Answers:
             assignments,
             list(self.files),
             subjects=subjects,
+            occurrence=item.item.occurrence if item.item.occurrences > 1 else None,
         )
 
     def over(self, kept: Answers | None) -> Answers:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .status import PENDING, ItemStatus, State, Unacknowledged, UnitStatus
+from .status import PENDING, Item, ItemStatus, State, Unacknowledged, UnitStatus
 
 AHEAD_DAYS = 3
 ATTENTION: frozenset[State] = frozenset({"blocked", "partial", "lapsed", "awaiting"})  # started, stuck or waiting
@@ -42,11 +42,20 @@ class AlertEntry:
     command: str
 
 
+def subject_words(item: Item) -> list[str]:
+    """The options that name an item's subject, and its occurrence where the subject has had
+    several (the second admission of one person): a command printed runs as printed."""
+    if not item.subject:
+        return []
+    if item.occurrences > 1:
+        return ["--subject", item.subject, "--occurrence", str(item.occurrence)]
+    return ["--subject", item.subject]
+
+
 def ack_command(alert: Unacknowledged, unit_id: str | None = None) -> str:
     """The command that acknowledges an alert (of its period, for a recurring item)."""
     words = ["checklist", "ack", str(alert.item.number)]
-    if alert.item.subject:
-        words += ["--subject", alert.item.subject]
+    words += subject_words(alert.item)
     if alert.period:
         words += ["--for", alert.period]
     words += ["--reason", "…"]
@@ -61,15 +70,13 @@ def command_for(status: ItemStatus, unit_id: str | None = None) -> str:
     measure = status.item.measure
     if status.state == "awaiting":
         words = ["checklist", "approve", str(status.item.number)]
-        if status.item.subject:
-            words += ["--subject", status.item.subject]
+        words += subject_words(status.item)
         words += ["--by", "…"]
         if unit_id:
             words += ["--unit", unit_id]
         return shlex.join(words)
     words = ["checklist", "done", str(status.item.number)]
-    if status.item.subject:
-        words += ["--subject", status.item.subject]
+    words += subject_words(status.item)
     if "note" in measure.evidence:
         words += ["--note", "…"]
     if "file" in measure.evidence:

@@ -30,6 +30,7 @@ class Judge:
     def __init__(self, catalogs: Catalogs) -> None:
         self._catalogs = catalogs
         self._alerting: dict[str, dict[str, list[FieldSpec]] | None] = {}  # digest -> measure -> fields
+        self._triggers: dict[str, dict[str, str]] = {}  # digest -> measure -> the kind of event that triggers it
         self.missing: set[str] = set()
 
     @classmethod
@@ -46,6 +47,19 @@ class Judge:
         if not fields:
             return ()
         return tuple(spec.id for spec in alerts(fields, record.figures))
+
+    def kind(self, record: Record) -> str | None:
+        """The kind of event that triggers the record's item under the catalog it names (None:
+        not known): which of a subject's events a record of an older release concerns."""
+        triggers = self._triggers.get(record.catalog)
+        if triggers is None:
+            try:
+                catalog = self._catalogs(record.catalog)
+            except DataError:
+                catalog = None
+            measures = catalog.measures if catalog is not None else []
+            triggers = self._triggers[record.catalog] = {m.id: m.trigger.event for m in measures if m.trigger}
+        return triggers.get(record.item or "")
 
     def _read(self, digest: str) -> dict[str, list[FieldSpec]] | None:
         try:

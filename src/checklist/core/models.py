@@ -608,6 +608,8 @@ def _shape_problem(made: Attestation | Record) -> Problem | None:
         return code, "a {action} record has the wrong 'item'", {"action": made.action}
     if made.action in ("event", "withdrawn") and (made.event is None or made.subject is None):
         return "record.event", "a {action} record needs 'event' and 'subject'", {"action": made.action}
+    if made.occurrence is not None and made.subject is None:
+        return "record.occurrence", "'occurrence' goes with a 'subject'", {}
     if (made.action == "approved") != (made.approves is not None):
         return "record.approves", "'approves' goes with an approved record, and only there", {}
     return None
@@ -631,7 +633,7 @@ def _chain_problem(record: RecordModel | Record) -> Problem | None:
 class Attestation(Stored):
     """What a record says, as pydantic reads it: the fields of a draft and of a record line."""
 
-    v: Literal[1, 2, 3, 4] = RECORD_FORMAT
+    v: Literal[1, 2, 3, 4, 5] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     unit: str
     item: MeasureId | None = None  # None for what concerns the unit: event, withdrawn, upgraded
@@ -643,6 +645,9 @@ class Attestation(Stored):
     subject: Annotated[str, StringConstraints(pattern=SUBJECT)] | None = None
     event: Slug | None = None  # the kind of event, for event and withdrawn
     occurred: AwareDatetime | None = None  # when the event happened
+    # occurrences: which occurrence of its event (kind and subject) a record concerns, 1 the
+    # first, where the subject has had several (absent: the latest one, as before release 0.5.0)
+    occurrence: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     until: Date | None = None  # a waiver (na) lapses after this day
     approves: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")] | None = None
     measure: str | None = None  # hash of the measure's wording when it was attested
@@ -778,7 +783,7 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     line (`v`, `figures`, `evidence` and `catalog` always have one), in this order.
     """
 
-    v: Literal[1, 2, 3, 4]
+    v: Literal[1, 2, 3, 4, 5]
     id: str  # 32 hex digits, as approves
     unit: str
     item: str | None = None  # a measure id
@@ -790,6 +795,7 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     subject: str | None = None
     event: str | None = None  # a slug
     occurred: _Aware | None = None
+    occurrence: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] | None = None  # see Attestation
     until: Date | None = None
     approves: str | None = None
     measure: str | None = None

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from .errors import Message
 from .figures import alerts
-from .logindex import Entry, Happening, LogIndex, Memo, Table, event_key, item_key, unusable
+from .logindex import Entry, Happening, LogIndex, Memo, Table, event_key, item_key, slot, unusable
 from .models import Aggregate, Catalog, Deadline, Duration, FigureValue, Measure, Record, Recurrence, Section, Unit
 from .schedule import Period, Schedule
 
@@ -55,10 +55,18 @@ class Item:
     subject: str | None = None
     event: Happening | None = None  # the event that created the item
     day: date | None = None  # the day of that event, in the unit's time zone
+    # which occurrence of the event for the subject (1: the first), of how many it has had
+    occurrence: int = 1
+    occurrences: int = 1
 
     @property
     def id(self) -> str:
         return self.measure.id
+
+    @property
+    def slot(self) -> str | None:
+        """Where the index keeps this item's records: its occurrence of the subject's event."""
+        return None if self.subject is None else slot(self.subject, self.occurrence)
 
 
 @dataclass(slots=True)
@@ -171,11 +179,12 @@ class UnitStatus:
     unacknowledged: list[Unacknowledged] = field(default_factory=list)  # alerts to acknowledge, oldest first
 
     def by_subject(self, pending_only: bool = False) -> dict[str, list[ItemStatus]]:
-        """The items kept per subject, grouped by subject (only subjects with work left, if asked)."""
+        """The items kept per subject, grouped by occurrence of a subject's event (logindex.slot;
+        only those with work left, if asked)."""
         grouped: dict[str, list[ItemStatus]] = {}
         for status in self.items:
-            if status.item.subject is not None:
-                grouped.setdefault(status.item.subject, []).append(status)
+            if status.item.slot is not None:  # each occurrence of a subject's event on its own
+                grouped.setdefault(status.item.slot, []).append(status)
         if pending_only:
             grouped = {s: items for s, items in grouped.items() if any(i.state in PENDING for i in items)}
         return grouped
@@ -209,12 +218,17 @@ def expand(items: Sequence[Item], index: LogIndex, clock: Clock) -> list[Item]:
             expanded.append(item)
             continue
         for event, day in live.get(trigger.event, ()):
-            expanded.append(Item(item.number, item.measure, event.subject, event, day))
+            count = index.occurrences(event.kind, event.subject)
+            expanded.append(Item(item.number, item.measure, event.subject, event, day, event.number, count))
     return expanded
 
 
-def _event_order(event: Happening) -> tuple[float, str]:
-    return (event.moment.timestamp(), event.subject)  # floats: moments parsed with their own offsets compare slowly
+def _event_order(event: Happening) -> tuple[float, str, int]:
+    return (
+        event.moment.timestamp(),
+        event.subject,
+        event.number,
+    )  # floats: moments parsed with their own offsets compare slowly
 
 
 class Span(NamedTuple):
@@ -306,7 +320,7 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     measure = item.measure
     if measure.recurrence is not None:
         return _recurring(item, measure.recurrence, unit, index, clock)
-    entry = index.entry(measure.id, item.subject)
+    entry = index.entry(measure.id, item.slot)
     state = state_of(entry, measure, clock)
     opens = _opens(item)  # a day: the item opens at its start
     if opens is not None and clock.today < opens and state in ("open", "lapsed"):
@@ -390,10 +404,10 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
     anchor, until = window(measure, item.event, unit, clock)
     span = clock.span(rec, anchor, until)
     current = span.period(span.current)
-    waiver = index.entry(measure.id, item.subject)  # a waiver of the measure as a whole
+    waiver = index.entry(measure.id, item.slot)  # a waiver of the measure as a whole
     if waiver is not None and (waived := state_of(waiver, measure, clock)) in ("na", "awaiting"):
         return ItemStatus(item, waived, waiver, period=current)
-    key = item_key(measure.id, item.subject)
+    key = item_key(measure.id, item.slot)
     zeros = [f.id for f in measure.fields] if measure.headline and item.subject is None else []
     asked = _asked(span, measure, clock, waiver, zeros)
     memo = index.memo(key, asked)
@@ -756,7 +770,7 @@ def unacknowledged(index: LogIndex, statuses: Sequence[ItemStatus]) -> list[Unac
     of a subject whose event was withdrawn, have no item left to acknowledge and are not shown."""
     if not index.alerts:
         return []
-    by_key = {item_key(s.item.id, s.item.subject): s for s in statuses}
+    by_key = {item_key(s.item.id, s.item.slot): s for s in statuses}
     found: list[tuple[int, Unacknowledged]] = []
     for key, periods in index.alerts.items():
         status = by_key.get(key)

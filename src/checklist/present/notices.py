@@ -7,11 +7,12 @@ import shlex
 from typing import TYPE_CHECKING
 
 from .output import message, safe, stdout
-from .words import figure_text, t
+from .words import figure_text, occurrence_label, ordinal, t
 
 if TYPE_CHECKING:
     from ..core.attest import Outcome
     from ..core.models import Draft, Record
+    from ..core.status import Item
     from ..usecases.catalogs import Upgraded
     from ..usecases.recording import Acknowledged, Attested, EventRecorded
     from ..usecases.units import Started
@@ -22,7 +23,7 @@ def attested(result: Attested, lang: str) -> None:
     for outcome in result.outcomes:
         item = outcome.status.item
         label = f"{item.number} {item.measure.title(lang)}"
-        label += f" · {item.subject}" if item.subject else ""
+        label += f" · {item_subject(item, lang)}" if item.subject else ""
         label += f" · {outcome.target.period}" if outcome.target.period else ""
         target = _target(outcome, result.command_unit)
         if outcome.draft is None:
@@ -47,10 +48,19 @@ def attested(result: Attested, lang: str) -> None:
             message(t("msg.ack_next", lang, target=target))
 
 
+def item_subject(item: Item, lang: str) -> str:
+    """The subject of an item, and which occurrence of its event where the subject has had several."""
+    kind = item.measure.trigger.event if item.measure.trigger else ""
+    moment = item.event.moment if item.event else None
+    return occurrence_label(item.subject or "", item.occurrence, item.occurrences, kind, moment, lang)
+
+
 def _target(outcome: Outcome, unit: str | None) -> str:
     """What names an item in a command printed for the user: its number, subject, period, unit."""
     item = outcome.status.item
-    target = str(item.number) + (f" --subject {shlex.quote(item.subject)}" if item.subject else "")
+    from ..core.agenda import subject_words
+
+    target = shlex.join([str(item.number), *subject_words(item)])
     target += f" --for {outcome.target.period}" if outcome.target.period else ""
     return target + (f" --unit {shlex.quote(unit)}" if unit else "")
 
@@ -88,6 +98,17 @@ def _changes(before: Record, after: Draft, lang: str) -> str:
 
 def event_recorded(result: EventRecorded, lang: str) -> None:
     request = result.request
+    if result.occurrences > 1:  # which occurrence of the subject's events, and when
+        at = f"{result.moment:%Y-%m-%d %H:%M}" if result.moment is not None else "?"
+        said = {"kind": request.kind, "subject": request.subject, "n": result.number, "nth": ordinal(result.number)}
+        if result.draft is None:
+            message(t("msg.occurrence_noop", lang, at=at, **said), style="yellow")
+            return
+        key = "msg.occurrence_withdrawn" if request.withdraw else "msg.occurrence_recorded"
+        message(t(key, lang, at=at, **said), style="green")
+        if not request.withdraw:
+            message(t("msg.event_next", lang, subject=request.subject))
+        return
     if result.draft is None:
         message(t("msg.event_noop", lang, kind=request.kind, subject=request.subject), style="yellow")
         return

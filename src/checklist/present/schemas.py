@@ -75,7 +75,7 @@ class RecordDocument(TypedDict):
     (README, "The store", describes each)."""
 
     v: Annotated[
-        Literal[1, 2, 3, 4],
+        Literal[1, 2, 3, 4, 5],
         about(
             "the record's format: 4 for an acknowledgement of alerts, else 3; 2 before `clock`; "
             "1 for a record written before records were chained"

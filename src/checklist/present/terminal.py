@@ -770,7 +770,7 @@ def _same_items(entries: list[AgendaEntry]) -> list[list[AgendaEntry]]:
     groups: dict[tuple[object, ...], list[AgendaEntry]] = {}
     for number, entry in enumerate(entries):
         item = entry.status
-        alike = (item.item.measure.id, item.state, item.due, item.opens, item.overdue)
+        alike = (item.item.measure.id, item.state, item.due, item.opens, item.overdue, item.item.occurrences > 1)
         key = alike if item.item.subject and item.state not in ATTENTION else (number,)
         groups.setdefault(key, []).append(entry)
     found: list[list[AgendaEntry]] = []
@@ -790,8 +790,9 @@ def _subjects(group: list[AgendaEntry], lang: str) -> str:
 
 def _any_subject(entry: AgendaEntry) -> str:
     """The entry's command, for whichever of the group's subjects."""
-    subject = entry.status.item.subject or ""
-    return entry.command.replace(f"--subject {shlex.quote(subject)}", "--subject …", 1)
+    item = entry.status.item
+    command = entry.command.replace(f"--subject {shlex.quote(item.subject or '')}", "--subject …", 1)
+    return command.replace(f"--occurrence {item.occurrence}", "--occurrence …", 1) if item.occurrences > 1 else command
 
 
 def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:

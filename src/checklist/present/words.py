@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 _WORDS: dict[str, tuple[str, str]] = {
     # states
     "state.done": ("已完成", "done"),
@@ -282,6 +284,20 @@ _WORDS: dict[str, tuple[str, str]] = {
         "encoding to UTF-8 and type it again.",
     ),
     "walk.progress": ("第 {n}/{total} 项", "item {n} of {total}"),
+    # occurrences: a subject's event that came more than once, each with its own items
+    "label.occurrence": ("{subject}（第 {n} 次{kind}，{at}）", "{subject}, {nth} {kind}, {at}"),
+    "msg.occurrence_recorded": (
+        "已记录事件：{kind} · {subject}（第 {n} 次，{at}）：新的一次，有其自己的事项。",
+        "Recorded {kind} of {subject} ({nth}, {at}): a new occurrence, with its own items.",
+    ),
+    "msg.occurrence_withdrawn": (
+        "已撤回事件：{kind} · {subject}（第 {n} 次，{at}）。",
+        "Withdrew {kind} of {subject} ({nth}, {at}).",
+    ),
+    "msg.occurrence_noop": (
+        "{subject} 在 {at} 的 {kind} 已有记录（第 {n} 次），未重复记录。",
+        "{kind} of {subject} at {at} is recorded already ({nth}); nothing recorded.",
+    ),
 }
 
 
@@ -296,3 +312,20 @@ def figure_text(value: object, lang: str) -> str:
     if isinstance(value, bool):
         return t("value.yes" if value else "value.no", lang)
     return str(value)
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st: an occurrence's number in English."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def occurrence_label(  # noqa: PLR0917
+    subject: str, number: int, count: int, kind: str, moment: datetime | None, lang: str
+) -> str:
+    """Who an item (or an event) concerns: the subject alone while it has had one occurrence
+    of the kind, else which one and when ("P1, 2nd admission, 2020-02-03 10:00")."""
+    if count <= 1:
+        return subject
+    at = f"{moment:%Y-%m-%d %H:%M}" if moment is not None else "?"
+    return t("label.occurrence", lang, subject=subject, n=number, nth=ordinal(number), kind=kind, at=at)
