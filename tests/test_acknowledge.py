@@ -98,6 +98,7 @@ def test_a_fever_on_monday_stays_when_tuesday_is_normal(unit: Run) -> None:
         "number": 1,
         "id": "prison.report",
         "subject": None,
+        "occurrence": None,
         "period": "2020-01-27",
         "values": {"fever": 2},
         "recorded_at": alert["recorded_at"],

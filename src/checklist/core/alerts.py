@@ -49,17 +49,19 @@ class Judge:
         return tuple(spec.id for spec in alerts(fields, record.figures))
 
     def kind(self, record: Record) -> str | None:
-        """The kind of event that triggers the record's item under the catalog it names (None:
-        not known): which of a subject's events a record of an older release concerns."""
+        """The kind of event that triggers the record's item under the catalog it names ("": no
+        event does; None: the catalog is not known): which of a subject's events a record of an
+        older release concerns."""
         triggers = self._triggers.get(record.catalog)
         if triggers is None:
             try:
                 catalog = self._catalogs(record.catalog)
             except DataError:
                 catalog = None
-            measures = catalog.measures if catalog is not None else []
-            triggers = self._triggers[record.catalog] = {m.id: m.trigger.event for m in measures if m.trigger}
-        return triggers.get(record.item or "")
+            if catalog is None:
+                return None
+            triggers = self._triggers[record.catalog] = {m.id: m.trigger.event for m in catalog.measures if m.trigger}
+        return triggers.get(record.item or "", "")  # "": a measure no event triggers
 
     def _read(self, digest: str) -> dict[str, list[FieldSpec]] | None:
         try:

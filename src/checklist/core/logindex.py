@@ -434,6 +434,7 @@ class LogIndex:
         # not known): where a record of an older release names a subject of several occurrences.
         self.trigger: Callable[[Record], str | None] | None = getattr(judge, "kind", None)
         self._only: set[str] | None = None  # bringing back: the occurrences (slots) to fold
+        self._counting: dict[str, int] | None = None  # bringing back: the subject's occurrences by kind, so far
         self.archived = Archived()
         self.records_of: dict[str, int] = {}  # attestations per measure id (whatever came of them)
         # Alerts not acknowledged yet, by item_key and period ("" for none): what `judge` finds
@@ -523,9 +524,12 @@ class LogIndex:
         record of an older release, which had one at a time, is the next); a withdrawal takes
         back the one it names, else the latest."""
         kind, subject = record.event or "", record.subject or ""
-        known = self.occurrences(kind, subject)
+        counting = self._counting
+        known = self.occurrences(kind, subject) if counting is None else counting.get(kind, 0)
         number = record.occurrence or (known + 1 if record.action == "event" else max(known, 1))
-        if number > known and number > 1:
+        if counting is not None:  # bringing back: numbered again as first folded (repeats hold already)
+            counting[kind] = max(known, number)
+        elif number > known and number > 1:
             self.repeats.setdefault(subject, {})[kind] = number
         where = slot(subject, number)
         if self._only is not None and where not in self._only:
@@ -538,7 +542,7 @@ class LogIndex:
         release before occurrences, or of a subject with one) the latest of its item's kind."""
         if record.occurrence is not None:
             return slot(subject, record.occurrence)
-        kinds = self.repeats.get(subject)
+        kinds = self.repeats.get(subject) if self._counting is None else self._counting
         if not kinds:
             return subject
         kind = self.trigger(record) if self.trigger is not None else None
@@ -628,12 +632,11 @@ class LogIndex:
         measures = {measure for kind in kinds for measure in self.archived.measures.get(kind, ())}
         for kind, where in found:
             self.archived.remove(kind, where)
-        for kind in kinds:  # counted again as its records are folded
-            repeats.pop(kind, None)
         archive, self.archived = self.archived, Archived()  # fold its records as they came
         count, last_at, replayed = self.count, self.last_at, self.replayed
         unusable, records_of, upgrades = list(self.unusable), dict(self.records_of), list(self.upgrades_at)
         self._only = {where for _, where in found}  # the subject's other occurrences are live: as they are
+        self._counting = {}  # its events numbered again as they come, whatever is live
         try:
             for at, record in self._scan(subject, self.end):
                 item = self.renamed.get(record.item, record.item) if record.item is not None else None
@@ -641,9 +644,7 @@ class LogIndex:
                 if record.subject == subject and ours:  # what the archive held, not the subject's other events
                     self.add(record, at)
         finally:
-            self._only = None
-        if not self.repeats.get(subject, True):
-            del self.repeats[subject]
+            self._only = self._counting = None
         self.archived = archive
         self.count, self.last_at, self.replayed = count, last_at, replayed  # counted when first folded
         self.unusable, self.records_of, self.upgrades_at = unusable, records_of, upgrades

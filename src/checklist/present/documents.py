@@ -74,6 +74,7 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "priority": measure.priority,
         "evidence": list(measure.evidence),
         "subject": status.item.subject,
+        "occurrence": status.item.occurrence if status.item.subject is not None else None,
         "period": status.period.key if status.period else None,
         "missed": list(status.missed),
         "streak": status.streak,
@@ -152,6 +153,7 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
                 "number": s.item.number,
                 "id": s.item.id,
                 "subject": s.item.subject,
+                "occurrence": s.item.occurrence if s.item.subject is not None else None,
                 "period": s.period.key if s.period else None,
                 "state": s.state,
                 "missed": list(s.missed),
@@ -159,7 +161,10 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
             }
             for s in status.recurring
         ],
-        "overdue": [{"id": s.item.id, "subject": s.item.subject} for s in status.overdue],
+        "overdue": [
+            {"id": s.item.id, "subject": s.item.subject, "occurrence": s.item.occurrence if s.item.subject else None}
+            for s in status.overdue
+        ],
         "headlines": [
             {
                 "id": h.item.item.id,
@@ -187,6 +192,7 @@ def alert_document(alert: Unacknowledged, command: str) -> AlertDocument:
         "number": alert.item.number,
         "id": alert.item.id,
         "subject": alert.item.subject,
+        "occurrence": alert.item.occurrence if alert.item.subject is not None else None,
         "period": alert.period,
         "values": {name: record.figures[name] for name in alert.fields if name in record.figures},
         "recorded_at": record.at.isoformat(),
@@ -289,7 +295,8 @@ def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]
 def _subject(subject: str, items: list[ItemStatus]) -> SubjectDocument:
     event = items[0].item.event
     return {
-        "subject": subject,
+        "subject": items[0].item.subject or subject,  # the person; `occurrence` says which of their events
+        "occurrence": items[0].item.occurrence,
         "event": event.kind if event else None,
         "occurred": event.moment.isoformat() if event else None,
         "items": [item_document(i) for i in items],

@@ -7,12 +7,11 @@ import shlex
 from typing import TYPE_CHECKING
 
 from .output import message, safe, stdout
-from .words import figure_text, occurrence_label, ordinal, t
+from .words import figure_text, item_subject, ordinal, t
 
 if TYPE_CHECKING:
     from ..core.attest import Outcome
     from ..core.models import Draft, Record
-    from ..core.status import Item
     from ..usecases.catalogs import Upgraded
     from ..usecases.recording import Acknowledged, Attested, EventRecorded
     from ..usecases.units import Started
@@ -46,13 +45,6 @@ def attested(result: Attested, lang: str) -> None:
             message(t(key, lang, field=spec.label(lang), value=figure_text(value, lang)), style="bold red")
         if outcome.alerts:
             message(t("msg.ack_next", lang, target=target))
-
-
-def item_subject(item: Item, lang: str) -> str:
-    """The subject of an item, and which occurrence of its event where the subject has had several."""
-    kind = item.measure.trigger.event if item.measure.trigger else ""
-    moment = item.event.moment if item.event else None
-    return occurrence_label(item.subject or "", item.occurrence, item.occurrences, kind, moment, lang)
 
 
 def _target(outcome: Outcome, unit: str | None) -> str:

@@ -25,7 +25,7 @@ from ..core.models import Catalog, Measure, Record
 from ..core.schedule import describe
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
 from .output import safe
-from .words import figure_text, t
+from .words import figure_text, item_subject, ordinal, t
 
 if TYPE_CHECKING:
     from ..core.agenda import Agenda
@@ -191,7 +191,7 @@ def _item_text(status: ItemStatus, catalog: Catalog, lang: str, detail: bool = F
 
 def _subject_text(status: ItemStatus, lang: str) -> Text:
     text = Text("↳ ", style="dim")
-    text.append(safe(status.item.subject or ""), style="bold")
+    text.append(safe(item_subject(status.item, lang)), style="bold")
     text.append_text(_details(status, lang))
     return text
 
@@ -368,7 +368,7 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str) -> Table:
     for item in statuses:
         text = Text(safe(item.item.measure.title(lang)))
         if item.item.subject:
-            text.append(f" · {safe(item.item.subject)}", style="bold")
+            text.append(f" · {safe(item_subject(item.item, lang))}", style="bold")
         period = item.period.key if item.period else "—"
         text.append(f"\n{t('label.period', lang)} {period}", style="dim")
         if item.missed:
@@ -395,7 +395,7 @@ def _figures_table(status: UnitStatus, lang: str) -> Table:
             if spec.id not in item.latest or (item.item.subject is not None and spec.id not in item.alerts):
                 continue  # per-subject figures only when they cross a threshold: `subjects` has the rest
             label = Text(f"{item.item.number} ")
-            label.append(safe(item.item.subject or item.item.measure.title(lang)))
+            label.append(safe(item_subject(item.item, lang) if item.item.subject else item.item.measure.title(lang)))
             value = Text(safe(f"{figure_text(item.latest[spec.id], lang)}{' ' + spec.unit if spec.unit else ''}"))
             if spec.id in item.alerts:
                 value.append(" " + t("label.alert", lang))
@@ -444,7 +444,7 @@ def alert_text(alert: Unacknowledged, command: str, lang: str) -> Text:
     """An alert to acknowledge, in a few lines: what, the values, who recorded them, the command."""
     text = Text(safe(alert.item.measure.title(lang)))
     if alert.item.subject:
-        text.append(f" · {safe(alert.item.subject)}", style="bold")
+        text.append(f" · {safe(item_subject(alert.item, lang))}", style="bold")
     if alert.period:
         text.append(f" · {alert.period}", style="bold")
     text.append("\n").append_text(alert_values(alert, lang))
@@ -503,7 +503,7 @@ def _short_list(statuses: Sequence[ItemStatus], title: str, style: str, lang: st
     for item in statuses:
         label = Text(safe(item.item.measure.title(lang)))
         if item.item.subject:
-            label.append(f" · {safe(item.item.subject)}", style="bold")
+            label.append(f" · {safe(item_subject(item.item, lang))}", style="bold")
         if item.due is not None and item.overdue:
             label.append(f" · {t('label.overdue', lang)} {when(item.due)}", style="red")
         table.add_row(str(item.item.number), mark(item.state, lang), label)
@@ -701,7 +701,7 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
             f"\n{t('label.needs', lang)}: " + ", ".join(t("needs." + e, lang) for e in measure.evidence), style="cyan"
         )
     body.append_text(_details(status, lang))
-    subject = f" · {safe(status.item.subject)}" if status.item.subject else ""
+    subject = f" · {safe(item_subject(status.item, lang))}" if status.item.subject else ""
     title = f"{status.item.number}{subject} · {position}"
     return Panel(body, title=Text(title), title_align="left", box=box.ROUNDED)  # Text: a str title is markup
 
@@ -752,7 +752,11 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
             lines.append_text(mark(item.state, lang))
             lines.append(" " + safe(item.item.measure.title(lang)))
         kind = f"{event.kind}\n{happened}" if event else ""
-        table.add_row(Text(safe(subject), style="bold"), Text(safe(kind)), str(len(pending)), next_due, lines)
+        first = items[0].item
+        who = first.subject or subject  # the person, and which occurrence where they have had several
+        if first.occurrences > 1:
+            who += "\n" + t("label.occurrence_nth", lang, n=first.occurrence, nth=ordinal(first.occurrence))
+        table.add_row(Text(safe(who), style="bold"), Text(safe(kind)), str(len(pending)), next_due, lines)
     if status.archived_subjects:
         table.caption = t("label.archived_subjects", lang, count=f"{status.archived_subjects:,}")
         table.caption_justify = "left"
@@ -781,7 +785,7 @@ def _same_items(entries: list[AgendaEntry]) -> list[list[AgendaEntry]]:
 
 
 def _subjects(group: list[AgendaEntry], lang: str) -> str:
-    names = sorted(safe(entry.status.item.subject or "") for entry in group)
+    names = sorted(safe(item_subject(entry.status.item, lang)) for entry in group)
     shown = ", ".join(names[:SUBJECTS_NAMED])
     if len(names) > SUBJECTS_NAMED:
         shown += " " + t("label.and_more", lang, count=len(names) - SUBJECTS_NAMED)
@@ -820,7 +824,7 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
             if len(group) > 1:
                 label.append(f" · {_subjects(group, lang)}", style="bold")
             elif item.item.subject:
-                label.append(f" · {safe(item.item.subject)}", style="bold")
+                label.append(f" · {safe(item_subject(item.item, lang))}", style="bold")
             label.append_text(_details(item, lang))
             if item.state in ATTENTION and item.last is not None and item.last.note:
                 label.append(f"\n{t('label.said', lang, who=safe(item.last.actor))} {safe(item.last.note)}", "italic")

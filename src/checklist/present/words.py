@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.status import Item
 
 _WORDS: dict[str, tuple[str, str]] = {
     # states
@@ -285,6 +289,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "walk.progress": ("第 {n}/{total} 项", "item {n} of {total}"),
     # occurrences: a subject's event that came more than once, each with its own items
+    "label.occurrence_nth": ("第 {n} 次", "{nth}"),
     "label.occurrence": ("{subject}（第 {n} 次{kind}，{at}）", "{subject}, {nth} {kind}, {at}"),
     "msg.occurrence_recorded": (
         "已记录事件：{kind} · {subject}（第 {n} 次，{at}）：新的一次，有其自己的事项。",
@@ -329,3 +334,10 @@ def occurrence_label(  # noqa: PLR0917
         return subject
     at = f"{moment:%Y-%m-%d %H:%M}" if moment is not None else "?"
     return t("label.occurrence", lang, subject=subject, n=number, nth=ordinal(number), kind=kind, at=at)
+
+
+def item_subject(item: Item, lang: str) -> str:
+    """The subject of an item, and which occurrence of its event where the subject has had several."""
+    kind = item.measure.trigger.event if item.measure.trigger else ""
+    moment = item.event.moment if item.event else None
+    return occurrence_label(item.subject or "", item.occurrence, item.occurrences, kind, moment, lang)
