@@ -63,7 +63,7 @@ def acknowledged(result: Acknowledged, lang: str) -> None:
 
     item, draft = result.item, result.draft
     label = f"{item.number} {item.measure.title(lang)}"
-    label += f" · {draft.subject}" if draft.subject else ""
+    label += f" · {item_subject(result.covered[0].item, lang)}" if draft.subject else ""
     label += f" · {draft.period}" if draft.period else ""
     count = len(result.covered)
     message(t("msg.acknowledged", lang, item=label, count=count, s="" if count == 1 else "s"), style="green")

@@ -626,6 +626,8 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
         if record.action == "acknowledged":  # what it covers: the subject's alerts, the period's (else every one's)
             item.append(f" · {safe(record.subject)}" if record.subject else "")
             item.append(f" · {record.period}" if record.period else "")
+        if record.occurrence is not None:  # which of the subject's events (a second admission)
+            item.append(" · " + t("label.occurrence_nth", lang, n=record.occurrence, nth=ordinal(record.occurrence)))
         item.append(f"\n→ {t('action.' + record.action, lang)}", style=ACTION_STYLE[record.action])
         note = Text()
         if record.clock is not None:  # made with a replayed clock: say which moment it replayed
