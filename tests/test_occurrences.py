@@ -117,7 +117,9 @@ class TestWithdrawal:
         start(cli, tmp_path, EXAM, REPORT)
         assert admit(cli, FIRST).exit_code == 0
         assert cli("done", "prison.exam", "--subject", "P1", "--note", "正常", "--now", FIRST).exit_code == 0
-        withdrawn = cli("event", "admission", "--subject", "P1", "--withdraw", "--note", "错", "--now", "2020-01-27T11:00")
+        withdrawn = cli(
+            "event", "admission", "--subject", "P1", "--withdraw", "--note", "错", "--now", "2020-01-27T11:00"
+        )
         assert withdrawn.exit_code == 0, withdrawn
         assert items_of(cli, "prison.exam", "2020-01-27T11:00") == []
         assert admit(cli, FIRST, "2020-01-27T12:00").exit_code == 0  # the same time again: a new occurrence
