@@ -227,6 +227,19 @@ class TestTheIndex:
         assert index["format"] == 9 and index["repeats"] == {"P1": {"admission": 2}}
 
 
+    def test_verify_finds_an_index_whose_occurrences_the_log_does_not_say(self, cli, tmp_path: Path) -> None:
+        start(cli, tmp_path, EXAM, REPORT)
+        assert admit(cli, FIRST).exit_code == 0
+        assert admit(cli, SECOND).exit_code == 0
+        assert cli("status", "--now", SECOND).exit_code == 0
+        assert cli("verify").exit_code == 0
+        path = Path(".checklist/units/prison/index.json")
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps({**saved, "repeats": {"P1": {"admission": 3}}}), encoding="utf-8")
+        found = cli("verify")
+        assert found.exit_code == 3 and "index" in found.output, found
+
+
 def test_through_a_real_process(proc, tmp_path: Path) -> None:
     source = write_catalog(tmp_path / "catalog", MEASURE, EXAM)
     assert proc("start", "--unit", "prison", "--catalog", str(source), "--now", "2020-01-27T09:00").exit_code == 0
