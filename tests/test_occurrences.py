@@ -226,7 +226,6 @@ class TestTheIndex:
         index = json.loads(Path(".checklist/units/prison/index.json").read_text(encoding="utf-8"))
         assert index["format"] == 9 and index["repeats"] == {"P1": {"admission": 2}}
 
-
     def test_verify_finds_an_index_whose_occurrences_the_log_does_not_say(self, cli, tmp_path: Path) -> None:
         start(cli, tmp_path, EXAM, REPORT)
         assert admit(cli, FIRST).exit_code == 0

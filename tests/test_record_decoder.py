@@ -46,11 +46,12 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 
 
 # --- the oracle: pydantic's Record as release 0.3.0 had it -----------------------------
-# (with format 4 since: an acknowledgement of alerts, the one action only a record of format 4 has)
+# (with format 4 since: an acknowledgement of alerts, the one action only a record of format 4 has;
+# and format 5: a record naming the occurrence of its event, `occurrence`)
 
 
 class OldDraft(Stored):
-    v: Literal[1, 2, 3, 4] = RECORD_FORMAT
+    v: Literal[1, 2, 3, 4, 5] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     unit: str
     item: MeasureId | None = None
@@ -62,6 +63,7 @@ class OldDraft(Stored):
     subject: Annotated[str, StringConstraints(pattern=SUBJECT)] | None = None
     event: Slug | None = None
     occurred: AwareDatetime | None = None
+    occurrence: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     until: date | None = None
     approves: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")] | None = None
     measure: str | None = None
@@ -79,6 +81,8 @@ class OldDraft(Stored):
             raise PydanticCustomError(
                 "record.event", "a {action} record needs 'event' and 'subject'", {"action": self.action}
             )
+        if self.occurrence is not None and self.subject is None:
+            raise PydanticCustomError("record.occurrence", "'occurrence' goes with a 'subject'")
         if (self.action == "approved") != (self.approves is not None):
             raise PydanticCustomError("record.approves", "'approves' goes with an approved record, and only there")
         return self
@@ -100,6 +104,10 @@ class OldRecord(OldDraft):
         if self.v < 4 and self.action == "acknowledged":
             raise PydanticCustomError(
                 "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 4}
+            )
+        if self.v < 5 and self.occurrence is not None:
+            raise PydanticCustomError(
+                "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 5}
             )
         return self
 
