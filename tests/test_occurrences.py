@@ -190,10 +190,12 @@ class TestNamingAnOccurrence:
         start(cli, tmp_path, EXAM)
         assert admit(cli, FIRST).exit_code == 0
         assert admit(cli, SECOND).exit_code == 0
+        assert admit(cli, SECOND, subject="P10").exit_code == 0
         listed = cli("subjects", "--json", "--now", SECOND).json()["subjects"]
         assert [(s["subject"], s["occurrence"], s["occurred"][:16]) for s in listed] == [
             ("P1", 1, FIRST),
             ("P1", 2, SECOND),
+            ("P10", 1, SECOND),  # a person's occurrences together, first to latest
         ]
         en = cli("list", "--open", "--now", SECOND, "--lang", "en").stdout
         assert "P1, 1st admission, 2020-01-27 10:00" in en and "P1, 2nd admission, 2020-02-03 10:00" in en

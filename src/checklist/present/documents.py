@@ -15,6 +15,7 @@ from ..core.agenda import Entry as AgendaEntry
 from ..core.figures import LIMIT, usable
 from ..core.models import Catalog, Record, Text
 from ..core.status import Archived, ItemStatus, Tally, Unacknowledged, UnitStatus
+from .words import by_occurrence
 
 if TYPE_CHECKING:
     from ..core.errors import Message, Problem
@@ -287,7 +288,7 @@ def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]
         "format": 3,
         "unit": status.unit.id,
         "now": status.now.isoformat(),
-        "subjects": [_subject(subject, items) for subject, items in sorted(by_subject.items())],
+        "subjects": [_subject(subject, items) for subject, items in sorted(by_subject.items(), key=by_occurrence)],
         "archived_subjects": status.archived_subjects,
     }
 

@@ -25,7 +25,7 @@ from ..core.models import Catalog, Measure, Record
 from ..core.schedule import describe
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
 from .output import safe
-from .words import figure_text, item_subject, ordinal, t
+from .words import by_occurrence, figure_text, item_subject, ordinal, t
 
 if TYPE_CHECKING:
     from ..core.agenda import Agenda
@@ -735,7 +735,7 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
     table.add_column(t("col.open", lang), justify="right")
     table.add_column(t("col.next_due", lang), no_wrap=True)
     table.add_column(t("col.item", lang), ratio=1, overflow="fold")
-    for subject, items in sorted(by_subject.items()):
+    for subject, items in sorted(by_subject.items(), key=by_occurrence):
         event = items[0].item.event
         happened = when(event.moment) if event else ""
         pending = [i for i in items if i.state in PENDING]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..core.status import Item
@@ -341,3 +341,11 @@ def item_subject(item: Item, lang: str) -> str:
     kind = item.measure.trigger.event if item.measure.trigger else ""
     moment = item.event.moment if item.event else None
     return occurrence_label(item.subject or "", item.occurrence, item.occurrences, kind, moment, lang)
+
+
+def by_occurrence(group: tuple[str, list[Any]]) -> tuple[str, int]:
+    """The order of subjects' occurrences on screen: by subject, then first to latest (a slot
+    'P1|2' sorts by 'P1' and 2, not as text after 'P10')."""
+    key, items = group
+    item = items[0].item
+    return (item.subject or key, item.occurrence)
