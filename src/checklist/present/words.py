@@ -290,7 +290,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "walk.progress": ("第 {n}/{total} 项", "item {n} of {total}"),
     # occurrences: a subject's event that came more than once, each with its own items
     "label.occurrence_nth": ("第 {n} 次", "{nth}"),
-    "label.occurrence": ("{subject}（第 {n} 次{kind}，{at}）", "{subject}, {nth} {kind}, {at}"),
+    "label.occurrence": ("{subject}（第 {n} 次 {kind}，{at}）", "{subject}, {nth} {kind}, {at}"),
     "msg.occurrence_recorded": (
         "已记录事件：{kind} · {subject}（第 {n} 次，{at}）：新的一次，有其自己的事项。",
         "Recorded {kind} of {subject} ({nth}, {at}): a new occurrence, with its own items.",
