@@ -98,6 +98,7 @@ def test_a_fever_on_monday_stays_when_tuesday_is_normal(unit: Run) -> None:
         "number": 1,
         "id": "prison.report",
         "subject": None,
+        "occurrence": None,
         "period": "2020-01-27",
         "values": {"fever": 2},
         "instructions": [],
@@ -314,10 +315,16 @@ def expected(records: list[Draft]) -> dict[str, dict[str, str]]:
     """The rule, plainly: an alert per item and period until acknowledged (of its period, or of
     all) or corrected (figures of the period past no alert), by the id of its record."""
     found: dict[str, dict[str, str]] = {}
+    admissions: dict[str, int] = {}  # each event is an occurrence: records concern the subject's latest
     for record in records:
+        if record.action == "event" and record.subject is not None:
+            admissions[record.subject] = admissions.get(record.subject, 0) + 1
         if record.item is None:
             continue
-        key, period = item_key(record.item, record.subject), record.period or ""
+        subject = record.subject
+        if subject is not None and admissions.get(subject, 1) > 1:
+            subject = f"{subject}|{admissions[subject]}"
+        key, period = item_key(record.item, subject), record.period or ""
         if record.action == "acknowledged":
             if period:
                 found.get(key, {}).pop(period, None)

@@ -63,8 +63,8 @@ def test_a_settled_subject_named_again_comes_back_whole(settled, cli) -> None:  
 
 
 def test_an_event_of_a_settled_subject_is_known(settled) -> None:  # type: ignore[no-untyped-def]
-    again = settled("2020-02-11T10:00", "event", "admission", "--subject", "P1")
-    assert again.exit_code == 0 and "recorded already" in again.stderr, again
+    again = settled("2020-02-11T10:00", "event", "admission", "--subject", "P1", "--at", "2020-01-27T10:00")
+    assert again.exit_code == 0 and "recorded already" in again.stderr, again  # the same admission
     withdrawn = settled("2020-02-11T10:01", "event", "admission", "--subject", "P1", "--withdraw", "--note", "错录")
     assert withdrawn.exit_code == 0, withdrawn
     status = settled("2020-02-11T10:05", "status", "--json").json()

@@ -47,8 +47,8 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 
 # --- the oracle: pydantic's Record as release 0.3.0 had it -----------------------------
 # (with format 4 since: an acknowledgement of alerts, the one action only a record of format 4 has;
-# and format 5: a question's answer, a multi field's answers (a list), or a unit's part, added, retired, or
-# named by a record of an item kept per part, which only a record of format 5 holds)
+# and format 5: a question's answer, a multi field's answers (a list), a unit's part (added, retired, or
+# named by a record of an item kept per part), or the occurrence of its event, which only a record of format 5 holds)
 
 
 class OldDraft(Stored):
@@ -67,6 +67,7 @@ class OldDraft(Stored):
     part_name: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)] | None = None
     event: Slug | None = None
     occurred: AwareDatetime | None = None
+    occurrence: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     until: date | None = None
     approves: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")] | None = None
     measure: str | None = None
@@ -95,6 +96,8 @@ class OldDraft(Stored):
             )
         if self.action in ("event", "withdrawn", "upgraded") and self.part is not None:
             raise PydanticCustomError("record.part_of", "a {action} record names no part", {"action": self.action})
+        if self.occurrence is not None and self.subject is None:
+            raise PydanticCustomError("record.occurrence", "'occurrence' goes with a 'subject'")
         if (self.action == "approved") != (self.approves is not None):
             raise PydanticCustomError("record.approves", "'approves' goes with an approved record, and only there")
         return self
@@ -122,7 +125,10 @@ class OldRecord(OldDraft):
                 "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 4}
             )
         if self.v < 5 and (
-            self.answer is not None or self.action in ("part-added", "part-retired") or self.part is not None
+            self.answer is not None
+            or self.action in ("part-added", "part-retired")
+            or self.part is not None
+            or self.occurrence is not None
         ):
             raise PydanticCustomError(
                 "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 5}

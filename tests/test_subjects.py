@@ -44,9 +44,10 @@ def test_a_subject_is_kept_in_one_spelling(run) -> None:
     decomposed = unicodedata.normalize("NFD", "Ṕ-甲1")
     composed = unicodedata.normalize("NFC", decomposed)
     assert decomposed != composed
-    assert run("2020-01-27T11:00", "event", "admission", "--subject", decomposed).exit_code == 0
+    at = ("--at", "2020-01-27T10:30")
+    assert run("2020-01-27T11:00", "event", "admission", "--subject", decomposed, *at).exit_code == 0
     assert records()[-1]["subject"] == composed
-    again = run("2020-01-27T12:00", "event", "admission", "--subject", composed)
+    again = run("2020-01-27T12:00", "event", "admission", "--subject", composed, *at)  # the same admission
     assert again.exit_code == 0 and "recorded already" in again.stderr
     done = run(
         "2020-01-27T12:00",

@@ -47,6 +47,11 @@ def event_key(kind: str, subject: str) -> str:
     return f"{kind}|{subject}"
 
 
+def slot(subject: str, number: int) -> str:
+    """One occurrence of a subject's event of a kind: the subject for the first, 'subject|N' after."""
+    return subject if number == 1 else f"{subject}|{number}"
+
+
 def unusable(record: Record) -> Message | None:
     """Why the fold cannot use a record, or None: a figure no count can be (NaN, infinity, past
     ±10^15), or an event at a moment outside the clock's range. No release writes such a record
@@ -120,10 +125,10 @@ class Entry:
 class Happening:
     """The latest event or withdrawal of one (kind, subject): what the fold reads, and its record."""
 
-    __slots__ = ("_index", "action", "at", "kind", "moment", "subject")
+    __slots__ = ("_index", "action", "at", "kind", "moment", "number", "subject")
 
     def __init__(  # noqa: PLR0917 - positional, as Entry
-        self, index: LogIndex, at: int, action: str, kind: str, subject: str, moment: datetime
+        self, index: LogIndex, at: int, action: str, kind: str, subject: str, moment: datetime, number: int = 1
     ) -> None:
         self._index = index
         self.at = at
@@ -131,6 +136,7 @@ class Happening:
         self.kind = kind
         self.subject = subject
         self.moment = moment  # when it happened, or when it was withdrawn
+        self.number = number  # the occurrence of the kind for the subject
 
     @property
     def record(self) -> Record:
@@ -139,8 +145,8 @@ class Happening:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Happening):
             return NotImplemented
-        mine = (self.action, self.kind, self.subject, self.moment, self.record)
-        return mine == (other.action, other.kind, other.subject, other.moment, other.record)
+        mine = (self.action, self.kind, self.subject, self.moment, self.number, self.record)
+        return mine == (other.action, other.kind, other.subject, other.moment, other.number, other.record)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -152,7 +158,9 @@ class LogIndex:
     """The fold of a log. Records are known by where their line starts (`at`); those not
     parsed yet are fetched from the log when first asked for."""
 
-    def __init__(self, fetch: Fetch | None = None) -> None:
+    def __init__(self, fetch: Fetch | None = None, kinds: dict[str, str] | None = None) -> None:
+        self.kinds = kinds or {}  # measure id -> the kind of event that triggers it
+        self.occurrences: dict[tuple[str, str], int] = {}  # (kind, subject) -> occurrences so far
         self.count = 0
         self.items: dict[str, dict[str, Entry]] = {}  # by item_key, then by period ("" for none)
         self.events: dict[str, Happening] = {}  # by event_key
@@ -189,11 +197,20 @@ class LogIndex:
         if record.action in _HAPPENINGS:
             kind, subject = record.event or "", record.subject or ""
             moment = record.occurred or record.at
-            self.events[event_key(kind, subject)] = Happening(self, at, record.action, kind, subject, moment)
+            known = self.occurrences.get((kind, subject), 0)
+            # each event is an occurrence of its own; a withdrawal takes back the one it names, else the latest
+            number = record.occurrence or (known + 1 if record.action == "event" else max(known, 1))
+            self.occurrences[(kind, subject)] = max(known, number)
+            where = event_key(kind, slot(subject, number))
+            self.events[where] = Happening(self, at, record.action, kind, subject, moment, number)
         elif record.action == "upgraded":
             self.upgrades_at.append(at)
         elif record.item is not None:
-            periods = self.items.setdefault(item_key(record.item, record.subject), {})
+            subject = record.subject
+            if subject is not None:  # the occurrence named, else the latest of its item's kind
+                latest = self.occurrences.get((self.kinds.get(record.item, ""), subject), 1)
+                subject = slot(subject, record.occurrence or latest)
+            periods = self.items.setdefault(item_key(record.item, subject), {})
             period = record.period or ""
             previous = periods.get(period)
             if record.action == "approved":
@@ -204,8 +221,8 @@ class LogIndex:
                 periods[period] = Entry(self, at, count, record.action, record.until, record.figures, record.measure)
 
     @classmethod
-    def of(cls, records: Iterable[Record]) -> LogIndex:
-        index = cls()
+    def of(cls, records: Iterable[Record], kinds: dict[str, str] | None = None) -> LogIndex:
+        index = cls(kinds=kinds)
         for record in records:
             index.add(record)
         return index
@@ -286,8 +303,9 @@ class LogIndex:
         for key, (at, action, moment) in saved.events.items():
             if not in_range(moment):
                 raise ValueError(f"{moment} is outside the clock's range")
-            kind, _, subject = key.partition("|")
-            index.events[key] = Happening(index, at, action, kind, subject, moment)
+            kind, _, where = key.partition("|")
+            subject, _, number = where.partition("|")
+            index.events[key] = Happening(index, at, action, kind, subject, moment, int(number or 1))
             rare.append(at)
         if not all(at is None or (0 <= at < size and (at == 0 or log[at - 1] == _NL)) for at in rare):
             raise ValueError("an offset that is not the start of a line of the log")

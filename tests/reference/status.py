@@ -51,6 +51,13 @@ class Item:
     subject: str | None = None
     event: Happening | None = None  # the event that created the item
     day: date | None = None  # the day of that event, in the unit's time zone
+    occurrence: int = 1  # which occurrence of the event for the subject
+
+    @property
+    def slot(self) -> str | None:
+        if self.subject is None:
+            return None
+        return self.subject if self.occurrence == 1 else f"{self.subject}|{self.occurrence}"
 
     @property
     def id(self) -> str:
@@ -176,12 +183,16 @@ def expand(items: Sequence[Item], index: LogIndex, clock: Clock) -> list[Item]:
             expanded.append(item)
             continue
         for event, day in live.get(trigger.event, ()):
-            expanded.append(Item(item.number, item.measure, event.subject, event, day))
+            expanded.append(Item(item.number, item.measure, event.subject, event, day, event.number))
     return expanded
 
 
-def _event_order(event: Happening) -> tuple[float, str]:
-    return (event.moment.timestamp(), event.subject)  # floats: moments parsed with their own offsets compare slowly
+def _event_order(event: Happening) -> tuple[float, str, int]:
+    return (
+        event.moment.timestamp(),
+        event.subject,
+        event.number,
+    )  # floats: moments parsed with their own offsets compare slowly
 
 
 class History(NamedTuple):
@@ -246,7 +257,7 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     measure = item.measure
     if measure.recurrence is not None:
         return _recurring(item, measure.recurrence, unit, index, clock)
-    entry = index.entry(measure.id, item.subject)
+    entry = index.entry(measure.id, item.slot)
     state = state_of(entry, measure, clock)
     opens = _opens(item)  # a day: the item opens at its start
     if opens is not None and clock.today < opens and state in ("open", "lapsed"):
@@ -268,10 +279,10 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
 def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
     measure = item.measure
     history, keys, current = clock.history(rec, unit.started_at)
-    waiver = index.entry(measure.id, item.subject)  # a waiver of the measure as a whole
+    waiver = index.entry(measure.id, item.slot)  # a waiver of the measure as a whole
     if waiver is not None and (waived := state_of(waiver, measure, clock)) in ("na", "awaiting"):
         return ItemStatus(item, waived, waiver, period=current)
-    entries = {key: e for key, e in index.periods(measure.id, item.subject).items() if key in keys}
+    entries = {key: e for key, e in index.periods(measure.id, item.slot).items() if key in keys}
     settled = {key for key, e in entries.items() if state_of(e, measure, clock) in ("done", "na")}
     if waiver is not None and waiver.action == "na" and waiver.until is not None:
         waived_to = waiver.until  # a lapsed waiver still covers the days it was given for

@@ -11,7 +11,14 @@ from . import options
 
 def event(
     kind: Annotated[str, typer.Argument(metavar="KIND", help="The kind of event, e.g. admission.")],
-    subject: Annotated[str, typer.Option("--subject", metavar="ID", help="Whom it concerns (a prisoner's number).")],
+    subject_given: Annotated[
+        str | None,
+        typer.Argument(metavar="[SUBJECT]", help="Whom it concerns (a prisoner's number), or give it with --subject."),
+    ] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option("--subject", metavar="ID", help="Whom it concerns (a prisoner's number).", show_default=False),
+    ] = None,
     at: Annotated[str | None, typer.Option("--at", metavar="TIME", help="When it happened (default: now).")] = None,
     note: Annotated[
         str | None, typer.Option("--note", "-n", metavar="TEXT", help="A note (the reason, to withdraw).")
@@ -19,6 +26,16 @@ def event(
     withdraw: Annotated[
         bool, typer.Option("--withdraw", help="Withdraw an event recorded in error (needs --note).")
     ] = False,
+    occurrence: Annotated[
+        int | None,
+        typer.Option(
+            "--occurrence",
+            metavar="N",
+            min=1,
+            help="With --withdraw: which occurrence of the subject's event (default: the latest still live).",
+            show_default=False,
+        ),
+    ] = None,
     unit: options.Unit = None,
     by: options.By = None,
     lang: options.Lang = None,
@@ -28,15 +45,22 @@ def event(
 ) -> None:
     """Record an event, such as a new admission: its measures become items for that subject.
 
-    Example: checklist event admission --subject P2020-017 --at 2020-01-27T10:30
+    Each event is an occurrence with its own items: a second admission of one person is a new
+    one; the same kind, subject and time again is recorded already.
+
+    Example: checklist event admission P2020-017 --at 2020-01-27T10:30
     """
+    from ..core.errors import UserError
     from ..present.notices import event_recorded
     from ..usecases.recording import EventRequest, record_event
     from ..usecases.session import Session
     from ..usecases.settings import Settings
 
+    if (subject is None) == (subject_given is None):
+        raise UserError("event.subject_once" if subject else "event.subject_needed")
     settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
-    request = EventRequest(kind, subject, at=at, note=note, withdraw=withdraw)
+    who = subject if subject is not None else subject_given or ""
+    request = EventRequest(kind, who, at=at, note=note, withdraw=withdraw, occurrence=occurrence)
     event_recorded(record_event(Session.open(settings), request), settings.lang)
 
 

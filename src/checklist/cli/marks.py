@@ -53,6 +53,7 @@ def done(
         bool, typer.Option("--no-copy", help="Record the evidence's hash only; keep no copy in the store.")
     ] = False,
     subject: options.Subjects = None,
+    occurrence: options.Occurrence = None,
     period: options.Period = None,
     part: options.Parts = None,
     unit: options.Unit = None,
@@ -78,6 +79,7 @@ def done(
         subjects=subject or (),
         period=period,
         parts=part or (),
+        occurrence=occurrence,
     )
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
@@ -103,6 +105,8 @@ def answer(
         bool, typer.Option("--no-copy", help="Record the evidence's hash only; keep no copy in the store.")
     ] = False,
     subject: options.Subjects = None,
+    occurrence: options.Occurrence = None,
+    part: options.Parts = None,
     period: options.Period = None,
     unit: options.Unit = None,
     by: options.By = None,
@@ -127,6 +131,8 @@ def answer(
         subjects=subject or (),
         period=period,
         answer=answers,
+        parts=part or (),
+        occurrence=occurrence,
     )
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
@@ -137,6 +143,7 @@ def partial(
         str, typer.Option("--note", "-n", metavar="TEXT", help="What is done and what remains (required).")
     ],
     subject: options.Subjects = None,
+    occurrence: options.Occurrence = None,
     period: options.Period = None,
     part: options.Parts = None,
     unit: options.Unit = None,
@@ -149,7 +156,9 @@ def partial(
     """Record work in progress: what is done, what remains."""
     from ..usecases.recording import AttestRequest
 
-    request = AttestRequest("partial", items, note, subjects=subject or (), period=period, parts=part or ())
+    request = AttestRequest(
+        "partial", items, note, subjects=subject or (), period=period, parts=part or (), occurrence=occurrence
+    )
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
 
@@ -160,6 +169,7 @@ def na(
         str | None, typer.Option("--until", metavar="DAY", help="The waiver lapses after this day (YYYY-MM-DD).")
     ] = None,
     subject: options.Subjects = None,
+    occurrence: options.Occurrence = None,
     period: options.Period = None,
     part: options.Parts = None,
     unit: options.Unit = None,
@@ -180,6 +190,7 @@ def na(
         subjects=subject or (),
         period=period,
         parts=part or (),
+        occurrence=occurrence,
     )
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
@@ -191,6 +202,7 @@ def _reasoned(action: Action, help_text: str) -> Callable[..., None]:
         items: Items,
         reason: Reason,
         subject: options.Subjects = None,
+        occurrence: options.Occurrence = None,
         period: options.Period = None,
         part: options.Parts = None,
         unit: options.Unit = None,
@@ -202,7 +214,9 @@ def _reasoned(action: Action, help_text: str) -> Callable[..., None]:
     ) -> None:
         from ..usecases.recording import AttestRequest
 
-        request = AttestRequest(action, items, reason, subjects=subject or (), period=period, parts=part or ())
+        request = AttestRequest(
+            action, items, reason, subjects=subject or (), period=period, parts=part or (), occurrence=occurrence
+        )
         record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
     command.__doc__ = help_text
@@ -217,6 +231,7 @@ def approve(
     items: Items,
     note: Note = None,
     subject: options.Subjects = None,
+    occurrence: options.Occurrence = None,
     period: options.Period = None,
     part: options.Parts = None,
     unit: options.Unit = None,
@@ -229,7 +244,9 @@ def approve(
     """Sign off someone else's done or not-applicable answer, as a second person (--by NAME)."""
     from ..usecases.recording import AttestRequest
 
-    request = AttestRequest("approved", items, note, subjects=subject or (), period=period, parts=part or ())
+    request = AttestRequest(
+        "approved", items, note, subjects=subject or (), period=period, parts=part or (), occurrence=occurrence
+    )
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
 
@@ -240,6 +257,7 @@ def ack(
         str | None,
         typer.Option("--subject", metavar="ID", help="For an item kept per subject: whose alerts.", show_default=False),
     ] = None,
+    occurrence: options.Occurrence = None,
     period: Annotated[
         str | None,
         typer.Option(
@@ -269,5 +287,6 @@ def ack(
     from ..usecases.settings import Settings
 
     settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
-    result = acknowledge(Session.open(settings), AckRequest(item, reason, subject=subject, period=period, part=part))
+    request = AckRequest(item, reason, subject=subject, period=period, part=part, occurrence=occurrence)
+    result = acknowledge(Session.open(settings), request)
     acknowledged(result, settings.lang)

@@ -102,6 +102,16 @@ OnlyPart = Annotated[
     str | None,
     typer.Option("--part", metavar="ID", help="Only one part of the unit (a block, a ward).", show_default=False),
 ]
+Occurrence = Annotated[
+    int | None,
+    typer.Option(
+        "--occurrence",
+        metavar="N",
+        min=1,
+        help="For a subject whose event came more than once (a second admission): which one, 1 the first.",
+        show_default=False,
+    ),
+]
 Period = Annotated[
     str | None,
     typer.Option(

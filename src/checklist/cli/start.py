@@ -173,6 +173,7 @@ class Answers:
             subjects=subjects,
             answer=self.answer,
             parts=[item.item.part] if item.item.part else [],
+            occurrence=item.item.occurrence if item.item.occurrences > 1 else None,
         )
 
     def over(self, kept: Answers | None) -> Answers:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .status import PENDING, ItemStatus, State, Unacknowledged, UnitStatus
+from .status import PENDING, Item, ItemStatus, State, Unacknowledged, UnitStatus
 
 AHEAD_DAYS = 3
 ATTENTION: frozenset[State] = frozenset({"blocked", "partial", "lapsed", "awaiting"})  # started, stuck or waiting
@@ -43,13 +43,20 @@ class AlertEntry:
     command: str
 
 
+def subject_words(item: Item) -> list[str]:
+    """The options that name an item's subject, its occurrence where the subject has had
+    several (the second admission of one person), and its part (a block): a command printed
+    runs as printed."""
+    words = ["--subject", item.subject] if item.subject else []
+    if item.subject and item.occurrences > 1:
+        words += ["--occurrence", str(item.occurrence)]
+    return words + (["--part", item.part] if item.part else [])
+
+
 def ack_command(alert: Unacknowledged, unit_id: str | None = None) -> str:
     """The command that acknowledges an alert (of its period, for a recurring item)."""
     words = ["checklist", "ack", str(alert.item.number)]
-    if alert.item.subject:
-        words += ["--subject", alert.item.subject]
-    if alert.item.part:
-        words += ["--part", alert.item.part]
+    words += subject_words(alert.item)
     if alert.period:
         words += ["--for", alert.period]
     words += ["--reason", "…"]
@@ -65,12 +72,9 @@ def command_for(status: ItemStatus, unit_id: str | None = None) -> str:
     if status.parts is not None and not status.parts:  # kept per part, and the unit has none yet
         words = ["checklist", "part", "add", measure.per or "", "ID", "--name", "…"]
         return shlex.join(words + (["--unit", unit_id] if unit_id else []))
-    where = ["--part", status.item.part] if status.item.part else []
     if status.state == "awaiting":
         words = ["checklist", "approve", str(status.item.number)]
-        if status.item.subject:
-            words += ["--subject", status.item.subject]
-        words += [*where, "--by", "…"]
+        words += [*subject_words(status.item), "--by", "…"]
         if unit_id:
             words += ["--unit", unit_id]
         return shlex.join(words)
@@ -78,9 +82,7 @@ def command_for(status: ItemStatus, unit_id: str | None = None) -> str:
     words = ["checklist", "answer" if question else "done", str(status.item.number)]
     if question:
         words.append("ANSWER")
-    if status.item.subject:
-        words += ["--subject", status.item.subject]
-    words += where
+    words += subject_words(status.item)
     if "note" in measure.evidence:
         words += ["--note", "…"]
     if "file" in measure.evidence:

@@ -32,6 +32,7 @@ class Judge:
     def __init__(self, catalogs: Catalogs) -> None:
         self._catalogs = catalogs
         self._alerting: dict[str, tuple[ZoneInfo, dict[str, Measure]] | None] = {}  # digest -> zone, watched measures
+        self._triggers: dict[str, dict[str, str]] = {}  # digest -> measure -> the kind of event that triggers it
         self.missing: set[str] = set()
 
     @classmethod
@@ -48,6 +49,21 @@ class Judge:
         if measure is None or read is None:
             return ()
         return alerted(measure, record.figures, read[0]) + answer_alert(measure, record.answer)
+
+    def kind(self, record: Record) -> str | None:
+        """The kind of event that triggers the record's item under the catalog it names ("": no
+        event does; None: the catalog is not known): which of a subject's events a record of an
+        older release concerns."""
+        triggers = self._triggers.get(record.catalog)
+        if triggers is None:
+            try:
+                catalog = self._catalogs(record.catalog)
+            except DataError:
+                catalog = None
+            if catalog is None:
+                return None
+            triggers = self._triggers[record.catalog] = {m.id: m.trigger.event for m in catalog.measures if m.trigger}
+        return triggers.get(record.item or "", "")  # "": a measure no event triggers
 
     def _read(self, digest: str) -> tuple[ZoneInfo, dict[str, Measure]] | None:
         try:

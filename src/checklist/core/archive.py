@@ -80,13 +80,14 @@ def settle(index: LogIndex, rules: Rules) -> bool:
         measures = rules.triggered.get(event.kind)
         if event.action != "event" or not measures:
             continue
-        keys = [item_key(m.id, event.subject) for m in measures]
+        where = event.slot  # each occurrence of the subject's events is settled, and archived, on its own
+        keys = [item_key(m.id, where) for m in measures]
         letters = [letter(index.plain.get(key), m, key in index.alerts) for key, m in zip(keys, measures, strict=True)]
         if None in letters:
             continue
         for measure in measures:
-            del index.plain[item_key(measure.id, event.subject)]
+            del index.plain[item_key(measure.id, where)]
         del index.events[key]
-        index.archived.add(event.kind, [m.id for m in measures], event.subject, "".join(letters))  # type: ignore[arg-type]
+        index.archived.add(event.kind, [m.id for m in measures], where, "".join(letters))  # type: ignore[arg-type]
         archived = True
     return archived

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
+from .agenda import subject_words
 from .alerts import answer_alert
 from .answers import parse_answer
 from .decide import complete, holding, past_alert
@@ -58,6 +59,13 @@ class Target:
     subject: str | None = None
     period: str | None = None
     part: str | None = None  # the unit's part, for a measure kept per part
+
+    @property
+    def occurrence(self) -> int | None:
+        """Which occurrence of its event the record names: none while the subject has had one
+        (a record of format 4, as before occurrences), else the item's."""
+        item = self.status.item
+        return item.occurrence if item.subject is not None and item.occurrences > 1 else None
 
 
 @dataclass(frozen=True)
@@ -104,18 +112,31 @@ def targets(
     period: str | None = None,
     action: str,
     parts: Sequence[str] = (),
+    occurrence: int | None = None,
 ) -> list[Target]:
     """What an attestation of `items` covers: for each item (each named subject of an item
-    kept per subject, each named part of one kept per part), the subject, part and period,
-    and how it stands there."""
+    kept per subject, in the occurrence of its event named or open; each named part of one
+    kept per part), the subject, part and period, and how it stands there."""
+    if occurrence is not None and not subjects:
+        raise UserError("occurrence.needs_subject", occurrence=occurrence)
     found: dict[tuple[int, str | None, str | None, str | None], Target] = {}
     for item in items:
         named: list[str | None] = list(subjects) or [None]
         where: list[str | None] = list(parts) or [None]
         for subject in named:
             for part in where:
-                target = _target(current, index, item, subject=subject, period=period, action=action, part=part)
-                found.setdefault((target.status.item.number, target.subject, target.part, target.period), target)
+                target = _target(
+                    current,
+                    index,
+                    item,
+                    subject=subject,
+                    period=period,
+                    action=action,
+                    part=part,
+                    occurrence=occurrence,
+                )
+                key = (target.status.item.number, target.status.item.slot, target.part, target.period)
+                found.setdefault(key, target)
     return list(found.values())
 
 
@@ -128,11 +149,12 @@ def _target(
     period: str | None,
     action: str,
     part: str | None = None,
+    occurrence: int | None = None,
 ) -> Target:
     measure = item.measure
     clock = Clock(ZoneInfo(current.catalog.meta.timezone), current.now)
     if measure.trigger is not None:
-        status = _subject_item(current, item, subject)
+        status = _subject_item(current, item, subject, occurrence, action)
     else:
         status = next(s for s in current.items if s.item.number == item.number)
         if subject is not None:
@@ -141,19 +163,20 @@ def _target(
         status = part_item(status, index, part, action)
     elif part is not None:
         raise UserError("attest.not_per_part", number=item.number, item=measure.id)
-    mine, where = status.item.subject, status.item.part
+    mine, where = status.item.slot, status.item.part  # where the index keeps the records of its occurrence
     if measure.recurrence is None:
         if period is not None:
             raise UserError("attest.not_recurring", number=item.number, item=measure.id)
-        return Target(status, status.state, index.entry(measure.id, mine, part=where), mine, part=where)
+        entry = index.entry(measure.id, mine, part=where)
+        return Target(status, status.state, entry, status.item.subject, part=where)
     whole = index.entry(measure.id, mine, part=where)  # a waiver of a recurring measure covers it as a whole
     if period is None and (
         action == "na" or (action in ("reopened", "approved") and whole and whole.last.action == "na")
     ):
-        return Target(status, state_of(whole, measure, clock), whole, mine, part=where)
+        return Target(status, state_of(whole, measure, clock), whole, status.item.subject, part=where)
     key = _period_key(current, status, measure.recurrence, period)
     entry = index.entry(measure.id, mine, key, part=where)
-    return Target(status, state_of(entry, measure, clock), entry, mine, period=key, part=where)
+    return Target(status, state_of(entry, measure, clock), entry, status.item.subject, period=key, part=where)
 
 
 def part_item(status: ItemStatus, index: LogIndex, part: str | None, action: str) -> ItemStatus:
@@ -178,7 +201,7 @@ def part_item(status: ItemStatus, index: LogIndex, part: str | None, action: str
         return (pending or children)[0]
     names = [c.item.part or "" for c in (pending or children)]
     verb = VERB_OF.get(action, action)
-    words = ["checklist", verb, str(item.number), *(["--subject", item.subject] if item.subject else [])]
+    words = ["checklist", verb, str(item.number), *subject_words(item)]
     commands = [shlex.join([*words, "--part", name]) for name in names[:8]]
     raise UserError("attest.which_part", parts=names, commands=commands, more=len(names) > 8, **label)
 
@@ -186,25 +209,83 @@ def part_item(status: ItemStatus, index: LogIndex, part: str | None, action: str
 VERB_OF = {"blocked": "block", "reopened": "reopen", "approved": "approve", "acknowledged": "ack"}  # else the action
 
 
-def _subject_item(current: UnitStatus, item: Item, subject: str | None) -> ItemStatus:
+def _subject_item(
+    current: UnitStatus, item: Item, subject: str | None, occurrence: int | None, action: str = "done"
+) -> ItemStatus:
     mine = [s for s in current.items if s.item.number == item.number and s.item.subject is not None]
     if subject is not None:
         wanted = spelling(subject)  # a subject recorded in another spelling is still the same one
-        found = next((s for s in mine if spelling(s.item.subject or "") == wanted), None)
-        if found is None:
-            known = [s.item.subject or "" for s in mine]
+        found = [s for s in mine if spelling(s.item.subject or "") == wanted]
+        if not found:
+            known = list(dict.fromkeys(s.item.subject or "" for s in mine))
             raise NotFound(
                 "attest.no_subject", closest(subject, known), subject=subject, number=item.number, item=item.id
             )
-        return found
+        return _occurrence(found, item, occurrence, action)
     pending = [s for s in mine if s.state in PENDING]
     if len(pending) == 1:
         return pending[0]
     if not mine:
         event = item.measure.trigger.event if item.measure.trigger else "?"
         raise UserError("attest.no_subjects_yet", number=item.number, item=item.id, event=event)
-    names = [s.item.subject or "" for s in (pending or mine)[:8]]
+    names = list(dict.fromkeys(s.item.subject or "" for s in (pending or mine)))[:8]
     raise UserError("attest.which_subject", number=item.number, item=item.id, subjects=names)
+
+
+def _occurrence(found: list[ItemStatus], item: Item, occurrence: int | None, action: str) -> ItemStatus:
+    """The item of one occurrence of a subject's event: the one named, else the only one, else
+    the only one with work left; several: the user names one (each with its command)."""
+    subject = found[0].item.subject
+    if occurrence is not None:
+        named = next((s for s in found if s.item.occurrence == occurrence), None)
+        if named is None:
+            raise UserError(
+                "occurrence.unknown", **_occurrences(found, item, action), subject=subject, occurrence=occurrence
+            )
+        return named
+    if len(found) == 1:
+        return found[0]
+    pending = [s for s in found if s.state in PENDING]
+    if len(pending) == 1:
+        return pending[0]
+    raise UserError("occurrence.which", **_occurrences(pending or found, item, action), subject=subject)
+
+
+_VERBS = {
+    "done": "done",
+    "partial": "partial",
+    "na": "na",
+    "blocked": "block",
+    "reopened": "reopen",
+    "approved": "approve",
+}
+
+
+def _occurrences(found: list[ItemStatus], item: Item, action: str) -> dict[str, Any]:
+    """What a message listing the occurrences to choose from needs: each one's number, when
+    its event happened, its state and the command that names it; and the item."""
+    verb = _VERBS.get(action, action)
+    listed = [
+        {
+            "occurrence": s.item.occurrence,
+            "at": s.item.event.moment if s.item.event else None,
+            "state": s.state,
+            "command": shlex.join(
+                [
+                    "checklist",
+                    verb,
+                    str(item.number),
+                    "--subject",
+                    s.item.subject or "",
+                    "--occurrence",
+                    str(s.item.occurrence),
+                ]
+            ),
+        }
+        for s in found
+    ]
+    kind = item.measure.trigger.event if item.measure.trigger else "?"
+    return {"number": item.number, "item": item.id, "kind": kind, "choices": listed}
 
 
 def _period_key(current: UnitStatus, status: ItemStatus, rec: Recurrence, period: str | None) -> str:
@@ -300,6 +381,7 @@ def plan(
             period=target.period,
             subject=target.subject,
             part=target.part,
+            occurrence=target.occurrence,
             until=request.until,
             measure=target.status.item.measure.wording(),
             note=said,
@@ -364,6 +446,7 @@ def _approval(  # noqa: PLR0917
         period=target.period,
         subject=target.subject,
         part=target.part,
+        occurrence=target.occurrence,
         approves=entry.last.id,
         note=(request.note or "").strip() or None,
         catalog=digest,

@@ -40,6 +40,9 @@ NEWER_ACTIONS.update({"part-added": 5, "part-retired": 5})  # unit parts (blocks
 NEWER_CONTENT: list[tuple[Callable[[Any], bool], int]] = [
     (lambda record: getattr(record, "answer", None) is not None, 5),  # a question's answer (`checklist answer`)
     (lambda record: getattr(record, "part", None) is not None, 5),  # an item of a unit's part
+    # occurrences: a record naming which occurrence of an event it concerns (a second admission
+    # of one person), which release 0.4.0 would fold into the first
+    (lambda record: getattr(record, "occurrence", None) is not None, 5),
 ]
 
 

@@ -39,8 +39,9 @@ Alerted = tuple[int, tuple[str, ...]]
 # The records whose line names a text (a subject), with their offsets, in order, up to a byte of the log
 Scan = Callable[[str, int | None], Iterator[tuple[int, Record]]]
 
-# 9: the unit's parts; a figure may be a list (a multi-select's answers), an alert a rule (`rule:N`)
-# 8: alerts not acknowledged; 7: memos, tables read when asked for; 6: tables of periods, archived subjects
+# 9: the unit's parts; occurrences (a subject's events of a kind, each its own); a figure may be a list (a
+# multi-select's answers), an alert a rule (`rule:N`); 8: alerts not acknowledged; 7: memos, tables read
+# when asked for; 6: tables of periods, archived subjects
 SNAPSHOT_FORMAT = 9
 _HAPPENINGS = frozenset({"event", "withdrawn"})
 _DATED = _HAPPENINGS | PART_ACTIONS  # records whose moment the fold uses (`occurred`, else `at`)
@@ -61,7 +62,24 @@ def split_key(key: str) -> tuple[str, str, str | None]:
 
 
 def event_key(kind: str, subject: str) -> str:
+    """'kind|slot': the key of one occurrence of an event (see `slot`)."""
     return f"{kind}|{subject}"
+
+
+def slot(subject: str, number: int) -> str:
+    """Where the index keeps one occurrence of a subject's event of a kind (its items, its
+    event): the subject itself for the first, 'subject|N' for the N-th. No subject holds '|'
+    (models.SUBJECT), so the N-th occurrence of one subject is never another subject."""
+    return subject if number == 1 else f"{subject}|{number}"
+
+
+def occurrence_of(key: str) -> tuple[str, int]:
+    """The subject and the occurrence's number a slot names (ValueError if it names none)."""
+    subject, _, number = key.partition("|")
+    found = int(number) if number else 1
+    if found < 1 or (number and str(found) != number):
+        raise ValueError(f"no occurrence is {key!r}")
+    return subject, found
 
 
 def unusable(record: Record) -> Message | None:
@@ -246,11 +264,14 @@ class Archived:
             }
         return self._subjects
 
-    def find(self, subject: str) -> list[str]:
-        """The kinds of event under which a subject is archived (a subject may have several)."""
-        if self._subjects is None and not any(f"{subject}\t" in text for text in self._text.values()):
+    def find(self, subject: str, most: int = 1) -> list[tuple[str, str]]:
+        """The kinds of event and the occurrences (slots) under which a subject is archived (a
+        subject may have several), of its `most` occurrences of any kind."""
+        texts = self._text.values()
+        if self._subjects is None and not any(f"{subject}\t" in t or f"{subject}|" in t for t in texts):
             return []  # most subjects a record names are live: no need to read the archive
-        return [kind for kind, found in self.subjects().items() if subject in found]
+        slots = [slot(subject, number) for number in range(1, most + 1)]
+        return [(kind, key) for kind, found in self.subjects().items() for key in slots if key in found]
 
     def add(self, kind: str, measures: list[str], subject: str, letters: str) -> None:
         self.measures[kind] = measures
@@ -294,37 +315,43 @@ class Archived:
 
 
 class Happening:
-    """The latest event or withdrawal of one (kind, subject): what the fold reads, and its record."""
+    """One occurrence of an event of a kind for a subject (the N-th admission of a person), as
+    its latest record says: the event, or its withdrawal. What the fold reads, and its record."""
 
-    __slots__ = ("_index", "action", "at", "kind", "moment", "subject")
+    __slots__ = ("_index", "action", "at", "kind", "moment", "number", "subject")
 
     def __init__(  # noqa: PLR0917 - positional, as Entry
-        self, index: LogIndex, at: int, action: str, kind: str, subject: str, moment: datetime
+        self, index: LogIndex, at: int, action: str, kind: str, subject: str, moment: datetime, number: int = 1
     ) -> None:
         self._index = index
         self.at = at
         self.action = action  # event or withdrawn
         self.kind = kind
-        self.subject = subject
+        self.subject = subject  # whom it is about, as recorded
         self.moment = moment  # when it happened, or when it was withdrawn
+        self.number = number  # which occurrence of the kind for the subject: 1 the first recorded
+
+    @property
+    def slot(self) -> str:
+        return slot(self.subject, self.number)
 
     @property
     def record(self) -> Record:
         return self._index.record_at(self.at)
 
     def place(self) -> tuple[object, ...]:
-        return (self.at, self.action, self.kind, self.subject, self.moment)
+        return (self.at, self.action, self.kind, self.subject, self.moment, self.number)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Happening):
             return NotImplemented
-        mine = (self.action, self.kind, self.subject, self.moment, self.record)
-        return mine == (other.action, other.kind, other.subject, other.moment, other.record)
+        mine = (self.action, self.kind, self.subject, self.moment, self.number, self.record)
+        return mine == (other.action, other.kind, other.subject, other.moment, other.number, other.record)
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"Happening({self.action} {self.kind} {self.subject} at {self.moment.isoformat()})"
+        return f"Happening({self.action} {self.kind} {self.slot} at {self.moment.isoformat()})"
 
 
 class Part:
@@ -446,7 +473,15 @@ class LogIndex:
         self.plain: dict[str, Entry] = {}  # by item_key: an item's attestation that covers no period
         self.tables = Tables()  # by item_key: a recurring item's periods
         self.memos: dict[str, Memo] = {}  # by item_key: what status worked out of a table
-        self.events: dict[str, Happening] = {}  # by event_key, but for archived subjects
+        self.events: dict[str, Happening] = {}  # by event_key of each occurrence, but for archived ones
+        # How many occurrences of each kind of event a subject has had, where more than one
+        # (subject -> kind -> count): few subjects come back, so few are kept.
+        self.repeats: dict[str, dict[str, int]] = {}
+        # The kind of event that triggers a record's item, under the catalog it names (None:
+        # not known): where a record of an older release names a subject of several occurrences.
+        self.trigger: Callable[[Record], str | None] | None = getattr(judge, "kind", None)
+        self._only: set[str] | None = None  # bringing back: the occurrences (slots) to fold
+        self._counting: dict[str, int] | None = None  # bringing back: the subject's occurrences by kind, so far
         self.archived = Archived()
         self.records_of: dict[str, int] = {}  # attestations per measure id (whatever came of them)
         # Alerts not acknowledged yet, by item_key and period ("" for none): what `judge` finds
@@ -519,9 +554,7 @@ class LogIndex:
             self.unusable.append(at)
             return
         if record.action in _HAPPENINGS:
-            kind, subject = record.event or "", record.subject or ""
-            moment = record.occurred or record.at
-            self.events[event_key(kind, subject)] = Happening(self, at, record.action, kind, subject, moment)
+            self._happened(record, at)
         elif record.action == "upgraded":
             self.upgrades_at.append(at)
         elif record.action in PART_ACTIONS:
@@ -537,11 +570,54 @@ class LogIndex:
         elif (found := self.parts.get(part)) is not None:
             found.retired_at, found.retired = at, moment
 
+    def occurrences(self, kind: str, subject: str) -> int:
+        """How many occurrences of a kind of event the subject has had (withdrawn ones too)."""
+        found = self.repeats.get(subject)
+        if found is not None and kind in found:
+            return found[kind]
+        return 1 if event_key(kind, subject) in self.events else 0
+
+    def _happened(self, record: Record, at: int) -> None:
+        """An event is a new occurrence (its number is in the record from the second on; a
+        record of an older release, which had one at a time, is the next); a withdrawal takes
+        back the one it names, else the latest."""
+        kind, subject = record.event or "", record.subject or ""
+        counting = self._counting
+        known = self.occurrences(kind, subject) if counting is None else counting.get(kind, 0)
+        number = record.occurrence or (known + 1 if record.action == "event" else max(known, 1))
+        if counting is not None:  # bringing back: numbered again as first folded (repeats hold already)
+            counting[kind] = max(known, number)
+        elif number > known and number > 1:
+            self.repeats.setdefault(subject, {})[kind] = number
+        where = slot(subject, number)
+        if self._only is not None and where not in self._only:
+            return  # bringing back archived occurrences: a live one is as it was
+        moment = record.occurred or record.at
+        self.events[event_key(kind, where)] = Happening(self, at, record.action, kind, subject, moment, number)
+
+    def _slot_of(self, record: Record, subject: str) -> str:
+        """The occurrence an attestation concerns: the one it names, else (a record of a
+        release before occurrences, or of a subject with one) the latest of its item's kind."""
+        if record.occurrence is not None:
+            return slot(subject, record.occurrence)
+        kinds = self.repeats.get(subject) if self._counting is None else self._counting
+        if not kinds:
+            return subject
+        kind = self.trigger(record) if self.trigger is not None else None
+        if kind is None and len(kinds) == 1:
+            kind = next(iter(kinds))  # the catalog is not kept: the one kind that came back
+        return slot(subject, kinds[kind]) if kind in kinds else subject
+
     def _attested(self, record: Record, at: int) -> None:
         item = record.item or ""
         if self.renamed:
             item = self.renamed.get(item, item)
-        key, period = item_key(item, record.subject, record.part), record.period or ""
+        subject = record.subject
+        if subject is not None:
+            subject = self._slot_of(record, subject)
+            if self._only is not None and subject not in self._only:
+                return  # bringing back archived occurrences: a live one is as it was
+        key, period = item_key(item, subject, record.part), record.period or ""
         if record.action == "approved":
             self._approve(key, period, record, at)
             return
@@ -604,22 +680,29 @@ class LogIndex:
     def bring_back(self, subject: str) -> bool:
         """Take an archived subject out of the archive: its records are read again from the log
         (so its entries and event are as a full fold has them). False if it was not archived."""
-        kinds = self.archived.find(subject)
-        if not kinds:
+        repeats = self.repeats.get(subject, {})
+        found = self.archived.find(subject, max(repeats.values(), default=1))
+        if not found:
             return False
         if self._scan is None:
             raise LookupError(f"subject {subject} is archived and this index cannot read the log")
+        kinds = {kind for kind, _ in found}
         measures = {measure for kind in kinds for measure in self.archived.measures.get(kind, ())}
-        for kind in kinds:
-            self.archived.remove(kind, subject)
+        for kind, where in found:
+            self.archived.remove(kind, where)
         archive, self.archived = self.archived, Archived()  # fold its records as they came
         count, last_at, replayed = self.count, self.last_at, self.replayed
         unusable, records_of, upgrades = list(self.unusable), dict(self.records_of), list(self.upgrades_at)
-        for at, record in self._scan(subject, self.end):
-            item = self.renamed.get(record.item, record.item) if record.item is not None else None
-            ours = item in measures if item is not None else record.event in kinds
-            if record.subject == subject and ours:  # what the archive held, not the subject's other events
-                self.add(record, at)
+        self._only = {where for _, where in found}  # the subject's other occurrences are live: as they are
+        self._counting = {}  # its events numbered again as they come, whatever is live
+        try:
+            for at, record in self._scan(subject, self.end):
+                item = self.renamed.get(record.item, record.item) if record.item is not None else None
+                ours = item in measures if item is not None else record.event in kinds
+                if record.subject == subject and ours:  # what the archive held, not the subject's other events
+                    self.add(record, at)
+        finally:
+            self._only = self._counting = None
         self.archived = archive
         self.count, self.last_at, self.replayed = count, last_at, replayed  # counted when first folded
         self.unusable, self.records_of, self.upgrades_at = unusable, records_of, upgrades
@@ -749,13 +832,22 @@ class LogIndex:
             fresh.unusable,
             fresh.last_at,
         )
-        same_counts = (self.count, self.replayed, self.records_of, self.renamed, self.alerts, self.parts) == (
+        same_counts = (
+            self.count,
+            self.replayed,
+            self.records_of,
+            self.renamed,
+            self.alerts,
+            self.parts,
+            self.repeats,
+        ) == (
             fresh.count,
             fresh.replayed,
             fresh.records_of,
             fresh.renamed,
             fresh.alerts,
             fresh.parts,
+            fresh.repeats,
         )
         return (
             same_places
@@ -785,7 +877,19 @@ class LogIndex:
             for key, found in self.alerts.items()
         }
         parts = {key: (p.id, p.kind, p.name, p.added, p.retired) for key, p in self.parts.items()}
-        return (self.count, whole, self.events, upgrades, self.replayed, left_out, self.last, archived, alerts, parts)
+        return (
+            self.count,
+            whole,
+            self.events,
+            upgrades,
+            self.replayed,
+            left_out,
+            self.last,
+            archived,
+            alerts,
+            parts,
+            self.repeats,
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -870,6 +974,7 @@ class Saved(msgspec.Struct, forbid_unknown_fields=True):
     alerts: dict[str, dict[str, tuple[Natural, tuple[str, ...]]]] = {}  # by item|subject, period: LogIndex.alerts
     # the unit's parts by id: kind, name, where its adding starts, when, where its retiring starts, when
     parts: dict[str, tuple[str, str | None, Natural, datetime, Natural | None, datetime | None]] = {}
+    repeats: dict[str, dict[str, Annotated[int, msgspec.Meta(ge=2)]]] = {}  # LogIndex.repeats
 
 
 def save(index: LogIndex, mark: Mark, program: str) -> bytes:
@@ -898,6 +1003,7 @@ def save(index: LogIndex, mark: Mark, program: str) -> bytes:
         renamed=index.renamed,
         alerts=index.alerts,
         parts={key: (p.kind, p.name, p.added_at, p.added, p.retired_at, p.retired) for key, p in index.parts.items()},
+        repeats=index.repeats,
     )
     return msgspec.json.encode(saved)
 
@@ -929,8 +1035,9 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None, judge: Judge | Non
     for key, (where, happened, moment) in saved.events.items():
         if not in_range(moment):
             raise ValueError(f"{moment} is outside the clock's range")
-        kind, _, subject = key.partition("|")
-        index.events[key] = Happening(index, where, happened, kind, subject, moment)
+        kind, _, where_kept = key.partition("|")
+        subject, number = occurrence_of(where_kept)
+        index.events[key] = Happening(index, where, happened, kind, subject, moment, number)
         ends.append(where)
     index.alerts = saved.alerts
     ends += (at for found in saved.alerts.values() for at, _ in found.values())
@@ -945,6 +1052,7 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None, judge: Judge | Non
     index.records_of, index.upgrades_at, index.unusable = saved.records_of, saved.upgrades, saved.unusable
     index.archived = Archived.read(saved.archived)
     index.renamed = saved.renamed
+    index.repeats = saved.repeats
     return saved, index
 
 

@@ -912,6 +912,8 @@ def _shape_problem(made: Attestation | Record) -> Problem | None:  # noqa: PLR09
         return "record.part_kind", "'part_kind' and 'part_name' go with a part-added record, and only there", {}
     if made.action in ("event", "withdrawn", "upgraded") and made.part is not None:
         return "record.part_of", "a {action} record names no part", {"action": made.action}
+    if made.occurrence is not None and made.subject is None:
+        return "record.occurrence", "'occurrence' goes with a 'subject'", {}
     if (made.action == "approved") != (made.approves is not None):
         return "record.approves", "'approves' goes with an approved record, and only there", {}
     return None
@@ -950,6 +952,9 @@ class Attestation(Stored):
     part_name: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)] | None = None  # for part-added
     event: Slug | None = None  # the kind of event, for event and withdrawn
     occurred: AwareDatetime | None = None  # when the event happened
+    # occurrences: which occurrence of its event (kind and subject) a record concerns, 1 the
+    # first, where the subject has had several (absent: the latest one, as before release 0.5.0)
+    occurrence: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     until: Date | None = None  # a waiver (na) lapses after this day
     approves: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")] | None = None
     measure: str | None = None  # hash of the measure's wording when it was attested
@@ -1101,6 +1106,7 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     part_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None  # without controls
     event: str | None = None  # a slug
     occurred: _Aware | None = None
+    occurrence: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] | None = None  # see Attestation
     until: Date | None = None
     approves: str | None = None
     measure: str | None = None

@@ -14,7 +14,7 @@ import json
 import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from .alerts import answer_alert
 from .decide import alerted, complete
 from .errors import Message
-from .logindex import Entry, Happening, LogIndex, Memo, Part, Table, event_key, item_key, split_key, unusable
+from .logindex import Entry, Happening, LogIndex, Memo, Part, Table, event_key, item_key, slot, split_key, unusable
 from .models import Aggregate, Catalog, Deadline, Duration, FigureValue, Measure, Record, Recurrence, Section, Unit
 from .schedule import Period, Schedule
 
@@ -59,10 +59,18 @@ class Item:
     day: date | None = None  # the day of that event, in the unit's time zone
     part: str | None = None  # the unit's part it is kept for (a measure kept `per` a kind of part)
     since: datetime | None = None  # when that part was added: its periods and deadlines after start run from then
+    # which occurrence of the event for the subject (1: the first), of how many it has had
+    occurrence: int = 1
+    occurrences: int = 1
 
     @property
     def id(self) -> str:
         return self.measure.id
+
+    @property
+    def slot(self) -> str | None:
+        """Where the index keeps this item's records: its occurrence of the subject's event."""
+        return None if self.subject is None else slot(self.subject, self.occurrence)
 
 
 @dataclass(slots=True)
@@ -193,11 +201,12 @@ class UnitStatus:
     part_view: str | None = None  # the part whose items alone this status holds (`--part`), if any
 
     def by_subject(self, pending_only: bool = False) -> dict[str, list[ItemStatus]]:
-        """The items kept per subject, grouped by subject (only subjects with work left, if asked)."""
+        """The items kept per subject, grouped by occurrence of a subject's event (logindex.slot;
+        only those with work left, if asked)."""
         grouped: dict[str, list[ItemStatus]] = {}
         for status in self.items:
-            if status.item.subject is not None:
-                grouped.setdefault(status.item.subject, []).append(status)
+            if status.item.slot is not None:  # each occurrence of a subject's event on its own
+                grouped.setdefault(status.item.slot, []).append(status)
         if pending_only:
             grouped = {s: items for s, items in grouped.items() if any(i.state in PENDING for i in items)}
         return grouped
@@ -256,12 +265,19 @@ def expand(items: Sequence[Item], index: LogIndex, clock: Clock) -> list[Item]:
             expanded.append(item)
             continue
         for event, day in live.get(trigger.event, ()):
-            expanded.append(Item(item.number, item.measure, event.subject, event, day))
+            count = index.occurrences(event.kind, event.subject)
+            expanded.append(
+                Item(item.number, item.measure, event.subject, event, day, occurrence=event.number, occurrences=count)
+            )
     return expanded
 
 
-def _event_order(event: Happening) -> tuple[float, str]:
-    return (event.moment.timestamp(), event.subject)  # floats: moments parsed with their own offsets compare slowly
+def _event_order(event: Happening) -> tuple[float, str, int]:
+    return (
+        event.moment.timestamp(),
+        event.subject,
+        event.number,
+    )  # floats: moments parsed with their own offsets compare slowly
 
 
 class Span(NamedTuple):
@@ -375,7 +391,7 @@ def _assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus
         return rolled_up(item, [assess(part, unit, index, clock) for part in part_items(item, index, clock)])
     if measure.recurrence is not None:
         return _recurring(item, measure.recurrence, unit, index, clock)
-    entry = index.entry(measure.id, item.subject, part=item.part)
+    entry = index.entry(measure.id, item.slot, part=item.part)
     state = state_of(entry, measure, clock)
     opens = _opens(item)  # a day: the item opens at its start
     if opens is not None and clock.today < opens and state in ("open", "lapsed"):
@@ -401,7 +417,7 @@ def part_items(item: Item, index: LogIndex, clock: Clock) -> list[Item]:
     one per part of its kind active now, in the order the parts were added."""
     per = item.measure.per
     parts = sorted((p for p in index.parts.values() if p.kind == per and p.active(clock.now)), key=_added_order)
-    return [Item(item.number, item.measure, item.subject, item.event, item.day, p.id, p.added) for p in parts]
+    return [replace(item, part=p.id, since=p.added) for p in parts]
 
 
 def _added_order(part: Part) -> tuple[float, str]:
@@ -520,10 +536,10 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
     anchor, until = window(measure, item.event, unit, clock, item.since)
     span = clock.span(rec, anchor, until)
     current = span.period(span.current)
-    waiver = index.entry(measure.id, item.subject, part=item.part)  # a waiver of the measure as a whole
+    waiver = index.entry(measure.id, item.slot, part=item.part)  # a waiver of the measure as a whole
     if waiver is not None and (waived := state_of(waiver, measure, clock)) in ("na", "awaiting"):
         return ItemStatus(item, waived, waiver, period=current)
-    key = item_key(measure.id, item.subject, item.part)
+    key = item_key(measure.id, item.slot, item.part)
     zeros = [f.id for f in measure.fields] if measure.headline and item.subject is None and item.part is None else []
     asked = _asked(span, measure, clock, waiver, zeros)
     memo = index.memo(key, asked)
@@ -924,7 +940,7 @@ def unacknowledged(index: LogIndex, statuses: Sequence[ItemStatus]) -> list[Unac
     of a subject whose event was withdrawn, have no item left to acknowledge and are not shown."""
     if not index.alerts:
         return []
-    by_key = {item_key(s.item.id, s.item.subject, s.item.part): s for s in _flat(statuses)}
+    by_key = {item_key(s.item.id, s.item.slot, s.item.part): s for s in _flat(statuses)}
     found: list[tuple[int, Unacknowledged]] = []
     for key, periods in index.alerts.items():
         status = by_key.get(key)

@@ -17,6 +17,7 @@ from ..core.decide import complete, rule_of
 from ..core.figures import LIMIT, usable
 from ..core.models import Catalog, Measure, Record, Text
 from ..core.status import Archived, ItemStatus, Tally, Unacknowledged, UnitStatus
+from .words import by_occurrence
 
 if TYPE_CHECKING:
     from ..core.errors import Message, Problem
@@ -87,6 +88,7 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "priority": measure.priority,
         "evidence": list(measure.evidence),
         "subject": status.item.subject,
+        "occurrence": status.item.occurrence if status.item.subject is not None else None,
         "period": status.period.key if status.period else None,
         "missed": list(status.missed),
         "streak": status.streak,
@@ -210,6 +212,7 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
                 "number": s.item.number,
                 "id": s.item.id,
                 "subject": s.item.subject,
+                "occurrence": s.item.occurrence if s.item.subject is not None else None,
                 "period": s.period.key if s.period else None,
                 "state": s.state,
                 "missed": list(s.missed),
@@ -218,7 +221,15 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
             }
             for s in status.recurring
         ],
-        "overdue": [{"id": s.item.id, "subject": s.item.subject, "part": s.item.part} for s in _overdue(status)],
+        "overdue": [
+            {
+                "id": s.item.id,
+                "subject": s.item.subject,
+                "part": s.item.part,
+                "occurrence": s.item.occurrence if s.item.subject else None,
+            }
+            for s in _overdue(status)
+        ],
         "headlines": [
             {
                 "id": h.item.item.id,
@@ -265,6 +276,7 @@ def alert_document(alert: Unacknowledged, command: str) -> AlertDocument:
         "number": alert.item.number,
         "id": alert.item.id,
         "subject": alert.item.subject,
+        "occurrence": alert.item.occurrence if alert.item.subject is not None else None,
         "period": alert.period,
         "values": {name: values[name] for name in alert.fields if name in values},
         "instructions": _instructions(measure, alert.fields),
@@ -364,7 +376,7 @@ def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]
         "format": 3,
         "unit": status.unit.id,
         "now": status.now.isoformat(),
-        "subjects": [_subject(subject, items) for subject, items in sorted(by_subject.items())],
+        "subjects": [_subject(subject, items) for subject, items in sorted(by_subject.items(), key=by_occurrence)],
         "archived_subjects": status.archived_subjects,
     }
 
@@ -372,7 +384,8 @@ def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]
 def _subject(subject: str, items: list[ItemStatus]) -> SubjectDocument:
     event = items[0].item.event
     return {
-        "subject": subject,
+        "subject": items[0].item.subject or subject,  # the person; `occurrence` says which of their events
+        "occurrence": items[0].item.occurrence,
         "event": event.kind if event else None,
         "occurred": event.moment.isoformat() if event else None,
         "items": [item_document(i) for i in items],

@@ -682,7 +682,36 @@ TEMPLATES: dict[str, Template] = {
         f"({', '.join(p['parts'])}{', …' if p['more'] else ''})"
     ),
     "internal": "internal error: {kind}: {detail}",
+    # occurrences: each event is an occurrence of its own (a second admission of one person)
+    "record.occurrence": "'occurrence' goes with a 'subject'",
+    "occurrence.needs_subject": "--occurrence {occurrence} names an occurrence of a subject's event: add --subject",
+    "occurrence.which": lambda p: (
+        f"{p['subject']} has several {p['kind']} occurrences for item {p['number']} ({p['item']}): "
+        "name one with --occurrence: " + "; ".join(_choice(c) for c in p["choices"])
+    ),
+    "occurrence.unknown": lambda p: (
+        f"{p['subject']} has no {p['kind']} occurrence {p['occurrence']} for item {p['number']} ({p['item']}) "
+        "(withdrawn, or never recorded); its occurrences: " + "; ".join(_choice(c) for c in p["choices"])
+    ),
+    "event.no_occurrence": lambda p: (
+        f"{p['subject']} has no {p['kind']} occurrence {p['occurrence']} to withdraw"
+        + (": " + "; ".join(_choice(c) for c in p["choices"]) if p["choices"] else " (none is live)")
+    ),
+    "event.occurrence_new": "--occurrence {occurrence} names an occurrence to withdraw: a new event is numbered "
+    "when it is recorded (leave it out, or add --withdraw)",
+    "event.subject_needed": "name whom the event concerns: checklist event KIND SUBJECT",
+    "event.subject_once": "give the subject once: as SUBJECT or with --subject, not both",
 }
+
+
+def _choice(choice: Mapping[str, Any]) -> str:
+    """One occurrence to choose from: its number, when it happened, its state, and its command."""
+    at = choice.get("at")
+    when = f" of {at:%Y-%m-%d %H:%M}" if at is not None else ""
+    state = f", {choice['state']}" if choice.get("state") else ""
+    command = f": `{choice['command']}`" if choice.get("command") else ""
+    return f"occurrence {choice['occurrence']}{when}{state}{command}"
+
 
 HINTS: dict[str, Template] = {
     "store.none_here": "start one with `checklist start --unit prison` (or name one with --store / CHECKLIST_STORE)",
@@ -787,6 +816,11 @@ HINTS: dict[str, Template] = {
         )
         + ": add what is needed"
     ),
+    # occurrences
+    "occurrence.which": "`checklist subjects` lists each occurrence with its items",
+    "occurrence.unknown": "`checklist subjects` lists each occurrence with its items",
+    "event.no_occurrence": "`checklist subjects` lists each occurrence with its items",
+    "event.subject_needed": "for example: checklist event admission P2020-017 --at 2020-01-27T10:30",
 }
 
 

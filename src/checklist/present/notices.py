@@ -7,7 +7,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from .output import message, safe, stdout
-from .words import answer_text, figure_text, t
+from .words import answer_text, figure_text, item_subject, ordinal, t
 
 if TYPE_CHECKING:
     from ..core.attest import Outcome
@@ -23,7 +23,7 @@ def attested(result: Attested, lang: str) -> None:
     for outcome in result.outcomes:
         item = outcome.status.item
         label = f"{item.number} {item.measure.title(lang)}"
-        label += f" · {item.subject}" if item.subject else ""
+        label += f" · {item_subject(item, lang)}" if item.subject else ""
         label += f" · {item.part}" if item.part else ""
         label += f" · {outcome.target.period}" if outcome.target.period else ""
         target = _target(outcome, result.command_unit)
@@ -63,8 +63,9 @@ def attested(result: Attested, lang: str) -> None:
 def _target(outcome: Outcome, unit: str | None) -> str:
     """What names an item in a command printed for the user: its number, subject, period, unit."""
     item = outcome.status.item
-    target = str(item.number) + (f" --subject {shlex.quote(item.subject)}" if item.subject else "")
-    target += f" --part {shlex.quote(item.part)}" if item.part else ""
+    from ..core.agenda import subject_words
+
+    target = shlex.join([str(item.number), *subject_words(item)])
     target += f" --for {outcome.target.period}" if outcome.target.period else ""
     return target + (f" --unit {shlex.quote(unit)}" if unit else "")
 
@@ -75,7 +76,7 @@ def acknowledged(result: Acknowledged, lang: str) -> None:
 
     item, draft = result.item, result.draft
     label = f"{item.number} {item.measure.title(lang)}"
-    label += f" · {draft.subject}" if draft.subject else ""
+    label += f" · {item_subject(result.covered[0].item, lang)}" if draft.subject else ""
     label += f" · {draft.part}" if draft.part else ""
     label += f" · {draft.period}" if draft.period else ""
     count = len(result.covered)
@@ -114,6 +115,17 @@ def _changes(before: Record, after: Draft, lang: str, measure: Measure | None = 
 
 def event_recorded(result: EventRecorded, lang: str) -> None:
     request = result.request
+    if result.occurrences > 1:  # which occurrence of the subject's events, and when
+        at = f"{result.moment:%Y-%m-%d %H:%M}" if result.moment is not None else "?"
+        said = {"kind": request.kind, "subject": request.subject, "n": result.number, "nth": ordinal(result.number)}
+        if result.draft is None:
+            message(t("msg.occurrence_noop", lang, at=at, **said), style="yellow")
+            return
+        key = "msg.occurrence_withdrawn" if request.withdraw else "msg.occurrence_recorded"
+        message(t(key, lang, at=at, **said), style="green")
+        if not request.withdraw:
+            message(t("msg.event_next", lang, subject=request.subject))
+        return
     if result.draft is None:
         message(t("msg.event_noop", lang, kind=request.kind, subject=request.subject), style="yellow")
         return

@@ -96,6 +96,11 @@ class RecordDocument(TypedDict):
     part_name: NotRequired[Annotated[str, about("for a part added: its name (format 5)")]]
     event: NotRequired[Annotated[str, about("for an event or a withdrawal: the kind of event")]]
     occurred: NotRequired[Annotated[Moment, about("for an event: when it happened")]]
+    occurrence: NotRequired[
+        Annotated[
+            int, about("which occurrence of the subject's event it concerns, where it has had several (format 5)")
+        ]
+    ]
     until: NotRequired[Annotated[Day, about("for a waiver (na): its last day")]]
     approves: NotRequired[Annotated[str, about("for an approval: the id of the record approved")]]
     measure: NotRequired[Annotated[str, about("a hash of the measure's wording when it was attested")]]
@@ -124,6 +129,10 @@ class ItemDocument(TypedDict):
     priority: Priority
     evidence: Annotated[list[EvidenceKind], about("what an attestation of it must carry")]
     subject: Annotated[str | None, about("whom the item concerns, for a measure kept per subject (an event's)")]
+    occurrence: Annotated[
+        int | None,
+        about("which occurrence of the subject's event (1: the first recorded; a second admission of one person is 2)"),
+    ]
     period: Annotated[str | None, about("for a recurring measure: its current period (null on a day it is not due)")]
     missed: Annotated[list[str], about("for a recurring measure: earlier periods neither done nor waived")]
     streak: Annotated[int, about("for a recurring measure: periods done in a row, up to the current one")]
@@ -295,6 +304,7 @@ class RecurringDocument(TypedDict):
     number: int
     id: str
     subject: str | None
+    occurrence: int | None
     period: Annotated[str | None, about("the current period (null on a day the measure is not due)")]
     state: State
     missed: Annotated[list[str], about("earlier periods neither done nor waived")]
@@ -309,6 +319,7 @@ class OverdueDocument(TypedDict):
     id: str
     subject: str | None
     part: NotRequired[Annotated[str | None, about("the unit's part, for a measure kept per part")]]
+    occurrence: int | None
 
 
 @closed
@@ -351,6 +362,10 @@ class AlertDocument(TypedDict):
     number: Annotated[int, about("the item's number on the unit's checklist")]
     id: Annotated[str, about("the measure's id")]
     subject: Annotated[str | None, about("whom the item concerns, for a measure kept per subject")]
+    occurrence: Annotated[
+        int | None,
+        about("which occurrence of the subject's event (1: the first recorded; a second admission of one person is 2)"),
+    ]
     period: Annotated[str | None, about("for a recurring measure: the period the alert was recorded for")]
     values: Annotated[dict[str, FigureValue], about("the figures past an alert, by field id (computed ones too)")]
     instructions: Annotated[
@@ -455,6 +470,10 @@ class SubjectDocument(TypedDict):
     """A subject (a person admitted, say) and its items."""
 
     subject: str
+    occurrence: Annotated[
+        int,
+        about("which occurrence of the subject's event (1: the first recorded; a second admission of one person is 2)"),
+    ]
     event: Annotated[str | None, about("the kind of event that made its items")]
     occurred: Annotated[Moment | None, about("when that event happened")]
     items: list[ItemDocument]

@@ -27,7 +27,7 @@ from ..core.models import Catalog, Condition, FieldSpec, FigureValue, Measure, R
 from ..core.schedule import describe
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
 from .output import safe
-from .words import answer_text, figure_text, t
+from .words import answer_text, by_occurrence, figure_text, item_subject, ordinal, t
 
 if TYPE_CHECKING:
     from ..core.agenda import Agenda
@@ -266,7 +266,7 @@ def _item_text(status: ItemStatus, catalog: Catalog, lang: str, detail: bool = F
 
 def _subject_text(status: ItemStatus, lang: str) -> Text:
     text = Text("↳ ", style="dim")
-    text.append(safe(status.item.subject or ""), style="bold")
+    text.append(safe(item_subject(status.item, lang)), style="bold")
     text.append_text(_details(status, lang))
     if status.parts:  # a measure kept per part: the subject's parts, rolled up
         missing = [p.item.part or "" for p in status.parts if p.state not in ("done", "na")]
@@ -507,7 +507,7 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str) -> Table:
     for item in statuses:
         text = Text(safe(item.item.measure.title(lang)))
         if item.item.subject:
-            text.append(f" · {safe(item.item.subject)}", style="bold")
+            text.append(f" · {safe(item_subject(item.item, lang))}", style="bold")
         if item.item.part:
             text.append(f" · {safe(item.item.part)}", style="bold")
         period = item.period.key if item.period else "—"
@@ -536,7 +536,7 @@ def _figures_table(status: UnitStatus, lang: str) -> Table:
             if spec.id not in item.latest or (item.item.subject is not None and spec.id not in item.alerts):
                 continue  # per-subject figures only when they cross a threshold: `subjects` has the rest
             label = Text(f"{item.item.number} ")
-            label.append(safe(item.item.subject or item.item.measure.title(lang)))
+            label.append(safe(item_subject(item.item, lang) if item.item.subject else item.item.measure.title(lang)))
             label.append(f" · {safe(item.item.part)}" if item.item.part else "")
             value = Text(safe(f"{_figure(spec, item.latest[spec.id], lang)}{' ' + spec.unit if spec.unit else ''}"))
             if spec.id in item.alerts:
@@ -586,7 +586,7 @@ def alert_text(alert: Unacknowledged, command: str, lang: str) -> Text:
     """An alert to acknowledge, in a few lines: what, the values, who recorded them, the command."""
     text = Text(safe(alert.item.measure.title(lang)))
     if alert.item.subject:
-        text.append(f" · {safe(alert.item.subject)}", style="bold")
+        text.append(f" · {safe(item_subject(alert.item, lang))}", style="bold")
     if alert.item.part:
         text.append(f" · {safe(alert.item.part)}", style="bold")
     if alert.period:
@@ -671,7 +671,7 @@ def _short_list(statuses: Sequence[ItemStatus], title: str, style: str, lang: st
     for item in statuses:
         label = Text(safe(item.item.measure.title(lang)))
         if item.item.subject:
-            label.append(f" · {safe(item.item.subject)}", style="bold")
+            label.append(f" · {safe(item_subject(item.item, lang))}", style="bold")
         if item.item.part:
             label.append(f" · {safe(item.item.part)}", style="bold")
         if item.parts:
@@ -804,6 +804,8 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
             kind = f"{record.part_kind} " if record.part_kind else ""
             item.append(f"{' · ' if record.item else ''}{kind}{safe(record.part)}", style="bold")
             item.append(f" ({safe(record.part_name)})" if record.part_name else "")
+        if record.occurrence is not None:  # which of the subject's events (a second admission)
+            item.append(" · " + t("label.occurrence_nth", lang, n=record.occurrence, nth=ordinal(record.occurrence)))
         item.append(f"\n→ {t('action.' + record.action, lang)}", style=ACTION_STYLE[record.action])
         note = Text()
         if record.clock is not None:  # made with a replayed clock: say which moment it replayed
@@ -911,7 +913,7 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
             f"\n{t('label.needs', lang)}: " + ", ".join(t("needs." + e, lang) for e in measure.evidence), style="cyan"
         )
     body.append_text(_details(status, lang))
-    subject = f" · {safe(status.item.subject)}" if status.item.subject else ""
+    subject = f" · {safe(item_subject(status.item, lang))}" if status.item.subject else ""
     subject += f" · {safe(status.item.part)}" if status.item.part else ""
     title = f"{status.item.number}{subject} · {position}"
     return Panel(body, title=Text(title), title_align="left", box=box.ROUNDED)  # Text: a str title is markup
@@ -980,7 +982,7 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
     table.add_column(t("col.open", lang), justify="right")
     table.add_column(t("col.next_due", lang), no_wrap=True)
     table.add_column(t("col.item", lang), ratio=1, overflow="fold")
-    for subject, items in sorted(by_subject.items()):
+    for subject, items in sorted(by_subject.items(), key=by_occurrence):
         event = items[0].item.event
         happened = when(event.moment) if event else ""
         pending = [i for i in items if i.state in PENDING]
@@ -999,7 +1001,11 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
             lines.append_text(item_mark(item, lang))
             lines.append(" " + safe(item.item.measure.title(lang)))
         kind = f"{event.kind}\n{happened}" if event else ""
-        table.add_row(Text(safe(subject), style="bold"), Text(safe(kind)), str(len(pending)), next_due, lines)
+        first = items[0].item
+        who = first.subject or subject  # the person, and which occurrence where they have had several
+        if first.occurrences > 1:
+            who += "\n" + t("label.occurrence_nth", lang, n=first.occurrence, nth=ordinal(first.occurrence))
+        table.add_row(Text(safe(who), style="bold"), Text(safe(kind)), str(len(pending)), next_due, lines)
     if status.archived_subjects:
         table.caption = t("label.archived_subjects", lang, count=f"{status.archived_subjects:,}")
         table.caption_justify = "left"
@@ -1017,7 +1023,15 @@ def _same_items(entries: list[AgendaEntry]) -> list[list[AgendaEntry]]:
     groups: dict[tuple[object, ...], list[AgendaEntry]] = {}
     for number, entry in enumerate(entries):
         item = entry.status
-        alike = (item.item.measure.id, item.item.part, item.state, item.due, item.opens, item.overdue)
+        alike = (
+            item.item.measure.id,
+            item.item.part,
+            item.state,
+            item.due,
+            item.opens,
+            item.overdue,
+            item.item.occurrences > 1,
+        )
         key = alike if item.item.subject and item.state not in ATTENTION else (number,)
         groups.setdefault(key, []).append(entry)
     found: list[list[AgendaEntry]] = []
@@ -1028,7 +1042,7 @@ def _same_items(entries: list[AgendaEntry]) -> list[list[AgendaEntry]]:
 
 
 def _subjects(group: list[AgendaEntry], lang: str) -> str:
-    names = sorted(safe(entry.status.item.subject or "") for entry in group)
+    names = sorted(safe(item_subject(entry.status.item, lang)) for entry in group)
     shown = ", ".join(names[:SUBJECTS_NAMED])
     if len(names) > SUBJECTS_NAMED:
         shown += " " + t("label.and_more", lang, count=len(names) - SUBJECTS_NAMED)
@@ -1037,8 +1051,9 @@ def _subjects(group: list[AgendaEntry], lang: str) -> str:
 
 def _any_subject(entry: AgendaEntry) -> str:
     """The entry's command, for whichever of the group's subjects."""
-    subject = entry.status.item.subject or ""
-    return entry.command.replace(f"--subject {shlex.quote(subject)}", "--subject …", 1)
+    item = entry.status.item
+    command = entry.command.replace(f"--subject {shlex.quote(item.subject or '')}", "--subject …", 1)
+    return command.replace(f"--occurrence {item.occurrence}", "--occurrence …", 1) if item.occurrences > 1 else command
 
 
 def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
@@ -1068,7 +1083,7 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
             if len(group) > 1:
                 label.append(f" · {_subjects(group, lang)}", style="bold")
             elif item.item.subject:
-                label.append(f" · {safe(item.item.subject)}", style="bold")
+                label.append(f" · {safe(item_subject(item.item, lang))}", style="bold")
             if item.item.part:
                 label.append_text(_part_label(status, item))
             label.append_text(_details(item, lang))

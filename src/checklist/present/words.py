@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..core.models import Question
+    from ..core.status import Item
 
 _WORDS: dict[str, tuple[str, str]] = {
     # states
@@ -350,6 +352,21 @@ _WORDS: dict[str, tuple[str, str]] = {
         "本单位尚无分区：`checklist part add 类型 编号`",
         "This unit has no parts yet: `checklist part add KIND ID`.",
     ),
+    # occurrences: a subject's event that came more than once, each with its own items
+    "label.occurrence_nth": ("第 {n} 次", "{nth}"),
+    "label.occurrence": ("{subject}（第 {n} 次 {kind}，{at}）", "{subject}, {nth} {kind}, {at}"),
+    "msg.occurrence_recorded": (
+        "已记录事件：{kind} · {subject}（第 {n} 次，{at}）：新的一次，有其自己的事项。",
+        "Recorded {kind} of {subject} ({nth}, {at}): a new occurrence, with its own items.",
+    ),
+    "msg.occurrence_withdrawn": (
+        "已撤回事件：{kind} · {subject}（第 {n} 次，{at}）。",
+        "Withdrew {kind} of {subject} ({nth}, {at}).",
+    ),
+    "msg.occurrence_noop": (
+        "{subject} 在 {at} 的 {kind} 已有记录（第 {n} 次），未重复记录。",
+        "{kind} of {subject} at {at} is recorded already ({nth}); nothing recorded.",
+    ),
 }
 
 
@@ -373,3 +390,35 @@ def answer_text(question: Question | None, answer: Sequence[str], lang: str) -> 
     labels = {c.id: c.label(lang) for c in (question.choices or [])} if question is not None else {}
     said = [labels.get(a) or (t(f"answer.{a}", lang) if f"answer.{a}" in _WORDS else a) for a in answer]
     return ("、" if lang == "zh" else ", ").join(said)
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st: an occurrence's number in English."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def occurrence_label(  # noqa: PLR0917
+    subject: str, number: int, count: int, kind: str, moment: datetime | None, lang: str
+) -> str:
+    """Who an item (or an event) concerns: the subject alone while it has had one occurrence
+    of the kind, else which one and when ("P1, 2nd admission, 2020-02-03 10:00")."""
+    if count <= 1:
+        return subject
+    at = f"{moment:%Y-%m-%d %H:%M}" if moment is not None else "?"
+    return t("label.occurrence", lang, subject=subject, n=number, nth=ordinal(number), kind=kind, at=at)
+
+
+def item_subject(item: Item, lang: str) -> str:
+    """The subject of an item, and which occurrence of its event where the subject has had several."""
+    kind = item.measure.trigger.event if item.measure.trigger else ""
+    moment = item.event.moment if item.event else None
+    return occurrence_label(item.subject or "", item.occurrence, item.occurrences, kind, moment, lang)
+
+
+def by_occurrence(group: tuple[str, list[Any]]) -> tuple[str, int]:
+    """The order of subjects' occurrences on screen: by subject, then first to latest (a slot
+    'P1|2' sorts by 'P1' and 2, not as text after 'P10')."""
+    key, items = group
+    item = items[0].item
+    return (item.subject or key, item.occurrence)

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import shlex
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from ..core.attest import Attestation, Outcome, period_start, plan, targets
 from ..core.errors import NotFound, UserError, message
 from ..core.fuzzy import closest
 from ..core.items import resolve, resolve_all
-from ..core.logindex import Happening, LogIndex, event_key
+from ..core.logindex import Happening, LogIndex, event_key, slot
 from ..core.models import Action, Catalog, Draft, Unit, from_user
 from ..core.parts import typed_part
 from ..core.status import Item, Unacknowledged, items_for, unit_status
@@ -39,6 +40,7 @@ class AttestRequest:
     period: str | None = None
     answer: Sequence[str] | None = None  # a question's answer as typed (`checklist answer`): a done with it
     parts: Sequence[str] = ()  # for an item kept per part: which parts (`--part`)
+    occurrence: int | None = None  # which occurrence of the subject's event (--occurrence)
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,14 @@ def attest(session: Session, request: AttestRequest) -> Attested:
     if any(brought):  # a subject settled for good, named again
         current = unit_status(unit, current.catalog, index, current.now)
     chosen = targets(
-        current, index, items, subjects=subjects, period=request.period, action=request.action, parts=request.parts
+        current,
+        index,
+        items,
+        subjects=subjects,
+        period=request.period,
+        action=request.action,
+        parts=request.parts,
+        occurrence=request.occurrence,
     )
     attestation = Attestation(
         request.action,
@@ -134,6 +143,7 @@ class EventRequest:
     at: str | None = None  # when it happened (default: now)
     note: str | None = None
     withdraw: bool = False
+    occurrence: int | None = None  # the occurrence to withdraw (default: the latest still live)
 
 
 @dataclass(frozen=True)
@@ -141,6 +151,9 @@ class EventRecorded:
     unit: Unit
     request: EventRequest
     draft: Draft | None  # None: nothing changed (the event is recorded already)
+    number: int = 1  # which occurrence of the kind for the subject it recorded, withdrew, or found
+    occurrences: int = 1  # how many the subject has had, this one included
+    moment: datetime | None = None  # when that occurrence happened
 
 
 def record_event(session: Session, request: EventRequest) -> EventRecorded:
@@ -159,17 +172,23 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
     if occurred < unit.started_at:
         raise UserError("event.before_start", at=occurred, started=unit.started_at)
     session.refuse_future(current.catalog, occurred, message("clock.event", kind=kind, subject=subject, at=occurred))
-    existing = _event_of(index, kind, subject)
-    if existing is not None:
-        subject = existing.subject  # as recorded: an event and its withdrawal name the same subject
+    existing = _occurrences_of(index, kind, subject)
+    if existing:
+        subject = existing[0].subject  # as recorded: every occurrence and its withdrawal name the same subject
     request = replace(request, subject=subject)
-    live = existing is not None and existing.action == "event"
-    if request.withdraw and not live:
-        raise UserError("event.nothing_to_withdraw", kind=kind, subject=subject)
-    if request.withdraw and not note:
-        raise UserError("event.withdraw_needs_reason")
-    if not request.withdraw and live:
-        return EventRecorded(unit, request, None)
+    count = index.occurrences(kind, subject)
+    if request.withdraw:
+        chosen = _to_withdraw(existing, request, kind, subject)
+        if not note:
+            raise UserError("event.withdraw_needs_reason")
+        number, moment = chosen.number, chosen.moment
+    else:
+        if request.occurrence is not None:
+            raise UserError("event.occurrence_new", occurrence=request.occurrence)
+        same = next((h for h in existing if h.action == "event" and _minute(h.moment) == _minute(occurred)), None)
+        if same is not None:  # the same kind, subject and time: recorded already
+            return EventRecorded(unit, request, None, same.number, count, same.moment)
+        number, moment, count = count + 1, occurred, count + 1
     draft = from_user(
         Draft,
         id=uuid.uuid4().hex,
@@ -181,22 +200,52 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
         event=kind,
         subject=subject,
         occurred=None if request.withdraw else occurred.astimezone(zone),
+        # from a subject's second occurrence of the kind on, each record names its own
+        occurrence=number if count > 1 else None,
         note=note,
         catalog=current.catalog.digest,
     )
     anchors.append(session, unit, [draft], session.signer(actor), index)
-    return EventRecorded(unit, request, draft)
+    return EventRecorded(unit, request, draft, number, count, moment)
 
 
-def _event_of(index: LogIndex, kind: str, subject: str) -> Happening | None:
-    """The latest event of a kind and subject, also if the subject was recorded in another
-    spelling, or settled for good (archived: brought back)."""
-    found = index.events.get(event_key(kind, subject))
+def _minute(moment: datetime) -> datetime:
+    """Events are told apart to the minute (as `--at` is typed): the same command run twice
+    within a minute records one occurrence."""
+    return moment.replace(second=0, microsecond=0)
+
+
+def _to_withdraw(existing: list[Happening], request: EventRequest, kind: str, subject: str) -> Happening:
+    """The occurrence a withdrawal takes back: the one named, else the latest still live."""
+    live = [h for h in existing if h.action == "event"]
+    if request.occurrence is None:
+        if not live:
+            raise UserError("event.nothing_to_withdraw", kind=kind, subject=subject)
+        return live[-1]
+    found = next((h for h in live if h.number == request.occurrence), None)
     if found is None:
-        found = next((h for h in index.events.values() if h.kind == kind and spelling(h.subject) == subject), None)
-    if found is None and _bring_back(index, subject):
-        return _event_of(index, kind, subject)
+        choices = [{"occurrence": h.number, "at": h.moment} for h in live]
+        raise UserError(
+            "event.no_occurrence", kind=kind, subject=subject, occurrence=request.occurrence, choices=choices
+        )
     return found
+
+
+def _occurrences_of(index: LogIndex, kind: str, subject: str) -> list[Happening]:
+    """Every occurrence of a kind of event for a subject (withdrawn ones too), first recorded
+    first, also if the subject was recorded in another spelling, or settled for good
+    (archived: brought back, so that a new one is numbered after them)."""
+    _bring_back(index, subject)
+    recorded = subject
+    if not index.occurrences(kind, subject):
+        spelt = next(
+            (h.subject for h in index.events.values() if h.kind == kind and spelling(h.subject) == subject), None
+        )
+        recorded = spelt if spelt is not None else subject
+    found = [
+        index.events.get(event_key(kind, slot(recorded, n))) for n in range(1, index.occurrences(kind, recorded) + 1)
+    ]
+    return [h for h in found if h is not None]
 
 
 def _bring_back(index: LogIndex, subject: str) -> bool:
@@ -222,6 +271,7 @@ class AckRequest:
     subject: str | None = None
     period: str | None = None
     part: str | None = None  # for an item kept per part: whose alerts
+    occurrence: int | None = None  # which occurrence of the subject's event (--occurrence)
 
 
 @dataclass(frozen=True)
@@ -258,6 +308,7 @@ def acknowledge(session: Session, request: AckRequest) -> Acknowledged:
         period=request.period,
         subject=covered[0].item.subject,  # as recorded
         part=covered[0].item.part,
+        occurrence=covered[0].item.occurrence if covered[0].item.occurrences > 1 else None,
         note=reason,
         catalog=current.catalog.digest,
     )
@@ -279,9 +330,13 @@ def _alerts_of(alerts: list[Unacknowledged], item: Item, request: AckRequest) ->
     if request.part is not None:
         wanted = typed_part(request.part)
         found = [alert for alert in found if spelling(alert.item.part or "") == wanted]
+    if request.occurrence is not None and request.subject is None:
+        raise UserError("occurrence.needs_subject", occurrence=request.occurrence)
     if request.subject is not None:
         wanted = typed_subject(request.subject)  # a subject recorded in another spelling is still the same one
         found = [alert for alert in found if spelling(alert.item.subject or "") == wanted]
+    if request.occurrence is not None:
+        found = [alert for alert in found if alert.item.occurrence == request.occurrence]
     periods = [alert.period for alert in found if alert.period]
     if request.period is not None:
         found = [alert for alert in found if alert.period == request.period]
@@ -294,4 +349,20 @@ def _alerts_of(alerts: list[Unacknowledged], item: Item, request: AckRequest) ->
     parts = list(dict.fromkeys(alert.item.part or "" for alert in found))
     if len(parts) > 1:
         raise UserError("ack.which_part", number=number, item=item.id, parts=parts[:8], more=len(parts) > 8)
+    occurrences = sorted({alert.item.occurrence for alert in found})
+    if len(occurrences) > 1:  # alerts of several occurrences of one subject's event: one is named
+        choices = [
+            {
+                "occurrence": n,
+                "at": next(a.item.event.moment for a in found if a.item.occurrence == n and a.item.event),
+                "command": shlex.join(
+                    ["checklist", "ack", str(number), "--subject", subjects[0], "--occurrence", str(n), "--reason", "…"]
+                ),
+            }
+            for n in occurrences
+        ]
+        kind = measure.trigger.event if measure.trigger else "?"
+        raise UserError(
+            "occurrence.which", number=number, item=item.id, kind=kind, subject=subjects[0], choices=choices
+        )
     return found
