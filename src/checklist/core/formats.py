@@ -15,13 +15,13 @@ from typing import Any
 from .errors import DataError
 
 # The format each file is written in by this release; every release reads all earlier ones.
-STORE = 4  # store.json; 4: holds acknowledgements; 3: with the store's `id`; 2: release 0.2.0; 1: release 0.1.0
-RECORD = 4  # each line of records.jsonl (`v`); 4: an acknowledgement; 3: may say `clock`; 2: chained; 1: unchained
+STORE = 5  # store.json; 4: holds acknowledgements; 3: with the store's `id`; 2: release 0.2.0; 1: release 0.1.0
+RECORD = 5  # each line of records.jsonl (`v`); 4: an acknowledgement; 3: may say `clock`; 2: chained; 1: unchained
 UNIT = 1  # unit.json
 HEAD = 1  # head.json
 CONFIG = 1  # config.json
 KEY = 2  # keys/<id>.json; 2: a registration (store, when, by whom, endorsement); 1: the key alone
-SEAL = 4  # units/<id>/seals/*.json; 4: may name acknowledgements; 3: names its store; 2: no store; 1: items only
+SEAL = 5  # units/<id>/seals/*.json; 4: may name acknowledgements; 3: names its store; 2: no store; 1: items only
 QUARANTINE = 1  # each line of records.jsonl.quarantine
 WITNESS = 1  # what a person saw of a log, kept in their own folder (witness.py)
 UNITS = 1  # units.jsonl: the store's list of its units
@@ -33,12 +33,18 @@ REQUIRES = "0.3.0"
 # of the format that release reads (an acknowledgement of alerts, `acknowledged`: format 4), a
 # seal naming one is of that format, and a store that holds one is raised to it when it is
 # written. Every other record is of format 3.
-NEWER_ACTIONS: dict[str, int] = {"acknowledged": 4}  # action -> the record, seal and store format it needs
+NEWER_ACTIONS: dict[str, int] = {"acknowledged": 4, "set": 5}  # action -> the record, seal and store format it needs
 # Likewise a record of any action that holds what an older release cannot read (a field it does
 # not know, a value of a newer type): (whether a record holds it, the format that reads it).
 NEWER_CONTENT: list[tuple[Callable[[Any], bool], int]] = []
+# applicability: a change of the unit's attributes is action `set` (NEWER_ACTIONS), an event's subject type a field
+NEWER_CONTENT.append((lambda record: getattr(record, "subject_type", None) is not None, 5))
 PLAIN_STORE = 3  # the format a store is made in, and raised to by every write but of a format 4 record
-REQUIRES_OF = {3: REQUIRES, 4: "0.4.0"}  # store format -> the release that first read it (store.json's `requires`)
+REQUIRES_OF = {
+    3: REQUIRES,
+    4: "0.4.0",
+    5: "0.5.0",
+}  # store format -> the release that first read it (store.json's `requires`)
 
 
 def record_format(record: Any) -> int:

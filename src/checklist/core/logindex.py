@@ -38,9 +38,13 @@ Judge = Callable[[Record], tuple[str, ...]]
 Alerted = tuple[int, tuple[str, ...]]
 # The records whose line names a text (a subject), with their offsets, in order, up to a byte of the log
 Scan = Callable[[str, int | None], Iterator[tuple[int, Record]]]
+# A change of the unit's attributes: where its record's line starts, when it took effect (the
+# replayed clock, else the real time), and the values it gave (attribute id -> value id)
+AttributeChange = tuple[int, datetime, dict[str, str]]
 
-# 8: alerts not acknowledged; 7: memos, tables read when asked for; 6: tables of periods, archived subjects
-SNAPSHOT_FORMAT = 8
+# 9: attribute changes, subject types; 8: alerts not acknowledged; 7: memos, tables read when asked
+# for; 6: tables of periods, archived subjects
+SNAPSHOT_FORMAT = 9
 _HAPPENINGS = frozenset({"event", "withdrawn"})
 STATES_OF_ARCHIVE = {"D": ("done", False), "d": ("done", True), "N": ("na", False), "n": ("na", True)}  # True: changed
 
@@ -285,10 +289,17 @@ class Archived:
 class Happening:
     """The latest event or withdrawal of one (kind, subject): what the fold reads, and its record."""
 
-    __slots__ = ("_index", "action", "at", "kind", "moment", "subject")
+    __slots__ = ("_index", "action", "at", "kind", "moment", "subject", "subject_type")
 
     def __init__(  # noqa: PLR0917 - positional, as Entry
-        self, index: LogIndex, at: int, action: str, kind: str, subject: str, moment: datetime
+        self,
+        index: LogIndex,
+        at: int,
+        action: str,
+        kind: str,
+        subject: str,
+        moment: datetime,
+        subject_type: str | None = None,
     ) -> None:
         self._index = index
         self.at = at
@@ -296,19 +307,20 @@ class Happening:
         self.kind = kind
         self.subject = subject
         self.moment = moment  # when it happened, or when it was withdrawn
+        self.subject_type = subject_type  # the subject's type, as the event recorded it (None: not given)
 
     @property
     def record(self) -> Record:
         return self._index.record_at(self.at)
 
     def place(self) -> tuple[object, ...]:
-        return (self.at, self.action, self.kind, self.subject, self.moment)
+        return (self.at, self.action, self.kind, self.subject, self.moment, self.subject_type)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Happening):
             return NotImplemented
-        mine = (self.action, self.kind, self.subject, self.moment, self.record)
-        return mine == (other.action, other.kind, other.subject, other.moment, other.record)
+        mine = (self.action, self.kind, self.subject, self.moment, self.subject_type, self.record)
+        return mine == (other.action, other.kind, other.subject, other.moment, other.subject_type, other.record)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -411,6 +423,7 @@ class LogIndex:
         # their records are folded under today's id, so what a unit recorded carries over.
         self.renamed: dict[str, str] = {}
         self.upgrades_at: list[int] = []  # where each catalog upgrade's line starts
+        self.attribute_changes: list[AttributeChange] = []  # a few: a risk level raised, lowered
         self.replayed = 0  # records made with a replayed clock (--now)
         self.last_at: int | None = None
         self.unusable: list[int] = []  # where each record the fold cannot use starts (see `unusable`)
@@ -473,9 +486,12 @@ class LogIndex:
         if record.action in _HAPPENINGS:
             kind, subject = record.event or "", record.subject or ""
             moment = record.occurred or record.at
-            self.events[event_key(kind, subject)] = Happening(self, at, record.action, kind, subject, moment)
+            typed = record.subject_type
+            self.events[event_key(kind, subject)] = Happening(self, at, record.action, kind, subject, moment, typed)
         elif record.action == "upgraded":
             self.upgrades_at.append(at)
+        elif record.action == "set":
+            self.attribute_changes.append((at, record.clock or record.at, dict(record.attributes or {})))
         elif record.item is not None:
             self._attested(record, at)
 
@@ -684,10 +700,11 @@ class LogIndex:
         )
         mine = {key: entry.place() for key, entry in self.plain.items()}
         my_events = {key: e.place() for key, e in self.events.items()}
-        same_places = (self.upgrades_at, self.unusable, self.last_at) == (
+        same_places = (self.upgrades_at, self.unusable, self.last_at, self.attribute_changes) == (
             fresh.upgrades_at,
             fresh.unusable,
             fresh.last_at,
+            fresh.attribute_changes,
         )
         same_counts = (self.count, self.replayed, self.records_of, self.renamed, self.alerts) == (
             fresh.count,
@@ -723,7 +740,9 @@ class LogIndex:
             key: {period: (self.record_at(at), fields) for period, (at, fields) in found.items()}
             for key, found in self.alerts.items()
         }
-        return (self.count, whole, self.events, upgrades, self.replayed, left_out, self.last, archived, alerts)
+        changes = [(self.record_at(at), moment, values) for at, moment, values in self.attribute_changes]
+        said = (self.count, whole, self.events, upgrades, self.replayed, left_out, self.last, archived, alerts)
+        return (*said, changes)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -802,6 +821,8 @@ class Saved(msgspec.Struct, forbid_unknown_fields=True):
     archived: SavedArchive
     renamed: dict[str, str] = {}
     alerts: dict[str, dict[str, tuple[Natural, tuple[str, ...]]]] = {}  # by item|subject, period: LogIndex.alerts
+    attributes: list[tuple[Natural, datetime, dict[str, str]]] = []  # LogIndex.attribute_changes
+    subject_types: dict[str, str] = {}  # by kind|subject: the type of an event's subject, where it says one
 
 
 def save(index: LogIndex, mark: Mark, program: str) -> bytes:
@@ -829,6 +850,8 @@ def save(index: LogIndex, mark: Mark, program: str) -> bytes:
         archived=archived,
         renamed=index.renamed,
         alerts=index.alerts,
+        attributes=index.attribute_changes,
+        subject_types={key: e.subject_type for key, e in index.events.items() if e.subject_type is not None},
     )
     return msgspec.json.encode(saved)
 
@@ -861,8 +884,15 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None, judge: Judge | Non
         if not in_range(moment):
             raise ValueError(f"{moment} is outside the clock's range")
         kind, _, subject = key.partition("|")
-        index.events[key] = Happening(index, where, happened, kind, subject, moment)
+        index.events[key] = Happening(index, where, happened, kind, subject, moment, saved.subject_types.get(key))
         ends.append(where)
+    if not set(saved.subject_types) <= set(saved.events):
+        raise ValueError("a subject type of no event")
+    for where, moment, _ in saved.attributes:
+        if not in_range(moment):
+            raise ValueError(f"{moment} is outside the clock's range")
+        ends.append(where)
+    index.attribute_changes = [(where, moment, values) for where, moment, values in saved.attributes]
     index.alerts = saved.alerts
     ends += (at for found in saved.alerts.values() for at, _ in found.values())
     if max(ends) >= max(size, 1) or max(_wordings(saved), default=-1) >= len(saved.wordings):

@@ -13,12 +13,13 @@ import functools
 import json
 import operator
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
+from .conditions import Timeline
 from .errors import Message
 from .figures import alerts
 from .logindex import Entry, Happening, LogIndex, Memo, Table, event_key, item_key, unusable
@@ -27,10 +28,21 @@ from .schedule import Period, Schedule
 
 _INSTANT = timedelta(microseconds=1)
 
-State = Literal["open", "partial", "done", "na", "blocked", "awaiting", "lapsed", "upcoming"]
+State = Literal["open", "partial", "done", "na", "blocked", "awaiting", "lapsed", "upcoming", "inapplicable"]
 # awaiting: done or a waiver that needs a second person's approval; lapsed: a waiver past its day;
-# upcoming: an item of a subject that does not open yet (release after 14 days, say)
-STATES: tuple[State, ...] = ("done", "na", "partial", "blocked", "awaiting", "lapsed", "open", "upcoming")
+# upcoming: an item of a subject that does not open yet (release after 14 days, say);
+# inapplicable: its conditions on the unit's attributes do not hold (conditions.py)
+STATES: tuple[State, ...] = (
+    "done",
+    "na",
+    "partial",
+    "blocked",
+    "awaiting",
+    "lapsed",
+    "open",
+    "upcoming",
+    "inapplicable",
+)
 PENDING: frozenset[State] = frozenset({"open", "partial", "blocked", "lapsed", "awaiting"})
 _DAY = timedelta(days=1)
 STATE_OF_ACTION: dict[str, State] = {
@@ -80,6 +92,7 @@ class ItemStatus:
     today: dict[str, float] = field(default_factory=dict)  # recurring: sums of today's periods
     zeros: dict[str, int] = field(default_factory=dict)  # a headline's: periods in a row at 0, by field
     unacknowledged: int = 0  # alerts recorded on it (in any period) not acknowledged yet
+    inapplicable: tuple[tuple[str, str], ...] = ()  # the attributes (and values) its conditions do not hold on
 
     @property
     def last(self) -> Record | None:
@@ -103,11 +116,11 @@ class Tally:
 
     @property
     def applicable(self) -> int:
-        return self.total - self.counts["na"] - self.counts["upcoming"]
+        return self.total - self.counts["na"] - self.counts["upcoming"] - self.counts["inapplicable"]
 
     @property
     def percent(self) -> float:
-        """Done as a share of the items that apply now (waived and upcoming ones are left out)."""
+        """Done as a share of the items that apply now (waived, upcoming and inapplicable ones left out)."""
         return 100.0 * self.done / self.applicable if self.applicable else 100.0
 
 
@@ -169,6 +182,7 @@ class UnitStatus:
     command_unit: str | None = None
     archived_subjects: int = 0  # subjects whose every item is settled for good
     unacknowledged: list[Unacknowledged] = field(default_factory=list)  # alerts to acknowledge, oldest first
+    timeline: Timeline | None = None  # the unit's attributes over time (None: the catalog declares none)
 
     def by_subject(self, pending_only: bool = False) -> dict[str, list[ItemStatus]]:
         """The items kept per subject, grouped by subject (only subjects with work left, if asked)."""
@@ -198,7 +212,8 @@ def items_for(catalog: Catalog, kind: str) -> list[Item]:
 
 
 def expand(items: Sequence[Item], index: LogIndex, clock: Clock) -> list[Item]:
-    """Items as they stand: a triggered measure becomes one item per subject of a live event."""
+    """Items as they stand: a triggered measure becomes one item per subject of a live event
+    (of a subject of the types it names, if it names some)."""
     live: dict[str, list[tuple[Happening, date]]] = {}
     for event in sorted((e for e in index.events.values() if e.action == "event"), key=_event_order):  # not archived
         live.setdefault(event.kind, []).append((event, clock.day(event.moment)))
@@ -209,7 +224,8 @@ def expand(items: Sequence[Item], index: LogIndex, clock: Clock) -> list[Item]:
             expanded.append(item)
             continue
         for event, day in live.get(trigger.event, ()):
-            expanded.append(Item(item.number, item.measure, event.subject, event, day))
+            if trigger.subject_types is None or trigger.serves(event.subject_type):
+                expanded.append(Item(item.number, item.measure, event.subject, event, day))
     return expanded
 
 
@@ -302,16 +318,33 @@ def state_of(entry: Entry | None, measure: Measure, clock: Clock) -> State:
     return STATE_OF_ACTION.get(action, "open")
 
 
-def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
+SETTLED: frozenset[State] = frozenset({"done", "na", "awaiting"})  # kept whatever the conditions now
+
+
+def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock, timeline: Timeline | None = None) -> ItemStatus:
     measure = item.measure
+    conditions = measure.conditions if timeline is not None else {}
     if measure.recurrence is not None:
-        return _recurring(item, measure.recurrence, unit, index, clock)
+        return _recurring(item, measure.recurrence, unit, index, clock, timeline)
     entry = index.entry(measure.id, item.subject)
     state = state_of(entry, measure, clock)
+    since = None
+    if conditions and timeline is not None:
+        since = timeline.began(conditions)
+        if since is None and state not in SETTLED:  # records made while it applied keep counting
+            return ItemStatus(
+                item,
+                "inapplicable",
+                entry,
+                changed=_changed(entry, measure),
+                alerts=_alerts(measure, entry),
+                latest=dict(entry.figures) if entry else {},
+                inapplicable=tuple(timeline.failing(conditions)),
+            )
     opens = _opens(item)  # a day: the item opens at its start
     if opens is not None and clock.today < opens and state in ("open", "lapsed"):
         state = "upcoming"
-    due = _due(item, unit, clock)
+    due = _due(item, unit, clock, since)
     ready = _ready(item, clock)
     return ItemStatus(
         item,
@@ -335,15 +368,18 @@ def recurs_until(measure: Measure, unit: Unit, clock: Clock) -> datetime | None:
     return deadline_at(measure.deadline, unit, clock)
 
 
-def deadline_at(deadline: Deadline, unit: Unit, clock: Clock, event: datetime | None = None) -> datetime | None:
-    """When a deadline falls: the end of its date, or a time after the unit's start or after
-    `event` (None: no event to count from)."""
+def deadline_at(
+    deadline: Deadline, unit: Unit, clock: Clock, event: datetime | None = None, since: datetime | None = None
+) -> datetime | None:
+    """When a deadline falls: the end of its date, or a time after the unit's start (after
+    `since`, when the item began to apply later: conditions.py) or after `event` (None: no
+    event to count from)."""
     if deadline.date is not None:
         return clock.end_of(deadline.date)
     duration = deadline.duration
     if duration is None:
         return None
-    start = unit.started_at if deadline.after == "start" else event
+    start = (since or unit.started_at) if deadline.after == "start" else event
     return after(duration, start, clock) if start is not None else None
 
 
@@ -385,7 +421,9 @@ def window(measure: Measure, event: Happening | None, unit: Unit, clock: Clock) 
     return start, min((end for end in ends if end is not None), default=None)
 
 
-def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
+def _recurring(  # noqa: PLR0917
+    item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: Clock, timeline: Timeline | None = None
+) -> ItemStatus:
     measure = item.measure
     anchor, until = window(measure, item.event, unit, clock)
     span = clock.span(rec, anchor, until)
@@ -395,17 +433,22 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
         return ItemStatus(item, waived, waiver, period=current)
     key = item_key(measure.id, item.subject)
     zeros = [f.id for f in measure.fields] if measure.headline and item.subject is None else []
-    asked = _asked(span, measure, clock, waiver, zeros)
+    asked = _asked(span, measure, clock, waiver, zeros, timeline)
     memo = index.memo(key, asked)
     if memo is None:  # something was added to the table since, or the question is another
-        memo = _worked_out(index, key, span, measure, clock, waiver, zeros)
+        memo = _worked_out(index, key, span, measure, clock, waiver, zeros, timeline)
         index.remember(key, memo)
     entry, latest = index.memo_entry(memo.current), index.memo_entry(memo.latest)
     ended = until is not None and clock.now >= until
+    off: tuple[tuple[str, str], ...] = ()
     if ended:  # every period is past: done if none was missed
         state: State = "open" if memo.missed else "done"
     else:
         state = state_of(entry, measure, clock) if current else "upcoming"
+        conditions = measure.conditions if timeline is not None else {}
+        pending = state not in SETTLED and state != "upcoming" and conditions and timeline is not None
+        if pending and current is not None and not timeline.held(conditions, current.start, current.end):  # type: ignore[union-attr]
+            state, off = "inapplicable", tuple(timeline.failing(conditions))  # its conditions held at no moment of it
     return ItemStatus(
         item,
         state,
@@ -421,10 +464,13 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
         totals=dict(memo.totals),
         today=dict(memo.today),
         zeros=dict(memo.zeros),
+        inapplicable=off,
     )
 
 
-def _asked(span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zeros: list[str]) -> str:
+def _asked(  # noqa: PLR0917
+    span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zeros: list[str], timeline: Timeline | None = None
+) -> str:
     """Everything besides the table that what `_worked_out` finds depends on, as one text."""
     until = waiver.until.isoformat() if waiver is not None and waiver.until is not None else None
     waived = [waiver.at, waiver.action, until, waiver.approval_at] if waiver is not None else None
@@ -433,6 +479,8 @@ def _asked(span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zer
     # taken for one that follows them, nor one worked out under another catalog's aggregates.
     aggregates = list(measure.aggregations.items())
     asked = [span.name, span.first, span.last, span.current, clock.today.isoformat(), rules, waived, zeros, aggregates]
+    if measure.conditions and timeline is not None:  # when it applied, as far as now: which periods count
+        asked.append(timeline.said(measure.conditions))
     return json.dumps(asked, separators=(",", ":"))
 
 
@@ -459,9 +507,10 @@ def memo_holds(saved: LogIndex, fresh: LogIndex, key: str, unit: Unit, catalog: 
     span = clock.span(measure.recurrence, *window(measure, event, unit, clock))
     waiver = fresh.entry(item, subject or None)
     zeros = [f.id for f in measure.fields] if measure.headline and not subject else []
-    if _asked(span, measure, clock, waiver, zeros) != memo.asked:
+    timeline = Timeline(catalog, unit.started_at, fresh.attribute_changes, clock.now) if measure.conditions else None
+    if _asked(span, measure, clock, waiver, zeros, timeline) != memo.asked:
         return None
-    again = _worked_out(fresh, key, span, measure, clock, waiver, zeros)
+    again = _worked_out(fresh, key, span, measure, clock, waiver, zeros, timeline)
     same = (memo.missed, memo.streak, memo.totals, memo.today, memo.zeros) == (
         again.missed,
         again.streak,
@@ -479,11 +528,19 @@ def memo_holds(saved: LogIndex, fresh: LogIndex, key: str, unit: Unit, catalog: 
 
 
 def _worked_out(  # noqa: PLR0917
-    index: LogIndex, key: str, span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zeros: list[str]
+    index: LogIndex,
+    key: str,
+    span: Span,
+    measure: Measure,
+    clock: Clock,
+    waiver: Entry | None,
+    zeros: list[str],
+    timeline: Timeline | None = None,
 ) -> Memo:
     """What status says of a recurring item, from every row of its table: the periods missed,
     the run of those settled, its figures today and since the start (as each field's aggregate
-    says), and its current and latest entries."""
+    says), and its current and latest entries. With conditions, a period counts (can be
+    missed, or break a run) only if they held at some moment of it."""
     table = index.tables.get(key)
     rows = _rows(table, span)
     settled = _settled(table, rows, measure, clock) if table is not None else set()
@@ -491,16 +548,18 @@ def _worked_out(  # noqa: PLR0917
         waived_to = waiver.until  # a lapsed waiver still covers the days it was given for
         settled |= {n for n in span.numbers(span.first, span.last) if span.schedule.day(n) <= waived_to}
     before = span.current - 1 if span.current is not None else span.last
+    counts = _counting(span, measure, timeline)
     streak = 0
     for number in span.numbers(span.first, span.last, backwards=True):
         if number in settled:
             streak += 1
-        elif span.current is None or number != span.current:
+        elif (span.current is None or number != span.current) and counts(number):
             break
     row = rows.get(span.current) if span.current is not None else None
+    missed = span.unsettled(span.first, before, settled)
     return Memo(
-        asked=_asked(span, measure, clock, waiver, zeros),
-        missed=span.unsettled(span.first, before, settled),
+        asked=_asked(span, measure, clock, waiver, zeros, timeline),
+        missed=missed if timeline is None or not measure.conditions else [n for n in missed if counts(n)],
         streak=streak,
         totals=_aggregated(table, rows, measure.aggregations) if table else {},
         today=_aggregated(table, {n: rows[n] for n in _today(span, clock) if n in rows}, measure.aggregations)
@@ -510,6 +569,19 @@ def _worked_out(  # noqa: PLR0917
         latest=index.saved_entry(table, _latest_with_figures(table, rows) if table is not None else None),
         zeros={field: _days_at_zero(table, rows, span, field) for field in zeros} if table else dict.fromkeys(zeros, 0),
     )
+
+
+def _counting(span: Span, measure: Measure, timeline: Timeline | None) -> Callable[[int], bool]:
+    """Whether a period (by number) counts: always, or while the measure's conditions held in it."""
+    conditions = measure.conditions
+    if timeline is None or not conditions:
+        return lambda number: True
+
+    def counts(number: int) -> bool:
+        period = span.schedule.period(number)
+        return period is not None and timeline.held(conditions, period.start, period.end)
+
+    return counts
 
 
 def _rows(table: Table | None, span: Span) -> dict[int, int]:
@@ -626,13 +698,15 @@ def _ready(item: Item, clock: Clock) -> date | None:
     return last if clock.today < last else None
 
 
-def _due(item: Item, unit: Unit, clock: Clock) -> datetime | None:
+def _due(item: Item, unit: Unit, clock: Clock, since: datetime | None = None) -> datetime | None:
     """When an item is due: the end of a deadline's day, or the moment a deadline in hours
-    falls, or the end of the last day of the window it lasts."""
+    falls (after the start: after `since`, when its conditions began to hold, if later), or
+    the end of the last day of the window it lasts."""
     deadline, trigger = item.measure.deadline, item.measure.trigger
     if deadline is not None:
         event = item.event.moment if item.event else clock.start_of(item.day) if item.day else None
-        return deadline_at(deadline, unit, clock, event)
+        later = since if since is not None and since > unit.started_at else None
+        return deadline_at(deadline, unit, clock, event, later)
     if trigger is not None and trigger.lasts_days and item.day is not None:
         return clock.end_of(item.day + _days(trigger.lasts_days - 1))
     return None
@@ -725,7 +799,8 @@ def _sections(catalog: Catalog, statuses: list[ItemStatus], kept: list[Archived]
 def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) -> UnitStatus:
     clock = Clock(ZoneInfo(catalog.meta.timezone), now)
     checklist = items_for(catalog, unit.kind)
-    statuses = [assess(item, unit, index, clock) for item in expand(checklist, index, clock)]
+    timeline = Timeline(catalog, unit.started_at, index.attribute_changes, now) if catalog.meta.attributes else None
+    statuses = [assess(item, unit, index, clock, timeline) for item in expand(checklist, index, clock)]
     kept = archived(checklist, index)
     critical = [s for s in statuses if s.state in PENDING and s.item.measure.priority == "critical"]
     known = {m.id for m in catalog.measures}
@@ -746,6 +821,7 @@ def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) ->
         archived=kept,
         archived_subjects=sum(index.archived.sizes.values()),
         unacknowledged=unacknowledged(index, statuses),
+        timeline=timeline,
     )
 
 

@@ -75,9 +75,10 @@ class RecordDocument(TypedDict):
     (README, "The store", describes each)."""
 
     v: Annotated[
-        Literal[1, 2, 3, 4],
+        Literal[1, 2, 3, 4, 5],
         about(
-            "the record's format: 4 for an acknowledgement of alerts, else 3; 2 before `clock`; "
+            "the record's format: 5 for a change of the unit's attributes or an event with a subject type,"
+            " 4 for an acknowledgement of alerts, else 3; 2 before `clock`; "
             "1 for a record written before records were chained"
         ),
     ]
@@ -92,6 +93,10 @@ class RecordDocument(TypedDict):
     subject: NotRequired[Annotated[str, about("for an item kept per subject, or an event: whom it concerns")]]
     event: NotRequired[Annotated[str, about("for an event or a withdrawal: the kind of event")]]
     occurred: NotRequired[Annotated[Moment, about("for an event: when it happened")]]
+    subject_type: NotRequired[Annotated[str, about("for an event: the type of its subject (format 5)")]]
+    attributes: NotRequired[
+        Annotated[dict[str, str], about("for set: the unit's attributes given new values, by id (format 5)")]
+    ]
     until: NotRequired[Annotated[Day, about("for a waiver (na): its last day")]]
     approves: NotRequired[Annotated[str, about("for an approval: the id of the record approved")]]
     measure: NotRequired[Annotated[str, about("a hash of the measure's wording when it was attested")]]

@@ -1,0 +1,108 @@
+"""Applicability beyond the unit kind: a unit's attributes over time, and the conditions on
+them under which a measure applies (`when: {risk: [medium, high]}`).
+
+A unit's attributes start at the catalog's defaults (from the unit's start) and change by
+`set` records, each taking effect at its moment (the replayed clock under `--now`, else the
+real time it was written). The log keeps every change, the index keeps them all (a few), so
+that where an attribute stood at any moment is worked out without reading the log.
+
+The rules (README, "Conditions"):
+- a one-time item applies while its conditions hold; an item already done or waived stays so
+  (records made while it applied keep counting); a deadline after the start counts from the
+  moment its conditions last began to hold;
+- a recurring item's period counts if its conditions held at any moment of it (up to now).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import Catalog
+
+Conditions = Mapping[str, frozenset[str]]  # attribute id -> the values a measure applies under
+Interval = tuple[datetime, datetime | None]  # from (included) to (excluded; None: on and on)
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A time during which every attribute kept its value: from `begin` to the next stretch."""
+
+    begin: datetime
+    values: dict[str, str]
+    at: int | None  # where the record of the change that began it starts (None: the defaults)
+
+
+class Timeline:
+    """A unit's attributes from its start up to `now` (changes after now are not yet made)."""
+
+    def __init__(
+        self, catalog: Catalog, start: datetime, changes: Sequence[tuple[int, datetime, dict[str, str]]], now: datetime
+    ) -> None:
+        values = {attribute.id: attribute.initial for attribute in catalog.meta.attributes}
+        self.start = start
+        self.stretches = [Stretch(start, values, None)]
+        self.changes = [c for c in sorted(changes, key=lambda c: (c[1], c[0])) if c[1] <= now]
+        for at, moment, given in self.changes:
+            values = {**values, **given}
+            begin = max(moment, start)  # a change dated before the start (by hand) counts from it
+            if begin == self.stretches[-1].begin:
+                self.stretches[-1] = Stretch(begin, values, at)
+            else:
+                self.stretches.append(Stretch(begin, values, at))
+        self._holding: dict[tuple[tuple[str, frozenset[str]], ...], list[Interval]] = {}
+
+    @property
+    def values(self) -> dict[str, str]:
+        """Every attribute's value now."""
+        return self.stretches[-1].values
+
+    def since(self, attribute: str) -> Stretch:
+        """The stretch since which an attribute has its value now (the first one, if it never changed)."""
+        value = self.values.get(attribute)
+        found = self.stretches[-1]
+        for stretch in reversed(self.stretches):
+            if stretch.values.get(attribute) != value:
+                break
+            found = stretch
+        return found
+
+    def failing(self, conditions: Conditions) -> list[tuple[str, str]]:
+        """The attributes (and their values now) that keep `conditions` from holding now."""
+        values = self.values
+        return [(name, values.get(name, "")) for name, wanted in conditions.items() if values.get(name) not in wanted]
+
+    def holding(self, conditions: Conditions) -> list[Interval]:
+        """When `conditions` held, as intervals in order (the last open-ended if they hold now)."""
+        key = tuple(sorted(conditions.items()))
+        found = self._holding.get(key)
+        if found is None:
+            found = []
+            ends = [s.begin for s in self.stretches[1:]] + [None]
+            for stretch, end in zip(self.stretches, ends, strict=True):
+                if all(stretch.values.get(name) in wanted for name, wanted in conditions.items()):
+                    if found and found[-1][1] == stretch.begin:
+                        found[-1] = (found[-1][0], end)
+                    else:
+                        found.append((stretch.begin, end))
+            self._holding[key] = found
+        return found
+
+    def holds(self, conditions: Conditions) -> bool:
+        """Whether `conditions` hold now."""
+        found = self.holding(conditions)
+        return bool(found) and found[-1][1] is None
+
+    def began(self, conditions: Conditions) -> datetime | None:
+        """When `conditions` last began to hold, if they hold now."""
+        return self.holding(conditions)[-1][0] if self.holds(conditions) else None
+
+    def held(self, conditions: Conditions, begin: datetime, end: datetime) -> bool:
+        """Whether `conditions` held at some moment from `begin` to `end` (excluded)."""
+        return any(start < end and (until is None or until > begin) for start, until in self.holding(conditions))
+
+    def said(self, conditions: Conditions) -> list[list[str | None]]:
+        """When `conditions` held, as text: what a memo of a recurring item depends on."""
+        found = self.holding(conditions)
+        return [[start.isoformat(), None if end is None else end.isoformat()] for start, end in found]
