@@ -19,7 +19,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import Catalog
+from .errors import NotFound, UserError
+from .fuzzy import closest
+from .models import Attribute, Catalog, Text
 
 Conditions = Mapping[str, frozenset[str]]  # attribute id -> the values a measure applies under
 Interval = tuple[datetime, datetime | None]  # from (included) to (excluded; None: on and on)
@@ -106,3 +108,57 @@ class Timeline:
         """When `conditions` held, as text: what a memo of a recurring item depends on."""
         found = self.holding(conditions)
         return [[start.isoformat(), None if end is None else end.isoformat()] for start, end in found]
+
+
+_YES = ("yes", "y", "true", "是", "有")
+_NO = ("no", "n", "false", "否", "无", "没有")
+
+
+def resolve_assignments(catalog: Catalog, texts: Sequence[str]) -> dict[str, str]:
+    """`NAME=VALUE` as typed (`risk=high`, `风险等级=高`, `medical_ward=是`): attribute id ->
+    value id. Attributes and values are named by id or by their Chinese or English name, in
+    any case; an unknown one is refused with the closest names."""
+    attributes = catalog.meta.attributes
+    if not attributes:
+        raise UserError("set.no_attributes", catalog=catalog.meta.name)
+    found: dict[str, str] = {}
+    for text in texts:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UserError("set.assignment", text=text)
+        attribute = _attribute(catalog, name.strip())
+        if attribute.id in found:
+            raise UserError("set.twice", attribute=attribute.id)
+        found[attribute.id] = _value(attribute, value.strip())
+    return found
+
+
+def _attribute(catalog: Catalog, token: str) -> Attribute:
+    wanted = token.casefold()
+    forms = {a.id: (a.id, (a.name.zh or "").casefold(), (a.name.en or "").casefold()) for a in catalog.meta.attributes}
+    for attribute in catalog.meta.attributes:
+        if wanted in forms[attribute.id]:
+            return attribute
+    owner = {form: attribute_id for attribute_id, names in forms.items() for form in names if form}
+    suggestions = list(dict.fromkeys(owner[f] for f in closest(wanted, owner, limit=6)))[:3]
+    raise NotFound("set.unknown_attribute", suggestions, attribute=token, known=list(forms))
+
+
+def _names(name: Text | None) -> tuple[str, ...]:
+    return ((name.zh or "").casefold(), (name.en or "").casefold()) if name is not None else ()
+
+
+def _value(attribute: Attribute, token: str) -> str:
+    wanted = token.casefold()
+    if attribute.type == "yesno":
+        if wanted in _YES:
+            return "yes"
+        if wanted in _NO:
+            return "no"
+    forms = {value: (value, *_names(attribute.value_name(value))) for value in attribute.ids}
+    for value, names in forms.items():
+        if wanted in names:
+            return value
+    owner = {form: value for value, names in forms.items() for form in names if form}
+    suggestions = list(dict.fromkeys(owner[f] for f in closest(wanted, owner, limit=6)))[:3]
+    raise NotFound("set.unknown_value", suggestions, attribute=attribute.id, value=token, allowed=attribute.ids)

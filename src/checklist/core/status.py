@@ -445,10 +445,8 @@ def _recurring(  # noqa: PLR0917
         state: State = "open" if memo.missed else "done"
     else:
         state = state_of(entry, measure, clock) if current else "upcoming"
-        conditions = measure.conditions if timeline is not None else {}
-        pending = state not in SETTLED and state != "upcoming" and conditions and timeline is not None
-        if pending and current is not None and not timeline.held(conditions, current.start, current.end):  # type: ignore[union-attr]
-            state, off = "inapplicable", tuple(timeline.failing(conditions))  # its conditions held at no moment of it
+        off = _off(measure, timeline, current) if state not in SETTLED and state != "upcoming" else ()
+        state = "inapplicable" if off else state
     return ItemStatus(
         item,
         state,
@@ -466,6 +464,15 @@ def _recurring(  # noqa: PLR0917
         zeros=dict(memo.zeros),
         inapplicable=off,
     )
+
+
+def _off(measure: Measure, timeline: Timeline | None, current: Period | None) -> tuple[tuple[str, str], ...]:
+    """The attributes that keep a recurring item's current period from counting (its
+    conditions held at no moment of it), with their values now; none if it counts."""
+    conditions = measure.conditions
+    if timeline is None or not conditions or current is None or timeline.held(conditions, current.start, current.end):
+        return ()
+    return tuple(timeline.failing(conditions))
 
 
 def _asked(  # noqa: PLR0917

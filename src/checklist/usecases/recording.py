@@ -18,7 +18,7 @@ from ..core.items import resolve, resolve_all
 from ..core.logindex import Happening, LogIndex, event_key
 from ..core.models import Action, Catalog, Draft, Unit, from_user
 from ..core.status import Item, Unacknowledged, items_for, unit_status
-from ..core.subjects import spelling, typed_subject
+from ..core.subjects import spelling, subject_type, typed_subject
 from . import anchors
 from .session import Session
 
@@ -128,6 +128,7 @@ class EventRequest:
     at: str | None = None  # when it happened (default: now)
     note: str | None = None
     withdraw: bool = False
+    subject_type: str | None = None  # the subject's type (--type), as typed: an id or a name
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
     existing = _event_of(index, kind, subject)
     if existing is not None:
         subject = existing.subject  # as recorded: an event and its withdrawal name the same subject
+    typed = None if request.withdraw else subject_type(current.catalog, unit.kind, kind, request.subject_type)
     request = replace(request, subject=subject)
     live = existing is not None and existing.action == "event"
     if request.withdraw and not live:
@@ -175,6 +177,7 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
         event=kind,
         subject=subject,
         occurred=None if request.withdraw else occurred.astimezone(zone),
+        subject_type=typed,
         note=note,
         catalog=current.catalog.digest,
     )
