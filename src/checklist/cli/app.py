@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "ack": "marks:ack",
     "event": "events:event",
     "subjects": "events:subjects",
+    "set": "applicability:set_attributes",
     "log": "views:log",
     "verify": "trust:verify",
     "seal": "trust:seal",

@@ -19,6 +19,10 @@ def event(
     withdraw: Annotated[
         bool, typer.Option("--withdraw", help="Withdraw an event recorded in error (needs --note).")
     ] = False,
+    subject_type: Annotated[
+        str | None,
+        typer.Option("--type", metavar="TYPE", help="The subject's type (custody, staff…), as the catalog declares."),
+    ] = None,
     unit: options.Unit = None,
     by: options.By = None,
     lang: options.Lang = None,
@@ -36,7 +40,7 @@ def event(
     from ..usecases.settings import Settings
 
     settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
-    request = EventRequest(kind, subject, at=at, note=note, withdraw=withdraw)
+    request = EventRequest(kind, subject, at=at, note=note, withdraw=withdraw, subject_type=subject_type)
     event_recorded(record_event(Session.open(settings), request), settings.lang)
 
 

@@ -15,13 +15,13 @@ The rules (README, "Conditions"):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from .errors import NotFound, UserError
 from .fuzzy import closest
-from .models import Attribute, Catalog, Text
+from .models import Attribute, Catalog, Record, Text
 
 Conditions = Mapping[str, frozenset[str]]  # attribute id -> the values a measure applies under
 Interval = tuple[datetime, datetime | None]  # from (included) to (excluded; None: on and on)
@@ -40,8 +40,14 @@ class Timeline:
     """A unit's attributes from its start up to `now` (changes after now are not yet made)."""
 
     def __init__(
-        self, catalog: Catalog, start: datetime, changes: Sequence[tuple[int, datetime, dict[str, str]]], now: datetime
+        self,
+        catalog: Catalog,
+        start: datetime,
+        changes: Sequence[tuple[int, datetime, dict[str, str]]],
+        now: datetime,
+        fetch: Callable[[int], Record] | None = None,
     ) -> None:
+        self.fetch = fetch  # the record whose line starts at an offset (who set a value, and why)
         values = {attribute.id: attribute.initial for attribute in catalog.meta.attributes}
         self.start = start
         self.stretches = [Stretch(start, values, None)]
@@ -69,6 +75,10 @@ class Timeline:
                 break
             found = stretch
         return found
+
+    def record(self, stretch: Stretch) -> Record | None:
+        """The record of the change that began a stretch (None: the defaults, or no log to read)."""
+        return None if stretch.at is None or self.fetch is None else self.fetch(stretch.at)
 
     def failing(self, conditions: Conditions) -> list[tuple[str, str]]:
         """The attributes (and their values now) that keep `conditions` from holding now."""
@@ -99,6 +109,11 @@ class Timeline:
     def began(self, conditions: Conditions) -> datetime | None:
         """When `conditions` last began to hold, if they hold now."""
         return self.holding(conditions)[-1][0] if self.holds(conditions) else None
+
+    def last_began(self, conditions: Conditions) -> datetime | None:
+        """When `conditions` last began to hold, now or before (None: they never held)."""
+        found = self.holding(conditions)
+        return found[-1][0] if found else None
 
     def held(self, conditions: Conditions, begin: datetime, end: datetime) -> bool:
         """Whether `conditions` held at some moment from `begin` to `end` (excluded)."""

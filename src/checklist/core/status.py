@@ -330,8 +330,8 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock, timeline: Time
     state = state_of(entry, measure, clock)
     since = None
     if conditions and timeline is not None:
-        since = timeline.began(conditions)
-        if since is None and state not in SETTLED:  # records made while it applied keep counting
+        since = timeline.last_began(conditions)  # a deadline after the start counts from then
+        if not timeline.holds(conditions) and state not in SETTLED:  # records made while it applied keep counting
             return ItemStatus(
                 item,
                 "inapplicable",
@@ -806,7 +806,8 @@ def _sections(catalog: Catalog, statuses: list[ItemStatus], kept: list[Archived]
 def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) -> UnitStatus:
     clock = Clock(ZoneInfo(catalog.meta.timezone), now)
     checklist = items_for(catalog, unit.kind)
-    timeline = Timeline(catalog, unit.started_at, index.attribute_changes, now) if catalog.meta.attributes else None
+    changes = index.attribute_changes
+    timeline = Timeline(catalog, unit.started_at, changes, now, index.record_at) if catalog.meta.attributes else None
     statuses = [assess(item, unit, index, clock, timeline) for item in expand(checklist, index, clock)]
     kept = archived(checklist, index)
     critical = [s for s in statuses if s.state in PENDING and s.item.measure.priority == "critical"]

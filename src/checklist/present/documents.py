@@ -15,6 +15,7 @@ from ..core.agenda import Entry as AgendaEntry
 from ..core.figures import LIMIT, usable
 from ..core.models import Catalog, Record, Text
 from ..core.status import Archived, ItemStatus, Tally, Unacknowledged, UnitStatus
+from .applicability import attributes_document
 
 if TYPE_CHECKING:
     from ..core.errors import Message, Problem
@@ -51,6 +52,7 @@ def _tally(tally: Tally, overdue: int = 0) -> TallyDocument:
         "lapsed": counts["lapsed"],
         "open": counts["open"],
         "upcoming": counts["upcoming"],
+        "inapplicable": counts["inapplicable"],
         "overdue": overdue,
         "total": tally.total,
         "percent_done": round(tally.percent, 1),
@@ -89,6 +91,8 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "records": status.records,
         "last": record_document(status.last) if status.last else None,
         "unacknowledged_alerts": status.unacknowledged,
+        "inapplicable_while": dict(status.inapplicable) if status.inapplicable else None,
+        "when": {name: sorted(values) for name, values in measure.conditions.items()} or None,
     }
 
 
@@ -178,6 +182,7 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
         "unacknowledged_alerts": [
             alert_document(a, ack_command(a, status.command_unit)) for a in status.unacknowledged
         ],
+        "attributes": attributes_document(status),
     }
 
 
@@ -292,6 +297,7 @@ def _subject(subject: str, items: list[ItemStatus]) -> SubjectDocument:
         "subject": subject,
         "event": event.kind if event else None,
         "occurred": event.moment.isoformat() if event else None,
+        "subject_type": event.subject_type if event else None,
         "items": [item_document(i) for i in items],
     }
 

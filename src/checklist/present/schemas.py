@@ -153,6 +153,14 @@ class ItemDocument(TypedDict):
     unacknowledged_alerts: Annotated[
         int, about("alerts recorded on it (in any period) not acknowledged yet: `status` lists them")
     ]
+    inapplicable_while: Annotated[
+        dict[str, str] | None,
+        about("state inapplicable: the unit's attributes (id -> value now) its conditions do not hold on"),
+    ]
+    when: Annotated[
+        dict[str, list[str]] | None,
+        about("the measure's conditions: attribute id -> the values it applies under (null: none)"),
+    ]
 
 
 # status, status-all
@@ -212,9 +220,12 @@ class TallyDocument(TypedDict):
     lapsed: int
     open: int
     upcoming: int
+    inapplicable: Annotated[int, about("items whose conditions on the unit's attributes do not hold now")]
     overdue: Annotated[int, about("items past their deadline (also counted in their state)")]
     total: int
-    percent_done: Annotated[float, about("done, as a share of the items that apply now (n/a and upcoming left out)")]
+    percent_done: Annotated[
+        float, about("done, as a share of the items that apply now (n/a, upcoming and inapplicable left out)")
+    ]
 
 
 @closed
@@ -323,6 +334,20 @@ class StatusDocument(TypedDict):
     unacknowledged_alerts: Annotated[
         list[AlertDocument], about("alerts of any period or subject not acknowledged yet, oldest first")
     ]
+    attributes: Annotated[list[AttributeDocument], about("the unit's attributes (the catalog's head declares them)")]
+
+
+@closed
+class AttributeDocument(TypedDict):
+    """One of the unit's attributes now, and the change that gave it its value."""
+
+    id: str
+    value: Annotated[str, about("its value now (a value id; yes or no for a yes/no attribute)")]
+    default: Annotated[bool, about("whether it has the catalog's default (never set, or none of its changes yet)")]
+    since: Annotated[Moment | None, about("when the change that gave it its value took effect")]
+    set_by: Annotated[str | None, about("who recorded that change")]
+    reason: Annotated[str | None, about("the reason given with it")]
+    record: Annotated[str | None, about("the id of its record (in `checklist log`)")]
 
 
 @closed
@@ -382,6 +407,7 @@ class SubjectDocument(TypedDict):
     subject: str
     event: Annotated[str | None, about("the kind of event that made its items")]
     occurred: Annotated[Moment | None, about("when that event happened")]
+    subject_type: Annotated[str | None, about("the subject's type, if the event recorded one")]
     items: list[ItemDocument]
 
 

@@ -24,6 +24,7 @@ from ..core.agenda import ATTENTION
 from ..core.models import Catalog, Measure, Record
 from ..core.schedule import describe
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
+from .applicability import attributes_head, conditions_text, inapplicable_text
 from .output import safe
 from .words import figure_text, t
 
@@ -41,6 +42,7 @@ MARKS = {
     "lapsed": ("↺", "red"),
     "open": ("☐", "yellow"),
     "upcoming": ("…", "dim"),
+    "inapplicable": ("∅", "dim"),
 }
 ACTION_STYLE = {
     "done": "green",
@@ -53,6 +55,7 @@ ACTION_STYLE = {
     "withdrawn": "blue",
     "upgraded": "blue",
     "acknowledged": "magenta",
+    "set": "blue",
 }
 PRIORITY_STYLE = {"critical": "bold red", "high": "yellow", "normal": ""}
 
@@ -133,7 +136,7 @@ def checklist_table(  # noqa: PLR0917
 
 
 LISTED_UP_TO = 12  # a measure's subject items listed one by one; past that, only those needing attention
-QUIET: frozenset[str] = frozenset({"done", "na", "upcoming"})
+QUIET: frozenset[str] = frozenset({"done", "na", "upcoming", "inapplicable"})
 
 
 def _subject_rows(
@@ -152,7 +155,7 @@ def _subject_rows(
         if many and status.state in QUIET and not status.overdue and not status.unacknowledged:
             quiet[status.state] += 1
         else:
-            table.add_row("", mark(status.state, lang), _subject_text(status, lang), "")
+            table.add_row("", mark(status.state, lang), _subject_text(status, lang, catalog), "")
     if quiet or archived:
         table.add_row("", "", _summary(quiet, archived, lang), "")
 
@@ -185,20 +188,23 @@ def _measure_text(measure: Measure, catalog: Catalog, lang: str, detail: bool = 
 
 def _item_text(status: ItemStatus, catalog: Catalog, lang: str, detail: bool = False) -> Text:
     text = _measure_text(status.item.measure, catalog, lang, detail)
-    text.append_text(_details(status, lang))
+    text.append_text(_details(status, lang, catalog))
     return text
 
 
-def _subject_text(status: ItemStatus, lang: str) -> Text:
+def _subject_text(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> Text:
     text = Text("↳ ", style="dim")
     text.append(safe(status.item.subject or ""), style="bold")
-    text.append_text(_details(status, lang))
+    text.append_text(_details(status, lang, catalog))
     return text
 
 
-def _details(status: ItemStatus, lang: str) -> Text:
-    """What else is worth knowing at a glance: period, misses, deadline, alerts, changed wording."""
+def _details(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> Text:
+    """What else is worth knowing at a glance: period, misses, deadline, alerts, changed wording;
+    why an item does not apply (its conditions on the unit's attributes)."""
     parts: list[tuple[str, str]] = []
+    if status.inapplicable and catalog is not None:
+        parts.append((inapplicable_text(status, catalog, lang), "dim"))
     rec = status.item.measure.recurrence
     if rec is not None:
         parts.append((f"{t('label.recurs', lang)}: {describe(rec)}", "dim"))
@@ -265,6 +271,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     head.append(f"\n{t('label.kind', lang)}: {safe(kind.name(lang)) if kind else unit.kind}   ")
     head.append(f"{t('label.catalog', lang)}: {safe(status.catalog.meta.name)} {safe(status.catalog.meta.version)}   ")
     head.append(f"{t('label.started', lang)}: {when(unit.started_at)} {t('label.by', lang)} {safe(unit.started_by)}")
+    head.append_text(attributes_head(status, lang))
     if newer is not None:
         head.append(f"\n{t('label.newer', lang, version=safe(newer))}", style="yellow")
     if status.replayed:
@@ -623,6 +630,7 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
     table.add_column(t("col.note", lang), overflow="fold", width=note_width)
     for record in records:
         item = Text(record.item or (f"{record.event} · {safe(record.subject or '')}" if record.event else "—"))
+        item.append(f" · {record.subject_type}" if record.subject_type else "")
         if record.action == "acknowledged":  # what it covers: the subject's alerts, the period's (else every one's)
             item.append(f" · {safe(record.subject)}" if record.subject else "")
             item.append(f" · {record.period}" if record.period else "")
@@ -631,6 +639,9 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
         if record.clock is not None:  # made with a replayed clock: say which moment it replayed
             note.append(f"⏱ --now {record.clock.strftime('%Y-%m-%d %H:%M')}\n", style="yellow")
         note.append(safe(record.note or ""))
+        if record.attributes:  # set: the values given, by attribute id (the log is read without the catalog)
+            values = ", ".join(f"{name}={value}" for name, value in record.attributes.items())
+            note.append(("\n" if record.note else "") + safe(values), style="cyan")
         if record.figures:
             figures = ", ".join(f"{k}={figure_text(v, lang)}" for k, v in record.figures.items())
             note.append(("\n" if record.note else "") + safe(figures), style="cyan")
@@ -700,7 +711,9 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
         body.append(
             f"\n{t('label.needs', lang)}: " + ", ".join(t("needs." + e, lang) for e in measure.evidence), style="cyan"
         )
-    body.append_text(_details(status, lang))
+    if measure.conditions:  # applicability: when it applies, as the walk shows it
+        body.append(f"\n{safe(conditions_text(status, catalog, lang))}", style="cyan")
+    body.append_text(_details(status, lang, catalog))
     subject = f" · {safe(status.item.subject)}" if status.item.subject else ""
     title = f"{status.item.number}{subject} · {position}"
     return Panel(body, title=Text(title), title_align="left", box=box.ROUNDED)  # Text: a str title is markup
