@@ -46,11 +46,12 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 
 
 # --- the oracle: pydantic's Record as release 0.3.0 had it -----------------------------
-# (with format 4 since: an acknowledgement of alerts, the one action only a record of format 4 has)
+# (with format 4 since: an acknowledgement of alerts, the one action only a record of format 4 has;
+# and format 5: a change of the unit's attributes, action set, and an event's subject type)
 
 
 class OldDraft(Stored):
-    v: Literal[1, 2, 3, 4] = RECORD_FORMAT
+    v: Literal[1, 2, 3, 4, 5] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     unit: str
     item: MeasureId | None = None
@@ -62,6 +63,8 @@ class OldDraft(Stored):
     subject: Annotated[str, StringConstraints(pattern=SUBJECT)] | None = None
     event: Slug | None = None
     occurred: AwareDatetime | None = None
+    subject_type: Slug | None = None  # format 5
+    attributes: dict[Slug, Slug] | None = None  # format 5
     until: date | None = None
     approves: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")] | None = None
     measure: str | None = None
@@ -81,6 +84,10 @@ class OldDraft(Stored):
             )
         if (self.action == "approved") != (self.approves is not None):
             raise PydanticCustomError("record.approves", "'approves' goes with an approved record, and only there")
+        if (self.action == "set") != bool(self.attributes):
+            raise PydanticCustomError("record.attributes", "'attributes' goes with a set record, and only there")
+        if self.subject_type is not None and self.action != "event":
+            raise PydanticCustomError("record.subject_type", "'subject_type' goes with an event record only")
         return self
 
 
@@ -100,6 +107,10 @@ class OldRecord(OldDraft):
         if self.v < 4 and self.action == "acknowledged":
             raise PydanticCustomError(
                 "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 4}
+            )
+        if self.v < 5 and (self.action == "set" or self.subject_type is not None):
+            raise PydanticCustomError(
+                "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 5}
             )
         return self
 
@@ -157,7 +168,7 @@ SIGS = st.fixed_dictionaries(
     },
 )
 STRANGE = {  # what each field may be given instead of a valid value
-    "v": st.sampled_from([0, 1, 2, 3, 4, 5, "2", 2.0, True, None]),
+    "v": st.sampled_from([0, 1, 2, 3, 4, 5, 6, "2", 2.0, True, None]),
     "id": HEX32.map(lambda h: h + "\n") | HEX32.map(str.upper) | ANY_TEXT | NOT_TEXT,
     "unit": ANY_TEXT | NOT_TEXT,
     "item": st.sampled_from(["prison.visits", "a.b-c_d", "A.b", "x\n", "a" * 129, "a..b"]) | NOT_TEXT,
@@ -169,6 +180,8 @@ STRANGE = {  # what each field may be given instead of a valid value
     "subject": ANY_TEXT | st.sampled_from(["P2020-017", "a/b", "a|b", "x" * 65]) | NOT_TEXT,
     "event": st.sampled_from(["admission", "a-b", "A", "a" * 65, "a\n"]) | NOT_TEXT,
     "occurred": TIMES | st.none(),
+    "subject_type": st.sampled_from(["staff", "A", "a" * 65, "a\n"]) | NOT_TEXT,
+    "attributes": st.sampled_from([{"risk": "high"}, {}, {"Risk": "x"}, {"risk": 1}, {"r": "a" * 65}]) | NOT_TEXT,
     "until": DAYS | st.none(),
     "approves": HEX32 | ANY_TEXT | NOT_TEXT,
     "measure": ANY_TEXT | NOT_TEXT,
@@ -200,6 +213,8 @@ def valid(version: int, action: str) -> dict[str, Any]:
         fields.update(event="admission", subject="P2020-017")
     if action == "approved":
         fields["approves"] = uuid.uuid4().hex
+    if action == "set":
+        fields["attributes"] = {"risk": "high"}
     if version >= 2:
         fields.update(seq=3, prev="sha256:" + "a" * 64)
     return {name: value for name, value in fields.items() if value is not None}
@@ -207,7 +222,8 @@ def valid(version: int, action: str) -> dict[str, Any]:
 
 @st.composite
 def lines(draw: st.DrawFn) -> bytes:
-    fields = valid(draw(st.sampled_from([1, 2, 3, 4])), draw(st.sampled_from(sorted(ITEM_ACTIONS | {"event"}))))
+    actions = sorted(ITEM_ACTIONS | {"event", "set"})
+    fields = valid(draw(st.sampled_from([1, 2, 3, 4, 5])), draw(st.sampled_from(actions)))
     for name in draw(st.lists(st.sampled_from(sorted(STRANGE)), max_size=3, unique=True)):
         if draw(st.integers(0, 5)) == 0:
             fields.pop(name, None)
@@ -320,7 +336,7 @@ MOMENTS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2200, 
 
 @st.composite
 def drafts(draw: st.DrawFn) -> Draft:
-    action = draw(st.sampled_from(sorted(ITEM_ACTIONS | {"event", "withdrawn", "upgraded"})))
+    action = draw(st.sampled_from(sorted(ITEM_ACTIONS | {"event", "withdrawn", "upgraded", "set"})))
     fields = valid(3, action)
     fields.pop("seq", None), fields.pop("prev", None)
     fields.update(
@@ -336,6 +352,7 @@ def drafts(draw: st.DrawFn) -> Draft:
         ],
         clock=draw(st.none() | MOMENTS),
         occurred=draw(st.none() | MOMENTS) if action == "event" else None,
+        subject_type=draw(st.none() | st.sampled_from(["custody", "staff"])) if action == "event" else None,
         until=draw(st.none() | st.dates()) if action == "na" else None,
         period=draw(st.none() | st.sampled_from(["2020-01-27", "2020-W05", "2020-01-27T08:00"])),
     )
