@@ -237,6 +237,10 @@ class TestSet:
         assert [r["attributes"] for r in records() if r["action"] == "set"] == [
             {"medical_ward": "yes", "risk": "medium"}
         ]
+        early = unit("2020-01-26T10:00", "set", "risk=high")
+        assert early.exit_code == 1 and "before the unit started" in early.stderr and "--at" not in early.stderr
+        twice = unit("2020-01-28T10:00", "set", "risk=high", "风险等级=低")
+        assert twice.exit_code == 1 and "risk is given twice" in twice.stderr
         same = ok(unit("2020-01-28T11:00", "set", "risk=medium"))
         assert "already had that value; nothing recorded" in same.stderr
         assert len([r for r in records() if r["action"] == "set"]) == 1
@@ -461,3 +465,36 @@ def test_through_a_real_process(proc: Run, tmp_path: Path) -> None:
     listed = proc("list", "--json", "--now", "2020-01-28T09:00", env=env)
     lockdown = next(i for i in json.loads(listed.stdout)["items"] if i["id"] == "prison.lockdown")
     assert lockdown["state"] == "open" and lockdown["due"] == "2020-01-30T00:00:00+08:00"
+
+
+def test_the_readme_example_validates(tmp_path: Path) -> None:
+    from checklist.core import catalog as catalogs
+
+    from .test_readme import blocks
+
+    (example,) = [b for b in blocks("yaml") if "subject_types:" in b and "when:" in b]
+    (tmp_path / "catalog.yaml").write_text(example, encoding="utf-8")
+    checked = catalogs.check(tmp_path / "catalog.yaml")
+    assert [m.id for m in checked.catalog.measures] == ["prison.lockdown", "prison.ward-check", "prison.admission-exam"]
+    assert checked.warnings == []
+
+
+def test_a_subject_settled_for_good_is_archived_whatever_items_its_type_lacks(unit: Run, cli: Run) -> None:
+    """A staff member gets no examination (custody only): once their temperature is done they
+    are settled for good and archived, as a subject whose every item is done is."""
+    ok(unit("2020-01-28T10:00", "event", "admission", "--subject", "P1", "--type", "custody"))
+    ok(unit("2020-01-28T10:00", "event", "admission", "--subject", "S1", "--type", "staff"))
+    ok(unit("2020-01-28T11:00", "done", "prison.temperature", "--subject", "S1"))
+    status = ok(unit("2020-01-28T12:00", "status", "--json")).json()
+    assert status["archived_subjects"] == 1
+    assert {a["id"]: a["done"] for a in status["archived"]} == {"prison.temperature": 1}
+    subjects = ok(unit("2020-01-28T12:00", "subjects", "--json")).json()
+    assert [s["subject"] for s in subjects["subjects"]] == ["P1"] and subjects["archived_subjects"] == 1
+    ok(cli("verify"))
+    INDEX.unlink()
+    assert ok(unit("2020-01-28T12:00", "status", "--json")).json() == status  # a cold fold archives the same
+    ok(unit("2020-01-28T13:00", "reopen", "prison.temperature", "--subject", "S1", "--reason", "复测"))
+    again = ok(unit("2020-01-28T13:00", "subjects", "--json")).json()["subjects"]
+    assert {s["subject"]: s["subject_type"] for s in again} == {"P1": "custody", "S1": "staff"}
+    assert [i["id"] for i in next(s for s in again if s["subject"] == "S1")["items"]] == ["prison.temperature"]
+    ok(cli("verify"))

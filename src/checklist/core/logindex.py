@@ -47,6 +47,7 @@ AttributeChange = tuple[int, datetime, dict[str, str]]
 SNAPSHOT_FORMAT = 9
 _HAPPENINGS = frozenset({"event", "withdrawn"})
 STATES_OF_ARCHIVE = {"D": ("done", False), "d": ("done", True), "N": ("na", False), "n": ("na", True)}  # True: changed
+NOT_FOR_TYPE = "-"  # an archived subject's letter for a measure its type gets no item of (a trigger's subject_types)
 
 
 def item_key(item: str, subject: str | None = None) -> str:
@@ -256,6 +257,8 @@ class Archived:
     def _count(self, kind: str, letters: str, step: int) -> None:
         self.sizes[kind] = self.sizes.get(kind, 0) + step
         for measure, letter in zip(self.measures[kind], letters, strict=True):
+            if letter == NOT_FOR_TYPE:
+                continue
             state, changed = STATES_OF_ARCHIVE[letter]
             tally = self.tally.setdefault(measure, {"done": 0, "na": 0, "changed": 0})
             tally[state] += step
@@ -680,6 +683,8 @@ class LogIndex:
                     return False
                 for measure, letter in zip(measures, letters, strict=True):
                     entry = whole.pop(item_key(measure, subject), None)
+                    if letter == NOT_FOR_TYPE and entry is None:
+                        continue
                     state, changed = STATES_OF_ARCHIVE.get(letter, ("?", False))
                     if entry is None or entry[2] != state:  # its action
                         return False

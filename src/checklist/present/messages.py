@@ -475,6 +475,7 @@ TEMPLATES: dict[str, Template] = {
     "set.unknown_attribute": lambda p: f"unknown attribute {p['attribute']!r} (attributes: {', '.join(p['known'])})",
     "set.unknown_value": "{attribute} has no value {value!r} (values: {allowed})",
     "set.twice": "{attribute} is given twice",
+    "set.before_start": "the clock says {at}, before the unit started ({started}): no value is set before then",
     "event.needs_type": "the catalog declares types of subject: give the subject's with --type ({known})",
     "event.unknown_type": lambda p: (
         f"unknown subject type {p['type']!r} (types: {', '.join(p['known'])})"

@@ -93,6 +93,8 @@ def event_recorded(result: EventRecorded, lang: str) -> None:
         return
     key = "msg.event_withdrawn" if request.withdraw else "msg.event_recorded"
     message(t(key, lang, kind=request.kind, subject=request.subject), style="green")
+    if result.draft.subject_type is not None:  # applicability: whose items it makes
+        message(t("label.subject_type", lang, type=result.draft.subject_type))
     if not request.withdraw:
         message(t("msg.event_next", lang, subject=request.subject))
 

@@ -310,12 +310,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     parts: list[RenderableType] = [Panel(head, title=Text(title), title_align="left", box=box.ROUNDED)]
     parts += _urgent(status, lang)
     parts.append(sections)
-    summary = Text(
-        f"{t('label.done_pct', lang)}: {status.tally.percent:.0f}%  "
-        f"({status.tally.done}/{status.tally.applicable}; {t('state.na', lang)} {status.tally.counts['na']})",
-        style="bold",
-    )
-    parts.append(summary)
+    parts.append(_summary_line(status.tally, lang))
     if status.critical_open:
         parts.append(_short_list(status.critical_open, t("head.critical_open", lang), "bold red", lang))
     if status.recurring:
@@ -329,6 +324,17 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     if status.unusable:
         parts.append(unusable_text(status.unusable, lang))
     return Group(*parts)
+
+
+def _summary_line(tally: Tally, lang: str) -> Text:
+    """'done: 40% (2/5; n/a 1)', and the items that do not apply now, if any (applicability)."""
+    off = tally.counts["inapplicable"]
+    return Text(
+        f"{t('label.done_pct', lang)}: {tally.percent:.0f}%  "
+        f"({tally.done}/{tally.applicable}; {t('state.na', lang)} {tally.counts['na']}"
+        + (f"; {t('state.inapplicable', lang)} {off})" if off else ")"),
+        style="bold",
+    )
 
 
 def _urgent(status: UnitStatus, lang: str) -> list[RenderableType]:

@@ -68,7 +68,7 @@ def set_attributes(session: Session, request: SetRequest) -> AttributesSet:
     wanted = resolve_assignments(catalog, request.assignments)
     now = current.now
     if now < unit.started_at:
-        raise UserError("event.before_start", at=now, started=unit.started_at)
+        raise UserError("set.before_start", at=now, started=unit.started_at)
     values = current.timeline.values if current.timeline is not None else {}
     changed = {name: (values.get(name, ""), value) for name, value in wanted.items() if values.get(name) != value}
     unchanged = [name for name in wanted if name not in changed]
