@@ -333,7 +333,7 @@ class TestWords:
         path = catalog(tmp_path, "    priorty: high\n    source2: x\n")
         result = cli("validate", str(path))
         allowed = (
-            "id, title, detail, guidance, replaces, applies_to, section, priority, source, evidence, recurrence, "
+            "id, title, detail, guidance, replaces, applies_to, when, section, priority, source, evidence, recurrence, "
             "trigger, fields, deadline, approval, headline, examples"
         )
         assert lines(result) == [
