@@ -264,6 +264,9 @@ class TestConditions:
         assert "does not apply while risk level is low" in listed
         zh = ok(unit("2020-01-28T09:00", "list", "--lang", "zh")).stdout
         assert "风险等级为低时不适用" in zh and "暂不适用" in zh
+        detail = ok(unit("2020-01-28T09:00", "list", "--detail", "--lang", "en")).stdout
+        assert "applies while risk level is medium or high" in detail
+        assert "适用条件：风险等级为中或高" in ok(unit("2020-01-28T09:00", "list", "--detail", "--lang", "zh")).stdout
         agenda = ok(unit("2020-01-28T09:00", "today", "--json")).json()
         assert "prison.lockdown" not in json.dumps(agenda)
 

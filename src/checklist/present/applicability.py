@@ -16,7 +16,7 @@ from .output import message, safe
 from .words import t
 
 if TYPE_CHECKING:
-    from ..core.models import Attribute, Catalog
+    from ..core.models import Attribute, Catalog, Measure
     from ..core.status import ItemStatus, UnitStatus
     from ..usecases.applicability import AttributesSet, AttributesView
     from .schemas import AttributeDocument
@@ -60,10 +60,10 @@ def inapplicable_text(status: ItemStatus, catalog: Catalog, lang: str) -> str:
     return t("label.inapplicable", lang, attributes=_is(catalog, status.inapplicable, lang))
 
 
-def conditions_text(status: ItemStatus, catalog: Catalog, lang: str) -> str:
+def conditions_text(measure: Measure, catalog: Catalog, lang: str) -> str:
     """When a measure applies: 'applies while risk level is medium or high'."""
     parts = []
-    for name, values in status.item.measure.conditions.items():
+    for name, values in measure.conditions.items():
         attribute = catalog.attribute(name)
         ordered = [v for v in (attribute.ids if attribute else sorted(values)) if v in values]
         said = t("label.or", lang).join(value_text(attribute, v, lang) for v in ordered)

@@ -180,6 +180,8 @@ def _measure_text(measure: Measure, catalog: Catalog, lang: str, detail: bool = 
     text = Text(safe(measure.title(lang)))
     text.append(f"\n{measure.id} · {safe(section.name(lang)) if section else measure.section}", style="dim")
     if detail:
+        if measure.conditions:  # applicability: when it applies
+            text.append(f"\n{safe(conditions_text(measure, catalog, lang))}", style="cyan")
         if measure.detail:
             text.append(f"\n{safe(measure.detail(lang))}")
         text.append_text(_guidance(measure, lang, gap="\n"))
@@ -718,7 +720,7 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
             f"\n{t('label.needs', lang)}: " + ", ".join(t("needs." + e, lang) for e in measure.evidence), style="cyan"
         )
     if measure.conditions:  # applicability: when it applies, as the walk shows it
-        body.append(f"\n{safe(conditions_text(status, catalog, lang))}", style="cyan")
+        body.append(f"\n{safe(conditions_text(measure, catalog, lang))}", style="cyan")
     body.append_text(_details(status, lang, catalog))
     subject = f" · {safe(status.item.subject)}" if status.item.subject else ""
     title = f"{status.item.number}{subject} · {position}"
