@@ -501,3 +501,24 @@ def test_a_subject_settled_for_good_is_archived_whatever_items_its_type_lacks(un
     assert {s["subject"]: s["subject_type"] for s in again} == {"P1": "custody", "S1": "staff"}
     assert [i["id"] for i in next(s for s in again if s["subject"] == "S1")["items"]] == ["prison.temperature"]
     ok(cli("verify"))
+
+
+def test_the_documents_with_attributes_and_subject_types_validate_against_their_schemas(unit: Run, cli: Run) -> None:
+    from jsonschema import Draft202012Validator
+
+    ok(unit("2020-01-28T10:00", "set", "risk=high", "--reason", "通报"))
+    ok(unit("2020-01-28T10:00", "event", "admission", "--subject", "S1", "--type", "staff"))
+    documents = {
+        "status": unit("2020-01-29T09:00", "status", "--json"),
+        "items": unit("2020-01-29T09:00", "list", "--json"),
+        "subjects": unit("2020-01-29T09:00", "subjects", "--json"),
+        "agenda": unit("2020-01-29T09:00", "today", "--json"),
+        "log": cli("log", "--json"),
+    }
+    for name, result in documents.items():
+        schema = json.loads(ok(cli("schema", "--output", name)).stdout)
+        errors = [
+            f"{list(e.absolute_path)}: {e.message}" for e in Draft202012Validator(schema).iter_errors(result.json())
+        ]
+        assert not errors, (name, errors)
+    assert {r["action"]: r["v"] for r in documents["log"].json()["records"]} == {"set": 5, "event": 5}
