@@ -346,6 +346,8 @@ class TestSubjectTypes:
         assert refused.exit_code == 1 and "no subject 'S1'" in refused.stderr
         log = ok(cli("log", "--no-pager")).stdout
         assert "admission · S1 · staff" in log
+        table = ok(unit("2020-01-28T11:00", "subjects", "--lang", "zh")).stdout
+        assert "工作人员" in table and "在押人员" in table and "staff member" not in table
 
     def test_an_event_without_a_type_is_refused_listing_the_types(self, unit: Run) -> None:
         refused = unit("2020-01-28T10:00", "event", "admission", "--subject", "P1")

@@ -90,6 +90,8 @@ class SealEntry(Stored):
             return self.item + (f" {self.subject}" if self.subject else "") + (f" {self.period}" if self.period else "")
         if self.event is not None:
             return f"{self.event} {self.subject or ''}".strip()
+        if self.action == "set":
+            return "the unit's attributes"
         return "catalog upgrade" if self.action == "upgraded" else "the unit"
 
 

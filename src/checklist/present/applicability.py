@@ -32,6 +32,12 @@ def value_text(attribute: Attribute | None, value: str, lang: str) -> str:
     return value
 
 
+def subject_type_name(catalog: Catalog, type_id: str, lang: str) -> str:
+    """A subject type's name in the reader's language (its id, if the catalog no longer has it)."""
+    found = next((kind for kind in catalog.meta.subject_types if kind.id == type_id), None)
+    return found.name(lang) if found is not None else type_id
+
+
 def _name(catalog: Catalog, attribute_id: str, lang: str) -> str:
     attribute = catalog.attribute(attribute_id)
     return attribute.name(lang) if attribute is not None else attribute_id

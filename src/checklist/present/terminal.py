@@ -24,7 +24,7 @@ from ..core.agenda import ATTENTION
 from ..core.models import Catalog, Measure, Record
 from ..core.schedule import describe
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
-from .applicability import attributes_head, conditions_text, inapplicable_text
+from .applicability import attributes_head, conditions_text, inapplicable_text, subject_type_name
 from .output import safe
 from .words import figure_text, t
 
@@ -773,6 +773,8 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
             lines.append_text(mark(item.state, lang))
             lines.append(" " + safe(item.item.measure.title(lang)))
         kind = f"{event.kind}\n{happened}" if event else ""
+        if event is not None and event.subject_type is not None:  # applicability: the subject's type, by name
+            kind += "\n" + subject_type_name(status.catalog, event.subject_type, lang)
         table.add_row(Text(safe(subject), style="bold"), Text(safe(kind)), str(len(pending)), next_due, lines)
     if status.archived_subjects:
         table.caption = t("label.archived_subjects", lang, count=f"{status.archived_subjects:,}")
