@@ -333,7 +333,8 @@ class TestConditions:
 class TestSubjectTypes:
     def test_a_trigger_for_some_types_makes_items_only_for_them(self, unit: Run, cli: Run) -> None:
         ok(unit("2020-01-28T10:00", "event", "admission", "--subject", "P1", "--type", "在押人员"))
-        ok(unit("2020-01-28T10:00", "event", "admission", "--subject", "S1", "--type", "staff"))
+        said = ok(unit("2020-01-28T10:00", "event", "admission", "--subject", "S1", "--type", "staff", "--lang", "zh"))
+        assert "对象类型：工作人员" in said.stderr
         subjects = ok(unit("2020-01-28T11:00", "subjects", "--json")).json()["subjects"]
         assert {s["subject"]: [i["id"] for i in s["items"]] for s in subjects} == {
             "P1": ["prison.exam", "prison.temperature"],

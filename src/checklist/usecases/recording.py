@@ -136,6 +136,7 @@ class EventRecorded:
     unit: Unit
     request: EventRequest
     draft: Draft | None  # None: nothing changed (the event is recorded already)
+    catalog: Catalog | None = None  # the unit's: the name of the subject's type
 
 
 def record_event(session: Session, request: EventRequest) -> EventRecorded:
@@ -182,7 +183,7 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
         catalog=current.catalog.digest,
     )
     anchors.append(session, unit, [draft], session.signer(actor), index)
-    return EventRecorded(unit, request, draft)
+    return EventRecorded(unit, request, draft, current.catalog)
 
 
 def _event_of(index: LogIndex, kind: str, subject: str) -> Happening | None:
