@@ -258,6 +258,7 @@ class TestViews:
             "lapsed": 0,
             "open": len(ITEMS) - 2,
             "upcoming": 0,
+            "inapplicable": 0,
             "overdue": 0,
             "total": len(ITEMS),
             "percent_done": round(100 / (len(ITEMS) - 1), 1),

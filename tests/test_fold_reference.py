@@ -191,12 +191,13 @@ def _items(status: Any) -> list[tuple[Any, ...]]:
 
 
 def _whole(status: Any) -> tuple[Any, ...]:
-    sections = [(s.section.id, dict(s.tally.counts), s.tally.total) for s in status.sections]
+    # states with no item left out: the reference fold knows only the states it had
+    sections = [(s.section.id, dict(+s.tally.counts), s.tally.total) for s in status.sections]
     headlines = [(h.item.item.id, h.reported_today, h.values, h.days_at_zero) for h in status.headlines]
     critical = [(s.item.id, s.item.subject) for s in status.critical_open]
     overdue = [(s.item.id, s.item.subject) for s in status.overdue]
     last = status.last_record.id if status.last_record else None
-    return (dict(status.tally.counts), status.tally.total, sections, headlines, critical, overdue, last)
+    return (dict(+status.tally.counts), status.tally.total, sections, headlines, critical, overdue, last)
 
 
 def _agree(old: Any, new: Any) -> None:

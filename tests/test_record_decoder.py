@@ -48,7 +48,8 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 # --- the oracle: pydantic's Record as release 0.3.0 had it -----------------------------
 # (with format 4 since: an acknowledgement of alerts, the one action only a record of format 4 has;
 # and format 5: a question's answer, a multi field's answers (a list), a unit's part (added, retired, or
-# named by a record of an item kept per part), or the occurrence of its event, which only a record of format 5 holds)
+# named by a record of an item kept per part), the occurrence of its event, a change of the unit's
+# attributes (action set) or an event's subject type, which only a record of format 5 holds)
 
 
 class OldDraft(Stored):
@@ -68,6 +69,8 @@ class OldDraft(Stored):
     event: Slug | None = None
     occurred: AwareDatetime | None = None
     occurrence: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    subject_type: Slug | None = None  # format 5
+    attributes: dict[Slug, Slug] | None = None  # format 5
     until: date | None = None
     approves: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")] | None = None
     measure: str | None = None
@@ -100,6 +103,10 @@ class OldDraft(Stored):
             raise PydanticCustomError("record.occurrence", "'occurrence' goes with a 'subject'")
         if (self.action == "approved") != (self.approves is not None):
             raise PydanticCustomError("record.approves", "'approves' goes with an approved record, and only there")
+        if (self.action == "set") != bool(self.attributes):
+            raise PydanticCustomError("record.attributes", "'attributes' goes with a set record, and only there")
+        if self.subject_type is not None and self.action != "event":
+            raise PydanticCustomError("record.subject_type", "'subject_type' goes with an event record only")
         return self
 
 
@@ -126,9 +133,10 @@ class OldRecord(OldDraft):
             )
         if self.v < 5 and (
             self.answer is not None
-            or self.action in ("part-added", "part-retired")
+            or self.action in ("part-added", "part-retired", "set")
             or self.part is not None
             or self.occurrence is not None
+            or self.subject_type is not None
         ):
             raise PydanticCustomError(
                 "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 5}
@@ -207,6 +215,8 @@ STRANGE = {  # what each field may be given instead of a valid value
     "part_name": st.text(min_size=0, max_size=3) | st.sampled_from(["一监区", "a\x1b", "王" * 201]) | NOT_TEXT,
     "event": st.sampled_from(["admission", "a-b", "A", "a" * 65, "a\n"]) | NOT_TEXT,
     "occurred": TIMES | st.none(),
+    "subject_type": st.sampled_from(["staff", "A", "a" * 65, "a\n"]) | NOT_TEXT,
+    "attributes": st.sampled_from([{"risk": "high"}, {}, {"Risk": "x"}, {"risk": 1}, {"r": "a" * 65}]) | NOT_TEXT,
     "until": DAYS | st.none(),
     "approves": HEX32 | ANY_TEXT | NOT_TEXT,
     "measure": ANY_TEXT | NOT_TEXT,
@@ -241,6 +251,8 @@ def valid(version: int, action: str) -> dict[str, Any]:
         fields.update(part="A区", part_kind="block" if action == "part-added" else None)
     if action == "approved":
         fields["approves"] = uuid.uuid4().hex
+    if action == "set":
+        fields["attributes"] = {"risk": "high"}
     if version >= 2:
         fields.update(seq=3, prev="sha256:" + "a" * 64)
     return {name: value for name, value in fields.items() if value is not None}
@@ -248,7 +260,7 @@ def valid(version: int, action: str) -> dict[str, Any]:
 
 @st.composite
 def lines(draw: st.DrawFn) -> bytes:
-    actions = sorted(ITEM_ACTIONS | {"event", "part-added", "part-retired"})
+    actions = sorted(ITEM_ACTIONS | {"event", "part-added", "part-retired", "set"})
     fields = valid(draw(st.sampled_from([1, 2, 3, 4, 5])), draw(st.sampled_from(actions)))
     for name in draw(st.lists(st.sampled_from(sorted(STRANGE)), max_size=3, unique=True)):
         if draw(st.integers(0, 5)) == 0:
@@ -362,7 +374,7 @@ MOMENTS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2200, 
 
 @st.composite
 def drafts(draw: st.DrawFn) -> Draft:
-    action = draw(st.sampled_from(sorted(ITEM_ACTIONS | {"event", "withdrawn", "upgraded"})))
+    action = draw(st.sampled_from(sorted(ITEM_ACTIONS | {"event", "withdrawn", "upgraded", "set"})))
     fields = valid(3, action)
     fields.pop("seq", None), fields.pop("prev", None)
     fields.update(
@@ -378,6 +390,7 @@ def drafts(draw: st.DrawFn) -> Draft:
         ],
         clock=draw(st.none() | MOMENTS),
         occurred=draw(st.none() | MOMENTS) if action == "event" else None,
+        subject_type=draw(st.none() | st.sampled_from(["custody", "staff"])) if action == "event" else None,
         until=draw(st.none() | st.dates()) if action == "na" else None,
         period=draw(st.none() | st.sampled_from(["2020-01-27", "2020-W05", "2020-01-27T08:00"])),
         answer=draw(st.none() | st.lists(st.sampled_from(["yes", "no", "unknown", "masks"]), min_size=1, max_size=2))

@@ -111,6 +111,7 @@ def test_thirty_days_of_a_prison(cli) -> None:
         "lapsed": 1,
         "open": plain - 3 + 2,  # the plain ones left, and P002's two items
         "upcoming": 0,
+        "inapplicable": 0,
         "overdue": 2,
         "total": plain + 4,
         "percent_done": round(100 * 4 / (plain + 4), 1),

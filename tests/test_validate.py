@@ -333,8 +333,8 @@ class TestWords:
         path = catalog(tmp_path, "    priorty: high\n    source2: x\n")
         result = cli("validate", str(path))
         allowed = (
-            "id, title, detail, guidance, replaces, applies_to, section, per, priority, source, evidence, recurrence, "
-            "trigger, fields, question, deadline, rules, approval, headline, examples"
+            "id, title, detail, guidance, replaces, applies_to, when, section, per, priority, source, evidence, "
+            "recurrence, trigger, fields, question, deadline, rules, approval, headline, examples"
         )
         assert lines(result) == [
             f"{path}:{AFTER}:14: measure prison.visits, field 'priorty': unknown key 'priorty' (did you mean "

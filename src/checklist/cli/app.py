@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "event": "events:event",
     "subjects": "events:subjects",
     "part": "parts:parts_app",
+    "set": "applicability:set_attributes",
     "log": "views:log",
     "verify": "trust:verify",
     "seal": "trust:seal",

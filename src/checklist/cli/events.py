@@ -36,6 +36,10 @@ def event(
             show_default=False,
         ),
     ] = None,
+    subject_type: Annotated[
+        str | None,
+        typer.Option("--type", metavar="TYPE", help="The subject's type (custody, staff…), as the catalog declares."),
+    ] = None,
     unit: options.Unit = None,
     by: options.By = None,
     lang: options.Lang = None,
@@ -60,7 +64,9 @@ def event(
         raise UserError("event.subject_once" if subject else "event.subject_needed")
     settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
     who = subject if subject is not None else subject_given or ""
-    request = EventRequest(kind, who, at=at, note=note, withdraw=withdraw, occurrence=occurrence)
+    request = EventRequest(
+        kind, who, at=at, note=note, withdraw=withdraw, occurrence=occurrence, subject_type=subject_type
+    )
     event_recorded(record_event(Session.open(settings), request), settings.lang)
 
 

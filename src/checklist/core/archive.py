@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .logindex import Entry, LogIndex, item_key
+from .logindex import NOT_FOR_TYPE, Entry, LogIndex, item_key
 from .models import Catalog, Measure, Unit
 
 
@@ -82,12 +82,23 @@ def settle(index: LogIndex, rules: Rules) -> bool:
             continue
         where = event.slot  # each occurrence of the subject's events is settled, and archived, on its own
         keys = [item_key(m.id, where) for m in measures]
-        letters = [letter(index.plain.get(key), m, key in index.alerts) for key, m in zip(keys, measures, strict=True)]
+        letters = [
+            letter(index.plain.get(key), m, key in index.alerts) if _serves(m, event.subject_type) else NOT_FOR_TYPE
+            for key, m in zip(keys, measures, strict=True)
+        ]
         if None in letters:
             continue
-        for measure in measures:
-            del index.plain[item_key(measure.id, where)]
+        for measure, found in zip(measures, letters, strict=True):
+            if found != NOT_FOR_TYPE:
+                del index.plain[item_key(measure.id, where)]
         del index.events[key]
         index.archived.add(event.kind, [m.id for m in measures], where, "".join(letters))  # type: ignore[arg-type]
         archived = True
     return archived
+
+
+def _serves(measure: Measure, subject_type: str | None) -> bool:
+    """Whether a subject of this type gets the measure's item (status.expand); one that does
+    not is settled as far as the measure goes (NOT_FOR_TYPE)."""
+    trigger = measure.trigger
+    return trigger is None or trigger.subject_types is None or trigger.serves(subject_type)

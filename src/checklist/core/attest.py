@@ -167,6 +167,8 @@ def _target(
     if measure.recurrence is None:
         if period is not None:
             raise UserError("attest.not_recurring", number=item.number, item=measure.id)
+        if action == "done" and status.state == "inapplicable":
+            raise _not_applicable(status, None)
         entry = index.entry(measure.id, mine, part=where)
         return Target(status, status.state, entry, status.item.subject, part=where)
     whole = index.entry(measure.id, mine, part=where)  # a waiver of a recurring measure covers it as a whole
@@ -175,6 +177,8 @@ def _target(
     ):
         return Target(status, state_of(whole, measure, clock), whole, status.item.subject, part=where)
     key = _period_key(current, status, measure.recurrence, period)
+    if action == "done":
+        _check_applies(current, status, key)
     entry = index.entry(measure.id, mine, key, part=where)
     return Target(status, state_of(entry, measure, clock), entry, status.item.subject, period=key, part=where)
 
@@ -308,6 +312,35 @@ def _period_key(current: UnitStatus, status: ItemStatus, rec: Recurrence, period
             example=status.period.key if status.period else None,
         )
     return period
+
+
+def _check_applies(current: UnitStatus, status: ItemStatus, key: str) -> None:
+    """A period of a recurring item whose conditions held at no moment of it is not done (it
+    does not count): the current one as status says, an earlier one (--for) as its moments say."""
+    conditions, timeline = status.item.measure.conditions, current.timeline
+    if not conditions or timeline is None:
+        return
+    if status.period is not None and key == status.period.key:
+        if status.state == "inapplicable":
+            raise _not_applicable(status, None)
+        return
+    rec = status.item.measure.recurrence
+    zone = ZoneInfo(current.catalog.meta.timezone)
+    anchor, _ = window(status.item.measure, status.item.event, current.unit, Clock(zone, current.now))
+    found = next((p for p in periods(rec, zone, anchor, current.now, anchor) if p.key == key), None) if rec else None
+    if found is not None and not timeline.held(conditions, found.start, found.end):
+        raise _not_applicable(status, key)
+
+
+def _not_applicable(status: ItemStatus, period: str | None) -> UserError:
+    """`done` refused: the item does not apply (now, or in that period), and why."""
+    conditions = status.item.measure.conditions
+    wanted = " and ".join(f"{name} is {' or '.join(sorted(values))}" for name, values in conditions.items())
+    if period is None:
+        because = " and ".join(f"{name} is {value}" for name, value in status.inapplicable)
+    else:
+        because = "that held at no moment of it"
+    return UserError("attest.not_applicable", conditions=wanted, because=because, period=period, **_label(status))
 
 
 def period_start(current: UnitStatus, target: Target) -> datetime | None:

@@ -25,7 +25,8 @@ from pydantic import BaseModel, ValidationError
 
 from .clock import EARLIEST, LATEST, in_range
 from .errors import Message, message
-from .models import Deadline, FieldSpec, Trigger
+from .fuzzy import closest
+from .models import Deadline, FieldSpec, Trigger, value_id
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -269,3 +270,73 @@ def _due_before(deadline: Deadline, opens: int) -> bool:
     if duration.exact:  # the event may come at the last minute of its day
         return days + duration.minutes / (24 * 60) + 1 <= opens
     return days < opens
+
+
+# -- applicability: conditions on the unit's attributes, subject types -----------------------
+
+
+def applicability_findings(head: Any, raw: Any) -> list[Finding]:
+    """Errors: a measure's `when` naming an attribute or a value the head does not declare, or
+    a list of no values (it could never apply); a trigger's subject_types naming an undeclared
+    type, or none (it would make no item). Each names the closest declared ones."""
+    if not isinstance(raw, dict) or not isinstance(head, dict):  # no head to check against: it is reported
+        return []
+    found: list[Finding] = []
+    when = raw.get("when")
+    if isinstance(when, dict):
+        declared = _declared_attributes(head)
+        for name, wanted in when.items():
+            found += _condition(str(name), wanted, declared)
+    trigger = raw.get("trigger")
+    types = trigger.get("subject_types") if isinstance(trigger, dict) else None
+    if isinstance(types, list):
+        known = _declared_ids(head, "subject_types")
+        if not types:
+            found.append(Finding(message("trigger.no_subject_types", known=known), ("trigger", "subject_types")))
+        for index, kind in enumerate(types):
+            if isinstance(kind, str) and kind not in known:
+                said = message("trigger.unknown_subject_type", type=kind, known=known, close=closest(kind, known))
+                found.append(Finding(said, ("trigger", "subject_types", index)))
+    return found
+
+
+def _condition(name: str, wanted: Any, declared: dict[str, list[str]]) -> list[Finding]:
+    loc: Loc = ("when", name)
+    if name not in declared:
+        known = sorted(declared)
+        said = message("condition.unknown_attribute", attribute=name, known=known, close=closest(name, known))
+        return [Finding(said, loc)]
+    values = wanted if isinstance(wanted, list) else [wanted]
+    if not values:
+        return [Finding(message("condition.never", attribute=name, allowed=declared[name]), loc)]
+    found = []
+    for index, value in enumerate(values):
+        given = value_id(value) if isinstance(value, bool | str) else None
+        if given is not None and given not in declared[name]:
+            allowed = declared[name]
+            where = (*loc, index) if isinstance(wanted, list) else loc
+            params = {"attribute": name, "value": given, "allowed": allowed, "close": closest(given, allowed)}
+            found.append(Finding(message("condition.unknown_value", **params), where))
+    return found
+
+
+def _declared_attributes(head: Any) -> dict[str, list[str]]:
+    """The head's attributes as written: id -> the ids of the values it may take."""
+    listed = head.get("attributes") if isinstance(head, dict) else None
+    found: dict[str, list[str]] = {}
+    for entry in listed if isinstance(listed, list) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            continue
+        if entry.get("type") == "yesno":
+            found[entry["id"]] = ["yes", "no"]
+            continue
+        values = entry.get("values")
+        ids = [v.get("id") if isinstance(v, dict) else v for v in values] if isinstance(values, list) else []
+        found[entry["id"]] = [v for v in ids if isinstance(v, str)]
+    return found
+
+
+def _declared_ids(head: Any, key: str) -> list[str]:
+    listed = head.get(key) if isinstance(head, dict) else None
+    entries = listed if isinstance(listed, list) else []
+    return sorted(e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str))

@@ -157,6 +157,8 @@ def _load_files(path: Path, files: list[Path], strict: bool = False) -> Checked:
     head = heads[0][1] if heads else None
     kinds = _head_ids(head, "unit_kinds", "catalog.duplicate_kind", problems)
     sections = _head_ids(head, "sections", "catalog.duplicate_section", problems)
+    _head_ids(head, "attributes", "catalog.duplicate_attribute", problems)  # applicability
+    _head_ids(head, "subject_types", "catalog.duplicate_subject_type", problems)
     problems += _cross_checks(kinds, sections, entries)
     problems += _per_checks(_part_kinds(head), entries)
     errors, warnings = _findings(head, entries, every_measure=not unread)
@@ -404,7 +406,7 @@ def _head_ids(head: YamlDoc | None, key: str, duplicate: str, problems: list[Pro
 def _findings(head: YamlDoc | None, entries: list[_Entry], every_measure: bool) -> tuple[list[Problem], list[Problem]]:
     """The authors' rules (authoring.py), located: errors, and warnings. Those of the head ask
     what the measures apply to: not while some of them could not be read."""
-    from .authoring import Finding, head_findings, measure_findings
+    from .authoring import Finding, applicability_findings, head_findings, measure_findings
 
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -419,6 +421,8 @@ def _findings(head: YamlDoc | None, entries: list[_Entry], every_measure: bool) 
         raw_id = entry.raw.get("id") if isinstance(entry.raw, dict) else None
         measure_id = str(raw_id) if raw_id is not None else f"#{entry.index + 1}"
         for finding in measure_findings(entry.raw):
+            add(finding, entry.doc, ("measures", entry.index), measure_id)
+        for finding in applicability_findings(head.data["catalog"] if head is not None else None, entry.raw):
             add(finding, entry.doc, ("measures", entry.index), measure_id)
     if head is not None and every_measure:
         for finding in head_findings(head.data["catalog"], [entry.raw for entry in entries]):

@@ -35,6 +35,7 @@ REQUIRES = "0.3.0"
 # written. Every other record is of format 3.
 NEWER_ACTIONS: dict[str, int] = {"acknowledged": 4}  # action -> the record, seal and store format it needs
 NEWER_ACTIONS.update({"part-added": 5, "part-retired": 5})  # unit parts (blocks, wards): release 0.5.0
+NEWER_ACTIONS.update({"set": 5})  # applicability: a change of the unit's attributes
 # Likewise a record of any action that holds what an older release cannot read (a field it does
 # not know, a value of a newer type): (whether a record holds it, the format that reads it).
 NEWER_CONTENT: list[tuple[Callable[[Any], bool], int]] = [
@@ -43,6 +44,7 @@ NEWER_CONTENT: list[tuple[Callable[[Any], bool], int]] = [
     # occurrences: a record naming which occurrence of an event it concerns (a second admission
     # of one person), which release 0.4.0 would fold into the first
     (lambda record: getattr(record, "occurrence", None) is not None, 5),
+    (lambda record: getattr(record, "subject_type", None) is not None, 5),  # an event's subject type
 ]
 
 

@@ -38,14 +38,18 @@ Judge = Callable[[Record], tuple[str, ...]]
 Alerted = tuple[int, tuple[str, ...]]
 # The records whose line names a text (a subject), with their offsets, in order, up to a byte of the log
 Scan = Callable[[str, int | None], Iterator[tuple[int, Record]]]
+# A change of the unit's attributes: where its record's line starts, when it took effect (the
+# replayed clock, else the real time), and the values it gave (attribute id -> value id)
+AttributeChange = tuple[int, datetime, dict[str, str]]
 
-# 9: the unit's parts; occurrences (a subject's events of a kind, each its own); a figure may be a list (a
-# multi-select's answers), an alert a rule (`rule:N`); 8: alerts not acknowledged; 7: memos, tables read
-# when asked for; 6: tables of periods, archived subjects
+# 9: the unit's parts; occurrences (a subject's events of a kind, each its own); attribute changes,
+# subject types; a figure may be a list (a multi-select's answers), an alert a rule (`rule:N`);
+# 8: alerts not acknowledged; 7: memos, tables read when asked for; 6: tables of periods, archived subjects
 SNAPSHOT_FORMAT = 9
 _HAPPENINGS = frozenset({"event", "withdrawn"})
 _DATED = _HAPPENINGS | PART_ACTIONS  # records whose moment the fold uses (`occurred`, else `at`)
 STATES_OF_ARCHIVE = {"D": ("done", False), "d": ("done", True), "N": ("na", False), "n": ("na", True)}  # True: changed
+NOT_FOR_TYPE = "-"  # an archived subject's letter for a measure its type gets no item of (a trigger's subject_types)
 
 
 def item_key(item: str, subject: str | None = None, part: str | None = None) -> str:
@@ -284,6 +288,8 @@ class Archived:
     def _count(self, kind: str, letters: str, step: int) -> None:
         self.sizes[kind] = self.sizes.get(kind, 0) + step
         for measure, letter in zip(self.measures[kind], letters, strict=True):
+            if letter == NOT_FOR_TYPE:
+                continue
             state, changed = STATES_OF_ARCHIVE[letter]
             tally = self.tally.setdefault(measure, {"done": 0, "na": 0, "changed": 0})
             tally[state] += step
@@ -318,10 +324,18 @@ class Happening:
     """One occurrence of an event of a kind for a subject (the N-th admission of a person), as
     its latest record says: the event, or its withdrawal. What the fold reads, and its record."""
 
-    __slots__ = ("_index", "action", "at", "kind", "moment", "number", "subject")
+    __slots__ = ("_index", "action", "at", "kind", "moment", "number", "subject", "subject_type")
 
     def __init__(  # noqa: PLR0917 - positional, as Entry
-        self, index: LogIndex, at: int, action: str, kind: str, subject: str, moment: datetime, number: int = 1
+        self,
+        index: LogIndex,
+        at: int,
+        action: str,
+        kind: str,
+        subject: str,
+        moment: datetime,
+        number: int = 1,
+        subject_type: str | None = None,
     ) -> None:
         self._index = index
         self.at = at
@@ -330,6 +344,7 @@ class Happening:
         self.subject = subject  # whom it is about, as recorded
         self.moment = moment  # when it happened, or when it was withdrawn
         self.number = number  # which occurrence of the kind for the subject: 1 the first recorded
+        self.subject_type = subject_type  # the subject's type, as the event recorded it (None: not given)
 
     @property
     def slot(self) -> str:
@@ -340,13 +355,21 @@ class Happening:
         return self._index.record_at(self.at)
 
     def place(self) -> tuple[object, ...]:
-        return (self.at, self.action, self.kind, self.subject, self.moment, self.number)
+        return (self.at, self.action, self.kind, self.subject, self.moment, self.number, self.subject_type)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Happening):
             return NotImplemented
-        mine = (self.action, self.kind, self.subject, self.moment, self.number, self.record)
-        return mine == (other.action, other.kind, other.subject, other.moment, other.number, other.record)
+        mine = (self.action, self.kind, self.subject, self.moment, self.number, self.subject_type, self.record)
+        return mine == (
+            other.action,
+            other.kind,
+            other.subject,
+            other.moment,
+            other.number,
+            other.subject_type,
+            other.record,
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -494,6 +517,7 @@ class LogIndex:
         self.renamed: dict[str, str] = {}
         self.upgrades_at: list[int] = []  # where each catalog upgrade's line starts
         self.parts: dict[str, Part] = {}  # the unit's parts by id, retired ones too (kept for their history)
+        self.attribute_changes: list[AttributeChange] = []  # a few: a risk level raised, lowered
         self.replayed = 0  # records made with a replayed clock (--now)
         self.last_at: int | None = None
         self.unusable: list[int] = []  # where each record the fold cannot use starts (see `unusable`)
@@ -559,6 +583,8 @@ class LogIndex:
             self.upgrades_at.append(at)
         elif record.action in PART_ACTIONS:
             self._part(record, at)
+        elif record.action == "set":
+            self.attribute_changes.append((at, record.clock or record.at, dict(record.attributes or {})))
         elif record.item is not None:
             self._attested(record, at)
 
@@ -593,7 +619,9 @@ class LogIndex:
         if self._only is not None and where not in self._only:
             return  # bringing back archived occurrences: a live one is as it was
         moment = record.occurred or record.at
-        self.events[event_key(kind, where)] = Happening(self, at, record.action, kind, subject, moment, number)
+        self.events[event_key(kind, where)] = Happening(
+            self, at, record.action, kind, subject, moment, number, record.subject_type
+        )
 
     def _slot_of(self, record: Record, subject: str) -> str:
         """The occurrence an attestation concerns: the one it names, else (a record of a
@@ -807,6 +835,8 @@ class LogIndex:
                     return False
                 for measure, letter in zip(measures, letters, strict=True):
                     entry = whole.pop(item_key(measure, subject), None)
+                    if letter == NOT_FOR_TYPE and entry is None:
+                        continue
                     state, changed = STATES_OF_ARCHIVE.get(letter, ("?", False))
                     if entry is None or entry[2] != state:  # its action
                         return False
@@ -827,10 +857,11 @@ class LogIndex:
         )
         mine = {key: entry.place() for key, entry in self.plain.items()}
         my_events = {key: e.place() for key, e in self.events.items()}
-        same_places = (self.upgrades_at, self.unusable, self.last_at) == (
+        same_places = (self.upgrades_at, self.unusable, self.last_at, self.attribute_changes) == (
             fresh.upgrades_at,
             fresh.unusable,
             fresh.last_at,
+            fresh.attribute_changes,
         )
         same_counts = (
             self.count,
@@ -876,20 +907,10 @@ class LogIndex:
             key: {period: (self.record_at(at), fields) for period, (at, fields) in found.items()}
             for key, found in self.alerts.items()
         }
+        changes = [(self.record_at(at), moment, values) for at, moment, values in self.attribute_changes]
         parts = {key: (p.id, p.kind, p.name, p.added, p.retired) for key, p in self.parts.items()}
-        return (
-            self.count,
-            whole,
-            self.events,
-            upgrades,
-            self.replayed,
-            left_out,
-            self.last,
-            archived,
-            alerts,
-            parts,
-            self.repeats,
-        )
+        said = (self.count, whole, self.events, upgrades, self.replayed, left_out, self.last, archived, alerts)
+        return (*said, parts, self.repeats, changes)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -975,6 +996,8 @@ class Saved(msgspec.Struct, forbid_unknown_fields=True):
     # the unit's parts by id: kind, name, where its adding starts, when, where its retiring starts, when
     parts: dict[str, tuple[str, str | None, Natural, datetime, Natural | None, datetime | None]] = {}
     repeats: dict[str, dict[str, Annotated[int, msgspec.Meta(ge=2)]]] = {}  # LogIndex.repeats
+    attributes: list[tuple[Natural, datetime, dict[str, str]]] = []  # LogIndex.attribute_changes
+    subject_types: dict[str, str] = {}  # by kind|subject: the type of an event's subject, where it says one
 
 
 def save(index: LogIndex, mark: Mark, program: str) -> bytes:
@@ -1004,6 +1027,8 @@ def save(index: LogIndex, mark: Mark, program: str) -> bytes:
         alerts=index.alerts,
         parts={key: (p.kind, p.name, p.added_at, p.added, p.retired_at, p.retired) for key, p in index.parts.items()},
         repeats=index.repeats,
+        attributes=index.attribute_changes,
+        subject_types={key: e.subject_type for key, e in index.events.items() if e.subject_type is not None},
     )
     return msgspec.json.encode(saved)
 
@@ -1032,20 +1057,9 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None, judge: Judge | Non
                     raise ValueError("a wording the index does not have")
     index.memos = saved.memos
     index.tables = Tables(dict(saved.tables), functools.partial(_decoded, size=size, wordings=len(saved.wordings)))
-    for key, (where, happened, moment) in saved.events.items():
-        if not in_range(moment):
-            raise ValueError(f"{moment} is outside the clock's range")
-        kind, _, where_kept = key.partition("|")
-        subject, number = occurrence_of(where_kept)
-        index.events[key] = Happening(index, where, happened, kind, subject, moment, number)
-        ends.append(where)
+    ends += _load_happenings(saved, index)
     index.alerts = saved.alerts
     ends += (at for found in saved.alerts.values() for at, _ in found.values())
-    for key, (kind, name, added_at, added, retired_at, retired) in saved.parts.items():
-        if not in_range(added) or (retired is not None and not in_range(retired)):
-            raise ValueError(f"part {key} at a moment outside the clock's range")
-        index.parts[key] = Part(key, kind, name, added_at, added, retired_at, retired)
-        ends += (added_at, retired_at or 0)
     if max(ends) >= max(size, 1) or max(_wordings(saved), default=-1) >= len(saved.wordings):
         raise ValueError("a place past the end of the log, or a wording it does not have")
     index.count, index.last_at, index.replayed = saved.count, saved.last, saved.replayed
@@ -1054,6 +1068,33 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None, judge: Judge | Non
     index.renamed = saved.renamed
     index.repeats = saved.repeats
     return saved, index
+
+
+def _load_happenings(saved: Saved, index: LogIndex) -> list[int]:
+    """The events, attribute changes and parts a saved index holds, put in `index`; the places
+    in the log they name (ValueError for a moment outside the clock's range)."""
+    ends: list[int] = []
+    for key, (where, happened, moment) in saved.events.items():
+        if not in_range(moment):
+            raise ValueError(f"{moment} is outside the clock's range")
+        kind, _, where_kept = key.partition("|")
+        subject, number = occurrence_of(where_kept)
+        typed = saved.subject_types.get(key)
+        index.events[key] = Happening(index, where, happened, kind, subject, moment, number, typed)
+        ends.append(where)
+    if not set(saved.subject_types) <= set(saved.events):
+        raise ValueError("a subject type of no event")
+    for where, moment, _ in saved.attributes:
+        if not in_range(moment):
+            raise ValueError(f"{moment} is outside the clock's range")
+        ends.append(where)
+    index.attribute_changes = [(where, moment, values) for where, moment, values in saved.attributes]
+    for key, (kind, name, added_at, added, retired_at, retired) in saved.parts.items():
+        if not in_range(added) or (retired is not None and not in_range(retired)):
+            raise ValueError(f"part {key} at a moment outside the clock's range")
+        index.parts[key] = Part(key, kind, name, added_at, added, retired_at, retired)
+        ends += (added_at, retired_at or 0)
+    return ends
 
 
 def _archive_said(archived: Archived) -> tuple[object, ...]:

@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date as Date
@@ -59,9 +59,11 @@ Action = Literal[
     "acknowledged",
     "part-added",
     "part-retired",
+    "set",
 ]
 # part-added, part-retired: a unit's part (a block, a ward) comes into use or goes out of it; records of format 5
 PART_ACTIONS: frozenset[str] = frozenset({"part-added", "part-retired"})
+# set: the unit's attributes changed (a risk level raised), a record of format 5
 # acknowledged: someone saw an item's alerts (figures past a threshold) and says so; a record of format 4
 ITEM_ACTIONS: frozenset[str] = frozenset({"done", "partial", "na", "blocked", "reopened", "approved", "acknowledged"})
 SUBJECT = r"^[^\x00-\x1f\x7f/\\|]{1,64}$"  # any identifier a unit uses, but no controls, slashes or '|'
@@ -389,6 +391,16 @@ class Trigger(Strict):
     lasts_days: Annotated[int, Field(ge=1, le=3650)] | None = Field(
         None, description="the days of the item's window, counting the event's day: it is due at its end"
     )
+    subject_types: list[Slug] | None = Field(
+        None,
+        description="the types of subject (declared in the head's subject_types) its items are made for;"
+        " absent: every subject of the event",
+    )
+
+    def serves(self, subject_type: str | None) -> bool:
+        """Whether an event's subject of this type gets the trigger's items (an event recorded
+        without a type, before the catalog declared types, gets them all)."""
+        return self.subject_types is None or subject_type is None or subject_type in self.subject_types
 
 
 _DURATION = re.compile(
@@ -631,6 +643,11 @@ class Measure(Strict):
         [], description="ids this measure had in earlier versions: their records carry over on upgrade"
     )
     applies_to: list[Slug] | Literal["all"] = Field(description="the unit kinds it applies to, or `all`")
+    when: dict[Slug, list[bool | str] | bool | str] | None = Field(
+        None,
+        description="conditions on the unit's attributes (declared in the head's attributes) under which it applies:"
+        " attribute id -> a value or a list of values (`{risk: [medium, high], medical_ward: yes}`)",
+    )
     section: Slug = Field(description="the id of its section in the catalog's head")
     per: Slug | None = Field(
         None,
@@ -701,6 +718,16 @@ class Measure(Strict):
 
     def applies(self, kind: str) -> bool:
         return self.applies_to == "all" or kind in self.applies_to
+
+    @cached_property
+    def conditions(self) -> dict[str, frozenset[str]]:
+        """`when` as attribute id -> the value ids it applies under (yes/no as words)."""
+        if not self.when:
+            return {}
+        return {
+            name: frozenset(map(value_id, wanted if isinstance(wanted, list) else [wanted]))
+            for name, wanted in self.when.items()
+        }
 
     def field(self, field_id: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.id == field_id), None)
@@ -777,6 +804,71 @@ def _texts(text: Text, form: Callable[[str], str]) -> dict[str, str]:
     return {"zh": form(text.zh or ""), "en": form(text.en or "")}
 
 
+def value_id(value: bool | str) -> str:
+    """An attribute's value as records keep it: a yes/no (YAML's `true`) as the word."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+class AttributeValue(Strict):
+    """A value an attribute may take, with its name in the two languages."""
+
+    id: Slug = Field(description="the value's id, as `when` and `checklist set NAME=VALUE` name it")
+    name: Text | None = Field(None, description="the value's name, as shown (default: its id)")
+
+
+class Attribute(Strict):
+    """Something a unit has that can change, recorded in its log (`checklist set risk=high`):
+    a choice among `values`, or `type: yesno`."""
+
+    id: Slug = Field(description="the attribute's id, as `when` and `checklist set` name it")
+    name: Text = Field(description="what it is, as shown (风险等级 / risk level)")
+    type: Literal["choice", "yesno"] = Field("choice", description="choice (among values) or yesno")
+    values: list[AttributeValue | Slug] | None = Field(
+        None, description="for a choice: its values, as ids or as {id, name}; a yesno has yes and no"
+    )
+    default: bool | str = Field(description="its value until one is recorded (yes or no for a yesno)")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Attribute:
+        if (self.type == "choice") != bool(self.values):
+            said = "a choice attribute needs a non-empty 'values' list, and a yesno one has none"
+            raise PydanticCustomError("attribute.values", said)
+        ids = self.ids
+        if len(set(ids)) != len(ids):
+            raise PydanticCustomError("attribute.value_ids", "the values of an attribute must differ")
+        if value_id(self.default) not in ids:
+            said = "the default must be one of {allowed}"
+            raise PydanticCustomError("attribute.default", said, {"allowed": ", ".join(ids)})
+        return self
+
+    @property
+    def ids(self) -> list[str]:
+        """The ids of the values it may take."""
+        if self.type == "yesno":
+            return ["yes", "no"]
+        return [v if isinstance(v, str) else v.id for v in self.values or ()]
+
+    @property
+    def initial(self) -> str:
+        return value_id(self.default)
+
+    def value_name(self, value: str) -> Text | None:
+        """The name the catalog gives a value (None: show its id, or yes/no in the reader's words)."""
+        for found in self.values or ():
+            if isinstance(found, AttributeValue) and found.id == value:
+                return found.name
+        return None
+
+
+class SubjectType(Strict):
+    """A type of subject an event may concern (a person in custody, a staff member, a visitor)."""
+
+    id: Slug = Field(description="the type's id, as `event --type` and a trigger's subject_types name it")
+    name: Text = Field(description="the type's name, as shown")
+
+
 class CatalogMeta(Strict):
     """The head of a catalog: who issued it, which version, for which kinds of unit."""
 
@@ -790,6 +882,12 @@ class CatalogMeta(Strict):
     timezone: str = Field("Asia/Shanghai", description="the time zone its days, periods and deadlines are reckoned in")
     unit_kinds: list[UnitKind] = Field(description="the kinds of unit it serves")
     sections: list[Section] = Field(description="the sections of the checklist, in order")
+    attributes: list[Attribute] = Field(
+        [], description="what a unit has that can change (a risk level), and that measures' `when` names"
+    )
+    subject_types: list[SubjectType] = Field(
+        [], description="the types of subject an event concerns (custody, staff, visitor), as triggers name them"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -831,6 +929,9 @@ class Catalog:
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.meta.sections if s.id == section_id), None)
+
+    def attribute(self, attribute_id: str) -> Attribute | None:
+        return next((a for a in self.meta.attributes if a.id == attribute_id), None)
 
     def for_kind(self, kind_id: str) -> list[Measure]:
         return [m for m in self.measures if m.applies(kind_id)]
@@ -916,6 +1017,10 @@ def _shape_problem(made: Attestation | Record) -> Problem | None:  # noqa: PLR09
         return "record.occurrence", "'occurrence' goes with a 'subject'", {}
     if (made.action == "approved") != (made.approves is not None):
         return "record.approves", "'approves' goes with an approved record, and only there", {}
+    if (made.action == "set") != bool(made.attributes):
+        return "record.attributes", "'attributes' goes with a set record, and only there", {}
+    if made.subject_type is not None and made.action != "event":
+        return "record.subject_type", "'subject_type' goes with an event record only", {}
     return None
 
 
@@ -955,6 +1060,8 @@ class Attestation(Stored):
     # occurrences: which occurrence of its event (kind and subject) a record concerns, 1 the
     # first, where the subject has had several (absent: the latest one, as before release 0.5.0)
     occurrence: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    subject_type: Slug | None = None  # format 5: an event's type of subject (catalog's subject_types)
+    attributes: dict[Slug, Slug] | None = None  # format 5: for set, the unit's attributes given new values
     until: Date | None = None  # a waiver (na) lapses after this day
     approves: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")] | None = None
     measure: str | None = None  # hash of the measure's wording when it was attested
@@ -1052,6 +1159,12 @@ _PERIOD = _Fits(PERIOD)
 _ACTOR = _Fits("^" + _CONTROL.pattern.replace("[", "[^", 1) + "*$")
 
 
+def _slugs(attributes: dict[str, str]) -> Iterator[bool]:
+    for name, value in attributes.items():
+        yield name in _EVENT or _EVENT.learn(name)
+        yield value in _EVENT or _EVENT.learn(value)
+
+
 class RecordFile(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, gc=False):
     """An evidence file as a record names it (see EvidenceFile, what a draft names)."""
 
@@ -1107,6 +1220,8 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     event: str | None = None  # a slug
     occurred: _Aware | None = None
     occurrence: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] | None = None  # see Attestation
+    subject_type: str | None = None  # a slug
+    attributes: dict[str, str] | None = None  # slugs
     until: Date | None = None
     approves: str | None = None
     measure: str | None = None
@@ -1132,6 +1247,8 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
             or (self.part is not None and self.part not in _SUBJECT and not _SUBJECT.learn(self.part))
             or (self.part_kind is not None and self.part_kind not in _EVENT and not _EVENT.learn(self.part_kind))
             or (self.part_name is not None and self.part_name not in _ACTOR and not _ACTOR.learn(self.part_name))
+            or (self.subject_type is not None and not all(_slugs({self.subject_type: self.subject_type})))
+            or (self.attributes is not None and not all(_slugs(self.attributes)))
             or (self.approves is not None and not _hex(self.approves, 32))
             or (self.answer is not None and not all(a in _EVENT or _EVENT.learn(a) for a in self.answer))
         ):

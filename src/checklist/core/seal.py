@@ -100,6 +100,8 @@ class SealEntry(Stored):
             return f"{self.action} {self.part}"
         if self.event is not None:
             return f"{self.event} {self.subject or ''}".strip()
+        if self.action == "set":
+            return "the unit's attributes"
         return "catalog upgrade" if self.action == "upgraded" else "the unit"
 
 

@@ -13,13 +13,14 @@ import functools
 import json
 import operator
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from .alerts import answer_alert
+from .conditions import Timeline
 from .decide import alerted, complete
 from .errors import Message
 from .logindex import Entry, Happening, LogIndex, Memo, Part, Table, event_key, item_key, slot, split_key, unusable
@@ -29,10 +30,21 @@ from .schedule import Period, Schedule
 _INSTANT = timedelta(microseconds=1)
 
 Verdict = Literal["met", "not_met", "unknown"]  # of a question's answer (models.Question.verdict)
-State = Literal["open", "partial", "done", "na", "blocked", "awaiting", "lapsed", "upcoming"]
+State = Literal["open", "partial", "done", "na", "blocked", "awaiting", "lapsed", "upcoming", "inapplicable"]
 # awaiting: done or a waiver that needs a second person's approval; lapsed: a waiver past its day;
-# upcoming: an item of a subject that does not open yet (release after 14 days, say)
-STATES: tuple[State, ...] = ("done", "na", "partial", "blocked", "awaiting", "lapsed", "open", "upcoming")
+# upcoming: an item of a subject that does not open yet (release after 14 days, say);
+# inapplicable: its conditions on the unit's attributes do not hold (conditions.py)
+STATES: tuple[State, ...] = (
+    "done",
+    "na",
+    "partial",
+    "blocked",
+    "awaiting",
+    "lapsed",
+    "open",
+    "upcoming",
+    "inapplicable",
+)
 PENDING: frozenset[State] = frozenset({"open", "partial", "blocked", "lapsed", "awaiting"})
 _DAY = timedelta(days=1)
 STATE_OF_ACTION: dict[str, State] = {
@@ -95,6 +107,7 @@ class ItemStatus:
     answer: tuple[str, ...] | None = None  # a question's answer, as recorded (of the current period)
     verdict: Verdict | None = None  # whether that answer is met (None: no question, or no answer)
     parts: list[ItemStatus] | None = None  # a measure kept per part: the items of its active parts, rolled up here
+    inapplicable: tuple[tuple[str, str], ...] = ()  # the attributes (and values) its conditions do not hold on
 
     @property
     def last(self) -> Record | None:
@@ -125,11 +138,12 @@ class Tally:
 
     @property
     def applicable(self) -> int:
-        return self.total - self.counts["na"] - self.counts["upcoming"]
+        return self.total - self.counts["na"] - self.counts["upcoming"] - self.counts["inapplicable"]
 
     @property
     def percent_done(self) -> float:
-        """Done as a share of the items that apply now, whatever their answers (`percent_done` in JSON)."""
+        """Done as a share of the items that apply now (waived, upcoming and inapplicable ones left out),
+        whatever their answers (`percent_done` in JSON)."""
         return 100.0 * self.done / self.applicable if self.applicable else 100.0
 
     @property
@@ -199,6 +213,7 @@ class UnitStatus:
     unacknowledged: list[Unacknowledged] = field(default_factory=list)  # alerts to acknowledge, oldest first
     parts: list[Part] = field(default_factory=list)  # the unit's parts (retired ones too), in the order added
     part_view: str | None = None  # the part whose items alone this status holds (`--part`), if any
+    timeline: Timeline | None = None  # the unit's attributes over time (None: the catalog declares none)
 
     def by_subject(self, pending_only: bool = False) -> dict[str, list[ItemStatus]]:
         """The items kept per subject, grouped by occurrence of a subject's event (logindex.slot;
@@ -254,7 +269,8 @@ def items_for(catalog: Catalog, kind: str) -> list[Item]:
 
 
 def expand(items: Sequence[Item], index: LogIndex, clock: Clock) -> list[Item]:
-    """Items as they stand: a triggered measure becomes one item per subject of a live event."""
+    """Items as they stand: a triggered measure becomes one item per subject of a live event
+    (of a subject of the types it names, if it names some)."""
     live: dict[str, list[tuple[Happening, date]]] = {}
     for event in sorted((e for e in index.events.values() if e.action == "event"), key=_event_order):  # not archived
         live.setdefault(event.kind, []).append((event, clock.day(event.moment)))
@@ -265,10 +281,10 @@ def expand(items: Sequence[Item], index: LogIndex, clock: Clock) -> list[Item]:
             expanded.append(item)
             continue
         for event, day in live.get(trigger.event, ()):
-            count = index.occurrences(event.kind, event.subject)
-            expanded.append(
-                Item(item.number, item.measure, event.subject, event, day, occurrence=event.number, occurrences=count)
-            )
+            if trigger.subject_types is None or trigger.serves(event.subject_type):
+                count = index.occurrences(event.kind, event.subject)
+                found = Item(item.number, item.measure, event.subject, event, day)
+                expanded.append(replace(found, occurrence=event.number, occurrences=count))
     return expanded
 
 
@@ -365,8 +381,11 @@ def state_of(entry: Entry | None, measure: Measure, clock: Clock) -> State:
     return STATE_OF_ACTION.get(action, "open")
 
 
-def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
-    status = _assess(item, unit, index, clock)
+SETTLED: frozenset[State] = frozenset({"done", "na", "awaiting"})  # kept whatever the conditions now
+
+
+def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock, timeline: Timeline | None = None) -> ItemStatus:
+    status = _assess(item, unit, index, clock, timeline)
     if item.measure.question is not None:
         _answered(status)
     return status
@@ -385,18 +404,33 @@ def _answered(status: ItemStatus) -> None:
         status.alerts += answer_alert(status.item.measure, answer)
 
 
-def _assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
+def _assess(item: Item, unit: Unit, index: LogIndex, clock: Clock, timeline: Timeline | None) -> ItemStatus:
     measure = item.measure
+    conditions = measure.conditions if timeline is not None else {}
     if measure.per is not None and item.part is None:
-        return rolled_up(item, [assess(part, unit, index, clock) for part in part_items(item, index, clock)])
+        parts = part_items(item, index, clock)
+        return rolled_up(item, [assess(part, unit, index, clock, timeline) for part in parts])
     if measure.recurrence is not None:
-        return _recurring(item, measure.recurrence, unit, index, clock)
+        return _recurring(item, measure.recurrence, unit, index, clock, timeline)
     entry = index.entry(measure.id, item.slot, part=item.part)
     state = state_of(entry, measure, clock)
+    since = None
+    if conditions and timeline is not None:
+        since = timeline.last_began(conditions)  # a deadline after the start counts from then
+        if not timeline.holds(conditions) and state not in SETTLED:  # records made while it applied keep counting
+            return ItemStatus(
+                item,
+                "inapplicable",
+                entry,
+                changed=_changed(entry, measure),
+                alerts=_alerts(measure, entry, clock),
+                latest=_values(measure, entry),
+                inapplicable=tuple(timeline.failing(conditions)),
+            )
     opens = _opens(item)  # a day: the item opens at its start
     if opens is not None and clock.today < opens and state in ("open", "lapsed"):
         state = "upcoming"
-    due = _due(item, unit, clock)
+    due = _due(item, unit, clock, since)
     ready = _ready(item, clock)
     return ItemStatus(
         item,
@@ -469,15 +503,18 @@ def recurs_until(measure: Measure, unit: Unit, clock: Clock) -> datetime | None:
     return deadline_at(measure.deadline, unit, clock)
 
 
-def deadline_at(deadline: Deadline, unit: Unit, clock: Clock, event: datetime | None = None) -> datetime | None:
-    """When a deadline falls: the end of its date, or a time after the unit's start or after
-    `event` (None: no event to count from)."""
+def deadline_at(
+    deadline: Deadline, unit: Unit, clock: Clock, event: datetime | None = None, since: datetime | None = None
+) -> datetime | None:
+    """When a deadline falls: the end of its date, or a time after the unit's start (after
+    `since`, when the item began to apply later: conditions.py) or after `event` (None: no
+    event to count from)."""
     if deadline.date is not None:
         return clock.end_of(deadline.date)
     duration = deadline.duration
     if duration is None:
         return None
-    start = unit.started_at if deadline.after == "start" else event
+    start = (since or unit.started_at) if deadline.after == "start" else event
     return after(duration, start, clock) if start is not None else None
 
 
@@ -531,7 +568,9 @@ def started(unit: Unit, since: datetime | None) -> Unit:
     return unit.model_copy(update={"started_at": since})
 
 
-def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
+def _recurring(  # noqa: PLR0917
+    item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: Clock, timeline: Timeline | None = None
+) -> ItemStatus:
     measure = item.measure
     anchor, until = window(measure, item.event, unit, clock, item.since)
     span = clock.span(rec, anchor, until)
@@ -541,17 +580,20 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
         return ItemStatus(item, waived, waiver, period=current)
     key = item_key(measure.id, item.slot, item.part)
     zeros = [f.id for f in measure.fields] if measure.headline and item.subject is None and item.part is None else []
-    asked = _asked(span, measure, clock, waiver, zeros)
+    asked = _asked(span, measure, clock, waiver, zeros, timeline)
     memo = index.memo(key, asked)
     if memo is None:  # something was added to the table since, or the question is another
-        memo = _worked_out(index, key, span, measure, clock, waiver, zeros)
+        memo = _worked_out(index, key, span, measure, clock, waiver, zeros, timeline)
         index.remember(key, memo)
     entry, latest = index.memo_entry(memo.current), index.memo_entry(memo.latest)
     ended = until is not None and clock.now >= until
+    off: tuple[tuple[str, str], ...] = ()
     if ended:  # every period is past: done if none was missed
         state: State = "open" if memo.missed else "done"
     else:
         state = state_of(entry, measure, clock) if current else "upcoming"
+        off = _off(measure, timeline, current) if state not in SETTLED and state != "upcoming" else ()
+        state = "inapplicable" if off else state
     return ItemStatus(
         item,
         state,
@@ -567,10 +609,22 @@ def _recurring(item: Item, rec: Recurrence, unit: Unit, index: LogIndex, clock: 
         totals=dict(memo.totals),
         today=dict(memo.today),
         zeros=dict(memo.zeros),
+        inapplicable=off,
     )
 
 
-def _asked(span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zeros: list[str]) -> str:
+def _off(measure: Measure, timeline: Timeline | None, current: Period | None) -> tuple[tuple[str, str], ...]:
+    """The attributes that keep a recurring item's current period from counting (its
+    conditions held at no moment of it), with their values now; none if it counts."""
+    conditions = measure.conditions
+    if timeline is None or not conditions or current is None or timeline.held(conditions, current.start, current.end):
+        return ()
+    return tuple(timeline.failing(conditions))
+
+
+def _asked(  # noqa: PLR0917
+    span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zeros: list[str], timeline: Timeline | None = None
+) -> str:
     """Everything besides the table that what `_worked_out` finds depends on, as one text."""
     until = waiver.until.isoformat() if waiver is not None and waiver.until is not None else None
     waived = [waiver.at, waiver.action, until, waiver.approval_at] if waiver is not None else None
@@ -582,6 +636,8 @@ def _asked(span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zer
     computed = [[f.id, f.compute] for f in measure.fields if f.compute is not None]
     if computed:  # only then: a memo saved before computed fields existed still answers for a measure without
         asked.append(computed)
+    if measure.conditions and timeline is not None:  # when it applied, as far as now: which periods count
+        asked.append(timeline.said(measure.conditions))
     return json.dumps(asked, separators=(",", ":"))
 
 
@@ -610,9 +666,10 @@ def memo_holds(saved: LogIndex, fresh: LogIndex, key: str, unit: Unit, catalog: 
     span = clock.span(measure.recurrence, *window(measure, event, unit, clock, since))
     waiver = fresh.entry(item, subject or None, part=part)
     zeros = [f.id for f in measure.fields] if measure.headline and not subject and part is None else []
-    if _asked(span, measure, clock, waiver, zeros) != memo.asked:
+    timeline = Timeline(catalog, unit.started_at, fresh.attribute_changes, clock.now) if measure.conditions else None
+    if _asked(span, measure, clock, waiver, zeros, timeline) != memo.asked:
         return None
-    again = _worked_out(fresh, key, span, measure, clock, waiver, zeros)
+    again = _worked_out(fresh, key, span, measure, clock, waiver, zeros, timeline)
     same = (memo.missed, memo.streak, memo.totals, memo.today, memo.zeros) == (
         again.missed,
         again.streak,
@@ -630,11 +687,19 @@ def memo_holds(saved: LogIndex, fresh: LogIndex, key: str, unit: Unit, catalog: 
 
 
 def _worked_out(  # noqa: PLR0917
-    index: LogIndex, key: str, span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zeros: list[str]
+    index: LogIndex,
+    key: str,
+    span: Span,
+    measure: Measure,
+    clock: Clock,
+    waiver: Entry | None,
+    zeros: list[str],
+    timeline: Timeline | None = None,
 ) -> Memo:
     """What status says of a recurring item, from every row of its table: the periods missed,
     the run of those settled, its figures today and since the start (as each field's aggregate
-    says), and its current and latest entries."""
+    says), and its current and latest entries. With conditions, a period counts (can be
+    missed, or break a run) only if they held at some moment of it."""
     table = index.tables.get(key)
     rows = _rows(table, span)
     settled = _settled(table, rows, measure, clock) if table is not None else set()
@@ -642,17 +707,19 @@ def _worked_out(  # noqa: PLR0917
         waived_to = waiver.until  # a lapsed waiver still covers the days it was given for
         settled |= {n for n in span.numbers(span.first, span.last) if span.schedule.day(n) <= waived_to}
     before = span.current - 1 if span.current is not None else span.last
+    counts = _counting(span, measure, timeline)
     streak = 0
     for number in span.numbers(span.first, span.last, backwards=True):
         if number in settled:
             streak += 1
-        elif span.current is None or number != span.current:
+        elif (span.current is None or number != span.current) and counts(number):
             break
     row = rows.get(span.current) if span.current is not None else None
     columns = _columns(table, measure) if table is not None else {}
+    missed = span.unsettled(span.first, before, settled)
     return Memo(
-        asked=_asked(span, measure, clock, waiver, zeros),
-        missed=span.unsettled(span.first, before, settled),
+        asked=_asked(span, measure, clock, waiver, zeros, timeline),
+        missed=missed if timeline is None or not measure.conditions else [n for n in missed if counts(n)],
         streak=streak,
         totals=_aggregated(table, columns, rows, measure.aggregations) if table else {},
         today=_aggregated(table, columns, {n: rows[n] for n in _today(span, clock) if n in rows}, measure.aggregations)
@@ -662,6 +729,19 @@ def _worked_out(  # noqa: PLR0917
         latest=index.saved_entry(table, _latest_with_figures(table, rows) if table is not None else None),
         zeros={field: _days_at_zero(table, rows, span, field) for field in zeros} if table else dict.fromkeys(zeros, 0),
     )
+
+
+def _counting(span: Span, measure: Measure, timeline: Timeline | None) -> Callable[[int], bool]:
+    """Whether a period (by number) counts: always, or while the measure's conditions held in it."""
+    conditions = measure.conditions
+    if timeline is None or not conditions:
+        return lambda number: True
+
+    def counts(number: int) -> bool:
+        period = span.schedule.period(number)
+        return period is not None and timeline.held(conditions, period.start, period.end)
+
+    return counts
 
 
 def _rows(table: Table | None, span: Span) -> dict[int, int]:
@@ -800,13 +880,15 @@ def _ready(item: Item, clock: Clock) -> date | None:
     return last if clock.today < last else None
 
 
-def _due(item: Item, unit: Unit, clock: Clock) -> datetime | None:
+def _due(item: Item, unit: Unit, clock: Clock, since: datetime | None = None) -> datetime | None:
     """When an item is due: the end of a deadline's day, or the moment a deadline in hours
-    falls, or the end of the last day of the window it lasts."""
+    falls (after the start: after `since`, when its conditions began to hold, if later), or
+    the end of the last day of the window it lasts."""
     deadline, trigger = item.measure.deadline, item.measure.trigger
     if deadline is not None:
         event = item.event.moment if item.event else clock.start_of(item.day) if item.day else None
-        return deadline_at(deadline, started(unit, item.since), clock, event)
+        later = since if since is not None and since > unit.started_at else None
+        return deadline_at(deadline, started(unit, item.since), clock, event, later)
     if trigger is not None and trigger.lasts_days and item.day is not None:
         return clock.end_of(item.day + _days(trigger.lasts_days - 1))
     return None
@@ -902,7 +984,9 @@ def _sections(catalog: Catalog, statuses: list[ItemStatus], kept: list[Archived]
 def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) -> UnitStatus:
     clock = Clock(ZoneInfo(catalog.meta.timezone), now)
     checklist = items_for(catalog, unit.kind)
-    statuses = [assess(item, unit, index, clock) for item in expand(checklist, index, clock)]
+    changes = index.attribute_changes
+    timeline = Timeline(catalog, unit.started_at, changes, now, index.record_at) if catalog.meta.attributes else None
+    statuses = [assess(item, unit, index, clock, timeline) for item in expand(checklist, index, clock)]
     kept = archived(checklist, index)
     critical = [s for s in statuses if s.state in PENDING and s.item.measure.priority == "critical"]
     known = {m.id for m in catalog.measures}
@@ -924,6 +1008,7 @@ def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) ->
         archived_subjects=sum(index.archived.sizes.values()),
         unacknowledged=unacknowledged(index, statuses),
         parts=sorted(index.parts.values(), key=_added_order),
+        timeline=timeline,
     )
 
 

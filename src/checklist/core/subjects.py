@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from .errors import UserError
+from .errors import NotFound, UserError
+from .fuzzy import closest
+from .models import Catalog
 
 # Controls, format characters (zero-width spaces, direction marks), lone surrogates (bytes
 # that were not UTF-8), and line and paragraph separators.
@@ -35,3 +37,24 @@ def typed_subject(text: str) -> str:
 def spelling(subject: str) -> str:
     """The form subjects are compared in (and new ones are kept in): NFC."""
     return unicodedata.normalize("NFC", subject)
+
+
+def subject_type(catalog: Catalog, unit_kind: str, event: str, token: str | None) -> str | None:
+    """The type of an event's subject (`--type staff`, or its Chinese or English name), as the
+    catalog declares it. Without one: None, unless a measure the event triggers is only for
+    some types, when the subject's type must be given (refused, listing the types)."""
+    types = catalog.meta.subject_types
+    known = [kind.id for kind in types]
+    if token is None:
+        triggers = [m.trigger for m in catalog.for_kind(unit_kind) if m.trigger and m.trigger.event == event]
+        if any(trigger.subject_types is not None for trigger in triggers):
+            raise UserError("event.needs_type", known=known, first=known[0] if known else "")
+        return None
+    wanted = token.strip().casefold()
+    forms = {kind.id: (kind.id, (kind.name.zh or "").casefold(), (kind.name.en or "").casefold()) for kind in types}
+    found = next((kind_id for kind_id, names in forms.items() if wanted in names), None)
+    if found is None:
+        owner = {form: kind_id for kind_id, names in forms.items() for form in names if form}
+        suggestions = list(dict.fromkeys(owner[f] for f in closest(wanted, owner, limit=6)))[:3]
+        raise NotFound("event.unknown_type", suggestions, type=token, known=known)
+    return found

@@ -17,6 +17,7 @@ from ..core.decide import complete, rule_of
 from ..core.figures import LIMIT, usable
 from ..core.models import Catalog, Measure, Record, Text
 from ..core.status import Archived, ItemStatus, Tally, Unacknowledged, UnitStatus
+from .applicability import attributes_document
 from .words import by_occurrence
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ def _tally(tally: Tally, overdue: int = 0, questions: bool = False) -> TallyDocu
         "lapsed": counts["lapsed"],
         "open": counts["open"],
         "upcoming": counts["upcoming"],
+        "inapplicable": counts["inapplicable"],
         "overdue": overdue,
         "total": tally.total,
         "percent_done": round(tally.percent_done, 1),
@@ -107,6 +109,8 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "unacknowledged_alerts": status.unacknowledged,
         "part": status.item.part,
         "rollup": _rollup(status),
+        "inapplicable_while": dict(status.inapplicable) if status.inapplicable else None,
+        "when": {name: sorted(values) for name, values in measure.conditions.items()} or None,
     }
     if measure.question is not None:  # a measure that asks a question: its answer, and whether it is met
         found["answer"] = list(status.answer) if status.answer is not None else None
@@ -249,6 +253,7 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
             alert_document(a, ack_command(a, status.command_unit)) for a in status.unacknowledged
         ],
         "parts": _parts(status),
+        "attributes": attributes_document(status),
     }
 
 
@@ -388,6 +393,7 @@ def _subject(subject: str, items: list[ItemStatus]) -> SubjectDocument:
         "occurrence": items[0].item.occurrence,
         "event": event.kind if event else None,
         "occurred": event.moment.isoformat() if event else None,
+        "subject_type": event.subject_type if event else None,
         "items": [item_document(i) for i in items],
     }
 

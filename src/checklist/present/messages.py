@@ -345,6 +345,7 @@ TEMPLATES: dict[str, Template] = {
     "config.switch": "{key} is on or off, not {value!r}",
     "clock.period": "period {period} of item {number} ({item})",
     "clock.event": "the {kind} of {subject} at {at}",
+    "clock.attributes": "the change of the unit's attributes ({values})",
     "clock.start": "the start of unit {unit} at {at}",
     "clock.future": "{what} has not come yet by the real clock (today is {today}): --now replays a moment, "
     "it does not record ahead of time",
@@ -449,6 +450,45 @@ TEMPLATES: dict[str, Template] = {
     "subject.empty": "the subject is empty: give its id, such as a prisoner's number",
     "subject.blank_ends": "subject {subject!r} begins or ends with a blank; subjects are matched exactly",
     "subject.invisible": "subject {subject!r} holds an invisible or control character {char}",
+    # applicability: unit attributes, conditions, subject types
+    "attribute.values": "a choice attribute needs a non-empty 'values' list, and a yesno one has none",
+    "attribute.value_ids": "the values of an attribute must differ",
+    "attribute.default": "the default must be one of {allowed}",
+    "record.attributes": "'attributes' goes with a set record, and only there",
+    "record.subject_type": "'subject_type' goes with an event record only",
+    "catalog.duplicate_attribute": "duplicate attribute id {id!r}",
+    "catalog.duplicate_subject_type": "duplicate subject type id {id!r}",
+    "condition.unknown_attribute": lambda p: (
+        f"'when' names attribute {p['attribute']!r}, which the catalog's head does not declare"
+        + (f" (attributes: {', '.join(p['known'])})" if p["known"] else " (it declares no attributes)")
+        + _close(p)
+    ),
+    "condition.unknown_value": lambda p: (
+        f"attribute {p['attribute']!r} has no value {p['value']!r} (values: {', '.join(p['allowed'])})" + _close(p)
+    ),
+    "condition.never": "attribute {attribute!r} is given no value: the measure could never apply (values: {allowed})",
+    "trigger.unknown_subject_type": lambda p: (
+        f"subject type {p['type']!r} is not declared in the catalog's head"
+        + (f" (subject types: {', '.join(p['known'])})" if p["known"] else " (it declares no subject_types)")
+        + _close(p)
+    ),
+    "trigger.no_subject_types": "subject_types names no type, so the trigger would make no item",
+    "attest.not_applicable": lambda p: (
+        f"{_item(p)} does not apply{' in period ' + p['period'] if p.get('period') else ' now'}: "
+        f"it applies while {p['conditions']}, and {p['because']}"
+    ),
+    "set.no_attributes": "the catalog {catalog} declares no attributes of a unit",
+    "set.assignment": "{text!r} is not NAME=VALUE (for example risk=high)",
+    "set.unknown_attribute": lambda p: f"unknown attribute {p['attribute']!r} (attributes: {', '.join(p['known'])})",
+    "set.unknown_value": "{attribute} has no value {value!r} (values: {allowed})",
+    "set.twice": "{attribute} is given twice",
+    "set.before_start": "the clock says {at}, before the unit started ({started}): no value is set before then",
+    "event.needs_type": "the catalog declares types of subject: give the subject's with --type ({known})",
+    "event.unknown_type": lambda p: (
+        f"unknown subject type {p['type']!r} (types: {', '.join(p['known'])})"
+        if p["known"]
+        else f"the catalog declares no subject types; leave out --type {p['type']}"
+    ),
     # trust
     "key.cannot_write": "cannot write the key to {where}: {reason}",
     "key.cannot_read": "cannot read the private key {path}: {reason}",
@@ -771,6 +811,11 @@ HINTS: dict[str, Template] = {
     "ack.needs_reason": 'add --reason "…"',
     "ack.nothing": "`checklist status` lists the alerts to acknowledge",
     "event.withdraw_needs_reason": 'add --note "…"',
+    # applicability
+    "attest.not_applicable": "`checklist set` shows the unit's attributes and their history",
+    "set.assignment": 'for example `checklist set risk=high --reason "…"`',
+    "set.unknown_attribute": lambda p: _did_you_mean(p) or "`checklist set` lists them",
+    "event.needs_type": "for example --type {first}",
     "subject.empty": "for example --subject P2020-017",
     "subject.blank_ends": "type the id without the blank, e.g. --subject {stripped!r}",
     "subject.invisible": "type the id again by hand, without pasting it",
@@ -822,6 +867,11 @@ HINTS: dict[str, Template] = {
     "event.no_occurrence": "`checklist subjects` lists each occurrence with its items",
     "event.subject_needed": "for example: checklist event admission P2020-017 --at 2020-01-27T10:30",
 }
+
+
+def _close(params: Mapping[str, Any]) -> str:
+    """'; did you mean …?' after a located problem (which has no hint line), if a name is close."""
+    return f"; did you mean {', '.join(params['close'])}?" if params.get("close") else ""
 
 
 def _did_you_mean(params: Mapping[str, Any]) -> str:

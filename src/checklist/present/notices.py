@@ -131,6 +131,17 @@ def event_recorded(result: EventRecorded, lang: str) -> None:
         return
     key = "msg.event_withdrawn" if request.withdraw else "msg.event_recorded"
     message(t(key, lang, kind=request.kind, subject=request.subject), style="green")
+    if result.draft.subject_type is not None:  # applicability: whose items it makes
+        from .applicability import subject_type_name
+
+        typed = result.draft.subject_type
+        message(
+            t(
+                "label.subject_type",
+                lang,
+                type=subject_type_name(result.catalog, typed, lang) if result.catalog else typed,
+            )
+        )
     if not request.withdraw:
         message(t("msg.event_next", lang, subject=request.subject))
 

@@ -77,8 +77,9 @@ class RecordDocument(TypedDict):
     v: Annotated[
         Literal[1, 2, 3, 4, 5],
         about(
-            "the record's format: 5 for an answer, a record holding a multi field's answers (a list) or a record "
-            "of a unit's part; 4 for an acknowledgement of alerts, else 3; 2 before `clock`; "
+            "the record's format: 5 for what release 0.4.0 cannot read (an answer, a multi field's answers, a "
+            "unit's part, an occurrence, a change of the unit's attributes, an event's subject type); "
+            "4 for an acknowledgement of alerts, else 3; 2 before `clock`; "
             "1 for a record written before records were chained"
         ),
     ]
@@ -100,6 +101,10 @@ class RecordDocument(TypedDict):
         Annotated[
             int, about("which occurrence of the subject's event it concerns, where it has had several (format 5)")
         ]
+    ]
+    subject_type: NotRequired[Annotated[str, about("for an event: the type of its subject (format 5)")]]
+    attributes: NotRequired[
+        Annotated[dict[str, str], about("for set: the unit's attributes given new values, by id (format 5)")]
     ]
     until: NotRequired[Annotated[Day, about("for a waiver (na): its last day")]]
     approves: NotRequired[Annotated[str, about("for an approval: the id of the record approved")]]
@@ -174,6 +179,14 @@ class ItemDocument(TypedDict):
     last: Annotated[RecordDocument | None, about("the record that put the item in its state")]
     unacknowledged_alerts: Annotated[
         int, about("alerts recorded on it (in any period) not acknowledged yet: `status` lists them")
+    ]
+    inapplicable_while: Annotated[
+        dict[str, str] | None,
+        about("state inapplicable: the unit's attributes (id -> value now) its conditions do not hold on"),
+    ]
+    when: Annotated[
+        dict[str, list[str]] | None,
+        about("the measure's conditions: attribute id -> the values it applies under (null: none)"),
     ]
     answer: NotRequired[
         Annotated[
@@ -277,9 +290,12 @@ class TallyDocument(TypedDict):
     lapsed: int
     open: int
     upcoming: int
+    inapplicable: Annotated[int, about("items whose conditions on the unit's attributes do not hold now")]
     overdue: Annotated[int, about("items past their deadline (also counted in their state)")]
     total: int
-    percent_done: Annotated[float, about("done, as a share of the items that apply now (n/a and upcoming left out)")]
+    percent_done: Annotated[
+        float, about("done, as a share of the items that apply now (n/a, upcoming and inapplicable left out)")
+    ]
     met: NotRequired[
         Annotated[int, about("with questions: done items that count as met (all but those answered not met, unknown)")]
     ]
@@ -410,6 +426,20 @@ class StatusDocument(TypedDict):
         list[AlertDocument], about("alerts of any period or subject not acknowledged yet, oldest first")
     ]
     parts: NotRequired[Annotated[list[PartDocument], about("the unit's parts (blocks, wards), with their totals")]]
+    attributes: Annotated[list[AttributeDocument], about("the unit's attributes (the catalog's head declares them)")]
+
+
+@closed
+class AttributeDocument(TypedDict):
+    """One of the unit's attributes now, and the change that gave it its value."""
+
+    id: str
+    value: Annotated[str, about("its value now (a value id; yes or no for a yes/no attribute)")]
+    default: Annotated[bool, about("whether it has the catalog's default (never set, or none of its changes yet)")]
+    since: Annotated[Moment | None, about("when the change that gave it its value took effect")]
+    set_by: Annotated[str | None, about("who recorded that change")]
+    reason: Annotated[str | None, about("the reason given with it")]
+    record: Annotated[str | None, about("the id of its record (in `checklist log`)")]
 
 
 @closed
@@ -476,6 +506,7 @@ class SubjectDocument(TypedDict):
     ]
     event: Annotated[str | None, about("the kind of event that made its items")]
     occurred: Annotated[Moment | None, about("when that event happened")]
+    subject_type: Annotated[str | None, about("the subject's type, if the event recorded one")]
     items: list[ItemDocument]
 
 

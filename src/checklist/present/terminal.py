@@ -26,6 +26,7 @@ from ..core.decide import complete, rule_of
 from ..core.models import Catalog, Condition, FieldSpec, FigureValue, Measure, Record
 from ..core.schedule import describe
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
+from .applicability import attributes_head, conditions_text, inapplicable_text, subject_type_name
 from .output import safe
 from .words import answer_text, by_occurrence, figure_text, item_subject, ordinal, t
 
@@ -44,6 +45,7 @@ MARKS = {
     "lapsed": ("↺", "red"),
     "open": ("☐", "yellow"),
     "upcoming": ("…", "dim"),
+    "inapplicable": ("∅", "dim"),
 }
 ACTION_STYLE = {
     "done": "green",
@@ -58,6 +60,7 @@ ACTION_STYLE = {
     "acknowledged": "magenta",
     "part-added": "blue",
     "part-retired": "blue",
+    "set": "blue",
 }
 PRIORITY_STYLE = {"critical": "bold red", "high": "yellow", "normal": ""}
 
@@ -208,7 +211,7 @@ def rollup_text(status: UnitStatus, item: ItemStatus, lang: str) -> Text:
 
 
 LISTED_UP_TO = 12  # a measure's subject items listed one by one; past that, only those needing attention
-QUIET: frozenset[str] = frozenset({"done", "na", "upcoming"})
+QUIET: frozenset[str] = frozenset({"done", "na", "upcoming", "inapplicable"})
 
 
 def _subject_rows(
@@ -227,7 +230,7 @@ def _subject_rows(
         if many and status.state in QUIET and not status.overdue and not status.unacknowledged:
             quiet[status.state] += 1
         else:
-            table.add_row("", item_mark(status, lang), _subject_text(status, lang), "")
+            table.add_row("", item_mark(status, lang), _subject_text(status, lang, catalog), "")
     if quiet or archived:
         table.add_row("", "", _summary(quiet, archived, lang), "")
 
@@ -252,6 +255,8 @@ def _measure_text(measure: Measure, catalog: Catalog, lang: str, detail: bool = 
     text = Text(safe(measure.title(lang)))
     text.append(f"\n{measure.id} · {safe(section.name(lang)) if section else measure.section}", style="dim")
     if detail:
+        if measure.conditions:  # applicability: when it applies
+            text.append(f"\n{safe(conditions_text(measure, catalog, lang))}", style="cyan")
         if measure.detail:
             text.append(f"\n{safe(measure.detail(lang))}")
         text.append_text(_guidance(measure, lang, gap="\n"))
@@ -260,14 +265,14 @@ def _measure_text(measure: Measure, catalog: Catalog, lang: str, detail: bool = 
 
 def _item_text(status: ItemStatus, catalog: Catalog, lang: str, detail: bool = False) -> Text:
     text = _measure_text(status.item.measure, catalog, lang, detail)
-    text.append_text(_details(status, lang))
+    text.append_text(_details(status, lang, catalog))
     return text
 
 
-def _subject_text(status: ItemStatus, lang: str) -> Text:
+def _subject_text(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> Text:
     text = Text("↳ ", style="dim")
     text.append(safe(item_subject(status.item, lang)), style="bold")
-    text.append_text(_details(status, lang))
+    text.append_text(_details(status, lang, catalog))
     if status.parts:  # a measure kept per part: the subject's parts, rolled up
         missing = [p.item.part or "" for p in status.parts if p.state not in ("done", "na")]
         text.append(f"\n{len(status.parts) - len(missing)}/{len(status.parts)}", style="bold")
@@ -276,9 +281,12 @@ def _subject_text(status: ItemStatus, lang: str) -> Text:
     return text
 
 
-def _details(status: ItemStatus, lang: str) -> Text:
-    """What else is worth knowing at a glance: period, misses, deadline, alerts, changed wording."""
+def _details(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> Text:
+    """What else is worth knowing at a glance: period, misses, deadline, alerts, changed wording;
+    why an item does not apply (its conditions on the unit's attributes)."""
     parts: list[tuple[str, str]] = []
+    if status.inapplicable and catalog is not None:
+        parts.append((inapplicable_text(status, catalog, lang), "dim"))
     rec = status.item.measure.recurrence
     if rec is not None:
         parts.append((f"{t('label.recurs', lang)}: {describe(rec)}", "dim"))
@@ -358,6 +366,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     head.append(f"\n{t('label.kind', lang)}: {safe(kind.name(lang)) if kind else unit.kind}   ")
     head.append(f"{t('label.catalog', lang)}: {safe(status.catalog.meta.name)} {safe(status.catalog.meta.version)}   ")
     head.append(f"{t('label.started', lang)}: {when(unit.started_at)} {t('label.by', lang)} {safe(unit.started_by)}")
+    head.append_text(attributes_head(status, lang))
     if newer is not None:
         head.append(f"\n{t('label.newer', lang, version=safe(newer))}", style="yellow")
     if status.replayed:
@@ -397,8 +406,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     parts: list[RenderableType] = [Panel(head, title=Text(title), title_align="left", box=box.ROUNDED)]
     parts += _urgent(status, lang)
     parts.append(sections)
-    summary = _summary_line(status, lang)
-    parts.append(summary)
+    parts.append(_summary_line(status, lang))
     if status.critical_open:
         parts.append(_short_list(status.critical_open, t("head.critical_open", lang), "bold red", lang))
     if any(s.parts is not None for s in status.items):
@@ -417,18 +425,20 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
 
 
 def _summary_line(status: UnitStatus, lang: str) -> Text:
-    """The unit's share done; with questions, met: an answer "no" is recorded, not met."""
+    """The unit's share done ('done: 40% (2/5; n/a 1)'); with questions, met (an answer "no" is
+    recorded, not met); and the items that do not apply now, if any (applicability)."""
     tally = status.tally
+    off = tally.counts["inapplicable"]
+    tail = f"; {t('state.na', lang)} {tally.counts['na']}" + (
+        f"; {t('state.inapplicable', lang)} {off})" if off else ")"
+    )
     if not any(s.item.measure.question for s in status.items):
         return Text(
-            f"{t('label.done_pct', lang)}: {tally.percent:.0f}%  "
-            f"({tally.done}/{tally.applicable}; {t('state.na', lang)} {tally.counts['na']})",
-            style="bold",
+            f"{t('label.done_pct', lang)}: {tally.percent:.0f}%  ({tally.done}/{tally.applicable}{tail}", style="bold"
         )
     answered = t("label.answer_counts", lang, not_met=tally.not_met, unknown=tally.unknown)
     return Text(
-        f"{t('label.met_pct', lang)}: {tally.percent:.0f}%  "
-        f"({tally.met}/{tally.applicable}; {answered}; {t('state.na', lang)} {tally.counts['na']})",
+        f"{t('label.met_pct', lang)}: {tally.percent:.0f}%  ({tally.met}/{tally.applicable}; {answered}{tail}",
         style="bold",
     )
 
@@ -797,6 +807,7 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
     for record in records:
         what = record.item or (f"{record.event} · {safe(record.subject or '')}" if record.event else "")
         item = Text(what or ("" if record.part is not None else "—"))
+        item.append(f" · {record.subject_type}" if record.subject_type else "")
         if record.action == "acknowledged":  # what it covers: the subject's alerts, the period's (else every one's)
             item.append(f" · {safe(record.subject)}" if record.subject else "")
             item.append(f" · {record.period}" if record.period else "")
@@ -813,6 +824,9 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
         if record.answer is not None:  # a question's answer (its ids; yes, no, unknown in words)
             note.append(safe(t("label.answered", lang, answer=answer_text(None, record.answer, lang))) + "\n", "bold")
         note.append(safe(record.note or ""))
+        if record.attributes:  # set: the values given, by attribute id (the log is read without the catalog)
+            values = ", ".join(f"{name}={value}" for name, value in record.attributes.items())
+            note.append(("\n" if record.note else "") + safe(values), style="cyan")
         if record.figures:
             figures = ", ".join(f"{k}={figure_text(v, lang)}" for k, v in record.figures.items())
             note.append(("\n" if record.note else "") + safe(figures), style="cyan")
@@ -912,7 +926,9 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
         body.append(
             f"\n{t('label.needs', lang)}: " + ", ".join(t("needs." + e, lang) for e in measure.evidence), style="cyan"
         )
-    body.append_text(_details(status, lang))
+    if measure.conditions:  # applicability: when it applies, as the walk shows it
+        body.append(f"\n{safe(conditions_text(measure, catalog, lang))}", style="cyan")
+    body.append_text(_details(status, lang, catalog))
     subject = f" · {safe(item_subject(status.item, lang))}" if status.item.subject else ""
     subject += f" · {safe(status.item.part)}" if status.item.part else ""
     title = f"{status.item.number}{subject} · {position}"
@@ -1001,6 +1017,8 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
             lines.append_text(item_mark(item, lang))
             lines.append(" " + safe(item.item.measure.title(lang)))
         kind = f"{event.kind}\n{happened}" if event else ""
+        if event is not None and event.subject_type is not None:  # applicability: the subject's type, by name
+            kind += "\n" + subject_type_name(status.catalog, event.subject_type, lang)
         first = items[0].item
         who = first.subject or subject  # the person, and which occurrence where they have had several
         if first.occurrences > 1:

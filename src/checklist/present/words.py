@@ -367,6 +367,34 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{subject} 在 {at} 的 {kind} 已有记录（第 {n} 次），未重复记录。",
         "{kind} of {subject} at {at} is recorded already ({nth}); nothing recorded.",
     ),
+    # applicability: unit attributes, conditions, subject types
+    "state.inapplicable": ("暂不适用", "does not apply"),
+    "action.set": ("设置单位属性", "attributes set"),
+    "label.inapplicable": ("{attributes}时不适用", "does not apply while {attributes}"),
+    "label.attribute_is": ("{name}为{value}", "{name} is {value}"),
+    "label.and": ("、", " and "),
+    "label.or": ("或", " or "),
+    "label.applies_while": ("适用条件：{conditions}", "applies while {conditions}"),
+    "label.attribute": ("{name}：{value}", "{name}: {value}"),
+    "label.attribute_since": ("（自 {when} 起，{who} 设定）", " (since {when}, set by {who})"),
+    "label.attribute_default": ("（默认）", " (default)"),
+    "label.subject_type": ("对象类型：{type}", "subject type: {type}"),
+    "head.attributes": ("{name} · 单位属性", "{name} · attributes"),
+    "head.attribute_changes": ("变更记录", "Changes"),
+    "col.attribute": ("属性", "attribute"),
+    "col.value": ("值", "value"),
+    "col.since": ("起始", "since"),
+    "col.reason": ("原因", "reason"),
+    "msg.attributes_set": ("已记录：{changes}", "Recorded: {changes}"),
+    "msg.attributes_noop": ("{names} 已是所给的值，未记录。", "{names} already had that value; nothing recorded."),
+    "msg.attributes_next": (
+        "各项措施已按新的属性重新计算：`checklist status`、`checklist today`",
+        "The items follow the new values: `checklist status`, `checklist today`",
+    ),
+    "msg.no_attribute_changes": (
+        "尚无变更，均为目录默认值。",
+        "No changes yet: every attribute has the catalog's default.",
+    ),
 }
 
 

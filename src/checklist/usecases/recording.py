@@ -20,7 +20,7 @@ from ..core.logindex import Happening, LogIndex, event_key, slot
 from ..core.models import Action, Catalog, Draft, Unit, from_user
 from ..core.parts import typed_part
 from ..core.status import Item, Unacknowledged, items_for, unit_status
-from ..core.subjects import spelling, typed_subject
+from ..core.subjects import spelling, subject_type, typed_subject
 from . import anchors
 from .session import Session
 
@@ -144,6 +144,7 @@ class EventRequest:
     note: str | None = None
     withdraw: bool = False
     occurrence: int | None = None  # the occurrence to withdraw (default: the latest still live)
+    subject_type: str | None = None  # the subject's type (--type), as typed: an id or a name
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class EventRecorded:
     number: int = 1  # which occurrence of the kind for the subject it recorded, withdrew, or found
     occurrences: int = 1  # how many the subject has had, this one included
     moment: datetime | None = None  # when that occurrence happened
+    catalog: Catalog | None = None  # the unit's: the name of the subject's type
 
 
 def record_event(session: Session, request: EventRequest) -> EventRecorded:
@@ -175,6 +177,7 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
     existing = _occurrences_of(index, kind, subject)
     if existing:
         subject = existing[0].subject  # as recorded: every occurrence and its withdrawal name the same subject
+    typed = None if request.withdraw else subject_type(current.catalog, unit.kind, kind, request.subject_type)
     request = replace(request, subject=subject)
     count = index.occurrences(kind, subject)
     if request.withdraw:
@@ -187,7 +190,7 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
             raise UserError("event.occurrence_new", occurrence=request.occurrence)
         same = next((h for h in existing if h.action == "event" and _minute(h.moment) == _minute(occurred)), None)
         if same is not None:  # the same kind, subject and time: recorded already
-            return EventRecorded(unit, request, None, same.number, count, same.moment)
+            return EventRecorded(unit, request, None, same.number, count, same.moment, current.catalog)
         number, moment, count = count + 1, occurred, count + 1
     draft = from_user(
         Draft,
@@ -202,11 +205,12 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
         occurred=None if request.withdraw else occurred.astimezone(zone),
         # from a subject's second occurrence of the kind on, each record names its own
         occurrence=number if count > 1 else None,
+        subject_type=typed,
         note=note,
         catalog=current.catalog.digest,
     )
     anchors.append(session, unit, [draft], session.signer(actor), index)
-    return EventRecorded(unit, request, draft, number, count, moment)
+    return EventRecorded(unit, request, draft, number, count, moment, current.catalog)
 
 
 def _minute(moment: datetime) -> datetime:
