@@ -187,9 +187,9 @@ class TestNewerFormatsAreRefused:
     def test_a_newer_record(self, cli) -> None:
         log = STORE / "units" / "prison" / "records.jsonl"
         record = json.loads(log.read_text(encoding="utf-8"))
-        log.write_text(log.read_text(encoding="utf-8") + json.dumps({**record, "v": 5}) + "\n", encoding="utf-8")
+        log.write_text(log.read_text(encoding="utf-8") + json.dumps({**record, "v": 6}) + "\n", encoding="utf-8")
         refused = cli("status")
-        assert refused.exit_code == 3 and "format 5" in refused.stderr and "a newer checklist" in refused.stderr
+        assert refused.exit_code == 3 and "format 6" in refused.stderr and "a newer checklist" in refused.stderr
 
     def test_a_newer_kept_catalog(self, cli) -> None:
         (kept,) = kept_files()

@@ -46,6 +46,7 @@ NAMES = [
     "seal-checks",
     "checkpoint-checks",
     "keys",
+    "roles",
     "validation",
 ]
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -183,6 +184,7 @@ def _views(keep: Kept, catalog: Path) -> None:
 
 def _trust(keep: Kept) -> None:
     keep("keys", "keys", "list")
+    keep("roles", "role")
     _run("seal", "--unit", "prison", "--out", "seal.json")
     sealed = seal_payload(Path("seal.json"))
     sealed["totals"]["done"] = 99

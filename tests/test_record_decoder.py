@@ -46,11 +46,12 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 
 
 # --- the oracle: pydantic's Record as release 0.3.0 had it -----------------------------
-# (with format 4 since: an acknowledgement of alerts, the one action only a record of format 4 has)
+# (with format 4 since: an acknowledgement of alerts, the one action only a record of format 4 has;
+# and format 5: a role granted or revoked, with its role and holder, and evidence of a named kind)
 
 
 class OldDraft(Stored):
-    v: Literal[1, 2, 3, 4] = RECORD_FORMAT
+    v: Literal[1, 2, 3, 4, 5] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     unit: str
     item: MeasureId | None = None
@@ -69,6 +70,8 @@ class OldDraft(Stored):
     figures: dict[str, FigureValue] = {}  # noqa: RUF012 - as release 0.3.0 had it (pydantic copies it)
     evidence: list[EvidenceFile] = []  # noqa: RUF012 - as release 0.3.0 had it
     catalog: str
+    role: Slug | None = None  # format 5
+    holder: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)] | None = None  # format 5
 
     @model_validator(mode="after")
     def _shape(self) -> OldDraft:
@@ -81,6 +84,12 @@ class OldDraft(Stored):
             )
         if (self.action == "approved") != (self.approves is not None):
             raise PydanticCustomError("record.approves", "'approves' goes with an approved record, and only there")
+        roles = self.action in ("granted", "revoked")
+        if roles != (self.role is not None and self.holder is not None) or (
+            not roles and (self.role is not None or self.holder is not None)
+        ):
+            said = "'role' and 'holder' go with a granted or revoked record, and only there"
+            raise PydanticCustomError("record.role", said)
         return self
 
 
@@ -101,6 +110,10 @@ class OldRecord(OldDraft):
             raise PydanticCustomError(
                 "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 4}
             )
+        newer = self.action in ("granted", "revoked") or any(file.kind is not None for file in self.evidence)
+        if self.v < 5 and newer:
+            params = {"action": self.action, "needed": 5}
+            raise PydanticCustomError("record.newer_action", "a {action} record is of format {needed}", params)
         return self
 
 
@@ -147,7 +160,11 @@ FIGURES = st.dictionaries(
 )
 FILES = st.fixed_dictionaries(
     {"name": ANY_TEXT | NOT_TEXT, "size": NUMBERS, "sha256": HEX32.map(lambda h: h + h) | ANY_TEXT},
-    optional={"stored": st.sampled_from([True, False, "true", "yes", 1, 0, None, "x"]), "extra": st.just(1)},
+    optional={
+        "stored": st.sampled_from([True, False, "true", "yes", 1, 0, None, "x"]),
+        "extra": st.just(1),
+        "kind": st.sampled_from(["register", "training-record", "Reg", "a\n", "", None, 5]),
+    },
 )
 SIGS = st.fixed_dictionaries(
     {"key": st.sampled_from(["ed25519:0123456789abcdef", "ed25519:0123", "rsa:0123456789abcdef"])},
@@ -176,6 +193,8 @@ STRANGE = {  # what each field may be given instead of a valid value
     "figures": FIGURES | NOT_TEXT,
     "evidence": st.lists(FILES, max_size=2) | NOT_TEXT,
     "catalog": ANY_TEXT | NOT_TEXT,
+    "role": st.sampled_from(["warden", "health-officer", "Warden", "a" * 65, "a\n"]) | NOT_TEXT,
+    "holder": st.text(max_size=3) | st.sampled_from(["王" * 200, "王" * 201, "a\tb", "a\x1b"]) | NOT_TEXT,
     "sig": SIGS | st.none() | NOT_TEXT,
     "seq": NUMBERS | st.none(),
     "prev": HASHES | ANY_TEXT | st.none(),
@@ -200,6 +219,8 @@ def valid(version: int, action: str) -> dict[str, Any]:
         fields.update(event="admission", subject="P2020-017")
     if action == "approved":
         fields["approves"] = uuid.uuid4().hex
+    if action in ("granted", "revoked"):
+        fields.update(role="warden", holder="张三")
     if version >= 2:
         fields.update(seq=3, prev="sha256:" + "a" * 64)
     return {name: value for name, value in fields.items() if value is not None}
@@ -207,7 +228,8 @@ def valid(version: int, action: str) -> dict[str, Any]:
 
 @st.composite
 def lines(draw: st.DrawFn) -> bytes:
-    fields = valid(draw(st.sampled_from([1, 2, 3, 4])), draw(st.sampled_from(sorted(ITEM_ACTIONS | {"event"}))))
+    actions = sorted(ITEM_ACTIONS | {"event", "granted", "revoked"})
+    fields = valid(draw(st.sampled_from([1, 2, 3, 4, 5])), draw(st.sampled_from(actions)))
     for name in draw(st.lists(st.sampled_from(sorted(STRANGE)), max_size=3, unique=True)):
         if draw(st.integers(0, 5)) == 0:
             fields.pop(name, None)
@@ -248,7 +270,8 @@ def same_value(old: object, new: object) -> bool:
     if isinstance(old, list) and isinstance(new, list):
         return len(old) == len(new) and all(same_value(a, b) for a, b in zip(old, new, strict=True))
     if isinstance(old, Stored) and isinstance(new, msgspec.Struct):
-        return same_value(dict(old), {name: getattr(new, name) for name in new.__struct_fields__})
+        unset = {name: None if getattr(new, name) is msgspec.UNSET else getattr(new, name) for name in new.__struct_fields__}
+        return same_value(dict(old), unset)
     return type(old) is type(new) and old == new
 
 
@@ -320,7 +343,7 @@ MOMENTS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2200, 
 
 @st.composite
 def drafts(draw: st.DrawFn) -> Draft:
-    action = draw(st.sampled_from(sorted(ITEM_ACTIONS | {"event", "withdrawn", "upgraded"})))
+    action = draw(st.sampled_from(sorted(ITEM_ACTIONS | {"event", "withdrawn", "upgraded", "granted", "revoked"})))
     fields = valid(3, action)
     fields.pop("seq", None), fields.pop("prev", None)
     fields.update(
@@ -329,9 +352,14 @@ def drafts(draw: st.DrawFn) -> Draft:
         note=draw(st.none() | st.text(max_size=40)),
         figures=draw(st.dictionaries(st.text(max_size=5), FIGURE_VALUES, max_size=4)),
         evidence=[
-            {"name": name, "size": size, "sha256": "c" * 64, "stored": stored}
-            for name, size, stored in draw(
-                st.lists(st.tuples(st.text(max_size=9), st.integers(0, 2**40), st.booleans()), max_size=2)
+            {"name": name, "size": size, "sha256": "c" * 64, "stored": stored, "kind": kind}
+            for name, size, stored, kind in draw(
+                st.lists(
+                    st.tuples(
+                        st.text(max_size=9), st.integers(0, 2**40), st.booleans(), st.none() | st.just("register")
+                    ),
+                    max_size=2,
+                )
             )
         ],
         clock=draw(st.none() | MOMENTS),

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "reopen": "marks:reopen",
     "approve": "marks:approve",
     "ack": "marks:ack",
+    "role": "roles:role_app",
     "event": "events:event",
     "subjects": "events:subjects",
     "log": "views:log",

@@ -29,7 +29,7 @@ from .chain import digest
 from .clock import in_range
 from .errors import Message, message
 from .figures import LIMIT, brief, usable
-from .models import FigureValue, Record, Unit
+from .models import ROLE_ACTIONS, FigureValue, Record, Unit
 
 Fetch = Callable[[int], Record]  # the record whose line starts at this byte offset of the log
 # The fields of a record's figures past an alert (alerts.Judge), none if it raises no alert
@@ -39,8 +39,9 @@ Alerted = tuple[int, tuple[str, ...]]
 # The records whose line names a text (a subject), with their offsets, in order, up to a byte of the log
 Scan = Callable[[str, int | None], Iterator[tuple[int, Record]]]
 
+# 9: roles granted and revoked (roles_at)
 # 8: alerts not acknowledged; 7: memos, tables read when asked for; 6: tables of periods, archived subjects
-SNAPSHOT_FORMAT = 8
+SNAPSHOT_FORMAT = 9
 _HAPPENINGS = frozenset({"event", "withdrawn"})
 STATES_OF_ARCHIVE = {"D": ("done", False), "d": ("done", True), "N": ("na", False), "n": ("na", True)}  # True: changed
 
@@ -411,6 +412,7 @@ class LogIndex:
         # their records are folded under today's id, so what a unit recorded carries over.
         self.renamed: dict[str, str] = {}
         self.upgrades_at: list[int] = []  # where each catalog upgrade's line starts
+        self.roles_at: list[int] = []  # where each record of a role granted or revoked starts (roles.py)
         self.replayed = 0  # records made with a replayed clock (--now)
         self.last_at: int | None = None
         self.unusable: list[int] = []  # where each record the fold cannot use starts (see `unusable`)
@@ -476,6 +478,8 @@ class LogIndex:
             self.events[event_key(kind, subject)] = Happening(self, at, record.action, kind, subject, moment)
         elif record.action == "upgraded":
             self.upgrades_at.append(at)
+        elif record.action in ROLE_ACTIONS:
+            self.roles_at.append(at)
         elif record.item is not None:
             self._attested(record, at)
 
@@ -557,6 +561,7 @@ class LogIndex:
         archive, self.archived = self.archived, Archived()  # fold its records as they came
         count, last_at, replayed = self.count, self.last_at, self.replayed
         unusable, records_of, upgrades = list(self.unusable), dict(self.records_of), list(self.upgrades_at)
+        roles = list(self.roles_at)
         for at, record in self._scan(subject, self.end):
             item = self.renamed.get(record.item, record.item) if record.item is not None else None
             ours = item in measures if item is not None else record.event in kinds
@@ -565,6 +570,7 @@ class LogIndex:
         self.archived = archive
         self.count, self.last_at, self.replayed = count, last_at, replayed  # counted when first folded
         self.unusable, self.records_of, self.upgrades_at = unusable, records_of, upgrades
+        self.roles_at = roles
         return True
 
     def covered(self, at: int, line: bytes, record: Record | None, last: bool = True) -> None:
@@ -684,10 +690,11 @@ class LogIndex:
         )
         mine = {key: entry.place() for key, entry in self.plain.items()}
         my_events = {key: e.place() for key, e in self.events.items()}
-        same_places = (self.upgrades_at, self.unusable, self.last_at) == (
+        same_places = (self.upgrades_at, self.unusable, self.last_at, self.roles_at) == (
             fresh.upgrades_at,
             fresh.unusable,
             fresh.last_at,
+            fresh.roles_at,
         )
         same_counts = (self.count, self.replayed, self.records_of, self.renamed, self.alerts) == (
             fresh.count,
@@ -716,6 +723,7 @@ class LogIndex:
 
     def _compared(self) -> tuple[object, ...]:
         upgrades = [self.record_at(at) for at in self.upgrades_at]
+        roles = [self.record_at(at) for at in self.roles_at]
         left_out = [self.record_at(at) for at in self.unusable]
         whole = {key: {p: e.key() for p, e in periods.items()} for key, periods in self.whole().items()}
         archived = {m: t for m, t in self.archived.tally.items() if any(t.values())}
@@ -723,7 +731,7 @@ class LogIndex:
             key: {period: (self.record_at(at), fields) for period, (at, fields) in found.items()}
             for key, found in self.alerts.items()
         }
-        return (self.count, whole, self.events, upgrades, self.replayed, left_out, self.last, archived, alerts)
+        return (self.count, whole, self.events, upgrades, self.replayed, left_out, self.last, archived, alerts, roles)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -802,6 +810,7 @@ class Saved(msgspec.Struct, forbid_unknown_fields=True):
     archived: SavedArchive
     renamed: dict[str, str] = {}
     alerts: dict[str, dict[str, tuple[Natural, tuple[str, ...]]]] = {}  # by item|subject, period: LogIndex.alerts
+    roles: list[Natural] = []  # LogIndex.roles_at
 
 
 def save(index: LogIndex, mark: Mark, program: str) -> bytes:
@@ -829,6 +838,7 @@ def save(index: LogIndex, mark: Mark, program: str) -> bytes:
         archived=archived,
         renamed=index.renamed,
         alerts=index.alerts,
+        roles=index.roles_at,
     )
     return msgspec.json.encode(saved)
 
@@ -844,7 +854,7 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None, judge: Judge | Non
     index = LogIndex(fetch, scan, judge)
     index.wordings = saved.wordings
     index._wording = {text: number for number, text in enumerate(saved.wordings)}
-    ends = [saved.last or 0, *saved.upgrades, *saved.unusable, 0]
+    ends = [saved.last or 0, *saved.upgrades, *saved.unusable, *saved.roles, 0]
     for key, (at, count, action, until, figures, wording, approval_at) in saved.plain.items():
         text = saved.wordings[wording] if wording is not None else None
         index.plain[key] = Entry(index, at, count, action, until, figures, text, approval_at)
@@ -871,6 +881,7 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None, judge: Judge | Non
     index.records_of, index.upgrades_at, index.unusable = saved.records_of, saved.upgrades, saved.unusable
     index.archived = Archived.read(saved.archived)
     index.renamed = saved.renamed
+    index.roles_at = saved.roles
     return saved, index
 
 

@@ -46,9 +46,25 @@ MeasureId = Annotated[str, StringConstraints(pattern=MEASURE_ID, max_length=128)
 
 Priority = Literal["critical", "high", "normal"]
 EvidenceKind = Literal["note", "file", "figures"]
+# What a measure's `evidence` names: the three built-in kinds, or a kind the catalog's head declares (`register`)
+EvidenceName = EvidenceKind | Annotated[str, StringConstraints(pattern=SLUG, max_length=64)]
+BUILT_IN_EVIDENCE: frozenset[str] = frozenset({"note", "file", "figures"})
 Action = Literal[
-    "done", "partial", "na", "blocked", "reopened", "approved", "event", "withdrawn", "upgraded", "acknowledged"
+    "done",
+    "partial",
+    "na",
+    "blocked",
+    "reopened",
+    "approved",
+    "event",
+    "withdrawn",
+    "upgraded",
+    "acknowledged",
+    "granted",
+    "revoked",
 ]
+# granted, revoked: a person given a role of the catalog's head, or no longer holding it; records of format 5
+ROLE_ACTIONS: frozenset[str] = frozenset({"granted", "revoked"})
 # acknowledged: someone saw an item's alerts (figures past a threshold) and says so; a record of format 4
 ITEM_ACTIONS: frozenset[str] = frozenset({"done", "partial", "na", "blocked", "reopened", "approved", "acknowledged"})
 SUBJECT = r"^[^\x00-\x1f\x7f/\\|]{1,64}$"  # any identifier a unit uses, but no controls, slashes or '|'
@@ -120,6 +136,22 @@ class Section(Strict):
 
     id: Slug = Field(description="the section's id, as measures name it in section")
     name: Text = Field(description="the section's heading")
+
+
+class Role(Strict):
+    """A role of the unit's people (the warden, the health officer): measures name it as their
+    owner or approver, and people are granted it in the store (`checklist role grant`)."""
+
+    id: Slug = Field(description="the role's id, as measures name it in owner, approver and reports_to (`warden`)")
+    name: Text = Field(description="the role's name, as shown")
+
+
+class NamedEvidence(Strict):
+    """A kind of evidence beyond note, file and figures (a register, a signed pledge): a file
+    attached as that kind (`done --file register=PATH`) when a measure's evidence names it."""
+
+    id: Slug = Field(description="the kind's id, as measures name it in evidence (`register`)")
+    name: Text = Field(description="the kind's name, as walk asks for it and lists show it")
 
 
 class Source(Strict):
@@ -401,8 +433,10 @@ class Measure(Strict):
     section: Slug = Field(description="the id of its section in the catalog's head")
     priority: Priority = Field("normal", description="critical, high or normal; a critical waiver needs approval")
     source: Source = Field(description="where the measure comes from: issuer, date and the quote")
-    evidence: list[EvidenceKind] = Field(
-        [], description="what an attestation must carry: note, file, figures (the required fields)"
+    evidence: list[EvidenceName] = Field(
+        [],
+        description="what an attestation must carry: note, file, figures (the required fields), or a kind of"
+        " evidence the catalog's head declares in evidence_kinds (a file attached as that kind)",
     )
     recurrence: Recurrence | None = Field(
         None, description="how often it is attested again; its periods run from the unit's start"
@@ -412,6 +446,14 @@ class Measure(Strict):
     deadline: Deadline | None = Field(None, description="when a one-time item is due: a date, or days after")
     approval: Literal["required"] | None = Field(
         None, description="`required`: a done needs a second person's sign-off (`checklist approve`)"
+    )
+    owner: Slug | None = Field(None, description="the role that owns the measure (a role of the catalog's head)")
+    approver: Slug | None = Field(
+        None,
+        description="the role whose holder must approve a done (implies approval: required): a role of the head",
+    )
+    reports_to: Text | Slug | None = Field(
+        None, description="for a reporting measure: who receives the report, as a text or a role of the head"
     )
     headline: bool = Field(
         False, description="its figures head the unit's status (the three zeros), with days in a row at zero"
@@ -435,6 +477,16 @@ class Measure(Strict):
 
     def applies(self, kind: str) -> bool:
         return self.applies_to == "all" or kind in self.applies_to
+
+    @property
+    def needs_approval(self) -> bool:
+        """A done needs a second person's sign-off: `approval: required`, or an approver role."""
+        return self.approval == "required" or self.approver is not None
+
+    @property
+    def evidence_kinds(self) -> list[str]:
+        """The named kinds of evidence (beyond note, file and figures) an attestation must carry."""
+        return [kind for kind in self.evidence if kind not in BUILT_IN_EVIDENCE]
 
     def field(self, field_id: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.id == field_id), None)
@@ -494,6 +546,10 @@ class CatalogMeta(Strict):
     timezone: str = Field("Asia/Shanghai", description="the time zone its days, periods and deadlines are reckoned in")
     unit_kinds: list[UnitKind] = Field(description="the kinds of unit it serves")
     sections: list[Section] = Field(description="the sections of the checklist, in order")
+    roles: list[Role] = Field([], description="the roles of a unit's people that measures name (owner, approver)")
+    evidence_kinds: list[NamedEvidence] = Field(
+        [], description="kinds of evidence beyond note, file and figures that measures may ask for"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -535,6 +591,12 @@ class Catalog:
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.meta.sections if s.id == section_id), None)
+
+    def role(self, role_id: str) -> Role | None:
+        return next((r for r in self.meta.roles if r.id == role_id), None)
+
+    def evidence_kind(self, kind_id: str) -> NamedEvidence | None:
+        return next((k for k in self.meta.evidence_kinds if k.id == kind_id), None)
 
     def for_kind(self, kind_id: str) -> list[Measure]:
         return [m for m in self.measures if m.applies(kind_id)]
@@ -585,6 +647,7 @@ class EvidenceFile(Stored):
     size: Annotated[int, Field(ge=0)]
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     stored: bool = False
+    kind: Slug | None = None  # format 5: the named kind of evidence it is (`register`), as the catalog declares
 
 
 class Signature(Stored):
@@ -610,6 +673,10 @@ def _shape_problem(made: Attestation | Record) -> Problem | None:
         return "record.event", "a {action} record needs 'event' and 'subject'", {"action": made.action}
     if (made.action == "approved") != (made.approves is not None):
         return "record.approves", "'approves' goes with an approved record, and only there", {}
+    if (made.action in ROLE_ACTIONS) != (made.role is not None and made.holder is not None) or (
+        made.action not in ROLE_ACTIONS and (made.role is not None or made.holder is not None)
+    ):
+        return "record.role", "'role' and 'holder' go with a granted or revoked record, and only there", {}
     return None
 
 
@@ -631,7 +698,7 @@ def _chain_problem(record: RecordModel | Record) -> Problem | None:
 class Attestation(Stored):
     """What a record says, as pydantic reads it: the fields of a draft and of a record line."""
 
-    v: Literal[1, 2, 3, 4] = RECORD_FORMAT
+    v: Literal[1, 2, 3, 4, 5] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     unit: str
     item: MeasureId | None = None  # None for what concerns the unit: event, withdrawn, upgraded
@@ -650,6 +717,8 @@ class Attestation(Stored):
     figures: dict[str, FigureValue] = {}
     evidence: list[EvidenceFile] = []
     catalog: str
+    role: Slug | None = None  # format 5: for granted and revoked, the role of the catalog's head
+    holder: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)] | None = None  # who is given it
 
     @model_validator(mode="after")
     def _shape(self) -> Attestation:
@@ -746,10 +815,18 @@ class RecordFile(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     size: Annotated[int, msgspec.Meta(ge=0)]
     sha256: str  # 64 hex digits
     stored: bool = False
+    kind: str | msgspec.UnsetType = msgspec.UNSET  # format 5, a slug: left out of the line when unset
 
     def __post_init__(self) -> None:
         if not _hex(self.sha256, 64):
             raise ValueError("sha256: not 64 hex digits")
+        if self.kind is not msgspec.UNSET and (self.kind not in _EVENT and not _EVENT.learn(self.kind)):
+            raise ValueError("kind: not a slug")
+
+    @property
+    def kind_id(self) -> str | None:
+        """The named kind of evidence it was attached as, or None (a plain file)."""
+        return None if self.kind is msgspec.UNSET else self.kind
 
 
 class RecordSignature(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, gc=False):
@@ -778,7 +855,7 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     line (`v`, `figures`, `evidence` and `catalog` always have one), in this order.
     """
 
-    v: Literal[1, 2, 3, 4]
+    v: Literal[1, 2, 3, 4, 5]
     id: str  # 32 hex digits, as approves
     unit: str
     item: str | None = None  # a measure id
@@ -797,6 +874,8 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     figures: dict[str, FigureValue]
     evidence: list[RecordFile]
     catalog: str
+    role: str | None = None  # a slug
+    holder: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None  # without controls
     sig: RecordSignature | None = None
     seq: Annotated[int, msgspec.Meta(ge=1)] | None = None
     prev: str | None = None  # sha256: and 64 hex digits
@@ -812,6 +891,8 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
             or (self.subject is not None and self.subject not in _SUBJECT and not _SUBJECT.learn(self.subject))
             or (self.event is not None and self.event not in _EVENT and not _EVENT.learn(self.event))
             or (self.approves is not None and not _hex(self.approves, 32))
+            or (self.role is not None and self.role not in _EVENT and not _EVENT.learn(self.role))
+            or (self.holder is not None and self.holder not in _ACTOR and not _ACTOR.learn(self.holder))
         ):
             raise ValueError("a text does not match its pattern")
         problem = _shape_problem(self) or _chain_problem(self)
@@ -852,7 +933,7 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     @classmethod
     def of_model(cls, model: RecordModel) -> Record:
         values = {name: getattr(model, name) for name in cls.__struct_fields__}
-        values["evidence"] = [RecordFile(**file.model_dump()) for file in model.evidence]
+        values["evidence"] = [RecordFile(**file.model_dump(exclude_none=True)) for file in model.evidence]
         values["sig"] = None if model.sig is None else RecordSignature(**model.sig.model_dump())
         values["figures"] = dict(model.figures)
         return cls(**values)

@@ -14,10 +14,11 @@ from ..core.agenda import Agenda, ack_command
 from ..core.agenda import Entry as AgendaEntry
 from ..core.figures import LIMIT, usable
 from ..core.models import Catalog, Record, Text
-from ..core.status import Archived, ItemStatus, Tally, Unacknowledged, UnitStatus
+from ..core.status import Archived, ItemStatus, Tally, Unacknowledged, UnitStatus, owner_tallies
 
 if TYPE_CHECKING:
     from ..core.errors import Message, Problem
+    from ..usecases.recording import RolesView
     from ..usecases.views import StatusView
     from .schemas import (
         AgendaDocument,
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
         ItemsDocument,
         LogDocument,
         RecordDocument,
+        ReportsToDocument,
+        RolesDocument,
         StatusAllDocument,
         StatusDocument,
         SubjectDocument,
@@ -61,7 +64,7 @@ def _text(text: Text) -> TextDocument:
     return {"zh": text.zh, "en": text.en}  # a language the catalog does not have is null
 
 
-def item_document(status: ItemStatus) -> ItemDocument:
+def item_document(status: ItemStatus, catalog: Catalog | None = None) -> ItemDocument:
     measure = status.item.measure
     return {
         "number": status.item.number,
@@ -89,7 +92,23 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "records": status.records,
         "last": record_document(status.last) if status.last else None,
         "unacknowledged_alerts": status.unacknowledged,
+        "owner": measure.owner,
+        "approver": measure.approver,
+        "reports_to": _reports_to(measure.reports_to, catalog) if measure.reports_to else None,
+        "evidence_given": kinds_given(status.last) if status.last else [],
     }
+
+
+def kinds_given(record: Record) -> list[str]:
+    """The named kinds of evidence a record gives, each once, in the order of its files."""
+    return list(dict.fromkeys(kind for file in record.evidence if (kind := file.kind_id) is not None))
+
+
+def _reports_to(recipient: Text | str, catalog: Catalog | None) -> ReportsToDocument:
+    if isinstance(recipient, Text):
+        return {"role": None, "name": _text(recipient)}
+    role = catalog.role(recipient) if catalog is not None else None
+    return {"role": recipient, "name": _text(role.name) if role else {"zh": None, "en": recipient}}
 
 
 def items_document(
@@ -99,7 +118,7 @@ def items_document(
         "document": "items",
         "format": 3,
         "unit": unit_status.unit.id,
-        "items": [item_document(s) for s in statuses],
+        "items": [item_document(s, unit_status.catalog) for s in statuses],
         "archived": [archived_document(a) for a in archived],
     }
 
@@ -114,7 +133,7 @@ def archived_document(group: Archived) -> ArchivedDocument:
     }
 
 
-def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusDocument:
+def status_document(status: UnitStatus, newer: Catalog | None = None, roles: list[str] | None = None) -> StatusDocument:
     unit = status.unit
     started_with = unit.catalog
     return {
@@ -178,6 +197,8 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
         "unacknowledged_alerts": [
             alert_document(a, ack_command(a, status.command_unit)) for a in status.unacknowledged
         ],
+        "owners": [{"role": role, **_tally(tally, overdue)} for role, tally, overdue in owner_tallies(status)],
+        "roles": roles,
     }
 
 
@@ -281,24 +302,24 @@ def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]
         "format": 3,
         "unit": status.unit.id,
         "now": status.now.isoformat(),
-        "subjects": [_subject(subject, items) for subject, items in sorted(by_subject.items())],
+        "subjects": [_subject(subject, items, status.catalog) for subject, items in sorted(by_subject.items())],
         "archived_subjects": status.archived_subjects,
     }
 
 
-def _subject(subject: str, items: list[ItemStatus]) -> SubjectDocument:
+def _subject(subject: str, items: list[ItemStatus], catalog: Catalog) -> SubjectDocument:
     event = items[0].item.event
     return {
         "subject": subject,
         "event": event.kind if event else None,
         "occurred": event.moment.isoformat() if event else None,
-        "items": [item_document(i) for i in items],
+        "items": [item_document(i, catalog) for i in items],
     }
 
 
-def agenda_document(status: UnitStatus, plan: Agenda) -> AgendaDocument:
+def agenda_document(status: UnitStatus, plan: Agenda, roles: list[str] | None = None) -> AgendaDocument:
     def entries(found: list[AgendaEntry]) -> list[AgendaEntryDocument]:
-        return [{**item_document(e.status), "command": e.command} for e in found]
+        return [{**item_document(e.status, status.catalog), "command": e.command} for e in found]
 
     return {
         "document": "agenda",
@@ -311,6 +332,7 @@ def agenda_document(status: UnitStatus, plan: Agenda) -> AgendaDocument:
         "attention": entries(plan.attention),
         "open": entries(plan.open),
         "acknowledge": [alert_document(e.alert, e.command) for e in plan.alerts],
+        "roles": roles,
     }
 
 
@@ -346,4 +368,25 @@ def invalid_catalog_document(
         "valid": False,
         "problems": [problem_document(p, lang) for p in problems],
         "warnings": [problem_document(w, lang) for w in warnings],
+    }
+
+
+def roles_document(view: RolesView) -> RolesDocument:
+    return {
+        "document": "roles",
+        "format": 1,
+        "unit": view.unit.id,
+        "now": view.now.isoformat(),
+        "roles": [
+            {
+                "id": role.id,
+                "name": _text(role.name),
+                "holders": [
+                    {"holder": h.holder, "since": h.since.isoformat(), "by": h.by, "note": h.note}
+                    for h in view.holdings
+                    if h.role == role.id
+                ],
+            }
+            for role in view.catalog.meta.roles
+        ],
     }
