@@ -270,7 +270,8 @@ def same_value(old: object, new: object) -> bool:
     if isinstance(old, list) and isinstance(new, list):
         return len(old) == len(new) and all(same_value(a, b) for a, b in zip(old, new, strict=True))
     if isinstance(old, Stored) and isinstance(new, msgspec.Struct):
-        unset = {name: None if getattr(new, name) is msgspec.UNSET else getattr(new, name) for name in new.__struct_fields__}
+        fields = {name: getattr(new, name) for name in new.__struct_fields__}
+        unset = {name: None if value is msgspec.UNSET else value for name, value in fields.items()}
         return same_value(dict(old), unset)
     return type(old) is type(new) and old == new
 

@@ -13,7 +13,7 @@ from ..core.errors import ExitCode
 from . import options
 
 if TYPE_CHECKING:
-    from ..core.models import FieldSpec, FigureValue, Measure, Unit
+    from ..core.models import Catalog, FieldSpec, FigureValue, Measure, Unit
     from ..core.status import ItemStatus, UnitStatus
     from ..usecases.recording import AttestRequest
     from ..usecases.session import Session
@@ -148,6 +148,7 @@ class Answers:
     note: str = ""
     figures: dict[str, FigureValue] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    kinded: dict[str, Path] = field(default_factory=dict)  # a file for each named kind of evidence asked for
 
     def request(self, item: ItemStatus) -> AttestRequest:
         from ..usecases.recording import AttestRequest
@@ -161,6 +162,7 @@ class Answers:
             assignments,
             list(self.files),
             subjects=subjects,
+            kinded=[f"{kind}={path}" for kind, path in self.kinded.items()],
         )
 
     def over(self, kept: Answers | None) -> Answers:
@@ -172,6 +174,7 @@ class Answers:
             self.note or kept.note,
             {**kept.figures, **self.figures},
             self.files or kept.files,
+            {**kept.kinded, **self.kinded},
         )
 
     def describe(self, lang: str) -> str:
@@ -182,6 +185,7 @@ class Answers:
         parts += [f"{spec_id}={_shown(value)}" for spec_id, value in self.figures.items()]
         if self.files:
             parts.append(t("walk.answered_files", lang, files=", ".join(str(f) for f in self.files)))
+        parts += [f"{kind}={path}" for kind, path in self.kinded.items()]
         return ("；" if lang == "zh" else "; ").join(parts)
 
 
@@ -204,7 +208,8 @@ def _walk_item(session: Session, status: UnitStatus, lang: str, item: ItemStatus
             if answer in ("skip", "quit"):
                 return answer
             answers = Answers(answer)
-            _ask_details(session, answers, item.item.measure, lang, kept if kept and kept.action == answer else None)
+            again = kept if kept and kept.action == answer else None
+            _ask_details(session, answers, item.item.measure, lang, again, status.catalog)
         except (typer.Abort, KeyboardInterrupt):  # the walk stops: show what this item was given
             message("")  # end the prompt's line
             given = answers.over(kept).describe(lang)
@@ -235,7 +240,9 @@ def _ask_action(lang: str, default: str) -> str:
         message(t("walk.bad_answer", lang), style="yellow")
 
 
-def _ask_details(session: Session, answers: Answers, measure: Measure, lang: str, kept: Answers | None) -> None:
+def _ask_details(
+    session: Session, answers: Answers, measure: Measure, lang: str, kept: Answers | None, catalog: Catalog
+) -> None:
     """The note or reason, figures and evidence, each checked as it is typed and put in
     `answers` at once; what `kept` holds is offered again (Enter keeps it)."""
     from ..present.words import t
@@ -250,7 +257,31 @@ def _ask_details(session: Session, answers: Answers, measure: Measure, lang: str
         kept.note if kept else "",
     )
     _ask_figures(measure, lang, answers.figures, kept.figures if kept else {})
+    for kind in measure.evidence_kinds:  # each named kind by its name, one file each, before any other file
+        answers.kinded[kind] = _ask_kind(session, catalog, kind, lang, kept.kinded.get(kind) if kept else None)
     _ask_files(session, "file" in measure.evidence, lang, answers.files, kept.files if kept else [])
+
+
+def _ask_kind(session: Session, catalog: Catalog, kind: str, lang: str, kept: Path | None) -> Path:
+    """A file for a named kind of evidence (a register, a signed pledge), asked by the kind's
+    name until a usable one is given; the one kept from before is offered (Enter keeps it)."""
+    from ..core.errors import UserError
+    from ..core.evidence import inspect
+    from ..present.output import message, print_error
+    from ..present.terminal import kind_name
+    from ..present.words import t
+
+    limit = session.evidence_max_bytes()
+    while True:
+        raw = _ask_text(t("walk.kind_file", lang, kind=kind_name(catalog, kind, lang)), False, lang, str(kept or ""))
+        if not raw:
+            message(t("walk.file_needed", lang), style="yellow")
+            continue
+        try:
+            return inspect(Path(raw).expanduser(), limit)
+        except UserError as exc:
+            print_error(exc)
+            kept = None
 
 
 def _ask_files(session: Session, required: bool, lang: str, files: list[Path], kept: list[Path]) -> None:

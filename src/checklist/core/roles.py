@@ -68,12 +68,16 @@ def holds(found: Sequence[Holding], person: str, role: str) -> bool:
 
 
 def known_role(catalog: Catalog, token: str) -> str:
-    """A role of the catalog's head, by its id or its name in either language; an unknown
-    one suggests the closest ids."""
-    wanted = token.strip()
-    for role in catalog.meta.roles:
-        if wanted.casefold() in (role.id, (role.name.zh or "").casefold(), (role.name.en or "").casefold()):
-            return role.id
+    """A role of the catalog's head, by its id or its name in either language, or a unique
+    beginning of one; an unknown one suggests the closest ids."""
+    wanted = token.strip().casefold()
+    names = {r.id: [r.id, (r.name.zh or "").casefold(), (r.name.en or "").casefold()] for r in catalog.meta.roles}
+    for role_id, said in names.items():
+        if wanted in said:
+            return role_id
+    started = [role_id for role_id, said in names.items() if wanted and any(n.startswith(wanted) for n in said)]
+    if len(started) == 1:  # a unique beginning of an id or a name (卫生 for 卫生员)
+        return started[0]
     ids = [r.id for r in catalog.meta.roles]
     if not ids:
         raise UserError("role.none_declared", role=token)
