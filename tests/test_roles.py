@@ -156,8 +156,10 @@ class TestGrantAndRevoke:
         refused = cli("role", "grant", "张三", "wardn", "--now", NOW)
         assert refused.exit_code == 1 and "no role 'wardn'" in refused.stderr
         assert "did you mean: warden?" in refused.stderr
-        assert cli("role", "grant", "张三", "卫生", "--now", NOW).exit_code == 0  # a unique beginning of a name
+        assert cli("role", "grant", "张三", "卫生", "--now", NOW).exit_code == 1  # a grant names the role whole
+        assert cli("role", "grant", "张三", "卫生员", "--now", NOW).exit_code == 0  # by its name
         assert records()[-1]["role"] == "health-officer"
+        assert cli("today", "--role", "卫生", "--now", NOW).exit_code == 0  # a view takes a unique beginning
 
     def test_a_bad_name_is_refused_in_one_line(self, cli, tmp_path: Path) -> None:
         start(cli, tmp_path)
@@ -461,3 +463,28 @@ def test_through_a_real_process(proc, tmp_path: Path) -> None:
     assert proc("approve", "1", "--by", "李四").exit_code == 0
     listed = proc("role", "--lang", "zh")
     assert listed.exit_code == 0 and "李四" in listed.stdout and "监狱长" in listed.stdout
+
+
+def test_the_readme_examples_validate_and_run(cli, tmp_path: Path) -> None:
+    import re
+
+    from checklist.core import catalog as catalogs
+
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Roles, owners, report recipients and kinds of evidence", 1)[1].split("\n## ", 1)[0]
+    head, measures = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
+    source = write(tmp_path / "readme", head, measures)
+    checked = catalogs.check(source)
+    assert checked.warnings == [] and [m.owner for m in checked.catalog.measures] == ["warden", "health-officer"]
+    assert cli("start", "--unit", "prison", "--catalog", str(source)).exit_code == 0
+    (commands,) = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+    import shlex
+
+    for line in commands.splitlines():
+        args = shlex.split(line.split("  #")[0])
+        assert args[0] == "checklist"
+        result = cli(*args[1:])
+        assert result.exit_code == 0, (line, result)
+    assert [r["action"] for r in records()] == ["granted", "revoked"]

@@ -67,16 +67,17 @@ def holds(found: Sequence[Holding], person: str, role: str) -> bool:
     return role in roles_of(found, person)
 
 
-def known_role(catalog: Catalog, token: str) -> str:
-    """A role of the catalog's head, by its id or its name in either language, or a unique
-    beginning of one; an unknown one suggests the closest ids."""
+def known_role(catalog: Catalog, token: str, prefix: bool = False) -> str:
+    """A role of the catalog's head, by its id or its name in either language (or, with
+    `prefix`, a unique beginning of one: for views, never to grant); an unknown one suggests
+    the closest ids."""
     wanted = token.strip().casefold()
     names = {r.id: [r.id, (r.name.zh or "").casefold(), (r.name.en or "").casefold()] for r in catalog.meta.roles}
     for role_id, said in names.items():
         if wanted in said:
             return role_id
     started = [role_id for role_id, said in names.items() if wanted and any(n.startswith(wanted) for n in said)]
-    if len(started) == 1:  # a unique beginning of an id or a name (卫生 for 卫生员)
+    if prefix and len(started) == 1:  # a unique beginning of an id or a name (卫生 for 卫生员)
         return started[0]
     ids = [r.id for r in catalog.meta.roles]
     if not ids:

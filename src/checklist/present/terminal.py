@@ -242,9 +242,8 @@ def roles_line(measure: Measure, catalog: Catalog, lang: str) -> Text:
 
 def given_line(status: ItemStatus, catalog: Catalog, lang: str) -> Text:
     """The named kinds of evidence the item's latest record gives (empty if none asked or given)."""
-    measure = status.item.measure
-    if not measure.evidence_kinds and not catalog.meta.evidence_kinds:
-        return Text()  # no named kinds in this catalog: nothing to read from the log
+    if not status.item.measure.evidence_kinds or status.entry is None:
+        return Text()  # asks for no named kind, or nothing recorded: no record to read from the log
     last = status.last
     kinds = list(dict.fromkeys(k for f in last.evidence if (k := f.kind_id) is not None)) if last else []
     if not kinds:
@@ -330,7 +329,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
         head.append(f"\n⏱ {said}", style="yellow")
     if status.last_record is not None:
         last = status.last_record
-        what = last.item or (f"{last.event} {last.subject}" if last.event else "—")
+        what = last.item or (f"{last.event} {last.subject}" if last.event else _role_part(last))
         head.append(f"\n{t('col.last', lang)}: {when(last.at)} · {safe(last.actor)} · {safe(what)} → ")
         head.append(t("action." + last.action, lang))
     for headline in status.headlines:
@@ -408,6 +407,11 @@ def unusable_text(problems: Sequence[Message], lang: str) -> Text:
 
 
 MISSED_SHOWN = 3  # the most recent missed periods named in status; `list --missed` names them all
+
+
+def _role_part(record: Record) -> str:
+    """What a record that names no item or event is about: a role granted or revoked (whose, which)."""
+    return f"{record.holder} · {record.role}" if record.role is not None else "—"
 
 
 def _owners(status: UnitStatus, lang: str) -> list[RenderableType]:

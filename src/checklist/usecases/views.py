@@ -46,7 +46,7 @@ def owners(session: Session, role: str | None, person: str | None) -> Owners:
         return Owners([])
     current, index = session.view(session.select_unit())
     if role is not None:
-        found = known_role(current.catalog, role)
+        found = known_role(current.catalog, role, prefix=True)
         return Owners([found], role=found)
     who = names.check(person or "", "--by")
     held = holdings(role_records(index), current.now)
