@@ -502,3 +502,27 @@ def test_a_seal_of_a_day_with_a_grant_is_of_format_5_and_verifies(cli, tmp_path:
     assert payload["format"] == 5 and [e["action"] for e in payload["entries"]] == ["granted"]
     checked = cli("verify", "--seal", "seal.json")
     assert checked.exit_code == 0, checked
+
+
+def test_the_documents_with_roles_and_kinds_validate_against_their_schemas(cli, tmp_path: Path) -> None:
+    from jsonschema import Draft202012Validator
+
+    from checklist.present.schemas import schema
+
+    start(cli, tmp_path)
+    assert cli("role", "grant", "张三", "warden", "--now", NOW).exit_code == 0
+    assert cli("done", "1", "--note", "x", "--file", "register=roster.pdf", "--by", "李四", "--now", NOW).exit_code == 0
+    assert cli("done", "3", "--file", "pledge=pledges.pdf", "--file", "plan=plan.pdf", "--now", NOW).exit_code == 0
+    documents = {
+        "items": cli("list", "--json", "--now", NOW).json(),
+        "status": cli("status", "--role", "warden", "--json", "--now", NOW).json(),
+        "agenda": cli("today", "--by", "张三", "--json", "--now", NOW).json(),
+        "roles": cli("role", "--json", "--now", NOW).json(),
+        "log": cli("log", "--json").json(),
+    }
+    for name, document in documents.items():
+        errors = [
+            f"{list(e.absolute_path)}: {e.message}" for e in Draft202012Validator(schema(name)).iter_errors(document)
+        ]
+        assert not errors, (name, errors)
+    assert documents["agenda"]["attention"][0]["evidence_given"] == ["register"]  # awaiting the warden's approval
