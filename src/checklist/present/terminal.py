@@ -366,7 +366,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     )
     parts.append(summary)
     if status.critical_open:
-        parts.append(_short_list(status.critical_open, t("head.critical_open", lang), "bold red", lang))
+        parts.append(_short_list(status.critical_open, t("head.critical_open", lang), "bold red", lang, catalog))
     if status.recurring:
         parts.append(_recurring_table(status.recurring, lang, catalog))
     parts += _owners(status, lang)
@@ -385,7 +385,7 @@ def _urgent(status: UnitStatus, lang: str) -> list[RenderableType]:
     """What comes first after the head: the items overdue, the alerts to acknowledge."""
     found: list[RenderableType] = []
     if status.overdue:
-        found.append(_short_list(status.overdue, t("head.overdue", lang), "bold red", lang))
+        found.append(_short_list(status.overdue, t("head.overdue", lang), "bold red", lang, status.catalog))
     if status.unacknowledged:
         found.append(_alerts_table(status.unacknowledged, lang, status.command_unit))
     return found
@@ -462,6 +462,7 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str, catalog: Catalog
             text.append(f" · {t('label.streak', lang, count=item.streak)}", style="green")
         if catalog is not None:
             text.append_text(roles_line(item.item.measure, catalog, lang))
+            text.append_text(given_line(item, catalog, lang))
         table.add_row(str(item.item.number), mark(item.state, lang), text)
     return table
 
@@ -578,7 +579,9 @@ def _headline(headline: Headline, lang: str) -> Text:
     return text
 
 
-def _short_list(statuses: Sequence[ItemStatus], title: str, style: str, lang: str) -> Table:
+def _short_list(
+    statuses: Sequence[ItemStatus], title: str, style: str, lang: str, catalog: Catalog | None = None
+) -> Table:
     table = Table(title=Text(title, style=style), box=box.SIMPLE, title_justify="left", show_header=False)
     table.add_column(justify="right")
     table.add_column()
@@ -589,6 +592,8 @@ def _short_list(statuses: Sequence[ItemStatus], title: str, style: str, lang: st
             label.append(f" · {safe(item.item.subject)}", style="bold")
         if item.due is not None and item.overdue:
             label.append(f" · {t('label.overdue', lang)} {when(item.due)}", style="red")
+        if catalog is not None:  # who must act on it, and whom it reports to
+            label.append_text(roles_line(item.item.measure, catalog, lang))
         table.add_row(str(item.item.number), mark(item.state, lang), label)
     return table
 
