@@ -363,6 +363,12 @@ class TestValidation:
         assert any("the head declares no roles" in p for p in problems)
         assert any("unknown kind of evidence 'register'" in p for p in problems)
 
+    def test_a_kind_named_as_a_built_in_one_is_refused(self, cli, tmp_path: Path) -> None:
+        head = HEAD.replace("{id: plan, name:", "{id: note, name:")
+        result = cli("validate", str(write(tmp_path / "catalog", head, MEASURES)))
+        assert result.exit_code == 3 and "'note' is a kind every catalog has" in result.output
+        assert "00-head.yaml:16:12:" in result.output
+
     def test_the_new_keys_have_descriptions_in_the_schema(self, cli) -> None:
         schema = json.dumps(cli("schema").json(), ensure_ascii=False)
         for words in ("the role that owns the measure", "who receives the report", "kinds of evidence beyond note"):

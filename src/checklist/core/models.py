@@ -153,6 +153,15 @@ class NamedEvidence(Strict):
     id: Slug = Field(description="the kind's id, as measures name it in evidence (`register`)")
     name: Text = Field(description="the kind's name, as walk asks for it and lists show it")
 
+    @field_validator("id")
+    @classmethod
+    def _not_built_in(cls, value: str) -> str:
+        if value in BUILT_IN_EVIDENCE:  # `evidence: [note]` could not tell the two apart
+            raise PydanticCustomError(
+                "evidence_kind.built_in", "{id!r} is a kind every catalog has: name this one otherwise", {"id": value}
+            )
+        return value
+
 
 class Source(Strict):
     """Where a measure comes from: who issued it, when, and the original sentence (verbatim,
