@@ -161,6 +161,12 @@ class TestGrantAndRevoke:
         assert records()[-1]["role"] == "health-officer"
         assert cli("today", "--role", "卫生", "--now", NOW).exit_code == 0  # a view takes a unique beginning
 
+    def test_a_grant_ahead_of_the_real_clock_is_refused(self, cli, tmp_path: Path) -> None:
+        start(cli, tmp_path)
+        ahead = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+        refused = cli("role", "grant", "张三", "warden", "--now", ahead)
+        assert refused.exit_code == 1 and "the role warden of 张三" in refused.stderr and records() == []
+
     def test_a_bad_name_is_refused_in_one_line(self, cli, tmp_path: Path) -> None:
         start(cli, tmp_path)
         refused = cli("role", "grant", "аlice", "warden", "--now", NOW)  # a Cyrillic а

@@ -604,6 +604,7 @@ TEMPLATES: dict[str, Template] = {
     "evidence.kinded_form": "--file takes KIND=FILE, e.g. register=roster.pdf, not {text!r}",
     "evidence.unknown_kind": "no kind of evidence {kind!r} in the unit's catalog",
     "evidence_kind.built_in": "{id!r} is a kind every catalog has: name this one otherwise",
+    "clock.role": "the role {role} of {person} at {at}",
 }
 
 HINTS: dict[str, Template] = {

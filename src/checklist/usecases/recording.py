@@ -339,6 +339,8 @@ def record_role(session: Session, request: RoleRequest) -> RoleRecorded:
         raise UserError("role.not_held", person=person, role=role, holders=holders, roles=roles_of(held, person))
     if not request.revoke and mine is not None:
         return RoleRecorded(unit, current.catalog, actor, role, mine.holder, None, mine)
+    what = message("clock.role", role=role, person=person, at=current.now)  # a grant takes effect at --now
+    session.refuse_future(current.catalog, current.now, what)
     draft = from_user(
         Draft,
         id=uuid.uuid4().hex,
