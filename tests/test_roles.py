@@ -262,6 +262,8 @@ class TestOwnersAndFilters:
         assert cli("today", "--json", "--now", NOW).json()["roles"] is None
         shown = cli("today", "--role", "卫生员", "--lang", "zh", "--now", NOW).stdout
         assert "仅显示“卫生员”负责的事项" in shown and "每日报告" in shown and "停止接见" not in shown
+        assert "负责：卫生员 · 报送：省司法厅" in shown  # who acts on each row, and whom it reports to
+        assert "owner: warden · approver: warden" in cli("today", "--now", NOW).stdout
         status = cli("status", "--role", "warden", "--json", "--now", NOW).json()
         assert status["totals"]["total"] == 1 and status["roles"] == ["warden"]
         refused = cli("today", "--role", "nurse", "--now", NOW)

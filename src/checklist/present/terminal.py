@@ -913,6 +913,7 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
             elif item.item.subject:
                 label.append(f" · {safe(item.item.subject)}", style="bold")
             label.append_text(_details(item, lang))
+            label.append_text(roles_line(item.item.measure, status.catalog, lang))  # who must act on it
             if item.state in ATTENTION and item.last is not None and item.last.note:
                 label.append(f"\n{t('label.said', lang, who=safe(item.last.actor))} {safe(item.last.note)}", "italic")
             command = group[0].command if len(group) == 1 else _any_subject(group[0])
