@@ -38,12 +38,12 @@ class Owners:
 
 def owners(session: Session, role: str | None, person: str | None) -> Owners:
     """The roles whose items a view keeps to (see Owners); a person who holds no role is refused."""
+    if role is None and person is None:
+        return Owners([])  # before the imports: a plain `status` or `today` imports nothing of roles
     from ..core import names
     from ..core.roles import holdings, known_role, roles_of
     from .recording import role_records
 
-    if role is None and person is None:
-        return Owners([])
     current, index = session.view(session.select_unit())
     if role is not None:
         found = known_role(current.catalog, role, prefix=True)
