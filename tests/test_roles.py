@@ -540,3 +540,25 @@ def test_the_documents_with_roles_and_kinds_validate_against_their_schemas(cli, 
         ]
         assert not errors, (name, errors)
     assert documents["agenda"]["attention"][0]["evidence_given"] == ["register"]  # awaiting the warden's approval
+
+
+def test_a_plain_status_imports_nothing_of_roles(cli, tmp_path: Path) -> None:
+    """Start-up is benchmarked: `status` and `today` without --role or --by load no role code."""
+    import os
+    import subprocess
+    import sys
+
+    start(cli, tmp_path)
+    for command in ("status", "today"):
+        ran = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "checklist", command],
+            capture_output=True,
+            text=True,
+            env={**os.environ},
+            check=False,
+            timeout=60,
+        )
+        assert ran.returncode == 0, ran.stderr[-2000:]
+        imported = {line.rsplit("|", 1)[-1].strip() for line in ran.stderr.splitlines() if "|" in line}
+        assert "checklist.usecases.views" in imported  # the command ran, through its use case
+        assert not {"checklist.core.roles", "checklist.usecases.recording"} & imported, command
