@@ -47,6 +47,7 @@ NAMES = [
     "checkpoint-checks",
     "keys",
     "parts",
+    "roles",
     "validation",
 ]
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -185,6 +186,7 @@ def _views(keep: Kept, catalog: Path) -> None:
 
 def _trust(keep: Kept) -> None:
     keep("keys", "keys", "list")
+    keep("roles", "role")
     _run("seal", "--unit", "prison", "--out", "seal.json")
     sealed = seal_payload(Path("seal.json"))
     sealed["totals"]["done"] = 99

@@ -49,7 +49,8 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 # (with format 4 since: an acknowledgement of alerts, the one action only a record of format 4 has;
 # and format 5: a question's answer, a multi field's answers (a list), a unit's part (added, retired, or
 # named by a record of an item kept per part), the occurrence of its event, a change of the unit's
-# attributes (action set) or an event's subject type, which only a record of format 5 holds)
+# attributes (action set), an event's subject type, a role granted or revoked (with its role and
+# holder), or evidence of a named kind, which only a record of format 5 holds)
 
 
 class OldDraft(Stored):
@@ -79,6 +80,8 @@ class OldDraft(Stored):
     evidence: list[EvidenceFile] = []  # noqa: RUF012 - as release 0.3.0 had it
     catalog: str
     answer: list[Slug] | None = None
+    role: Slug | None = None  # format 5
+    holder: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)] | None = None  # format 5
 
     @model_validator(mode="after")
     def _shape(self) -> OldDraft:
@@ -107,6 +110,12 @@ class OldDraft(Stored):
             raise PydanticCustomError("record.attributes", "'attributes' goes with a set record, and only there")
         if self.subject_type is not None and self.action != "event":
             raise PydanticCustomError("record.subject_type", "'subject_type' goes with an event record only")
+        roles = self.action in ("granted", "revoked")
+        if roles != (self.role is not None and self.holder is not None) or (
+            not roles and (self.role is not None or self.holder is not None)
+        ):
+            said = "'role' and 'holder' go with a granted or revoked record, and only there"
+            raise PydanticCustomError("record.role", said)
         return self
 
 
@@ -131,16 +140,17 @@ class OldRecord(OldDraft):
             raise PydanticCustomError(
                 "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 4}
             )
-        if self.v < 5 and (
+        newer = (
             self.answer is not None
-            or self.action in ("part-added", "part-retired", "set")
+            or self.action in ("part-added", "part-retired", "set", "granted", "revoked")
             or self.part is not None
             or self.occurrence is not None
             or self.subject_type is not None
-        ):
-            raise PydanticCustomError(
-                "record.newer_action", "a {action} record is of format {needed}", {"action": self.action, "needed": 5}
-            )
+            or any(file.kind is not None for file in self.evidence)
+        )
+        if self.v < 5 and newer:
+            params = {"action": self.action, "needed": 5}
+            raise PydanticCustomError("record.newer_action", "a {action} record is of format {needed}", params)
         return self
 
 
@@ -189,7 +199,11 @@ FIGURES = st.dictionaries(
 )
 FILES = st.fixed_dictionaries(
     {"name": ANY_TEXT | NOT_TEXT, "size": NUMBERS, "sha256": HEX32.map(lambda h: h + h) | ANY_TEXT},
-    optional={"stored": st.sampled_from([True, False, "true", "yes", 1, 0, None, "x"]), "extra": st.just(1)},
+    optional={
+        "stored": st.sampled_from([True, False, "true", "yes", 1, 0, None, "x"]),
+        "extra": st.just(1),
+        "kind": st.sampled_from(["register", "training-record", "Reg", "a\n", "", None, 5]),
+    },
 )
 SIGS = st.fixed_dictionaries(
     {"key": st.sampled_from(["ed25519:0123456789abcdef", "ed25519:0123", "rsa:0123456789abcdef"])},
@@ -224,6 +238,8 @@ STRANGE = {  # what each field may be given instead of a valid value
     "figures": FIGURES | NOT_TEXT,
     "evidence": st.lists(FILES, max_size=2) | NOT_TEXT,
     "catalog": ANY_TEXT | NOT_TEXT,
+    "role": st.sampled_from(["warden", "health-officer", "Warden", "a" * 65, "a\n"]) | NOT_TEXT,
+    "holder": st.text(max_size=3) | st.sampled_from(["王" * 200, "王" * 201, "a\tb", "a\x1b"]) | NOT_TEXT,
     "sig": SIGS | st.none() | NOT_TEXT,
     "seq": NUMBERS | st.none(),
     "prev": HASHES | ANY_TEXT | st.none(),
@@ -253,6 +269,8 @@ def valid(version: int, action: str) -> dict[str, Any]:
         fields["approves"] = uuid.uuid4().hex
     if action == "set":
         fields["attributes"] = {"risk": "high"}
+    if action in ("granted", "revoked"):
+        fields.update(role="warden", holder="张三")
     if version >= 2:
         fields.update(seq=3, prev="sha256:" + "a" * 64)
     return {name: value for name, value in fields.items() if value is not None}
@@ -260,7 +278,7 @@ def valid(version: int, action: str) -> dict[str, Any]:
 
 @st.composite
 def lines(draw: st.DrawFn) -> bytes:
-    actions = sorted(ITEM_ACTIONS | {"event", "part-added", "part-retired", "set"})
+    actions = sorted(ITEM_ACTIONS | {"event", "part-added", "part-retired", "set", "granted", "revoked"})
     fields = valid(draw(st.sampled_from([1, 2, 3, 4, 5])), draw(st.sampled_from(actions)))
     for name in draw(st.lists(st.sampled_from(sorted(STRANGE)), max_size=3, unique=True)):
         if draw(st.integers(0, 5)) == 0:
@@ -302,7 +320,9 @@ def same_value(old: object, new: object) -> bool:
     if isinstance(old, list) and isinstance(new, list):
         return len(old) == len(new) and all(same_value(a, b) for a, b in zip(old, new, strict=True))
     if isinstance(old, Stored) and isinstance(new, msgspec.Struct):
-        return same_value(dict(old), {name: getattr(new, name) for name in new.__struct_fields__})
+        fields = {name: getattr(new, name) for name in new.__struct_fields__}
+        unset = {name: None if value is msgspec.UNSET else value for name, value in fields.items()}
+        return same_value(dict(old), unset)
     return type(old) is type(new) and old == new
 
 
@@ -374,7 +394,9 @@ MOMENTS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2200, 
 
 @st.composite
 def drafts(draw: st.DrawFn) -> Draft:
-    action = draw(st.sampled_from(sorted(ITEM_ACTIONS | {"event", "withdrawn", "upgraded", "set"})))
+    action = draw(
+        st.sampled_from(sorted(ITEM_ACTIONS | {"event", "withdrawn", "upgraded", "set", "granted", "revoked"}))
+    )
     fields = valid(3, action)
     fields.pop("seq", None), fields.pop("prev", None)
     fields.update(
@@ -383,9 +405,14 @@ def drafts(draw: st.DrawFn) -> Draft:
         note=draw(st.none() | st.text(max_size=40)),
         figures=draw(st.dictionaries(st.text(max_size=5), FIGURE_VALUES, max_size=4)),
         evidence=[
-            {"name": name, "size": size, "sha256": "c" * 64, "stored": stored}
-            for name, size, stored in draw(
-                st.lists(st.tuples(st.text(max_size=9), st.integers(0, 2**40), st.booleans()), max_size=2)
+            {"name": name, "size": size, "sha256": "c" * 64, "stored": stored, "kind": kind}
+            for name, size, stored, kind in draw(
+                st.lists(
+                    st.tuples(
+                        st.text(max_size=9), st.integers(0, 2**40), st.booleans(), st.none() | st.just("register")
+                    ),
+                    max_size=2,
+                )
             )
         ],
         clock=draw(st.none() | MOMENTS),

@@ -334,7 +334,8 @@ class TestWords:
         result = cli("validate", str(path))
         allowed = (
             "id, title, detail, guidance, replaces, applies_to, when, section, per, priority, source, evidence, "
-            "recurrence, trigger, fields, question, deadline, rules, approval, headline, examples"
+            "recurrence, trigger, fields, question, deadline, rules, approval, owner, approver, reports_to, headline, "
+            "examples"
         )
         assert lines(result) == [
             f"{path}:{AFTER}:14: measure prison.visits, field 'priorty': unknown key 'priorty' (did you mean "
@@ -438,10 +439,12 @@ class TestWords:
         assert result.exit_code == 3
         assert [line.removeprefix(f"{path}:") for line in lines(result)] == [
             "2:3: field 'catalog.title': required but missing",
-            "29:16: measure prison.visits, field 'evidence[0]': must be 'note', 'file' or 'figures'",
             f"20:9: measure prison.visits, field 'id': duplicate measure id (first defined at {path}:11)",
             "22:18: measure prison.visits, field 'applies_to': unknown unit kind 'prizon' (known: prison)",
             "23:14: measure prison.visits, field 'section': unknown section 'nowhere' (known: containment)",
+            # a measure may name a kind of evidence the head declares: an unknown one suggests the closest
+            "29:16: measure prison.visits, field 'evidence': unknown kind of evidence 'figurs' (did you mean "
+            "'figures'?); known: note, file, figures (declare others under the head's evidence_kinds)",
         ]
 
     def test_a_head_with_a_duplicate_kind_names_where(self, cli: Cli, tmp_path: Path) -> None:

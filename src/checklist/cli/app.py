@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "reopen": "marks:reopen",
     "approve": "marks:approve",
     "ack": "marks:ack",
+    "role": "roles:role_app",
     "event": "events:event",
     "subjects": "events:subjects",
     "part": "parts:parts_app",

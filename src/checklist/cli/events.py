@@ -98,6 +98,8 @@ def subjects(
 def today(
     ahead: Annotated[int, typer.Option("--days", min=0, max=60, help="How many days ahead to look.")] = 3,
     part: options.OnlyPart = None,
+    role: options.Role = None,
+    person: options.Holder = None,
     json: options.Json = False,
     unit: options.Unit = None,
     lang: options.Lang = None,
@@ -117,9 +119,19 @@ def today(
     from ..usecases.session import Session
     from ..usecases.settings import Settings
 
+    if role and person:
+        from ..core.errors import UserError
+
+        raise UserError("option.exclusive", first="--role", second="--by")
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
-    view = views.today(Session.open(settings), ahead, part)
+    session = Session.open(settings)
+    kept_to = views.owners(session, role, person)
+    view = views.today(session, ahead, part, kept_to)
     if json:
-        print_json(agenda_document(view.status, view.agenda))
+        print_json(agenda_document(view.status, view.agenda, kept_to.roles or None))
         return
+    if kept_to.roles:
+        from ..present.terminal import kept_to_line
+
+        stdout().print(kept_to_line(view.status.catalog, kept_to.roles, kept_to.person, settings.lang))
     stdout().print(agenda_view(view.status, view.agenda, settings.lang))

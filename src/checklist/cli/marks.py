@@ -52,6 +52,15 @@ def done(
     no_copy: Annotated[
         bool, typer.Option("--no-copy", help="Record the evidence's hash only; keep no copy in the store.")
     ] = False,
+    kinded: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--file",
+            "-f",
+            metavar="KIND=FILE",
+            help="A file attached as a kind of evidence the catalog names, e.g. register=roster.pdf (repeatable).",
+        ),
+    ] = None,
     subject: options.Subjects = None,
     occurrence: options.Occurrence = None,
     period: options.Period = None,
@@ -66,6 +75,7 @@ def done(
     """Mark items done, with a note, evidence files and recorded figures.
 
     Example: checklist done 3 --note "visits stopped at all gates" --evidence notice.pdf
+    Example: checklist done 7 --note "all staff signed" --file pledge=pledges.pdf
     """
     from ..usecases.recording import AttestRequest
 
@@ -80,6 +90,7 @@ def done(
         period=period,
         parts=part or (),
         occurrence=occurrence,
+        kinded=kinded or (),
     )
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 
@@ -104,6 +115,15 @@ def answer(
     no_copy: Annotated[
         bool, typer.Option("--no-copy", help="Record the evidence's hash only; keep no copy in the store.")
     ] = False,
+    kinded: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--file",
+            "-f",
+            metavar="KIND=FILE",
+            help="A file attached as a kind of evidence the catalog names, e.g. register=roster.pdf (repeatable).",
+        ),
+    ] = None,
     subject: options.Subjects = None,
     occurrence: options.Occurrence = None,
     part: options.Parts = None,
@@ -133,6 +153,7 @@ def answer(
         answer=answers,
         parts=part or (),
         occurrence=occurrence,
+        kinded=kinded or (),
     )
     record(request, unit=unit, by=by, store=store, catalog=catalog, lang=lang, now=now)
 

@@ -61,6 +61,14 @@ By = Annotated[
         show_default=False,
     ),
 ]
+Role = Annotated[
+    str | None,
+    typer.Option("--role", metavar="ROLE", help="Only the items a role owns (its id or name).", show_default=False),
+]
+Holder = Annotated[
+    str | None,
+    typer.Option("--by", metavar="NAME", help="Only the items owned by the roles NAME holds now.", show_default=False),
+]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 Now = Annotated[
     str | None,

@@ -15,7 +15,7 @@ from . import options
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ..core.models import FieldSpec, FigureValue, Measure, Unit
+    from ..core.models import Catalog, FieldSpec, FigureValue, Measure, Unit
     from ..core.status import ItemStatus, UnitStatus
     from ..usecases.recording import AttestRequest
     from ..usecases.session import Session
@@ -158,6 +158,7 @@ class Answers:
     figures: dict[str, FigureValue] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     answer: list[str] | None = None  # a question's answer (its ids)
+    kinded: dict[str, Path] = field(default_factory=dict)  # a file for each named kind of evidence asked for
 
     def request(self, item: ItemStatus) -> AttestRequest:
         from ..usecases.recording import AttestRequest
@@ -174,6 +175,7 @@ class Answers:
             answer=self.answer,
             parts=[item.item.part] if item.item.part else [],
             occurrence=item.item.occurrence if item.item.occurrences > 1 else None,
+            kinded=[f"{kind}={path}" for kind, path in self.kinded.items()],
         )
 
     def over(self, kept: Answers | None) -> Answers:
@@ -186,6 +188,7 @@ class Answers:
             {**kept.figures, **self.figures},
             self.files or kept.files,
             self.answer or kept.answer,
+            {**kept.kinded, **self.kinded},
         )
 
     def describe(self, lang: str) -> str:
@@ -197,6 +200,7 @@ class Answers:
         parts += [f"{spec_id}={_shown(value)}" for spec_id, value in self.figures.items()]
         if self.files:
             parts.append(t("walk.answered_files", lang, files=", ".join(str(f) for f in self.files)))
+        parts += [f"{kind}={path}" for kind, path in self.kinded.items()]
         return ("；" if lang == "zh" else "; ").join(parts)
 
 
@@ -219,7 +223,8 @@ def _walk_item(session: Session, status: UnitStatus, lang: str, item: ItemStatus
             if answer in ("skip", "quit"):
                 return answer
             answers = Answers(answer)
-            _ask_details(session, answers, item.item.measure, lang, kept if kept and kept.action == answer else None)
+            again = kept if kept and kept.action == answer else None
+            _ask_details(session, answers, item.item.measure, lang, again, status.catalog)
         except (typer.Abort, KeyboardInterrupt):  # the walk stops: show what this item was given
             message("")  # end the prompt's line
             given = answers.over(kept).describe(lang)
@@ -250,7 +255,9 @@ def _ask_action(lang: str, default: str) -> str:
         message(t("walk.bad_answer", lang), style="yellow")
 
 
-def _ask_details(session: Session, answers: Answers, measure: Measure, lang: str, kept: Answers | None) -> None:
+def _ask_details(
+    session: Session, answers: Answers, measure: Measure, lang: str, kept: Answers | None, catalog: Catalog
+) -> None:
     """The note or reason, figures and evidence, each checked as it is typed and put in
     `answers` at once; what `kept` holds is offered again (Enter keeps it)."""
     from ..present.output import message
@@ -273,6 +280,8 @@ def _ask_details(session: Session, answers: Answers, measure: Measure, lang: str
         kept.note if kept else "",
     )
     _ask_figures(measure, lang, answers.figures, kept.figures if kept else {}, needs)
+    for kind in measure.evidence_kinds:  # each named kind by its name, one file each, before any other file
+        answers.kinded[kind] = _ask_kind(session, catalog, kind, lang, kept.kinded.get(kind) if kept else None)
     file_required = "file" in measure.evidence or "file" in needs
     _ask_files(session, file_required, lang, answers.files, kept.files if kept else [])
 
@@ -315,6 +324,30 @@ def _needs_words(measure: Measure, needs: list[str], lang: str) -> str:
         if spec is not None:
             said[-1] = spec.label(lang)
     return ("、" if lang == "zh" else ", ").join(said)
+
+
+def _ask_kind(session: Session, catalog: Catalog, kind: str, lang: str, kept: Path | None) -> Path:
+    """A file for a named kind of evidence (a register, a signed pledge), asked by the kind's
+    name until a usable one is given; the one kept from before is offered (Enter keeps it)."""
+    from ..core.errors import UserError
+    from ..core.evidence import inspect
+    from ..present.output import message, print_error
+    from ..present.terminal import evidence_kind_name
+    from ..present.words import t
+
+    limit = session.evidence_max_bytes()
+    while True:
+        raw = _ask_text(
+            t("walk.kind_file", lang, kind=evidence_kind_name(catalog, kind, lang)), False, lang, str(kept or "")
+        )
+        if not raw:
+            message(t("walk.file_needed", lang), style="yellow")
+            continue
+        try:
+            return inspect(Path(raw).expanduser(), limit)
+        except UserError as exc:
+            print_error(exc)
+            kept = None
 
 
 def _ask_files(session: Session, required: bool, lang: str, files: list[Path], kept: list[Path]) -> None:

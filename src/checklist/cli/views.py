@@ -62,6 +62,8 @@ def status(
     unit: options.Unit = None,
     all_units: Annotated[bool, typer.Option("--all", "-a", help="Every unit in the store, one line each.")] = False,
     part: options.OnlyPart = None,
+    role: options.Role = None,
+    person: options.Holder = None,
     json: options.Json = False,
     lang: options.Lang = None,
     store: options.Store = None,
@@ -78,21 +80,29 @@ def status(
         raise UserError("option.exclusive", first="--unit", second="--all")
     if part and all_units:
         raise UserError("option.exclusive", first="--part", second="--all")
+    if role and person:
+        raise UserError("option.exclusive", first="--role", second="--by")
+    if all_units and (role or person):
+        raise UserError("option.exclusive", first="--all", second="--role" if role else "--by")
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
     session = Session.open(settings)
-    found = views.all_units(session) if all_units else [views.unit_status(session, part)]
+    kept_to = None if all_units else views.owners(session, role, person)
+    found = views.all_units(session) if all_units else [views.unit_status(session, part, kept_to)]
     if json:
         from ..present.documents import all_units_document, status_document
         from ..present.output import print_json
 
-        print_json(all_units_document(found) if all_units else status_document(found[0].status, found[0].newer))
+        roles = kept_to.roles or None if kept_to is not None else None
+        print_json(all_units_document(found) if all_units else status_document(found[0].status, found[0].newer, roles))
         return
     from ..present.output import stdout
-    from ..present.terminal import all_units_view, status_view
+    from ..present.terminal import all_units_view, kept_to_line, status_view
 
     if all_units:
         stdout().print(all_units_view([view.status for view in found], settings.lang))
         return
+    if kept_to is not None and kept_to.roles:
+        stdout().print(kept_to_line(found[0].status.catalog, kept_to.roles, kept_to.person, settings.lang))
     newer = found[0].newer
     stdout().print(status_view(found[0].status, settings.lang, newer.meta.version if newer else None))
 

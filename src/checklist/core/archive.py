@@ -62,7 +62,7 @@ def _for_good(entry: Entry, measure: Measure) -> bool:
     """Done, with its approval if its measure needs one; or waived with no end, approved if
     the measure is critical (status.state_of)."""
     if entry.action == "done":
-        return measure.approval != "required" or entry.approval_at is not None
+        return not measure.needs_approval or entry.approval_at is not None
     if entry.action == "na":
         return entry.until is None and (measure.priority != "critical" or entry.approval_at is not None)
     return False

@@ -27,6 +27,7 @@ from .logindex import Entry, LogIndex
 from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Record, Recurrence, Rule, from_user
 from .names import same_person
 from .parts import typed_part
+from .roles import Holding, holders, holds
 from .schedule import periods
 from .status import PENDING, STATE_OF_ACTION, Clock, Item, ItemStatus, State, UnitStatus, state_of, window
 from .subjects import spelling
@@ -47,6 +48,7 @@ class Attestation:
     copy_evidence: bool = True  # False: record the hashes only
     until: date | None = None  # a waiver's last day
     answer: Sequence[str] | None = None  # a question's answer as typed (`checklist answer`)
+    kinded: Sequence[tuple[str, Path]] = ()  # files attached as a named kind of evidence: (kind id, path)
 
 
 @dataclass(frozen=True)
@@ -366,8 +368,11 @@ def plan(
     now: datetime,
     max_evidence_bytes: int,
     clock: datetime | None = None,
+    holdings: Sequence[Holding] = (),
 ) -> list[Outcome]:
-    """Check the request against every item and draft the records to append (none written yet)."""
+    """Check the request against every item and draft the records to append (none written yet).
+    `holdings`: who holds which role at the moment of the request (roles.holdings), which an
+    approval of a measure with an approver role is checked against."""
     note = (request.note or "").strip() or None
     if request.action in _NEEDS_REASON and not note:
         raise UserError(f"attest.{request.action}_needs_reason")
@@ -375,9 +380,11 @@ def plan(
         raise UserError("attest.until_without_na")
     _check_fields_exist(targets, request.assignments, now.tzinfo)
     files = [describe(inspect(path, max_evidence_bytes)) for path in request.evidence]
+    files += [describe(inspect(path, max_evidence_bytes)).model_copy(update={"kind": k}) for k, path in request.kinded]
     outcomes = []
     for target in targets:
         if request.action == "approved":
+            _check_approver(target, request.actor, holdings)
             outcomes.append(Outcome(target, _approval(target, request, unit_id, digest, now, clock)))
             continue
         said, figures, evidence = note, _figures(target.status, request, now.tzinfo), files
@@ -442,17 +449,20 @@ def _overlaid(
     """A correction keeps what the done it corrects recorded, and takes what is given over it:
     a new note replaces the old (which stays in the log), figures given replace theirs, new
     files are added (first, as the store copies them in that order) to the files it had."""
-    kept = [file for file in _files(last) if all(file.sha256 != new.sha256 for new in files)]
+    kept = [file for file in _files(last) if all((file.sha256, file.kind) != (new.sha256, new.kind) for new in files)]
     return note if note is not None else last.note, {**last.figures, **figures}, files + kept
 
 
-def _same(files: list[EvidenceFile]) -> list[tuple[str, str]]:
-    """Files as a correction compares them: a file given again is the same file, copied or not."""
-    return sorted((file.name, file.sha256) for file in files)
+def _same(files: list[EvidenceFile]) -> list[tuple[str, str, str]]:
+    """Files as a correction compares them: a file given again (as the same kind) is the same file, copied or not."""
+    return sorted((file.name, file.sha256, file.kind or "") for file in files)
 
 
 def _files(record: Record) -> list[EvidenceFile]:
-    return [EvidenceFile(name=f.name, size=f.size, sha256=f.sha256, stored=f.stored) for f in record.evidence]
+    return [
+        EvidenceFile(name=f.name, size=f.size, sha256=f.sha256, stored=f.stored, kind=f.kind_id)
+        for f in record.evidence
+    ]
 
 
 def _approval(  # noqa: PLR0917
@@ -484,6 +494,19 @@ def _approval(  # noqa: PLR0917
         note=(request.note or "").strip() or None,
         catalog=digest,
     )
+
+
+def _check_approver(target: Target, actor: str, holdings: Sequence[Holding]) -> None:
+    """A measure that names its approver role is approved only by someone holding that role
+    at the moment of the approval; the refusal says who holds it."""
+    role = target.status.item.measure.approver
+    if role is None or holds(holdings, actor, role):
+        return
+    entry = target.entry
+    if entry is None or entry.last.action not in ("done", "na") or entry.approval is not None:
+        return  # nothing to approve, or approved already: said as it always was
+    held_by = holders(holdings, role)
+    raise UserError("attest.not_approver", actor=actor, role=role, holders=held_by, **_label(target.status))
 
 
 class _Label(TypedDict):
@@ -544,6 +567,10 @@ def _check_required(
         missing = [f for f in missing_required(measure.fields, figures) if f.id not in measure.follow_up_fields]
         if missing:
             raise UserError("attest.needs_figures", fields=[f.id for f in missing], **label)
+    given = {file.kind for file in files}
+    kinds = [kind for kind in measure.evidence_kinds if kind not in given]
+    if kinds:  # every kind missing, in the measure's order, so that one more try is enough
+        raise UserError("attest.needs_kinds", kinds=kinds, **label)
 
 
 def _answer(status: ItemStatus, request: Attestation) -> list[str] | None:

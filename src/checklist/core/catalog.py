@@ -161,6 +161,7 @@ def _load_files(path: Path, files: list[Path], strict: bool = False) -> Checked:
     _head_ids(head, "subject_types", "catalog.duplicate_subject_type", problems)
     problems += _cross_checks(kinds, sections, entries)
     problems += _per_checks(_part_kinds(head), entries)
+    problems += _named_checks(_declared(head, "roles", problems), _declared(head, "evidence_kinds", problems), entries)
     errors, warnings = _findings(head, entries, every_measure=not unread)
     problems += errors
     if strict:
@@ -513,6 +514,47 @@ def _per_checks(part_kinds: dict[str, set[str]] | None, entries: list[_Entry]) -
             line, column = entry.doc.locate(("measures", entry.index, "per"))
             measure_id = raw.get("id") if isinstance(raw.get("id"), str) else None
             problems.append(Problem(str(entry.doc.path), said, line, column, measure=measure_id, field="per"))
+    return problems
+
+
+_DUPLICATE = {"roles": "catalog.duplicate_role", "evidence_kinds": "catalog.duplicate_evidence_kind"}
+
+
+def _declared(head: YamlDoc | None, key: str, problems: list[Problem]) -> set[str] | None:
+    """The ids of the head's roles or evidence kinds (none declared: an empty set, as a
+    measure naming one is then wrong); None if the head cannot be read."""
+    if head is None or not isinstance(head.data["catalog"], dict):
+        return None
+    if key not in head.data["catalog"]:
+        return set()
+    return _head_ids(head, key, _DUPLICATE[key], problems)
+
+
+def _named_checks(roles: set[str] | None, kinds: set[str] | None, entries: list[_Entry]) -> list[Problem]:
+    """A measure's owner, approver and reports_to name roles of the head, and its evidence
+    names kinds the head declares: a located problem for each that does not, with the closest ids."""
+    problems: list[Problem] = []
+    for entry in entries:
+        raw = entry.raw if isinstance(entry.raw, dict) else {}
+        measure_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+
+        def problem(said: Message, *loc: str | int, entry: _Entry = entry, measure_id: str | None = measure_id) -> None:
+            line, column = entry.doc.locate(("measures", entry.index, *loc))
+            problems.append(Problem(str(entry.doc.path), said, line, column, measure=measure_id, field=str(loc[0])))
+
+        for key in ("owner", "approver", "reports_to"):
+            found = raw.get(key)
+            if roles is not None and isinstance(found, str) and found not in roles and key not in entry.faulted:
+                known = sorted(roles)
+                said = message("catalog.unknown_role", role=found, key=key, known=known, near=closest(found, known))
+                problem(said, key)
+        evidence = raw.get("evidence")
+        if kinds is not None and isinstance(evidence, list):
+            for i, kind in enumerate(evidence):
+                if isinstance(kind, str) and kind not in ("note", "file", "figures") and kind not in kinds:
+                    known = ["note", "file", "figures", *sorted(kinds)]
+                    near = closest(kind, known)
+                    problem(message("catalog.unknown_evidence_kind", kind=kind, known=known, near=near), "evidence", i)
     return problems
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .errors import UserError
-from .models import EvidenceFile
+from .errors import NotFound, UserError
+from .fuzzy import closest
+from .models import Catalog, EvidenceFile
 
 CHUNK = 1 << 20
 DEFAULT_MAX_MB = 100
@@ -78,3 +79,14 @@ def _storable(name: str) -> str:
     except UnicodeEncodeError:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return name
+
+
+def named_kind(catalog: Catalog, token: str) -> str:
+    """A kind of evidence the catalog's head declares, by its id or its name in either
+    language (`register`, `登记簿`); an unknown one suggests the closest ids."""
+    wanted = token.strip()
+    for kind in catalog.meta.evidence_kinds:
+        if wanted.casefold() in (kind.id, (kind.name.zh or "").casefold(), (kind.name.en or "").casefold()):
+            return kind.id
+    ids = [k.id for k in catalog.meta.evidence_kinds]
+    raise NotFound("evidence.unknown_kind", closest(wanted, ids), kind=token, known=ids)

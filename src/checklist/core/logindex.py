@@ -29,7 +29,7 @@ from .chain import digest
 from .clock import in_range
 from .errors import Message, message
 from .figures import LIMIT, brief, usable
-from .models import PART_ACTIONS, FigureValue, Record, Unit
+from .models import PART_ACTIONS, ROLE_ACTIONS, FigureValue, Record, Unit
 
 Fetch = Callable[[int], Record]  # the record whose line starts at this byte offset of the log
 # The fields of a record's figures past an alert (alerts.Judge), none if it raises no alert
@@ -43,7 +43,8 @@ Scan = Callable[[str, int | None], Iterator[tuple[int, Record]]]
 AttributeChange = tuple[int, datetime, dict[str, str]]
 
 # 9: the unit's parts; occurrences (a subject's events of a kind, each its own); attribute changes,
-# subject types; a figure may be a list (a multi-select's answers), an alert a rule (`rule:N`);
+# subject types; roles granted and revoked (roles_at); a figure may be a list (a multi-select's answers),
+# an alert a rule (`rule:N`);
 # 8: alerts not acknowledged; 7: memos, tables read when asked for; 6: tables of periods, archived subjects
 SNAPSHOT_FORMAT = 9
 _HAPPENINGS = frozenset({"event", "withdrawn"})
@@ -518,6 +519,7 @@ class LogIndex:
         self.upgrades_at: list[int] = []  # where each catalog upgrade's line starts
         self.parts: dict[str, Part] = {}  # the unit's parts by id, retired ones too (kept for their history)
         self.attribute_changes: list[AttributeChange] = []  # a few: a risk level raised, lowered
+        self.roles_at: list[int] = []  # where each record of a role granted or revoked starts (roles.py)
         self.replayed = 0  # records made with a replayed clock (--now)
         self.last_at: int | None = None
         self.unusable: list[int] = []  # where each record the fold cannot use starts (see `unusable`)
@@ -585,6 +587,8 @@ class LogIndex:
             self._part(record, at)
         elif record.action == "set":
             self.attribute_changes.append((at, record.clock or record.at, dict(record.attributes or {})))
+        elif record.action in ROLE_ACTIONS:
+            self.roles_at.append(at)
         elif record.item is not None:
             self._attested(record, at)
 
@@ -721,6 +725,7 @@ class LogIndex:
         archive, self.archived = self.archived, Archived()  # fold its records as they came
         count, last_at, replayed = self.count, self.last_at, self.replayed
         unusable, records_of, upgrades = list(self.unusable), dict(self.records_of), list(self.upgrades_at)
+        roles = list(self.roles_at)
         self._only = {where for _, where in found}  # the subject's other occurrences are live: as they are
         self._counting = {}  # its events numbered again as they come, whatever is live
         try:
@@ -734,6 +739,7 @@ class LogIndex:
         self.archived = archive
         self.count, self.last_at, self.replayed = count, last_at, replayed  # counted when first folded
         self.unusable, self.records_of, self.upgrades_at = unusable, records_of, upgrades
+        self.roles_at = roles
         return True
 
     def covered(self, at: int, line: bytes, record: Record | None, last: bool = True) -> None:
@@ -857,11 +863,12 @@ class LogIndex:
         )
         mine = {key: entry.place() for key, entry in self.plain.items()}
         my_events = {key: e.place() for key, e in self.events.items()}
-        same_places = (self.upgrades_at, self.unusable, self.last_at, self.attribute_changes) == (
+        same_places = (self.upgrades_at, self.unusable, self.last_at, self.attribute_changes, self.roles_at) == (
             fresh.upgrades_at,
             fresh.unusable,
             fresh.last_at,
             fresh.attribute_changes,
+            fresh.roles_at,
         )
         same_counts = (
             self.count,
@@ -900,6 +907,7 @@ class LogIndex:
 
     def _compared(self) -> tuple[object, ...]:
         upgrades = [self.record_at(at) for at in self.upgrades_at]
+        roles = [self.record_at(at) for at in self.roles_at]
         left_out = [self.record_at(at) for at in self.unusable]
         whole = {key: {p: e.key() for p, e in periods.items()} for key, periods in self.whole().items()}
         archived = {m: t for m, t in self.archived.tally.items() if any(t.values())}
@@ -910,7 +918,7 @@ class LogIndex:
         changes = [(self.record_at(at), moment, values) for at, moment, values in self.attribute_changes]
         parts = {key: (p.id, p.kind, p.name, p.added, p.retired) for key, p in self.parts.items()}
         said = (self.count, whole, self.events, upgrades, self.replayed, left_out, self.last, archived, alerts)
-        return (*said, parts, self.repeats, changes)
+        return (*said, parts, self.repeats, changes, roles)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -998,6 +1006,7 @@ class Saved(msgspec.Struct, forbid_unknown_fields=True):
     repeats: dict[str, dict[str, Annotated[int, msgspec.Meta(ge=2)]]] = {}  # LogIndex.repeats
     attributes: list[tuple[Natural, datetime, dict[str, str]]] = []  # LogIndex.attribute_changes
     subject_types: dict[str, str] = {}  # by kind|subject: the type of an event's subject, where it says one
+    roles: list[Natural] = []  # LogIndex.roles_at
 
 
 def save(index: LogIndex, mark: Mark, program: str) -> bytes:
@@ -1029,6 +1038,7 @@ def save(index: LogIndex, mark: Mark, program: str) -> bytes:
         repeats=index.repeats,
         attributes=index.attribute_changes,
         subject_types={key: e.subject_type for key, e in index.events.items() if e.subject_type is not None},
+        roles=index.roles_at,
     )
     return msgspec.json.encode(saved)
 
@@ -1044,7 +1054,7 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None, judge: Judge | Non
     index = LogIndex(fetch, scan, judge)
     index.wordings = saved.wordings
     index._wording = {text: number for number, text in enumerate(saved.wordings)}
-    ends = [saved.last or 0, *saved.upgrades, *saved.unusable, 0]
+    ends = [saved.last or 0, *saved.upgrades, *saved.unusable, *saved.roles, 0]
     for key, (at, count, action, until, figures, wording, approval_at) in saved.plain.items():
         text = saved.wordings[wording] if wording is not None else None
         index.plain[key] = Entry(index, at, count, action, until, figures, text, approval_at)
@@ -1067,6 +1077,7 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None, judge: Judge | Non
     index.archived = Archived.read(saved.archived)
     index.renamed = saved.renamed
     index.repeats = saved.repeats
+    index.roles_at = saved.roles
     return saved, index
 
 

@@ -46,6 +46,9 @@ MeasureId = Annotated[str, StringConstraints(pattern=MEASURE_ID, max_length=128)
 
 Priority = Literal["critical", "high", "normal"]
 EvidenceKind = Literal["note", "file", "figures"]
+# What a measure's `evidence` names: the three built-in kinds, or a kind the catalog's head declares (`register`)
+EvidenceName = EvidenceKind | Annotated[str, StringConstraints(pattern=SLUG, max_length=64)]
+BUILT_IN_EVIDENCE: frozenset[str] = frozenset({"note", "file", "figures"})
 Action = Literal[
     "done",
     "partial",
@@ -60,10 +63,14 @@ Action = Literal[
     "part-added",
     "part-retired",
     "set",
+    "granted",
+    "revoked",
 ]
 # part-added, part-retired: a unit's part (a block, a ward) comes into use or goes out of it; records of format 5
 PART_ACTIONS: frozenset[str] = frozenset({"part-added", "part-retired"})
 # set: the unit's attributes changed (a risk level raised), a record of format 5
+# granted, revoked: a person given a role of the catalog's head, or no longer holding it; records of format 5
+ROLE_ACTIONS: frozenset[str] = frozenset({"granted", "revoked"})
 # acknowledged: someone saw an item's alerts (figures past a threshold) and says so; a record of format 4
 ITEM_ACTIONS: frozenset[str] = frozenset({"done", "partial", "na", "blocked", "reopened", "approved", "acknowledged"})
 SUBJECT = r"^[^\x00-\x1f\x7f/\\|]{1,64}$"  # any identifier a unit uses, but no controls, slashes or '|'
@@ -158,6 +165,31 @@ class Section(Strict):
 
     id: Slug = Field(description="the section's id, as measures name it in section")
     name: Text = Field(description="the section's heading")
+
+
+class Role(Strict):
+    """A role of the unit's people (the warden, the health officer): measures name it as their
+    owner or approver, and people are granted it in the store (`checklist role grant`)."""
+
+    id: Slug = Field(description="the role's id, as measures name it in owner, approver and reports_to (`warden`)")
+    name: Text = Field(description="the role's name, as shown")
+
+
+class NamedEvidence(Strict):
+    """A kind of evidence beyond note, file and figures (a register, a signed pledge): a file
+    attached as that kind (`done --file register=PATH`) when a measure's evidence names it."""
+
+    id: Slug = Field(description="the kind's id, as measures name it in evidence (`register`)")
+    name: Text = Field(description="the kind's name, as walk asks for it and lists show it")
+
+    @field_validator("id")
+    @classmethod
+    def _not_built_in(cls, value: str) -> str:
+        if value in BUILT_IN_EVIDENCE:  # `evidence: [note]` could not tell the two apart
+            raise PydanticCustomError(
+                "evidence_kind.built_in", "{id!r} is a kind every catalog has: name this one otherwise", {"id": value}
+            )
+        return value
 
 
 class Source(Strict):
@@ -656,8 +688,10 @@ class Measure(Strict):
     )
     priority: Priority = Field("normal", description="critical, high or normal; a critical waiver needs approval")
     source: Source = Field(description="where the measure comes from: issuer, date and the quote")
-    evidence: list[EvidenceKind] = Field(
-        [], description="what an attestation must carry: note, file, figures (the required fields)"
+    evidence: list[EvidenceName] = Field(
+        [],
+        description="what an attestation must carry: note, file, figures (the required fields), or a kind of"
+        " evidence the catalog's head declares in evidence_kinds (a file attached as that kind)",
     )
     recurrence: Recurrence | None = Field(
         None, description="how often it is attested again; its periods run from the unit's start"
@@ -673,6 +707,14 @@ class Measure(Strict):
     )
     approval: Literal["required"] | None = Field(
         None, description="`required`: a done needs a second person's sign-off (`checklist approve`)"
+    )
+    owner: Slug | None = Field(None, description="the role that owns the measure (a role of the catalog's head)")
+    approver: Slug | None = Field(
+        None,
+        description="the role whose holder must approve a done (implies approval: required): a role of the head",
+    )
+    reports_to: Text | Slug | None = Field(
+        None, description="for a reporting measure: who receives the report, as a text or a role of the head"
     )
     headline: bool = Field(
         False, description="its figures head the unit's status (the three zeros), with days in a row at zero"
@@ -728,6 +770,16 @@ class Measure(Strict):
             name: frozenset(map(value_id, wanted if isinstance(wanted, list) else [wanted]))
             for name, wanted in self.when.items()
         }
+
+    @property
+    def needs_approval(self) -> bool:
+        """A done needs a second person's sign-off: `approval: required`, or an approver role."""
+        return self.approval == "required" or self.approver is not None
+
+    @property
+    def evidence_kinds(self) -> list[str]:
+        """The named kinds of evidence (beyond note, file and figures) an attestation must carry."""
+        return [kind for kind in self.evidence if kind not in BUILT_IN_EVIDENCE]
 
     def field(self, field_id: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.id == field_id), None)
@@ -888,6 +940,10 @@ class CatalogMeta(Strict):
     subject_types: list[SubjectType] = Field(
         [], description="the types of subject an event concerns (custody, staff, visitor), as triggers name them"
     )
+    roles: list[Role] = Field([], description="the roles of a unit's people that measures name (owner, approver)")
+    evidence_kinds: list[NamedEvidence] = Field(
+        [], description="kinds of evidence beyond note, file and figures that measures may ask for"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -932,6 +988,12 @@ class Catalog:
 
     def attribute(self, attribute_id: str) -> Attribute | None:
         return next((a for a in self.meta.attributes if a.id == attribute_id), None)
+
+    def role(self, role_id: str) -> Role | None:
+        return next((r for r in self.meta.roles if r.id == role_id), None)
+
+    def evidence_kind(self, kind_id: str) -> NamedEvidence | None:
+        return next((k for k in self.meta.evidence_kinds if k.id == kind_id), None)
 
     def for_kind(self, kind_id: str) -> list[Measure]:
         return [m for m in self.measures if m.applies(kind_id)]
@@ -982,6 +1044,7 @@ class EvidenceFile(Stored):
     size: Annotated[int, Field(ge=0)]
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     stored: bool = False
+    kind: Slug | None = None  # format 5: the named kind of evidence it is (`register`), as the catalog declares
 
 
 class Signature(Stored):
@@ -1021,6 +1084,10 @@ def _shape_problem(made: Attestation | Record) -> Problem | None:  # noqa: PLR09
         return "record.attributes", "'attributes' goes with a set record, and only there", {}
     if made.subject_type is not None and made.action != "event":
         return "record.subject_type", "'subject_type' goes with an event record only", {}
+    if (made.action in ROLE_ACTIONS) != (made.role is not None and made.holder is not None) or (
+        made.action not in ROLE_ACTIONS and (made.role is not None or made.holder is not None)
+    ):
+        return "record.role", "'role' and 'holder' go with a granted or revoked record, and only there", {}
     return None
 
 
@@ -1070,6 +1137,8 @@ class Attestation(Stored):
     evidence: list[EvidenceFile] = []
     catalog: str
     answer: list[Annotated[str, StringConstraints(pattern=SLUG, max_length=64)]] | None = None  # format 5
+    role: Slug | None = None  # format 5: for granted and revoked, the role of the catalog's head
+    holder: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)] | None = None  # who is given it
 
     @model_validator(mode="after")
     def _shape(self) -> Attestation:
@@ -1172,10 +1241,18 @@ class RecordFile(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     size: Annotated[int, msgspec.Meta(ge=0)]
     sha256: str  # 64 hex digits
     stored: bool = False
+    kind: str | msgspec.UnsetType = msgspec.UNSET  # format 5, a slug: left out of the line when unset
 
     def __post_init__(self) -> None:
         if not _hex(self.sha256, 64):
             raise ValueError("sha256: not 64 hex digits")
+        if self.kind is not msgspec.UNSET and (self.kind not in _EVENT and not _EVENT.learn(self.kind)):
+            raise ValueError("kind: not a slug")
+
+    @property
+    def kind_id(self) -> str | None:
+        """The named kind of evidence it was attached as, or None (a plain file)."""
+        return None if self.kind is msgspec.UNSET else self.kind
 
 
 class RecordSignature(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, gc=False):
@@ -1230,6 +1307,8 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     evidence: list[RecordFile]
     catalog: str
     answer: list[str] | None = None  # a question's answer (slugs), format 5
+    role: str | None = None  # a slug
+    holder: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None  # without controls
     sig: RecordSignature | None = None
     seq: Annotated[int, msgspec.Meta(ge=1)] | None = None
     prev: str | None = None  # sha256: and 64 hex digits
@@ -1251,6 +1330,8 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
             or (self.attributes is not None and not all(_slugs(self.attributes)))
             or (self.approves is not None and not _hex(self.approves, 32))
             or (self.answer is not None and not all(a in _EVENT or _EVENT.learn(a) for a in self.answer))
+            or (self.role is not None and self.role not in _EVENT and not _EVENT.learn(self.role))
+            or (self.holder is not None and self.holder not in _ACTOR and not _ACTOR.learn(self.holder))
         ):
             raise ValueError("a text does not match its pattern")
         problem = _shape_problem(self) or _chain_problem(self)
@@ -1291,7 +1372,7 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     @classmethod
     def of_model(cls, model: RecordModel) -> Record:
         values = {name: getattr(model, name) for name in cls.__struct_fields__}
-        values["evidence"] = [RecordFile(**file.model_dump()) for file in model.evidence]
+        values["evidence"] = [RecordFile(**file.model_dump(exclude_none=True)) for file in model.evidence]
         values["sig"] = None if model.sig is None else RecordSignature(**model.sig.model_dump())
         values["figures"] = dict(model.figures)
         return cls(**values)

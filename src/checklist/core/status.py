@@ -9,11 +9,12 @@ from the caller (`now`), never from the system clock, so that any moment can be 
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import functools
 import json
 import operator
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NamedTuple
@@ -376,7 +377,7 @@ def state_of(entry: Entry | None, measure: Measure, clock: Clock) -> State:
         if measure.priority == "critical" and entry.approval_at is None:
             return "awaiting"
         return "na"
-    if action == "done" and measure.approval == "required" and entry.approval_at is None:
+    if action == "done" and measure.needs_approval and entry.approval_at is None:
         return "awaiting"
     return STATE_OF_ACTION.get(action, "open")
 
@@ -628,7 +629,7 @@ def _asked(  # noqa: PLR0917
     """Everything besides the table that what `_worked_out` finds depends on, as one text."""
     until = waiver.until.isoformat() if waiver is not None and waiver.until is not None else None
     waived = [waiver.at, waiver.action, until, waiver.approval_at] if waiver is not None else None
-    rules = [measure.approval == "required", measure.priority == "critical"]
+    rules = [measure.needs_approval, measure.priority == "critical"]
     # How each figure adds up: a memo saved before fields said so (one element fewer) is never
     # taken for one that follows them, nor one worked out under another catalog's aggregates.
     aggregates = list(measure.aggregations.items())
@@ -759,7 +760,7 @@ def _settled(table: Table, rows: dict[int, int], measure: Measure, clock: Clock)
     """The periods (of `rows`) done or waived, not awaiting approval: state_of each row, read
     from the columns at once (a ten-year daily measure has 3,650 rows)."""
     actions, untils, approvals, today = table.actions, table.untils, table.approvals, clock.today
-    done_needs, na_needs = measure.approval == "required", measure.priority == "critical"
+    done_needs, na_needs = measure.needs_approval, measure.priority == "critical"
     found = set()
     for number, row in rows.items():
         action = actions[row]
@@ -1036,3 +1037,32 @@ def unacknowledged(index: LogIndex, statuses: Sequence[ItemStatus]) -> list[Unac
             found.append((at, Unacknowledged(status.item, period or None, fields, index.record_at(at))))
     found.sort(key=operator.itemgetter(0))
     return [alert for _, alert in found]
+
+
+def owned_by(status: UnitStatus, roles: Collection[str]) -> UnitStatus:
+    """The unit's status kept to the items whose measure one of `roles` owns (`owner`): its
+    sections, totals, critical and overdue items, headlines and alerts counted over those only."""
+    mine = [s for s in status.items if s.item.measure.owner in roles]
+    kept = [a for a in status.archived if a.item.measure.owner in roles]
+    return dataclasses.replace(
+        status,
+        items=mine,
+        sections=_sections(status.catalog, mine, kept),
+        tally=tally_with(mine, kept),
+        critical_open=[s for s in status.critical_open if s.item.measure.owner in roles],
+        overdue=[s for s in status.overdue if s.item.measure.owner in roles],
+        headlines=[h for h in status.headlines if h.item.item.measure.owner in roles],
+        archived=kept,
+        unacknowledged=[a for a in status.unacknowledged if a.item.measure.owner in roles],
+    )
+
+
+def owner_tallies(status: UnitStatus) -> list[tuple[str, Tally, int]]:
+    """The items each role of the catalog owns, counted (with how many are overdue), in the head's order."""
+    found = []
+    for role in status.catalog.meta.roles:
+        mine = [s for s in status.items if s.item.measure.owner == role.id]
+        kept = [a for a in status.archived if a.item.measure.owner == role.id]
+        if mine or kept:
+            found.append((role.id, tally_with(mine, kept), sum(1 for s in mine if s.overdue)))
+    return found

@@ -16,7 +16,7 @@ from ..core.alerts import ANSWER
 from ..core.decide import complete, rule_of
 from ..core.figures import LIMIT, usable
 from ..core.models import Catalog, Measure, Record, Text
-from ..core.status import Archived, ItemStatus, Tally, Unacknowledged, UnitStatus
+from ..core.status import Archived, ItemStatus, Tally, Unacknowledged, UnitStatus, owner_tallies
 from .applicability import attributes_document
 from .words import by_occurrence
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..core.errors import Message, Problem
     from ..core.logindex import Part
     from ..usecases.parts import PartsView
+    from ..usecases.recording import RolesView
     from ..usecases.views import StatusView
     from .schemas import (
         AgendaDocument,
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
         PartDocument,
         PartsDocument,
         RecordDocument,
+        ReportsToDocument,
+        RolesDocument,
         RollupDocument,
         StatusAllDocument,
         StatusDocument,
@@ -77,7 +80,7 @@ def _text(text: Text) -> TextDocument:
     return {"zh": text.zh, "en": text.en}  # a language the catalog does not have is null
 
 
-def item_document(status: ItemStatus) -> ItemDocument:
+def item_document(status: ItemStatus, catalog: Catalog | None = None) -> ItemDocument:
     measure = status.item.measure
     found: ItemDocument = {
         "number": status.item.number,
@@ -111,6 +114,10 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "rollup": _rollup(status),
         "inapplicable_while": dict(status.inapplicable) if status.inapplicable else None,
         "when": {name: sorted(values) for name, values in measure.conditions.items()} or None,
+        "owner": measure.owner,
+        "approver": measure.approver,
+        "reports_to": _reports_to(measure.reports_to, catalog) if measure.reports_to else None,
+        "evidence_given": kinds_given(status.last) if status.last else [],
     }
     if measure.question is not None:  # a measure that asks a question: its answer, and whether it is met
         found["answer"] = list(status.answer) if status.answer is not None else None
@@ -155,6 +162,18 @@ def parts_document(view: PartsView) -> PartsDocument:
     }
 
 
+def kinds_given(record: Record) -> list[str]:
+    """The named kinds of evidence a record gives, each once, in the order of its files."""
+    return list(dict.fromkeys(kind for file in record.evidence if (kind := file.kind_id) is not None))
+
+
+def _reports_to(recipient: Text | str, catalog: Catalog | None) -> ReportsToDocument:
+    if isinstance(recipient, Text):
+        return {"role": None, "name": _text(recipient)}
+    role = catalog.role(recipient) if catalog is not None else None
+    return {"role": recipient, "name": _text(role.name) if role else {"zh": None, "en": recipient}}
+
+
 def items_document(
     unit_status: UnitStatus, statuses: Sequence[ItemStatus], archived: Sequence[Archived] = ()
 ) -> ItemsDocument:
@@ -162,7 +181,7 @@ def items_document(
         "document": "items",
         "format": 3,
         "unit": unit_status.unit.id,
-        "items": [item_document(s) for s in _with_parts(statuses)],
+        "items": [item_document(s, unit_status.catalog) for s in _with_parts(statuses)],
         "archived": [archived_document(a) for a in archived],
     }
 
@@ -177,7 +196,7 @@ def archived_document(group: Archived) -> ArchivedDocument:
     }
 
 
-def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusDocument:
+def status_document(status: UnitStatus, newer: Catalog | None = None, roles: list[str] | None = None) -> StatusDocument:
     unit = status.unit
     started_with = unit.catalog
     asks = any(m.question is not None for m in status.catalog.for_kind(unit.kind))  # met and not met apart
@@ -254,6 +273,8 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
         ],
         "parts": _parts(status),
         "attributes": attributes_document(status),
+        "owners": [{"role": role, **_tally(tally, overdue)} for role, tally, overdue in owner_tallies(status)],
+        "roles": roles,
     }
 
 
@@ -381,12 +402,14 @@ def subjects_document(status: UnitStatus, by_subject: dict[str, list[ItemStatus]
         "format": 3,
         "unit": status.unit.id,
         "now": status.now.isoformat(),
-        "subjects": [_subject(subject, items) for subject, items in sorted(by_subject.items(), key=by_occurrence)],
+        "subjects": [
+            _subject(subject, items, status.catalog) for subject, items in sorted(by_subject.items(), key=by_occurrence)
+        ],
         "archived_subjects": status.archived_subjects,
     }
 
 
-def _subject(subject: str, items: list[ItemStatus]) -> SubjectDocument:
+def _subject(subject: str, items: list[ItemStatus], catalog: Catalog) -> SubjectDocument:
     event = items[0].item.event
     return {
         "subject": items[0].item.subject or subject,  # the person; `occurrence` says which of their events
@@ -394,13 +417,13 @@ def _subject(subject: str, items: list[ItemStatus]) -> SubjectDocument:
         "event": event.kind if event else None,
         "occurred": event.moment.isoformat() if event else None,
         "subject_type": event.subject_type if event else None,
-        "items": [item_document(i) for i in items],
+        "items": [item_document(i, catalog) for i in items],
     }
 
 
-def agenda_document(status: UnitStatus, plan: Agenda) -> AgendaDocument:
+def agenda_document(status: UnitStatus, plan: Agenda, roles: list[str] | None = None) -> AgendaDocument:
     def entries(found: list[AgendaEntry]) -> list[AgendaEntryDocument]:
-        return [{**item_document(e.status), "command": e.command} for e in found]
+        return [{**item_document(e.status, status.catalog), "command": e.command} for e in found]
 
     return {
         "document": "agenda",
@@ -413,6 +436,7 @@ def agenda_document(status: UnitStatus, plan: Agenda) -> AgendaDocument:
         "attention": entries(plan.attention),
         "open": entries(plan.open),
         "acknowledge": [alert_document(e.alert, e.command) for e in plan.alerts],
+        "roles": roles,
     }
 
 
@@ -448,4 +472,25 @@ def invalid_catalog_document(
         "valid": False,
         "problems": [problem_document(p, lang) for p in problems],
         "warnings": [problem_document(w, lang) for w in warnings],
+    }
+
+
+def roles_document(view: RolesView) -> RolesDocument:
+    return {
+        "document": "roles",
+        "format": 1,
+        "unit": view.unit.id,
+        "now": view.now.isoformat(),
+        "roles": [
+            {
+                "id": role.id,
+                "name": _text(role.name),
+                "holders": [
+                    {"holder": h.holder, "since": h.since.isoformat(), "by": h.by, "note": h.note}
+                    for h in view.holdings
+                    if h.role == role.id
+                ],
+            }
+            for role in view.catalog.meta.roles
+        ],
     }

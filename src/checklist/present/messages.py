@@ -741,6 +741,40 @@ TEMPLATES: dict[str, Template] = {
     "when it is recorded (leave it out, or add --withdraw)",
     "event.subject_needed": "name whom the event concerns: checklist event KIND SUBJECT",
     "event.subject_once": "give the subject once: as SUBJECT or with --subject, not both",
+    # roles and owners, named evidence kinds, report recipients
+    "record.role": "'role' and 'holder' go with a granted or revoked record, and only there",
+    "catalog.unknown_role": lambda p: (
+        f"unknown role {p['role']!r} in {p['key']}"
+        + (f" (did you mean {', '.join(repr(n) for n in p['near'])}?)" if p["near"] else "")
+        + (f"; the head declares: {', '.join(p['known'])}" if p["known"] else "; the head declares no roles")
+    ),
+    "catalog.unknown_evidence_kind": lambda p: (
+        f"unknown kind of evidence {p['kind']!r}"
+        + (f" (did you mean {', '.join(repr(n) for n in p['near'])}?)" if p["near"] else "")
+        + f"; known: {', '.join(p['known'])} (declare others under the head's evidence_kinds)"
+    ),
+    "catalog.duplicate_role": "duplicate role id {id!r}",
+    "catalog.duplicate_evidence_kind": "duplicate evidence kind id {id!r}",
+    "role.unknown": "no role {role!r} in the unit's catalog",
+    "role.none_declared": "the unit's catalog declares no roles, so there is no role {role!r}",
+    "role.not_held": lambda p: (
+        f"{p['person']} does not hold the role {p['role']}"
+        + (f" (held by {', '.join(p['holders'])})" if p["holders"] else " (nobody holds it)")
+        + (f"; {p['person']} holds: {', '.join(p['roles'])}" if p["roles"] else "")
+        + ": nothing recorded"
+    ),
+    "role.holds_none": "{person} holds no role of this unit now",
+    "attest.not_approver": lambda p: (
+        f"{_item(p)} needs the approval of the role {p['role']}, which {p['actor']} does not hold"
+        + (f": it is held by {', '.join(p['holders'])}" if p["holders"] else ": nobody holds it now")
+    ),
+    "attest.needs_kinds": lambda p: (
+        f"{_item(p)} needs evidence of each of these kinds, not given: {', '.join(p['kinds'])}"
+    ),
+    "evidence.kinded_form": "--file takes KIND=FILE, e.g. register=roster.pdf, not {text!r}",
+    "evidence.unknown_kind": "no kind of evidence {kind!r} in the unit's catalog",
+    "evidence_kind.built_in": "{id!r} is a kind every catalog has: name this one otherwise",
+    "clock.role": "the role {role} of {person} at {at}",
 }
 
 
@@ -866,6 +900,25 @@ HINTS: dict[str, Template] = {
     "occurrence.unknown": "`checklist subjects` lists each occurrence with its items",
     "event.no_occurrence": "`checklist subjects` lists each occurrence with its items",
     "event.subject_needed": "for example: checklist event admission P2020-017 --at 2020-01-27T10:30",
+    # roles and owners, named evidence kinds
+    "role.unknown": lambda p: _did_you_mean(p) or "roles: " + ", ".join(p["known"]),
+    "role.none_declared": "roles are declared in the catalog's head (`roles:`)",
+    "role.not_held": "`checklist role` lists who holds what",
+    "role.holds_none": lambda p: (
+        "`checklist role` lists who holds what"
+        + (
+            f" (holders now: {', '.join(p['known'])})"
+            if p["known"]
+            else "; grant one: `checklist role grant NAME ROLE`"
+        )
+    ),
+    "attest.not_approver": lambda p: (
+        (f"approve as one of them (--by {p['holders'][0]})" if p["holders"] else "")
+        or f"grant the role first: `checklist role grant NAME {p['role']}`"
+    ),
+    "attest.needs_kinds": lambda p: "add " + " ".join(f"--file {kind}=FILE" for kind in p["kinds"]),
+    "evidence.kinded_form": lambda p: "kinds: " + ", ".join(p["known"]) if p["known"] else "the catalog names no kinds",
+    "evidence.unknown_kind": lambda p: _did_you_mean(p) or "kinds: " + ", ".join(p["known"]),
 }
 
 

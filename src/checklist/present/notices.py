@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..core.models import Draft, Measure, Record
     from ..usecases.catalogs import Upgraded
     from ..usecases.parts import PartRecorded
-    from ..usecases.recording import Acknowledged, Attested, EventRecorded
+    from ..usecases.recording import Acknowledged, Attested, EventRecorded, RoleRecorded
     from ..usecases.units import Started
 
 
@@ -193,3 +193,16 @@ def upgraded(result: Upgraded | None, unit_id: str, lang: str) -> None:
             message(f"  {label} {item_id}")
     for old_id, new_id in result.carried:
         message(t("msg.carried", lang, old=old_id, new=new_id))
+
+
+def role_recorded(result: RoleRecorded, lang: str) -> None:
+    """A role granted or revoked, or held already (nothing recorded)."""
+    role = result.catalog.role(result.role)
+    name = f"{safe(role.name(lang))} ({result.role})" if role else result.role
+    person = safe(result.person)
+    if result.draft is None:
+        since = result.since.since.strftime("%Y-%m-%d %H:%M") if result.since else "?"
+        message(t("msg.role_held", lang, person=person, role=name, since=since), style="yellow")
+        return
+    said = "msg.role_revoked" if result.draft.action == "revoked" else "msg.role_granted"
+    message(t(said, lang, person=person, role=name), style="green")

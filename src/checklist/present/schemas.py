@@ -21,7 +21,7 @@ from pydantic import ConfigDict, Field, with_config
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
 from ..core.errors import NotFound
-from ..core.models import Action, EvidenceKind, FigureValue, Priority
+from ..core.models import Action, FigureValue, Priority
 from ..core.status import State
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -58,6 +58,9 @@ class EvidenceDocument(TypedDict):
     size: Annotated[int, about("its size in bytes")]
     sha256: Annotated[str, about("the SHA-256 of its bytes, in hex")]
     stored: Annotated[bool, about("whether a copy is kept in the store's evidence/ folder")]
+    kind: NotRequired[
+        Annotated[str, about("the named kind of evidence it was attached as (`register`), of the catalog's head")]
+    ]
 
 
 @closed
@@ -78,7 +81,8 @@ class RecordDocument(TypedDict):
         Literal[1, 2, 3, 4, 5],
         about(
             "the record's format: 5 for what release 0.4.0 cannot read (an answer, a multi field's answers, a "
-            "unit's part, an occurrence, a change of the unit's attributes, an event's subject type); "
+            "unit's part, an occurrence, a change of the unit's attributes, an event's subject type, a role "
+            "granted or revoked, evidence of a named kind); "
             "4 for an acknowledgement of alerts, else 3; 2 before `clock`; "
             "1 for a record written before records were chained"
         ),
@@ -114,9 +118,19 @@ class RecordDocument(TypedDict):
     evidence: list[EvidenceDocument]
     catalog: Annotated[str, about("the hash of the catalog the unit ran")]
     answer: NotRequired[Annotated[list[str], about("a question's answer, by answer id (format 5)")]]
+    role: NotRequired[Annotated[str, about("for a role granted or revoked: the role's id (format 5)")]]
+    holder: NotRequired[Annotated[str, about("for a role granted or revoked: the person (format 5)")]]
     sig: NotRequired[SignatureDocument]
     seq: NotRequired[Annotated[int, about("the record's number in the unit's log (format 2)")]]
     prev: NotRequired[Annotated[str, about("the SHA-256 of the line before, `sha256:` and 64 hex digits (format 2)")]]
+
+
+@closed
+class ReportsToDocument(TypedDict):
+    """Who receives a measure's report: a role of the catalog's head, or a text."""
+
+    role: Annotated[str | None, about("the role's id, when the recipient is a role")]
+    name: TextDocument
 
 
 @closed
@@ -132,7 +146,17 @@ class ItemDocument(TypedDict):
     guidance: Annotated[TextDocument | None, about("the catalog authors' own advice, apart from the source")]
     section: Annotated[str, about("the id of its section")]
     priority: Priority
-    evidence: Annotated[list[EvidenceKind], about("what an attestation of it must carry")]
+    evidence: Annotated[
+        list[str], about("what an attestation of it must carry: note, file, figures, or a named kind of evidence")
+    ]
+    owner: Annotated[str | None, about("the role that owns the measure (its id), if the catalog names one")]
+    approver: Annotated[str | None, about("the role whose holder must approve a done (its id), if any")]
+    reports_to: Annotated[
+        ReportsToDocument | None, about("for a reporting measure: who receives the report, if the catalog says")
+    ]
+    evidence_given: Annotated[
+        list[str], about("the named kinds of evidence the latest record gives (files attached as a kind)")
+    ]
     subject: Annotated[str | None, about("whom the item concerns, for a measure kept per subject (an event's)")]
     occurrence: Annotated[
         int | None,
@@ -307,6 +331,13 @@ class TallyDocument(TypedDict):
 
 
 @closed
+class OwnerTallyDocument(TallyDocument):
+    """The items a role owns, counted."""
+
+    role: Annotated[str, about("the role's id")]
+
+
+@closed
 class SectionDocument(TallyDocument):
     """A section of the checklist, with how many of its items are in each state."""
 
@@ -427,6 +458,11 @@ class StatusDocument(TypedDict):
     ]
     parts: NotRequired[Annotated[list[PartDocument], about("the unit's parts (blocks, wards), with their totals")]]
     attributes: Annotated[list[AttributeDocument], about("the unit's attributes (the catalog's head declares them)")]
+    owners: Annotated[list[OwnerTallyDocument], about("the items each role owns (`owner`), counted, role by role")]
+    roles: Annotated[
+        list[str] | None,
+        about("the roles whose items it is kept to (`--role`, or the roles of `--by NAME`); null: every item"),
+    ]
 
 
 @closed
@@ -493,6 +529,10 @@ class AgendaDocument(TypedDict):
     ]
     open: Annotated[list[AgendaEntryDocument], about("the rest still open")]
     acknowledge: Annotated[list[AlertDocument], about("alerts not acknowledged yet, oldest first: they need attention")]
+    roles: Annotated[
+        list[str] | None,
+        about("the roles whose items it is kept to (`--role`, or the roles of `--by NAME`); null: every item"),
+    ]
 
 
 @closed
@@ -778,6 +818,39 @@ class PartsDocument(TypedDict):
     parts: list[PartDocument]
 
 
+# roles
+
+
+@closed
+class HoldingDocument(TypedDict):
+    """A person holding a role."""
+
+    holder: Annotated[str, about("the person, as the grant named them")]
+    since: Annotated[Moment, about("when the grant took effect (its replayed clock, else when it was written)")]
+    by: Annotated[str, about("who granted it")]
+    note: Annotated[str | None, about("why, as the grant says")]
+
+
+@closed
+class RoleDocument(TypedDict):
+    """A role of the catalog's head, and who holds it now."""
+
+    id: str
+    name: TextDocument
+    holders: list[HoldingDocument]
+
+
+@closed
+class RolesDocument(TypedDict):
+    """Who holds which role of a unit now (`checklist role --json`), every role of the catalog's head."""
+
+    document: Literal["roles"]
+    format: Literal[1]
+    unit: str
+    now: Annotated[Moment, about("the moment it is of (`--now`, else the real time)")]
+    roles: list[RoleDocument]
+
+
 # The documents by name: the shape, the command that prints it, and (for a union, which has
 # no docstring of its own) its description.
 DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
@@ -793,6 +866,7 @@ DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
     "checkpoint-checks": (CheckpointChecksDocument, "checklist verify --checkpoint FILE... --json", None),
     "keys": (KeysDocument, "checklist keys list --json", None),
     "parts": (PartsDocument, "checklist part --json", None),
+    "roles": (RolesDocument, "checklist role --json", None),
     "validation": (
         ValidationDocument,
         "checklist validate --json",

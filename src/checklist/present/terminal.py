@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ..core.agenda import Entry as AgendaEntry
     from ..core.errors import Message
     from ..usecases.parts import PartsView
+    from ..usecases.recording import RolesView
 
 MARKS = {
     "done": ("✔", "green"),
@@ -61,6 +62,8 @@ ACTION_STYLE = {
     "part-added": "blue",
     "part-retired": "blue",
     "set": "blue",
+    "granted": "blue",
+    "revoked": "blue",
 }
 PRIORITY_STYLE = {"critical": "bold red", "high": "yellow", "normal": ""}
 
@@ -254,6 +257,7 @@ def _measure_text(measure: Measure, catalog: Catalog, lang: str, detail: bool = 
     section = catalog.section(measure.section)
     text = Text(safe(measure.title(lang)))
     text.append(f"\n{measure.id} · {safe(section.name(lang)) if section else measure.section}", style="dim")
+    text.append_text(roles_line(measure, catalog, lang))
     if detail:
         if measure.conditions:  # applicability: when it applies
             text.append(f"\n{safe(conditions_text(measure, catalog, lang))}", style="cyan")
@@ -266,6 +270,7 @@ def _measure_text(measure: Measure, catalog: Catalog, lang: str, detail: bool = 
 def _item_text(status: ItemStatus, catalog: Catalog, lang: str, detail: bool = False) -> Text:
     text = _measure_text(status.item.measure, catalog, lang, detail)
     text.append_text(_details(status, lang, catalog))
+    text.append_text(given_line(status, catalog, lang))
     return text
 
 
@@ -278,7 +283,60 @@ def _subject_text(status: ItemStatus, lang: str, catalog: Catalog | None = None)
         text.append(f"\n{len(status.parts) - len(missing)}/{len(status.parts)}", style="bold")
         if missing:
             text.append(" · " + t("label.parts_missing", lang, parts=safe(", ".join(missing))), style="red")
+    if catalog is not None:
+        text.append_text(given_line(status, catalog, lang))
     return text
+
+
+def role_name(catalog: Catalog, role_id: str, lang: str) -> str:
+    """A role's name in the reader's language (its id, if the catalog no longer has it)."""
+    role = catalog.role(role_id)
+    return safe(role.name(lang)) if role else safe(role_id)
+
+
+def evidence_kind_name(catalog: Catalog, kind: str, lang: str) -> str:
+    """What an evidence kind is called: note, file and figures in the interface's words, a
+    named kind as the catalog's head names it."""
+    if kind in ("note", "file", "figures"):
+        return t("needs." + kind, lang)
+    found = catalog.evidence_kind(kind)
+    return safe(found.name(lang)) if found else safe(kind)
+
+
+def recipient(measure: Measure, catalog: Catalog, lang: str) -> str | None:
+    """Who receives a reporting measure's report: a role's name, or the catalog's text."""
+    found = measure.reports_to
+    if found is None:
+        return None
+    return role_name(catalog, found, lang) if isinstance(found, str) else safe(found(lang))
+
+
+def roles_line(measure: Measure, catalog: Catalog, lang: str) -> Text:
+    """Who owns a measure, whose approval it needs and whom it reports to, in a line (empty if none)."""
+    colon = "：" if lang == "zh" else ": "
+    parts = []
+    if measure.owner:
+        parts.append(f"{t('label.owner', lang)}{colon}{role_name(catalog, measure.owner, lang)}")
+    if measure.approver:
+        parts.append(f"{t('label.approver', lang)}{colon}{role_name(catalog, measure.approver, lang)}")
+    sent_to = recipient(measure, catalog, lang)
+    if sent_to is not None:
+        parts.append(f"{t('label.reports_to', lang)}{colon}{sent_to}")
+    return Text("\n" + " · ".join(parts), style="cyan") if parts else Text()
+
+
+def given_line(status: ItemStatus, catalog: Catalog, lang: str) -> Text:
+    """The named kinds of evidence the item's latest record gives (empty if none asked or given)."""
+    if not status.item.measure.evidence_kinds or status.entry is None:
+        return Text()  # asks for no named kind, or nothing recorded: no record to read from the log
+    last = status.last
+    kinds = list(dict.fromkeys(k for f in last.evidence if (k := f.kind_id) is not None)) if last else []
+    if not kinds:
+        return Text()
+    colon = "：" if lang == "zh" else ": "
+    return Text(
+        f"\n{t('label.kinds_given', lang)}{colon}" + ", ".join(evidence_kind_name(catalog, k, lang) for k in kinds)
+    )
 
 
 def _details(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> Text:
@@ -375,7 +433,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
         head.append(f"\n⏱ {said}", style="yellow")
     if status.last_record is not None:
         last = status.last_record
-        what = last.item or (f"{last.event} {last.subject}" if last.event else last.part or "—")
+        what = last.item or (f"{last.event} {last.subject}" if last.event else last.part or _role_part(last))
         what += f" · {last.part}" if last.part and last.item else ""  # unit parts: the part of an item
         head.append(f"\n{t('col.last', lang)}: {when(last.at)} · {safe(last.actor)} · {safe(what)} → ")
         head.append(t("action." + last.action, lang))
@@ -408,11 +466,12 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     parts.append(sections)
     parts.append(_summary_line(status, lang))
     if status.critical_open:
-        parts.append(_short_list(status.critical_open, t("head.critical_open", lang), "bold red", lang))
+        parts.append(_short_list(status.critical_open, t("head.critical_open", lang), "bold red", lang, catalog))
     if any(s.parts is not None for s in status.items):
         parts.append(_parts_progress(status, lang))
     if status.recurring:
-        parts.append(_recurring_table(status.recurring, lang))
+        parts.append(_recurring_table(status.recurring, lang, catalog))
+    parts += _owners(status, lang)
     figures = _figures_table(status, lang)
     if figures.row_count:
         parts.append(figures)
@@ -477,7 +536,7 @@ def _urgent(status: UnitStatus, lang: str) -> list[RenderableType]:
     """What comes first after the head: the items overdue, the alerts to acknowledge."""
     found: list[RenderableType] = []
     if status.overdue:
-        found.append(_short_list(status.overdue, t("head.overdue", lang), "bold red", lang))
+        found.append(_short_list(status.overdue, t("head.overdue", lang), "bold red", lang, status.catalog))
     if status.unacknowledged:
         found.append(_alerts_table(status.unacknowledged, lang, status.command_unit))
     return found
@@ -501,7 +560,31 @@ def unusable_text(problems: Sequence[Message], lang: str) -> Text:
 MISSED_SHOWN = 3  # the most recent missed periods named in status; `list --missed` names them all
 
 
-def _recurring_table(statuses: Sequence[ItemStatus], lang: str) -> Table:
+def _role_part(record: Record) -> str:
+    """What a record that names no item or event is about: a role granted or revoked (whose, which)."""
+    return f"{record.holder} · {record.role}" if record.role is not None else "—"
+
+
+def _owners(status: UnitStatus, lang: str) -> list[RenderableType]:
+    table = _owners_table(status, lang)
+    return [table] if table.row_count else []
+
+
+def _owners_table(status: UnitStatus, lang: str) -> Table:
+    """The items each role owns: progress, and the states that occur."""
+    from ..core.status import owner_tallies
+
+    table = Table(title=Text(t("head.owners", lang), style="bold"), box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column(t("col.role", lang))
+    table.add_column(t("col.progress", lang), no_wrap=True)
+    table.add_column("%", justify="right", no_wrap=True)
+    table.add_column(t("col.state", lang), no_wrap=True)
+    for role, tally, _ in owner_tallies(status):
+        table.add_row(Text(role_name(status.catalog, role, lang)), _bar(tally), f"{tally.percent:.0f}%", _counts(tally))
+    return table
+
+
+def _recurring_table(statuses: Sequence[ItemStatus], lang: str, catalog: Catalog | None = None) -> Table:
     """Each recurring item: its state, and under its title the current period, the periods
     missed (the most recent first) and the streak."""
     table = Table(
@@ -530,6 +613,9 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str) -> Table:
             text.append(f" · {t('label.missed_none', lang)}", style="dim")
         if item.streak:
             text.append(f" · {t('label.streak', lang, count=item.streak)}", style="green")
+        if catalog is not None:
+            text.append_text(roles_line(item.item.measure, catalog, lang))
+            text.append_text(given_line(item, catalog, lang))
         table.add_row(str(item.item.number), item_mark(item, lang), text)
     return table
 
@@ -673,7 +759,9 @@ def _headline(headline: Headline, lang: str) -> Text:
     return text
 
 
-def _short_list(statuses: Sequence[ItemStatus], title: str, style: str, lang: str) -> Table:
+def _short_list(
+    statuses: Sequence[ItemStatus], title: str, style: str, lang: str, catalog: Catalog | None = None
+) -> Table:
     table = Table(title=Text(title, style=style), box=box.SIMPLE, title_justify="left", show_header=False)
     table.add_column(justify="right")
     table.add_column()
@@ -689,6 +777,8 @@ def _short_list(statuses: Sequence[ItemStatus], title: str, style: str, lang: st
             label.append(f" · {len(item.parts) - len(missing)}/{len(item.parts)}", style="bold")
         if item.due is not None and item.overdue:
             label.append(f" · {t('label.overdue', lang)} {when(item.due)}", style="red")
+        if catalog is not None:  # who must act on it, and whom it reports to
+            label.append_text(roles_line(item.item.measure, catalog, lang))
         table.add_row(str(item.item.number), item_mark(item, lang), label)
     return table
 
@@ -808,6 +898,8 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
         what = record.item or (f"{record.event} · {safe(record.subject or '')}" if record.event else "")
         item = Text(what or ("" if record.part is not None else "—"))
         item.append(f" · {record.subject_type}" if record.subject_type else "")
+        if record.role is not None:  # a role granted or revoked: whose, and which
+            item = Text(f"{safe(record.holder or '')} · {record.role}")
         if record.action == "acknowledged":  # what it covers: the subject's alerts, the period's (else every one's)
             item.append(f" · {safe(record.subject)}" if record.subject else "")
             item.append(f" · {record.period}" if record.period else "")
@@ -831,7 +923,8 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
             figures = ", ".join(f"{k}={figure_text(v, lang)}" for k, v in record.figures.items())
             note.append(("\n" if record.note else "") + safe(figures), style="cyan")
         for file in record.evidence:
-            note.append(f"\n{safe(file.name)} ({file.size} B, sha256 {file.sha256[:12]}…)", style="dim")
+            kind = f"[{file.kind_id}] " if file.kind_id is not None else ""  # the named kind it was attached as
+            note.append(f"\n{kind}{safe(file.name)} ({file.size} B, sha256 {file.sha256[:12]}…)", style="dim")
         moment = Text(record.at.strftime("%Y-%m-%d\n%H:%M:%S %z"))
         table.add_row(moment, Text(safe(record.actor)), item, LineByLine(note))
     return table
@@ -922,13 +1015,14 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
             f"\n{t('label.examples', lang)}: " + "；".join(safe(e(lang)) for e in measure.examples), style="dim"
         )
     body.append_text(_guidance(measure, lang))
+    body.append_text(roles_line(measure, catalog, lang))
     if measure.evidence:
-        body.append(
-            f"\n{t('label.needs', lang)}: " + ", ".join(t("needs." + e, lang) for e in measure.evidence), style="cyan"
-        )
+        needs = ", ".join(evidence_kind_name(catalog, e, lang) for e in measure.evidence)
+        body.append(f"\n{t('label.needs', lang)}: " + needs, style="cyan")
     if measure.conditions:  # applicability: when it applies, as the walk shows it
         body.append(f"\n{safe(conditions_text(measure, catalog, lang))}", style="cyan")
     body.append_text(_details(status, lang, catalog))
+    body.append_text(given_line(status, catalog, lang))
     subject = f" · {safe(item_subject(status.item, lang))}" if status.item.subject else ""
     subject += f" · {safe(status.item.part)}" if status.item.part else ""
     title = f"{status.item.number}{subject} · {position}"
@@ -1106,6 +1200,7 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
                 label.append_text(_part_label(status, item))
             label.append_text(_details(item, lang))
             label.append_text(rollup_text(status, item, lang))
+            label.append_text(roles_line(item.item.measure, status.catalog, lang))  # who must act on it
             noted = item.state in ATTENTION or item.verdict in ("not_met", "unknown")
             if noted and item.last is not None and item.last.note:
                 label.append(f"\n{t('label.said', lang, who=safe(item.last.actor))} {safe(item.last.note)}", "italic")
@@ -1129,3 +1224,31 @@ def _after_attention(parts: list[RenderableType], plan: Agenda) -> int:
 def _agenda_alerts(plan: Agenda, lang: str) -> Table:
     title = Text(t("head.attention_alerts", lang), style="bold magenta")
     return _alert_rows(title, ((entry.alert, entry.command) for entry in plan.alerts), lang)
+
+
+def kept_to_line(catalog: Catalog, roles: Sequence[str], person: str | None, lang: str) -> Text:
+    """What a view kept to a role's items (`--role`, `--by NAME`) says above it."""
+    names = "、".join if lang == "zh" else ", ".join
+    said = names(role_name(catalog, role, lang) for role in roles)
+    if person is None:
+        return Text(t("msg.kept_to_role", lang, roles=said), style="cyan")
+    return Text(t("msg.kept_to_person", lang, person=safe(person), roles=said), style="cyan")
+
+
+def roles_table(view: RolesView, lang: str) -> RenderableType:
+    """Every role of the catalog's head, with who holds it now, since when and granted by whom."""
+    name = view.catalog.unit_name(view.unit, lang)
+    table = Table(title=Text(t("head.roles", lang, name=safe(name)), style="bold"), box=box.SIMPLE_HEAD)
+    table.add_column(t("col.role", lang))
+    table.add_column(t("col.holder", lang), overflow="fold")
+    table.add_column(t("col.held_since", lang), no_wrap=True)
+    table.add_column(t("col.granted_by", lang), overflow="fold")
+    for role in view.catalog.meta.roles:
+        held = [h for h in view.holdings if h.role == role.id]
+        label = Text(f"{safe(role.name(lang))}\n{role.id}")
+        if not held:
+            table.add_row(label, Text(t("label.nobody", lang), style="dim"), "", "")
+        for number, holding in enumerate(held):
+            since = holding.since.astimezone(view.now.tzinfo).strftime("%Y-%m-%d %H:%M")
+            table.add_row(label if number == 0 else "", Text(safe(holding.holder)), since, Text(safe(holding.by)))
+    return table

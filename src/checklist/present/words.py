@@ -395,6 +395,33 @@ _WORDS: dict[str, tuple[str, str]] = {
         "尚无变更，均为目录默认值。",
         "No changes yet: every attribute has the catalog's default.",
     ),
+    # roles and owners, named evidence kinds, report recipients
+    "action.granted": ("授予角色", "role granted"),
+    "action.revoked": ("撤销角色", "role revoked"),
+    "label.owner": ("负责", "owner"),
+    "label.approver": ("审批", "approver"),
+    "label.reports_to": ("报送", "reports to"),
+    "label.kinds_given": ("已附", "given"),
+    "label.role_holders": ("担任人", "held by"),
+    "label.nobody": ("无人担任", "nobody"),
+    "head.roles": ("{name} 的角色", "Roles of {name}"),
+    "head.owners": ("按负责角色", "By owner"),
+    "col.role": ("角色", "Role"),
+    "col.holder": ("担任人", "Holder"),
+    "col.held_since": ("自", "Since"),
+    "col.granted_by": ("授予人", "Granted by"),
+    "msg.kept_to_role": ("仅显示“{roles}”负责的事项", "Only the items {roles} owns"),
+    "msg.kept_to_person": (
+        "仅显示 {person} 担任的角色（{roles}）负责的事项",
+        "Only the items of {person}'s roles ({roles})",
+    ),
+    "msg.role_granted": ("已授予 {person} 角色：{role}", "{person} now holds the role {role}"),
+    "msg.role_revoked": ("已撤销 {person} 的角色：{role}", "{person} no longer holds the role {role}"),
+    "msg.role_held": (
+        "{person} 自 {since} 起已担任 {role}：未记录任何内容",
+        "{person} holds the role {role} already (since {since}): nothing recorded",
+    ),
+    "walk.kind_file": ("{kind}：文件路径", "{kind}: file path"),
 }
 
 

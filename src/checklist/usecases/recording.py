@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 from ..core import blobs, clock
 from ..core.attest import Attestation, Outcome, period_start, plan, targets
 from ..core.errors import NotFound, UserError, message
+from ..core.evidence import named_kind
 from ..core.fuzzy import closest
 from ..core.items import resolve, resolve_all
 from ..core.logindex import Happening, LogIndex, event_key, slot
-from ..core.models import Action, Catalog, Draft, Unit, from_user
+from ..core.models import Action, Catalog, Draft, Record, Unit, from_user
 from ..core.parts import typed_part
+from ..core.roles import Holding, holdings, known_role, roles_of
 from ..core.status import Item, Unacknowledged, items_for, unit_status
 from ..core.subjects import spelling, subject_type, typed_subject
 from . import anchors
@@ -41,6 +43,7 @@ class AttestRequest:
     answer: Sequence[str] | None = None  # a question's answer as typed (`checklist answer`): a done with it
     parts: Sequence[str] = ()  # for an item kept per part: which parts (`--part`)
     occurrence: int | None = None  # which occurrence of the subject's event (--occurrence)
+    kinded: Sequence[str] = ()  # files attached as a named kind of evidence, as typed: KIND=PATH
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ def attest(session: Session, request: AttestRequest) -> Attested:
         parts=request.parts,
         occurrence=request.occurrence,
     )
+    kinded = [_kinded(current.catalog, text) for text in request.kinded]
     attestation = Attestation(
         request.action,
         actor,
@@ -85,6 +89,7 @@ def attest(session: Session, request: AttestRequest) -> Attested:
         copy_evidence=request.copy_evidence,
         until=request.until,
         answer=request.answer,
+        kinded=kinded,
     )
     for target in chosen:
         item = target.status.item
@@ -98,9 +103,10 @@ def attest(session: Session, request: AttestRequest) -> Attested:
         now=clock.real_now().astimezone(ZoneInfo(current.catalog.meta.timezone)),
         max_evidence_bytes=session.evidence_max_bytes(),
         clock=session.replayed(current.catalog),
+        holdings=holdings(role_records(index), current.now) if request.action == "approved" else (),
     )
     if request.copy_evidence:
-        outcomes = _keep_evidence(session, outcomes, request.evidence)
+        outcomes = _keep_evidence(session, outcomes, [*request.evidence, *(path for _, path in kinded)])
     drafts = [o.draft for o in outcomes if o.draft is not None]
     if drafts:
         signer = session.signer(actor)
@@ -108,6 +114,19 @@ def attest(session: Session, request: AttestRequest) -> Attested:
             _refuse_own_key(outcomes, signer.key)
         anchors.append(session, unit, drafts, signer, index)
     return Attested(unit, current.catalog, actor, outcomes, attestation.action, current.command_unit)
+
+
+def _kinded(catalog: Catalog, text: str) -> tuple[str, Path]:
+    """`KIND=PATH` as typed: the kind of evidence (declared in the catalog's head) and the file."""
+    kind, equals, path = text.partition("=")
+    if not equals or not kind.strip() or not path:
+        raise UserError("evidence.kinded_form", text=text, known=[k.id for k in catalog.meta.evidence_kinds])
+    return named_kind(catalog, kind), Path(path)
+
+
+def role_records(index: LogIndex) -> list[Record]:
+    """The records of roles granted and revoked, in the order of the log (a few, however long the log)."""
+    return [index.record_at(at) for at in index.roles_at]
 
 
 def _refuse_own_key(outcomes: list[Outcome], key: str) -> None:
@@ -370,3 +389,76 @@ def _alerts_of(alerts: list[Unacknowledged], item: Item, request: AckRequest) ->
             "occurrence.which", number=number, item=item.id, kind=kind, subject=subjects[0], choices=choices
         )
     return found
+
+
+@dataclass(frozen=True)
+class RoleRequest:
+    """A role granted to a person, or revoked, as typed."""
+
+    person: str
+    role: str
+    revoke: bool = False
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RoleRecorded:
+    unit: Unit
+    catalog: Catalog
+    actor: str
+    role: str  # the role's id
+    person: str  # as the grant spelled it
+    draft: Draft | None  # None: nothing to record (the person holds the role already)
+    since: Holding | None = None  # the holding a grant found, or a revocation ended
+
+
+def record_role(session: Session, request: RoleRequest) -> RoleRecorded:
+    """Grant a role of the catalog's head to a person, or revoke it; a grant of a role held
+    already records nothing, a revocation of one not held is refused (naming who holds it)."""
+    from ..core import names
+
+    unit = session.select_unit()
+    actor = session.actor()
+    current, index = session.view(unit)
+    role = known_role(current.catalog, request.role)
+    person = names.check(request.person, "PERSON")
+    note = (request.reason or "").strip() or None
+    held = holdings(role_records(index), current.now)
+    mine = next((h for h in held if h.role == role and names.same_person(h.holder, person)), None)
+    if request.revoke and mine is None:
+        holders = [h.holder for h in held if h.role == role]
+        raise UserError("role.not_held", person=person, role=role, holders=holders, roles=roles_of(held, person))
+    if not request.revoke and mine is not None:
+        return RoleRecorded(unit, current.catalog, actor, role, mine.holder, None, mine)
+    what = message("clock.role", role=role, person=person, at=current.now)  # a grant takes effect at --now
+    session.refuse_future(current.catalog, current.now, what)
+    draft = from_user(
+        Draft,
+        id=uuid.uuid4().hex,
+        unit=unit.id,
+        action="revoked" if request.revoke else "granted",
+        actor=actor,
+        at=clock.real_now().astimezone(ZoneInfo(current.catalog.meta.timezone)),
+        clock=session.replayed(current.catalog),
+        role=role,
+        holder=mine.holder if mine is not None else person,  # as granted: the log names one person one way
+        note=note,
+        catalog=current.catalog.digest,
+    )
+    anchors.append(session, unit, [draft], session.signer(actor), index)
+    return RoleRecorded(unit, current.catalog, actor, role, draft.holder or person, draft, mine)
+
+
+@dataclass(frozen=True)
+class RolesView:
+    unit: Unit
+    catalog: Catalog
+    now: datetime
+    holdings: list[Holding]  # who holds which role now, and since when
+
+
+def roles(session: Session) -> RolesView:
+    """Who holds which role of the unit, since when and granted by whom."""
+    unit = session.select_unit()
+    current, index = session.view(unit)
+    return RolesView(unit, current.catalog, current.now, holdings(role_records(index), current.now))

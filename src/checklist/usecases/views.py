@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..core import blobs
-from ..core.errors import NotFound
+from ..core.errors import NotFound, UserError
 from ..core.fuzzy import closest
 from ..core.items import resolve
 from ..core.models import Catalog, Record, Unit
-from ..core.status import PENDING, Archived, ItemStatus, UnitStatus, items_for
+from ..core.status import PENDING, Archived, ItemStatus, UnitStatus, items_for, owned_by
 from ..core.store import LogStream
 from .session import Session
 
@@ -23,11 +23,44 @@ if TYPE_CHECKING:
 class StatusView:
     status: UnitStatus
     newer: Catalog | None  # the unit's source catalog, when it differs from the version it runs
+    kept_to: Owners | None = None  # the items of a role, or of a person's roles, only
 
 
-def unit_status(session: Session, part: str | None = None) -> StatusView:
+@dataclass(frozen=True)
+class Owners:
+    """Whose items a view is kept to: a role's (`--role`), or those of the roles a person
+    holds now (`--by`); `roles` empty: every item."""
+
+    roles: list[str]
+    role: str | None = None  # the role asked for, as its id
+    person: str | None = None  # the person asked for
+
+
+def owners(session: Session, role: str | None, person: str | None) -> Owners:
+    """The roles whose items a view keeps to (see Owners); a person who holds no role is refused."""
+    if role is None and person is None:
+        return Owners([])  # before the imports: a plain `status` or `today` imports nothing of roles
+    from ..core import names
+    from ..core.roles import holdings, known_role, roles_of
+    from .recording import role_records
+
+    current, index = session.view(session.select_unit())
+    if role is not None:
+        found = known_role(current.catalog, role, prefix=True)
+        return Owners([found], role=found)
+    who = names.check(person or "", "--by")
+    held = holdings(role_records(index), current.now)
+    mine = roles_of(held, who)
+    if not mine:
+        raise UserError("role.holds_none", person=who, known=sorted({h.holder for h in held}))
+    return Owners(mine, person=who)
+
+
+def unit_status(session: Session, part: str | None = None, kept_to: Owners | None = None) -> StatusView:
     status = _status(session, part)
-    return StatusView(status, session.newer_catalog(status.unit, status.catalog))
+    if kept_to is not None and kept_to.roles:
+        status = owned_by(status, kept_to.roles)
+    return StatusView(status, session.newer_catalog(status.unit, status.catalog), kept_to)
 
 
 def _status(session: Session, part: str | None) -> UnitStatus:
@@ -82,13 +115,16 @@ def _section(catalog: Catalog, token: str) -> str:
 class AgendaView:
     status: UnitStatus
     agenda: Agenda
+    kept_to: Owners | None = None  # the items of a role, or of a person's roles, only
 
 
-def today(session: Session, ahead: int, part: str | None = None) -> AgendaView:
+def today(session: Session, ahead: int, part: str | None = None, kept_to: Owners | None = None) -> AgendaView:
     from ..core.agenda import agenda
 
     status = _status(session, part)
-    return AgendaView(status, agenda(status, ahead))
+    if kept_to is not None and kept_to.roles:
+        status = owned_by(status, kept_to.roles)
+    return AgendaView(status, agenda(status, ahead), kept_to)
 
 
 @dataclass(frozen=True)
