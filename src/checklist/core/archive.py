@@ -40,7 +40,7 @@ def rules_for(catalog: Catalog, unit: Unit) -> Rules:
         if measure.trigger is not None:
             triggered.setdefault(measure.trigger.event, []).append(measure)
     # a recurring measure per subject is never settled for good: its next period comes
-    kept = {kind: found for kind, found in triggered.items() if all(m.recurrence is None for m in found)}
+    kept = {kind: found for kind, found in triggered.items() if all(m.cadence is None for m in found)}
     return Rules(f"{catalog.digest}@{unit.started_at.isoformat()}", kept)
 
 

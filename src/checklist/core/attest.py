@@ -101,7 +101,7 @@ def _target(
         if subject is not None:
             raise UserError("attest.not_per_subject", number=item.number, item=measure.id)
     mine = status.item.subject
-    if measure.recurrence is None:
+    if measure.cadence is None:
         if period is not None:
             raise UserError("attest.not_recurring", number=item.number, item=measure.id)
         return Target(status, status.state, index.entry(measure.id, mine), mine)
@@ -110,7 +110,7 @@ def _target(
         action == "na" or (action in ("reopened", "approved") and whole and whole.last.action == "na")
     ):
         return Target(status, state_of(whole, measure, clock), whole, mine)
-    key = _period_key(current, status, measure.recurrence, period)
+    key = _period_key(current, status, measure.cadence, period)
     entry = index.entry(measure.id, mine, key)
     return Target(status, state_of(entry, measure, clock), entry, mine, period=key)
 
@@ -141,6 +141,8 @@ def _period_key(current: UnitStatus, status: ItemStatus, rec: Recurrence, period
     zone = ZoneInfo(current.catalog.meta.timezone)
     anchor, until = window(measure, status.item.event, current.unit, Clock(zone, current.now))
     if period is None:
+        if status.period is None and status.opens is not None and current.now < status.opens:  # not in force yet
+            raise UserError("attest.not_open_yet", opens=status.opens.astimezone(zone).date(), **_label(status))
         if status.period is None and until is not None and current.now >= until:
             raise UserError("attest.recurrence_ended", item=measure.id, until=(until - _INSTANT).date())
         if status.period is None:
@@ -161,7 +163,7 @@ def _period_key(current: UnitStatus, status: ItemStatus, rec: Recurrence, period
 def period_start(current: UnitStatus, target: Target) -> datetime | None:
     """When the period a target covers begins (None for a target that covers no period)."""
     measure = target.status.item.measure
-    rec = measure.recurrence
+    rec = measure.cadence
     if target.period is None or rec is None:
         return None
     zone = ZoneInfo(current.catalog.meta.timezone)
@@ -194,13 +196,15 @@ def plan(
             outcomes.append(Outcome(target, _approval(target, request, unit_id, digest, now, clock)))
             continue
         said, figures, evidence = note, _figures(target.status, request), files
-        corrects = _corrected(target, request.action)
+        cadence = target.status.item.measure.cadence
+        counted = cadence is not None and cadence.count is not None and target.period is not None
+        corrects = None if counted else _corrected(target, request.action)  # counted: each done is one more
         if corrects is not None:  # done again: what it recorded, with what is given now over it
             said, figures, evidence = _overlaid(corrects, said, figures, evidence)
             if (said, figures, _same(evidence)) == (corrects.note, dict(corrects.figures), _same(_files(corrects))):
                 outcomes.append(Outcome(target, None))  # nothing new: nothing to record
                 continue
-        elif target.state == STATE_OF_ACTION.get(request.action) and request.until is None:
+        elif target.state == STATE_OF_ACTION.get(request.action) and request.until is None and not counted:
             outcomes.append(Outcome(target, None))
             continue
         if request.action == "done":
@@ -318,10 +322,10 @@ def _check_open(status: ItemStatus, now: datetime) -> None:  # now: in the unit'
     14 days), nor before the last day of the window it lasts (a 14-day stay is not done on
     day 2). Waiving, blocking or noting progress stays open at any time."""
     trigger, day = status.item.measure.trigger, status.item.day
+    if status.opens is not None and now < status.opens:
+        raise UserError("attest.not_open_yet", opens=status.opens.astimezone(now.tzinfo).date(), **_label(status))
     if trigger is None or day is None:
         return
-    if status.opens is not None and now < status.opens:
-        raise UserError("attest.not_open_yet", opens=status.opens.date(), **_label(status))
     if status.ready is not None and now < status.ready:
         last = status.ready.date()
         raise UserError("attest.window_not_over", first=day, last=last, days=trigger.lasts_days, **_label(status))

@@ -39,8 +39,9 @@ Alerted = tuple[int, tuple[str, ...]]
 # The records whose line names a text (a subject), with their offsets, in order, up to a byte of the log
 Scan = Callable[[str, int | None], Iterator[tuple[int, Record]]]
 
+# 9: a table's done records per period (counted occurrences);
 # 8: alerts not acknowledged; 7: memos, tables read when asked for; 6: tables of periods, archived subjects
-SNAPSHOT_FORMAT = 8
+SNAPSHOT_FORMAT = 9
 _HAPPENINGS = frozenset({"event", "withdrawn"})
 STATES_OF_ARCHIVE = {"D": ("done", False), "d": ("done", True), "N": ("na", False), "n": ("na", True)}  # True: changed
 
@@ -134,6 +135,7 @@ class Table:
         "approvals",
         "ats",
         "counts",
+        "dones",
         "figures",
         "keys",
         "numbers",
@@ -147,6 +149,7 @@ class Table:
         self.keys: list[str] = []
         self.ats: list[int] = []
         self.counts: list[int] = []
+        self.dones: list[int] = []  # done records of the period since its last other record (counted occurrences)
         self.actions: list[str] = []
         self.untils: list[date | None] = []
         self.wordings: list[int | None] = []  # the number of the wording in the index's list
@@ -168,11 +171,13 @@ class Table:
             for column in (self.ats, self.counts, self.untils, self.wordings, self.approvals):
                 column.append(None)  # type: ignore[arg-type]
             self.actions.append("")
+            self.dones.append(0)
             for values in self.figures.values():
                 values.append(None)
             self.counts[row] = 0
         self.ats[row] = at
         self.counts[row] += 1
+        self.dones[row] = self.dones[row] + 1 if record.action == "done" else 0
         self.actions[row] = record.action
         self.untils[row] = record.until
         self.wordings[row] = wording
@@ -711,7 +716,7 @@ class LogIndex:
             number, at, count, action = table.wordings[row], table.ats[row], table.counts[row], table.actions[row]
             wording = None if number is None else wordings[number]
             figures, approval_at = table.figures_of(row), table.approvals[row]
-            said[period] = (at, count, action, table.untils[row], figures, wording, approval_at)
+            said[period] = (at, count, action, table.untils[row], figures, wording, approval_at, table.dones[row])
         return said
 
     def _compared(self) -> tuple[object, ...]:
@@ -751,6 +756,7 @@ class SavedTable(msgspec.Struct, forbid_unknown_fields=True):
     actions: str  # a letter per row: see LETTERS
     wordings: list[Annotated[int, msgspec.Meta(ge=-1)]]
     counts: dict[int, Natural]  # rows attested more than once
+    dones: dict[int, Natural]  # rows whose done records since their last other one are not 1 for a done, 0 else
     untils: dict[int, date]
     approvals: dict[int, Natural]
     figures: dict[str, list[Figure | None]]
@@ -910,6 +916,7 @@ def _packed(table: Table) -> SavedTable:
         actions="".join(map(LETTERS.__getitem__, table.actions)),
         wordings=list(map(_NO_WORDING.get, table.wordings, table.wordings)),  # type: ignore[arg-type]
         counts={row: count for row, count in enumerate(table.counts) if count != 1},
+        dones={row: n for row, n in enumerate(table.dones) if n != (table.actions[row] == "done")},
         untils={row: until for row, until in enumerate(table.untils) if until is not None},
         approvals={row: at for row, at in enumerate(table.approvals) if at is not None},
         figures=table.figures,
@@ -924,7 +931,7 @@ _NO_WORDING: dict[int | None, int | None] = {None: -1, -1: None}  # a missing wo
 def _table(saved: SavedTable) -> Table:
     rows = len(saved.keys)
     columns: list[Any] = [saved.ats, saved.actions, saved.wordings, *saved.figures.values()]
-    sparse = (*saved.counts, *saved.untils, *saved.approvals)
+    sparse = (*saved.counts, *saved.untils, *saved.approvals, *saved.dones)
     if any(len(column) != rows for column in columns) or len(saved.numbers) > rows or max(sparse, default=0) >= rows:
         raise ValueError("a table whose columns differ in length")
     table = Table()
@@ -937,6 +944,9 @@ def _table(saved: SavedTable) -> Table:
     table.counts, table.untils, table.approvals = [1] * rows, [None] * rows, [None] * rows
     for row, count in saved.counts.items():
         table.counts[row] = count
+    table.dones = [int(action == "done") for action in table.actions]
+    for row, made in saved.dones.items():
+        table.dones[row] = made
     for row, until in saved.untils.items():
         table.untils[row] = until
     for row, at in saved.approvals.items():

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         SubjectsDocument,
         TallyDocument,
         TextDocument,
+        TimingDocument,
         UnusableDocument,
         ValidCatalogDocument,
     )
@@ -89,6 +90,25 @@ def item_document(status: ItemStatus) -> ItemDocument:
         "records": status.records,
         "last": record_document(status.last) if status.last else None,
         "unacknowledged_alerts": status.unacknowledged,
+        "timing": timing_document(status),
+    }
+
+
+def timing_document(status: ItemStatus) -> TimingDocument:
+    """Fixed-time rounds, counted attestations, standing reviews, days in force, the event."""
+    measure, period = status.item.measure, status.period
+    in_force, made = measure.in_force, status.occurrences
+    reviewed = status.reviewed.last if status.reviewed is not None else None
+    return {
+        "round": period.key[11:] if period is not None and measure.cadence and measure.cadence.at else None,
+        "made": made[0] if made else None,
+        "needed": made[1] if made else None,
+        "standing": measure.standing is not None,
+        "reviewed": status.reviewed_period,
+        "reviewed_at": (reviewed.clock or reviewed.at).isoformat() if reviewed is not None else None,
+        "in_force_from": in_force.from_.isoformat() if in_force and in_force.from_ else None,
+        "in_force_until": in_force.until.isoformat() if in_force and in_force.until else None,
+        "event_at": status.item.event.moment.isoformat() if status.item.event else None,
     }
 
 
@@ -156,6 +176,7 @@ def status_document(status: UnitStatus, newer: Catalog | None = None) -> StatusD
                 "state": s.state,
                 "missed": list(s.missed),
                 "streak": s.streak,
+                "timing": timing_document(s),
             }
             for s in status.recurring
         ],

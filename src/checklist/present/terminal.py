@@ -21,8 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.agenda import ATTENTION
-from ..core.models import Catalog, Measure, Record
-from ..core.schedule import describe
+from ..core.models import Catalog, Measure, Record, Recurrence
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
 from .output import safe
 from .words import figure_text, t
@@ -199,11 +198,16 @@ def _subject_text(status: ItemStatus, lang: str) -> Text:
 def _details(status: ItemStatus, lang: str) -> Text:
     """What else is worth knowing at a glance: period, misses, deadline, alerts, changed wording."""
     parts: list[tuple[str, str]] = []
-    rec = status.item.measure.recurrence
-    if rec is not None:
-        parts.append((f"{t('label.recurs', lang)}: {describe(rec)}", "dim"))
+    rec = status.item.measure.cadence
+    if status.item.measure.standing is not None and rec is not None:
+        parts += _standing(status, rec, lang)
+    elif rec is not None:
+        parts.append((f"{t('label.recurs', lang)}: {recurrence_words(rec, lang)}", "dim"))
         if status.period is not None:
-            parts.append((f"{t('label.period', lang)} {status.period.key}", "dim"))
+            parts.append((period_words(status, lang), "dim"))
+        if status.occurrences is not None:
+            made, needed = status.occurrences
+            parts.append((t("label.occurrences", lang, made=made, needed=needed), "green" if made >= needed else ""))
         if status.missed:
             parts.append((t("label.missed", lang, count=len(status.missed)), "red"))
         if status.streak:
@@ -226,9 +230,55 @@ def _details(status: ItemStatus, lang: str) -> Text:
     return text
 
 
+def recurrence_words(rec: Recurrence, lang: str) -> str:
+    """How often a measure recurs, in the language asked for ('daily', '每日 08:00、14:00')."""
+    base = _cadence_words(rec, lang)
+    return t("recurs.count", lang, base=base, n=rec.count) if rec.count is not None else base
+
+
+def _cadence_words(rec: Recurrence, lang: str) -> str:
+    every, sep = rec.every or "", "、" if lang == "zh" else ", "
+    if rec.at is not None:
+        return t("recurs.at", lang, times=sep.join(rec.at))
+    if rec.on is not None:
+        return t("recurs.on", lang, days=sep.join(t(f"weekday.{day}", lang) for day in rec.on))
+    if every == "day":
+        return t("recurs.times", lang, n=rec.times) if rec.times and rec.times > 1 else t("recurs.day", lang)
+    if every in ("week", "month"):
+        return t(f"recurs.{every}", lang)
+    return t("recurs.hours" if every.endswith("h") else "recurs.days", lang, n=every[:-1])
+
+
+def period_words(status: ItemStatus, lang: str) -> str:
+    """The current period: 'period 2020-01-27', or a fixed time's round ('08:00 round of 2020-01-27')."""
+    period, rec = status.period, status.item.measure.cadence
+    if period is None:
+        return f"{t('label.period', lang)} —"
+    if rec is not None and rec.at is not None:
+        return t("label.round", lang, day=period.key[:10], time=period.key[11:])
+    return f"{t('label.period', lang)} {period.key}"
+
+
+def _standing(status: ItemStatus, rec: Recurrence, lang: str) -> list[tuple[str, str]]:
+    """A standing rule: how often it is reviewed, whether it is in place, its latest review."""
+    parts = [(t("label.standing", lang, review=recurrence_words(rec, lang)), "dim")]
+    reviewed = status.reviewed.last if status.reviewed is not None else None
+    if reviewed is None:
+        parts.append((t("label.not_in_place", lang), "yellow"))
+    else:
+        moment = when(reviewed.clock or reviewed.at)
+        parts.append((t("label.reviewed", lang, period=status.reviewed_period, when=moment), "dim"))
+    if status.missed:
+        parts.append((t("label.missed", lang, count=len(status.missed)), "red"))
+    if status.overdue and reviewed is not None:
+        parts.append((t("label.review_overdue", lang), "bold red"))
+    return parts
+
+
 def _timing(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
     """When an item opens, can be done, and is due (or was: overdue)."""
     parts: list[tuple[str, str]] = []
+    parts += _in_force(status, lang)
     if status.opens is not None and status.state == "upcoming":
         parts.append((f"{t('label.opens', lang)} {when(status.opens)}", "dim"))
     if status.ready is not None and status.state in PENDING:
@@ -237,6 +287,22 @@ def _timing(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
         parts.append((f"{t('label.overdue', lang)} · {due_words(status.due, lang)}", "bold red"))
     elif status.due is not None:
         parts.append((due_words(status.due, lang), "dim"))
+    return parts
+
+
+def _in_force(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
+    """The last day a measure is in force (once past, an item never done lapsed), and an event
+    an item must be ready before."""
+    parts: list[tuple[str, str]] = []
+    measure, event = status.item.measure, status.item.event
+    if status.ends is not None:
+        day = (status.ends - _INSTANT).date().isoformat()
+        if status.state == "lapsed" and status.period is None and status.reviewed is None:
+            parts.append((t("label.out_of_force", lang, day=day), "red"))
+        else:
+            parts.append((t("label.in_force_until", lang, day=day), "dim"))
+    if event is not None and measure.deadline is not None and measure.deadline.before is not None:
+        parts.append((t("label.event_at", lang, event=safe(event.kind), moment=when(event.moment)), "dim"))
     return parts
 
 
@@ -369,8 +435,13 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str) -> Table:
         text = Text(safe(item.item.measure.title(lang)))
         if item.item.subject:
             text.append(f" · {safe(item.item.subject)}", style="bold")
-        period = item.period.key if item.period else "—"
-        text.append(f"\n{t('label.period', lang)} {period}", style="dim")
+        text.append(f"\n{period_words(item, lang)}", style="dim")
+        if item.occurrences is not None:
+            text.append(" · " + t("label.occurrences", lang, made=item.occurrences[0], needed=item.occurrences[1]))
+        if item.reviewed is not None:
+            reviewed = item.reviewed.last
+            said = t("label.reviewed", lang, period=item.reviewed_period, when=when(reviewed.clock or reviewed.at))
+            text.append(f" · {said}", style="bold red" if item.overdue else "dim")
         if item.missed:
             recent = list(reversed(item.missed[-MISSED_SHOWN:])) + (["…"] if len(item.missed) > MISSED_SHOWN else [])
             missed = t("label.missed_recent", lang, count=len(item.missed), periods=", ".join(recent))
@@ -400,7 +471,7 @@ def _figures_table(status: UnitStatus, lang: str) -> Table:
             if spec.id in item.alerts:
                 value.append(" " + t("label.alert", lang))
                 value.stylize("bold red")
-            how = spec.aggregation if item.item.measure.recurrence is not None else None
+            how = spec.aggregation if item.item.measure.cadence is not None else None
             aggregate, today, total = "", "", ""
             if how is not None:
                 aggregate = t(f"aggregate.{how}", lang)
