@@ -142,7 +142,7 @@ def _period_key(current: UnitStatus, status: ItemStatus, rec: Recurrence, period
     anchor, until = window(measure, status.item.event, current.unit, Clock(zone, current.now))
     if period is None:
         if status.period is None and status.opens is not None and current.now < status.opens:  # not in force yet
-            raise UserError("attest.not_open_yet", opens=status.opens.astimezone(zone).date(), **_label(status))
+            raise _not_open(status, status.opens.astimezone(zone).date())
         if status.period is None and until is not None and current.now >= until:
             raise UserError("attest.recurrence_ended", item=measure.id, until=(until - _INSTANT).date())
         if status.period is None:
@@ -323,12 +323,19 @@ def _check_open(status: ItemStatus, now: datetime) -> None:  # now: in the unit'
     day 2). Waiving, blocking or noting progress stays open at any time."""
     trigger, day = status.item.measure.trigger, status.item.day
     if status.opens is not None and now < status.opens:
-        raise UserError("attest.not_open_yet", opens=status.opens.astimezone(now.tzinfo).date(), **_label(status))
+        raise _not_open(status, status.opens.astimezone(now.tzinfo).date())
     if trigger is None or day is None:
         return
     if status.ready is not None and now < status.ready:
         last = status.ready.date()
         raise UserError("attest.window_not_over", first=day, last=last, days=trigger.lasts_days, **_label(status))
+
+
+def _not_open(status: ItemStatus, opens: date) -> UserError:
+    """Done before an item opens: before the day its measure comes in force, or its subject's item opens."""
+    in_force = status.item.measure.in_force
+    code = "attest.not_in_force_yet" if in_force is not None and in_force.from_ == opens else "attest.not_open_yet"
+    return UserError(code, opens=opens, **_label(status))
 
 
 def _check_required(

@@ -196,6 +196,7 @@ TEMPLATES: dict[str, Template] = {
     "reckons with",
     "in_force.deadline_outside": "the deadline {date} falls {side} the days the measure is in force "
     "({start} to {until}): no unit can meet it while the measure applies",
+    "attest.not_in_force_yet": lambda p: f"{_item(p)} is in force from {p['opens']}: it cannot be done before then",
     "deadline.before_event_opens_later": "the item would be due before it opens: it is due {before} before the "
     "event, but opens {opens} days after it (opens_after_days)",
     # pydantic's errors, in our words (core/catalog.py)

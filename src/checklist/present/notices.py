@@ -39,12 +39,23 @@ def attested(result: Attested, lang: str) -> None:
         else:
             action = t("action." + outcome.draft.action, lang)
             message(t("msg.recorded", lang, item=label, action=action), style="green")
+            _counted(outcome, lang)
         for spec in outcome.alerts:
             value = outcome.draft.figures[spec.id]
             key = "msg.alert_value" if spec.alert and spec.alert.values is not None else "msg.alert"
             message(t(key, lang, field=spec.label(lang), value=figure_text(value, lang)), style="bold red")
         if outcome.alerts:
             message(t("msg.ack_next", lang, target=target))
+
+
+def _counted(outcome: Outcome, lang: str) -> None:
+    """A done of a period counted in attestations (`count`): how many it has now, of how many."""
+    status, draft = outcome.status, outcome.draft
+    made = status.occurrences
+    if made is None or draft is None or draft.action != "done" or status.period is None:
+        return
+    if outcome.target.period == status.period.key:
+        message(t("msg.counted", lang, made=made[0] + 1, needed=made[1]))
 
 
 def _target(outcome: Outcome, unit: str | None) -> str:

@@ -575,8 +575,10 @@ def _short_list(statuses: Sequence[ItemStatus], title: str, style: str, lang: st
         label = Text(safe(item.item.measure.title(lang)))
         if item.item.subject:
             label.append(f" · {safe(item.item.subject)}", style="bold")
-        if item.due is not None and item.overdue:
-            label.append(f" · {t('label.overdue', lang)} {when(item.due)}", style="red")
+        if item.overdue and item.reviewed is not None:  # a standing rule in place, its review missed
+            label.append(f" · {t('label.review_overdue', lang)}", style="red")
+        elif item.due is not None and item.overdue:
+            label.append(f" · {t('label.overdue', lang)} · {due_words(item.due, lang)}", style="red")
         table.add_row(str(item.item.number), mark(item.state, lang), label)
     return table
 
