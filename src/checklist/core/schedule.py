@@ -342,7 +342,8 @@ class Schedule:
         at = self._at or [0]
         slot = sum(1 for m in at if m <= local.hour * 60 + local.minute) - 1  # -1: the night before the first
         guess = local.date().toordinal() * len(at) + slot
-        for number in (guess, guess - 1, guess + 1, guess - 2, guess + 2):  # clocks that change move it by one
+        # Clocks that change move it: by one round, or by all of a day's when they fall in the hour skipped
+        for number in sorted(range(guess - len(at) - 1, guess + len(at) + 2), key=lambda n: abs(n - guess)):
             found = self._round(number)
             if found is not None and found.contains(moment):
                 return number
