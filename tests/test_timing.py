@@ -5,7 +5,22 @@ deadlines before an event recorded ahead of time."""
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checklist.core import blobs
+from checklist.core import catalog as catalogs
+from checklist.core.filestore import FileStore
+from checklist.core.logindex import LogIndex
+from checklist.core.models import Catalog, CatalogRef, Record, Unit
+from checklist.core.status import unit_status
 
 from .test_runtime_rules import item, start
 from .test_upgrade import write_catalog
@@ -270,3 +285,85 @@ def test_the_installed_command_lists_rounds_and_counts(proc, tmp_path: Path) -> 
     assert items["prison.rounds"]["timing"]["round"] == "14:00"
     assert (items["prison.checks"]["timing"]["made"], items["prison.checks"]["timing"]["needed"]) == (1, 3)
     assert items["prison.gate"]["timing"]["standing"] is True
+
+
+COUNTED_START = datetime(2020, 1, 27, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(scope="module")
+def counted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """A ward's check three times a day."""
+    text = {"zh": "测温", "en": "checks"}
+    head = {
+        "name": "ward",
+        "version": "1",
+        "title": text,
+        "issuer": text,
+        "unit_kinds": [{"id": "ward", "name": text}],
+        "sections": [{"id": "main", "name": text}],
+    }
+    checks = {
+        "id": "ward.checks",
+        "title": text,
+        "applies_to": ["ward"],
+        "section": "main",
+        "source": {"issuer": text, "quote": "q"},
+        "recurrence": {"every": "day", "count": 3},
+    }
+    folder = tmp_path_factory.mktemp("counted")
+    (folder / "catalog.yaml").write_text(yaml.safe_dump({"catalog": head, "measures": [checks]}), encoding="utf-8")
+    return catalogs.load(folder)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_counted_day_is_met_by_its_dones_since_it_was_last_reopened_folded_or_saved(
+    counted: Catalog, data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    actions = data.draw(st.lists(st.tuples(st.integers(0, 4), st.sampled_from(["done", "done", "reopened"]))))
+    made: list[Record] = []
+    for n, (day, action) in enumerate(actions):
+        record = {
+            "v": 1,
+            "id": uuid.uuid4().hex,
+            "unit": "ward",
+            "item": "ward.checks",
+            "action": action,
+            "actor": "王警官",
+            "at": COUNTED_START + timedelta(minutes=n + 1),
+            "period": (COUNTED_START.date() + timedelta(days=day)).isoformat(),
+            "catalog": counted.digest,
+            **({"note": "复测"} if action == "reopened" else {}),
+        }
+        made.append(Record.of(record))
+    now = COUNTED_START + timedelta(days=4, hours=12)
+    unit = Unit(
+        id="ward",
+        kind="ward",
+        catalog=CatalogRef(name="ward", version="1", digest=counted.digest),
+        started_at=COUNTED_START,
+        started_by="王警官",
+    )
+    expected: dict[str, int] = {}  # dones of each day since it was last reopened
+    for record in made:
+        day = record.period or ""
+        expected[day] = expected.get(day, 0) + 1 if record.action == "done" else 0
+    days = [(COUNTED_START.date() + timedelta(days=d)).isoformat() for d in range(5)]
+
+    def said(index: LogIndex) -> tuple[list[str], tuple[int, int] | None, str]:
+        (item,) = unit_status(unit, counted, index, now).recurring
+        return list(item.missed), item.occurrences, item.state
+
+    folded = said(LogIndex.of(made))
+    assert folded[0] == [day for day in days[:4] if expected.get(day, 0) < 3]
+    assert folded[1] == (expected.get(days[4], 0), 3)
+    assert folded[2] == ("done" if expected.get(days[4], 0) >= 3 else "open")
+    store = FileStore.create(tmp_path_factory.mktemp("saved") / ".checklist")
+    store.create_unit(unit)
+    blobs.keep_catalog(store, counted)
+    (store.root / "units/ward/records.jsonl").write_bytes(b"".join(r.line() + b"\n" for r in made))
+    cold = store.index("ward")
+    assert said(cold) == folded
+    store.save_index("ward", cold)
+    assert said(store.index("ward")) == folded
+    assert store.check_snapshot("ward") is None  # verify's check of the saved index holds the counts too
