@@ -5,6 +5,8 @@ deadlines before an event recorded ahead of time."""
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -367,3 +369,30 @@ def test_a_counted_day_is_met_by_its_dones_since_it_was_last_reopened_folded_or_
     store.save_index("ward", cold)
     assert said(store.index("ward")) == folded
     assert store.check_snapshot("ward") is None  # verify's check of the saved index holds the counts too
+
+
+def test_the_readme_examples_of_timing_validate_and_run(cli, tmp_path: Path) -> None:
+    from .test_readme import README, blocks
+
+    section = README.split("### Timing: fixed times", 1)[1].split("\n## ", 1)[0]
+    head = next(b for b in blocks("yaml") if b.startswith("catalog:"))
+    found = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
+    assert len(found) == 5
+    plain = "  - id: prison.m{n}\n    title: {{zh: 措施, en: A measure}}\n    applies_to: [prison]\n"
+    plain += "    section: health-checks\n    source: {{issuer: {{zh: 厅, en: Dept}}, quote: 见通知}}\n"
+    measures = [b if b.startswith("  - id:") else plain.format(n=n) + b for n, b in enumerate(found)]
+    rounds = plain.format(n="").replace("prison.m", "prison.rounds") + found[0]
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    (folder / "00-head.yaml").write_text(head, encoding="utf-8")
+    (folder / "10-measures.yaml").write_text("measures:\n" + "".join(measures) + rounds, encoding="utf-8")
+    checked = cli("validate", str(folder))
+    assert checked.exit_code == 0 and "warning" not in checked.output, checked.output
+    assert cli("start", "--unit", "prison", "--catalog", str(folder), "--now", "2020-01-27T09:00").exit_code == 0
+    commands = README.split("#### Timing: rounds", 1)[1].split("\n### ", 1)[0]
+    (script,) = re.findall(r"```sh\n(.*?)```", commands, flags=re.DOTALL)
+    for line in script.splitlines():
+        words = shlex.split(line.split("  #")[0])
+        assert words[0] == "checklist"
+        result = cli(*words[1:])
+        assert result.exit_code == 0, (line, result)
