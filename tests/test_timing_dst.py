@@ -134,3 +134,46 @@ def test_deadlines_in_days_fall_at_a_local_midnight_across_a_change(zone: ZoneIn
     ahead = before(Duration(0, days + 1, 0), event, clock).astimezone(zone)
     assert (ahead.hour, ahead.minute) == (0, 0) and ahead.date() == local.date() - timedelta(days=days)
     assert ahead <= event
+
+
+@settings(max_examples=100, deadline=None)
+@given(zones, near_a_change, st.integers(1, 4), st.sampled_from(["1h", "3h", "5h"]))
+def test_a_subjects_window_in_hours_ends_at_a_local_midnight_and_loses_no_hour(
+    zone: ZoneInfo, event: datetime, days: int, every: str
+) -> None:
+    from checklist.core.logindex import Happening, LogIndex
+    from checklist.core.models import CatalogRef, Measure, Unit
+    from checklist.core.status import window
+
+    text = {"zh": "报告", "en": "report"}
+    measure = Measure.model_validate(
+        {
+            "id": "ward.report",
+            "title": text,
+            "applies_to": ["ward"],
+            "section": "main",
+            "source": {"issuer": text, "quote": "q"},
+            "recurrence": {"every": every},
+            "trigger": {"event": "admission", "lasts_days": days},
+        }
+    )
+    started = event - timedelta(days=5)
+    unit = Unit(
+        id="ward",
+        kind="ward",
+        catalog=CatalogRef(name="ward", version="1", digest="0" * 64),
+        started_at=started,
+        started_by="王警官",
+    )
+    happening = Happening(LogIndex(), 0, "event", "admission", "P1", event)
+    start, end = window(measure, happening, unit, Clock(zone, event))
+    assert start == event and end is not None
+    local_end = end.astimezone(zone)
+    assert (local_end.hour, local_end.minute) == (0, 0)
+    assert local_end.date() == event.astimezone(zone).date() + timedelta(days=days)
+    rec = measure.recurrence
+    assert rec is not None
+    found = list(periods(rec, zone, start, end - timedelta(microseconds=1), start))
+    assert found[0].contains(start) and found[-1].contains(end - timedelta(microseconds=1))
+    for first, second in itertools.pairwise(found):
+        assert first.end == second.start  # every hour of the window is in one period, across the change

@@ -495,10 +495,10 @@ def _standing(item: Item, span: Span, now: ItemStatus, *, unit: Unit, index: Log
         state = "lapsed" if out and now.state in PENDING else now.state
         overdue = due is not None and state in PENDING and clock.now >= due and not out
         return ItemStatus(item, state, now.entry, period=now.period, due=due, overdue=overdue, ends=ends)
-    before = span.current - 1 if span.current is not None else span.last
-    missed = span.unsettled(settled[0], before, set(settled))
+    last_ended = span.current - 1 if span.current is not None else span.last  # the last period that ended
+    missed = span.unsettled(settled[0], last_ended, set(settled))
     state = now.state if now.entry is not None and now.state in PENDING else "done"
-    lapsing = span.current is not None and span.current not in settled and before in missed
+    lapsing = span.current is not None and span.current not in settled and last_ended in missed
     return ItemStatus(
         item,
         state,
