@@ -396,3 +396,17 @@ def test_the_readme_examples_of_timing_validate_and_run(cli, tmp_path: Path) -> 
         assert words[0] == "checklist"
         result = cli(*words[1:])
         assert result.exit_code == 0, (line, result)
+
+
+def test_the_walk_shows_the_round_and_the_count(cli, tmp_path: Path) -> None:
+    start(cli, tmp_path, ROUNDS, CHECKS)
+    walked = cli("walk", "--now", "2020-01-27T15:00", input="d\n\n\nd\n\n\nq\n")
+    assert walked.exit_code == 0, walked
+    assert "14:00 round of 2020-01-27" in walked.output and "0/3 this period" in walked.output
+    assert "1/3 this period" in walked.output  # said once recorded
+    assert [(r["item"], r["period"]) for r in records(cli)] == [
+        ("prison.rounds", "2020-01-27T14:00"),
+        ("prison.checks", "2020-01-27"),
+    ]
+    chinese = cli("walk", "--lang", "zh", "--now", "2020-01-27T15:00", input="q\n").output
+    assert "每日，每期 3 次" in chinese and "本期已记录 1/3 次" in chinese
