@@ -410,3 +410,70 @@ def test_the_walk_shows_the_round_and_the_count(cli, tmp_path: Path) -> None:
     ]
     chinese = cli("walk", "--lang", "zh", "--now", "2020-01-27T15:00", input="q\n").output
     assert "每日，每期 3 次" in chinese and "本期已记录 1/3 次" in chinese
+
+
+@pytest.fixture(scope="module")
+def standing(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """A ward's standing rule, reviewed every week."""
+    text = {"zh": "门禁", "en": "gate"}
+    head = {
+        "name": "ward",
+        "version": "1",
+        "title": text,
+        "issuer": text,
+        "unit_kinds": [{"id": "ward", "name": text}],
+        "sections": [{"id": "main", "name": text}],
+    }
+    gate = {
+        "id": "ward.gate",
+        "title": text,
+        "applies_to": ["ward"],
+        "section": "main",
+        "source": {"issuer": text, "quote": "q"},
+        "standing": {"review": {"every": "week"}},
+    }
+    folder = tmp_path_factory.mktemp("standing")
+    (folder / "catalog.yaml").write_text(yaml.safe_dump({"catalog": head, "measures": [gate]}), encoding="utf-8")
+    return catalogs.load(folder)
+
+
+@settings(max_examples=80, deadline=None)
+@given(reviews=st.sets(st.integers(0, 11), max_size=8), week=st.integers(0, 11))
+def test_a_standing_rule_is_in_force_once_done_and_overdue_only_while_a_review_is_lapsing(
+    standing: Catalog, reviews: set[int], week: int
+) -> None:
+    monday = COUNTED_START  # 2020-01-27, a Monday: week 0 is 2020-W05
+    done = sorted(n for n in reviews if n <= week)  # reviews recorded up to now
+    made = [
+        Record.of(
+            {
+                "v": 1,
+                "id": uuid.uuid4().hex,
+                "unit": "ward",
+                "item": "ward.gate",
+                "action": "done",
+                "actor": "王警官",
+                "at": monday + timedelta(weeks=n, hours=2),
+                "period": f"2020-W{5 + n:02d}",
+                "catalog": standing.digest,
+            }
+        )
+        for n in done
+    ]
+    unit = Unit(
+        id="ward",
+        kind="ward",
+        catalog=CatalogRef(name="ward", version="1", digest=standing.digest),
+        started_at=monday,
+        started_by="王警官",
+    )
+    now = monday + timedelta(weeks=week, days=3)
+    (gate,) = unit_status(unit, standing, LogIndex.of(made), now).items
+    if not done:
+        assert (gate.state, gate.missed, gate.overdue, gate.reviewed) == ("open", (), False, None)
+        return
+    missed = [f"2020-W{5 + n:02d}" for n in range(done[0], week) if n not in done]
+    assert gate.state == "done"  # in force once done, whatever reviews were missed since
+    assert list(gate.missed) == missed
+    assert gate.reviewed_period == f"2020-W{5 + done[-1]:02d}"
+    assert gate.overdue == (week not in done and week - 1 >= done[0] and week - 1 not in done)
