@@ -489,3 +489,28 @@ def test_the_other_items_of_an_event_recorded_ahead_open_on_its_day(cli, tmp_pat
     early = cli("done", "prison.arrival-check", "--subject", "P1", "--now", "2020-02-03T10:00")
     assert early.exit_code == 1 and "opens on 2020-02-10" in early.stderr
     assert cli("done", "prison.arrival-check", "--subject", "P1", "--now", "2020-02-10T10:00").exit_code == 0
+
+
+def test_status_says_an_overdue_deadline_in_words(cli, tmp_path: Path) -> None:
+    due = measure("prison.notice", "张贴通知", "Post the notice", "deadline: {date: 2020-01-28}")
+    start(cli, tmp_path, due)
+    shown = cli("status", "--now", "2020-01-30T10:00").stdout
+    assert "OVERDUE · due by the end of 2020-01-28" in shown and "2020-01-29 00:00" not in shown
+
+
+def test_a_subjects_daily_report_that_opens_later_is_upcoming_until_then(cli, tmp_path: Path) -> None:
+    later = measure(
+        "prison.follow-up",
+        "解除隔离后每日随访",
+        "Daily follow-up after isolation",
+        "trigger: {event: admission, opens_after_days: 3, lasts_days: 6}",
+        "recurrence: {every: day}",
+    )
+    start(cli, tmp_path, later)
+    cli("event", "admission", "--subject", "P1", "--now", "2020-01-27T10:00")
+    before = item(cli, "prison.follow-up", "2020-01-28T10:00", "P1")
+    assert (before["state"], before["period"], before["missed"]) == ("upcoming", None, [])
+    assert before["opens"].startswith("2020-01-30T00:00")
+    refused = cli("done", "prison.follow-up", "--subject", "P1", "--now", "2020-01-28T10:00")
+    assert refused.exit_code == 1 and "opens on 2020-01-30" in refused.stderr
+    assert item(cli, "prison.follow-up", "2020-01-30T10:00", "P1")["period"] == "2020-01-30"
