@@ -514,3 +514,24 @@ def test_a_subjects_daily_report_that_opens_later_is_upcoming_until_then(cli, tm
     refused = cli("done", "prison.follow-up", "--subject", "P1", "--now", "2020-01-28T10:00")
     assert refused.exit_code == 1 and "opens on 2020-01-30" in refused.stderr
     assert item(cli, "prison.follow-up", "2020-01-30T10:00", "P1")["period"] == "2020-01-30"
+
+
+def test_a_counted_periods_alert_is_not_undone_by_a_later_normal_reading(cli, tmp_path: Path) -> None:
+    readings = measure(
+        "prison.temperatures",
+        "每日三次测温",
+        "Temperatures three times a day",
+        "recurrence: {every: day, count: 3}",
+        "evidence: [figures]",
+        "fields: [{id: temperature, label: {zh: 体温, en: Temperature}, type: number, min: 34, max: 43, "
+        "alert: {at_least: 37.3}}]",
+    )
+    start(cli, tmp_path, readings)
+    fever = cli("done", "prison.temperatures", "--set", "temperature=38.1", "--now", "2020-01-27T09:00")
+    assert fever.exit_code == 0 and "⚠ alert" in fever.stderr
+    assert cli("done", "prison.temperatures", "--set", "temperature=36.6", "--now", "2020-01-27T14:00").exit_code == 0
+    status = cli("status", "--json", "--now", "2020-01-27T15:00").json()
+    assert [a["period"] for a in status["unacknowledged_alerts"]] == ["2020-01-27"]
+    assert cli("ack", "prison.temperatures", "--reason", "复测正常", "--now", "2020-01-27T15:00").exit_code == 0
+    assert cli("status", "--json", "--now", "2020-01-27T15:30").json()["unacknowledged_alerts"] == []
+    assert cli("verify").exit_code == 0

@@ -30,6 +30,7 @@ class Judge:
     def __init__(self, catalogs: Catalogs) -> None:
         self._catalogs = catalogs
         self._alerting: dict[str, dict[str, list[FieldSpec]] | None] = {}  # digest -> measure -> fields
+        self._counted: dict[str, frozenset[str]] = {}  # digest -> the measures counted per period (`count`)
         self.missing: set[str] = set()
 
     @classmethod
@@ -47,6 +48,14 @@ class Judge:
             return ()
         return tuple(spec.id for spec in alerts(fields, record.figures))
 
+    def adds(self, record: Record) -> bool:
+        """Whether a record is one more attestation of its period (of a measure counted per
+        period: `count`), not a correction of it: a later value past no alert then leaves the
+        period's alert standing (a fever at 08:00 is not undone by a normal reading at 14:00)."""
+        if record.catalog not in self._alerting:
+            self._alerting[record.catalog] = self._read(record.catalog)
+        return (record.item or "") in self._counted.get(record.catalog, frozenset())
+
     def _read(self, digest: str) -> dict[str, list[FieldSpec]] | None:
         try:
             catalog = self._catalogs(digest)
@@ -55,6 +64,7 @@ class Judge:
         if catalog is None:
             self.missing.add(digest)
             return None
+        self._counted[digest] = frozenset(m.id for m in catalog.measures if m.cadence and m.cadence.count)
         return {m.id: m.alerting for m in catalog.measures if m.alerting}
 
 

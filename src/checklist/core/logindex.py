@@ -46,6 +46,12 @@ _HAPPENINGS = frozenset({"event", "withdrawn"})
 STATES_OF_ARCHIVE = {"D": ("done", False), "d": ("done", True), "N": ("na", False), "n": ("na", True)}  # True: changed
 
 
+def _adds(judge: Judge, record: Record) -> bool:
+    """Whether the judge says a record adds to its period rather than correcting it (alerts.Judge.adds)."""
+    adds = getattr(judge, "adds", None)  # a plain function judges figures only
+    return bool(adds(record)) if adds is not None else False
+
+
 def item_key(item: str, subject: str | None = None) -> str:
     """'item|subject': subjects cannot contain '|'."""
     return f"{item}|{subject or ''}"
@@ -496,7 +502,7 @@ class LogIndex:
             self._acknowledge(key, period)
             return
         if record.figures and self.judge is not None:
-            self._judged(key, period, self.judge(record), at)
+            self._judged(key, period, self.judge(record), at, _adds(self.judge, record))
         self.records_of[item] = self.records_of.get(item, 0) + 1
         if period:
             if self.memos:
@@ -522,11 +528,14 @@ class LogIndex:
             table.approvals[row] = at
             self.memos.pop(key, None)
 
-    def _judged(self, key: str, period: str, fields: tuple[str, ...], at: int) -> None:
+    def _judged(self, key: str, period: str, fields: tuple[str, ...], at: int, adds: bool = False) -> None:
         """A record with figures: an alert of its period if some are past an alert, else its
-        period's alert, if any, is cleared (a value corrected)."""
+        period's alert, if any, is cleared (a value corrected), unless the record `adds` to
+        its period (one more attestation of a counted one) rather than correcting it."""
         if fields:
             self.alerts.setdefault(key, {})[period] = (at, fields)
+        elif adds:
+            return
         elif (found := self.alerts.get(key)) is not None and found.pop(period, None) is not None and not found:
             del self.alerts[key]
 
