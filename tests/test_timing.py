@@ -109,6 +109,9 @@ class TestFixedTimes:
         both = measure("prison.rounds", "巡查", "Rounds", 'recurrence: {at: ["08:00"], every: day}')
         result = cli("validate", str(write_catalog(tmp_path / "d", both)))
         assert result.exit_code == 3 and "give exactly one of 'every', 'on' or 'at'" in result.output
+        typo = measure("prison.rounds", "巡查", "Rounds", 'recurrence: {at: ["8:00", "14:00"]}')
+        result = cli("validate", str(write_catalog(tmp_path / "e", typo)))
+        assert result.exit_code == 3 and "'8:00' is not a time of day: write it as HH:MM" in result.output
 
 
 class TestCounted:

@@ -276,7 +276,7 @@ class Recurrence(Strict):
     )
     on: list[Weekday] | None = Field(None, description="the weekdays it recurs on (`[mon, thu]`), instead of every")
     # -- timing: fixed times of day, counted occurrences
-    at: list[Annotated[str, StringConstraints(pattern=TIME_OF_DAY)]] | None = Field(
+    at: list[str] | None = Field(
         None,
         description='fixed times of day (`["08:00", "14:00"]`), instead of every: one round per time, '
         "each until the next (the last until the next day's first)",
@@ -292,6 +292,10 @@ class Recurrence(Strict):
     def _times_of_day(cls, value: list[str] | None) -> list[str] | None:
         if value is None:
             return value
+        for text in value:
+            if not re.match(TIME_OF_DAY, text):
+                said = "{value!r} is not a time of day: write it as HH:MM, from 00:00 to 23:59 (08:00)"
+                raise PydanticCustomError("recurrence.at_time", said, {"value": text})
         minutes = [int(t[:2]) * 60 + int(t[3:]) for t in value]
         if not minutes or minutes != sorted(set(minutes)):
             raise PydanticCustomError("recurrence.at_order", "'at' needs distinct times of day, in order")

@@ -185,6 +185,7 @@ TEMPLATES: dict[str, Template] = {
     "event, but the item opens {opens} days after it (opens_after_days)",
     # timing: fixed times, counted occurrences, standing rules, in force from/until, before an event
     "recurrence.at_order": "'at' needs distinct times of day, in order",
+    "recurrence.at_time": "{value!r} is not a time of day: write it as HH:MM, from 00:00 to 23:59 (08:00)",
     "recurrence.count": "'count' goes with 'every' or 'on', not with 'times' or 'at'",
     "in_force.empty": "give 'from', 'until' or both",
     "deadline.after_before": "give one of 'after' or 'before', not both",
