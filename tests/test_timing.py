@@ -482,18 +482,6 @@ def test_a_standing_rule_is_in_force_once_done_and_overdue_only_while_a_review_i
     assert gate.overdue == (week not in done and week - 1 >= done[0] and week - 1 not in done)
 
 
-def test_the_other_items_of_an_event_recorded_ahead_open_on_its_day(cli, tmp_path: Path) -> None:
-    arrival = measure("prison.arrival-check", "到达后检查", "Check on arrival", "trigger: {event: transfer}")
-    start(cli, tmp_path, TRANSFER, arrival)
-    cli("event", "transfer", "--subject", "P1", "--at", "2020-02-10T09:00", "--now", "2020-02-03T10:00")
-    assert item(cli, "prison.vehicle", "2020-02-03T10:00", "P1")["state"] == "open"  # due before: open now
-    check = item(cli, "prison.arrival-check", "2020-02-03T10:00", "P1")
-    assert check["state"] == "upcoming" and check["opens"].startswith("2020-02-10T00:00")
-    early = cli("done", "prison.arrival-check", "--subject", "P1", "--now", "2020-02-03T10:00")
-    assert early.exit_code == 1 and "opens on 2020-02-10" in early.stderr
-    assert cli("done", "prison.arrival-check", "--subject", "P1", "--now", "2020-02-10T10:00").exit_code == 0
-
-
 def test_status_says_an_overdue_deadline_in_words(cli, tmp_path: Path) -> None:
     due = measure("prison.notice", "张贴通知", "Post the notice", "deadline: {date: 2020-01-28}")
     start(cli, tmp_path, due)

@@ -314,7 +314,7 @@ def assess(item: Item, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
         return _recurring(item, measure.cadence, unit, index, clock)
     entry = index.entry(measure.id, item.subject)
     state = state_of(entry, measure, clock)
-    opens = _opens(item, clock.today)  # a day: the item opens at its start
+    opens = _opens(item)  # a day: the item opens at its start
     if opens is not None and clock.today < opens and state in ("open", "lapsed"):
         state = "upcoming"
     due = _due(item, unit, clock)
@@ -702,14 +702,10 @@ def _alerts(measure: Measure, entry: Entry | None) -> tuple[str, ...]:
     return tuple(spec.id for spec in alerts(measure.alerting, entry.figures))
 
 
-def _opens(item: Item, today: date) -> date | None:
-    measure = item.measure
-    trigger, day, deadline = measure.trigger, item.day, measure.deadline
-    begins = measure.in_force.from_ if measure.in_force is not None else None  # in force from that day
-    # An event recorded ahead (a transfer next week): its items open on its day, but for those
-    # due before it, which open when it is recorded.
-    ahead = day is not None and day > today and (deadline is None or deadline.before is None)
-    if trigger is None or day is None or not (trigger.opens_after_days or ahead):
+def _opens(item: Item) -> date | None:
+    trigger, day = item.measure.trigger, item.day
+    begins = item.measure.in_force.from_ if item.measure.in_force is not None else None  # in force from that day
+    if trigger is None or day is None or not trigger.opens_after_days:
         return begins
     opens = day + _days(trigger.opens_after_days)
     return max(opens, begins) if begins is not None else opens
