@@ -487,7 +487,8 @@ def test_the_readme_examples_validate_and_run(cli, tmp_path: Path) -> None:
     from .conftest import REPO
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Roles, owners, report recipients and kinds of evidence", 1)[1].split("\n## ", 1)[0]
+    section = readme.split("### Roles, owners, report recipients and kinds of evidence", 1)[1]
+    section = section.split("\n## ", 1)[0].split("\n### ", 1)[0]
     head, measures = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
     source = write(tmp_path / "readme", head, measures)
     checked = catalogs.check(source)

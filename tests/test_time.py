@@ -313,7 +313,7 @@ class TestAgenda:
         assert text.index("Due today") < text.index("Needs attention") < text.index("Still open")
         assert "✖ blocked" in text and "围墙施工未完" in text
         assert "⧗ awaiting approval" in text and f"$ checklist approve {visits} --by '…'" in text
-        assert "↺ waiver lapsed" in text and "◐ partial" in text
+        assert "↺ lapsed" in text and "◐ partial" in text
         chinese = run(now, "today", "--lang", "zh").stdout
         assert "需要处理" in chinese and "其余未完成" in chinese and "⧗ 待审批" in chinese
 

@@ -326,7 +326,7 @@ class TestWords:
         (line,) = lines(cli("validate", str(path)))
         assert line == (
             f"{path}:{AFTER}:38: measure prison.visits, field 'deadline.soon': unknown key 'soon'; allowed here: "
-            "date, days, within, after"
+            "date, days, within, after, before"
         )
 
     def test_an_unknown_key_lists_the_keys_allowed_there(self, cli: Cli, tmp_path: Path) -> None:
@@ -334,8 +334,8 @@ class TestWords:
         result = cli("validate", str(path))
         allowed = (
             "id, title, detail, guidance, replaces, applies_to, when, section, per, priority, source, evidence, "
-            "recurrence, trigger, fields, question, deadline, rules, approval, owner, approver, reports_to, headline, "
-            "examples"
+            "recurrence, standing, in_force, trigger, fields, question, deadline, rules, approval, owner, approver, "
+            "reports_to, headline, examples"
         )
         assert lines(result) == [
             f"{path}:{AFTER}:14: measure prison.visits, field 'priorty': unknown key 'priorty' (did you mean "

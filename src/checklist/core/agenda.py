@@ -100,6 +100,12 @@ def _opens_soon(item: ItemStatus, horizon: datetime) -> bool:
     return item.state == "upcoming" and item.opens is not None and item.opens <= horizon
 
 
+def _review_due(item: ItemStatus) -> bool:
+    """A standing rule in place whose review of the current period is still to record."""
+    period = item.period.key if item.period is not None else None
+    return item.reviewed is not None and period is not None and item.reviewed_period != period
+
+
 def agenda(status: UnitStatus, ahead: int = AHEAD_DAYS) -> Agenda:
     unit_id = status.command_unit  # commands that reach this unit as printed
     zone = ZoneInfo(status.catalog.meta.timezone)
@@ -119,7 +125,9 @@ def agenda(status: UnitStatus, ahead: int = AHEAD_DAYS) -> Agenda:
         if item.overdue:
             overdue.append(entry(item))
         elif item.state in PENDING:
-            if item.period is not None or (item.due is not None and item.due <= end_of_today):
+            if item.ends is not None and item.ends <= status.now:  # out of force: lapsed, nothing falls due
+                attention.append(entry(item))
+            elif item.period is not None or (item.due is not None and item.due <= end_of_today):
                 due_today.append(entry(item))  # the current period of a recurring measure, or due today
             elif item.due is not None and item.due <= horizon:
                 coming.append(entry(item))
@@ -127,7 +135,7 @@ def agenda(status: UnitStatus, ahead: int = AHEAD_DAYS) -> Agenda:
                 attention.append(entry(item))
             else:
                 still_open.append(entry(item))
-        elif _opens_soon(item, horizon):
+        elif _opens_soon(item, horizon) or _review_due(item):
             coming.append(entry(item))
         elif item.state == "done" and item.verdict in ("not_met", "unknown"):
             attention.append(entry(item))  # recorded, yet not met: a "no" needs attention, not a tick

@@ -33,6 +33,7 @@ class Judge:
         self._catalogs = catalogs
         self._alerting: dict[str, tuple[ZoneInfo, dict[str, Measure]] | None] = {}  # digest -> zone, watched measures
         self._triggers: dict[str, dict[str, str]] = {}  # digest -> measure -> the kind of event that triggers it
+        self._counted: dict[str, frozenset[str]] = {}  # digest -> the measures counted per period (`count`)
         self.missing: set[str] = set()
 
     @classmethod
@@ -65,6 +66,14 @@ class Judge:
             triggers = self._triggers[record.catalog] = {m.id: m.trigger.event for m in catalog.measures if m.trigger}
         return triggers.get(record.item or "", "")  # "": a measure no event triggers
 
+    def adds(self, record: Record) -> bool:
+        """Whether a record is one more attestation of its period (of a measure counted per
+        period: `count`), not a correction of it: a later value past no alert then leaves the
+        period's alert standing (a fever at 08:00 is not undone by a normal reading at 14:00)."""
+        if record.catalog not in self._alerting:
+            self._alerting[record.catalog] = self._read(record.catalog)
+        return (record.item or "") in self._counted.get(record.catalog, frozenset())
+
     def _read(self, digest: str) -> tuple[ZoneInfo, dict[str, Measure]] | None:
         try:
             catalog = self._catalogs(digest)
@@ -73,6 +82,7 @@ class Judge:
         if catalog is None:
             self.missing.add(digest)
             return None
+        self._counted[digest] = frozenset(m.id for m in catalog.measures if m.cadence and m.cadence.count)
         return ZoneInfo(catalog.meta.timezone), {m.id: m for m in catalog.measures if m.watched}
 
 

@@ -42,9 +42,7 @@ def rules_for(catalog: Catalog, unit: Unit) -> Rules:
     # a recurring measure per subject is never settled for good: its next period comes; nor is a
     # question, whose answer (met, not met, unknown) status counts, which the archive does not keep
     kept = {
-        kind: found
-        for kind, found in triggered.items()
-        if all(m.recurrence is None and m.question is None for m in found)
+        kind: found for kind, found in triggered.items() if all(m.cadence is None and m.question is None for m in found)
     }
     return Rules(f"{catalog.digest}@{unit.started_at.isoformat()}", kept)
 

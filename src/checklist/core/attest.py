@@ -166,7 +166,7 @@ def _target(
     elif part is not None:
         raise UserError("attest.not_per_part", number=item.number, item=measure.id)
     mine, where = status.item.slot, status.item.part  # where the index keeps the records of its occurrence
-    if measure.recurrence is None:
+    if measure.cadence is None:
         if period is not None:
             raise UserError("attest.not_recurring", number=item.number, item=measure.id)
         if action == "done" and status.state == "inapplicable":
@@ -178,7 +178,7 @@ def _target(
         action == "na" or (action in ("reopened", "approved") and whole and whole.last.action == "na")
     ):
         return Target(status, state_of(whole, measure, clock), whole, status.item.subject, part=where)
-    key = _period_key(current, status, measure.recurrence, period)
+    key = _period_key(current, status, measure.cadence, period)
     if action == "done":
         _check_applies(current, status, key)
     entry = index.entry(measure.id, mine, key, part=where)
@@ -299,6 +299,8 @@ def _period_key(current: UnitStatus, status: ItemStatus, rec: Recurrence, period
     zone = ZoneInfo(current.catalog.meta.timezone)
     anchor, until = window(measure, status.item.event, current.unit, Clock(zone, current.now), status.item.since)
     if period is None:
+        if status.period is None and status.opens is not None and current.now < status.opens:  # not in force yet
+            raise _not_open(status, status.opens.astimezone(zone).date())
         if status.period is None and until is not None and current.now >= until:
             raise UserError("attest.recurrence_ended", item=measure.id, until=(until - _INSTANT).date())
         if status.period is None:
@@ -348,7 +350,7 @@ def _not_applicable(status: ItemStatus, period: str | None) -> UserError:
 def period_start(current: UnitStatus, target: Target) -> datetime | None:
     """When the period a target covers begins (None for a target that covers no period)."""
     measure = target.status.item.measure
-    rec = measure.recurrence
+    rec = measure.cadence
     if target.period is None or rec is None:
         return None
     zone = ZoneInfo(current.catalog.meta.timezone)
@@ -389,7 +391,9 @@ def plan(
             continue
         said, figures, evidence = note, _figures(target.status, request, now.tzinfo), files
         answer = _answer(target.status, request)
-        corrects = _corrected(target, request.action)
+        cadence = target.status.item.measure.cadence
+        counted = cadence is not None and cadence.count is not None and target.period is not None
+        corrects = None if counted else _corrected(target, request.action)  # counted: each done is one more
         if corrects is not None:  # done again: what it recorded, with what is given now over it
             said, figures, evidence = _overlaid(corrects, said, figures, evidence)
             answer = answer if answer is not None else corrects.answer  # a later answer replaces it
@@ -401,7 +405,7 @@ def plan(
             ):
                 outcomes.append(Outcome(target, None))  # nothing new: nothing to record
                 continue
-        elif target.state == STATE_OF_ACTION.get(request.action) and request.until is None:
+        elif target.state == STATE_OF_ACTION.get(request.action) and request.until is None and not counted:
             outcomes.append(Outcome(target, None))
             continue
         if request.action == "done":
@@ -544,13 +548,20 @@ def _check_open(status: ItemStatus, now: datetime) -> None:  # now: in the unit'
     14 days), nor before the last day of the window it lasts (a 14-day stay is not done on
     day 2). Waiving, blocking or noting progress stays open at any time."""
     trigger, day = status.item.measure.trigger, status.item.day
+    if status.opens is not None and now < status.opens:
+        raise _not_open(status, status.opens.astimezone(now.tzinfo).date())
     if trigger is None or day is None:
         return
-    if status.opens is not None and now < status.opens:
-        raise UserError("attest.not_open_yet", opens=status.opens.date(), **_label(status))
     if status.ready is not None and now < status.ready:
         last = status.ready.date()
         raise UserError("attest.window_not_over", first=day, last=last, days=trigger.lasts_days, **_label(status))
+
+
+def _not_open(status: ItemStatus, opens: date) -> UserError:
+    """Done before an item opens: before the day its measure comes in force, or its subject's item opens."""
+    in_force = status.item.measure.in_force
+    code = "attest.not_in_force_yet" if in_force is not None and in_force.from_ == opens else "attest.not_open_yet"
+    return UserError(code, opens=opens, **_label(status))
 
 
 def _check_required(

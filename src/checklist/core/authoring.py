@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from .clock import EARLIEST, LATEST, in_range
 from .errors import Message, message
 from .fuzzy import closest
-from .models import Deadline, FieldSpec, Trigger, value_id
+from .models import Deadline, FieldSpec, InForce, Trigger, value_id
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -53,7 +53,7 @@ def measure_findings(raw: Any) -> list[Finding]:
     from .typecheck import computed_findings, rule_findings  # computed fields and decision rules
 
     found += computed_findings(fields) + rule_findings(raw, fields)
-    return found + _timing(raw) + one_language(raw)
+    return found + _timing(raw) + _in_force(raw) + one_language(raw)
 
 
 def one_language(raw: Any, loc: Loc = ()) -> list[Finding]:
@@ -252,6 +252,11 @@ def _timing(raw: dict[str, Any]) -> list[Finding]:
     elif trigger.lasts_days is not None and opens >= trigger.lasts_days:
         said = message("trigger.closes_before_opening", opens=opens, lasts=trigger.lasts_days)
         found.append(Finding(said, ("trigger", "opens_after_days")))
+    if deadline is not None and deadline.before == "event" and opens:
+        key = "days" if deadline.days is not None else "within"
+        ahead = f"{deadline.days} days" if key == "days" else deadline.within
+        said = message("deadline.before_event_opens_later", before=ahead, opens=opens)
+        found.append(Finding(said, ("deadline", key)))
     if deadline is not None and deadline.after == "event" and _due_before(deadline, opens):
         key = "days" if deadline.days is not None else "within"
         after = f"{deadline.days} days" if key == "days" else deadline.within
@@ -340,3 +345,24 @@ def _declared_ids(head: Any, key: str) -> list[str]:
     listed = head.get(key) if isinstance(head, dict) else None
     entries = listed if isinstance(listed, list) else []
     return sorted(e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str))
+
+
+def _in_force(raw: dict[str, Any]) -> list[Finding]:
+    """The days a measure is in force: an error when it never is (until before from) or a day
+    is beyond the clock's years; a warning when its deadline date falls outside them."""
+    in_force, deadline = _part(InForce, raw.get("in_force")), _part(Deadline, raw.get("deadline"))
+    if in_force is None:
+        return []
+    start, until = in_force.from_, in_force.until
+    for key, day in (("from", start), ("until", until)):
+        if day is not None and not in_range(day):
+            said = message("in_force.out_of_range", date=day, earliest=EARLIEST, latest=LATEST)
+            return [Finding(said, ("in_force", key))]
+    if start is not None and until is not None and until < start:
+        return [Finding(message("in_force.until_before_from", start=start, until=until), ("in_force", "until"))]
+    due = deadline.date if deadline is not None else None
+    side = "before" if due and start and due < start else "after" if due and until and due > until else None
+    if due is None or side is None:
+        return []
+    said = message("in_force.deadline_outside", date=due, side=side, start=start or "…", until=until or "…")
+    return [Finding(said, ("deadline", "date"), warning=True)]

@@ -43,8 +43,8 @@ Scan = Callable[[str, int | None], Iterator[tuple[int, Record]]]
 AttributeChange = tuple[int, datetime, dict[str, str]]
 
 # 9: the unit's parts; occurrences (a subject's events of a kind, each its own); attribute changes,
-# subject types; roles granted and revoked (roles_at); a figure may be a list (a multi-select's answers),
-# an alert a rule (`rule:N`);
+# subject types; roles granted and revoked (roles_at); a table's done records per period (counted
+# occurrences); a figure may be a list (a multi-select's answers), an alert a rule (`rule:N`);
 # 8: alerts not acknowledged; 7: memos, tables read when asked for; 6: tables of periods, archived subjects
 SNAPSHOT_FORMAT = 9
 _HAPPENINGS = frozenset({"event", "withdrawn"})
@@ -64,6 +64,12 @@ def split_key(key: str) -> tuple[str, str, str | None]:
     item, _, rest = key.partition("|")
     subject, slash, part = rest.partition("/")
     return item, subject, part if slash else None
+
+
+def _adds(judge: Judge, record: Record) -> bool:
+    """Whether the judge says a record adds to its period rather than correcting it (alerts.Judge.adds)."""
+    adds = getattr(judge, "adds", None)  # a plain function judges figures only
+    return bool(adds(record)) if adds is not None else False
 
 
 def event_key(kind: str, subject: str) -> str:
@@ -168,6 +174,7 @@ class Table:
         "approvals",
         "ats",
         "counts",
+        "dones",
         "figures",
         "keys",
         "numbers",
@@ -181,6 +188,7 @@ class Table:
         self.keys: list[str] = []
         self.ats: list[int] = []
         self.counts: list[int] = []
+        self.dones: list[int] = []  # done records of the period since its last other record (counted occurrences)
         self.actions: list[str] = []
         self.untils: list[date | None] = []
         self.wordings: list[int | None] = []  # the number of the wording in the index's list
@@ -202,11 +210,13 @@ class Table:
             for column in (self.ats, self.counts, self.untils, self.wordings, self.approvals):
                 column.append(None)  # type: ignore[arg-type]
             self.actions.append("")
+            self.dones.append(0)
             for values in self.figures.values():
                 values.append(None)
             self.counts[row] = 0
         self.ats[row] = at
         self.counts[row] += 1
+        self.dones[row] = self.dones[row] + 1 if record.action == "done" else 0
         self.actions[row] = record.action
         self.untils[row] = record.until
         self.wordings[row] = wording
@@ -657,7 +667,7 @@ class LogIndex:
             self._acknowledge(key, period)
             return
         if (record.figures or record.answer is not None) and self.judge is not None:
-            self._judged(key, period, self.judge(record), at)
+            self._judged(key, period, self.judge(record), at, _adds(self.judge, record))
         self.records_of[item] = self.records_of.get(item, 0) + 1
         if period:
             if self.memos:
@@ -683,11 +693,14 @@ class LogIndex:
             table.approvals[row] = at
             self.memos.pop(key, None)
 
-    def _judged(self, key: str, period: str, fields: tuple[str, ...], at: int) -> None:
+    def _judged(self, key: str, period: str, fields: tuple[str, ...], at: int, adds: bool = False) -> None:
         """A record with figures: an alert of its period if some are past an alert, else its
-        period's alert, if any, is cleared (a value corrected)."""
+        period's alert, if any, is cleared (a value corrected), unless the record `adds` to
+        its period (one more attestation of a counted one) rather than correcting it."""
         if fields:
             self.alerts.setdefault(key, {})[period] = (at, fields)
+        elif adds:
+            return
         elif (found := self.alerts.get(key)) is not None and found.pop(period, None) is not None and not found:
             del self.alerts[key]
 
@@ -902,7 +915,7 @@ class LogIndex:
             number, at, count, action = table.wordings[row], table.ats[row], table.counts[row], table.actions[row]
             wording = None if number is None else wordings[number]
             figures, approval_at = table.figures_of(row), table.approvals[row]
-            said[period] = (at, count, action, table.untils[row], figures, wording, approval_at)
+            said[period] = (at, count, action, table.untils[row], figures, wording, approval_at, table.dones[row])
         return said
 
     def _compared(self) -> tuple[object, ...]:
@@ -950,6 +963,7 @@ class SavedTable(msgspec.Struct, forbid_unknown_fields=True):
     actions: str  # a letter per row: see LETTERS
     wordings: list[Annotated[int, msgspec.Meta(ge=-1)]]
     counts: dict[int, Natural]  # rows attested more than once
+    dones: dict[int, Natural]  # rows whose done records since their last other one are not 1 for a done, 0 else
     untils: dict[int, date]
     approvals: dict[int, Natural]
     figures: dict[str, list[Figure | None]]
@@ -1144,6 +1158,7 @@ def _packed(table: Table) -> SavedTable:
         actions="".join(map(LETTERS.__getitem__, table.actions)),
         wordings=list(map(_NO_WORDING.get, table.wordings, table.wordings)),  # type: ignore[arg-type]
         counts={row: count for row, count in enumerate(table.counts) if count != 1},
+        dones={row: n for row, n in enumerate(table.dones) if n != (table.actions[row] == "done")},
         untils={row: until for row, until in enumerate(table.untils) if until is not None},
         approvals={row: at for row, at in enumerate(table.approvals) if at is not None},
         figures=table.figures,
@@ -1158,7 +1173,7 @@ _NO_WORDING: dict[int | None, int | None] = {None: -1, -1: None}  # a missing wo
 def _table(saved: SavedTable) -> Table:
     rows = len(saved.keys)
     columns: list[Any] = [saved.ats, saved.actions, saved.wordings, *saved.figures.values()]
-    sparse = (*saved.counts, *saved.untils, *saved.approvals)
+    sparse = (*saved.counts, *saved.untils, *saved.approvals, *saved.dones)
     if any(len(column) != rows for column in columns) or len(saved.numbers) > rows or max(sparse, default=0) >= rows:
         raise ValueError("a table whose columns differ in length")
     table = Table()
@@ -1171,6 +1186,9 @@ def _table(saved: SavedTable) -> Table:
     table.counts, table.untils, table.approvals = [1] * rows, [None] * rows, [None] * rows
     for row, count in saved.counts.items():
         table.counts[row] = count
+    table.dones = [int(action == "done") for action in table.actions]
+    for row, made in saved.dones.items():
+        table.dones[row] = made
     for row, until in saved.untils.items():
         table.untils[row] = until
     for row, at in saved.approvals.items():

@@ -74,6 +74,7 @@ ROLE_ACTIONS: frozenset[str] = frozenset({"granted", "revoked"})
 # acknowledged: someone saw an item's alerts (figures past a threshold) and says so; a record of format 4
 ITEM_ACTIONS: frozenset[str] = frozenset({"done", "partial", "na", "blocked", "reopened", "approved", "acknowledged"})
 SUBJECT = r"^[^\x00-\x1f\x7f/\\|]{1,64}$"  # any identifier a unit uses, but no controls, slashes or '|'
+TIME_OF_DAY = r"^([01]\d|2[0-3]):[0-5]\d$"  # a wall time, 08:00
 PERIOD = r"^\d{4}-(W\d{2}|\d{2}-\d{2}(T\d{2}:\d{2})?)$"  # a day, a week, or an hour of a day
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 # How a recurring measure's figure adds up over its periods ("today", "since start")
@@ -384,6 +385,36 @@ class Recurrence(Strict):
         None, description="with `every: day`: how many periods a day is split into"
     )
     on: list[Weekday] | None = Field(None, description="the weekdays it recurs on (`[mon, thu]`), instead of every")
+    # -- timing: fixed times of day, counted occurrences
+    at: list[str] | None = Field(
+        None,
+        description='fixed times of day (`["08:00", "14:00"]`), instead of every: one round per time, '
+        "each until the next (the last until the next day's first)",
+    )
+    count: Annotated[int, Field(ge=2, le=100)] | None = Field(
+        None,
+        description="attestations each period needs, made whenever they fall (`{every: day, count: 3}`): "
+        "each is a record of its own, and the period is met at the count",
+    )
+
+    @field_validator("at")
+    @classmethod
+    def _times_of_day(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return value
+        for text in value:
+            if not re.match(TIME_OF_DAY, text):
+                said = "{value!r} is not a time of day: write it as HH:MM, from 00:00 to 23:59 (08:00)"
+                raise PydanticCustomError("recurrence.at_time", said, {"value": text})
+        minutes = [int(t[:2]) * 60 + int(t[3:]) for t in value]
+        if not minutes or minutes != sorted(set(minutes)):
+            raise PydanticCustomError("recurrence.at_order", "'at' needs distinct times of day, in order")
+        return value
+
+    @property
+    def minutes(self) -> list[int]:
+        """The fixed times of day of `at`, in minutes after midnight."""
+        return [int(t[:2]) * 60 + int(t[3:]) for t in self.at or ()]
 
     @field_validator("every")
     @classmethod
@@ -403,8 +434,10 @@ class Recurrence(Strict):
 
     @model_validator(mode="after")
     def _one_form(self) -> Recurrence:
-        if (self.every is None) == (self.on is None):
-            raise PydanticCustomError("recurrence.one_form", "give exactly one of 'every' or 'on'")
+        if (self.every is None) + (self.on is None) + (self.at is None) != 2:  # one of three
+            raise PydanticCustomError("recurrence.one_form", "give exactly one of 'every', 'on' or 'at'")
+        if self.count is not None and (self.times is not None or self.at is not None):
+            raise PydanticCustomError("recurrence.count", "'count' goes with 'every' or 'on', not with 'times' or 'at'")
         if self.times is not None and self.every != "day":
             raise PydanticCustomError("recurrence.times", "'times' goes with 'every: day' only")
         if self.on is not None and (not self.on or len(set(self.on)) != len(self.on)):
@@ -476,6 +509,11 @@ class Deadline(Strict):
         description="with after: an ISO 8601 duration it is due within (PT2H, P3D, P1M), or `immediately` (PT1H)",
     )
     after: Literal["start", "event"] | None = Field(None, description="with days or within: `start` or `event`")
+    before: Literal["event"] | None = Field(
+        None,
+        description="with within or days, instead of after: `event`, due that long before the event "
+        "(recorded ahead with `checklist event KIND --at`)",
+    )
 
     @field_validator("within")
     @classmethod
@@ -491,10 +529,12 @@ class Deadline(Strict):
 
     @model_validator(mode="after")
     def _one_form(self) -> Deadline:
-        relative = self.days is not None or self.within is not None or self.after is not None
+        relative = self.days is not None or self.within is not None or self.after is not None or self.before is not None
         if (self.date is None) == (not relative):
             raise PydanticCustomError("deadline.one_form", "give either 'date', or 'days' or 'within' with 'after'")
-        if relative and ((self.days is None) == (self.within is None) or self.after is None):
+        if self.after is not None and self.before is not None:
+            raise PydanticCustomError("deadline.after_before", "give one of 'after' or 'before', not both")
+        if relative and ((self.days is None) == (self.within is None) or (self.after or self.before) is None):
             said = "a relative deadline needs 'after' and one of 'days' or 'within'"
             raise PydanticCustomError("deadline.relative", said)
         return self
@@ -664,6 +704,25 @@ class Question(Strict):
         return self
 
 
+class Standing(Strict):
+    """A standing rule: kept continually once put in place, and reviewed on a cadence."""
+
+    review: Recurrence = Field(description="how often it is reviewed (`{every: week}`): a review is due each period")
+
+
+class InForce(Strict):
+    """When a measure is in force: from a day, until a day (either end may be left open)."""
+
+    from_: Date | None = Field(None, alias="from", description="the first day it is in force (YYYY-MM-DD)")
+    until: Date | None = Field(None, description="the last day it is in force (YYYY-MM-DD)")
+
+    @model_validator(mode="after")
+    def _an_end(self) -> InForce:
+        if self.from_ is None and self.until is None:
+            raise PydanticCustomError("in_force.empty", "give 'from', 'until' or both")
+        return self
+
+
 class Measure(Strict):
     id: MeasureId = Field(description="the measure's stable id, dotted and lowercase (`prison.visits-suspended`)")
     title: Text = Field(description="what must be done, in a line")
@@ -695,6 +754,12 @@ class Measure(Strict):
     )
     recurrence: Recurrence | None = Field(
         None, description="how often it is attested again; its periods run from the unit's start"
+    )
+    standing: Standing | None = Field(
+        None, description="a standing rule: in force once done, and reviewed each period of `review`"
+    )
+    in_force: InForce | None = Field(
+        None, description="the days it is in force (`{from: 2020-01-27, until: 2020-03-31}`): not before, not after"
     )
     trigger: Trigger | None = Field(None, description="the event that makes it an item per subject")
     fields: list[FieldSpec] = Field([], description="the figures an attestation records")
@@ -732,6 +797,11 @@ class Measure(Strict):
             raise PydanticCustomError("measure.field_ids", "field ids must be unique within a measure")
         if self.deadline and self.deadline.after == "event" and not self.trigger:
             raise PydanticCustomError("measure.deadline_trigger", "a deadline after an event needs a 'trigger'")
+        if self.deadline and self.deadline.before == "event" and not self.trigger:
+            raise PydanticCustomError("measure.deadline_before", "a deadline before an event needs a 'trigger'")
+        if self.standing is not None and self.recurrence is not None:
+            said = "a standing rule is reviewed on its own cadence (standing.review): drop 'recurrence'"
+            raise PydanticCustomError("measure.standing_recurrence", said)
         if self.id in self.replaces or len(set(self.replaces)) != len(self.replaces):
             raise PydanticCustomError("measure.replaces", "replaces names other measures' ids, each once")
         self._question_needs(ids)
@@ -780,6 +850,11 @@ class Measure(Strict):
     def evidence_kinds(self) -> list[str]:
         """The named kinds of evidence (beyond note, file and figures) an attestation must carry."""
         return [kind for kind in self.evidence if kind not in BUILT_IN_EVIDENCE]
+
+    @property
+    def cadence(self) -> Recurrence | None:
+        """The periods it is attested in: its recurrence, or a standing rule's reviews."""
+        return self.recurrence if self.standing is None else self.standing.review
 
     def field(self, field_id: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.id == field_id), None)

@@ -106,7 +106,9 @@ def _step_days(rec: Recurrence) -> int | None:
 
 def _all_from(rec: Recurrence, zone: ZoneInfo, since: datetime, anchor: datetime) -> Iterator[Period]:
     first_day = since.astimezone(zone).date()
-    if rec.on is not None:
+    if rec.at is not None:  # the night before the day's first time is the day before's last round
+        yield from _fixed_times(rec.minutes, zone, first_day - _DAY)
+    elif rec.on is not None:
         yield from _weekdays(rec.on, zone, first_day)
     elif rec.every == "week":
         yield from _weeks(zone, first_day)
@@ -182,6 +184,31 @@ def _day_parts(minutes: int, zone: ZoneInfo, day: date) -> Iterator[Period]:
                 yield Period(begin, end, name + suffix)
 
 
+def _fixed_times(minutes: Sequence[int], zone: ZoneInfo, day: date) -> Iterator[Period]:
+    while True:
+        starts = _round_starts(minutes, zone, day)
+        for slot, (begin, end) in enumerate(itertools.pairwise(starts)):
+            if begin < end:
+                yield Period(begin, end, _round_key(day, minutes[slot]))
+        day += _DAY
+
+
+def _round_starts(minutes: Sequence[int], zone: ZoneInfo, day: date) -> list[datetime]:
+    """When each of a day's fixed times falls (UTC), and then the next day's first. A time
+    the clocks skip that night (02:30 when they go from 02:00 to 03:00) falls as the clock
+    reads it moved on (03:30); a round whose time then falls at or after a later one is left
+    out, as each starts no later than the ones after it (so no moment is in two rounds)."""
+    walls = [datetime.combine(d, time(m // 60, m % 60), tzinfo=zone) for d in (day, day + _DAY) for m in minutes]
+    starts = [wall.astimezone(UTC) for wall in walls]  # the next day's all, as it reckons its first
+    for slot in range(len(starts) - 2, -1, -1):
+        starts[slot] = min(starts[slot], starts[slot + 1])
+    return starts[: len(minutes) + 1]
+
+
+def _round_key(day: date, minute: int) -> str:
+    return f"{day.isoformat()}T{minute // 60:02d}:{minute % 60:02d}"
+
+
 def _real_time(hours: int, zone: ZoneInfo, anchor: datetime) -> Iterator[Period]:
     step = timedelta(hours=hours)
     start = anchor.astimezone(UTC)
@@ -209,6 +236,7 @@ class Schedule:
 
     def __init__(self, rec: Recurrence, zone: ZoneInfo, anchor: datetime) -> None:
         self.zone = zone
+        self._at = rec.minutes if rec.at is not None else None  # fixed times of day, in minutes
         self._wanted = frozenset(WEEKDAYS.index(d) for d in rec.on) if rec.on is not None else None
         self._minutes = _slot_minutes(rec) if rec.on is None else None
         self._hours = _real_hours(rec) if rec.on is None else None
@@ -223,8 +251,10 @@ class Schedule:
         self._origin = _midnight(anchor.astimezone(zone).date(), zone).astimezone(UTC)
         self._fixed: bool | None = None  # whether the zone keeps one offset (parts of days then all exist)
 
-    def period(self, number: int) -> Period | None:
+    def period(self, number: int) -> Period | None:  # noqa: PLR0911 - one return per kind of schedule
         """Period `number`, or None if that number is not a period."""
+        if self._at is not None:
+            return self._round(number)
         if self._hours is not None:
             start = self._origin + number * self._step
             return Period(start, start + self._step, _minute_key(start.astimezone(self.zone)))
@@ -255,23 +285,34 @@ class Schedule:
             end = _midnight(day + _DAY, self.zone).astimezone(UTC)
         return Period(begin, end, day.isoformat() + self._suffixes[slot]) if begin < end else None
 
+    def _round(self, number: int) -> Period | None:
+        at = self._at or [0]
+        day, slot = date.fromordinal(number // len(at)), number % len(at)
+        starts = _round_starts(at, self.zone, day)
+        begin, end = starts[slot], starts[slot + 1]
+        return Period(begin, end, _round_key(day, at[slot])) if begin < end else None
+
     def dense(self, number: int) -> bool:
         """Whether every number (near `number`) is a period: none is left out."""
         if self._wanted is not None:
             return False
-        return self._minutes is None or self._fixed_zone(number)
+        if self._at is not None:
+            return self._fixed_zone(number // len(self._at))
+        return self._minutes is None or self._fixed_zone(number // len(self._walls))
 
     def valid(self, number: int) -> bool:
         """Whether `number` is a period (cheaply, for the common cases)."""
         if self._wanted is not None:
             return (number - 1) % 7 in self._wanted
-        if self._minutes is not None and not self._fixed_zone(number):
+        if self._at is not None:
+            return self.dense(number) or self._round(number) is not None
+        if self._minutes is not None and not self._fixed_zone(number // len(self._walls)):
             return self._part(number) is not None
         return True
 
-    def _fixed_zone(self, number: int) -> bool:
+    def _fixed_zone(self, day: int) -> bool:  # day: the ordinal of a day near the periods asked about
         if self._fixed is None:
-            year = date.fromordinal(max(1, number // len(self._walls))).year
+            year = date.fromordinal(max(1, day)).year
             offsets = {
                 self.zone.utcoffset(datetime(y, m, 1)) for y in range(year - 20, year + 21) for m in (1, 4, 7, 10)
             }
@@ -284,6 +325,8 @@ class Schedule:
             return (moment - self._origin) // self._step
         local = moment.astimezone(self.zone)
         day = local.date()
+        if self._at is not None:
+            return self._round_at(moment, local)
         if self._minutes is not None:
             guess = day.toordinal() * len(self._walls) + (local.hour * 60 + local.minute) // self._minutes
             for number in (guess, guess - 1, guess + 1, guess - 2, guess + 2):  # clocks that change move it by one
@@ -294,6 +337,17 @@ class Schedule:
         if self._weeks:
             return (day.toordinal() - day.weekday() - 1) // 7
         return self._day_number(day)
+
+    def _round_at(self, moment: datetime, local: datetime) -> int | None:
+        at = self._at or [0]
+        slot = sum(1 for m in at if m <= local.hour * 60 + local.minute) - 1  # -1: the night before the first
+        guess = local.date().toordinal() * len(at) + slot
+        # Clocks that change move it: by one round, or by all of a day's when they fall in the hour skipped
+        for number in sorted(range(guess - len(at) - 1, guess + len(at) + 2), key=lambda n: abs(n - guess)):
+            found = self._round(number)
+            if found is not None and found.contains(moment):
+                return number
+        return None  # pragma: no cover - every moment is in a round
 
     def _day_number(self, day: date) -> int | None:
         """The number of the period of days (a month, a run of days, a day) that `day` is in;
@@ -316,11 +370,14 @@ class Schedule:
         found = self.period(number)
         return number if found is not None and found.key == key else None
 
-    def _parse(self, key: str) -> int | None:
+    def _parse(self, key: str) -> int | None:  # noqa: PLR0911 - one return per kind of schedule
         if self._weeks:
             year, _, week = key.partition("-W")
             return (date.fromisocalendar(int(year), int(week), 1).toordinal() - 1) // 7
         day = date.fromisoformat(key[:10])
+        if self._at is not None:
+            minute = int(key[11:13]) * 60 + int(key[14:16]) if len(key) == 16 and key[10] == "T" else -1
+            return day.toordinal() * len(self._at) + self._at.index(minute) if minute in self._at else None
         if self._minutes is None and self._hours is None:  # a day that is not a period's first: number_of checks
             return self._day_number(day) if len(key) == 10 else None
         if len(key) != 16 or key[10] != "T":
@@ -356,7 +413,9 @@ class Schedule:
         return number
 
     def day(self, number: int) -> date:
-        """The day (in the zone) period `number` starts on."""
+        """The day (in the zone) period `number` starts on (a round: the day its time is of)."""
+        if self._at is not None:
+            return date.fromordinal(number // len(self._at))
         if self._hours is not None:
             return (self._origin + number * self._step).astimezone(self.zone).date()
         if self._minutes is not None:
@@ -369,8 +428,12 @@ class Schedule:
         return date.fromordinal(7 * number + 1 if self._weeks else number)
 
 
-def describe(rec: Recurrence) -> str:
+def describe(rec: Recurrence) -> str:  # noqa: PLR0911 - one return per kind of schedule
     """A short English description, e.g. 'daily', '3 times a day', 'every 8h', 'on mon, thu'."""
+    if rec.at is not None:
+        return "at " + ", ".join(rec.at)
+    if rec.count is not None:
+        return f"{describe(rec.model_copy(update={'count': None}))}, {rec.count} times each"
     if rec.on is not None:
         return "on " + ", ".join(rec.on)
     if rec.every == "day":

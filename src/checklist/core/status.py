@@ -109,6 +109,11 @@ class ItemStatus:
     verdict: Verdict | None = None  # whether that answer is met (None: no question, or no answer)
     parts: list[ItemStatus] | None = None  # a measure kept per part: the items of its active parts, rolled up here
     inapplicable: tuple[tuple[str, str], ...] = ()  # the attributes (and values) its conditions do not hold on
+    # timing: counted occurrences, standing rules, in force from/until
+    occurrences: tuple[int, int] | None = None  # a counted period: attestations made in it, and needed
+    reviewed: Entry | None = None  # a standing rule put in place: its latest review
+    reviewed_period: str | None = None  # the review period of that review
+    ends: datetime | None = None  # when the measure goes out of force (`in_force.until`)
 
     @property
     def last(self) -> Record | None:
@@ -231,7 +236,7 @@ class UnitStatus:
     def recurring(self) -> list[ItemStatus]:
         """The items of recurring measures, each with its current period, misses and streak
         (of a measure kept per part, each part's)."""
-        return [s for s in self.actionable() if s.item.measure.recurrence is not None and s.parts is None]
+        return [s for s in self.actionable() if s.item.measure.cadence is not None and s.parts is None]
 
     def actionable(self) -> Iterator[ItemStatus]:
         """The items one records: of a measure kept per part, each part's instead of the
@@ -342,11 +347,12 @@ class Clock:
     def span(self, rec: Recurrence, anchor: datetime, until: datetime | None = None) -> Span:
         """The periods from `anchor` to now (to `until`, when a recurrence ends before now: no
         period holds then); measures on the same schedule share one."""
-        key = (rec.every, rec.times, tuple(rec.on or ()), anchor, until)
+        key = (rec.every, rec.times, tuple(rec.on or ()), tuple(rec.at or ()), anchor, until)
         found = self._spans.get(key)
         if found is None:
             schedule = Schedule(rec, self.zone, anchor)
             name = f"{rec.every}/{rec.times}/{','.join(rec.on or ())}/{self.zone.key}/{anchor.isoformat()}"
+            name += f"/at {','.join(rec.at)}" if rec.at else ""  # as before for the schedules that have no `at`
             end = self.now if until is None or self.now < until else until - _INSTANT
             first, last = schedule.first(anchor), schedule.last(end)
             current = schedule.number_at(self.now) if end is self.now else None
@@ -411,8 +417,8 @@ def _assess(item: Item, unit: Unit, index: LogIndex, clock: Clock, timeline: Tim
     if measure.per is not None and item.part is None:
         parts = part_items(item, index, clock)
         return rolled_up(item, [assess(part, unit, index, clock, timeline) for part in parts])
-    if measure.recurrence is not None:
-        return _recurring(item, measure.recurrence, unit, index, clock, timeline)
+    if measure.cadence is not None:
+        return _recurring(item, measure.cadence, unit, index, clock, timeline)
     entry = index.entry(measure.id, item.slot, part=item.part)
     state = state_of(entry, measure, clock)
     since = None
@@ -433,17 +439,20 @@ def _assess(item: Item, unit: Unit, index: LogIndex, clock: Clock, timeline: Tim
         state = "upcoming"
     due = _due(item, unit, clock, since)
     ready = _ready(item, clock)
+    ends = in_force_end(measure, clock)
+    out = ends is not None and clock.now >= ends and state in PENDING  # out of force, never done: lapsed
     return ItemStatus(
         item,
-        state,
+        "lapsed" if out else state,
         entry,
         due=due,
         opens=clock.start_of(opens) if opens else None,
         ready=clock.start_of(ready) if ready else None,
-        overdue=due is not None and state in PENDING and clock.now >= due,
+        overdue=due is not None and state in PENDING and clock.now >= due and not out,
         changed=_changed(entry, measure),
         alerts=_alerts(measure, entry, clock),
         latest=_values(measure, entry),
+        ends=ends,
     )
 
 
@@ -496,12 +505,22 @@ def rolled_up(item: Item, parts: list[ItemStatus]) -> ItemStatus:
     )
 
 
+def in_force_end(measure: Measure, clock: Clock) -> datetime | None:
+    """When a measure goes out of force: the end of `in_force.until` (None: it stays)."""
+    until = measure.in_force.until if measure.in_force is not None else None
+    return clock.end_of(until) if until is not None else None
+
+
 def recurs_until(measure: Measure, unit: Unit, clock: Clock) -> datetime | None:
     """When a recurring measure stops recurring: a deadline on a recurring measure says until
     when it recurs ("daily until 29 February"), to the end of that day. None: it goes on."""
-    if measure.recurrence is None or measure.deadline is None:
+    if measure.cadence is None:
         return None
-    return deadline_at(measure.deadline, unit, clock)
+    ends = in_force_end(measure, clock)
+    if measure.deadline is None or measure.standing is not None:  # a standing rule's deadline: put in place by
+        return ends
+    until = deadline_at(measure.deadline, unit, clock)
+    return min(until, ends) if until is not None and ends is not None else until or ends
 
 
 def deadline_at(
@@ -516,7 +535,21 @@ def deadline_at(
     if duration is None:
         return None
     start = (since or unit.started_at) if deadline.after == "start" else event
+    if deadline.before is not None:
+        return before(duration, event, clock) if event is not None else None
     return after(duration, start, clock) if start is not None else None
+
+
+def before(duration: Duration, event: datetime, clock: Clock) -> datetime:
+    """When a deadline `duration` before an event falls: exactly then for one with a time part
+    (`PT2H` before 09:00: 07:00), at the end of the day reached for one in days, weeks or months
+    (`P1D` before a transfer on the 10th: by the end of the 9th), never after the event."""
+    local = event.astimezone(clock.zone)
+    day = _add_months(local.date(), -duration.months) - _days(duration.days)
+    if not duration.exact:
+        return min(clock.end_of(day), event)
+    wall = datetime.combine(day, local.time(), tzinfo=clock.zone)
+    return (wall.astimezone(UTC) - timedelta(minutes=duration.minutes)).astimezone(clock.zone)
 
 
 def after(duration: Duration, start: datetime, clock: Clock) -> datetime:
@@ -549,6 +582,9 @@ def window(
     unit = started(unit, since)
     until = recurs_until(measure, unit, clock)
     trigger = measure.trigger
+    begins = measure.in_force.from_ if measure.in_force is not None else None
+    if begins is not None and (trigger is None or event is None):  # in force from a day: its periods from then
+        return max(unit.started_at, clock.start_of(begins)), until
     if trigger is None or event is None:
         return unit.started_at, until
     day = clock.day(event.moment)
@@ -574,9 +610,12 @@ def _recurring(  # noqa: PLR0917
 ) -> ItemStatus:
     measure = item.measure
     anchor, until = window(measure, item.event, unit, clock, item.since)
+    waiver = index.entry(measure.id, item.slot, part=item.part)  # a waiver of the measure as a whole
+    if clock.now < anchor:  # not in force yet (or a subject's item that does not open yet): no period is due
+        ends = in_force_end(measure, clock)
+        return ItemStatus(item, "upcoming", waiver, due=until, opens=anchor, ends=ends)
     span = clock.span(rec, anchor, until)
     current = span.period(span.current)
-    waiver = index.entry(measure.id, item.slot, part=item.part)  # a waiver of the measure as a whole
     if waiver is not None and (waived := state_of(waiver, measure, clock)) in ("na", "awaiting"):
         return ItemStatus(item, waived, waiver, period=current)
     key = item_key(measure.id, item.slot, item.part)
@@ -595,6 +634,15 @@ def _recurring(  # noqa: PLR0917
         state = state_of(entry, measure, clock) if current else "upcoming"
         off = _off(measure, timeline, current) if state not in SETTLED and state != "upcoming" else ()
         state = "inapplicable" if off else state
+    occurrences = None
+    if rec.count is not None and current is not None:  # met at the count: done until then is still open
+        made = _made(index.table(measure.id, item.slot, item.part), current.key)
+        occurrences = (made, rec.count)
+        state = "open" if state == "done" and made < rec.count else state
+    if measure.standing is not None:
+        return _standing(
+            item, span, ItemStatus(item, state, entry, period=current), unit=unit, index=index, clock=clock
+        )
     return ItemStatus(
         item,
         state,
@@ -604,6 +652,8 @@ def _recurring(  # noqa: PLR0917
         period=current,
         missed=tuple(map(span.key, memo.missed)),
         streak=memo.streak,
+        occurrences=occurrences,
+        ends=in_force_end(measure, clock),
         changed=_changed(entry, measure),
         alerts=_alerts(measure, latest, clock),
         latest=_values(measure, latest),
@@ -623,13 +673,55 @@ def _off(measure: Measure, timeline: Timeline | None, current: Period | None) ->
     return tuple(timeline.failing(conditions))
 
 
+def _made(table: Table | None, period: str) -> int:
+    """Attestations of a counted period (done since it was last reopened)."""
+    row = table.rows.get(period) if table is not None else None
+    return table.dones[row] if table is not None and row is not None else 0
+
+
+def _standing(item: Item, span: Span, now: ItemStatus, *, unit: Unit, index: LogIndex, clock: Clock) -> ItemStatus:
+    """A standing rule: open until first done, then in force (done) for good, its reviews due
+    each period from the one it was put in place in. A review missed is counted; the rule is
+    overdue while the last period that ended had none and the current one has none yet."""
+    measure = item.measure
+    table = index.table(measure.id, item.slot, item.part)
+    rows = _rows(table, span)
+    settled = sorted(_settled(table, rows, measure, clock)) if table is not None else []
+    due = deadline_at(measure.deadline, unit, clock) if measure.deadline is not None else None
+    ends = in_force_end(measure, clock)
+    out = ends is not None and clock.now >= ends
+    if not settled:  # never put in place
+        state = "lapsed" if out and now.state in PENDING else now.state
+        overdue = due is not None and state in PENDING and clock.now >= due and not out
+        return ItemStatus(item, state, now.entry, period=now.period, due=due, overdue=overdue, ends=ends)
+    last_ended = span.current - 1 if span.current is not None else span.last  # the last period that ended
+    missed = span.unsettled(settled[0], last_ended, set(settled))
+    state = now.state if now.entry is not None and now.state in PENDING else "done"
+    lapsing = span.current is not None and span.current not in settled and last_ended in missed
+    return ItemStatus(
+        item,
+        state,
+        now.entry,
+        period=now.period,
+        due=due,
+        overdue=lapsing and not out,
+        missed=tuple(map(span.key, missed)),
+        changed=_changed(now.entry, measure),
+        reviewed=index.row_entry(table, rows[settled[-1]]) if table is not None else None,
+        reviewed_period=span.key(settled[-1]),
+        ends=ends,
+    )
+
+
 def _asked(  # noqa: PLR0917
     span: Span, measure: Measure, clock: Clock, waiver: Entry | None, zeros: list[str], timeline: Timeline | None = None
 ) -> str:
     """Everything besides the table that what `_worked_out` finds depends on, as one text."""
     until = waiver.until.isoformat() if waiver is not None and waiver.until is not None else None
     waived = [waiver.at, waiver.action, until, waiver.approval_at] if waiver is not None else None
-    rules = [measure.needs_approval, measure.priority == "critical"]
+    rules: list[object] = [measure.needs_approval, measure.priority == "critical"]
+    if measure.cadence is not None and measure.cadence.count is not None:  # as before for the measures without
+        rules.append(measure.cadence.count)
     # How each figure adds up: a memo saved before fields said so (one element fewer) is never
     # taken for one that follows them, nor one worked out under another catalog's aggregates.
     aggregates = list(measure.aggregations.items())
@@ -656,15 +748,15 @@ def memo_holds(saved: LogIndex, fresh: LogIndex, key: str, unit: Unit, catalog: 
         current, today = asked[3], date.fromisoformat(asked[4])
     except (ValueError, TypeError, IndexError):
         return False  # no release writes such a memo
-    if measure is None or measure.recurrence is None:
+    if measure is None or measure.cadence is None:
         return None
     zone = ZoneInfo(catalog.meta.timezone)
     midnight = datetime.combine(today, time(0), tzinfo=zone)
     event = fresh.events.get(event_key(measure.trigger.event, subject)) if measure.trigger and subject else None
     anchor = window(measure, event, unit, Clock(zone, midnight), since)[0]  # the anchor does not depend on the moment
-    period = Schedule(measure.recurrence, zone, anchor).period(current) if current is not None else None
+    period = Schedule(measure.cadence, zone, anchor).period(current) if current is not None else None
     clock = Clock(zone, max(period.start, midnight) if period is not None else midnight)
-    span = clock.span(measure.recurrence, *window(measure, event, unit, clock, since))
+    span = clock.span(measure.cadence, *window(measure, event, unit, clock, since))
     waiver = fresh.entry(item, subject or None, part=part)
     zeros = [f.id for f in measure.fields] if measure.headline and not subject and part is None else []
     timeline = Timeline(catalog, unit.started_at, fresh.attribute_changes, clock.now) if measure.conditions else None
@@ -761,11 +853,12 @@ def _settled(table: Table, rows: dict[int, int], measure: Measure, clock: Clock)
     from the columns at once (a ten-year daily measure has 3,650 rows)."""
     actions, untils, approvals, today = table.actions, table.untils, table.approvals, clock.today
     done_needs, na_needs = measure.needs_approval, measure.priority == "critical"
+    count, dones = (measure.cadence.count if measure.cadence else None) or 1, table.dones  # counted: met at the count
     found = set()
     for number, row in rows.items():
         action = actions[row]
         if action == "done":
-            if not done_needs or approvals[row] is not None:
+            if (not done_needs or approvals[row] is not None) and dones[row] >= count:
                 found.add(number)
         elif action == "na":
             until = untils[row]
@@ -866,9 +959,11 @@ def _values(measure: Measure, entry: Entry | None) -> dict[str, FigureValue]:
 
 def _opens(item: Item) -> date | None:
     trigger, day = item.measure.trigger, item.day
+    begins = item.measure.in_force.from_ if item.measure.in_force is not None else None  # in force from that day
     if trigger is None or day is None or not trigger.opens_after_days:
-        return None
-    return day + _days(trigger.opens_after_days)
+        return begins
+    opens = day + _days(trigger.opens_after_days)
+    return max(opens, begins) if begins is not None else opens
 
 
 def _ready(item: Item, clock: Clock) -> date | None:

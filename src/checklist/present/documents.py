@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         SubjectsDocument,
         TallyDocument,
         TextDocument,
+        TimingDocument,
         UnusableDocument,
         ValidCatalogDocument,
     )
@@ -118,11 +119,30 @@ def item_document(status: ItemStatus, catalog: Catalog | None = None) -> ItemDoc
         "approver": measure.approver,
         "reports_to": _reports_to(measure.reports_to, catalog) if measure.reports_to else None,
         "evidence_given": kinds_given(status.last) if status.last else [],
+        "timing": timing_document(status),
     }
     if measure.question is not None:  # a measure that asks a question: its answer, and whether it is met
         found["answer"] = list(status.answer) if status.answer is not None else None
         found["verdict"] = status.verdict
     return found
+
+
+def timing_document(status: ItemStatus) -> TimingDocument:
+    """Fixed-time rounds, counted attestations, standing reviews, days in force, the event."""
+    measure, period = status.item.measure, status.period
+    in_force, made = measure.in_force, status.occurrences
+    reviewed = status.reviewed.last if status.reviewed is not None else None
+    return {
+        "round": period.key[11:] if period is not None and measure.cadence and measure.cadence.at else None,
+        "made": made[0] if made else None,
+        "needed": made[1] if made else None,
+        "standing": measure.standing is not None,
+        "reviewed": status.reviewed_period,
+        "reviewed_at": (reviewed.clock or reviewed.at).isoformat() if reviewed is not None else None,
+        "in_force_from": in_force.from_.isoformat() if in_force and in_force.from_ else None,
+        "in_force_until": in_force.until.isoformat() if in_force and in_force.until else None,
+        "event_at": status.item.event.moment.isoformat() if status.item.event else None,
+    }
 
 
 def _rollup(status: ItemStatus) -> RollupDocument | None:
@@ -241,6 +261,7 @@ def status_document(status: UnitStatus, newer: Catalog | None = None, roles: lis
                 "missed": list(s.missed),
                 "streak": s.streak,
                 "part": s.item.part,
+                "timing": timing_document(s),
             }
             for s in status.recurring
         ],

@@ -144,7 +144,7 @@ TEMPLATES: dict[str, Template] = {
     "recurrence.every": "must be 'day', 'week', 'month', a number of hours such as '8h' or of days such as '3d'",
     "recurrence.days": "a period in days must be between 2d and 366d (1d: 'day')",
     "recurrence.hours": "a period in hours must be between 1h and 168h",
-    "recurrence.one_form": "give exactly one of 'every' or 'on'",
+    "recurrence.one_form": "give exactly one of 'every', 'on' or 'at'",
     "recurrence.times": "'times' goes with 'every: day' only",
     "recurrence.on": "'on' needs distinct weekdays",
     "deadline.one_form": "give either 'date', or 'days' or 'within' with 'after'",
@@ -190,6 +190,23 @@ TEMPLATES: dict[str, Template] = {
     ),
     "deadline.before_opening": "the item would be due before it opens: the deadline is {after} after the "
     "event, but the item opens {opens} days after it (opens_after_days)",
+    # timing: fixed times, counted occurrences, standing rules, in force from/until, before an event
+    "recurrence.at_order": "'at' needs distinct times of day, in order",
+    "recurrence.at_time": "{value!r} is not a time of day: write it as HH:MM, from 00:00 to 23:59 (08:00)",
+    "recurrence.count": "'count' goes with 'every' or 'on', not with 'times' or 'at'",
+    "in_force.empty": "give 'from', 'until' or both",
+    "deadline.after_before": "give one of 'after' or 'before', not both",
+    "measure.deadline_before": "a deadline before an event needs a 'trigger'",
+    "measure.standing_recurrence": "a standing rule is reviewed on its own cadence (standing.review): drop "
+    "'recurrence'",
+    "in_force.until_before_from": "the measure would never be in force: until ({until}) is before from ({start})",
+    "in_force.out_of_range": "the day {date} is outside the years {earliest:%Y} to {latest:%Y} that the clock "
+    "reckons with",
+    "in_force.deadline_outside": "the deadline {date} falls {side} the days the measure is in force "
+    "({start} to {until}): no unit can meet it while the measure applies",
+    "attest.not_in_force_yet": lambda p: f"{_item(p)} is in force from {p['opens']}: it cannot be done before then",
+    "deadline.before_event_opens_later": "the item would be due before it opens: it is due {before} before the "
+    "event, but opens {opens} days after it (opens_after_days)",
     # pydantic's errors, in our words (core/catalog.py)
     "value.boolean": "must be true or false",
     "value.integer": "must be a whole number",

@@ -44,6 +44,7 @@ def attested(result: Attested, lang: str) -> None:
             if outcome.draft.answer is not None:  # a question's answer, and whether it is met
                 action = _answer_words(outcome.status.item.measure, outcome.draft.answer, lang)
             message(t("msg.recorded", lang, item=label, action=action), style="green")
+            _counted(outcome, lang)
         if outcome.answer_alerted and outcome.draft.answer is not None:
             said = answer_text(outcome.status.item.measure.question, outcome.draft.answer, lang)
             message(t("msg.alert_value", lang, field=t("label.answer_alert", lang), value=said), style="bold red")
@@ -58,6 +59,16 @@ def attested(result: Attested, lang: str) -> None:
             message(t("msg.rule_alert", lang, instruction=rule.then(lang)), style="bold red")
         if outcome.alerts or rules or outcome.answer_alerted:
             message(t("msg.ack_next", lang, target=target))
+
+
+def _counted(outcome: Outcome, lang: str) -> None:
+    """A done of a period counted in attestations (`count`): how many it has now, of how many."""
+    status, draft = outcome.status, outcome.draft
+    made = status.occurrences
+    if made is None or draft is None or draft.action != "done" or status.period is None:
+        return
+    if outcome.target.period == status.period.key:
+        message(t("msg.counted", lang, made=made[0] + 1, needed=made[1]))
 
 
 def _target(outcome: Outcome, unit: str | None) -> str:

@@ -201,6 +201,7 @@ class ItemDocument(TypedDict):
     ]
     records: Annotated[int, about("how many records the item (of its current period) has")]
     last: Annotated[RecordDocument | None, about("the record that put the item in its state")]
+    timing: TimingDocument
     unacknowledged_alerts: Annotated[
         int, about("alerts recorded on it (in any period) not acknowledged yet: `status` lists them")
     ]
@@ -345,6 +346,22 @@ class SectionDocument(TallyDocument):
 
 
 @closed
+class TimingDocument(TypedDict):
+    """When an item is due beyond its period and deadline: a fixed-time round, attestations
+    counted in a period, a standing rule's reviews, the days a measure is in force, an event."""
+
+    round: Annotated[str | None, about("for a measure at fixed times of day: the current round's time (08:00)")]
+    made: Annotated[int | None, about("for a measure counted per period (`count`): attestations in the current one")]
+    needed: Annotated[int | None, about("for a measure counted per period: attestations each period needs")]
+    standing: Annotated[bool, about("a standing rule: in force once done, reviewed each period")]
+    reviewed: Annotated[str | None, about("for a standing rule: the review period of its latest review")]
+    reviewed_at: Annotated[Moment | None, about("for a standing rule: when its latest review was recorded")]
+    in_force_from: Annotated[Day | None, about("the first day the measure is in force (`in_force.from`)")]
+    in_force_until: Annotated[Day | None, about("the last day the measure is in force (`in_force.until`)")]
+    event_at: Annotated[Moment | None, about("for an item of a subject: when its event happens (or happened)")]
+
+
+@closed
 class RecurringDocument(TypedDict):
     """A recurring item in its current period."""
 
@@ -357,6 +374,7 @@ class RecurringDocument(TypedDict):
     missed: Annotated[list[str], about("earlier periods neither done nor waived")]
     streak: Annotated[int, about("periods done in a row, up to the current one")]
     part: NotRequired[Annotated[str | None, about("the unit's part, for a measure kept per part")]]
+    timing: TimingDocument
 
 
 @closed

@@ -23,8 +23,7 @@ from rich.text import Text
 from ..core.agenda import ATTENTION
 from ..core.alerts import ANSWER
 from ..core.decide import complete, rule_of
-from ..core.models import Catalog, Condition, FieldSpec, FigureValue, Measure, Record
-from ..core.schedule import describe
+from ..core.models import Catalog, Condition, FieldSpec, FigureValue, Measure, Record, Recurrence
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
 from .applicability import attributes_head, conditions_text, inapplicable_text, subject_type_name
 from .output import safe
@@ -345,16 +344,7 @@ def _details(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> T
     parts: list[tuple[str, str]] = []
     if status.inapplicable and catalog is not None:
         parts.append((inapplicable_text(status, catalog, lang), "dim"))
-    rec = status.item.measure.recurrence
-    if rec is not None:
-        parts.append((f"{t('label.recurs', lang)}: {describe(rec)}", "dim"))
-        if status.period is not None:
-            parts.append((f"{t('label.period', lang)} {status.period.key}", "dim"))
-        if status.missed:
-            parts.append((t("label.missed", lang, count=len(status.missed)), "red"))
-        if status.streak:
-            parts.append((t("label.streak", lang, count=status.streak), "green"))
-    parts += _timing(status, lang)
+    parts += _cadence_parts(status, lang) + _timing(status, lang)
     if status.last is not None and status.last.until is not None and status.state in ("na", "awaiting", "lapsed"):
         parts.append(
             (f"{t('label.until', lang)} {status.last.until.isoformat()}", "red" if status.state == "lapsed" else "dim")
@@ -377,9 +367,75 @@ def _details(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> T
     return text
 
 
+def _cadence_parts(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
+    """A recurring item's recurrence, period, count, misses and streak; a standing rule's reviews."""
+    rec = status.item.measure.cadence
+    if rec is None:
+        return []
+    if status.item.measure.standing is not None:
+        return _standing(status, rec, lang)
+    parts = [(f"{t('label.recurs', lang)}: {recurrence_words(rec, lang)}", "dim")]
+    if status.period is not None:
+        parts.append((period_words(status, lang), "dim"))
+    if status.occurrences is not None:
+        made, needed = status.occurrences
+        parts.append((t("label.occurrences", lang, made=made, needed=needed), "green" if made >= needed else ""))
+    if status.missed:
+        parts.append((t("label.missed", lang, count=len(status.missed)), "red"))
+    if status.streak:
+        parts.append((t("label.streak", lang, count=status.streak), "green"))
+    return parts
+
+
+def recurrence_words(rec: Recurrence, lang: str) -> str:
+    """How often a measure recurs, in the language asked for ('daily', '每日 08:00、14:00')."""
+    base = _cadence_words(rec, lang)
+    return t("recurs.count", lang, base=base, n=rec.count) if rec.count is not None else base
+
+
+def _cadence_words(rec: Recurrence, lang: str) -> str:
+    every, sep = rec.every or "", "、" if lang == "zh" else ", "
+    if rec.at is not None:
+        return t("recurs.at", lang, times=sep.join(rec.at))
+    if rec.on is not None:
+        return t("recurs.on", lang, days=sep.join(t(f"weekday.{day}", lang) for day in rec.on))
+    if every == "day":
+        return t("recurs.times", lang, n=rec.times) if rec.times and rec.times > 1 else t("recurs.day", lang)
+    if every in ("week", "month"):
+        return t(f"recurs.{every}", lang)
+    return t("recurs.hours" if every.endswith("h") else "recurs.days", lang, n=every[:-1])
+
+
+def period_words(status: ItemStatus, lang: str) -> str:
+    """The current period: 'period 2020-01-27', or a fixed time's round ('08:00 round of 2020-01-27')."""
+    period, rec = status.period, status.item.measure.cadence
+    if period is None:
+        return f"{t('label.period', lang)} —"
+    if rec is not None and rec.at is not None:
+        return t("label.round", lang, day=period.key[:10], time=period.key[11:])
+    return f"{t('label.period', lang)} {period.key}"
+
+
+def _standing(status: ItemStatus, rec: Recurrence, lang: str) -> list[tuple[str, str]]:
+    """A standing rule: how often it is reviewed, whether it is in place, its latest review."""
+    parts = [(t("label.standing", lang, review=recurrence_words(rec, lang)), "dim")]
+    reviewed = status.reviewed.last if status.reviewed is not None else None
+    if reviewed is None:
+        parts.append((t("label.not_in_place", lang), "yellow"))
+    else:
+        moment = when(reviewed.clock or reviewed.at)
+        parts.append((t("label.reviewed", lang, period=status.reviewed_period, when=moment), "dim"))
+    if status.missed:
+        parts.append((t("label.missed", lang, count=len(status.missed)), "red"))
+    if status.overdue and reviewed is not None:
+        parts.append((t("label.review_overdue", lang), "bold red"))
+    return parts
+
+
 def _timing(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
     """When an item opens, can be done, and is due (or was: overdue)."""
     parts: list[tuple[str, str]] = []
+    parts += _in_force(status, lang)
     if status.opens is not None and status.state == "upcoming":
         parts.append((f"{t('label.opens', lang)} {when(status.opens)}", "dim"))
     if status.ready is not None and status.state in PENDING:
@@ -388,6 +444,22 @@ def _timing(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
         parts.append((f"{t('label.overdue', lang)} · {due_words(status.due, lang)}", "bold red"))
     elif status.due is not None:
         parts.append((due_words(status.due, lang), "dim"))
+    return parts
+
+
+def _in_force(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
+    """The last day a measure is in force (once past, an item never done lapsed), and an event
+    an item must be ready before."""
+    parts: list[tuple[str, str]] = []
+    measure, event = status.item.measure, status.item.event
+    if status.ends is not None:
+        day = (status.ends - _INSTANT).date().isoformat()
+        if status.state == "lapsed" and status.period is None and status.reviewed is None:
+            parts.append((t("label.out_of_force", lang, day=day), "red"))
+        else:
+            parts.append((t("label.in_force_until", lang, day=day), "dim"))
+    if event is not None and measure.deadline is not None and measure.deadline.before is not None:
+        parts.append((t("label.event_at", lang, event=safe(event.kind), moment=when(event.moment)), "dim"))
     return parts
 
 
@@ -603,8 +675,13 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str, catalog: Catalog
             text.append(f" · {safe(item_subject(item.item, lang))}", style="bold")
         if item.item.part:
             text.append(f" · {safe(item.item.part)}", style="bold")
-        period = item.period.key if item.period else "—"
-        text.append(f"\n{t('label.period', lang)} {period}", style="dim")
+        text.append(f"\n{period_words(item, lang)}", style="dim")
+        if item.occurrences is not None:
+            text.append(" · " + t("label.occurrences", lang, made=item.occurrences[0], needed=item.occurrences[1]))
+        if item.reviewed is not None:
+            reviewed = item.reviewed.last
+            said = t("label.reviewed", lang, period=item.reviewed_period, when=when(reviewed.clock or reviewed.at))
+            text.append(f" · {said}", style="bold red" if item.overdue else "dim")
         if item.missed:
             recent = list(reversed(item.missed[-MISSED_SHOWN:])) + (["…"] if len(item.missed) > MISSED_SHOWN else [])
             missed = t("label.missed_recent", lang, count=len(item.missed), periods=", ".join(recent))
@@ -638,7 +715,7 @@ def _figures_table(status: UnitStatus, lang: str) -> Table:
             if spec.id in item.alerts:
                 value.append(" " + t("label.alert", lang))
                 value.stylize("bold red")
-            how = spec.aggregation if item.item.measure.recurrence is not None else None
+            how = spec.aggregation if item.item.measure.cadence is not None else None
             aggregate, today, total = "", "", ""
             if how is not None:
                 aggregate = t(f"aggregate.{how}", lang)
@@ -775,8 +852,10 @@ def _short_list(
         if item.parts:
             missing = [p.item.part or "" for p in item.parts if p.state not in ("done", "na")]
             label.append(f" · {len(item.parts) - len(missing)}/{len(item.parts)}", style="bold")
-        if item.due is not None and item.overdue:
-            label.append(f" · {t('label.overdue', lang)} {when(item.due)}", style="red")
+        if item.overdue and item.reviewed is not None:  # a standing rule in place, its review missed
+            label.append(f" · {t('label.review_overdue', lang)}", style="red")
+        elif item.due is not None and item.overdue:
+            label.append(f" · {t('label.overdue', lang)} · {due_words(item.due, lang)}", style="red")
         if catalog is not None:  # who must act on it, and whom it reports to
             label.append_text(roles_line(item.item.measure, catalog, lang))
         table.add_row(str(item.item.number), item_mark(item, lang), label)

@@ -18,10 +18,10 @@ from ..core.evidence import named_kind
 from ..core.fuzzy import closest
 from ..core.items import resolve, resolve_all
 from ..core.logindex import Happening, LogIndex, event_key, slot
-from ..core.models import Action, Catalog, Draft, Record, Unit, from_user
+from ..core.models import Action, Catalog, Draft, Measure, Record, Unit, from_user
 from ..core.parts import typed_part
 from ..core.roles import Holding, holdings, known_role, roles_of
-from ..core.status import Item, Unacknowledged, items_for, unit_status
+from ..core.status import Item, Unacknowledged, UnitStatus, items_for, unit_status
 from ..core.subjects import spelling, subject_type, typed_subject
 from . import anchors
 from .session import Session
@@ -188,11 +188,14 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
         raise NotFound("event.unknown_kind", closest(kind, kinds), kind=kind, unit_kind=unit.kind, known=kinds)
     zone = ZoneInfo(current.catalog.meta.timezone)
     occurred = clock.parse(request.at, zone, "--at") if request.at else current.now
-    if occurred > current.now:
+    # A kind some measure must be ready before (`deadline: {before: event}`) is recorded ahead of time
+    planned = any(m.deadline and m.deadline.before and _kind(m) == kind for m in _triggered(current, unit))
+    if occurred > current.now and not planned:
         raise UserError("event.in_future", at=occurred)
     if occurred < unit.started_at:
         raise UserError("event.before_start", at=occurred, started=unit.started_at)
-    session.refuse_future(current.catalog, occurred, message("clock.event", kind=kind, subject=subject, at=occurred))
+    recorded = min(occurred, current.now)  # a planned event is recorded now: the clock must have reached that
+    session.refuse_future(current.catalog, recorded, message("clock.event", kind=kind, subject=subject, at=occurred))
     existing = _occurrences_of(index, kind, subject)
     if existing:
         subject = existing[0].subject  # as recorded: every occurrence and its withdrawal name the same subject
@@ -230,6 +233,14 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
     )
     anchors.append(session, unit, [draft], session.signer(actor), index)
     return EventRecorded(unit, request, draft, number, count, moment, current.catalog)
+
+
+def _triggered(current: UnitStatus, unit: Unit) -> list[Measure]:
+    return [m for m in current.catalog.for_kind(unit.kind) if m.trigger is not None]
+
+
+def _kind(measure: Measure) -> str | None:
+    return measure.trigger.event if measure.trigger is not None else None
 
 
 def _minute(moment: datetime) -> datetime:
@@ -345,7 +356,7 @@ def _alerts_of(alerts: list[Unacknowledged], item: Item, request: AckRequest) ->
     measure, number = item.measure, item.number
     if request.subject is not None and measure.trigger is None:
         raise UserError("attest.not_per_subject", number=number, item=item.id)
-    if request.period is not None and measure.recurrence is None:
+    if request.period is not None and measure.cadence is None:
         raise UserError("attest.not_recurring", number=number, item=item.id)
     if request.part is not None and measure.per is None:
         raise UserError("attest.not_per_part", number=number, item=item.id)
