@@ -171,6 +171,10 @@ def month_end(cli: Callable[..., Result], at: Callable[..., Result]) -> None:
     assert [(o["role"], o["done"], o["total"]) for o in status["owners"]] == [("warden", 2, 2), ("doctor", 1, 1)]
     assert [(p["id"], p["totals"]["done"]) for p in status["parts"]] == [("A区", 1), ("B区", 1)]
     month_end_items(cli)
+    agenda = at(END, "today", "--json").json()
+    commands = {entry["id"]: entry["command"] for entry in agenda["overdue"]}
+    assert commands["staff.checks"] == "checklist done 7 --for 2020-02-05"  # past its last period: the missed one
+    assert cli(*commands["staff.checks"].split()[1:], "--by", "王警官", "--now", END).exit_code == 0
     chinese = at(END, "status", "--lang", "zh").output
     for words in ("风险等级", "逾期", "待确认的警示", "各分区进度", "监狱长"):
         assert words in chinese, words

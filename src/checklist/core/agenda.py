@@ -83,10 +83,14 @@ def command_for(status: ItemStatus, unit_id: str | None = None) -> str:
     if question:
         words.append("ANSWER")
     words += subject_words(status.item)
+    if status.period is None and status.missed:  # recurring no more (a deadline, in force until): a missed one
+        words += ["--for", status.missed[0]]
     if "note" in measure.evidence:
         words += ["--note", "…"]
     if "file" in measure.evidence:
         words += ["--evidence", "FILE"]
+    for kind in measure.evidence_kinds:  # a file attached as each named kind asked for
+        words += ["--file", f"{kind}=FILE"]
     if "figures" in measure.evidence:
         for spec in measure.fields:
             if spec.required and spec.compute is None and spec.id not in measure.follow_up_fields:
