@@ -40,27 +40,30 @@ def record(
     attested(attest(Session.open(settings), request), settings.lang)
 
 
+# What an attestation carries, as `done` and `answer` take it
+Evidence = Annotated[
+    list[Path] | None, typer.Option("--evidence", "-e", metavar="FILE", help="A file that shows it (repeatable).")
+]
+Sets = Annotated[list[str] | None, typer.Option("--set", metavar="FIELD=VALUE", help="A recorded figure (repeatable).")]
+NoCopy = Annotated[bool, typer.Option("--no-copy", help="Record the evidence's hash only; keep no copy in the store.")]
+Kinded = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--file",
+        "-f",
+        metavar="KIND=FILE",
+        help="A file attached as a kind of evidence the catalog names, e.g. register=roster.pdf (repeatable).",
+    ),
+]
+
+
 def done(
     items: Items,
     note: Note = None,
-    evidence: Annotated[
-        list[Path] | None, typer.Option("--evidence", "-e", metavar="FILE", help="A file that shows it (repeatable).")
-    ] = None,
-    sets: Annotated[
-        list[str] | None, typer.Option("--set", metavar="FIELD=VALUE", help="A recorded figure (repeatable).")
-    ] = None,
-    no_copy: Annotated[
-        bool, typer.Option("--no-copy", help="Record the evidence's hash only; keep no copy in the store.")
-    ] = False,
-    kinded: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--file",
-            "-f",
-            metavar="KIND=FILE",
-            help="A file attached as a kind of evidence the catalog names, e.g. register=roster.pdf (repeatable).",
-        ),
-    ] = None,
+    evidence: Evidence = None,
+    sets: Sets = None,
+    no_copy: NoCopy = False,
+    kinded: Kinded = None,
     subject: options.Subjects = None,
     occurrence: options.Occurrence = None,
     period: options.Period = None,
@@ -106,24 +109,10 @@ def answer(
         ),
     ],
     note: Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", help="A comment on the answer.")] = None,
-    evidence: Annotated[
-        list[Path] | None, typer.Option("--evidence", "-e", metavar="FILE", help="A file that shows it (repeatable).")
-    ] = None,
-    sets: Annotated[
-        list[str] | None, typer.Option("--set", metavar="FIELD=VALUE", help="A recorded figure (repeatable).")
-    ] = None,
-    no_copy: Annotated[
-        bool, typer.Option("--no-copy", help="Record the evidence's hash only; keep no copy in the store.")
-    ] = False,
-    kinded: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--file",
-            "-f",
-            metavar="KIND=FILE",
-            help="A file attached as a kind of evidence the catalog names, e.g. register=roster.pdf (repeatable).",
-        ),
-    ] = None,
+    evidence: Evidence = None,
+    sets: Sets = None,
+    no_copy: NoCopy = False,
+    kinded: Kinded = None,
     subject: options.Subjects = None,
     occurrence: options.Occurrence = None,
     part: options.Parts = None,
