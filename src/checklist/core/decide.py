@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from .expression import evaluate
 from .models import Condition, FieldSpec, FigureValue, Measure, Rule
 
 RULE = "rule:"  # the prefix of a rule's name among an item's alerts
@@ -24,6 +23,8 @@ RULE = "rule:"  # the prefix of a rule's name among an item's alerts
 
 def complete(measure: Measure, figures: Mapping[str, FigureValue]) -> dict[str, FigureValue]:
     """The figures recorded with the measure's computed values worked out (those that have one)."""
+    from .expression import evaluate  # only for a measure with computed fields: not at start-up
+
     found = dict(figures)
     for field_id, expr in measure.computations:
         found.pop(field_id, None)  # never typed: a value recorded under its id (by hand) is not its value

@@ -100,13 +100,17 @@ CleanStr = Annotated[str, AfterValidator(_no_control_chars)]
 class Strict(BaseModel):
     """Catalog models: unknown keys are errors; surrounding blanks in YAML text are trimmed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+    # defer_build: a model's validator is built when first used (most commands read the kept
+    # catalog as a whole, and never validate one of its parts alone), not at import
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False, defer_build=True
+    )
 
 
 class Stored(BaseModel):
     """Store models: frozen, and every string kept exactly as it was written."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first used
 
 
 # A text the catalog does not have in the language asked for is shown in the other, marked as
@@ -875,6 +879,8 @@ class Measure(Strict):
         """The computed fields and their parsed expressions (expression.Expr), in an order in
         which each reads only figures recorded or worked out before it; a field in a cycle (which
         validation refuses) or whose expression does not parse is left out."""
+        if all(spec.compute is None for spec in self.fields):
+            return []  # as nearly every measure: the expression module is not even imported
         from .expression import ExpressionError, names, parse
 
         pending: dict[str, tuple[Any, list[str]]] = {}

@@ -289,8 +289,9 @@ def expand(items: Sequence[Item], index: LogIndex, clock: Clock) -> list[Item]:
         for event, day in live.get(trigger.event, ()):
             if trigger.subject_types is None or trigger.serves(event.subject_type):
                 count = index.occurrences(event.kind, event.subject)
-                found = Item(item.number, item.measure, event.subject, event, day)
-                expanded.append(replace(found, occurrence=event.number, occurrences=count))
+                subject, occurrence = event.subject, event.number
+                found = Item(item.number, item.measure, subject, event, day, occurrence=occurrence, occurrences=count)
+                expanded.append(found)
     return expanded
 
 
