@@ -216,6 +216,15 @@ class TestApproverRole:
         refused = cli("approve", "1", "--by", "張三".replace("張", "张"), "--now", "2020-01-27T11:00")
         assert refused.exit_code == 1 and "cannot approve their own attestation" in refused.stderr
 
+    def test_done_says_whose_approval_it_awaits(self, cli, tmp_path: Path) -> None:
+        start(cli, tmp_path)
+        said = cli("done", "1", "--note", "已停止", "--file", "register=roster.pdf", "--by", "张三", "--now", NOW)
+        assert said.exit_code == 0 and "Awaiting approval by warden: `checklist approve 1 --by NAME`" in said.stderr
+        assert cli("reopen", "1", "--reason", "重做", "--by", "张三", "--now", NOW).exit_code == 0
+        zh = ("--by", "张三", "--lang", "zh", "--now", NOW)
+        again = cli("done", "1", "--note", "已停止", "--file", "register=roster.pdf", *zh)
+        assert "待审批：须由监狱长审批" in again.stderr
+
     def test_approval_required_without_roles_still_works(self, cli, tmp_path: Path) -> None:
         head = HEAD.split("  roles:", maxsplit=1)[0]  # no roles, no kinds declared
         measures = """\
@@ -228,7 +237,8 @@ measures:
     approval: required
 """
         start(cli, tmp_path, head, measures)
-        assert cli("done", "1", "--by", "张三", "--now", NOW).exit_code == 0
+        done = cli("done", "1", "--by", "张三", "--now", NOW)
+        assert done.exit_code == 0 and "Awaiting approval by a second person (not the one who attested)" in done.stderr
         assert cli("approve", "1", "--by", "李四", "--now", NOW).exit_code == 0
         assert item(cli, "prison.visits")["state"] == "done"
         assert cli("role", "--json", "--now", NOW).json()["roles"] == []

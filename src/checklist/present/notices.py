@@ -45,6 +45,8 @@ def attested(result: Attested, lang: str) -> None:
                 action = _answer_words(outcome.status.item.measure, outcome.draft.answer, lang)
             message(t("msg.recorded", lang, item=label, action=action), style="green")
             _counted(outcome, lang)
+            if outcome.draft.action == "done" and item.measure.needs_approval:  # not done until approved
+                message(t("msg.awaits_approval", lang, who=_approver(result, item.measure, lang), target=target))
         if outcome.answer_alerted and outcome.draft.answer is not None:
             said = answer_text(outcome.status.item.measure.question, outcome.draft.answer, lang)
             message(t("msg.alert_value", lang, field=t("label.answer_alert", lang), value=said), style="bold red")
@@ -69,6 +71,14 @@ def _counted(outcome: Outcome, lang: str) -> None:
         return
     if outcome.target.period == status.period.key:
         message(t("msg.counted", lang, made=made[0] + 1, needed=made[1]))
+
+
+def _approver(result: Attested, measure: Measure, lang: str) -> str:
+    """Who must approve a measure's done: the approver role by its name, else a second person."""
+    if measure.approver is None:
+        return t("label.second_person", lang)
+    role = result.catalog.role(measure.approver)
+    return role.name(lang) if role is not None else measure.approver
 
 
 def _target(outcome: Outcome, unit: str | None) -> str:

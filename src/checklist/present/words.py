@@ -18,6 +18,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "state.open": ("未完成", "open"),
     "state.partial": ("部分完成", "partial"),
     "state.awaiting": ("待审批", "awaiting approval"),
+    "msg.awaits_approval": (
+        "待审批：须由{who}审批 `checklist approve {target} --by 姓名`",
+        "Awaiting approval by {who}: `checklist approve {target} --by NAME`.",
+    ),
+    "label.second_person": ("另一人（非记录人）", "a second person (not the one who attested)"),
     "state.lapsed": ("已失效", "lapsed"),
     "state.upcoming": ("未到期", "upcoming"),
     "action.partial": ("部分完成", "partial"),
