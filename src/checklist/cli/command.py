@@ -90,7 +90,28 @@ def _refuse_repeats(command: Any, args: list[str]) -> None:
 
 
 class Group(TyperGroup):
-    """A group of commands (the root, `keys`): plain help, like its commands."""
+    """A group of commands (the root, `keys`): plain help, like its commands; `--lang` may come
+    before the command as well as after it (`checklist --lang zh status`)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain(super().get_params(ctx))
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, lang_after_command(args))
+
+
+def lang_after_command(args: list[str]) -> list[str]:
+    """`--lang X` (or `--lang=X`) given before the command, moved after the command's name,
+    where every command takes it; the arguments as they are when there is none, or no command."""
+    rest, moved, at = list(args), [], 0
+    while at < len(rest) and rest[at].startswith("-"):
+        if rest[at] == "--lang" and at + 1 < len(rest):
+            moved += rest[at : at + 2]
+            del rest[at : at + 2]
+        elif rest[at].startswith("--lang="):
+            moved.append(rest.pop(at))
+        else:
+            at += 1  # the root's own flags (--debug, --version) take no value
+    if not moved or at >= len(rest):
+        return args
+    return [*rest[: at + 1], *moved, *rest[at + 1 :]]

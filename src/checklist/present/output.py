@@ -43,7 +43,39 @@ def safe(text: str) -> str:
 def stdout() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, emoji=False, soft_wrap=False)
+    if sys.stdout.isatty():
+        return Console(highlight=False, emoji=False, soft_wrap=False)
+    # Piped or redirected: rich pads every line of a table or a panel to the width with blanks,
+    # which a file or a `grep` has no use for; the lines are kept as they are, without them.
+    return Console(file=cast(IO[str], _Trimmed(sys.stdout)), highlight=False, emoji=False, soft_wrap=False)
+
+
+class _Trimmed(io.TextIOBase):
+    """A text file that writes each line to `out` without the blanks at its end."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self._out = out
+        self._pending = ""  # the start of a line not ended yet
+
+    def write(self, text: str) -> int:
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        if lines:
+            self._out.write("\n".join(line.rstrip(" ") for line in lines) + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:  # a line not ended (rich ends every print with one): written as it is
+            self._out.write(self._pending)
+            self._pending = ""
+        self._out.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._out, "encoding", None) or "utf-8"
 
 
 def stderr() -> Console:
