@@ -426,22 +426,3 @@ class Schedule:
         if self._run is not None:
             return date.fromordinal(self._first_day + number * self._run)
         return date.fromordinal(7 * number + 1 if self._weeks else number)
-
-
-def describe(rec: Recurrence) -> str:  # noqa: PLR0911 - one return per kind of schedule
-    """A short English description, e.g. 'daily', '3 times a day', 'every 8h', 'on mon, thu'."""
-    if rec.at is not None:
-        return "at " + ", ".join(rec.at)
-    if rec.count is not None:
-        return f"{describe(rec.model_copy(update={'count': None}))}, {rec.count} times each"
-    if rec.on is not None:
-        return "on " + ", ".join(rec.on)
-    if rec.every == "day":
-        return f"{rec.times} times a day" if rec.times and rec.times > 1 else "daily"
-    if rec.every == "week":
-        return "weekly"
-    if rec.every == "month":
-        return "monthly"
-    if (step := _step_days(rec)) is not None:
-        return f"every {step} days"
-    return f"every {rec.every}"
