@@ -92,9 +92,7 @@ def command_for(status: ItemStatus, unit_id: str | None = None) -> str:
     for kind in measure.evidence_kinds:  # a file attached as each named kind asked for
         words += ["--file", f"{kind}=FILE"]
     if "figures" in measure.evidence:
-        for spec in measure.fields:
-            if spec.required and spec.compute is None and spec.id not in measure.follow_up_fields:
-                words += ["--set", f"{spec.id}=…"]
+        words += [word for spec in measure.required_fields for word in ("--set", f"{spec.id}=…")]
     if unit_id:
         words += ["--unit", unit_id]
     return shlex.join(words)

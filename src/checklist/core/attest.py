@@ -21,7 +21,7 @@ from .answers import parse_answer
 from .decide import complete, holding, past_alert
 from .errors import NotFound, UserError
 from .evidence import describe, inspect
-from .figures import missing_required, parse_assignments, split_assignment
+from .figures import parse_assignments, split_assignment
 from .fuzzy import closest
 from .logindex import Entry, LogIndex
 from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Record, Recurrence, Rule, from_user
@@ -212,7 +212,8 @@ def part_item(status: ItemStatus, index: LogIndex, part: str | None, action: str
     raise UserError("attest.which_part", parts=names, commands=commands, more=len(names) > 8, **label)
 
 
-VERB_OF = {"blocked": "block", "reopened": "reopen", "approved": "approve", "acknowledged": "ack"}  # else the action
+# The command that records an action, where it is not the action's own name (the words a user types)
+VERB_OF = {"blocked": "block", "reopened": "reopen", "approved": "approve", "acknowledged": "ack"}
 
 
 def _subject_item(
@@ -257,20 +258,10 @@ def _occurrence(found: list[ItemStatus], item: Item, occurrence: int | None, act
     raise UserError("occurrence.which", **_occurrences(pending or found, item, action), subject=subject)
 
 
-_VERBS = {
-    "done": "done",
-    "partial": "partial",
-    "na": "na",
-    "blocked": "block",
-    "reopened": "reopen",
-    "approved": "approve",
-}
-
-
 def _occurrences(found: list[ItemStatus], item: Item, action: str) -> dict[str, Any]:
     """What a message listing the occurrences to choose from needs: each one's number, when
     its event happened, its state and the command that names it; and the item."""
-    verb = _VERBS.get(action, action)
+    verb = VERB_OF.get(action, action)
     listed = [
         {
             "occurrence": s.item.occurrence,
@@ -574,8 +565,7 @@ def _check_required(
     if "file" in measure.evidence and not files:
         raise UserError("attest.needs_file", **label)
     if "figures" in measure.evidence:
-        # a field a question's follow-up names is required only with the answer that needs it
-        missing = [f for f in missing_required(measure.fields, figures) if f.id not in measure.follow_up_fields]
+        missing = [f for f in measure.required_fields if f.id not in figures]
         if missing:
             raise UserError("attest.needs_figures", fields=[f.id for f in missing], **label)
     given = {file.kind for file in files}

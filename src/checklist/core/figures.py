@@ -193,10 +193,6 @@ def parse_assignments(
     return values
 
 
-def missing_required(fields: Sequence[FieldSpec], values: dict[str, FigureValue]) -> list[FieldSpec]:
-    return [f for f in fields if f.required and f.compute is None and f.id not in values]
-
-
 def alerts(fields: Sequence[FieldSpec], values: dict[str, FigureValue]) -> list[FieldSpec]:
     """Fields whose recorded value crosses its alert threshold, or is one it flags."""
     return [

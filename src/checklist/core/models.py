@@ -832,6 +832,12 @@ class Measure(Strict):
             return frozenset()
         return frozenset(n for follow in self.question.follow_up for n in follow.need if n not in ("note", "file"))
 
+    @cached_property
+    def required_fields(self) -> list[FieldSpec]:
+        """The fields every attestation with figures must give: required ones, but for a computed
+        field (worked out, never typed) and one a question's follow-up needs (only then)."""
+        return [f for f in self.fields if f.required and f.compute is None and f.id not in self.follow_up_fields]
+
     def applies(self, kind: str) -> bool:
         return self.applies_to == "all" or kind in self.applies_to
 

@@ -21,17 +21,6 @@ from .models import Catalog, PartKind, Unit
 from .status import PENDING, UnitStatus, tally
 from .subjects import spelling, typed_subject
 
-# The command of each action that records on an item (the words a user types).
-VERBS = {
-    "done": "done",
-    "partial": "partial",
-    "na": "na",
-    "blocked": "block",
-    "reopened": "reopen",
-    "approved": "approve",
-    "acknowledged": "ack",
-}
-
 
 def part_kinds(catalog: Catalog, unit: Unit) -> list[PartKind]:
     """The kinds of part a unit of this kind has, as its catalog names them."""

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from ..core import clock
 from ..core.conditions import resolve_assignments
 from ..core.errors import UserError, message
-from ..core.models import Attribute, Catalog, Draft, Record, Unit, from_user
+from ..core.models import Attribute, Catalog, Draft, Record, Unit
 from . import anchors
 from .session import Session
 
@@ -76,18 +73,13 @@ def set_attributes(session: Session, request: SetRequest) -> AttributesSet:
         return AttributesSet(unit, catalog, {}, unchanged, None)
     what = message("clock.attributes", values=[f"{name}={value}" for name, (_, value) in changed.items()])
     session.refuse_future(catalog, now, what)
-    zone = ZoneInfo(catalog.meta.timezone)
-    draft = from_user(
-        Draft,
-        id=uuid.uuid4().hex,
-        unit=unit.id,
-        action="set",
-        actor=actor,
-        at=clock.real_now().astimezone(zone),
-        clock=session.replayed(catalog),
+    draft = session.draft(
+        unit,
+        catalog,
+        actor,
+        "set",
         attributes={name: value for name, (_, value) in changed.items()},
         note=(request.reason or "").strip() or None,
-        catalog=catalog.digest,
     )
     anchors.append(session, unit, [draft], session.signer(actor), index)
     return AttributesSet(unit, catalog, changed, unchanged, draft)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from ..core import blobs, clock
+from ..core import blobs
 from ..core import catalog as catalogs
-from ..core.models import Catalog, Draft, Unit, catalog_json_schema, from_user
+from ..core.models import Catalog, Unit, catalog_json_schema
 from . import anchors
 from .session import Session
 from .settings import Settings
@@ -57,16 +55,12 @@ def upgrade(session: Session) -> Upgraded | None:
     note = f"{old.meta.version} ({old.digest[:15]}) → {source.meta.version} ({source.digest[:15]})"
     if carried:  # what the log says of itself: records under these ids count for the new ones from here on
         note += "; " + ", ".join(f"{o} → {new}" for o, new in carried)
-    draft = from_user(
-        Draft,
-        id=uuid.uuid4().hex,
-        unit=unit.id,
-        action="upgraded",
-        actor=actor,
-        at=clock.real_now().astimezone(ZoneInfo(source.meta.timezone)),
-        clock=session.replayed(source),
+    draft = session.draft(
+        unit,
+        source,
+        actor,
+        "upgraded",
         note=note,
-        catalog=source.digest,
     )
     anchors.append(session, unit, [draft], session.signer(actor))
     moved, carriers = {o for o, _ in carried}, {new for _, new in carried}

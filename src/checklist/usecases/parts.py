@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -10,7 +9,7 @@ from zoneinfo import ZoneInfo
 from ..core import clock
 from ..core.errors import UserError, message
 from ..core.logindex import Part
-from ..core.models import Catalog, Draft, PartKind, Unit, from_user
+from ..core.models import Catalog, Draft, PartKind, Unit
 from ..core.parts import find_part, part_kind, part_kinds, typed_part
 from ..core.status import Tally, UnitStatus
 from . import anchors
@@ -72,19 +71,15 @@ def add_part(session: Session, request: PartRequest) -> PartRecorded:
         raise UserError(code, part=part, kind=known.kind, retired=known.retired)
     name = (request.name or "").strip() or None
     moment = _moment(session, current, unit, request.at, part)
-    draft = from_user(
-        Draft,
-        id=uuid.uuid4().hex,
-        unit=unit.id,
-        action="part-added",
-        actor=actor,
-        at=clock.real_now().astimezone(moment.tzinfo),
-        clock=session.replayed(current.catalog),
+    draft = session.draft(
+        unit,
+        current.catalog,
+        actor,
+        "part-added",
         part=part,
         part_kind=kind.id,
         part_name=name,
         occurred=moment,
-        catalog=current.catalog.digest,
     )
     anchors.append(session, unit, [draft], session.signer(actor), index)
     return PartRecorded(unit, current.catalog, kind, part, draft, current.command_unit)
@@ -108,18 +103,14 @@ def retire_part(session: Session, request: PartRequest) -> PartRecorded:
     if moment < found.added:
         raise UserError("part.retired_before_added", part=found.id, at=moment, added=found.added)
     kinds = {kind.id: kind for kind in part_kinds(current.catalog, unit)}
-    draft = from_user(
-        Draft,
-        id=uuid.uuid4().hex,
-        unit=unit.id,
-        action="part-retired",
-        actor=actor,
-        at=clock.real_now().astimezone(moment.tzinfo),
-        clock=session.replayed(current.catalog),
+    draft = session.draft(
+        unit,
+        current.catalog,
+        actor,
+        "part-retired",
         part=found.id,
         occurred=moment,
         note=reason,
-        catalog=current.catalog.digest,
     )
     anchors.append(session, unit, [draft], session.signer(actor), index)
     kind = kinds.get(found.kind) or PartKind.model_validate({"id": found.kind, "name": {"en": found.kind}})

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import shlex
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -18,7 +17,7 @@ from ..core.evidence import named_kind
 from ..core.fuzzy import closest
 from ..core.items import resolve, resolve_all
 from ..core.logindex import Happening, LogIndex, event_key, slot
-from ..core.models import Action, Catalog, Draft, Measure, Record, Unit, from_user
+from ..core.models import Action, Catalog, Draft, Measure, Record, Unit
 from ..core.parts import typed_part
 from ..core.roles import Holding, holdings, known_role, roles_of
 from ..core.status import Item, Unacknowledged, UnitStatus, items_for, unit_status
@@ -214,14 +213,11 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
         if same is not None:  # the same kind, subject and time: recorded already
             return EventRecorded(unit, request, None, same.number, count, same.moment, current.catalog)
         number, moment, count = count + 1, occurred, count + 1
-    draft = from_user(
-        Draft,
-        id=uuid.uuid4().hex,
-        unit=unit.id,
-        action="withdrawn" if request.withdraw else "event",
-        actor=actor,
-        at=clock.real_now().astimezone(zone),
-        clock=session.replayed(current.catalog),
+    draft = session.draft(
+        unit,
+        current.catalog,
+        actor,
+        "withdrawn" if request.withdraw else "event",
         event=kind,
         subject=subject,
         occurred=None if request.withdraw else occurred.astimezone(zone),
@@ -229,7 +225,6 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
         occurrence=number if count > 1 else None,
         subject_type=typed,
         note=note,
-        catalog=current.catalog.digest,
     )
     anchors.append(session, unit, [draft], session.signer(actor), index)
     return EventRecorded(unit, request, draft, number, count, moment, current.catalog)
@@ -329,22 +324,17 @@ def acknowledge(session: Session, request: AckRequest) -> Acknowledged:
     if not reason:
         raise UserError("ack.needs_reason")
     covered = _alerts_of(current.unacknowledged, item, request)
-    zone = ZoneInfo(current.catalog.meta.timezone)
-    draft = from_user(
-        Draft,
-        id=uuid.uuid4().hex,
-        unit=unit.id,
+    draft = session.draft(
+        unit,
+        current.catalog,
+        actor,
+        "acknowledged",
         item=item.id,
-        action="acknowledged",
-        actor=actor,
-        at=clock.real_now().astimezone(zone),
-        clock=session.replayed(current.catalog),
         period=request.period,
         subject=covered[0].item.subject,  # as recorded
         part=covered[0].item.part,
         occurrence=covered[0].item.occurrence if covered[0].item.occurrences > 1 else None,
         note=reason,
-        catalog=current.catalog.digest,
     )
     anchors.append(session, unit, [draft], session.signer(actor), index)
     return Acknowledged(unit, current.catalog, actor, item, draft, covered)
@@ -443,18 +433,14 @@ def record_role(session: Session, request: RoleRequest) -> RoleRecorded:
         return RoleRecorded(unit, current.catalog, actor, role, mine.holder, None, mine)
     what = message("clock.role", role=role, person=person, at=current.now)  # a grant takes effect at --now
     session.refuse_future(current.catalog, current.now, what)
-    draft = from_user(
-        Draft,
-        id=uuid.uuid4().hex,
-        unit=unit.id,
-        action="revoked" if request.revoke else "granted",
-        actor=actor,
-        at=clock.real_now().astimezone(ZoneInfo(current.catalog.meta.timezone)),
-        clock=session.replayed(current.catalog),
+    draft = session.draft(
+        unit,
+        current.catalog,
+        actor,
+        "revoked" if request.revoke else "granted",
         role=role,
         holder=mine.holder if mine is not None else person,  # as granted: the log names one person one way
         note=note,
-        catalog=current.catalog.digest,
     )
     anchors.append(session, unit, [draft], session.signer(actor), index)
     return RoleRecorded(unit, current.catalog, actor, role, draft.holder or person, draft, mine)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..core import blobs, clock
@@ -21,7 +22,7 @@ from ..core.alerts import Judge
 from ..core.archive import OtherRules, rules_for, settle
 from ..core.errors import ChecklistError, Message, NotFound, StoreDamaged, UserError
 from ..core.logindex import LogIndex
-from ..core.models import Catalog, Signature, Unit
+from ..core.models import Action, Catalog, Draft, Signature, Unit, from_user
 from ..core.status import UnitStatus, unit_status
 from ..core.store import LocalCache, Store
 from .settings import Settings
@@ -98,6 +99,21 @@ class Session:
         """The moment --now (or CHECKLIST_NOW) sets the clock to, if it does: records made
         then are marked with it."""
         return self.now(catalog) if self.settings.now else None
+
+    def draft(self, unit: Unit, catalog: Catalog, actor: str, action: Action, **fields: Any) -> Draft:
+        """A record of `unit` made now by `actor` under `catalog` (marked with the replayed
+        clock, if any), before the store gives it its place; a bad value is a UserError."""
+        return from_user(
+            Draft,
+            id=uuid.uuid4().hex,
+            unit=unit.id,
+            action=action,
+            actor=actor,
+            at=clock.real_now().astimezone(ZoneInfo(catalog.meta.timezone)),
+            clock=self.replayed(catalog),
+            catalog=catalog.digest,
+            **fields,
+        )
 
     def refuse_future(self, catalog: Catalog, moment: datetime | None, what: Message) -> None:
         """A replayed clock records nothing the real clock has not reached, unless the store
