@@ -357,7 +357,7 @@ def test_a_counted_day_is_met_by_its_dones_since_it_was_last_reopened_folded_or_
 
     def said(index: LogIndex) -> tuple[list[str], tuple[int, int] | None, str]:
         (item,) = unit_status(unit, counted, index, now).recurring
-        return list(item.missed), item.occurrences, item.state
+        return list(item.missed), item.counted, item.state
 
     folded = said(LogIndex.of(made))
     assert folded[0] == [day for day in days[:4] if expected.get(day, 0) < 3]

@@ -110,7 +110,7 @@ class ItemStatus:
     parts: list[ItemStatus] | None = None  # a measure kept per part: the items of its active parts, rolled up here
     inapplicable: tuple[tuple[str, str], ...] = ()  # the attributes (and values) its conditions do not hold on
     # timing: counted occurrences, standing rules, in force from/until
-    occurrences: tuple[int, int] | None = None  # a counted period: attestations made in it, and needed
+    counted: tuple[int, int] | None = None  # a counted period: attestations made in it, and needed
     reviewed: Entry | None = None  # a standing rule put in place: its latest review
     reviewed_period: str | None = None  # the review period of that review
     ends: datetime | None = None  # when the measure goes out of force (`in_force.until`)
@@ -635,10 +635,10 @@ def _recurring(  # noqa: PLR0917
         state = state_of(entry, measure, clock) if current else "upcoming"
         off = _off(measure, timeline, current) if state not in SETTLED and state != "upcoming" else ()
         state = "inapplicable" if off else state
-    occurrences = None
+    counted = None
     if rec.count is not None and current is not None:  # met at the count: done until then is still open
         made = _made(index.table(measure.id, item.slot, item.part), current.key)
-        occurrences = (made, rec.count)
+        counted = (made, rec.count)
         state = "open" if state == "done" and made < rec.count else state
     if measure.standing is not None:
         return _standing(
@@ -653,7 +653,7 @@ def _recurring(  # noqa: PLR0917
         period=current,
         missed=tuple(map(span.key, memo.missed)),
         streak=memo.streak,
-        occurrences=occurrences,
+        counted=counted,
         ends=in_force_end(measure, clock),
         changed=_changed(entry, measure),
         alerts=_alerts(measure, latest, clock),

@@ -130,7 +130,7 @@ def item_document(status: ItemStatus, catalog: Catalog | None = None) -> ItemDoc
 def timing_document(status: ItemStatus) -> TimingDocument:
     """Fixed-time rounds, counted attestations, standing reviews, days in force, the event."""
     measure, period = status.item.measure, status.period
-    in_force, made = measure.in_force, status.occurrences
+    in_force, made = measure.in_force, status.counted
     reviewed = status.reviewed.last if status.reviewed is not None else None
     return {
         "round": period.key[11:] if period is not None and measure.cadence and measure.cadence.at else None,

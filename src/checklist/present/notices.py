@@ -66,11 +66,11 @@ def attested(result: Attested, lang: str) -> None:
 def _counted(outcome: Outcome, lang: str) -> None:
     """A done of a period counted in attestations (`count`): how many it has now, of how many."""
     status, draft = outcome.status, outcome.draft
-    made = status.occurrences
+    made = status.counted
     if made is None or draft is None or draft.action != "done" or status.period is None:
         return
     if outcome.target.period == status.period.key:
-        message(t("msg.counted", lang, made=made[0] + 1, needed=made[1]))
+        message(t("label.counted", lang, made=made[0] + 1, needed=made[1]))
 
 
 def _approver(result: Attested, measure: Measure, lang: str) -> str:

@@ -377,9 +377,9 @@ def _cadence_parts(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
     parts = [(f"{t('label.recurs', lang)}: {recurrence_words(rec, lang)}", "dim")]
     if status.period is not None:
         parts.append((period_words(status, lang), "dim"))
-    if status.occurrences is not None:
-        made, needed = status.occurrences
-        parts.append((t("label.occurrences", lang, made=made, needed=needed), "green" if made >= needed else ""))
+    if status.counted is not None:
+        made, needed = status.counted
+        parts.append((t("label.counted", lang, made=made, needed=needed), "green" if made >= needed else ""))
     if status.missed:
         parts.append((t("label.missed", lang, count=len(status.missed)), "red"))
     if status.streak:
@@ -676,8 +676,8 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str, catalog: Catalog
         if item.item.part:
             text.append(f" · {safe(item.item.part)}", style="bold")
         text.append(f"\n{period_words(item, lang)}", style="dim")
-        if item.occurrences is not None:
-            text.append(" · " + t("label.occurrences", lang, made=item.occurrences[0], needed=item.occurrences[1]))
+        if item.counted is not None:
+            text.append(" · " + t("label.counted", lang, made=item.counted[0], needed=item.counted[1]))
         if item.reviewed is not None:
             reviewed = item.reviewed.last
             said = t("label.reviewed", lang, period=item.reviewed_period, when=when(reviewed.clock or reviewed.at))
