@@ -174,7 +174,7 @@ class Answers:
             subjects=subjects,
             answer=self.answer,
             parts=[item.item.part] if item.item.part else [],
-            occurrence=item.item.occurrence if item.item.occurrences > 1 else None,
+            occurrence=item.item.named_occurrence,
             kinded=[f"{kind}={path}" for kind, path in self.kinded.items()],
         )
 

@@ -48,8 +48,8 @@ def subject_words(item: Item) -> list[str]:
     several (the second admission of one person), and its part (a block): a command printed
     runs as printed."""
     words = ["--subject", item.subject] if item.subject else []
-    if item.subject and item.occurrences > 1:
-        words += ["--occurrence", str(item.occurrence)]
+    if item.named_occurrence is not None:
+        words += ["--occurrence", str(item.named_occurrence)]
     return words + (["--part", item.part] if item.part else [])
 
 

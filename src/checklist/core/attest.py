@@ -66,8 +66,7 @@ class Target:
     def occurrence(self) -> int | None:
         """Which occurrence of its event the record names: none while the subject has had one
         (a record of format 4, as before occurrences), else the item's."""
-        item = self.status.item
-        return item.occurrence if item.subject is not None and item.occurrences > 1 else None
+        return self.status.item.named_occurrence
 
 
 @dataclass(frozen=True)

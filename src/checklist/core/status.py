@@ -85,6 +85,12 @@ class Item:
         """Where the index keeps this item's records: its occurrence of the subject's event."""
         return None if self.subject is None else slot(self.subject, self.occurrence)
 
+    @property
+    def named_occurrence(self) -> int | None:
+        """The occurrence a record (or a command) names: none while the subject has had one of
+        its kind (a record as before occurrences, of format 4), else this item's."""
+        return self.occurrence if self.subject is not None and self.occurrences > 1 else None
+
 
 @dataclass(slots=True)
 class ItemStatus:

@@ -333,7 +333,7 @@ def acknowledge(session: Session, request: AckRequest) -> Acknowledged:
         period=request.period,
         subject=covered[0].item.subject,  # as recorded
         part=covered[0].item.part,
-        occurrence=covered[0].item.occurrence if covered[0].item.occurrences > 1 else None,
+        occurrence=covered[0].item.named_occurrence,
         note=reason,
     )
     anchors.append(session, unit, [draft], session.signer(actor), index)
