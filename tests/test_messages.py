@@ -13,9 +13,10 @@ from checklist.core.errors import Message, NotFound, UserError, message
 from checklist.present.messages import HINTS, TEMPLATES, hint, text
 from checklist.present.translations import catalog
 
+KEYS = [key for key in catalog("messages", "en")._catalog if isinstance(key, str)]  # type: ignore[attr-defined]
 WORDS = {key for key in catalog("interface", "en")._catalog if isinstance(key, str)}  # type: ignore[attr-defined]
-MESSAGES = {key for key in catalog("messages", "en")._catalog if isinstance(key, str) and "\x04" not in key}  # type: ignore[attr-defined]
-HINT_WORDS = {key.split("\x04")[1] for key in catalog("messages", "en")._catalog if isinstance(key, str) and "\x04" in key}  # type: ignore[attr-defined]
+MESSAGES = {key for key in KEYS if "\x04" not in key}
+HINT_WORDS = {key.split("\x04")[1] for key in KEYS if "\x04" in key}  # msgctxt "hint"
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "checklist"
 CODE = re.compile(r"^[a-z]+\.[a-z0-9_]+$")

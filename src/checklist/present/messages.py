@@ -131,7 +131,9 @@ TEMPLATES: dict[str, Composed] = {
         "less than lasts_days"
     ),
     # timing: fixed times, counted occurrences, standing rules, in force from/until, before an event
-    "attest.not_in_force_yet": lambda p, lang: f"{_item(p, lang)} is in force from {p['opens']}: it cannot be done before then",
+    "attest.not_in_force_yet": lambda p, lang: (
+        f"{_item(p, lang)} is in force from {p['opens']}: it cannot be done before then"
+    ),
     # pydantic's errors, in our words (core/catalog.py)
     "value.text": lambda p, lang: (
         "must be a text"
@@ -188,7 +190,9 @@ TEMPLATES: dict[str, Composed] = {
         f"cannot move the incomplete last line of {p['where']} to quarantine: {p['reason']}; "
         + ("nothing was changed" if p["restored"] else "the quarantine file now ends with an incomplete line")
     ),
-    "store.blob_changed": lambda p, lang: f"{p['kind']} {p['name'][:12]}… changed while it was being kept; nothing was kept",
+    "store.blob_changed": lambda p, lang: (
+        f"{p['kind']} {p['name'][:12]}… changed while it was being kept; nothing was kept"
+    ),
     # units and settings
     "unit.which": _units,
     # items, figures and evidence
@@ -223,7 +227,9 @@ TEMPLATES: dict[str, Composed] = {
         f"{_item(p, lang)} was attested by {p['actor']}, who cannot approve their own attestation"
     ),
     "attest.needs_note": lambda p, lang: f"{_item(p, lang)} needs a note saying what was done",
-    "attest.needs_file": lambda p, lang: f"{_item(p, lang)} needs an evidence file (a notice, minutes, a roster, a photo)",
+    "attest.needs_file": lambda p, lang: (
+        f"{_item(p, lang)} needs an evidence file (a notice, minutes, a roster, a photo)"
+    ),
     "attest.needs_figures": lambda p, lang: f"{_item(p, lang)} needs its figures: {', '.join(p['fields'])}",
     "attest.not_open_yet": lambda p, lang: f"{_item(p, lang)} opens on {p['opens']}: it cannot be done before then",
     "attest.window_not_over": lambda p, lang: (
@@ -258,7 +264,9 @@ TEMPLATES: dict[str, Composed] = {
         f"{_item(p, lang)} does not apply{' in period ' + p['period'] if p.get('period') else ' now'}: "
         f"it applies while {p['conditions']}, and {p['because']}"
     ),
-    "set.unknown_attribute": lambda p, lang: f"unknown attribute {p['attribute']!r} (attributes: {', '.join(p['known'])})",
+    "set.unknown_attribute": lambda p, lang: (
+        f"unknown attribute {p['attribute']!r} (attributes: {', '.join(p['known'])})"
+    ),
     "event.unknown_type": lambda p, lang: (
         f"unknown subject type {p['type']!r} (types: {', '.join(p['known'])})"
         if p["known"]
@@ -321,7 +329,9 @@ TEMPLATES: dict[str, Composed] = {
         f"{_item({**p, 'part': None}, lang)} has no {p['kind']} {p['part']!r}"
         + (f" (its {p['kind']}s: {', '.join(p['parts'])})" if p.get("parts") else "")
     ),
-    "attest.part_retired": lambda p, lang: f"{p['kind']} {p['part']!r} was retired on {p['retired']}: it has no items now",
+    "attest.part_retired": lambda p, lang: (
+        f"{p['kind']} {p['part']!r} was retired on {p['retired']}: it has no items now"
+    ),
     "attest.no_parts_yet": lambda p, lang: f"{_item(p, lang)} is kept per {p['kind']}, and the unit has none yet",
     "attest.which_part": lambda p, lang: (
         f"{_item(p, lang)} is kept per {p['kind']}, and {len(p['parts'])} {p['kind']}s are open: "
@@ -434,7 +444,9 @@ HINTS: dict[str, Composed] = {
         or f"grant the role first: `checklist role grant NAME {p['role']}`"
     ),
     "attest.needs_kinds": lambda p, lang: "add " + " ".join(f"--file {kind}=FILE" for kind in p["kinds"]),
-    "evidence.kinded_form": lambda p, lang: "kinds: " + ", ".join(p["known"]) if p["known"] else "the catalog names no kinds",
+    "evidence.kinded_form": lambda p, lang: (
+        "kinds: " + ", ".join(p["known"]) if p["known"] else "the catalog names no kinds"
+    ),
     "evidence.unknown_kind": lambda p, lang: _did_you_mean(p) or "kinds: " + ", ".join(p["known"]),
 }
 

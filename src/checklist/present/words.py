@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from ..core.status import Item
 
 
-
 def t(key: str, lang: str, **values: object) -> str:
     """The words of a key in the user's language (locale/*/LC_MESSAGES/interface.po)."""
     text = word("interface", key, lang)
