@@ -114,11 +114,13 @@ class LazyGroup(Group):
         except ChecklistError as exc:
             if _debug(ctx):
                 raise
-            return _fail(exc)
+            return _fail(exc, ctx.meta.get("lang", "en"))
         except Exception as exc:  # a bug, not bad input: one line, the traceback only with --debug
             if _debug(ctx):
                 raise
-            return _fail(InternalError("internal", kind=type(exc).__name__, detail=str(exc)))
+            return _fail(
+                InternalError("internal", kind=type(exc).__name__, detail=str(exc)), ctx.meta.get("lang", "en")
+            )
 
 
 def load(name: str) -> Any:
@@ -134,10 +136,10 @@ def load(name: str) -> Any:
     return typer.main.get_command(single)
 
 
-def _fail(error: ChecklistError) -> None:
+def _fail(error: ChecklistError, lang: str) -> None:
     from ..present.output import print_error
 
-    print_error(error)
+    print_error(error, lang)
     raise typer.Exit(error.exit_code)
 
 

@@ -97,7 +97,24 @@ class Group(TyperGroup):
         return _plain(super().get_params(ctx))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta.setdefault("lang", requested_language(args))
         return super().parse_args(ctx, lang_after_command(args))
+
+
+def requested_language(args: list[str]) -> str:
+    """The language of this run, read before any command parses its options: errors, usage
+    errors and help are in it too (`--lang`, else CHECKLIST_LANG, else the locale)."""
+    from ..usecases.settings import language  # every command reads its settings: no extra import
+
+    option = None
+    for at, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and at + 1 < len(args):
+            option = args[at + 1]
+        elif arg.startswith("--lang="):
+            option = arg.split("=", 1)[1]
+    return language(option if option in ("zh", "en") else None)
 
 
 def lang_after_command(args: list[str]) -> list[str]:

@@ -234,7 +234,7 @@ def _walk_item(session: Session, status: UnitStatus, lang: str, item: ItemStatus
         try:
             result = attest(session, answers.request(item))
         except UserError as exc:
-            print_error(exc)
+            print_error(exc, lang)
             message(t("walk.kept", lang), style="yellow")
             kept = answers
             continue
@@ -310,7 +310,7 @@ def _ask_answer(measure: Measure, lang: str, kept: list[str] | None) -> list[str
             if exc.code == "answer.not_relevant":
                 message(t("walk.answer_na", lang), style="yellow")
             else:
-                print_error(exc)
+                print_error(exc, lang)
 
 
 def _needs_words(measure: Measure, needs: list[str], lang: str) -> str:
@@ -346,7 +346,7 @@ def _ask_kind(session: Session, catalog: Catalog, kind: str, lang: str, kept: Pa
         try:
             return inspect(Path(raw).expanduser(), limit)
         except UserError as exc:
-            print_error(exc)
+            print_error(exc, lang)
             kept = None
 
 
@@ -363,7 +363,7 @@ def _ask_files(session: Session, required: bool, lang: str, files: list[Path], k
         try:
             files.append(inspect(path, limit))
         except UserError as exc:
-            print_error(exc)
+            print_error(exc, lang)
     if files:
         message(t("walk.files_kept", lang, files=", ".join(str(f) for f in files)))
     while True:
@@ -377,7 +377,7 @@ def _ask_files(session: Session, required: bool, lang: str, files: list[Path], k
         try:
             files.append(inspect(Path(raw).expanduser(), limit))
         except UserError as exc:
-            print_error(exc)
+            print_error(exc, lang)
 
 
 def _ask_text(label: str, required: bool, lang: str, default: str = "") -> str:
@@ -427,7 +427,7 @@ def _ask_figures(
                 values[spec.id] = parse_value(spec, raw)
                 break
             except UserError as exc:
-                print_error(exc)
+                print_error(exc, lang)
 
 
 def _shown(value: FigureValue) -> str:

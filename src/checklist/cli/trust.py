@@ -88,7 +88,7 @@ def _verify_seals(session: Session, paths: list[Path], json: bool) -> None:
         except ChecklistError as exc:
             if len(paths) == 1:
                 raise
-            print_error(exc)
+            print_error(exc, session.settings.lang)
             worst = max(worst, exc.exit_code)
     if json:
         print_json(

@@ -208,14 +208,15 @@ def message(text: str, style: str = "") -> None:
     stderr().print(Text(safe(text), style=style))
 
 
-def print_error(error: ChecklistError) -> None:
+def print_error(error: ChecklistError, lang: str) -> None:
     from rich.text import Text
 
     from ..present.messages import error_text, hint
+    from ..present.words import t
 
-    line = Text("error: ", style="bold red")
-    line.append(safe(error_text(error)))
+    line = Text(t("label.error", lang), style="bold red")
+    line.append(safe(error_text(error, lang)))
     stderr().print(line)
-    advice = hint(error)
+    advice = hint(error, lang)
     if advice:
         stderr().print(Text(safe(advice), style="yellow"))
