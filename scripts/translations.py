@@ -10,9 +10,12 @@ reads the compiled catalogs with the standard library's gettext only.
 
 from __future__ import annotations
 
+import ast
 import io
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -69,11 +72,31 @@ def problems() -> list[str]:
     return found
 
 
+def extract_keys(fileobj: Any, keywords: Mapping[str, Any], comment_tags: Any, options: Any) -> Iterator[Any]:
+    """A Babel extraction method for keys: Babel's own Python extractor reads `t("a" if x
+    else "b", lang)` as one message "ab"; this one yields each branch of a conditional key,
+    and skips a key made at run time (`t(f"state.{state}", lang)`), which the .po lists."""
+    tree = ast.parse(fileobj.read())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in keywords and node.args:
+            for key in _branches(node.args[0]):
+                yield node.lineno, node.func.id, key, []
+
+
+def _branches(node: ast.expr) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _branches(node.body) + _branches(node.orelse)
+    return []
+
+
 def used_keys(domain: str) -> set[str]:
-    """The literal keys the code passes to the domain's functions (Babel's extractor)."""
+    """The literal keys the code passes to the domain's functions (Babel's extraction, with
+    our method for keys)."""
     found = set()
     for _file, _line, msgid, _comments, _context in extract_from_dir(
-        ROOT / "src" / "checklist", [("**.py", "python")], keywords=KEYWORDS[domain]
+        ROOT / "src" / "checklist", [("**.py", extract_keys)], keywords=KEYWORDS[domain]
     ):
         found.add(msgid[0] if isinstance(msgid, tuple) else msgid)
     return found

@@ -23,15 +23,36 @@ LANGUAGES = ("zh", "en")
 DOMAINS = ("interface", "messages", "help")
 
 
-@cache
 def catalog(domain: str, lang: str) -> gettext.NullTranslations:
     """The compiled catalog of a domain; English stands in for a missing Chinese word."""
-    lang = lang if lang in LANGUAGES else "en"
+    return _load(domain, lang if lang in LANGUAGES else "en")
+
+
+@cache
+def _load(domain: str, lang: str) -> gettext.NullTranslations:
     with (LOCALE / lang / "LC_MESSAGES" / f"{domain}.mo").open("rb") as file:
         found = gettext.GNUTranslations(file)
     if lang != "en":
-        found.add_fallback(catalog(domain, "en"))
+        found.add_fallback(_English(domain))
     return found
+
+
+class _English(gettext.NullTranslations):
+    """The English catalog, read only when a Chinese word is missing: reading a catalog is
+    about a millisecond of pure Python (gettext's _parse), which a Chinese run need not pay."""
+
+    def __init__(self, domain: str) -> None:
+        super().__init__()
+        self.domain = domain
+
+    def gettext(self, message: str) -> str:
+        return catalog(self.domain, "en").gettext(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return catalog(self.domain, "en").ngettext(msgid1, msgid2, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return catalog(self.domain, "en").pgettext(context, message)
 
 
 def word(domain: str, key: str, lang: str) -> str:
