@@ -61,6 +61,8 @@ class Command(TyperCommand):
         return _plain(super().get_params(ctx))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not _takes_lang(self) and any(arg in ctx.help_option_names for arg in args):
+            args = _without_lang(args, leading=False)  # `checklist --lang zh verify --help`
         try:
             _refuse_repeats(self, args)
             rest = super().parse_args(ctx, args)
@@ -134,8 +136,8 @@ class Group(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         ctx.meta.setdefault("lang", requested_language(args))
         rest = lang_after_command(args)
-        if rest is args and not any(param.name == "lang" for param in self.params):
-            rest = _without_lang(args)  # `checklist --lang zh --help`: the language is known already
+        if rest is args and not _takes_lang(self):
+            rest = _without_lang(args, leading=True)  # `checklist --lang zh --help`: the language is known already
         try:
             return super().parse_args(ctx, rest)
         except CLICK_EXCEPTION as error:
@@ -165,11 +167,16 @@ def requested_language(args: list[str]) -> str:
     return language(option if option in ("zh", "en") else None)
 
 
-def _without_lang(args: list[str]) -> list[str]:
-    """The arguments without a `--lang X` (or `--lang=X`) of a group that takes none, given
-    before any command: read by requested_language, it is no usage error."""
+def _takes_lang(command: Any) -> bool:
+    return any(param.name == "lang" for param in command.params)
+
+
+def _without_lang(args: list[str], *, leading: bool) -> list[str]:
+    """The arguments without a `--lang X` (or `--lang=X`) given to a command or group that
+    takes none (the root, `keys`, `verify`): requested_language has read it, for help and usage
+    errors; it is no usage error there. A group's only before its command (`leading`)."""
     rest, at = list(args), 0
-    while at < len(rest) and rest[at].startswith("-") and rest[at] != "--":
+    while at < len(rest) and rest[at] != "--" and (rest[at].startswith("-") or not leading):
         if rest[at] == "--lang" and at + 1 < len(rest):
             del rest[at : at + 2]
         elif rest[at].startswith("--lang="):

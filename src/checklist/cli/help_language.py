@@ -159,6 +159,8 @@ def sentence(text: str, lang: str) -> str:
             values = found.groupdict()
             if "message" in values:
                 values["message"] = sentence(values["message"], lang)
+            if "names" in values and lang == "zh":  # a list of names: '--note、--now'
+                values["names"] = values["names"].replace(", ", "、")
             return words(english, lang).format(**values)
     return text
 
