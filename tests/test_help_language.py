@@ -151,6 +151,9 @@ def test_chinese_help_has_no_english_and_english_help_no_chinese(cli, path: tupl
     assert re.findall(r"[\u3000-\u9fff\uff00-\uffef]+", shown) == []
 
 
+ENVIRONMENT = set(re.findall(r"\$[A-Z_]+", " ".join(help_texts())))
+
+
 @pytest.mark.parametrize("columns", ["60", "80", "120"])
 def test_every_help_fits_the_terminal_in_both_languages(cli, monkeypatch, columns: str) -> None:
     monkeypatch.setenv("COLUMNS", columns)
@@ -160,6 +163,9 @@ def test_every_help_fits_the_terminal_in_both_languages(cli, monkeypatch, column
             wide = [line for line in shown.splitlines() if cell_len(line) > int(columns)]
             assert wide == [], (path, lang, wide)
             assert not re.search(r"…\s*│", shown), (path, lang)  # folded where a line is full, never cut short
+            if lang == "zh":  # broken between Chinese characters: no line starts with `，`, no name cut in two
+                assert not re.search(r"(│| ) +[，。、；：！？）」』”]", shown), (path, shown)
+                assert set(re.findall(r"\$[A-Z_]+", shown)) <= ENVIRONMENT, (path, shown)
 
 
 def test_the_language_of_help_comes_from_the_option_the_environment_or_the_locale(cli, monkeypatch) -> None:

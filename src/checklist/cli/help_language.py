@@ -112,14 +112,19 @@ def in_language(command: Any, ctx: Any) -> Iterator[None]:
                 swap(listed, "help")
                 swap(listed, "short_help")
     set_labels(lang)
+    from rich import text as rich_text
     from typer import rich_utils
 
-    make_text = rich_utils._make_rich_text
+    # typer's text-maker, and the line breaking rich.text imported from rich._wrap (at blanks only)
+    make_text, divide = rich_utils._make_rich_text, rich_text.divide_line  # type: ignore[attr-defined]
     rich_utils._make_rich_text = _folded(make_text)
+    if lang == "zh":  # English keeps the Chinese it quotes whole (`风险等级=高`)
+        rich_text.divide_line = _between_characters(divide)  # type: ignore[attr-defined]
     try:
         yield
     finally:
         rich_utils._make_rich_text = make_text
+        rich_text.divide_line = divide  # type: ignore[attr-defined]
         for thing, attribute, text in reversed(swapped):
             setattr(thing, attribute, text)
 
@@ -163,6 +168,60 @@ def sentence(text: str, lang: str) -> str:
                 values["names"] = values["names"].replace(", ", "、")
             return words(english, lang).format(**values)
     return text
+
+
+# Chinese breaks between any two Chinese characters, but not before closing punctuation nor after
+# an opening one (a line never starts with `，` or ends with `（`).
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’…]")
+_NO_BREAK_BEFORE = frozenset("，。、；：！？）」』”’》〉…")
+_NO_BREAK_AFTER = frozenset("（「『“‘《〈")
+
+
+def _between_characters(divide: Any) -> Any:
+    """rich's line breaking (rich.text.divide_line: at blanks only), for text with Chinese in
+    it: at blanks and between Chinese characters too."""
+
+    def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
+        if not _CJK.search(text):
+            return list(divide(text, width, fold=fold))
+        from rich.cells import cell_len, chop_cells
+
+        breaks = [at for at in range(1, len(text)) if _may_break(text[at - 1], text[at])]
+        offsets: list[int] = []
+        used = 0
+        for start, end in zip([0, *breaks], [*breaks, len(text)], strict=True):
+            piece = text[start:end]
+            size = cell_len(piece.rstrip())
+            if used + size <= width:
+                used += cell_len(piece)
+            elif size > width:  # longer than a line: folded, as rich does
+                lines, at = chop_cells(piece, width), start
+                for line in lines[:-1]:
+                    if at:
+                        offsets.append(at)
+                    at += len(line)
+                if at:
+                    offsets.append(at)
+                used = cell_len(lines[-1])
+            else:
+                if start:
+                    offsets.append(start)
+                used = cell_len(piece)
+        return offsets
+
+    return divide_line
+
+
+def _may_break(before: str, after: str) -> bool:
+    if after.isspace():
+        return False
+    if before.isspace():
+        return True
+    if after in _NO_BREAK_BEFORE or before in _NO_BREAK_AFTER:
+        return False
+    if before in _NO_BREAK_BEFORE or after in _NO_BREAK_AFTER:  # after `，` `：` `）`, before `（`
+        return True
+    return bool(_CJK.match(before) and _CJK.match(after))  # `风险等级=高`, `2020-01-27` stay whole
 
 
 @cache
