@@ -111,9 +111,11 @@ def in_language(command: Any, ctx: Any) -> Iterator[None]:
             if listed is not None:
                 swap(listed, "help")
                 swap(listed, "short_help")
-    set_labels(lang)
     from rich import text as rich_text
     from typer import rich_utils
+
+    labels = {name: getattr(rich_utils, name) for name in LABELS}
+    set_labels(lang)
 
     # typer's text-maker, and the line breaking rich.text imported from rich._wrap (at blanks only)
     make_text, divide = rich_utils._make_rich_text, rich_text.divide_line  # type: ignore[attr-defined]
@@ -125,6 +127,8 @@ def in_language(command: Any, ctx: Any) -> Iterator[None]:
     finally:
         rich_utils._make_rich_text = make_text
         rich_text.divide_line = divide  # type: ignore[attr-defined]
+        for name, label in labels.items():
+            setattr(rich_utils, name, label)
         for thing, attribute, text in reversed(swapped):
             setattr(thing, attribute, text)
 
