@@ -103,6 +103,14 @@ class LazyGroup(Group):
             # None): Ctrl-C, kept in __context__, is an interruption, exit 130 as for any command
             if isinstance(exc.__context__, KeyboardInterrupt):
                 raise typer.Exit(ExitCode.INTERRUPTED) from None
+            from .help_language import set_labels
+
+            set_labels(ctx.meta.get("lang", "en"))  # `Aborted.` in the run's language
+            raise
+        except _CLICK_EXCEPTION as exc:  # a usage error: in the run's language
+            from .help_language import translate_error
+
+            translate_error(exc, ctx)
             raise
         except _PASS_THROUGH:
             raise

@@ -8,6 +8,9 @@ from typing import Any
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
+# typer's usage errors (its copy of click's ClickException), put into the run's language on their way out
+CLICK_EXCEPTION: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
 
 class Argument(TyperArgument):
     """An argument shown as its metavar alone: `ITEM...`, not `{ITEM}...` and `<list[str]>`."""
@@ -29,17 +32,51 @@ def _plain(params: list[Any]) -> list[Any]:
     return params
 
 
+def _format_help(command: Any, ctx: Any, formatter: Any, render: Any) -> None:
+    """Help in the run's language (cli/help_language.py)."""
+    from .help_language import in_language
+
+    with in_language(command, ctx):
+        render(ctx, formatter)
+
+
+def _format_usage(command: Any, ctx: Any, formatter: Any) -> None:
+    """The usage line, `Usage:` in the run's language (`用法：`)."""
+    from .help_language import usage_prefix
+
+    formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), prefix=usage_prefix(ctx))
+
+
+def _in_language(error: Exception, ctx: Any) -> None:
+    from .help_language import translate_error
+
+    translate_error(error, ctx)
+
+
 class Command(TyperCommand):
-    """A command that refuses an option given twice (click keeps the last value silently)."""
+    """A command that refuses an option given twice (click keeps the last value silently), and
+    whose help, usage and usage errors are in the run's language."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain(super().get_params(ctx))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        _refuse_repeats(self, args)
-        rest = super().parse_args(ctx, args)
+        if not _takes_lang(self) and any(arg in ctx.help_option_names for arg in args):
+            args = _without_lang(args, leading=False)  # `checklist --lang zh verify --help`
+        try:
+            _refuse_repeats(self, args)
+            rest = super().parse_args(ctx, args)
+        except CLICK_EXCEPTION as error:
+            _in_language(error, ctx)
+            raise
         _refuse_undecodable(self, ctx)
         return rest
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _format_help(self, ctx, formatter, super().format_help)
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _format_usage(self, ctx, formatter)
 
 
 def _refuse_undecodable(command: Any, ctx: Any) -> None:
@@ -90,15 +127,28 @@ def _refuse_repeats(command: Any, args: list[str]) -> None:
 
 
 class Group(TyperGroup):
-    """A group of commands (the root, `keys`): plain help, like its commands; `--lang` may come
-    before the command as well as after it (`checklist --lang zh status`)."""
+    """A group of commands (the root, `keys`): plain help in the run's language, like its
+    commands; `--lang` may come before the command as well as after it (`checklist --lang zh status`)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain(super().get_params(ctx))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         ctx.meta.setdefault("lang", requested_language(args))
-        return super().parse_args(ctx, lang_after_command(args))
+        rest = lang_after_command(args)
+        if rest is args and not _takes_lang(self):
+            rest = _without_lang(args, leading=True)  # `checklist --lang zh --help`: the language is known already
+        try:
+            return super().parse_args(ctx, rest)
+        except CLICK_EXCEPTION as error:
+            _in_language(error, ctx)
+            raise
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _format_help(self, ctx, formatter, super().format_help)
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _format_usage(self, ctx, formatter)
 
 
 def requested_language(args: list[str]) -> str:
@@ -115,6 +165,25 @@ def requested_language(args: list[str]) -> str:
         elif arg.startswith("--lang="):
             option = arg.split("=", 1)[1]
     return language(option if option in ("zh", "en") else None)
+
+
+def _takes_lang(command: Any) -> bool:
+    return any(param.name == "lang" for param in command.params)
+
+
+def _without_lang(args: list[str], *, leading: bool) -> list[str]:
+    """The arguments without a `--lang X` (or `--lang=X`) given to a command or group that
+    takes none (the root, `keys`, `verify`): requested_language has read it, for help and usage
+    errors; it is no usage error there. A group's only before its command (`leading`)."""
+    rest, at = list(args), 0
+    while at < len(rest) and rest[at] != "--" and (rest[at].startswith("-") or not leading):
+        if rest[at] == "--lang" and at + 1 < len(rest):
+            del rest[at : at + 2]
+        elif rest[at].startswith("--lang="):
+            del rest[at]
+        else:
+            at += 1
+    return rest
 
 
 def lang_after_command(args: list[str]) -> list[str]:

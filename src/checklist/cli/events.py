@@ -96,7 +96,7 @@ def subjects(
 
 
 def today(
-    ahead: Annotated[int, typer.Option("--days", min=0, max=60, help="How many days ahead to look.")] = 3,
+    ahead: Annotated[int, typer.Option("--days", metavar="N", min=0, max=60, help="How many days ahead to look.")] = 3,
     part: options.OnlyPart = None,
     role: options.Role = None,
     person: options.Holder = None,
