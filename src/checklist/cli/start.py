@@ -392,7 +392,8 @@ def _ask_text(label: str, required: bool, lang: str, default: str = "") -> str:
     # the question and the answer kept from before, shown safe (Enter still keeps the answer as typed)
     question = safe(label) + (f" [{safe(default)}]" if default else "")
     while True:
-        value = str(typer.prompt(question, default=default, show_default=False, err=True)).strip()
+        suffix = "：" if lang == "zh" else ": "  # full-width after Chinese words
+        value = str(typer.prompt(question, default=default, show_default=False, err=True, prompt_suffix=suffix)).strip()
         if not_utf8(value):
             message(t("walk.not_utf8", lang), style="yellow")
             continue

@@ -1138,20 +1138,21 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
         body.append(f"\n\n{safe(measure.detail(lang))}")
     source = measure.source
     dated = f" {source.date.isoformat()}" if source.date else ""
-    body.append(f"\n\n{t('label.source', lang)}: {safe(source.issuer(lang))}{dated}\n", style="dim")
+    colon, sep = ("：", "、") if lang == "zh" else (": ", ", ")
+    body.append(f"\n\n{t('label.source', lang)}{colon}{safe(source.issuer(lang))}{dated}\n", style="dim")
     body.append(f"「{safe(source.quote)}」", style="italic")
     if source.status != "verbatim":  # the source's words are not these: say what they are
         said = t("source." + source.status, lang)
         body.append(f" （{said}）" if lang == "zh" else f" ({said})", style="dim")
     if measure.examples:
         body.append(
-            f"\n{t('label.examples', lang)}: " + "；".join(safe(e(lang)) for e in measure.examples), style="dim"
+            f"\n{t('label.examples', lang)}{colon}" + "；".join(safe(e(lang)) for e in measure.examples), style="dim"
         )
     body.append_text(_guidance(measure, lang))
     body.append_text(roles_line(measure, catalog, lang))
     if measure.evidence:
-        needs = ", ".join(evidence_kind_name(catalog, e, lang) for e in measure.evidence)
-        body.append(f"\n{t('label.needs', lang)}: " + needs, style="cyan")
+        needs = sep.join(evidence_kind_name(catalog, e, lang) for e in measure.evidence)
+        body.append(f"\n{t('label.needs', lang)}{colon}" + needs, style="cyan")
     if measure.conditions:  # applicability: when it applies, as the walk shows it
         body.append(f"\n{safe(conditions_text(measure, catalog, lang))}", style="cyan")
     body.append_text(timing_rule_text(measure, catalog, lang))
