@@ -223,7 +223,7 @@ def test_an_unnamed_kind_of_event_or_choice_is_a_warning_and_shows_its_id(cli: C
     # it loads, and shows the id
     assert cli("start", "--unit", "prison", "--catalog", str(path), "--now", "2020-01-27T08:00").exit_code == 0
     shown = cli("list", "--catalog", str(path), "--now", "2020-01-27T09:00", "--lang", "zh").stdout
-    assert "按对象记录（每次admission）：暂无" in shown
+    assert "按对象记录（每次 admission）：暂无" in shown
 
 
 def test_a_catalog_without_names_keeps_its_digest_and_wording(tmp_path: Path) -> None:

@@ -159,7 +159,7 @@ class Answers:
     files: list[Path] = field(default_factory=list)
     answer: list[str] | None = None  # a question's answer (its ids)
     kinded: dict[str, Path] = field(default_factory=dict)  # a file for each named kind of evidence asked for
-    measure: Measure | None = None  # whose figures these are: shown by their labels
+    measure: Measure | None = None  # whose figures these are: a choice shown by its name
 
     def request(self, item: ItemStatus) -> AttestRequest:
         from ..usecases.recording import AttestRequest
@@ -276,7 +276,7 @@ def _ask_details(
             message(t("walk.follow_up", lang, needs=_needs_words(measure, needs, lang)), style="yellow")
     note_required = "note" in measure.evidence or "note" in needs
     answers.note = _ask_text(
-        t("walk.note_required" if note_required else "walk.note", lang),
+        t("walk.note_required", lang) if note_required else t("walk.note", lang),
         note_required,
         lang,
         kept.note if kept else "",
@@ -369,7 +369,7 @@ def _ask_files(session: Session, required: bool, lang: str, files: list[Path], k
     if files:
         message(t("walk.files_kept", lang, files=", ".join(str(f) for f in files)))
     while True:
-        label = t("walk.evidence_required" if required and not files else "walk.evidence", lang)
+        label = t("walk.evidence_required", lang) if required and not files else t("walk.evidence", lang)
         raw = _ask_text(label, False, lang)
         if not raw:
             if required and not files:
@@ -392,7 +392,7 @@ def _ask_text(label: str, required: bool, lang: str, default: str = "") -> str:
     # the question and the answer kept from before, shown safe (Enter still keeps the answer as typed)
     question = safe(label) + (f" [{safe(default)}]" if default else "")
     while True:
-        suffix = "：" if lang == "zh" else ": "  # full-width after Chinese words
+        suffix = "： " if lang == "zh" else ": "  # full-width after Chinese words (click echoes the last char apart)
         value = str(typer.prompt(question, default=default, show_default=False, err=True, prompt_suffix=suffix)).strip()
         if not_utf8(value):
             message(t("walk.not_utf8", lang), style="yellow")
@@ -448,9 +448,9 @@ def _shown(value: FigureValue, spec: FieldSpec | None = None, lang: str | None =
 
 
 def _figure_words(measure: Measure | None, spec_id: str, value: FigureValue, lang: str) -> str:
-    """'体温=36.6', 'Symptoms=no': a figure given, by its field's label, in the reader's words."""
+    """'symptoms=否', 'contact=Wuhan': a figure given, as `--set` names it, its value in the reader's words."""
     spec = measure.field(spec_id) if measure is not None else None
-    return f"{spec.label(lang) if spec is not None else spec_id}={_shown(value, spec, lang)}"
+    return f"{spec_id}={_shown(value, spec, lang)}"
 
 
 def _describe(spec: FieldSpec, lang: str, required: bool) -> str:

@@ -28,6 +28,7 @@ from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally
 from .applicability import attributes_head, conditions_text, inapplicable_text, subject_type_name
 from .output import safe
 from .words import (
+    after_chinese,
     answer_text,
     by_occurrence,
     deadline_words,
@@ -160,7 +161,8 @@ def checklist_table(  # noqa: PLR0912, PLR0917
         for number, item in waiting.items():
             if number not in rows:
                 text = _measure_text(item.measure, status.catalog, lang, detail)
-                event = event_name(status.catalog, item.measure.trigger.event, lang) if item.measure.trigger else ""
+                kind = event_name(status.catalog, item.measure.trigger.event, lang) if item.measure.trigger else ""
+                event = after_chinese(kind, lang)
                 text.append(f"\n{t('label.per_subject', lang, event=safe(event))}", style="dim italic")
                 rows[number] = functools.partial(table.add_row, str(number), "", text, _priority(item.measure, lang))
     for number in sorted(rows):
@@ -365,7 +367,7 @@ def _details(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> T
         verdict = t(f"verdict.{status.verdict}", lang)
         parts.append((t("label.answer", lang, answer=said, verdict=verdict), VERDICT_STYLE[status.verdict or "met"]))
     if status.alerts:
-        names = ", ".join(alert_name(status.item.measure, name, lang) for name in status.alerts)
+        names = ("、" if lang == "zh" else ", ").join(alert_name(status.item.measure, n, lang) for n in status.alerts)
         parts.append((t("label.alerts", lang, fields=names), "bold red"))
     if status.unacknowledged:
         count = status.unacknowledged
@@ -429,7 +431,7 @@ def _cadence_words(rec: Recurrence, lang: str) -> str:
         return t("recurs.times", lang, n=rec.times) if rec.times and rec.times > 1 else t("recurs.day", lang)
     if every in ("week", "month"):
         return t(f"recurs.{every}", lang)
-    return t("recurs.hours" if every.endswith("h") else "recurs.days", lang, n=every[:-1])
+    return t("recurs.hours", lang, n=every[:-1]) if every.endswith("h") else t("recurs.days", lang, n=every[:-1])
 
 
 def period_words(status: ItemStatus, lang: str) -> str:
@@ -1193,7 +1195,7 @@ def _worked_out_and_rules(measure: Measure, lang: str, colon: str) -> Text:
     if measure.rules:
         text.append(f"\n{t('label.rules', lang)}{colon}", style="bold green")
         for rule in measure.rules:
-            joint = t("rule.or" if rule.when.any is not None else "rule.and", lang)
+            joint = t("rule.or", lang) if rule.when.any is not None else t("rule.and", lang)
             said = joint.join(_condition_text(measure, c, lang) for c in rule.when.conditions)
             text.append(f"\n  {safe(said)} → {safe(rule.then(lang))}", style="green")
     return text

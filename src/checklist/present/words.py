@@ -36,7 +36,7 @@ def figure_text(value: object, lang: str, spec: FieldSpec | None = None) -> str:
     """A recorded figure in words: yes or no in the user's language, a choice by the name the
     catalog gives it (its id if it has none), anything else as it is."""
     if isinstance(value, bool):
-        return t("value.yes" if value else "value.no", lang)
+        return t("value.yes", lang) if value else t("value.no", lang)
     if isinstance(value, list):  # a multi-select's answers
         return ("、" if lang == "zh" else ", ").join(choice_text(spec, str(v), lang) for v in value)
     if isinstance(value, str) and spec is not None and spec.type == "choice":
@@ -50,6 +50,12 @@ def choice_text(spec: FieldSpec | None, choice: str, lang: str) -> str:
     return label(lang) if label is not None else choice
 
 
+def after_chinese(name: str, lang: str) -> str:
+    """A name set right after Chinese words: an id (a kind of event the catalog does not name)
+    apart by a space ('第 2 次 admission'), a Chinese name close ('第 2 次入监')."""
+    return f" {name}" if lang == "zh" and name[:1].isascii() else name
+
+
 def event_name(catalog: Catalog | None, kind: str, lang: str) -> str:
     """A kind of event by the name the catalog's head gives it (入监 / admission), else its id."""
     found = catalog.event_kind(kind) if catalog is not None else None
@@ -61,7 +67,7 @@ def trigger_words(measure: Measure, catalog: Catalog | None, lang: str) -> str:
     trigger = measure.trigger
     if trigger is None:
         return ""
-    said = t("trigger.each", lang, event=event_name(catalog, trigger.event, lang))
+    said = t("trigger.each", lang, event=after_chinese(event_name(catalog, trigger.event, lang), lang))
     if trigger.subject is not None:
         said += t("trigger.subject", lang, subject=trigger.subject(lang))
     return said
@@ -96,11 +102,11 @@ def deadline_words(measure: Measure, catalog: Catalog | None, lang: str) -> str:
     span = span_words(*duration, lang)
     if deadline.before == "event":
         return t("deadline.before_event", lang, span=span, event=event)
+    if deadline.after != "event":
+        return t("deadline.after_start", lang, span=span) if any(duration) else t("deadline.start_day", lang)
     if not any(duration):  # days: 0
-        return t("deadline.event_day" if deadline.after == "event" else "deadline.start_day", lang, event=event)
-    return t(
-        "deadline.after_event" if deadline.after == "event" else "deadline.after_start", lang, span=span, event=event
-    )
+        return t("deadline.event_day", lang, event=event)
+    return t("deadline.after_event", lang, span=span, event=event)
 
 
 def answer_text(question: Question | None, answer: Sequence[str], lang: str) -> str:
@@ -124,6 +130,7 @@ def occurrence_label(  # noqa: PLR0917
     if count <= 1:
         return subject
     at = f"{moment:%Y-%m-%d %H:%M}" if moment is not None else "?"
+    kind = after_chinese(kind, lang)
     return t("label.occurrence", lang, subject=subject, n=number, nth=ordinal(number), kind=kind, at=at)
 
 
