@@ -256,3 +256,26 @@ def test_a_real_process_under_a_chinese_locale_names_the_event(proc, tmp_path: P
         "event", "admission", "P1", "--type", "custody", "--catalog", str(path), "--now", "2020-01-27T10:00", env=env
     )
     assert "已记录事件：入监 · P1" in said.stderr
+
+
+@pytest.mark.parametrize(
+    ("deadline", "zh", "en"),
+    [
+        ({"date": "2020-01-31"}, "2020-01-31 前", "by 2020-01-31"),
+        ({"days": 3, "after": "start"}, "开始后 3 天内", "within 3 days of the start"),
+        ({"days": 0, "after": "start"}, "开始当天", "on the day it begins"),
+        ({"days": 0, "after": "event"}, "入监当天", "on the day of admission"),
+        ({"within": "PT2H", "after": "event"}, "入监后 2 小时内", "within 2 hours of admission"),
+        ({"within": "P1M3D", "after": "event"}, "入监后 1 个月 3 天内", "within 1 month and 3 days of admission"),
+        ({"within": "PT1H30M", "before": "event"}, "入监前 1 小时 30 分钟", "1 hour and 30 minutes before admission"),
+        ({"days": 1, "before": "event"}, "入监前 1 天", "1 day before admission"),
+    ],
+)
+def test_every_form_of_deadline_in_words(tmp_path: Path, deadline: dict[str, object], zh: str, en: str) -> None:
+    from checklist.core.models import Deadline
+    from checklist.present.words import deadline_words
+
+    catalog = catalogs.load(write(tmp_path, HEAD + EVENTS + MEASURES))
+    exam = next(m for m in catalog.measures if m.id == "prison.exam")
+    measure = exam.model_copy(update={"deadline": Deadline.model_validate(deadline)})
+    assert (deadline_words(measure, catalog, "zh"), deadline_words(measure, catalog, "en")) == (zh, en)
