@@ -447,10 +447,10 @@ class TestAlertsReadWithoutColour:
         assert "⚠" not in run("2020-01-27T21:00", "status", "-u", "clean").stdout
 
         listed = run("2020-01-27T21:00", "list", "-u", "prison", "--lang", "zh").stdout
-        assert "⚠ 警示：infections" in listed
+        assert "⚠ 警示：确诊感染人数" in listed
 
         agenda = run("2020-01-28T09:00", "today", "-u", "prison").stdout  # today's report is still to come
-        assert "⚠ alert: infections" in agenda
+        assert "⚠ alert: Confirmed infections" in agenda
 
         walked = run("2020-01-28T10:00", "walk", "-u", "prison", input="s\nd\n日报\n0\n2\n0\n\nq\n")
         assert walked.exit_code == 0, walked

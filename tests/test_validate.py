@@ -44,7 +44,9 @@ def catalog(tmp_path: Path, extra: str = "", head: str = HEAD, measures: str = "
 
 
 def lines(result: Result) -> list[str]:
-    return result.stdout.splitlines()
+    """What validate printed, but the warning that a kind of event has no name, which every
+    trigger of HEAD's catalog (it declares no events) has: tests/test_names.py tests it."""
+    return [line for line in result.stdout.splitlines() if "has no name: screens show its id" not in line]
 
 
 class TestWarnings:
@@ -201,7 +203,8 @@ ALERTS = [
         "that call for attention",
     ),
     (
-        "{type: choice, choices: [a, b], alert: {values: [b, a]}}",
+        "{type: choice, "
+        "choices: [{id: a, label: {zh: 甲, en: a}}, {id: b, label: {zh: 乙, en: b}}], alert: {values: [b, a]}}",
         "fields[0].alert.values",
         "this alert names every answer the field can take, so it flags every attestation; name only the answers "
         "that call for attention",
@@ -232,7 +235,8 @@ class TestErrors:
             "{type: integer, min: 0, alert: {above: 0}}",  # the three zeros
             "{type: number, alert: {above: 0}}",
             "{type: yesno, alert: {values: [yes]}}",
-            "{type: choice, choices: [a, b], alert: {values: [b]}}",
+            "{type: choice, "
+            "choices: [{id: a, label: {zh: 甲, en: a}}, {id: b, label: {zh: 乙, en: b}}], alert: {values: [b]}}",
         ],
     )
     def test_an_alert_that_can_go_either_way_is_fine(self, tmp_path: Path, spec: str) -> None:

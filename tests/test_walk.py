@@ -183,7 +183,7 @@ def test_enter_at_the_action_prompt_skips_and_says_so(prison) -> None:
     assert "Skipped: 1" in result.stderr
     assert records() == []
     chinese = prison("walk", "--lang", "zh", input="\n跳过\n退出\n")
-    assert "[q]退出 [s]:" in chinese.stderr
+    assert "[q]退出 [s]：" in chinese.stderr  # a full-width colon after Chinese words
     assert "跳过：1" in chinese.stderr and "跳过：2" in chinese.stderr
     assert records() == []
 

@@ -159,6 +159,7 @@ class Answers:
     files: list[Path] = field(default_factory=list)
     answer: list[str] | None = None  # a question's answer (its ids)
     kinded: dict[str, Path] = field(default_factory=dict)  # a file for each named kind of evidence asked for
+    measure: Measure | None = None  # whose figures these are: a choice shown by its name
 
     def request(self, item: ItemStatus) -> AttestRequest:
         from ..usecases.recording import AttestRequest
@@ -189,6 +190,7 @@ class Answers:
             self.files or kept.files,
             self.answer or kept.answer,
             {**kept.kinded, **self.kinded},
+            self.measure or kept.measure,
         )
 
     def describe(self, lang: str) -> str:
@@ -197,7 +199,7 @@ class Answers:
 
         parts = [t("walk.answer_prompt", lang) + ": " + ", ".join(self.answer)] if self.answer else []
         parts += [t("walk.answered_note", lang, note=self.note)] if self.note else []
-        parts += [f"{spec_id}={_shown(value)}" for spec_id, value in self.figures.items()]
+        parts += [_figure_words(self.measure, spec_id, value, lang) for spec_id, value in self.figures.items()]
         if self.files:
             parts.append(t("walk.answered_files", lang, files=", ".join(str(f) for f in self.files)))
         parts += [f"{kind}={path}" for kind, path in self.kinded.items()]
@@ -222,7 +224,7 @@ def _walk_item(session: Session, status: UnitStatus, lang: str, item: ItemStatus
                 message(t("msg.skipped", lang, item=item.item.number), style="yellow")
             if answer in ("skip", "quit"):
                 return answer
-            answers = Answers(answer)
+            answers = Answers(answer, measure=item.item.measure)
             again = kept if kept and kept.action == answer else None
             _ask_details(session, answers, item.item.measure, lang, again, status.catalog)
         except (typer.Abort, KeyboardInterrupt):  # the walk stops: show what this item was given
@@ -274,7 +276,7 @@ def _ask_details(
             message(t("walk.follow_up", lang, needs=_needs_words(measure, needs, lang)), style="yellow")
     note_required = "note" in measure.evidence or "note" in needs
     answers.note = _ask_text(
-        t("walk.note_required" if note_required else "walk.note", lang),
+        t("walk.note_required", lang) if note_required else t("walk.note", lang),
         note_required,
         lang,
         kept.note if kept else "",
@@ -367,7 +369,7 @@ def _ask_files(session: Session, required: bool, lang: str, files: list[Path], k
     if files:
         message(t("walk.files_kept", lang, files=", ".join(str(f) for f in files)))
     while True:
-        label = t("walk.evidence_required" if required and not files else "walk.evidence", lang)
+        label = t("walk.evidence_required", lang) if required and not files else t("walk.evidence", lang)
         raw = _ask_text(label, False, lang)
         if not raw:
             if required and not files:
@@ -390,7 +392,8 @@ def _ask_text(label: str, required: bool, lang: str, default: str = "") -> str:
     # the question and the answer kept from before, shown safe (Enter still keeps the answer as typed)
     question = safe(label) + (f" [{safe(default)}]" if default else "")
     while True:
-        value = str(typer.prompt(question, default=default, show_default=False, err=True)).strip()
+        suffix = "： " if lang == "zh" else ": "  # full-width after Chinese words (click echoes the last char apart)
+        value = str(typer.prompt(question, default=default, show_default=False, err=True, prompt_suffix=suffix)).strip()
         if not_utf8(value):
             message(t("walk.not_utf8", lang), style="yellow")
             continue
@@ -417,7 +420,7 @@ def _ask_figures(
         if spec.id in measure.follow_up_fields and spec.id not in needs:
             continue
         required = (spec.required and "figures" in measure.evidence) or spec.id in needs
-        before = _shown(kept[spec.id]) if spec.id in kept else ""
+        before = _shown(kept[spec.id], spec, lang) if spec.id in kept else ""
         while True:
             label = t("walk.field", lang, label=spec.label(lang), spec=_describe(spec, lang, required))
             raw = _ask_text(label, required, lang, before)
@@ -430,8 +433,13 @@ def _ask_figures(
                 print_error(exc, lang)
 
 
-def _shown(value: FigureValue) -> str:
-    """A figure as it is typed: yes/no for a yes-or-no answer."""
+def _shown(value: FigureValue, spec: FieldSpec | None = None, lang: str | None = None) -> str:
+    """A figure as it is typed: yes/no for a yes-or-no answer (是/否 to a reader of Chinese), a
+    choice by its name (its id for a command's `--set`, where no language is given)."""
+    if lang is not None:
+        from ..present.words import figure_text
+
+        return figure_text(value, lang, spec)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):  # a multi-select's answers, as they are typed
@@ -439,22 +447,25 @@ def _shown(value: FigureValue) -> str:
     return str(value)
 
 
-def _describe(spec: FieldSpec, lang: str, required: bool) -> str:
-    from ..present.words import t
+def _figure_words(measure: Measure | None, spec_id: str, value: FigureValue, lang: str) -> str:
+    """'symptoms=否', 'contact=Wuhan': a figure given, as `--set` names it, its value in the reader's words."""
+    spec = measure.field(spec_id) if measure is not None else None
+    return f"{spec_id}={_shown(value, spec, lang)}"
 
-    parts: list[str] = [spec.type]
-    if spec.type in ("date", "datetime"):
-        parts = [t(f"type.{spec.type}", lang)]
-    elif spec.type == "multi":
-        parts = [t("type.multi", lang, choices="/".join(spec.choices or []))]
+
+def _describe(spec: FieldSpec, lang: str, required: bool) -> str:
+    """What a field takes, in the reader's words: '整数，0–…，人', 'whole number, 0–…, people'."""
+    from ..present.words import choice_text, t
+
+    sep = "、" if lang == "zh" else "/"
+    choices = sep.join(choice_text(spec, choice, lang) for choice in spec.choice_ids)
+    parts: list[str] = [t(f"type.{spec.type}", lang, choices=choices)]
     if spec.min is not None or spec.max is not None:
         low = f"{spec.min:g}" if spec.min is not None else "…"
         high = f"{spec.max:g}" if spec.max is not None else "…"
         parts.append(f"{low}–{high}")
     if spec.unit:
         parts.append(spec.unit)
-    if spec.choices and spec.type != "multi":
-        parts.append("/".join(spec.choices))
     if not required:
         parts.append(t("walk.optional", lang))
-    return ", ".join(parts)
+    return ("，" if lang == "zh" else ", ").join(parts)

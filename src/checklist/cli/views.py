@@ -147,7 +147,8 @@ def log(
         return
     name = view.catalog.unit_name(view.unit, language) if view.catalog is not None else view.unit.name or view.unit.id
     with paged(pager_from(no_pager)) as (_, console):
-        for table in log_tables(batches, language, t("head.log", language, name=name), console.width):
+        title = t("head.log", language, name=name)
+        for table in log_tables(batches, language, title, console.width, view.catalog):
             console.print(table)
 
 

@@ -53,7 +53,7 @@ def measure_findings(raw: Any) -> list[Finding]:
     from .typecheck import computed_findings, rule_findings  # computed fields and decision rules
 
     found += computed_findings(fields) + rule_findings(raw, fields)
-    return found + _timing(raw) + _in_force(raw) + one_language(raw)
+    return found + _timing(raw) + _in_force(raw) + one_language(raw) + _unnamed_choices(raw)
 
 
 def one_language(raw: Any, loc: Loc = ()) -> list[Finding]:
@@ -69,6 +69,20 @@ def one_language(raw: Any, loc: Loc = ()) -> list[Finding]:
         missing = "en" if given == ["zh"] else "zh"
         return [Finding(message("text.one_language", given=given[0], missing=missing), loc, warning=True)]
     return [found for key, value in raw.items() if key != "quote" for found in one_language(value, (*loc, key))]
+
+
+def _unnamed_choices(raw: dict[str, Any]) -> list[Finding]:
+    """A choice or multi field whose choices are plain ids: they show as written in both
+    languages. A warning, one per field (`{id, label: {zh, en}}` names a choice)."""
+    fields = raw.get("fields")
+    found = []
+    for index, spec in enumerate(fields if isinstance(fields, list) else []):
+        choices = spec.get("choices") if isinstance(spec, dict) else None
+        plain = [str(c) for c in choices if isinstance(c, str | int | float)] if isinstance(choices, list) else []
+        if plain:
+            said = message("field.unnamed_choices", field=spec.get("id"), choices=plain)
+            found.append(Finding(said, ("fields", index, "choices"), warning=True))
+    return found
 
 
 def head_findings(head: Any, measures: Sequence[Any]) -> list[Finding]:
@@ -222,7 +236,7 @@ def _every_answer(spec: FieldSpec, values: list[bool | str], loc: Loc) -> list[F
     if spec.type == "yesno":  # yes and no, as catalogs write them (the models check the words)
         flagged, answers = {value if isinstance(value, bool) else value == "yes" for value in values}, {True, False}
     else:
-        flagged, answers = set(values), set(spec.choices or [])
+        flagged, answers = set(values), set(spec.choice_ids)
     if not answers or not answers <= flagged:
         return []
     return [Finding(message("field.alert_every_answer"), (*loc, "values"))]
@@ -293,6 +307,7 @@ def applicability_findings(head: Any, raw: Any) -> list[Finding]:
         for name, wanted in when.items():
             found += _condition(str(name), wanted, declared)
     trigger = raw.get("trigger")
+    found += _event_kind(head, trigger)
     types = trigger.get("subject_types") if isinstance(trigger, dict) else None
     if isinstance(types, list):
         known = _declared_ids(head, "subject_types")
@@ -303,6 +318,21 @@ def applicability_findings(head: Any, raw: Any) -> list[Finding]:
                 said = message("trigger.unknown_subject_type", type=kind, known=known, close=closest(kind, known))
                 found.append(Finding(said, ("trigger", "subject_types", index)))
     return found
+
+
+def _event_kind(head: dict[str, Any], trigger: Any) -> list[Finding]:
+    """A trigger's kind of event: one the head declares in `events` (an error, with the closest
+    names, when it declares some), else shown by its id (a warning: it has no name)."""
+    event = trigger.get("event") if isinstance(trigger, dict) else None
+    if not isinstance(event, str):
+        return []
+    if "events" not in head:
+        return [Finding(message("trigger.unnamed_event", event=event), ("trigger", "event"), warning=True)]
+    known = _declared_ids(head, "events")
+    if event in known:
+        return []
+    said = message("trigger.unknown_event", event=event, known=known, close=closest(event, known))
+    return [Finding(said, ("trigger", "event"))]
 
 
 def _condition(name: str, wanted: Any, declared: dict[str, list[str]]) -> list[Finding]:

@@ -159,6 +159,7 @@ def _load_files(path: Path, files: list[Path], strict: bool = False) -> Checked:
     sections = _head_ids(head, "sections", "catalog.duplicate_section", problems)
     _head_ids(head, "attributes", "catalog.duplicate_attribute", problems)  # applicability
     _head_ids(head, "subject_types", "catalog.duplicate_subject_type", problems)
+    _head_ids(head, "events", "catalog.duplicate_event", problems)  # names: the kinds of event
     problems += _cross_checks(kinds, sections, entries)
     problems += _per_checks(_part_kinds(head), entries)
     problems += _named_checks(_declared(head, "roles", problems), _declared(head, "evidence_kinds", problems), entries)

@@ -62,10 +62,17 @@ def parse_value(spec: FieldSpec, raw: str, zone: tzinfo | None = None) -> Figure
 
 
 def _choice(spec: FieldSpec, raw: str) -> str:
-    choices = spec.choices or []
-    if raw not in choices:
-        raise UserError("figure.not_choice", field=spec.id, choices=choices, value=raw)
-    return raw
+    """A choice by its id, or by its name in either language (a named choice: `发热` or `fever`)."""
+    choices = spec.choice_ids
+    if raw in choices:
+        return raw
+    folded = unicodedata.normalize("NFKC", raw).casefold()
+    for choice in choices:
+        label = spec.choice_label(choice)
+        names = [label.zh, label.en] if label is not None else []
+        if any(name is not None and unicodedata.normalize("NFKC", name).casefold() == folded for name in names):
+            return choice
+    raise UserError("figure.not_choice", field=spec.id, choices=choices, value=raw)
 
 
 # -- dates, date-times and multi-selects ---------------------------------------------------
@@ -127,8 +134,8 @@ def parse_multi(spec: FieldSpec, raw: str) -> list[str]:
     parts = [part.strip() for part in _SEPARATORS.split(raw)]
     chosen = {_choice(spec, part) for part in parts if part}
     if not chosen:
-        raise UserError("figure.multi_empty", field=spec.id, choices=spec.choices or [])
-    return [choice for choice in spec.choices or [] if choice in chosen]
+        raise UserError("figure.multi_empty", field=spec.id, choices=spec.choice_ids)
+    return [choice for choice in spec.choice_ids if choice in chosen]
 
 
 def _number(spec: FieldSpec, raw: str) -> int | float:

@@ -256,6 +256,16 @@ def _same_answer(value: object, flagged: bool | str) -> bool:
     return isinstance(value, str) and isinstance(flagged, str) and value == flagged
 
 
+class FieldChoice(Strict):
+    """A choice of a choice or multi field with its names (`{id: fever, label: {zh: 发热, en: fever}}`):
+    records keep its id, screens show its name, and it may be typed as either."""
+
+    id: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="the choice as records keep it and alert values and rules name it"
+    )
+    label: Text = Field(description="the choice's name, as shown (and as it may be typed)")
+
+
 class FieldSpec(Strict):
     """A figure an attestation records, e.g. the number of people whose temperature was taken."""
 
@@ -268,7 +278,11 @@ class FieldSpec(Strict):
     unit: str | None = Field(None, description="the unit of a number, shown after it (°C)")
     min: float | None = Field(None, description="the least value an integer or a number may take")
     max: float | None = Field(None, description="the greatest value an integer or a number may take")
-    choices: list[str] | None = Field(None, description="the answers of a choice or a multi field, and only of one")
+    choices: list[FieldChoice | str] | None = Field(
+        None,
+        description="the answers of a choice or a multi field, and only of one: each an id (as records keep it),"
+        " or {id, label: {zh, en}} with its names",
+    )
     required: bool = Field(
         True, description="whether an attestation must give it (when the measure's evidence includes figures)"
     )
@@ -284,6 +298,15 @@ class FieldSpec(Strict):
         description="a number field worked out from other number fields of the measure, never typed:"
         " field ids, numbers, + - * / and parentheses (`screened / registered * 100`)",
     )
+
+    @property
+    def choice_ids(self) -> list[str]:
+        """The answers of a choice or a multi field, as records keep them."""
+        return [c if isinstance(c, str) else c.id for c in self.choices or ()]
+
+    def choice_label(self, choice: str) -> Text | None:
+        """The names the catalog gives a choice (None: it is shown as its id)."""
+        return next((c.label for c in self.choices or () if not isinstance(c, str) and c.id == choice), None)
 
     @property
     def aggregation(self) -> Aggregate | None:
@@ -361,7 +384,7 @@ class FieldSpec(Strict):
         if self.type == "yesno":
             allowed: list[bool | str] = [True, False, "yes", "no"]
         elif self.type in ("choice", "multi"):
-            allowed = list(self.choices or [])
+            allowed = list(self.choice_ids)
         else:
             said = "alert values apply only to yesno, choice and multi fields, not {type}"
             raise PydanticCustomError("field.alert_values", said, {"type": self.type})
@@ -1001,6 +1024,13 @@ class Attribute(Strict):
         return None
 
 
+class EventKind(Strict):
+    """A kind of event (an admission, a transfer) that triggers measures, with its name."""
+
+    id: Slug = Field(description="the kind's id, as a trigger's `event` and `checklist event KIND` name it")
+    name: Text = Field(description="the kind's name, as shown (入监 / admission)")
+
+
 class SubjectType(Strict):
     """A type of subject an event may concern (a person in custody, a staff member, a visitor)."""
 
@@ -1030,6 +1060,9 @@ class CatalogMeta(Strict):
     roles: list[Role] = Field([], description="the roles of a unit's people that measures name (owner, approver)")
     evidence_kinds: list[NamedEvidence] = Field(
         [], description="kinds of evidence beyond note, file and figures that measures may ask for"
+    )
+    events: list[EventKind] = Field(
+        [], description="the kinds of event triggers name, with their names (declared: a trigger names one of them)"
     )
 
     @field_validator("timezone")
@@ -1081,6 +1114,9 @@ class Catalog:
 
     def evidence_kind(self, kind_id: str) -> NamedEvidence | None:
         return next((k for k in self.meta.evidence_kinds if k.id == kind_id), None)
+
+    def event_kind(self, kind_id: str) -> EventKind | None:
+        return next((k for k in self.meta.events if k.id == kind_id), None)
 
     def for_kind(self, kind_id: str) -> list[Measure]:
         return [m for m in self.measures if m.applies(kind_id)]

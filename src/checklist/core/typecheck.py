@@ -155,7 +155,7 @@ def _answer_problem(spec: FieldSpec, value: bool | float | str) -> Any:
         ok = isinstance(value, bool) or value in ("yes", "no")
         return None if ok else message("rule.bad_answer", field=spec.id, value=value, allowed=["yes", "no"])
     if spec.type in ("choice", "multi"):
-        choices = spec.choices or []
+        choices = spec.choice_ids
         ok = isinstance(value, str) and value in choices
         return None if ok else message("rule.bad_answer", field=spec.id, value=value, allowed=choices)
     if spec.type in _NUMBERS:

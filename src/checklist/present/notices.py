@@ -7,11 +7,11 @@ import shlex
 from typing import TYPE_CHECKING
 
 from .output import message, safe, stdout
-from .words import answer_text, figure_text, item_subject, ordinal, t
+from .words import answer_text, event_name, figure_text, item_subject, ordinal, t
 
 if TYPE_CHECKING:
     from ..core.attest import Outcome
-    from ..core.models import Draft, Measure, Record
+    from ..core.models import Draft, FieldSpec, Measure, Record
     from ..usecases.catalogs import Upgraded
     from ..usecases.parts import PartRecorded
     from ..usecases.recording import Acknowledged, Attested, EventRecorded, RoleRecorded
@@ -23,7 +23,7 @@ def attested(result: Attested, lang: str) -> None:
     for outcome in result.outcomes:
         item = outcome.status.item
         label = f"{item.number} {item.measure.title(lang)}"
-        label += f" · {item_subject(item, lang)}" if item.subject else ""
+        label += f" · {item_subject(item, lang, result.catalog)}" if item.subject else ""
         label += f" · {item.part}" if item.part else ""
         label += f" · {outcome.target.period}" if outcome.target.period else ""
         target = _target(outcome, result.command_unit)
@@ -53,7 +53,11 @@ def attested(result: Attested, lang: str) -> None:
         values = outcome.values
         for spec in outcome.alerts:
             value = values[spec.id]
-            shown = f"{value:g}" if spec.compute is not None and isinstance(value, float) else figure_text(value, lang)
+            shown = (
+                f"{value:g}"
+                if spec.compute is not None and isinstance(value, float)
+                else figure_text(value, lang, spec)
+            )
             key = "msg.alert_value" if spec.alert and spec.alert.values is not None else "msg.alert"
             message(t(key, lang, field=spec.label(lang), value=shown), style="bold red")
         rules = outcome.rules  # a decision rule that holds: its instruction, at once
@@ -97,7 +101,7 @@ def acknowledged(result: Acknowledged, lang: str) -> None:
 
     item, draft = result.item, result.draft
     label = f"{item.number} {item.measure.title(lang)}"
-    label += f" · {item_subject(result.covered[0].item, lang)}" if draft.subject else ""
+    label += f" · {item_subject(result.covered[0].item, lang, result.catalog)}" if draft.subject else ""
     label += f" · {draft.part}" if draft.part else ""
     label += f" · {draft.period}" if draft.period else ""
     count = len(result.covered)
@@ -121,8 +125,8 @@ def _changes(before: Record, after: Draft, lang: str, measure: Measure | None = 
         earlier = answer_text(measure.question, before.answer, lang) if before.answer else "—"
         parts.append(f"{earlier} → {_answer_words(measure, after.answer, lang)}")
     parts += [
-        f"{name} {figure_text(before.figures[name], lang) if name in before.figures else '—'} → "
-        f"{figure_text(value, lang)}"
+        f"{name} {figure_text(before.figures[name], lang, _spec(measure, name)) if name in before.figures else '—'} → "
+        f"{figure_text(value, lang, _spec(measure, name))}"
         for name, value in after.figures.items()
         if before.figures.get(name) != value or type(before.figures.get(name)) is not type(value)
     ]
@@ -134,11 +138,16 @@ def _changes(before: Record, after: Draft, lang: str, measure: Measure | None = 
     return safe("; ".join(parts))
 
 
+def _spec(measure: Measure | None, field_id: str) -> FieldSpec | None:
+    return measure.field(field_id) if measure is not None else None
+
+
 def event_recorded(result: EventRecorded, lang: str) -> None:
     request = result.request
+    kind = event_name(result.catalog, request.kind, lang)  # by the name the catalog gives it (入监)
     if result.occurrences > 1:  # which occurrence of the subject's events, and when
         at = f"{result.moment:%Y-%m-%d %H:%M}" if result.moment is not None else "?"
-        said = {"kind": request.kind, "subject": request.subject, "n": result.number, "nth": ordinal(result.number)}
+        said = {"kind": kind, "subject": request.subject, "n": result.number, "nth": ordinal(result.number)}
         if result.draft is None:
             message(t("msg.occurrence_noop", lang, at=at, **said), style="yellow")
             return
@@ -148,10 +157,10 @@ def event_recorded(result: EventRecorded, lang: str) -> None:
             message(t("msg.event_next", lang, subject=request.subject))
         return
     if result.draft is None:
-        message(t("msg.event_noop", lang, kind=request.kind, subject=request.subject), style="yellow")
+        message(t("msg.event_noop", lang, kind=kind, subject=request.subject), style="yellow")
         return
     key = "msg.event_withdrawn" if request.withdraw else "msg.event_recorded"
-    message(t(key, lang, kind=request.kind, subject=request.subject), style="green")
+    message(t(key, lang, kind=kind, subject=request.subject), style="green")
     if result.draft.subject_type is not None:  # applicability: whose items it makes
         from .applicability import subject_type_name
 

@@ -27,7 +27,18 @@ from ..core.models import Catalog, Condition, FieldSpec, FigureValue, Measure, R
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
 from .applicability import attributes_head, conditions_text, inapplicable_text, subject_type_name
 from .output import safe
-from .words import answer_text, by_occurrence, figure_text, item_subject, ordinal, t
+from .words import (
+    after_chinese,
+    answer_text,
+    by_occurrence,
+    deadline_words,
+    event_name,
+    figure_text,
+    item_subject,
+    ordinal,
+    t,
+    trigger_words,
+)
 
 if TYPE_CHECKING:
     from ..core.agenda import Agenda
@@ -150,8 +161,9 @@ def checklist_table(  # noqa: PLR0912, PLR0917
         for number, item in waiting.items():
             if number not in rows:
                 text = _measure_text(item.measure, status.catalog, lang, detail)
-                event = item.measure.trigger.event if item.measure.trigger else ""
-                text.append(f"\n{t('label.per_subject', lang, event=event)}", style="dim italic")
+                kind = event_name(status.catalog, item.measure.trigger.event, lang) if item.measure.trigger else ""
+                event = after_chinese(kind, lang)
+                text.append(f"\n{t('label.per_subject', lang, event=safe(event))}", style="dim italic")
                 rows[number] = functools.partial(table.add_row, str(number), "", text, _priority(item.measure, lang))
     for number in sorted(rows):
         rows[number]()
@@ -169,7 +181,7 @@ def _with_part_rows(  # noqa: PLR0917
     for child in item.parts or ():
         text = Text("↳ ", style="dim")
         text.append_text(_part_label(status, child, lead=""))
-        text.append_text(_details(child, lang))
+        text.append_text(_details(child, lang, status.catalog))
         if missed and child.missed:
             text.append("\n" + t("label.missed_list", lang, periods=", ".join(child.missed)), style="red")
         table.add_row("", mark(child.state, lang), text, "")
@@ -262,6 +274,7 @@ def _measure_text(measure: Measure, catalog: Catalog, lang: str, detail: bool = 
             text.append(f"\n{safe(conditions_text(measure, catalog, lang))}", style="cyan")
         if measure.detail:
             text.append(f"\n{safe(measure.detail(lang))}")
+        text.append_text(timing_rule_text(measure, catalog, lang))
         text.append_text(_guidance(measure, lang, gap="\n"))
     return text
 
@@ -275,7 +288,7 @@ def _item_text(status: ItemStatus, catalog: Catalog, lang: str, detail: bool = F
 
 def _subject_text(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> Text:
     text = Text("↳ ", style="dim")
-    text.append(safe(item_subject(status.item, lang)), style="bold")
+    text.append(safe(item_subject(status.item, lang, catalog)), style="bold")
     text.append_text(_details(status, lang, catalog))
     if status.parts:  # a measure kept per part: the subject's parts, rolled up
         missing = [p.item.part or "" for p in status.parts if p.state not in ("done", "na")]
@@ -344,7 +357,7 @@ def _details(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> T
     parts: list[tuple[str, str]] = []
     if status.inapplicable and catalog is not None:
         parts.append((inapplicable_text(status, catalog, lang), "dim"))
-    parts += _cadence_parts(status, lang) + _timing(status, lang)
+    parts += _cadence_parts(status, lang) + _timing(status, lang, catalog)
     if status.last is not None and status.last.until is not None and status.state in ("na", "awaiting", "lapsed"):
         parts.append(
             (f"{t('label.until', lang)} {status.last.until.isoformat()}", "red" if status.state == "lapsed" else "dim")
@@ -354,7 +367,7 @@ def _details(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> T
         verdict = t(f"verdict.{status.verdict}", lang)
         parts.append((t("label.answer", lang, answer=said, verdict=verdict), VERDICT_STYLE[status.verdict or "met"]))
     if status.alerts:
-        names = ", ".join(alert_name(status.item.measure, name, lang) for name in status.alerts)
+        names = ("、" if lang == "zh" else ", ").join(alert_name(status.item.measure, n, lang) for n in status.alerts)
         parts.append((t("label.alerts", lang, fields=names), "bold red"))
     if status.unacknowledged:
         count = status.unacknowledged
@@ -374,7 +387,8 @@ def _cadence_parts(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
         return []
     if status.item.measure.standing is not None:
         return _standing(status, rec, lang)
-    parts = [(f"{t('label.recurs', lang)}: {recurrence_words(rec, lang)}", "dim")]
+    colon = "：" if lang == "zh" else ": "
+    parts = [(f"{t('label.recurs', lang)}{colon}{recurrence_words(rec, lang)}", "dim")]
     if status.period is not None:
         parts.append((period_words(status, lang), "dim"))
     if status.counted is not None:
@@ -385,6 +399,20 @@ def _cadence_parts(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
     if status.streak:
         parts.append((t("label.streak", lang, count=status.streak), "green"))
     return parts
+
+
+def timing_rule_text(measure: Measure, catalog: Catalog | None, lang: str) -> Text:
+    """What makes a measure's items and when they are due, as the catalog says: 'Trigger: each
+    admission (newly admitted prisoner)', 'Deadline: within 14 days of admission' (触发：每次入监)."""
+    colon = "：" if lang == "zh" else ": "
+    text = Text()
+    trigger = trigger_words(measure, catalog, lang)
+    if trigger:
+        text.append(f"\n{t('label.trigger', lang)}{colon}{safe(trigger)}", style="dim")
+    deadline = deadline_words(measure, catalog, lang)
+    if deadline:
+        text.append(("\n" if not trigger else " · ") + f"{t('label.deadline', lang)}{colon}{safe(deadline)}", "dim")
+    return text
 
 
 def recurrence_words(rec: Recurrence, lang: str) -> str:
@@ -403,7 +431,7 @@ def _cadence_words(rec: Recurrence, lang: str) -> str:
         return t("recurs.times", lang, n=rec.times) if rec.times and rec.times > 1 else t("recurs.day", lang)
     if every in ("week", "month"):
         return t(f"recurs.{every}", lang)
-    return t("recurs.hours" if every.endswith("h") else "recurs.days", lang, n=every[:-1])
+    return t("recurs.hours", lang, n=every[:-1]) if every.endswith("h") else t("recurs.days", lang, n=every[:-1])
 
 
 def period_words(status: ItemStatus, lang: str) -> str:
@@ -432,10 +460,10 @@ def _standing(status: ItemStatus, rec: Recurrence, lang: str) -> list[tuple[str,
     return parts
 
 
-def _timing(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
+def _timing(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> list[tuple[str, str]]:
     """When an item opens, can be done, and is due (or was: overdue)."""
     parts: list[tuple[str, str]] = []
-    parts += _in_force(status, lang)
+    parts += _in_force(status, lang, catalog)
     if status.opens is not None and status.state == "upcoming":
         parts.append((f"{t('label.opens', lang)} {when(status.opens)}", "dim"))
     if status.ready is not None and status.state in PENDING:
@@ -447,7 +475,7 @@ def _timing(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
     return parts
 
 
-def _in_force(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
+def _in_force(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> list[tuple[str, str]]:
     """The last day a measure is in force (once past, an item never done lapsed), and an event
     an item must be ready before."""
     parts: list[tuple[str, str]] = []
@@ -459,7 +487,8 @@ def _in_force(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
         else:
             parts.append((t("label.in_force_until", lang, day=day), "dim"))
     if event is not None and measure.deadline is not None and measure.deadline.before is not None:
-        parts.append((t("label.event_at", lang, event=safe(event.kind), moment=when(event.moment)), "dim"))
+        kind = safe(event_name(catalog, event.kind, lang))
+        parts.append((t("label.event_at", lang, event=kind, moment=when(event.moment)), "dim"))
     return parts
 
 
@@ -505,7 +534,8 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
         head.append(f"\n⏱ {said}", style="yellow")
     if status.last_record is not None:
         last = status.last_record
-        what = last.item or (f"{last.event} {last.subject}" if last.event else last.part or _role_part(last))
+        happened = f"{event_name(catalog, last.event, lang)} {last.subject}" if last.event else None
+        what = last.item or happened or last.part or _role_part(last)
         what += f" · {last.part}" if last.part and last.item else ""  # unit parts: the part of an item
         head.append(f"\n{t('col.last', lang)}: {when(last.at)} · {safe(last.actor)} · {safe(what)} → ")
         head.append(t("action." + last.action, lang))
@@ -610,7 +640,7 @@ def _urgent(status: UnitStatus, lang: str) -> list[RenderableType]:
     if status.overdue:
         found.append(_short_list(status.overdue, t("head.overdue", lang), "bold red", lang, status.catalog))
     if status.unacknowledged:
-        found.append(_alerts_table(status.unacknowledged, lang, status.command_unit))
+        found.append(_alerts_table(status.unacknowledged, lang, status.command_unit, catalog=status.catalog))
     return found
 
 
@@ -672,7 +702,7 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str, catalog: Catalog
     for item in statuses:
         text = Text(safe(item.item.measure.title(lang)))
         if item.item.subject:
-            text.append(f" · {safe(item_subject(item.item, lang))}", style="bold")
+            text.append(f" · {safe(item_subject(item.item, lang, catalog))}", style="bold")
         if item.item.part:
             text.append(f" · {safe(item.item.part)}", style="bold")
         text.append(f"\n{period_words(item, lang)}", style="dim")
@@ -709,7 +739,8 @@ def _figures_table(status: UnitStatus, lang: str) -> Table:
             if spec.id not in item.latest or (item.item.subject is not None and spec.id not in item.alerts):
                 continue  # per-subject figures only when they cross a threshold: `subjects` has the rest
             label = Text(f"{item.item.number} ")
-            label.append(safe(item_subject(item.item, lang) if item.item.subject else item.item.measure.title(lang)))
+            subject = item_subject(item.item, lang, status.catalog) if item.item.subject else None
+            label.append(safe(subject or item.item.measure.title(lang)))
             label.append(f" · {safe(item.item.part)}" if item.item.part else "")
             value = Text(safe(f"{_figure(spec, item.latest[spec.id], lang)}{' ' + spec.unit if spec.unit else ''}"))
             if spec.id in item.alerts:
@@ -732,34 +763,40 @@ ALERTS_SHOWN = 12  # alerts to acknowledge listed in status; `today` lists them 
 
 
 def _alerts_table(
-    alerts: Sequence[Unacknowledged], lang: str, unit: str | None = None, shown: int = ALERTS_SHOWN
+    alerts: Sequence[Unacknowledged],
+    lang: str,
+    unit: str | None = None,
+    shown: int = ALERTS_SHOWN,
+    catalog: Catalog | None = None,
 ) -> Table:
     """The alerts not acknowledged yet, oldest first: the item (its subject, its period), the
     values past an alert, when and by whom they were recorded, and the command to acknowledge."""
     from ..core.agenda import ack_command
 
     rows = [(alert, ack_command(alert, unit)) for alert in alerts[:shown]]
-    table = _alert_rows(Text(t("head.unacknowledged", lang), style="bold red"), rows, lang)
+    table = _alert_rows(Text(t("head.unacknowledged", lang), style="bold red"), rows, lang, catalog)
     if len(alerts) > shown:
         table.add_row("", Text(t("label.more_alerts", lang, count=len(alerts) - shown), style="dim"))
     return table
 
 
-def _alert_rows(title: Text, rows: Iterable[tuple[Unacknowledged, str]], lang: str) -> Table:
+def _alert_rows(
+    title: Text, rows: Iterable[tuple[Unacknowledged, str]], lang: str, catalog: Catalog | None = None
+) -> Table:
     """Alerts to acknowledge, a row each: the item's number, then what, the values, who, the command."""
     table = Table(title=title, box=box.SIMPLE, title_justify="left", show_header=False, expand=True)
     table.add_column(justify="right", no_wrap=True)
     table.add_column(ratio=1)
     for alert, command in rows:
-        table.add_row(str(alert.item.number), alert_text(alert, command, lang))
+        table.add_row(str(alert.item.number), alert_text(alert, command, lang, catalog))
     return table
 
 
-def alert_text(alert: Unacknowledged, command: str, lang: str) -> Text:
+def alert_text(alert: Unacknowledged, command: str, lang: str, catalog: Catalog | None = None) -> Text:
     """An alert to acknowledge, in a few lines: what, the values, who recorded them, the command."""
     text = Text(safe(alert.item.measure.title(lang)))
     if alert.item.subject:
-        text.append(f" · {safe(item_subject(alert.item, lang))}", style="bold")
+        text.append(f" · {safe(item_subject(alert.item, lang, catalog))}", style="bold")
     if alert.item.part:
         text.append(f" · {safe(alert.item.part)}", style="bold")
     if alert.period:
@@ -777,11 +814,14 @@ def recorded(record: Record, lang: str) -> str:
 
 
 def alert_name(measure: Measure, name: str, lang: str) -> str:
-    """How an alert is named: a field by its id, a decision rule by its instruction, an answer as such."""
+    """How an alert is named: a field by its label, a decision rule by its instruction, an answer as such."""
     if name == ANSWER:
         return t("label.answer_alert", lang)
     rule = rule_of(measure, name)
-    return name if rule is None else t("label.rule", lang, instruction=rule.then(lang))
+    if rule is not None:
+        return t("label.rule", lang, instruction=rule.then(lang))
+    spec = measure.field(name)
+    return spec.label(lang) if spec is not None else name
 
 
 def alert_values(alert: Unacknowledged, lang: str) -> Text:
@@ -811,7 +851,7 @@ def _figure(spec: FieldSpec | None, value: FigureValue, lang: str) -> str:
     """A figure in words; a computed one to six significant digits (a share: 66.6667, not 66.66666666666667)."""
     if spec is not None and spec.compute is not None and isinstance(value, float):
         return f"{value:g}"
-    return figure_text(value, lang)
+    return figure_text(value, lang, spec)
 
 
 def _number(value: float | None) -> str:
@@ -827,7 +867,7 @@ def _headline(headline: Headline, lang: str) -> Text:
     )
     for spec in headline.item.item.measure.fields:
         value = headline.values.get(spec.id)
-        shown = "—" if value is None else safe(figure_text(value, lang))
+        shown = "—" if value is None else safe(figure_text(value, lang, spec))
         text.append(f" · {safe(spec.label(lang))} ")
         text.append(shown, style="bold red" if spec.id in headline.item.alerts else "bold")
         if spec.id in headline.item.alerts:
@@ -846,7 +886,7 @@ def _short_list(
     for item in statuses:
         label = Text(safe(item.item.measure.title(lang)))
         if item.item.subject:
-            label.append(f" · {safe(item_subject(item.item, lang))}", style="bold")
+            label.append(f" · {safe(item_subject(item.item, lang, catalog))}", style="bold")
         if item.item.part:
             label.append(f" · {safe(item.item.part)}", style="bold")
         if item.parts:
@@ -941,7 +981,9 @@ def log_widths(width: int) -> tuple[int, int, int, int]:
     return 14, who, item, max(rest - who - item, 1)
 
 
-def log_tables(batches: Iterable[Sequence[Record]], lang: str, title: str, width: int) -> Iterator[Table]:
+def log_tables(
+    batches: Iterable[Sequence[Record]], lang: str, title: str, width: int, catalog: Catalog | None = None
+) -> Iterator[Table]:
     """The audit trail as tables made as the records are read: the first (with the title and
     the column heads) as soon as its rows are in, so that a long log starts printing at once;
     each of a few hundred rows, or of 128 Ki characters of notes, so that memory holds one
@@ -954,13 +996,19 @@ def log_tables(batches: Iterable[Sequence[Record]], lang: str, title: str, width
             rows.append(record)
             text += len(record.note or "")
             if len(rows) >= (FIRST_ROWS if first else ROWS) or text >= TABLE_TEXT:
-                yield _log_table(rows, lang, title if first else None, widths)
+                yield _log_table(rows, lang, title if first else None, widths, catalog)
                 rows, text, first = [], 0, False
     if rows or first:
-        yield _log_table(rows, lang, title if first else None, widths)
+        yield _log_table(rows, lang, title if first else None, widths, catalog)
 
 
-def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: tuple[int, int, int, int]) -> Table:
+def _log_table(
+    records: Sequence[Record],
+    lang: str,
+    title: str | None,
+    widths: tuple[int, int, int, int],
+    catalog: Catalog | None = None,
+) -> Table:
     table = Table(
         title=Text(safe(title), style="bold") if title is not None else None,
         box=box.SIMPLE_HEAD,
@@ -969,14 +1017,19 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
         show_edge=False,
     )
     when, who, item_width, note_width = widths
+    measures = {m.id: m for m in catalog.measures} if catalog is not None else {}
     table.add_column(t("col.when", lang), no_wrap=True, width=when)
     table.add_column(t("col.who", lang), overflow="fold", width=who)
     table.add_column(t("col.item", lang), overflow="fold", width=item_width)
     table.add_column(t("col.note", lang), overflow="fold", width=note_width)
     for record in records:
-        what = record.item or (f"{record.event} · {safe(record.subject or '')}" if record.event else "")
+        happened = f"{event_name(catalog, record.event, lang)} · {record.subject or ''}" if record.event else ""
+        what = record.item or safe(happened)
         item = Text(what or ("" if record.part is not None else "—"))
-        item.append(f" · {record.subject_type}" if record.subject_type else "")
+        if record.subject_type:  # the subject's type, by its name where the catalog gives one
+            item.append(
+                f" · {safe(subject_type_name(catalog, record.subject_type, lang) if catalog else record.subject_type)}"
+            )
         if record.role is not None:  # a role granted or revoked: whose, and which
             item = Text(f"{safe(record.holder or '')} · {record.role}")
         if record.action == "acknowledged":  # what it covers: the subject's alerts, the period's (else every one's)
@@ -999,7 +1052,10 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
             values = ", ".join(f"{name}={value}" for name, value in record.attributes.items())
             note.append(("\n" if record.note else "") + safe(values), style="cyan")
         if record.figures:
-            figures = ", ".join(f"{k}={figure_text(v, lang)}" for k, v in record.figures.items())
+            measure = measures.get(record.item) if record.item else None  # a choice by its name
+            figures = ", ".join(
+                f"{k}={figure_text(v, lang, measure.field(k) if measure else None)}" for k, v in record.figures.items()
+            )
             note.append(("\n" if record.note else "") + safe(figures), style="cyan")
         for file in record.evidence:
             kind = f"[{file.kind_id}] " if file.kind_id is not None else ""  # the named kind it was attached as
@@ -1084,25 +1140,27 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
         body.append(f"\n\n{safe(measure.detail(lang))}")
     source = measure.source
     dated = f" {source.date.isoformat()}" if source.date else ""
-    body.append(f"\n\n{t('label.source', lang)}: {safe(source.issuer(lang))}{dated}\n", style="dim")
+    colon, sep = ("：", "、") if lang == "zh" else (": ", ", ")
+    body.append(f"\n\n{t('label.source', lang)}{colon}{safe(source.issuer(lang))}{dated}\n", style="dim")
     body.append(f"「{safe(source.quote)}」", style="italic")
     if source.status != "verbatim":  # the source's words are not these: say what they are
         said = t("source." + source.status, lang)
         body.append(f" （{said}）" if lang == "zh" else f" ({said})", style="dim")
     if measure.examples:
         body.append(
-            f"\n{t('label.examples', lang)}: " + "；".join(safe(e(lang)) for e in measure.examples), style="dim"
+            f"\n{t('label.examples', lang)}{colon}" + "；".join(safe(e(lang)) for e in measure.examples), style="dim"
         )
     body.append_text(_guidance(measure, lang))
     body.append_text(roles_line(measure, catalog, lang))
     if measure.evidence:
-        needs = ", ".join(evidence_kind_name(catalog, e, lang) for e in measure.evidence)
-        body.append(f"\n{t('label.needs', lang)}: " + needs, style="cyan")
+        needs = sep.join(evidence_kind_name(catalog, e, lang) for e in measure.evidence)
+        body.append(f"\n{t('label.needs', lang)}{colon}" + needs, style="cyan")
     if measure.conditions:  # applicability: when it applies, as the walk shows it
         body.append(f"\n{safe(conditions_text(measure, catalog, lang))}", style="cyan")
+    body.append_text(timing_rule_text(measure, catalog, lang))
     body.append_text(_details(status, lang, catalog))
     body.append_text(given_line(status, catalog, lang))
-    subject = f" · {safe(item_subject(status.item, lang))}" if status.item.subject else ""
+    subject = f" · {safe(item_subject(status.item, lang, catalog))}" if status.item.subject else ""
     subject += f" · {safe(status.item.part)}" if status.item.part else ""
     title = f"{status.item.number}{subject} · {position}"
     return Panel(body, title=Text(title), title_align="left", box=box.ROUNDED)  # Text: a str title is markup
@@ -1137,7 +1195,7 @@ def _worked_out_and_rules(measure: Measure, lang: str, colon: str) -> Text:
     if measure.rules:
         text.append(f"\n{t('label.rules', lang)}{colon}", style="bold green")
         for rule in measure.rules:
-            joint = t("rule.or" if rule.when.any is not None else "rule.and", lang)
+            joint = t("rule.or", lang) if rule.when.any is not None else t("rule.and", lang)
             said = joint.join(_condition_text(measure, c, lang) for c in rule.when.conditions)
             text.append(f"\n  {safe(said)} → {safe(rule.then(lang))}", style="green")
     return text
@@ -1150,7 +1208,7 @@ def _condition_text(measure: Measure, condition: Condition, lang: str) -> str:
     def shown(value: object) -> str:
         if isinstance(value, str) and spec is not None and spec.type == "yesno" and value in ("yes", "no"):
             value = value == "yes"
-        return figure_text(value, lang) if not isinstance(value, float) else f"{value:g}"
+        return figure_text(value, lang, spec) if not isinstance(value, float) else f"{value:g}"
 
     if condition.is_ is not None:
         return f"{label} = {shown(condition.is_)}"
@@ -1189,7 +1247,7 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
             lines.append(("\n" if index else "") + f"{item.item.number} ")
             lines.append_text(item_mark(item, lang))
             lines.append(" " + safe(item.item.measure.title(lang)))
-        kind = f"{event.kind}\n{happened}" if event else ""
+        kind = f"{event_name(status.catalog, event.kind, lang)}\n{happened}" if event else ""
         if event is not None and event.subject_type is not None:  # applicability: the subject's type, by name
             kind += "\n" + subject_type_name(status.catalog, event.subject_type, lang)
         first = items[0].item
@@ -1232,8 +1290,8 @@ def _same_items(entries: list[AgendaEntry]) -> list[list[AgendaEntry]]:
     return sorted(found, key=lambda group: order[id(group[0])])
 
 
-def _subjects(group: list[AgendaEntry], lang: str) -> str:
-    names = sorted(safe(item_subject(entry.status.item, lang)) for entry in group)
+def _subjects(group: list[AgendaEntry], lang: str, catalog: Catalog | None = None) -> str:
+    names = sorted(safe(item_subject(entry.status.item, lang, catalog)) for entry in group)
     shown = ", ".join(names[:SUBJECTS_NAMED])
     if len(names) > SUBJECTS_NAMED:
         shown += " " + t("label.and_more", lang, count=len(names) - SUBJECTS_NAMED)
@@ -1272,12 +1330,12 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
             item = group[0].status
             label = Text(safe(item.item.measure.title(lang)))
             if len(group) > 1:
-                label.append(f" · {_subjects(group, lang)}", style="bold")
+                label.append(f" · {_subjects(group, lang, status.catalog)}", style="bold")
             elif item.item.subject:
-                label.append(f" · {safe(item_subject(item.item, lang))}", style="bold")
+                label.append(f" · {safe(item_subject(item.item, lang, status.catalog))}", style="bold")
             if item.item.part:
                 label.append_text(_part_label(status, item))
-            label.append_text(_details(item, lang))
+            label.append_text(_details(item, lang, status.catalog))
             label.append_text(rollup_text(status, item, lang))
             label.append_text(roles_line(item.item.measure, status.catalog, lang))  # who must act on it
             noted = item.state in ATTENTION or item.verdict in ("not_met", "unknown")
@@ -1288,7 +1346,7 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
             table.add_row(str(item.item.number), item_mark(item, lang), label)
         parts.append(table)
     if plan.alerts:
-        parts.insert(_after_attention(parts, plan), _agenda_alerts(plan, lang))
+        parts.insert(_after_attention(parts, plan), _agenda_alerts(plan, lang, status.catalog))
     if len(parts) == 1:
         parts.append(Text(t("msg.agenda_empty", lang), style="green"))
     return Group(*parts)
@@ -1300,9 +1358,9 @@ def _after_attention(parts: list[RenderableType], plan: Agenda) -> int:
     return 1 + sum(1 for entries in before if entries)
 
 
-def _agenda_alerts(plan: Agenda, lang: str) -> Table:
+def _agenda_alerts(plan: Agenda, lang: str, catalog: Catalog | None = None) -> Table:
     title = Text(t("head.attention_alerts", lang), style="bold magenta")
-    return _alert_rows(title, ((entry.alert, entry.command) for entry in plan.alerts), lang)
+    return _alert_rows(title, ((entry.alert, entry.command) for entry in plan.alerts), lang, catalog)
 
 
 def kept_to_line(catalog: Catalog, roles: Sequence[str], person: str | None, lang: str) -> Text:

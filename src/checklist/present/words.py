@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .translations import plural, word
 
 if TYPE_CHECKING:
-    from ..core.models import Question
+    from ..core.models import Catalog, FieldSpec, Measure, Question
     from ..core.status import Item
 
 
@@ -32,13 +32,81 @@ def has(key: str, lang: str) -> bool:
     return True
 
 
-def figure_text(value: object, lang: str) -> str:
-    """A recorded figure in words: yes or no in the user's language, anything else as it is."""
+def figure_text(value: object, lang: str, spec: FieldSpec | None = None) -> str:
+    """A recorded figure in words: yes or no in the user's language, a choice by the name the
+    catalog gives it (its id if it has none), anything else as it is."""
     if isinstance(value, bool):
-        return t("value.yes" if value else "value.no", lang)
+        return t("value.yes", lang) if value else t("value.no", lang)
     if isinstance(value, list):  # a multi-select's answers
-        return ("、" if lang == "zh" else ", ").join(map(str, value))
+        return ("、" if lang == "zh" else ", ").join(choice_text(spec, str(v), lang) for v in value)
+    if isinstance(value, str) and spec is not None and spec.type == "choice":
+        return choice_text(spec, value, lang)
     return str(value)
+
+
+def choice_text(spec: FieldSpec | None, choice: str, lang: str) -> str:
+    """A choice of a choice or multi field by its name in the reader's language (else its id)."""
+    label = spec.choice_label(choice) if spec is not None else None
+    return label(lang) if label is not None else choice
+
+
+def after_chinese(name: str, lang: str) -> str:
+    """A name set right after Chinese words: an id (a kind of event the catalog does not name)
+    apart by a space ('第 2 次 admission'), a Chinese name close ('第 2 次入监')."""
+    return f" {name}" if lang == "zh" and name[:1].isascii() else name
+
+
+def event_name(catalog: Catalog | None, kind: str, lang: str) -> str:
+    """A kind of event by the name the catalog's head gives it (入监 / admission), else its id."""
+    found = catalog.event_kind(kind) if catalog is not None else None
+    return found.name(lang) if found is not None else kind
+
+
+def trigger_words(measure: Measure, catalog: Catalog | None, lang: str) -> str:
+    """What makes a measure's items: 'each admission (newly admitted prisoner)', '每次入监（新收押罪犯）'."""
+    trigger = measure.trigger
+    if trigger is None:
+        return ""
+    said = t("trigger.each", lang, event=after_chinese(event_name(catalog, trigger.event, lang), lang))
+    if trigger.subject is not None:
+        said += t("trigger.subject", lang, subject=trigger.subject(lang))
+    return said
+
+
+def span_words(months: int, days: int, minutes: int, lang: str) -> str:
+    """A duration in words: '14 days', '2 hours', '1 month and 3 days' ('14 天', '2 小时')."""
+    parts = [tn("span.months", months, lang)] if months else []
+    parts += [tn("span.days", days, lang)] if days else []
+    if minutes:
+        hours, rest = divmod(minutes, 60)
+        parts += [tn("span.hours", hours, lang)] if hours else []
+        parts += [tn("span.minutes", rest, lang)] if rest else []
+    return t("span.and", lang).join(parts) if parts else tn("span.days", 0, lang)
+
+
+def deadline_words(measure: Measure, catalog: Catalog | None, lang: str) -> str:  # noqa: PLR0911
+    """When a measure is due, as its catalog says: 'within 14 days of admission', '入监后 14 天内',
+    '入监当天', 'by 2020-01-31', '转运前 1 天'; empty without a deadline."""
+    deadline, trigger = measure.deadline, measure.trigger
+    if deadline is None and trigger is not None and trigger.lasts_days is not None:  # a window after the event
+        span = tn("span.days", trigger.lasts_days, lang)
+        return t("deadline.after_event", lang, span=span, event=event_name(catalog, trigger.event, lang))
+    if deadline is None:
+        return ""
+    if deadline.date is not None:
+        return t("deadline.date", lang, date=deadline.date.isoformat())
+    duration = deadline.duration
+    if duration is None:
+        return ""
+    event = event_name(catalog, measure.trigger.event, lang) if measure.trigger is not None else ""
+    span = span_words(*duration, lang)
+    if deadline.before == "event":
+        return t("deadline.before_event", lang, span=span, event=event)
+    if deadline.after != "event":
+        return t("deadline.after_start", lang, span=span) if any(duration) else t("deadline.start_day", lang)
+    if not any(duration):  # days: 0
+        return t("deadline.event_day", lang, event=event)
+    return t("deadline.after_event", lang, span=span, event=event)
 
 
 def answer_text(question: Question | None, answer: Sequence[str], lang: str) -> str:
@@ -62,12 +130,14 @@ def occurrence_label(  # noqa: PLR0917
     if count <= 1:
         return subject
     at = f"{moment:%Y-%m-%d %H:%M}" if moment is not None else "?"
+    kind = after_chinese(kind, lang)
     return t("label.occurrence", lang, subject=subject, n=number, nth=ordinal(number), kind=kind, at=at)
 
 
-def item_subject(item: Item, lang: str) -> str:
-    """The subject of an item, and which occurrence of its event where the subject has had several."""
-    kind = item.measure.trigger.event if item.measure.trigger else ""
+def item_subject(item: Item, lang: str, catalog: Catalog | None = None) -> str:
+    """The subject of an item, and which occurrence of its event (by the event kind's name,
+    given the catalog) where the subject has had several."""
+    kind = event_name(catalog, item.measure.trigger.event, lang) if item.measure.trigger else ""
     moment = item.event.moment if item.event else None
     return occurrence_label(item.subject or "", item.occurrence, item.occurrences, kind, moment, lang)
 

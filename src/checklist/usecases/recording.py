@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shlex
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -176,6 +177,19 @@ class EventRecorded:
     catalog: Catalog | None = None  # the unit's: the name of the subject's type
 
 
+def _named_kind(catalog: Catalog, token: str, kinds: list[str]) -> str:
+    """A kind of event as typed: its id, or its name in either language (full-width or not,
+    in any case); as typed if it is neither."""
+    if token in kinds:
+        return token
+    folded = unicodedata.normalize("NFKC", token).strip().casefold()
+    for declared in catalog.meta.events:
+        names = (declared.name.zh, declared.name.en)
+        if any(n is not None and unicodedata.normalize("NFKC", n).casefold() == folded for n in names):
+            return declared.id
+    return token
+
+
 def record_event(session: Session, request: EventRequest) -> EventRecorded:
     """Record an event (a new admission, say) or withdraw one."""
     unit = session.select_unit()
@@ -183,6 +197,8 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
     current, index = session.view(unit)
     kind, subject, note = request.kind, typed_subject(request.subject), (request.note or "").strip() or None
     kinds = sorted({m.trigger.event for m in current.catalog.for_kind(unit.kind) if m.trigger})
+    kind = _named_kind(current.catalog, kind, kinds)  # by its id, or by the name the catalog gives it (入监)
+    request = replace(request, kind=kind)
     if kind not in kinds:
         raise NotFound("event.unknown_kind", closest(kind, kinds), kind=kind, unit_kind=unit.kind, known=kinds)
     zone = ZoneInfo(current.catalog.meta.timezone)
