@@ -40,7 +40,7 @@ _KEEP_IN_ZH = [
     re.compile(r"\b[\w\-]+\.(?:json|jsonl|pdf|yaml|yml|txt|png|jpg|docx?|xlsx?|csv|md|quarantine|tmp|pem|note|sig)\b"),
     re.compile(r"\b[A-Z][A-Z_]*[A-Z](?:=[A-Z_]+)?(?:\.\.\.|…)?"),  # a metavar (FILE, ITEM..., KIND=FILE)
 ]
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")
 
 
 def english_in_chinese(text: str, allowed: Iterable[str] = ()) -> list[str]:
@@ -70,7 +70,7 @@ def english_lines(text: str, allowed: Iterable[str] = ()) -> list[tuple[str, lis
         for match in _WORD.finditer(line):
             word = match.group()
             bare = word.strip(".-_")
-            if not bare or bare in keep or word in keep or _all_kept(bare, keep):
+            if not any(c.isalpha() for c in word) or not bare or bare in keep or word in keep or _all_kept(bare, keep):
                 continue
             if any(bare in kept for kept in long_kept) and (len(bare) >= 3 or _alone(line, match)):
                 continue  # an id cut where a column wraps or ends
@@ -142,3 +142,61 @@ def too_wide(text: str, width: int) -> list[str]:
     from rich.cells import cell_len
 
     return [line for line in text.splitlines() if cell_len(line) > width]
+
+
+@cache
+def _message_keys(lang: str) -> frozenset[str]:
+    """The keys the compiled messages catalog of a language has words for ('hint\\x04code' for a hint)."""
+    import gettext
+
+    from checklist.present.translations import LOCALE
+
+    with (LOCALE / lang / "LC_MESSAGES" / "messages.mo").open("rb") as file:
+        found = gettext.GNUTranslations(file)._catalog  # type: ignore[attr-defined]
+    return frozenset(key for key in found if isinstance(key, str) and key)
+
+
+def chinese_pending(code: str) -> bool:
+    """Whether a message code's Chinese words are still to be written (an empty msgstr in zh's
+    messages.po, for it, its hint or one of its pieces `code.…`; or no piece at all yet)."""
+    en, zh = _message_keys("en"), _message_keys("zh")
+    keys = [code, f"hint\x04{code}", *(k for k in en if k.startswith(code + "."))]
+    if any(key in en and key not in zh for key in keys):
+        return True
+    return code not in en and not any(k.startswith(code + ".") for k in zh)
+
+
+def error_leaks(error: object) -> list[str]:
+    """An error and its hint, rendered in both languages: the English of its Chinese words and
+    the Chinese of its English ones, apart from its parameters' values (ids, names, commands)."""
+    from checklist.core.errors import ChecklistError, Message
+    from checklist.present.messages import error_text, hint
+
+    assert isinstance(error, ChecklistError)
+    codes, values = [error.code], []
+
+    def gather(value: object) -> None:
+        if isinstance(value, Message):
+            codes.append(value.code)
+            for item in value.params.values():
+                gather(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                gather(item)
+        elif isinstance(value, list | tuple | set | frozenset):
+            for item in value:
+                gather(item)
+        elif value is not None:
+            values.append(str(value))
+
+    gather(error.params)
+    if error.hint is not None:
+        gather(error.hint)
+    if any(chinese_pending(code) for code in codes):
+        return []
+    allowed = set(values) | {word for value in values for word in _WORD.findall(value)}
+    zh = error_text(error, "zh") + "\n" + (hint(error, "zh") or "")
+    en = error_text(error, "en") + "\n" + (hint(error, "en") or "")
+    found = [f"{error.code} (zh): {words} in {line!r}" for line, words in english_lines(zh, allowed)]
+    found += [f"{error.code} (en): {run!r} in {en!r}" for run in chinese_in_english(en, allowed)]
+    return found

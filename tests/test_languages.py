@@ -364,3 +364,25 @@ def test_every_command_speaks_the_language_of_the_run_and_fits_the_width(
         for line in too_wide(result.stdout, width)
     ]
     assert not wide, "\n".join(wide)
+
+
+def test_an_error_is_checked_in_both_languages_once_its_chinese_is_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    from checklist.core.errors import UserError
+
+    from . import languages
+
+    error = UserError("item.unknown", token="5x")  # noqa: S106 - a token the user typed
+    assert languages.error_leaks(error) == []  # its Chinese is still to be written: skipped
+    monkeypatch.setattr(languages, "chinese_pending", lambda code: False)
+    leaks = languages.error_leaks(error)  # written, yet English stands in for it: a leak
+    assert leaks and leaks[0].startswith("item.unknown (zh): ") and "'5x'" not in leaks[0].split(" in ")[0]
+
+
+def test_the_detectors_keep_ids_commands_paths_and_typed_values() -> None:
+    from .languages import chinese_in_english, english_in_chinese
+
+    shown = "已记录：5 监管区 · A区 → 完成；下一步：`checklist ack 11 --subject P1`，文件 /tmp/x/notice.pdf（2 MB）"
+    assert english_in_chinese(shown, {"A区", "P1"}) == []
+    assert english_in_chinese("错误：no item '5x'", {"5x"}) == ["no", "item"]
+    assert chinese_in_english("recorded: 5 · note 监管区已全封闭", {"监管区已全封闭"}) == []
+    assert chinese_in_english("recorded：5", set()) == ["："]
