@@ -386,3 +386,14 @@ def test_the_detectors_keep_ids_commands_paths_and_typed_values() -> None:
     assert english_in_chinese("错误：no item '5x'", {"5x"}) == ["no", "item"]
     assert chinese_in_english("recorded: 5 · note 监管区已全封闭", {"监管区已全封闭"}) == []
     assert chinese_in_english("recorded：5", set()) == ["："]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_keys_list_shows_each_key_id_whole_on_a_narrow_screen(
+    keyed: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    key = json.loads(keyed("keys", "list", "--json").stdout)["registered"][0]["key"]
+    listed = keyed("--lang", lang, "keys", "list")  # --lang before a group reaches its command
+    assert listed.exit_code == 0 and key in listed.stdout  # the id people compare out of band: never cut
+    assert ("生成时间" in listed.stdout) == (lang == "zh") and not too_wide(listed.stdout, 60)

@@ -239,4 +239,5 @@ def keys_list(
     if json:
         print_json(keys_document(found))
         return
-    stdout().print(keys_table(found, settings.lang))
+    console = stdout()
+    console.print(keys_table(found, settings.lang, console.width))

@@ -12,7 +12,7 @@ from .output import message, safe, stdout
 from .words import t, tn
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
     from ..core.errors import Message
     from ..core.keys import PublicKey
@@ -251,15 +251,32 @@ def keys_document(result: KeyList) -> KeysDocument:
     }
 
 
-def keys_table(result: KeyList, lang: str = "en") -> Table:
+def keys_table(result: KeyList, lang: str = "en", width: int = 120) -> RenderableType:
+    """The keys: a table on a wide screen; on a narrow one, each key's id (whole: it is what
+    people compare) and name, with its dates below."""
     from rich import box
+    from rich.console import Group
+    from rich.padding import Padding
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD)
-    for column in ("key", "name", "created", "registered", "private"):
-        table.add_column(t(f"col.keys_{column}", lang))
     everything = {**result.own, **result.registered}
-    for key_id, key in sorted(everything.items(), key=lambda pair: pair[1].created_at):
+    keys = sorted(everything.items(), key=lambda pair: pair[1].created_at)
+    if width < 100:
+        colon = t("label.colon", lang)
+        blocks: list[RenderableType] = []
+        for key_id, key in keys:
+            registered = result.registered.get(key_id)
+            blocks.append(Text(f"{key_id}  ").append(safe(key.name), style="bold"))
+            created = t("col.keys_created", lang) + colon + key.created_at.strftime("%Y-%m-%d %H:%M")
+            private = t("col.keys_private", lang) + colon + t("value.yes" if key_id in result.own else "value.no", lang)
+            here = _registration(registered, lang) if registered else t("value.no", lang)
+            below = Text(f"{created} · {private}\n{t('col.keys_registered', lang)}{colon}{here}", style="dim")
+            blocks.append(Padding(below, (0, 0, 0, 4)))
+        return Group(*blocks)
+    table = Table(box=box.SIMPLE_HEAD)
+    for column in ("key", "name", "created", "registered", "private"):  # a key's id is never cut: it is compared
+        table.add_column(t(f"col.keys_{column}", lang), no_wrap=column == "key")
+    for key_id, key in keys:
         registered = result.registered.get(key_id)
         table.add_row(
             key_id,
