@@ -397,3 +397,14 @@ def test_keys_list_shows_each_key_id_whole_on_a_narrow_screen(
     listed = keyed("--lang", lang, "keys", "list")  # --lang before a group reaches its command
     assert listed.exit_code == 0 and key in listed.stdout  # the id people compare out of band: never cut
     assert ("生成时间" in listed.stdout) == (lang == "zh") and not too_wide(listed.stdout, 60)
+
+
+def test_a_chinese_screen_puts_an_id_in_full_width_parentheses(cli: Callable[..., Result]) -> None:
+    assert cli("start", "--unit", "prison", "--catalog", str(FACILITY), "--now", "2020-01-25T08:00").exit_code == 0
+    granted = cli("role", "grant", "赵监狱长", "warden", "--lang", "zh", "--now", "2020-01-25T09:00")
+    assert granted.exit_code == 0 and "已授予 赵监狱长 角色：监狱长（warden）" in granted.stderr
+    assert "warden (warden)" in cli("role", "grant", "李四", "warden", "--lang", "en").stderr
+    cli("set", "risk=high", "--reason", "通报", "--now", "2020-01-25T10:00")
+    again = cli("set", "risk=高", "--lang", "zh", "--now", "2020-01-25T11:00")
+    assert "风险等级已是所给的值，未记录。" in again.stderr  # no blank between Chinese words
+    assert "风险等级（risk）" in cli("set", "--lang", "zh").stdout
