@@ -54,6 +54,9 @@ TYPED = [
     "监区合并",
     "县疾控通报：本地出现确诊病例",
     "一监区",
+    "缺少人手",
+    "本中心无此项工作",
+    "50",
     "二监区",
     "已建立联防联控机制",
     "已设立",
@@ -106,6 +109,11 @@ KNOWN_ZH: list[str] = [
     r"^for example: checklist event admission P2020-017",
     r"^错误：item 5 \(prison.closed-management\) has no alert to acknowledge$",
     r"^`checklist status` lists the alerts to acknowledge$",
+    # usage errors, as click words them (the engineer of cli/command.py and help)
+    r"^Usage: checklist ",
+    r"^Try 'checklist .* -h' for help\.$",
+    r"^╭─ Error ─+╮$",
+    r"^│ (?:Missing option|Invalid value for|equal to)",
 ]
 KNOWN_EN: list[str] = [
     # the walk's panel quotes the catalog's Chinese source in Chinese brackets (the walk's engineer)
@@ -147,6 +155,9 @@ def session(  # noqa: PLR0915
     run("use", "prison", at="")
     run("config", "user", "王警官", at="")
     run("config", "user", at="")
+    run("config", "evidence_max_mb", "50", at="")
+    run("config", "evidence_max_mb", at="")
+    run("config", "evidence_max_mb", "--unset", at="")
     run("keys", "new", at="")
     run("keys", "list", at="")
     run("done", "5", "--note", "监管区已全封闭", "--evidence", "notice.pdf", at="2020-01-25T09:00")
@@ -232,6 +243,7 @@ def session(  # noqa: PLR0915
     run("done", "block.disinfection", "--part", "A区", "--unit", "facility", at="2020-01-26T21:00")
     # day 3: the walk, the views, an upgrade, trust
     run("walk", input="d\n已建立联防联控机制\n\nq\n")
+    run("walk", "--unit", "cc", input="b\n缺少人手\nn\n本中心无此项工作\ns\nq\n")
     run("done", "3", "--note", "每日通话监听", at="2020-01-27T09:00")
     run("upgrade", "--unit", "old", "--catalog", str(BUNDLED))
     for args in (
@@ -272,6 +284,7 @@ def session(  # noqa: PLR0915
     for args in (("log", "--json", "--no-pager"), ("verify", "--json"), ("keys", "list", "--json")):
         json.loads(run(*args, at="").stdout)
     json.loads(run("schema", "--output", "status", at="").stdout)
+    json.loads(run("validate", "--json", at="").stdout)
     run("verify", "--require-signatures", at="", code=3)  # 李四 approved without a key
     # a second key for the same name, made on another machine: registered once the first one endorses it
     monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(config.with_name("elsewhere")))
@@ -309,6 +322,10 @@ def errors(cli: Callable[..., Result], lang: str) -> list[tuple[tuple[str, ...],
     ):
         result = cli(*args, "--lang", lang)
         assert result.exit_code == 1, (args, result)
+        ran.append((args, result))
+    for args in (("ack", "5"), ("today", "--days", "100")):  # usage errors: a missing option, a bad value
+        result = cli(*args, "--lang", lang)
+        assert result.exit_code == 2, (args, result)
         ran.append((args, result))
     return ran
 
