@@ -19,7 +19,7 @@ import pytest
 from checklist.cli.app import COMMANDS
 
 from .conftest import OLD_CATALOG, REPO, Result
-from .languages import catalog_data, chinese_in_english, english_lines, too_wide
+from .languages import catalog_data, chinese_in_english, english_in_chinese, english_lines, too_wide
 
 FACILITY = REPO / "tests" / "data" / "facility"
 BUNDLED = REPO / "measures"
@@ -425,3 +425,22 @@ def test_a_chinese_screen_puts_an_id_in_full_width_parentheses(cli: Callable[...
     again = cli("set", "risk=高", "--lang", "zh", "--now", "2020-01-25T11:00")
     assert "风险等级已是所给的值，未记录。" in again.stderr  # no blank between Chinese words
     assert "风险等级（risk）" in cli("set", "--lang", "zh").stdout
+
+
+def test_verify_and_keys_speak_the_locale_s_language_in_a_real_process(
+    proc: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CHECKLIST_LANG")
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(tmp_path / "config"))
+    assert proc("start", "--unit", "prison", "--name", "长沙监狱").exit_code == 0
+    made = proc("keys", "new", "--name", "王警官")
+    assert made.exit_code == 0 and "已为 王警官 生成新密钥" in made.stderr
+    verified = proc("verify", "--all")
+    assert verified.exit_code == 0 and "✔ prison：完好：尚无记录" in verified.stdout
+    allowed = {"prison", "王警官", "长沙监狱"}
+    assert english_in_chinese(verified.stdout + made.stderr, allowed) == []
+    english = proc("verify", "--all", "--lang", "en")
+    assert "✔ prison: intact: no records yet" in english.stdout and chinese_in_english(english.stdout) == []
