@@ -72,6 +72,8 @@ def english_lines(text: str, allowed: Iterable[str] = ()) -> list[tuple[str, lis
             bare = word.strip(".-_")
             if not any(c.isalpha() for c in word) or not bare or bare in keep or word in keep or _all_kept(bare, keep):
                 continue
+            if "_" in bare.strip("_"):  # an identifier (evidence_max_mb, reported_cases), never an English word
+                continue
             if any(bare in kept for kept in long_kept) and (len(bare) >= 3 or _alone(line, match)):
                 continue  # an id cut where a column wraps or ends
             words.append(word)
@@ -169,7 +171,7 @@ def chinese_pending(code: str) -> bool:
 def error_leaks(error: object) -> list[str]:
     """An error and its hint, rendered in both languages: the English of its Chinese words and
     the Chinese of its English ones, apart from its parameters' values (ids, names, commands)."""
-    from checklist.core.errors import ChecklistError, Message
+    from checklist.core.errors import ChecklistError, Message, Problem
     from checklist.present.messages import error_text, hint
 
     assert isinstance(error, ChecklistError)
@@ -180,6 +182,8 @@ def error_leaks(error: object) -> list[str]:
             codes.append(value.code)
             for item in value.params.values():
                 gather(item)
+        elif isinstance(value, Problem):  # where a catalog's problem is: its file, measure and field
+            gather([value.message, value.file, value.measure, value.field])
         elif isinstance(value, dict):
             for item in value.values():
                 gather(item)
