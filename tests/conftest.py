@@ -11,6 +11,7 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -116,6 +117,33 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.chdir(work)
     yield work
+
+
+@pytest.fixture(autouse=True)
+def errors_in_both_languages(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every error a test makes the program print is rendered, with its hint, in both languages:
+    the test fails if its Chinese has English (apart from its values, ids and commands) or its
+    English has Chinese (apart from its values). Issue 13: every error path the suite covers.
+
+    While the Chinese messages are being written (two branches of issue 13), a code whose zh
+    msgstr in messages.po is still empty is skipped (tests/languages.py: chinese_pending);
+    test_translations fails on those anyway. That is the only skip."""
+    from checklist.present import output
+
+    from .languages import error_leaks
+
+    printed: list[object] = []
+    print_error = output.print_error
+
+    def checked(error: Any, lang: str) -> None:
+        printed.append(error)
+        print_error(error, lang)
+
+    monkeypatch.setattr(output, "print_error", checked)
+    yield
+    leaks = [leak for error in printed for leak in error_leaks(error)]
+    if leaks:
+        pytest.fail("an error in the wrong language:\n" + "\n".join(leaks), pytrace=False)
 
 
 class Result:

@@ -186,7 +186,7 @@ class TestValidation:
 class TestSet:
     def test_set_records_a_change_of_format_5_shown_in_log_status_and_json(self, unit: Run, cli: Run) -> None:
         listed = ok(unit("2020-01-27T09:00", "set", "--lang", "zh"))
-        assert "风险等级 (risk)" in listed.stdout and "低" in listed.stdout and "默认" in listed.stdout
+        assert "风险等级（risk）" in listed.stdout and "低" in listed.stdout and "默认" in listed.stdout
         assert "尚无变更" in listed.stdout
 
         result = ok(

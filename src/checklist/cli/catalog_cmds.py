@@ -73,6 +73,7 @@ def schema(
         ),
     ] = "catalog",
     list_names: Annotated[bool, typer.Option("--list", help="List the names --output takes, and stop.")] = False,
+    lang: options.Lang = None,
 ) -> None:
     """Print the JSON Schema of measure files, or of a --json document.
 

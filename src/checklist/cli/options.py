@@ -145,3 +145,14 @@ def day(text: str | None, option: str, *, bounded: bool = True) -> date | None:
 
         raise UserError("option.day", option=option, text=text) from None
     return check_day(day, option) if bounded else day
+
+
+def language_of_run(lang: str | None) -> str | None:
+    """A command's --lang, else the one given before its group (`checklist --lang zh role grant …`
+    hands it to `role`, not to `grant`): what the root read for this run's errors."""
+    if lang is not None:
+        return lang
+    import click
+
+    context = click.get_current_context(silent=True)
+    return context.meta.get("lang") if context is not None else None

@@ -64,7 +64,7 @@ def _list(
     from ..usecases.session import Session
     from ..usecases.settings import Settings
 
-    settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
+    settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=options.language_of_run(lang), now=now)
     view = list_parts(Session.open(settings))
     if json:
         from ..present.documents import parts_document
@@ -100,7 +100,9 @@ def part_add(
     from ..usecases.session import Session
     from ..usecases.settings import Settings
 
-    settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
+    settings = Settings.load(
+        store=store, catalog=catalog, unit=unit, by=by, lang=options.language_of_run(lang), now=now
+    )
     result = add_part(Session.open(settings), PartRequest(part, kind=kind, name=name, at=at))
     part_recorded(result, settings.lang)
 
@@ -127,6 +129,8 @@ def part_retire(
     from ..usecases.session import Session
     from ..usecases.settings import Settings
 
-    settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
+    settings = Settings.load(
+        store=store, catalog=catalog, unit=unit, by=by, lang=options.language_of_run(lang), now=now
+    )
     result = retire_part(Session.open(settings), PartRequest(part, kind=kind, reason=reason, at=at))
     part_recorded(result, settings.lang)

@@ -62,7 +62,7 @@ def _record(person: str, role: str, revoke: bool, reason: str | None, **where: A
     from ..usecases.session import Session
     from ..usecases.settings import Settings
 
-    settings = Settings.load(**where)
+    settings = Settings.load(**{**where, "lang": options.language_of_run(where.get("lang"))})
     role_recorded(record_role(Session.open(settings), RoleRequest(person, role, revoke, reason)), settings.lang)
 
 

@@ -30,6 +30,7 @@ def config(
     key: Annotated[str, typer.Argument(metavar="KEY", help="user, default_unit or evidence_max_mb.")],
     value: Annotated[str | None, typer.Argument(metavar="[VALUE]", help="New value; omit to show it.")] = None,
     unset: Annotated[bool, typer.Option("--unset", help="Remove the setting.")] = False,
+    lang: options.Lang = None,
     store: options.Store = None,
 ) -> None:
     """Show or set a store setting, e.g. `checklist config user 张三` (who attests by default)."""
@@ -37,7 +38,7 @@ def config(
     from ..usecases.session import Session
     from ..usecases.settings import Settings
 
-    session = Session.open(Settings.load(store=store))
+    session = Session.open(Settings.load(store=store, lang=lang))
     if unset or value is not None:
         units.set_config(session, key, None if unset else value)
         return

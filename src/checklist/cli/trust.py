@@ -18,6 +18,12 @@ keys_app = typer.Typer(
 )
 
 
+@keys_app.callback()
+def keys(lang: options.Lang = None) -> None:
+    """Signing keys: make one, list them."""
+    # `checklist --lang zh keys list` hands --lang to the group; its commands read it from the run
+
+
 def verify(
     unit: options.Unit = None,
     all_units: Annotated[bool, typer.Option("--all", "-a", help="Every unit in the store.")] = False,
@@ -43,6 +49,7 @@ def verify(
         bool, typer.Option("--require-signatures", help="Count unsigned records as a problem.")
     ] = False,
     json: options.Json = False,
+    lang: options.Lang = None,
     store: options.Store = None,
 ) -> None:
     """Check that the records are what was written: the hash chain, signatures, seals, evidence.
@@ -58,7 +65,7 @@ def verify(
 
     if unit and all_units:
         raise UserError("option.exclusive", first="--unit", second="--all")
-    session = Session.open(Settings.load(store=store, unit=unit))
+    session = Session.open(Settings.load(store=store, unit=unit, lang=lang))
     if seal_files:
         _verify_seals(session, seal_files, json)
         return
@@ -69,7 +76,7 @@ def verify(
     if json:
         print_json(verdicts.verification_document(result))
     else:
-        verdicts.verification(result)
+        verdicts.verification(result, session.settings.lang)
     if result.failed:
         raise typer.Exit(ExitCode.DATA)
 
@@ -96,7 +103,7 @@ def _verify_seals(session: Session, paths: list[Path], json: bool) -> None:
         )
     else:
         for check in checks:
-            verdicts.seal_check(check)
+            verdicts.seal_check(check, session.settings.lang)
     if any(check.problems for check in checks):
         worst = ExitCode.DATA
     if worst:
@@ -113,7 +120,7 @@ def _verify_checkpoints(session: Session, paths: list[Path], json: bool) -> None
     if json:
         print_json(verdicts.checkpoint_checks_document(checks))
     else:
-        verdicts.checkpoint_checks(checks)
+        verdicts.checkpoint_checks(checks, session.settings.lang)
     if any(check.problems for check in checks):
         raise typer.Exit(ExitCode.DATA)
 
@@ -124,6 +131,7 @@ def checkpoint(
         Path | None, typer.Option("--out", metavar="FILE", help="Also write the checkpoint to this file.")
     ] = None,
     by: options.By = None,
+    lang: options.Lang = None,
     store: options.Store = None,
 ) -> None:
     """Sign a checkpoint of a unit's log as it is now, to send upward.
@@ -136,7 +144,8 @@ def checkpoint(
     from ..usecases.session import Session
     from ..usecases.settings import Settings
 
-    checkpointed(trust.checkpoint(Session.open(Settings.load(store=store, unit=unit, by=by)), out))
+    settings = Settings.load(store=store, unit=unit, by=by, lang=lang)
+    checkpointed(trust.checkpoint(Session.open(settings), out), settings.lang)
 
 
 def seal(
@@ -146,6 +155,7 @@ def seal(
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", metavar="FILE", help="Also write the seal to this file.")] = None,
     by: options.By = None,
+    lang: options.Lang = None,
     store: options.Store = None,
     catalog: options.Catalog = None,
     now: options.Now = None,
@@ -157,9 +167,9 @@ def seal(
     from ..usecases.settings import Settings
 
     day = options.day(period, "--period", bounded=False)  # the seal takes only days from the start to today
-    session = Session.open(Settings.load(store=store, catalog=catalog, unit=unit, by=by, now=now))
+    session = Session.open(Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now))
     result = trust.seal(session, day, out)
-    sealed(result, result.seal.unit)
+    sealed(result, result.seal.unit, session.settings.lang)
 
 
 @keys_app.command("new", cls=Command)
@@ -173,6 +183,7 @@ def keys_new(
             "--passphrase", help="Protect the private key with a passphrase, asked twice now and whenever it signs."
         ),
     ] = False,
+    lang: options.Lang = None,
     store: options.Store = None,
 ) -> None:
     """Make an Ed25519 key pair: the private key stays in your config folder (owner-only,
@@ -184,7 +195,8 @@ def keys_new(
     from .prompts import new_passphrase
 
     secret = new_passphrase() if passphrase else None
-    new_key(trust.new_key(Settings.load(store=store), name, secret))
+    settings = Settings.load(store=store, lang=options.language_of_run(lang))
+    new_key(trust.new_key(settings, name, secret), settings.lang)
 
 
 @keys_app.command("endorse", cls=Command)
@@ -196,6 +208,7 @@ def keys_endorse(
         ),
     ],
     by: options.By = None,
+    lang: options.Lang = None,
     store: options.Store = None,
 ) -> None:
     """Endorse another key for a name that has a key in this store: yours for that name, or
@@ -205,12 +218,14 @@ def keys_endorse(
     from ..usecases.session import Session
     from ..usecases.settings import Settings
 
-    endorsed(trust.endorse(Session.open(Settings.load(store=store, by=by)), key))
+    settings = Settings.load(store=store, by=by, lang=options.language_of_run(lang))
+    endorsed(trust.endorse(Session.open(settings), key), settings.lang)
 
 
 @keys_app.command("list", cls=Command)
 def keys_list(
     json: options.Json = False,
+    lang: options.Lang = None,
     store: options.Store = None,
 ) -> None:
     """The keys registered in this store, and the ones you hold on this machine."""
@@ -219,8 +234,10 @@ def keys_list(
     from ..usecases import trust
     from ..usecases.settings import Settings
 
-    found = trust.list_keys(Settings.load(store=store))
+    settings = Settings.load(store=store, lang=options.language_of_run(lang))
+    found = trust.list_keys(settings)
     if json:
         print_json(keys_document(found))
         return
-    stdout().print(keys_table(found))
+    console = stdout()
+    console.print(keys_table(found, settings.lang, console.width))

@@ -149,7 +149,11 @@ def attributes_view(view: AttributesView, lang: str) -> RenderableType:
         if state.since is not None:
             record = state.since.record
             since = Text(t("label.attribute_since", lang, when=_when(state.since.moment, view), who=safe(record.actor)))
-        label = f"{safe(attribute.name(lang))} ({attribute.id})"
+        label = (
+            f"{safe(attribute.name(lang))}（{attribute.id}）"
+            if lang == "zh"
+            else f"{safe(attribute.name(lang))} ({attribute.id})"
+        )
         now.add_row(label, Text(safe(value_text(attribute, state.value, lang)), style="bold"), since)
     if not view.history:
         return Group(now, Text(t("msg.no_attribute_changes", lang), style="dim"))

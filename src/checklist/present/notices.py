@@ -228,7 +228,8 @@ def upgraded(result: Upgraded | None, unit_id: str, lang: str) -> None:
 def role_recorded(result: RoleRecorded, lang: str) -> None:
     """A role granted or revoked, or held already (nothing recorded)."""
     role = result.catalog.role(result.role)
-    name = f"{safe(role.name(lang))} ({result.role})" if role else result.role
+    said = "{name}（{id}）" if lang == "zh" else "{name} ({id})"  # the role's name, and the id --role takes
+    name = said.format(name=safe(role.name(lang)), id=result.role) if role else result.role
     person = safe(result.person)
     if result.draft is None:
         since = result.since.since.strftime("%Y-%m-%d %H:%M") if result.since else "?"

@@ -9,9 +9,10 @@ from rich.text import Text
 
 from .messages import text
 from .output import message, safe, stdout
+from .words import t, tn
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
     from ..core.errors import Message
     from ..core.keys import PublicKey
@@ -37,27 +38,27 @@ if TYPE_CHECKING:
     )
 
 
-def verification(result: Verification) -> None:
+def verification(result: Verification, lang: str = "en") -> None:
     if result.swept is not None and result.swept.files:
         swept = result.swept
-        words = f"removed {_count(swept.files, 'partial file')} left by interrupted commands"
-        message(f"{words} ({swept.bytes / 1_000_000:.1f} MB)", "yellow")
+        mb = f"{swept.bytes / 1_000_000:.1f}"
+        message(tn("verify.swept", swept.files, lang, mb=mb), "yellow")
     for repair in result.repairs:
         if repair.moved:
-            message(f"{repair.unit}: moved {repair.moved} bytes of an incomplete last line to quarantine", "yellow")
+            message(t("verify.moved", lang, unit=repair.unit, bytes=repair.moved), "yellow")
         if repair.listed:
-            message("began the store's list of its units, with the units there are now", "yellow")
+            message(t("verify.listed", lang), "yellow")
     listing = result.verdict.listing
     for warning in listing.warnings:
-        stdout().print(Text("    " + safe(text(warning)), style="yellow"), soft_wrap=True)
+        stdout().print(Text("    " + safe(text(warning, lang)), style="yellow"), soft_wrap=True)
     if listing.listed is not None:
-        _shared("units", listing.problems, _count(listing.listed, "listed unit"), "present and as started")
+        _shared("units", listing.problems, listing.listed, lang)
     for verdict in result.verdict.units:
-        _verdict(verdict, result.require_signatures)
-        _signers(verdict, result.verdict.keys)
-    _shared("keys", result.verdict.key_problems, _count(len(result.verdict.keys), "registered key"), "checked")
-    _shared("evidence", result.verdict.evidence_problems, _count(result.verdict.evidence_referenced, "stored file"))
-    _shared("catalogs", result.verdict.catalog_problems, _count(result.verdict.catalogs, "kept version"))
+        _verdict(verdict, result.require_signatures, lang)
+        _signers(verdict, result.verdict.keys, lang)
+    _shared("keys", result.verdict.key_problems, len(result.verdict.keys), lang)
+    _shared("evidence", result.verdict.evidence_problems, result.verdict.evidence_referenced, lang)
+    _shared("catalogs", result.verdict.catalog_problems, result.verdict.catalogs, lang)
 
 
 def verification_document(result: Verification) -> VerificationDocument:
@@ -109,61 +110,58 @@ def _verdict_document(verdict: Verdict, require_signatures: bool, keys: dict[str
     }
 
 
-def _texts(messages: list[Message]) -> list[str]:
-    return [text(m) for m in messages]
+def _texts(messages: list[Message], lang: str = "en") -> list[str]:
+    return [text(m, lang) for m in messages]
 
 
-def _verdict(verdict: Verdict, require_signatures: bool) -> None:
-    problems = _texts(verdict.problems(require_signatures))
+def _verdict(verdict: Verdict, require_signatures: bool, lang: str) -> None:
+    problems = _texts(verdict.problems(require_signatures), lang)
     chain = verdict.chain
     line = Text("✔ " if not problems else "✖ ", style="green" if not problems else "bold red")
-    line.append(f"{safe(verdict.unit.id)}: ", style="bold")
+    line.append(t("verify.unit", lang, unit=safe(verdict.unit.id)), style="bold")
     if problems:
         line.append(safe(problems[0]))
     elif not chain.records:
-        line.append("intact: no records yet")
+        line.append(t("verify.no_records", lang))
     else:
-        line.append(f"intact: {_count(chain.records, 'record')}")
+        line.append(tn("verify.intact", chain.records, lang))
         if chain.last_seq:
-            line.append(f", chain unbroken to record {chain.last_seq}")
-        line.append(f"; {verdict.signed} signed, {verdict.unsigned} unsigned")
+            line.append(t("verify.chain_to", lang, seq=chain.last_seq))
+        line.append(t("verify.signed", lang, signed=verdict.signed, unsigned=verdict.unsigned))
         if verdict.seals:
-            line.append(f"; {_count(verdict.seals, 'seal')} {'holds' if verdict.seals == 1 else 'hold'}")
-    stdout().print(line, soft_wrap=True)
-    for extra in [*problems[1:], *_texts(chain.warnings), *_texts(verdict.unusable)]:
+            line.append(tn("verify.seals", verdict.seals, lang))
+    stdout().print(line, soft_wrap=bool(problems))  # a verdict fits the width; a problem is kept whole
+    for extra in [*problems[1:], *_texts(chain.warnings, lang), *_texts(verdict.unusable, lang)]:
         stdout().print(Text("    " + safe(extra), style="yellow"), soft_wrap=True)
 
 
-def _signers(verdict: Verdict, keys: dict[str, PublicKey]) -> None:
+def _signers(verdict: Verdict, keys: dict[str, PublicKey], lang: str) -> None:
     """Who signed the unit's records: each key, its holder and how many records."""
     for key, count in verdict.signers.items():
         name = keys[key].name if key in keys else "?"
-        stdout().print(
-            Text(f"    signed by {safe(name)} {key}: {_count(count, 'record')}", style="dim"), soft_wrap=True
-        )
+        said = tn("verify.signer", count, lang, name=safe(name), key_id=key)
+        stdout().print(Text("    " + said, style="dim"))
 
 
-def _shared(what: str, problems: list[Message], checked: str, how: str = "re-hashed") -> None:
+def _shared(what: str, problems: list[Message], checked: int, lang: str) -> None:
+    """The verdict on what the units share: the store's list of units, keys, evidence, catalogs."""
     if problems:
-        said = _texts(problems)
-        stdout().print(Text(f"✖ {what}: " + safe(said[0]), style="bold red"), soft_wrap=True)
+        said = _texts(problems, lang)
+        line = t("verify.shared_bad", lang, what=t(f"verify.{what}", lang), problem=safe(said[0]))
+        stdout().print(Text(line, style="bold red"), soft_wrap=True)
         for extra in said[1:]:
             stdout().print(Text("    " + safe(extra), style="yellow"), soft_wrap=True)
     else:
-        stdout().print(Text(f"✔ {what}: {checked} {how}, all intact", style="green"))
+        stdout().print(Text(tn(f"verify.{what}_ok", checked, lang), style="green"))
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
-
-
-def seal_check(result: SealCheck) -> None:
-    sealed, problems = result.seal, _texts(result.problems)
-    what = f"seal of {sealed.unit}, {sealed.period.isoformat()}, by {sealed.by}, {len(sealed.entries)} records"
-    verdict = "✖ " + safe(what) + ": " + safe(problems[0]) if problems else "✔ " + safe(what) + ": holds"
-    if not result.against_log and not problems:
-        verdict += " (signature only: this store has no log of that unit to compare)"
-    stdout().print(verdict, soft_wrap=True, markup=False, highlight=False)
+def seal_check(result: SealCheck, lang: str = "en") -> None:
+    sealed, problems = result.seal, _texts(result.problems, lang)
+    what = tn("seal.what", len(sealed.entries), lang, unit=sealed.unit, period=sealed.period.isoformat(), by=sealed.by)
+    verdict = "✖ " + safe(what) + t("label.colon", lang) + safe(problems[0]) if problems else "✔ " + safe(what)
+    if not problems:
+        verdict += t("seal.holds" if result.against_log else "seal.holds_signature_only", lang)
+    stdout().print(verdict, soft_wrap=bool(problems), markup=False, highlight=False)
 
 
 def seal_check_document(result: SealCheck) -> SealCheckDocument:
@@ -179,46 +177,61 @@ def seal_check_document(result: SealCheck) -> SealCheckDocument:
     }
 
 
-def sealed(result: Sealed, unit_id: str) -> None:
+def sealed(result: Sealed, unit_id: str, lang: str = "en") -> None:
     made = result.seal
     key = made.sig.key if made.sig else ""
-    where = result.where + (f" and {result.copy}" if result.copy else "")
-    message(
-        f"Sealed {made.period.isoformat()} of {unit_id}: {len(made.entries)} records, head {made.head.seq}, "
-        f"signed by {made.by} ({key}) → {where}",
-        "green",
+    where = t("label.and_copy", lang, where=result.where, copy=result.copy) if result.copy else result.where
+    said = tn(
+        "seal.made",
+        len(made.entries),
+        lang,
+        period=made.period.isoformat(),
+        unit=unit_id,
+        head=made.head.seq,
+        by=made.by,
+        key_id=key,
+        where=where,
     )
+    message(said, "green")
 
 
-def new_key(result: NewKey) -> None:
+def new_key(result: NewKey, lang: str = "en") -> None:
     owner = result.public.name
-    made = f"New key {result.public.key} for {owner}: private key {result.private} (readable by you only)"
+    made = t("key.made", lang, key_id=result.public.key, owner=owner, private=result.private)
     if result.registered_in:
-        endorsed = f", endorsed by your key {result.endorsed_by.key}" if result.endorsed_by else ""
-        message(f"{made}, registered in {result.registered_in}{endorsed}.", "green")
+        endorsed = t("key.endorsed_by_yours", lang, key_id=result.endorsed_by.key) if result.endorsed_by else ""
+        message(t("key.registered", lang, made=made, where=result.registered_in, endorsed=endorsed), "green")
     elif result.holder is None:
-        message(f"{made}, not registered yet (no store here: start one with `checklist start --unit prison`).", "green")
+        message(t("key.no_store", lang, made=made), "green")
     else:
-        admin = f" or the administrator ({result.admin.name}, key {result.admin.key})" if result.admin else ""
-        message(
-            f"{made}. It is not registered in this store: {owner} has key {result.holder.key} here already, and a "
-            f"second key for a name is registered only when endorsed. The holder of {result.holder.key}{admin} "
-            f"endorses it on their machine: `checklist keys endorse {result.public_file}` (give them that file); "
-            "until then it signs nothing here.",
-            "yellow",
+        admin = t("key.or_admin", lang, name=result.admin.name, key_id=result.admin.key) if result.admin else ""
+        said = t(
+            "key.not_registered",
+            lang,
+            made=made,
+            owner=owner,
+            holder=result.holder.key,
+            admin=admin,
+            file=result.public_file,
         )
+        message(said, "yellow")
 
 
-def endorsed(result: Endorsed) -> None:
+def endorsed(result: Endorsed, lang: str = "en") -> None:
     public = result.public
     if result.endorser is None:
-        message(f"Key {public.key} speaks for {public.name} in this store already; nothing changed.")
+        message(t("key.endorse_noop", lang, key_id=public.key, name=public.name))
         return
-    message(
-        f"Key {public.key} of {public.name} endorsed with {result.endorser.key} ({result.endorser.name}) "
-        f"and registered by {public.registered_by}.",
-        "green",
+    said = t(
+        "key.endorsed",
+        lang,
+        key_id=public.key,
+        name=public.name,
+        endorser=result.endorser.key,
+        endorser_name=result.endorser.name,
+        by=public.registered_by,
     )
+    message(said, "green")
 
 
 def seal_checks_document(results: list[SealCheck]) -> SealChecksDocument:
@@ -238,48 +251,64 @@ def keys_document(result: KeyList) -> KeysDocument:
     }
 
 
-def keys_table(result: KeyList) -> Table:
+def keys_table(result: KeyList, lang: str = "en", width: int = 120) -> RenderableType:
+    """The keys: a table on a wide screen; on a narrow one, each key's id (whole: it is what
+    people compare) and name, with its dates below."""
     from rich import box
+    from rich.console import Group
+    from rich.padding import Padding
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD)
-    for column in ("key", "name", "created", "registered here", "private key here"):
-        table.add_column(column)
     everything = {**result.own, **result.registered}
-    for key_id, key in sorted(everything.items(), key=lambda pair: pair[1].created_at):
+    keys = sorted(everything.items(), key=lambda pair: pair[1].created_at)
+    if width < 100:
+        colon = t("label.colon", lang)
+        blocks: list[RenderableType] = []
+        for key_id, key in keys:
+            registered = result.registered.get(key_id)
+            blocks.append(Text(f"{key_id}  ").append(safe(key.name), style="bold"))
+            created = t("col.keys_created", lang) + colon + key.created_at.strftime("%Y-%m-%d %H:%M")
+            private = t("col.keys_private", lang) + colon + t("value.yes" if key_id in result.own else "value.no", lang)
+            here = _registration(registered, lang) if registered else t("value.no", lang)
+            below = Text(f"{created} · {private}\n{t('col.keys_registered', lang)}{colon}{here}", style="dim")
+            blocks.append(Padding(below, (0, 0, 0, 4)))
+        return Group(*blocks)
+    table = Table(box=box.SIMPLE_HEAD)
+    for column in ("key", "name", "created", "registered", "private"):  # a key's id is never cut: it is compared
+        table.add_column(t(f"col.keys_{column}", lang), no_wrap=column == "key")
+    for key_id, key in keys:
         registered = result.registered.get(key_id)
         table.add_row(
             key_id,
             Text(safe(key.name)),
             key.created_at.strftime("%Y-%m-%d %H:%M"),
-            Text(_registration(registered) if registered else "no"),
-            "yes" if key_id in result.own else "no",
+            Text(_registration(registered, lang) if registered else t("value.no", lang)),
+            t("value.yes" if key_id in result.own else "value.no", lang),
         )
     return table
 
 
-def checkpointed(result: Checkpointed) -> None:
+def checkpointed(result: Checkpointed, lang: str = "en") -> None:
     """The note on stdout (it is the thing to send), and where it is kept on stderr."""
     sys.stdout.write(result.note.decode())
-    where = result.where + (f" and {result.copy}" if result.copy else "")
-    message(f"Checkpoint of record {result.checkpoint.size} signed → {where}", "green")
+    where = t("label.and_copy", lang, where=result.where, copy=result.copy) if result.copy else result.where
+    message(t("checkpoint.made", lang, size=result.checkpoint.size, where=where), "green")
 
 
-def checkpoint_checks(checks: list[CheckpointCheck]) -> None:
+def checkpoint_checks(checks: list[CheckpointCheck], lang: str = "en") -> None:
     for check in checks:
         point = check.checkpoint
-        what = f"checkpoint {check.path}"
+        what = t("checkpoint.file", lang, path=check.path)
         if point is not None:
-            what += f" of {point.origin}, record {point.size}, signed by {', '.join(check.signers)}"
+            signers = t("label.list_sep", lang).join(check.signers)
+            what = t("checkpoint.what", lang, path=check.path, origin=point.origin, size=point.size, by=signers)
         if check.problems:
-            line = "✖ " + safe(what) + ": " + safe(text(check.problems[0]))
+            line = "✖ " + safe(what) + t("label.colon", lang) + safe(text(check.problems[0], lang))
         else:
-            line = "✔ " + safe(what) + ": holds"
-            if not check.against_log:
-                line += " (signature only: this store has no copy of that log)"
-        stdout().print(line, soft_wrap=True, markup=False, highlight=False)
+            line = "✔ " + safe(what) + t("seal.holds" if check.against_log else "checkpoint.holds_signature_only", lang)
+        stdout().print(line, soft_wrap=bool(check.problems), markup=False, highlight=False)
         for extra in check.problems[1:]:
-            stdout().print("    " + safe(text(extra)), soft_wrap=True, markup=False, highlight=False)
+            stdout().print("    " + safe(text(extra, lang)), soft_wrap=True, markup=False, highlight=False)
 
 
 def checkpoint_checks_document(checks: list[CheckpointCheck]) -> CheckpointChecksDocument:
@@ -303,8 +332,9 @@ def checkpoint_checks_document(checks: list[CheckpointCheck]) -> CheckpointCheck
     }
 
 
-def _registration(key: PublicKey) -> str:
+def _registration(key: PublicKey, lang: str) -> str:
     if key.registered_at is None:
-        return "yes"
-    said = f"{key.registered_at.strftime('%Y-%m-%d %H:%M')} by {safe(key.registered_by or '')}"
-    return said + (f", endorsed by {key.endorsed_by.key}" if key.endorsed_by else "")
+        return t("value.yes", lang)
+    when = key.registered_at.strftime("%Y-%m-%d %H:%M")
+    said = t("key.registered_at", lang, when=when, by=safe(key.registered_by or ""))
+    return said + (t("key.endorsed_with", lang, key_id=key.endorsed_by.key) if key.endorsed_by else "")
