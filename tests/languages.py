@@ -46,7 +46,7 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")
 def english_in_chinese(text: str, allowed: Iterable[str] = ()) -> list[str]:
     """The English words of a Chinese screen that are none of what may stay as it is: `allowed`
     holds the ids (of units, items, measures, sections, fields, subjects, parts) and the values
-    a user typed; a line that starts with `checklist ` is a command to type."""
+    a user typed; a line that starts with `checklist ` (or help's `用法：checklist `) is a command to type."""
     return [word for _, words in english_lines(text, allowed) for word in words]
 
 
@@ -59,8 +59,8 @@ def english_lines(text: str, allowed: Iterable[str] = ()) -> list[tuple[str, lis
     cleared = re.sub(r"`[^`]*`", lambda found: " " + "\n" * found.group().count("\n"), text)
     found = []
     for shown, read in zip(text.splitlines(), cleared.splitlines(), strict=True):
-        if read.strip().removeprefix("$ ").startswith("checklist "):
-            continue
+        if read.strip().removeprefix("$ ").removeprefix("用法：").startswith("checklist "):
+            continue  # a command to type, alone or as help's usage line shows it
         line = read
         for word in mixed:
             line = line.replace(word, " ")
