@@ -165,9 +165,24 @@ _YAML_PHRASES: tuple[tuple[str, str], ...] = (
     ("while scanning a block scalar ", "yaml.phrase.block_scalar"),
     ("while parsing a block node ", "yaml.phrase.block_node"),
     ("while parsing a flow node ", "yaml.phrase.flow_node"),
+    ("while parsing a node ", "yaml.phrase.node"),
+    ("while scanning for the next token ", "yaml.phrase.next_token"),
+    ("while scanning an alias ", "yaml.phrase.alias"),
+    ("while scanning an anchor ", "yaml.phrase.anchor"),
     ("mapping values are not allowed here", "yaml.phrase.mapping_values"),
+    ("mapping values are not allowed in this context", "yaml.phrase.mapping_values_context"),
+    ("block sequence entries are not allowed in this context", "yaml.phrase.sequence_entries"),
     ("could not find expected ':'", "yaml.phrase.expected_colon"),
+    ("did not find expected key", "yaml.phrase.expected_key"),
+    ("did not find expected '-' indicator", "yaml.phrase.expected_dash"),
+    ("did not find expected ',' or ']'", "yaml.phrase.expected_bracket"),
+    ("did not find expected ',' or '}'", "yaml.phrase.expected_brace"),
+    ("did not find expected <document start>", "yaml.phrase.expected_document"),
     ("found unexpected end of stream", "yaml.phrase.end_of_stream"),
+    ("found character that cannot start any token", "yaml.phrase.cannot_start_any"),
+    ("found a tab character that violates indentation", "yaml.phrase.tab_indentation"),
+    ("found a tab character where an indentation space is expected", "yaml.phrase.tab_space"),
+    ("found undefined alias", "yaml.phrase.undefined"),
 )
 _YAML_FOUND = re.compile(
     r"expected <block end>, but found '(?P<block>[^']*)'"
@@ -179,8 +194,6 @@ _YAML_FOUND = re.compile(
 
 def _yaml_detail(detail: str, lang: str) -> str:
     """PyYAML's English account of a syntax error, in the user's language where it is a known one."""
-    for phrase, key in _YAML_PHRASES:
-        detail = detail.replace(phrase, w(key, lang))
 
     def said(found: re.Match[str]) -> str:
         if found["block"] is not None:
@@ -191,7 +204,10 @@ def _yaml_detail(detail: str, lang: str) -> str:
             return w("yaml.phrase.comma_or", lang, close=found["close"], got=found["got"])
         return w("yaml.phrase.undefined_alias", lang, alias=found["alias"])
 
-    return _YAML_FOUND.sub(said, detail)
+    detail = _YAML_FOUND.sub(said, detail)
+    for phrase, key in _YAML_PHRASES:
+        detail = detail.replace(phrase, w(key, lang))
+    return detail
 
 
 TEMPLATES: dict[str, Composed] = {
@@ -645,8 +661,8 @@ def problem_text(problem: Problem, lang: str = "en", warning: bool = False) -> s
         where += ": " + t("validate.warning", lang)
     what = []
     if problem.measure:
-        what.append(f"measure {problem.measure}")
+        what.append(w("problem.measure", lang, measure=problem.measure))
     if problem.field:
-        what.append(f"field {problem.field!r}")
-    prefix = f"{where}: " + (", ".join(what) + ": " if what else "")
+        what.append(w("problem.field", lang, field=problem.field))
+    prefix = f"{where}: " + (w("problem.what", lang, what=w("problem.and", lang).join(what)) if what else "")
     return prefix + text(problem.message, lang)
