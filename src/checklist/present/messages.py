@@ -56,7 +56,8 @@ def _listed(words: list[str], lang: str = "en") -> str:
 
 
 def _mb(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
+    """Megabytes to one decimal (12.5, 20); a size below 0.1 MB to two significant digits (0.0048)."""
+    return f"{value:.1f}".removesuffix(".0") if value >= 0.1 or value == 0 else f"{value:.2g}"
 
 
 def _short(path: str) -> str:
