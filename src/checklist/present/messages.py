@@ -293,7 +293,6 @@ TEMPLATES: dict[str, Composed] = {
     "format.newer": _newer,
     "format.newer_requires": _newer,
     # the store
-    "store.catalog_gone": lambda p, lang: w("store.catalog_gone", lang, unit=p["unit"], digest=p["digest"][:19]),
     "store.not_written": lambda p, lang: (
         w("store.not_written", lang, where=p["where"], reason=p["reason"])
         if p["restored"]
@@ -328,8 +327,6 @@ TEMPLATES: dict[str, Composed] = {
     "evidence.too_large": lambda p, lang: w(
         "evidence.too_large", lang, path=p["path"], mb=_mb(p["mb"]), max_mb=_mb(p["max_mb"])
     ),
-    "evidence.unreadable": lambda p, lang: w("evidence.unreadable", lang, name=p["name"][:12], reason=p["reason"]),
-    "evidence.missing": lambda p, lang: w("evidence.missing", lang, name=p["name"][:12]),
     # attestations and events
     "attest.nothing_to_approve": lambda p, lang: (
         f"{_item(p, lang)} has nothing to approve: only a done or a not-applicable answer is approved"
