@@ -627,6 +627,13 @@ def test_a_problems_place_in_both_languages() -> None:
     problem = Problem("a.yaml", message("catalog.missing"), 3, 5, measure="prison.visits", field="title")
     assert problem_text(problem, "en") == "a.yaml:3:5: measure prison.visits, field 'title': required but missing"
     assert problem_text(problem, "zh") == "a.yaml:3:5: 措施 prison.visits，字段“title”：缺少此项（必填）"
+    assert (
+        problem_text(problem, "zh", warning=True)
+        == "a.yaml:3:5: 警告：措施 prison.visits，字段“title”：缺少此项（必填）"
+    )
+    assert problem_text(problem, "en", warning=True) == (
+        "a.yaml:3:5: warning: measure prison.visits, field 'title': required but missing"
+    )
     alone = Problem("a.yaml", message("yaml.empty"), 1, 1)
     assert problem_text(alone, "zh") == "a.yaml:1:1: 文件是空的"
 

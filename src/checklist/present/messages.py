@@ -655,12 +655,14 @@ def problem_text(problem: Problem, lang: str = "en", warning: bool = False) -> s
         where += f":{problem.line}"
         if problem.column is not None:
             where += f":{problem.column}"
+    prefix = f"{where}: "
     if warning:
-        where += ": " + t("validate.warning", lang)
+        prefix += w("problem.what", lang, what=t("validate.warning", lang))
     what = []
     if problem.measure:
         what.append(w("problem.measure", lang, measure=problem.measure))
     if problem.field:
         what.append(w("problem.field", lang, field=problem.field))
-    prefix = f"{where}: " + (w("problem.what", lang, what=w("problem.and", lang).join(what)) if what else "")
+    if what:
+        prefix += w("problem.what", lang, what=w("problem.and", lang).join(what))
     return prefix + text(problem.message, lang)
