@@ -493,28 +493,28 @@ COMPOSED: list[tuple[str, dict[str, Any], str, str]] = [
         "store.not_written",
         {"where": "records.jsonl", "reason": "No space left on device", "restored": True},
         "the record was not written: cannot write to records.jsonl: No space left on device; the log is as it was",
-        "记录未写入：无法写入 records.jsonl：No space left on device；日志保持原样",
+        "记录未写入：无法写入 records.jsonl：磁盘空间已满；日志保持原样",
     ),
     (
         "store.not_written",
         {"where": "records.jsonl", "reason": "No space left on device", "restored": False},
         "the record was not written: cannot write to records.jsonl: No space left on device; the log now ends with "
         "an incomplete line",
-        "记录未写入：无法写入 records.jsonl：No space left on device；日志现在以一行不完整的内容结尾",
+        "记录未写入：无法写入 records.jsonl：磁盘空间已满；日志现在以一行不完整的内容结尾",
     ),
     (
         "store.cannot_repair",
         {"where": "records.jsonl", "reason": "Read-only file system", "restored": True},
         "cannot move the incomplete last line of records.jsonl to quarantine: Read-only file system; "
         "nothing was changed",
-        "无法把 records.jsonl 末尾不完整的一行移入隔离文件：Read-only file system；未作任何改动",
+        "无法把 records.jsonl 末尾不完整的一行移入隔离文件：文件系统是只读的；未作任何改动",
     ),
     (
         "store.cannot_repair",
         {"where": "records.jsonl", "reason": "Read-only file system", "restored": False},
         "cannot move the incomplete last line of records.jsonl to quarantine: Read-only file system; "
         "the quarantine file now ends with an incomplete line",
-        "无法把 records.jsonl 末尾不完整的一行移入隔离文件：Read-only file system；隔离文件现在以一行不完整的内容结尾",
+        "无法把 records.jsonl 末尾不完整的一行移入隔离文件：文件系统是只读的；隔离文件现在以一行不完整的内容结尾",
     ),
     (
         "store.blob_changed",
@@ -586,7 +586,7 @@ COMPOSED: list[tuple[str, dict[str, Any], str, str]] = [
         "evidence.unusable",
         {"path": "a" * 90, "reason": "Permission denied"},
         f"cannot use evidence {'a' * 77}…: Permission denied",
-        f"无法使用证据 {'a' * 77}…：Permission denied",
+        f"无法使用证据 {'a' * 77}…：没有权限",
     ),
     (
         "evidence.too_large",
@@ -599,6 +599,36 @@ COMPOSED: list[tuple[str, dict[str, Any], str, str]] = [
         {"path": "roster.xlsx", "mb": 0.0048, "max_mb": 0.001},
         "evidence file roster.xlsx is 0.0048 MB, above this store's limit of 0.001 MB",
         "证据文件 roster.xlsx 大小为 0.0048 MB，超过本记录库的上限 0.001 MB",
+    ),
+    (
+        "evidence.cannot_read",
+        {"path": "名单.pdf", "reason": "Permission denied"},
+        "cannot read evidence file 名单.pdf: Permission denied",
+        "无法读取证据文件 名单.pdf：没有权限",
+    ),
+    (
+        "store.cannot_write",
+        {"where": ".checklist/units/prison", "reason": "Read-only file system"},
+        "cannot write to .checklist/units/prison: Read-only file system",
+        "无法写入 .checklist/units/prison：文件系统是只读的",
+    ),
+    (
+        "store.cannot_lock",
+        {"where": ".checklist/lock", "reason": "Resource temporarily unavailable"},
+        "cannot lock .checklist/lock: Resource temporarily unavailable",
+        "无法锁定 .checklist/lock：Resource temporarily unavailable",  # a reason it has no words for, as said
+    ),
+    (
+        "unit.cannot_create",
+        {"id": "prison", "where": ".checklist/units", "reason": "No space left on device"},
+        "cannot start unit 'prison' in .checklist/units: No space left on device; nothing was made",
+        "无法在 .checklist/units 开始单位“prison”：磁盘空间已满；未建立任何内容",
+    ),
+    (
+        "yaml.cannot_read",
+        {"reason": "No such file or directory"},
+        "cannot read file: No such file or directory",
+        "无法读取文件：文件或文件夹不存在",
     ),
     (
         "evidence.unreadable",

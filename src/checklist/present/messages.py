@@ -148,6 +148,35 @@ def _unquoted_comma(p: Mapping[str, Any], lang: str) -> str:
     return w("catalog.unquoted_comma", lang, field=p["key"], text=_quoted(p["text"]), read=read, chinese=chinese)
 
 
+# The operating system's reason a file could not be read or written (its strerror, in English),
+# in the user's language where it is a common one; another stays as the system said it.
+_REASONS = {
+    "No such file or directory": "reason.no_such_file",
+    "Permission denied": "reason.permission_denied",
+    "Operation not permitted": "reason.not_permitted",
+    "No space left on device": "reason.no_space",
+    "Disk quota exceeded": "reason.quota",
+    "Read-only file system": "reason.read_only",
+    "Is a directory": "reason.is_a_directory",
+    "Not a directory": "reason.not_a_directory",
+    "File exists": "reason.exists",
+    "Input/output error": "reason.io_error",
+    "Too many open files": "reason.too_many_files",
+    "File name too long": "reason.name_too_long",
+    "Device or resource busy": "reason.busy",
+}
+
+
+def _reason(reason: object, lang: str) -> str:
+    key = _REASONS.get(str(reason))
+    return w(key, lang) if key is not None else str(reason)
+
+
+def _reasoned(p: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """A message's values, its reason in the user's language."""
+    return {**p, "reason": _reason(p["reason"], lang)}
+
+
 def _value_text(p: Mapping[str, Any], lang: str) -> str:
     if isinstance(p.get("value"), bool):
         return w("value.text.boolean", lang)
@@ -288,20 +317,26 @@ TEMPLATES: dict[str, Composed] = {
         limit=p["limit"] // 1024,
     ),
     # YAML files
+    "yaml.cannot_read": lambda p, lang: w("yaml.cannot_read", lang, **_reasoned(p, lang)),
     "yaml.invalid": lambda p, lang: w("yaml.invalid", lang, detail=_yaml_detail(str(p["detail"]), lang)),
     # formats
     "format.newer": _newer,
     "format.newer_requires": _newer,
     # the store
+    "store.cannot_create": lambda p, lang: w("store.cannot_create", lang, **_reasoned(p, lang)),
+    "store.cannot_read": lambda p, lang: w("store.cannot_read", lang, **_reasoned(p, lang)),
+    "store.cannot_write": lambda p, lang: w("store.cannot_write", lang, **_reasoned(p, lang)),
+    "store.cannot_lock": lambda p, lang: w("store.cannot_lock", lang, **_reasoned(p, lang)),
+    "unit.cannot_create": lambda p, lang: w("unit.cannot_create", lang, **_reasoned(p, lang)),
     "store.not_written": lambda p, lang: (
-        w("store.not_written", lang, where=p["where"], reason=p["reason"])
+        w("store.not_written", lang, where=p["where"], reason=_reason(p["reason"], lang))
         if p["restored"]
-        else w("store.not_written.torn", lang, where=p["where"], reason=p["reason"])
+        else w("store.not_written.torn", lang, where=p["where"], reason=_reason(p["reason"], lang))
     ),
     "store.cannot_repair": lambda p, lang: (
-        w("store.cannot_repair", lang, where=p["where"], reason=p["reason"])
+        w("store.cannot_repair", lang, where=p["where"], reason=_reason(p["reason"], lang))
         if p["restored"]
-        else w("store.cannot_repair.torn", lang, where=p["where"], reason=p["reason"])
+        else w("store.cannot_repair.torn", lang, where=p["where"], reason=_reason(p["reason"], lang))
     ),
     "store.blob_changed": lambda p, lang: w(
         "store.blob_changed", lang, kind=_blob(p["kind"], lang), name=p["name"][:12]
@@ -323,7 +358,10 @@ TEMPLATES: dict[str, Composed] = {
         if p.get("link") is None
         else w("evidence.link_outside.through", lang, path=p["path"], link=p["link"], target=p["target"])
     ),
-    "evidence.unusable": lambda p, lang: w("evidence.unusable", lang, path=_short(p["path"]), reason=p["reason"]),
+    "evidence.unusable": lambda p, lang: w(
+        "evidence.unusable", lang, path=_short(p["path"]), reason=_reason(p["reason"], lang)
+    ),
+    "evidence.cannot_read": lambda p, lang: w("evidence.cannot_read", lang, **_reasoned(p, lang)),
     "evidence.too_large": lambda p, lang: w(
         "evidence.too_large", lang, path=p["path"], mb=_mb(p["mb"]), max_mb=_mb(p["max_mb"])
     ),
