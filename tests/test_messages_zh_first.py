@@ -160,7 +160,7 @@ class TestErrorsOfTheCommands:
         (STORE / "store.json").write_text(json.dumps({"format": 99, "requires": "7.1.0"}), encoding="utf-8")
         zh = error_line(prison("status", "--lang", "zh"), "zh")
         assert zh.endswith(
-            f"的格式为 99，须用 checklist 7.1.0 或更新的版本读取；当前是 checklist {__version__}，只能读取格式 5 及以下"
+            f"：格式为 99，须用 checklist 7.1.0 或更新的版本读取；当前是 checklist {__version__}，只能读取格式 5 及以下"
         )
         assert english_left(zh, __version__) == []
         en = error_line(prison("status", "--lang", "en"), "en")
@@ -175,6 +175,17 @@ class TestErrorsOfTheCommands:
         assert re.fullmatch(r"本记录库（\S+）有 2 个单位：prison（长沙监狱）、rehab（戒毒所）", zh), zh
         en = error_line(prison("status", "--lang", "en"), "en")
         assert re.fullmatch(r"this store \(\S+\) has 2 units: prison \(长沙监狱\), rehab \(戒毒所\)", en), en
+
+    def test_a_name_of_two_scripts_says_where_it_came_from(self, prison: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.delenv("CHECKLIST_USER")
+        monkeypatch.setenv("USER", "Аlex")  # a Cyrillic A
+        monkeypatch.setenv("LOGNAME", "Аlex")
+        zh = error_line(prison("done", "1", "--note", "好", "--lang", "zh"), "zh")
+        assert (
+            zh == "登录名：“Аlex”混用了字形相似的西里尔字母、拉丁字母；请只用一种文字输入（中文与拉丁字母混用没有问题）"
+        )
+        en = error_line(prison("done", "1", "--note", "好", "--lang", "en"), "en")
+        assert en.startswith("the login name: 'Аlex' mixes the scripts Cyrillic, Latin, whose letters look alike")
 
     def test_no_store_here(self, cli: Cli) -> None:
         assert error_line(cli("status", "--lang", "zh"), "zh") == "当前文件夹及其上级文件夹中都没有 checklist 记录库"
@@ -473,7 +484,7 @@ COMPOSED: list[tuple[str, dict[str, Any], str, str]] = [
         {"what": "units/prison/unit.json", "found": 9, "known": 4, "requires": None, "version": "0.5.0"},
         "units/prison/unit.json is in format 9, written by a newer checklist; this is checklist 0.5.0, "
         "which reads formats up to 4",
-        "units/prison/unit.json 的格式为 9，须用更新版本的 checklist 读取；"
+        "units/prison/unit.json：格式为 9，须用更新版本的 checklist 读取；"
         "当前是 checklist 0.5.0，只能读取格式 4 及以下",
     ),
     (
@@ -481,7 +492,35 @@ COMPOSED: list[tuple[str, dict[str, Any], str, str]] = [
         {"what": ".checklist", "found": 9, "known": 5, "requires": "0.9.0", "version": "0.5.0"},
         ".checklist is in format 9, written by checklist 0.9.0 or newer; this is checklist 0.5.0, "
         "which reads formats up to 5",
-        ".checklist 的格式为 9，须用 checklist 0.9.0 或更新的版本读取；当前是 checklist 0.5.0，只能读取格式 5 及以下",
+        ".checklist：格式为 9，须用 checklist 0.9.0 或更新的版本读取；当前是 checklist 0.5.0，只能读取格式 5 及以下",
+    ),
+    (
+        "format.newer",
+        {
+            "what": message("format.record_at", where="records.jsonl", line=7),
+            "found": 4,
+            "known": 3,
+            "version": "0.5.0",
+        },
+        "records.jsonl:7: the record is in format 4, written by a newer checklist; this is checklist 0.5.0, "
+        "which reads formats up to 3",
+        "records.jsonl 第 7 行的记录：格式为 4，须用更新版本的 checklist 读取；"
+        "当前是 checklist 0.5.0，只能读取格式 3 及以下",
+    ),
+    (
+        "format.newer",
+        {"what": message("format.kept_catalog"), "found": 4, "known": 3, "version": "0.5.0"},
+        "the catalog kept in the store is in format 4, written by a newer checklist; this is checklist 0.5.0, "
+        "which reads formats up to 3",
+        "记录库中保存的措施目录：格式为 4，须用更新版本的 checklist 读取；"
+        "当前是 checklist 0.5.0，只能读取格式 3 及以下",
+    ),
+    (
+        "name.mixed_scripts",
+        {"what": message("name.login"), "name": "Аlex", "scripts": ["Cyrillic", "Latin"]},
+        "the login name: 'Аlex' mixes the scripts Cyrillic, Latin, whose letters look alike; type it in one script "
+        "(Chinese with Latin is fine)",
+        "登录名：“Аlex”混用了字形相似的西里尔字母、拉丁字母；请只用一种文字输入（中文与拉丁字母混用没有问题）",
     ),
     (
         "store.catalog_gone",

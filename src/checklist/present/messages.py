@@ -177,6 +177,16 @@ def _reasoned(p: Mapping[str, Any], lang: str) -> dict[str, Any]:
     return {**p, "reason": _reason(p["reason"], lang)}
 
 
+def _script(name: str, lang: str) -> str:
+    """A script's name (Latin, Cyrillic, Greek) in words; another as Unicode names it."""
+    named = {
+        "Latin": w("name.script.latin", lang),
+        "Cyrillic": w("name.script.cyrillic", lang),
+        "Greek": w("name.script.greek", lang),
+    }
+    return named.get(name, name)
+
+
 def _value_text(p: Mapping[str, Any], lang: str) -> str:
     if isinstance(p.get("value"), bool):
         return w("value.text.boolean", lang)
@@ -343,6 +353,9 @@ TEMPLATES: dict[str, Composed] = {
     ),
     # units and settings
     "unit.which": _units,
+    "name.mixed_scripts": lambda p, lang: w(
+        "name.mixed_scripts", lang, **{**p, "scripts": _joined([_script(s, lang) for s in p["scripts"]], lang)}
+    ),
     # items, figures and evidence
     "item.ambiguous": lambda p, lang: w(
         "item.ambiguous", lang, token=p["token"], ids=_joined(p["ids"], lang) + (" …" if p["more"] else "")
