@@ -523,6 +523,26 @@ COMPOSED: list[tuple[str, dict[str, Any], str, str]] = [
         "登录名：“Аlex”混用了字形相似的西里尔字母、拉丁字母；请只用一种文字输入（中文与拉丁字母混用没有问题）",
     ),
     (
+        "name.control",
+        {"what": message("name.config_user"), "name": "ali\tce", "char": "U+0009"},
+        "config user: 'ali\\tce' holds U+0009: names hold no control characters or invisible ones (a newline, a tab, "
+        "a zero-width space, a direction mark)",
+        "`checklist config user` 设置的姓名：“ali\tce”中有 U+0009："
+        "名称不能含控制字符或不可见字符（换行、制表符、零宽空格、方向标记）",
+    ),
+    (
+        "config.switch",
+        {"key": "clock_override", "value": "maybe"},
+        "clock_override is on or off, not 'maybe'",
+        "clock_override 只能是 `on` 或 `off`，不能是“maybe”",
+    ),
+    (
+        "schema.unknown",
+        {"name": "stauts", "known": ["status"]},
+        "no schema named 'stauts'; `checklist schema --output` takes status",
+        "没有名为“stauts”的结构定义；`checklist schema --output` 可用：status",
+    ),
+    (
         "store.catalog_gone",
         {"unit": "prison", "digest": "sha256:0123456789abcdef0123"},
         "the catalog version unit prison runs (sha256:0123456789ab…) is not in the store any more",
