@@ -347,7 +347,7 @@ class TestEvidenceKinds:
         walked = cli("walk", "--by", "张三", "--lang", "zh", "--now", NOW, input=answers)
         assert walked.exit_code == 0, walked
         assert "登记簿：文件路径" in walked.stderr and "需要：说明、登记簿" in walked.stdout
-        assert "evidence file not found: nowhere.pdf" in walked.stderr
+        assert "找不到证据文件：nowhere.pdf" in walked.stderr
         last = records()[-1]
         assert last["action"] == "done" and [(f["name"], f["kind"]) for f in last["evidence"]] == [
             ("roster.pdf", "register")

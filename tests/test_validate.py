@@ -74,7 +74,9 @@ class TestWarnings:
     def test_a_warning_is_labelled_in_the_users_language(self, cli: Cli, tmp_path: Path) -> None:
         path = catalog(tmp_path, UNASKED)
         result = cli("validate", str(path), "--lang", "zh")
-        assert lines(result)[0].startswith(f"{path}:{AFTER + 2}:7: 警告: measure prison.visits, field 'fields': ")
+        assert lines(result)[0].startswith(
+            f"{path}:{AFTER + 2}:7: 警告：措施 prison.visits，字段“fields”：指标 visitors 为必填"
+        )
         assert "另有 1 个警告" in result.stderr
 
     def test_strict_counts_warnings_as_problems(self, cli: Cli, tmp_path: Path) -> None:

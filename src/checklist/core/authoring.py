@@ -268,12 +268,12 @@ def _timing(raw: dict[str, Any]) -> list[Finding]:
         found.append(Finding(said, ("trigger", "opens_after_days")))
     if deadline is not None and deadline.before == "event" and opens:
         key = "days" if deadline.days is not None else "within"
-        ahead = f"{deadline.days} days" if key == "days" else deadline.within
+        ahead = deadline.days if key == "days" else deadline.within  # a number of days, or a duration
         said = message("deadline.before_event_opens_later", before=ahead, opens=opens)
         found.append(Finding(said, ("deadline", key)))
     if deadline is not None and deadline.after == "event" and _due_before(deadline, opens):
         key = "days" if deadline.days is not None else "within"
-        after = f"{deadline.days} days" if key == "days" else deadline.within
+        after = deadline.days if key == "days" else deadline.within  # a number of days, or a duration
         said = message("deadline.before_opening", after=after, opens=opens)
         found.append(Finding(said, ("deadline", key)))
     return found

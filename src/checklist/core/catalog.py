@@ -639,4 +639,4 @@ def _refuse_newer(content: bytes) -> None:
     except (ValueError, AttributeError):
         return
     if isinstance(found, int) and found > KEPT_FORMAT:
-        refuse_newer("kept catalog", found, KEPT_FORMAT)
+        refuse_newer(message("format.kept_catalog"), found, KEPT_FORMAT)

@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from .errors import DataError
+from .errors import DataError, Message
 
 # The format each file is written in by this release; every release reads all earlier ones.
 STORE = 5  # store.json; 5: release 0.5.0; 4: acknowledgements; 3: with its `id`; 2: 0.2.0; 1: 0.1.0
@@ -90,14 +90,14 @@ class NewerFormat(DataError):
     """A file written by a newer release than this one."""
 
 
-def refuse_newer(what: str, found: int, known: int, requires: str | None = None) -> None:
+def refuse_newer(what: str | Message, found: int, known: int, requires: str | None = None) -> None:
     from .. import __version__
 
     code = "format.newer_requires" if requires else "format.newer"
     raise NewerFormat(code, what=what, found=found, known=known, requires=requires, version=__version__)
 
 
-def check(what: str, found: object, known: int, requires: str | None = None) -> int:
+def check(what: str | Message, found: object, known: int, requires: str | None = None) -> int:
     """The format a file says it has (1 when it says none), refused if newer than `known`."""
     version = 1 if found is None else found
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:

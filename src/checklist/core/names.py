@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .errors import UserError
+from .errors import Message, UserError
 
 MAX_LENGTH = 200
 _REFUSED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})  # controls, formatting, unassigned
@@ -75,9 +75,9 @@ _LOOKALIKES = str.maketrans(
 )
 
 
-def check(text: str, what: str) -> str:
+def check(text: str, what: str | Message) -> str:
     """`text` unchanged if it may be a name, else a UserError naming where it came from
-    (`what`: an option, a variable, a setting)."""
+    (`what`: an option, a variable, a setting, in words of its own)."""
     if not text.strip():
         raise UserError("name.empty", what=what)
     if len(text) > MAX_LENGTH:

@@ -460,7 +460,7 @@ def refuse_newer_record(line: bytes, where: str, number: int) -> None:
     except (ValueError, AttributeError):
         return
     if isinstance(version, int) and version > formats.RECORD:
-        formats.check(f"{where}:{number}: the record", version, formats.RECORD)
+        formats.check(message("format.record_at", where=where, line=number), version, formats.RECORD)
 
 
 def legacy_problem(line: bytes, unit_id: str) -> Message | None:

@@ -13,13 +13,14 @@ A test checks that every code the program can report has words in both languages
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ChecklistError, Message, Problem, install_words
-from .translations import context_word, word
+from .translations import context_word, plural, word
 
 if TYPE_CHECKING:
     from .schemas import ProblemDocument
@@ -33,7 +34,7 @@ def _range(p: Mapping[str, Any], lang: str) -> str:
     high = f"{p['max']:g}" if p.get("max") is not None else "…"
     unit = f" {p['unit']}" if p.get("unit") else ""
     value = p["value"] if isinstance(p["value"], str) else f"{p['value']:g}"  # a string: cut short (figures.brief)
-    return f"{p['field']} = {value} is out of range: allowed {low} to {high}{unit}"
+    return w("figure.out_of_range", lang, field=p["field"], value=value, low=low, high=high, unit=unit)
 
 
 def _expression_problem(p: Mapping[str, Any], lang: str) -> str:
@@ -46,14 +47,17 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _listed(words: list[str]) -> str:
-    """'a', 'a' and 'b', 'a', 'b' and 'c'."""
-    quoted = [repr(word) for word in words]
-    return " and ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+def _listed(words: list[str], lang: str = "en") -> str:
+    """'a', 'a' and 'b', 'a', 'b' and 'c' (“a”、“b”和“c” in Chinese)."""
+    quoted = [w("listed.quoted", lang, word=word) for word in words]
+    if len(quoted) < 2:
+        return "".join(quoted)
+    return w("listed.and", lang, first=w("listed.comma", lang).join(quoted[:-1]), last=quoted[-1])
 
 
 def _mb(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
+    """Megabytes to one decimal (12.5, 20); a size below 0.1 MB to two significant digits (0.0048)."""
+    return f"{value:.1f}".removesuffix(".0") if value >= 0.1 or value == 0 else f"{value:.2g}"
 
 
 def _short(path: str) -> str:
@@ -61,161 +65,319 @@ def _short(path: str) -> str:
 
 
 def _item(p: Mapping[str, Any], lang: str) -> str:
-    subject = f" of {p['subject']}" if p.get("subject") else ""
-    part = f", part {p['part']}" if p.get("part") else ""  # unit parts
-    return f"item {p['number']} ({p['item']}{subject}{part})"
+    subject = w("item.named.subject", lang, subject=p["subject"]) if p.get("subject") else ""
+    part = w("item.named.part", lang, part=p["part"]) if p.get("part") else ""  # unit parts
+    return w("item.named", lang, number=p["number"], item=p["item"], subject=subject, part=part)
 
 
 def _period(p: Mapping[str, Any], lang: str) -> str:
-    return f" in period {p['period']}" if p.get("period") else ""
+    return w("period.named", lang, period=p["period"]) if p.get("period") else ""
 
 
 def _units(p: Mapping[str, Any], lang: str) -> str:
     names: Mapping[str, str | None] = p["names"]
-    shown = [f"{unit} ({names[unit]})" if names.get(unit) else unit for unit in p["units"][:12]]
-    more = f" and {len(p['units']) - 12} more" if len(p["units"]) > 12 else ""
-    return f"this store ({p['store']}) has {p['count']} units: {', '.join(shown)}{more}"
+    shown = [w("unit.which.named", lang, unit=u, name=names[u]) if names.get(u) else u for u in p["units"][:12]]
+    listed = w("listed.comma", lang).join(shown)
+    more = wn("unit.which.more", len(p["units"]) - 12, lang) if len(p["units"]) > 12 else ""
+    return wn("unit.which", p["count"], lang, store=p["store"], units=listed + more)
 
 
 def _newer(p: Mapping[str, Any], lang: str) -> str:
-    needed = f"checklist {p['requires']} or newer" if p.get("requires") else "a newer checklist"
-    return (
-        f"{p['what']} is in format {p['found']}, written by {needed}; this is checklist {p['version']}, "
-        f"which reads formats up to {p['known']}"
+    needed = (
+        w("format.newer.requires", lang, requires=p["requires"]) if p.get("requires") else w("format.newer.any", lang)
     )
+    return w(
+        "format.newer", lang, what=p["what"], found=p["found"], needed=needed, version=p["version"], known=p["known"]
+    )
+
+
+def _joined(words: list[str], lang: str) -> str:
+    """Names one after the other: 'a, b, c' (a、b、c in Chinese)."""
+    return w("listed.comma", lang).join(str(word) for word in words)
+
+
+def _span(value: object, lang: str) -> str:
+    """A deadline's span: a number of days ('14 days', '14 天'), else its ISO 8601 duration (PT2H)."""
+    return wn("deadline.days_span", value, lang) if isinstance(value, int) else str(value)
+
+
+def _alert_limit(p: Mapping[str, Any], lang: str, *, always: bool) -> str:
+    """An alert that never fires or always fires: its words by the side of the field's range."""
+    values = {"alert": p["alert"], "value": p["value"], "limit": p["limit"]}
+    if always:
+        if p["side"] == "max":
+            return w("field.alert_always.max", lang, **values)
+        return w("field.alert_always.min", lang, **values)
+    if p["side"] == "max":
+        return w("field.alert_never.max", lang, **values)
+    return w("field.alert_never.min", lang, **values)
+
+
+def _note_field(field: str, lang: str) -> str:
+    """The option a long text was given in: a note or a reason, in words; another by its name."""
+    return {"note": w("input.too_long.note", lang), "reason": w("input.too_long.reason", lang)}.get(field, field)
+
+
+def _blob(kind: str, lang: str) -> str:
+    """What a store keeps, in words: evidence, a catalog, a key, a seal, a checkpoint."""
+    named = {
+        "evidence": w("store.blob.evidence", lang),
+        "catalog": w("store.blob.catalog", lang),
+        "key": w("store.blob.key", lang),
+        "seal": w("store.blob.seal", lang),
+        "checkpoint": w("store.blob.checkpoint", lang),
+    }
+    return named.get(kind, kind)
+
+
+def _invalid_catalog(p: Mapping[str, Any], lang: str) -> str:
+    problem = problem_text(p["problems"][0], lang) if p["problems"] else w("catalog.invalid.empty", lang)
+    more = wn("catalog.invalid.more", p["count"] - 1, lang) if p["count"] > 1 else ""
+    return w("catalog.invalid", lang, problem=problem, more=more)
+
+
+def _unknown_key(p: Mapping[str, Any], lang: str) -> str:
+    close = w("catalog.unknown_key.close", lang, close=p["close"][0]) if p.get("close") else ""
+    allowed = w("catalog.unknown_key.allowed", lang, allowed=_joined(p["allowed"], lang)) if p.get("allowed") else ""
+    return w("catalog.unknown_key", lang, unknown=p["key"], close=close, allowed=allowed)
+
+
+def _unquoted_comma(p: Mapping[str, Any], lang: str) -> str:
+    read = wn("catalog.unquoted_comma.read", len(p["words"]), lang, words=_listed(p["words"], lang))
+    chinese = w("catalog.unquoted_comma.chinese", lang) if p["key"] == "zh" else ""
+    return w("catalog.unquoted_comma", lang, field=p["key"], text=_quoted(p["text"]), read=read, chinese=chinese)
+
+
+# The operating system's reason a file could not be read or written (its strerror, in English),
+# in the user's language where it is a common one; another stays as the system said it.
+_REASONS = {
+    "No such file or directory": "reason.no_such_file",
+    "Permission denied": "reason.permission_denied",
+    "Operation not permitted": "reason.not_permitted",
+    "No space left on device": "reason.no_space",
+    "Disk quota exceeded": "reason.quota",
+    "Read-only file system": "reason.read_only",
+    "Is a directory": "reason.is_a_directory",
+    "Not a directory": "reason.not_a_directory",
+    "File exists": "reason.exists",
+    "Input/output error": "reason.io_error",
+    "Too many open files": "reason.too_many_files",
+    "File name too long": "reason.name_too_long",
+    "Device or resource busy": "reason.busy",
+}
+
+
+def _reason(reason: object, lang: str) -> str:
+    key = _REASONS.get(str(reason))
+    return w(key, lang) if key is not None else str(reason)
+
+
+def _reasoned(p: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """A message's values, its reason in the user's language."""
+    return {**p, "reason": _reason(p["reason"], lang)}
+
+
+def _script(name: str, lang: str) -> str:
+    """A script's name (Latin, Cyrillic, Greek) in words; another as Unicode names it."""
+    named = {
+        "Latin": w("name.script.latin", lang),
+        "Cyrillic": w("name.script.cyrillic", lang),
+        "Greek": w("name.script.greek", lang),
+    }
+    return named.get(name, name)
+
+
+def _value_text(p: Mapping[str, Any], lang: str) -> str:
+    if isinstance(p.get("value"), bool):
+        return w("value.text.boolean", lang)
+    return w("value.text.number", lang) if p.get("value") is not None else w("value.text", lang)
+
+
+# PyYAML's own words for a syntax error ("while scanning a simple key could not find expected
+# ':'"), each a piece of the catalog: its English is PyYAML's, its Chinese says the same.
+_YAML_PHRASES: tuple[tuple[str, str], ...] = (
+    ("while scanning a simple key ", "yaml.phrase.simple_key"),
+    ("while parsing a block mapping ", "yaml.phrase.block_mapping"),
+    ("while parsing a block collection ", "yaml.phrase.block_collection"),
+    ("while parsing a flow sequence ", "yaml.phrase.flow_sequence"),
+    ("while parsing a flow mapping ", "yaml.phrase.flow_mapping"),
+    ("while scanning a quoted scalar ", "yaml.phrase.quoted_scalar"),
+    ("while scanning a block scalar ", "yaml.phrase.block_scalar"),
+    ("while parsing a block node ", "yaml.phrase.block_node"),
+    ("while parsing a flow node ", "yaml.phrase.flow_node"),
+    ("while parsing a node ", "yaml.phrase.node"),
+    ("while scanning for the next token ", "yaml.phrase.next_token"),
+    ("while scanning an alias ", "yaml.phrase.alias"),
+    ("while scanning an anchor ", "yaml.phrase.anchor"),
+    ("mapping values are not allowed here", "yaml.phrase.mapping_values"),
+    ("mapping values are not allowed in this context", "yaml.phrase.mapping_values_context"),
+    ("block sequence entries are not allowed in this context", "yaml.phrase.sequence_entries"),
+    ("could not find expected ':'", "yaml.phrase.expected_colon"),
+    ("did not find expected key", "yaml.phrase.expected_key"),
+    ("did not find expected '-' indicator", "yaml.phrase.expected_dash"),
+    ("did not find expected ',' or ']'", "yaml.phrase.expected_bracket"),
+    ("did not find expected ',' or '}'", "yaml.phrase.expected_brace"),
+    ("did not find expected <document start>", "yaml.phrase.expected_document"),
+    ("found unexpected end of stream", "yaml.phrase.end_of_stream"),
+    ("found character that cannot start any token", "yaml.phrase.cannot_start_any"),
+    ("found a tab character that violates indentation", "yaml.phrase.tab_indentation"),
+    ("found a tab character where an indentation space is expected", "yaml.phrase.tab_space"),
+    ("found undefined alias", "yaml.phrase.undefined"),
+)
+_YAML_FOUND = re.compile(
+    r"expected <block end>, but found '(?P<block>[^']*)'"
+    r"|found character '(?P<char>.*?)' that cannot start any token"
+    r"|expected ',' or '(?P<close>[\]}])', but got '(?P<got>[^']*)'"
+    r"|found undefined alias '(?P<alias>[^']*)'"
+)
+
+
+def _yaml_detail(detail: str, lang: str) -> str:
+    """PyYAML's English account of a syntax error, in the user's language where it is a known one."""
+
+    def said(found: re.Match[str]) -> str:
+        if found["block"] is not None:
+            return w("yaml.phrase.block_end", lang, found=found["block"])
+        if found["char"] is not None:
+            return w("yaml.phrase.cannot_start", lang, char=found["char"])
+        if found["close"] is not None:
+            return w("yaml.phrase.comma_or", lang, close=found["close"], got=found["got"])
+        return w("yaml.phrase.undefined_alias", lang, alias=found["alias"])
+
+    detail = _YAML_FOUND.sub(said, detail)
+    for phrase, key in _YAML_PHRASES:
+        detail = detail.replace(phrase, w(key, lang))
+    return detail
 
 
 TEMPLATES: dict[str, Composed] = {
     # catalogs
-    "catalog.invalid": lambda p, lang: (
-        "invalid catalog: "
-        + (problem_text(p["problems"][0], lang) if p["problems"] else "empty catalog")
-        + (f" (and {p['count'] - 1} more)" if p["count"] > 1 else "")
+    "catalog.invalid": _invalid_catalog,
+    "catalog.alternatives": lambda p, lang: w("catalog.alternatives.or", lang).join(
+        text(m, lang) for m in p["options"]
     ),
-    "catalog.alternatives": lambda p, lang: "; or ".join(text(m, lang) for m in p["options"]),
-    "catalog.unknown_key": lambda p, lang: (
-        f"unknown key {p['key']!r}"
-        + (f" (did you mean {p['close'][0]!r}?)" if p.get("close") else "")
-        + ("; allowed here: " + ", ".join(p["allowed"]) if p.get("allowed") else "")
+    "catalog.unknown_key": _unknown_key,
+    "catalog.unquoted_comma": _unquoted_comma,
+    "catalog.too_many_problems": lambda p, lang: w(
+        "catalog.too_many_problems", lang, max=p["max"], rest=wn("catalog.too_many_problems.rest", p["rest"], lang)
     ),
-    "catalog.unquoted_comma": lambda p, lang: (
-        f"quote this text: {p['key']}: {_quoted(p['text'])} (inside {{…}} a comma ends a text that is not quoted, "
-        + f"and {_listed(p['words'])} "
-        + ("was read as a key)" if len(p["words"]) == 1 else "were read as keys)")
-        + ("; in Chinese, the full-width comma ， needs no quotes" if p["key"] == "zh" else "")
-    ),
-    # the models' own rules (catalog authors and stored records)
-    "field.min_above_max": lambda p, lang: f"min ({p['min']:g}) is greater than max ({p['max']:g})",
     # the catalog authors' rules (core/authoring.py): what loads but cannot work as written
-    "field.alert_never": lambda p, lang: (
-        f"this alert can never fire: {p['alert']} {p['value']:g}, but the field's values "
-        + ("go up to" if p["side"] == "max" else "start at")
-        + f" {p['limit']:g} (its {p['side']})"
+    "field.alert_never": lambda p, lang: _alert_limit(p, lang, always=False),
+    "field.alert_always": lambda p, lang: _alert_limit(p, lang, always=True),
+    "measure.figures_not_asked": lambda p, lang: wn(
+        "measure.figures_not_asked", len(p["fields"]), lang, fields=_joined(p["fields"], lang)
     ),
-    "field.alert_always": lambda p, lang: (
-        f"this alert fires on every value: {p['alert']} {p['value']:g}, and the field's values "
-        + ("go up to" if p["side"] == "max" else "start at")
-        + f" {p['limit']:g} (its {p['side']}); a flag on every attestation tells nothing"
+    "trigger.closes_before_opening": lambda p, lang: w(
+        "trigger.closes_before_opening", lang, opens=_span(p["opens"], lang), lasts=p["lasts"], last=p["lasts"] - 1
     ),
-    "measure.figures_not_asked": lambda p, lang: (
-        (f"the figure {p['fields'][0]} is" if len(p["fields"]) == 1 else f"the figures {', '.join(p['fields'])} are")
-        + " required (the default), yet nobody is asked for "
-        + ("it" if len(p["fields"]) == 1 else "them")
-        + ": a measure asks for its figures only when its evidence includes figures; add figures to evidence, "
-        + ("or mark the field" if len(p["fields"]) == 1 else "or mark the fields")
-        + " `required: false`"
+    "deadline.before_opening": lambda p, lang: w(
+        "deadline.before_opening", lang, after=_span(p["after"], lang), opens=_span(p["opens"], lang)
     ),
-    "trigger.closes_before_opening": lambda p, lang: (
-        f"the item would be due before it opens: it opens {p['opens']} days after the event (opens_after_days), "
-        f"but its {p['lasts']}-day window ends on day {p['lasts'] - 1} (lasts_days); opens_after_days must be "
-        "less than lasts_days"
+    "deadline.before_event_opens_later": lambda p, lang: w(
+        "deadline.before_event_opens_later", lang, before=_span(p["before"], lang), opens=_span(p["opens"], lang)
+    ),
+    "in_force.deadline_outside": lambda p, lang: (
+        w("in_force.deadline_before_start", lang, date=p["date"], start=p["start"], until=p["until"])
+        if p["side"] == "before"
+        else w("in_force.deadline_after_until", lang, date=p["date"], start=p["start"], until=p["until"])
     ),
     # timing: fixed times, counted occurrences, standing rules, in force from/until, before an event
-    "attest.not_in_force_yet": lambda p, lang: (
-        f"{_item(p, lang)} is in force from {p['opens']}: it cannot be done before then"
+    "attest.not_in_force_yet": lambda p, lang: w(
+        "attest.not_in_force_yet", lang, item=_item(p, lang), opens=p["opens"]
     ),
     # pydantic's errors, in our words (core/catalog.py)
-    "value.text": lambda p, lang: (
-        "must be a text"
-        + (
-            ": put true or false in quotes to make it one"
-            if isinstance(p.get("value"), bool)
-            else ": put a number in quotes to make it one"
-            if p.get("value") is not None
-            else ""
-        )
-    ),
+    "value.text": _value_text,
     "value.too_short": lambda p, lang: (
-        "must not be empty" if p.get("min_length") == 1 else f"must hold at least {p['min_length']} characters"
+        w("value.empty", lang) if p.get("min_length") == 1 else wn("value.too_short", p["min_length"], lang)
     ),
+    "value.too_long": lambda p, lang: wn("value.too_long", p["max_length"], lang),
+    "value.too_few": lambda p, lang: wn("value.too_few", p["min_length"], lang),
+    "value.too_many": lambda p, lang: wn("value.too_many", p["max_length"], lang),
     "value.date": lambda p, lang: (
-        (f"{p['value']!r} is not a date" if isinstance(p.get("value"), str) else "must be a date")
-        + ": write it as YYYY-MM-DD, e.g. 2020-01-27"
+        w("value.date.value", lang, value=p["value"]) if isinstance(p.get("value"), str) else w("value.date", lang)
     ),
     "value.mapping": lambda p, lang: (
-        "must be a mapping of keys to values" + (" (keys: " + ", ".join(p["keys"]) + ")" if p.get("keys") else "")
+        w("value.mapping.keys", lang, keys=_joined(p["keys"], lang)) if p.get("keys") else w("value.mapping", lang)
     ),
     "value.slug": lambda p, lang: (
-        (f"{p['value']!r} is not an id" if isinstance(p.get("value"), str) else "must be an id")
-        + ": lowercase letters and digits, in words joined by '-' or '_' (health-checks)"
+        w("value.slug.value", lang, value=p["value"]) if isinstance(p.get("value"), str) else w("value.slug", lang)
     ),
     "value.measure_id": lambda p, lang: (
-        (f"{p['value']!r} is not a measure id" if isinstance(p.get("value"), str) else "must be a measure id")
-        + ": lowercase letters and digits, in words joined by '.', '-' or '_' (prison.visits-suspended)"
+        w("value.measure_id.value", lang, value=p["value"])
+        if isinstance(p.get("value"), str)
+        else w("value.measure_id", lang)
     ),
     "value.pattern": lambda p, lang: (
-        (f"{p['value']!r} does not" if isinstance(p.get("value"), str) else "must")
-        + f" have the form {p.get('pattern')}"
+        w("value.pattern.value", lang, value=p["value"], pattern=p.get("pattern"))
+        if isinstance(p.get("value"), str)
+        else w("value.pattern", lang, pattern=p.get("pattern"))
     ),
-    "record.unusable": lambda p, lang: (
-        (f"record {p['seq']}" if p.get("seq") is not None else f"record {p['id']}")
-        + f" ({p['what']}) could not be used: {text(p['problem'], lang)}"
+    "record.unusable": lambda p, lang: w(
+        "record.unusable",
+        lang,
+        record=p["seq"] if p.get("seq") is not None else p["id"],
+        what=p["what"],
+        problem=text(p["problem"], lang),
     ),
-    "input.too_long": lambda p, lang: (
-        f"the {p['field']} is {p['size'] / 1024:,.1f} KiB long; a note or reason holds at most {p['limit'] // 1024} KiB"
+    "input.too_long": lambda p, lang: w(
+        "input.too_long",
+        lang,
+        field=_note_field(p["field"], lang),
+        size=p["size"] / 1024,
+        limit=p["limit"] // 1024,
     ),
     # YAML files
+    "yaml.cannot_read": lambda p, lang: w("yaml.cannot_read", lang, **_reasoned(p, lang)),
+    "yaml.invalid": lambda p, lang: w("yaml.invalid", lang, detail=_yaml_detail(str(p["detail"]), lang)),
     # formats
     "format.newer": _newer,
     "format.newer_requires": _newer,
     # the store
-    "store.catalog_gone": lambda p, lang: (
-        f"the catalog version unit {p['unit']} runs ({p['digest'][:19]}…) is not in the store any more"
-    ),
+    "store.cannot_create": lambda p, lang: w("store.cannot_create", lang, **_reasoned(p, lang)),
+    "store.cannot_read": lambda p, lang: w("store.cannot_read", lang, **_reasoned(p, lang)),
+    "store.cannot_write": lambda p, lang: w("store.cannot_write", lang, **_reasoned(p, lang)),
+    "store.cannot_lock": lambda p, lang: w("store.cannot_lock", lang, **_reasoned(p, lang)),
+    "unit.cannot_create": lambda p, lang: w("unit.cannot_create", lang, **_reasoned(p, lang)),
     "store.not_written": lambda p, lang: (
-        f"the record was not written: cannot write to {p['where']}: {p['reason']}; "
-        + ("the log is as it was" if p["restored"] else "the log now ends with an incomplete line")
+        w("store.not_written", lang, where=p["where"], reason=_reason(p["reason"], lang))
+        if p["restored"]
+        else w("store.not_written.torn", lang, where=p["where"], reason=_reason(p["reason"], lang))
     ),
     "store.cannot_repair": lambda p, lang: (
-        f"cannot move the incomplete last line of {p['where']} to quarantine: {p['reason']}; "
-        + ("nothing was changed" if p["restored"] else "the quarantine file now ends with an incomplete line")
+        w("store.cannot_repair", lang, where=p["where"], reason=_reason(p["reason"], lang))
+        if p["restored"]
+        else w("store.cannot_repair.torn", lang, where=p["where"], reason=_reason(p["reason"], lang))
     ),
-    "store.blob_changed": lambda p, lang: (
-        f"{p['kind']} {p['name'][:12]}… changed while it was being kept; nothing was kept"
+    "store.blob_changed": lambda p, lang: w(
+        "store.blob_changed", lang, kind=_blob(p["kind"], lang), name=p["name"][:12]
     ),
     # units and settings
     "unit.which": _units,
+    "name.mixed_scripts": lambda p, lang: w(
+        "name.mixed_scripts", lang, **{**p, "scripts": _joined([_script(s, lang) for s in p["scripts"]], lang)}
+    ),
     # items, figures and evidence
-    "item.ambiguous": lambda p, lang: (
-        f"{p['token']!r} names more than one item: " + ", ".join(p["ids"]) + (" …" if p["more"] else "")
+    "item.ambiguous": lambda p, lang: w(
+        "item.ambiguous", lang, token=p["token"], ids=_joined(p["ids"], lang) + (" …" if p["more"] else "")
     ),
     "figure.comma": lambda p, lang: (
-        f"{p['field']} = {p['value']!r} has a comma: "
-        + ("write a count without separators" if p["integer"] else "write the decimal point as a point")
-        + f" ({p['fixed']})"
+        w("figure.comma.count", lang, field=p["field"], value=p["value"], fixed=p["fixed"])
+        if p["integer"]
+        else w("figure.comma.decimal", lang, field=p["field"], value=p["value"], fixed=p["fixed"])
     ),
     "figure.out_of_range": _range,
     "evidence.link_outside": lambda p, lang: (
-        f"evidence {p['path']} is a link to {p['target']}, outside the current folder"
+        w("evidence.link_outside", lang, path=p["path"], target=p["target"])
         if p.get("link") is None
-        else f"evidence {p['path']} goes through the link {p['link']} to {p['target']}, outside the current folder"
+        else w("evidence.link_outside.through", lang, path=p["path"], link=p["link"], target=p["target"])
     ),
-    "evidence.unusable": lambda p, lang: f"cannot use evidence {_short(p['path'])}: {p['reason']}",
-    "evidence.too_large": lambda p, lang: (
-        f"evidence file {p['path']} is {_mb(p['mb'])} MB, above this store's limit of {_mb(p['max_mb'])} MB"
+    "evidence.unusable": lambda p, lang: w(
+        "evidence.unusable", lang, path=_short(p["path"]), reason=_reason(p["reason"], lang)
     ),
-    "evidence.unreadable": lambda p, lang: f"evidence {p['name'][:12]}…: cannot read: {p['reason']}",
-    "evidence.missing": lambda p, lang: f"evidence {p['name'][:12]}… is recorded as stored but missing",
+    "evidence.cannot_read": lambda p, lang: w("evidence.cannot_read", lang, **_reasoned(p, lang)),
+    "evidence.too_large": lambda p, lang: w(
+        "evidence.too_large", lang, path=p["path"], mb=_mb(p["mb"]), max_mb=_mb(p["max_mb"])
+    ),
     # attestations and events
     "attest.nothing_to_approve": lambda p, lang: (
         f"{_item(p, lang)} has nothing to approve: only a done or a not-applicable answer is approved"
@@ -484,6 +646,11 @@ def w(key: str, lang: str, **values: Any) -> str:
     return _Words(lang).vformat(word("messages", key, lang), (), values)
 
 
+def wn(key: str, n: int, lang: str, **values: Any) -> str:
+    """Words of the messages' catalog for a count n ('1 problem', '2 problems'); {n} is the count."""
+    return _Words(lang).vformat(plural("messages", key, n, lang), (), {"n": n, **values})
+
+
 def _fill(code: str, params: Mapping[str, Any], lang: str) -> str:
     composed = TEMPLATES.get(code)
     if composed is not None:
@@ -539,14 +706,16 @@ def problem_text(problem: Problem, lang: str = "en", warning: bool = False) -> s
         where += f":{problem.line}"
         if problem.column is not None:
             where += f":{problem.column}"
+    prefix = f"{where}: "
     if warning:
-        where += ": " + t("validate.warning", lang)
+        prefix += w("problem.what", lang, what=t("validate.warning", lang))
     what = []
     if problem.measure:
-        what.append(f"measure {problem.measure}")
+        what.append(w("problem.measure", lang, measure=problem.measure))
     if problem.field:
-        what.append(f"field {problem.field!r}")
-    prefix = f"{where}: " + (", ".join(what) + ": " if what else "")
+        what.append(w("problem.field", lang, field=problem.field))
+    if what:
+        prefix += w("problem.what", lang, what=w("problem.and", lang).join(what))
     return prefix + text(problem.message, lang)
 
 

@@ -438,7 +438,7 @@ def record_role(session: Session, request: RoleRequest) -> RoleRecorded:
     actor = session.actor()
     current, index = session.view(unit)
     role = known_role(current.catalog, request.role)
-    person = names.check(request.person, "PERSON")
+    person = names.check(request.person, message("name.person"))
     note = (request.reason or "").strip() or None
     held = holdings(role_records(index), current.now)
     mine = next((h for h in held if h.role == role and names.same_person(h.holder, person)), None)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import NoStore, UserError
+from ..core.errors import NoStore, UserError, message
 
 ENV_STORE = "CHECKLIST_STORE"
 ENV_CATALOG = "CHECKLIST_CATALOG"
@@ -123,12 +123,12 @@ class Settings:
             return names.check(self.by, self.by_from)
         configured = config.get(CONFIG_USER)
         if _text(configured):
-            return names.check(str(configured), "config user")
+            return names.check(str(configured), message("name.config_user"))
         try:
             login = getpass.getuser()
         except (OSError, KeyError):
             raise UserError("actor.unknown") from None
-        return names.check(login, "the login name")
+        return names.check(login, message("name.login"))
 
     def default_unit(self, config: Mapping[str, Any]) -> str | None:
         """--unit, else the store's default unit (None: the caller decides)."""

@@ -114,7 +114,7 @@ def set_config(session: Session, key: str, value: str | None) -> None:
         session.store.set_config(key, None)
         return
     if key == CONFIG_USER:
-        value = names.check(value, "config user")
+        value = names.check(value, message("name.config_user"))
     if not value.strip() or any(ord(ch) < 32 for ch in value):
         raise UserError("config.invalid_text", key=key)
     if key == CONFIG_DEFAULT_UNIT:
