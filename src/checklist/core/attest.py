@@ -24,7 +24,7 @@ from .evidence import describe, inspect
 from .figures import parse_assignments, split_assignment
 from .fuzzy import closest
 from .logindex import Entry, LogIndex
-from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Record, Recurrence, Rule, from_user
+from .models import Action, Catalog, Draft, EvidenceFile, FieldSpec, FigureValue, Record, Recurrence, Rule, from_user
 from .names import same_person
 from .parts import typed_part
 from .roles import Holding, holders, holds
@@ -169,7 +169,7 @@ def _target(
         if period is not None:
             raise UserError("attest.not_recurring", number=item.number, item=measure.id)
         if action == "done" and status.state == "inapplicable":
-            raise _not_applicable(status, None)
+            raise _not_applicable(status, None, current.catalog)
         entry = index.entry(measure.id, mine, part=where)
         return Target(status, status.state, entry, status.item.subject, part=where)
     whole = index.entry(measure.id, mine, part=where)  # a waiver of a recurring measure covers it as a whole
@@ -316,25 +316,24 @@ def _check_applies(current: UnitStatus, status: ItemStatus, key: str) -> None:
         return
     if status.period is not None and key == status.period.key:
         if status.state == "inapplicable":
-            raise _not_applicable(status, None)
+            raise _not_applicable(status, None, current.catalog)
         return
     rec = status.item.measure.recurrence
     zone = ZoneInfo(current.catalog.meta.timezone)
     anchor, _ = window(status.item.measure, status.item.event, current.unit, Clock(zone, current.now))
     found = next((p for p in periods(rec, zone, anchor, current.now, anchor) if p.key == key), None) if rec else None
     if found is not None and not timeline.held(conditions, found.start, found.end):
-        raise _not_applicable(status, key)
+        raise _not_applicable(status, key, current.catalog)
 
 
-def _not_applicable(status: ItemStatus, period: str | None) -> UserError:
-    """`done` refused: the item does not apply (now, or in that period), and why."""
-    conditions = status.item.measure.conditions
-    wanted = " and ".join(f"{name} is {' or '.join(sorted(values))}" for name, values in conditions.items())
-    if period is None:
-        because = " and ".join(f"{name} is {value}" for name, value in status.inapplicable)
-    else:
-        because = "that held at no moment of it"
-    return UserError("attest.not_applicable", conditions=wanted, because=because, period=period, **_label(status))
+def _not_applicable(status: ItemStatus, period: str | None, catalog: Catalog) -> UserError:
+    """`done` refused: the item does not apply (now, or in that period), and why: the conditions
+    and the attributes now, each attribute as the catalog declares it (its names), else its id."""
+    conditions = [
+        (catalog.attribute(name) or name, sorted(values)) for name, values in status.item.measure.conditions.items()
+    ]
+    now = [(catalog.attribute(name) or name, value) for name, value in status.inapplicable] if period is None else []
+    return UserError("attest.not_applicable", conditions=conditions, now=now, period=period, **_label(status))
 
 
 def period_start(current: UnitStatus, target: Target) -> datetime | None:
