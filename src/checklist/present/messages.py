@@ -330,6 +330,11 @@ TEMPLATES: dict[str, Composed] = {
         w("rule.unknown_field.close", lang, **p) if p.get("closest") else w("rule.unknown_field.known", lang, **p)
     ),
     # answers (questions a measure asks: `checklist answer`)
+    "answer.empty": lambda p, lang: w("answer.empty", lang, item=p["item"], allowed=_answers(p["allowed"], lang)),
+    "answer.one_only": lambda p, lang: w("answer.one_only", lang, item=p["item"], given=_answers(p["given"], lang)),
+    "answer.invalid": lambda p, lang: w(
+        "answer.invalid", lang, value=p["value"], item=p["item"], allowed=_answers(p["allowed"], lang)
+    ),
     "answer.not_a_question": lambda p, lang: w("answer.not_a_question.text", lang, item=_item(p, lang)),
     "answer.needed": lambda p, lang: w(
         "answer.needed.text", lang, item=_item(p, lang), allowed=_answers(p["allowed"], lang)
