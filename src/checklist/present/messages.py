@@ -527,7 +527,7 @@ HINTS: dict[str, Composed] = {
         "figure.multi_empty.example",
         lang,
         field=p["field"],
-        example=("、" if lang == "zh" else ",").join(p["choices"][:2]),
+        example="、".join(p["choices"][:2]),
     ),
     "attest.needs_figures": lambda p, lang: _add([w("piece.option_set", lang, field=f) for f in p["fields"]], lang),
     "attest.no_such_period": lambda p, lang: (
