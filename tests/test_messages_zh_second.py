@@ -724,7 +724,7 @@ HINTED = [
         "figure.multi_empty",
         {"field": "symptoms", "choices": ["发热", "咳嗽", "乏力"]},
         "例如 --set symptoms=发热、咳嗽",
-        "for example --set symptoms=发热,咳嗽",
+        "for example --set symptoms=发热、咳嗽",
     ),
     ("attest.needs_figures", {"fields": ["a", "b"]}, "请加上 --set a=… --set b=…", "add --set a=… --set b=…"),
     ("attest.no_such_period", {"example": "2020-W05"}, "周期的写法如 2020-W05", "periods look like 2020-W05"),
