@@ -357,7 +357,8 @@ class TestSubjectTypes:
         refused = unit("2020-01-28T10:00", "event", "admission", "--subject", "P1")
         assert refused.exit_code == 1
         assert (
-            "give the subject's type with --type (custody, staff)" in refused.stderr and "--type custody" in refused.stderr
+            "give the subject's type with --type (custody, staff)" in refused.stderr
+            and "--type custody" in refused.stderr
         )
         wrong = unit("2020-01-28T10:00", "event", "admission", "--subject", "P1", "--type", "staf")
         assert wrong.exit_code == 1 and "unknown subject type 'staf'" in wrong.stderr and "staff" in wrong.stderr

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from checklist.core.errors import ChecklistError, NotFound, UserError, message
-from checklist.core.models import Attribute
+from checklist.core.models import Attribute, Text
 from checklist.present import messages
 from checklist.present.messages import HINTS, TEMPLATES, _choice, _close, _did_you_mean, hint, text
 
@@ -240,11 +240,11 @@ class TestErrorPaths:
         zh, en = both(prison, "done", "system.three-zeros", "--note", "零感染", *NOW)
         three = {"number": 2, "item": "system.three-zeros", "subject": None, "part": None}
         assert zh == [
-            f"错误：{item(three, 'zh')}须填写数据：infections、reported_cases、hype_incidents",
+            f"错误：{item(three, 'zh')}须填写数据：确诊感染人数（infections）、上报病例数（reported_cases）、炒作事件数（hype_incidents）",
             "请加上 --set infections=… --set reported_cases=… --set hype_incidents=…",
         ]
         assert en == [
-            f"error: {item(three, 'en')} needs its figures: infections, reported_cases, hype_incidents",
+            f"error: {item(three, 'en')} needs its figures: Confirmed infections (infections), Cases reported upward (reported_cases), Sensationalised incidents (hype_incidents)",
             "add --set infections=… --set reported_cases=… --set hype_incidents=…",
         ]
 
@@ -304,6 +304,12 @@ COMPOSED = [
         "{i} needs an evidence file (a notice, minutes, a roster, a photo)",
     ),
     ("attest.needs_figures", {**ITEM, "fields": ["a", "b"]}, "{i}须填写数据：a、b", "{i} needs its figures: a, b"),
+    (
+        "attest.needs_figures",
+        {**ITEM, "fields": ["a", "b"], "labels": [Text(zh="甲数", en="A count"), Text(zh="乙数", en="B count")]},
+        "{i}须填写数据：甲数（a）、乙数（b）",
+        "{i} needs its figures: A count (a), B count (b)",
+    ),
     (
         "attest.not_open_yet",
         {**ITEM, "opens": "2020-02-01"},

@@ -565,7 +565,9 @@ def _check_required(
     if "figures" in measure.evidence:
         missing = [f for f in measure.required_fields if f.id not in figures]
         if missing:
-            raise UserError("attest.needs_figures", fields=[f.id for f in missing], **label)
+            raise UserError(
+                "attest.needs_figures", fields=[f.id for f in missing], labels=[f.label for f in missing], **label
+            )
     given = {file.kind for file in files}
     kinds = [kind for kind in measure.evidence_kinds if kind not in given]
     if kinds:  # every kind missing, in the measure's order, so that one more try is enough

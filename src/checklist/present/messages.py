@@ -225,7 +225,7 @@ TEMPLATES: dict[str, Composed] = {
     "attest.needs_note": lambda p, lang: w("attest.needs_note.text", lang, item=_item(p, lang)),
     "attest.needs_file": lambda p, lang: w("attest.needs_file.text", lang, item=_item(p, lang)),
     "attest.needs_figures": lambda p, lang: w(
-        "attest.needs_figures.text", lang, item=_item(p, lang), fields=p["fields"]
+        "attest.needs_figures.text", lang, item=_item(p, lang), fields=_figures_named(p, lang)
     ),
     "attest.not_open_yet": lambda p, lang: w("attest.not_open_yet.text", lang, item=_item(p, lang), opens=p["opens"]),
     "attest.window_not_over": lambda p, lang: wn(
@@ -509,6 +509,15 @@ def _attribute_is(attribute: Any, values: list[str], lang: str) -> str:
     ordered = [v for v in attribute.ids if v in values] or values
     said = t("label.or", lang).join(value_text(attribute, v, lang) for v in ordered)
     return t("label.attribute_is", lang, name=attribute.name(lang), value=said)
+
+
+def _figures_named(p: Mapping[str, Any], lang: str) -> list[str]:
+    """Figures by their labels, each with the id its --set takes: 'Confirmed infections (infections)'."""
+    labels = p.get("labels") or [None] * len(p["fields"])
+    return [
+        w("attest.needs_figures.field", lang, label=label(lang), id=field) if label is not None else field
+        for field, label in zip(p["fields"], labels, strict=True)
+    ]
 
 
 def _add(options: list[str], lang: str) -> str:
