@@ -156,7 +156,7 @@ class TestErrorPaths:
         zh, en = both(cli, "approve", "1", "--by", "李四", "--now", "2020-01-27T11:00")
         named = {"number": 1, "item": "prison.visits", "subject": None, "part": None}
         assert zh == [
-            f"错误：{item(named, 'zh')}须由角色 warden 审批，而 李四 不担任此角色：目前无人担任",
+            f"错误：{item(named, 'zh')}须由角色“监狱长”审批，而 李四 不担任此角色：目前无人担任",
             "请先授予此角色：`checklist role grant 姓名 warden`",
         ]
         assert en == [
@@ -665,26 +665,32 @@ COMPOSED = [
     ),
     (
         "role.not_held",
+        {"person": "李四", "role": "warden", "role_name": Text(zh="监狱长", en="warden"), "holders": [], "roles": []},
+        "李四 不担任角色“监狱长”（无人担任）；未记录任何内容",
+        "李四 does not hold the role warden (nobody holds it); nothing recorded",
+    ),
+    (
+        "role.not_held",
         {"person": "李四", "role": "warden", "holders": ["张三"], "roles": ["doctor"]},
-        "李四 不担任角色 warden（担任人：张三）；李四 担任：doctor；未记录任何内容",
+        "李四 不担任角色“warden”（担任人：张三）；李四 担任：doctor；未记录任何内容",
         "李四 does not hold the role warden (held by 张三); 李四 holds: doctor; nothing recorded",
     ),
     (
         "role.not_held",
         {"person": "李四", "role": "warden", "holders": [], "roles": []},
-        "李四 不担任角色 warden（无人担任）；未记录任何内容",
+        "李四 不担任角色“warden”（无人担任）；未记录任何内容",
         "李四 does not hold the role warden (nobody holds it); nothing recorded",
     ),
     (
         "attest.not_approver",
         {**ITEM, "role": "warden", "actor": "李四", "holders": ["张三", "王五"]},
-        "{i}须由角色 warden 审批，而 李四 不担任此角色：担任人为 张三、王五",
+        "{i}须由角色“warden”审批，而 李四 不担任此角色：担任人为 张三、王五",
         "{i} needs the approval of the role warden, which 李四 does not hold: it is held by 张三, 王五",
     ),
     (
         "attest.not_approver",
         {**ITEM, "role": "warden", "actor": "李四", "holders": []},
-        "{i}须由角色 warden 审批，而 李四 不担任此角色：目前无人担任",
+        "{i}须由角色“warden”审批，而 李四 不担任此角色：目前无人担任",
         "{i} needs the approval of the role warden, which 李四 does not hold: nobody holds it now",
     ),
     (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shlex
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -24,7 +24,19 @@ from .evidence import describe, inspect
 from .figures import parse_assignments, split_assignment
 from .fuzzy import closest
 from .logindex import Entry, LogIndex
-from .models import Action, Catalog, Draft, EvidenceFile, FieldSpec, FigureValue, Record, Recurrence, Rule, from_user
+from .models import (
+    Action,
+    Catalog,
+    Draft,
+    EvidenceFile,
+    FieldSpec,
+    FigureValue,
+    Record,
+    Recurrence,
+    Rule,
+    Text,
+    from_user,
+)
 from .names import same_person
 from .parts import typed_part
 from .roles import Holding, holders, holds
@@ -360,10 +372,12 @@ def plan(
     max_evidence_bytes: int,
     clock: datetime | None = None,
     holdings: Sequence[Holding] = (),
+    role_names: Mapping[str, Text] | None = None,
 ) -> list[Outcome]:
     """Check the request against every item and draft the records to append (none written yet).
     `holdings`: who holds which role at the moment of the request (roles.holdings), which an
-    approval of a measure with an approver role is checked against."""
+    approval of a measure with an approver role is checked against; `role_names`: the catalog's
+    names of its roles, for a refusal to name the role as people know it."""
     note = (request.note or "").strip() or None
     if request.action in _NEEDS_REASON and not note:
         raise UserError(f"attest.{request.action}_needs_reason")
@@ -375,7 +389,7 @@ def plan(
     outcomes = []
     for target in targets:
         if request.action == "approved":
-            _check_approver(target, request.actor, holdings)
+            _check_approver(target, request.actor, holdings, role_names or {})
             outcomes.append(Outcome(target, _approval(target, request, unit_id, digest, now, clock)))
             continue
         said, figures, evidence = note, _figures(target.status, request, now.tzinfo), files
@@ -489,7 +503,7 @@ def _approval(  # noqa: PLR0917
     )
 
 
-def _check_approver(target: Target, actor: str, holdings: Sequence[Holding]) -> None:
+def _check_approver(target: Target, actor: str, holdings: Sequence[Holding], names: Mapping[str, Text]) -> None:
     """A measure that names its approver role is approved only by someone holding that role
     at the moment of the approval; the refusal says who holds it."""
     role = target.status.item.measure.approver
@@ -499,7 +513,14 @@ def _check_approver(target: Target, actor: str, holdings: Sequence[Holding]) -> 
     if entry is None or entry.last.action not in ("done", "na") or entry.approval is not None:
         return  # nothing to approve, or approved already: said as it always was
     held_by = holders(holdings, role)
-    raise UserError("attest.not_approver", actor=actor, role=role, holders=held_by, **_label(target.status))
+    raise UserError(
+        "attest.not_approver",
+        actor=actor,
+        role=role,
+        role_name=names.get(role),
+        holders=held_by,
+        **_label(target.status),
+    )
 
 
 class _Label(TypedDict):

@@ -410,7 +410,7 @@ TEMPLATES: dict[str, Composed] = {
         + w("catalog.unknown_evidence_kind.known", lang, known=p["known"])
     ),
     "role.not_held": lambda p, lang: (
-        w("role.not_held.text", lang, person=p["person"], role=p["role"])
+        w("role.not_held.text", lang, person=p["person"], role=_role(p, lang))
         + (w("role.not_held.holders", lang, holders=p["holders"]) if p["holders"] else w("role.not_held.nobody", lang))
         + (w("role.not_held.roles", lang, person=p["person"], roles=p["roles"]) if p["roles"] else "")
         + w("role.not_held.nothing", lang)
@@ -420,7 +420,7 @@ TEMPLATES: dict[str, Composed] = {
             "attest.not_approver.holders",
             lang,
             item=_item(p, lang),
-            role=p["role"],
+            role=_role(p, lang),
             actor=p["actor"],
             holders=p["holders"],
         )
@@ -429,7 +429,7 @@ TEMPLATES: dict[str, Composed] = {
             "attest.not_approver.nobody",
             lang,
             item=_item(p, lang),
-            role=p["role"],
+            role=_role(p, lang),
             actor=p["actor"],
             holders=p["holders"],
         )
@@ -518,6 +518,12 @@ def _figures_named(p: Mapping[str, Any], lang: str) -> list[str]:
         w("attest.needs_figures.field", lang, label=label(lang), id=field) if label is not None else field
         for field, label in zip(p["fields"], labels, strict=True)
     ]
+
+
+def _role(p: Mapping[str, Any], lang: str) -> str:
+    """A role by the catalog's name for it (监狱长), else by its id."""
+    name = p.get("role_name")
+    return name(lang) if name is not None else str(p["role"])
 
 
 def _add(options: list[str], lang: str) -> str:
