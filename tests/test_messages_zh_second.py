@@ -165,6 +165,16 @@ class TestErrorPaths:
             "grant the role first: `checklist role grant NAME warden`",
         ]
 
+    def test_evidence_of_a_kind_missing_named_as_the_catalog_names_it(self, cli, tmp_path: Path) -> None:
+        start_roles(cli, tmp_path)
+        zh, en = both(cli, "done", "3", "--evidence", "plan.pdf", *NOW)
+        pledges = {"number": 3, "item": "prison.pledges", "subject": None, "part": None}
+        assert zh == [
+            f"错误：{item(pledges, 'zh')}须附以下各类证据，尚未提供：承诺书（pledge）、工作方案（plan）",
+            "请加上 --file pledge=文件 --file plan=文件",
+        ]
+        assert en[1] == "add --file pledge=FILE --file plan=FILE"
+
     def test_an_answer_that_is_not_an_answer(self, cli, tmp_path: Path) -> None:
         from .test_answers import EXAM, HEALTH, MASKS, MEASURES, WARD
 
@@ -692,6 +702,12 @@ COMPOSED = [
         {**ITEM, "role": "warden", "actor": "李四", "holders": []},
         "{i}须由角色“warden”审批，而 李四 不担任此角色：目前无人担任",
         "{i} needs the approval of the role warden, which 李四 does not hold: nobody holds it now",
+    ),
+    (
+        "attest.needs_kinds",
+        {**ITEM, "kinds": ["pledge", "plan"], "names": [Text(zh="承诺书", en="signed pledge"), None]},
+        "{i}须附以下各类证据，尚未提供：承诺书（pledge）、plan",
+        "{i} needs evidence of each of these kinds, not given: signed pledge (pledge), plan",
     ),
     (
         "attest.needs_kinds",

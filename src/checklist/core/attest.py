@@ -373,11 +373,13 @@ def plan(
     clock: datetime | None = None,
     holdings: Sequence[Holding] = (),
     role_names: Mapping[str, Text] | None = None,
+    kind_names: Mapping[str, Text] | None = None,
 ) -> list[Outcome]:
     """Check the request against every item and draft the records to append (none written yet).
     `holdings`: who holds which role at the moment of the request (roles.holdings), which an
     approval of a measure with an approver role is checked against; `role_names`: the catalog's
-    names of its roles, for a refusal to name the role as people know it."""
+    names of its roles, `kind_names` of its kinds of evidence, for a refusal to name them as
+    people know them."""
     note = (request.note or "").strip() or None
     if request.action in _NEEDS_REASON and not note:
         raise UserError(f"attest.{request.action}_needs_reason")
@@ -414,7 +416,7 @@ def plan(
         if request.action == "done":
             _check_open(target.status, (clock or now).astimezone(now.tzinfo))  # in the unit's zone, as `now` is
             _check_answered(target.status, answer)
-            _check_required(target.status, said, figures, evidence)
+            _check_required(target.status, said, figures, evidence, kind_names or {})
             _check_follow_ups(target.status, answer, said, figures, evidence)
         draft = from_user(
             Draft,
@@ -575,7 +577,11 @@ def _not_open(status: ItemStatus, opens: date) -> UserError:
 
 
 def _check_required(
-    status: ItemStatus, note: str | None, figures: dict[str, FigureValue], files: list[EvidenceFile]
+    status: ItemStatus,
+    note: str | None,
+    figures: dict[str, FigureValue],
+    files: list[EvidenceFile],
+    kind_names: Mapping[str, Text],
 ) -> None:
     measure = status.item.measure
     label = _label(status)
@@ -592,7 +598,7 @@ def _check_required(
     given = {file.kind for file in files}
     kinds = [kind for kind in measure.evidence_kinds if kind not in given]
     if kinds:  # every kind missing, in the measure's order, so that one more try is enough
-        raise UserError("attest.needs_kinds", kinds=kinds, **label)
+        raise UserError("attest.needs_kinds", kinds=kinds, names=[kind_names.get(kind) for kind in kinds], **label)
 
 
 def _answer(status: ItemStatus, request: Attestation) -> list[str] | None:

@@ -434,7 +434,9 @@ TEMPLATES: dict[str, Composed] = {
             holders=p["holders"],
         )
     ),
-    "attest.needs_kinds": lambda p, lang: w("attest.needs_kinds.text", lang, item=_item(p, lang), kinds=p["kinds"]),
+    "attest.needs_kinds": lambda p, lang: w(
+        "attest.needs_kinds.text", lang, item=_item(p, lang), kinds=_kinds_named(p, lang)
+    ),
 }
 
 
@@ -517,6 +519,15 @@ def _figures_named(p: Mapping[str, Any], lang: str) -> list[str]:
     return [
         w("attest.needs_figures.field", lang, label=label(lang), id=field) if label is not None else field
         for field, label in zip(p["fields"], labels, strict=True)
+    ]
+
+
+def _kinds_named(p: Mapping[str, Any], lang: str) -> list[str]:
+    """Kinds of evidence by the catalog's names, each with the id its --file takes: 'written plan (plan)'."""
+    names = p.get("names") or [None] * len(p["kinds"])
+    return [
+        w("attest.needs_kinds.kind", lang, name=name(lang), id=kind) if name is not None else kind
+        for kind, name in zip(p["kinds"], names, strict=True)
     ]
 
 

@@ -104,6 +104,7 @@ def attest(session: Session, request: AttestRequest) -> Attested:
         clock=session.replayed(current.catalog),
         holdings=holdings(role_records(index), current.now) if request.action == "approved" else (),
         role_names={role.id: role.name for role in current.catalog.meta.roles},
+        kind_names={kind.id: kind.name for kind in current.catalog.meta.evidence_kinds},
     )
     if request.copy_evidence:
         outcomes = _keep_evidence(session, outcomes, [*request.evidence, *(path for _, path in kinded)])
