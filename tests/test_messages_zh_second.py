@@ -66,9 +66,15 @@ def said(result: Result, lang: str) -> list[str]:
     return lines
 
 
-def both(run: Any, *args: str) -> tuple[list[str], list[str]]:
-    """The same mistake in Chinese and in English."""
-    return said(run(*args, "--lang", "zh"), "zh"), said(run(*args, "--lang", "en"), "en")
+def both(run: Any, *args: str, values: tuple[str, ...] = (), mine: slice = slice(None)) -> tuple[list[str], list[str]]:
+    """The same mistake in Chinese and in English: no English word in the Chinese (of the lines
+    this half words, `mine`) but ids, commands, options and `values`, no Chinese in the English
+    but the values typed (the arguments) and the catalog's own words (`values`)."""
+    zh, en = said(run(*args, "--lang", "zh"), "zh"), said(run(*args, "--lang", "en"), "en")
+    typed = sorted([*args, *values], key=len, reverse=True)
+    assert english("\n".join(zh[mine]).removeprefix("错误："), *typed) == [], zh
+    assert [word for word in chinese("\n".join(en[mine])) if not any(word in v for v in typed)] == [], en
+    return zh, en
 
 
 @pytest.fixture
@@ -118,7 +124,7 @@ class TestErrorPaths:
 
     def test_an_ambiguous_occurrence_lists_each_with_its_command(self, prison) -> None:
         admissions(prison, "2020-01-27T08:00", "2020-01-27T09:00")
-        zh, en = both(prison, "done", "10", "--subject", "P1", *NOW)
+        zh, en = both(prison, "done", "10", "--subject", "P1", *NOW, values=("admission",))
         one, two = (f"checklist done 10 --subject P1 --occurrence {n}" for n in (1, 2))
         assert zh == [
             "错误：P1 在第 10 项（prison.new-admission-isolation）有多次 admission 事件：请用 --occurrence 指明是哪一次："
@@ -136,7 +142,7 @@ class TestErrorPaths:
 
     def test_an_occurrence_not_there(self, prison) -> None:
         admissions(prison, "2020-01-27T08:00", "2020-01-27T09:00")
-        zh, _ = both(prison, "done", "10", "--subject", "P1", "--occurrence", "5", *NOW)
+        zh, _ = both(prison, "done", "10", "--subject", "P1", "--occurrence", "5", *NOW, values=("admission",))
         assert zh[0].startswith(
             "错误：P1 在第 10 项（prison.new-admission-isolation）没有第 5 次 admission 事件（已撤回或从未记录）；其各次事件：第 1 次"
         )
@@ -145,7 +151,7 @@ class TestErrorPaths:
 
     def test_an_unknown_role_suggests_the_closest(self, cli, tmp_path: Path) -> None:
         start_roles(cli, tmp_path)
-        zh, en = both(cli, "role", "grant", "张三", "wardn", *NOW)
+        zh, en = both(cli, "role", "grant", "张三", "wardn", *NOW, values=("warden",))
         assert zh == ["错误：本单位的措施目录中没有角色“wardn”", "您是否要输入：warden？"]
         assert en == ["error: no role 'wardn' in the unit's catalog", "did you mean: warden?"]
 
@@ -153,7 +159,7 @@ class TestErrorPaths:
         start_roles(cli, tmp_path)
         done = cli("done", "1", "--note", "已停止", "--file", "register=roster.pdf", "--by", "张三", *NOW)
         assert done.exit_code == 0, done
-        zh, en = both(cli, "approve", "1", "--by", "李四", "--now", "2020-01-27T11:00")
+        zh, en = both(cli, "approve", "1", "--by", "李四", "--now", "2020-01-27T11:00", values=("warden",))
         named = {"number": 1, "item": "prison.visits", "subject": None, "part": None}
         assert zh == [
             f"错误：{item(named, 'zh')}须由角色“监狱长”审批，而 李四 不担任此角色：目前无人担任",
@@ -167,7 +173,7 @@ class TestErrorPaths:
 
     def test_evidence_of_a_kind_missing_named_as_the_catalog_names_it(self, cli, tmp_path: Path) -> None:
         start_roles(cli, tmp_path)
-        zh, en = both(cli, "done", "3", "--evidence", "plan.pdf", *NOW)
+        zh, en = both(cli, "done", "3", "--evidence", "plan.pdf", *NOW, values=("pledge", "plan"))
         pledges = {"number": 3, "item": "prison.pledges", "subject": None, "part": None}
         assert zh == [
             f"错误：{item(pledges, 'zh')}须附以下各类证据，尚未提供：承诺书（pledge）、工作方案（plan）",
@@ -191,9 +197,9 @@ class TestErrorPaths:
             "error: '也许' is not an answer of item prison.masks (answers: yes, no, unknown)",
             "answer yes, no or unknown, or a choice by its number, id or words",
         ]
-        zh, en = both(cli, "answer", "prison.masks", "yse", *NOW)
+        zh, en = both(cli, "answer", "prison.masks", "yse", *NOW, values=("yes",))
         assert zh[1] == "您是否要输入：yes？" and en[1] == "did you mean: yes?"
-        zh, _ = both(cli, "answer", "prison.ward", "否", *NOW)
+        zh, _ = both(cli, "answer", "prison.ward", "否", *NOW, values=("plan",))
         ward = {"number": 1, "item": "prison.ward", "subject": None, "part": None}
         assert zh == [f"错误：{item(ward, 'zh')}：回答“否”还需要说明、plan", '请加上 --note "…" --set plan=…']
 
@@ -238,16 +244,29 @@ class TestErrorPaths:
         )
 
     def test_no_store_here(self, cli) -> None:
-        zh, en = both(cli, "status")
+        zh, en = both(cli, "status", mine=slice(1, None))
         assert zh[1] == "用 `checklist start --unit prison` 新建一个（或用 --store / CHECKLIST_STORE 指明记录库）"
         assert en[1] == "start one with `checklist start --unit prison` (or name one with --store / CHECKLIST_STORE)"
 
     def test_an_unknown_unit_with_its_suggestion(self, prison) -> None:
-        zh, en = both(prison, "status", "--unit", "prisn", *NOW)
+        zh, en = both(prison, "status", "--unit", "prisn", *NOW, values=("prison",), mine=slice(1, None))
         assert zh[1] == "您是否要输入：prison？" and en[1] == "did you mean: prison?"
 
     def test_figures_missing(self, prison) -> None:
-        zh, en = both(prison, "done", "system.three-zeros", "--note", "零感染", *NOW)
+        zh, en = both(
+            prison,
+            "done",
+            "system.three-zeros",
+            "--note",
+            "零感染",
+            *NOW,
+            values=(
+                "infections",
+                "确诊感染人数",
+                "上报病例数",
+                "炒作事件数",
+            ),
+        )
         three = {"number": 2, "item": "system.three-zeros", "subject": None, "part": None}
         assert zh == [
             f"错误：{item(three, 'zh')}须填写数据：确诊感染人数（infections）、上报病例数（reported_cases）、炒作事件数（hype_incidents）",
