@@ -177,11 +177,11 @@ def test_a_multi_answer_is_met_only_when_every_answer_chosen_is_met(unit: Run) -
 def test_a_follow_up_is_required_with_the_answer_that_needs_it_and_only_then(unit: Run) -> None:
     refused(
         unit("2020-01-27T10:00", "answer", "1", "否"),
-        "error: item 1 (prison.ward): the answer no needs note, plan as well",
+        "error: item 1 (prison.ward): the answer 'no' also needs a note, plan",
         '--note "…" --set plan=…',
     )
-    refused(unit("2020-01-27T10:00", "answer", "1", "no", "--note", "尚无"), "the answer no needs plan as well")
-    refused(unit("2020-01-27T10:00", "answer", "1", "yes"), "the answer yes needs since as well", "--set since=…")
+    refused(unit("2020-01-27T10:00", "answer", "1", "no", "--note", "尚无"), "the answer 'no' also needs plan")
+    refused(unit("2020-01-27T10:00", "answer", "1", "yes"), "the answer 'yes' also needs since", "--set since=…")
     assert [r["action"] for r in records(unit)] == []  # nothing recorded
     ok(unit("2020-01-27T10:00", "answer", "1", "yes", "--set", "since=2020-01-25"))  # no plan asked of a "yes"
     ok(unit("2020-01-27T10:00", "answer", "2", "yes"))  # a question without follow-ups: nothing more
@@ -447,7 +447,7 @@ def test_answer_through_a_real_process(proc: Run, tmp_path: Path) -> None:
     assert "已记录：2 口罩是否充足 → 回答：否（未达标）" in result.stderr
     assert "⚠ 警示" in result.stderr
     wrong = proc("answer", "1", "否", "--now", "2020-01-27T10:00")
-    assert wrong.exit_code == 1 and "the answer no needs note, plan as well" in wrong.stderr
+    assert wrong.exit_code == 1 and "the answer 'no' also needs a note, plan" in wrong.stderr
     assert "Traceback" not in wrong.stderr
     status = json.loads(proc("status", "--json", "--now", "2020-01-27T11:00").stdout)
     assert (status["totals"]["not_met"], status["totals"]["percent_met"]) == (1, 0.0)
@@ -582,7 +582,7 @@ def test_a_recurring_question_is_answered_per_period(cli: Run, tmp_path: Path) -
     source = write_catalog(tmp_path / "catalog", DAILY)
     ok(cli("start", "--unit", "prison", "--catalog", str(source), "--now", "2020-01-27T08:00"))
     ok(cli("answer", "1", "是", "--now", "2020-01-27T09:00"))
-    refused(cli("answer", "1", "否", "--now", "2020-01-28T09:00"), "the answer no needs note as well")
+    refused(cli("answer", "1", "否", "--now", "2020-01-28T09:00"), "the answer 'no' also needs a note")
     ok(cli("answer", "1", "否", "--note", "体温计不足", "--now", "2020-01-28T09:00"))
     item = ok(cli("list", "--json", "--now", "2020-01-28T10:00")).json()["items"][0]
     assert (item["period"], item["answer"], item["verdict"]) == ("2020-01-28", ["no"], "not_met")

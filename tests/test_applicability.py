@@ -272,7 +272,10 @@ class TestConditions:
 
         refused = unit("2020-01-28T09:00", "done", "prison.lockdown")
         assert refused.exit_code == 1
-        assert "does not apply now: it applies while risk is high or medium, and risk is low" in refused.stderr
+        assert (
+            "does not apply now: it applies while risk level is medium or high, and now risk level is low"
+            in refused.stderr
+        )
 
     def test_it_is_due_from_when_it_became_applicable(self, unit: Run) -> None:
         ok(unit("2020-01-30T15:00", "set", "risk=medium"))
@@ -354,7 +357,8 @@ class TestSubjectTypes:
         refused = unit("2020-01-28T10:00", "event", "admission", "--subject", "P1")
         assert refused.exit_code == 1
         assert (
-            "give the subject's with --type (custody, staff)" in refused.stderr and "--type custody" in refused.stderr
+            "give the subject's type with --type (custody, staff)" in refused.stderr
+            and "--type custody" in refused.stderr
         )
         wrong = unit("2020-01-28T10:00", "event", "admission", "--subject", "P1", "--type", "staf")
         assert wrong.exit_code == 1 and "unknown subject type 'staf'" in wrong.stderr and "staff" in wrong.stderr

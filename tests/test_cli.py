@@ -152,7 +152,12 @@ class TestMarking:
     def test_figures_are_required_typed_and_bounded(self, prison) -> None:
         missing = prison("done", ZEROS, "--note", "日报")
         assert (
-            missing.exit_code == 1 and "needs its figures: infections, reported_cases, hype_incidents" in missing.stderr
+            missing.exit_code == 1
+            and (
+                "needs its figures: Confirmed infections (infections), Cases reported upward (reported_cases), "
+                "Sensationalised incidents (hype_incidents)"
+            )
+            in missing.stderr
         )
         negative = prison(
             "done",

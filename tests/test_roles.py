@@ -298,10 +298,13 @@ class TestEvidenceKinds:
         start(cli, tmp_path)
         refused = cli("done", "3", "--evidence", "plan.pdf", "--now", NOW)
         assert refused.exit_code == 1
-        assert "needs evidence of each of these kinds, not given: pledge, plan" in refused.stderr
+        assert (
+            "needs evidence of each of these kinds, not given: signed pledge (pledge), written plan (plan)"
+            in refused.stderr
+        )
         assert "--file pledge=FILE --file plan=FILE" in refused.stderr
         half = cli("done", "3", "--file", "pledge=pledges.pdf", "--now", NOW)
-        assert half.exit_code == 1 and "not given: plan" in half.stderr
+        assert half.exit_code == 1 and "not given: written plan (plan)" in half.stderr
         assert records() == []
         done = cli("done", "3", "--file", "承诺书=pledges.pdf", "-f", "plan=plan.pdf", "--now", NOW)  # a kind by name
         assert done.exit_code == 0, done

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shlex
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -24,7 +24,19 @@ from .evidence import describe, inspect
 from .figures import parse_assignments, split_assignment
 from .fuzzy import closest
 from .logindex import Entry, LogIndex
-from .models import Action, Draft, EvidenceFile, FieldSpec, FigureValue, Record, Recurrence, Rule, from_user
+from .models import (
+    Action,
+    Catalog,
+    Draft,
+    EvidenceFile,
+    FieldSpec,
+    FigureValue,
+    Record,
+    Recurrence,
+    Rule,
+    Text,
+    from_user,
+)
 from .names import same_person
 from .parts import typed_part
 from .roles import Holding, holders, holds
@@ -169,7 +181,7 @@ def _target(
         if period is not None:
             raise UserError("attest.not_recurring", number=item.number, item=measure.id)
         if action == "done" and status.state == "inapplicable":
-            raise _not_applicable(status, None)
+            raise _not_applicable(status, None, current.catalog)
         entry = index.entry(measure.id, mine, part=where)
         return Target(status, status.state, entry, status.item.subject, part=where)
     whole = index.entry(measure.id, mine, part=where)  # a waiver of a recurring measure covers it as a whole
@@ -316,25 +328,24 @@ def _check_applies(current: UnitStatus, status: ItemStatus, key: str) -> None:
         return
     if status.period is not None and key == status.period.key:
         if status.state == "inapplicable":
-            raise _not_applicable(status, None)
+            raise _not_applicable(status, None, current.catalog)
         return
     rec = status.item.measure.recurrence
     zone = ZoneInfo(current.catalog.meta.timezone)
     anchor, _ = window(status.item.measure, status.item.event, current.unit, Clock(zone, current.now))
     found = next((p for p in periods(rec, zone, anchor, current.now, anchor) if p.key == key), None) if rec else None
     if found is not None and not timeline.held(conditions, found.start, found.end):
-        raise _not_applicable(status, key)
+        raise _not_applicable(status, key, current.catalog)
 
 
-def _not_applicable(status: ItemStatus, period: str | None) -> UserError:
-    """`done` refused: the item does not apply (now, or in that period), and why."""
-    conditions = status.item.measure.conditions
-    wanted = " and ".join(f"{name} is {' or '.join(sorted(values))}" for name, values in conditions.items())
-    if period is None:
-        because = " and ".join(f"{name} is {value}" for name, value in status.inapplicable)
-    else:
-        because = "that held at no moment of it"
-    return UserError("attest.not_applicable", conditions=wanted, because=because, period=period, **_label(status))
+def _not_applicable(status: ItemStatus, period: str | None, catalog: Catalog) -> UserError:
+    """`done` refused: the item does not apply (now, or in that period), and why: the conditions
+    and the attributes now, each attribute as the catalog declares it (its names), else its id."""
+    conditions = [
+        (catalog.attribute(name) or name, sorted(values)) for name, values in status.item.measure.conditions.items()
+    ]
+    now = [(catalog.attribute(name) or name, value) for name, value in status.inapplicable] if period is None else []
+    return UserError("attest.not_applicable", conditions=conditions, now=now, period=period, **_label(status))
 
 
 def period_start(current: UnitStatus, target: Target) -> datetime | None:
@@ -361,10 +372,14 @@ def plan(
     max_evidence_bytes: int,
     clock: datetime | None = None,
     holdings: Sequence[Holding] = (),
+    role_names: Mapping[str, Text] | None = None,
+    kind_names: Mapping[str, Text] | None = None,
 ) -> list[Outcome]:
     """Check the request against every item and draft the records to append (none written yet).
     `holdings`: who holds which role at the moment of the request (roles.holdings), which an
-    approval of a measure with an approver role is checked against."""
+    approval of a measure with an approver role is checked against; `role_names`: the catalog's
+    names of its roles, `kind_names` of its kinds of evidence, for a refusal to name them as
+    people know them."""
     note = (request.note or "").strip() or None
     if request.action in _NEEDS_REASON and not note:
         raise UserError(f"attest.{request.action}_needs_reason")
@@ -376,7 +391,7 @@ def plan(
     outcomes = []
     for target in targets:
         if request.action == "approved":
-            _check_approver(target, request.actor, holdings)
+            _check_approver(target, request.actor, holdings, role_names or {})
             outcomes.append(Outcome(target, _approval(target, request, unit_id, digest, now, clock)))
             continue
         said, figures, evidence = note, _figures(target.status, request, now.tzinfo), files
@@ -401,7 +416,7 @@ def plan(
         if request.action == "done":
             _check_open(target.status, (clock or now).astimezone(now.tzinfo))  # in the unit's zone, as `now` is
             _check_answered(target.status, answer)
-            _check_required(target.status, said, figures, evidence)
+            _check_required(target.status, said, figures, evidence, kind_names or {})
             _check_follow_ups(target.status, answer, said, figures, evidence)
         draft = from_user(
             Draft,
@@ -490,7 +505,7 @@ def _approval(  # noqa: PLR0917
     )
 
 
-def _check_approver(target: Target, actor: str, holdings: Sequence[Holding]) -> None:
+def _check_approver(target: Target, actor: str, holdings: Sequence[Holding], names: Mapping[str, Text]) -> None:
     """A measure that names its approver role is approved only by someone holding that role
     at the moment of the approval; the refusal says who holds it."""
     role = target.status.item.measure.approver
@@ -500,7 +515,14 @@ def _check_approver(target: Target, actor: str, holdings: Sequence[Holding]) -> 
     if entry is None or entry.last.action not in ("done", "na") or entry.approval is not None:
         return  # nothing to approve, or approved already: said as it always was
     held_by = holders(holdings, role)
-    raise UserError("attest.not_approver", actor=actor, role=role, holders=held_by, **_label(target.status))
+    raise UserError(
+        "attest.not_approver",
+        actor=actor,
+        role=role,
+        role_name=names.get(role),
+        holders=held_by,
+        **_label(target.status),
+    )
 
 
 class _Label(TypedDict):
@@ -555,7 +577,11 @@ def _not_open(status: ItemStatus, opens: date) -> UserError:
 
 
 def _check_required(
-    status: ItemStatus, note: str | None, figures: dict[str, FigureValue], files: list[EvidenceFile]
+    status: ItemStatus,
+    note: str | None,
+    figures: dict[str, FigureValue],
+    files: list[EvidenceFile],
+    kind_names: Mapping[str, Text],
 ) -> None:
     measure = status.item.measure
     label = _label(status)
@@ -566,11 +592,13 @@ def _check_required(
     if "figures" in measure.evidence:
         missing = [f for f in measure.required_fields if f.id not in figures]
         if missing:
-            raise UserError("attest.needs_figures", fields=[f.id for f in missing], **label)
+            raise UserError(
+                "attest.needs_figures", fields=[f.id for f in missing], labels=[f.label for f in missing], **label
+            )
     given = {file.kind for file in files}
     kinds = [kind for kind in measure.evidence_kinds if kind not in given]
     if kinds:  # every kind missing, in the measure's order, so that one more try is enough
-        raise UserError("attest.needs_kinds", kinds=kinds, **label)
+        raise UserError("attest.needs_kinds", kinds=kinds, names=[kind_names.get(kind) for kind in kinds], **label)
 
 
 def _answer(status: ItemStatus, request: Attestation) -> list[str] | None:

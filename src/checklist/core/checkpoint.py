@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import DataError
+from .errors import DataError, message
 
 if TYPE_CHECKING:
     from .keys import PublicKey
@@ -84,17 +84,17 @@ def parse(data: bytes, keys: dict[str, PublicKey]) -> Signed:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise DataError("checkpoint.malformed", why="not UTF-8") from None
+        raise DataError("checkpoint.malformed", why=message("checkpoint.not_utf8")) from None
     if any(ord(char) < 0x20 and char != "\n" for char in text):
-        raise DataError("checkpoint.malformed", why="a control character")
+        raise DataError("checkpoint.malformed", why=message("checkpoint.control_character"))
     body, separator, signatures = text.rpartition("\n\n")
     if not separator or not signatures.endswith("\n"):
-        raise DataError("checkpoint.malformed", why="no blank line before the signatures")
+        raise DataError("checkpoint.malformed", why=message("checkpoint.no_blank_line"))
     checkpoint = _body(body + "\n")
     signers = []
     for line in signatures.removesuffix("\n").split("\n"):
         if not line.startswith(_DASH):
-            raise DataError("checkpoint.malformed", why="a signature line without its dash")
+            raise DataError("checkpoint.malformed", why=message("checkpoint.no_dash"))
         name, _, encoded = line.removeprefix(_DASH).rpartition(" ")
         key = keys.get(name)
         if key is None:
@@ -102,7 +102,7 @@ def parse(data: bytes, keys: dict[str, PublicKey]) -> Signed:
         try:
             blob = base64.b64decode(encoded, validate=True)
         except binascii.Error:
-            raise DataError("checkpoint.malformed", why="a signature that is not base64") from None
+            raise DataError("checkpoint.malformed", why=message("checkpoint.signature_not_base64")) from None
         if blob[:4] != key_id(key):
             continue  # the same name, another key: not ours to check
         if not signature_holds_raw(key, checkpoint.text(), blob[4:]):
@@ -116,13 +116,13 @@ def parse(data: bytes, keys: dict[str, PublicKey]) -> Signed:
 def _body(text: str) -> Checkpoint:
     lines = text.split("\n")
     if len(lines) < 4 or not lines[0] or not lines[1].isdigit():
-        raise DataError("checkpoint.malformed", why="not origin, size and hash lines")
+        raise DataError("checkpoint.malformed", why=message("checkpoint.not_lines"))
     try:
         raw = base64.b64decode(lines[2], validate=True)
     except binascii.Error:
-        raise DataError("checkpoint.malformed", why="the hash line is not base64") from None
+        raise DataError("checkpoint.malformed", why=message("checkpoint.hash_not_base64")) from None
     if len(raw) != 32:
-        raise DataError("checkpoint.malformed", why="the hash is not 32 bytes")
+        raise DataError("checkpoint.malformed", why=message("checkpoint.hash_length"))
     return Checkpoint(lines[0], int(lines[1]), "sha256:" + raw.hex())
 
 

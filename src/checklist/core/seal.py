@@ -257,7 +257,7 @@ def parse(data: bytes, where: str) -> Seal:
     except ValueError as exc:
         raise DataError("seal.not_a_seal", path=where, why=_why(exc)) from exc
     if seal.format >= SEAL_FORMAT:
-        raise DataError("seal.not_a_seal", path=where, why=f"a seal of format {seal.format} comes in an envelope")
+        raise DataError("seal.not_a_seal", path=where, why=message("seal.needs_envelope", format=seal.format))
     return seal
 
 

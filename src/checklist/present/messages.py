@@ -379,248 +379,405 @@ TEMPLATES: dict[str, Composed] = {
         "evidence.too_large", lang, path=p["path"], mb=_mb(p["mb"]), max_mb=_mb(p["max_mb"])
     ),
     # attestations and events
-    "attest.nothing_to_approve": lambda p, lang: (
-        f"{_item(p, lang)} has nothing to approve: only a done or a not-applicable answer is approved"
+    "attest.nothing_to_approve": lambda p, lang: w("attest.nothing_to_approve.text", lang, item=_item(p, lang)),
+    "attest.own_key_approval": lambda p, lang: w(
+        "attest.own_key_approval.text", lang, item=_item(p, lang), key_id=p["key"]
     ),
-    "attest.own_key_approval": lambda p, lang: (
-        f"{_item(p, lang)} was signed with your own key ({p['key']}): nobody approves their own attestation"
+    "attest.own_approval": lambda p, lang: w("attest.own_approval.text", lang, item=_item(p, lang), actor=p["actor"]),
+    "attest.needs_note": lambda p, lang: w("attest.needs_note.text", lang, item=_item(p, lang)),
+    "attest.needs_file": lambda p, lang: w("attest.needs_file.text", lang, item=_item(p, lang)),
+    "attest.needs_figures": lambda p, lang: w(
+        "attest.needs_figures.text", lang, item=_item(p, lang), fields=_figures_named(p, lang)
     ),
-    "attest.own_approval": lambda p, lang: (
-        f"{_item(p, lang)} was attested by {p['actor']}, who cannot approve their own attestation"
-    ),
-    "attest.needs_note": lambda p, lang: f"{_item(p, lang)} needs a note saying what was done",
-    "attest.needs_file": lambda p, lang: (
-        f"{_item(p, lang)} needs an evidence file (a notice, minutes, a roster, a photo)"
-    ),
-    "attest.needs_figures": lambda p, lang: f"{_item(p, lang)} needs its figures: {', '.join(p['fields'])}",
-    "attest.not_open_yet": lambda p, lang: f"{_item(p, lang)} opens on {p['opens']}: it cannot be done before then",
-    "attest.window_not_over": lambda p, lang: (
-        f"{_item(p, lang)} lasts {p['days']} days, {p['first']} to {p['last']}: it can be done from {p['last']} on"
+    "attest.not_open_yet": lambda p, lang: w("attest.not_open_yet.text", lang, item=_item(p, lang), opens=p["opens"]),
+    "attest.window_not_over": lambda p, lang: wn(
+        "attest.window_not_over.text", p["days"], lang, item=_item(p, lang), first=p["first"], last=p["last"]
     ),
     "ack.nothing": lambda p, lang: (
-        f"{_item(p, lang)}{_period(p, lang)} has no alert to acknowledge"
-        + (f" (its alerts are of {', '.join(p['periods'])})" if p.get("period") and p.get("periods") else "")
+        w("ack.nothing.text", lang, item=_item(p, lang), period=_period(p, lang))
+        + (w("ack.nothing.periods", lang, periods=p["periods"]) if p.get("period") and p.get("periods") else "")
     ),
-    "ack.which_subject": lambda p, lang: (
-        f"item {p['number']} ({p['item']}) has alerts of several subjects: name one with --subject "
-        f"({', '.join(p['subjects'])}{', …' if p['more'] else ''})"
+    "ack.which_subject": lambda p, lang: w(
+        "ack.which_subject.text",
+        lang,
+        number=p["number"],
+        item=p["item"],
+        subjects=_more(p["subjects"], p["more"], lang),
     ),
     "event.unknown_kind": lambda p, lang: (
-        f"no measure of a {p['unit_kind']} is triggered by {p['kind']!r} (events: {', '.join(p['known']) or 'none'})"
+        w("event.unknown_kind.known", lang, **p) if p["known"] else w("event.unknown_kind.none", lang, **p)
     ),
     # applicability: unit attributes, conditions, subject types
     "condition.unknown_attribute": lambda p, lang: (
-        f"'when' names attribute {p['attribute']!r}, which the catalog's head does not declare"
-        + (f" (attributes: {', '.join(p['known'])})" if p["known"] else " (it declares no attributes)")
-        + _close(p)
+        (
+            w("condition.unknown_attribute.known", lang, **p)
+            if p["known"]
+            else w("condition.unknown_attribute.none", lang, **p)
+        )
+        + _close(p, lang)
     ),
-    "condition.unknown_value": lambda p, lang: (
-        f"attribute {p['attribute']!r} has no value {p['value']!r} (values: {', '.join(p['allowed'])})" + _close(p)
-    ),
+    "condition.unknown_value": lambda p, lang: w("condition.unknown_value.text", lang, **p) + _close(p, lang),
     "trigger.unknown_subject_type": lambda p, lang: (
-        f"subject type {p['type']!r} is not declared in the catalog's head"
-        + (f" (subject types: {', '.join(p['known'])})" if p["known"] else " (it declares no subject_types)")
-        + _close(p)
+        (
+            w("trigger.unknown_subject_type.known", lang, **p)
+            if p["known"]
+            else w("trigger.unknown_subject_type.none", lang, **p)
+        )
+        + _close(p, lang)
     ),
     "attest.not_applicable": lambda p, lang: (
-        f"{_item(p, lang)} does not apply{' in period ' + p['period'] if p.get('period') else ' now'}: "
-        f"it applies while {p['conditions']}, and {p['because']}"
-    ),
-    "set.unknown_attribute": lambda p, lang: (
-        f"unknown attribute {p['attribute']!r} (attributes: {', '.join(p['known'])})"
+        w("attest.not_applicable.now", lang, item=_item(p, lang), conditions=_conditions(p, lang), now=_held(p, lang))
+        if p.get("period") is None
+        else w(
+            "attest.not_applicable.period",
+            lang,
+            item=_item(p, lang),
+            conditions=_conditions(p, lang),
+            period=p["period"],
+        )
     ),
     "event.unknown_type": lambda p, lang: (
-        f"unknown subject type {p['type']!r} (types: {', '.join(p['known'])})"
-        if p["known"]
-        else f"the catalog declares no subject types; leave out --type {p['type']}"
+        w("event.unknown_type.known", lang, **p) if p["known"] else w("event.unknown_type.none", lang, **p)
     ),
     # trust
-    "key.cannot_endorse": lambda p, lang: (
-        f"{p['by']} cannot endorse a key for {p['name']}: only the holder of {p['name']}'s key "
-        + (f"({p['holder']}) " if p.get("holder") else "")
-        + (f"or the administrator ({p['admin']})" if p.get("admin") else "")
-        + " can"
+    "key.cannot_endorse": lambda p, lang: w(
+        "key.cannot_endorse.text",
+        lang,
+        by=p["by"],
+        name=p["name"],
+        who=w("piece.or", lang).join(
+            [
+                (
+                    w("key.cannot_endorse.holder_key", lang, **p)
+                    if p.get("holder")
+                    else w("key.cannot_endorse.holder", lang, **p)
+                )
+            ]
+            + ([w("key.cannot_endorse.admin", lang, admin=p["admin"])] if p.get("admin") else [])
+        ),
     ),
     "registry.not_endorsed": lambda p, lang: (
-        f"key {p['key']} is registered for {p['name']!r}, who has key {p['holder']} in this store already, "
-        f"without its endorsement or the administrator's" + (f" ({p['admin']})" if p.get("admin") else "")
+        w("registry.not_endorsed.admin", lang, key_id=p["key"], name=p["name"], holder=p["holder"], admin=p["admin"])
+        if p.get("admin")
+        else w("registry.not_endorsed.text", lang, key_id=p["key"], name=p["name"], holder=p["holder"])
     ),
     "chain.unlinked": lambda p, lang: (
-        f"line {p['line']} is not linked to the chain (inserted, or damaged)"
-        + (f": {text(p['reason'], lang)}" if p.get("reason") else "")
+        w("chain.unlinked.why", lang, what=w("chain.unlinked.text", lang, line=p["line"]), reason=p["reason"])
+        if p.get("reason")
+        else w("chain.unlinked.text", lang, line=p["line"])
     ),
-    "verify.unsigned_after_key": lambda p, lang: (
-        f"{p['count']} unsigned record{'s' if p['count'] != 1 else ''} in the name of {p['name']!r} "
-        f"(record{'s' if p['count'] != 1 else ''} {', '.join(str(s) for s in p['seqs'])}{' …' if p['more'] else ''}) "
-        f"{'were' if p['count'] != 1 else 'was'} made after their key {p['key']} was registered in this store "
-        f"({p['since'].isoformat(timespec='seconds')}): made by someone without their key"
+    "chain.unanchored": lambda p, lang: wn("chain.unanchored", p["count"], lang),
+    "verify.unsigned": lambda p, lang: wn("verify.unsigned", p["count"], lang),
+    "verify.unendorsed_signer": lambda p, lang: wn(
+        "verify.unendorsed_signer", p["count"], lang, key_id=p["key"], name=p["name"]
     ),
-    "seal.other_store": lambda p, lang: (
-        f"it was made in another store ({p['sealed']}), not in this one ({p['store'] or 'which has no id yet'}): "
-        "copied from elsewhere"
+    "verify.unsigned_after_key": lambda p, lang: wn(
+        "verify.unsigned_after_key.text",
+        p["count"],
+        lang,
+        name=p["name"],
+        seqs=_more([str(seq) for seq in p["seqs"]], p["more"], lang),
+        key_id=p["key"],
+        since=p["since"].isoformat(timespec="seconds"),
+    ),
+    "seal.other_store": lambda p, lang: w(
+        "seal.other_store.text", lang, sealed=p["sealed"], store=p["store"] or w("seal.other_store.no_id", lang)
     ),
     # field types, computed values, decision rules (date, datetime, multi; compute; rules)
-    "field.compute_syntax": lambda p, lang: "the expression cannot be read: " + _expression_problem(p, lang),
+    "field.compute_syntax": lambda p, lang: w("field.compute_syntax.text", lang, problem=_expression_problem(p, lang)),
     "compute.unknown_field": lambda p, lang: (
-        f"the expression reads {p['field']!r}, which is not a field of this measure"
-        + (f" (did you mean {', '.join(p['closest'])}?)" if p.get("closest") else f" (fields: {', '.join(p['known'])})")
+        w("compute.unknown_field.close", lang, **p) if p.get("closest") else w("compute.unknown_field.known", lang, **p)
     ),
     "rule.unknown_field": lambda p, lang: (
-        f"the rule names {p['field']!r}, which is not a field of this measure"
-        + (f" (did you mean {', '.join(p['closest'])}?)" if p.get("closest") else f" (fields: {', '.join(p['known'])})")
+        w("rule.unknown_field.close", lang, **p) if p.get("closest") else w("rule.unknown_field.known", lang, **p)
     ),
     # answers (questions a measure asks: `checklist answer`)
-    "answer.not_a_question": lambda p, lang: f"{_item(p, lang)} asks no question; record it with `checklist done`",
-    "answer.needed": lambda p, lang: f"{_item(p, lang)} asks a question: record its answer ({', '.join(p['allowed'])})",
-    "answer.follow_up": lambda p, lang: (
-        f"{_item(p, lang)}: the answer {', '.join(p['answer'])} needs {', '.join(p['needs'])} as well"
+    "answer.empty": lambda p, lang: w("answer.empty", lang, item=p["item"], allowed=_answers(p["allowed"], lang)),
+    "answer.one_only": lambda p, lang: w("answer.one_only", lang, item=p["item"], given=_answers(p["given"], lang)),
+    "answer.invalid": lambda p, lang: w(
+        "answer.invalid", lang, value=p["value"], item=p["item"], allowed=_answers(p["allowed"], lang)
+    ),
+    "answer.not_a_question": lambda p, lang: w("answer.not_a_question.text", lang, item=_item(p, lang)),
+    "answer.needed": lambda p, lang: w(
+        "answer.needed.text", lang, item=_item(p, lang), allowed=_answers(p["allowed"], lang)
+    ),
+    "answer.follow_up": lambda p, lang: w(
+        "answer.follow_up.text",
+        lang,
+        item=_item(p, lang),
+        answer=_named(_answers(p["answer"], lang), lang),
+        needs=[
+            w("answer.follow_up.note", lang)
+            if need == "note"
+            else w("answer.follow_up.file", lang)
+            if need == "file"
+            else need
+            for need in p["needs"]
+        ],
     ),
     # unit parts (blocks, wards): the catalog's kinds of part, `checklist part`, `--part`
     "catalog.unknown_part_kind": lambda p, lang: (
-        f"per {p['per']!r}: unit kind {', '.join(p['kinds'])} has no kind of part {p['per']!r} "
-        f"(its parts: {', '.join(p['known']) or 'none'}); name it under the unit kind's `parts`"
-    ),
-    "part.unknown_kind": lambda p, lang: (
-        f"a {p['unit_kind']} has no kind of part {p['kind']!r} (kinds: {', '.join(p['known'])})"
+        w("catalog.unknown_part_kind.known", lang, **p)
+        if p["known"]
+        else w("catalog.unknown_part_kind.none", lang, **p)
     ),
     "part.unknown": lambda p, lang: (
-        f"this unit has no part {p['part']!r}"
-        + (f" (parts: {', '.join(p['known'])})" if p.get("known") else " (it has no parts yet)")
+        w("part.unknown.known", lang, **p) if p.get("known") else w("part.unknown.none", lang, **p)
     ),
     "attest.no_part": lambda p, lang: (
-        f"{_item({**p, 'part': None}, lang)} has no {p['kind']} {p['part']!r}"
-        + (f" (its {p['kind']}s: {', '.join(p['parts'])})" if p.get("parts") else "")
+        w(
+            "attest.no_part.parts",
+            lang,
+            item=_item({**p, "part": None}, lang),
+            kind=p["kind"],
+            part=p["part"],
+            parts=p["parts"],
+        )
+        if p.get("parts")
+        else w("attest.no_part.text", lang, item=_item({**p, "part": None}, lang), kind=p["kind"], part=p["part"])
     ),
-    "attest.part_retired": lambda p, lang: (
-        f"{p['kind']} {p['part']!r} was retired on {p['retired']}: it has no items now"
+    "attest.no_parts_yet": lambda p, lang: w("attest.no_parts_yet.text", lang, item=_item(p, lang), kind=p["kind"]),
+    "attest.which_part": lambda p, lang: wn(
+        "attest.which_part.text",
+        len(p["parts"]),
+        lang,
+        item=_item(p, lang),
+        kind=p["kind"],
+        parts=_more(p["parts"][:8], p["more"], lang),
     ),
-    "attest.no_parts_yet": lambda p, lang: f"{_item(p, lang)} is kept per {p['kind']}, and the unit has none yet",
-    "attest.which_part": lambda p, lang: (
-        f"{_item(p, lang)} is kept per {p['kind']}, and {len(p['parts'])} {p['kind']}s are open: "
-        f"{', '.join(p['parts'][:8])}{', …' if p['more'] else ''}; name one with --part"
-    ),
-    "ack.which_part": lambda p, lang: (
-        f"item {p['number']} ({p['item']}) has alerts of several parts: name one with --part "
-        f"({', '.join(p['parts'])}{', …' if p['more'] else ''})"
+    "ack.which_part": lambda p, lang: w(
+        "ack.which_part.text", lang, number=p["number"], item=p["item"], parts=_more(p["parts"], p["more"], lang)
     ),
     # occurrences: each event is an occurrence of its own (a second admission of one person)
-    "occurrence.which": lambda p, lang: (
-        f"{p['subject']} has several {p['kind']} occurrences for item {p['number']} ({p['item']}): "
-        "name one with --occurrence: " + "; ".join(_choice(c, lang) for c in p["choices"])
-    ),
-    "occurrence.unknown": lambda p, lang: (
-        f"{p['subject']} has no {p['kind']} occurrence {p['occurrence']} for item {p['number']} ({p['item']}) "
-        "(withdrawn, or never recorded); its occurrences: " + "; ".join(_choice(c, lang) for c in p["choices"])
-    ),
+    "occurrence.which": lambda p, lang: w("occurrence.which.text", lang, **{**p, "choices": _choices(p, lang)}),
+    "occurrence.unknown": lambda p, lang: w("occurrence.unknown.text", lang, **{**p, "choices": _choices(p, lang)}),
     "event.no_occurrence": lambda p, lang: (
-        f"{p['subject']} has no {p['kind']} occurrence {p['occurrence']} to withdraw"
-        + (": " + "; ".join(_choice(c, lang) for c in p["choices"]) if p["choices"] else " (none is live)")
+        w("event.no_occurrence.choices", lang, **{**p, "choices": _choices(p, lang)})
+        if p["choices"]
+        else w("event.no_occurrence.none", lang, **p)
     ),
     # roles and owners, named evidence kinds, report recipients
     "catalog.unknown_role": lambda p, lang: (
-        f"unknown role {p['role']!r} in {p['key']}"
-        + (f" (did you mean {', '.join(repr(n) for n in p['near'])}?)" if p["near"] else "")
-        + (f"; the head declares: {', '.join(p['known'])}" if p["known"] else "; the head declares no roles")
+        w("catalog.unknown_role.text", lang, role=p["role"], where=p["key"])
+        + _near(p, lang)
+        + (
+            w("catalog.unknown_role.known", lang, known=p["known"])
+            if p["known"]
+            else w("catalog.unknown_role.none", lang)
+        )
     ),
     "catalog.unknown_evidence_kind": lambda p, lang: (
-        f"unknown kind of evidence {p['kind']!r}"
-        + (f" (did you mean {', '.join(repr(n) for n in p['near'])}?)" if p["near"] else "")
-        + f"; known: {', '.join(p['known'])} (declare others under the head's evidence_kinds)"
+        w("catalog.unknown_evidence_kind.text", lang, kind=p["kind"])
+        + _near(p, lang)
+        + w("catalog.unknown_evidence_kind.known", lang, known=p["known"])
     ),
     "role.not_held": lambda p, lang: (
-        f"{p['person']} does not hold the role {p['role']}"
-        + (f" (held by {', '.join(p['holders'])})" if p["holders"] else " (nobody holds it)")
-        + (f"; {p['person']} holds: {', '.join(p['roles'])}" if p["roles"] else "")
-        + ": nothing recorded"
+        w("role.not_held.text", lang, person=p["person"], role=_role(p, lang))
+        + (w("role.not_held.holders", lang, holders=p["holders"]) if p["holders"] else w("role.not_held.nobody", lang))
+        + (w("role.not_held.roles", lang, person=p["person"], roles=p["roles"]) if p["roles"] else "")
+        + w("role.not_held.nothing", lang)
     ),
     "attest.not_approver": lambda p, lang: (
-        f"{_item(p, lang)} needs the approval of the role {p['role']}, which {p['actor']} does not hold"
-        + (f": it is held by {', '.join(p['holders'])}" if p["holders"] else ": nobody holds it now")
+        w(
+            "attest.not_approver.holders",
+            lang,
+            item=_item(p, lang),
+            role=_role(p, lang),
+            actor=p["actor"],
+            holders=p["holders"],
+        )
+        if p["holders"]
+        else w(
+            "attest.not_approver.nobody",
+            lang,
+            item=_item(p, lang),
+            role=_role(p, lang),
+            actor=p["actor"],
+            holders=p["holders"],
+        )
     ),
-    "attest.needs_kinds": lambda p, lang: (
-        f"{_item(p, lang)} needs evidence of each of these kinds, not given: {', '.join(p['kinds'])}"
+    "attest.needs_kinds": lambda p, lang: w(
+        "attest.needs_kinds.text", lang, item=_item(p, lang), kinds=_kinds_named(p, lang)
     ),
 }
 
 
 def _choice(choice: Mapping[str, Any], lang: str) -> str:
     """One occurrence to choose from: its number, when it happened, its state, and its command."""
+    from .words import has, t
+
     at = choice.get("at")
-    when = f" of {at:%Y-%m-%d %H:%M}" if at is not None else ""
-    state = f", {choice['state']}" if choice.get("state") else ""
-    command = f": `{choice['command']}`" if choice.get("command") else ""
-    return f"occurrence {choice['occurrence']}{when}{state}{command}"
+    said = (
+        w("occurrence.choice_at", lang, occurrence=choice["occurrence"], at=f"{at:%Y-%m-%d %H:%M}")
+        if at is not None
+        else w("occurrence.choice", lang, occurrence=choice["occurrence"])
+    )
+    state = choice.get("state")
+    if state:
+        state = t(f"state.{state}", lang) if has(f"state.{state}", lang) else state
+        said = w("occurrence.choice_state", lang, choice=said, state=state)
+    if choice.get("command"):
+        said = w("occurrence.choice_command", lang, choice=said, command=choice["command"])
+    return said
+
+
+def _choices(p: Mapping[str, Any], lang: str) -> str:
+    """The occurrences to choose from, one after the other."""
+    return w("occurrence.choices_separator", lang).join(_choice(c, lang) for c in p["choices"])
+
+
+def _more(values: list[Any], more: bool, lang: str) -> str:
+    """Values in a list, and '…' after them when there are more than shown."""
+    listed = _Words(lang).format_field(list(values), "")
+    return w("piece.more", lang, values=listed) if more else listed
+
+
+def _answers(ids: list[str], lang: str) -> list[str]:
+    """A question's answers by their words where they have some (yes, no, unknown: 是, 否, 不清楚)."""
+    from .words import has, t
+
+    return [t(f"answer.{a}", lang) if has(f"answer.{a}", lang) else a for a in ids]
+
+
+def _named(names: list[str], lang: str) -> list[str]:
+    """Names as a user typed them, quoted: 'a', 'b' in English, “a”、“b” in Chinese."""
+    return [w("piece.quoted", lang, value=name) for name in names]
+
+
+def _near(p: Mapping[str, Any], lang: str) -> str:
+    """' (did you mean …?)' after an unknown name, when names are close to it."""
+    return w("piece.near", lang, names=_named(p["near"], lang)) if p["near"] else ""
+
+
+def _conditions(p: Mapping[str, Any], lang: str) -> str:
+    """When a measure applies: 'risk level is medium or high and …' (风险等级为中或高、…)."""
+    from .words import t
+
+    return t("label.and", lang).join(_attribute_is(attribute, values, lang) for attribute, values in p["conditions"])
+
+
+def _held(p: Mapping[str, Any], lang: str) -> str:
+    """What the unit's attributes are now, against the measure's conditions: 'risk level is low'."""
+    from .words import t
+
+    return t("label.and", lang).join(_attribute_is(attribute, [value], lang) for attribute, value in p["now"])
+
+
+def _attribute_is(attribute: Any, values: list[str], lang: str) -> str:
+    """An attribute and its values by the catalog's names (an attribute it no longer has: by ids)."""
+    from .applicability import value_text
+    from .words import t
+
+    if isinstance(attribute, str):
+        return t("label.attribute_is", lang, name=attribute, value=t("label.or", lang).join(values))
+    ordered = [v for v in attribute.ids if v in values] or values
+    said = t("label.or", lang).join(value_text(attribute, v, lang) for v in ordered)
+    return t("label.attribute_is", lang, name=attribute.name(lang), value=said)
+
+
+def _figures_named(p: Mapping[str, Any], lang: str) -> list[str]:
+    """Figures by their labels, each with the id its --set takes: 'Confirmed infections (infections)'."""
+    labels = p.get("labels") or [None] * len(p["fields"])
+    return [
+        w("attest.needs_figures.field", lang, label=label(lang), id=field) if label is not None else field
+        for field, label in zip(p["fields"], labels, strict=True)
+    ]
+
+
+def _kinds_named(p: Mapping[str, Any], lang: str) -> list[str]:
+    """Kinds of evidence by the catalog's names, each with the id its --file takes: 'written plan (plan)'."""
+    names = p.get("names") or [None] * len(p["kinds"])
+    return [
+        w("attest.needs_kinds.kind", lang, name=name(lang), id=kind) if name is not None else kind
+        for kind, name in zip(p["kinds"], names, strict=True)
+    ]
+
+
+def _role(p: Mapping[str, Any], lang: str) -> str:
+    """A role by the catalog's name for it (监狱长), else by its id."""
+    name = p.get("role_name")
+    return name(lang) if name is not None else str(p["role"])
+
+
+def _add(options: list[str], lang: str) -> str:
+    """'add --set a=… --set b=…': the options a command lacks."""
+    return w("piece.add", lang, options=" ".join(options))
 
 
 HINTS: dict[str, Composed] = {
     "store.not_written": lambda p, lang: (
-        "nothing was recorded; run the command again once the disk has room"
-        if p["restored"]
-        else "nothing was recorded; free some space, then run `checklist verify --repair` and the command again"
+        w("store.not_written.again", lang) if p["restored"] else w("store.not_written.repair", lang)
     ),
-    "kind.unknown": lambda p, lang: _did_you_mean(p) or "known kinds: " + ", ".join(p["known"]),
-    "section.unknown": lambda p, lang: _did_you_mean(p) or "sections: " + ", ".join(p["known"]),
-    "schema.unknown": lambda p, lang: _did_you_mean(p) or "`checklist schema --list` lists them",
-    "figure.multi_empty": lambda p, lang: f"for example --set {p['field']}={'、'.join(p['choices'][:2])}",
-    "attest.needs_figures": lambda p, lang: "add " + " ".join(f"--set {field}=…" for field in p["fields"]),
-    "attest.no_such_period": lambda p, lang: f"periods look like {p['example'] or 'a period key'}",
+    "kind.unknown": lambda p, lang: _did_you_mean(p, lang) or w("kind.unknown.known", lang, known=p["known"]),
+    "section.unknown": lambda p, lang: _did_you_mean(p, lang) or w("section.unknown.known", lang, known=p["known"]),
+    "schema.unknown": lambda p, lang: _did_you_mean(p, lang) or w("schema.unknown.list", lang),
+    "figure.multi_empty": lambda p, lang: w(
+        "figure.multi_empty.example",
+        lang,
+        field=p["field"],
+        example="、".join(p["choices"][:2]),
+    ),
+    "attest.needs_figures": lambda p, lang: _add([w("piece.option_set", lang, field=f) for f in p["fields"]], lang),
+    "attest.no_such_period": lambda p, lang: (
+        w("attest.no_such_period.example", lang, example=p["example"])
+        if p["example"]
+        else w("attest.no_such_period.key", lang)
+    ),
     # applicability
-    "set.unknown_attribute": lambda p, lang: _did_you_mean(p) or "`checklist set` lists them",
+    "set.unknown_attribute": lambda p, lang: _did_you_mean(p, lang) or w("set.unknown_attribute.list", lang),
     "key.not_registered": lambda p, lang: (
-        f"ask the holder of {p['holder']}"
-        + (f" or the administrator ({p['admin']})" if p.get("admin") else "")
-        + f" to run `checklist keys endorse` with your public key file, or record where {p['holder']} is held"
+        w("key.not_registered.admin", lang, holder=p["holder"], admin=p["admin"])
+        if p.get("admin")
+        else w("key.not_registered.holder", lang, holder=p["holder"])
     ),
     # unit parts
-    "part.unknown_kind": lambda p, lang: _did_you_mean(p) or "kinds: " + ", ".join(p["known"]),
-    "part.unknown": lambda p, lang: _did_you_mean(p) or "`checklist part` lists the unit's parts",
-    "attest.no_part": lambda p, lang: _did_you_mean(p) or "`checklist part` lists the unit's parts",
-    "attest.which_part": lambda p, lang: "run one of:\n  " + "\n  ".join(p["commands"]),
+    "part.unknown_kind": lambda p, lang: _did_you_mean(p, lang) or w("part.unknown_kind.known", lang, known=p["known"]),
+    "part.unknown": lambda p, lang: _did_you_mean(p, lang) or w("piece.parts_listed", lang),
+    "attest.no_part": lambda p, lang: _did_you_mean(p, lang) or w("piece.parts_listed", lang),
+    "attest.which_part": lambda p, lang: "\n  ".join([w("attest.which_part.run", lang), *p["commands"]]),
     # answers
-    "answer.invalid": lambda p, lang: (
-        _did_you_mean(p) or "yes / no / unknown (是 / 否 / 不清楚), or a choice by its number, id or words"
-    ),
-    "answer.not_relevant": lambda p, lang: f'record it with `checklist na {p["item"]} --reason "…"`',
-    "answer.not_a_question": lambda p, lang: f"`checklist done {p['number']}`",
-    "answer.needed": lambda p, lang: f"`checklist answer {p['number']} ANSWER`",
-    "answer.follow_up": lambda p, lang: (
-        " ".join(
-            '--note "…"' if need == "note" else "--evidence FILE" if need == "file" else f"--set {need}=…"
+    "answer.invalid": lambda p, lang: _did_you_mean(p, lang) or w("answer.invalid.answers", lang),
+    "answer.follow_up": lambda p, lang: _add(
+        [
+            w("piece.option_note", lang)
+            if need == "note"
+            else w("piece.option_file", lang)
+            if need == "file"
+            else w("piece.option_set", lang, field=need)
             for need in p["needs"]
-        )
-        + ": add what is needed"
+        ],
+        lang,
     ),
     # occurrences
     # roles and owners, named evidence kinds
-    "role.unknown": lambda p, lang: _did_you_mean(p) or "roles: " + ", ".join(p["known"]),
+    "role.unknown": lambda p, lang: _did_you_mean(p, lang) or w("role.unknown.known", lang, known=p["known"]),
     "role.holds_none": lambda p, lang: (
-        "`checklist role` lists who holds what"
-        + (
-            f" (holders now: {', '.join(p['known'])})"
-            if p["known"]
-            else "; grant one: `checklist role grant NAME ROLE`"
-        )
+        w("role.holds_none.holders", lang, known=p["known"]) if p["known"] else w("role.holds_none.grant", lang)
     ),
     "attest.not_approver": lambda p, lang: (
-        (f"approve as one of them (--by {p['holders'][0]})" if p["holders"] else "")
-        or f"grant the role first: `checklist role grant NAME {p['role']}`"
+        w("attest.not_approver.as_holder", lang, holder=p["holders"][0])
+        if p["holders"]
+        else w("attest.not_approver.grant", lang, role=p["role"])
     ),
-    "attest.needs_kinds": lambda p, lang: "add " + " ".join(f"--file {kind}=FILE" for kind in p["kinds"]),
+    "attest.needs_kinds": lambda p, lang: _add([w("piece.option_kind", lang, kind=k) for k in p["kinds"]], lang),
     "evidence.kinded_form": lambda p, lang: (
-        "kinds: " + ", ".join(p["known"]) if p["known"] else "the catalog names no kinds"
+        w("evidence.kinded_form.known", lang, known=p["known"]) if p["known"] else w("evidence.kinded_form.none", lang)
     ),
-    "evidence.unknown_kind": lambda p, lang: _did_you_mean(p) or "kinds: " + ", ".join(p["known"]),
+    "evidence.unknown_kind": lambda p, lang: (
+        _did_you_mean(p, lang) or w("evidence.unknown_kind.known", lang, known=p["known"])
+    ),
 }
 
 
-def _close(params: Mapping[str, Any]) -> str:
+def _close(params: Mapping[str, Any], lang: str) -> str:
     """'; did you mean …?' after a located problem (which has no hint line), if a name is close."""
-    return f"; did you mean {', '.join(params['close'])}?" if params.get("close") else ""
+    return w("piece.close", lang, names=params["close"]) if params.get("close") else ""
 
 
-def _did_you_mean(params: Mapping[str, Any]) -> str:
+def _did_you_mean(params: Mapping[str, Any], lang: str) -> str:
+    """'did you mean: a, b?' (您是否要输入：a、b？) under an unknown name, if names are close to it."""
     suggestions = params.get("suggestions") or []
-    return "did you mean: " + ", ".join(suggestions) + "?" if suggestions else ""
+    return w("piece.did_you_mean", lang, names=list(suggestions)) if suggestions else ""
 
 
 class _Words(string.Formatter):
@@ -635,7 +792,7 @@ class _Words(string.Formatter):
         if isinstance(value, Problem):
             return problem_text(value, self.lang)
         if isinstance(value, list | tuple) and not format_spec:
-            return ", ".join(self.format_field(item, "") for item in value)
+            return ("、" if self.lang == "zh" else ", ").join(self.format_field(item, "") for item in value)
         if isinstance(value, date) and not format_spec:  # a datetime is a date too
             return value.isoformat()
         return str(super().format_field(value, format_spec))
@@ -673,7 +830,7 @@ def hint(error: ChecklistError, lang: str = "en") -> str | None:
     words = context_word("messages", "hint", error.code, lang)
     if words is not None:
         return _Words(lang).vformat(words, (), error.params) or None
-    return _did_you_mean(error.params) or None
+    return _did_you_mean(error.params, lang) or None
 
 
 def error_text(error: ChecklistError, lang: str = "en") -> str:

@@ -104,6 +104,8 @@ def attest(session: Session, request: AttestRequest) -> Attested:
         max_evidence_bytes=session.evidence_max_bytes(),
         clock=session.replayed(current.catalog),
         holdings=holdings(role_records(index), current.now) if request.action == "approved" else (),
+        role_names={role.id: role.name for role in current.catalog.meta.roles},
+        kind_names={kind.id: kind.name for kind in current.catalog.meta.evidence_kinds},
     )
     if request.copy_evidence:
         outcomes = _keep_evidence(session, outcomes, [*request.evidence, *(path for _, path in kinded)])
@@ -444,7 +446,15 @@ def record_role(session: Session, request: RoleRequest) -> RoleRecorded:
     mine = next((h for h in held if h.role == role and names.same_person(h.holder, person)), None)
     if request.revoke and mine is None:
         holders = [h.holder for h in held if h.role == role]
-        raise UserError("role.not_held", person=person, role=role, holders=holders, roles=roles_of(held, person))
+        found = current.catalog.role(role)
+        raise UserError(
+            "role.not_held",
+            person=person,
+            role=role,
+            role_name=found.name if found is not None else None,
+            holders=holders,
+            roles=roles_of(held, person),
+        )
     if not request.revoke and mine is not None:
         return RoleRecorded(unit, current.catalog, actor, role, mine.holder, None, mine)
     what = message("clock.role", role=role, person=person, at=current.now)  # a grant takes effect at --now
