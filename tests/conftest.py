@@ -123,11 +123,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def errors_in_both_languages(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every error a test makes the program print is rendered, with its hint, in both languages:
     the test fails if its Chinese has English (apart from its values, ids and commands) or its
-    English has Chinese (apart from its values). Issue 13: every error path the suite covers.
-
-    While the Chinese messages are being written (two branches of issue 13), a code whose zh
-    msgstr in messages.po is still empty is skipped (tests/languages.py: chinese_pending);
-    test_translations fails on those anyway. That is the only skip."""
+    English has Chinese (apart from its values). Issue 13: every error path the suite covers."""
     from checklist.present import output
 
     from .languages import error_leaks

@@ -146,28 +146,6 @@ def too_wide(text: str, width: int) -> list[str]:
     return [line for line in text.splitlines() if cell_len(line) > width]
 
 
-@cache
-def _message_keys(lang: str) -> frozenset[str]:
-    """The keys the compiled messages catalog of a language has words for ('hint\\x04code' for a hint)."""
-    import gettext
-
-    from checklist.present.translations import LOCALE
-
-    with (LOCALE / lang / "LC_MESSAGES" / "messages.mo").open("rb") as file:
-        found = gettext.GNUTranslations(file)._catalog  # type: ignore[attr-defined]
-    return frozenset(key for key in found if isinstance(key, str) and key)
-
-
-def chinese_pending(code: str) -> bool:
-    """Whether a message code's Chinese words are still to be written (an empty msgstr in zh's
-    messages.po, for it, its hint or one of its pieces `code.…`; or no piece at all yet)."""
-    en, zh = _message_keys("en"), _message_keys("zh")
-    keys = [code, f"hint\x04{code}", *(k for k in en if k.startswith(code + "."))]
-    if any(key in en and key not in zh for key in keys):
-        return True
-    return code not in en and not any(k.startswith(code + ".") for k in zh)
-
-
 def error_leaks(error: object) -> list[str]:
     """An error and its hint, rendered in both languages: the English of its Chinese words and
     the Chinese of its English ones, apart from its parameters' values (ids, names, commands)."""
@@ -175,11 +153,10 @@ def error_leaks(error: object) -> list[str]:
     from checklist.present.messages import error_text, hint
 
     assert isinstance(error, ChecklistError)
-    codes, values = [error.code], []
+    values: list[str] = []
 
     def gather(value: object) -> None:
         if isinstance(value, Message):
-            codes.append(value.code)
             for item in value.params.values():
                 gather(item)
         elif isinstance(value, Problem):  # where a catalog's problem is: its file, measure and field
@@ -196,8 +173,6 @@ def error_leaks(error: object) -> list[str]:
     gather(error.params)
     if error.hint is not None:
         gather(error.hint)
-    if any(chinese_pending(code) for code in codes):
-        return []
     allowed = set(values) | {word for value in values for word in _WORD.findall(value)}
     zh = error_text(error, "zh") + "\n" + (hint(error, "zh") or "")
     en = error_text(error, "en") + "\n" + (hint(error, "en") or "")

@@ -323,7 +323,7 @@ class TestSealsAgainstTheirOwnBytes:
         bare["sig"] = {"key": signature["keyid"], "value": signature["sig"]}
         Path("bare.json").write_text(json.dumps(bare), encoding="utf-8")
         result = keyed("verify", "--seal", "bare.json")
-        assert result.exit_code == 3 and "comes in an envelope" in result.stdout + result.stderr, result
+        assert result.exit_code == 3 and "comes in a signed envelope (DSSE)" in result.stdout + result.stderr, result
 
 
 @settings(max_examples=60, deadline=None)

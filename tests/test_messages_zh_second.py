@@ -407,6 +407,19 @@ COMPOSED = [
         "subject type 'staf' is not declared in the catalog's head (subject types: staff, inmate); did you mean staff?",
     ),
     (
+        "trigger.unknown_event",
+        {"event": "transfr", "known": ["admission", "transfer"], "close": ["transfer"]},
+        "事件类型“transfr”未在措施目录开头的 events 中声明（已声明的事件类型：admission、transfer）；是否应为 transfer？",
+        "the event kind 'transfr' is not declared in the head's events (events: admission, transfer);"
+        " did you mean transfer?",
+    ),
+    (
+        "trigger.unknown_event",
+        {"event": "transfr", "known": []},
+        "事件类型“transfr”未在措施目录开头的 events 中声明（目录没有声明任何事件类型）",
+        "the event kind 'transfr' is not declared in the head's events (it declares none)",
+    ),
+    (
         "trigger.unknown_subject_type",
         {"type": "staf", "known": []},
         "对象类型“staf”未在措施目录开头声明（目录没有声明任何 subject_types）",
@@ -979,11 +992,11 @@ def test_a_seal_of_format_3_outside_its_envelope_says_so_in_the_language(keyed) 
     bare["sig"] = {"key": signature["keyid"], "value": signature["sig"]}
     Path("bare.json").write_text(json.dumps(bare), encoding="utf-8")
     en = keyed("verify", "--seal", "bare.json")
-    assert en.exit_code == 3 and "bare.json is not a seal: a seal of format 3 comes in an envelope" in en.output
+    assert en.exit_code == 3 and "bare.json is not a seal: a seal of format 3 comes in a signed envelope (DSSE)" in en.output
     # verify's own screen speaks the run's language once issue 13's verdicts are merged; the words are these
     from checklist.core import seal
     from checklist.core.errors import DataError
 
     with pytest.raises(DataError) as refused:
         seal.parse(Path("bare.json").read_bytes(), "bare.json")
-    assert text(refused.value.message, "zh") == "bare.json 不是封签：格式 3 的封签须带签名信封（envelope）"
+    assert text(refused.value.message, "zh") == "bare.json 不是封签：格式 3 的封签须装在签名信封（DSSE）中"

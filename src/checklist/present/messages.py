@@ -417,6 +417,10 @@ TEMPLATES: dict[str, Composed] = {
         + _close(p, lang)
     ),
     "condition.unknown_value": lambda p, lang: w("condition.unknown_value.text", lang, **p) + _close(p, lang),
+    "trigger.unknown_event": lambda p, lang: (
+        (w("trigger.unknown_event.known", lang, **p) if p["known"] else w("trigger.unknown_event.none", lang, **p))
+        + _close(p, lang)
+    ),
     "trigger.unknown_subject_type": lambda p, lang: (
         (
             w("trigger.unknown_subject_type.known", lang, **p)
@@ -876,14 +880,3 @@ def problem_text(problem: Problem, lang: str = "en", warning: bool = False) -> s
     return prefix + text(problem.message, lang)
 
 
-def _unknown_event(p: Mapping[str, Any], lang: str) -> str:
-    """A trigger naming a kind of event the head does not declare, the kinds it does, the closest."""
-    sep = "、" if lang == "zh" else ", "
-    said = w("names.unknown_event", lang, event=p["event"])
-    known = p.get("known") or []
-    said += w("names.declared_events", lang, known=sep.join(known)) if known else w("names.no_events", lang)
-    close = p.get("close") or []
-    return said + (w("names.did_you_mean", lang, close=sep.join(close)) if close else "")
-
-
-TEMPLATES["trigger.unknown_event"] = _unknown_event  # names: the kinds of event a catalog declares
