@@ -203,7 +203,7 @@ def test_an_undeclared_kind_of_event_is_a_located_error_with_the_closest_names(c
     assert "the event kind 'transfr' is not declared in the head's events" in result.stdout
     assert "did you mean transfer?" in result.stdout
     zh = cli("validate", str(path), "--lang", "zh").stdout
-    assert "事件类型“transfr”未在措施目录开头的 events 中声明" in zh and "您是否要输入：transfer？" in zh
+    assert "事件类型“transfr”未在措施目录开头的 events 中声明" in zh and "；是否应为 transfer？" in zh
 
 
 def test_an_unnamed_kind_of_event_or_choice_is_a_warning_and_shows_its_id(cli: Cli, tmp_path: Path) -> None:
