@@ -25,7 +25,7 @@ LANGUAGES = ("zh", "en")
 DOMAINS = ("interface", "messages", "help")
 # The calls whose first argument is a key of a domain: t(key, lang), tn(key, n, lang), w(key, lang).
 # Help has no keys: its msgids are the commands' own help texts, which a test reads off the app.
-KEYWORDS = {"interface": {"t": (1,), "tn": (1,)}, "messages": {"w": (1,)}}
+KEYWORDS = {"interface": {"t": (1,), "tn": (1,)}, "messages": {"w": (1,), "wn": (1,)}}
 
 
 def po_path(lang: str, domain: str) -> Path:

@@ -19,7 +19,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ChecklistError, Message, Problem, install_words
-from .translations import context_word, word
+from .translations import context_word, plural, word
 
 if TYPE_CHECKING:
     from .schemas import ProblemDocument
@@ -467,7 +467,7 @@ class _Words(string.Formatter):
     def __init__(self, lang: str) -> None:
         self.lang = lang
 
-    def format_field(self, value: Any, format_spec: str) -> str:
+    def format_field(self, value: Any, format_spec: str) -> str:  # noqa: PLR0911
         if isinstance(value, Message):
             return text(value, self.lang)
         if isinstance(value, Problem):
@@ -475,13 +475,27 @@ class _Words(string.Formatter):
         if isinstance(value, list | tuple) and not format_spec:
             return ", ".join(self.format_field(item, "") for item in value)
         if isinstance(value, date) and not format_spec:  # a datetime is a date too
-            return value.isoformat()
+            # as its reader writes it in Chinese (2020年1月28日, 2020年1月28日 10:30); ISO 8601 in English
+            if self.lang != "zh":
+                return value.isoformat()
+            from datetime import datetime
+
+            from .words import date_text, moment_text
+
+            if isinstance(value, datetime):
+                return moment_text(value, self.lang, seconds=bool(value.second))
+            return date_text(value, self.lang)
         return str(super().format_field(value, format_spec))
 
 
 def w(key: str, lang: str, **values: Any) -> str:
     """Words of the messages' catalog filled with values: the pieces a composed sentence joins."""
     return _Words(lang).vformat(word("messages", key, lang), (), values)
+
+
+def wn(key: str, n: int, lang: str, **values: Any) -> str:
+    """Words of the messages' catalog for a count n ('1 problem', '2 problems'); {n} is the count."""
+    return _Words(lang).vformat(plural("messages", key, n, lang), (), {"n": n, **values})
 
 
 def _fill(code: str, params: Mapping[str, Any], lang: str) -> str:

@@ -7,7 +7,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from .output import message, safe, stdout
-from .words import answer_text, figure_text, item_subject, ordinal, t
+from .words import answer_text, figure_text, item_subject, moment_text, ordinal, t
 
 if TYPE_CHECKING:
     from ..core.attest import Outcome
@@ -137,7 +137,7 @@ def _changes(before: Record, after: Draft, lang: str, measure: Measure | None = 
 def event_recorded(result: EventRecorded, lang: str) -> None:
     request = result.request
     if result.occurrences > 1:  # which occurrence of the subject's events, and when
-        at = f"{result.moment:%Y-%m-%d %H:%M}" if result.moment is not None else "?"
+        at = moment_text(result.moment, lang) if result.moment is not None else "?"
         said = {"kind": request.kind, "subject": request.subject, "n": result.number, "nth": ordinal(result.number)}
         if result.draft is None:
             message(t("msg.occurrence_noop", lang, at=at, **said), style="yellow")
@@ -222,7 +222,7 @@ def role_recorded(result: RoleRecorded, lang: str) -> None:
     name = f"{safe(role.name(lang))} ({result.role})" if role else result.role
     person = safe(result.person)
     if result.draft is None:
-        since = result.since.since.strftime("%Y-%m-%d %H:%M") if result.since else "?"
+        since = moment_text(result.since.since, lang) if result.since else "?"
         message(t("msg.role_held", lang, person=person, role=name, since=since), style="yellow")
         return
     said = "msg.role_revoked" if result.draft.action == "revoked" else "msg.role_granted"

@@ -6,7 +6,7 @@ import functools
 import shlex
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,7 @@ from ..core.models import Catalog, Condition, FieldSpec, FigureValue, Measure, R
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
 from .applicability import attributes_head, conditions_text, inapplicable_text, subject_type_name
 from .output import safe
-from .words import answer_text, by_occurrence, figure_text, item_subject, ordinal, t
+from .words import answer_text, by_occurrence, date_text, figure_text, item_subject, moment_text, ordinal, t
 
 if TYPE_CHECKING:
     from ..core.agenda import Agenda
@@ -83,16 +83,21 @@ def item_mark(status: ItemStatus, lang: str) -> Text:
 _INSTANT = timedelta(microseconds=1)
 
 
-def when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
+def when(moment: datetime, lang: str) -> str:
+    return moment_text(moment, lang)
+
+
+def _short_moment(moment: datetime, lang: str) -> str:
+    """A date and time in a compact column: 1月28日 above 10:30 (01-28 above 10:30 in English)."""
+    return date_text(moment, lang, short=True) + moment.strftime("\n%H:%M")
 
 
 def due_words(due: datetime, lang: str) -> str:
     """'due by the end of 2020-01-31' for a deadline at the end of a day (never 'due 1 Feb
     00:00'), 'due by 2020-01-27 12:30' for one in hours."""
     if (due.hour, due.minute, due.second) == (0, 0, 0):
-        return t("label.due_by", lang, day=(due - _INSTANT).date().isoformat())
-    return t("label.due_at", lang, moment=when(due))
+        return t("label.due_by", lang, day=date_text(due - _INSTANT, lang))
+    return t("label.due_at", lang, moment=when(due, lang))
 
 
 def checklist_table(  # noqa: PLR0912, PLR0917
@@ -347,7 +352,10 @@ def _details(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> T
     parts += _cadence_parts(status, lang) + _timing(status, lang)
     if status.last is not None and status.last.until is not None and status.state in ("na", "awaiting", "lapsed"):
         parts.append(
-            (f"{t('label.until', lang)} {status.last.until.isoformat()}", "red" if status.state == "lapsed" else "dim")
+            (
+                f"{t('label.until', lang)} {date_text(status.last.until, lang)}",
+                "red" if status.state == "lapsed" else "dim",
+            )
         )
     if status.answer is not None:
         said = answer_text(status.item.measure.question, status.answer, lang)
@@ -412,8 +420,17 @@ def period_words(status: ItemStatus, lang: str) -> str:
     if period is None:
         return f"{t('label.period', lang)} —"
     if rec is not None and rec.at is not None:
-        return t("label.round", lang, day=period.key[:10], time=period.key[11:])
-    return f"{t('label.period', lang)} {period.key}"
+        return t("label.round", lang, day=period_day(period.key[:10], lang), time=period.key[11:])
+    return f"{t('label.period', lang)} {period_day(period.key, lang)}"
+
+
+def period_day(key: str, lang: str) -> str:
+    """A period's key as its reader writes it where it is a day (2020年1月27日); a week or a
+    month's key (2020-W05, 2020-01) as it is."""
+    try:
+        return date_text(date.fromisoformat(key), lang) if len(key) == 10 else key
+    except ValueError:
+        return key
 
 
 def _standing(status: ItemStatus, rec: Recurrence, lang: str) -> list[tuple[str, str]]:
@@ -423,7 +440,7 @@ def _standing(status: ItemStatus, rec: Recurrence, lang: str) -> list[tuple[str,
     if reviewed is None:
         parts.append((t("label.not_in_place", lang), "yellow"))
     else:
-        moment = when(reviewed.clock or reviewed.at)
+        moment = when(reviewed.clock or reviewed.at, lang)
         parts.append((t("label.reviewed", lang, period=status.reviewed_period, when=moment), "dim"))
     if status.missed:
         parts.append((t("label.missed", lang, count=len(status.missed)), "red"))
@@ -437,9 +454,9 @@ def _timing(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
     parts: list[tuple[str, str]] = []
     parts += _in_force(status, lang)
     if status.opens is not None and status.state == "upcoming":
-        parts.append((f"{t('label.opens', lang)} {when(status.opens)}", "dim"))
+        parts.append((f"{t('label.opens', lang)} {when(status.opens, lang)}", "dim"))
     if status.ready is not None and status.state in PENDING:
-        parts.append((t("label.ready", lang, day=status.ready.date().isoformat()), "dim"))
+        parts.append((t("label.ready", lang, day=date_text(status.ready, lang)), "dim"))
     if status.due is not None and status.overdue:
         parts.append((f"{t('label.overdue', lang)} · {due_words(status.due, lang)}", "bold red"))
     elif status.due is not None:
@@ -453,13 +470,13 @@ def _in_force(status: ItemStatus, lang: str) -> list[tuple[str, str]]:
     parts: list[tuple[str, str]] = []
     measure, event = status.item.measure, status.item.event
     if status.ends is not None:
-        day = (status.ends - _INSTANT).date().isoformat()
+        day = date_text(status.ends - _INSTANT, lang)
         if status.state == "lapsed" and status.period is None and status.reviewed is None:
             parts.append((t("label.out_of_force", lang, day=day), "red"))
         else:
             parts.append((t("label.in_force_until", lang, day=day), "dim"))
     if event is not None and measure.deadline is not None and measure.deadline.before is not None:
-        parts.append((t("label.event_at", lang, event=safe(event.kind), moment=when(event.moment)), "dim"))
+        parts.append((t("label.event_at", lang, event=safe(event.kind), moment=when(event.moment, lang)), "dim"))
     return parts
 
 
@@ -495,7 +512,9 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     head.append(t("label.day", lang, day=status.days), style="bold")
     head.append(f"\n{t('label.kind', lang)}: {safe(kind.name(lang)) if kind else unit.kind}   ")
     head.append(f"{t('label.catalog', lang)}: {safe(status.catalog.meta.name)} {safe(status.catalog.meta.version)}   ")
-    head.append(f"{t('label.started', lang)}: {when(unit.started_at)} {t('label.by', lang)} {safe(unit.started_by)}")
+    head.append(
+        f"{t('label.started', lang)}: {when(unit.started_at, lang)} {t('label.by', lang)} {safe(unit.started_by)}"
+    )
     head.append_text(attributes_head(status, lang))
     if newer is not None:
         head.append(f"\n{t('label.newer', lang, version=safe(newer))}", style="yellow")
@@ -507,7 +526,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
         last = status.last_record
         what = last.item or (f"{last.event} {last.subject}" if last.event else last.part or _role_part(last))
         what += f" · {last.part}" if last.part and last.item else ""  # unit parts: the part of an item
-        head.append(f"\n{t('col.last', lang)}: {when(last.at)} · {safe(last.actor)} · {safe(what)} → ")
+        head.append(f"\n{t('col.last', lang)}: {when(last.at, lang)} · {safe(last.actor)} · {safe(what)} → ")
         head.append(t("action." + last.action, lang))
     for headline in status.headlines:
         head.append("\n")
@@ -680,7 +699,9 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str, catalog: Catalog
             text.append(" · " + t("label.counted", lang, made=item.counted[0], needed=item.counted[1]))
         if item.reviewed is not None:
             reviewed = item.reviewed.last
-            said = t("label.reviewed", lang, period=item.reviewed_period, when=when(reviewed.clock or reviewed.at))
+            said = t(
+                "label.reviewed", lang, period=item.reviewed_period, when=when(reviewed.clock or reviewed.at, lang)
+            )
             text.append(f" · {said}", style="bold red" if item.overdue else "dim")
         if item.missed:
             recent = list(reversed(item.missed[-MISSED_SHOWN:])) + (["…"] if len(item.missed) > MISSED_SHOWN else [])
@@ -772,8 +793,8 @@ def alert_text(alert: Unacknowledged, command: str, lang: str) -> Text:
 
 def recorded(record: Record, lang: str) -> str:
     """When and by whom a record was made (and the moment a replayed clock was set to, as `log` marks it)."""
-    said = t("label.recorded_by", lang, when=when(record.at), who=safe(record.actor))
-    return said + (t("label.replayed_at", lang, when=when(record.clock)) if record.clock is not None else "")
+    said = t("label.recorded_by", lang, when=when(record.at, lang), who=safe(record.actor))
+    return said + (t("label.replayed_at", lang, when=when(record.clock, lang)) if record.clock is not None else "")
 
 
 def alert_name(measure: Measure, name: str, lang: str) -> str:
@@ -898,7 +919,7 @@ def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> RenderableType:
             Text(str(critical), style="bold red" if critical else "green"),
             Text(str(len(status.overdue)), style="bold red" if status.overdue else "green"),
             _report_cell(status, lang),
-            status.last_record.at.strftime("%m-%d\n%H:%M") if status.last_record else "—",
+            _short_moment(status.last_record.at, lang) if status.last_record else "—",
         )
     notes = [
         Text(t("msg.unusable_units", lang, unit=safe(s.unit.id), **_plural(len(s.unusable))), style="yellow")
@@ -1004,7 +1025,7 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
         for file in record.evidence:
             kind = f"[{file.kind_id}] " if file.kind_id is not None else ""  # the named kind it was attached as
             note.append(f"\n{kind}{safe(file.name)} ({file.size} B, sha256 {file.sha256[:12]}…)", style="dim")
-        moment = Text(record.at.strftime("%Y-%m-%d\n%H:%M:%S %z"))
+        moment = Text(date_text(record.at, lang) + record.at.strftime("\n%H:%M:%S %z"))
         table.add_row(moment, Text(safe(record.actor)), item, LineByLine(note))
     return table
 
@@ -1043,7 +1064,9 @@ def parts_table(view: PartsView, lang: str) -> RenderableType:
     for part in view.parts:
         tallied = view.tallies.get(part.id)
         retired = part.retired is not None
-        state = Text(f"{t('col.retired', lang)} {when(part.retired)}" if part.retired else t("label.part_in_use", lang))
+        state = Text(
+            f"{t('col.retired', lang)} {when(part.retired, lang)}" if part.retired else t("label.part_in_use", lang)
+        )
         progress = Text()
         if tallied is not None and not retired:
             progress.append(f"{tallied.done}/{tallied.applicable} {tallied.percent:.0f}%  ")
@@ -1052,7 +1075,7 @@ def parts_table(view: PartsView, lang: str) -> RenderableType:
             Text(safe(part.id), style="dim" if retired else "bold"),
             Text(safe(kind_name(status, part.kind, lang))),
             Text(safe(part.name or "")),
-            when(part.added),
+            when(part.added, lang),
             state,
             progress,
         )
@@ -1083,7 +1106,7 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
     if measure.detail:
         body.append(f"\n\n{safe(measure.detail(lang))}")
     source = measure.source
-    dated = f" {source.date.isoformat()}" if source.date else ""
+    dated = f" {date_text(source.date, lang)}" if source.date else ""
     body.append(f"\n\n{t('label.source', lang)}: {safe(source.issuer(lang))}{dated}\n", style="dim")
     body.append(f"「{safe(source.quote)}」", style="italic")
     if source.status != "verbatim":  # the source's words are not these: say what they are
@@ -1173,7 +1196,7 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
     table.add_column(t("col.item", lang), ratio=1, overflow="fold")
     for subject, items in sorted(by_subject.items(), key=by_occurrence):
         event = items[0].item.event
-        happened = when(event.moment) if event else ""
+        happened = when(event.moment, lang) if event else ""
         pending = [i for i in items if i.state in PENDING]
         dues = sorted(i.due for i in pending if i.due is not None)
         next_due = Text("—")
@@ -1248,7 +1271,7 @@ def _any_subject(entry: AgendaEntry) -> str:
 
 
 def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
-    zone_day = status.now.astimezone(ZoneInfo(status.catalog.meta.timezone)).date().isoformat()
+    zone_day = date_text(status.now.astimezone(ZoneInfo(status.catalog.meta.timezone)), lang)
     name = safe(status.catalog.unit_name(status.unit, lang))
     if status.part_view is not None:
         name += " · " + t("label.status_of_part", lang, part=safe(status.part_view))
@@ -1328,6 +1351,6 @@ def roles_table(view: RolesView, lang: str) -> RenderableType:
         if not held:
             table.add_row(label, Text(t("label.nobody", lang), style="dim"), "", "")
         for number, holding in enumerate(held):
-            since = holding.since.astimezone(view.now.tzinfo).strftime("%Y-%m-%d %H:%M")
+            since = moment_text(holding.since.astimezone(view.now.tzinfo), lang)
             table.add_row(label if number == 0 else "", Text(safe(holding.holder)), since, Text(safe(holding.by)))
     return table
