@@ -7,7 +7,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from .output import message, safe, stdout
-from .words import answer_text, figure_text, item_subject, moment_text, ordinal, t
+from .words import answer_text, figure_text, item_subject, moment_text, ordinal, t, tn
 
 if TYPE_CHECKING:
     from ..core.attest import Outcome
@@ -101,7 +101,7 @@ def acknowledged(result: Acknowledged, lang: str) -> None:
     label += f" · {draft.part}" if draft.part else ""
     label += f" · {draft.period}" if draft.period else ""
     count = len(result.covered)
-    message(t("msg.acknowledged", lang, item=label, count=count, s="" if count == 1 else "s"), style="green")
+    message(tn("msg.acknowledged", count, lang, item=label), style="green")
     for alert in result.covered:
         period = f"{alert.period}: " if alert.period else ""
         message(f"  {period}{alert_values(alert, lang).plain} · {recorded(alert.record, lang)}")
@@ -130,7 +130,7 @@ def _changes(before: Record, after: Draft, lang: str, measure: Measure | None = 
         parts.append(t("label.note_changed", lang))
     added = len(after.evidence) - len(before.evidence)
     if added > 0:
-        parts.append(t("label.files_added", lang, count=added))
+        parts.append(tn("label.files_added", added, lang))
     return safe("; ".join(parts))
 
 
@@ -191,9 +191,12 @@ def started(result: Started, lang: str) -> None:
     )
     store_key = "msg.store_created" if result.store_created else "msg.store_in_use"
     message(t(store_key, lang, store=result.store), style="dim")
-    key = "msg.started" if result.created else "msg.resumed"
     count = len(status.catalog.for_kind(unit.kind))
-    words = t(key, lang, name=name, id=unit.id, kind=result.kind.name(lang), count=count, done=status.tally.done)
+    said = {"name": name, "id": unit.id, "kind": result.kind.name(lang)}
+    if result.created:
+        words = tn("msg.started", count, lang, **said)
+    else:
+        words = t("msg.resumed", lang, count=count, done=status.tally.done, **said)
     message(words, style="bold green")
 
 

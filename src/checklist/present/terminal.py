@@ -27,7 +27,7 @@ from ..core.models import Catalog, Condition, FieldSpec, FigureValue, Measure, R
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
 from .applicability import attributes_head, conditions_text, inapplicable_text, subject_type_name
 from .output import safe
-from .words import answer_text, by_occurrence, date_text, figure_text, item_subject, moment_text, ordinal, t
+from .words import answer_text, by_occurrence, date_text, figure_text, item_subject, moment_text, ordinal, t, tn
 
 if TYPE_CHECKING:
     from ..core.agenda import Agenda
@@ -211,7 +211,7 @@ def rollup_text(status: UnitStatus, item: ItemStatus, lang: str) -> Text:
         return text
     missing = [p.item.part or "" for p in item.parts if p.state not in ("done", "na")]
     done = len(item.parts) - len(missing)
-    text.append("\n" + t("label.parts_done", lang, done=done, total=len(item.parts), kind=kind), style="bold")
+    text.append("\n" + tn("label.parts_done", len(item.parts), lang, done=done, kind=kind), style="bold")
     if missing:
         text.append(" · " + t("label.parts_missing", lang, parts=safe(", ".join(missing))), style="red")
     return text
@@ -366,7 +366,7 @@ def _details(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> T
         parts.append((t("label.alerts", lang, fields=names), "bold red"))
     if status.unacknowledged:
         count = status.unacknowledged
-        parts.append((t("label.unacknowledged", lang, count=count, s="" if count == 1 else "s"), "bold red"))
+        parts.append((tn("label.unacknowledged", count, lang), "bold red"))
     if status.changed:
         parts.append((t("label.changed", lang), "yellow"))
     text = Text()
@@ -519,8 +519,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     if newer is not None:
         head.append(f"\n{t('label.newer', lang, version=safe(newer))}", style="yellow")
     if status.replayed:
-        count = status.replayed
-        said = t("label.replayed", lang, count=count, s="s were" if count != 1 else " was")
+        said = tn("label.replayed", status.replayed, lang)
         head.append(f"\n⏱ {said}", style="yellow")
     if status.last_record is not None:
         last = status.last_record
@@ -568,7 +567,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
         parts.append(figures)
     if status.orphans:
         ids = ", ".join(sorted(status.orphans))
-        parts.append(Text(t("msg.orphans", lang, count=sum(status.orphans.values()), ids=safe(ids)), style="yellow"))
+        parts.append(Text(tn("msg.orphans", sum(status.orphans.values()), lang, ids=safe(ids)), style="yellow"))
     if status.unusable:
         parts.append(unusable_text(status.unusable, lang))
     return Group(*parts)
@@ -633,16 +632,11 @@ def _urgent(status: UnitStatus, lang: str) -> list[RenderableType]:
     return found
 
 
-def _plural(count: int) -> dict[str, object]:
-    one = count == 1
-    return {"count": count, "s": "" if one else "s", "are": "is" if one else "are", "them": "it" if one else "them"}
-
-
 def unusable_text(problems: Sequence[Message], lang: str) -> Text:
     """The records the fold left out, each named with why (see logindex.unusable)."""
     from .messages import text
 
-    shown = Text(t("msg.unusable", lang, **_plural(len(problems))), style="yellow")
+    shown = Text(tn("msg.unusable", len(problems), lang), style="yellow")
     for problem in problems:
         shown.append("\n  " + safe(text(problem)), style="yellow")
     return shown
@@ -853,7 +847,7 @@ def _headline(headline: Headline, lang: str) -> Text:
         text.append(shown, style="bold red" if spec.id in headline.item.alerts else "bold")
         if spec.id in headline.item.alerts:
             text.append(" " + t("label.alert", lang), style="bold red")
-        text.append(f" ({t('label.days_at_zero', lang, days=headline.days_at_zero[spec.id])})", style="dim")
+        text.append(f" ({tn('label.days_at_zero', headline.days_at_zero[spec.id], lang)})", style="dim")
     return text
 
 
@@ -922,12 +916,12 @@ def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> RenderableType:
             _short_moment(status.last_record.at, lang) if status.last_record else "—",
         )
     notes = [
-        Text(t("msg.unusable_units", lang, unit=safe(s.unit.id), **_plural(len(s.unusable))), style="yellow")
+        Text(tn("msg.unusable_units", len(s.unusable), lang, unit=safe(s.unit.id)), style="yellow")
         for s in statuses
         if s.unusable
     ]
     notes += [
-        Text(t("msg.alerts_units", lang, unit=safe(s.unit.id), **_plural(len(s.unacknowledged))), style="bold red")
+        Text(tn("msg.alerts_units", len(s.unacknowledged), lang, unit=safe(s.unit.id)), style="bold red")
         for s in statuses
         if s.unacknowledged
     ]
@@ -1221,7 +1215,7 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
             who += "\n" + t("label.occurrence_nth", lang, n=first.occurrence, nth=ordinal(first.occurrence))
         table.add_row(Text(safe(who), style="bold"), Text(safe(kind)), str(len(pending)), next_due, lines)
     if status.archived_subjects:
-        table.caption = t("label.archived_subjects", lang, count=f"{status.archived_subjects:,}")
+        table.caption = tn("label.archived_subjects", status.archived_subjects, lang)
         table.caption_justify = "left"
     return table
 
@@ -1260,7 +1254,7 @@ def _subjects(group: list[AgendaEntry], lang: str) -> str:
     shown = ", ".join(names[:SUBJECTS_NAMED])
     if len(names) > SUBJECTS_NAMED:
         shown += " " + t("label.and_more", lang, count=len(names) - SUBJECTS_NAMED)
-    return t("label.same_for", lang, count=len(names), subjects=shown)
+    return tn("label.same_for", len(names), lang, subjects=shown)
 
 
 def _any_subject(entry: AgendaEntry) -> str:
