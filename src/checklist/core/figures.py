@@ -28,7 +28,7 @@ def split_assignment(text: str) -> tuple[str, str]:
     name, value = (text[:equals], text[equals + 1 :]) if equals >= 0 else ("", "")
     if equals < 0 or not name.strip():
         raise UserError("figure.assignment", text=text)
-    return plain(name), value.strip()
+    return name.strip(), value.strip()
 
 
 def parse_value(spec: FieldSpec, raw: str, zone: tzinfo | None = None) -> FigureValue:  # noqa: PLR0911

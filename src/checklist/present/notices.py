@@ -7,7 +7,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from .output import message, safe, stdout
-from .words import answer_text, figure_text, item_subject, moment_text, ordinal, t, tn
+from .words import answer_text, figure_text, item_subject, moment_text, ordinal, period_text, t, tn
 
 if TYPE_CHECKING:
     from ..core.attest import Outcome
@@ -25,7 +25,7 @@ def attested(result: Attested, lang: str) -> None:
         label = f"{item.number} {item.measure.title(lang)}"
         label += f" · {item_subject(item, lang)}" if item.subject else ""
         label += f" · {item.part}" if item.part else ""
-        label += f" · {outcome.target.period}" if outcome.target.period else ""
+        label += f" · {period_text(outcome.target.period, lang)}" if outcome.target.period else ""
         target = _target(outcome, result.command_unit)
         if outcome.draft is None:
             state = t("state." + outcome.target.state, lang)
@@ -99,11 +99,11 @@ def acknowledged(result: Acknowledged, lang: str) -> None:
     label = f"{item.number} {item.measure.title(lang)}"
     label += f" · {item_subject(result.covered[0].item, lang)}" if draft.subject else ""
     label += f" · {draft.part}" if draft.part else ""
-    label += f" · {draft.period}" if draft.period else ""
+    label += f" · {period_text(draft.period, lang)}" if draft.period else ""
     count = len(result.covered)
     message(tn("msg.acknowledged", count, lang, item=label), style="green")
     for alert in result.covered:
-        period = f"{alert.period}: " if alert.period else ""
+        period = f"{period_text(alert.period, lang)}: " if alert.period else ""
         message(f"  {period}{alert_values(alert, lang).plain} · {recorded(alert.record, lang)}")
 
 

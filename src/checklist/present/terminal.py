@@ -6,7 +6,7 @@ import functools
 import shlex
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,18 @@ from ..core.models import Catalog, Condition, FieldSpec, FigureValue, Measure, R
 from ..core.status import PENDING, STATES, Archived, Headline, ItemStatus, Tally, Unacknowledged, UnitStatus, items_for
 from .applicability import attributes_head, conditions_text, inapplicable_text, subject_type_name
 from .output import safe
-from .words import answer_text, by_occurrence, date_text, figure_text, item_subject, moment_text, ordinal, t, tn
+from .words import (
+    answer_text,
+    by_occurrence,
+    date_text,
+    figure_text,
+    item_subject,
+    moment_text,
+    ordinal,
+    period_text,
+    t,
+    tn,
+)
 
 if TYPE_CHECKING:
     from ..core.agenda import Agenda
@@ -87,6 +98,10 @@ def when(moment: datetime, lang: str) -> str:
     return moment_text(moment, lang)
 
 
+def _periods(keys: Iterable[str], lang: str) -> str:
+    return ", ".join(period_text(key, lang) for key in keys)
+
+
 def _short_moment(moment: datetime, lang: str) -> str:
     """A date and time in a compact column: 1月28日 above 10:30 (01-28 above 10:30 in English)."""
     return date_text(moment, lang, short=True) + moment.strftime("\n%H:%M")
@@ -136,7 +151,9 @@ def checklist_table(  # noqa: PLR0912, PLR0917
         elif item_status.item.subject is None:
             text = _item_text(item_status, status.catalog, lang, detail)
             if missed and item_status.missed:
-                text.append("\n" + t("label.missed_list", lang, periods=", ".join(item_status.missed)), style="red")
+                text.append(
+                    "\n" + t("label.missed_list", lang, periods=_periods(item_status.missed, lang)), style="red"
+                )
             text.append_text(rollup_text(status, item_status, lang))
             cells = (str(number), item_mark(item_status, lang), text, _priority(item_status.item.measure, lang))
             rows[number] = functools.partial(_with_part_rows, table, status, item_status, cells, lang, missed)
@@ -176,7 +193,7 @@ def _with_part_rows(  # noqa: PLR0917
         text.append_text(_part_label(status, child, lead=""))
         text.append_text(_details(child, lang))
         if missed and child.missed:
-            text.append("\n" + t("label.missed_list", lang, periods=", ".join(child.missed)), style="red")
+            text.append("\n" + t("label.missed_list", lang, periods=_periods(child.missed, lang)), style="red")
         table.add_row("", mark(child.state, lang), text, "")
 
 
@@ -420,17 +437,8 @@ def period_words(status: ItemStatus, lang: str) -> str:
     if period is None:
         return f"{t('label.period', lang)} —"
     if rec is not None and rec.at is not None:
-        return t("label.round", lang, day=period_day(period.key[:10], lang), time=period.key[11:])
-    return f"{t('label.period', lang)} {period_day(period.key, lang)}"
-
-
-def period_day(key: str, lang: str) -> str:
-    """A period's key as its reader writes it where it is a day (2020年1月27日); a week or a
-    month's key (2020-W05, 2020-01) as it is."""
-    try:
-        return date_text(date.fromisoformat(key), lang) if len(key) == 10 else key
-    except ValueError:
-        return key
+        return t("label.round", lang, day=period_text(period.key[:10], lang), time=period.key[11:])
+    return f"{t('label.period', lang)} {period_text(period.key, lang)}"
 
 
 def _standing(status: ItemStatus, rec: Recurrence, lang: str) -> list[tuple[str, str]]:
@@ -699,7 +707,7 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str, catalog: Catalog
             text.append(f" · {said}", style="bold red" if item.overdue else "dim")
         if item.missed:
             recent = list(reversed(item.missed[-MISSED_SHOWN:])) + (["…"] if len(item.missed) > MISSED_SHOWN else [])
-            missed = t("label.missed_recent", lang, count=len(item.missed), periods=", ".join(recent))
+            missed = t("label.missed_recent", lang, count=len(item.missed), periods=_periods(recent, lang))
             text.append(f" · {missed}", style="red")
         else:
             text.append(f" · {t('label.missed_none', lang)}", style="dim")
@@ -778,7 +786,7 @@ def alert_text(alert: Unacknowledged, command: str, lang: str) -> Text:
     if alert.item.part:
         text.append(f" · {safe(alert.item.part)}", style="bold")
     if alert.period:
-        text.append(f" · {alert.period}", style="bold")
+        text.append(f" · {period_text(alert.period, lang)}", style="bold")
     text.append("\n").append_text(alert_values(alert, lang))
     text.append(" · " + recorded(alert.record, lang), style="dim")
     text.append(f"\n$ {safe(command)}", style="cyan")
@@ -996,7 +1004,7 @@ def _log_table(records: Sequence[Record], lang: str, title: str | None, widths: 
             item = Text(f"{safe(record.holder or '')} · {record.role}")
         if record.action == "acknowledged":  # what it covers: the subject's alerts, the period's (else every one's)
             item.append(f" · {safe(record.subject)}" if record.subject else "")
-            item.append(f" · {record.period}" if record.period else "")
+            item.append(f" · {period_text(record.period, lang)}" if record.period else "")
         if record.part is not None:  # unit parts: the part a record is of, or that was added or retired
             kind = f"{record.part_kind} " if record.part_kind else ""
             item.append(f"{' · ' if record.item else ''}{kind}{safe(record.part)}", style="bold")

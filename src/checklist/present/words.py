@@ -52,6 +52,20 @@ def moment_text(moment: datetime, lang: str, short: bool = False, seconds: bool 
     )
 
 
+def period_text(key: str, lang: str) -> str:
+    """A period's key in Chinese words where it is a day or a day's round (2020年1月27日,
+    2020年1月27日 08:00); in English, a week's or a month's key (2020-W05, 2020-01) and '…' as they are."""
+    if lang != "zh":
+        return key
+    try:
+        day = date.fromisoformat(key[:10]) if len(key) >= 10 and key[4:5] == "-" and key[7:8] == "-" else None
+    except ValueError:
+        day = None
+    if day is None:
+        return key
+    return date_text(day, lang) + (" " + key[11:] if len(key) > 10 else "")
+
+
 def figure_text(value: object, lang: str) -> str:
     """A recorded figure in words: yes or no in the user's language, anything else as it is."""
     if isinstance(value, bool):
