@@ -506,3 +506,14 @@ def test_in_a_real_process_under_a_chinese_locale(proc, tmp_path: Path) -> None:
     assert listed.exit_code == 0 and "已完成" in listed.stdout and "严格落实三级值班制度" in listed.stdout
     comma = proc("done", "2", "--note", "日报", "--set", "infections=１，０", "--now", "2020-01-27T11:00", env=env)
     assert comma.exit_code == 1 and comma.stderr.startswith("错误：") and "10" in comma.stderr
+
+
+def test_a_replayed_moment_stays_as_dash_dash_now_takes_it(cli) -> None:
+    """The moment a replayed clock was set to is shown as --now is typed, in both languages (as the log does)."""
+    assert cli("start", "--unit", "prison", "--now", "2020-01-27T09:00").exit_code == 0
+    assert cli("event", "admission", "P1", "--now", "2020-01-27T11:00").exit_code == 0
+    figures = ("--set", "temperature=38.2", "--set", "symptoms=否")
+    assert cli("done", "11", "--subject", "P1", "--note", "x", *figures, "--now", "2020-01-27T11:30").exit_code == 0
+    chinese = cli("status", "--lang", "zh", "--now", "2020-01-27T12:00").stdout
+    assert "记录（⏱ --now 2020-01-27 11:30）" in chinese
+    assert "(⏱ --now 2020-01-27 11:30)" in cli("status", "--now", "2020-01-27T12:00").stdout

@@ -796,7 +796,10 @@ def alert_text(alert: Unacknowledged, command: str, lang: str) -> Text:
 def recorded(record: Record, lang: str) -> str:
     """When and by whom a record was made (and the moment a replayed clock was set to, as `log` marks it)."""
     said = t("label.recorded_by", lang, when=when(record.at, lang), who=safe(record.actor))
-    return said + (t("label.replayed_at", lang, when=when(record.clock, lang)) if record.clock is not None else "")
+    if record.clock is None:
+        return said
+    # the replayed moment as --now takes it (an option's value stays as it is typed, as in the log)
+    return said + t("label.replayed_at", lang, when=f"{record.clock:%Y-%m-%d %H:%M}")
 
 
 def alert_name(measure: Measure, name: str, lang: str) -> str:
