@@ -475,7 +475,7 @@ def test_start_asks_to_walk_and_takes_a_chinese_yes_or_no(cli, monkeypatch) -> N
     monkeypatch.setattr(typer, "prompt", prompt)
     declined = cli("start", "--unit", "prison", "--lang", "zh")
     assert declined.exit_code == 0, declined
-    assert asked == ["现在逐项处理未完成事项吗？ （是/否，直接回车为“是”）"] * 2
+    assert asked == ["现在逐项处理未完成事项吗？（是/否，直接回车为“是”）："] * 2
     assert "请回答“是”或“否”（也可输入 y 或 n）。" in declined.stderr
     assert "下一步" in declined.stderr or "checklist walk" in declined.stderr
     walked: list[object] = []
@@ -486,6 +486,7 @@ def test_start_asks_to_walk_and_takes_a_chinese_yes_or_no(cli, monkeypatch) -> N
     answers = iter(["maybe", "n"])
     english = cli("start", "--unit", "prison")
     assert "Please answer yes or no (y or n)." in english.stderr and len(walked) == 1
+    assert asked[-1] == "Walk through the open items now? [Y/n]: "
 
 
 def test_the_walk_takes_actions_in_chinese_and_full_width(unit) -> None:

@@ -44,7 +44,7 @@ def confirm(question: str, lang: str, default: bool) -> bool:
 
     choices = t("prompt.yes_no_default_yes" if default else "prompt.yes_no_default_no", lang)
     while True:
-        typed = str(typer.prompt(f"{question} {choices}", default="", show_default=False, err=True))
+        typed = str(typer.prompt(question + choices, default="", show_default=False, err=True, prompt_suffix=""))
         said = yes_or_no(typed) if typed.strip() else default
         if said is not None:
             return said

@@ -45,16 +45,14 @@ def date_text(day: date, lang: str, short: bool = False) -> str:
 def moment_text(moment: datetime, lang: str, short: bool = False, seconds: bool = False) -> str:
     """A date and time as its reader writes it: 2020年1月28日 10:30 (short: 1月28日 10:30) in
     Chinese, 2020-01-28 10:30 (short: 01-28 10:30) in English; in the moment's own time zone."""
-    return (
-        f"{date_text(moment.date(), lang, short)} {moment:%H:%M:%S}"
-        if seconds
-        else (f"{date_text(moment.date(), lang, short)} {moment:%H:%M}")
-    )
+    time = f"{moment:%H:%M:%S}" if seconds else f"{moment:%H:%M}"
+    return f"{date_text(moment.date(), lang, short)} {time}"
 
 
 def period_text(key: str, lang: str) -> str:
     """A period's key in Chinese words where it is a day or a day's round (2020年1月27日,
-    2020年1月27日 08:00); in English, a week's or a month's key (2020-W05, 2020-01) and '…' as they are."""
+    2020年1月27日 08:00); a week's or a month's key (2020-W05, 2020-01) and '…' as they are, and
+    every key in English (the form `--for` takes)."""
     if lang != "zh":
         return key
     try:
