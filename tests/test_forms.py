@@ -518,3 +518,8 @@ def test_a_replayed_moment_stays_as_dash_dash_now_takes_it(cli) -> None:
     chinese = cli("status", "--lang", "zh", "--now", "2020-01-27T12:00").stdout
     assert "记录（⏱ --now 2020-01-27 11:30）" in chinese
     assert "(⏱ --now 2020-01-27 11:30)" in cli("status", "--now", "2020-01-27T12:00").stdout
+
+
+def test_a_large_count_keeps_its_thousands_separator() -> None:
+    assert tn("label.archived_subjects", 12345, "en").startswith("12,345 more subjects have every item")
+    assert tn("label.archived_subjects", 12345, "zh").startswith("另有 12,345 个对象")
