@@ -203,7 +203,7 @@ class TestSet:
         assert "risk level: high (since 2020-01-28 10:00, set by 王警官)" in status
         assert "medical ward: no (default)" in status
         zh = ok(unit("2020-01-28T11:00", "status", "--lang", "zh")).stdout
-        assert "风险等级：高（自 2020-01-28 10:00 起，王警官 设定）" in zh and "risk level" not in zh
+        assert "风险等级：高（自 2020年1月28日 10:00 起，王警官 设定）" in zh and "risk level" not in zh
         document = ok(unit("2020-01-28T11:00", "status", "--json")).json()
         risk, ward = document["attributes"]
         assert risk == {

@@ -288,7 +288,7 @@ class TestCommands:
             f"{path}:8:7: warning: field 'catalog.unit_kinds[0]': unit kind 'prison' has no measures: a unit of "
             "this kind would start with an empty checklist; name it in the applies_to of its measures, or remove it"
         )
-        assert "2 problems, and 1 warnings" in result.stderr
+        assert "2 problems, and 1 warning" in result.stderr
 
     def test_validate_json(self, cli, tmp_path: Path) -> None:
         path = write(tmp_path, HEAD + "measures:\n" + MEASURE.replace("2020-01-25", "yesterday"))

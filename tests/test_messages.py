@@ -13,8 +13,9 @@ from checklist.core.errors import Message, NotFound, UserError, message
 from checklist.present.messages import HINTS, TEMPLATES, hint, text
 from checklist.present.translations import catalog
 
-KEYS = [key for key in catalog("messages", "en")._catalog if isinstance(key, str)]  # type: ignore[attr-defined]
-WORDS = {key for key in catalog("interface", "en")._catalog if isinstance(key, str)}  # type: ignore[attr-defined]
+# a plural entry is kept by gettext under (key, form): its key has words too
+KEYS = [key if isinstance(key, str) else key[0] for key in catalog("messages", "en")._catalog]  # type: ignore[attr-defined]
+WORDS = {key if isinstance(key, str) else key[0] for key in catalog("interface", "en")._catalog}  # type: ignore[attr-defined]
 MESSAGES = {key for key in KEYS if "\x04" not in key}
 HINT_WORDS = {key.split("\x04")[1] for key in KEYS if "\x04" in key}  # msgctxt "hint"
 

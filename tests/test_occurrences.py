@@ -200,7 +200,7 @@ class TestNamingAnOccurrence:
         en = cli("list", "--open", "--now", SECOND, "--lang", "en").stdout
         assert "P1, 1st admission, 2020-01-27 10:00" in en and "P1, 2nd admission, 2020-02-03 10:00" in en
         zh = cli("list", "--open", "--now", SECOND, "--lang", "zh").stdout
-        assert "P1（第 2 次 admission，2020-02-03 10:00）" in zh and "2nd" not in zh
+        assert "P1（第 2 次 admission，2020年2月3日 10:00）" in zh and "2nd" not in zh
         table = cli("subjects", "--now", SECOND, "--lang", "en").stdout
         assert "P1|2" not in table and "2nd" in table
 

@@ -184,7 +184,7 @@ def test_parts_are_added_and_retired_by_records_of_format_5(prison, cli) -> None
     ]
     assert listed["parts"][1]["totals"] is None and listed["parts"][0]["totals"]["total"] == 2
     shown = ok(cli, "part", "--now", "2020-01-28T11:00", "--lang", "zh").stdout
-    assert "一监区" in shown and "撤销 2020-01-28 10:00" in shown and "使用中" in shown
+    assert "一监区" in shown and "撤销 2020年1月28日 10:00" in shown and "使用中" in shown
 
 
 def test_mistakes_in_part_commands_say_what_to_do(prison, cli) -> None:

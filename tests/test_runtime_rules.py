@@ -145,7 +145,7 @@ class TestCorrections:
         sheet = tmp_path / "sheet.txt"
         sheet.write_text("体检表", encoding="utf-8")
         added = cli("done", "prison.exam", "--evidence", str(sheet), *now)
-        assert "Corrected: 1 Examination (1 file(s) added)" in added.stderr
+        assert "Corrected: 1 Examination (1 file added)" in added.stderr
         last = item(cli, "prison.exam", "2020-01-27T10:00")["last"]
         assert [f["name"] for f in last["evidence"]] == ["sheet.txt"] and last["evidence"][0]["stored"] is True
         assert cli("verify").exit_code == 0

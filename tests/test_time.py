@@ -104,7 +104,7 @@ class TestRecurring:
         assert "period 2020-01-30 · 4 missed: 2020-01-29, 2020-01-28, 2020-01-27, …" in details  # latest first
         assert "in a row" not in details
         chinese = run(now, "status", "--lang", "zh").stdout
-        assert "漏报 1 期：2020-01-26" in chinese and "连续 3 期" in chinese
+        assert "漏报 1 期：2020年1月26日" in chinese and "连续 3 期" in chinese
 
     def test_a_waiver_covers_a_recurring_measure_as_a_whole(self, run) -> None:
         assert run("2020-01-27T09:00", "na", DUTY, "--reason", "由上级统一值班", "--by", "甲").exit_code == 0

@@ -86,7 +86,7 @@ class TestFixedTimes:
         shown = cli("list", "--now", "2020-01-28T07:00").stdout
         assert "20:00 round of 2020-01-27" in shown and "at 08:00, 14:00, 20:00" in shown
         chinese = cli("status", "--lang", "zh", "--now", "2020-01-28T07:00").stdout
-        assert "2020-01-27 20:00 轮次" in chinese and " round of" not in chinese
+        assert "2020年1月27日 20:00 轮次" in chinese and " round of" not in chinese
 
     def test_for_names_a_round(self, cli, tmp_path: Path) -> None:
         start(cli, tmp_path, ROUNDS)
@@ -205,7 +205,7 @@ class TestInForce:
         assert (after["state"], after["overdue"]) == ("lapsed", False)
         shown = cli("today", "--now", "2020-02-05T10:00").stdout
         assert "no longer in force after 2020-02-02, never done" in shown and "Overdue" not in shown
-        assert "2020-02-02 后已不再生效，未完成" in cli("today", "--lang", "zh", "--now", "2020-02-05T10:00").stdout
+        assert "2020年2月2日后已不再生效，未完成" in cli("today", "--lang", "zh", "--now", "2020-02-05T10:00").stdout
 
     def test_a_recurring_measure_runs_only_while_in_force(self, cli, tmp_path: Path) -> None:
         start(cli, tmp_path, DAILY_IN_FORCE)

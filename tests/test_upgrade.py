@@ -48,7 +48,7 @@ def test_a_changed_catalog_shows_as_newer_until_the_unit_is_upgraded(cli, tmp_pa
     assert items["prison.temperature"]["state"] == "open"
     assert items["prison.visits"]["changed_wording"] is True and items["prison.visits"]["state"] == "awaiting"
     assert "attested against earlier wording" in cli("list").stdout
-    assert "records belong to measures no longer in the catalog: prison.masks" in cli("status").stdout
+    assert "1 record belongs to a measure no longer in the catalog: prison.masks" in cli("status").stdout
     assert cli("upgrade").stderr.startswith("prison runs the newest catalog already")
     assert cli("verify").exit_code == 0
 

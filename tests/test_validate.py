@@ -57,8 +57,8 @@ class TestWarnings:
         assert lines(result) == [
             f"{path}:{AFTER + 2}:7: warning: measure prison.visits, field 'fields': {FIGURES_NOT_ASKED}"
         ]
-        assert "Catalog OK: mini 1, 1 measures, 1 unit kinds." in result.stderr
-        assert "1 warnings: the catalog works, but see above (--strict counts them as problems)." in result.stderr
+        assert "Catalog OK: mini 1, 1 measure, 1 unit kind." in result.stderr
+        assert "1 warning: the catalog works, but see above (--strict counts it as a problem)." in result.stderr
 
     def test_what_the_warning_says_is_true_and_it_does_not_stop_the_catalog(self, cli: Cli, tmp_path: Path) -> None:
         """The catalog loads for every command, which says nothing of the warning, and a done
@@ -84,7 +84,7 @@ class TestWarnings:
         result = cli("validate", str(path), "--strict")
         assert result.exit_code == 3
         assert lines(result) == [f"{path}:{AFTER + 2}:7: measure prison.visits, field 'fields': {FIGURES_NOT_ASKED}"]
-        assert "The catalog has 1 problems." in result.stderr
+        assert "The catalog has 1 problem." in result.stderr
 
     def test_json_lists_warnings_apart_from_problems(self, cli: Cli, tmp_path: Path) -> None:
         path = catalog(tmp_path, UNASKED)
@@ -119,7 +119,7 @@ class TestWarnings:
             "measure prison.visits, field 'fields[0].alert.below'",
             "warning",
         ]
-        assert "The catalog has 1 problems, and 1 warnings." in result.stderr
+        assert "The catalog has 1 problem, and 1 warning." in result.stderr
 
     def test_figures_in_evidence_with_every_field_optional_ask_for_nothing(self, cli: Cli, tmp_path: Path) -> None:
         optional = UNASKED.replace("[note]", "[note, figures]").replace("min: 0}", "min: 0, required: false}")

@@ -201,7 +201,7 @@ def test_ctrl_c_at_any_prompt_exits_130(cli, monkeypatch) -> None:
             raise typer.Abort() from None
 
     monkeypatch.setattr(start, "interactive", lambda settings: True)
-    monkeypatch.setattr(typer, "confirm", ctrl_c)
+    monkeypatch.setattr(typer, "prompt", ctrl_c)
     result = cli("start", "--unit", "prison")
     assert result.exit_code == 130, result
     assert "Started Prison" in result.stderr and "Aborted" not in result.stderr

@@ -25,7 +25,7 @@ def validate(
     from ..core.errors import CatalogError
     from ..present.messages import problem_text
     from ..present.output import message, print_json, safe
-    from ..present.words import t
+    from ..present.words import t, tn
     from ..usecases import catalogs
     from ..usecases.settings import Settings
 
@@ -44,8 +44,11 @@ def validate(
             for warning in exc.warnings:
                 typer.echo(safe(problem_text(warning, language, warning=True)))
             count, warnings = len(exc.problems), len(exc.warnings)
-            said = t("msg.catalog_bad_warned", language, count=count, warnings=warnings) if warnings else None
-            message(said or t("msg.catalog_bad", language, count=count), style="bold red")
+            problems = tn("count.problems", count, language)
+            said = t(
+                "msg.catalog_bad_warned", language, problems=problems, warnings=tn("count.warnings", warnings, language)
+            )
+            message(said if warnings else tn("msg.catalog_bad", count, language), style="bold red")
         raise typer.Exit(exc.exit_code) from None
     if json:
         from ..present.documents import valid_catalog_document
@@ -57,10 +60,18 @@ def validate(
     meta = checked.catalog.meta
     count, kinds = len(checked.catalog.measures), len(meta.unit_kinds)
     message(
-        t("msg.catalog_ok", language, name=meta.name, version=meta.version, count=count, kinds=kinds), style="green"
+        t(
+            "msg.catalog_ok",
+            language,
+            name=meta.name,
+            version=meta.version,
+            measures=tn("count.measures", count, language),
+            kinds=tn("count.unit_kinds", kinds, language),
+        ),
+        style="green",
     )
     if checked.warnings:
-        message(t("msg.catalog_warned", language, count=len(checked.warnings)), style="yellow")
+        message(tn("msg.catalog_warned", len(checked.warnings), language), style="yellow")
 
 
 def schema(

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..usecases.settings import Settings
 
 ANSWERS = {
-    "done": ("d", "done", "y", "完成", "是"),
+    "done": ("d", "done", "y", "完成", "已完成", "是"),
     "na": ("n", "na", "n/a", "不适用"),
     "blocked": ("b", "block", "blocked", "受阻"),
     "skip": ("s", "skip", "", "跳过"),
@@ -33,6 +33,22 @@ ANSWERS = {
 def interactive(settings: Settings) -> bool:
     """Ask questions only of a person: on a terminal, and never in CI."""
     return sys.stdin.isatty() and sys.stdout.isatty() and not settings.ci
+
+
+def confirm(question: str, lang: str, default: bool) -> bool:
+    """A yes-or-no question: y, yes, 是, 好 or n, no, 否, 不 (full-width too); Enter takes the
+    default, which the question shows; anything else is asked again."""
+    from ..core.typed import yes_or_no
+    from ..present.output import message
+    from ..present.words import t
+
+    choices = t("prompt.yes_no_default_yes" if default else "prompt.yes_no_default_no", lang)
+    while True:
+        typed = str(typer.prompt(question + choices, default="", show_default=False, err=True, prompt_suffix=""))
+        said = yes_or_no(typed) if typed.strip() else default
+        if said is not None:
+            return said
+        message(t("prompt.yes_no_again", lang), style="yellow")
 
 
 def start(
@@ -73,7 +89,7 @@ def start(
     result = start_unit(session, kind, name=name, unit_id=unit_id)
     show_started(result, settings.lang)
     if walk_now is None:
-        walk_now = interactive(settings) and typer.confirm(t("msg.walk_offer", settings.lang), default=True, err=True)
+        walk_now = interactive(settings) and confirm(t("msg.walk_offer", settings.lang), settings.lang, default=True)
     if walk_now:
         run_walk(session, result.unit, settings.lang)
     else:
@@ -246,11 +262,12 @@ def _walk_item(session: Session, status: UnitStatus, lang: str, item: ItemStatus
 
 def _ask_action(lang: str, default: str) -> str:
     """The action for an item; Enter takes `default` (skip, unless answers are kept), shown as [s]."""
+    from ..core.typed import plain
     from ..present.output import message
     from ..present.words import t
 
     while True:
-        raw = _ask_text(t("walk.ask", lang), True, lang, ANSWERS[default][0]).lower()
+        raw = plain(_ask_text(t("walk.ask", lang), True, lang, ANSWERS[default][0])).casefold()  # ｄ, 完成 too
         for action, words in ANSWERS.items():
             if raw in words:
                 return action

@@ -26,6 +26,14 @@ def list_items(
         bool, typer.Option("--detail", "-d", help="Show each measure's text and the catalog's guidance, apart.")
     ] = False,
     part: options.OnlyPart = None,
+    state: Annotated[
+        str | None,
+        typer.Option(
+            "--state",
+            metavar="STATE",
+            help="Only items in one state: done, partial, na, blocked, open (or 完成, 部分完成, 不适用, 受阻, 未完成).",
+        ),
+    ] = None,
     json: options.Json = False,
     lang: options.Lang = None,
     store: options.Store = None,
@@ -34,6 +42,7 @@ def list_items(
 ) -> None:
     """List a unit's items, numbered, with their state. `checklist done N` takes those numbers."""
     from ..core.errors import UserError
+    from ..core.typed import parse_state
     from ..usecases import views
     from ..usecases.session import Session
     from ..usecases.settings import Settings
@@ -41,7 +50,8 @@ def list_items(
     if open_only and show_all:
         raise UserError("option.exclusive", first="--open", second="--all")
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
-    view = views.items(Session.open(settings), section, open_only, part)
+    wanted = parse_state(state, "--state") if state is not None else None
+    view = views.items(Session.open(settings), section, open_only, part, wanted)
     if json:
         from ..present.documents import items_document
         from ..present.output import print_json

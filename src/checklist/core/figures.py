@@ -11,6 +11,7 @@ from datetime import date, datetime, tzinfo
 from .errors import NotFound, UserError
 from .fuzzy import closest
 from .models import FieldSpec, FigureValue
+from .typed import number_text, plain
 
 # The largest size a figure can have: people, cases, calls, degrees are never near it, it keeps
 # 15 significant digits (exact as a float, so sums and thresholds stay exact) and a value past
@@ -22,8 +23,10 @@ NO = {"no", "n", "false", "0", "否", "无", "没有"}
 
 
 def split_assignment(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition("=")
-    if not sep or not name.strip():
+    """FIELD=VALUE, the equals sign typed in full width too (temperature＝37.5)."""
+    equals = min((at for at in (text.find("="), text.find("＝")) if at >= 0), default=-1)
+    name, value = (text[:equals], text[equals + 1 :]) if equals >= 0 else ("", "")
+    if equals < 0 or not name.strip():
         raise UserError("figure.assignment", text=text)
     return name.strip(), value.strip()
 
@@ -41,17 +44,23 @@ def parse_value(spec: FieldSpec, raw: str, zone: tzinfo | None = None) -> Figure
     if spec.type == "multi":
         return parse_multi(spec, raw)
     if spec.type in ("integer", "number"):
-        # typed with a Chinese input method: full-width digits, point and signs (３７．５) read as
-        # 37.5; a decimal comma (３７，５) is refused with its own words, never read as 375
-        raw = unicodedata.normalize("NFKC", raw)
+        # typed with a Chinese input method: full-width digits, point and signs (３７．５, －３) and
+        # the ideographic full stop (３７。５) read as 37.5 and -3; a decimal comma (３７，５, 37,5) is
+        # refused with its own words, never read as 375
+        raw = number_text(raw)
         if "," in raw:
-            fixed = raw.replace(",", "" if spec.type == "integer" else ".")
-            raise UserError("figure.comma", field=spec.id, value=raw, fixed=fixed, integer=spec.type == "integer")
+            raise UserError(
+                "figure.comma",
+                field=spec.id,
+                value=raw,
+                fixed=_without_comma(raw, spec.type),
+                integer=spec.type == "integer",
+            )
         return _number(spec, raw)
     if spec.type == "yesno":
-        if raw.lower() in YES:
+        if plain(raw).casefold() in YES:
             return True
-        if raw.lower() in NO:
+        if plain(raw).casefold() in NO:
             return False
         raise UserError("figure.not_yesno", field=spec.id, value=raw)
     if spec.type == "choice":
@@ -59,6 +68,15 @@ def parse_value(spec: FieldSpec, raw: str, zone: tzinfo | None = None) -> Figure
     if not raw:
         raise UserError("figure.empty", field=spec.id)
     return raw
+
+
+def _without_comma(raw: str, kind: str) -> str:
+    """The number a comma was typed in, as it should be written: a count without separators
+    (1,000 -> 1000), a decimal comma as a point (37,5 -> 37.5), thousands' separators beside a
+    point or more than one dropped (1,000.5 -> 1000.5)."""
+    if kind == "integer" or "." in raw or raw.count(",") > 1:
+        return raw.replace(",", "")
+    return raw.replace(",", ".")
 
 
 def _choice(spec: FieldSpec, raw: str) -> str:

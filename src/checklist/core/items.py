@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from .errors import NotFound, UserError
 from .fuzzy import closest
 from .status import Item
+from .typed import plain
 
 
 def _local(item_id: str) -> str:
@@ -15,8 +16,9 @@ def _local(item_id: str) -> str:
 
 def resolve(token: str, items: Sequence[Item]) -> Item:
     token = token.strip()
-    if token.isascii() and token.isdigit():
-        number = int(token)
+    typed = plain(token)  # an item's number typed in full width (３) too
+    if typed.isascii() and typed.isdigit():
+        number = int(typed)
         if 1 <= number <= len(items):
             return items[number - 1]
         raise NotFound("item.no_number", number=number, count=len(items))

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .output import message, safe
-from .words import t
+from .words import moment_text, t
 
 if TYPE_CHECKING:
     from ..core.models import Attribute, Catalog, Measure
@@ -91,7 +91,7 @@ def attributes_head(status: UnitStatus, lang: str) -> Text:
         if record is None:
             text.append(t("label.attribute_default", lang), style="dim")
         else:
-            moment = (record.clock or record.at).astimezone(status.now.tzinfo).strftime("%Y-%m-%d %H:%M")
+            moment = moment_text((record.clock or record.at).astimezone(status.now.tzinfo), lang)
             text.append(t("label.attribute_since", lang, when=moment, who=safe(record.actor)), style="dim")
     return text
 
@@ -148,7 +148,9 @@ def attributes_view(view: AttributesView, lang: str) -> RenderableType:
         since = Text(t("label.attribute_default", lang).strip(" （）()"), style="dim")
         if state.since is not None:
             record = state.since.record
-            since = Text(t("label.attribute_since", lang, when=_when(state.since.moment, view), who=safe(record.actor)))
+            since = Text(
+                t("label.attribute_since", lang, when=_when(state.since.moment, view, lang), who=safe(record.actor))
+            )
         label = (
             f"{safe(attribute.name(lang))}（{attribute.id}）"
             if lang == "zh"
@@ -173,9 +175,9 @@ def attributes_view(view: AttributesView, lang: str) -> RenderableType:
             for key, v in change.values.items()
         )
         record = change.record
-        changes.add_row(_when(change.moment, view), safe(record.actor), safe(values), safe(record.note or ""))
+        changes.add_row(_when(change.moment, view, lang), safe(record.actor), safe(values), safe(record.note or ""))
     return Group(now, changes)
 
 
-def _when(moment: datetime, view: AttributesView) -> str:
-    return moment.astimezone(view.now.tzinfo).strftime("%Y-%m-%d %H:%M")
+def _when(moment: datetime, view: AttributesView, lang: str) -> str:
+    return moment_text(moment.astimezone(view.now.tzinfo), lang)

@@ -790,7 +790,7 @@ class _Words(string.Formatter):
     def __init__(self, lang: str) -> None:
         self.lang = lang
 
-    def format_field(self, value: Any, format_spec: str) -> str:
+    def format_field(self, value: Any, format_spec: str) -> str:  # noqa: PLR0911
         if isinstance(value, Message):
             return text(value, self.lang)
         if isinstance(value, Problem):
@@ -798,7 +798,16 @@ class _Words(string.Formatter):
         if isinstance(value, list | tuple) and not format_spec:
             return ("、" if self.lang == "zh" else ", ").join(self.format_field(item, "") for item in value)
         if isinstance(value, date) and not format_spec:  # a datetime is a date too
-            return value.isoformat()
+            # as its reader writes it in Chinese (2020年1月28日, 2020年1月28日 10:30); ISO 8601 in English
+            if self.lang != "zh":
+                return value.isoformat()
+            from datetime import datetime
+
+            from .words import date_text, moment_text
+
+            if isinstance(value, datetime):
+                return moment_text(value, self.lang, seconds=bool(value.second))
+            return date_text(value, self.lang)
         return str(super().format_field(value, format_spec))
 
 

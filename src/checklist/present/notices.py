@@ -7,7 +7,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from .output import message, safe, stdout
-from .words import answer_text, event_name, figure_text, item_subject, ordinal, t
+from .words import answer_text, event_name, figure_text, item_subject, moment_text, ordinal, period_text, t, tn
 
 if TYPE_CHECKING:
     from ..core.attest import Outcome
@@ -25,7 +25,7 @@ def attested(result: Attested, lang: str) -> None:
         label = f"{item.number} {item.measure.title(lang)}"
         label += f" · {item_subject(item, lang, result.catalog)}" if item.subject else ""
         label += f" · {item.part}" if item.part else ""
-        label += f" · {outcome.target.period}" if outcome.target.period else ""
+        label += f" · {period_text(outcome.target.period, lang)}" if outcome.target.period else ""
         target = _target(outcome, result.command_unit)
         if outcome.draft is None:
             state = t("state." + outcome.target.state, lang)
@@ -103,11 +103,11 @@ def acknowledged(result: Acknowledged, lang: str) -> None:
     label = f"{item.number} {item.measure.title(lang)}"
     label += f" · {item_subject(result.covered[0].item, lang, result.catalog)}" if draft.subject else ""
     label += f" · {draft.part}" if draft.part else ""
-    label += f" · {draft.period}" if draft.period else ""
+    label += f" · {period_text(draft.period, lang)}" if draft.period else ""
     count = len(result.covered)
-    message(t("msg.acknowledged", lang, item=label, count=count, s="" if count == 1 else "s"), style="green")
+    message(tn("msg.acknowledged", count, lang, item=label), style="green")
     for alert in result.covered:
-        period = f"{alert.period}: " if alert.period else ""
+        period = f"{period_text(alert.period, lang)}: " if alert.period else ""
         message(f"  {period}{alert_values(alert, lang).plain} · {recorded(alert.record, lang)}")
 
 
@@ -134,7 +134,7 @@ def _changes(before: Record, after: Draft, lang: str, measure: Measure | None = 
         parts.append(t("label.note_changed", lang))
     added = len(after.evidence) - len(before.evidence)
     if added > 0:
-        parts.append(t("label.files_added", lang, count=added))
+        parts.append(tn("label.files_added", added, lang))
     return safe("; ".join(parts))
 
 
@@ -146,7 +146,7 @@ def event_recorded(result: EventRecorded, lang: str) -> None:
     request = result.request
     kind = event_name(result.catalog, request.kind, lang)  # by the name the catalog gives it (入监)
     if result.occurrences > 1:  # which occurrence of the subject's events, and when
-        at = f"{result.moment:%Y-%m-%d %H:%M}" if result.moment is not None else "?"
+        at = moment_text(result.moment, lang) if result.moment is not None else "?"
         said = {"kind": kind, "subject": request.subject, "n": result.number, "nth": ordinal(result.number)}
         if result.draft is None:
             message(t("msg.occurrence_noop", lang, at=at, **said), style="yellow")
@@ -200,9 +200,12 @@ def started(result: Started, lang: str) -> None:
     )
     store_key = "msg.store_created" if result.store_created else "msg.store_in_use"
     message(t(store_key, lang, store=result.store), style="dim")
-    key = "msg.started" if result.created else "msg.resumed"
     count = len(status.catalog.for_kind(unit.kind))
-    words = t(key, lang, name=name, id=unit.id, kind=result.kind.name(lang), count=count, done=status.tally.done)
+    said = {"name": name, "id": unit.id, "kind": result.kind.name(lang)}
+    if result.created:
+        words = tn("msg.started", count, lang, **said)
+    else:
+        words = t("msg.resumed", lang, count=count, done=status.tally.done, **said)
     message(words, style="bold green")
 
 
@@ -232,7 +235,7 @@ def role_recorded(result: RoleRecorded, lang: str) -> None:
     name = said.format(name=safe(role.name(lang)), id=result.role) if role else result.role
     person = safe(result.person)
     if result.draft is None:
-        since = result.since.since.strftime("%Y-%m-%d %H:%M") if result.since else "?"
+        since = moment_text(result.since.since, lang) if result.since else "?"
         message(t("msg.role_held", lang, person=person, role=name, since=since), style="yellow")
         return
     said = "msg.role_revoked" if result.draft.action == "revoked" else "msg.role_granted"

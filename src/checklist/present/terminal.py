@@ -31,12 +31,16 @@ from .words import (
     after_chinese,
     answer_text,
     by_occurrence,
+    date_text,
     deadline_words,
     event_name,
     figure_text,
     item_subject,
+    moment_text,
     ordinal,
+    period_text,
     t,
+    tn,
     trigger_words,
 )
 
@@ -94,16 +98,25 @@ def item_mark(status: ItemStatus, lang: str) -> Text:
 _INSTANT = timedelta(microseconds=1)
 
 
-def when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
+def when(moment: datetime, lang: str) -> str:
+    return moment_text(moment, lang)
+
+
+def _periods(keys: Iterable[str], lang: str) -> str:
+    return ", ".join(period_text(key, lang) for key in keys)
+
+
+def _short_moment(moment: datetime, lang: str) -> str:
+    """A date and time in a compact column: 1月28日 above 10:30 (01-28 above 10:30 in English)."""
+    return date_text(moment, lang, short=True) + moment.strftime("\n%H:%M")
 
 
 def due_words(due: datetime, lang: str) -> str:
     """'due by the end of 2020-01-31' for a deadline at the end of a day (never 'due 1 Feb
     00:00'), 'due by 2020-01-27 12:30' for one in hours."""
     if (due.hour, due.minute, due.second) == (0, 0, 0):
-        return t("label.due_by", lang, day=(due - _INSTANT).date().isoformat())
-    return t("label.due_at", lang, moment=when(due))
+        return t("label.due_by", lang, day=date_text(due - _INSTANT, lang))
+    return t("label.due_at", lang, moment=when(due, lang))
 
 
 def checklist_table(  # noqa: PLR0912, PLR0917
@@ -142,7 +155,9 @@ def checklist_table(  # noqa: PLR0912, PLR0917
         elif item_status.item.subject is None:
             text = _item_text(item_status, status.catalog, lang, detail)
             if missed and item_status.missed:
-                text.append("\n" + t("label.missed_list", lang, periods=", ".join(item_status.missed)), style="red")
+                text.append(
+                    "\n" + t("label.missed_list", lang, periods=_periods(item_status.missed, lang)), style="red"
+                )
             text.append_text(rollup_text(status, item_status, lang))
             cells = (str(number), item_mark(item_status, lang), text, _priority(item_status.item.measure, lang))
             rows[number] = functools.partial(_with_part_rows, table, status, item_status, cells, lang, missed)
@@ -183,7 +198,7 @@ def _with_part_rows(  # noqa: PLR0917
         text.append_text(_part_label(status, child, lead=""))
         text.append_text(_details(child, lang, status.catalog))
         if missed and child.missed:
-            text.append("\n" + t("label.missed_list", lang, periods=", ".join(child.missed)), style="red")
+            text.append("\n" + t("label.missed_list", lang, periods=_periods(child.missed, lang)), style="red")
         table.add_row("", mark(child.state, lang), text, "")
 
 
@@ -218,7 +233,7 @@ def rollup_text(status: UnitStatus, item: ItemStatus, lang: str) -> Text:
         return text
     missing = [p.item.part or "" for p in item.parts if p.state not in ("done", "na")]
     done = len(item.parts) - len(missing)
-    text.append("\n" + t("label.parts_done", lang, done=done, total=len(item.parts), kind=kind), style="bold")
+    text.append("\n" + tn("label.parts_done", len(item.parts), lang, done=done, kind=kind), style="bold")
     if missing:
         text.append(" · " + t("label.parts_missing", lang, parts=safe(", ".join(missing))), style="red")
     return text
@@ -360,7 +375,10 @@ def _details(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> T
     parts += _cadence_parts(status, lang) + _timing(status, lang, catalog)
     if status.last is not None and status.last.until is not None and status.state in ("na", "awaiting", "lapsed"):
         parts.append(
-            (f"{t('label.until', lang)} {status.last.until.isoformat()}", "red" if status.state == "lapsed" else "dim")
+            (
+                f"{t('label.until', lang)} {date_text(status.last.until, lang)}",
+                "red" if status.state == "lapsed" else "dim",
+            )
         )
     if status.answer is not None:
         said = answer_text(status.item.measure.question, status.answer, lang)
@@ -371,7 +389,7 @@ def _details(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> T
         parts.append((t("label.alerts", lang, fields=names), "bold red"))
     if status.unacknowledged:
         count = status.unacknowledged
-        parts.append((t("label.unacknowledged", lang, count=count, s="" if count == 1 else "s"), "bold red"))
+        parts.append((tn("label.unacknowledged", count, lang), "bold red"))
     if status.changed:
         parts.append((t("label.changed", lang), "yellow"))
     text = Text()
@@ -440,8 +458,8 @@ def period_words(status: ItemStatus, lang: str) -> str:
     if period is None:
         return f"{t('label.period', lang)} —"
     if rec is not None and rec.at is not None:
-        return t("label.round", lang, day=period.key[:10], time=period.key[11:])
-    return f"{t('label.period', lang)} {period.key}"
+        return t("label.round", lang, day=period_text(period.key[:10], lang), time=period.key[11:])
+    return f"{t('label.period', lang)} {period_text(period.key, lang)}"
 
 
 def _standing(status: ItemStatus, rec: Recurrence, lang: str) -> list[tuple[str, str]]:
@@ -451,7 +469,7 @@ def _standing(status: ItemStatus, rec: Recurrence, lang: str) -> list[tuple[str,
     if reviewed is None:
         parts.append((t("label.not_in_place", lang), "yellow"))
     else:
-        moment = when(reviewed.clock or reviewed.at)
+        moment = when(reviewed.clock or reviewed.at, lang)
         parts.append((t("label.reviewed", lang, period=status.reviewed_period, when=moment), "dim"))
     if status.missed:
         parts.append((t("label.missed", lang, count=len(status.missed)), "red"))
@@ -465,9 +483,9 @@ def _timing(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> li
     parts: list[tuple[str, str]] = []
     parts += _in_force(status, lang, catalog)
     if status.opens is not None and status.state == "upcoming":
-        parts.append((f"{t('label.opens', lang)} {when(status.opens)}", "dim"))
+        parts.append((f"{t('label.opens', lang)} {when(status.opens, lang)}", "dim"))
     if status.ready is not None and status.state in PENDING:
-        parts.append((t("label.ready", lang, day=status.ready.date().isoformat()), "dim"))
+        parts.append((t("label.ready", lang, day=date_text(status.ready, lang)), "dim"))
     if status.due is not None and status.overdue:
         parts.append((f"{t('label.overdue', lang)} · {due_words(status.due, lang)}", "bold red"))
     elif status.due is not None:
@@ -481,14 +499,14 @@ def _in_force(status: ItemStatus, lang: str, catalog: Catalog | None = None) -> 
     parts: list[tuple[str, str]] = []
     measure, event = status.item.measure, status.item.event
     if status.ends is not None:
-        day = (status.ends - _INSTANT).date().isoformat()
+        day = date_text(status.ends - _INSTANT, lang)
         if status.state == "lapsed" and status.period is None and status.reviewed is None:
             parts.append((t("label.out_of_force", lang, day=day), "red"))
         else:
             parts.append((t("label.in_force_until", lang, day=day), "dim"))
     if event is not None and measure.deadline is not None and measure.deadline.before is not None:
         kind = safe(event_name(catalog, event.kind, lang))
-        parts.append((t("label.event_at", lang, event=kind, moment=when(event.moment)), "dim"))
+        parts.append((t("label.event_at", lang, event=kind, moment=when(event.moment, lang)), "dim"))
     return parts
 
 
@@ -524,20 +542,21 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     head.append(t("label.day", lang, day=status.days), style="bold")
     head.append(f"\n{t('label.kind', lang)}: {safe(kind.name(lang)) if kind else unit.kind}   ")
     head.append(f"{t('label.catalog', lang)}: {safe(status.catalog.meta.name)} {safe(status.catalog.meta.version)}   ")
-    head.append(f"{t('label.started', lang)}: {when(unit.started_at)} {t('label.by', lang)} {safe(unit.started_by)}")
+    head.append(
+        f"{t('label.started', lang)}: {when(unit.started_at, lang)} {t('label.by', lang)} {safe(unit.started_by)}"
+    )
     head.append_text(attributes_head(status, lang))
     if newer is not None:
         head.append(f"\n{t('label.newer', lang, version=safe(newer))}", style="yellow")
     if status.replayed:
-        count = status.replayed
-        said = t("label.replayed", lang, count=count, s="s were" if count != 1 else " was")
+        said = tn("label.replayed", status.replayed, lang)
         head.append(f"\n⏱ {said}", style="yellow")
     if status.last_record is not None:
         last = status.last_record
         happened = f"{event_name(catalog, last.event, lang)} {last.subject}" if last.event else None
         what = last.item or happened or last.part or _role_part(last)
         what += f" · {last.part}" if last.part and last.item else ""  # unit parts: the part of an item
-        head.append(f"\n{t('col.last', lang)}: {when(last.at)} · {safe(last.actor)} · {safe(what)} → ")
+        head.append(f"\n{t('col.last', lang)}: {when(last.at, lang)} · {safe(last.actor)} · {safe(what)} → ")
         head.append(t("action." + last.action, lang))
     for headline in status.headlines:
         head.append("\n")
@@ -579,7 +598,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
         parts.append(figures)
     if status.orphans:
         ids = ", ".join(sorted(status.orphans))
-        parts.append(Text(t("msg.orphans", lang, count=sum(status.orphans.values()), ids=safe(ids)), style="yellow"))
+        parts.append(Text(tn("msg.orphans", sum(status.orphans.values()), lang, ids=safe(ids)), style="yellow"))
     if status.unusable:
         parts.append(unusable_text(status.unusable, lang))
     return Group(*parts)
@@ -644,16 +663,11 @@ def _urgent(status: UnitStatus, lang: str) -> list[RenderableType]:
     return found
 
 
-def _plural(count: int) -> dict[str, object]:
-    one = count == 1
-    return {"count": count, "s": "" if one else "s", "are": "is" if one else "are", "them": "it" if one else "them"}
-
-
 def unusable_text(problems: Sequence[Message], lang: str) -> Text:
     """The records the fold left out, each named with why (see logindex.unusable)."""
     from .messages import text
 
-    shown = Text(t("msg.unusable", lang, **_plural(len(problems))), style="yellow")
+    shown = Text(tn("msg.unusable", len(problems), lang), style="yellow")
     for problem in problems:
         shown.append("\n  " + safe(text(problem)), style="yellow")
     return shown
@@ -710,11 +724,13 @@ def _recurring_table(statuses: Sequence[ItemStatus], lang: str, catalog: Catalog
             text.append(" · " + t("label.counted", lang, made=item.counted[0], needed=item.counted[1]))
         if item.reviewed is not None:
             reviewed = item.reviewed.last
-            said = t("label.reviewed", lang, period=item.reviewed_period, when=when(reviewed.clock or reviewed.at))
+            said = t(
+                "label.reviewed", lang, period=item.reviewed_period, when=when(reviewed.clock or reviewed.at, lang)
+            )
             text.append(f" · {said}", style="bold red" if item.overdue else "dim")
         if item.missed:
             recent = list(reversed(item.missed[-MISSED_SHOWN:])) + (["…"] if len(item.missed) > MISSED_SHOWN else [])
-            missed = t("label.missed_recent", lang, count=len(item.missed), periods=", ".join(recent))
+            missed = t("label.missed_recent", lang, count=len(item.missed), periods=_periods(recent, lang))
             text.append(f" · {missed}", style="red")
         else:
             text.append(f" · {t('label.missed_none', lang)}", style="dim")
@@ -800,7 +816,7 @@ def alert_text(alert: Unacknowledged, command: str, lang: str, catalog: Catalog 
     if alert.item.part:
         text.append(f" · {safe(alert.item.part)}", style="bold")
     if alert.period:
-        text.append(f" · {alert.period}", style="bold")
+        text.append(f" · {period_text(alert.period, lang)}", style="bold")
     text.append("\n").append_text(alert_values(alert, lang))
     text.append(" · " + recorded(alert.record, lang), style="dim")
     text.append(f"\n$ {safe(command)}", style="cyan")
@@ -809,8 +825,11 @@ def alert_text(alert: Unacknowledged, command: str, lang: str, catalog: Catalog 
 
 def recorded(record: Record, lang: str) -> str:
     """When and by whom a record was made (and the moment a replayed clock was set to, as `log` marks it)."""
-    said = t("label.recorded_by", lang, when=when(record.at), who=safe(record.actor))
-    return said + (t("label.replayed_at", lang, when=when(record.clock)) if record.clock is not None else "")
+    said = t("label.recorded_by", lang, when=when(record.at, lang), who=safe(record.actor))
+    if record.clock is None:
+        return said
+    # the replayed moment as --now takes it (an option's value stays as it is typed, as in the log)
+    return said + t("label.replayed_at", lang, when=f"{record.clock:%Y-%m-%d %H:%M}")
 
 
 def alert_name(measure: Measure, name: str, lang: str) -> str:
@@ -872,7 +891,7 @@ def _headline(headline: Headline, lang: str) -> Text:
         text.append(shown, style="bold red" if spec.id in headline.item.alerts else "bold")
         if spec.id in headline.item.alerts:
             text.append(" " + t("label.alert", lang), style="bold red")
-        text.append(f" ({t('label.days_at_zero', lang, days=headline.days_at_zero[spec.id])})", style="dim")
+        text.append(f" ({tn('label.days_at_zero', headline.days_at_zero[spec.id], lang)})", style="dim")
     return text
 
 
@@ -938,15 +957,15 @@ def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> RenderableType:
             Text(str(critical), style="bold red" if critical else "green"),
             Text(str(len(status.overdue)), style="bold red" if status.overdue else "green"),
             _report_cell(status, lang),
-            status.last_record.at.strftime("%m-%d\n%H:%M") if status.last_record else "—",
+            _short_moment(status.last_record.at, lang) if status.last_record else "—",
         )
     notes = [
-        Text(t("msg.unusable_units", lang, unit=safe(s.unit.id), **_plural(len(s.unusable))), style="yellow")
+        Text(tn("msg.unusable_units", len(s.unusable), lang, unit=safe(s.unit.id)), style="yellow")
         for s in statuses
         if s.unusable
     ]
     notes += [
-        Text(t("msg.alerts_units", lang, unit=safe(s.unit.id), **_plural(len(s.unacknowledged))), style="bold red")
+        Text(tn("msg.alerts_units", len(s.unacknowledged), lang, unit=safe(s.unit.id)), style="bold red")
         for s in statuses
         if s.unacknowledged
     ]
@@ -1034,7 +1053,7 @@ def _log_table(
             item = Text(f"{safe(record.holder or '')} · {record.role}")
         if record.action == "acknowledged":  # what it covers: the subject's alerts, the period's (else every one's)
             item.append(f" · {safe(record.subject)}" if record.subject else "")
-            item.append(f" · {record.period}" if record.period else "")
+            item.append(f" · {period_text(record.period, lang)}" if record.period else "")
         if record.part is not None:  # unit parts: the part a record is of, or that was added or retired
             kind = f"{record.part_kind} " if record.part_kind else ""
             item.append(f"{' · ' if record.item else ''}{kind}{safe(record.part)}", style="bold")
@@ -1060,7 +1079,7 @@ def _log_table(
         for file in record.evidence:
             kind = f"[{file.kind_id}] " if file.kind_id is not None else ""  # the named kind it was attached as
             note.append(f"\n{kind}{safe(file.name)} ({file.size} B, sha256 {file.sha256[:12]}…)", style="dim")
-        moment = Text(record.at.strftime("%Y-%m-%d\n%H:%M:%S %z"))
+        moment = Text(date_text(record.at, lang) + record.at.strftime("\n%H:%M:%S %z"))
         table.add_row(moment, Text(safe(record.actor)), item, LineByLine(note))
     return table
 
@@ -1099,7 +1118,9 @@ def parts_table(view: PartsView, lang: str) -> RenderableType:
     for part in view.parts:
         tallied = view.tallies.get(part.id)
         retired = part.retired is not None
-        state = Text(f"{t('col.retired', lang)} {when(part.retired)}" if part.retired else t("label.part_in_use", lang))
+        state = Text(
+            f"{t('col.retired', lang)} {when(part.retired, lang)}" if part.retired else t("label.part_in_use", lang)
+        )
         progress = Text()
         if tallied is not None and not retired:
             progress.append(f"{tallied.done}/{tallied.applicable} {tallied.percent:.0f}%  ")
@@ -1108,7 +1129,7 @@ def parts_table(view: PartsView, lang: str) -> RenderableType:
             Text(safe(part.id), style="dim" if retired else "bold"),
             Text(safe(kind_name(status, part.kind, lang))),
             Text(safe(part.name or "")),
-            when(part.added),
+            when(part.added, lang),
             state,
             progress,
         )
@@ -1139,7 +1160,7 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
     if measure.detail:
         body.append(f"\n\n{safe(measure.detail(lang))}")
     source = measure.source
-    dated = f" {source.date.isoformat()}" if source.date else ""
+    dated = f" {date_text(source.date, lang)}" if source.date else ""
     colon, sep = ("：", "、") if lang == "zh" else (": ", ", ")
     body.append(f"\n\n{t('label.source', lang)}{colon}{safe(source.issuer(lang))}{dated}\n", style="dim")
     body.append(f"「{safe(source.quote)}」", style="italic")
@@ -1231,7 +1252,7 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
     table.add_column(t("col.item", lang), ratio=1, overflow="fold")
     for subject, items in sorted(by_subject.items(), key=by_occurrence):
         event = items[0].item.event
-        happened = when(event.moment) if event else ""
+        happened = when(event.moment, lang) if event else ""
         pending = [i for i in items if i.state in PENDING]
         dues = sorted(i.due for i in pending if i.due is not None)
         next_due = Text("—")
@@ -1256,7 +1277,7 @@ def subjects_table(status: UnitStatus, by_subject: dict[str, list[ItemStatus]], 
             who += "\n" + t("label.occurrence_nth", lang, n=first.occurrence, nth=ordinal(first.occurrence))
         table.add_row(Text(safe(who), style="bold"), Text(safe(kind)), str(len(pending)), next_due, lines)
     if status.archived_subjects:
-        table.caption = t("label.archived_subjects", lang, count=f"{status.archived_subjects:,}")
+        table.caption = tn("label.archived_subjects", status.archived_subjects, lang)
         table.caption_justify = "left"
     return table
 
@@ -1295,7 +1316,7 @@ def _subjects(group: list[AgendaEntry], lang: str, catalog: Catalog | None = Non
     shown = ", ".join(names[:SUBJECTS_NAMED])
     if len(names) > SUBJECTS_NAMED:
         shown += " " + t("label.and_more", lang, count=len(names) - SUBJECTS_NAMED)
-    return t("label.same_for", lang, count=len(names), subjects=shown)
+    return tn("label.same_for", len(names), lang, subjects=shown)
 
 
 def _any_subject(entry: AgendaEntry) -> str:
@@ -1306,7 +1327,7 @@ def _any_subject(entry: AgendaEntry) -> str:
 
 
 def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
-    zone_day = status.now.astimezone(ZoneInfo(status.catalog.meta.timezone)).date().isoformat()
+    zone_day = date_text(status.now.astimezone(ZoneInfo(status.catalog.meta.timezone)), lang)
     name = safe(status.catalog.unit_name(status.unit, lang))
     if status.part_view is not None:
         name += " · " + t("label.status_of_part", lang, part=safe(status.part_view))
@@ -1386,6 +1407,6 @@ def roles_table(view: RolesView, lang: str) -> RenderableType:
         if not held:
             table.add_row(label, Text(t("label.nobody", lang), style="dim"), "", "")
         for number, holding in enumerate(held):
-            since = holding.since.astimezone(view.now.tzinfo).strftime("%Y-%m-%d %H:%M")
+            since = moment_text(holding.since.astimezone(view.now.tzinfo), lang)
             table.add_row(label if number == 0 else "", Text(safe(holding.holder)), since, Text(safe(holding.by)))
     return table

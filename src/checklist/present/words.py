@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .translations import plural, word
@@ -30,6 +30,38 @@ def has(key: str, lang: str) -> bool:
     except KeyError:
         return False
     return True
+
+
+def date_text(day: date, lang: str, short: bool = False) -> str:
+    """A date as its reader writes it: 2020年1月28日 (short: 1月28日) in Chinese, 2020-01-28
+    (short: 01-28) in English. JSON, logs and records keep ISO 8601."""
+    if isinstance(day, datetime):
+        day = day.date()
+    if lang == "zh":
+        return f"{day.month}月{day.day}日" if short else f"{day.year}年{day.month}月{day.day}日"
+    return f"{day:%m-%d}" if short else day.isoformat()
+
+
+def moment_text(moment: datetime, lang: str, short: bool = False, seconds: bool = False) -> str:
+    """A date and time as its reader writes it: 2020年1月28日 10:30 (short: 1月28日 10:30) in
+    Chinese, 2020-01-28 10:30 (short: 01-28 10:30) in English; in the moment's own time zone."""
+    time = f"{moment:%H:%M:%S}" if seconds else f"{moment:%H:%M}"
+    return f"{date_text(moment.date(), lang, short)} {time}"
+
+
+def period_text(key: str, lang: str) -> str:
+    """A period's key in Chinese words where it is a day or a day's round (2020年1月27日,
+    2020年1月27日 08:00); a week's or a month's key (2020-W05, 2020-01) and '…' as they are, and
+    every key in English (the form `--for` takes)."""
+    if lang != "zh":
+        return key
+    try:
+        day = date.fromisoformat(key[:10]) if len(key) >= 10 and key[4:5] == "-" and key[7:8] == "-" else None
+    except ValueError:
+        day = None
+    if day is None:
+        return key
+    return date_text(day, lang) + (" " + key[11:] if len(key) > 10 else "")
 
 
 def figure_text(value: object, lang: str, spec: FieldSpec | None = None) -> str:
@@ -129,7 +161,7 @@ def occurrence_label(  # noqa: PLR0917
     of the kind, else which one and when ("P1, 2nd admission, 2020-02-03 10:00")."""
     if count <= 1:
         return subject
-    at = f"{moment:%Y-%m-%d %H:%M}" if moment is not None else "?"
+    at = moment_text(moment, lang) if moment is not None else "?"
     kind = after_chinese(kind, lang)
     return t("label.occurrence", lang, subject=subject, n=number, nth=ordinal(number), kind=kind, at=at)
 

@@ -90,15 +90,25 @@ class ItemsView:
     archived: list[Archived]  # of the chosen items' measures: those of subjects settled for good, counted
 
 
-def items(session: Session, section: str | None = None, open_only: bool = False, part: str | None = None) -> ItemsView:
+def items(
+    session: Session,
+    section: str | None = None,
+    open_only: bool = False,
+    part: str | None = None,
+    state: str | None = None,
+) -> ItemsView:
+    """The unit's items: of one section, open ones only, or those in one state (whose items
+    settled for good are then not counted beside them)."""
     status = _status(session, part)
-    chosen, kept = status.items, [] if open_only else status.archived
+    chosen, kept = status.items, [] if open_only or state else status.archived
     if section:
         wanted = _section(status.catalog, section)
         chosen = [s for s in chosen if s.item.measure.section == wanted]
         kept = [a for a in kept if a.item.measure.section == wanted]
     if open_only:
         chosen = [s for s in chosen if s.state in PENDING]
+    if state:
+        chosen = [s for s in chosen if s.state == state]
     return ItemsView(status, chosen, len(chosen) == len(status.items), kept)
 
 
