@@ -96,7 +96,7 @@ def test_status_shows_dates_in_the_readers_form(unit) -> None:
 def test_today_and_list_show_dates_in_the_readers_form(unit) -> None:
     today = unit("today", "--lang", "zh").stdout
     assert today.startswith("长沙监狱 · 今日待办（2020年1月28日）")
-    assert "重复: 每日 · 本期 2020年1月28日 · 漏报 1 期" in today
+    assert "重复：每日 · 本期 2020年1月28日 · 漏报 1 期" in today
     assert unit("today").stdout.startswith("长沙监狱 · agenda for 2020-01-28")
     listed = unit("list", "--lang", "zh").stdout
     assert "2020年2月9日起可标记完成 · 2020年2月9日当日截止" in listed

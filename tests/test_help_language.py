@@ -101,6 +101,7 @@ KEPT = {
         "yes",
         "no",
         "unknown",
+        *["done", "partial", "na", "blocked", "open"],  # the states --state takes
         "zh",
         "en",
         "git",
@@ -114,6 +115,11 @@ KEPT = {
 COMMAND_NAMES = {name for path in PATHS for name in path} | {"checklist"}
 # Chinese the English help quotes as examples of what a user types.
 QUOTED_CHINESE = [
+    "部分完成",  # the states --state takes in Chinese, longest first
+    "未完成",
+    "不适用",
+    "完成",
+    "受阻",
     "长沙监狱",
     "否",
     "尚未设立",

@@ -140,7 +140,7 @@ def test_a_second_occurrence_is_named_by_its_kind(named: Cli) -> None:
     for at in ("2020-01-27T10:00", "2020-01-28T10:00"):
         assert named("event", "admission", "P1", "--type", "custody", "--at", at, "--now", at).exit_code == 0
     zh = named("list", "--now", "2020-01-28T11:00", "--lang", "zh").stdout
-    assert "P1（第 2 次入监，2020-01-28 10:00）" in zh
+    assert "P1（第 2 次入监，2020年1月28日 10:00）" in zh
     en = named("list", "--now", "2020-01-28T11:00", "--lang", "en").stdout
     assert "P1, 2nd admission, 2020-01-28 10:00" in en
 
