@@ -608,11 +608,11 @@ TEMPLATES: dict[str, Composed] = {
 
 def _choice(choice: Mapping[str, Any], lang: str) -> str:
     """One occurrence to choose from: its number, when it happened, its state, and its command."""
-    from .words import has, t
+    from .words import has, moment_text, t
 
     at = choice.get("at")
     said = (
-        w("occurrence.choice_at", lang, occurrence=choice["occurrence"], at=f"{at:%Y-%m-%d %H:%M}")
+        w("occurrence.choice_at", lang, occurrence=choice["occurrence"], at=moment_text(at, lang))
         if at is not None
         else w("occurrence.choice", lang, occurrence=choice["occurrence"])
     )
@@ -887,5 +887,3 @@ def problem_text(problem: Problem, lang: str = "en", warning: bool = False) -> s
     if what:
         prefix += w("problem.what", lang, what=w("problem.and", lang).join(what))
     return prefix + text(problem.message, lang)
-
-

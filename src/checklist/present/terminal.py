@@ -538,12 +538,15 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
     head.append(safe(name), style="bold")
     if status.part_view is not None:
         head.append(" · " + t("label.status_of_part", lang, part=safe(status.part_view)), style="bold")
-    head.append(f"  ({safe(unit.id)})  ", style="dim")
+    head.append(t("label.aside", lang, text=safe(unit.id)) + "  ", style="dim")
     head.append(t("label.day", lang, day=status.days), style="bold")
-    head.append(f"\n{t('label.kind', lang)}: {safe(kind.name(lang)) if kind else unit.kind}   ")
-    head.append(f"{t('label.catalog', lang)}: {safe(status.catalog.meta.name)} {safe(status.catalog.meta.version)}   ")
+    colon = t("label.colon", lang)
+    head.append(f"\n{t('label.kind', lang)}{colon}{safe(kind.name(lang)) if kind else unit.kind}   ")
     head.append(
-        f"{t('label.started', lang)}: {when(unit.started_at, lang)} {t('label.by', lang)} {safe(unit.started_by)}"
+        f"{t('label.catalog', lang)}{colon}{safe(status.catalog.meta.name)} {safe(status.catalog.meta.version)}   "
+    )
+    head.append(
+        f"{t('label.started', lang)}{colon}{when(unit.started_at, lang)} {t('label.by', lang)} {safe(unit.started_by)}"
     )
     head.append_text(attributes_head(status, lang))
     if newer is not None:
@@ -556,7 +559,7 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
         happened = f"{event_name(catalog, last.event, lang)} {last.subject}" if last.event else None
         what = last.item or happened or last.part or _role_part(last)
         what += f" · {last.part}" if last.part and last.item else ""  # unit parts: the part of an item
-        head.append(f"\n{t('col.last', lang)}: {when(last.at, lang)} · {safe(last.actor)} · {safe(what)} → ")
+        head.append(f"\n{t('col.last', lang)}{colon}{when(last.at, lang)} · {safe(last.actor)} · {safe(what)} → ")
         head.append(t("action." + last.action, lang))
     for headline in status.headlines:
         head.append("\n")
@@ -609,18 +612,17 @@ def _summary_line(status: UnitStatus, lang: str) -> Text:
     recorded, not met); and the items that do not apply now, if any (applicability)."""
     tally = status.tally
     off = tally.counts["inapplicable"]
-    tail = f"; {t('state.na', lang)} {tally.counts['na']}" + (
-        f"; {t('state.inapplicable', lang)} {off})" if off else ")"
+    semicolon = t("label.semicolon", lang)
+    tail = f"{semicolon}{t('state.na', lang)} {tally.counts['na']}" + (
+        f"{semicolon}{t('state.inapplicable', lang)} {off}" if off else ""
     )
+    percent = f"{tally.percent:.0f}"
     if not any(s.item.measure.question for s in status.items):
-        return Text(
-            f"{t('label.done_pct', lang)}: {tally.percent:.0f}%  ({tally.done}/{tally.applicable}{tail}", style="bold"
-        )
+        counts = f"{tally.done}/{tally.applicable}{tail}"
+        return Text(t("label.done_line", lang, percent=percent, counts=counts), style="bold")
     answered = t("label.answer_counts", lang, not_met=tally.not_met, unknown=tally.unknown)
-    return Text(
-        f"{t('label.met_pct', lang)}: {tally.percent:.0f}%  ({tally.met}/{tally.applicable}; {answered}{tail}",
-        style="bold",
-    )
+    counts = f"{tally.met}/{tally.applicable}{semicolon}{answered}{tail}"
+    return Text(t("label.met_line", lang, percent=percent, counts=counts), style="bold")
 
 
 def _parts_progress(status: UnitStatus, lang: str) -> Table:
@@ -891,7 +893,9 @@ def _headline(headline: Headline, lang: str) -> Text:
         text.append(shown, style="bold red" if spec.id in headline.item.alerts else "bold")
         if spec.id in headline.item.alerts:
             text.append(" " + t("label.alert", lang), style="bold red")
-        text.append(f" ({tn('label.days_at_zero', headline.days_at_zero[spec.id], lang)})", style="dim")
+        text.append(
+            t("label.aside", lang, text=tn("label.days_at_zero", headline.days_at_zero[spec.id], lang)), style="dim"
+        )
     return text
 
 

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from .messages import text
 from .output import message, safe, stdout
-from .words import t, tn
+from .words import date_text, moment_text, t, tn
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -157,7 +157,9 @@ def _shared(what: str, problems: list[Message], checked: int, lang: str) -> None
 
 def seal_check(result: SealCheck, lang: str = "en") -> None:
     sealed, problems = result.seal, _texts(result.problems, lang)
-    what = tn("seal.what", len(sealed.entries), lang, unit=sealed.unit, period=sealed.period.isoformat(), by=sealed.by)
+    what = tn(
+        "seal.what", len(sealed.entries), lang, unit=sealed.unit, period=date_text(sealed.period, lang), by=sealed.by
+    )
     verdict = "✖ " + safe(what) + t("label.colon", lang) + safe(problems[0]) if problems else "✔ " + safe(what)
     if not problems:
         verdict += t("seal.holds" if result.against_log else "seal.holds_signature_only", lang)
@@ -185,7 +187,7 @@ def sealed(result: Sealed, unit_id: str, lang: str = "en") -> None:
         "seal.made",
         len(made.entries),
         lang,
-        period=made.period.isoformat(),
+        period=date_text(made.period, lang),
         unit=unit_id,
         head=made.head.seq,
         by=made.by,
@@ -267,7 +269,7 @@ def keys_table(result: KeyList, lang: str = "en", width: int = 120) -> Renderabl
         for key_id, key in keys:
             registered = result.registered.get(key_id)
             blocks.append(Text(f"{key_id}  ").append(safe(key.name), style="bold"))
-            created = t("col.keys_created", lang) + colon + key.created_at.strftime("%Y-%m-%d %H:%M")
+            created = t("col.keys_created", lang) + colon + moment_text(key.created_at, lang)
             private = t("col.keys_private", lang) + colon + t("value.yes" if key_id in result.own else "value.no", lang)
             here = _registration(registered, lang) if registered else t("value.no", lang)
             below = Text(f"{created} · {private}\n{t('col.keys_registered', lang)}{colon}{here}", style="dim")
@@ -281,7 +283,7 @@ def keys_table(result: KeyList, lang: str = "en", width: int = 120) -> Renderabl
         table.add_row(
             key_id,
             Text(safe(key.name)),
-            key.created_at.strftime("%Y-%m-%d %H:%M"),
+            moment_text(key.created_at, lang),
             Text(_registration(registered, lang) if registered else t("value.no", lang)),
             t("value.yes" if key_id in result.own else "value.no", lang),
         )
@@ -335,6 +337,6 @@ def checkpoint_checks_document(checks: list[CheckpointCheck]) -> CheckpointCheck
 def _registration(key: PublicKey, lang: str) -> str:
     if key.registered_at is None:
         return t("value.yes", lang)
-    when = key.registered_at.strftime("%Y-%m-%d %H:%M")
+    when = moment_text(key.registered_at, lang)
     said = t("key.registered_at", lang, when=when, by=safe(key.registered_by or ""))
     return said + (t("key.endorsed_with", lang, key_id=key.endorsed_by.key) if key.endorsed_by else "")

@@ -126,7 +126,7 @@ def deadline_words(measure: Measure, catalog: Catalog | None, lang: str) -> str:
     if deadline is None:
         return ""
     if deadline.date is not None:
-        return t("deadline.date", lang, date=deadline.date.isoformat())
+        return t("deadline.date", lang, date=date_text(deadline.date, lang))
     duration = deadline.duration
     if duration is None:
         return ""
