@@ -992,7 +992,10 @@ def test_a_seal_of_format_3_outside_its_envelope_says_so_in_the_language(keyed) 
     bare["sig"] = {"key": signature["keyid"], "value": signature["sig"]}
     Path("bare.json").write_text(json.dumps(bare), encoding="utf-8")
     en = keyed("verify", "--seal", "bare.json")
-    assert en.exit_code == 3 and "bare.json is not a seal: a seal of format 3 comes in a signed envelope (DSSE)" in en.output
+    assert (
+        en.exit_code == 3
+        and "bare.json is not a seal: a seal of format 3 comes in a signed envelope (DSSE)" in en.output
+    )
     # verify's own screen speaks the run's language once issue 13's verdicts are merged; the words are these
     from checklist.core import seal
     from checklist.core.errors import DataError

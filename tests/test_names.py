@@ -261,7 +261,7 @@ def test_a_real_process_under_a_chinese_locale_names_the_event(proc, tmp_path: P
 @pytest.mark.parametrize(
     ("deadline", "zh", "en"),
     [
-        ({"date": "2020-01-31"}, "2020-01-31 前", "by 2020-01-31"),
+        ({"date": "2020-01-31"}, "2020年1月31日前", "by 2020-01-31"),
         ({"days": 3, "after": "start"}, "开始后 3 天内", "within 3 days of the start"),
         ({"days": 0, "after": "start"}, "开始当天", "on the day it begins"),
         ({"days": 0, "after": "event"}, "入监当天", "on the day of admission"),
@@ -279,3 +279,29 @@ def test_every_form_of_deadline_in_words(tmp_path: Path, deadline: dict[str, obj
     exam = next(m for m in catalog.measures if m.id == "prison.exam")
     measure = exam.model_copy(update={"deadline": Deadline.model_validate(deadline)})
     assert (deadline_words(measure, catalog, "zh"), deadline_words(measure, catalog, "en")) == (zh, en)
+
+
+def test_a_figures_unit_in_words_of_both_languages(cli: Cli, tmp_path: Path) -> None:
+    """A unit may be a symbol (°C) or words in the two languages ({zh: 人, en: people})."""
+    counted = MEASURES.replace(
+        "type: integer, min: 0}", "type: integer, min: 0, max: 20, unit: {zh: 人, en: people}, alert: {above: 3}}"
+    )
+    path = write(tmp_path, HEAD + EVENTS + counted)
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return cli(*args, "--catalog", str(path), input=input)
+
+    assert cli("validate", str(path), "--strict").exit_code == 0
+    assert run("start", "--unit", "prison", "--now", "2020-01-27T08:00").exit_code == 0
+    assert run("event", "admission", "P1", "--type", "custody", "--now", "2020-01-27T10:00").exit_code == 0
+    walked = run("walk", "--now", "2020-01-27T11:00", "--lang", "zh", input="s\nd\n\n30\n3\n否\n无\n\nq\n")
+    assert "同监人数（整数，0–20，人）" in walked.stderr and "people" not in walked.output
+    assert "cellmates = 30 超出范围：允许 0 至 20 人" in walked.stderr, walked.stderr  # refused, asked again
+    assert records()[-1]["figures"] == {"cellmates": 3, "symptoms": False, "contact": "none"}
+    refused = run("done", "prison.exam", "--subject", "P1", "--set", "cellmates=30", "--now", "2020-01-27T12:00")
+    assert refused.exit_code == 1 and "allowed 0 to 20 people" in refused.stderr
+    alert = run("done", "prison.exam", "--subject", "P1", "--set", "cellmates=4", "--set", "symptoms=no",
+                "--set", "contact=none", "--now", "2020-01-27T12:00", "--lang", "zh")  # fmt: skip
+    assert alert.exit_code == 0 and "⚠ 警示：同监人数 = 4" in alert.stderr, alert  # above 3: an alert
+    assert "4 people" in run("status", "--now", "2020-01-27T12:00", "--lang", "en").stdout
+    assert "4 人" in run("status", "--now", "2020-01-27T12:00", "--lang", "zh").stdout

@@ -482,7 +482,7 @@ def _describe(spec: FieldSpec, lang: str, required: bool) -> str:
         high = f"{spec.max:g}" if spec.max is not None else "…"
         parts.append(f"{low}–{high}")
     if spec.unit:
-        parts.append(spec.unit)
+        parts.append(spec.unit_text(lang))
     if not required:
         parts.append(t("walk.optional", lang))
     return ("，" if lang == "zh" else ", ").join(parts)

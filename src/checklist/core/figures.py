@@ -198,7 +198,9 @@ def _check_bounds(spec: FieldSpec, value: float, raw: str) -> None:
     low, high = spec.min, spec.max
     if (low is not None and value < low) or (high is not None and value > high):
         shown = value if usable(value) else brief(raw)
-        raise UserError("figure.out_of_range", field=spec.id, value=shown, min=low, max=high, unit=spec.unit)
+        raise UserError(
+            "figure.out_of_range", field=spec.id, value=shown, min=low, max=high, unit=spec.unit
+        )  # a Text: words in the reader's language
 
 
 def parse_assignments(

@@ -275,7 +275,10 @@ class FieldSpec(Strict):
         description="integer, number, text, yesno, choice (with choices), date, datetime, or multi (several"
         " of its choices)"
     )
-    unit: str | None = Field(None, description="the unit of a number, shown after it (°C)")
+    unit: str | Text | None = Field(
+        None,
+        description="the unit of a number, shown after it: a symbol (°C), or words in both languages ({zh: 人, en: people})",
+    )
     min: float | None = Field(None, description="the least value an integer or a number may take")
     max: float | None = Field(None, description="the greatest value an integer or a number may take")
     choices: list[FieldChoice | str] | None = Field(
@@ -307,6 +310,10 @@ class FieldSpec(Strict):
     def choice_label(self, choice: str) -> Text | None:
         """The names the catalog gives a choice (None: it is shown as its id)."""
         return next((c.label for c in self.choices or () if not isinstance(c, str) and c.id == choice), None)
+
+    def unit_text(self, lang: str) -> str:
+        """The unit as the reader reads it ('' without one): a symbol as it is, words in the language."""
+        return self.unit(lang) if isinstance(self.unit, Text) else self.unit or ""
 
     @property
     def aggregation(self) -> Aggregate | None:

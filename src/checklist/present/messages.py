@@ -32,7 +32,8 @@ Composed = Callable[[Mapping[str, Any], str], str]
 def _range(p: Mapping[str, Any], lang: str) -> str:
     low = f"{p['min']:g}" if p.get("min") is not None else "…"
     high = f"{p['max']:g}" if p.get("max") is not None else "…"
-    unit = f" {p['unit']}" if p.get("unit") else ""
+    said = p.get("unit")
+    unit = f" {said(lang) if callable(said) else said}" if said else ""  # a symbol, or words in both languages (Text)
     value = p["value"] if isinstance(p["value"], str) else f"{p['value']:g}"  # a string: cut short (figures.brief)
     return w("figure.out_of_range", lang, field=p["field"], value=value, low=low, high=high, unit=unit)
 

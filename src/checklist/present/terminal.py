@@ -760,7 +760,9 @@ def _figures_table(status: UnitStatus, lang: str) -> Table:
             subject = item_subject(item.item, lang, status.catalog) if item.item.subject else None
             label.append(safe(subject or item.item.measure.title(lang)))
             label.append(f" · {safe(item.item.part)}" if item.item.part else "")
-            value = Text(safe(f"{_figure(spec, item.latest[spec.id], lang)}{' ' + spec.unit if spec.unit else ''}"))
+            value = Text(
+                safe(f"{_figure(spec, item.latest[spec.id], lang)}{' ' + spec.unit_text(lang) if spec.unit else ''}")
+            )
             if spec.id in item.alerts:
                 value.append(" " + t("label.alert", lang))
                 value.stylize("bold red")
@@ -861,7 +863,7 @@ def alert_values(alert: Unacknowledged, lang: str) -> Text:
             continue
         value = values.get(field_id)
         shown = "—" if value is None else _figure(spec, value, lang)
-        unit = f" {spec.unit}" if spec is not None and spec.unit else ""
+        unit = f" {spec.unit_text(lang)}" if spec is not None and spec.unit else ""
         label = spec.label(lang) if spec is not None else field_id
         text.append(("" if number == 0 else ", ") + safe(f"{label} = {shown}{unit}"))
     text.append(" " + t("label.alert", lang))
