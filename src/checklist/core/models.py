@@ -277,7 +277,8 @@ class FieldSpec(Strict):
     )
     unit: str | Text | None = Field(
         None,
-        description="the unit of a number, shown after it: a symbol (°C), or words in both languages ({zh: 人, en: people})",
+        description="the unit of a number, shown after it: a symbol (°C), or words in both languages"
+        " ({zh: 人, en: people})",
     )
     min: float | None = Field(None, description="the least value an integer or a number may take")
     max: float | None = Field(None, description="the greatest value an integer or a number may take")
