@@ -74,14 +74,15 @@ def test_date_and_moment_in_each_language() -> None:
     assert moment_text(moment, "en") == "2020-01-28 10:30"
     assert period_text("2020-01-27", "zh") == "2020年1月27日"
     assert period_text("2020-01-27T08:00", "zh") == "2020年1月27日 08:00"
-    assert period_text("2020-W05", "zh") == "2020-W05"
+    assert period_text("2020-W05", "zh") == "2020年第5周"  # an ISO week
+    assert period_text("2020-W05", "en") == "2020-W05"
     assert period_text("2020-01-27", "en") == "2020-01-27"  # English keeps the key
 
 
 def test_status_shows_dates_in_the_readers_form(unit) -> None:
     chinese = unit("status", "--lang", "zh").stdout
-    assert "开始于: 2020年1月27日 09:00 由 王警官" in chinese
-    assert "最近记录: 2020年1月27日 11:30 · tester" in chinese
+    assert "开始于：2020年1月27日 09:00 由 王警官" in chinese
+    assert "最近记录：2020年1月27日 11:30 · tester" in chinese
     assert "体温 = 38.2 °C ⚠ 警示 · 2020年1月27日 11:30 由 tester 记录" in chinese
     assert "本期 2020年1月28日 · 漏报 1 期：2020年1月27日" in chinese
     assert "2020-01-2" not in chinese
@@ -278,7 +279,7 @@ def test_one_alert_acknowledged_and_one_day_at_zero(unit, at) -> None:
     at("2020-01-29T10:00")
     shown = unit("status").stdout
     assert "(1 day at zero)" in shown and "1 days" not in shown
-    assert "(连续 1 天为零)" in unit("status", "--lang", "zh").stdout
+    assert "（连续 1 天为零）" in unit("status", "--lang", "zh").stdout
 
 
 def test_one_record_made_with_a_replayed_clock(cli) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -50,11 +51,14 @@ def moment_text(moment: datetime, lang: str, short: bool = False, seconds: bool 
 
 
 def period_text(key: str, lang: str) -> str:
-    """A period's key in Chinese words where it is a day or a day's round (2020年1月27日,
-    2020年1月27日 08:00); a week's or a month's key (2020-W05, 2020-01) and '…' as they are, and
-    every key in English (the form `--for` takes)."""
+    """A period's key in Chinese words: a day or a day's round (2020年1月27日, 2020年1月27日 08:00),
+    an ISO week (2020年第5周); a month or a run of days, keyed by its first day, reads as that
+    day; '…' as it is. Every key stays as it is in English (the form `--for` takes)."""
     if lang != "zh":
         return key
+    week = re.fullmatch(r"(\d{4})-W(\d{2})", key)
+    if week:
+        return f"{week[1]}年第{int(week[2])}周"
     try:
         day = date.fromisoformat(key[:10]) if len(key) >= 10 and key[4:5] == "-" and key[7:8] == "-" else None
     except ValueError:
