@@ -97,10 +97,10 @@ def _all_kept(word: str, keep: set[str]) -> bool:
 def chinese_in_english(text: str, allowed: Iterable[str] = ()) -> list[str]:
     """The Chinese of an English screen that is no user or catalog data: `allowed` holds what a
     user typed and the catalog's texts that have no English (a piece of one, where a column
-    wraps it, is allowed too)."""
+    wraps it, is allowed too); an example of what to type, in backticks, may be Chinese."""
     kept = sorted({a for a in allowed if CJK.search(a)}, key=len, reverse=True)
     found = []
-    for shown in text.splitlines():
+    for shown in re.sub(r"`[^`\n]*`", " ", text).splitlines():  # what to type, in backticks: 2020年1月27日
         line = shown
         for data in kept:
             line = line.replace(data, " ")

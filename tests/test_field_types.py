@@ -209,11 +209,11 @@ class TestRecorded:
         ("value", "said"),
         [
             ("onset=2020-02-30", "onset = '2020-02-30' is no date of the calendar"),
-            ("onset=27.1.2020", "onset must be a date such as 2020-01-27 or 2020年1月27日, got '27.1.2020'"),
+            ("onset=27.1.2020", "onset must be a date such as 2020-01-27 or `2020年1月27日`, got '27.1.2020'"),
             ("symptoms=咳嗽、发烧", "symptoms must be one of: 咳嗽, 乏力, 气促; got '发烧'"),
             ("seen_at=9:30", "seen_at must be a date and time such as 2020-01-27T10:30"),
             ("symptoms=、", "symptoms needs one or more of: 咳嗽, 乏力, 气促, separated by commas"),
-            ("symptoms=,", "for example --set symptoms=咳嗽、乏力"),
+            ("symptoms=,", "for example `--set symptoms=咳嗽、乏力`"),
         ],
     )
     def test_a_mistake_is_one_line_naming_the_field(self, unit, value: str, said: str) -> None:

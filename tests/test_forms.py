@@ -461,22 +461,14 @@ def test_yes_or_no_to_a_question(typed: str, said: bool | None) -> None:
 def test_start_asks_to_walk_and_takes_a_chinese_yes_or_no(cli, monkeypatch) -> None:
     """start's offer to walk, asked of a person at a terminal: 否 declines, a word it does not
     take is asked again, 是 walks."""
-    import typer
-
     from checklist.cli import start
 
     answers = iter(["也许", "否"])
-    asked: list[str] = []
-
-    def prompt(question: str, **kwargs: object) -> str:
-        asked.append(question)
-        return next(answers)
-
     monkeypatch.setattr(start, "interactive", lambda settings: True)
-    monkeypatch.setattr(typer, "prompt", prompt)
+    monkeypatch.setattr("builtins.input", lambda *prompt: next(answers))  # the prompt goes to stderr
     declined = cli("start", "--unit", "prison", "--lang", "zh")
     assert declined.exit_code == 0, declined
-    assert asked == ["现在逐项处理未完成事项吗？（是/否，直接回车为“是”）："] * 2
+    assert declined.stderr.count("现在逐项处理未完成事项吗？（是/否，直接回车为“是”）：") == 2
     assert "请回答“是”或“否”（也可输入 y 或 n）。" in declined.stderr
     assert "下一步" in declined.stderr or "checklist walk" in declined.stderr
     walked: list[object] = []
@@ -487,7 +479,7 @@ def test_start_asks_to_walk_and_takes_a_chinese_yes_or_no(cli, monkeypatch) -> N
     answers = iter(["maybe", "n"])
     english = cli("start", "--unit", "prison")
     assert "Please answer yes or no (y or n)." in english.stderr and len(walked) == 1
-    assert asked[-1] == "Walk through the open items now? [Y/n]: "
+    assert english.stderr.count("Walk through the open items now? [Y/n]: ") == 2
 
 
 def test_the_walk_takes_actions_in_chinese_and_full_width(unit) -> None:

@@ -128,7 +128,7 @@ class TestErrorPaths:
         one, two = (f"checklist done 10 --subject P1 --occurrence {n}" for n in (1, 2))
         assert zh == [
             "错误：P1 在第 10 项（prison.new-admission-isolation）有多次 admission 事件：请用 --occurrence 指明是哪一次："
-            f"第 1 次（2020-01-27 08:00），未完成：`{one}`；第 2 次（2020-01-27 09:00），未完成：`{two}`",
+            f"第 1 次（2020年1月27日 08:00），未完成：`{one}`；第 2 次（2020年1月27日 09:00），未完成：`{two}`",
             "`checklist subjects` 列出每一次事件及其事项",
         ]
         assert en == [
@@ -666,13 +666,13 @@ COMPOSED = [
     (
         "occurrence.which",
         {"subject": "P1", "kind": "admission", "number": 3, "item": "prison.x", "part": None, "choices": [C1, C2]},
-        "P1 在第 3 项（prison.x）有多次 admission 事件：请用 --occurrence 指明是哪一次：第 1 次（2020-01-27 08:00），未完成：`checklist done 3 --subject P1 --occurrence 1`；第 2 次，已完成",
+        "P1 在第 3 项（prison.x）有多次 admission 事件：请用 --occurrence 指明是哪一次：第 1 次（2020年1月27日 08:00），未完成：`checklist done 3 --subject P1 --occurrence 1`；第 2 次，已完成",
         "P1 has several admission occurrences for item 3 (prison.x): name one with --occurrence: occurrence 1 of 2020-01-27 08:00, open: `checklist done 3 --subject P1 --occurrence 1`; occurrence 2, done",
     ),
     (
         "occurrence.unknown",
         {"subject": "P1", "kind": "admission", "occurrence": 5, "number": 3, "item": "prison.x", "choices": [C1]},
-        "P1 在第 3 项（prison.x）没有第 5 次 admission 事件（已撤回或从未记录）；其各次事件：第 1 次（2020-01-27 08:00），未完成：`checklist done 3 --subject P1 --occurrence 1`",
+        "P1 在第 3 项（prison.x）没有第 5 次 admission 事件（已撤回或从未记录）；其各次事件：第 1 次（2020年1月27日 08:00），未完成：`checklist done 3 --subject P1 --occurrence 1`",
         "P1 has no admission occurrence 5 for item 3 (prison.x) (withdrawn, or never recorded); its occurrences: occurrence 1 of 2020-01-27 08:00, open: `checklist done 3 --subject P1 --occurrence 1`",
     ),
     (
@@ -783,8 +783,8 @@ HINTED = [
     (
         "figure.multi_empty",
         {"field": "symptoms", "choices": ["发热", "咳嗽", "乏力"]},
-        "例如 --set symptoms=发热、咳嗽",
-        "for example --set symptoms=发热、咳嗽",
+        "例如 `--set symptoms=发热、咳嗽`",
+        "for example `--set symptoms=发热、咳嗽`",
     ),
     ("attest.needs_figures", {"fields": ["a", "b"]}, "请加上 --set a=… --set b=…", "add --set a=… --set b=…"),
     ("attest.no_such_period", {"example": "2020-W05"}, "周期的写法如 2020-W05", "periods look like 2020-W05"),
@@ -934,7 +934,7 @@ def test_did_you_mean_and_close_in_both_languages() -> None:
 
 
 def test_an_occurrence_to_choose_in_both_languages() -> None:
-    assert _choice(C1, "zh") == "第 1 次（2020-01-27 08:00），未完成：`checklist done 3 --subject P1 --occurrence 1`"
+    assert _choice(C1, "zh") == "第 1 次（2020年1月27日 08:00），未完成：`checklist done 3 --subject P1 --occurrence 1`"
     assert _choice(C1, "en") == "occurrence 1 of 2020-01-27 08:00, open: `checklist done 3 --subject P1 --occurrence 1`"
     assert _choice(C2, "zh") == "第 2 次，已完成"
     assert _choice(C2, "en") == "occurrence 2, done"

@@ -189,19 +189,14 @@ def test_enter_at_the_action_prompt_skips_and_says_so(prison) -> None:
 
 
 def test_ctrl_c_at_any_prompt_exits_130(cli, monkeypatch) -> None:
-    """Ctrl-C at start's offer to walk: click's prompt raises Abort from None, the KeyboardInterrupt in __context__."""
-    import typer
-
+    """Ctrl-C at start's offer to walk: the prompt raises Abort from None, the KeyboardInterrupt in __context__."""
     from checklist.cli import start
 
-    def ctrl_c(*args: object, **kwargs: object) -> bool:
-        try:
-            raise KeyboardInterrupt
-        except KeyboardInterrupt:
-            raise typer.Abort() from None
+    def ctrl_c(*args: object) -> str:
+        raise KeyboardInterrupt
 
     monkeypatch.setattr(start, "interactive", lambda settings: True)
-    monkeypatch.setattr(typer, "prompt", ctrl_c)
+    monkeypatch.setattr("builtins.input", ctrl_c)
     result = cli("start", "--unit", "prison")
     assert result.exit_code == 130, result
     assert "Started Prison" in result.stderr and "Aborted" not in result.stderr

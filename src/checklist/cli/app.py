@@ -187,10 +187,12 @@ def root(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on errors (for bug reports).")] = False,
 ) -> None:
     ctx.meta["debug"] = debug
+    from functools import partial
+
     from ..usecases import secrets
     from . import prompts
 
-    secrets.install(prompts.passphrase)  # a key's passphrase is asked on a terminal
+    secrets.install(partial(prompts.passphrase, lang=ctx.meta.get("lang", "en")))  # asked on a terminal
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import typer
 
 from ..core.errors import ExitCode
 from . import options
+from .prompts import line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -44,7 +45,7 @@ def confirm(question: str, lang: str, default: bool) -> bool:
 
     choices = t("prompt.yes_no_default_yes" if default else "prompt.yes_no_default_no", lang)
     while True:
-        typed = str(typer.prompt(question + choices, default="", show_default=False, err=True, prompt_suffix=""))
+        typed = line(question + choices)
         said = yes_or_no(typed) if typed.strip() else default
         if said is not None:
             return said
@@ -410,7 +411,7 @@ def _ask_text(label: str, required: bool, lang: str, default: str = "") -> str:
     question = safe(label) + (f" [{safe(default)}]" if default else "")
     while True:
         suffix = "： " if lang == "zh" else ": "  # full-width after Chinese words (click echoes the last char apart)
-        value = str(typer.prompt(question, default=default, show_default=False, err=True, prompt_suffix=suffix)).strip()
+        value = line(question + suffix, default).strip()
         if not_utf8(value):
             message(t("walk.not_utf8", lang), style="yellow")
             continue

@@ -194,8 +194,8 @@ def keys_new(
     from ..usecases.settings import Settings
     from .prompts import new_passphrase
 
-    secret = new_passphrase() if passphrase else None
     settings = Settings.load(store=store, lang=options.language_of_run(lang))
+    secret = new_passphrase(settings.lang) if passphrase else None
     new_key(trust.new_key(settings, name, secret), settings.lang)
 
 

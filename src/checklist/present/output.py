@@ -65,9 +65,12 @@ class _Trimmed(io.TextIOBase):
         return len(text)
 
     def flush(self) -> None:
-        if self._pending:  # a line not ended (rich ends every print with one): written as it is
-            self._out.write(self._pending)
-            self._pending = ""
+        """A line not ended yet is written but for its blanks, kept until the line goes on: it
+        may end blank (a walk flushes before each prompt, between a panel and the next)."""
+        said = self._pending.rstrip(" ")
+        if said:
+            self._out.write(said)
+            self._pending = self._pending[len(said) :]
         self._out.flush()
 
     def isatty(self) -> bool:
