@@ -127,7 +127,7 @@ class TestErrorPaths:
         zh, en = both(prison, "done", "10", "--subject", "P1", *NOW, values=("admission",))
         one, two = (f"checklist done 10 --subject P1 --occurrence {n}" for n in (1, 2))
         assert zh == [
-            "错误：P1 在第 10 项（prison.new-admission-isolation）有多次 admission 事件：请用 --occurrence 指明是哪一次："
+            "错误：P1 在第 10 项（prison.new-admission-isolation）有多次入监事件：请用 --occurrence 指明是哪一次："
             f"第 1 次（2020年1月27日 08:00），未完成：`{one}`；第 2 次（2020年1月27日 09:00），未完成：`{two}`",
             "`checklist subjects` 列出每一次事件及其事项",
         ]
@@ -144,7 +144,7 @@ class TestErrorPaths:
         admissions(prison, "2020-01-27T08:00", "2020-01-27T09:00")
         zh, _ = both(prison, "done", "10", "--subject", "P1", "--occurrence", "5", *NOW, values=("admission",))
         assert zh[0].startswith(
-            "错误：P1 在第 10 项（prison.new-admission-isolation）没有第 5 次 admission 事件（已撤回或从未记录）；其各次事件：第 1 次"
+            "错误：P1 在第 10 项（prison.new-admission-isolation）没有第 5 次入监事件（已撤回或从未记录）；其各次事件：第 1 次"
         )
         withdrawn = prison("event", "admission", "P1", "--withdraw", "--occurrence", "7", "--note", "错录", *NOW)
         assert said(withdrawn, "en")[0].startswith("error: P1 has no admission occurrence 7 to withdraw: occurrence 1")
@@ -1003,3 +1003,18 @@ def test_a_seal_of_format_3_outside_its_envelope_says_so_in_the_language(keyed) 
     with pytest.raises(DataError) as refused:
         seal.parse(Path("bare.json").read_bytes(), "bare.json")
     assert text(refused.value.message, "zh") == "bare.json 不是封签：格式 3 的封签须装在签名信封（DSSE）中"
+
+
+def test_a_kind_of_event_the_catalog_names_is_said_by_its_name() -> None:
+    """The core passes a declared kind of event by its name (a Text); an undeclared one by its id,
+    set apart by spaces in Chinese ({kind:apart})."""
+    from checklist.core.models import Text
+
+    named = {"subject": "P1", "occurrence": 5, "choices": [], "kind": Text(zh="入监", en="admission")}
+    assert text(message("event.no_occurrence", **named), "zh") == "P1 没有可撤回的第 5 次入监事件（目前没有有效的事件）"
+    assert text(message("event.no_occurrence", **named), "en").startswith("P1 has no admission occurrence 5")
+    bare = {**named, "kind": "transfer"}
+    assert (
+        text(message("event.no_occurrence", **bare), "zh")
+        == "P1 没有可撤回的第 5 次 transfer 事件（目前没有有效的事件）"
+    )

@@ -239,18 +239,20 @@ def _subject_item(
             raise NotFound(
                 "attest.no_subject", closest(subject, known), subject=subject, number=item.number, item=item.id
             )
-        return _occurrence(found, item, occurrence, action)
+        return _occurrence(found, item, occurrence, action, current.catalog)
     pending = [s for s in mine if s.state in PENDING]
     if len(pending) == 1:
         return pending[0]
     if not mine:
-        event = item.measure.trigger.event if item.measure.trigger else "?"
+        event = current.catalog.event_label(item.measure.trigger.event) if item.measure.trigger else "?"
         raise UserError("attest.no_subjects_yet", number=item.number, item=item.id, event=event)
     names = list(dict.fromkeys(s.item.subject or "" for s in (pending or mine)))[:8]
     raise UserError("attest.which_subject", number=item.number, item=item.id, subjects=names)
 
 
-def _occurrence(found: list[ItemStatus], item: Item, occurrence: int | None, action: str) -> ItemStatus:
+def _occurrence(
+    found: list[ItemStatus], item: Item, occurrence: int | None, action: str, catalog: Catalog
+) -> ItemStatus:
     """The item of one occurrence of a subject's event: the one named, else the only one, else
     the only one with work left; several: the user names one (each with its command)."""
     subject = found[0].item.subject
@@ -258,7 +260,10 @@ def _occurrence(found: list[ItemStatus], item: Item, occurrence: int | None, act
         named = next((s for s in found if s.item.occurrence == occurrence), None)
         if named is None:
             raise UserError(
-                "occurrence.unknown", **_occurrences(found, item, action), subject=subject, occurrence=occurrence
+                "occurrence.unknown",
+                **_occurrences(found, item, action, catalog),
+                subject=subject,
+                occurrence=occurrence,
             )
         return named
     if len(found) == 1:
@@ -266,10 +271,10 @@ def _occurrence(found: list[ItemStatus], item: Item, occurrence: int | None, act
     pending = [s for s in found if s.state in PENDING]
     if len(pending) == 1:
         return pending[0]
-    raise UserError("occurrence.which", **_occurrences(pending or found, item, action), subject=subject)
+    raise UserError("occurrence.which", **_occurrences(pending or found, item, action, catalog), subject=subject)
 
 
-def _occurrences(found: list[ItemStatus], item: Item, action: str) -> dict[str, Any]:
+def _occurrences(found: list[ItemStatus], item: Item, action: str, catalog: Catalog) -> dict[str, Any]:
     """What a message listing the occurrences to choose from needs: each one's number, when
     its event happened, its state and the command that names it; and the item."""
     verb = VERB_OF.get(action, action)
@@ -292,7 +297,7 @@ def _occurrences(found: list[ItemStatus], item: Item, action: str) -> dict[str, 
         }
         for s in found
     ]
-    kind = item.measure.trigger.event if item.measure.trigger else "?"
+    kind = catalog.event_label(item.measure.trigger.event) if item.measure.trigger else "?"
     return {"number": item.number, "item": item.id, "kind": kind, "choices": listed}
 
 

@@ -20,6 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ChecklistError, Message, Problem, install_words
+from ..core.models import Text
 from .translations import context_word, plural, word
 
 if TYPE_CHECKING:
@@ -796,6 +797,10 @@ class _Words(string.Formatter):
             return text(value, self.lang)
         if isinstance(value, Problem):
             return problem_text(value, self.lang)
+        if isinstance(value, Text) or format_spec == "apart":  # a name the catalog gives (a kind of event)
+            said = value(self.lang) if isinstance(value, Text) else str(value)
+            # {kind:apart}: an id (a kind the catalog does not name) set apart in Chinese, a name close
+            return f" {said} " if format_spec == "apart" and self.lang == "zh" and said[:1].isascii() else said
         if isinstance(value, list | tuple) and not format_spec:
             return ("、" if self.lang == "zh" else ", ").join(self.format_field(item, "") for item in value)
         if isinstance(value, date) and not format_spec:  # a datetime is a date too

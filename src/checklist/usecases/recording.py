@@ -18,7 +18,7 @@ from ..core.evidence import named_kind
 from ..core.fuzzy import closest
 from ..core.items import resolve, resolve_all
 from ..core.logindex import Happening, LogIndex, event_key, slot
-from ..core.models import Action, Catalog, Draft, Measure, Record, Unit
+from ..core.models import Action, Catalog, Draft, Measure, Record, Text, Unit
 from ..core.parts import typed_part
 from ..core.roles import Holding, holdings, known_role, roles_of
 from ..core.status import Item, Unacknowledged, UnitStatus, items_for, unit_status
@@ -212,7 +212,11 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
     if occurred < unit.started_at:
         raise UserError("event.before_start", at=occurred, started=unit.started_at)
     recorded = min(occurred, current.now)  # a planned event is recorded now: the clock must have reached that
-    session.refuse_future(current.catalog, recorded, message("clock.event", kind=kind, subject=subject, at=occurred))
+    session.refuse_future(
+        current.catalog,
+        recorded,
+        message("clock.event", kind=current.catalog.event_label(kind), subject=subject, at=occurred),
+    )
     existing = _occurrences_of(index, kind, subject)
     if existing:
         subject = existing[0].subject  # as recorded: every occurrence and its withdrawal name the same subject
@@ -220,7 +224,7 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
     request = replace(request, subject=subject)
     count = index.occurrences(kind, subject)
     if request.withdraw:
-        chosen = _to_withdraw(existing, request, kind, subject)
+        chosen = _to_withdraw(existing, request, current.catalog.event_label(kind), subject)
         if not note:
             raise UserError("event.withdraw_needs_reason")
         number, moment = chosen.number, chosen.moment
@@ -262,7 +266,7 @@ def _minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-def _to_withdraw(existing: list[Happening], request: EventRequest, kind: str, subject: str) -> Happening:
+def _to_withdraw(existing: list[Happening], request: EventRequest, kind: Text | str, subject: str) -> Happening:
     """The occurrence a withdrawal takes back: the one named, else the latest still live."""
     live = [h for h in existing if h.action == "event"]
     if request.occurrence is None:
@@ -341,7 +345,7 @@ def acknowledge(session: Session, request: AckRequest) -> Acknowledged:
     reason = request.reason.strip()
     if not reason:
         raise UserError("ack.needs_reason")
-    covered = _alerts_of(current.unacknowledged, item, request)
+    covered = _alerts_of(current.unacknowledged, item, request, current.catalog)
     draft = session.draft(
         unit,
         current.catalog,
@@ -358,7 +362,7 @@ def acknowledge(session: Session, request: AckRequest) -> Acknowledged:
     return Acknowledged(unit, current.catalog, actor, item, draft, covered)
 
 
-def _alerts_of(alerts: list[Unacknowledged], item: Item, request: AckRequest) -> list[Unacknowledged]:
+def _alerts_of(alerts: list[Unacknowledged], item: Item, request: AckRequest, catalog: Catalog) -> list[Unacknowledged]:
     """The alerts an acknowledgement covers: the item's, of the subject and period named; an
     item kept per subject with alerts on several subjects needs one named."""
     measure, number = item.measure, item.number
@@ -403,7 +407,7 @@ def _alerts_of(alerts: list[Unacknowledged], item: Item, request: AckRequest) ->
             }
             for n in occurrences
         ]
-        kind = measure.trigger.event if measure.trigger else "?"
+        kind = catalog.event_label(measure.trigger.event) if measure.trigger else "?"
         raise UserError(
             "occurrence.which", number=number, item=item.id, kind=kind, subject=subjects[0], choices=choices
         )
