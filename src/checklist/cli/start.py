@@ -410,7 +410,7 @@ def _ask_text(label: str, required: bool, lang: str, default: str = "") -> str:
     # the question and the answer kept from before, shown safe (Enter still keeps the answer as typed)
     question = safe(label) + (f" [{safe(default)}]" if default else "")
     while True:
-        suffix = "： " if lang == "zh" else ": "  # full-width after Chinese words (click echoes the last char apart)
+        suffix = "：" if lang == "zh" else ": "  # full-width after Chinese words
         value = line(question + suffix, default).strip()
         if not_utf8(value):
             message(t("walk.not_utf8", lang), style="yellow")
