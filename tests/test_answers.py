@@ -158,7 +158,7 @@ def test_a_section_answered_no_throughout_is_not_100_percent(unit: Run) -> None:
     assert "met: 50%  (1/2; not met 0 · unknown 1; n/a 1)" in shown
     assert "?1" in shown
     zh = ok(unit("2020-01-27T13:00", "status", "--lang", "zh")).stdout
-    assert "达标率: 50%  (1/2; 未达标 0 · 情况不明 1; 不适用 1)" in zh
+    assert "达标率：50%（1/2；未达标 0 · 情况不明 1；不适用 1）" in zh
     assert "met" not in zh and "unknown" not in zh
 
 

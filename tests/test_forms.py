@@ -516,3 +516,12 @@ def test_a_replayed_moment_stays_as_dash_dash_now_takes_it(cli) -> None:
 def test_a_large_count_keeps_its_thousands_separator() -> None:
     assert tn("label.archived_subjects", 12345, "en").startswith("12,345 more subjects have every item")
     assert tn("label.archived_subjects", 12345, "zh").startswith("另有 12,345 个对象")
+
+
+def test_a_command_to_type_names_its_placeholders_in_the_readers_words(cli) -> None:  # type: ignore[no-untyped-def]
+    """today's commands: `--evidence 文件` in Chinese, `--evidence FILE` in English; the note's '…' in both."""
+    assert cli("start", "--unit", "prison", "--now", "2020-01-27T09:00").exit_code == 0
+    zh = cli("today", "--now", "2020-01-27T10:00", "--lang", "zh").stdout
+    en = cli("today", "--now", "2020-01-27T10:00", "--lang", "en").stdout
+    assert "$ checklist done 5 --note '…' --evidence 文件" in zh and "FILE" not in zh
+    assert "$ checklist done 5 --note '…' --evidence FILE" in en and "文件" not in en

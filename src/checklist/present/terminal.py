@@ -42,6 +42,7 @@ from .words import (
     t,
     tn,
     trigger_words,
+    typed_command,
 )
 
 if TYPE_CHECKING:
@@ -823,7 +824,7 @@ def alert_text(alert: Unacknowledged, command: str, lang: str, catalog: Catalog 
         text.append(f" · {period_text(alert.period, lang)}", style="bold")
     text.append("\n").append_text(alert_values(alert, lang))
     text.append(" · " + recorded(alert.record, lang), style="dim")
-    text.append(f"\n$ {safe(command)}", style="cyan")
+    text.append(f"\n$ {safe(typed_command(command, lang))}", style="cyan")
     return text
 
 
@@ -1367,9 +1368,10 @@ def agenda_view(status: UnitStatus, plan: Agenda, lang: str) -> RenderableType:
             label.append_text(roles_line(item.item.measure, status.catalog, lang))  # who must act on it
             noted = item.state in ATTENTION or item.verdict in ("not_met", "unknown")
             if noted and item.last is not None and item.last.note:
-                label.append(f"\n{t('label.said', lang, who=safe(item.last.actor))} {safe(item.last.note)}", "italic")
+                said = t("label.said", lang, who=safe(item.last.actor), note=safe(item.last.note))
+                label.append("\n" + said, "italic")
             command = group[0].command if len(group) == 1 else _any_subject(group[0])
-            label.append(f"\n$ {safe(command)}", style="cyan")
+            label.append(f"\n$ {safe(typed_command(command, lang))}", style="cyan")
             table.add_row(str(item.item.number), item_mark(item, lang), label)
         parts.append(table)
     if plan.alerts:

@@ -68,6 +68,14 @@ def period_text(key: str, lang: str) -> str:
     return date_text(day, lang) + (" " + key[11:] if len(key) > 10 else "")
 
 
+def typed_command(command: str, lang: str) -> str:
+    """A command to type, its placeholders in the reader's words: `--evidence 文件`, `answer 3 答案`
+    in Chinese (the core writes FILE and ANSWER, as help's metavars)."""
+    if lang != "zh":
+        return command
+    return re.sub(r"(?<=[ =])(FILE|ANSWER)\b", lambda found: t(f"placeholder.{found[1].lower()}", lang), command)
+
+
 def figure_text(value: object, lang: str, spec: FieldSpec | None = None) -> str:
     """A recorded figure in words: yes or no in the user's language, a choice by the name the
     catalog gives it (its id if it has none), anything else as it is."""
