@@ -372,14 +372,14 @@ COMPOSED = [
     ),
     (
         "event.unknown_kind",
-        {"unit_kind": "prison", "kind": "admision", "known": ["admission", "release"]},
-        "prison 没有由“admision”事件触发的措施（可用的事件：admission、release）",
+        {"unit_kind": "prison", "unit_kind_name": "监狱", "kind": "admision", "known": ["admission", "release"]},
+        "监狱没有由“admision”事件触发的措施（可用的事件：admission、release）",
         "no measure of a prison is triggered by 'admision' (events: admission, release)",
     ),
     (
         "event.unknown_kind",
-        {"unit_kind": "prison", "kind": "admision", "known": []},
-        "prison 没有由“admision”事件触发的措施（它的措施都不由事件触发）",
+        {"unit_kind": "prison", "unit_kind_name": "监狱", "kind": "admision", "known": []},
+        "监狱没有由“admision”事件触发的措施（它的措施都不由事件触发）",
         "no measure of a prison is triggered by 'admision' (no measure of it is triggered by an event)",
     ),
     (

@@ -1126,6 +1126,11 @@ class Catalog:
     def event_kind(self, kind_id: str) -> EventKind | None:
         return next((k for k in self.meta.events if k.id == kind_id), None)
 
+    def kind_label(self, kind_id: str) -> Text | str:
+        """A kind of unit as a message names it: its name (监狱 / Prison), else its id."""
+        found = self.kind(kind_id)
+        return found.name if found is not None else kind_id
+
     def event_label(self, kind_id: str) -> Text | str:
         """A kind of event as a message names it: the head's name for it (入监 / admission), else its id."""
         found = self.event_kind(kind_id)

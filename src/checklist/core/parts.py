@@ -37,8 +37,11 @@ def part_kind(catalog: Catalog, unit: Unit, token: str) -> PartKind:
             return kind
     known = [kind.id for kind in kinds]
     if not known:
-        raise UserError("part.no_kinds", unit_kind=unit.kind)
-    raise NotFound("part.unknown_kind", closest(token, known), kind=token, unit_kind=unit.kind, known=known)
+        raise UserError("part.no_kinds", unit_kind=unit.kind, unit_kind_name=catalog.kind_label(unit.kind))
+    named = catalog.kind_label(unit.kind)
+    raise NotFound(
+        "part.unknown_kind", closest(token, known), kind=token, unit_kind=unit.kind, unit_kind_name=named, known=known
+    )
 
 
 def typed_part(text: str) -> str:

@@ -202,7 +202,15 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
     kind = _named_kind(current.catalog, kind, kinds)  # by its id, or by the name the catalog gives it (入监)
     request = replace(request, kind=kind)
     if kind not in kinds:
-        raise NotFound("event.unknown_kind", closest(kind, kinds), kind=kind, unit_kind=unit.kind, known=kinds)
+        named = current.catalog.kind_label(unit.kind)
+        raise NotFound(
+            "event.unknown_kind",
+            closest(kind, kinds),
+            kind=kind,
+            unit_kind=unit.kind,
+            unit_kind_name=named,
+            known=kinds,
+        )
     zone = ZoneInfo(current.catalog.meta.timezone)
     occurred = clock.parse(request.at, zone, "--at") if request.at else current.now
     # A kind some measure must be ready before (`deadline: {before: event}`) is recorded ahead of time
