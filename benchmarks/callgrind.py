@@ -2,7 +2,7 @@
 
 Run it with the project's interpreter (the one `checklist` is installed in), with valgrind on the PATH:
 
-    python benchmarks/callgrind.py [--records 10000 1000000] [--stores DIR] [--timeout S]
+    python benchmarks/callgrind.py [--records 10000 1000000] [--stores DIR] [--timeout S] [--lang zh|en]
 
 For each N (default 10,000 and 1,000,000) it takes the store of million.py with N records
 (DIR/<N>, built there once and reused, as `million.py --records N --store DIR/<N>` builds
@@ -53,16 +53,16 @@ def instructions(argv: list[str], env: dict[str, str], cwd: Path, timeout: float
     return int(found.group(1)), took
 
 
-def count(stores: Path, records: int, timeout: float) -> tuple[str, int, int, float]:
+def count(stores: Path, records: int, timeout: float, lang: str = "en") -> tuple[str, int, int, float]:
     """(name, records, Ir, seconds) of a warm `status` on the store of `records` records."""
     root, checklist = stores / str(records), checklist_command()
     env = store_env(root)
     built, _ = ensure_store(root, records, env, checklist)
-    argv = [*checklist, "status", "--store", str(built.store), "--now", built.now]
+    argv = [*checklist, "status", "--store", str(built.store), "--now", built.now, "--lang", lang]
     run_checked(argv, env, stores)  # warm: the snapshots are saved
     env["PYTHONHASHSEED"] = "0"
     ir, took = instructions(argv, env, stores, timeout)
-    return f"checklist status, {records:,} records", records, ir, took
+    return f"checklist status --lang {lang}, {records:,} records", records, ir, took
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -70,6 +70,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--records", type=int, nargs="+", default=list(RECORDS), help="store sizes (default 10k 1M)")
     parser.add_argument("--stores", type=Path, help="build the stores in DIR/<N> and keep them (reused by a rerun)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed a run under callgrind")
+    parser.add_argument("--lang", choices=("zh", "en"), default="en", help="the language of the screen (default en)")
     args = parser.parse_args(argv)
     if min(args.records) < 1:
         parser.error("--records must be at least 1")
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         floor_ir, floor_s = instructions([sys.executable, str(write_minimal_app(stores))], env, stores, args.timeout)
         rows = [[FLOOR, "-", f"{floor_ir:,}", "1.00x", f"{floor_s:.0f}"]]
         for records in args.records:
-            name, _, ir, took = count(stores, records, args.timeout)
+            name, _, ir, took = count(stores, records, args.timeout, args.lang)
             rows.append([name, f"{records:,}", f"{ir:,}", f"{ir / floor_ir:.2f}x", f"{took:.0f}"])
             print(f"counted {name}: {ir:,} Ir", file=sys.stderr, flush=True)
     except SetupError as exc:
