@@ -431,16 +431,13 @@ TEMPLATES: dict[str, Composed] = {
         )
         + _close(p, lang)
     ),
-    "attest.not_applicable": lambda p, lang: (
-        w("attest.not_applicable.now", lang, item=_item(p, lang), conditions=_conditions(p, lang), now=_held(p, lang))
-        if p.get("period") is None
-        else w(
-            "attest.not_applicable.period",
-            lang,
-            item=_item(p, lang),
-            conditions=_conditions(p, lang),
-            period=p["period"],
-        )
+    "attest.not_applicable": lambda p, lang: w(
+        "attest.not_applicable.now" if p.get("period") is None else "attest.not_applicable.period",
+        lang,
+        item=_item(p, lang),
+        conditions=_conditions(p, lang),
+        now=_held(p, lang) if p.get("period") is None else "",
+        period=p.get("period"),
     ),
     "event.unknown_type": lambda p, lang: (
         w("event.unknown_type.known", lang, **p) if p["known"] else w("event.unknown_type.none", lang, **p)
@@ -583,24 +580,13 @@ TEMPLATES: dict[str, Composed] = {
         + (w("role.not_held.roles", lang, person=p["person"], roles=p["roles"]) if p["roles"] else "")
         + w("role.not_held.nothing", lang)
     ),
-    "attest.not_approver": lambda p, lang: (
-        w(
-            "attest.not_approver.holders",
-            lang,
-            item=_item(p, lang),
-            role=_role(p, lang),
-            actor=p["actor"],
-            holders=p["holders"],
-        )
-        if p["holders"]
-        else w(
-            "attest.not_approver.nobody",
-            lang,
-            item=_item(p, lang),
-            role=_role(p, lang),
-            actor=p["actor"],
-            holders=p["holders"],
-        )
+    "attest.not_approver": lambda p, lang: w(
+        "attest.not_approver.holders" if p["holders"] else "attest.not_approver.nobody",
+        lang,
+        item=_item(p, lang),
+        role=_role(p, lang),
+        actor=p["actor"],
+        holders=p["holders"],
     ),
     "attest.needs_kinds": lambda p, lang: w(
         "attest.needs_kinds.text", lang, item=_item(p, lang), kinds=_kinds_named(p, lang)
