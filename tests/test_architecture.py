@@ -8,6 +8,7 @@ line never reaches into the store around the use cases.
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -91,3 +92,21 @@ def test_only_settings_reads_the_environment() -> None:
             continue
         source = path.read_text(encoding="utf-8")
         assert "os.environ" not in source and "getenv" not in source, path
+
+
+def test_every_library_the_program_imports_is_a_dependency() -> None:
+    """A module imported but not declared works in a development venv that happens to hold it
+    and fails for a user: `import click` (typer carries its own copy) crashed `keys new` (exit 70)
+    in a fresh install while every test passed, click being a dependency of import-linter."""
+    import tomllib
+
+    project = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {
+        spec.split(">")[0].split("=")[0].split(";")[0].split("[")[0].strip() for spec in project["dependencies"]
+    }
+    declared = {name.replace("-", "_").lower() for name in declared} | {"yaml"}  # pyyaml is imported as yaml
+    declared |= {"pydantic_core", "typing_extensions"}  # pydantic's own, which it requires and documents using
+    third_party = set()
+    for path in PACKAGE.rglob("*.py"):
+        third_party |= {name for name in imported(path) if name not in sys.stdlib_module_names and name != "checklist"}
+    assert sorted(third_party - declared) == []

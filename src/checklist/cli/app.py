@@ -203,9 +203,9 @@ def main() -> None:
     # Python's default thresholds a `status` of a year-old unit ran 136 collections (35 ms)
     # that freed 625 objects in all. mypy raises the threshold the same way, for the same reason.
     gc.set_threshold(200_000, 30, 30)
-    # pydantic looks for plugins in every installed distribution's entry points when it builds
-    # its first model (importlib.metadata, ~14 ms, 7% of a status); checklist uses none.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from ..usecases.settings import without_pydantic_plugins
+
+    without_pydantic_plugins()
     try:
         app(prog_name="checklist")
     except SystemExit as done:

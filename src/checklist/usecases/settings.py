@@ -207,6 +207,13 @@ def language(option: str | None, environ: Mapping[str, str] | None = None) -> st
     return "en"
 
 
+def without_pydantic_plugins() -> None:
+    """pydantic searches every installed distribution's entry points for plugins when it builds
+    its first model (~1 % of a status's instructions, more where many packages are installed);
+    checklist uses none. A user's own PYDANTIC_DISABLE_PLUGINS is kept."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+
 def debug_from(environ: Mapping[str, str] | None = None) -> bool:
     """CHECKLIST_DEBUG=1 (or true, yes, on) turns tracebacks on; 0, false and empty do not."""
     env = os.environ if environ is None else environ
