@@ -8,7 +8,6 @@ line never reaches into the store around the use cases.
 from __future__ import annotations
 
 import ast
-import re
 import shutil
 import subprocess
 import sys

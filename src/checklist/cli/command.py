@@ -134,7 +134,9 @@ class Group(TyperGroup):
         return _plain(super().get_params(ctx))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        ctx.meta.setdefault("lang", requested_language(args))
+        lang = ctx.meta.setdefault("lang", requested_language(args))
+        if ctx.parent is None:  # the root: this run's language, for a command with no context at hand
+            _RUN["lang"] = lang
         rest = lang_after_command(args)
         if rest is args and not _takes_lang(self):
             rest = _without_lang(args, leading=True)  # `checklist --lang zh --help`: the language is known already
@@ -149,6 +151,14 @@ class Group(TyperGroup):
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         _format_usage(self, ctx, formatter)
+
+
+_RUN: dict[str, str] = {}
+
+
+def run_language() -> str | None:
+    """The language the root read for this run (None before a run parsed its arguments)."""
+    return _RUN.get("lang")
 
 
 def requested_language(args: list[str]) -> str:

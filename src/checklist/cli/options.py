@@ -152,7 +152,6 @@ def language_of_run(lang: str | None) -> str | None:
     hands it to `role`, not to `grant`): what the root read for this run's errors."""
     if lang is not None:
         return lang
-    from typer.main import get_current_context  # typer carries its own click: `click` is no dependency
+    from .command import run_language
 
-    context = get_current_context(silent=True)
-    return context.meta.get("lang") if context is not None else None
+    return run_language()
