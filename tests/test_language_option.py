@@ -31,10 +31,12 @@ def test_the_arguments_are_moved_only_where_there_is_a_command() -> None:
 
 
 def test_piped_output_has_no_blanks_at_the_ends_of_its_lines(prison, cli, proc) -> None:
+    assert cli("done", "1", "--note", "已落实", "--now", NOW).exit_code == 0  # a record for the log to show
     for run in (cli, proc):
-        for command in (("status",), ("list",), ("today",)):
-            shown = run(*command, "--lang", "zh", "--now", NOW)
+        timed = ("--now", NOW)
+        for command in (("status", *timed), ("list", *timed), ("today", *timed), ("log",), ("walk", *timed)):
+            shown = run(*command, "--lang", "zh", input="s\ns\nq\n")  # log: paged, walk: prompted
             assert shown.exit_code == 0, shown
             padded = [line for line in shown.stdout.splitlines() if line != line.rstrip(" ")]
             assert not padded, (command, padded[:3])
-            assert "未完成" in shown.stdout  # the tables are all there, their columns lined up as before
+            assert "未完成" in shown.stdout or command[0] in ("log", "walk")  # the tables are there, lined up as before

@@ -151,7 +151,8 @@ def paged(pager: Pager | None) -> Iterator[tuple[IO[bytes], Console]]:
 
     out = sys.stdout
     if pager is None or os.name != "posix" or not out.isatty() or not _found(pager):
-        console = Console(highlight=False, emoji=False, soft_wrap=False)
+        trimmed = None if out.isatty() else cast(IO[str], _Trimmed(out))  # piped: no blanks at the lines' ends
+        console = Console(file=trimmed, highlight=False, emoji=False, soft_wrap=False)
         try:
             yield out.buffer, console
             out.flush()
