@@ -170,7 +170,11 @@ def test_choice_and_yes_no_figures_by_their_names(named: Cli) -> None:
         == 0
     )
     refused = named("done", "prison.exam", "--subject", "P1", "--set", "contact=Hubei", "--now", "2020-01-27T13:00")
-    assert refused.exit_code == 1
+    assert refused.exit_code == 1 and "Wuhan, none" in refused.stderr and "wuhan" not in refused.stderr  # by name
+    zh = named(
+        "done", "prison.exam", "--subject", "P1", "--set", "contact=湖北", "--now", "2020-01-27T13:00", "--lang", "zh"
+    )
+    assert zh.exit_code == 1 and "武汉、无" in zh.stderr and "wuhan" not in zh.stderr
 
 
 def test_the_walk_asks_each_field_by_its_label_type_and_choices(named: Cli) -> None:

@@ -90,7 +90,7 @@ def _choice(spec: FieldSpec, raw: str) -> str:
         names = [label.zh, label.en] if label is not None else []
         if any(name is not None and unicodedata.normalize("NFKC", name).casefold() == folded for name in names):
             return choice
-    raise UserError("figure.not_choice", field=spec.id, choices=choices, value=raw)
+    raise UserError("figure.not_choice", field=spec.id, choices=spec.choice_names, value=raw)
 
 
 # -- dates, date-times and multi-selects ---------------------------------------------------
@@ -152,7 +152,7 @@ def parse_multi(spec: FieldSpec, raw: str) -> list[str]:
     parts = [part.strip() for part in _SEPARATORS.split(raw)]
     chosen = {_choice(spec, part) for part in parts if part}
     if not chosen:
-        raise UserError("figure.multi_empty", field=spec.id, choices=spec.choice_ids)
+        raise UserError("figure.multi_empty", field=spec.id, choices=spec.choice_names)
     return [choice for choice in spec.choice_ids if choice in chosen]
 
 

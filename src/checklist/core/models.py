@@ -308,6 +308,11 @@ class FieldSpec(Strict):
         """The answers of a choice or a multi field, as records keep them."""
         return [c if isinstance(c, str) else c.id for c in self.choices or ()]
 
+    @property
+    def choice_names(self) -> list[Text | str]:
+        """The answers as a message lists them: by their names where the catalog gives them."""
+        return [self.choice_label(choice) or choice for choice in self.choice_ids]
+
     def choice_label(self, choice: str) -> Text | None:
         """The names the catalog gives a choice (None: it is shown as its id)."""
         return next((c.label for c in self.choices or () if not isinstance(c, str) and c.id == choice), None)

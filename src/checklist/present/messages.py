@@ -707,7 +707,7 @@ HINTS: dict[str, Composed] = {
         "figure.multi_empty.example",
         lang,
         field=p["field"],
-        example="、".join(p["choices"][:2]),
+        example="、".join(choice(lang) if isinstance(choice, Text) else choice for choice in p["choices"][:2]),
     ),
     "attest.needs_figures": lambda p, lang: _add([w("piece.option_set", lang, field=f) for f in p["fields"]], lang),
     "attest.no_such_period": lambda p, lang: (
