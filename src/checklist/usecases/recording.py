@@ -209,7 +209,7 @@ def record_event(session: Session, request: EventRequest) -> EventRecorded:
             kind=kind,
             unit_kind=unit.kind,
             unit_kind_name=named,
-            known=kinds,
+            known=[current.catalog.event_label(known) for known in kinds],  # by name where the catalog gives one
         )
     zone = ZoneInfo(current.catalog.meta.timezone)
     occurred = clock.parse(request.at, zone, "--at") if request.at else current.now
