@@ -58,10 +58,13 @@ class _Trimmed(io.TextIOBase):
         self._pending = ""  # the start of a line not ended yet
 
     def write(self, text: str) -> int:
-        lines = (self._pending + text).split("\n")
-        self._pending = lines.pop()
-        if lines:
-            self._out.write("\n".join(line.rstrip(" ") for line in lines) + "\n")
+        """Line by line, so that a long table (a log's) is not copied whole once more."""
+        start = 0
+        while (end := text.find("\n", start)) >= 0:
+            self._out.write((self._pending + text[start:end]).rstrip(" ") + "\n")
+            self._pending = ""
+            start = end + 1
+        self._pending += text[start:]
         return len(text)
 
     def flush(self) -> None:
