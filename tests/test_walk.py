@@ -56,8 +56,8 @@ def test_scripted_walk_records_each_answer(prison) -> None:
     assert records()[1]["figures"] == {"infections": 0, "reported_cases": 0, "hype_incidents": 0}
     assert f"Recorded 3; {len(ITEMS) - 3} still open." in result.stderr
     assert (
-        "「" in result.stdout and "全省监狱戒毒单位" not in result.stdout.split("4 ·")[0]
-    )  # the source quote is shown
+        "“" in result.stdout and "「" not in result.stdout and "全省监狱戒毒单位" not in result.stdout.split("4 ·")[0]
+    )  # the source quote is shown, quoted as English quotes
 
 
 def test_end_of_input_keeps_what_was_answered(prison) -> None:

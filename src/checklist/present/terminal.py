@@ -1170,7 +1170,7 @@ def measure_panel(status: ItemStatus, catalog: Catalog, lang: str, position: str
     dated = f" {date_text(source.date, lang)}" if source.date else ""
     colon, sep = ("：", "、") if lang == "zh" else (": ", ", ")
     body.append(f"\n\n{t('label.source', lang)}{colon}{safe(source.issuer(lang))}{dated}\n", style="dim")
-    body.append(f"「{safe(source.quote)}」", style="italic")
+    body.append(t("label.quote", lang, quote=safe(source.quote)), style="italic")  # 「…」, or “…” in English
     if source.status != "verbatim":  # the source's words are not these: say what they are
         said = t("source." + source.status, lang)
         body.append(f" （{said}）" if lang == "zh" else f" ({said})", style="dim")
