@@ -12,6 +12,7 @@ from . import options
 
 if TYPE_CHECKING:
     from ..core.models import Record
+    from ..usecases.views import SupervisorView
 
 
 def list_items(
@@ -70,7 +71,30 @@ def list_items(
 
 def status(
     unit: options.Unit = None,
-    all_units: Annotated[bool, typer.Option("--all", "-a", help="Every unit in the store, one line each.")] = False,
+    all_units: Annotated[
+        bool, typer.Option("--all", "-a", help="Every unit in the store, one line each, under the province's headline.")
+    ] = False,
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            metavar="ORDER",
+            help="With --all: attention (the default: what needs it first), name or progress.",
+        ),
+    ] = "attention",
+    kind: Annotated[
+        str | None, typer.Option("--kind", metavar="KIND", help="With --all: only units of one kind (id or name).")
+    ] = None,
+    missing: Annotated[bool, typer.Option("--missing", help="With --all: only units with no report today.")] = False,
+    alerts: Annotated[
+        bool, typer.Option("--alerts", help="With --all: only units with alerts to acknowledge.")
+    ] = False,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="With --all: only units with overdue critical items.")
+    ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Print straight out, not through a pager (only a terminal is paged).")
+    ] = False,
     part: options.OnlyPart = None,
     role: options.Role = None,
     person: options.Holder = None,
@@ -94,8 +118,20 @@ def status(
         raise UserError("option.exclusive", first="--role", second="--by")
     if all_units and (role or person):
         raise UserError("option.exclusive", first="--all", second="--role" if role else "--by")
+    asked = {"--sort": sort != "attention", "--kind": kind is not None, "--missing": missing}
+    asked |= {"--alerts": alerts, "--overdue": overdue}
+    if not all_units and any(asked.values()):
+        raise UserError("option.needs_all", option=next(name for name, on in asked.items() if on))
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
     session = Session.open(settings)
+    if all_units:
+        _supervisor(
+            views.supervisor(session, sort, kind=kind, missing=missing, alerts=alerts, overdue=overdue),
+            json,
+            no_pager,
+            settings.lang,
+        )
+        return
     kept_to = None if all_units else views.owners(session, role, person)
     found = views.all_units(session) if all_units else [views.unit_status(session, part, kept_to)]
     if json:
@@ -115,6 +151,23 @@ def status(
         stdout().print(kept_to_line(found[0].status.catalog, kept_to.roles, kept_to.person, settings.lang))
     newer = found[0].newer
     stdout().print(status_view(found[0].status, settings.lang, newer.meta.version if newer else None))
+
+
+def _supervisor(view: SupervisorView, json: bool, no_pager: bool, lang: str) -> None:
+    """`status --all`: the province's headline, then one line per unit, paged on a terminal."""
+    from ..present.output import paged
+    from ..usecases.settings import pager_from
+
+    if json:
+        from ..present.documents import all_units_document
+        from ..present.output import print_json
+
+        print_json(all_units_document(view))
+        return
+    from ..present.terminal import supervisor_view
+
+    with paged(pager_from(no_pager)) as (_, console):
+        console.print(supervisor_view(view, lang, console.width))
 
 
 def log(

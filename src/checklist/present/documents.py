@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..core.logindex import Part
     from ..usecases.parts import PartsView
     from ..usecases.recording import RolesView
-    from ..usecases.views import StatusView
+    from ..usecases.views import SupervisorView
     from .schemas import (
         AgendaDocument,
         AgendaEntryDocument,
@@ -461,8 +461,30 @@ def agenda_document(status: UnitStatus, plan: Agenda, roles: list[str] | None = 
     }
 
 
-def all_units_document(views: Sequence[StatusView]) -> StatusAllDocument:
-    return {"document": "status-all", "format": 1, "units": [status_document(v.status, v.newer) for v in views]}
+def all_units_document(view: SupervisorView) -> StatusAllDocument:
+    province = view.province
+    return {
+        "document": "status-all",
+        "format": 1,
+        "headline": {
+            "units": province.units,
+            "reporting": province.reporting,
+            "missing": [s.unit.id for s in province.missing],
+            "figures": dict(province.figures),
+            "alerting": province.alerting,
+            "overdue": province.overdue,
+        },
+        "sort": view.sort,
+        "filters": {
+            "kind": view.filters.kind,
+            "missing": view.filters.missing,
+            "alerts": view.filters.alerts,
+            "overdue": view.filters.overdue,
+        },
+        "shown": len(view.units),
+        "total": view.total,
+        "units": [status_document(v.status, v.newer) for v in view.units],
+    }
 
 
 def valid_catalog_document(

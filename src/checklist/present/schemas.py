@@ -497,12 +497,44 @@ class AttributeDocument(TypedDict):
 
 
 @closed
+class ProvinceHeadline(TypedDict):
+    """The headline over every unit of the store, whatever the filters: `units` in the store,
+    `reporting` today, the ids of those `missing` today's report (in natural order of their
+    names), today's headline `figures` by field id summed over the units that reported (empty
+    when none did; a unit that did not report is not counted as zero), and how many units have
+    alerts to acknowledge (`alerting`) and overdue critical items (`overdue`)."""
+
+    units: int
+    reporting: int
+    missing: list[str]
+    figures: dict[str, int | float]
+    alerting: int
+    overdue: int
+
+
+@closed
+class StatusAllFilters(TypedDict):
+    """The filters applied (`--kind` as the kind's id, `--missing`, `--alerts`, `--overdue`)."""
+
+    kind: str | None
+    missing: bool
+    alerts: bool
+    overdue: bool
+
+
+@closed
 class StatusAllDocument(TypedDict):
-    """Where every unit of the store stands (`checklist status --all --json`), in the order of
-    their ids: a status document each."""
+    """Where the units of the store stand (`checklist status --all --json`): the province's
+    `headline`, then a status document for each unit the filters keep (`shown` of `total`),
+    in the order asked (`sort`: attention, name or progress)."""
 
     document: Literal["status-all"]
     format: Literal[1]
+    headline: ProvinceHeadline
+    sort: Literal["attention", "name", "progress"]
+    filters: StatusAllFilters
+    shown: int
+    total: int
     units: list[StatusDocument]
 
 

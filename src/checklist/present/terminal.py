@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from ..core.errors import Message
     from ..usecases.parts import PartsView
     from ..usecases.recording import RolesView
+    from ..usecases.views import SupervisorView
 
 MARKS = {
     "done": ("✔", "green"),
@@ -979,13 +980,89 @@ def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> RenderableType:
     return Group(table, *notes) if notes else table
 
 
-def _report_cell(status: UnitStatus, lang: str) -> Text:
+MISSING_SHOWN = 5  # the units not reporting today named in the headline; the rest are counted
+
+
+def supervisor_view(view: SupervisorView, lang: str, width: int) -> RenderableType:
+    """`status --all`: the province's headline, then one line per unit that fits `width`
+    (a long name shortened with '…', never wrapped)."""
+    province = view.province
+    lines: list[Text] = [Text(t("province.head", lang), style="bold")]
+    reporting = tn("province.reporting", province.units, lang, reporting=province.reporting)
+    if province.missing:
+        names = [safe(s.catalog.unit_name(s.unit, lang)) for s in province.missing[:MISSING_SHOWN]]
+        listed = t("province.separator", lang).join(names)
+        rest = len(province.missing) - len(names)
+        if rest:
+            listed = tn("province.more", rest, lang, names=listed)
+    lines.append(Text(reporting, style="bold red" if province.missing else "green"))
+    if province.missing:
+        lines.append(Text(t("province.missing", lang, names=listed), style="bold red"))
+    if province.figures:
+        figures = t("province.separator", lang).join(
+            t("province.figure", lang, label=safe(label(lang)), value=safe(str(province.figures[field_id])))
+            for field_id, label in province.labels.items()
+        )
+        lines.append(Text(tn("province.figures", province.reporting, lang, figures=figures)))
+    lines.append(Text(tn("province.alerting", province.alerting, lang), style="bold red" if province.alerting else ""))
+    lines.append(Text(tn("province.overdue", province.overdue, lang), style="bold red" if province.overdue else ""))
+    head = t("head.all_units", lang)
+    if view.filters.on:
+        head += tn("province.shown", view.total, lang, shown=len(view.units))
+    lines += [Text(""), Text(head, style="bold")]
+    if not view.units:
+        lines.append(Text(t("province.none_shown", lang), style="dim"))
+        return Group(*lines)
+    headers = [t(k, lang) for k in ("col.unit", "col.progress", "col.critical_short", "col.overdue_short")]
+    headers += [t("col.report_short", lang), t("col.alerts_short", lang)]
+    rows: list[list[Text]] = []
+    for unit in view.units:
+        status = unit.status
+        report = _report_cell(status, lang, one_line=True)
+        alerts = len(status.unacknowledged)
+        critical, overdue = len(status.critical_open), len(status.overdue)
+        rows.append(
+            [
+                Text(safe(status.catalog.unit_name(status.unit, lang))),
+                Text(f"{status.tally.percent:.0f}%"),
+                Text(str(critical), style="bold red" if critical else "green"),
+                Text(str(overdue), style="bold red" if overdue else "green"),
+                report,
+                Text(f"⚠ {alerts}", style="bold red") if alerts else Text("—", style="dim"),
+            ]
+        )
+    widths = [max(cell_len(h), *(r[i].cell_len for r in rows)) for i, h in enumerate(headers)]
+    widths[0] = max(4, min(widths[0], width - sum(widths[1:]) - 2 * (len(widths) - 1)))
+    right = {1, 2, 3}
+
+    def line(cells: list[Text], style: str = "") -> Text:
+        out = Text(style=style)
+        for i, given in enumerate(cells):
+            cell = given.copy()
+            if cell.cell_len > widths[i]:
+                cell.truncate(widths[i], overflow="ellipsis")
+            pad = " " * (widths[i] - cell.cell_len)
+            if i:
+                out.append("  ")
+            if i in right:
+                out.append(pad)
+            out.append_text(cell)
+            if i not in right and i < len(cells) - 1:
+                out.append(pad)
+        return out
+
+    lines.append(line([Text(h) for h in headers], style="bold"))
+    lines += [line(r) for r in rows]
+    return Group(*lines)
+
+
+def _report_cell(status: UnitStatus, lang: str, one_line: bool = False) -> Text:
     """Today's headline report of a unit, and its figures: '✔ 0/0/0', '✔ 3/0/0 ⚠ alert'."""
     if not status.headlines:
         return Text("—", style="dim")
     headline = status.headlines[0]
     values = "/".join("—" if v is None else safe(str(v)) for v in headline.values.values())
-    alert = f"\n{t('label.alert', lang)}" if headline.item.alerts else ""
+    alert = f"\n{t('label.alert', lang)}" if headline.item.alerts and not one_line else ""
     if not headline.reported_today:
         return Text(f"✖ {values}{alert}", style="bold red")
     return Text(f"✔ {values}{alert}", style="bold red" if headline.item.alerts else "green")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ..core import blobs
 from ..core.errors import NotFound, UserError
 from ..core.fuzzy import closest
 from ..core.items import resolve
 from ..core.models import Catalog, Record, Unit
+from ..core.models import Text as FieldLabel
 from ..core.status import PENDING, Archived, ItemStatus, UnitStatus, items_for, owned_by
 from ..core.store import LogStream
 from .session import Session
@@ -80,6 +81,144 @@ def all_units(session: Session) -> list[StatusView]:
         status = session.status(unit)
         views.append(StatusView(status, session.newer_catalog(unit, status.catalog)))
     return views
+
+
+SORTS: tuple[Literal["attention", "name", "progress"], ...] = ("attention", "name", "progress")
+
+
+@dataclass(frozen=True)
+class Province:
+    """The headline of a store's units, as a supervisor reads it first: how many reported
+    today (and which did not), today's headline figures summed over the units that reported
+    (one that did not is not counted as zero), and how many units have open alerts and
+    overdue critical items. Counts every unit of the store, whatever the filters."""
+
+    units: int
+    reporting: int
+    missing: list[UnitStatus]  # not reporting today, in natural order of their names
+    figures: dict[str, int | float]  # by field id of the headline measure, summed over the units that reported
+    labels: dict[str, FieldLabel]  # the fields' labels, by id, in the catalog's order
+    alerting: int  # units with an alert not acknowledged
+    overdue: int  # units with an overdue critical item
+
+
+@dataclass(frozen=True)
+class SupervisorView:
+    """`status --all`: the headline, then the units kept by the filters, in the order asked."""
+
+    province: Province
+    units: list[StatusView]
+    sort: Literal["attention", "name", "progress"]
+    filters: Filters
+    total: int  # units in the store
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str | None = None  # a unit kind's id
+    missing: bool = False
+    alerts: bool = False
+    overdue: bool = False
+
+    @property
+    def on(self) -> bool:
+        return self.kind is not None or self.missing or self.alerts or self.overdue
+
+
+def reported_today(status: UnitStatus) -> bool:
+    return bool(status.headlines) and status.headlines[0].reported_today
+
+
+def overdue_critical(status: UnitStatus) -> list[ItemStatus]:
+    return [s for s in status.overdue if s.item.measure.priority == "critical"]
+
+
+def natural_key(name: str) -> tuple[tuple[int, int, str], ...]:
+    """Names in natural order: 单位2 before 单位10, digits (full-width too) compared as numbers."""
+    import re
+
+    return tuple(
+        (1, int(part), part) if part.isdecimal() else (0, 0, part.casefold())
+        for part in re.split(r"(\d+)", name)
+        if part
+    )
+
+
+def unit_name(status: UnitStatus) -> str:
+    return status.unit.name or status.unit.id
+
+
+def supervisor(
+    session: Session,
+    sort: str = "attention",
+    *,
+    kind: str | None = None,
+    missing: bool = False,
+    alerts: bool = False,
+    overdue: bool = False,
+) -> SupervisorView:
+    """Every unit of the store under the province's headline, filtered and sorted (SORTS)."""
+    order = next((s for s in SORTS if s == sort.strip().casefold()), None)
+    if order is None:
+        raise UserError("sort.unknown", token=sort)
+    found = all_units(session)
+    wanted = None
+    if kind is not None:
+        from ..core.catalog import resolve_kind
+
+        catalog = found[0].status.catalog if found else session.catalog()
+        wanted = resolve_kind(catalog, kind).id
+    filters = Filters(wanted, missing, alerts, overdue)
+    shown = [
+        v
+        for v in found
+        if (wanted is None or v.status.unit.kind == wanted)
+        and (not missing or not reported_today(v.status))
+        and (not alerts or v.status.unacknowledged)
+        and (not overdue or overdue_critical(v.status))
+    ]
+    shown.sort(key=lambda v: natural_key(unit_name(v.status)))
+    if order == "attention":
+        shown.sort(
+            key=lambda v: (
+                not v.status.unacknowledged,
+                not overdue_critical(v.status),
+                reported_today(v.status),
+                v.status.tally.percent,
+            )
+        )
+    elif order == "progress":
+        shown.sort(key=lambda v: v.status.tally.percent)
+    return SupervisorView(province([v.status for v in found]), shown, order, filters, len(found))
+
+
+def province(statuses: list[UnitStatus]) -> Province:
+    figures: dict[str, int | float] = {}
+    labels: dict[str, FieldLabel] = {}
+    reporting = 0
+    for status in statuses:
+        if not status.headlines:
+            continue
+        headline = status.headlines[0]
+        for spec in headline.item.item.measure.fields:
+            labels.setdefault(spec.id, spec.label)
+        if not headline.reported_today:
+            continue
+        reporting += 1
+        for field_id, value in headline.values.items():
+            figures.setdefault(field_id, 0)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                figures[field_id] += value
+    missing = sorted((s for s in statuses if not reported_today(s)), key=lambda s: natural_key(unit_name(s)))
+    return Province(
+        units=len(statuses),
+        reporting=reporting,
+        missing=missing,
+        figures={f: figures.get(f, 0) for f in labels} if reporting else {},
+        labels=labels,
+        alerting=sum(1 for s in statuses if s.unacknowledged),
+        overdue=sum(1 for s in statuses if overdue_critical(s)),
+    )
 
 
 @dataclass(frozen=True)
