@@ -166,10 +166,10 @@ def test_dates_fit_the_width_of_narrow_terminals(unit, monkeypatch) -> None:
 def test_several_units_show_a_short_date_in_their_column(unit, at) -> None:
     assert unit("start", "--unit", "rehab", "--by", "王警官").exit_code == 0
     chinese = unit("status", "--all", "--lang", "zh").stdout
-    assert re.search(r"^ 长沙监狱 .* 1月27日 *$", chinese, re.M) and "2020年1月27日" not in chinese
+    assert re.search(r"^长沙监狱 .* 1月27日 *$", chinese, re.M) and "2020年1月27日" not in chinese
     assert "⚠ prison：1 条警示待确认" in chinese
     english = unit("status", "--all").stdout
-    assert re.search(r"^ 长沙监狱 .* 01-27 *$", english, re.M)
+    assert re.search(r"^长沙监狱 .* 01-27 *$", english, re.M)
     assert "⚠ prison: 1 alert to acknowledge" in english
 
 

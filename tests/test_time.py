@@ -431,13 +431,13 @@ class TestAlertsReadWithoutColour:
         assert "⚠" not in run("2020-01-27T20:00", "done", ZEROS, "--note", "日报", *NIL, "-u", "clean").stderr
 
         every = run("2020-01-27T21:00", "status", "--all").stdout.splitlines()
-        assert sum("⚠" in line for line in every) == 2  # the unit's report, and its alert to acknowledge
+        assert sum("⚠" in line for line in every) == 2  # the unit's row, and its alert to acknowledge
         assert "⚠ prison: 1 alert to acknowledge (see `checklist status --unit prison`)" in every
-        (reported,) = (n for n, line in enumerate(every) if "✔ 3/0/0" in line)  # each unit's row is two lines
-        assert "prison · Prison" in every[reported + 1] and "⚠ alert" in every[reported + 1]
-        (clean,) = (n for n, line in enumerate(every) if "✔ 0/0/0" in line)
-        assert "clean · Prison" in every[clean + 1] and "⚠" not in every[clean] + every[clean + 1]
-        assert run("2020-01-27T21:00", "status", "--all", "--lang", "zh").stdout.count("⚠ 警示") == 1
+        (reported,) = (line for line in every if "✔ 3/0/0" in line)  # each unit's row is one line
+        assert reported.startswith("prison · Prison") and "⚠ 1" in reported
+        (clean,) = (line for line in every if "✔ 0/0/0" in line)
+        assert clean.startswith("clean · Prison") and "⚠" not in clean
+        assert run("2020-01-27T21:00", "status", "--all", "--lang", "zh").stdout.count("⚠") == 2
 
         status = run("2020-01-27T21:00", "status", "-u", "prison").stdout
         headline = next(line for line in status.splitlines() if "Today's report" in line)

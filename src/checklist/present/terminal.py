@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from ..core.errors import Message
     from ..usecases.parts import PartsView
     from ..usecases.recording import RolesView
-    from ..usecases.views import SupervisorView
+    from ..usecases.views import Province, SupervisorView
 
 MARKS = {
     "done": ("✔", "green"),
@@ -986,26 +986,7 @@ MISSING_SHOWN = 5  # the units not reporting today named in the headline; the re
 def supervisor_view(view: SupervisorView, lang: str, width: int) -> RenderableType:
     """`status --all`: the province's headline, then one line per unit that fits `width`
     (a long name shortened with '…', never wrapped)."""
-    province = view.province
-    lines: list[Text] = [Text(t("province.head", lang), style="bold")]
-    reporting = tn("province.reporting", province.units, lang, reporting=province.reporting)
-    if province.missing:
-        names = [safe(s.catalog.unit_name(s.unit, lang)) for s in province.missing[:MISSING_SHOWN]]
-        listed = t("province.separator", lang).join(names)
-        rest = len(province.missing) - len(names)
-        if rest:
-            listed = tn("province.more", rest, lang, names=listed)
-    lines.append(Text(reporting, style="bold red" if province.missing else "green"))
-    if province.missing:
-        lines.append(Text(t("province.missing", lang, names=listed), style="bold red"))
-    if province.figures:
-        figures = t("province.separator", lang).join(
-            t("province.figure", lang, label=safe(label(lang)), value=safe(str(province.figures[field_id])))
-            for field_id, label in province.labels.items()
-        )
-        lines.append(Text(tn("province.figures", province.reporting, lang, figures=figures)))
-    lines.append(Text(tn("province.alerting", province.alerting, lang), style="bold red" if province.alerting else ""))
-    lines.append(Text(tn("province.overdue", province.overdue, lang), style="bold red" if province.overdue else ""))
+    lines = _province_lines(view.province, lang, width)
     head = t("head.all_units", lang)
     if view.filters.on:
         head += tn("province.shown", view.total, lang, shown=len(view.units))
@@ -1014,7 +995,7 @@ def supervisor_view(view: SupervisorView, lang: str, width: int) -> RenderableTy
         lines.append(Text(t("province.none_shown", lang), style="dim"))
         return Group(*lines)
     headers = [t(k, lang) for k in ("col.unit", "col.progress", "col.critical_short", "col.overdue_short")]
-    headers += [t("col.report_short", lang), t("col.alerts_short", lang)]
+    headers += [t("col.report_short", lang), t("col.alerts_short", lang), t("col.last_short", lang)]
     rows: list[list[Text]] = []
     for unit in view.units:
         status = unit.status
@@ -1023,12 +1004,13 @@ def supervisor_view(view: SupervisorView, lang: str, width: int) -> RenderableTy
         critical, overdue = len(status.critical_open), len(status.overdue)
         rows.append(
             [
-                Text(safe(status.catalog.unit_name(status.unit, lang))),
+                Text(safe(_supervised_name(status, lang))),
                 Text(f"{status.tally.percent:.0f}%"),
                 Text(str(critical), style="bold red" if critical else "green"),
                 Text(str(overdue), style="bold red" if overdue else "green"),
                 report,
                 Text(f"⚠ {alerts}", style="bold red") if alerts else Text("—", style="dim"),
+                Text(date_text(status.last_record.at, lang, short=True) if status.last_record else "—"),
             ]
         )
     widths = [max(cell_len(h), *(r[i].cell_len for r in rows)) for i, h in enumerate(headers)]
@@ -1053,7 +1035,55 @@ def supervisor_view(view: SupervisorView, lang: str, width: int) -> RenderableTy
 
     lines.append(line([Text(h) for h in headers], style="bold"))
     lines += [line(r) for r in rows]
+    shown = [v.status for v in view.units]
+    lines += [
+        Text(tn("msg.unusable_units", len(s.unusable), lang, unit=safe(s.unit.id)), style="yellow")
+        for s in shown
+        if s.unusable
+    ]
+    lines += [
+        Text(tn("msg.alerts_units", len(s.unacknowledged), lang, unit=safe(s.unit.id)), style="bold red")
+        for s in shown
+        if s.unacknowledged
+    ]
     return Group(*lines)
+
+
+def _province_lines(province: Province, lang: str, width: int) -> list[Text]:
+    """The headline of `status --all`: units reporting today and those missing, today's figures
+    summed, units with alerts and with overdue critical items."""
+    lines: list[Text] = [Text(t("province.head", lang), style="bold")]
+    reporting = tn("province.reporting", province.units, lang, reporting=province.reporting)
+    if province.missing:
+        names = []
+        for missing in province.missing[:MISSING_SHOWN]:
+            name = Text(safe(_supervised_name(missing, lang)))
+            name.truncate(max(12, width // 3), overflow="ellipsis")  # a long name leaves room for the others
+            names.append(name.plain)
+        listed = t("province.separator", lang).join(names)
+        rest = len(province.missing) - len(names)
+        if rest:
+            listed = tn("province.more", rest, lang, names=listed)
+    lines.append(Text(reporting, style="bold red" if province.missing else "green"))
+    if province.missing:
+        lines.append(Text(t("province.missing", lang, names=listed), style="bold red"))
+    if province.figures:
+        figures = t("province.separator", lang).join(
+            t("province.figure", lang, label=safe(label(lang)), value=safe(str(province.figures[field_id])))
+            for field_id, label in province.labels.items()
+        )
+        lines.append(Text(tn("province.figures", province.reporting, lang, figures=figures)))
+    lines.append(Text(tn("province.alerting", province.alerting, lang), style="bold red" if province.alerting else ""))
+    lines.append(Text(tn("province.overdue", province.overdue, lang), style="bold red" if province.overdue else ""))
+    return lines
+
+
+def _supervised_name(status: UnitStatus, lang: str) -> str:
+    """A unit's name on its line; one with no name of its own by its id and kind, as units are told apart."""
+    if status.unit.name:
+        return status.catalog.unit_name(status.unit, lang)
+    kind = status.catalog.kind(status.unit.kind)
+    return f"{status.unit.id} · {kind.name(lang) if kind else status.unit.kind}"
 
 
 def _report_cell(status: UnitStatus, lang: str, one_line: bool = False) -> Text:

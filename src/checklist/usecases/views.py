@@ -160,7 +160,7 @@ def supervisor(
     """Every unit of the store under the province's headline, filtered and sorted (SORTS)."""
     order = next((s for s in SORTS if s == sort.strip().casefold()), None)
     if order is None:
-        raise UserError("sort.unknown", token=sort)
+        raise UserError("sort.unknown", token=sort, attention="attention", name="name", progress="progress")
     found = all_units(session)
     wanted = None
     if kind is not None:
