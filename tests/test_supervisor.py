@@ -205,6 +205,7 @@ def test_wrong_options_say_what_to_do(province, cli) -> None:
     assert wrong.exit_code == 1 and "没有这种排序" in wrong.stderr and "attention" in wrong.stderr
     assert "use attention" in cli("status", "--all", "--sort", "alerts", "--now", NOW).stderr
     assert province("--sort", "NAME", "--json").json()["sort"] == "name"
+    assert province("--sort", "进度", "--json").json()["sort"] == "progress"  # as a duty officer may type it
     alone = cli("status", "--missing", "--unit", "u1", "--lang", "zh", "--now", NOW)
     assert alone.exit_code == 1 and "--missing 只能和 --all 一起用" in alone.stderr
 

@@ -84,6 +84,7 @@ def all_units(session: Session) -> list[StatusView]:
 
 
 SORTS: tuple[Literal["attention", "name", "progress"], ...] = ("attention", "name", "progress")
+SORT_NAMES = {"关注": "attention", "名称": "name", "进度": "progress"}  # as a duty officer may type them
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,8 @@ def supervisor(
     overdue: bool = False,
 ) -> SupervisorView:
     """Every unit of the store under the province's headline, filtered and sorted (SORTS)."""
-    order = next((s for s in SORTS if s == sort.strip().casefold()), None)
+    wanted_order = SORT_NAMES.get(sort.strip(), sort.strip().casefold())
+    order = next((s for s in SORTS if s == wanted_order), None)
     if order is None:
         raise UserError("sort.unknown", token=sort, attention="attention", name="name", progress="progress")
     found = all_units(session)
