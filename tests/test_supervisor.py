@@ -4,6 +4,7 @@ the province's headline, then one line per unit, sorted by what needs attention,
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -215,3 +216,18 @@ def test_through_a_real_process(province, proc) -> None:
     assert result.exit_code == 0, result
     assert "今日已报告：9/13 个单位" in result.stdout and "（已筛选：显示 1/13 个单位）" in result.stdout
     assert _names(result.stdout) == ["单位5"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+def test_on_a_terminal_the_view_goes_through_the_pager_and_never_when_piped(province, proc, tmp_path: Path) -> None:
+    from .test_log_stream import on_a_terminal
+
+    paged = tmp_path / "paged.txt"
+    pager = f"cat > {paged}"
+    args = ["status", "--all", "--now", NOW]
+    shown = on_a_terminal(args, Path.cwd(), CHECKLIST_PAGER=pager)
+    assert "单位12" not in shown and "单位12" in paged.read_text(encoding="utf-8")
+    paged.unlink()
+    assert "单位12" in on_a_terminal([*args, "--no-pager"], Path.cwd(), CHECKLIST_PAGER=pager)
+    assert "单位12" in on_a_terminal(args, Path.cwd(), CHECKLIST_PAGER=pager, CI="true")
+    assert "单位12" in proc(*args, env={"CHECKLIST_PAGER": pager}).stdout and not paged.exists()
