@@ -75,13 +75,13 @@ def status(
         bool, typer.Option("--all", "-a", help="Every unit in the store, one line each, under the province's headline.")
     ] = False,
     sort: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--sort",
             metavar="ORDER",
             help="With --all: attention (the default: what needs it first), name or progress.",
         ),
-    ] = "attention",
+    ] = None,
     kind: Annotated[
         str | None, typer.Option("--kind", metavar="KIND", help="With --all: only units of one kind (id or name).")
     ] = None,
@@ -118,7 +118,7 @@ def status(
         raise UserError("option.exclusive", first="--role", second="--by")
     if all_units and (role or person):
         raise UserError("option.exclusive", first="--all", second="--role" if role else "--by")
-    asked = {"--sort": sort != "attention", "--kind": kind is not None, "--missing": missing}
+    asked = {"--sort": sort is not None, "--kind": kind is not None, "--missing": missing}
     asked |= {"--alerts": alerts, "--overdue": overdue}
     if not all_units and any(asked.values()):
         raise UserError("option.needs_all", option=next(name for name, on in asked.items() if on))
@@ -126,7 +126,7 @@ def status(
     session = Session.open(settings)
     if all_units:
         _supervisor(
-            views.supervisor(session, sort, kind=kind, missing=missing, alerts=alerts, overdue=overdue),
+            views.supervisor(session, sort or "attention", kind=kind, missing=missing, alerts=alerts, overdue=overdue),
             json,
             no_pager,
             settings.lang,
