@@ -132,21 +132,18 @@ def status(
             settings.lang,
         )
         return
-    kept_to = None if all_units else views.owners(session, role, person)
-    found = views.all_units(session) if all_units else [views.unit_status(session, part, kept_to)]
+    kept_to = views.owners(session, role, person)
+    found = [views.unit_status(session, part, kept_to)]
     if json:
-        from ..present.documents import all_units_document, status_document
+        from ..present.documents import status_document
         from ..present.output import print_json
 
         roles = kept_to.roles or None if kept_to is not None else None
-        print_json(all_units_document(found) if all_units else status_document(found[0].status, found[0].newer, roles))
+        print_json(status_document(found[0].status, found[0].newer, roles))
         return
     from ..present.output import stdout
-    from ..present.terminal import all_units_view, kept_to_line, status_view
+    from ..present.terminal import kept_to_line, status_view
 
-    if all_units:
-        stdout().print(all_units_view([view.status for view in found], settings.lang))
-        return
     if kept_to is not None and kept_to.roles:
         stdout().print(kept_to_line(found[0].status.catalog, kept_to.roles, kept_to.person, settings.lang))
     newer = found[0].newer

@@ -108,11 +108,6 @@ def _periods(keys: Iterable[str], lang: str) -> str:
     return ", ".join(period_text(key, lang) for key in keys)
 
 
-def _short_moment(moment: datetime, lang: str) -> str:
-    """A date and time in a compact column: 1月28日 above 10:30 (01-28 above 10:30 in English)."""
-    return date_text(moment, lang, short=True) + moment.strftime("\n%H:%M")
-
-
 def due_words(due: datetime, lang: str) -> str:
     """'due by the end of 2020-01-31' for a deadline at the end of a day (never 'due 1 Feb
     00:00'), 'due by 2020-01-27 12:30' for one in hours."""
@@ -927,57 +922,6 @@ def _short_list(
             label.append_text(roles_line(item.item.measure, catalog, lang))
         table.add_row(str(item.item.number), item_mark(item, lang), label)
     return table
-
-
-def all_units_view(statuses: Sequence[UnitStatus], lang: str) -> RenderableType:
-    table = Table(
-        title=Text(t("head.all_units", lang), style="bold"),
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        padding=(0, 1, 0, 1),
-        pad_edge=False,
-    )
-
-    def column(key: str, **options: object) -> None:
-        header = t(key, lang)
-        table.add_column(header, min_width=cell_len(header), **options)  # type: ignore[arg-type]
-
-    column("col.unit", overflow="fold")
-    column("col.progress", no_wrap=True)
-    column("col.state", no_wrap=True)
-    column("col.critical_short", justify="right")
-    column("col.overdue_short", justify="right")
-    column("col.report_short", no_wrap=True)
-    column("col.last_short")
-    for status in statuses:
-        kind = status.catalog.kind(status.unit.kind)
-        name = Text(safe(status.catalog.unit_name(status.unit, lang)))
-        name.append(f"\n{safe(status.unit.id)} · {safe(kind.name(lang) if kind else status.unit.kind)}", style="dim")
-        progress = Text(f"{status.tally.percent:3.0f}% ")
-        filled = round(status.tally.percent * 6 / 100)
-        progress.append("━" * filled, style="green")
-        progress.append("━" * (6 - filled), style="grey37")
-        critical = len(status.critical_open)
-        table.add_row(
-            name,
-            progress,
-            _counts(status.tally),
-            Text(str(critical), style="bold red" if critical else "green"),
-            Text(str(len(status.overdue)), style="bold red" if status.overdue else "green"),
-            _report_cell(status, lang),
-            _short_moment(status.last_record.at, lang) if status.last_record else "—",
-        )
-    notes = [
-        Text(tn("msg.unusable_units", len(s.unusable), lang, unit=safe(s.unit.id)), style="yellow")
-        for s in statuses
-        if s.unusable
-    ]
-    notes += [
-        Text(tn("msg.alerts_units", len(s.unacknowledged), lang, unit=safe(s.unit.id)), style="bold red")
-        for s in statuses
-        if s.unacknowledged
-    ]
-    return Group(table, *notes) if notes else table
 
 
 MISSING_SHOWN = 5  # the units not reporting today named in the headline; the rest are counted
