@@ -120,6 +120,10 @@ QUOTED_CHINESE = [
     "不适用",
     "完成",
     "受阻",
+    "划归长沙市司法局管理",  # the hierarchy's examples: names of bodies, as typed
+    "湖南省司法厅",
+    "省监狱管理局",
+    "长沙市司法局",
     "长沙监狱",
     "否",
     "尚未设立",

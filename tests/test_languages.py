@@ -26,6 +26,11 @@ WIDTHS = (60, 80, 120)
 
 # What the user types (names, notes, reasons, subjects, parts, values): shown as typed.
 TYPED = [
+    "湖南省司法厅",  # the hierarchy: bodies, a reason, a body mistyped
+    "长沙市司法局",
+    "省监狱管理局",
+    "划归省监狱管理局",
+    "长沙",
     "长沙监狱",
     "岳麓区社区矫正中心",
     "望城监狱",
@@ -105,7 +110,12 @@ def session(  # noqa: PLR0915
     Path("roster.pdf").write_bytes(b"%PDF roster")
     # day 1: the units start, the officer holds a key
     run("start", "--unit", "prison", "--name", "长沙监狱", at="2020-01-25T08:00")
-    run("start", "--unit", "社区矫正机构", "--id", "cc", "--name", "岳麓区社区矫正中心", at="2020-01-25T08:10")
+    run(
+        "start",
+        *("--unit", "社区矫正机构", "--id", "cc", "--name", "岳麓区社区矫正中心"),
+        *("--under", "湖南省司法厅/长沙市司法局"),
+        at="2020-01-25T08:10",
+    )
     run(
         "start",
         "--unit",
@@ -192,6 +202,16 @@ def session(  # noqa: PLR0915
     run("part", "list", "--unit", "facility")
     run("set", "risk=high", "--reason", "县疾控通报：本地出现确诊病例", "--unit", "facility", at="2020-01-26T09:00")
     run("set", "--unit", "facility")
+    run(
+        "place",
+        "湖南省司法厅/省监狱管理局",
+        "--unit",
+        "facility",
+        "--reason",
+        "划归省监狱管理局",
+        at="2020-01-26T09:10",
+    )
+    run("place", "--unit", "facility")
     run("answer", "ward.ready", "否", "--note", "尚未设立", "--unit", "facility", at="2020-01-26T09:40")
     run("answer", "ward.ready", "是", "--unit", "facility", at="2020-01-26T10:40")
     run(
@@ -220,6 +240,9 @@ def session(  # noqa: PLR0915
         ("status", "--unit", "facility", "--by", "赵监狱长"),
         ("status", "--unit", "facility", "--part", "A区"),
         ("status", "--unit", "cc"),
+        ("status", "--all", "--under", "长沙市司法局"),
+        ("status", "--all", "--days", "7"),
+        ("status", "--all", "--under", "湖南省司法厅", "--by-node", "--days", "3"),
         ("list",),
         ("list", "--open", "--missed"),
         ("list", "--detail", "--section", "containment"),
@@ -286,6 +309,10 @@ def errors(cli: Callable[..., Result], lang: str) -> list[tuple[tuple[str, ...],
         ("done", "3", "--note", "x", "--now", "yesterday"),  # a bad time
         ("event", "admission"),  # no subject
         ("ack", "5", "--reason", "x"),  # nothing to acknowledge
+        ("place", "湖南省司法厅//长沙市司法局", "--unit", "cc"),  # an empty level
+        ("place", "湖南省司法厅/长沙市司法局", "--unit", "cc"),  # the place it has
+        ("status", "--all", "--under", "长沙"),  # an unknown body
+        ("status", "--all", "--days", "0"),  # days out of range
     ):
         result = cli(*args, "--lang", lang)
         assert result.exit_code == 1, (args, result)

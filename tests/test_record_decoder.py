@@ -50,11 +50,12 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 # and format 5: a question's answer, a multi field's answers (a list), a unit's part (added, retired, or
 # named by a record of an item kept per part), the occurrence of its event, a change of the unit's
 # attributes (action set), an event's subject type, a role granted or revoked (with its role and
-# holder), or evidence of a named kind, which only a record of format 5 holds)
+# holder), or evidence of a named kind, which only a record of format 5 holds; and format 6: a unit's
+# place in the hierarchy, action placed, with its bodies)
 
 
 class OldDraft(Stored):
-    v: Literal[1, 2, 3, 4, 5] = RECORD_FORMAT
+    v: Literal[1, 2, 3, 4, 5, 6] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     unit: str
     item: MeasureId | None = None
@@ -82,6 +83,7 @@ class OldDraft(Stored):
     answer: list[Slug] | None = None
     role: Slug | None = None  # format 5
     holder: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)] | None = None  # format 5
+    place: list[Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]] | None = None  # format 6
 
     @model_validator(mode="after")
     def _shape(self) -> OldDraft:
@@ -116,6 +118,8 @@ class OldDraft(Stored):
         ):
             said = "'role' and 'holder' go with a granted or revoked record, and only there"
             raise PydanticCustomError("record.role", said)
+        if (self.action == "placed") != bool(self.place):
+            raise PydanticCustomError("record.place", "'place' goes with a placed record, and only there")
         return self
 
 
@@ -148,6 +152,9 @@ class OldRecord(OldDraft):
             or self.subject_type is not None
             or any(file.kind is not None for file in self.evidence)
         )
+        if self.v < 6 and self.action == "placed":
+            params = {"action": self.action, "needed": 6}
+            raise PydanticCustomError("record.newer_action", "a {action} record is of format {needed}", params)
         if self.v < 5 and newer:
             params = {"action": self.action, "needed": 5}
             raise PydanticCustomError("record.newer_action", "a {action} record is of format {needed}", params)
@@ -240,6 +247,8 @@ STRANGE = {  # what each field may be given instead of a valid value
     "catalog": ANY_TEXT | NOT_TEXT,
     "role": st.sampled_from(["warden", "health-officer", "Warden", "a" * 65, "a\n"]) | NOT_TEXT,
     "holder": st.text(max_size=3) | st.sampled_from(["王" * 200, "王" * 201, "a\tb", "a\x1b"]) | NOT_TEXT,
+    "place": st.lists(st.text(max_size=3) | st.sampled_from(["湖南省司法厅", "王" * 201, "a\tb", ""]), max_size=3)
+    | NOT_TEXT,
     "sig": SIGS | st.none() | NOT_TEXT,
     "seq": NUMBERS | st.none(),
     "prev": HASHES | ANY_TEXT | st.none(),
@@ -271,6 +280,8 @@ def valid(version: int, action: str) -> dict[str, Any]:
         fields["attributes"] = {"risk": "high"}
     if action in ("granted", "revoked"):
         fields.update(role="warden", holder="张三")
+    if action == "placed":
+        fields["place"] = ["湖南省司法厅", "省监狱管理局"]
     if version >= 2:
         fields.update(seq=3, prev="sha256:" + "a" * 64)
     return {name: value for name, value in fields.items() if value is not None}
@@ -278,8 +289,8 @@ def valid(version: int, action: str) -> dict[str, Any]:
 
 @st.composite
 def lines(draw: st.DrawFn) -> bytes:
-    actions = sorted(ITEM_ACTIONS | {"event", "part-added", "part-retired", "set", "granted", "revoked"})
-    fields = valid(draw(st.sampled_from([1, 2, 3, 4, 5])), draw(st.sampled_from(actions)))
+    actions = sorted(ITEM_ACTIONS | {"event", "part-added", "part-retired", "set", "granted", "revoked", "placed"})
+    fields = valid(draw(st.sampled_from([1, 2, 3, 4, 5, 6])), draw(st.sampled_from(actions)))
     for name in draw(st.lists(st.sampled_from(sorted(STRANGE)), max_size=3, unique=True)):
         if draw(st.integers(0, 5)) == 0:
             fields.pop(name, None)

@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "subjects": "events:subjects",
     "part": "parts:parts_app",
     "set": "applicability:set_attributes",
+    "place": "hierarchy:place",
     "log": "views:log",
     "verify": "trust:verify",
     "seal": "trust:seal",

@@ -155,3 +155,23 @@ def language_of_run(lang: str | None) -> str | None:
     from .command import run_language
 
     return run_language()
+
+
+# status --all: the hierarchy (a node's units, the roll-up per child body) and the last days
+Under = Annotated[
+    str | None,
+    typer.Option(
+        "--under",
+        metavar="NODE",
+        help="With --all: only the units under one body: its path (湖南省司法厅/长沙市司法局) or its name alone.",
+    ),
+]
+ByNode = Annotated[
+    bool, typer.Option("--by-node", help="With --all: one line per body under the node, with its own headline.")
+]
+Days = Annotated[
+    int | None,
+    typer.Option(
+        "--days", metavar="N", help="With --all: each unit's last N days, a mark a day, the longest missing first."
+    ),
+]

@@ -66,6 +66,15 @@ def start(
     walk_now: Annotated[
         bool | None, typer.Option("--walk/--no-walk", help="Walk the open items now (default: ask, on a terminal).")
     ] = None,
+    under: Annotated[
+        str | None,
+        typer.Option(
+            "--under",
+            metavar="PATH",
+            help="The bodies the unit reports to, from the top down, separated by /: 湖南省司法厅/省监狱管理局.",
+        ),
+    ] = None,
+    reports_to: Annotated[str | None, typer.Option("--reports-to", metavar="PATH", hidden=True)] = None,  # --under
     by: options.By = None,
     lang: options.Lang = None,
     store: options.Store = None,
@@ -77,6 +86,7 @@ def start(
     Example: checklist start --unit prison --name 长沙监狱
     """
     from ..core import names
+    from ..core.errors import UserError
     from ..present.notices import started as show_started
     from ..present.words import t
     from ..usecases.session import Session
@@ -85,10 +95,22 @@ def start(
 
     if name is not None:
         names.check(name, "--name")  # before a store is made for it
+    place = None
+    if under is not None and reports_to is not None:
+        raise UserError("option.exclusive", first="--under", second="--reports-to")
+    if under is not None or reports_to is not None:
+        from ..core.places import parse
+
+        place = parse(under or reports_to or "", "--under" if under is not None else "--reports-to")
     settings = Settings.load(store=store, catalog=catalog, by=by, lang=lang, now=now)
     session = Session.for_start(settings)
     result = start_unit(session, kind, name=name, unit_id=unit_id)
     show_started(result, settings.lang)
+    if place is not None:
+        from ..present.hierarchy import placed
+        from ..usecases.hierarchy import place_unit
+
+        placed(place_unit(session, place, unit=result.unit), settings.lang)
     if walk_now is None:
         walk_now = interactive(settings) and confirm(t("msg.walk_offer", settings.lang), settings.lang, default=True)
     if walk_now:

@@ -95,6 +95,9 @@ def status(
     no_pager: Annotated[
         bool, typer.Option("--no-pager", help="Print straight out, not through a pager (only a terminal is paged).")
     ] = False,
+    under: options.Under = None,
+    by_node: options.ByNode = False,
+    days: options.Days = None,
     part: options.OnlyPart = None,
     role: options.Role = None,
     person: options.Holder = None,
@@ -119,14 +122,25 @@ def status(
     if all_units and (role or person):
         raise UserError("option.exclusive", first="--all", second="--role" if role else "--by")
     asked = {"--sort": sort is not None, "--kind": kind is not None, "--missing": missing}
-    asked |= {"--alerts": alerts, "--overdue": overdue}
+    asked |= {"--alerts": alerts, "--overdue": overdue, "--under": under is not None, "--by-node": by_node}
+    asked |= {"--days": days is not None}
     if not all_units and any(asked.values()):
         raise UserError("option.needs_all", option=next(name for name, on in asked.items() if on))
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
     session = Session.open(settings)
     if all_units:
         _supervisor(
-            views.supervisor(session, sort or "attention", kind=kind, missing=missing, alerts=alerts, overdue=overdue),
+            views.supervisor(
+                session,
+                sort,
+                kind=kind,
+                missing=missing,
+                alerts=alerts,
+                overdue=overdue,
+                under=under,
+                by_node=by_node,
+                days=days,
+            ),
             json,
             no_pager,
             settings.lang,

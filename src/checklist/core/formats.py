@@ -17,13 +17,15 @@ import msgspec
 from .errors import DataError, Message
 
 # The format each file is written in by this release; every release reads all earlier ones.
-STORE = 5  # store.json; 5: release 0.5.0; 4: acknowledgements; 3: with its `id`; 2: 0.2.0; 1: 0.1.0
-RECORD = 5  # records.jsonl's `v`; 5: NEWER_ACTIONS, NEWER_CONTENT; 4: an acknowledgement; 3: `clock`; 2: chained
+STORE = 6  # store.json; 6: release 0.7.0; 5: release 0.5.0; 4: acknowledgements; 3: with its `id`; 2: 0.2.0; 1: 0.1.0
+# records.jsonl's `v`; 6: a unit's place (`placed`);
+RECORD = 6  # 5: NEWER_ACTIONS, NEWER_CONTENT; 4: an acknowledgement; 3: `clock`; 2: chained
 UNIT = 1  # unit.json
 HEAD = 1  # head.json
 CONFIG = 1  # config.json
 KEY = 2  # keys/<id>.json; 2: a registration (store, when, by whom, endorsement); 1: the key alone
-SEAL = 5  # seals/*.json; 5: names format 5 records; 4: acknowledgements; 3: names its store; 2: no store
+# seals/*.json; 6: names format 6 records (a unit's place);
+SEAL = 6  # 5: names format 5 records; 4: acknowledgements; 3: names its store; 2: no store
 QUARANTINE = 1  # each line of records.jsonl.quarantine
 WITNESS = 1  # what a person saw of a log, kept in their own folder (witness.py)
 UNITS = 1  # units.jsonl: the store's list of its units
@@ -39,6 +41,7 @@ NEWER_ACTIONS: dict[str, int] = {"acknowledged": 4}  # action -> the record, sea
 NEWER_ACTIONS.update({"part-added": 5, "part-retired": 5})  # unit parts (blocks, wards): release 0.5.0
 NEWER_ACTIONS.update({"set": 5})  # applicability: a change of the unit's attributes
 NEWER_ACTIONS.update({"granted": 5, "revoked": 5})  # roles: a person given a role, or no longer holding it
+NEWER_ACTIONS.update({"placed": 6})  # the hierarchy: the bodies a unit reports to (release 0.7.0)
 # Likewise a record of any action that holds what an older release cannot read (a field it does
 # not know, a value of a newer type): (whether a record holds it, the format that reads it).
 NEWER_CONTENT: list[tuple[Callable[[Any], bool], int]] = [
@@ -63,7 +66,7 @@ def _kinded_evidence(record: Any) -> bool:
 
 NEWER_CONTENT += [(_holds_multi, 5), (_kinded_evidence, 5)]
 PLAIN_STORE = 3  # the format a store is made in, and raised to by every write but of a format 4 record
-REQUIRES_OF = {3: REQUIRES, 4: "0.4.0", 5: "0.5.0"}  # store format -> the release that first read it
+REQUIRES_OF = {3: REQUIRES, 4: "0.4.0", 5: "0.5.0", 6: "0.7.0"}  # store format -> the release that first read it
 
 
 def record_format(record: Any) -> int:

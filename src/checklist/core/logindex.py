@@ -42,11 +42,12 @@ Scan = Callable[[str, int | None], Iterator[tuple[int, Record]]]
 # replayed clock, else the real time), and the values it gave (attribute id -> value id)
 AttributeChange = tuple[int, datetime, dict[str, str]]
 
+# 10: the unit's place in the hierarchy (places.py);
 # 9: the unit's parts; occurrences (a subject's events of a kind, each its own); attribute changes,
 # subject types; roles granted and revoked (roles_at); a table's done records per period (counted
 # occurrences); a figure may be a list (a multi-select's answers), an alert a rule (`rule:N`);
 # 8: alerts not acknowledged; 7: memos, tables read when asked for; 6: tables of periods, archived subjects
-SNAPSHOT_FORMAT = 9
+SNAPSHOT_FORMAT = 10
 _HAPPENINGS = frozenset({"event", "withdrawn"})
 _DATED = _HAPPENINGS | PART_ACTIONS  # records whose moment the fold uses (`occurred`, else `at`)
 STATES_OF_ARCHIVE = {"D": ("done", False), "d": ("done", True), "N": ("na", False), "n": ("na", True)}  # True: changed
@@ -530,6 +531,8 @@ class LogIndex:
         self.parts: dict[str, Part] = {}  # the unit's parts by id, retired ones too (kept for their history)
         self.attribute_changes: list[AttributeChange] = []  # a few: a risk level raised, lowered
         self.roles_at: list[int] = []  # where each record of a role granted or revoked starts (roles.py)
+        self.placed_at: list[int] = []  # where each record of the unit's place starts (places.py)
+        self.place: tuple[str, ...] = ()  # the bodies the unit reports to now, from the top down
         self.replayed = 0  # records made with a replayed clock (--now)
         self.last_at: int | None = None
         self.unusable: list[int] = []  # where each record the fold cannot use starts (see `unusable`)
@@ -599,6 +602,9 @@ class LogIndex:
             self.attribute_changes.append((at, record.clock or record.at, dict(record.attributes or {})))
         elif record.action in ROLE_ACTIONS:
             self.roles_at.append(at)
+        elif record.action == "placed":
+            self.placed_at.append(at)
+            self.place = tuple(record.place or ())
         elif record.item is not None:
             self._attested(record, at)
 
@@ -882,7 +888,7 @@ class LogIndex:
             fresh.last_at,
             fresh.attribute_changes,
             fresh.roles_at,
-        )
+        ) and (self.placed_at, self.place) == (fresh.placed_at, fresh.place)
         same_counts = (
             self.count,
             self.replayed,
@@ -931,7 +937,8 @@ class LogIndex:
         changes = [(self.record_at(at), moment, values) for at, moment, values in self.attribute_changes]
         parts = {key: (p.id, p.kind, p.name, p.added, p.retired) for key, p in self.parts.items()}
         said = (self.count, whole, self.events, upgrades, self.replayed, left_out, self.last, archived, alerts)
-        return (*said, parts, self.repeats, changes, roles)
+        placed = [self.record_at(at) for at in self.placed_at]
+        return (*said, parts, self.repeats, changes, roles, placed, self.place)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -1021,6 +1028,8 @@ class Saved(msgspec.Struct, forbid_unknown_fields=True):
     attributes: list[tuple[Natural, datetime, dict[str, str]]] = []  # LogIndex.attribute_changes
     subject_types: dict[str, str] = {}  # by kind|subject: the type of an event's subject, where it says one
     roles: list[Natural] = []  # LogIndex.roles_at
+    placed: list[Natural] = []  # LogIndex.placed_at
+    place: list[Annotated[str, msgspec.Meta(min_length=1, max_length=200)]] = []  # LogIndex.place
 
 
 def save(index: LogIndex, mark: Mark, program: str) -> bytes:
@@ -1053,6 +1062,8 @@ def save(index: LogIndex, mark: Mark, program: str) -> bytes:
         attributes=index.attribute_changes,
         subject_types={key: e.subject_type for key, e in index.events.items() if e.subject_type is not None},
         roles=index.roles_at,
+        placed=index.placed_at,
+        place=list(index.place),
     )
     return msgspec.json.encode(saved)
 
@@ -1068,7 +1079,7 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None, judge: Judge | Non
     index = LogIndex(fetch, scan, judge)
     index.wordings = saved.wordings
     index._wording = {text: number for number, text in enumerate(saved.wordings)}
-    ends = [saved.last or 0, *saved.upgrades, *saved.unusable, *saved.roles, 0]
+    ends = [saved.last or 0, *saved.upgrades, *saved.unusable, *saved.roles, *saved.placed, 0]
     for key, (at, count, action, until, figures, wording, approval_at) in saved.plain.items():
         text = saved.wordings[wording] if wording is not None else None
         index.plain[key] = Entry(index, at, count, action, until, figures, text, approval_at)
@@ -1092,6 +1103,9 @@ def load(data: bytes, fetch: Fetch, scan: Scan | None = None, judge: Judge | Non
     index.renamed = saved.renamed
     index.repeats = saved.repeats
     index.roles_at = saved.roles
+    if bool(saved.placed) != bool(saved.place):
+        raise ValueError("a place without its record, or a record without its place")
+    index.placed_at, index.place = saved.placed, tuple(saved.place)
     return saved, index
 
 

@@ -65,12 +65,14 @@ Action = Literal[
     "set",
     "granted",
     "revoked",
+    "placed",
 ]
 # part-added, part-retired: a unit's part (a block, a ward) comes into use or goes out of it; records of format 5
 PART_ACTIONS: frozenset[str] = frozenset({"part-added", "part-retired"})
 # set: the unit's attributes changed (a risk level raised), a record of format 5
 # granted, revoked: a person given a role of the catalog's head, or no longer holding it; records of format 5
 ROLE_ACTIONS: frozenset[str] = frozenset({"granted", "revoked"})
+# placed: the unit's place in the hierarchy (the bodies it reports to, from the top down), a record of format 6
 # acknowledged: someone saw an item's alerts (figures past a threshold) and says so; a record of format 4
 ITEM_ACTIONS: frozenset[str] = frozenset({"done", "partial", "na", "blocked", "reopened", "approved", "acknowledged"})
 SUBJECT = r"^[^\x00-\x1f\x7f/\\|]{1,64}$"  # any identifier a unit uses, but no controls, slashes or '|'
@@ -1234,6 +1236,8 @@ def _shape_problem(made: Attestation | Record) -> Problem | None:  # noqa: PLR09
         made.action not in ROLE_ACTIONS and (made.role is not None or made.holder is not None)
     ):
         return "record.role", "'role' and 'holder' go with a granted or revoked record, and only there", {}
+    if (made.action == "placed") != bool(made.place):
+        return "record.place", "'place' goes with a placed record, and only there", {}
     return None
 
 
@@ -1255,7 +1259,7 @@ def _chain_problem(record: RecordModel | Record) -> Problem | None:
 class Attestation(Stored):
     """What a record says, as pydantic reads it: the fields of a draft and of a record line."""
 
-    v: Literal[1, 2, 3, 4, 5] = RECORD_FORMAT
+    v: Literal[1, 2, 3, 4, 5, 6] = RECORD_FORMAT
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     unit: str
     item: MeasureId | None = None  # None for what concerns the unit: event, withdrawn, upgraded
@@ -1285,6 +1289,8 @@ class Attestation(Stored):
     answer: list[Annotated[str, StringConstraints(pattern=SLUG, max_length=64)]] | None = None  # format 5
     role: Slug | None = None  # format 5: for granted and revoked, the role of the catalog's head
     holder: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)] | None = None  # who is given it
+    # format 6: for placed, the bodies the unit reports to, from the top down (core/places.py)
+    place: list[Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]] | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> Attestation:
@@ -1427,7 +1433,7 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     line (`v`, `figures`, `evidence` and `catalog` always have one), in this order.
     """
 
-    v: Literal[1, 2, 3, 4, 5]
+    v: Literal[1, 2, 3, 4, 5, 6]
     id: str  # 32 hex digits, as approves
     unit: str
     item: str | None = None  # a measure id
@@ -1455,6 +1461,7 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     answer: list[str] | None = None  # a question's answer (slugs), format 5
     role: str | None = None  # a slug
     holder: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None  # without controls
+    place: list[Annotated[str, msgspec.Meta(min_length=1, max_length=200)]] | None = None  # without controls
     sig: RecordSignature | None = None
     seq: Annotated[int, msgspec.Meta(ge=1)] | None = None
     prev: str | None = None  # sha256: and 64 hex digits
@@ -1478,6 +1485,7 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
             or (self.answer is not None and not all(a in _EVENT or _EVENT.learn(a) for a in self.answer))
             or (self.role is not None and self.role not in _EVENT and not _EVENT.learn(self.role))
             or (self.holder is not None and self.holder not in _ACTOR and not _ACTOR.learn(self.holder))
+            or (self.place is not None and not all(p in _ACTOR or _ACTOR.learn(p) for p in self.place))
         ):
             raise ValueError("a text does not match its pattern")
         problem = _shape_problem(self) or _chain_problem(self)

@@ -115,7 +115,7 @@ class Seal(Stored):
     (its id): a seal kept under another unit, or in another store, is not that unit's. An
     older seal has no `store`, and is written without one, exactly as it was signed."""
 
-    format: Literal[1, 2, 3, 4, 5] = SEAL_FORMAT  # up to formats.SEAL
+    format: Literal[1, 2, 3, 4, 5, 6] = SEAL_FORMAT  # up to formats.SEAL
     kind: Literal["checklist-seal"] = "checklist-seal"
     unit: str
     store: Annotated[str, Field(min_length=1, max_length=64)] | None = None

@@ -226,6 +226,7 @@ class UnitStatus:
     parts: list[Part] = field(default_factory=list)  # the unit's parts (retired ones too), in the order added
     part_view: str | None = None  # the part whose items alone this status holds (`--part`), if any
     timeline: Timeline | None = None  # the unit's attributes over time (None: the catalog declares none)
+    place: tuple[str, ...] = ()  # the bodies the unit reports to, from the top down (places.py; none: not placed)
 
     def by_subject(self, pending_only: bool = False) -> dict[str, list[ItemStatus]]:
         """The items kept per subject, grouped by occurrence of a subject's event (logindex.slot;
@@ -1112,6 +1113,7 @@ def unit_status(unit: Unit, catalog: Catalog, index: LogIndex, now: datetime) ->
         unacknowledged=unacknowledged(index, statuses),
         parts=sorted(index.parts.values(), key=_added_order),
         timeline=timeline,
+        place=index.place,
     )
 
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..core.logindex import Part
     from ..usecases.parts import PartsView
     from ..usecases.recording import RolesView
-    from ..usecases.views import SupervisorView
+    from ..usecases.views import Province, SupervisorView
     from .schemas import (
         AgendaDocument,
         AgendaEntryDocument,
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         LogDocument,
         PartDocument,
         PartsDocument,
+        ProvinceHeadline,
         RecordDocument,
         ReportsToDocument,
         RolesDocument,
@@ -296,6 +297,7 @@ def status_document(status: UnitStatus, newer: Catalog | None = None, roles: lis
         "attributes": attributes_document(status),
         "owners": [{"role": role, **_tally(tally, overdue)} for role, tally, overdue in owner_tallies(status)],
         "roles": roles,
+        "place": list(status.place),
     }
 
 
@@ -461,19 +463,24 @@ def agenda_document(status: UnitStatus, plan: Agenda, roles: list[str] | None = 
     }
 
 
+def _province_headline(province: Province) -> ProvinceHeadline:
+    return {
+        "units": province.units,
+        "reporting": province.reporting,
+        "missing": [s.unit.id for s in province.missing],
+        "figures": dict(province.figures),
+        "alerting": province.alerting,
+        "overdue": province.overdue,
+    }
+
+
 def all_units_document(view: SupervisorView) -> StatusAllDocument:
-    province = view.province
+    histories = view.histories
+    first = next(iter(histories.values()), None) if histories else None
     return {
         "document": "status-all",
         "format": 1,
-        "headline": {
-            "units": province.units,
-            "reporting": province.reporting,
-            "missing": [s.unit.id for s in province.missing],
-            "figures": dict(province.figures),
-            "alerting": province.alerting,
-            "overdue": province.overdue,
-        },
+        "headline": _province_headline(view.province),
         "sort": view.sort,
         "filters": {
             "kind": view.filters.kind,
@@ -484,6 +491,21 @@ def all_units_document(view: SupervisorView) -> StatusAllDocument:
         "shown": len(view.units),
         "total": view.total,
         "units": [status_document(v.status, v.newer) for v in view.units],
+        "node": list(view.node),
+        "by_node": None
+        if view.rollups is None
+        else [{"node": list(r.node), "name": r.name, "headline": _province_headline(r.province)} for r in view.rollups],
+        "days": [day.isoformat() for day in first.days] if first is not None else [] if histories is not None else None,
+        "history": None
+        if histories is None
+        else [
+            {
+                "unit": v.status.unit.id,
+                "marks": list(histories[v.status.unit.id].marks),
+                "missing_run": histories[v.status.unit.id].missing_run,
+            }
+            for v in view.units
+        ],
     }
 
 

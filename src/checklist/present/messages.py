@@ -758,6 +758,18 @@ HINTS: dict[str, Composed] = {
     "evidence.unknown_kind": lambda p, lang: (
         _did_you_mean(p, lang) or w("evidence.unknown_kind.known", lang, known=p["known"])
     ),
+    # the hierarchy
+    "node.unknown": lambda p, lang: "\n  ".join(
+        filter(
+            None,
+            [
+                _did_you_mean(p, lang),
+                w("node.unknown.children" if p["node"] else "node.unknown.top", lang, **p)
+                if p["children"]
+                else w("node.unknown.none", lang),
+            ],
+        )
+    ),
 }
 
 

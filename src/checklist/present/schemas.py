@@ -78,9 +78,10 @@ class RecordDocument(TypedDict):
     (README, "The store", describes each)."""
 
     v: Annotated[
-        Literal[1, 2, 3, 4, 5],
+        Literal[1, 2, 3, 4, 5, 6],
         about(
-            "the record's format: 5 for what release 0.4.0 cannot read (an answer, a multi field's answers, a "
+            "the record's format: 6 for a unit's place in the hierarchy (`placed`); "
+            "5 for what release 0.4.0 cannot read (an answer, a multi field's answers, a "
             "unit's part, an occurrence, a change of the unit's attributes, an event's subject type, a role "
             "granted or revoked, evidence of a named kind); "
             "4 for an acknowledgement of alerts, else 3; 2 before `clock`; "
@@ -120,6 +121,9 @@ class RecordDocument(TypedDict):
     answer: NotRequired[Annotated[list[str], about("a question's answer, by answer id (format 5)")]]
     role: NotRequired[Annotated[str, about("for a role granted or revoked: the role's id (format 5)")]]
     holder: NotRequired[Annotated[str, about("for a role granted or revoked: the person (format 5)")]]
+    place: NotRequired[
+        Annotated[list[str], about("for placed: the bodies the unit reports to, from the top down (format 6)")]
+    ]
     sig: NotRequired[SignatureDocument]
     seq: NotRequired[Annotated[int, about("the record's number in the unit's log (format 2)")]]
     prev: NotRequired[Annotated[str, about("the SHA-256 of the line before, `sha256:` and 64 hex digits (format 2)")]]
@@ -481,6 +485,9 @@ class StatusDocument(TypedDict):
         list[str] | None,
         about("the roles whose items it is kept to (`--role`, or the roles of `--by NAME`); null: every item"),
     ]
+    place: NotRequired[
+        Annotated[list[str], about("the bodies the unit reports to, from the top down (`checklist place`); [] if none")]
+    ]
 
 
 @closed
@@ -523,19 +530,53 @@ class StatusAllFilters(TypedDict):
 
 
 @closed
+class NodeRollupDocument(TypedDict):
+    """A child body of the node and the headline of the units anywhere under it (`--by-node`)."""
+
+    node: Annotated[list[str], about("the body's path from the top down")]
+    name: Annotated[str | None, about("the body's name; null: the units placed at the node itself")]
+    headline: ProvinceHeadline
+
+
+@closed
+class HistoryDocument(TypedDict):
+    """A unit's last days (`--days N`), a mark for each of `days`, oldest first."""
+
+    unit: str
+    marks: Annotated[
+        list[Literal["reported", "alert", "missed", "before", "none"]],
+        about(
+            "reported (the headline report done), alert (done, its figures past an alert), missed, "
+            "before (the unit had not started), none (no report due that day)"
+        ),
+    ]
+    missing_run: Annotated[int, about("days in a row without a report, back from today")]
+
+
+@closed
 class StatusAllDocument(TypedDict):
-    """Where the units of the store stand (`checklist status --all --json`): the province's
-    `headline`, then a status document for each unit the filters keep (`shown` of `total`),
-    in the order asked (`sort`: attention, name or progress)."""
+    """Where the units of the store stand (`checklist status --all --json`): the `headline`
+    (of the node asked with `--under`, else of the whole store), then a status document for
+    each unit the filters keep (`shown` of `total`), in the order asked (`sort`: attention,
+    name or progress; missing, the longest run of days without a report first, the default
+    with `--days`)."""
 
     document: Literal["status-all"]
     format: Literal[1]
     headline: ProvinceHeadline
-    sort: Literal["attention", "name", "progress"]
+    sort: Literal["attention", "name", "progress", "missing"]
     filters: StatusAllFilters
     shown: int
     total: int
     units: list[StatusDocument]
+    node: NotRequired[Annotated[list[str], about("the node whose units these are (`--under`); []: the whole store")]]
+    by_node: NotRequired[
+        Annotated[list[NodeRollupDocument] | None, about("`--by-node`: each child body of the node; else null")]
+    ]
+    days: NotRequired[Annotated[list[Day] | None, about("`--days N`: the days of `history`, oldest first; else null")]]
+    history: NotRequired[
+        Annotated[list[HistoryDocument] | None, about("`--days N`: each unit shown, in order; else null")]
+    ]
 
 
 # items (list), agenda (today), subjects, log

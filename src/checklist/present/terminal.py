@@ -527,7 +527,7 @@ def _counts(tally: Tally) -> Text:
     return text
 
 
-def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> RenderableType:  # noqa: PLR0915
+def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> RenderableType:  # noqa: PLR0912, PLR0915
     unit, catalog = status.unit, status.catalog
     kind = catalog.kind(unit.kind)
     name = catalog.unit_name(unit, lang)
@@ -546,6 +546,8 @@ def status_view(status: UnitStatus, lang: str, newer: str | None = None) -> Rend
         f"{t('label.started', lang)}{colon}{when(unit.started_at, lang)} {t('label.by', lang)} {safe(unit.started_by)}"
     )
     head.append_text(attributes_head(status, lang))
+    if status.place:  # the hierarchy: where the unit reports
+        head.append("\n" + t("place.reports_to", lang, place=safe(" › ".join(status.place))))
     if newer is not None:
         head.append(f"\n{t('label.newer', lang, version=safe(newer))}", style="yellow")
     if status.replayed:
@@ -677,6 +679,8 @@ MISSED_SHOWN = 3  # the most recent missed periods named in status; `list --miss
 
 def _role_part(record: Record) -> str:
     """What a record that names no item or event is about: a role granted or revoked (whose, which)."""
+    if record.place:  # the hierarchy: where the unit reports
+        return " › ".join(record.place)
     return f"{record.holder} · {record.role}" if record.role is not None else "—"
 
 
@@ -930,7 +934,12 @@ MISSING_SHOWN = 5  # the units not reporting today named in the headline; the re
 def supervisor_view(view: SupervisorView, lang: str, width: int) -> RenderableType:
     """`status --all`: the province's headline, then one line per unit that fits `width`
     (a long name shortened with '…', never wrapped)."""
+    from .hierarchy import view_head
+
     lines = _province_lines(view.province, lang, width)
+    if view.node:
+        lines[0] = Text(t("province.head_node", lang, node=safe(" › ".join(view.node))), style="bold")
+    lines += view_head(view, lang, width)
     head = t("head.all_units", lang)
     if view.filters.on:
         head += tn("province.shown", view.total, lang, shown=len(view.units))
@@ -941,7 +950,13 @@ def supervisor_view(view: SupervisorView, lang: str, width: int) -> RenderableTy
     headers = [t(k, lang) for k in ("col.unit", "col.progress", "col.critical_short", "col.overdue_short")]
     headers += [t("col.report_short", lang), t("col.alerts_short", lang), t("col.last_short", lang)]
     rows: list[list[Text]] = []
-    for unit in view.units:
+    right, body = {1, 2, 3}, None
+    if view.histories is not None or any(v.status.place for v in view.units):
+        from .hierarchy import unit_rows
+
+        headers, rows, right = unit_rows(view, lang)
+        body = 1 if any(v.status.place for v in view.units) else None  # the units' bodies: shortened first
+    for unit in view.units if not rows else ():
         status = unit.status
         report = _report_cell(status, lang, one_line=True)
         alerts = len(status.unacknowledged)
@@ -958,8 +973,11 @@ def supervisor_view(view: SupervisorView, lang: str, width: int) -> RenderableTy
             ]
         )
     widths = [max(cell_len(h), *(r[i].cell_len for r in rows)) for i, h in enumerate(headers)]
+    if rows and body is not None:  # a narrow screen: the body gives way first
+        from .hierarchy import fit_body
+
+        headers, rows, widths, right = fit_body(headers, rows, widths, right, width)
     widths[0] = max(4, min(widths[0], width - sum(widths[1:]) - 2 * (len(widths) - 1)))
-    right = {1, 2, 3}
 
     def line(cells: list[Text], style: str = "") -> Text:
         out = Text(style=style)
@@ -1109,6 +1127,8 @@ def _log_table(
             )
         if record.role is not None:  # a role granted or revoked: whose, and which
             item = Text(f"{safe(record.holder or '')} · {record.role}")
+        if record.place:  # the hierarchy: where the unit reports
+            item = Text(safe(" › ".join(record.place)))
         if record.action == "acknowledged":  # what it covers: the subject's alerts, the period's (else every one's)
             item.append(f" · {safe(record.subject)}" if record.subject else "")
             item.append(f" · {period_text(record.period, lang)}" if record.period else "")

@@ -18,6 +18,9 @@ from .session import Session
 
 if TYPE_CHECKING:
     from ..core.agenda import Agenda
+    from ..core.history import History
+    from ..core.logindex import LogIndex
+    from .hierarchy import Node, NodeRollup
 
 
 @dataclass(frozen=True)
@@ -74,11 +77,13 @@ def _status(session: Session, part: str | None) -> UnitStatus:
     return of_part(status, find_part(index.parts, part))
 
 
-def all_units(session: Session) -> list[StatusView]:
-    """Every unit of the store, in the order of their ids."""
+def all_units(session: Session, indexes: dict[str, LogIndex] | None = None) -> list[StatusView]:
+    """Every unit of the store, in the order of their ids (and the index of each, if asked)."""
     views = []
     for unit in session.store.units():
-        status = session.status(unit)
+        status, index = session.view(unit)
+        if indexes is not None:
+            indexes[unit.id] = index
         views.append(StatusView(status, session.newer_catalog(unit, status.catalog)))
     return views
 
@@ -109,9 +114,12 @@ class SupervisorView:
 
     province: Province
     units: list[StatusView]
-    sort: Literal["attention", "name", "progress"]
+    sort: Literal["attention", "name", "progress", "missing"]  # missing: the default with --days
     filters: Filters
-    total: int  # units in the store
+    total: int  # units in the store (under the node, with --under)
+    node: Node = ()  # --under: the node whose units these are (the root: the whole store)
+    rollups: list[NodeRollup] | None = None  # --by-node: the headline of each child body of the node
+    histories: dict[str, History] | None = None  # --days N: each unit's last days, by unit id
 
 
 @dataclass(frozen=True)
@@ -151,19 +159,30 @@ def unit_name(status: UnitStatus) -> str:
 
 def supervisor(
     session: Session,
-    sort: str = "attention",
+    sort: str | None = "attention",
     *,
     kind: str | None = None,
     missing: bool = False,
     alerts: bool = False,
     overdue: bool = False,
+    under: str | None = None,
+    by_node: bool = False,
+    days: int | None = None,
 ) -> SupervisorView:
-    """Every unit of the store under the province's headline, filtered and sorted (SORTS)."""
+    """Every unit of the store (under a node: --under) under the headline, filtered and sorted
+    (SORTS; with --days and no order asked, the longest missing first); --by-node: the
+    headline of each child body too; --days: each unit's last days (core/history.py)."""
+    from .hierarchy import grown
+
+    sort = sort or ("missing" if days is not None else "attention")
     wanted_order = SORT_NAMES.get(sort.strip(), sort.strip().casefold())
-    order = next((s for s in SORTS if s == wanted_order), None)
+    order: Literal["attention", "name", "progress", "missing"] | None = next(
+        (s for s in SORTS if s == wanted_order), "missing" if sort == "missing" and days is not None else None
+    )
     if order is None:
         raise UserError("sort.unknown", token=sort, attention="attention", name="name", progress="progress")
-    found = all_units(session)
+    indexes: dict[str, LogIndex] | None = {} if days is not None else None
+    found, node, rollups, histories = grown(all_units(session, indexes), indexes, under, by_node, days)
     wanted = None
     if kind is not None:
         from ..core.catalog import resolve_kind
@@ -191,7 +210,10 @@ def supervisor(
         )
     elif order == "progress":
         shown.sort(key=lambda v: v.status.tally.percent)
-    return SupervisorView(province([v.status for v in found]), shown, order, filters, len(found))
+    elif histories is not None:  # missing: the longest run of days without a report first
+        shown.sort(key=lambda v: -histories[v.status.unit.id].missing_run)
+    total = province([v.status for v in found])
+    return SupervisorView(total, shown, order, filters, len(found), node, rollups, histories)
 
 
 def province(statuses: list[UnitStatus]) -> Province:
