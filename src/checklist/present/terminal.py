@@ -80,6 +80,7 @@ ACTION_STYLE = {
     "set": "blue",
     "granted": "blue",
     "revoked": "blue",
+    "placed": "blue",
 }
 PRIORITY_STYLE = {"critical": "bold red", "high": "yellow", "normal": ""}
 

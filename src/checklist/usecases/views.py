@@ -210,7 +210,7 @@ def supervisor(
         )
     elif order == "progress":
         shown.sort(key=lambda v: v.status.tally.percent)
-    elif histories is not None:  # missing: the longest run of days without a report first
+    elif order == "missing" and histories is not None:  # the longest run of days without a report first
         shown.sort(key=lambda v: -histories[v.status.unit.id].missing_run)
     total = province([v.status for v in found])
     return SupervisorView(total, shown, order, filters, len(found), node, rollups, histories)
