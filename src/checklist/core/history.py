@@ -67,6 +67,7 @@ def history(status: UnitStatus, index: LogIndex, count: int) -> History:
     rows = table.rows if table is not None else {}
     needs = measure.needs_approval
     wanted = (measure.cadence.count if measure.cadence else None) or 1
+    judged: dict[tuple[tuple[str, object], ...], bool] = {}  # figures past an alert, by figures (days repeat them)
     for day in days:
         if day < first_day or (until is not None and clock.start_of(day) >= until):
             marks.append("before")
@@ -87,8 +88,11 @@ def history(status: UnitStatus, index: LogIndex, count: int) -> History:
             else:
                 figures = table.figures_of(row)
                 if figures and measure.watched:
-                    figures = complete(measure, figures) if measure.computations else figures
-                    marks.append("alert" if alerted(measure, figures, zone) else "reported")
+                    said = tuple(sorted((k, str(v)) for k, v in figures.items()))
+                    if said not in judged:
+                        figures = complete(measure, figures) if measure.computations else figures
+                        judged[said] = bool(alerted(measure, figures, zone))
+                    marks.append("alert" if judged[said] else "reported")
                 else:
                     marks.append("reported")
     return History(days, marks)

@@ -8,7 +8,7 @@ with `under(statuses, node)` after `find_node(statuses, token)`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -177,24 +177,31 @@ def rollups(statuses: Sequence[UnitStatus], node: Node) -> list[NodeRollup]:
     return found
 
 
+def last_days(days: int | None) -> tuple[dict[str, History] | None, Callable[[UnitStatus, LogIndex], None] | None]:
+    """`--days N`: the histories to fill (by unit id), and what fills them as each unit is read."""
+    if days is None:
+        return None, None
+    from ..core.history import MAX_DAYS, history
+
+    if not 1 <= days <= MAX_DAYS:
+        raise UserError("days.range", days=days, max=MAX_DAYS)
+    found: dict[str, History] = {}
+
+    def each(status: UnitStatus, index: LogIndex) -> None:
+        found[status.unit.id] = history(status, index, days)
+
+    return found, each
+
+
 def grown(
-    found: list[StatusView],
-    indexes: dict[str, LogIndex] | None,
-    token: str | None,
-    by_node: bool,
-    days: int | None,
+    found: list[StatusView], histories: dict[str, History] | None, token: str | None, by_node: bool
 ) -> tuple[list[StatusView], Node, list[NodeRollup] | None, dict[str, History] | None]:
     """`status --all`'s units under the node asked (`--under`), the roll-up per child body
-    (`--by-node`) and each unit's last days (`--days`): what the supervisor's view adds."""
+    (`--by-node`) and the last days of those units (`--days`): what the supervisor's view adds."""
     statuses = [v.status for v in found]
     node = find_node(statuses, token) if token is not None else ROOT
     kept = under(found, node)
     rolled = rollups([v.status for v in kept], node) if by_node else None
-    histories = None
-    if days is not None:
-        from ..core.history import MAX_DAYS, history
-
-        if not 1 <= days <= MAX_DAYS:
-            raise UserError("days.range", days=days, max=MAX_DAYS)
-        histories = {v.status.unit.id: history(v.status, (indexes or {})[v.status.unit.id], days) for v in kept}
+    if histories is not None:
+        histories = {v.status.unit.id: histories[v.status.unit.id] for v in kept}
     return kept, node, rolled, histories

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -77,13 +77,14 @@ def _status(session: Session, part: str | None) -> UnitStatus:
     return of_part(status, find_part(index.parts, part))
 
 
-def all_units(session: Session, indexes: dict[str, LogIndex] | None = None) -> list[StatusView]:
-    """Every unit of the store, in the order of their ids (and the index of each, if asked)."""
+def all_units(session: Session, each: Callable[[UnitStatus, LogIndex], None] | None = None) -> list[StatusView]:
+    """Every unit of the store, in the order of their ids (each status and its index given to
+    `each` as it is read: the index is not kept)."""
     views = []
     for unit in session.store.units():
         status, index = session.view(unit)
-        if indexes is not None:
-            indexes[unit.id] = index
+        if each is not None:
+            each(status, index)
         views.append(StatusView(status, session.newer_catalog(unit, status.catalog)))
     return views
 
@@ -172,7 +173,7 @@ def supervisor(
     """Every unit of the store (under a node: --under) under the headline, filtered and sorted
     (SORTS; with --days and no order asked, the longest missing first); --by-node: the
     headline of each child body too; --days: each unit's last days (core/history.py)."""
-    from .hierarchy import grown
+    from .hierarchy import grown, last_days
 
     sort = sort or ("missing" if days is not None else "attention")
     wanted_order = SORT_NAMES.get(sort.strip(), sort.strip().casefold())
@@ -181,8 +182,8 @@ def supervisor(
     )
     if order is None:
         raise UserError("sort.unknown", token=sort, attention="attention", name="name", progress="progress")
-    indexes: dict[str, LogIndex] | None = {} if days is not None else None
-    found, node, rollups, histories = grown(all_units(session, indexes), indexes, under, by_node, days)
+    histories, each = last_days(days)
+    found, node, rollups, histories = grown(all_units(session, each), histories, under, by_node)
     wanted = None
     if kind is not None:
         from ..core.catalog import resolve_kind
