@@ -282,7 +282,7 @@ def test_a_place_is_checked_as_typed(cli) -> None:
         assert refused.exit_code == 1 and words in refused.stderr, (typed, refused)
     chinese = cli("place", f"{TOP}//省监狱管理局", "--lang", "zh")
     assert chinese.stderr.splitlines()[0] == (
-        "错误：PATH：“湖南省司法厅//省监狱管理局”中有空的一级：各级机关名称之间用一个 / 分隔，首尾不加 /"
+        "错误：上级路径：“湖南省司法厅//省监狱管理局”中有空的一级：各级机关名称之间用一个 / 分隔，首尾不加 /"
     )
     start = cli("start", "--unit", "prison", "--id", "p2", "--under", "a//b", "--now", "2020-01-23T09:00")
     assert start.exit_code == 1 and not Path(".checklist/units/p2").exists()  # refused before it starts

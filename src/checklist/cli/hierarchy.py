@@ -39,7 +39,9 @@ def place(
     from ..usecases.session import Session
     from ..usecases.settings import Settings
 
-    wanted = parse(path, "PATH") if path is not None else None
+    from ..core.errors import message
+
+    wanted = parse(path, message("place.path")) if path is not None else None
     settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
     session = Session.open(settings)
     if wanted is None:

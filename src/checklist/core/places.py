@@ -9,7 +9,7 @@ read as "/" too, as a Chinese keyboard types it.
 
 from __future__ import annotations
 
-from .errors import UserError
+from .errors import Message, UserError
 from .names import check
 
 SEPARATOR = "/"
@@ -17,7 +17,7 @@ MAX_DEPTH = 8  # bodies in a place: a province's hierarchy has three or four lev
 MAX_TEXT = 600  # characters of a place as typed
 
 
-def parse(text: str, what: str = "--reports-to") -> tuple[str, ...]:
+def parse(text: str, what: str | Message = "--under") -> tuple[str, ...]:
     """The bodies a place names, from the top down; a UserError for an empty part, a name that
     is no clean name, or a place too long or too deep."""
     if len(text) > MAX_TEXT:

@@ -766,6 +766,8 @@ HINTS: dict[str, Composed] = {
                 _did_you_mean(p, lang),
                 w("node.unknown.children" if p["node"] else "node.unknown.top", lang, **p)
                 if p["children"]
+                else w("node.unknown.leaf", lang, **p)
+                if p["node"]
                 else w("node.unknown.none", lang),
             ],
         )
