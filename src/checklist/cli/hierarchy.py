@@ -32,14 +32,13 @@ def place(
 
     Example: checklist place 湖南省司法厅/长沙市司法局 --reason "划归长沙市司法局管理"
     """
+    from ..core.errors import message
     from ..core.places import parse
     from ..present.hierarchy import placed, places_view
     from ..present.output import stdout
     from ..usecases import hierarchy
     from ..usecases.session import Session
     from ..usecases.settings import Settings
-
-    from ..core.errors import message
 
     wanted = parse(path, message("place.path")) if path is not None else None
     settings = Settings.load(store=store, catalog=catalog, unit=unit, by=by, lang=lang, now=now)
