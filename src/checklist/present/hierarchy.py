@@ -149,6 +149,11 @@ def _line(cells: list[Text], widths: list[int], style: str = "") -> Text:
     return out
 
 
+def units_head(view: SupervisorView, lang: str) -> str:
+    """The title of the units' lines: every unit, or those under the node asked."""
+    return t("head.node_units", lang, node=safe(node_text(view.node, lang))) if view.node else t("head.all_units", lang)
+
+
 def view_head(view: SupervisorView, lang: str, width: int) -> list[Text]:
     """What `status --all` prints under the headline for --by-node (a line per child body)
     and --days (the grid's legend)."""

@@ -935,13 +935,13 @@ MISSING_SHOWN = 5  # the units not reporting today named in the headline; the re
 def supervisor_view(view: SupervisorView, lang: str, width: int) -> RenderableType:
     """`status --all`: the province's headline, then one line per unit that fits `width`
     (a long name shortened with '…', never wrapped)."""
-    from .hierarchy import view_head
+    from .hierarchy import units_head, view_head
 
     lines = _province_lines(view.province, lang, width)
     if view.node:
         lines[0] = Text(t("province.head_node", lang, node=safe(" › ".join(view.node))), style="bold")
     lines += view_head(view, lang, width)
-    head = t("head.all_units", lang)
+    head = units_head(view, lang)
     if view.filters.on:
         head += tn("province.shown", view.total, lang, shown=len(view.units))
     lines += [Text(""), Text(head, style="bold")]
