@@ -42,12 +42,13 @@ Scan = Callable[[str, int | None], Iterator[tuple[int, Record]]]
 # replayed clock, else the real time), and the values it gave (attribute id -> value id)
 AttributeChange = tuple[int, datetime, dict[str, str]]
 
-# 10: the unit's place in the hierarchy (places.py);
 # 9: the unit's parts; occurrences (a subject's events of a kind, each its own); attribute changes,
 # subject types; roles granted and revoked (roles_at); a table's done records per period (counted
-# occurrences); a figure may be a list (a multi-select's answers), an alert a rule (`rule:N`);
+# occurrences); a figure may be a list (a multi-select's answers), an alert a rule (`rule:N`); the
+# unit's place in the hierarchy (`placed`, `place`: with defaults, so that a snapshot saved before
+# them reads, holding no place; one saved by another release is rebuilt anyway);
 # 8: alerts not acknowledged; 7: memos, tables read when asked for; 6: tables of periods, archived subjects
-SNAPSHOT_FORMAT = 10
+SNAPSHOT_FORMAT = 9
 _HAPPENINGS = frozenset({"event", "withdrawn"})
 _DATED = _HAPPENINGS | PART_ACTIONS  # records whose moment the fold uses (`occurred`, else `at`)
 STATES_OF_ARCHIVE = {"D": ("done", False), "d": ("done", True), "N": ("na", False), "n": ("na", True)}  # True: changed
