@@ -606,6 +606,15 @@ class FileStore:
                 self._folder(folder)
         return folder
 
+    def log_stamp(self, unit_id: str) -> tuple[int, int, int]:
+        """The unit's log's size, inode and modification time (ns), by one `stat`: what the
+        roll-up cache keys a unit's summary by (core/rollup.py)."""
+        return _identity(self._unit_dir(check_unit_id(unit_id)) / "records.jsonl")
+
+    def cache_group(self) -> int:
+        """The group's permission bits for a derived file of the cache folder (shared store)."""
+        return self._group(WRITE)
+
     # -- blobs ----------------------------------------------------------------------
 
     def put_blob(self, kind: Blob, name: str, data: bytes | IO[bytes]) -> bool:
