@@ -319,6 +319,8 @@ class FileStore:
         settle: Callable[[LogIndex], None] | None = None,
         renamed: dict[str, str] | None = None,
         judge: Judge | None = None,
+        *,
+        assume: dict[str, str] | None = None,
     ) -> LogIndex:
         """The fold of the unit's log: the saved index (index.json) if it is for this log, and
         the lines appended since; the whole log when there is none, or it is not (or `fresh`).
@@ -330,7 +332,10 @@ class FileStore:
         middle is `verify`'s to find, not every command's (see README, "Trust"). `settle`
         archives what is settled for good as a long fold goes (see logfile.fold). Records of
         an id in `renamed` are folded under the id it maps to (None: as the saved index does).
-        Records' alerts are judged by `judge` (default: by the catalogs kept in the store)."""
+        Records' alerts are judged by `judge` (default: by the catalogs kept in the store).
+        `assume`: the renames to fold a whole log under when `renamed` is None and no saved
+        index serves (the caller's guess, which it checks: the catalog the unit started with),
+        so that a cold fold of a unit on a catalog that renames is not done twice."""
         folder = self._unit_dir(check_unit_id(unit_id))
         log = self._log_file(folder, unit_id)
         judge = judge or self._judge()
@@ -341,7 +346,7 @@ class FileStore:
             index = None
         if index is None:
             index = LogIndex(log.fetch, log.naming, judge)
-            index.renamed = renamed or {}
+            index.renamed = renamed if renamed is not None else assume or {}
         if index.end is not None and index.end < found[0]:
             fold(index, log, index.end, found[0], settle, aside=True)
         return index

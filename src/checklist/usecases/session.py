@@ -284,7 +284,9 @@ class Session:
 
     def _view(self, unit: Unit, fresh: bool) -> tuple[UnitStatus, LogIndex]:
         judge = self.judge()
-        index = self.store.index(unit.id, fresh=fresh, settle=self._settling(unit), judge=judge)
+        started = self.kept_catalog(unit.catalog.digest)  # a log folded whole: under its renames, likely the ones
+        assume = started.renames if started is not None else None
+        index = self.store.index(unit.id, fresh=fresh, settle=self._settling(unit), judge=judge, assume=assume)
         catalog = self.catalog_for(unit, index)
         # Upgraded to a catalog that renames, or records judged before their catalog was kept
         # (a store from before catalogs were kept: catalog_for keeps it): fold it all again.
