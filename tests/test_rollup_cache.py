@@ -184,7 +184,8 @@ def test_filters_and_sorts_agree(province) -> None:
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda data: data[:-10] + b"x" * 10,  # a body that is not what its header hashed
+        lambda data: data[:-10] + b"x" * 10,  # its end, where the header starts, cut
+        lambda data: data[:100] + bytes([data[100] ^ 1]) + data[101:],  # a text that is not what was kept
         lambda data: data[: len(data) // 2],  # cut off
         lambda data: b"\x00" * len(data),
         lambda data: data.replace(b'"program":"', b'"program":"9'),  # another release's

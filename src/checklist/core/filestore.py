@@ -614,7 +614,9 @@ class FileStore:
     def log_stamp(self, unit_id: str) -> tuple[int, int, int]:
         """The unit's log's size, inode and modification time (ns), by one `stat`: what the
         roll-up cache keys a unit's summary by (core/rollup.py)."""
-        return _identity(self._unit_dir(check_unit_id(unit_id)) / "records.jsonl")
+        # Of a unit unit_ids() named: one stat, and no resolve of its folder (a
+        # province has thousands of units, and nothing is read through it).
+        return _identity(self.units_dir / check_unit_id(unit_id) / "records.jsonl")
 
     def cache_group(self) -> int:
         """The group's permission bits for a derived file of the cache folder (shared store)."""

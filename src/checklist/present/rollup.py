@@ -8,9 +8,10 @@ printed); the whole is indented in one pass (msgspec's formatter writes what `js
 
 from __future__ import annotations
 
+import io
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import msgspec
 
@@ -39,6 +40,13 @@ def _compact(document: dict[str, Any]) -> bytes:
 
 def rollup_json(view: RollupView) -> bytes:
     """The `status-all` document (see all_units_document), as print_json prints it."""
+    out = io.BytesIO()
+    write_rollup(view, out)
+    return out.getvalue()
+
+
+def write_rollup(view: RollupView, out: BinaryIO) -> None:
+    """The `status-all` document written a unit at a time, as print_json prints the whole."""
     head = view.headline
     document = {
         "document": "status-all",
@@ -60,19 +68,33 @@ def rollup_json(view: RollupView) -> bytes:
         },
         "shown": len(view.units),
         "total": view.total,
+        "units": [],
     }
+    whole = _indented(msgspec.json.encode(document))
+    if not view.units:
+        out.write(whole + b"\n")
+        return
+    opening = b'"units": []\n}'
+    out.write(whole[: -len(opening)] + b'"units": [')
     moments = {digest: msgspec.json.encode(now) for digest, now in view.now.items()}
-    units = b",".join(b'%s,"now":%s,%s' % (s.before, moments[s.catalog], s.after) for s in view.units)
-    whole = msgspec.json.encode(document)[:-1] + b',"units":[' + units + b"]}"
+    for n, s in enumerate(view.units):
+        text = s.read()
+        unit = b'%s,"now":%s,%s' % (text[: s.split], moments[s.catalog], text[s.split :])
+        out.write((b",\n    " if n else b"\n    ") + _indented(unit).replace(b"\n", b"\n    "))
+    out.write(b"\n  ]\n}\n")
+
+
+def _indented(compact: bytes) -> bytes:
+    """As json.dumps(indent=2) with print_json's escapes writes it."""
     try:
-        indented = msgspec.json.format(whole, indent=2)
+        indented = msgspec.json.format(compact, indent=2)
     except (msgspec.DecodeError, ValueError):  # what the formatter does not take (a lone surrogate)
-        decoded = json.loads(whole.decode("utf-8", "surrogatepass"))
+        decoded = json.loads(compact.decode("utf-8", "surrogatepass"))
         indented = json.dumps(decoded, ensure_ascii=False, indent=2).encode("utf-8", "surrogatepass")
-    return unsafe_escaped(indented) + b"\n"
+    return unsafe_escaped(indented)
 
 
 def print_rollup(view: RollupView) -> None:
     sys.stdout.flush()
-    sys.stdout.buffer.write(rollup_json(view))
+    write_rollup(view, sys.stdout.buffer)
     sys.stdout.buffer.flush()

@@ -9,6 +9,8 @@ moment asked left out, to be filled in: the only part of it that changes while i
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ Render = Callable[[StatusView], tuple[bytes, bytes]]
 
 PARALLEL_BYTES = 8 << 20  # less log than this to fold: one process (starting workers costs more)
 PARALLEL_UNITS = 16
+CHUNK = 8  # units a worker folds before it hands them over
 WORKERS = 2  # the machines the province runs on have two cores; more cannot hurt the fold's answer
 
 
@@ -44,8 +47,8 @@ class Summary:
     fields: list[str]  # the headline's fields, in the catalog's order
     values: dict[str, Any]  # today's headline figures, by field
     catalog: str  # the digest of the catalog it runs
-    before: bytes  # its rendering, before the moment asked
-    after: bytes  # and after it
+    read: Callable[[], bytes]  # its rendering, read when it is printed: before the moment asked, then after it
+    split: int  # where the moment goes in it
 
     def facts(self) -> dict[str, Any]:
         return {
@@ -58,12 +61,11 @@ class Summary:
             "fields": self.fields,
             "values": self.values,
             "catalog": self.catalog,
-            "split": len(self.before),
+            "split": self.split,
         }
 
     @classmethod
-    def of(cls, unit: str, facts: dict[str, Any], text: bytes) -> Summary:
-        split = facts["split"]
+    def of(cls, unit: str, facts: dict[str, Any], read: Callable[[], bytes]) -> Summary:
         return cls(
             unit,
             facts["name"],
@@ -75,8 +77,8 @@ class Summary:
             facts["fields"],
             facts["values"],
             facts["catalog"],
-            text[:split],
-            text[split:],
+            read,
+            facts["split"],
         )
 
 
@@ -194,9 +196,13 @@ def summarize(view: StatusView, render: Render) -> Summary:
         fields=[spec.id for spec in headline.item.item.measure.fields] if headline else [],
         values=dict(headline.values) if headline and headline.reported_today else {},
         catalog=status.catalog.digest,
-        before=before,
-        after=after,
+        read=functools.partial(_same, before + after),
+        split=len(before),
     )
+
+
+def _same(text: bytes) -> bytes:
+    return text
 
 
 # -- the fold, kept --------------------------------------------------------------------
@@ -211,7 +217,7 @@ def summaries(session: Session, render: Render) -> Folded:
     if not local:
         return _fold_all(session, ids, render)
     folder: Path = store.cache_folder()  # type: ignore[attr-defined]
-    key = _key(session)
+    key = _key(session, ids)
     kept = cache.load(folder, key)
     sources: dict[str | None, str | None] = {}
     now: dict[str, str] = {}
@@ -231,26 +237,29 @@ def summaries(session: Session, render: Render) -> Folded:
             continue
         source = _source(session, entry.facts.get("path"), sources)
         if entry.holds(stamp, moments[digest], source):
-            found[unit_id] = Summary.of(unit_id, entry.facts, entry.text)
+            found[unit_id] = Summary.of(unit_id, entry.facts, entry.read)
         else:
             todo.append(unit_id)
     if not todo:
         return Folded(found, now)
-    made = _fold(session, todo, render, sum(stamps[u][0] for u in todo))
-    for unit_id, (summary, path, since, until, stamp) in made.items():
+    spool = cache.Spool()
+    made = 0
+    for unit_id, (folded, path, since, until, stamp) in _fold(session, todo, render, sum(stamps[u][0] for u in todo)):
+        made += 1
+        summary = dataclasses.replace(folded, read=spool.put(folded.read()))  # the text out of memory
         found[unit_id] = summary
         now.setdefault(summary.catalog, since.isoformat())
         if stamp == stamps[unit_id]:  # the log was not appended to while it was folded
             facts = summary.facts() | {"path": path}
             source = _source(session, path, sources)
-            kept[unit_id] = cache.Kept(stamp, since, until, source, facts, summary.before + summary.after)
+            kept[unit_id] = cache.Kept(stamp, since, until, source, facts, summary.read)
         else:
             kept.pop(unit_id, None)
     cache.save(folder, key, ((u, kept[u]) for u in ids if u in kept), store.cache_group())  # type: ignore[attr-defined]
-    return Folded({u: found[u] for u in ids}, now, len(made))
+    return Folded({u: found[u] for u in ids}, now, made)
 
 
-def _key(session: Session) -> dict[str, Any]:
+def _key(session: Session, ids: list[str]) -> dict[str, Any]:
     """What every kept summary depends on besides its unit's log, the moment and its source
     catalog: the release, the store, and the unit a bare command reaches (the commands the
     text shows leave out its --unit)."""
@@ -259,7 +268,7 @@ def _key(session: Session) -> dict[str, Any]:
     return {
         "program": __version__,
         "store": session.store.store_id(),
-        "bare": session._bare_unit(),
+        "bare": ids[0] if len(ids) == 1 else session.settings.store_default_unit(session.store.config()),
     }
 
 
@@ -313,29 +322,30 @@ def _one(session: Session, unit_id: str, render: Render) -> Made:
     return summarize(view, render), unit.catalog.path, status.now, until, stamp
 
 
-def _fold(session: Session, ids: list[str], render: Render, size: int) -> dict[str, Made]:
-    """Fold these units: in one process when there are few or little to read, else over a
-    pool of worker processes (forked: they start with this session's catalogs read)."""
+def _fold(session: Session, ids: list[str], render: Render, size: int) -> Iterator[tuple[str, Made]]:
+    """Fold these units, each as it is done: in one process when there are few or little to
+    read, else over a pool of worker processes (forked: they start with this session's
+    catalogs read), a few units at a time each."""
     workers = min(WORKERS, _cores())
     if workers < 2 or len(ids) < PARALLEL_UNITS or size < PARALLEL_BYTES or not _can_fork():
-        return {unit_id: _one(session, unit_id, render) for unit_id in ids}
+        for unit_id in ids:
+            yield unit_id, _one(session, unit_id, render)
+        return
     import multiprocessing
 
     global _WORKER  # noqa: PLW0603 - what the forked workers inherit
     _WORKER = (session, render)
-    chunks = [ids[n :: workers * 8] for n in range(workers * 8)]  # interleaved: big and small units alike
-    made: dict[str, Made] = {}
+    chunks = [ids[n : n + CHUNK] for n in range(0, len(ids), CHUNK)]
     failed: list[str] = []
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for done, errors in pool.imap_unordered(_fold_chunk, chunks):
-                made.update(done)
+                yield from done.items()
                 failed.extend(errors)
     finally:
         _WORKER = None
     for unit_id in failed:  # a unit a worker could not fold: again here, where its error is said
-        made[unit_id] = _one(session, unit_id, render)
-    return {unit_id: made[unit_id] for unit_id in ids}
+        yield unit_id, _one(session, unit_id, render)
 
 
 _WORKER: tuple[Session, Render] | None = None
