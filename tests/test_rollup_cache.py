@@ -257,15 +257,15 @@ def test_parallel_and_serial_folds_give_the_same_answer(province, monkeypatch) -
     monkeypatch.setattr(rolling, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(rolling, "PARALLEL_UNITS", 1)
     pools = []
-    import multiprocessing.pool
+    from concurrent.futures import ProcessPoolExecutor
 
-    made = multiprocessing.pool.Pool.__init__
+    made = ProcessPoolExecutor.__init__
 
     def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         pools.append(1)
         made(self, *args, **kwargs)
 
-    monkeypatch.setattr(multiprocessing.pool.Pool, "__init__", counted)
+    monkeypatch.setattr(ProcessPoolExecutor, "__init__", counted)
     parallel = cached(now)
     assert pools and parallel == serial and parallel[1] == 6
     assert cached(now) == (serial[0], 0)  # and kept, as the serial one is

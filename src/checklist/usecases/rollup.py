@@ -9,6 +9,7 @@ moment asked left out, to be filled in: the only part of it that changes while i
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import os
@@ -325,44 +326,64 @@ def _one(session: Session, unit_id: str, render: Render) -> Made:
 def _fold(session: Session, ids: list[str], render: Render, size: int) -> Iterator[tuple[str, Made]]:
     """Fold these units, each as it is done: in one process when there are few or little to
     read, else over a pool of worker processes (forked: they start with this session's
-    catalogs read), a few units at a time each."""
+    catalogs read), a few units at a time each. What a fold leaves (cycles the raised garbage
+    collector's threshold would keep for the whole command) is collected after every few
+    units, the objects made before the fold set aside so that a collection looks only at new ones."""
+    import gc
+
     workers = min(WORKERS, _cores())
-    if workers < 2 or len(ids) < PARALLEL_UNITS or size < PARALLEL_BYTES or not _can_fork():
-        for unit_id in ids:
-            yield unit_id, _one(session, unit_id, render)
-        return
+    gc.freeze()
+    try:
+        if workers < 2 or len(ids) < PARALLEL_UNITS or size < PARALLEL_BYTES or not _can_fork():
+            for n, unit_id in enumerate(ids, start=1):
+                yield unit_id, _one(session, unit_id, render)
+                if n % CHUNK == 0:
+                    gc.collect()
+            return
+        yield from _in_pool(session, ids, render, workers)
+    finally:
+        gc.unfreeze()
+
+
+def _in_pool(session: Session, ids: list[str], render: Render, workers: int) -> Iterator[tuple[str, Made]]:
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     global _WORKER  # noqa: PLW0603 - what the forked workers inherit
     _WORKER = (session, render)
     chunks = [ids[n : n + CHUNK] for n in range(0, len(ids), CHUNK)]
-    failed: list[str] = []
+    left = dict.fromkeys(ids)  # not folded yet
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for done, errors in pool.imap_unordered(_fold_chunk, chunks):
-                yield from done.items()
-                failed.extend(errors)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for done in pool.map(_fold_chunk, chunks):
+                for unit_id, made in done.items():
+                    del left[unit_id]
+                    yield unit_id, made
+    except BrokenProcessPool:  # a worker killed (out of memory): what is left is folded here
+        pass
     finally:
         _WORKER = None
-    for unit_id in failed:  # a unit a worker could not fold: again here, where its error is said
+    for unit_id in left:  # and a unit a worker could not fold: here, where its error is said
         yield unit_id, _one(session, unit_id, render)
 
 
 _WORKER: tuple[Session, Render] | None = None
 
 
-def _fold_chunk(ids: list[str]) -> tuple[dict[str, Made], list[str]]:
+def _fold_chunk(ids: list[str]) -> dict[str, Made]:
+    """In a worker: fold these units (one whose fold fails is left to the parent)."""
+    import gc
+
     if _WORKER is None:  # pragma: no cover - only a forked worker is given chunks
         raise RuntimeError("a roll-up worker without its session")
     session, render = _WORKER
     done: dict[str, Made] = {}
-    failed: list[str] = []
     for unit_id in ids:
-        try:
+        with contextlib.suppress(ChecklistError):
             done[unit_id] = _one(session, unit_id, render)
-        except ChecklistError:
-            failed.append(unit_id)
-    return done, failed
+    gc.collect()
+    return done
 
 
 def _cores() -> int:
