@@ -1,9 +1,9 @@
 """`status --all --json` from the roll-up's summaries (usecases/rollup.py): the same document
 as `all_units_document` printed by `print_json`, made by joining each unit's text as kept.
 
-A unit's text is its status document, encoded compactly without its `now` (filled in when
-printed); the whole is indented in one pass (msgspec's formatter writes what `json.dumps` with
-`indent=2` writes) and given print_json's escapes.
+A unit's text is its status document as it is printed among the units — indented (msgspec's
+formatter writes what `json.dumps` with `indent=2` writes) and given print_json's escapes —
+without the value of its `now`, filled in when printed: a warm answer only joins bytes.
 """
 
 from __future__ import annotations
@@ -23,14 +23,16 @@ if TYPE_CHECKING:
     from ..usecases.views import StatusView
 
 
+NOW = b'\n      "now": ""'  # a unit's `now`, left empty: the only key of its document at that depth
+
+
 def unit_text(view: StatusView) -> tuple[bytes, bytes]:
-    """A unit's status document, compact, split where its `now` goes."""
-    document: dict[str, Any] = dict(status_document(view.status, view.newer))
-    keys = list(document)
-    at = keys.index("now")
-    before = _compact({k: document[k] for k in keys[:at]})
-    after = _compact({k: document[k] for k in keys[at + 1 :]})
-    return before[:-1], after[1:]
+    """A unit's status document as it is printed among the units (indented, escaped), split
+    where the value of its `now` goes."""
+    document: dict[str, Any] = {**status_document(view.status, view.newer), "now": ""}
+    text = _indented(_compact(document)).replace(b"\n", b"\n    ")  # JSON strings hold no newline
+    at = text.index(NOW) + len(NOW) - 2
+    return text[:at], text[at + 2 :]
 
 
 def _compact(document: dict[str, Any]) -> bytes:
@@ -79,8 +81,7 @@ def write_rollup(view: RollupView, out: BinaryIO) -> None:
     moments = {digest: msgspec.json.encode(now) for digest, now in view.now.items()}
     for n, s in enumerate(view.units):
         text = s.read()
-        unit = b'%s,"now":%s,%s' % (text[: s.split], moments[s.catalog], text[s.split :])
-        out.write((b",\n    " if n else b"\n    ") + _indented(unit).replace(b"\n", b"\n    "))
+        out.write(b"%s%s%s%s" % (b",\n    " if n else b"\n    ", text[: s.split], moments[s.catalog], text[s.split :]))
     out.write(b"\n  ]\n}\n")
 
 
