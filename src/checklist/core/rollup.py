@@ -9,12 +9,13 @@ a deadline, the end of a period, an item opening, a measure going out of force, 
 part or an attribute change dated later). Outside that stretch, or for another log, the unit
 is folded again.
 
-The file is derived data, as index.json is: a file that is not whole (each text's SHA-256 is
-in its header), of another format, program or store, is ignored and written again; it is
+The file is derived data, as index.json is: a file that is not whole (each text's CRC-32 is
+in its header: it finds damage, as a derived file needs; whoever can write the store can write
+its logs too), of another format, program or store, is ignored and written again; it is
 written atomically and never read by `verify`. Layout: a first line naming the file, every
 unit's text one after the other, the header (JSON: the key it was made under, and per unit
 its stamp, its stretch, the digest of the source catalog it was compared with, its facts,
-and where its text is and its SHA-256), and where the header starts, in 16 digits. It is
+and where its text is and its CRC-32), and where the header starts, in 16 digits. It is
 written as it is made, a text at a time, and read a text at a time: a province's summaries
 are never all in memory.
 """
@@ -23,10 +24,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import io
 import os
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 FILE = "rollup.bin"
 MAGIC = b"checklist roll-up cache\n"
-FORMAT = 2  # 2: the texts as printed (indented and escaped)
+FORMAT = 3  # 2: the texts as printed (indented and escaped); 3: their CRC-32
 TRAILER = 16  # the file ends with where its header starts, in 16 decimal digits
 LIMIT = files.LOG  # a summary is a few KB: 3,000 units some 25 MB
 
@@ -98,7 +99,7 @@ class _Entry(msgspec.Struct, array_like=True):
     facts: dict[str, Any]
     at: int
     length: int
-    digest: str  # the SHA-256 of the text
+    crc: int  # the CRC-32 of the text
 
 
 class _Header(msgspec.Struct):
@@ -143,7 +144,7 @@ def _load(path: Path, key: dict[str, Any]) -> dict[str, Kept]:
     for unit, e in header.units.items():
         if e.at < len(MAGIC) or e.length < 0 or e.at + e.length > at:
             raise ValueError("not a roll-up cache of this store")
-        if hashlib.sha256(_pread(fd, e.at, e.length)).hexdigest() != e.digest:
+        if zlib.crc32(_pread(fd, e.at, e.length)) != e.crc:
             raise ValueError(
                 "a text is not what was kept"
             )  # read once here whole (the page cache keeps it), then again when printed
@@ -195,8 +196,7 @@ def save(folder: Path, key: dict[str, Any], kept: Iterable[tuple[str, Kept]], gr
         yield MAGIC
         for unit, k in kept:
             text = k.read()
-            digest = hashlib.sha256(text).hexdigest()
-            units[unit] = _Entry(k.stamp, k.since, k.until, k.source, k.facts, at, len(text), digest)
+            units[unit] = _Entry(k.stamp, k.since, k.until, k.source, k.facts, at, len(text), zlib.crc32(text))
             yield text
             at += len(text)
         yield msgspec.json.encode(_Header(FORMAT, key, units))
