@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import msgspec
 
 from .documents import status_document
-from .output import unsafe_escaped
+from .output import _quiet_stdout, unsafe_escaped
 
 if TYPE_CHECKING:
     from ..usecases.rollup import RollupView
@@ -96,6 +96,10 @@ def _indented(compact: bytes) -> bytes:
 
 
 def print_rollup(view: RollupView) -> None:
+    """To stdout; a reader that leaves early (`| head`) ends it quietly, as for `log --json`."""
     sys.stdout.flush()
-    write_rollup(view, sys.stdout.buffer)
-    sys.stdout.buffer.flush()
+    try:
+        write_rollup(view, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
