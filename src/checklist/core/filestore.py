@@ -320,7 +320,7 @@ class FileStore:
         renamed: dict[str, str] | None = None,
         judge: Judge | None = None,
         *,
-        assume: dict[str, str] | None = None,
+        assume: Callable[[], dict[str, str] | None] | None = None,
     ) -> LogIndex:
         """The fold of the unit's log: the saved index (index.json) if it is for this log, and
         the lines appended since; the whole log when there is none, or it is not (or `fresh`).
@@ -334,7 +334,8 @@ class FileStore:
         an id in `renamed` are folded under the id it maps to (None: as the saved index does).
         Records' alerts are judged by `judge` (default: by the catalogs kept in the store).
         `assume`: the renames to fold a whole log under when `renamed` is None and no saved
-        index serves (the caller's guess, which it checks: the catalog the unit started with),
+        index serves, asked for only then (the caller's guess, which it checks: those of the
+        catalog the unit started with),
         so that a cold fold of a unit on a catalog that renames is not done twice."""
         folder = self._unit_dir(check_unit_id(unit_id))
         log = self._log_file(folder, unit_id)
@@ -346,7 +347,7 @@ class FileStore:
             index = None
         if index is None:
             index = LogIndex(log.fetch, log.naming, judge)
-            index.renamed = renamed if renamed is not None else assume or {}
+            index.renamed = renamed if renamed is not None else (assume() if assume else None) or {}
         if index.end is not None and index.end < found[0]:
             fold(index, log, index.end, found[0], settle, aside=True)
         return index
