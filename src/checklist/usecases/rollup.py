@@ -397,9 +397,3 @@ def _can_fork() -> bool:
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods()
-
-
-def ordered(view: RollupView) -> Iterator[tuple[Summary, str]]:
-    """The units shown, each with the moment asked as its catalog's zone writes it."""
-    for s in view.units:
-        yield s, view.now[s.catalog]
