@@ -22,7 +22,7 @@ HINT_WORDS = {key.split("\x04")[1] for key in KEYS if "\x04" in key}  # msgctxt 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "checklist"
 CODE = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
 OURS = {"UserError", "NotFound", "NoStore", "DataError", "StoreDamaged", "NewerFormat", "BlobMismatch", "InternalError"}
-FILES = (".json", ".jsonl", ".yaml", ".lock", ".pem", ".quarantine", ".tmp", ".py")
+FILES = (".json", ".jsonl", ".yaml", ".lock", ".pem", ".quarantine", ".tmp", ".py", ".bin")
 
 
 def codes_in_source() -> set[str]:

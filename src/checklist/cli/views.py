@@ -128,6 +128,15 @@ def status(
         raise UserError("option.needs_all", option=next(name for name, on in asked.items() if on))
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
     session = Session.open(settings)
+    if all_units and json:
+        from ..present.rollup import print_rollup, unit_text
+        from ..usecases.rollup import rollup
+
+        rolled = rollup(
+            session, unit_text, sort or "attention", kind=kind, missing=missing, alerts=alerts, overdue=overdue
+        )
+        print_rollup(rolled)
+        return
     if all_units:
         _supervisor(
             views.supervisor(

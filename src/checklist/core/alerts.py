@@ -23,6 +23,9 @@ from .models import Catalog, Measure, Record
 Catalogs = Callable[[str], Catalog | None]
 
 
+_JUDGED = 4096  # sets of figures a judge remembers
+
+
 class Judge:
     """The fields of a record's figures past an alert of its measure, and the rules of its
     measure that hold (`rule:N`; none: no alert), read
@@ -35,6 +38,7 @@ class Judge:
         self._triggers: dict[str, dict[str, str]] = {}  # digest -> measure -> the kind of event that triggers it
         self._counted: dict[str, frozenset[str]] = {}  # digest -> the measures counted per period (`count`)
         self.missing: set[str] = set()
+        self._judged: dict[tuple[object, ...], tuple[str, ...]] = {}  # what figures raised, by catalog and measure
 
     @classmethod
     def of(cls, *catalogs: Catalog) -> Judge:
@@ -49,7 +53,18 @@ class Judge:
         measure = read[1].get(record.item or "") if read else None
         if measure is None or read is None:
             return ()
-        return alerted(measure, record.figures, read[0]) + answer_alert(measure, record.answer)
+        figures, answer = record.figures, record.answer
+        try:  # a province's days repeat their figures (three zeros): each set is judged once
+            values = tuple((field, type(value), value) for field, value in figures.items())  # 1, 1.0, True apart
+            key = (record.catalog, measure.id, values, tuple(answer) if answer else None)
+            return self._judged[key]
+        except TypeError:  # a value that is a list (a multi-select's answers): judged each time
+            return alerted(measure, figures, read[0]) + answer_alert(measure, answer)
+        except KeyError:
+            found = alerted(measure, figures, read[0]) + answer_alert(measure, answer)
+            if len(self._judged) < _JUDGED:
+                self._judged[key] = found
+            return found
 
     def kind(self, record: Record) -> str | None:
         """The kind of event that triggers the record's item under the catalog it names ("": no

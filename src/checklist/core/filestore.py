@@ -319,6 +319,8 @@ class FileStore:
         settle: Callable[[LogIndex], None] | None = None,
         renamed: dict[str, str] | None = None,
         judge: Judge | None = None,
+        *,
+        assume: Callable[[], dict[str, str] | None] | None = None,
     ) -> LogIndex:
         """The fold of the unit's log: the saved index (index.json) if it is for this log, and
         the lines appended since; the whole log when there is none, or it is not (or `fresh`).
@@ -330,7 +332,11 @@ class FileStore:
         middle is `verify`'s to find, not every command's (see README, "Trust"). `settle`
         archives what is settled for good as a long fold goes (see logfile.fold). Records of
         an id in `renamed` are folded under the id it maps to (None: as the saved index does).
-        Records' alerts are judged by `judge` (default: by the catalogs kept in the store)."""
+        Records' alerts are judged by `judge` (default: by the catalogs kept in the store).
+        `assume`: the renames to fold a whole log under when `renamed` is None and no saved
+        index serves, asked for only then (the caller's guess, which it checks: those of the
+        catalog the unit started with),
+        so that a cold fold of a unit on a catalog that renames is not done twice."""
         folder = self._unit_dir(check_unit_id(unit_id))
         log = self._log_file(folder, unit_id)
         judge = judge or self._judge()
@@ -341,7 +347,7 @@ class FileStore:
             index = None
         if index is None:
             index = LogIndex(log.fetch, log.naming, judge)
-            index.renamed = renamed or {}
+            index.renamed = renamed if renamed is not None else (assume() if assume else None) or {}
         if index.end is not None and index.end < found[0]:
             fold(index, log, index.end, found[0], settle, aside=True)
         return index
@@ -605,6 +611,17 @@ class FileStore:
             with contextlib.suppress(OSError):  # best effort, as the cache itself
                 self._folder(folder)
         return folder
+
+    def log_stamp(self, unit_id: str) -> tuple[int, int, int]:
+        """The unit's log's size, inode and modification time (ns), by one `stat`: what the
+        roll-up cache keys a unit's summary by (core/rollup.py)."""
+        # Of a unit unit_ids() named: one stat, and no resolve of its folder (a
+        # province has thousands of units, and nothing is read through it).
+        return _identity(self.units_dir / check_unit_id(unit_id) / "records.jsonl")
+
+    def cache_group(self) -> int:
+        """The group's permission bits for a derived file of the cache folder (shared store)."""
+        return self._group(WRITE)
 
     # -- blobs ----------------------------------------------------------------------
 

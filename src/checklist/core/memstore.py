@@ -14,7 +14,7 @@ import functools
 import hashlib
 import io
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from . import unitlist
@@ -153,9 +153,12 @@ class MemoryStore:
         settle: Any = None,
         renamed: dict[str, str] | None = None,
         judge: Judge | None = None,
+        *,
+        assume: Callable[[], dict[str, str] | None] | None = None,
     ) -> LogIndex:
         """The fold of the whole log (nothing is kept between commands); a record is known by
-        its line's number, and parsed again from its bytes when asked for."""
+        its line's number, and parsed again from its bytes when asked for. Records of an id in
+        `renamed` (else in what `assume` gives) are folded under the id it maps to."""
         log = self.log(unit_id)
 
         def parse(number: int, line: bytes) -> Record:
@@ -171,7 +174,7 @@ class MemoryStore:
         from .blobs import kept_catalog
 
         index = LogIndex(fetch, naming, judge or Judge(functools.partial(kept_catalog, self)))
-        index.renamed = renamed or {}
+        index.renamed = renamed if renamed is not None else (assume() if assume else None) or {}
         index.end = None  # nothing is saved
         for number, line in enumerate(log.lines):
             index.add(parse(number, line), number)

@@ -311,7 +311,14 @@ class Store(Protocol):
     # from the index saved beside the log if the backend keeps one (not if `fresh`); alerts
     # judged by `judge` (alerts.Judge; default: by the catalogs kept in the store).
     def index(
-        self, unit_id: str, fresh: bool = False, settle: Any = None, renamed: Any = None, judge: Any = None
+        self,
+        unit_id: str,
+        fresh: bool = False,
+        settle: Any = None,
+        renamed: Any = None,
+        judge: Any = None,
+        *,
+        assume: Any = None,
     ) -> Any: ...
     def save_index(self, unit_id: str, index: Any) -> None: ...  # keep it for the next command, if it can
 

@@ -284,7 +284,17 @@ class Session:
 
     def _view(self, unit: Unit, fresh: bool) -> tuple[UnitStatus, LogIndex]:
         judge = self.judge()
-        index = self.store.index(unit.id, fresh=fresh, settle=self._settling(unit), judge=judge)
+
+        def assume() -> dict[str, str] | None:
+            """A log folded whole: under the renames of the catalog the unit started with,
+            likely the ones (checked below); none if that version cannot be read."""
+            try:
+                started = self.kept_catalog(unit.catalog.digest)
+            except ChecklistError:
+                return None
+            return started.renames if started is not None else None
+
+        index = self.store.index(unit.id, fresh=fresh, settle=self._settling(unit), judge=judge, assume=assume)
         catalog = self.catalog_for(unit, index)
         # Upgraded to a catalog that renames, or records judged before their catalog was kept
         # (a store from before catalogs were kept: catalog_for keeps it): fold it all again.
