@@ -62,7 +62,19 @@ class Registry:
         administrator's, and it was neither revoked nor replaced by then."""
         if endorser.key not in self.accepted or self.ended(endorser.key, at) is not None:
             return False
-        return same_person(endorser.name, name) or (self.admin is not None and endorser.key == self.admin.key)
+        return same_person(endorser.name, name) or self.is_admin(endorser.key)
+
+    def is_admin(self, key_id: str) -> bool:
+        """Whether a key is the administrator's: the first key registered in the store, or the
+        key that replaced it (and so on, rotation after rotation). A revoked one stays revoked."""
+        current, seen = self.admin.key if self.admin is not None else None, set()
+        while current is not None and current not in seen:
+            if current == key_id:
+                return True
+            seen.add(current)
+            rotation = self.replaced(current)
+            current = rotation.replaced_by if rotation is not None else None
+        return False
 
     def ends(self, key_id: str) -> list[KeyStatement]:
         """The statements that hold about a key: its rotation, its revocation (earliest first)."""
