@@ -507,6 +507,7 @@ def _check_seals(
     verdict: Verdict,
     stream: LogStream | None = None,
 ) -> None:
+    readable: list[tuple[str, seals.Seal]] = []  # seals of format 6 that hold so far, to hold against their records
     for name, data in kept:
         verdict.seals += 1
         try:
@@ -517,9 +518,18 @@ def _check_seals(
         # a seal kept under a unit names that unit and (from format 3) this store: one copied
         # from another unit's folder, or from another store, is not this unit's
         found = seals.names_problems(sealed, unit_id, store_id) + seals.check(sealed, keys, hashes)
-        if stream is not None and not found:  # its readable part (format 6) against the records it names
-            found = seals.readable_problems(sealed, stream)
         verdict.seal_problems += [message("verify.seal", name=name, problem=p) for p in found]
+        if not found and sealed.day is not None and sealed.day.seqs():
+            readable.append((name, sealed))
+    if stream is not None and readable:  # their readable parts against the records they name: one read of the log
+        from .readable import problems
+
+        named = seals.records_at(stream, set().union(*(sealed.day.seqs() for _, sealed in readable if sealed.day)))
+        for name, sealed in readable:
+            if sealed.day is not None:
+                verdict.seal_problems += [
+                    message("verify.seal", name=name, problem=p) for p in problems(sealed.day, named)
+                ]
 
 
 @dataclass
