@@ -161,7 +161,7 @@ class TestRevocation:
             at("2020-01-27T09:30")  # before the revocation took effect, as the record claims
             assert unit("done", "1", "--note", "一切正常").exit_code == 0
             assert unit("seal", "--out", "late.json").exit_code == 0
-            assert unit("checkpoint").exit_code == 0
+            assert unit("checkpoint", "--out", "late.txt").exit_code == 0
         assert signed_with(2) == key and records()[1]["at"].startswith("2020-01-27T09:30")
         result = unit("verify")
         assert result.exit_code == 3
@@ -169,6 +169,8 @@ class TestRevocation:
         assert "(钥匙丢失)" in result.stdout
         assert f"seal: 2020-01-27.2: it was signed with key {key}, revoked from 2020-01-27T02:00+00:00" in result.stdout
         assert f"2.{key.removeprefix('ed25519:')}: it was signed with key {key}, revoked from" in result.stdout
+        received = unit("verify", "--checkpoint", "late.txt")
+        assert received.exit_code == 3 and f"it was signed with key {key}, revoked from" in received.stdout
         checked = unit("verify", "--seal", "late.json")
         assert checked.exit_code == 3 and "it was signed with key" in checked.stdout
 

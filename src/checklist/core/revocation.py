@@ -93,7 +93,9 @@ def kept_after_end(store: Store, unit_id: str, found: Registry, keys: dict[str, 
                 (s for s in found.ends(signer.key) if s.covers(None, signed.checkpoint.size, unit_id)), None
             )
             if statement is not None:
-                problems.append(message("verify.checkpoint", name=name.partition("/")[2], problem=_ended(statement)))
+                problems.append(
+                    message("verify.checkpoint", name=name.partition("/")[2], problem=ended_message(statement))
+                )
     return problems
 
 
@@ -104,10 +106,11 @@ def seal_after_end(sealed: seals.Seal, found: Registry) -> Message | None:
     statement = next(
         (s for s in found.ends(sealed.sig.key) if s.covers(sealed.made_at, sealed.head.seq, sealed.unit)), None
     )
-    return None if statement is None else _ended(statement)
+    return None if statement is None else ended_message(statement)
 
 
-def _ended(statement: KeyStatement) -> Message:
+def ended_message(statement: KeyStatement) -> Message:
+    """Why what a key signed after its revocation or rotation does not hold."""
     if statement.revoked:
         return message("key.signed_revoked", key=statement.key, since=moment(statement.since), reason=statement.reason)
     return message("key.signed_replaced", key=statement.key, since=moment(statement.since), new=statement.replaced_by)

@@ -16,6 +16,7 @@ from ..core.checkpoint import Checkpoint, origin
 from ..core.errors import ChecklistError, DataError, Message, NoStore, UserError, message
 from ..core.keys import PublicKey
 from ..core.keystatements import KeyStatement
+from ..core.registry import Registry
 from ..core.store import Repairable, Snapshots, Sweeps
 from ..core.verify import StoreVerdict, check_stream, verify_store
 from . import anchors
@@ -311,6 +312,10 @@ def verify_checkpoints(session: Session, paths: list[Path]) -> list[CheckpointCh
         if isinstance(signed, checkpoints.Signed):
             sizes.setdefault(signed.checkpoint.origin, set()).add(signed.checkpoint.size)
     logs = _logs_by_origin(session, sizes)
+    found = session.registry()
+    units = (
+        {origin(u, digest(session.store.genesis(u))): u for u in session.store.unit_ids()} if found.statements else {}
+    )
     checks = []
     for path, signed in read:
         if not isinstance(signed, checkpoints.Signed):
@@ -320,10 +325,23 @@ def verify_checkpoints(session: Session, paths: list[Path]) -> list[CheckpointCh
         hashes = logs.get(point.origin)
         if hashes is not None and not checkpoints.consistent(point, hashes):
             problems.append(message("checkpoint.not_held", size=point.size))
+        problems += _ended_signers(found, signed, units.get(point.origin))
         names = [key.name for key in signed.signers]
         checks.append(CheckpointCheck(path, point, names, hashes is not None, problems))
     _forks(checks)
     return checks
+
+
+def _ended_signers(found: Registry, signed: checkpoints.Signed, unit_id: str | None) -> list[Message]:
+    """A checkpoint of a log this store holds, signed with a key after its revocation or
+    rotation (by the chain: past the head the statement names)."""
+    problems = []
+    for signer in signed.signers:
+        for statement in found.ends(signer.key):
+            if statement.covers(None, signed.checkpoint.size, unit_id):
+                problems.append(revocation.ended_message(statement))
+                break
+    return problems
 
 
 def _logs_by_origin(session: Session, sizes: dict[str, set[int]]) -> dict[str, Mapping[int, str]]:
