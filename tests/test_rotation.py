@@ -22,6 +22,22 @@ Run = Callable[..., Result]
 KEYS = Path(".checklist/keys")
 
 
+@pytest.fixture(autouse=True)
+def changsha() -> Iterator[None]:
+    """This computer in Changsha's time zone: a --from day, and a statement made now, are read in it."""
+    import time
+
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Shanghai"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
 @pytest.fixture
 def at(monkeypatch) -> Callable[[str], None]:
     """The real clock set to a moment of Changsha (UTC+8): records and statements are made at it."""
@@ -118,7 +134,7 @@ class TestRotation:
         (tmp_path / "config" / "keys" / (new.removeprefix("ed25519:") + ".pem")).unlink()  # on another computer
         refused = unit("done", "1", "--note", "x")
         assert refused.exit_code == 1 and len(records()) == 1
-        assert f"王警官's key {old} was replaced by {new} from 2020-01-27T03:00+00:00: sign with the new key" in (
+        assert f"王警官's key {old} was replaced by {new} from 2020-01-27T11:00+08:00: sign with the new key" in (
             refused.stderr
         )
 
@@ -140,14 +156,14 @@ class TestRevocation:
         at("2020-01-27T10:00")
         revoked = unit("keys", "revoke", key, "--reason", "笔记本电脑被盗")
         assert revoked.exit_code == 0, revoked
-        assert f"Key {key} of 王警官 is revoked from 2020-01-27T02:00+00:00 (笔记本电脑被盗)" in revoked.stderr
+        assert f"Key {key} of 王警官 is revoked from 2020-01-27T10:00+08:00 (笔记本电脑被盗)" in revoked.stderr
         refused = unit("done", "1", "--note", "x")
         assert refused.exit_code == 1 and len(records()) == 1
-        assert "was revoked from 2020-01-27T02:00+00:00 (笔记本电脑被盗): it signs nothing more" in refused.stderr
+        assert "was revoked from 2020-01-27T10:00+08:00 (笔记本电脑被盗): it signs nothing more" in refused.stderr
         zh = unit("--lang", "zh", "seal")
         assert (
             zh.exit_code == 1
-            and "已自 2020-01-27T02:00+00:00 起吊销（原因：笔记本电脑被盗），不能再用于签署" in zh.stderr
+            and "已自 2020-01-27T10:00+08:00 起吊销（原因：笔记本电脑被盗），不能再用于签署" in zh.stderr
         )
         assert unit("verify").exit_code == 0  # record 1 was signed before
 
@@ -167,7 +183,7 @@ class TestRevocation:
         assert result.exit_code == 3
         assert f"1 record (record 2) was signed with key {key} of '王警官' after it was revoked from" in result.stdout
         assert "(钥匙丢失)" in result.stdout
-        assert f"seal: 2020-01-27.2: it was signed with key {key}, revoked from 2020-01-27T02:00+00:00" in result.stdout
+        assert f"seal: 2020-01-27.2: it was signed with key {key}, revoked from 2020-01-27T10:00+08:00" in result.stdout
         assert f"2.{key.removeprefix('ed25519:')}: it was signed with key {key}, revoked from" in result.stdout
         received = unit("verify", "--checkpoint", "late.txt")
         assert received.exit_code == 3 and f"it was signed with key {key}, revoked from" in received.stdout
@@ -265,7 +281,7 @@ class TestKeysList:
         assert unit("keys", "rotate", old, "--from", "2020-01-28").exit_code == 0
         assert unit("keys", "revoke", new, "--reason", "丢失").exit_code == 0
         english = unit("keys", "list").stdout
-        assert f"replaced by {new}" in english and "revoked from 2020-01-27T03:00+00:00 (丢失)" in english
+        assert f"replaced by {new}" in english and "revoked from 2020-01-27T11:00+08:00 (丢失)" in english
         chinese = unit("--lang", "zh", "keys", "list").stdout
         assert "起吊销（丢失）" in chinese and "接替" in chinese
         document = json.loads(unit("keys", "list", "--json").stdout)

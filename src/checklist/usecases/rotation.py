@@ -95,7 +95,7 @@ def _state(  # noqa: PLR0917 - a statement's parts
         key=key.key,
         name=key.name,
         replaced_by=replaced_by,
-        since=since or now,
+        since=since or now.astimezone(),  # in this computer's time zone, as --from reads a day
         reason=reason,
         store=store_id,
         made_at=now,
