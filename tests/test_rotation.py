@@ -251,6 +251,21 @@ class TestRevocation:
         revoked = unit("keys", "revoke", other, "--reason", "离职")
         assert revoked.exit_code == 0 and f"signed with {admin}" in revoked.stderr
 
+    def test_a_revoked_key_endorses_nothing(self, unit: Run, monkeypatch) -> None:
+        """The administrator's key, once revoked, endorses no second key for anyone."""
+        [admin] = key_ids(unit)
+        monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(Path("../li-1").resolve()))
+        assert unit("keys", "new", "--name", "李四").exit_code == 0  # registered: the name's first key
+        monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(Path("../li-2").resolve()))
+        second = unit("keys", "new", "--name", "李四")  # another computer: left unregistered
+        assert second.exit_code == 0 and "not registered" in second.stderr
+        monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(Path("../config").resolve()))
+        assert unit("keys", "revoke", admin, "--reason", "丢失").exit_code == 0
+        public = next(Path("../li-2/keys").glob("*.json"))
+        refused = unit("keys", "endorse", str(public))
+        assert refused.exit_code == 1 and "cannot endorse a key for 李四" in refused.stderr
+        assert len(key_ids(unit)) == 2
+
     def test_mistakes_are_one_line_each(self, unit: Run) -> None:
         [key] = key_ids(unit)
         unknown = unit("keys", "revoke", "ed25519:0000000000000000", "--reason", "x")
