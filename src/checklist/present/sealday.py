@@ -12,7 +12,7 @@ from .words import figure_text, moment_text, t, tn
 
 if TYPE_CHECKING:
     from ..core.models import Text
-    from ..core.readable import Day, Missed, Shown, Where
+    from ..core.readable import Day, Missed, NoteOf, Shown, Where
     from .schemas import SealDayDocument
 
 
@@ -40,7 +40,7 @@ def show(day: Day, lang: str) -> None:
         blocks.append((t("sealday.notes", lang), "", "head"))
         for note in day.notes:
             who = t("sealday.note_by", lang, actor=safe(note.actor), at=moment_text(note.at, lang, short=True))
-            where = _where(note, lang) if note.item else t("sealday.of_unit", lang, seq=note.seq)
+            where = _where(note, lang) if note.item else _of_unit(note, lang)
             blocks.append((where, who + t("label.colon", lang) + safe(note.note), ""))
     if day.missed:
         blocks.append((t("sealday.missed", lang), "", "head"))
@@ -64,6 +64,15 @@ def _where(entry: Where, lang: str) -> str:
     said = f"#{entry.seq} " + (_text(entry.title, lang) or safe(entry.item or ""))
     details = [safe(d) for d in (entry.subject, entry.part, entry.period) if d]
     return said + (t("sealday.details", lang, details=" ".join(details)) if details else "")
+
+
+def _of_unit(note: NoteOf, lang: str) -> str:
+    """`#4 event (P2020-017)`: a note of what concerns the unit, by its action."""
+    from .words import has
+
+    action = t(f"action.{note.action}", lang) if has(f"action.{note.action}", lang) else note.action
+    details = [safe(d) for d in (note.subject, note.part, note.period) if d]
+    return f"#{note.seq} {action}" + (t("sealday.details", lang, details=" ".join(details)) if details else "")
 
 
 def _shown(shown: Shown, lang: str) -> str:
