@@ -355,3 +355,25 @@ class TestFormats:
         )
         assert old.returncode == 3 and "Traceback" not in old.stderr
         assert "format 6" in old.stderr and "checklist 0.7.0 or newer" in old.stderr
+
+
+def test_rotate_revoke_and_verify_through_real_processes(proc: Run, tmp_path: Path, monkeypatch) -> None:
+    """The installed command, piped: a key replaced, then revoked; verify and keys list say so."""
+    monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("CHECKLIST_USER", "王警官")
+    assert proc("start", "--unit", "prison", "--name", "长沙监狱").exit_code == 0
+    assert proc("keys", "new").exit_code == 0
+    assert proc("done", "3", "--note", "值班").exit_code == 0
+    assert proc("keys", "new").exit_code == 0  # endorsed by the first
+    registered = json.loads(proc("keys", "list", "--json").stdout)["registered"]
+    old, new = (k["key"] for k in sorted(registered, key=lambda k: k["registered_at"]))
+    rotated = proc("--lang", "zh", "keys", "rotate", old)
+    assert rotated.exit_code == 0 and f"王警官的密钥 {old} 自" in rotated.stderr and f"由 {new} 接替" in rotated.stderr
+    assert proc("done", "1", "--note", "联防联控").exit_code == 0
+    assert signed_with(2) == new
+    revoked = proc("keys", "revoke", old, "--reason", "旧电脑报废")
+    assert revoked.exit_code == 0 and "revoked from" in revoked.stderr
+    checked = proc("verify")
+    assert checked.exit_code == 0, checked.stdout  # record 1 before the rotation, record 2 with the new key
+    listed = proc("--lang", "zh", "keys", "list")
+    assert "起吊销（旧电脑报废）" in "".join(listed.stdout.split()) and "Traceback" not in listed.stderr
