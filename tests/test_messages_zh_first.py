@@ -161,7 +161,8 @@ class TestErrorsOfTheCommands:
         (STORE / "store.json").write_text(json.dumps({"format": 99, "requires": "7.1.0"}), encoding="utf-8")
         zh = error_line(prison("status", "--lang", "zh"), "zh")
         assert zh.endswith(
-            f"：格式为 99，须用 checklist 7.1.0 或更新的版本读取；当前是 checklist {__version__}，只能读取格式 {STORE_FORMAT} 及以下"
+            f"：格式为 99，须用 checklist 7.1.0 或更新的版本读取；当前是 checklist {__version__}，"
+            f"只能读取格式 {STORE_FORMAT} 及以下"
         )
         assert english_left(zh, __version__) == []
         en = error_line(prison("status", "--lang", "en"), "en")
