@@ -243,7 +243,7 @@ def test_the_saved_index_and_a_fold_from_nothing_agree(unit: Run, cli: Run) -> N
     assert [a["subject"] for a in alerts(unit, "2020-01-28T13:00")] == [None, "P1"]
 
 
-def test_a_seal_of_a_day_with_an_acknowledgement_is_of_format_4(keyed: Run, tmp_path: Path) -> None:
+def test_a_seal_of_a_day_with_an_acknowledgement_is_of_a_format_0_3_0_refuses(keyed: Run, tmp_path: Path) -> None:
     from .conftest import seal_payload
 
     assert keyed("done", "system.three-zeros", "--note", "日报", *_zeros(infections=1)).exit_code == 0
@@ -251,7 +251,7 @@ def test_a_seal_of_a_day_with_an_acknowledgement_is_of_format_4(keyed: Run, tmp_
     sealed = keyed("seal", "--out", str(tmp_path / "seal.json"))
     assert sealed.exit_code == 0, sealed
     payload = seal_payload(tmp_path / "seal.json")
-    assert payload["format"] == 4 and [e["action"] for e in payload["entries"]] == ["done", "acknowledged"]
+    assert payload["format"] == 6 and [e["action"] for e in payload["entries"]] == ["done", "acknowledged"]
     assert keyed("verify", "--seal", str(tmp_path / "seal.json")).exit_code == 0
     assert keyed("verify").exit_code == 0
 
@@ -439,6 +439,6 @@ def test_release_0_3_0_refuses_a_store_with_an_acknowledgement_and_opens_one_wit
     assert ok(unit("2020-01-28T12:00", "status")).exit_code == 0  # and this release reads it still
 
     assert ok(cli("keys", "new")).exit_code == 0
-    ok(cli("seal", "--out", str(tmp_path / "seal.json")))  # the day of the acknowledgement: a seal of format 4
+    ok(cli("seal", "--out", str(tmp_path / "seal.json")))  # a readable seal: format 6, and the store raised to it
     refused = old("verify", "--seal", str(tmp_path / "seal.json"))
-    assert refused.returncode == 3 and "is in format 4" in refused.stderr and "Traceback" not in refused.stderr
+    assert refused.returncode == 3 and "is in format 6" in refused.stderr and "Traceback" not in refused.stderr

@@ -139,9 +139,11 @@ class TestSealsNameTheirStore:
         store_json.write_text(json.dumps({"format": 2, "requires": "0.2.0", "created_at": "2020-01-26T01:00:00+00:00"}))
         assert keyed("status").exit_code == 0
         assert "id" not in json.loads(store_json.read_text())  # reading changes nothing
-        assert keyed("seal").exit_code == 0  # writes a seal that names the store: the store needs an id
+        assert (
+            keyed("seal").exit_code == 0
+        )  # a readable seal (format 6) naming the store: the store needs an id, and format 6
         marker = json.loads(store_json.read_text())
-        assert marker["format"] == 3 and marker["created_at"] == "2020-01-26T01:00:00+00:00" and marker["id"]
+        assert marker["format"] == 6 and marker["created_at"] == "2020-01-26T01:00:00+00:00" and marker["id"]
         (sealed,) = Path(".checklist/units/prison/seals").glob("*.json")
         assert seal_payload(sealed)["store"] == marker["id"]
         assert keyed("verify").exit_code == 0

@@ -64,6 +64,7 @@ TYPED = [
     "二监区",
     "已建立联防联控机制",
     "已设立",
+    "旧电脑已报废",
     "P2020-017",
     "P2020-018",
     "S-07",
@@ -90,7 +91,11 @@ TYPED = [
     "无",
 ]
 # The commands of each entry of COMMANDS (and its subcommands) the session runs, checked below.
-SUBCOMMANDS = {"role": {"grant", "revoke"}, "part": {"add", "retire", "list"}, "keys": {"new", "endorse", "list"}}
+SUBCOMMANDS = {
+    "role": {"grant", "revoke"},
+    "part": {"add", "retire", "list"},
+    "keys": {"new", "endorse", "list", "rotate", "revoke"},
+}
 
 
 def session(  # noqa: PLR0915
@@ -283,6 +288,12 @@ def session(  # noqa: PLR0915
     public = next(config.with_name("elsewhere").rglob("*.json"))
     run("keys", "endorse", str(public), at="")
     run("keys", "endorse", str(public), at="")  # once is enough
+    # the second key takes over from the first, which its holder then revokes
+    registered = json.loads(run("keys", "list", "--json", at="").stdout)["registered"]
+    first, second = (k["key"] for k in sorted(registered, key=lambda k: k["registered_at"])[:2])
+    run("keys", "rotate", first, "--to", second, at="")
+    run("keys", "revoke", first, "--reason", "旧电脑已报废", at="")
+    run("keys", "list", at="")
     return ran
 
 
@@ -313,6 +324,8 @@ def errors(cli: Callable[..., Result], lang: str) -> list[tuple[tuple[str, ...],
         ("place", "湖南省司法厅/长沙市司法局", "--unit", "cc"),  # the place it has
         ("status", "--all", "--under", "长沙"),  # an unknown body
         ("status", "--all", "--days", "0"),  # days out of range
+        ("keys", "revoke", "ed25519:0000000000000000", "--reason", "x"),  # a key this store does not have
+        ("keys", "rotate", "nosuch"),  # no such key either
     ):
         result = cli(*args, "--lang", lang)
         assert result.exit_code == 1, (args, result)

@@ -413,7 +413,7 @@ def test_the_saved_index_keeps_the_parts_and_verify_checks_them(prison, cli) -> 
     assert tampered.exit_code == 3 and "index.json does not say what the log says" in tampered.stdout + tampered.stderr
 
 
-def test_a_day_with_records_of_parts_is_sealed_in_format_5(prison, cli) -> None:
+def test_a_day_with_records_of_parts_is_sealed_with_each_parts_totals(prison, cli) -> None:
     ok(cli, "keys", "new")
     ok(cli, "part", "add", "block", "A区", "--now", "2020-01-27T10:00")
     ok(cli, "done", "2", "--now", "2020-01-27T11:00")
@@ -422,7 +422,7 @@ def test_a_day_with_records_of_parts_is_sealed_in_format_5(prison, cli) -> None:
     from .conftest import seal_payload
 
     payload = seal_payload(Path("seal.json"))
-    assert payload["format"] == 5
+    assert payload["format"] == 6  # 5 for parts; 6 since seals carry the readable part of the day
     assert payload["parts"] == {"A区": {"done": 1, "na": 0, "blocked": 0, "open": 1}}  # counted per part too
     assert payload["totals"] == {"done": 1, "na": 0, "blocked": 0, "open": 2}  # and per unit
     assert [e.get("part") for e in payload["entries"] if e["action"] in ("part-added", "done")] == ["A区", "A区"]

@@ -518,7 +518,7 @@ def test_the_readme_examples_validate_and_run(cli, tmp_path: Path) -> None:
     assert [r["action"] for r in records()] == ["granted", "revoked"]
 
 
-def test_a_seal_of_a_day_with_a_grant_is_of_format_5_and_verifies(cli, tmp_path: Path, monkeypatch) -> None:
+def test_a_seal_of_a_day_with_a_grant_is_of_a_newer_format_and_verifies(cli, tmp_path: Path, monkeypatch) -> None:
     from .conftest import seal_payload
 
     monkeypatch.setenv("CHECKLIST_CONFIG_HOME", str(tmp_path / "config"))
@@ -527,7 +527,7 @@ def test_a_seal_of_a_day_with_a_grant_is_of_format_5_and_verifies(cli, tmp_path:
     assert cli("role", "grant", "张三", "warden").exit_code == 0
     assert cli("seal", "--out", "seal.json").exit_code == 0
     payload = seal_payload(Path("seal.json"))
-    assert payload["format"] == 5 and [e["action"] for e in payload["entries"]] == ["granted"]
+    assert payload["format"] == 6 and [e["action"] for e in payload["entries"]] == ["granted"]
     checked = cli("verify", "--seal", "seal.json")
     assert checked.exit_code == 0, checked
 

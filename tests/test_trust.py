@@ -396,7 +396,7 @@ class TestSeals:
         assert result.exit_code == 0, result
         assert "4 records" in result.stderr
         sealed = seal_payload(Path("report.json"))
-        assert sealed["format"] == 3
+        assert sealed["format"] == 6  # the readable part of the day (format 6)
         entries = sealed["entries"]
         assert [(e["seq"], e["action"]) for e in entries] == [
             (1, "na"),

@@ -241,3 +241,14 @@ def keys_list(
         return
     console = stdout()
     console.print(keys_table(found, settings.lang, console.width))
+
+
+def _rotation_commands() -> None:
+    """`keys rotate` and `keys revoke` (cli/rotation.py), on the `keys` group."""
+    from .rotation import keys_revoke, keys_rotate
+
+    keys_app.command("rotate", cls=Command)(keys_rotate)
+    keys_app.command("revoke", cls=Command)(keys_revoke)
+
+
+_rotation_commands()

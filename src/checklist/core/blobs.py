@@ -18,10 +18,11 @@ from .chain import PREFIX as digest_prefix
 from .chain import link_of, seq_of
 from .errors import DataError, Message, StoreDamaged, UserError, message
 from .models import Catalog
-from .store import Blob, BlobMismatch, LogStream, Store, first_error
+from .store import Blob, BlobMismatch, LogStream, Store, Versioned, first_error
 
 if TYPE_CHECKING:
     from .keys import PublicKey
+    from .keystatements import KeyStatement
 
 
 def keep_catalog(store: Store, catalog: Catalog) -> None:
@@ -102,24 +103,54 @@ def key_location(store: Store, public: PublicKey) -> str:
 
 
 def registered_keys(store: Store) -> dict[str, PublicKey]:
+    """The keys registered in the store, by id (the statements about them: `key_statements`)."""
+    return key_files(store)[0]
+
+
+def key_statements(store: Store) -> list[KeyStatement]:
+    """The statements about registered keys (rotations, revocations), in the order they were made."""
+    return key_files(store)[1]
+
+
+def key_files(store: Store) -> tuple[dict[str, PublicKey], list[KeyStatement]]:
     from .keys import PublicKey
+    from .keystatements import KeyStatement, is_statement
 
     keys: dict[str, PublicKey] = {}
+    statements: list[KeyStatement] = []
     for name in store.blob_names(Blob.KEY):
         where = store.blob_location(Blob.KEY, name)
         try:
             data = json.loads(store.blob(Blob.KEY, name) or b"")
             formats.check(where, data.get("format") if isinstance(data, dict) else None, formats.KEY)
+            if is_statement(data):
+                statements.append(KeyStatement.model_validate(data))
+                continue
             public = PublicKey.model_validate(data)
         except ValueError as exc:
             raise StoreDamaged("store.damaged_key", where=where, why=str(exc)) from exc
         keys[public.key] = public
-    return keys
+    return keys, sorted(statements, key=lambda s: (s.made_at, s.name_in_store()))
 
 
-def save_seal(store: Store, unit_id: str, name: str, content: bytes) -> str:
-    """Keep a seal (written once); returns where it is kept."""
+def save_key_statement(store: Store, statement: KeyStatement) -> str:
+    """Keep a statement about a key in keys/ (written once), the store raised first to the
+    format that reads it; where it is kept."""
+    from .keystatements import file_json
+
+    if isinstance(store, Versioned):
+        store.require(formats.KEY_STATEMENT_STORE)
+    name = statement.name_in_store()
+    store.put_blob(Blob.KEY, name, file_json(statement))
+    return store.blob_location(Blob.KEY, name)
+
+
+def save_seal(store: Store, unit_id: str, name: str, content: bytes, format_: int = formats.SEAL) -> str:
+    """Keep a seal (written once); returns where it is kept. The store is raised first to
+    the format a release must read to read it."""
     blob = f"{unit_id}/{name}"
+    if format_ >= formats.READABLE_SEAL and isinstance(store, Versioned):
+        store.require(formats.READABLE_SEAL)
     if not store.put_blob(Blob.SEAL, blob, content):
         raise UserError("seal.exists", name=name)
     return store.blob_location(Blob.SEAL, blob)

@@ -176,6 +176,10 @@ class FileStore:
             store_id = found if isinstance(found, str) else new_store_id()
             _replace(path, _marker(marker.get("created_at"), store_id, needed), self._group(READ))
 
+    def require(self, needed: int) -> None:
+        """Raise the store's format to `needed` (see store.Versioned), if it is lower."""
+        self._raise_format(needed)
+
     def store_id(self, create: bool = False) -> str | None:
         """The store's id (store.json); a store from before ids has none until its format is
         raised, which `create` does now."""

@@ -17,14 +17,16 @@ import msgspec
 from .errors import DataError, Message
 
 # The format each file is written in by this release; every release reads all earlier ones.
-STORE = 6  # store.json; 6: release 0.7.0; 5: release 0.5.0; 4: acknowledgements; 3: with its `id`; 2: 0.2.0; 1: 0.1.0
+# store.json; 6: release 0.7.0 (a unit's place, readable seals, key statements)
+STORE = 6  # 5: release 0.5.0; 4: acknowledgements; 3: with its `id`; 2: 0.2.0; 1: 0.1.0
 # records.jsonl's `v`; 6: a unit's place (`placed`);
 RECORD = 6  # 5: NEWER_ACTIONS, NEWER_CONTENT; 4: an acknowledgement; 3: `clock`; 2: chained
 UNIT = 1  # unit.json
 HEAD = 1  # head.json
 CONFIG = 1  # config.json
-KEY = 2  # keys/<id>.json; 2: a registration (store, when, by whom, endorsement); 1: the key alone
-# seals/*.json; 6: names format 6 records (a unit's place);
+# keys/<id>.json; 3: a statement about a registered key (its rotation, its revocation: keystatements.py)
+KEY = 3  # 2: a registration (store, when, by whom, endorsement); 1: the key alone
+# seals/*.json; 6: the readable part of the day (figures, alerts, notes, missed: readable.py), names format 6 records
 SEAL = 6  # 5: names format 5 records; 4: acknowledgements; 3: names its store; 2: no store
 QUARANTINE = 1  # each line of records.jsonl.quarantine
 WITNESS = 1  # what a person saw of a log, kept in their own folder (witness.py)
@@ -66,7 +68,11 @@ def _kinded_evidence(record: Any) -> bool:
 
 NEWER_CONTENT += [(_holds_multi, 5), (_kinded_evidence, 5)]
 PLAIN_STORE = 3  # the format a store is made in, and raised to by every write but of a format 4 record
-REQUIRES_OF = {3: REQUIRES, 4: "0.4.0", 5: "0.5.0", 6: "0.7.0"}  # store format -> the release that first read it
+REQUIRES_OF = {3: REQUIRES, 4: "0.4.0", 5: "0.5.0"}  # store format -> the release that first read it
+REQUIRES_OF[6] = "0.7.0"  # a unit's place, readable seals, key rotation and revocation
+READABLE_SEAL = 6  # the seal format from which a seal carries the readable part of its day
+KEY_STATEMENT = 3  # the format of a statement about a key in keys/ (its rotation, its revocation)
+KEY_STATEMENT_STORE = 6  # the store format that reads one
 
 
 def record_format(record: Any) -> int:

@@ -14,7 +14,8 @@ record is about (item, event and subject, period, or the catalog an upgrade move
 leaving out what a record does not have. Format 1, written before events and upgrades were
 sealed, had an item in every entry. Formats 1 and 2 carry their signature inside, over the
 seal as this model writes it; their entries serialize exactly as they were signed, so those
-seals still verify.
+seals still verify. Format 6 carries the readable part of the day too (readable.py: its
+figures, alerts, notes and what was missed), which release 0.6.0 refuses as newer.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .errors import DataError, Message, UserError, message
 from .keys import PublicKey, signature_holds
 from .models import HASH, Action, Record, Signature, Stored, Unit
 from .names import same_person
+from .readable import Day
 from .status import State, UnitStatus
 
 if TYPE_CHECKING:
@@ -131,6 +133,7 @@ class Seal(Stored):
     # unit parts: each active part's totals over its items (format 5); absent for a unit without parts
     parts: dict[str, dict[str, int]] | None = None
     entries: list[SealEntry]
+    day: Day | None = None  # the readable part of the day (format 6 on: readable.py)
     sig: Signature | None = None  # in the file from formats 1 and 2; in the envelope's signatures from 3
     _signed: bytes | None = PrivateAttr(default=None)  # what the envelope's signature covers
 
@@ -141,12 +144,16 @@ class Seal(Stored):
             del dumped["store"]
         if dumped.get("parts", "") is None:  # a seal without parts is written as it always was
             del dumped["parts"]
+        if dumped.get("day", "") is None:  # a seal before format 6 is written as it was signed
+            del dumped["day"]
         return dumped
 
     @model_validator(mode="after")
     def _names_its_store(self) -> Seal:
         if (self.format >= SEAL_FORMAT) != (self.store is not None):
             raise ValueError("a seal names its store from format 3 on, and only then")
+        if (self.format >= formats.READABLE_SEAL) != (self.day is not None):
+            raise ValueError("a seal carries the readable part of its day from format 6 on, and only then")
         return self
 
     def canonical(self) -> bytes:
@@ -171,7 +178,10 @@ def make(
     by: str,
     store: str,
 ) -> Seal:
-    """The unsigned statement of `period` (a day in the unit's time zone) as of now."""
+    """The unsigned statement of `period` (a day in the unit's time zone) as of now, with
+    the readable part of the day (format 6: readable.py)."""
+    from .readable import day_of
+
     unit: Unit = status.unit
     zone = ZoneInfo(status.catalog.meta.timezone)
     sealed = [
@@ -185,6 +195,7 @@ def make(
     parts = {part: {state: tally.counts[state] for state in counted} for part, tally in status.part_tallies().items()}
     newest = max(newest, formats.NEWER_ACTIONS["part-added"]) if parts else newest
     last = max(hashes, default=0)
+    newest = max(newest, formats.READABLE_SEAL)
     return Seal(
         format=max(formats.seal_format((entry.action for entry in entries), SEAL_FORMAT), newest),
         unit=unit.id,
@@ -200,6 +211,7 @@ def make(
         totals={state: status.tally.counts[state] for state in counted},
         parts=parts or None,
         entries=entries,
+        day=day_of(status, sealed, period),
     )
 
 
@@ -216,7 +228,45 @@ def check(seal: Seal, keys: dict[str, PublicKey], hashes: Mapping[int, str] | No
         problems.append(message("seal.borrowed_key", owner=key.name, by=seal.by))
     if hashes is not None:
         problems += _lines(seal, hashes)
+    if seal.day is not None:  # the figures and notes of the day come from records of the day
+        sealed = {entry.seq for entry in seal.entries}
+        for entry in [*seal.day.figures, *seal.day.notes]:
+            if entry.seq not in sealed:
+                problems.append(message("seal.readable_unsealed", seq=entry.seq))
     return problems
+
+
+def readable_problems(seal: Seal, stream: LogStream) -> list[Message]:
+    """Where a seal's readable part does not say what the records it names say, in the
+    unit's log (`stream`): read once, only the lines of the records it names parsed."""
+    from .readable import problems
+
+    if seal.day is None or not (wanted := seal.day.seqs()):
+        return []
+    return problems(seal.day, records_at(stream, wanted))
+
+
+def records_at(stream: LogStream, wanted: set[int]) -> dict[int, Record]:
+    """The chained records of these numbers in a log, read a chunk at a time (a line that
+    cannot be read is left out: the chain check names it)."""
+    from .chain import seq_of
+    from .store import parse_line
+
+    found: dict[int, Record] = {}
+    last = max(wanted)
+    number = 0
+    for _, lines in stream.batches():
+        for index, line in enumerate(lines):
+            seq = seq_of(line)
+            if seq in wanted:
+                try:
+                    found[seq] = parse_line(stream.where, line, number + index + 1, stream.unit, torn=False)
+                except DataError:
+                    continue
+        number += len(lines)
+        if len(found) == len(wanted) or (lines and (seq_of(lines[-1]) or 0) > last):
+            break
+    return found
 
 
 def _lines(seal: Seal, hashes: Mapping[int, str]) -> list[Message]:

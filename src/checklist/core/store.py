@@ -344,6 +344,14 @@ class Repairable(Protocol):
 
 
 @runtime_checkable
+class Versioned(Protocol):
+    """A backend that says the format of the whole store (store.json), raised before a file
+    an older release cannot read is written (a readable seal, a statement about a key)."""
+
+    def require(self, needed: int) -> None: ...
+
+
+@runtime_checkable
 class Sweeps(Protocol):
     """A backend where killed writers can leave partial files behind (see atomic.sweep)."""
 

@@ -29,10 +29,10 @@ import json
 import os
 import re
 import sys
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
@@ -50,6 +50,10 @@ from .logindex import unusable
 from .models import Record, Unit
 from .names import same_person
 from .store import Blob, LogStream, Snapshots, Store, legacy_problem, parse_line
+
+if TYPE_CHECKING:
+    from .keystatements import KeyStatement
+    from .registry import Registry
 
 _SIGNED, _WITH_EVIDENCE = b'"sig":{', b'"evidence":[{'
 # How a record's line ends when it has no figures, no evidence and no signature: its catalog
@@ -434,7 +438,13 @@ def verdict_of(store: Store, unit: Unit, stream: LogStream, found: Audit, keys: 
     if seal_names:
         kept_seals = _kept(store, Blob.SEAL, seal_names)
         _check_seals(
-            kept_seals, store_id=store.store_id(), unit_id=unit.id, keys=keys, hashes=found.hashes, verdict=verdict
+            kept_seals,
+            store_id=store.store_id(),
+            unit_id=unit.id,
+            keys=keys,
+            hashes=found.hashes,
+            verdict=verdict,
+            stream=stream,
         )
     if kept_points:
         _check_checkpoints(kept_points, origin(unit.id, digest(stream.genesis)), keys, found.hashes, verdict)
@@ -495,7 +505,9 @@ def _check_seals(
     keys: dict[str, PublicKey],
     hashes: Mapping[int, str],
     verdict: Verdict,
+    stream: LogStream | None = None,
 ) -> None:
+    readable: list[tuple[str, seals.Seal]] = []  # seals of format 6 that hold so far, to hold against their records
     for name, data in kept:
         verdict.seals += 1
         try:
@@ -507,6 +519,17 @@ def _check_seals(
         # from another unit's folder, or from another store, is not this unit's
         found = seals.names_problems(sealed, unit_id, store_id) + seals.check(sealed, keys, hashes)
         verdict.seal_problems += [message("verify.seal", name=name, problem=p) for p in found]
+        if not found and sealed.day is not None and sealed.day.seqs():
+            readable.append((name, sealed))
+    if stream is not None and readable:  # their readable parts against the records they name: one read of the log
+        from .readable import problems
+
+        named = seals.records_at(stream, set().union(*(sealed.day.seqs() for _, sealed in readable if sealed.day)))
+        for name, sealed in readable:
+            if sealed.day is not None:
+                verdict.seal_problems += [
+                    message("verify.seal", name=name, problem=p) for p in problems(sealed.day, named)
+                ]
 
 
 @dataclass
@@ -618,7 +641,7 @@ def verify_store(
     folders, the stored evidence files re-hashed, and the kept catalogs. `workers`: how many
     processes read the logs (None: one per processor, for a store large enough to gain);
     `split`: the length from which a log is cut into parts (see `audits`)."""
-    keys = blobs.registered_keys(store)
+    keys, statements = blobs.key_files(store)
     holders = {names.key(k.name) for k in keys.values()}
     listing = check_units(store, keys, only)
     plans = []
@@ -638,8 +661,14 @@ def verify_store(
     kept = blobs.kept_catalog_digests(store)
     evidence = blobs.check_evidence(store, wanted)
     whole = StoreVerdict(verdicts, len(wanted), evidence, len(kept), _check_catalogs(store, kept), listing)
-    _check_registrations(whole, keys)
-    _check_unsigned_after_registration(whole, keys, unsigned)
+    checked = _check_registrations(whole, keys, statements)
+    _check_unsigned_after_registration(whole, keys, unsigned, statements)
+    if checked.statements:  # what was signed with a key after its revocation or rotation
+        from . import revocation
+
+        for plan, verdict in zip(plans, whole.units, strict=True):
+            verdict.identity_problems += revocation.records_after_end(plan.stream, checked, set(verdict.signers))
+            verdict.seal_problems += revocation.kept_after_end(store, plan.unit.id, checked, keys)
     return whole
 
 
@@ -826,18 +855,23 @@ def _finish(store: Store, plan: Plan, found: Audit) -> Audit:
     return found
 
 
-def _check_registrations(found: StoreVerdict, keys: dict[str, PublicKey]) -> None:
+def _check_registrations(
+    found: StoreVerdict, keys: dict[str, PublicKey], statements: Sequence[KeyStatement] = ()
+) -> Registry:
     """Every key registration: a key registered for a name that has one already speaks for
-    it only if endorsed (see registry.py); records signed with one that does not are named."""
+    it only if endorsed (see registry.py); records signed with one that does not are named.
+    And every statement about a key (a rotation, a revocation): one its signer may not make
+    is a problem."""
     from . import registry
 
-    checked = registry.read(keys)
+    checked = registry.read(keys, statements)
     found.keys, found.key_problems = keys, checked.problems
     for verdict in found.units:
         for key_id in [k for k in verdict.signers if k not in checked.accepted]:
             verdict.identity_problems.append(
                 message("verify.unendorsed_signer", key=key_id, name=keys[key_id].name, count=verdict.signers[key_id])
             )
+    return checked
 
 
 def _check_catalogs(store: Store, digests: list[str]) -> list[Message]:
@@ -862,14 +896,17 @@ class Unsigned:
 
 
 def _check_unsigned_after_registration(
-    whole: StoreVerdict, keys: dict[str, PublicKey], unsigned: dict[str, list[Unsigned]]
+    whole: StoreVerdict,
+    keys: dict[str, PublicKey],
+    unsigned: dict[str, list[Unsigned]],
+    statements: Sequence[KeyStatement] = (),
 ) -> None:
     """An unsigned record in the name of someone whose key was registered in the store before
     it was made is a problem (one made before is not). A key registered before registrations
     said when (format 1) counts from its first signature in the store, else from when it was made."""
     from . import registry
 
-    accepted = registry.read(keys).accepted
+    accepted = registry.read(keys, statements).accepted
     if not accepted:
         return
     first_signed: dict[str, datetime] = {}

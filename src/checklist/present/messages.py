@@ -594,6 +594,38 @@ TEMPLATES: dict[str, Composed] = {
 }
 
 
+# key rotation and revocation (keystatements.py)
+TEMPLATES.update(
+    {
+        "verify.signed_after_revocation": lambda p, lang: wn(
+            "verify.signed_after_revocation",
+            p["count"],
+            lang,
+            seqs=_more([str(seq) for seq in p["seqs"]], p["more"], lang),
+            key_id=p["key"],
+            name=p["name"],
+            since=p["since"],
+            reason=p["reason"],
+        ),
+        "verify.signed_after_rotation": lambda p, lang: wn(
+            "verify.signed_after_rotation",
+            p["count"],
+            lang,
+            seqs=_more([str(seq) for seq in p["seqs"]], p["more"], lang),
+            key_id=p["key"],
+            name=p["name"],
+            since=p["since"],
+            new=p["new"],
+        ),
+        "key.ended_already": lambda p, lang: (
+            w("key.ended_already.revoked", lang, key_id=p["key"], since=p["since"])
+            if p["revoked"]
+            else w("key.ended_already.replaced", lang, key_id=p["key"], since=p["since"], new=p["new"])
+        ),
+    }
+)
+
+
 def _choice(choice: Mapping[str, Any], lang: str) -> str:
     """One occurrence to choose from: its number, when it happened, its state, and its command."""
     from .words import has, moment_text, t

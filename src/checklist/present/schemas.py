@@ -767,6 +767,86 @@ class VerificationDocument(TypedDict):
 
 
 @closed
+class ShownDocument(TypedDict):
+    """A figure as recorded: its field, label, value and unit."""
+
+    field: Annotated[str, about("the field's id")]
+    label: TextDocument
+    value: Annotated[bool | int | float | str | list[str], about("the value recorded")]
+    unit: Annotated[str | TextDocument | None, about("the unit of a number: a symbol, or words in both languages")]
+    alert: Annotated[bool, about("the value crossed the field's alert")]
+
+
+@closed
+class SealFiguresDocument(TypedDict):
+    """The figures one record of the sealed day gives."""
+
+    seq: Annotated[int, about("the record's number in the unit's log")]
+    item: str | None
+    title: TextDocument | None
+    subject: str | None
+    part: str | None
+    period: str | None
+    headline: Annotated[bool, about("a headline measure's figures (the “three zeros”)")]
+    values: list[ShownDocument]
+
+
+@closed
+class SealAlertDocument(TypedDict):
+    """An alert of the unit at the seal's moment: raised that day, or still open from before."""
+
+    seq: Annotated[int, about("the number of the record that raised it")]
+    item: str | None
+    title: TextDocument | None
+    subject: str | None
+    part: str | None
+    period: str | None
+    at: Moment
+    state: Literal["open", "acknowledged"]
+    values: Annotated[list[ShownDocument], about("its figures past an alert")]
+
+
+@closed
+class SealNoteDocument(TypedDict):
+    """A note written on the sealed day."""
+
+    seq: int
+    item: str | None
+    title: TextDocument | None
+    subject: str | None
+    part: str | None
+    period: str | None
+    action: str
+    actor: Annotated[str, about("who wrote it")]
+    at: Moment
+    note: str
+
+
+@closed
+class SealMissedDocument(TypedDict):
+    """An item missed or overdue at the seal's moment."""
+
+    item: str
+    title: TextDocument
+    subject: str | None
+    part: str | None
+    missed: Annotated[int, about("earlier periods neither done nor waived")]
+    periods: Annotated[list[str], about("the latest of them (up to 10)")]
+    overdue: bool
+    due: Annotated[Moment | None, about("the deadline it is past, if overdue")]
+
+
+@closed
+class SealDayDocument(TypedDict):
+    """The readable part of a sealed day (a seal of format 6 on), as the seal says it."""
+
+    figures: list[SealFiguresDocument]
+    alerts: list[SealAlertDocument]
+    notes: list[SealNoteDocument]
+    missed: list[SealMissedDocument]
+
+
+@closed
 class SealCheckDocument(TypedDict):
     """Whether a seal received from a unit holds (`checklist verify --seal FILE --json`)."""
 
@@ -778,6 +858,8 @@ class SealCheckDocument(TypedDict):
     by: Annotated[str, about("who signed it")]
     checked_against_log: Annotated[bool, about("this store has the unit's log, and the seal was checked against it")]
     problems: list[str]
+    seal_format: NotRequired[Annotated[int, about("the seal's own format (6 on: it carries `day`)")]]
+    day: NotRequired[SealDayDocument]
 
 
 @closed
@@ -834,6 +916,34 @@ class KeyDocument(TypedDict):
 
 
 @closed
+class HeadDocument(TypedDict):
+    """A unit's log head: the number and line hash of its last record."""
+
+    seq: int
+    hash: str | None
+
+
+@closed
+class KeyStatementDocument(TypedDict):
+    """A statement about a registered key, as kept in keys/ (format 3): rotated or revoked."""
+
+    format: Literal[3]
+    kind: Literal["key-rotation", "key-revocation"]
+    key: Annotated[str, about("the key replaced, or revoked")]
+    name: Annotated[str, about("whose key it is")]
+    replaced_by: NotRequired[Annotated[str, about("a rotation: the key that takes over")]]
+    since: Annotated[Moment, about("from when the key no longer speaks for its name")]
+    reason: NotRequired[Annotated[str, about("a revocation: why")]]
+    store: Annotated[str, about("the id of the store it was made in")]
+    made_at: Moment
+    by: Annotated[str, about("who made it")]
+    heads: Annotated[
+        dict[str, HeadDocument], about("each unit's log head when it was made: records after it are after it")
+    ]
+    signed_by: SignatureDocument
+
+
+@closed
 class KeysDocument(TypedDict):
     """Signing keys (`checklist keys list --json`)."""
 
@@ -841,6 +951,9 @@ class KeysDocument(TypedDict):
     format: Literal[2]
     registered: Annotated[list[KeyDocument], about("keys registered in this store")]
     own: Annotated[list[KeyDocument], about("keys with a private key on this machine")]
+    statements: NotRequired[
+        Annotated[list[KeyStatementDocument], about("rotations and revocations of registered keys that hold")]
+    ]
 
 
 # validation

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from ..core.errors import Message
     from ..core.keys import PublicKey
+    from ..core.keystatements import KeyStatement
     from ..core.verify import Verdict
     from ..usecases.trust import (
         CheckpointCheck,
@@ -164,19 +165,30 @@ def seal_check(result: SealCheck, lang: str = "en") -> None:
     if not problems:
         verdict += t("seal.holds" if result.against_log else "seal.holds_signature_only", lang)
     stdout().print(verdict, soft_wrap=bool(problems), markup=False, highlight=False)
+    if not problems and sealed.day is not None:  # a seal of format 6 on: the unit's day, as it says it
+        from .sealday import show
+
+        show(sealed.day, lang)
 
 
 def seal_check_document(result: SealCheck) -> SealCheckDocument:
-    return {
+    from .sealday import document
+
+    sealed = result.seal
+    found: SealCheckDocument = {
         "document": "seal-check",
         "format": 1,
         "ok": not result.problems,
-        "unit": result.seal.unit,
-        "period": result.seal.period.isoformat(),
-        "by": result.seal.by,
+        "unit": sealed.unit,
+        "period": sealed.period.isoformat(),
+        "by": sealed.by,
         "checked_against_log": result.against_log,
         "problems": _texts(result.problems),
+        "seal_format": sealed.format,
     }
+    if sealed.day is not None:  # a seal of format 6 on: the readable part of its day
+        found["day"] = document(sealed.day)
+    return found
 
 
 def sealed(result: Sealed, unit_id: str, lang: str = "en") -> None:
@@ -245,12 +257,17 @@ def keys_document(result: KeyList) -> KeysDocument:
     def key(public: PublicKey) -> KeyDocument:
         return cast("KeyDocument", public.model_dump(mode="json", exclude_none=True))
 
-    return {
+    from .keystatements import document
+
+    found: KeysDocument = {
         "document": "keys",
         "format": 2,
         "registered": [key(k) for k in result.registered.values()],
         "own": [key(k) for k in result.own.values()],
     }
+    if result.ends:
+        found["statements"] = [document(s) for ended in result.ends.values() for s in ended]
+    return found
 
 
 def keys_table(result: KeyList, lang: str = "en", width: int = 120) -> RenderableType:
@@ -271,7 +288,7 @@ def keys_table(result: KeyList, lang: str = "en", width: int = 120) -> Renderabl
             blocks.append(Text(f"{key_id}  ").append(safe(key.name), style="bold"))
             created = t("col.keys_created", lang) + colon + moment_text(key.created_at, lang)
             private = t("col.keys_private", lang) + colon + t("value.yes" if key_id in result.own else "value.no", lang)
-            here = _registration(registered, lang) if registered else t("value.no", lang)
+            here = _registration(registered, lang, result.ends.get(key_id, [])) if registered else t("value.no", lang)
             below = Text(f"{created} · {private}\n{t('col.keys_registered', lang)}{colon}{here}", style="dim")
             blocks.append(Padding(below, (0, 0, 0, 4)))
         return Group(*blocks)
@@ -284,7 +301,7 @@ def keys_table(result: KeyList, lang: str = "en", width: int = 120) -> Renderabl
             key_id,
             Text(safe(key.name)),
             moment_text(key.created_at, lang),
-            Text(_registration(registered, lang) if registered else t("value.no", lang)),
+            Text(_registration(registered, lang, result.ends.get(key_id, [])) if registered else t("value.no", lang)),
             t("value.yes" if key_id in result.own else "value.no", lang),
         )
     return table
@@ -334,9 +351,12 @@ def checkpoint_checks_document(checks: list[CheckpointCheck]) -> CheckpointCheck
     }
 
 
-def _registration(key: PublicKey, lang: str) -> str:
+def _registration(key: PublicKey, lang: str, ends: list[KeyStatement] | None = None) -> str:
+    from .keystatements import ended
+
     if key.registered_at is None:
-        return t("value.yes", lang)
+        return t("value.yes", lang) + ended(ends or [], lang)
     when = moment_text(key.registered_at, lang)
     said = t("key.registered_at", lang, when=when, by=safe(key.registered_by or ""))
-    return said + (t("key.endorsed_with", lang, key_id=key.endorsed_by.key) if key.endorsed_by else "")
+    said += t("key.endorsed_with", lang, key_id=key.endorsed_by.key) if key.endorsed_by else ""
+    return said + ended(ends or [], lang)

@@ -143,7 +143,10 @@ class Session:
         if not mine:
             return None
         found = self.registry()
-        public = next((k for k in mine if k.key in found.accepted), None)
+        public = next((k for k in mine if k.key in found.accepted and found.ended(k.key) is None), None)
+        ended = mine[0] if public is None and mine[0].key in found.accepted else None
+        if ended is not None:  # revoked, or replaced by another key: it signs nothing more
+            raise _ended(ended, found)
         if public is None:
             holder = found.holder(actor)
             if holder is not None:
@@ -158,7 +161,7 @@ class Session:
         """Which keys speak for which names in this store."""
         from ..core import registry
 
-        return registry.read(blobs.registered_keys(self.store))
+        return registry.read(blobs.registered_keys(self.store), blobs.key_statements(self.store))
 
     def register(self, public: PublicKey, *, by: str, endorser: PublicKey | None = None) -> PublicKey:
         """Register a key in this store, now, by someone; endorsed with `endorser` if given."""
@@ -345,3 +348,19 @@ class Session:
 
     def status(self, unit: Unit) -> UnitStatus:
         return self.view(unit)[0]
+
+
+def _ended(public: PublicKey, found: Registry) -> UserError:
+    """The refusal to sign with a key revoked or replaced (keystatements.py)."""
+    from ..core.keystatements import moment
+
+    statement = found.ended(public.key)
+    if statement is None:  # pragma: no cover - asked only of an ended key
+        return UserError("key.not_in_store", key=public.key)
+    if statement.revoked:
+        return UserError(
+            "key.revoked", key=public.key, name=public.name, since=moment(statement.since), reason=statement.reason
+        )
+    return UserError(
+        "key.replaced", key=public.key, name=public.name, since=moment(statement.since), new=statement.replaced_by
+    )

@@ -8,13 +8,15 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..core import blobs, clock, files, keys, names, witness
+from ..core import blobs, clock, files, keys, names, revocation, witness
 from ..core import checkpoint as checkpoints
 from ..core import seal as seals
 from ..core.chain import digest
 from ..core.checkpoint import Checkpoint, origin
 from ..core.errors import ChecklistError, DataError, Message, NoStore, UserError, message
 from ..core.keys import PublicKey
+from ..core.keystatements import KeyStatement
+from ..core.registry import Registry
 from ..core.store import Repairable, Snapshots, Sweeps
 from ..core.verify import StoreVerdict, check_stream, verify_store
 from . import anchors
@@ -95,8 +97,14 @@ def verify_seal(session: Session, path: Path) -> SealCheck:
     have_log = sealed.unit in store.unit_ids()
     named = {entry.seq for entry in sealed.entries} | {sealed.head.seq}
     hashes = blobs.line_hashes(store.stream(sealed.unit), named) if have_log else None
-    speaking = session.registry().accepted  # a key registered for a taken name without endorsement seals nothing
-    return SealCheck(sealed, have_log, seals.check(sealed, speaking, hashes))
+    found = session.registry()
+    speaking = found.accepted  # a key registered for a taken name without endorsement seals nothing
+    problems = seals.check(sealed, speaking, hashes)
+    if not problems and (ended := revocation.seal_after_end(sealed, found)) is not None:
+        problems.append(ended)  # signed with a key after its revocation or rotation
+    if have_log and not problems:  # the readable part (format 6) says what the records it names say
+        problems = seals.readable_problems(sealed, store.stream(sealed.unit))
+    return SealCheck(sealed, have_log, problems)
 
 
 @dataclass(frozen=True)
@@ -125,7 +133,7 @@ def seal(session: Session, day: date | None = None, out: Path | None = None) -> 
     store_id = session.store.store_id(create=True) or ""
     draft = seals.make(status, records, hashes, period=day, now=clock.real_now(), by=by, store=store_id)
     sealed, content = seals.signed(draft, signer)
-    where = blobs.save_seal(session.store, unit.id, sealed.file_name().removesuffix(".json"), content)
+    where = blobs.save_seal(session.store, unit.id, sealed.file_name().removesuffix(".json"), content, sealed.format)
     if out is not None:
         try:
             out.write_bytes(content)
@@ -229,14 +237,16 @@ def _key_to_endorse(session: Session, target: str) -> PublicKey:
 class KeyList:
     registered: dict[str, PublicKey]  # in this store
     own: dict[str, PublicKey]  # with a private key on this machine
+    ends: dict[str, list[KeyStatement]] = field(default_factory=dict)  # rotations, revocations that hold, by key
 
 
 def list_keys(settings: Settings) -> KeyList:
     try:
-        registered = blobs.registered_keys(Session.open(settings).store)
+        found = Session.open(settings).registry()
     except NoStore:
-        registered = {}
-    return KeyList(registered, {k.key: k for k in keys.own_keys(settings.config_home())})
+        return KeyList({}, {k.key: k for k in keys.own_keys(settings.config_home())})
+    ends = {key: found.ends(key) for key in found.statements}
+    return KeyList(found.keys, {k.key: k for k in keys.own_keys(settings.config_home())}, ends)
 
 
 @dataclass(frozen=True)
@@ -302,6 +312,10 @@ def verify_checkpoints(session: Session, paths: list[Path]) -> list[CheckpointCh
         if isinstance(signed, checkpoints.Signed):
             sizes.setdefault(signed.checkpoint.origin, set()).add(signed.checkpoint.size)
     logs = _logs_by_origin(session, sizes)
+    found = session.registry()
+    units = (
+        {origin(u, digest(session.store.genesis(u))): u for u in session.store.unit_ids()} if found.statements else {}
+    )
     checks = []
     for path, signed in read:
         if not isinstance(signed, checkpoints.Signed):
@@ -311,10 +325,23 @@ def verify_checkpoints(session: Session, paths: list[Path]) -> list[CheckpointCh
         hashes = logs.get(point.origin)
         if hashes is not None and not checkpoints.consistent(point, hashes):
             problems.append(message("checkpoint.not_held", size=point.size))
+        problems += _ended_signers(found, signed, units.get(point.origin))
         names = [key.name for key in signed.signers]
         checks.append(CheckpointCheck(path, point, names, hashes is not None, problems))
     _forks(checks)
     return checks
+
+
+def _ended_signers(found: Registry, signed: checkpoints.Signed, unit_id: str | None) -> list[Message]:
+    """A checkpoint of a log this store holds, signed with a key after its revocation or
+    rotation (by the chain: past the head the statement names)."""
+    problems = []
+    for signer in signed.signers:
+        for statement in found.ends(signer.key):
+            if statement.covers(None, signed.checkpoint.size, unit_id):
+                problems.append(revocation.ended_message(statement))
+                break
+    return problems
 
 
 def _logs_by_origin(session: Session, sizes: dict[str, set[int]]) -> dict[str, Mapping[int, str]]:
