@@ -800,6 +800,66 @@ class KeysDocument(TypedDict):
     format: Literal[2]
     registered: Annotated[list[KeyDocument], about("keys registered in this store")]
     own: Annotated[list[KeyDocument], about("keys with a private key on this machine")]
+    trusted: Annotated[list[TrustedKeyDocument], about("keys trusted for units' bundles (`keys trust`)")]
+
+
+@closed
+class TrustedKeyDocument(TypedDict):
+    """A key trusted on a receiving store for a unit's bundles and seals (trusted/, format 1)."""
+
+    format: Annotated[Literal[1], about("the file's format (not this document's)")]
+    unit: Annotated[str, about("the unit whose bundles it speaks for")]
+    key: Annotated[str, about("the key's id, `ed25519:` and 16 hex digits")]
+    name: Annotated[str, about("whose key it is")]
+    public: Annotated[str, about("the public key, base64")]
+    created_at: Moment
+    trusted_at: Annotated[Moment, about("when it was trusted here")]
+    trusted_by: Annotated[str, about("who trusted it")]
+
+
+# bundles
+
+
+@closed
+class ImportedUnitDocument(TypedDict):
+    """A unit of an imported bundle."""
+
+    unit: str
+    name: Annotated[str | None, about("the unit's name, if it was started with one")]
+    origin: Annotated[str, about("the id of the store the unit lives in")]
+    carried: Annotated[int, about("records the bundle carried")]
+    new: Annotated[int, about("records appended now (the others were held already, byte for byte)")]
+    created: Annotated[bool, about("the mirror was made now (the unit's first bundle here)")]
+
+
+@closed
+class ImportErrorDocument(TypedDict):
+    """Why a bundle was refused: nothing of it was imported."""
+
+    code: Annotated[str, about("the message code (`bundle.fork`, `bundle.gap`…)")]
+    message: Annotated[str, about("the message, in the run's language")]
+
+
+@closed
+class ImportedFileDocument(TypedDict):
+    """One bundle file given to `checklist import`."""
+
+    file: str
+    imported: Annotated[bool, about("false: refused, and the store left as it was for it")]
+    error: ImportErrorDocument | None
+    units: list[ImportedUnitDocument]
+
+
+@closed
+class ImportsDocument(TypedDict):
+    """Bundles imported (`checklist import FILE... --json`)."""
+
+    document: Literal["imports"]
+    format: Literal[1]
+    files: list[ImportedFileDocument]
+    imported: Annotated[int, about("bundles imported (nothing new is imported too)")]
+    refused: Annotated[int, about("bundles refused")]
+    new_records: Annotated[int, about("records appended, over every bundle")]
 
 
 # validation
@@ -915,6 +975,7 @@ DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
     "seal-checks": (SealChecksDocument, "checklist verify --seal FILE --seal FILE... --json", None),
     "checkpoint-checks": (CheckpointChecksDocument, "checklist verify --checkpoint FILE... --json", None),
     "keys": (KeysDocument, "checklist keys list --json", None),
+    "imports": (ImportsDocument, "checklist import FILE... --json", None),
     "parts": (PartsDocument, "checklist part --json", None),
     "roles": (RolesDocument, "checklist role --json", None),
     "validation": (

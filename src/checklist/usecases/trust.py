@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..core import blobs, clock, files, keys, names, witness
+from ..core import blobs, clock, files, keys, mirrors, names, unittrust, witness
 from ..core import checkpoint as checkpoints
 from ..core import seal as seals
 from ..core.chain import digest
@@ -96,6 +96,7 @@ def verify_seal(session: Session, path: Path) -> SealCheck:
     named = {entry.seq for entry in sealed.entries} | {sealed.head.seq}
     hashes = blobs.line_hashes(store.stream(sealed.unit), named) if have_log else None
     speaking = session.registry().accepted  # a key registered for a taken name without endorsement seals nothing
+    speaking = {**speaking, **unittrust.keys_for_unit(store, sealed.unit)}  # and the keys trusted for its unit
     return SealCheck(sealed, have_log, seals.check(sealed, speaking, hashes))
 
 
@@ -109,6 +110,7 @@ class Sealed:
 def seal(session: Session, day: date | None = None, out: Path | None = None) -> Sealed:
     """Sign and keep the statement of a day (today, by the clock, in the unit's time zone)."""
     unit = session.select_unit()
+    mirrors.refuse(session.store, unit.id)  # a mirror is another store's unit: its own officers seal it
     by = session.actor()
     signer = session.signer(by)
     if signer is None:
@@ -229,14 +231,16 @@ def _key_to_endorse(session: Session, target: str) -> PublicKey:
 class KeyList:
     registered: dict[str, PublicKey]  # in this store
     own: dict[str, PublicKey]  # with a private key on this machine
+    trusted: list[unittrust.TrustedKey] = field(default_factory=list)  # speaking for units' bundles (keys trust)
 
 
 def list_keys(settings: Settings) -> KeyList:
     try:
-        registered = blobs.registered_keys(Session.open(settings).store)
+        store = Session.open(settings).store
+        registered, trusted = blobs.registered_keys(store), unittrust.trusted(store)
     except NoStore:
-        registered = {}
-    return KeyList(registered, {k.key: k for k in keys.own_keys(settings.config_home())})
+        registered, trusted = {}, []
+    return KeyList(registered, {k.key: k for k in keys.own_keys(settings.config_home())}, trusted)
 
 
 @dataclass(frozen=True)
@@ -251,6 +255,7 @@ def checkpoint(session: Session, out: Path | None = None) -> Checkpointed:
     """Sign and keep a checkpoint of a unit's log as it is now: for the province, or for a
     witness of one's own choosing. The log must verify first: nobody signs a broken chain."""
     unit = session.select_unit()
+    mirrors.refuse(session.store, unit.id)
     by = session.actor()
     signer = session.signer(by)
     if signer is None:
