@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from .filestore import FileStore
 
 MIRROR_FILE = "mirror.json"
+READ, WRITE = stat.S_IRGRP, stat.S_IRGRP | stat.S_IWGRP  # what a shared store gives its group (filestore.py)
 MARK_FILE = "exported.json"
 
 
@@ -170,7 +172,7 @@ def set_mark(store: Store, unit_id: str, found: ExportMark) -> None:
     path = fs.root / "units" / check_unit_id(unit_id) / MARK_FILE
     content = json.dumps(found.model_dump(mode="json"), ensure_ascii=False).encode() + b"\n"
     try:
-        write_atomic(path, content, group=fs._group(0o060))
+        write_atomic(path, content, group=fs._group(WRITE))
     except OSError as exc:
         raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
 
@@ -179,13 +181,26 @@ def set_mark(store: Store, unit_id: str, found: ExportMark) -> None:
 def import_lock(store: Store) -> Iterator[FileStore]:
     """The store's lock, held while a bundle is checked against what it holds and imported."""
     fs = file_store(store)
-    fs._raise_format(formats.MIRROR_STORE)
     with fs._lock(fs.root / ".lock"):
         yield fs
 
 
+def _raise_format(fs: FileStore) -> None:
+    """Mark the store as holding a mirror (format 6), under the store's lock: release 0.6.0
+    would take a mirror for a unit of its own and record on it, so it must refuse the store."""
+    from .filestore import _marker, _replace
+    from .store import new_store_id
+
+    if fs.format() >= formats.MIRROR_STORE:
+        return
+    marker = fs._marker()
+    found = marker.get("id")
+    store_id = found if isinstance(found, str) else new_store_id()
+    _replace(fs.root / "store.json", _marker(marker.get("created_at"), store_id, formats.MIRROR_STORE), fs._group(READ))
+
+
 def _write_extras(fs: FileStore, folder: Path, key_data: dict[str, bytes], seal: tuple[int, bytes] | None) -> None:
-    group = fs._group(0o040)
+    group = fs._group(READ)
     if key_data:
         (folder / "mirror" / "keys").mkdir(parents=True, exist_ok=True)
     for key_id, data in key_data.items():
@@ -225,11 +240,12 @@ def create(  # noqa: PLR0917 - what a new mirror is made of
     target = fs.root / "units" / check_unit_id(unit_id)
     if (target / "unit.json").exists():
         raise UserError("unit.exists", id=unit_id)
+    _raise_format(fs)
     lines_listed = fs.unit_list()
     if lines_listed is None:
         lines_listed = fs._adopt(entry.by)
     build = temporary_name(fs.root / "units" / unit_id)
-    read, write = fs._group(0o040), fs._group(0o060)
+    read, write = fs._group(READ), fs._group(WRITE)
     try:
         fs._folder(fs.units_dir)
         build.mkdir()
@@ -270,7 +286,7 @@ def extend(  # noqa: PLR0917 - what a mirror's new records come with
         return
     with fs._lock(folder / ".lock"):
         try:
-            fd = _open(path, os.O_RDWR | os.O_APPEND, 0o644, fs._group(0o060))
+            fd = _open(path, os.O_RDWR | os.O_APPEND, 0o644, fs._group(WRITE))
         except OSError as exc:
             raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
         try:
@@ -285,4 +301,4 @@ def extend(  # noqa: PLR0917 - what a mirror's new records come with
         head = _head(lines, size)
         if head is not None:
             with contextlib.suppress(OSError):
-                write_atomic(folder / "head.json", json.dumps(head).encode(), sync=False, group=fs._group(0o060))
+                write_atomic(folder / "head.json", json.dumps(head).encode(), sync=False, group=fs._group(WRITE))

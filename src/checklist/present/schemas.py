@@ -26,6 +26,7 @@ from ..core.status import State
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 CATALOG = "catalog"  # the schema of measure files, not of a --json document
+BUNDLE = "bundle"  # the schema of a bundle's payload (`checklist export`), not of a --json document
 
 closed = with_config(ConfigDict(extra="forbid"))
 
@@ -961,6 +962,39 @@ class RolesDocument(TypedDict):
     roles: list[RoleDocument]
 
 
+@closed
+class BundleUnitDocument(TypedDict):
+    """One unit in a bundle: its records since the last bundle, as written, and what checks them."""
+
+    unit: Annotated[str, about("the unit's id")]
+    origin: Annotated[str, about("the id of the store the unit lives in (its own store's, also when relayed)")]
+    genesis: Annotated[str, about("the unit file (unit.json), its exact text: the chain's first link")]
+    after: Annotated[int, about("the number of the record before the first one carried (0: from the start)")]
+    after_hash: Annotated[str, about("the SHA-256 of that record's line (of the unit file for 0)")]
+    records: Annotated[list[str], about("the log's lines from there, exactly as written (blank ones too)")]
+    head: Annotated[int, about("the number of the last record carried (its seal signs it)")]
+    head_hash: Annotated[str, about("the SHA-256 of its line")]
+    catalog: Annotated[str, about("the digest of the catalog the unit runs")]
+    keys: Annotated[list[str], about("the key registrations of the unit's store (keys/*.json), exact texts")]
+    seal: Annotated[str, about("a seal of the unit's head, signed at the unit: a DSSE envelope, its exact text")]
+    mirror: Annotated[bool, about("relayed: a mirror of the sender's store, not one of its own units")]
+
+
+@closed
+class BundleDocument(TypedDict):
+    """The payload of a bundle (`checklist export`): the DSSE envelope's payload, of type
+    application/vnd.checklist.bundle+json, signed by whoever exported it."""
+
+    format: Annotated[Literal[1], about("the bundle's format")]
+    kind: Literal["checklist-bundle"]
+    store: Annotated[str, about("the id of the sender's store")]
+    made_at: Moment
+    by: Annotated[str, about("who exported it")]
+    units: list[BundleUnitDocument]
+    catalogs: Annotated[dict[str, str], about("each kept catalog a unit needs, by digest, its exact text; once")]
+    evidence: Annotated[dict[str, str], about("with --evidence: each evidence file, by SHA-256, in base64")]
+
+
 # The documents by name: the shape, the command that prints it, and (for a union, which has
 # no docstring of its own) its description.
 DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
@@ -989,7 +1023,7 @@ DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
 
 def names() -> list[str]:
     """What `checklist schema --output` takes: the catalog, then every document."""
-    return [CATALOG, *DOCUMENTS]
+    return [CATALOG, BUNDLE, *DOCUMENTS]
 
 
 def schema(name: str) -> dict[str, Any]:
@@ -998,13 +1032,13 @@ def schema(name: str) -> dict[str, Any]:
         from ..usecases.catalogs import schema as catalog_schema
 
         return catalog_schema()
-    if name not in DOCUMENTS:
+    if name not in DOCUMENTS and name != BUNDLE:
         from ..core.fuzzy import closest
 
         raise NotFound("schema.unknown", closest(name, names()), name=name, known=names())
     from pydantic import TypeAdapter
 
-    shape, command, description = DOCUMENTS[name]
+    shape, command, description = DOCUMENTS[name] if name != BUNDLE else (BundleDocument, "checklist export", None)
     generated: dict[str, Any] = _one_line(TypeAdapter(shape).json_schema(mode="serialization"))
     described = description or generated.pop("description", "")
     generated.pop("title", None)
