@@ -85,7 +85,11 @@ TYPED = [
     "无",
 ]
 # The commands of each entry of COMMANDS (and its subcommands) the session runs, checked below.
-SUBCOMMANDS = {"role": {"grant", "revoke"}, "part": {"add", "retire", "list"}, "keys": {"new", "endorse", "list"}}
+SUBCOMMANDS = {
+    "role": {"grant", "revoke"},
+    "part": {"add", "retire", "list"},
+    "keys": {"new", "endorse", "list", "export", "trust"},
+}
 
 
 def session(  # noqa: PLR0915
@@ -260,6 +264,19 @@ def session(  # noqa: PLR0915
     public = next(config.with_name("elsewhere").rglob("*.json"))
     run("keys", "endorse", str(public), at="")
     run("keys", "endorse", str(public), at="")  # once is enough
+    # the prison reports upward: a bundle, imported by the province's store, which trusts its key
+    run("export", "--unit", "prison", "--out", "prison.bundle", at="")
+    run("export", "--unit", "prison", "--out", "empty.bundle", at="")  # nothing new since
+    run("keys", "export", "--out", "王警官.json", at="")
+    province = ("--store", "province/.checklist")
+    run("start", "--unit", "prison", "--id", "department", *province, at="2020-01-25T08:00")
+    run("import", "prison.bundle", *province, at="", code=3)  # its key not trusted yet
+    run("keys", "trust", "王警官.json", "--unit", "prison", *province, at="")
+    run("import", "prison.bundle", "empty.bundle", *province, at="")
+    run("import", "prison.bundle", *province, at="")  # twice: nothing changes
+    run("keys", "list", *province, at="")
+    run("done", "8", "--unit", "prison", "--note", "省里不能记录", *province, at="", code=1)  # a mirror
+    run("verify", "--all", *province, at="")
     return ran
 
 
@@ -286,6 +303,9 @@ def errors(cli: Callable[..., Result], lang: str) -> list[tuple[tuple[str, ...],
         ("done", "3", "--note", "x", "--now", "yesterday"),  # a bad time
         ("event", "admission"),  # no subject
         ("ack", "5", "--reason", "x"),  # nothing to acknowledge
+        ("import", "nosuch.bundle"),  # a bundle that is not there
+        ("export", "--unit", "nosuch", "--out", "x.bundle"),  # an unknown unit
+        ("keys", "trust", "nosuch.json", "--unit", "prison"),  # a key file that is not there
     ):
         result = cli(*args, "--lang", lang)
         assert result.exit_code == 1, (args, result)
@@ -301,6 +321,8 @@ def _values(*folders: Path) -> set[str]:
     found = set(TYPED) | set(catalog_data(*folders))
     store = Path(".checklist")
     found |= {p.name for p in (store / "units").iterdir()} if store.exists() else set()
+    if (store / "store.json").exists():  # a mirror names the store it comes from by its id
+        found.add(json.loads((store / "store.json").read_text(encoding="utf-8"))["id"])
     return found
 
 

@@ -371,9 +371,9 @@ def trust_key(session: Session, path: Path, unit_id: str) -> KeyTrusted:
     try:
         data = files.read_bounded(path, files.SMALL)
     except OSError as exc:
-        raise UserError("key.cannot_read", path=str(path), reason=exc.strerror or str(exc)) from exc
+        raise UserError("key.file_unreadable", path=str(path), reason=exc.strerror or str(exc)) from exc
     except DataError as exc:
-        raise UserError("key.cannot_read", path=str(path), reason=exc.message) from exc
+        raise UserError("key.file_unreadable", path=str(path), reason=exc.message) from exc
     public = keys.read_public(data, str(path)).bare()
     entry, new = unittrust.trust(session.store, public, unit_id, at=clock.real_now(), by=session.actor())
     return KeyTrusted(entry, new)
