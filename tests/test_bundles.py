@@ -510,3 +510,20 @@ def test_the_bundle_reader_never_fails_but_with_its_words(data: bytes, tmp_path:
         assert exc.exit_code == 3 and exc.code.startswith(("bundle.", "format."))
     else:  # pragma: no cover - nothing random is a signed bundle of a trusted key
         pytest.fail("a random file was imported")
+
+
+def test_a_progress_bar_only_on_a_terminal_and_never_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from checklist.usecases.settings import progress_wanted
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert progress_wanted({}) and progress_wanted({"CI": "0"})
+    assert not progress_wanted({"CI": "true"})
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # piped
+    assert not progress_wanted({})

@@ -185,7 +185,7 @@ def import_lock(store: Store) -> Iterator[FileStore]:
         yield fs
 
 
-def _raise_format(fs: FileStore) -> None:
+def raise_format(fs: FileStore) -> None:
     """Mark the store as holding a mirror (format 6), under the store's lock: release 0.6.0
     would take a mirror for a unit of its own and record on it, so it must refuse the store."""
     from .filestore import _marker, _replace
@@ -240,7 +240,7 @@ def create(  # noqa: PLR0917 - what a new mirror is made of
     target = fs.root / "units" / check_unit_id(unit_id)
     if (target / "unit.json").exists():
         raise UserError("unit.exists", id=unit_id)
-    _raise_format(fs)
+    raise_format(fs)
     lines_listed = fs.unit_list()
     if lines_listed is None:
         lines_listed = fs._adopt(entry.by)

@@ -308,6 +308,7 @@ def _import_one(session: Session, path: Path) -> list[UnitImported]:
     by = session.actor()
     with mirrors.import_lock(store) as fs:
         _, incoming, catalogs, evidence = bundle.check_bundle(store, data, str(path))
+        mirrors.raise_format(fs)  # first: a blob kept would raise it otherwise, taking the lock held here
         for name, content in catalogs.items():
             store.put_blob(Blob.CATALOG, name.removeprefix("sha256:"), content)
         for name, content in evidence.items():
