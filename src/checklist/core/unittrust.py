@@ -15,6 +15,7 @@ revocation extend it, with the moment the signature was made.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -27,7 +28,7 @@ from .errors import DataError, StoreDamaged, UserError
 from .files import SMALL, read_bounded
 from .keys import KEY_ID, PublicKey
 from .models import CleanStr, Stored
-from .store import Store, check_unit_id
+from .store import Store, check_unit_id, is_unit_id
 
 FOLDER = "trusted"
 
@@ -110,11 +111,21 @@ def trusted(store: Store, unit_id: str | None = None) -> list[TrustedKey]:
     return found
 
 
+def _entry(store: Store, unit_id: str, key_id: str) -> TrustedKey | None:
+    """The file trusting `key_id` for `unit_id`, read by its name (no other is read)."""
+    root = getattr(store, "root", None)
+    if not isinstance(root, Path) or not is_unit_id(unit_id) or not re.fullmatch(KEY_ID, key_id):
+        return None
+    path = root / FOLDER / unit_id / f"{key_id.removeprefix('ed25519:')}.json"
+    return _read(path) if path.is_file() else None
+
+
 def speaks_for(store: Store, unit_id: str, key_id: str, at: datetime | None = None) -> PublicKey | None:
     """The key `key_id` if it speaks for unit `unit_id`'s bundles and seals here (at `at`, the
     moment it signed: rotation and revocation will answer by it), else None."""
     del at  # every trusted key speaks for its unit from when it was trusted, until rotation says otherwise
-    return next((entry.public_key() for entry in trusted(store, unit_id) if entry.key == key_id), None)
+    found = _entry(store, unit_id, key_id)
+    return found.public_key() if found is not None else None
 
 
 def keys_for_unit(store: Store, unit_id: str) -> dict[str, PublicKey]:
@@ -124,4 +135,9 @@ def keys_for_unit(store: Store, unit_id: str) -> dict[str, PublicKey]:
 
 def sender(store: Store, key_id: str) -> PublicKey | None:
     """A key trusted here for some unit: whoever sends bundles must hold one."""
-    return next((entry.public_key() for entry in trusted(store) if entry.key == key_id), None)
+    root = getattr(store, "root", None)
+    if not isinstance(root, Path) or not re.fullmatch(KEY_ID, key_id) or not (root / FOLDER).is_dir():
+        return None
+    for path in sorted((root / FOLDER).glob(f"*/{key_id.removeprefix('ed25519:')}.json")):
+        return _read(path).public_key()
+    return None
