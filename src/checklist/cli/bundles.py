@@ -34,7 +34,7 @@ def export(
     lang: options.Lang = None,
     store: options.Store = None,
 ) -> None:
-    """Write a signed bundle of a unit's records since its last bundle, to send upward.
+    """Write a signed bundle of a unit's new records, to send upward.
 
     One file (a DSSE envelope): the records as written, the unit file, the catalog it runs,
     the keys that signed, and a seal of its head. The receiver runs `checklist import FILE`.
@@ -61,11 +61,11 @@ def import_bundles(
     lang: options.Lang = None,
     store: options.Store = None,
 ) -> None:
-    """Import bundles from units: each is checked (a trusted key, the chain against what this
-    store holds) and only what is new is appended; importing twice changes nothing.
+    """Import bundles from units: only what is new is appended.
 
-    A bundle refused (a fork, a gap, a bad or untrusted signature) leaves the store as it was
-    for it; the others still import. Exit 3 if any was refused.
+    Importing twice changes nothing. Each is checked first: a trusted key, the chain against
+    what this store holds. A bundle refused (a fork, a gap, a bad or untrusted signature)
+    leaves the store as it was for it; the others still import. Exit 3 if any was refused.
     """
     from ..core.errors import ExitCode
     from ..present import bundles as words
