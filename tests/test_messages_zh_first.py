@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from checklist import __version__
+from checklist.core import formats
 from checklist.core.errors import Problem, message
 from checklist.present.messages import problem_text, text
 
@@ -160,13 +161,14 @@ class TestErrorsOfTheCommands:
         (STORE / "store.json").write_text(json.dumps({"format": 99, "requires": "7.1.0"}), encoding="utf-8")
         zh = error_line(prison("status", "--lang", "zh"), "zh")
         assert zh.endswith(
-            f"：格式为 99，须用 checklist 7.1.0 或更新的版本读取；当前是 checklist {__version__}，只能读取格式 5 及以下"
+            f"：格式为 99，须用 checklist 7.1.0 或更新的版本读取；当前是 checklist {__version__}，"
+            f"只能读取格式 {formats.STORE} 及以下"
         )
         assert english_left(zh, __version__) == []
         en = error_line(prison("status", "--lang", "en"), "en")
         assert en.endswith(
             f"is in format 99, written by checklist 7.1.0 or newer; this is checklist {__version__}, "
-            "which reads formats up to 5"
+            f"which reads formats up to {formats.STORE}"
         )
 
     def test_a_store_of_two_units_asks_which(self, prison: Cli) -> None:
