@@ -37,7 +37,9 @@ _KEEP_IN_ZH = [
     re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?)?"),
     re.compile(r"\d{4}-W\d{2}"),  # a week's period key
     re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*(?:=\S*)?"),  # an option (--note, -n, --set x=1)
-    re.compile(r"\b[\w\-]+\.(?:json|jsonl|pdf|yaml|yml|txt|png|jpg|docx?|xlsx?|csv|md|quarantine|tmp|pem|note|sig)\b"),
+    re.compile(
+        r"\b[\w\-]+\.(?:json|jsonl|pdf|yaml|yml|txt|png|jpg|docx?|xlsx?|csv|md|quarantine|tmp|pem|note|sig|bundle)\b"
+    ),
     re.compile(r"\b[A-Z][A-Z_]*[A-Z](?:=[A-Z_]+)?(?:\.\.\.|…)?"),  # a metavar (FILE, ITEM..., KIND=FILE)
 ]
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")

@@ -46,6 +46,7 @@ NAMES = [
     "seal-checks",
     "checkpoint-checks",
     "keys",
+    "imports",
     "parts",
     "roles",
     "validation",
@@ -201,6 +202,15 @@ def _trust(keep: Kept) -> None:
     keep("checkpoint-checks", "verify", "--checkpoint", "point.note", "--checkpoint", "garbled.note", codes=(3,))
     keep("verification", "verify", "--all")
     keep("verification", "verify", "--all", "--require-signatures", codes=(3,))
+    # Bundles: the prison's records imported by a province's store, once it trusts the tester's key.
+    _run("export", "--unit", "prison", "--out", "prison.bundle")
+    _run("keys", "export", "--out", "tester.json")
+    province = ("--store", "province/.checklist")
+    _run("start", "--unit", "bureau", *province)
+    keep("imports", "import", "prison.bundle", *province, codes=(3,))  # the key not trusted yet
+    _run("keys", "trust", "tester.json", "--unit", "prison", *province)
+    keep("imports", "import", "prison.bundle", "prison.bundle", *province)  # the second time: nothing new
+    keep("keys", "keys", "list", *province)
     # Damage: an evidence file changed, the keys gone, a torn last line; then repair it.
     for stored in Path(".checklist/evidence").rglob("*"):
         if stored.is_file():
@@ -222,10 +232,10 @@ def printed_schemas() -> dict[str, dict[str, Any]]:
 
 
 def test_schema_lists_the_catalog_and_every_document(printed_schemas: dict[str, dict[str, Any]]) -> None:
-    assert list(printed_schemas) == ["catalog", *NAMES]
+    assert list(printed_schemas) == ["catalog", "bundle", *NAMES]
 
 
-@pytest.mark.parametrize("name", ["catalog", *NAMES])
+@pytest.mark.parametrize("name", ["catalog", "bundle", *NAMES])
 def test_every_schema_is_a_valid_draft_2020_12_schema(name: str, printed_schemas: dict[str, dict[str, Any]]) -> None:
     schema = printed_schemas[name]
     Draft202012Validator.check_schema(schema)
@@ -316,6 +326,12 @@ def test_the_documents_have_their_optional_parts(made: dict[str, list[Any]]) -> 
     assert any(r["evidence"] for r in records) and any("sig" not in r for r in records)
     keys = made["keys"][0]
     assert len(keys["registered"]) == len(keys["own"]) == 1
+    assert [k["unit"] for k in made["keys"][1]["trusted"]] == ["prison"]
+    refused, imported = made["imports"]
+    assert refused["refused"] == 1 and refused["files"][0]["error"]["code"] == "bundle.untrusted_signer"
+    first, again = imported["files"]
+    assert first["units"][0]["created"] and first["units"][0]["new"] == imported["new_records"] > 0
+    assert again["imported"] and again["units"][0]["new"] == 0 and again["error"] is None
     assert [(v["valid"], len(v["warnings"])) for v in made["validation"]] == [
         (True, 6),  # the first edition names none of its kinds of event: a warning at each of its 6 triggers
         (False, 0),

@@ -94,7 +94,7 @@ TYPED = [
 SUBCOMMANDS = {
     "role": {"grant", "revoke"},
     "part": {"add", "retire", "list"},
-    "keys": {"new", "endorse", "list", "rotate", "revoke"},
+    "keys": {"new", "endorse", "list", "rotate", "revoke", "export", "trust"},
 }
 
 
@@ -294,6 +294,19 @@ def session(  # noqa: PLR0915
     run("keys", "rotate", first, "--to", second, at="")
     run("keys", "revoke", first, "--reason", "旧电脑已报废", at="")
     run("keys", "list", at="")
+    # the prison reports upward: a bundle, imported by the province's store, which trusts its key
+    run("export", "--unit", "prison", "--out", "prison.bundle", at="")
+    run("export", "--unit", "prison", "--out", "empty.bundle", at="")  # nothing new since
+    run("keys", "export", "--out", "王警官.json", at="")
+    province = ("--store", "province/.checklist")
+    run("start", "--unit", "prison", "--id", "department", *province, at="2020-01-25T08:00")
+    run("import", "prison.bundle", *province, at="", code=3)  # its key not trusted yet
+    run("keys", "trust", "王警官.json", "--unit", "prison", *province, at="")
+    run("import", "prison.bundle", "empty.bundle", *province, at="")
+    run("import", "prison.bundle", *province, at="")  # twice: nothing changes
+    run("keys", "list", *province, at="")
+    run("done", "8", "--unit", "prison", "--note", "省里不能记录", *province, at="", code=1)  # a mirror
+    run("verify", "--all", *province, at="")
     return ran
 
 
@@ -326,6 +339,9 @@ def errors(cli: Callable[..., Result], lang: str) -> list[tuple[tuple[str, ...],
         ("status", "--all", "--days", "0"),  # days out of range
         ("keys", "revoke", "ed25519:0000000000000000", "--reason", "x"),  # a key this store does not have
         ("keys", "rotate", "nosuch"),  # no such key either
+        ("import", "nosuch.bundle"),  # a bundle that is not there
+        ("export", "--unit", "nosuch", "--out", "x.bundle"),  # an unknown unit
+        ("keys", "trust", "nosuch.json", "--unit", "prison"),  # a key file that is not there
     ):
         result = cli(*args, "--lang", lang)
         assert result.exit_code == 1, (args, result)
@@ -341,6 +357,8 @@ def _values(*folders: Path) -> set[str]:
     found = set(TYPED) | set(catalog_data(*folders))
     store = Path(".checklist")
     found |= {p.name for p in (store / "units").iterdir()} if store.exists() else set()
+    if (store / "store.json").exists():  # a mirror names the store it comes from by its id
+        found.add(json.loads((store / "store.json").read_text(encoding="utf-8"))["id"])
     return found
 
 

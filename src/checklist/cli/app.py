@@ -46,6 +46,8 @@ COMMANDS: dict[str, str] = {
     "seal": "trust:seal",
     "checkpoint": "trust:checkpoint",
     "keys": "trust:keys_app",
+    "export": "bundles:export",
+    "import": "bundles:import_bundles",
     "units": "views:units",
     "upgrade": "catalog_cmds:upgrade",
     "validate": "catalog_cmds:validate",

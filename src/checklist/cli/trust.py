@@ -252,3 +252,42 @@ def _rotation_commands() -> None:
 
 
 _rotation_commands()
+
+
+@keys_app.command("export", cls=Command)
+def keys_export(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="FILE", help="Write it to this file (default: print it).", show_default=False),
+    ] = None,
+    by: options.By = None,
+    lang: options.Lang = None,
+    store: options.Store = None,
+) -> None:
+    """Your public key as a file, for a receiving store to trust (`checklist keys trust FILE --unit ID`)."""
+    from ..present.bundles import key_exported
+    from ..usecases import bundles
+    from ..usecases.settings import Settings
+
+    settings = Settings.load(store=store, by=by, lang=options.language_of_run(lang))
+    key_exported(bundles.export_key(settings, out), settings.lang)
+
+
+@keys_app.command("trust", cls=Command)
+def keys_trust(
+    key_file: Annotated[Path, typer.Argument(metavar="FILE", help="A public key file (`checklist keys export`).")],
+    unit: Annotated[
+        str, typer.Option("--unit", "-u", metavar="ID", help="The unit whose bundles this key speaks for.")
+    ],
+    by: options.By = None,
+    lang: options.Lang = None,
+    store: options.Store = None,
+) -> None:
+    """Trust a unit's key on this receiving store: its bundles and seals are checked with it."""
+    from ..present.bundles import key_trusted
+    from ..usecases import bundles
+    from ..usecases.session import Session
+    from ..usecases.settings import Settings
+
+    settings = Settings.load(store=store, by=by, lang=options.language_of_run(lang))
+    key_trusted(bundles.trust_key(Session.open(settings), key_file, unit), settings.lang)

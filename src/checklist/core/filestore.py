@@ -416,6 +416,10 @@ class FileStore:
         folder = self._unit_dir(check_unit_id(draft.unit))
         if not (folder / "unit.json").is_file():
             raise NotFound("unit.unknown", closest(draft.unit, self.unit_ids()), id=draft.unit)
+        if (folder / "mirror.json").exists():  # a unit imported from another store's bundles: never attested on
+            from .mirrors import refuse
+
+            refuse(self, draft.unit)
         path = folder / "records.jsonl"
         self._raise_format(formats.store_format(draft))  # a store that reads the line's record format
         with self._lock(folder / ".lock"):

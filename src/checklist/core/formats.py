@@ -17,7 +17,7 @@ import msgspec
 from .errors import DataError, Message
 
 # The format each file is written in by this release; every release reads all earlier ones.
-# store.json; 6: release 0.7.0 (a unit's place, readable seals, key statements)
+# store.json; 6: release 0.7.0 (a unit's place, readable seals, key statements, a mirror)
 STORE = 6  # 5: release 0.5.0; 4: acknowledgements; 3: with its `id`; 2: 0.2.0; 1: 0.1.0
 # records.jsonl's `v`; 6: a unit's place (`placed`);
 RECORD = 6  # 5: NEWER_ACTIONS, NEWER_CONTENT; 4: an acknowledgement; 3: `clock`; 2: chained
@@ -31,6 +31,12 @@ SEAL = 6  # 5: names format 5 records; 4: acknowledgements; 3: names its store; 
 QUARANTINE = 1  # each line of records.jsonl.quarantine
 WITNESS = 1  # what a person saw of a log, kept in their own folder (witness.py)
 UNITS = 1  # units.jsonl: the store's list of its units
+# bundles (bundle.py, mirrors.py, unittrust.py): a store holding a mirror is of format 6
+BUNDLE = 1  # a bundle's payload (checklist export)
+MIRROR = 1  # units/<id>/mirror.json: a unit imported from another store
+EXPORTED = 1  # units/<id>/exported.json: what the last bundle held of the unit
+TRUSTED = 1  # trusted/<unit id>/<key>.json: a key that speaks for a unit's bundles
+MIRROR_STORE = 6  # the store format that holds a mirror: release 0.6.0 would attest on it as its own
 # The release that first wrote store format 3: what an older release must be upgraded to.
 REQUIRES = "0.3.0"
 
@@ -69,7 +75,7 @@ def _kinded_evidence(record: Any) -> bool:
 NEWER_CONTENT += [(_holds_multi, 5), (_kinded_evidence, 5)]
 PLAIN_STORE = 3  # the format a store is made in, and raised to by every write but of a format 4 record
 REQUIRES_OF = {3: REQUIRES, 4: "0.4.0", 5: "0.5.0"}  # store format -> the release that first read it
-REQUIRES_OF[6] = "0.7.0"  # a unit's place, readable seals, key rotation and revocation
+REQUIRES_OF[6] = "0.7.0"  # a unit's place, readable seals, key rotation and revocation, mirrors
 READABLE_SEAL = 6  # the seal format from which a seal carries the readable part of its day
 KEY_STATEMENT = 3  # the format of a statement about a key in keys/ (its rotation, its revocation)
 KEY_STATEMENT_STORE = 6  # the store format that reads one

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
-from . import blobs, names, unitlist
+from . import blobs, mirrors, names, unitlist
 from . import checkpoint as checkpoints
 from . import seal as seals
 from .blobs import LineHashes
@@ -543,6 +543,7 @@ class StoreVerdict:
     catalog_problems: list[Message]
     listing: Listing
     keys: dict[str, PublicKey] = field(default_factory=dict)  # registered in the store
+    mirror_keys: dict[str, PublicKey] = field(default_factory=dict)  # those and the keys kept with mirrors
     key_problems: list[Message] = field(default_factory=list)  # registrations that do not hold
 
     def failed(self, require_signatures: bool = False) -> bool:
@@ -642,8 +643,12 @@ def verify_store(
     processes read the logs (None: one per processor, for a store large enough to gain);
     `split`: the length from which a log is cut into parts (see `audits`)."""
     keys, statements = blobs.key_files(store)
-    holders = {names.key(k.name) for k in keys.values()}
     listing = check_units(store, keys, only)
+    # a mirror's records are checked against the keys that came with its bundles, kept apart
+    # from this store's own (two stores' officers may share a name)
+    mirrored = mirrors.mirror_keys(store, [unit.id for unit in listing.readable])
+    every = {**keys, **{key_id: key for found in mirrored.values() for key_id, key in found.items()}}
+    holders = {names.key(k.name) for k in every.values()}
     plans = []
     for unit in listing.readable:
         stream = store.stream(unit.id)
@@ -651,18 +656,20 @@ def verify_store(
         plans.append(Plan(unit, stream, wanted_hashes(store, unit, keys, more)))
     verdicts, wanted = [], set()
     unsigned: dict[str, list[Unsigned]] = {}
-    for plan, found in zip(plans, audits(store, plans, keys, holders, workers, split), strict=True):
-        verdict = verdict_of(store, plan.unit, plan.stream, found, keys)
+    for plan, found in zip(plans, audits(store, plans, every, holders, workers, split), strict=True):
+        verdict = verdict_of(store, plan.unit, plan.stream, found, mirrored.get(plan.unit.id, keys))
         if anchors is not None:
             verdict.anchors = anchors.check(plan.unit, plan.stream.genesis, found.hashes)
         verdicts.append(verdict)
-        wanted |= found.evidence
+        if plan.unit.id not in mirrored:  # a mirror's evidence comes only with --evidence: re-hashed if here
+            wanted |= found.evidence
         unsigned[plan.unit.id] = found.unsigned
     kept = blobs.kept_catalog_digests(store)
     evidence = blobs.check_evidence(store, wanted)
     whole = StoreVerdict(verdicts, len(wanted), evidence, len(kept), _check_catalogs(store, kept), listing)
-    checked = _check_registrations(whole, keys, statements)
-    _check_unsigned_after_registration(whole, keys, unsigned, statements)
+    whole.mirror_keys = every
+    checked = _check_registrations(whole, keys, statements, mirrored)
+    _check_unsigned_after_registration(whole, keys, unsigned, statements, mirrored)
     if checked.statements:  # what was signed with a key after its revocation or rotation
         from . import revocation
 
@@ -856,20 +863,31 @@ def _finish(store: Store, plan: Plan, found: Audit) -> Audit:
 
 
 def _check_registrations(
-    found: StoreVerdict, keys: dict[str, PublicKey], statements: Sequence[KeyStatement] = ()
+    found: StoreVerdict,
+    keys: dict[str, PublicKey],
+    statements: Sequence[KeyStatement] = (),
+    mirrored: Mapping[str, dict[str, PublicKey]] | None = None,
 ) -> Registry:
     """Every key registration: a key registered for a name that has one already speaks for
     it only if endorsed (see registry.py); records signed with one that does not are named.
     And every statement about a key (a rotation, a revocation): one its signer may not make
-    is a problem."""
+    is a problem. A mirror's records are held to the registrations that came with it (`mirrored`)."""
     from . import registry
 
     checked = registry.read(keys, statements)
     found.keys, found.key_problems = keys, checked.problems
+    mirrored = mirrored or {}
+    named = {**keys, **found.mirror_keys}
     for verdict in found.units:
-        for key_id in [k for k in verdict.signers if k not in checked.accepted]:
+        accepted = checked.accepted
+        if verdict.unit.id in mirrored:
+            own = registry.read(mirrored[verdict.unit.id])
+            accepted = own.accepted
+            verdict.identity_problems += own.problems
+        for key_id in [k for k in verdict.signers if k not in accepted]:
+            name = named[key_id].name if key_id in named else "?"
             verdict.identity_problems.append(
-                message("verify.unendorsed_signer", key=key_id, name=keys[key_id].name, count=verdict.signers[key_id])
+                message("verify.unendorsed_signer", key=key_id, name=name, count=verdict.signers[key_id])
             )
     return checked
 
@@ -900,26 +918,34 @@ def _check_unsigned_after_registration(
     keys: dict[str, PublicKey],
     unsigned: dict[str, list[Unsigned]],
     statements: Sequence[KeyStatement] = (),
+    mirrored: Mapping[str, dict[str, PublicKey]] | None = None,
 ) -> None:
     """An unsigned record in the name of someone whose key was registered in the store before
     it was made is a problem (one made before is not). A key registered before registrations
     said when (format 1) counts from its first signature in the store, else from when it was made."""
     from . import registry
 
-    accepted = registry.read(keys, statements).accepted
-    if not accepted:
-        return
     first_signed: dict[str, datetime] = {}
     for verdict in whole.units:
         for key_id, at in verdict.first_signed.items():
             first_signed[key_id] = min(at, first_signed.get(key_id, at))
-    since: dict[str, tuple[datetime, PublicKey]] = {}
-    for key in accepted.values():
-        when = key.registered_at or first_signed.get(key.key, key.created_at)
-        name = names.key(key.name)
-        if name not in since or when < since[name][0]:
-            since[name] = (when, key)
+
+    def since_of(accepted: dict[str, PublicKey]) -> dict[str, tuple[datetime, PublicKey]]:
+        since: dict[str, tuple[datetime, PublicKey]] = {}
+        for key in accepted.values():
+            when = key.registered_at or first_signed.get(key.key, key.created_at)
+            name = names.key(key.name)
+            if name not in since or when < since[name][0]:
+                since[name] = (when, key)
+        return since
+
+    mirrored = mirrored or {}
+    own = since_of(registry.read(keys, statements).accepted)
     for verdict in whole.units:
+        unit_keys = mirrored.get(verdict.unit.id)
+        since = own if unit_keys is None else since_of(registry.read(unit_keys).accepted)
+        if not since:
+            continue
         late: dict[str, list[Unsigned]] = {}
         for record in unsigned.get(verdict.unit.id, []):
             held = since.get(names.key(record.actor))

@@ -179,6 +179,10 @@ def _reasoned(p: Mapping[str, Any], lang: str) -> dict[str, Any]:
     return {**p, "reason": _reason(p["reason"], lang)}
 
 
+def _reason_or_message(p: Mapping[str, Any], lang: str) -> Mapping[str, Any]:
+    return p if isinstance(p.get("reason"), Message) else _reasoned(p, lang)
+
+
 def _script(name: str, lang: str) -> str:
     """A script's name (Latin, Cyrillic, Greek) in words; another as Unicode names it."""
     named = {
@@ -340,6 +344,10 @@ TEMPLATES: dict[str, Composed] = {
     "store.cannot_write": lambda p, lang: w("store.cannot_write", lang, **_reasoned(p, lang)),
     "store.cannot_lock": lambda p, lang: w("store.cannot_lock", lang, **_reasoned(p, lang)),
     "unit.cannot_create": lambda p, lang: w("unit.cannot_create", lang, **_reasoned(p, lang)),
+    # bundles (issue 14): a reason is the system's, or a message of the store's own (a file too large)
+    "bundle.cannot_read": lambda p, lang: w("bundle.cannot_read", lang, **_reason_or_message(p, lang)),
+    "bundle.cannot_write": lambda p, lang: w("bundle.cannot_write", lang, **_reason_or_message(p, lang)),
+    "key.file_unreadable": lambda p, lang: w("key.file_unreadable", lang, **_reason_or_message(p, lang)),
     "store.not_written": lambda p, lang: (
         w("store.not_written", lang, where=p["where"], reason=_reason(p["reason"], lang))
         if p["restored"]

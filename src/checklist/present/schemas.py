@@ -26,6 +26,7 @@ from ..core.status import State
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 CATALOG = "catalog"  # the schema of measure files, not of a --json document
+BUNDLE = "bundle"  # the schema of a bundle's payload (`checklist export`), not of a --json document
 
 closed = with_config(ConfigDict(extra="forbid"))
 
@@ -954,6 +955,66 @@ class KeysDocument(TypedDict):
     statements: NotRequired[
         Annotated[list[KeyStatementDocument], about("rotations and revocations of registered keys that hold")]
     ]
+    trusted: Annotated[list[TrustedKeyDocument], about("keys trusted for units' bundles (`keys trust`)")]
+
+
+@closed
+class TrustedKeyDocument(TypedDict):
+    """A key trusted on a receiving store for a unit's bundles and seals (trusted/, format 1)."""
+
+    format: Annotated[Literal[1], about("the file's format (not this document's)")]
+    unit: Annotated[str, about("the unit whose bundles it speaks for")]
+    key: Annotated[str, about("the key's id, `ed25519:` and 16 hex digits")]
+    name: Annotated[str, about("whose key it is")]
+    public: Annotated[str, about("the public key, base64")]
+    created_at: Moment
+    trusted_at: Annotated[Moment, about("when it was trusted here")]
+    trusted_by: Annotated[str, about("who trusted it")]
+
+
+# bundles
+
+
+@closed
+class ImportedUnitDocument(TypedDict):
+    """A unit of an imported bundle."""
+
+    unit: str
+    name: Annotated[str | None, about("the unit's name, if it was started with one")]
+    origin: Annotated[str, about("the id of the store the unit lives in")]
+    carried: Annotated[int, about("records the bundle carried")]
+    new: Annotated[int, about("records appended now (the others were held already, byte for byte)")]
+    created: Annotated[bool, about("the mirror was made now (the unit's first bundle here)")]
+
+
+@closed
+class ImportErrorDocument(TypedDict):
+    """Why a bundle was refused: nothing of it was imported."""
+
+    code: Annotated[str, about("the message code (`bundle.fork`, `bundle.gap`…)")]
+    message: Annotated[str, about("the message, in the run's language")]
+
+
+@closed
+class ImportedFileDocument(TypedDict):
+    """One bundle file given to `checklist import`."""
+
+    file: str
+    imported: Annotated[bool, about("false: refused, and the store left as it was for it")]
+    error: ImportErrorDocument | None
+    units: list[ImportedUnitDocument]
+
+
+@closed
+class ImportsDocument(TypedDict):
+    """Bundles imported (`checklist import FILE... --json`)."""
+
+    document: Literal["imports"]
+    format: Literal[1]
+    files: list[ImportedFileDocument]
+    imported: Annotated[int, about("bundles imported (nothing new is imported too)")]
+    refused: Annotated[int, about("bundles refused")]
+    new_records: Annotated[int, about("records appended, over every bundle")]
 
 
 # validation
@@ -1055,6 +1116,39 @@ class RolesDocument(TypedDict):
     roles: list[RoleDocument]
 
 
+@closed
+class BundleUnitDocument(TypedDict):
+    """One unit in a bundle: its records since the last bundle, as written, and what checks them."""
+
+    unit: Annotated[str, about("the unit's id")]
+    origin: Annotated[str, about("the id of the store the unit lives in (its own store's, also when relayed)")]
+    genesis: Annotated[str, about("the unit file (unit.json), its exact text: the chain's first link")]
+    after: Annotated[int, about("the number of the record before the first one carried (0: from the start)")]
+    after_hash: Annotated[str, about("the SHA-256 of that record's line (of the unit file for 0)")]
+    records: Annotated[list[str], about("the log's lines from there, exactly as written (blank ones too)")]
+    head: Annotated[int, about("the number of the last record carried (its seal signs it)")]
+    head_hash: Annotated[str, about("the SHA-256 of its line")]
+    catalog: Annotated[str, about("the digest of the catalog the unit runs")]
+    keys: Annotated[list[str], about("the key registrations of the unit's store (keys/*.json), exact texts")]
+    seal: Annotated[str, about("a seal of the unit's head, signed at the unit: a DSSE envelope, its exact text")]
+    mirror: Annotated[bool, about("relayed: a mirror of the sender's store, not one of its own units")]
+
+
+@closed
+class BundleDocument(TypedDict):
+    """The payload of a bundle (`checklist export`): the DSSE envelope's payload, of type
+    application/vnd.checklist.bundle+json, signed by whoever exported it."""
+
+    format: Annotated[Literal[1], about("the bundle's format")]
+    kind: Literal["checklist-bundle"]
+    store: Annotated[str, about("the id of the sender's store")]
+    made_at: Moment
+    by: Annotated[str, about("who exported it")]
+    units: list[BundleUnitDocument]
+    catalogs: Annotated[dict[str, str], about("each kept catalog a unit needs, by digest, its exact text; once")]
+    evidence: Annotated[dict[str, str], about("with --evidence: each evidence file, by SHA-256, in base64")]
+
+
 # The documents by name: the shape, the command that prints it, and (for a union, which has
 # no docstring of its own) its description.
 DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
@@ -1069,6 +1163,7 @@ DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
     "seal-checks": (SealChecksDocument, "checklist verify --seal FILE --seal FILE... --json", None),
     "checkpoint-checks": (CheckpointChecksDocument, "checklist verify --checkpoint FILE... --json", None),
     "keys": (KeysDocument, "checklist keys list --json", None),
+    "imports": (ImportsDocument, "checklist import FILE... --json", None),
     "parts": (PartsDocument, "checklist part --json", None),
     "roles": (RolesDocument, "checklist role --json", None),
     "validation": (
@@ -1082,7 +1177,7 @@ DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
 
 def names() -> list[str]:
     """What `checklist schema --output` takes: the catalog, then every document."""
-    return [CATALOG, *DOCUMENTS]
+    return [CATALOG, BUNDLE, *DOCUMENTS]
 
 
 def schema(name: str) -> dict[str, Any]:
@@ -1091,13 +1186,13 @@ def schema(name: str) -> dict[str, Any]:
         from ..usecases.catalogs import schema as catalog_schema
 
         return catalog_schema()
-    if name not in DOCUMENTS:
+    if name not in DOCUMENTS and name != BUNDLE:
         from ..core.fuzzy import closest
 
         raise NotFound("schema.unknown", closest(name, names()), name=name, known=names())
     from pydantic import TypeAdapter
 
-    shape, command, description = DOCUMENTS[name]
+    shape, command, description = DOCUMENTS[name] if name != BUNDLE else (BundleDocument, "checklist export", None)
     generated: dict[str, Any] = _one_line(TypeAdapter(shape).json_schema(mode="serialization"))
     described = description or generated.pop("description", "")
     generated.pop("title", None)

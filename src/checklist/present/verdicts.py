@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         KeysDocument,
         SealCheckDocument,
         SealChecksDocument,
+        TrustedKeyDocument,
         UnitVerdictDocument,
         VerificationDocument,
     )
@@ -56,7 +57,7 @@ def verification(result: Verification, lang: str = "en") -> None:
         _shared("units", listing.problems, listing.listed, lang)
     for verdict in result.verdict.units:
         _verdict(verdict, result.require_signatures, lang)
-        _signers(verdict, result.verdict.keys, lang)
+        _signers(verdict, result.verdict.mirror_keys or result.verdict.keys, lang)
     _shared("keys", result.verdict.key_problems, len(result.verdict.keys), lang)
     _shared("evidence", result.verdict.evidence_problems, result.verdict.evidence_referenced, lang)
     _shared("catalogs", result.verdict.catalog_problems, result.verdict.catalogs, lang)
@@ -68,7 +69,9 @@ def verification_document(result: Verification) -> VerificationDocument:
         "document": "verification",
         "format": 1,
         "ok": not result.failed,
-        "units": [_verdict_document(v, result.require_signatures, found.keys) for v in found.units],
+        "units": [
+            _verdict_document(v, result.require_signatures, found.mirror_keys or found.keys) for v in found.units
+        ],
         "keys": {"registered": len(found.keys), "problems": _texts(found.key_problems)},
         "evidence": {"referenced": found.evidence_referenced, "problems": _texts(found.evidence_problems)},
         "catalogs": {"kept": found.catalogs, "problems": _texts(found.catalog_problems)},
@@ -264,6 +267,7 @@ def keys_document(result: KeyList) -> KeysDocument:
         "format": 2,
         "registered": [key(k) for k in result.registered.values()],
         "own": [key(k) for k in result.own.values()],
+        "trusted": [cast("TrustedKeyDocument", k.model_dump(mode="json")) for k in result.trusted],
     }
     if result.ends:
         found["statements"] = [document(s) for ended in result.ends.values() for s in ended]
@@ -291,7 +295,7 @@ def keys_table(result: KeyList, lang: str = "en", width: int = 120) -> Renderabl
             here = _registration(registered, lang, result.ends.get(key_id, [])) if registered else t("value.no", lang)
             below = Text(f"{created} · {private}\n{t('col.keys_registered', lang)}{colon}{here}", style="dim")
             blocks.append(Padding(below, (0, 0, 0, 4)))
-        return Group(*blocks)
+        return Group(*blocks, *_trusted_keys(result, lang, width))
     table = Table(box=box.SIMPLE_HEAD)
     for column in ("key", "name", "created", "registered", "private"):  # a key's id is never cut: it is compared
         table.add_column(t(f"col.keys_{column}", lang), no_wrap=column == "key")
@@ -304,7 +308,19 @@ def keys_table(result: KeyList, lang: str = "en", width: int = 120) -> Renderabl
             Text(_registration(registered, lang, result.ends.get(key_id, [])) if registered else t("value.no", lang)),
             t("value.yes" if key_id in result.own else "value.no", lang),
         )
-    return table
+    return Group(table, *_trusted_keys(result, lang, width)) if result.trusted else table
+
+
+def _trusted_keys(result: KeyList, lang: str, width: int) -> list[RenderableType]:
+    """The keys trusted for units' bundles (`keys trust`): one line each, the key's id whole."""
+    if not result.trusted:
+        return []
+    lines: list[RenderableType] = [Text(t("keys.trusted_heading", lang), style="bold")]
+    for entry in result.trusted:
+        line = Text(f"{entry.unit}  {entry.key}  ").append(safe(entry.name), style="bold")
+        when = t("keys.trusted_when", lang, at=moment_text(entry.trusted_at, lang), by=safe(entry.trusted_by))
+        lines.append(line.append(f"  {when}" if width >= 100 else f"\n    {when}", style="dim"))
+    return lines
 
 
 def checkpointed(result: Checkpointed, lang: str = "en") -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import getpass
 import math
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,3 +271,11 @@ def _text(value: object) -> str | None:
 
 def _is_url(location: str) -> bool:
     return location.startswith("memory:") or "://" in location
+
+
+def progress_wanted(environ: Mapping[str, str] | None = None) -> bool:
+    """A progress bar: on a terminal (stderr), never in CI (CI set, and not 0 or false) nor when piped."""
+    env = os.environ if environ is None else environ
+    if env.get(ENV_CI, "").strip().lower() not in ("", "0", "false", "no", "off"):
+        return False
+    return sys.stderr.isatty()

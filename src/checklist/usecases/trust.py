@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..core import blobs, clock, files, keys, names, revocation, witness
+from ..core import blobs, clock, files, keys, mirrors, names, revocation, unittrust, witness
 from ..core import checkpoint as checkpoints
 from ..core import seal as seals
 from ..core.chain import digest
@@ -99,6 +99,7 @@ def verify_seal(session: Session, path: Path) -> SealCheck:
     hashes = blobs.line_hashes(store.stream(sealed.unit), named) if have_log else None
     found = session.registry()
     speaking = found.accepted  # a key registered for a taken name without endorsement seals nothing
+    speaking = {**speaking, **unittrust.keys_for_unit(store, sealed.unit)}  # and the keys trusted for its unit
     problems = seals.check(sealed, speaking, hashes)
     if not problems and (ended := revocation.seal_after_end(sealed, found)) is not None:
         problems.append(ended)  # signed with a key after its revocation or rotation
@@ -117,6 +118,7 @@ class Sealed:
 def seal(session: Session, day: date | None = None, out: Path | None = None) -> Sealed:
     """Sign and keep the statement of a day (today, by the clock, in the unit's time zone)."""
     unit = session.select_unit()
+    mirrors.refuse(session.store, unit.id)  # a mirror is another store's unit: its own officers seal it
     by = session.actor()
     signer = session.signer(by)
     if signer is None:
@@ -238,15 +240,17 @@ class KeyList:
     registered: dict[str, PublicKey]  # in this store
     own: dict[str, PublicKey]  # with a private key on this machine
     ends: dict[str, list[KeyStatement]] = field(default_factory=dict)  # rotations, revocations that hold, by key
+    trusted: list[unittrust.TrustedKey] = field(default_factory=list)  # speaking for units' bundles (keys trust)
 
 
 def list_keys(settings: Settings) -> KeyList:
     try:
-        found = Session.open(settings).registry()
+        session = Session.open(settings)
+        found, trusted = session.registry(), unittrust.trusted(session.store)
     except NoStore:
         return KeyList({}, {k.key: k for k in keys.own_keys(settings.config_home())})
     ends = {key: found.ends(key) for key in found.statements}
-    return KeyList(found.keys, {k.key: k for k in keys.own_keys(settings.config_home())}, ends)
+    return KeyList(found.keys, {k.key: k for k in keys.own_keys(settings.config_home())}, ends, trusted)
 
 
 @dataclass(frozen=True)
@@ -261,6 +265,7 @@ def checkpoint(session: Session, out: Path | None = None) -> Checkpointed:
     """Sign and keep a checkpoint of a unit's log as it is now: for the province, or for a
     witness of one's own choosing. The log must verify first: nobody signs a broken chain."""
     unit = session.select_unit()
+    mirrors.refuse(session.store, unit.id)
     by = session.actor()
     signer = session.signer(by)
     if signer is None:

@@ -1,0 +1,304 @@
+"""Mirrors: units imported from another store's bundles, kept beside a store's own units.
+
+A mirror is a unit folder like any other — `unit.json` and `records.jsonl` hold the exact
+bytes its own store wrote, so the chain and the signatures verify here — with beside them:
+
+    units/<id>/mirror.json            the store it comes from (its id), the unit file's hash,
+                                      when and by whom it was first imported; format 1
+    units/<id>/mirror/keys/<key>.json the key registrations that came with its bundles: its
+                                      records' signatures are checked against these, not
+                                      against this store's own keys/
+    units/<id>/mirror/seals/<seq>.json each signed statement of the unit's head received
+                                      (a seal, as its signer made it): what a relay sends on
+
+A store that holds a mirror is of format 6 (an older release would attest on it as its own).
+Every store, own units and mirrors alike, keeps per unit what its last bundle held:
+
+    units/<id>/exported.json          {"format":1,"seq":N,"hash":"sha256:…","size":offset,"at":…}
+
+Only a store in a folder (FileStore) keeps mirrors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from . import files, formats, unitlist
+from .atomic import fsync_dir, remove_tree, temporary_name, write_atomic
+from .chain import digest
+from .errors import DataError, StoreDamaged, UserError
+from .keys import PublicKey
+from .models import HASH, CleanStr, Stored
+from .store import Store, check_unit_id
+
+if TYPE_CHECKING:
+    from .filestore import FileStore
+
+MIRROR_FILE = "mirror.json"
+READ, WRITE = stat.S_IRGRP, stat.S_IRGRP | stat.S_IWGRP  # what a shared store gives its group (filestore.py)
+MARK_FILE = "exported.json"
+
+
+class MirrorInfo(Stored):
+    format: Literal[1] = 1  # formats.MIRROR
+    unit: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    origin: Annotated[str, StringConstraints(min_length=1, max_length=64)]  # the id of the store it comes from
+    genesis: HASH  # the SHA-256 of its unit file
+    since: datetime  # first imported
+    by: Annotated[CleanStr, StringConstraints(min_length=1, max_length=200)]
+
+
+class ExportMark(Stored):
+    format: Literal[1] = 1  # formats.EXPORTED
+    seq: Annotated[int, Field(ge=0)]  # the last record the last bundle held (0: none)
+    hash: HASH  # its line's hash (the unit file's for 0)
+    size: Annotated[int, Field(ge=0)]  # where the next record's line starts in the log
+    at: datetime
+
+
+def file_store(store: Store) -> FileStore:
+    """The store, if it is one that keeps bundles' files (a folder); else the error."""
+    from .filestore import FileStore
+
+    if not isinstance(store, FileStore):
+        raise UserError("bundle.store_unsupported", store=store.location)
+    return store
+
+
+def _folder(store: Store, unit_id: str) -> Path | None:
+    root = getattr(store, "root", None)
+    if not isinstance(root, Path):
+        return None
+    return root / "units" / check_unit_id(unit_id)
+
+
+def _read_json(path: Path) -> object | None:
+    try:
+        found: object = json.loads(files.read_bounded(path, files.SMALL))
+    except FileNotFoundError:
+        return None
+    except ValueError as exc:
+        raise StoreDamaged("store.damaged_mirror", where=str(path), why=str(exc).splitlines()[0]) from exc
+    return found
+
+
+def info(store: Store, unit_id: str) -> MirrorInfo | None:
+    """Where a mirror comes from; None for a unit of this store's own."""
+    folder = _folder(store, unit_id)
+    if folder is None:
+        return None
+    path = folder / MIRROR_FILE
+    raw = _read_json(path)
+    if raw is None:
+        return None
+    formats.check(str(path), raw.get("format") if isinstance(raw, dict) else None, formats.MIRROR)
+    try:
+        return MirrorInfo.model_validate(raw)
+    except ValueError as exc:
+        raise StoreDamaged("store.damaged_mirror", where=str(path), why=str(exc).splitlines()[0]) from exc
+
+
+def refuse(store: Store, unit_id: str) -> None:
+    """A mirror is read, rolled up, verified and reported on, never attested on."""
+    found = info(store, unit_id)
+    if found is not None:
+        raise UserError("mirror.read_only", unit=unit_id, origin=found.origin)
+
+
+def key_files(store: Store, unit_id: str) -> list[bytes]:
+    """The registrations kept with a mirror, as received."""
+    folder = _folder(store, unit_id)
+    if folder is None or not (folder / "mirror" / "keys").is_dir():
+        return []
+    return [files.read_bounded(p, files.SMALL) for p in sorted((folder / "mirror" / "keys").glob("*.json"))]
+
+
+def keys(store: Store, unit_id: str) -> dict[str, PublicKey]:
+    """The keys kept with a mirror, by id: what its records' signatures are checked against."""
+    found: dict[str, PublicKey] = {}
+    for data in key_files(store, unit_id):
+        try:
+            public = PublicKey.model_validate_json(data)
+        except ValueError as exc:
+            where = str(_folder(store, unit_id))
+            raise StoreDamaged("store.damaged_key", where=where, why=str(exc).splitlines()[0]) from exc
+        found[public.key] = public
+    return found
+
+
+def mirror_keys(store: Store, unit_ids: list[str]) -> dict[str, dict[str, PublicKey]]:
+    """The keys of each mirror among `unit_ids`, by unit (own units are not there)."""
+    return {unit_id: keys(store, unit_id) for unit_id in unit_ids if info(store, unit_id) is not None}
+
+
+def kept_seal(store: Store, unit_id: str, seq: int) -> bytes | None:
+    folder = _folder(store, unit_id)
+    if folder is None:
+        return None
+    try:
+        return files.read_bounded(folder / "mirror" / "seals" / f"{seq}.json", files.SEAL)
+    except FileNotFoundError:
+        return None
+
+
+def mark(store: Store, unit_id: str) -> ExportMark | None:
+    """What the last bundle held of a unit (None: no bundle yet)."""
+    folder = _folder(store, unit_id)
+    if folder is None:
+        return None
+    path = folder / MARK_FILE
+    raw = _read_json(path)
+    if raw is None:
+        return None
+    formats.check(str(path), raw.get("format") if isinstance(raw, dict) else None, formats.EXPORTED)
+    try:
+        return ExportMark.model_validate(raw)
+    except ValueError as exc:
+        raise StoreDamaged("store.damaged_mirror", where=str(path), why=str(exc).splitlines()[0]) from exc
+
+
+def set_mark(store: Store, unit_id: str, found: ExportMark) -> None:
+    """Remember what a bundle held of a unit (written atomically, after the bundle is whole)."""
+    fs = file_store(store)
+    path = fs.root / "units" / check_unit_id(unit_id) / MARK_FILE
+    content = json.dumps(found.model_dump(mode="json"), ensure_ascii=False).encode() + b"\n"
+    try:
+        write_atomic(path, content, group=fs._group(WRITE))
+    except OSError as exc:
+        raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
+
+
+@contextlib.contextmanager
+def import_lock(store: Store) -> Iterator[FileStore]:
+    """The store's lock, held while a bundle is checked against what it holds and imported."""
+    fs = file_store(store)
+    with fs._lock(fs.root / ".lock"):
+        yield fs
+
+
+def raise_format(fs: FileStore) -> None:
+    """Mark the store as holding a mirror (format 6), under the store's lock: release 0.6.0
+    would take a mirror for a unit of its own and record on it, so it must refuse the store."""
+    from .filestore import _marker, _replace
+    from .store import new_store_id
+
+    if fs.format() >= formats.MIRROR_STORE:
+        return
+    marker = fs._marker()
+    found = marker.get("id")
+    store_id = found if isinstance(found, str) else new_store_id()
+    _replace(fs.root / "store.json", _marker(marker.get("created_at"), store_id, formats.MIRROR_STORE), fs._group(READ))
+
+
+def _write_extras(fs: FileStore, folder: Path, key_data: dict[str, bytes], seal: tuple[int, bytes] | None) -> None:
+    group = fs._group(READ)
+    if key_data:
+        (folder / "mirror" / "keys").mkdir(parents=True, exist_ok=True)
+    for key_id, data in key_data.items():
+        path = folder / "mirror" / "keys" / f"{key_id.removeprefix('ed25519:')}.json"
+        if not path.exists():
+            write_atomic(path, data, replace=False, group=group)
+    if seal is not None:
+        (folder / "mirror" / "seals").mkdir(parents=True, exist_ok=True)
+        path = folder / "mirror" / "seals" / f"{seal[0]}.json"
+        if not path.exists():
+            write_atomic(path, seal[1], replace=False, group=group)
+
+
+def _head(lines: list[bytes], start: int) -> dict[str, object] | None:
+    """head.json after `lines` appended at `start` (None: no chained record among them)."""
+    from .chain import link_of, seq_of
+
+    size = start + sum(len(line) + 1 for line in lines)
+    for line in reversed(lines):
+        if line.strip():
+            seq = seq_of(line) if link_of(line) is not None else None
+            return {"format": formats.HEAD, "seq": seq, "hash": digest(line), "size": size} if seq else None
+    return None
+
+
+def create(  # noqa: PLR0917 - what a new mirror is made of
+    fs: FileStore,
+    entry: MirrorInfo,
+    genesis: bytes,
+    lines: list[bytes],
+    key_data: dict[str, bytes],
+    seal: tuple[int, bytes] | None,
+) -> None:
+    """Make a mirror whole in a temporary folder and give it its name (under the store's lock,
+    see `import_lock`), then list it in the store's list of units."""
+    unit_id = entry.unit
+    target = fs.root / "units" / check_unit_id(unit_id)
+    if (target / "unit.json").exists():
+        raise UserError("unit.exists", id=unit_id)
+    raise_format(fs)
+    lines_listed = fs.unit_list()
+    if lines_listed is None:
+        lines_listed = fs._adopt(entry.by)
+    build = temporary_name(fs.root / "units" / unit_id)
+    read, write = fs._group(READ), fs._group(WRITE)
+    try:
+        fs._folder(fs.units_dir)
+        build.mkdir()
+        fs._share_folder(build)
+        write_atomic(build / "unit.json", genesis, replace=False, group=read)
+        write_atomic(build / "records.jsonl", b"".join(line + b"\n" for line in lines), replace=False, group=write)
+        head = _head(lines, 0)
+        if head is not None:
+            write_atomic(build / "head.json", json.dumps(head).encode(), group=write)
+        info_bytes = json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, indent=2).encode() + b"\n"
+        write_atomic(build / MIRROR_FILE, info_bytes, replace=False, group=read)
+        _write_extras(fs, build, key_data, seal)
+        build.rename(target)
+    except OSError as exc:
+        remove_tree(build)
+        reason = exc.strerror or str(exc)
+        raise UserError("unit.cannot_create", id=unit_id, where=str(fs.units_dir), reason=reason) from exc
+    fsync_dir(fs.units_dir)
+    fs._append_list(unitlist.line(unit_id, digest(genesis), by=entry.by, after=lines_listed))
+
+
+def extend(  # noqa: PLR0917 - what a mirror's new records come with
+    fs: FileStore,
+    unit_id: str,
+    lines: list[bytes],
+    size: int,
+    key_data: dict[str, bytes],
+    seal: tuple[int, bytes] | None,
+) -> None:
+    """Append a mirror's new lines, exactly as received, to its log of `size` bytes (what was
+    checked): under the unit's lock, in one write, flushed; cut back on any failure."""
+    from .filestore import NotWhole, _append_whole, _open
+
+    folder = fs.root / "units" / check_unit_id(unit_id)
+    path = folder / "records.jsonl"
+    _write_extras(fs, folder, key_data, seal)
+    if not lines:
+        return
+    with fs._lock(folder / ".lock"):
+        try:
+            fd = _open(path, os.O_RDWR | os.O_APPEND, 0o644, fs._group(WRITE))
+        except OSError as exc:
+            raise UserError("store.cannot_write", where=str(path), reason=exc.strerror or str(exc)) from exc
+        try:
+            found = os.fstat(fd).st_size
+            if found != size:
+                raise DataError("bundle.changed_meanwhile", unit=unit_id, where=str(path))
+            _append_whole(fd, b"".join(line + b"\n" for line in lines), size)
+        except NotWhole as exc:
+            raise UserError("store.not_written", where=str(path), reason=exc.reason, restored=exc.restored) from None
+        finally:
+            os.close(fd)
+        head = _head(lines, size)
+        if head is not None:
+            with contextlib.suppress(OSError):
+                write_atomic(folder / "head.json", json.dumps(head).encode(), sync=False, group=fs._group(WRITE))
