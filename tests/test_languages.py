@@ -288,12 +288,6 @@ def session(  # noqa: PLR0915
     public = next(config.with_name("elsewhere").rglob("*.json"))
     run("keys", "endorse", str(public), at="")
     run("keys", "endorse", str(public), at="")  # once is enough
-    # the second key takes over from the first, which its holder then revokes
-    registered = json.loads(run("keys", "list", "--json", at="").stdout)["registered"]
-    first, second = (k["key"] for k in sorted(registered, key=lambda k: k["registered_at"])[:2])
-    run("keys", "rotate", first, "--to", second, at="")
-    run("keys", "revoke", first, "--reason", "旧电脑已报废", at="")
-    run("keys", "list", at="")
     # the prison reports upward: a bundle, imported by the province's store, which trusts its key
     run("export", "--unit", "prison", "--out", "prison.bundle", at="")
     run("export", "--unit", "prison", "--out", "empty.bundle", at="")  # nothing new since
@@ -307,6 +301,12 @@ def session(  # noqa: PLR0915
     run("keys", "list", *province, at="")
     run("done", "8", "--unit", "prison", "--note", "省里不能记录", *province, at="", code=1)  # a mirror
     run("verify", "--all", *province, at="")
+    # the second key takes over from the first, which its holder then revokes
+    registered = json.loads(run("keys", "list", "--json", at="").stdout)["registered"]
+    first, second = (k["key"] for k in sorted(registered, key=lambda k: k["registered_at"])[:2])
+    run("keys", "rotate", first, "--to", second, at="")
+    run("keys", "revoke", first, "--reason", "旧电脑已报废", at="")
+    run("keys", "list", at="")
     return ran
 
 

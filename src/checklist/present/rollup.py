@@ -71,18 +71,24 @@ def write_rollup(view: RollupView, out: BinaryIO) -> None:
         "shown": len(view.units),
         "total": view.total,
         "units": [],
+        # the whole province (no --under, --by-node or --days: the supervisor's view answers those)
+        "node": [],
+        "by_node": None,
+        "days": None,
+        "history": None,
     }
     whole = _indented(msgspec.json.encode(document))
     if not view.units:
         out.write(whole + b"\n")
         return
-    opening = b'"units": []\n}'
-    out.write(whole[: -len(opening)] + b'"units": [')
+    opening = b'"units": []'  # the only empty list of that name: the headline's `units` is a count
+    at = whole.index(opening)
+    out.write(whole[:at] + b'"units": [')
     moments = {digest: msgspec.json.encode(now) for digest, now in view.now.items()}
     for n, s in enumerate(view.units):
         text = s.read()
         out.write(b"%s%s%s%s" % (b",\n    " if n else b"\n    ", text[: s.split], moments[s.catalog], text[s.split :]))
-    out.write(b"\n  ]\n}\n")
+    out.write(b"\n  ]" + whole[at + len(opening) :] + b"\n")
 
 
 def _indented(compact: bytes) -> bytes:
