@@ -254,7 +254,8 @@ class Session:
     # -- units ------------------------------------------------------------------------
 
     def select_unit(self) -> Unit:
-        """--unit, else the only unit in the store, else the store's default unit."""
+        """--unit, else the only unit in the store, else the store's default unit, else the only
+        unit of the store's own among mirrors."""
         chosen = self.settings.unit
         if chosen:
             return self.store.unit(chosen)
@@ -269,11 +270,20 @@ class Session:
                 return self.store.unit(default)
             except NotFound:
                 pass  # a default unit that is gone: ask, as if there were none
+        own = self._own_units(ids)
+        if len(own) == 1:  # a bureau's store: its own unit among the mirrors of the units it receives
+            return self.store.unit(own[0])
         names = {unit.id: unit.name for unit in self.store.units()}
         raise UserError("unit.which", store=self.location, count=len(ids), units=ids, names=names, first=ids[0])
 
     def unit(self, unit_id: str) -> Unit:
         return self.store.unit(unit_id)
+
+    def _own_units(self, ids: list[str]) -> list[str]:
+        """The units of this store that are not mirrors of another store's (mirrors.py)."""
+        from ..core import mirrors
+
+        return [unit_id for unit_id in ids if mirrors.info(self.store, unit_id) is None]
 
     def view(self, unit: Unit) -> tuple[UnitStatus, LogIndex]:
         """Where a unit stands now, and the index of its log it was folded from (kept up to
