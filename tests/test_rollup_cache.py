@@ -338,3 +338,13 @@ def test_cached_and_folded_agree_over_random_histories(province, cli, monkeypatc
             done = cli("done", "system.three-zeros", "--unit", f"u{step.unit}", "--note", "日报", *figures, "--now", at)
             assert done.exit_code == 0, done
         agrees(at)
+
+
+def test_a_reader_that_leaves_early_ends_it_quietly(province) -> None:
+    """`status --all --json | head -3`: the first lines, exit 0, nothing on stderr."""
+    command = " ".join([*installed_command(), "status", "--all", "--json", "--now", "2020-01-27T09:00"])
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{command} | head -3"], capture_output=True, text=True, check=False
+    )
+    assert done.stdout == '{\n  "document": "status-all",\n  "format": 1,\n'
+    assert done.returncode == 0 and done.stderr == ""

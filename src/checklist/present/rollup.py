@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import msgspec
 
-from .documents import status_document
 from .output import _quiet_stdout, unsafe_escaped
 
 if TYPE_CHECKING:
@@ -29,6 +28,8 @@ NOW = b'\n      "now": ""'  # a unit's `now`, left empty: the only key of its do
 def unit_text(view: StatusView) -> tuple[bytes, bytes]:
     """A unit's status document as it is printed among the units (indented, escaped), split
     where the value of its `now` goes."""
+    from .documents import status_document  # only when a unit is folded: a warm answer needs none
+
     document: dict[str, Any] = {**status_document(view.status, view.newer), "now": ""}
     text = _indented(_compact(document)).replace(b"\n", b"\n    ")  # JSON strings hold no newline
     at = text.index(NOW) + len(NOW) - 2
