@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "part": "parts:parts_app",
     "set": "applicability:set_attributes",
     "log": "views:log",
+    "report": "report:report",
     "verify": "trust:verify",
     "seal": "trust:seal",
     "checkpoint": "trust:checkpoint",
