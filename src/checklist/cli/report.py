@@ -59,6 +59,7 @@ def report(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Leave out the signature status (faster: the records are not verified).")
     ] = False,
+    json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
     lang: options.Lang = None,
     store: options.Store = None,
     catalog: options.Catalog = None,
@@ -75,9 +76,11 @@ def report(
 
     if unit and all_units:
         raise UserError("option.exclusive", first="--unit", second="--all")
-    wanted = _format(form, out)
+    if json and form is not None and form.strip().casefold() != "json":
+        raise UserError("option.exclusive", first="--json", second="--format")
+    wanted = _format("json" if json else form, out)
     if out is None and wanted in BINARY:
-        raise UserError("report.needs_out", format=wanted)
+        raise UserError("report.needs_out", format=wanted.upper(), suffix=wanted)
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
     found = reports.report(
         Session.open(settings),

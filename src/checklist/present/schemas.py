@@ -1081,13 +1081,13 @@ DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
     "keys": (KeysDocument, "checklist keys list --json", None),
     "parts": (PartsDocument, "checklist part --json", None),
     "roles": (RolesDocument, "checklist role --json", None),
-    "report": (ReportDocument, "checklist report --format json", None),
     "validation": (
         ValidationDocument,
         "checklist validate --json",
         "Whether a catalog validates (`checklist validate --json`): its name, version and number of "
         "measures, or every problem found; and its warnings either way.",
     ),
+    "report": (ReportDocument, "checklist report --format json", None),
 }
 
 
