@@ -18,11 +18,22 @@ from typing import Any
 
 import pytest
 
+from . import report_stores
 from .conftest import Result
-from .test_report import WEEK, built, province  # noqa: F401 - the stores, as fixtures
+from .report_stores import WEEK
 
 CHROMIUM = "/usr/bin/chromium"
 A4 = (595.0, 842.0)  # points
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield from report_stores.week(tmp_path_factory.mktemp("report"))
+
+
+@pytest.fixture(scope="module")
+def province(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield from report_stores.province(built, tmp_path_factory.mktemp("province"))
 
 
 def _browser_missing() -> str | None:
@@ -85,7 +96,8 @@ def _shown(page: Any) -> dict[str, Any]:
             figures[e.dataset.headlineFigure] = Number(e.dataset.value); });
         const trend = [...document.querySelectorAll('#trend table.trend tbody tr')].map(tr => ({
             day: tr.dataset.day, reported: tr.dataset.reported === 'true', reporting: Number(tr.dataset.reporting),
-            cells: Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map(td => [td.dataset.field, td.textContent])),
+            cells: Object.fromEntries([...tr.querySelectorAll('td[data-field]')]
+                .map(td => [td.dataset.field, td.textContent])),
         }));
         const points = [...document.querySelectorAll('svg.chart circle')].map(c => [c.dataset.day, c.dataset.field,
             Number(c.dataset.value)]);
