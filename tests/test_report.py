@@ -393,3 +393,23 @@ def test_a_days_key_is_in_a_period_when_its_day_is(first: date, length: int, key
     monday = key - timedelta(days=key.weekday())
     overlaps = monday <= period.last and monday + timedelta(days=6) >= period.first
     assert period.holds(f"{year}-W{week:02d}") == overlaps
+
+
+def test_readmes_report_commands_run_as_written(proc: Callable[..., Result], store: Path, tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"```sh\n(.*?)```", readme, flags=re.DOTALL) if "checklist report" in b]
+    for line in block.splitlines():
+        command = line.split("  #")[0].split()
+        assert command[:2] == ["checklist", "report"], line
+        args = command[1:]
+        target = None
+        if ">" in args:  # a redirection: the output goes to that file
+            target = tmp_path / args[-1]
+            args = args[: args.index(">")]
+        result = proc(*args, "--store", str(store), "--now", "2020-01-27T20:00")
+        assert result.exit_code == 0, (line, result)
+        if target is not None:
+            assert result.stdout.startswith("\ufeff")
+        for name in ("week.html", "province.xlsx"):
+            if name in args:
+                assert (Path.cwd() / name).stat().st_size > 1000
