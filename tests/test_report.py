@@ -314,6 +314,7 @@ def test_every_unit_under_the_provinces_headline(cli: Callable[..., Result], pro
         (("--out", "report.txt"), 1, "cannot be told from the file name"),
         (("--all", "--unit", "prison"), 1, "--unit and --all exclude each other"),
         (("--out", "no/such/folder/r.md"), 1, "does not exist"),
+        (("--out", "."), 1, "--out . is a folder, not a file"),
     ],
 )
 def test_mistakes_are_refused_with_one_clear_line(

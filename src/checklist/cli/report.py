@@ -52,9 +52,7 @@ def report(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(
-            "--out", "-o", metavar="FILE", help="Write the report to FILE (html and xlsx need one).", dir_okay=False
-        ),
+        typer.Option("--out", "-o", metavar="FILE", help="Write the report to FILE (html and xlsx need one)."),
     ] = None,
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Leave out the signature status (faster: the records are not verified).")
@@ -78,6 +76,8 @@ def report(
         raise UserError("option.exclusive", first="--unit", second="--all")
     if json and form is not None and form.strip().casefold() != "json":
         raise UserError("option.exclusive", first="--json", second="--format")
+    if out is not None and out.expanduser().is_dir():
+        raise UserError("report.out_is_folder", path=str(out))
     wanted = _format("json" if json else form, out)
     if out is None and wanted in BINARY:
         raise UserError("report.needs_out", format=wanted.upper(), suffix=wanted)
