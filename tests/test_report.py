@@ -289,6 +289,8 @@ def test_every_unit_under_the_provinces_headline(cli: Callable[..., Result], pro
     assert (headline["alerting"], headline["intact"], headline["broken"]) == (2, 3, [])  # an infection, hype
     assert [d["reporting"] for d in found["trend"]] == [2, 2, 2, 2, 2, 1, 2]
     assert [d["figures"].get("infections") for d in found["trend"]] == [0, 0, 0, 1, 0, 0, 0]
+    assert [d["alerts"] for d in found["trend"]][2:4] == [[], ["infections", "reported_cases"]]
+    assert found["trend"][-1]["alerts"] == ["hype_incidents"]
     Draft202012Validator(schemas.schema("report")).validate(found)
     text = cli("report", "--all", "--store", str(province), *WEEK, "--lang", "zh").stdout
     assert "- 已报告：2/3 个单位" in text
@@ -414,3 +416,17 @@ def test_readmes_report_commands_run_as_written(proc: Callable[..., Result], sto
         for name in ("week.html", "province.xlsx"):
             if name in args:
                 assert (Path.cwd() / name).stat().st_size > 1000
+
+
+def test_a_report_of_the_units_given_counts_only_those(province: Path) -> None:
+    """Where `report --under NODE` comes in: the units under a node, under their own headline."""
+    from checklist.usecases.reports import report
+    from checklist.usecases.session import Session
+    from checklist.usecases.settings import Settings
+
+    session = Session.open(Settings.load(store=str(province), now=NOW))
+    chosen = [session.unit("prison"), session.unit("cc")]
+    found = report(session, units=chosen, day=date(2020, 1, 26), verify=False)
+    assert (found.scope, [u.status.unit.id for u in found.units]) == ("all", ["cc", "prison"])
+    assert (found.province.units, found.province.reporting, found.province.alerting) == (2, 1, 1)
+    assert [s.unit.id for s in found.province.missing] == ["cc"]

@@ -82,7 +82,7 @@ def report(
     if out is None and wanted in BINARY:
         raise UserError("report.needs_out", format=wanted.upper(), suffix=wanted)
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
-    found = reports.report(
+    found = reports.report(  # `--under NODE`: units= those under the node, as `status --all --under` selects them
         Session.open(settings),
         all_units=all_units,
         day=options.day(day, "--day"),
@@ -91,10 +91,10 @@ def report(
         verify=not no_verify,
     )
     language = settings.lang
-    if wanted == "xlsx":
+    if wanted == "xlsx" and out is not None:  # (refused above without --out)
         from ..present.report_tables import write_xlsx
 
-        _written(out or Path("report.xlsx"), lambda path: write_xlsx(found, language, path))
+        _written(out, lambda path: write_xlsx(found, language, path))
     else:
         text = _text(found, wanted, language)
         if out is None:

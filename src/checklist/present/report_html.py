@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from ..usecases.reports import DayFigures, Report
 
-NUMBER, NONE, TEXT = Markup(' class="n"'), Markup(' class="none"'), Markup("")
+NUMBER, NONE, TEXT, DAY = Markup(' class="n"'), Markup(' class="none"'), Markup(""), Markup(' class="day"')
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def trend(sheet: Sheet, other: Sheet, days: list[DayFigures], fields: list[str])
     alerted = {f: Markup(' class="n alert" data-field="%s"') % f for f in fields}
     for day, row in zip(days, shown(sheet).cells, strict=True):
         reported = "true" if day.values is not None else "false"
-        cells = [row[0], row[1]]
+        cells = [(row[0][0], DAY), row[1]]
         cells += [(row[2 + n][0], (alerted if f in day.alerts else attributes)[f]) for n, f in enumerate(fields)]
         cells.append(row[-1])
         rows.append(TrendRow(day.day.isoformat(), reported, day.reporting, cells))

@@ -936,7 +936,8 @@ class ReportHeadlineDocument(TypedDict):
 class ReportDayDocument(TypedDict):
     """One day of the headline report (the chart's points): its `figures` (summed over the
     units that reported, for several units; empty when none did), whether it was `reported`,
-    by how many units (`reporting`, of several), and the fields past their alert threshold."""
+    by how many units (`reporting`; of one unit, 1 or 0), and the fields past their alert
+    threshold (in any unit's report)."""
 
     day: Day
     reported: bool

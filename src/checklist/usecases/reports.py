@@ -160,16 +160,20 @@ def report(
     first: date | None = None,
     last: date | None = None,
     verify: bool = True,
+    units: list[Unit] | None = None,
 ) -> Report:
-    """The report of one unit (the command's), or of every unit of the store (`all_units`)."""
+    """The report of one unit (the command's), of every unit of the store (`all_units`), or of
+    the `units` given (`report --under NODE`: those under a node of the hierarchy, as
+    `status --all --under NODE` selects them), under the headline of the units reported on."""
     catalog = session.catalog()
     today = session.now(catalog).astimezone(ZoneInfo(catalog.meta.timezone)).date()
     period = period_of(today, day, first, last)
     if period.last < today:  # the report is of the end of its last day
         settings = dataclasses.replace(session.settings, now=f"{period.last.isoformat()}T23:59:59")
         session = Session(settings, session.store)
-    units = _units(session, all_units)
-    verdicts = _verdicts(session, all_units) if verify else {}
+    several = all_units or units is not None
+    units = units if units is not None else _units(session, all_units)
+    verdicts = _verdicts(session, several) if verify else {}
     reports: list[UnitReport] = []
     labels: dict[str, FieldLabel] = {}
     for unit in units:
@@ -180,7 +184,6 @@ def report(
                 labels.setdefault(spec.id, spec.label)
     reports.sort(key=lambda r: natural_key(r.name))
     now = reports[0].status.now if reports else session.now(catalog)
-    several = all_units
     broken = [r.status.unit.id for r in reports if r.signatures is not None and not r.signatures.intact]
     return Report(
         scope="all" if several else "unit",
@@ -197,9 +200,7 @@ def report(
 
 
 def _units(session: Session, all_units: bool) -> list[Unit]:
-    """The units a report covers: the command's unit, or every unit of the store.
-    (`report --under NODE`: the units under a node of the hierarchy go here, selected as
-    `status --all --under NODE` selects them.)"""
+    """The units a report covers: the command's unit, or every unit of the store."""
     if not all_units:
         return [session.select_unit()]
     return list(session.store.units())
@@ -285,18 +286,21 @@ def _trend(status: UnitStatus, index: LogIndex, period: Period) -> list[DayFigur
 
 
 def _summed(reports: list[UnitReport], period: Period) -> list[DayFigures]:
-    """Each day's figures summed over the units that reported that day."""
+    """Each day's figures summed over the units that reported that day, and the fields past
+    their alert threshold in any of them."""
     found = []
     for n, day in enumerate(period.days):
         values: dict[str, FigureValue] = {}
+        alerts: dict[str, None] = {}
         reporting = 0
         for r in reports:
             got = r.trend[n].values if n < len(r.trend) else None
             if got is None:
                 continue
             reporting += 1
+            alerts.update(dict.fromkeys(r.trend[n].alerts))
             for field_id, value in got.items():
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     values[field_id] = values.get(field_id, 0) + value  # type: ignore[operator]
-        found.append(DayFigures(day, values if reporting else None, reporting=reporting))
+        found.append(DayFigures(day, values if reporting else None, tuple(alerts), reporting=reporting))
     return found
