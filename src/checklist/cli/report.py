@@ -95,6 +95,10 @@ def report(
         from ..present.report_tables import write_xlsx
 
         _written(out, lambda path: write_xlsx(found, language, path))
+    elif wanted == "html" and out is not None:
+        from ..present.report_html import write as write_html
+
+        _written(out, lambda path: write_html(found, language, path))
     else:
         text = _text(found, wanted, language)
         if out is None:

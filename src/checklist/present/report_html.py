@@ -24,6 +24,8 @@ from .report_tables import Cell, Sheet, headline_lines, period_words, signature_
 from .words import moment_text, t
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from jinja2 import Template
 
     from ..usecases.reports import DayFigures, Report
@@ -108,6 +110,17 @@ def _template() -> Template:
 
 
 def render(report: Report, lang: str) -> str:
+    return "".join(_chunks(report, lang))
+
+
+def write(report: Report, lang: str, path: Path) -> None:
+    """The page written to a file as the template makes it, a chunk at a time (a province's
+    page is some 6 KB a unit: never held whole)."""
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        out.writelines(_chunks(report, lang))
+
+
+def _chunks(report: Report, lang: str) -> Iterator[str]:
     other = "en" if lang == "zh" else "zh"
     document = report_document(report)
 
@@ -132,7 +145,7 @@ def render(report: Report, lang: str) -> str:
             }
         )
     summed = trend(trend_sheet(report, lang), trend_sheet(report, other), report.trend, fields)
-    return _template().render(
+    return _template().generate(
         lang=lang,
         other=other,
         title=title(report, lang),
