@@ -110,6 +110,8 @@ def test_one_day_is_the_report_of_that_day(report: Callable[..., Result]) -> Non
     assert (found["first"], found["last"]) == ("2020-01-23", "2020-01-23")
     assert found["headline"]["figures"] == {"infections": 1, "reported_cases": 1, "hype_incidents": 0}
     assert found["units"][0]["note"] == "确诊1例 | 已隔离"
+    before = json.loads(report("--day", "2020-01-22", "--now", NOW, "--format", "json").stdout)
+    assert (before["headline"]["alerting"], before["units"][0]["alerts"]) == (0, [])  # the alert came on the 23rd
     missed = json.loads(report("--day", "2020-01-25", "--now", NOW, "--format", "json").stdout)
     assert missed["headline"]["reporting"] == 0
     assert missed["units"][0]["reported"] is False

@@ -191,12 +191,19 @@ def report(
         now=now,
         labels=labels,
         units=reports,
-        province=province([r.status for r in reports]),
+        province=_headline(reports),
         trend=_summed(reports, period) if several else reports[0].trend,
         verified=verify,
         intact=sum(1 for r in reports if r.signatures is not None and r.signatures.intact),
         broken=broken,
     )
+
+
+def _headline(reports: list[UnitReport]) -> Province:
+    """The province's headline (views.province) of the units reported on; alerts recorded
+    after the period (a report of a past day) are not counted."""
+    found = province([r.status for r in reports])
+    return dataclasses.replace(found, alerting=sum(1 for r in reports if r.alerts))
 
 
 def _units(session: Session, all_units: bool) -> list[Unit]:
@@ -250,7 +257,9 @@ def _unit_report(
         trend=trend,
         missed=missed,
         overdue=list(status.overdue),
-        alerts=list(status.unacknowledged),
+        alerts=[
+            a for a in status.unacknowledged if _moment(a.record).astimezone(status.now.tzinfo).date() <= period.last
+        ],
         approvals=approvals,
         signatures=signatures,
     )
