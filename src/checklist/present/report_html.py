@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from .report_json import report_document
-from .report_tables import Cell, Sheet, headline_lines, period_words, signature_words, title, trend_sheet, unit_sheets
+from .report_tables import Sheet, headline_lines, period_words, signature_words, title, trend_sheet, unit_sheets
 from .words import moment_text, t
 
 if TYPE_CHECKING:
@@ -40,12 +40,12 @@ class Shown:
 
     key: str
     title: str
-    columns: list[str]
-    rows: list[list[Cell]]
+    other_title: str  # in the other language
+    columns: list[tuple[str, str]]  # in the run's language and the other
     cells: list[list[tuple[str, Markup]]]
 
 
-def shown(sheet: Sheet) -> Shown:
+def shown(sheet: Sheet, other: Sheet) -> Shown:
     cells = [
         [
             ("—", NONE)
@@ -57,7 +57,7 @@ def shown(sheet: Sheet) -> Shown:
         ]
         for row in sheet.rows
     ]
-    return Shown(sheet.key, sheet.title, sheet.columns, sheet.rows, cells)
+    return Shown(sheet.key, sheet.title, other.title, list(zip(sheet.columns, other.columns, strict=True)), cells)
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def trend(sheet: Sheet, other: Sheet, days: list[DayFigures], fields: list[str])
     rows = []
     attributes = {f: Markup(' class="n" data-field="%s"') % f for f in fields}
     alerted = {f: Markup(' class="n alert" data-field="%s"') % f for f in fields}
-    for day, row in zip(days, shown(sheet).cells, strict=True):
+    for day, row in zip(days, shown(sheet, other).cells, strict=True):
         reported = "true" if day.values is not None else "false"
         cells = [(row[0][0], DAY), row[1]]
         cells += [(row[2 + n][0], (alerted if f in day.alerts else attributes)[f]) for n, f in enumerate(fields)]
@@ -141,7 +141,7 @@ def _chunks(report: Report, lang: str) -> Iterator[str]:
                 "name": u.status.catalog.unit_name(u.status.unit, lang),
                 "signatures": signature_words(u, lang),
                 "trend": trend(trend_sheet(report, lang, u.trend), unit_other, u.trend, fields) if unit_other else None,
-                "sheets": [(shown(s), other_sheets.get(s.key)) for s in sheets],
+                "sheets": [shown(s, other_sheets[s.key]) for s in sheets],
             }
         )
     summed = trend(trend_sheet(report, lang), trend_sheet(report, other), report.trend, fields)
