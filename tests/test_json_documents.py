@@ -50,6 +50,7 @@ NAMES = [
     "parts",
     "roles",
     "validation",
+    "report",
 ]
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # Objects whose keys are data (field ids, measure ids), not a closed shape.
@@ -163,6 +164,8 @@ def _views(keep: Kept, catalog: Path) -> None:
     keep("status", "status", "--now", NOW)  # prison: a newer catalog, not upgraded
     keep("status", "status", "--unit", "rehab", "--now", NOW)  # upgraded: retired and reworded
     keep("status-all", "status", "--all", "--now", NOW)
+    keep("report", "report", "--now", NOW, "--from", "2020-01-26")  # a unit's: figures, an alert, an approval
+    keep("report", "report", "--all", "--now", NOW, "--day", "2020-01-27")  # several units'
     keep("items", "list", "--now", NOW)
     keep("items", "list", "--unit", "rehab", "--now", NOW)
     keep("agenda", "today", "--days", "20", "--now", NOW)

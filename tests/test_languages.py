@@ -258,6 +258,9 @@ def session(  # noqa: PLR0915
         ("subjects",),
         ("subjects", "--open"),
         ("subjects", "--unit", "facility"),
+        ("report",),
+        ("report", "--all", "--from", "2020-01-25", "--to", "2020-01-27"),
+        ("report", "--unit", "facility", "--format", "csv"),
     ):
         run(*args)
     for args in (("log", "--no-pager"), ("log", "--item", "11", "--no-pager"), ("units",), ("validate",)):
@@ -342,6 +345,8 @@ def errors(cli: Callable[..., Result], lang: str) -> list[tuple[tuple[str, ...],
         ("import", "nosuch.bundle"),  # a bundle that is not there
         ("export", "--unit", "nosuch", "--out", "x.bundle"),  # an unknown unit
         ("keys", "trust", "nosuch.json", "--unit", "prison"),  # a key file that is not there
+        ("report", "--format", "html"),  # html to a terminal
+        ("report", "--from", "2020-01-27", "--to", "2020-01-20"),  # a period backwards
     ):
         result = cli(*args, "--lang", lang)
         assert result.exit_code == 1, (args, result)
@@ -397,7 +402,7 @@ def test_every_command_speaks_the_language_of_the_run_and_fits_the_width(
     wide = [
         f"{' '.join(args)}: {line!r}"
         for args, result in ran
-        if "--json" not in args and args[0] not in ("schema", "checkpoint")
+        if "--json" not in args and args[0] not in ("schema", "checkpoint", "report")  # a report is a document
         for line in too_wide(result.stdout, width)
     ]
     assert not wide, "\n".join(wide)

@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "set": "applicability:set_attributes",
     "place": "hierarchy:place",
     "log": "views:log",
+    "report": "report:report",
     "verify": "trust:verify",
     "seal": "trust:seal",
     "checkpoint": "trust:checkpoint",

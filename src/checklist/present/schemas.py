@@ -1149,6 +1149,171 @@ class BundleDocument(TypedDict):
     evidence: Annotated[dict[str, str], about("with --evidence: each evidence file, by SHA-256, in base64")]
 
 
+# report (`checklist report --format json`)
+
+
+@closed
+class ReportFieldDocument(TypedDict):
+    """A headline figure: its field id and its label in each language."""
+
+    id: str
+    zh: str | None
+    en: str | None
+
+
+@closed
+class ReportHeadlineDocument(TypedDict):
+    """The headline of the report, as of the period's last day: `units` covered, `reporting`
+    that day and the ids of those `missing` its report, that day's `figures` summed over the
+    units that reported, units with alerts to acknowledge (`alerting`) and with overdue critical
+    items (`overdue`); and what `verify` found (`verified` false with `--no-verify`): units
+    whose records are `intact`, and the ids of those `broken`."""
+
+    units: int
+    reporting: int
+    missing: list[str]
+    figures: dict[str, FigureValue]
+    alerting: int
+    overdue: int
+    verified: bool
+    intact: int
+    broken: list[str]
+
+
+@closed
+class ReportDayDocument(TypedDict):
+    """One day of the headline report (the chart's points): its `figures` (summed over the
+    units that reported, for several units; empty when none did), whether it was `reported`,
+    by how many units (`reporting`; of one unit, 1 or 0), and the fields past their alert
+    threshold (in any unit's report)."""
+
+    day: Day
+    reported: bool
+    reporting: int
+    figures: dict[str, FigureValue]
+    alerts: list[str]
+
+
+@closed
+class ReportProgressDocument(TypedDict):
+    """Items done of those that apply (`applicable`), of all (`total`), and the share met in percent."""
+
+    done: int
+    applicable: int
+    total: int
+    percent: float
+
+
+@closed
+class ReportSectionDocument(TypedDict):
+    """A section's progress."""
+
+    id: str
+    done: int
+    applicable: int
+    total: int
+    percent: float
+
+
+@closed
+class ReportMissedDocument(TypedDict):
+    """A recurring item with periods of the report's period neither done nor waived."""
+
+    id: str
+    number: int
+    subject: str | None
+    part: str | None
+    periods: list[str]
+
+
+@closed
+class ReportOverdueDocument(TypedDict):
+    """An item past its deadline."""
+
+    id: str
+    number: int
+    subject: str | None
+    part: str | None
+
+
+@closed
+class ReportAlertDocument(TypedDict):
+    """An alert to acknowledge: the item, the fields past their threshold and the record that raised it."""
+
+    id: str
+    number: int
+    subject: str | None
+    period: str | None
+    fields: list[str]
+    figures: dict[str, FigureValue]
+    note: str | None
+    by: str
+    at: Moment
+
+
+@closed
+class ReportApprovalDocument(TypedDict):
+    """An approval: `given` in the period (by whom, when), or not (pending: `by` and `at` null)."""
+
+    id: str
+    number: int
+    subject: str | None
+    given: bool
+    by: str | None
+    at: Moment | None
+
+
+@closed
+class ReportSignaturesDocument(TypedDict):
+    """What `verify` says of the unit's records: `intact` (chain, signatures, seals, index hold),
+    how many records, signed and unsigned, and how many problems it found."""
+
+    intact: bool
+    records: int
+    signed: int
+    unsigned: int
+    problems: int
+
+
+@closed
+class ReportUnitDocument(TypedDict):
+    """One unit's part of the report."""
+
+    id: str
+    name: Annotated[str | None, about("its name; null: the kind's name")]
+    kind: str
+    reported: Annotated[bool, about("the headline report of the period's last day is in")]
+    figures: Annotated[dict[str, FigureValue], about("that report's figures, by field id")]
+    note: Annotated[str | None, about("that report's note")]
+    progress: ReportProgressDocument
+    sections: list[ReportSectionDocument]
+    trend: list[ReportDayDocument]
+    missed: list[ReportMissedDocument]
+    overdue: list[ReportOverdueDocument]
+    alerts: list[ReportAlertDocument]
+    approvals: list[ReportApprovalDocument]
+    signatures: Annotated[ReportSignaturesDocument | None, about("null: not verified (`--no-verify`)")]
+
+
+@closed
+class ReportDocument(TypedDict):
+    """The report of one unit or of every unit (`checklist report --format json`) over a period
+    (`first` to `last` day), as of `now` (the end of the last day, or the clock): the
+    `headline`, the headline `fields`, the `trend` day by day and each unit's part, in natural
+    order of their names. The Markdown, HTML, CSV and xlsx reports show the same numbers."""
+
+    document: Literal["report"]
+    format: Literal[1]
+    scope: Literal["unit", "all"]
+    first: Day
+    last: Day
+    now: Moment
+    fields: list[ReportFieldDocument]
+    headline: ReportHeadlineDocument
+    trend: list[ReportDayDocument]
+    units: list[ReportUnitDocument]
+
+
 # The documents by name: the shape, the command that prints it, and (for a union, which has
 # no docstring of its own) its description.
 DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
@@ -1172,6 +1337,7 @@ DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
         "Whether a catalog validates (`checklist validate --json`): its name, version and number of "
         "measures, or every problem found; and its warnings either way.",
     ),
+    "report": (ReportDocument, "checklist report --format json", None),
 }
 
 
