@@ -207,3 +207,51 @@ def test_a_record_changed_in_a_mirror_is_caught(department: Site, tmp_path: Path
     result = department("verify", "--all", "--store", str(copy))
     assert result.exit_code == 3
     assert "cs-prison" in result.stdout + result.stderr
+
+
+PERIOD = ("--from", DAYS[0].isoformat(), "--to", DAYS[-1].isoformat())
+
+
+def test_the_departments_report_says_the_same_in_every_format(department: Site, tmp_path: Path) -> None:
+    document = department.ok("report", "--all", *PERIOD, "--format", "json", *LAST).json()
+    assert isinstance(document, dict)
+    assert (document["first"], document["last"]) == (DAYS[0].isoformat(), DAYS[-1].isoformat())
+    headline = document["headline"]
+    assert (headline["units"], headline["reporting"], headline["missing"]) == (5, 5, [])
+    assert (headline["verified"], headline["intact"], headline["broken"]) == (True, 5, [])
+    trend = {day["day"]: day for day in document["trend"]}
+    assert trend[INFECTION.isoformat()]["figures"]["infections"] == 1
+    assert trend[INFECTION.isoformat()]["alerts"] == ["infections"]
+    for day in MISSED:
+        assert trend[day.isoformat()]["reporting"] == 4
+    assert sum(day["figures"].get("infections", 0) for day in document["trend"]) == 1
+    units = {unit["id"]: unit for unit in document["units"]}
+    rehab = units["cs-rehab"]
+    assert [day["day"] for day in rehab["trend"] if not day["reported"]] == sorted(d.isoformat() for d in MISSED)
+    assert [(m["id"], m["periods"]) for m in rehab["missed"] if m["id"] == ZEROS] == [
+        (ZEROS, sorted(d.isoformat() for d in MISSED))
+    ]
+    prison = units["cs-prison"]
+    assert [alert["fields"] for alert in prison["alerts"]] == [["infections"]]
+    assert all(unit["signatures"]["intact"] for unit in units.values())
+    for form in ("md", "html", "csv", "xlsx"):
+        out = tmp_path / f"province.{form}"
+        department.ok("report", "--all", *PERIOD, "--out", str(out), *LAST)
+        assert out.stat().st_size > 500, form
+    markdown = (tmp_path / "province.md").read_text(encoding="utf-8")
+    assert "长沙强制隔离戒毒所" in markdown
+    assert "长沙监狱" in markdown
+    csv_text = (tmp_path / "province.csv").read_bytes()
+    assert csv_text.startswith("\ufeff".encode())
+    rows = csv_text.decode("utf-8-sig").splitlines()
+    assert len(rows) == 1 + 5 * len(DAYS)  # a header, then a row per unit and day
+
+
+def test_a_report_for_the_city_bureaus_node(department: Site) -> None:
+    document = department.ok("report", "--under", "长沙市司法局", *PERIOD, "--json", "--no-verify", *LAST).json()
+    assert isinstance(document, dict)
+    assert sorted(unit["id"] for unit in document["units"]) == ["cs-cc", "cs-prison", "cs-rehab"]
+    assert document["headline"]["units"] == 3
+    unknown = department("report", "--under", "长沙市", "--json", *LAST)
+    assert unknown.exit_code == 1
+    assert "长沙市司法局" in unknown.stderr  # the closest body, named

@@ -54,6 +54,14 @@ def report(
         Path | None,
         typer.Option("--out", "-o", metavar="FILE", help="Write the report to FILE (html and xlsx need one)."),
     ] = None,
+    under: Annotated[
+        str | None,
+        typer.Option(
+            "--under",
+            metavar="NODE",
+            help="Every unit under one body: its path (湖南省司法厅/长沙市司法局) or its name alone.",
+        ),
+    ] = None,
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Leave out the signature status (faster: the records are not verified).")
     ] = False,
@@ -74,6 +82,8 @@ def report(
 
     if unit and all_units:
         raise UserError("option.exclusive", first="--unit", second="--all")
+    if under is not None and (unit or all_units):
+        raise UserError("option.exclusive", first="--under", second="--unit" if unit else "--all")
     if json and form is not None and form.strip().casefold() != "json":
         raise UserError("option.exclusive", first="--json", second="--format")
     if out is not None and out.expanduser().is_dir():
@@ -82,9 +92,15 @@ def report(
     if out is None and wanted in BINARY:
         raise UserError("report.needs_out", format=wanted.upper(), suffix=wanted)
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
-    found = reports.report(  # `--under NODE`: units= those under the node, as `status --all --under` selects them
-        Session.open(settings),
+    session = Session.open(settings)
+    if under is not None:
+        from ..usecases.hierarchy import units_under
+
+        chosen = units_under(session, under)
+    found = reports.report(
+        session,
         all_units=all_units,
+        units=chosen if under is not None else None,
         day=options.day(day, "--day"),
         first=options.day(first, "--from"),
         last=options.day(last, "--to"),

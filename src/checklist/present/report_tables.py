@@ -318,7 +318,7 @@ def write_csv(report: Report, lang: str, out: IO[str]) -> None:
 
 def write_xlsx(report: Report, lang: str, path: Path) -> None:
     """One sheet per view, header frozen, columns sized (XlsxWriter, imported here only)."""
-    import xlsxwriter  # type: ignore[import-untyped]
+    import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     try:

@@ -60,6 +60,12 @@ def _place(found: object) -> Node:
     return tuple(getattr(status, "place", ()))
 
 
+def units_under(session: Session, token: str) -> list[Unit]:
+    """The units of the store anywhere under the node a user names (`report --under NODE`)."""
+    statuses = [session.status(unit) for unit in session.store.units()]
+    return [status.unit for status in under(statuses, find_node(statuses, token))]
+
+
 def children(node: Node, known: Iterable[Node]) -> list[Node]:
     """The nodes one level below `node`, in natural order of their names."""
     from .views import natural_key
