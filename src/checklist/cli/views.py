@@ -92,6 +92,28 @@ def status(
     overdue: Annotated[
         bool, typer.Option("--overdue", help="With --all: only units with overdue critical items.")
     ] = False,
+    by_measure: Annotated[
+        bool,
+        typer.Option(
+            "--by-measure", help="With --all: one line per measure, those missed or overdue in the most units first."
+        ),
+    ] = False,
+    measure: Annotated[
+        str | None,
+        typer.Option(
+            "--item",
+            "-i",
+            metavar="ID",
+            help="With --all: one measure (its id) in each unit, those needing attention first.",
+        ),
+    ] = None,
+    compliance: Annotated[
+        bool,
+        typer.Option(
+            "--compliance",
+            help="With --all: how long each unit took to attest the measures new in its last catalog upgrade.",
+        ),
+    ] = False,
     no_pager: Annotated[
         bool, typer.Option("--no-pager", help="Print straight out, not through a pager (only a terminal is paged).")
     ] = False,
@@ -120,17 +142,25 @@ def status(
         raise UserError("option.exclusive", first="--all", second="--role" if role else "--by")
     asked = {"--sort": sort is not None, "--kind": kind is not None, "--missing": missing}
     asked |= {"--alerts": alerts, "--overdue": overdue}
+    asked |= {"--by-measure": by_measure, "--item": measure is not None, "--compliance": compliance}
     if not all_units and any(asked.values()):
         raise UserError("option.needs_all", option=next(name for name, on in asked.items() if on))
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
     session = Session.open(settings)
     if all_units:
-        _supervisor(
-            views.supervisor(session, sort or "attention", kind=kind, missing=missing, alerts=alerts, overdue=overdue),
-            json,
-            no_pager,
-            settings.lang,
+        if sort is not None and (by_measure or measure is not None or compliance):
+            raise UserError("option.exclusive", first="--sort", second="--compliance" if compliance else "--by-measure")
+        if compliance and (by_measure or measure is not None):
+            raise UserError("option.exclusive", first="--compliance", second="--item" if measure else "--by-measure")
+        view = views.supervisor(
+            session, sort or "attention", kind=kind, missing=missing, alerts=alerts, overdue=overdue
         )
+        if by_measure or measure is not None or compliance:
+            from .measures import measures_view
+
+            measures_view(session, view, measure, compliance, json=json, no_pager=no_pager, lang=settings.lang)
+            return
+        _supervisor(view, json, no_pager, settings.lang)
         return
     kept_to = views.owners(session, role, person)
     found = [views.unit_status(session, part, kept_to)]
@@ -165,6 +195,9 @@ def _supervisor(view: SupervisorView, json: bool, no_pager: bool, lang: str) -> 
 
     with paged(pager_from(no_pager)) as (_, console):
         console.print(supervisor_view(view, lang, console.width))
+    from .measures import province_hint
+
+    province_hint(lang)  # the next level down, on stderr
 
 
 def log(

@@ -1,0 +1,68 @@
+"""The supervisor's view, part 2: measures across units (`status --all --by-measure`), one
+measure in each unit (`status --all --item ID`), and time to compliance after a catalog
+upgrade (`status --all --compliance`).
+
+Each takes the units `status --all` keeps (its filters, and whatever narrows it: a node of
+the hierarchy) as the SupervisorView it made, so each counts over statuses folded once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core import rollup
+from ..core.compliance import Compliance, UnitCompliance, compliance, unit_compliance
+from ..core.status import UnitStatus
+from .session import Session
+from .views import SupervisorView, natural_key, unit_name
+
+
+@dataclass(frozen=True)
+class ByMeasureView:
+    supervised: SupervisorView  # the units looked at (those the filters keep) and the province
+    measures: rollup.ByMeasure
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    supervised: SupervisorView
+    across: rollup.MeasureAcross
+
+
+@dataclass(frozen=True)
+class ComplianceView:
+    supervised: SupervisorView
+    compliance: Compliance
+
+
+def looked_at(view: SupervisorView) -> list[UnitStatus]:
+    """The statuses of the units a supervisor's view keeps, in natural order of their names."""
+    return sorted((v.status for v in view.units), key=lambda s: natural_key(unit_name(s)))
+
+
+def by_measure(view: SupervisorView) -> ByMeasureView:
+    """Which measures are missed or overdue in the most of the units `view` keeps."""
+    return ByMeasureView(view, rollup.by_measure(looked_at(view)))
+
+
+def measure(session: Session, view: SupervisorView, token: str) -> MeasureView:
+    """One measure (its id, its id without the kind, a unique prefix) in each unit `view` keeps;
+    an unknown one is refused with the closest ids."""
+    statuses = looked_at(view)
+    found = rollup.find_measure(token, statuses)
+    return MeasureView(view, rollup.measure_across(found, statuses, lambda s: session.view(s.unit)[1]))
+
+
+def time_to_compliance(session: Session, view: SupervisorView) -> ComplianceView:
+    """How long each unit `view` keeps took to attest the measures new in its last upgrade."""
+    statuses = looked_at(view)
+    found: list[UnitCompliance | None] = []
+    for looked in statuses:
+        status, index = session.view(looked.unit)  # its index, as saved when status --all folded it: read, not folded
+        before = None
+        if index.upgrades_at:
+            earlier = index.upgrades_at[:-1]
+            digest = index.record_at(earlier[-1]).catalog if earlier else status.unit.catalog.digest
+            before = session.kept_catalog(digest)
+        found.append(unit_compliance(status, index, before))
+    return ComplianceView(view, compliance(found, statuses))
