@@ -12,7 +12,6 @@ only for the few records whose moment is asked (the upgrade, each new measure's 
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -128,8 +127,11 @@ class Compliance:
     @property
     def median(self) -> timedelta | None:
         """The median time to compliance of the compliant units that had new measures to attest."""
-        took = [u.took for u in self.compliant if u.new and u.took is not None]
-        return statistics.median_low(took) if took else None
+        took = sorted(u.took for u in self.compliant if u.new and u.took is not None)
+        if not took:
+            return None
+        half = len(took) // 2
+        return took[half] if len(took) % 2 else (took[half - 1] + took[half]) / 2
 
     @property
     def slowest(self) -> UnitCompliance | None:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 STANDING_STYLE = {"overdue": "bold red", "missed": "red", "blocked": "yellow", "open": "", "done": "green", "na": "dim"}
 CRITICAL = "!"  # marks a critical measure on its line
+NAMED = 5  # units named in a line that counts them; the rest are counted
 
 
 # -- lines that fit the width -------------------------------------------------------------
@@ -245,7 +246,11 @@ def compliance_view(found: ComplianceView, lang: str, width: int) -> RenderableT
     table = [_compliance_row(unit, lang) for unit in done.units]
     lines += fitted(headers, table, width, right={3})
     if done.not_upgraded:
-        lines.append(Text(tn("compliance.not_upgraded", len(done.not_upgraded), lang), style="dim"))
+        names = [safe(_unit_name(s, lang)) for s in done.not_upgraded[:NAMED]]
+        listed = t("province.separator", lang).join(names)
+        if len(done.not_upgraded) > NAMED:
+            listed = tn("province.more", len(done.not_upgraded) - NAMED, lang, names=listed)
+        lines.append(Text(tn("compliance.not_upgraded", len(done.not_upgraded), lang, names=listed), style="dim"))
     return Group(*lines)
 
 
