@@ -221,7 +221,8 @@ def measure_across(
     measure: Measure, statuses: Sequence[UnitStatus], indexes: Callable[[UnitStatus], LogIndex] | None = None
 ) -> MeasureAcross:
     """One measure in each of `statuses` it applies to: the units needing attention first
-    (overdue, missed, blocked, open, done, n/a), then in the order given (`statuses`' own).
+    (overdue, missed, blocked, open, done, n/a; the most periods missed first), then in the
+    order given (`statuses`' own).
     `indexes` gives a unit's index, asked for only where the measure recurs (see attested_last)."""
     units: list[UnitOnMeasure] = []
     counts: dict[Standing, int] = dict.fromkeys(STANDINGS, 0)
@@ -239,6 +240,6 @@ def measure_across(
         missed = sum(len(i.missed) for i in items)
         index = indexes(status) if recurs and indexes is not None and items else None
         units.append(UnitOnMeasure(status, standing, items, settled, missed, attested_last(items, index)))
-    units.sort(key=lambda u: _RANK[u.standing])  # stable: within a standing, the order given
+    units.sort(key=lambda u: (_RANK[u.standing], -u.missed))  # stable: then in the order given
     row = MeasureRow(measure, counts, len(units))
     return MeasureAcross(measure, row, units, not_applying)
