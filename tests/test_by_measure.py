@@ -340,3 +340,25 @@ def test_through_a_real_process(units, proc) -> None:
     unknown = proc("status", "--all", "--item", "nosuch", "--now", NOW, env=env)
     assert unknown.exit_code == 1 and "Traceback" not in unknown.stderr
     assert unknown.stderr.startswith("错误：这些单位所用的措施目录中没有措施“nosuch”")
+
+
+def _transcript(command: str) -> list[str]:
+    """The lines README shows under `$ checklist COMMAND` (up to the next command or the block's end)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    after = readme.split(f"$ checklist {command}\n", 1)[1]
+    return after.split("```", 1)[0].split("\n$ ", 1)[0].splitlines()
+
+
+def test_the_readme_transcripts_are_what_the_commands_print(view, cli, units, monkeypatch) -> None:
+    shown = view("--item", "visits-suspended", "--lang", "zh")
+    assert _transcript("status --all --item visits-suspended --lang zh") == [
+        *shown.stdout.splitlines(),
+        *shown.stderr.splitlines(),
+    ]
+    by_measure = view("--by-measure", "--lang", "zh").stdout.splitlines()
+    for line in _transcript("status --all --by-measure --lang zh")[:-1]:
+        assert line == "…" or line in by_measure, line
+    _upgrade(cli, units)
+    later = cli("status", "--all", "--compliance", "--lang", "zh", "--now", LATER)
+    printed = [*later.stdout.splitlines(), *later.stderr.splitlines()]
+    assert _transcript("status --all --compliance --lang zh") == printed

@@ -37,6 +37,9 @@ from .conftest import OLD_CATALOG, REPO, forge_seal, seal_payload, three_zeros
 NAMES = [
     "status",
     "status-all",
+    "status-by-measure",
+    "status-measure",
+    "status-compliance",
     "items",
     "agenda",
     "subjects",
@@ -53,6 +56,7 @@ NAMES = [
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # Objects whose keys are data (field ids, measure ids), not a closed shape.
 OPEN_MAPS = {"figures", "latest", "totals", "today", "retired", "records_for_unknown_items", "values", "days_at_zero"}
+OPEN_MAPS |= {"attested"}  # status-compliance: by measure id
 START, NOW = "2020-01-26T09:00", "2020-01-29T10:00"
 
 FORMATS = FormatChecker()  # every format jsonschema checks, and these two whatever is installed
@@ -162,6 +166,10 @@ def _views(keep: Kept, catalog: Path) -> None:
     keep("status", "status", "--now", NOW)  # prison: a newer catalog, not upgraded
     keep("status", "status", "--unit", "rehab", "--now", NOW)  # upgraded: retired and reworded
     keep("status-all", "status", "--all", "--now", NOW)
+    keep("status-by-measure", "status", "--all", "--by-measure", "--now", NOW)
+    keep("status-measure", "status", "--all", "--item", "system.three-zeros", "--now", NOW)  # recurring, reported
+    keep("status-measure", "status", "--all", "--item", "prison.new-admission-exam", "--now", NOW)  # per subject
+    keep("status-compliance", "status", "--all", "--compliance", "--now", NOW)  # rehab upgraded: nothing new
     keep("items", "list", "--now", NOW)
     keep("items", "list", "--unit", "rehab", "--now", NOW)
     keep("agenda", "today", "--days", "20", "--now", NOW)
