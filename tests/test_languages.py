@@ -69,6 +69,7 @@ TYPED = [
     "seal.json",
     "checkpoint.txt",
     "nosuch",
+    "visits-supended",
     "abc",
     "yesterday",
     "99",
@@ -216,6 +217,10 @@ def session(  # noqa: PLR0915
     for args in (
         ("status",),
         ("status", "--all"),
+        ("status", "--all", "--by-measure"),
+        ("status", "--all", "--item", "three-zeros"),
+        ("status", "--all", "--item", "prison.new-admission-exam"),
+        ("status", "--all", "--compliance"),
         ("status", "--unit", "facility", "--role", "warden"),
         ("status", "--unit", "facility", "--by", "赵监狱长"),
         ("status", "--unit", "facility", "--part", "A区"),
@@ -286,6 +291,8 @@ def errors(cli: Callable[..., Result], lang: str) -> list[tuple[tuple[str, ...],
         ("done", "3", "--note", "x", "--now", "yesterday"),  # a bad time
         ("event", "admission"),  # no subject
         ("ack", "5", "--reason", "x"),  # nothing to acknowledge
+        ("status", "--all", "--item", "visits-supended"),  # an unknown measure
+        ("status", "--by-measure"),  # without --all
     ):
         result = cli(*args, "--lang", lang)
         assert result.exit_code == 1, (args, result)
