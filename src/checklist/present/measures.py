@@ -83,6 +83,8 @@ def _filtered(view: SupervisorView, lang: str) -> str:
 def duration_text(span: timedelta, lang: str) -> str:
     """A duration in words, to the minute below a day and to the hour from a day on: '2 天 3 小时'."""
     minutes = max(int(span.total_seconds()) // 60, 0)
+    if not minutes:
+        return t("compliance.under_a_minute", lang)
     days, minutes = divmod(minutes, 24 * 60)
     if days:
         minutes -= minutes % 60
@@ -250,7 +252,9 @@ def compliance_view(found: ComplianceView, lang: str, width: int) -> RenderableT
         listed = t("province.separator", lang).join(names)
         if len(done.not_upgraded) > NAMED:
             listed = tn("province.more", len(done.not_upgraded) - NAMED, lang, names=listed)
-        lines.append(Text(tn("compliance.not_upgraded", len(done.not_upgraded), lang, names=listed), style="dim"))
+        never = Text(tn("compliance.not_upgraded", len(done.not_upgraded), lang, names=listed), style="dim")
+        never.truncate(width, overflow="ellipsis")  # names are never split over lines
+        lines.append(never)
     return Group(*lines)
 
 
