@@ -220,7 +220,22 @@ def test_an_unknown_measure_suggests_the_closest(view) -> None:
     chinese = view("--item", "三零", "--lang", "zh", code=1)
     assert "这些单位所用的措施目录中没有措施“三零”" in chinese.stderr
     ambiguous = view("--item", "system.three", code=1)
-    assert "system.three-zeros" in ambiguous.stderr and "system.three-level-duty" in ambiguous.stderr
+    assert ambiguous.stderr == (
+        "error: 'system.three' names more than one measure: system.three-zeros, system.three-level-duty\n"
+        "type more of the id, or the whole id\n"
+    )
+    number = view("--item", "９", "--lang", "zh", code=1)  # an item's number, typed in full width
+    assert number.stderr.startswith("错误：“９”是事项序号：各单位的序号不同，请用措施 ID")
+    assert "`checklist status --all --by-measure` 列出各项措施及其 ID" in number.stderr
+    nothing_close = view("--item", "xyzzy", code=1)
+    assert "`checklist status --all --by-measure` lists the measures and their ids" in nothing_close.stderr
+
+
+def test_a_measure_is_named_by_words_of_its_title_too(view) -> None:
+    assert view("--item", "接见", "--lang", "zh").stdout.startswith("措施 prison.visits-suspended：")
+    assert view("--item", "visits to prisoners").stdout.startswith("Measure prison.visits-suspended:")
+    both = view("--item", "停止", "--lang", "zh", code=1)
+    assert "prison.outreach-activities-suspended、prison.visits-suspended" in both.stderr
 
 
 def test_wrong_options_say_what_to_do(view, cli, units) -> None:

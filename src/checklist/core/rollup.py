@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .errors import NotFound, UserError
+from .errors import Message, NotFound, UserError
 from .fuzzy import closest
 from .logindex import LogIndex
 from .models import Measure, Record
 from .status import ItemStatus, UnitStatus
+from .typed import plain
 
 Standing = Literal["overdue", "missed", "blocked", "open", "done", "na"]
 STANDINGS: tuple[Standing, ...] = ("overdue", "missed", "blocked", "open", "done", "na")  # what needs it first
@@ -177,24 +178,30 @@ def measure_ids(statuses: Sequence[UnitStatus]) -> dict[str, Measure]:
 
 
 def find_measure(token: str, statuses: Sequence[UnitStatus]) -> Measure:
-    """A measure named by its id, its id without the kind (`visits-suspended`) or a unique
-    prefix of either; else NotFound with the closest ids."""
+    """A measure named by its id, its id without the kind (`visits-suspended`), a unique prefix
+    of either, or words of its title (`接见`); else NotFound with the closest ids. A number is
+    refused: an item's number differs from one unit's checklist to another's."""
     known = measure_ids(statuses)
     token = token.strip()
     if token in known:
         return known[token]
+    if plain(token).isdigit():
+        raise UserError("measure.by_number", token=token)
     local = [m for i, m in known.items() if i.split(".", 1)[-1] == token]
-    if len(local) == 1:
-        return local[0]
     prefixed = [m for i, m in known.items() if token and (i.startswith(token) or i.split(".", 1)[-1].startswith(token))]
-    if len(prefixed) == 1:
-        return prefixed[0]
-    if len(local) > 1 or len(prefixed) > 1:
-        ids = [m.id for m in (local if len(local) > 1 else prefixed)]
-        raise UserError("item.ambiguous", token=token, ids=ids[:6], more=len(ids) > 6)
+    folded = token.casefold()
+    titled = [
+        m for m in known.values() if folded and any(folded in (t or "").casefold() for t in (m.title.zh, m.title.en))
+    ]
+    for found in (local, prefixed, titled):
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            ids = [m.id for m in found]
+            raise UserError("measure.ambiguous", token=token, ids=ids[:6] + (["…"] if len(ids) > 6 else []))
     names = {**{i.split(".", 1)[-1]: i for i in known}, **{i: i for i in known}}
-    suggestions = dict.fromkeys(names[name] for name in closest(token, names, limit=6))
-    raise NotFound("measure.unknown", list(suggestions)[:3], token=token)
+    suggestions = list(dict.fromkeys(names[name] for name in closest(token, names, limit=6)))[:3]
+    raise NotFound("measure.unknown", suggestions, hint=None if suggestions else Message("measure.list"), token=token)
 
 
 def attested_last(items: Iterable[ItemStatus], index: LogIndex | None = None) -> Record | None:
