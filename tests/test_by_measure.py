@@ -9,10 +9,17 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from rich.cells import cell_len
+
+from checklist.core.catalog import load
+from checklist.core.rollup import STANDINGS, find_measure, measure_ids, worst
+from checklist.present.measures import short_ids
 
 from .conftest import REPO, Result, three_zeros
 
@@ -377,3 +384,29 @@ def test_the_readme_transcripts_are_what_the_commands_print(view, cli, units, mo
     later = cli("status", "--all", "--compliance", "--lang", "zh", "--now", LATER)
     printed = [*later.stdout.splitlines(), *later.stderr.splitlines()]
     assert _transcript("status --all --compliance --lang zh") == printed
+
+
+# -- properties of the fold and of the names it shows ------------------------------------------------
+
+
+@given(st.lists(st.sampled_from([*STANDINGS, None]), max_size=12))
+def test_a_unit_stands_as_its_item_needing_the_most_attention(standings: list) -> None:
+    found = worst(standings)
+    present = [s for s in standings if s is not None]
+    assert found == (min(present, key=STANDINGS.index) if present else None)
+    assert worst(list(reversed(standings))) == found  # whatever the order of the items
+
+
+_CATALOG = load(None)
+_KINDS = [kind.id for kind in _CATALOG.meta.unit_kinds]
+
+
+@given(st.sets(st.sampled_from(_KINDS), min_size=1), st.data())
+def test_every_id_shown_names_its_measure_for_item(kinds: set[str], data: st.DataObject) -> None:
+    """The short ids a view shows (the kind left out where that is unique) are what `--item` takes."""
+    statuses = [SimpleNamespace(catalog=_CATALOG, unit=SimpleNamespace(kind=kind)) for kind in sorted(kinds)]
+    known = measure_ids(statuses)  # type: ignore[arg-type]
+    shown = data.draw(st.lists(st.sampled_from(sorted(known)), unique=True, min_size=1))
+    for full, short in short_ids(shown, known).items():
+        assert find_measure(short, statuses).id == full  # type: ignore[arg-type]
+        assert find_measure(full, statuses).id == full  # type: ignore[arg-type]

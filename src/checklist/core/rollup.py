@@ -107,6 +107,7 @@ class ByMeasure:
 
     rows: list[MeasureRow]
     units: int  # the units looked at
+    known: tuple[str, ...] = ()  # the ids of every measure of their kinds (measure_ids)
 
     @property
     def needing(self) -> list[MeasureRow]:
@@ -133,7 +134,7 @@ def by_measure(statuses: Sequence[UnitStatus]) -> ByMeasure:
         for order, (measure_id, measure) in enumerate(measures.items())
     ]
     rows.sort(key=lambda r: (-r.attention, -r.counts["overdue"], not r.critical, -r.counts["open"], r.order))
-    return ByMeasure(rows, len(statuses))
+    return ByMeasure(rows, len(statuses), tuple(measure_ids(statuses)))
 
 
 @dataclass(frozen=True)
@@ -169,10 +170,11 @@ class MeasureAcross:
 
 
 def measure_ids(statuses: Sequence[UnitStatus]) -> dict[str, Measure]:
-    """Every measure of the catalogs the units run, by id (the first catalog's where they differ)."""
+    """Every measure of the units' kinds in the catalogs they run, by id (the first catalog's
+    where they differ): what `--item` names, and what a short id must be told apart from."""
     found: dict[str, Measure] = {}
-    for catalog in {id(s.catalog): s.catalog for s in statuses}.values():
-        for measure in catalog.measures:
+    for catalog, kind in {(id(s.catalog), s.unit.kind): (s.catalog, s.unit.kind) for s in statuses}.values():
+        for measure in catalog.for_kind(kind):
             found.setdefault(measure.id, measure)
     return found
 

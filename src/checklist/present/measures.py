@@ -5,6 +5,7 @@ catalog upgrade (`--compliance`); each view's hint names the command for the nex
 from __future__ import annotations
 
 import shlex
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -114,7 +115,7 @@ def by_measure_view(found: ByMeasureView, lang: str, width: int) -> RenderableTy
         )
     )
     headers = [t(f"measures.col.{c}", lang) for c in ("measure", *STANDING_COLUMNS, "of")]
-    short = short_ids([row.measure.id for row in rows])
+    short = short_ids([row.measure.id for row in rows], found.measures.known)
     table: list[list[Text]] = []
     for row in rows:
         cells = [_measure_cell(row.measure, short[row.measure.id], lang)]
@@ -132,11 +133,11 @@ def by_measure_view(found: ByMeasureView, lang: str, width: int) -> RenderableTy
 STANDING_COLUMNS: tuple[Standing, ...] = ("overdue", "missed", "blocked", "open", "done", "na")
 
 
-def short_ids(ids: list[str]) -> dict[str, str]:
+def short_ids(ids: Sequence[str], known: Iterable[str] = ()) -> dict[str, str]:
     """Each measure's id as short as `--item` still takes it: without its kind where no other
-    measure shown has the same rest (`visits-suspended`), else whole."""
+    measure (of `ids` and `known`) has the same rest (`visits-suspended`), else whole."""
     rests: dict[str, int] = {}
-    for measure_id in ids:
+    for measure_id in {*ids, *known}:
         rest = measure_id.split(".", 1)[-1]
         rests[rest] = rests.get(rest, 0) + 1
     return {i: i.split(".", 1)[-1] if rests[i.split(".", 1)[-1]] == 1 else i for i in ids}
