@@ -200,6 +200,8 @@ def _unit_row(unit: UnitOnMeasure, lang: str) -> list[Text]:
         standing = t("label.missed", lang, count=unit.missed)
     last = unit.latest
     what = Text(t("action." + last.action, lang)) if last is not None else Text("—", style="dim")
+    if last is not None and last.subject:  # of which subject (a prisoner's number)
+        what.append(f" · {safe(last.subject)}")
     who = Text(safe(last.actor)) if last is not None else Text("—", style="dim")
     when = moment_text((last.clock or last.at), lang, short=True) if last is not None else "—"
     return [
