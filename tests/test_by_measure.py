@@ -217,6 +217,10 @@ def test_the_province_view_names_the_next_levels(view) -> None:
         "按措施查看：`checklist status --all --by-measure`；"
         "目录升级后新措施的落实用时：`checklist status --all --compliance`\n"
     )
+    assert view("--kind", "rehab", "--missing").stderr == (
+        "By measure: `checklist status --all --by-measure --kind rehab --missing`; time to compliance after "
+        "a catalog upgrade: `checklist status --all --compliance --kind rehab --missing`\n"
+    )
 
 
 def test_an_unknown_measure_suggests_the_closest(view) -> None:

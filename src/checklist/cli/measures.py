@@ -54,9 +54,9 @@ def measures_view(
         message(hint, style="dim")
 
 
-def province_hint(lang: str) -> None:
+def province_hint(view: SupervisorView, lang: str) -> None:
     """Under `status --all`: the commands for the other axis and for time to compliance."""
     from ..present.measures import province_hint as words
     from ..present.output import message
 
-    message(words(lang), style="dim")
+    message(words(view, lang), style="dim")

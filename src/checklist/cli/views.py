@@ -197,7 +197,7 @@ def _supervisor(view: SupervisorView, json: bool, no_pager: bool, lang: str) -> 
         console.print(supervisor_view(view, lang, console.width))
     from .measures import province_hint
 
-    province_hint(lang)  # the next level down, on stderr
+    province_hint(view, lang)  # the next level down, on stderr
 
 
 def log(

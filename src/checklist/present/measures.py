@@ -289,9 +289,15 @@ def compliance_hint(found: ComplianceView, lang: str) -> str | None:
     return t("compliance.hint", lang, command=f"checklist list --unit {unit} --open")
 
 
-def province_hint(lang: str) -> str:
-    """Under `status --all`: the other axis, and time to compliance."""
-    return t("province.hint", lang)
+def province_hint(view: SupervisorView, lang: str) -> str:
+    """Under `status --all`: the other axis, and time to compliance (over the same units)."""
+    options = _filter_options(view)
+    return t(
+        "province.hint",
+        lang,
+        by_measure=f"checklist status --all --by-measure{options}",
+        compliance=f"checklist status --all --compliance{options}",
+    )
 
 
 # -- JSON ---------------------------------------------------------------------------------------
