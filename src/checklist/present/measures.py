@@ -181,9 +181,14 @@ def measure_view(found: MeasureView, lang: str, width: int) -> RenderableType:
     title.append(critical, style="bold red")
     lines: list[Text] = [title]
     counts = t("province.separator", lang).join(
-        t("measure.count", lang, standing=t(f"standing.{s}", lang), n=row.counts[s]) for s in STANDING_COLUMNS
+        t("measure.count", lang, standing=t(f"standing.{s}", lang), n=row.counts[s])
+        for s in STANDING_COLUMNS
+        if row.counts[s]  # the standings it has: a line that fits
     )
-    lines.append(Text(tn("measure.applies", row.applies, lang, counts=counts) + _filtered(found.supervised, lang)))
+    said = t("measure.counts", lang, counts=counts) if counts else ""
+    lines.append(Text(tn("measure.applies", row.applies, lang, counts=said)))
+    if found.supervised.filters.on:
+        lines.append(Text(_filtered(found.supervised, lang).strip(), style="dim"))
     if across.not_applying:
         lines.append(Text(tn("measure.not_applying", across.not_applying, lang), style="dim"))
     if not across.units:

@@ -49,7 +49,8 @@ def measure(session: Session, view: SupervisorView, token: str) -> MeasureView:
     """One measure (its id, its id without the kind, a unique prefix) in each unit `view` keeps;
     an unknown one is refused with the closest ids."""
     statuses = looked_at(view)
-    found = rollup.find_measure(token, statuses)
+    named_by = statuses or [session.status(unit) for unit in session.store.units()]  # filters kept none
+    found = rollup.find_measure(token, named_by)
     return MeasureView(view, rollup.measure_across(found, statuses, lambda s: session.view(s.unit)[1]))
 
 
