@@ -34,20 +34,27 @@ if TYPE_CHECKING:
 STANDING_STYLE = {"overdue": "bold red", "missed": "red", "blocked": "yellow", "open": "", "done": "green", "na": "dim"}
 CRITICAL = "!"  # marks a critical measure on its line
 NAMED = 5  # units named in a line that counts them; the rest are counted
+NAME_LEAST = 10  # cells a unit's name keeps on a narrow screen (五个汉字), before the last column gives way
 
 
 # -- lines that fit the width -------------------------------------------------------------
 
 
 def fitted(  # noqa: PLR0917
-    headers: list[str], rows: list[list[Text]], width: int, right: set[int], flex: int = 0, gap: int = 2
+    headers: list[str],
+    rows: list[list[Text]],
+    width: int,
+    right: set[int],
+    flex: int = 0,
+    gap: int = 2,
+    least: int = 4,
 ) -> list[Text]:
     """A header and rows as lines of `width` cells at most: column `flex` takes what the others
-    leave (shortened with '…', never wrapped), the columns in `right` are right-aligned, `gap`
-    blanks between columns."""
+    leave (shortened with '…', never wrapped; at least `least` cells, the last column giving
+    way on a narrow screen), the columns in `right` are right-aligned, `gap` blanks between."""
     widths = [max(cell_len(h), *(r[i].cell_len for r in rows)) if rows else cell_len(h) for i, h in enumerate(headers)]
     rest = width - sum(w for i, w in enumerate(widths) if i != flex) - gap * (len(widths) - 1)
-    widths[flex] = max(4, min(widths[flex], rest))
+    widths[flex] = max(min(least, widths[flex]), min(widths[flex], rest))
 
     def line(cells: list[Text], style: str = "") -> Text:
         out = Text(style=style)
@@ -63,6 +70,8 @@ def fitted(  # noqa: PLR0917
             out.append_text(cell)
             if i not in right and i < len(cells) - 1:
                 out.append(pad)
+        if out.cell_len > width:  # a narrow screen: the last column gives way too
+            out.truncate(width, overflow="ellipsis")
         return out
 
     return [line([Text(h) for h in headers], style="bold"), *(line(r) for r in rows)]
@@ -195,7 +204,7 @@ def measure_view(found: MeasureView, lang: str, width: int) -> RenderableType:
         return Group(*lines)
     headers = [t(f"measure.col.{c}", lang) for c in ("unit", "standing", "items", "last", "who", "when")]
     table = [_unit_row(unit, lang) for unit in across.units]
-    lines += fitted(headers, table, width, right={2})
+    lines += fitted(headers, table, width, right={2}, least=NAME_LEAST)
     return Group(*lines)
 
 
@@ -241,8 +250,12 @@ def compliance_view(found: ComplianceView, lang: str, width: int) -> RenderableT
     if not done.units:
         lines.append(Text(tn("compliance.none", done.looked, lang)))
         return Group(*lines)
+    versions = sorted({u.after for u in done.units})
+    one = versions[0] if len(versions) == 1 else None  # all moved to one version: said once, not per line
+    to = t("compliance.to_version", lang, version=safe(one)) if one else ""
+    compliant = len(done.compliant)
     lines.append(
-        Text(tn("compliance.upgraded", done.looked, lang, upgraded=len(done.units), compliant=len(done.compliant)))
+        Text(tn("compliance.upgraded", done.looked, lang, upgraded=len(done.units), compliant=compliant, to=to))
     )
     if done.median is not None and done.slowest is not None and done.slowest.took is not None:
         slowest = Text(safe(_unit_name(done.slowest.status, lang)))
@@ -252,9 +265,10 @@ def compliance_view(found: ComplianceView, lang: str, width: int) -> RenderableT
         lines.append(Text(t("compliance.median", lang, median=median, unit=slowest.plain, took=took)))
     behind = done.behind
     lines.append(Text(tn("compliance.behind", len(behind), lang), style="bold red" if behind else "green"))
-    headers = [t(f"compliance.col.{c}", lang) for c in ("unit", "upgraded", "version", "new", "took")]
-    table = [_compliance_row(unit, lang) for unit in done.units]
-    lines += fitted(headers, table, width, right={3})
+    columns = ["unit", "upgraded", "new", "took"] if one else ["unit", "upgraded", "version", "new", "took"]
+    headers = [t(f"compliance.col.{c}", lang) for c in columns]
+    table = [_compliance_row(unit, lang, version=one is None) for unit in done.units]
+    lines += fitted(headers, table, width, right={columns.index("new")}, least=NAME_LEAST)
     if done.not_upgraded:
         names = [safe(_unit_name(s, lang)) for s in done.not_upgraded[:NAMED]]
         listed = t("province.separator", lang).join(names)
@@ -266,7 +280,7 @@ def compliance_view(found: ComplianceView, lang: str, width: int) -> RenderableT
     return Group(*lines)
 
 
-def _compliance_row(unit: UnitCompliance, lang: str) -> list[Text]:
+def _compliance_row(unit: UnitCompliance, lang: str, version: bool = True) -> list[Text]:
     if not unit.new:
         took = Text(t("compliance.nothing_new", lang) if unit.before else t("compliance.unknown", lang), style="dim")
     elif unit.took is not None:
@@ -276,13 +290,9 @@ def _compliance_row(unit: UnitCompliance, lang: str) -> list[Text]:
         took = Text(
             tn("compliance.missing", missing, lang, waiting=duration_text(unit.waiting, lang)), style="bold red"
         )
-    return [
-        Text(safe(_unit_name(unit.status, lang))),
-        Text(moment_text(unit.upgraded, lang, short=True)),
-        Text(safe(unit.after)),
-        Text(f"{len(unit.attested)}/{len(unit.new)}"),
-        took,
-    ]
+    cells = [Text(safe(_unit_name(unit.status, lang))), Text(moment_text(unit.upgraded, lang, short=True))]
+    cells += [Text(safe(unit.after))] if version else []
+    return [*cells, Text(f"{len(unit.attested)}/{len(unit.new)}"), took]
 
 
 def compliance_hint(found: ComplianceView, lang: str) -> str | None:
