@@ -8,10 +8,12 @@ the hierarchy) as the SupervisorView it made, so each counts over statuses folde
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..core import rollup
 from ..core.compliance import Compliance, UnitCompliance, compliance, unit_compliance
+from ..core.logindex import LogIndex
 from ..core.status import UnitStatus
 from .session import Session
 from .views import SupervisorView, natural_key, unit_name
@@ -51,15 +53,27 @@ def measure(session: Session, view: SupervisorView, token: str) -> MeasureView:
     statuses = looked_at(view)
     named_by = statuses or [session.status(unit) for unit in session.store.units()]  # filters kept none
     found = rollup.find_measure(token, named_by)
-    return MeasureView(view, rollup.measure_across(found, statuses, lambda s: session.view(s.unit)[1]))
+    return MeasureView(view, rollup.measure_across(found, statuses, indexes(session, view)))
+
+
+def indexes(session: Session, view: SupervisorView) -> Callable[[UnitStatus], LogIndex]:
+    """A unit's index: the one its status was folded from, as the view kept it (else read again)."""
+    kept = {v.status.unit.id: v.index for v in view.units if v.index is not None}
+
+    def index(status: UnitStatus) -> LogIndex:
+        found = kept.get(status.unit.id)
+        return found if found is not None else session.view(status.unit)[1]
+
+    return index
 
 
 def time_to_compliance(session: Session, view: SupervisorView) -> ComplianceView:
     """How long each unit `view` keeps took to attest the measures new in its last upgrade."""
     statuses = looked_at(view)
+    index_of = indexes(session, view)
     found: list[UnitCompliance | None] = []
-    for looked in statuses:
-        status, index = session.view(looked.unit)  # its index, as saved when status --all folded it: read, not folded
+    for status in statuses:
+        index = index_of(status)
         before = None
         if index.upgrades_at:
             earlier = index.upgrades_at[:-1]
