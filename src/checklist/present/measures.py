@@ -214,8 +214,9 @@ def _unit_row(unit: UnitOnMeasure, lang: str) -> list[Text]:
         standing = t("label.missed", lang, count=unit.missed)
     last = unit.latest
     what = Text(t("action." + last.action, lang)) if last is not None else Text("—", style="dim")
-    if last is not None and last.subject:  # of which subject (a prisoner's number)
-        what.append(f" · {safe(last.subject)}")
+    for whom in (last.subject, last.part) if last is not None else ():  # a prisoner's number, a block
+        if whom:
+            what.append(f" · {safe(whom)}")
     who = Text(safe(last.actor)) if last is not None else Text("—", style="dim")
     when = moment_text((last.clock or last.at), lang, short=True) if last is not None else "—"
     return [
@@ -375,6 +376,7 @@ def measure_document(found: MeasureView) -> MeasureAcrossDocument:
                     "at": last.at.isoformat(),
                     "clock": last.clock.isoformat() if last.clock else None,
                     "subject": last.subject,
+                    "part": last.part,
                     "period": last.period,
                     "note": last.note,
                 },

@@ -961,6 +961,7 @@ class LastAttestationDocument(TypedDict):
     at: Annotated[Moment, about("when it was written (the real time)")]
     clock: Annotated[Moment | None, about("the replayed clock's moment it was made at (`--now`), if any")]
     subject: str | None
+    part: Annotated[str | None, about("the unit's part it is kept for (a measure kept per part)")]
     period: str | None
     note: str | None
 
