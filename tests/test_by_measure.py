@@ -416,3 +416,23 @@ def test_every_id_shown_names_its_measure_for_item(kinds: set[str], data: st.Dat
     for full, short in short_ids(shown, known).items():
         assert find_measure(short, statuses).id == full  # type: ignore[arg-type]
         assert find_measure(full, statuses).id == full  # type: ignore[arg-type]
+
+
+def test_a_measure_kept_per_part_counts_each_part_s_periods(cli) -> None:
+    """A unit stands on a measure kept per part as its part needing the most attention does;
+    its missed periods are every part's, and the last record names the part."""
+    facility = REPO / "tests" / "data" / "facility"
+    for unit in ("f1", "f2"):
+        args = ("--unit", "prison", "--id", unit, "--name", f"设施{unit}", "--catalog", str(facility))
+        assert cli("start", *args, "--now", "2020-01-25T09:00").exit_code == 0
+    for part in ("A区", "B区"):
+        assert cli("part", "add", "block", part, "--unit", "f1", "--now", "2020-01-25T10:00").exit_code == 0
+    done = cli("done", "block.disinfection", "--part", "A区", "--unit", "f1", "--now", "2020-01-26T21:00")
+    assert done.exit_code == 0, done
+    document = cli("status", "--all", "--item", "disinfection", "--now", NOW, "--json").json()
+    first, second = document["units"]
+    assert (first["unit"], first["standing"], first["missed"], first["items"]) == ("f1", "missed", 3, 2)
+    assert (first["last"]["part"], first["last"]["period"]) == ("A区", "2020-01-26")
+    assert (second["unit"], second["standing"], second["last"]) == ("f2", "open", None)  # no part yet
+    shown = cli("status", "--all", "--item", "disinfection", "--now", NOW, "--lang", "zh").stdout
+    assert "设施f1  漏报 3 期   0/2  完成 · A区  tester  1月26日 21:00" in shown
