@@ -247,6 +247,7 @@ def test_an_unknown_measure_suggests_the_closest(view) -> None:
 def test_a_measure_is_named_by_words_of_its_title_too(view) -> None:
     assert view("--item", "接见", "--lang", "zh").stdout.startswith("措施 prison.visits-suspended：")
     assert view("--item", "visits to prisoners").stdout.startswith("Measure prison.visits-suspended:")
+    assert view("--item", " Visits-Suspended ").stdout.startswith("Measure prison.visits-suspended:")
     both = view("--item", "停止", "--lang", "zh", code=1)
     assert "prison.outreach-activities-suspended、prison.visits-suspended" in both.stderr
 

@@ -181,16 +181,18 @@ def measure_ids(statuses: Sequence[UnitStatus]) -> dict[str, Measure]:
 
 def find_measure(token: str, statuses: Sequence[UnitStatus]) -> Measure:
     """A measure named by its id, its id without the kind (`visits-suspended`), a unique prefix
-    of either, or words of its title (`接见`); else NotFound with the closest ids. A number is
-    refused: an item's number differs from one unit's checklist to another's."""
+    of either (ids are lowercase: `Visits-Suspended` and full-width letters name it too), or
+    words of its title (`接见`); else NotFound with the closest ids. A number is refused: an
+    item's number differs from one unit's checklist to another's."""
     known = measure_ids(statuses)
     token = token.strip()
-    if token in known:
-        return known[token]
-    if plain(token).isdigit():
+    typed = plain(token).lower()
+    if typed in known:
+        return known[typed]
+    if typed.isdigit():
         raise UserError("measure.by_number", token=token)
-    local = [m for i, m in known.items() if i.split(".", 1)[-1] == token]
-    prefixed = [m for i, m in known.items() if token and (i.startswith(token) or i.split(".", 1)[-1].startswith(token))]
+    local = [m for i, m in known.items() if i.split(".", 1)[-1] == typed]
+    prefixed = [m for i, m in known.items() if typed and (i.startswith(typed) or i.split(".", 1)[-1].startswith(typed))]
     folded = token.casefold()
     titled = [
         m for m in known.values() if folded and any(folded in (t or "").casefold() for t in (m.title.zh, m.title.en))
@@ -202,7 +204,7 @@ def find_measure(token: str, statuses: Sequence[UnitStatus]) -> Measure:
             ids = [m.id for m in found]
             raise UserError("measure.ambiguous", token=token, ids=ids[:6] + (["…"] if len(ids) > 6 else []))
     names = {**{i.split(".", 1)[-1]: i for i in known}, **{i: i for i in known}}
-    suggestions = list(dict.fromkeys(names[name] for name in closest(token, names, limit=6)))[:3]
+    suggestions = list(dict.fromkeys(names[name] for name in closest(typed, names, limit=6)))[:3]
     raise NotFound("measure.unknown", suggestions, hint=None if suggestions else Message("measure.list"), token=token)
 
 
