@@ -25,11 +25,17 @@ Standing = Literal["overdue", "missed", "blocked", "open", "done", "na"]
 STANDINGS: tuple[Standing, ...] = ("overdue", "missed", "blocked", "open", "done", "na")  # what needs it first
 ATTENTION: frozenset[Standing] = frozenset({"overdue", "missed", "blocked"})
 _RANK = {standing: n for n, standing in enumerate(STANDINGS)}
-_OPEN = frozenset({"open", "partial", "lapsed", "awaiting"})
-
-
-_OPENING: Standing = "open"
-_OF_STATE: dict[str, Standing] = {"blocked": "blocked", "done": "done", "na": "na", **dict.fromkeys(_OPEN, _OPENING)}
+# An item's state as the supervisor counts it: partial, lapsed (a waiver past its day) and
+# awaiting (a second person's approval) are open; upcoming and inapplicable do not apply now.
+_OF_STATE: dict[str, Standing] = {
+    "blocked": "blocked",
+    "done": "done",
+    "na": "na",
+    "open": "open",
+    "partial": "open",
+    "lapsed": "open",
+    "awaiting": "open",
+}
 
 
 def item_standing(item: ItemStatus) -> Standing | None:
