@@ -37,6 +37,9 @@ from .conftest import OLD_CATALOG, REPO, forge_seal, seal_payload, three_zeros
 NAMES = [
     "status",
     "status-all",
+    "status-by-measure",
+    "status-measure",
+    "status-compliance",
     "items",
     "agenda",
     "subjects",
@@ -55,6 +58,7 @@ NAMES = [
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # Objects whose keys are data (field ids, measure ids), not a closed shape.
 OPEN_MAPS = {"figures", "latest", "totals", "today", "retired", "records_for_unknown_items", "values", "days_at_zero"}
+OPEN_MAPS |= {"attested"}  # status-compliance: by measure id
 START, NOW = "2020-01-26T09:00", "2020-01-29T10:00"
 
 FORMATS = FormatChecker()  # every format jsonschema checks, and these two whatever is installed
@@ -166,6 +170,10 @@ def _views(keep: Kept, catalog: Path) -> None:
     keep("status-all", "status", "--all", "--now", NOW)
     keep("report", "report", "--now", NOW, "--from", "2020-01-26")  # a unit's: figures, an alert, an approval
     keep("report", "report", "--all", "--now", NOW, "--day", "2020-01-27")  # several units'
+    keep("status-by-measure", "status", "--all", "--by-measure", "--now", NOW)
+    keep("status-measure", "status", "--all", "--item", "system.three-zeros", "--now", NOW)  # recurring, reported
+    keep("status-measure", "status", "--all", "--item", "prison.new-admission-exam", "--now", NOW)  # per subject
+    keep("status-compliance", "status", "--all", "--compliance", "--now", NOW)  # rehab upgraded: nothing new
     keep("items", "list", "--now", NOW)
     keep("items", "list", "--unit", "rehab", "--now", NOW)
     keep("agenda", "today", "--days", "20", "--now", NOW)

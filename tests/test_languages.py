@@ -75,6 +75,7 @@ TYPED = [
     "seal.json",
     "checkpoint.txt",
     "nosuch",
+    "visits-supended",
     "abc",
     "yesterday",
     "99",
@@ -241,6 +242,10 @@ def session(  # noqa: PLR0915
     for args in (
         ("status",),
         ("status", "--all"),
+        ("status", "--all", "--by-measure"),
+        ("status", "--all", "--item", "three-zeros"),
+        ("status", "--all", "--item", "prison.new-admission-exam"),
+        ("status", "--all", "--compliance"),
         ("status", "--unit", "facility", "--role", "warden"),
         ("status", "--unit", "facility", "--by", "赵监狱长"),
         ("status", "--unit", "facility", "--part", "A区"),
@@ -347,6 +352,8 @@ def errors(cli: Callable[..., Result], lang: str) -> list[tuple[tuple[str, ...],
         ("keys", "trust", "nosuch.json", "--unit", "prison"),  # a key file that is not there
         ("report", "--format", "html"),  # html to a terminal
         ("report", "--from", "2020-01-27", "--to", "2020-01-20"),  # a period backwards
+        ("status", "--all", "--item", "visits-supended"),  # an unknown measure
+        ("status", "--by-measure"),  # without --all
     ):
         result = cli(*args, "--lang", lang)
         assert result.exit_code == 1, (args, result)

@@ -92,6 +92,28 @@ def status(
     overdue: Annotated[
         bool, typer.Option("--overdue", help="With --all: only units with overdue critical items.")
     ] = False,
+    by_measure: Annotated[
+        bool,
+        typer.Option(
+            "--by-measure", help="With --all: one line per measure, those missed or overdue in the most units first."
+        ),
+    ] = False,
+    measure: Annotated[
+        str | None,
+        typer.Option(
+            "--item",
+            "-i",
+            metavar="ID",
+            help="With --all: one measure (its id) in each unit, those needing attention first.",
+        ),
+    ] = None,
+    compliance: Annotated[
+        bool,
+        typer.Option(
+            "--compliance",
+            help="With --all: how long each unit took to attest the measures new in its last catalog upgrade.",
+        ),
+    ] = False,
     no_pager: Annotated[
         bool, typer.Option("--no-pager", help="Print straight out, not through a pager (only a terminal is paged).")
     ] = False,
@@ -124,11 +146,16 @@ def status(
     asked = {"--sort": sort is not None, "--kind": kind is not None, "--missing": missing}
     asked |= {"--alerts": alerts, "--overdue": overdue, "--under": under is not None, "--by-node": by_node}
     asked |= {"--days": days is not None}
+    axis = {"--by-measure": by_measure, "--item": measure is not None, "--compliance": compliance}
+    asked |= axis
     if not all_units and any(asked.values()):
         raise UserError("option.needs_all", option=next(name for name, on in asked.items() if on))
+    if any(axis.values()):
+        _refuse_with_the_other_axis(sort, compliance, by_measure, measure, by_node, days)
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
     session = Session.open(settings)
-    if all_units and json and under is None and not by_node and days is None:  # the kept summaries answer it
+    whole = under is None and not by_node and days is None and not any(axis.values())
+    if all_units and json and whole:  # the kept summaries answer it
         from ..present.rollup import print_rollup, unit_text
         from ..usecases.rollup import rollup
 
@@ -138,22 +165,23 @@ def status(
         print_rollup(rolled)
         return
     if all_units:
-        _supervisor(
-            views.supervisor(
-                session,
-                sort,
-                kind=kind,
-                missing=missing,
-                alerts=alerts,
-                overdue=overdue,
-                under=under,
-                by_node=by_node,
-                days=days,
-            ),
-            json,
-            no_pager,
-            settings.lang,
+        view = views.supervisor(
+            session,
+            sort,
+            kind=kind,
+            missing=missing,
+            alerts=alerts,
+            overdue=overdue,
+            under=under,
+            by_node=by_node,
+            days=days,
         )
+        if by_measure or measure is not None or compliance:
+            from .measures import measures_view
+
+            measures_view(session, view, measure, compliance, json=json, no_pager=no_pager, lang=settings.lang)
+            return
+        _supervisor(view, json, no_pager, settings.lang)
         return
     kept_to = views.owners(session, role, person)
     found = [views.unit_status(session, part, kept_to)]
@@ -173,6 +201,21 @@ def status(
     stdout().print(status_view(found[0].status, settings.lang, newer.meta.version if newer else None))
 
 
+def _refuse_with_the_other_axis(
+    sort: str | None, compliance: bool, by_measure: bool, measure: str | None, by_node: bool, days: int | None
+) -> None:
+    """`--by-measure`, `--item` and `--compliance` have their own order and no grid or nodes."""
+    from ..core.errors import UserError
+
+    if sort is not None:
+        raise UserError("option.exclusive", first="--sort", second="--compliance" if compliance else "--by-measure")
+    if compliance and (by_measure or measure is not None):
+        raise UserError("option.exclusive", first="--compliance", second="--item" if measure else "--by-measure")
+    if by_node or days is not None:
+        first = "--compliance" if compliance else "--item" if measure is not None else "--by-measure"
+        raise UserError("option.exclusive", first=first, second="--by-node" if by_node else "--days")
+
+
 def _supervisor(view: SupervisorView, json: bool, no_pager: bool, lang: str) -> None:
     """`status --all`: the province's headline, then one line per unit, paged on a terminal."""
     from ..present.output import paged
@@ -188,6 +231,9 @@ def _supervisor(view: SupervisorView, json: bool, no_pager: bool, lang: str) -> 
 
     with paged(pager_from(no_pager)) as (_, console):
         console.print(supervisor_view(view, lang, console.width))
+    from .measures import province_hint
+
+    province_hint(view, lang)  # the next level down, on stderr
 
 
 def log(

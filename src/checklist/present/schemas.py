@@ -1314,11 +1314,152 @@ class ReportDocument(TypedDict):
     units: list[ReportUnitDocument]
 
 
+# status --all --by-measure, --item ID, --compliance (the supervisor's other axis)
+
+Standing = Literal["overdue", "missed", "blocked", "open", "done", "na"]
+
+
+@closed
+class StandingCounts(TypedDict):
+    """Units by how the measure stands in each (its item needing the most attention decides):
+    `overdue`, `missed` (a past period neither done nor waived), `blocked`, `open`, `done`, `na` (waived)."""
+
+    overdue: int
+    missed: int
+    blocked: int
+    open: int
+    done: int
+    na: int
+
+
+@closed
+class MeasureRowDocument(TypedDict):
+    """One measure across the units looked at."""
+
+    id: str
+    title: TextDocument
+    priority: Priority
+    counts: StandingCounts
+    attention: Annotated[int, about("units where it is overdue, missed or blocked: what the list is sorted by")]
+    applies: Annotated[int, about("units it applies to now (the sum of `counts`)")]
+
+
+@closed
+class ByMeasureDocument(TypedDict):
+    """Which measures are missed or overdue in the most units (`checklist status --all --by-measure
+    --json`): one entry per measure that applies to one of the units looked at (`units`, those the
+    filters keep, of `total`), the one needing attention in the most units first."""
+
+    document: Literal["status-by-measure"]
+    format: Literal[1]
+    filters: StatusAllFilters
+    units: int
+    total: int
+    measures: list[MeasureRowDocument]
+
+
+@closed
+class MeasureNameDocument(TypedDict):
+    id: str
+    title: TextDocument
+    priority: Priority
+
+
+@closed
+class LastAttestationDocument(TypedDict):
+    """The latest record among the unit's items of the measure: what, who, when."""
+
+    action: Action
+    actor: str
+    at: Annotated[Moment, about("when it was written (the real time)")]
+    clock: Annotated[Moment | None, about("the replayed clock's moment it was made at (`--now`), if any")]
+    subject: str | None
+    part: Annotated[str | None, about("the unit's part it is kept for (a measure kept per part)")]
+    period: str | None
+    note: str | None
+
+
+@closed
+class UnitOnMeasureDocument(TypedDict):
+    """One unit's state of the measure."""
+
+    unit: str
+    name: str | None
+    kind: str
+    standing: Standing
+    items: Annotated[int, about("the unit's items of the measure (of each subject, each part), settled ones too")]
+    done: Annotated[int, about("of those, done or waived")]
+    missed: Annotated[int, about("past periods neither done nor waived, over its items")]
+    last: LastAttestationDocument | None
+
+
+@closed
+class MeasureAcrossDocument(TypedDict):
+    """One measure in each unit looked at (`checklist status --all --item ID --json`): its counts,
+    and each unit it applies to, those needing attention first (`not_applying`: units it does not
+    apply to now)."""
+
+    document: Literal["status-measure"]
+    format: Literal[1]
+    filters: StatusAllFilters
+    measure: MeasureNameDocument
+    counts: StandingCounts
+    applies: int
+    not_applying: int
+    units: list[UnitOnMeasureDocument]
+
+
+@closed
+class SlowestDocument(TypedDict):
+    unit: str
+    seconds: int
+
+
+@closed
+class UnitComplianceDocument(TypedDict):
+    """One upgraded unit: its last upgrade, the measures new in it that apply now, when each was attested."""
+
+    unit: str
+    name: str | None
+    upgraded_at: Annotated[Moment, about("the moment of its last upgrade (the replayed clock's, if any)")]
+    from_version: Annotated[str | None, about("the catalog version it ran before (null: not kept in the store)")]
+    to_version: str
+    new: Annotated[list[str], about("ids of the measures new in that version that apply to it now")]
+    attested: Annotated[dict[str, Moment], about("of those, the ones attested (done or waived), and when")]
+    missing: list[str]
+    compliant: bool
+    took_seconds: Annotated[int | None, about("from the upgrade to the last new measure attested (null: not yet)")]
+    waiting_seconds: Annotated[int | None, about("not compliant: from the upgrade to now (null when compliant)")]
+
+
+@closed
+class ComplianceDocument(TypedDict):
+    """Time to compliance after a catalog upgrade (`checklist status --all --compliance --json`):
+    of the units `looked` at, how many were `upgraded` and are `compliant` (every new measure
+    attested), the median time it took and the slowest unit, the ids of the units `behind` and
+    of those `not_upgraded`; then each upgraded unit, those behind first."""
+
+    document: Literal["status-compliance"]
+    format: Literal[1]
+    filters: StatusAllFilters
+    looked: int
+    upgraded: int
+    compliant: int
+    median_seconds: int | None
+    slowest: SlowestDocument | None
+    behind: list[str]
+    not_upgraded: list[str]
+    units: list[UnitComplianceDocument]
+
+
 # The documents by name: the shape, the command that prints it, and (for a union, which has
 # no docstring of its own) its description.
 DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
     "status": (StatusDocument, "checklist status --json", None),
     "status-all": (StatusAllDocument, "checklist status --all --json", None),
+    "status-by-measure": (ByMeasureDocument, "checklist status --all --by-measure --json", None),
+    "status-measure": (MeasureAcrossDocument, "checklist status --all --item ID --json", None),
+    "status-compliance": (ComplianceDocument, "checklist status --all --compliance --json", None),
     "items": (ItemsDocument, "checklist list --json", None),
     "agenda": (AgendaDocument, "checklist today --json", None),
     "subjects": (SubjectsDocument, "checklist subjects --json", None),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from ..core import blobs
 from ..core.errors import NotFound, UserError
 from ..core.fuzzy import closest
 from ..core.items import resolve
+from ..core.logindex import LogIndex
 from ..core.models import Catalog, Record, Unit
 from ..core.models import Text as FieldLabel
 from ..core.status import PENDING, Archived, ItemStatus, UnitStatus, items_for, owned_by
@@ -28,6 +29,9 @@ class StatusView:
     status: UnitStatus
     newer: Catalog | None  # the unit's source catalog, when it differs from the version it runs
     kept_to: Owners | None = None  # the items of a role, or of a person's roles, only
+    # The index the status was folded from (all_units keeps it: its entries hold it anyway), for
+    # the views that read a little more of it (measures_view.py) without folding again.
+    index: LogIndex | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def all_units(session: Session, each: Callable[[UnitStatus, LogIndex], None] | N
         status, index = session.view(unit)
         if each is not None:
             each(status, index)
-        views.append(StatusView(status, session.newer_catalog(unit, status.catalog)))
+        views.append(StatusView(status, session.newer_catalog(unit, status.catalog), index=index))
     return views
 
 
