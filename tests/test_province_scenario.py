@@ -255,3 +255,18 @@ def test_a_report_for_the_city_bureaus_node(department: Site) -> None:
     unknown = department("report", "--under", "长沙市", "--json", *LAST)
     assert unknown.exit_code == 1
     assert "长沙市司法局" in unknown.stderr  # the closest body, named
+
+
+def test_by_measure_the_three_zeros_were_missed_in_one_unit_of_the_city(department: Site) -> None:
+    document = department.ok("status", "--all", "--by-measure", "--under", "长沙市司法局", "--json", *LAST).json()
+    assert isinstance(document, dict)
+    assert document["units"] == 3
+    zeros = next(row for row in document["measures"] if row["id"] == ZEROS)
+    assert zeros["counts"]["missed"] == 1  # the rehabilitation centre's two silent days
+    assert zeros["applies"] == 3
+    across = department.ok("status", "--all", "--item", ZEROS, "--under", "长沙市司法局", "--json", *LAST).json()
+    assert isinstance(across, dict)
+    first = across["units"][0]
+    assert (first["unit"], first["standing"], first["missed"]) == ("cs-rehab", "missed", 2)
+    hint = department.ok("status", "--all", "--under", "长沙市司法局", "--lang", "zh", *LAST).stderr
+    assert "--by-measure --under '湖南省司法厅/长沙市司法局'" in hint  # the next level down keeps the node

@@ -171,7 +171,8 @@ def by_measure_hint(found: ByMeasureView, lang: str) -> str | None:
 def _filter_options(view: SupervisorView) -> str:
     """The filters of a view, as options to repeat in the next command."""
     filters = view.filters
-    options = [f" --kind {shlex.quote(filters.kind)}"] if filters.kind else []
+    options = [f" --under {shlex.quote('/'.join(view.node))}"] if view.node else []
+    options += [f" --kind {shlex.quote(filters.kind)}"] if filters.kind else []
     options += [f" --{name}" for name in ("missing", "alerts", "overdue") if getattr(filters, name)]
     return "".join(options)
 
