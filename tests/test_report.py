@@ -433,3 +433,12 @@ def test_a_report_of_the_units_given_counts_only_those(province: Path) -> None:
     assert (found.scope, [u.status.unit.id for u in found.units]) == ("all", ["cc", "prison"])
     assert (found.province.units, found.province.reporting, found.province.alerting) == (2, 1, 1)
     assert [s.unit.id for s in found.province.missing] == ["cc"]
+
+
+def test_the_moment_of_a_report_is_told_in_the_catalogs_zone(cli: Callable[..., Result], store: Path) -> None:
+    """A clock in UTC (a machine's) still dates the report as the day is counted: in Beijing."""
+    asked = ("--store", str(store), "--no-verify", "--now", "2020-01-26T21:00:00+00:00")
+    document = cli("report", *asked, "--json").json()
+    assert isinstance(document, dict)
+    assert (document["now"], document["last"]) == ("2020-01-27T05:00:00+08:00", "2020-01-27")
+    assert "截至2020年1月27日 05:00" in cli("report", *asked, "--lang", "zh").stdout

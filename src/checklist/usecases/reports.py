@@ -183,7 +183,8 @@ def report(
             for spec in status.headlines[0].item.item.measure.fields:
                 labels.setdefault(spec.id, spec.label)
     reports.sort(key=lambda r: natural_key(r.name))
-    now = reports[0].status.now if reports else session.now(catalog)
+    zone = ZoneInfo(catalog.meta.timezone)  # the moment as the day is counted: in the catalog's zone
+    now = (reports[0].status.now if reports else session.now(catalog)).astimezone(zone)
     broken = [r.status.unit.id for r in reports if r.signatures is not None and not r.signatures.intact]
     return Report(
         scope="all" if several else "unit",
