@@ -173,7 +173,7 @@ def test_one_measure_in_each_unit_the_ones_needing_attention_first(view) -> None
         "单位7  未完成   0/1  —         —       —",
     ]
     assert result.stderr == (
-        "该单位的这项措施：`checklist log --unit u4 --item prison.visits-suspended`；"
+        "该单位的这项措施：`checklist log --unit u4 --item prison.visits-suspended`\n"
         "该单位全貌：`checklist status --unit u4`\n"
     )
     english = view("--by-measure", "--item", "prison.visits-suspended")  # --by-measure --item: the same view
@@ -216,11 +216,11 @@ def test_the_last_level_is_the_unit_s_own_log(view, cli) -> None:
 
 def test_the_province_view_names_the_next_levels(view) -> None:
     assert view("--lang", "zh").stderr == (
-        "按措施查看：`checklist status --all --by-measure`；"
+        "按措施查看：`checklist status --all --by-measure`\n"
         "目录升级后新措施的落实用时：`checklist status --all --compliance`\n"
     )
     assert view("--kind", "rehab", "--missing").stderr == (
-        "By measure: `checklist status --all --by-measure --kind rehab --missing`; time to compliance after "
+        "By measure: `checklist status --all --by-measure --kind rehab --missing`\nTime to compliance after "
         "a catalog upgrade: `checklist status --all --compliance --kind rehab --missing`\n"
     )
 
