@@ -40,6 +40,7 @@ def write_atomic(
     mode: int = 0o644,
     group: int = 0,
     sha256: str | None = None,
+    settle: bool = True,
 ) -> None:
     """Write `data` (bytes, or a stream read to its end) to a temporary file beside `path`,
     flush it, then give it the name.
@@ -51,6 +52,8 @@ def write_atomic(
     bits whatever the umask (the group's, in a store shared by a group). With `sha256`,
     the bytes are hashed as they are written and must have that hash (else Mismatch), so a
     file named by its content is always the content its name says.
+    `settle=False` leaves the folder's fsync and sweep to the caller, who writes many files into
+    one folder and then settles it once (`settle`).
 
     The temporary file is locked while it is written, so that `sweep` never takes it from a
     live writer; what earlier writers killed in the middle left in the folder is swept after.
@@ -77,9 +80,16 @@ def write_atomic(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    if settle:
+        settle_folder(path.parent, sync=sync)
+
+
+def settle_folder(folder: Path, *, sync: bool = True) -> None:
+    """After files were given their names in `folder`: the names made durable, and what killed
+    writers left there swept."""
     if sync:
-        fsync_dir(path.parent)
-    sweep(path.parent)
+        fsync_dir(folder)
+    sweep(folder)
 
 
 def _create(path: Path, mode: int) -> tuple[Path, int]:

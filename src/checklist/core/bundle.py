@@ -32,6 +32,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -187,7 +188,7 @@ def check_unit(store: Store, part: UnitPart, path: str) -> Incoming:  # noqa: PL
         raise malformed(path, str(exc.message), unit=unit_id) from None
     if unit.id != unit_id:
         raise malformed(path, f"the unit file is {unit.id}'s", unit=unit_id)
-    exists = unit_id in store.unit_ids()
+    exists = _holds(store, unit_id)
     if exists:
         held_info = mirrors.info(store, unit_id)
         if held_info is None:
@@ -329,6 +330,16 @@ def check_bundle(
             raise malformed(path, f"catalog {part.catalog[:80]} is neither in the bundle nor kept here", unit=part.unit)
         incoming.append(found)
     return payload, incoming, catalogs, evidence
+
+
+def _holds(store: Store, unit_id: str) -> bool:
+    """Whether the store holds a unit of this id (a valid one), as `unit_ids` would say, but
+    asked of its folder alone: listing 3,000 units for each of 3,000 bundles was most of an
+    import."""
+    units_dir = getattr(store, "units_dir", None)
+    if isinstance(units_dir, Path):
+        return (units_dir / unit_id / "unit.json").exists()
+    return unit_id in store.unit_ids()
 
 
 def _kept(store: Store, name: str) -> bool:

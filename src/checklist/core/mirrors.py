@@ -199,19 +199,30 @@ def raise_format(fs: FileStore) -> None:
     _replace(fs.root / "store.json", _marker(marker.get("created_at"), store_id, formats.MIRROR_STORE), fs._group(READ))
 
 
-def _write_extras(fs: FileStore, folder: Path, key_data: dict[str, bytes], seal: tuple[int, bytes] | None) -> None:
+def _write_extras(
+    fs: FileStore, folder: Path, key_data: dict[str, bytes], seal: tuple[int, bytes] | None, *, settle: bool = True
+) -> list[Path]:
+    """The mirror's key registrations and its seal, each file flushed; with `settle=False`, the
+    folders written to are left to the caller to flush (a mirror being made: once, before its
+    name), and returned, deepest first."""
     group = fs._group(READ)
+    written: list[Path] = []
     if key_data:
         (folder / "mirror" / "keys").mkdir(parents=True, exist_ok=True)
+        written.append(folder / "mirror" / "keys")
     for key_id, data in key_data.items():
         path = folder / "mirror" / "keys" / f"{key_id.removeprefix('ed25519:')}.json"
         if not path.exists():
-            write_atomic(path, data, replace=False, group=group)
+            write_atomic(path, data, replace=False, group=group, settle=settle)
     if seal is not None:
         (folder / "mirror" / "seals").mkdir(parents=True, exist_ok=True)
+        written.append(folder / "mirror" / "seals")
         path = folder / "mirror" / "seals" / f"{seal[0]}.json"
         if not path.exists():
-            write_atomic(path, seal[1], replace=False, group=group)
+            write_atomic(path, seal[1], replace=False, group=group, settle=settle)
+    if written:
+        written.append(folder / "mirror")
+    return written
 
 
 def _head(lines: list[bytes], start: int) -> dict[str, object] | None:
@@ -224,6 +235,29 @@ def _head(lines: list[bytes], start: int) -> dict[str, object] | None:
             seq = seq_of(line) if link_of(line) is not None else None
             return {"format": formats.HEAD, "seq": seq, "hash": digest(line), "size": size} if seq else None
     return None
+
+
+TAIL = 64 * 1024  # bytes read from the end of the list of units for its last line
+
+
+def _list_tail(fs: FileStore) -> list[bytes] | None:
+    """The last line of the store's list of units (all a new entry chains to; [] if empty), or
+    None without a list: read from its end, not whole (each of 3,000 new mirrors read the
+    list of all before it)."""
+    path = fs.root / unitlist.FILE
+    try:
+        with path.open("rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - TAIL))
+            tail = handle.read(TAIL)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return fs.unit_list()
+    lines = [line for line in tail.split(b"\n") if line.strip()]
+    if size > TAIL and len(lines) < 2:  # the first line read may be cut: read the list whole
+        return fs.unit_list()
+    return lines[-1:]
 
 
 def create(  # noqa: PLR0917 - what a new mirror is made of
@@ -241,7 +275,7 @@ def create(  # noqa: PLR0917 - what a new mirror is made of
     if (target / "unit.json").exists():
         raise UserError("unit.exists", id=unit_id)
     raise_format(fs)
-    lines_listed = fs.unit_list()
+    lines_listed = _list_tail(fs)
     if lines_listed is None:
         lines_listed = fs._adopt(entry.by)
     build = temporary_name(fs.root / "units" / unit_id)
@@ -250,14 +284,17 @@ def create(  # noqa: PLR0917 - what a new mirror is made of
         fs._folder(fs.units_dir)
         build.mkdir()
         fs._share_folder(build)
-        write_atomic(build / "unit.json", genesis, replace=False, group=read)
-        write_atomic(build / "records.jsonl", b"".join(line + b"\n" for line in lines), replace=False, group=write)
+        # each file flushed as it is written; the new folders flushed once, before the name
+        write_atomic(build / "unit.json", genesis, replace=False, group=read, settle=False)
+        records = b"".join(line + b"\n" for line in lines)
+        write_atomic(build / "records.jsonl", records, replace=False, group=write, settle=False)
         head = _head(lines, 0)
         if head is not None:
-            write_atomic(build / "head.json", json.dumps(head).encode(), group=write)
+            write_atomic(build / "head.json", json.dumps(head).encode(), group=write, settle=False)
         info_bytes = json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, indent=2).encode() + b"\n"
-        write_atomic(build / MIRROR_FILE, info_bytes, replace=False, group=read)
-        _write_extras(fs, build, key_data, seal)
+        write_atomic(build / MIRROR_FILE, info_bytes, replace=False, group=read, settle=False)
+        for folder in [*_write_extras(fs, build, key_data, seal, settle=False), build]:
+            fsync_dir(folder)
         build.rename(target)
     except OSError as exc:
         remove_tree(build)

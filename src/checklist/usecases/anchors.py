@@ -71,6 +71,13 @@ def remember(session: Session, unit: Unit, seq: int, head: str, signer: Signer |
     return point
 
 
+def remember_all(session: Session, seen_now: list[tuple[Unit, int, str]]) -> None:
+    """Move this person's witness of each of these units forward (`verify --all`: what it saw
+    of every log), unsigned, the witness folder settled once."""
+    points = [(Checkpoint(origin_of(session, unit), seq, head), None) for unit, seq, head in seen_now]
+    witness.remember_all(folder(session), points)
+
+
 def sign(session: Session, point: Checkpoint, signer: Signer | None) -> bytes | None:
     """The checkpoint as a signed note, or None without a key."""
     if signer is None:

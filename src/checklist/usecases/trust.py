@@ -66,10 +66,12 @@ def verify(
         repairs.append(Repair("", 0, False, listed=True))
     witnessed = anchors.Witnessed(session)
     verdict = verify_store(session.store, only, witnessed)
-    for unit_verdict in verdict.units:  # what this person has now seen verified, they witness
+    seen_now = []  # what this person has now seen verified, they witness
+    for unit_verdict in verdict.units:
         last = unit_verdict.chain.last_seq
         if last and not unit_verdict.problems():
-            anchors.remember(session, unit_verdict.unit, last, witnessed.hashes[unit_verdict.unit.id][last], None)
+            seen_now.append((unit_verdict.unit, last, witnessed.hashes[unit_verdict.unit.id][last]))
+    anchors.remember_all(session, seen_now)
     kept = [r for r in repairs if r.moved or r.dropped_index or r.listed]
     return Verification(verdict, require_signatures, kept, swept)
 
