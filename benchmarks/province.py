@@ -473,7 +473,7 @@ def row(name: str, figures: Figures, floors: dict[str, Figures], records: int) -
         name,
         ms(median),
         ms(figures.min_ms),
-        "-" if value is None or name.startswith("floor") else f"{value:.2f}x",
+        "-" if value is None or name.startswith(("floor", "report")) else f"{value:.2f}x",
         "-" if rate is None else f"{rate:,.0f}/s",
         f"{figures.peak_mb:,.0f}",
         target,
