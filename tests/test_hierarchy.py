@@ -284,6 +284,8 @@ def test_a_place_is_checked_as_typed(cli) -> None:
     assert chinese.stderr.splitlines()[0] == (
         "错误：上级路径：“湖南省司法厅//省监狱管理局”中有空的一级：各级机关名称之间用一个 / 分隔，首尾不加 /"
     )
+    ahead = cli("place", PRISONS, "--now", "2199-01-01T09:00")  # --now replays a moment, it does not run ahead
+    assert ahead.exit_code == 1 and "the place of prison has not come yet by the real clock" in ahead.stderr
     resumed = cli("start", "--unit", "prison", "--id", "prison", "--under", PRISONS, "--now", "2020-01-23T09:00")
     assert resumed.exit_code == 0 and "Recorded: prison reports to" in resumed.stderr  # a place for a unit resumed
     again = cli("start", "--unit", "prison", "--id", "prison", "--under", PRISONS, "--now", "2020-01-23T09:05")
