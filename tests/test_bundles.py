@@ -7,6 +7,7 @@ and witness) of their own, as on separate machines."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import shutil
 from collections.abc import Callable
@@ -330,6 +331,26 @@ class TestMirrors:
         log.write_bytes(log.read_bytes().replace("第3项已落实".encode(), "第3项未落实".encode()))
         broken = province("verify", "--all")
         assert broken.exit_code == 3 and "record 2 at line 2 was changed" in broken.stdout
+
+    def test_verify_all_catches_a_mirror_cut_back_with_its_head_rewritten(self, prison: Place, province: Place) -> None:
+        province.ok("import", str(export(prison, "1.bundle")))
+        folder = province.store / "units/prison"
+        lines = (folder / "records.jsonl").read_bytes().splitlines(keepends=True)
+        kept = b"".join(lines[:-1])
+        (folder / "records.jsonl").write_bytes(kept)
+        head = {
+            "format": 1,
+            "seq": 2,
+            "hash": "sha256:" + hashlib.sha256(lines[-2][:-1]).hexdigest(),
+            "size": len(kept),
+        }
+        (folder / "head.json").write_text(json.dumps(head))
+        for lang, words in (
+            ("en", "no longer holds record 3 as its unit sealed it"),
+            ("zh", "日志中的第 3 条记录已与该单位"),
+        ):
+            result = province("verify", "--all", "--lang", lang)
+            assert result.exit_code == 3 and words in result.stdout, result
 
     def test_an_officer_of_the_same_name_on_the_province_does_not_clash(
         self, prison: Place, places: Callable[[str, str], Place]

@@ -25,7 +25,7 @@ import contextlib
 import json
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -35,7 +35,7 @@ from pydantic import Field, StringConstraints
 from . import files, formats, unitlist
 from .atomic import fsync_dir, remove_tree, temporary_name, write_atomic
 from .chain import digest
-from .errors import DataError, StoreDamaged, UserError
+from .errors import DataError, Message, StoreDamaged, UserError, message
 from .keys import PublicKey
 from .models import HASH, CleanStr, Stored
 from .store import Store, check_unit_id
@@ -148,6 +148,38 @@ def kept_seal(store: Store, unit_id: str, seq: int) -> bytes | None:
         return files.read_bounded(folder / "mirror" / "seals" / f"{seq}.json", files.SEAL)
     except FileNotFoundError:
         return None
+
+
+def latest_seal(store: Store, unit_id: str) -> tuple[int, bytes] | None:
+    """The last seal of its head a mirror received (its record's number, the seal's bytes)."""
+    folder = _folder(store, unit_id)
+    if folder is None or not (folder / "mirror" / "seals").is_dir():
+        return None
+    numbers = [int(p.stem) for p in (folder / "mirror" / "seals").glob("*.json") if p.stem.isdigit()]
+    if not numbers:
+        return None
+    found = kept_seal(store, unit_id, max(numbers))
+    return (max(numbers), found) if found is not None else None
+
+
+def check_latest_seal(store: Store, unit_id: str, hashes: Mapping[int, str | None]) -> list[Message]:
+    """What `verify` finds of a mirror's last seal received: it must still hold (signed by a
+    key that came with the mirror) and the log must still hold the record it signs, as it was
+    (a mirror cut back, or changed with its chain and head.json rewritten, does not)."""
+    from . import seal as seals
+
+    latest = latest_seal(store, unit_id)
+    if latest is None:
+        return []
+    seq, data = latest
+    try:
+        sealed = seals.parse(data, f"{unit_id}/mirror/seals/{seq}.json")
+    except DataError as exc:
+        return [exc.message]
+    problems = seals.check(sealed, keys(store, unit_id), None)
+    if sealed.head.seq and hashes.get(sealed.head.seq) != sealed.head.hash:
+        problems.append(message("mirror.head_lost", seq=sealed.head.seq))
+    return [message("verify.seal", name=f"mirror/seals/{seq}", problem=problem) for problem in problems]
 
 
 def mark(store: Store, unit_id: str) -> ExportMark | None:
