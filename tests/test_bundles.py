@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -548,3 +549,39 @@ def test_a_progress_bar_only_on_a_terminal_and_never_in_ci(monkeypatch: pytest.M
     assert not progress_wanted({"CI": "true"})
     monkeypatch.setattr(sys, "stderr", io.StringIO())  # piped
     assert not progress_wanted({})
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
+def test_a_progress_bar_on_a_terminal_in_a_real_process(prison: Place, province: Place) -> None:
+    import os
+    import pty
+    import subprocess
+
+    from .conftest import installed_command
+
+    files = [str(export(prison, f"{n}.bundle")) for n in range(3)]
+    leader, follower = pty.openpty()
+    env = {**os.environ, **province.env(), "CHECKLIST_LANG": "en", "COLUMNS": "100"}
+    env.pop("CI", None)
+    done = subprocess.run(
+        [*installed_command(), "import", *files],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 1 << 16)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    text = shown.decode(errors="replace")
+    assert "Importing bundles" in text and "3 bundles: 3 imported, 0 refused; 3 new records." in text
