@@ -296,6 +296,11 @@ class TestRefused:
         junk.write_text('{"payloadType": "text/plain", "payload": "", "signatures": []}')
         refused(province, junk, code="bundle.malformed", zh="不是可读取的报送包", en="is not a bundle that can be read")
 
+    def test_a_seal_given_for_a_bundle(self, prison: Place, province: Place) -> None:
+        seal = prison.root / "seal.json"
+        prison.ok("seal", "--out", str(seal))
+        refused(province, seal, code="bundle.is_seal", zh="是封签，不是报送包", en="is a seal, not a bundle")
+
     def test_other_files_still_import_and_the_summary_says_which_were_refused(
         self, prison: Place, province: Place
     ) -> None:
