@@ -477,6 +477,13 @@ class TestKeysAndExport:
         result = prison("export", "--out", "x.bundle", "--since", "9")
         assert result.exit_code == 1 and "has no record 9" in result.stderr
 
+    def test_a_damaged_line_is_not_sent(self, prison: Place) -> None:
+        with (prison.store / "units/prison/records.jsonl").open("ab") as log:
+            log.write(b"\xff\xfe\n")
+        result = prison("export", "--out", str(prison.root / "x.bundle"))
+        assert result.exit_code == 3 and "records.jsonl:4: damaged record" in result.stderr, result
+        assert not (prison.root / "x.bundle").exists() and not (prison.store / "units/prison/exported.json").exists()
+
     def test_the_commands_speak_chinese(self, prison: Place, province: Place) -> None:
         made = prison.ok("export", "--out", str(prison.root / "1.bundle"), "--lang", "zh").stderr
         assert "报送包已写入" in made and "第 1 至 3 条记录（3 条）" in made
