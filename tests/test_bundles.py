@@ -7,8 +7,10 @@ and witness) of their own, as on separate machines."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -294,6 +296,11 @@ class TestRefused:
         junk.write_text('{"payloadType": "text/plain", "payload": "", "signatures": []}')
         refused(province, junk, code="bundle.malformed", zh="不是可读取的报送包", en="is not a bundle that can be read")
 
+    def test_a_seal_given_for_a_bundle(self, prison: Place, province: Place) -> None:
+        seal = prison.root / "seal.json"
+        prison.ok("seal", "--out", str(seal))
+        refused(province, seal, code="bundle.is_seal", zh="是封签，不是报送包", en="is a seal, not a bundle")
+
     def test_other_files_still_import_and_the_summary_says_which_were_refused(
         self, prison: Place, province: Place
     ) -> None:
@@ -330,6 +337,26 @@ class TestMirrors:
         log.write_bytes(log.read_bytes().replace("第3项已落实".encode(), "第3项未落实".encode()))
         broken = province("verify", "--all")
         assert broken.exit_code == 3 and "record 2 at line 2 was changed" in broken.stdout
+
+    def test_verify_all_catches_a_mirror_cut_back_with_its_head_rewritten(self, prison: Place, province: Place) -> None:
+        province.ok("import", str(export(prison, "1.bundle")))
+        folder = province.store / "units/prison"
+        lines = (folder / "records.jsonl").read_bytes().splitlines(keepends=True)
+        kept = b"".join(lines[:-1])
+        (folder / "records.jsonl").write_bytes(kept)
+        head = {
+            "format": 1,
+            "seq": 2,
+            "hash": "sha256:" + hashlib.sha256(lines[-2][:-1]).hexdigest(),
+            "size": len(kept),
+        }
+        (folder / "head.json").write_text(json.dumps(head))
+        for lang, words in (
+            ("en", "no longer holds record 3 as its unit sealed it"),
+            ("zh", "日志中的第 3 条记录已与该单位"),
+        ):
+            result = province("verify", "--all", "--lang", lang)
+            assert result.exit_code == 3 and words in result.stdout, result
 
     def test_an_officer_of_the_same_name_on_the_province_does_not_clash(
         self, prison: Place, places: Callable[[str, str], Place]
@@ -450,6 +477,13 @@ class TestKeysAndExport:
         result = prison("export", "--out", "x.bundle", "--since", "9")
         assert result.exit_code == 1 and "has no record 9" in result.stderr
 
+    def test_a_damaged_line_is_not_sent(self, prison: Place) -> None:
+        with (prison.store / "units/prison/records.jsonl").open("ab") as log:
+            log.write(b"\xff\xfe\n")
+        result = prison("export", "--out", str(prison.root / "x.bundle"))
+        assert result.exit_code == 3 and "records.jsonl:4: damaged record" in result.stderr, result
+        assert not (prison.root / "x.bundle").exists() and not (prison.store / "units/prison/exported.json").exists()
+
     def test_the_commands_speak_chinese(self, prison: Place, province: Place) -> None:
         made = prison.ok("export", "--out", str(prison.root / "1.bundle"), "--lang", "zh").stderr
         assert "报送包已写入" in made and "第 1 至 3 条记录（3 条）" in made
@@ -527,3 +561,39 @@ def test_a_progress_bar_only_on_a_terminal_and_never_in_ci(monkeypatch: pytest.M
     assert not progress_wanted({"CI": "true"})
     monkeypatch.setattr(sys, "stderr", io.StringIO())  # piped
     assert not progress_wanted({})
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
+def test_a_progress_bar_on_a_terminal_in_a_real_process(prison: Place, province: Place) -> None:
+    import os
+    import pty
+    import subprocess
+
+    from .conftest import installed_command
+
+    files = [str(export(prison, f"{n}.bundle")) for n in range(3)]
+    leader, follower = pty.openpty()
+    env = {**os.environ, **province.env(), "CHECKLIST_LANG": "en", "COLUMNS": "100"}
+    env.pop("CI", None)
+    done = subprocess.run(
+        [*installed_command(), "import", *files],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 1 << 16)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    text = shown.decode(errors="replace")
+    assert "Importing bundles" in text and "3 bundles: 3 imported, 0 refused; 3 new records." in text

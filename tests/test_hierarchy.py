@@ -284,9 +284,16 @@ def test_a_place_is_checked_as_typed(cli) -> None:
     assert chinese.stderr.splitlines()[0] == (
         "错误：上级路径：“湖南省司法厅//省监狱管理局”中有空的一级：各级机关名称之间用一个 / 分隔，首尾不加 /"
     )
+    ahead = cli("place", PRISONS, "--now", "2199-01-01T09:00")  # --now replays a moment, it does not run ahead
+    assert ahead.exit_code == 1 and "the place of prison has not come yet by the real clock" in ahead.stderr
+    resumed = cli("start", "--unit", "prison", "--id", "prison", "--under", PRISONS, "--now", "2020-01-23T09:00")
+    assert resumed.exit_code == 0 and "Recorded: prison reports to" in resumed.stderr  # a place for a unit resumed
+    again = cli("start", "--unit", "prison", "--id", "prison", "--under", PRISONS, "--now", "2020-01-23T09:05")
+    assert again.exit_code == 0 and "reports to" not in again.stderr  # the place it has: nothing recorded
     start = cli("start", "--unit", "prison", "--id", "p2", "--under", "a//b", "--now", "2020-01-23T09:00")
     assert start.exit_code == 1 and not Path(".checklist/units/p2").exists()  # refused before it starts
-    assert not Path(".checklist/units/prison/records.jsonl").exists()  # nothing recorded
+    placed = Path(".checklist/units/prison/records.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["action"] for line in placed] == ["placed"]  # the refusals recorded nothing
 
 
 def test_a_store_with_a_place_needs_release_0_7_0(cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -919,6 +919,31 @@ HINTED = [
     ("evidence.kinded_form", {"known": ["register"]}, "证据类型：register", "kinds: register"),
     ("evidence.kinded_form", {"known": []}, "措施目录没有列出证据类型", "the catalog names no kinds"),
     ("evidence.unknown_kind", {"suggestions": [], "known": ["register"]}, "证据类型：register", "kinds: register"),
+    # the hierarchy: an unknown body under --under
+    (
+        "node.unknown",
+        {"token": "省监狱局", "suggestions": ["省监狱管理局"], "node": "", "children": ["湖南省司法厅"]},
+        "您是否要输入：省监狱管理局？\n  最上一级：湖南省司法厅",
+        "did you mean: 省监狱管理局?\n  at the top: 湖南省司法厅",
+    ),
+    (
+        "node.unknown",
+        {"token": "x", "suggestions": [], "node": "湖南省司法厅", "children": ["省监狱管理局", "长沙市司法局"]},
+        "“湖南省司法厅”的下一级：省监狱管理局、长沙市司法局",
+        "under '湖南省司法厅': 省监狱管理局, 长沙市司法局",
+    ),
+    (
+        "node.unknown",
+        {"token": "x", "suggestions": [], "node": "湖南省司法厅/省监狱管理局", "children": []},
+        "“湖南省司法厅/省监狱管理局”之下没有下级机关",
+        "there is no body under '湖南省司法厅/省监狱管理局'",
+    ),
+    (
+        "node.unknown",
+        {"token": "x", "suggestions": [], "node": "", "children": []},
+        "还没有单位设置上级：`checklist place 上级机关/下级机关 --unit 单位编号`",
+        "no unit has a place yet: `checklist place BODY/SUB-BODY --unit ID`",
+    ),
 ]
 
 

@@ -121,6 +121,8 @@ def open_bundle(data: bytes, path: str) -> tuple[envelope.Opened, Payload]:
         opened = envelope.unwrap(found)
     except (ValueError, TypeError) as exc:
         raise malformed(path, str(exc).splitlines()[0]) from None
+    if opened.payload_type == "application/vnd.checklist.seal+json":  # seal.PAYLOAD_TYPE: a seal, sent as one
+        raise DataError("bundle.is_seal", path=path)
     if opened.payload_type != PAYLOAD_TYPE:
         raise malformed(path, f"an envelope of {opened.payload_type[:80]!r}, not of a bundle")
     if len(opened.signatures) != 1:

@@ -25,7 +25,7 @@ import contextlib
 import json
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -35,7 +35,7 @@ from pydantic import Field, StringConstraints
 from . import files, formats, unitlist
 from .atomic import fsync_dir, remove_tree, temporary_name, write_atomic
 from .chain import digest
-from .errors import DataError, StoreDamaged, UserError
+from .errors import DataError, Message, StoreDamaged, UserError, message
 from .keys import PublicKey
 from .models import HASH, CleanStr, Stored
 from .store import Store, check_unit_id
@@ -150,6 +150,38 @@ def kept_seal(store: Store, unit_id: str, seq: int) -> bytes | None:
         return None
 
 
+def latest_seal(store: Store, unit_id: str) -> tuple[int, bytes] | None:
+    """The last seal of its head a mirror received (its record's number, the seal's bytes)."""
+    folder = _folder(store, unit_id)
+    if folder is None or not (folder / "mirror" / "seals").is_dir():
+        return None
+    numbers = [int(p.stem) for p in (folder / "mirror" / "seals").glob("*.json") if p.stem.isdigit()]
+    if not numbers:
+        return None
+    found = kept_seal(store, unit_id, max(numbers))
+    return (max(numbers), found) if found is not None else None
+
+
+def check_latest_seal(store: Store, unit_id: str, hashes: Mapping[int, str | None]) -> list[Message]:
+    """What `verify` finds of a mirror's last seal received: it must still hold (signed by a
+    key that came with the mirror) and the log must still hold the record it signs, as it was
+    (a mirror cut back, or changed with its chain and head.json rewritten, does not)."""
+    from . import seal as seals
+
+    latest = latest_seal(store, unit_id)
+    if latest is None:
+        return []
+    seq, data = latest
+    try:
+        sealed = seals.parse(data, f"{unit_id}/mirror/seals/{seq}.json")
+    except DataError as exc:
+        return [exc.message]
+    problems = seals.check(sealed, keys(store, unit_id), None)
+    if sealed.head.seq and hashes.get(sealed.head.seq) != sealed.head.hash:
+        problems.append(message("mirror.head_lost", seq=sealed.head.seq))
+    return [message("verify.seal", name=f"mirror/seals/{seq}", problem=problem) for problem in problems]
+
+
 def mark(store: Store, unit_id: str) -> ExportMark | None:
     """What the last bundle held of a unit (None: no bundle yet)."""
     folder = _folder(store, unit_id)
@@ -200,29 +232,38 @@ def raise_format(fs: FileStore) -> None:
 
 
 def _write_extras(
-    fs: FileStore, folder: Path, key_data: dict[str, bytes], seal: tuple[int, bytes] | None, *, settle: bool = True
-) -> list[Path]:
-    """The mirror's key registrations and its seal, each file flushed; with `settle=False`, the
-    folders written to are left to the caller to flush (a mirror being made: once, before its
-    name), and returned, deepest first."""
+    fs: FileStore, folder: Path, key_data: dict[str, bytes], seal: tuple[int, bytes] | None, *, sync: bool = True
+) -> None:
+    """A mirror's key registrations and the seal of its head, each written once (`sync`: each
+    flushed now; else the caller flushes the folder they were made in, see `_sync_tree`)."""
     group = fs._group(READ)
-    written: list[Path] = []
     if key_data:
-        (folder / "mirror" / "keys").mkdir(parents=True, exist_ok=True)
-        written.append(folder / "mirror" / "keys")
+        fs._folder(folder / "mirror" / "keys")
     for key_id, data in key_data.items():
         path = folder / "mirror" / "keys" / f"{key_id.removeprefix('ed25519:')}.json"
         if not path.exists():
-            write_atomic(path, data, replace=False, group=group, settle=settle)
+            write_atomic(path, data, replace=False, group=group, sync=sync)
     if seal is not None:
-        (folder / "mirror" / "seals").mkdir(parents=True, exist_ok=True)
-        written.append(folder / "mirror" / "seals")
+        fs._folder(folder / "mirror" / "seals")
         path = folder / "mirror" / "seals" / f"{seal[0]}.json"
         if not path.exists():
-            write_atomic(path, seal[1], replace=False, group=group, settle=settle)
-    if written:
-        written.append(folder / "mirror")
-    return written
+            write_atomic(path, seal[1], replace=False, group=group, sync=sync)
+
+
+def _sync_tree(folder: Path) -> None:
+    """Flush every file of a folder made whole before it is given its name, then the folders
+    (deepest first): one flush a file, not a file and its folder each time (half the time of
+    importing a new mirror)."""
+    found = sorted(folder.rglob("*"), key=lambda path: len(path.parts), reverse=True)
+    for path in found:
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    for path in [*(p for p in found if p.is_dir()), folder]:
+        fsync_dir(path)
 
 
 def _head(lines: list[bytes], start: int) -> dict[str, object] | None:
@@ -284,17 +325,16 @@ def create(  # noqa: PLR0917 - what a new mirror is made of
         fs._folder(fs.units_dir)
         build.mkdir()
         fs._share_folder(build)
-        # each file flushed as it is written; the new folders flushed once, before the name
-        write_atomic(build / "unit.json", genesis, replace=False, group=read, settle=False)
-        records = b"".join(line + b"\n" for line in lines)
-        write_atomic(build / "records.jsonl", records, replace=False, group=write, settle=False)
+        log = b"".join(line + b"\n" for line in lines)
+        write_atomic(build / "unit.json", genesis, replace=False, group=read, sync=False)
+        write_atomic(build / "records.jsonl", log, replace=False, group=write, sync=False)
         head = _head(lines, 0)
         if head is not None:
-            write_atomic(build / "head.json", json.dumps(head).encode(), group=write, settle=False)
+            write_atomic(build / "head.json", json.dumps(head).encode(), group=write, sync=False)
         info_bytes = json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, indent=2).encode() + b"\n"
-        write_atomic(build / MIRROR_FILE, info_bytes, replace=False, group=read, settle=False)
-        for folder in [*_write_extras(fs, build, key_data, seal, settle=False), build]:
-            fsync_dir(folder)
+        write_atomic(build / MIRROR_FILE, info_bytes, replace=False, group=read, sync=False)
+        _write_extras(fs, build, key_data, seal, sync=False)
+        _sync_tree(build)  # all of it on disk before it has its name
         build.rename(target)
     except OSError as exc:
         remove_tree(build)

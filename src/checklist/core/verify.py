@@ -652,7 +652,9 @@ def verify_store(
     plans = []
     for unit in listing.readable:
         stream = store.stream(unit.id)
-        more = anchors.wanted(unit, stream.genesis) if anchors is not None else ()
+        more = set(anchors.wanted(unit, stream.genesis)) if anchors is not None else set()
+        received = mirrors.latest_seal(store, unit.id) if unit.id in mirrored else None
+        more |= {received[0]} if received is not None else set()  # the head its unit last sealed
         plans.append(Plan(unit, stream, wanted_hashes(store, unit, keys, more)))
     verdicts, wanted = [], set()
     unsigned: dict[str, list[Unsigned]] = {}
@@ -660,6 +662,8 @@ def verify_store(
         verdict = verdict_of(store, plan.unit, plan.stream, found, mirrored.get(plan.unit.id, keys))
         if anchors is not None:
             verdict.anchors = anchors.check(plan.unit, plan.stream.genesis, found.hashes)
+        if plan.unit.id in mirrored:
+            verdict.seal_problems += mirrors.check_latest_seal(store, plan.unit.id, found.hashes)
         verdicts.append(verdict)
         if plan.unit.id not in mirrored:  # a mirror's evidence comes only with --evidence: re-hashed if here
             wanted |= found.evidence

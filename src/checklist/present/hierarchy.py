@@ -41,7 +41,9 @@ def short_place(place: Node, lang: str) -> str:
 
 
 def placed(result: Placed, lang: str) -> None:
-    """What `checklist place` recorded."""
+    """What `checklist place` (or `start --under`) recorded; nothing when a unit resumed has that place already."""
+    if result.draft is None:
+        return
     now = safe(node_text(result.now, lang))
     if not result.before:
         message(t("msg.placed_first", lang, id=safe(result.unit.id), now=now), style="green")

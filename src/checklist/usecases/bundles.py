@@ -75,7 +75,7 @@ def export(  # noqa: PLR0915 - the command's options; one unit after another
         stream = store.stream(unit_id)
         start = _start(store, stream, since, full)
         after, after_hash = _before(stream, start)
-        lines, total = _lines(stream, start, total, unit_id)
+        lines, total = _lines(stream, start, total)
         head, head_hash = _head(lines, after, after_hash)
         if mirror is None:
             seal_bytes, running = _own_seal(session, unit, stream, by=by, signer=signer, store_id=store_id)
@@ -190,8 +190,9 @@ def _before(stream: LogStream, start: int) -> tuple[int, str]:
     return seq, digest(before)
 
 
-def _lines(stream: LogStream, start: int, total: int, unit_id: str) -> tuple[list[bytes], int]:
-    """The whole lines from `start`, read a chunk at a time, within the bundle's limit."""
+def _lines(stream: LogStream, start: int, total: int) -> tuple[list[bytes], int]:
+    """The whole lines from `start`, read a chunk at a time, within the bundle's limit (a line
+    that is not UTF-8 is no record: damage, named by its line in the log)."""
     lines: list[bytes] = []
     for _, batch in stream.lines_from(start).batches():
         for line in batch:
@@ -200,9 +201,9 @@ def _lines(stream: LogStream, start: int, total: int, unit_id: str) -> tuple[lis
             try:
                 line.decode()
             except UnicodeDecodeError:
-                raise DataError("store.damaged_record", where=stream.where, line=0, why="not UTF-8") from None
+                at = sum(1 for _ in stream.part(0, start)) + len(lines) + 1
+                raise DataError("store.damaged_record", where=stream.where, line=at, why="not UTF-8") from None
             lines.append(line)
-    del unit_id
     return lines, total
 
 

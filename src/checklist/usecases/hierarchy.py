@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from ..core.errors import NotFound, UserError
+from ..core.errors import NotFound, UserError, message
 from ..core.fuzzy import closest
 from ..core.models import Catalog, Draft, Record, Unit
 from ..core.places import joined, parse
@@ -126,6 +126,7 @@ def place_unit(session: Session, place: Node, reason: str | None = None, unit: U
         if unit is not None:
             return Placed(chosen, place, place, None)
         raise UserError("place.unchanged", unit=chosen.id, place=" › ".join(place))
+    session.refuse_future(current.catalog, current.now, message("clock.place", unit=chosen.id))
     draft = session.draft(
         chosen, current.catalog, actor, "placed", place=list(place), note=(reason or "").strip() or None
     )
