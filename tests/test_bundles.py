@@ -597,3 +597,20 @@ def test_a_progress_bar_on_a_terminal_in_a_real_process(prison: Place, province:
     assert done.returncode == 0
     text = shown.decode(errors="replace")
     assert "Importing bundles" in text and "3 bundles: 3 imported, 0 refused; 3 new records." in text
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "zh", "en"),
+    [
+        ("这不是报送包", "bundle.not_json", "不是报送包：它不是 JSON 文件", "is not a bundle: it is not a JSON file"),
+        ('{"seq": 1}', "bundle.not_envelope", "不是报送包：它不是", "is not a bundle: it is not a signed envelope"),
+    ],
+)
+def test_a_file_that_is_no_bundle_at_all_is_said_so_plainly(
+    province: Place, content: str, code: str, zh: str, en: str
+) -> None:
+    """Not the JSON parser's English ("Expecting value: line 1 column 1") in a Chinese run."""
+    junk = province.root / "junk.bundle"
+    junk.write_text(content, encoding="utf-8")
+    refused(province, junk, code=code, zh=zh, en=en)
+    assert "Expecting value" not in province("import", str(junk), "--lang", "zh").stderr

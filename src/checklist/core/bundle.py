@@ -113,10 +113,10 @@ def open_bundle(data: bytes, path: str) -> tuple[envelope.Opened, Payload]:
     format is refused as such, anything else that is not a bundle as malformed."""
     try:
         found = json.loads(data)
-    except (ValueError, RecursionError) as exc:
-        raise malformed(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    except (ValueError, RecursionError):  # the parser's reason is English and says nothing to a duty officer
+        raise DataError("bundle.not_json", path=path) from None
     if not envelope.is_envelope(found):
-        raise malformed(path, "not a DSSE envelope (payloadType, payload, signatures)")
+        raise DataError("bundle.not_envelope", path=path)
     try:
         opened = envelope.unwrap(found)
     except (ValueError, TypeError) as exc:
