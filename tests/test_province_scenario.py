@@ -121,7 +121,7 @@ def _play(cli: Run, monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
             infections = 1 if uid == "cs-prison" and day == INFECTION else 0
             site.ok("done", ZEROS, "--note", "日报", *three_zeros(infections=infections), *_at(day, "20:00"))
             out = root / f"{uid}-{day.isoformat()}.bundle"
-            site.ok("export", "--out", str(out))
+            site.ok("export", "--out", str(out), *_at(day, "21:00"))  # its seal is of that day
             sent.append(str(out))
         bureau.ok("done", ZEROS, "--note", "日报", *three_zeros(), *_at(day, "20:30"))
         bureau.ok("import", *sent)
@@ -175,6 +175,19 @@ def test_the_city_bureaus_node_holds_its_four_units(department: Site) -> None:
     assert document["node"] == ["湖南省司法厅", "长沙市司法局"]
     assert sorted(unit["unit"]["id"] for unit in document["units"]) == ["cs-cc", "cs-prison", "cs-rehab"]
     assert document["headline"]["units"] == 3
+
+
+def test_each_bundle_carries_the_units_seal_of_its_day(department: Site) -> None:
+    """The seal inside the infection day's bundle is of that day and reads the infection."""
+    import base64
+    import json
+
+    bundle = department.root.parent / f"cs-prison-{INFECTION.isoformat()}.bundle"
+    payload = json.loads(base64.b64decode(json.loads(bundle.read_bytes())["payload"]))
+    (unit,) = payload["units"]
+    seal = json.loads(base64.b64decode(json.loads(unit["seal"])["payload"]))
+    assert (seal["unit"], seal["period"]) == ("cs-prison", INFECTION.isoformat())
+    assert "infections" in json.dumps(seal["day"])
 
 
 def test_mirrors_are_read_never_recorded_on(department: Site) -> None:

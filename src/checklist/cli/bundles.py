@@ -33,6 +33,7 @@ def export(
     by: options.By = None,
     lang: options.Lang = None,
     store: options.Store = None,
+    now: options.Now = None,
 ) -> None:
     """Write a signed bundle of a unit's new records, to send upward.
 
@@ -49,7 +50,7 @@ def export(
         raise UserError("option.exclusive", first="--unit", second="--all")
     if since is not None and full:
         raise UserError("option.exclusive", first="--since", second="--full")
-    session = Session.open(Settings.load(store=store, unit=unit, by=by, lang=lang))
+    session = Session.open(Settings.load(store=store, unit=unit, by=by, lang=lang, now=now))  # --now: the day sealed
     result = bundles.export(session, out, all_units=all_units, evidence=evidence, since=since, full=full)
     exported(result, session.settings.lang)
 
