@@ -28,7 +28,7 @@ import stat
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 from pydantic import Field, StringConstraints
 
@@ -91,18 +91,26 @@ def _read_json(path: Path) -> object | None:
     return found
 
 
+M = TypeVar("M", bound=Stored)  # the model of a unit's file here
+
+
 def info(store: Store, unit_id: str) -> MirrorInfo | None:
     """Where a mirror comes from; None for a unit of this store's own."""
+    return _read_model(store, unit_id, MIRROR_FILE, MirrorInfo, formats.MIRROR)
+
+
+def _read_model(store: Store, unit_id: str, name: str, model: type[M], version: int) -> M | None:
+    """A unit's file of this module (`mirror.json`, `exported.json`), checked; None if absent."""
     folder = _folder(store, unit_id)
     if folder is None:
         return None
-    path = folder / MIRROR_FILE
+    path = folder / name
     raw = _read_json(path)
     if raw is None:
         return None
-    formats.check(str(path), raw.get("format") if isinstance(raw, dict) else None, formats.MIRROR)
+    formats.check(str(path), raw.get("format") if isinstance(raw, dict) else None, version)
     try:
-        return MirrorInfo.model_validate(raw)
+        return model.model_validate(raw)
     except ValueError as exc:
         raise StoreDamaged("store.damaged_mirror", where=str(path), why=str(exc).splitlines()[0]) from exc
 
@@ -184,18 +192,7 @@ def check_latest_seal(store: Store, unit_id: str, hashes: Mapping[int, str | Non
 
 def mark(store: Store, unit_id: str) -> ExportMark | None:
     """What the last bundle held of a unit (None: no bundle yet)."""
-    folder = _folder(store, unit_id)
-    if folder is None:
-        return None
-    path = folder / MARK_FILE
-    raw = _read_json(path)
-    if raw is None:
-        return None
-    formats.check(str(path), raw.get("format") if isinstance(raw, dict) else None, formats.EXPORTED)
-    try:
-        return ExportMark.model_validate(raw)
-    except ValueError as exc:
-        raise StoreDamaged("store.damaged_mirror", where=str(path), why=str(exc).splitlines()[0]) from exc
+    return _read_model(store, unit_id, MARK_FILE, ExportMark, formats.EXPORTED)
 
 
 def set_mark(store: Store, unit_id: str, found: ExportMark) -> None:
