@@ -13,6 +13,7 @@ on separate machines (environment variables, as tests/test_bundles.py does)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -283,3 +284,25 @@ def test_by_measure_the_three_zeros_were_missed_in_one_unit_of_the_city(departme
     assert (first["unit"], first["standing"], first["missed"]) == ("cs-rehab", "missed", 2)
     hint = department.ok("status", "--all", "--under", "长沙市司法局", "--lang", "zh", *LAST).stderr
     assert "--by-measure --under '湖南省司法厅/长沙市司法局'" in hint  # the next level down keeps the node
+
+
+@pytest.mark.parametrize("node", ["长沙市司法局", "湖南省司法厅", "湖南省司法厅/长沙市司法局"])
+def test_status_all_under_a_node_from_the_kept_summaries_is_the_supervisors_view(department: Site, node: str) -> None:
+    """`status --all --under NODE --json` is answered from the roll-up cache (cold, then warm):
+    byte for byte the document the supervisor's view makes folding every unit."""
+    import json
+
+    from checklist.present.documents import all_units_document
+    from checklist.present.output import unsafe_escaped
+    from checklist.usecases import views
+    from checklist.usecases.session import Session
+    from checklist.usecases.settings import Settings
+
+    moment = LAST[1]
+    department.monkeypatch.setenv("CHECKLIST_STORE", str(department.root / ".checklist"))
+    shutil.rmtree(department.root / ".checklist" / "cache", ignore_errors=True)
+    document = all_units_document(views.supervisor(Session.open(Settings.load(now=moment)), None, under=node))
+    expected = unsafe_escaped(json.dumps(document, ensure_ascii=False, indent=2).encode()) + b"\n"
+    for _ in ("cold", "warm"):
+        assert department.ok("status", "--all", "--under", node, "--json", *LAST).stdout.encode() == expected
+    assert (department.root / ".checklist" / "cache" / "rollup.bin").exists()

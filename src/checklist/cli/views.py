@@ -154,13 +154,20 @@ def status(
         _refuse_with_the_other_axis(sort, compliance, by_measure, measure, by_node, days)
     settings = Settings.load(store=store, catalog=catalog, unit=unit, lang=lang, now=now)
     session = Session.open(settings)
-    whole = under is None and not by_node and days is None and not any(axis.values())
+    whole = not by_node and days is None and not any(axis.values())
     if all_units and json and whole:  # the kept summaries answer it
         from ..present.rollup import print_rollup, unit_text
         from ..usecases.rollup import rollup
 
         rolled = rollup(
-            session, unit_text, sort or "attention", kind=kind, missing=missing, alerts=alerts, overdue=overdue
+            session,
+            unit_text,
+            sort or "attention",
+            kind=kind,
+            missing=missing,
+            alerts=alerts,
+            overdue=overdue,
+            under=under,
         )
         print_rollup(rolled)
         return

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 FILE = "rollup.bin"
 MAGIC = b"checklist roll-up cache\n"
-FORMAT = 3  # 2: the texts as printed (indented and escaped); 3: their CRC-32
+FORMAT = 4  # 2: the texts as printed (indented and escaped); 3: their CRC-32; 4: each unit's place
 TRAILER = 16  # the file ends with where its header starts, in 16 decimal digits
 LIMIT = files.LOG  # a summary is a few KB: 3,000 units some 25 MB
 

@@ -72,8 +72,8 @@ def write_rollup(view: RollupView, out: BinaryIO) -> None:
         "shown": len(view.units),
         "total": view.total,
         "units": [],
-        # the whole province (no --under, --by-node or --days: the supervisor's view answers those)
-        "node": [],
+        # no --by-node or --days: the supervisor's view answers those
+        "node": list(view.node),
         "by_node": None,
         "days": None,
         "history": None,

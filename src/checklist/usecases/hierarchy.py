@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ..core.errors import NotFound, UserError, message
 from ..core.fuzzy import closest
@@ -34,7 +34,14 @@ def place_of(status: UnitStatus) -> Node:
     return status.place
 
 
-def nodes(statuses: Iterable[UnitStatus]) -> dict[Node, int]:
+class HasPlace(Protocol):
+    """A unit's status, or its summary in the roll-up cache: where it reports."""
+
+    @property
+    def place(self) -> Node: ...
+
+
+def nodes(statuses: Iterable[HasPlace]) -> dict[Node, int]:
     """Every node the units' places make (each body of each place, as the path down to it),
     with how many units are anywhere under it; the root counts them all."""
     found: dict[Node, int] = {ROOT: 0}
@@ -74,7 +81,7 @@ def children(node: Node, known: Iterable[Node]) -> list[Node]:
     return sorted(found, key=lambda n: natural_key(n[-1]))
 
 
-def find_node(statuses: Sequence[UnitStatus], token: str) -> Node:
+def find_node(statuses: Sequence[HasPlace], token: str) -> Node:
     """The node a user names: a path from the top ("湖南省司法厅/省监狱管理局"), or one body's name
     when only one body has it. An unknown one is refused with the closest names and the
     children of the deepest node of the path that is known; a name several bodies have, with

@@ -48,6 +48,7 @@ class Summary:
     fields: list[str]  # the headline's fields, in the catalog's order
     values: dict[str, Any]  # today's headline figures, by field
     catalog: str  # the digest of the catalog it runs
+    place: tuple[str, ...]  # the bodies it reports to, from the top down (hierarchy.py)
     read: Callable[[], bytes]  # its rendering, read when it is printed: before the moment asked, then after it
     split: int  # where the moment goes in it
 
@@ -62,6 +63,7 @@ class Summary:
             "fields": self.fields,
             "values": self.values,
             "catalog": self.catalog,
+            "place": list(self.place),
             "split": self.split,
         }
 
@@ -78,6 +80,7 @@ class Summary:
             facts["fields"],
             facts["values"],
             facts["catalog"],
+            tuple(facts["place"]),
             read,
             facts["split"],
         )
@@ -105,6 +108,7 @@ class RollupView:
     filters: Filters
     total: int
     now: dict[str, str]  # the moment asked, as each catalog's zone writes it, by catalog digest
+    node: tuple[str, ...] = ()  # --under: the node whose units these are (the root: the whole store)
 
 
 @dataclass
@@ -125,14 +129,22 @@ def rollup(
     missing: bool = False,
     alerts: bool = False,
     overdue: bool = False,
+    under: str | None = None,
 ) -> RollupView:
-    """views.supervisor's answer, of summaries: every unit under the headline, filtered and sorted."""
+    """views.supervisor's answer, of summaries: every unit (under a node, with `under`) under
+    the headline, filtered and sorted."""
     wanted_order = SORT_NAMES.get(sort.strip(), sort.strip().casefold())
     order = next((s for s in SORTS if s == wanted_order), None)
     if order is None:
         raise UserError("sort.unknown", token=sort, attention="attention", name="name", progress="progress")
     folded = summaries(session, render)
     found = list(folded.summaries.values())
+    node: tuple[str, ...] = ()
+    if under is not None:
+        from . import hierarchy
+
+        node = hierarchy.find_node(found, under)
+        found = hierarchy.under(found, node)
     wanted = None
     if kind is not None:
         from ..core.catalog import resolve_kind
@@ -153,7 +165,7 @@ def rollup(
     elif order == "progress":
         shown.sort(key=lambda s: s.percent)
     filters = Filters(wanted, missing, alerts, overdue)
-    return RollupView(headline(found), shown, order, filters, len(found), folded.now)
+    return RollupView(headline(found), shown, order, filters, len(found), folded.now, node)
 
 
 def headline(found: list[Summary]) -> Headline:
@@ -197,6 +209,7 @@ def summarize(view: StatusView, render: Render) -> Summary:
         fields=[spec.id for spec in headline.item.item.measure.fields] if headline else [],
         values=dict(headline.values) if headline and headline.reported_today else {},
         catalog=status.catalog.digest,
+        place=tuple(status.place),
         read=functools.partial(_same, before + after),
         split=len(before),
     )
