@@ -157,6 +157,8 @@ def open_items(fixture: Fixture) -> list[tuple[str, dict[str, Any]]]:
     """Per unit, the first item open at the fixed moment that a note (and a file) can close."""
     found = []
     for unit in fixture.units:
+        if (fixture.store / "units" / unit / "mirror.json").is_file():  # another store's unit: never recorded on
+            continue
         for item in fixture.expected["list"][unit]["items"]:
             simple = item["subject"] is None and item["period"] is None and "figures" not in item["evidence"]
             simple = simple and not item["missed"]  # not a recurring measure past its last period (--for one)
@@ -202,3 +204,13 @@ def test_sealing_a_new_day(fixture: Fixture, cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result
     result = cli("verify", "--all", *store)
     assert result.exit_code == 0, result
+
+
+def test_a_mirror_is_never_recorded_on(fixture: Fixture, cli: Cli) -> None:
+    """From 0.7.0: the unit imported from another store's bundle refuses a record, whatever the item."""
+    mirrors = [u for u in fixture.units if (fixture.store / "units" / u / "mirror.json").is_file()]
+    for unit in mirrors:
+        store = ["--store", str(fixture.store)]
+        result = cli("done", "system.three-zeros", "--unit", unit, "--note", "x", "--now", fixture.now, *store)
+        assert result.exit_code == 1, result
+        assert unit in result.stderr
