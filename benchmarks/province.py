@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from million import drop_derived  # every derived file removed: a cold run
 from procs import Figures, Step, ms, rounds, table
 from startup import SetupError, bench_env, checklist_command, figure_value, run_checked, versions
 
@@ -70,9 +71,6 @@ ZONE = ZoneInfo("Asia/Shanghai")
 WARM_TARGET_S, COLD_RATE = 1.0, 1_000_000
 IMPORT_RATE, REPORT_TARGET_S = 200, 3.0
 BUILD_FORMAT = 2  # of built.json: a store built by another version of this script is built again
-KEPT = frozenset(
-    {"unit.json", "records.jsonl", "head.json", ".lock", "seals", "checkpoints", "records.jsonl.quarantine"}
-)
 ACTORS = ("王警官", "李主任", "张科长", "duty officer 3")
 EVIDENCE = {"name": "notice.pdf", "size": 48_213, "sha256": "ab" * 32, "stored": False}
 # The province's units by kind, out of 200: county community corrections offices most.
@@ -324,19 +322,6 @@ for u in sorted(os.listdir(units)):
             count += 1
 print(count)
 '''
-
-
-def drop_derived(store: Path) -> None:
-    """Remove every derived file: all in each unit's folder but what KEPT names, and cache/."""
-    for unit_dir in (store / "units").iterdir():
-        for path in unit_dir.iterdir():
-            if path.name in KEPT:
-                continue
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
-    shutil.rmtree(store / "cache", ignore_errors=True)
 
 
 # --- the runs ---------------------------------------------------------------------------

@@ -18,9 +18,7 @@ def set_attributes(
             show_default=False,
         ),
     ] = None,
-    reason: Annotated[
-        str | None, typer.Option("--reason", "-r", metavar="TEXT", help="Why (the notice, the decision).")
-    ] = None,
+    reason: options.Why = None,
     unit: options.Unit = None,
     by: options.By = None,
     lang: options.Lang = None,

@@ -158,6 +158,9 @@ def language_of_run(lang: str | None) -> str | None:
 
 
 # status --all: the hierarchy (a node's units, the roll-up per child body) and the last days
+Why = Annotated[  # optional: a change of the unit (`set`, `place`) says why when it can
+    str | None, typer.Option("--reason", "-r", metavar="TEXT", help="Why (the notice, the decision).")
+]
 Under = Annotated[
     str | None,
     typer.Option(

@@ -14,6 +14,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from .output import safe
+from .terminal import padded_line
 from .words import moment_text, span_words, t, tn
 
 if TYPE_CHECKING:
@@ -57,19 +58,7 @@ def fitted(  # noqa: PLR0917
     widths[flex] = max(min(least, widths[flex]), min(widths[flex], rest))
 
     def line(cells: list[Text], style: str = "") -> Text:
-        out = Text(style=style)
-        for i, given in enumerate(cells):
-            cell = given.copy()
-            if cell.cell_len > widths[i]:
-                cell.truncate(widths[i], overflow="ellipsis")
-            pad = " " * (widths[i] - cell.cell_len)
-            if i:
-                out.append(" " * gap)
-            if i in right:
-                out.append(pad)
-            out.append_text(cell)
-            if i not in right and i < len(cells) - 1:
-                out.append(pad)
+        out = padded_line(cells, widths, right, gap, style)
         if out.cell_len > width:  # a narrow screen: the last column gives way too
             out.truncate(width, overflow="ellipsis")
         return out

@@ -932,6 +932,25 @@ def _short_list(
 MISSING_SHOWN = 5  # the units not reporting today named in the headline; the rest are counted
 
 
+def padded_line(cells: list[Text], widths: list[int], right: set[int], gap: int = 2, style: str = "") -> Text:
+    """One line of a table drawn without a frame: each cell in its column's width (a longer one
+    shortened with '…', never wrapped), the columns in `right` right-aligned, `gap` blanks between."""
+    out = Text(style=style)
+    for i, given in enumerate(cells):
+        cell = given.copy()
+        if cell.cell_len > widths[i]:
+            cell.truncate(widths[i], overflow="ellipsis")
+        pad = " " * (widths[i] - cell.cell_len)
+        if i:
+            out.append(" " * gap)
+        if i in right:
+            out.append(pad)
+        out.append_text(cell)
+        if i not in right and i < len(cells) - 1:
+            out.append(pad)
+    return out
+
+
 def supervisor_view(view: SupervisorView, lang: str, width: int) -> RenderableType:
     """`status --all`: the province's headline, then one line per unit that fits `width`
     (a long name shortened with '…', never wrapped)."""
@@ -979,25 +998,8 @@ def supervisor_view(view: SupervisorView, lang: str, width: int) -> RenderableTy
 
         headers, rows, widths, right = fit_body(headers, rows, widths, right, width)
     widths[0] = max(4, min(widths[0], width - sum(widths[1:]) - 2 * (len(widths) - 1)))
-
-    def line(cells: list[Text], style: str = "") -> Text:
-        out = Text(style=style)
-        for i, given in enumerate(cells):
-            cell = given.copy()
-            if cell.cell_len > widths[i]:
-                cell.truncate(widths[i], overflow="ellipsis")
-            pad = " " * (widths[i] - cell.cell_len)
-            if i:
-                out.append("  ")
-            if i in right:
-                out.append(pad)
-            out.append_text(cell)
-            if i not in right and i < len(cells) - 1:
-                out.append(pad)
-        return out
-
-    lines.append(line([Text(h) for h in headers], style="bold"))
-    lines += [line(r) for r in rows]
+    lines.append(padded_line([Text(h) for h in headers], widths, right, style="bold"))
+    lines += [padded_line(r, widths, right) for r in rows]
     shown = [v.status for v in view.units]
     lines += [
         Text(tn("msg.unusable_units", len(s.unusable), lang, unit=safe(s.unit.id)), style="yellow")
