@@ -477,36 +477,31 @@ def _province_headline(province: Province) -> ProvinceHeadline:
 def all_units_document(view: SupervisorView) -> StatusAllDocument:
     histories = view.histories
     first = next(iter(histories.values()), None) if histories else None
-    return {
-        "document": "status-all",
-        "format": 1,
-        "headline": _province_headline(view.province),
-        "sort": view.sort,
-        "filters": {
-            "kind": view.filters.kind,
-            "missing": view.filters.missing,
-            "alerts": view.filters.alerts,
-            "overdue": view.filters.overdue,
-        },
-        "shown": len(view.units),
-        "total": view.total,
-        "units": [status_document(v.status, v.newer) for v in view.units],
-        "node": list(view.node),
-        "by_node": None
-        if view.rollups is None
-        else [{"node": list(r.node), "name": r.name, "headline": _province_headline(r.province)} for r in view.rollups],
-        "days": [day.isoformat() for day in first.days] if first is not None else [] if histories is not None else None,
-        "history": None
-        if histories is None
-        else [
+    from .rollup import status_all_document
+
+    document = status_all_document(
+        _province_headline(view.province),
+        view.sort,
+        view.filters,
+        [status_document(v.status, v.newer) for v in view.units],
+        view.total,
+        view.node,
+    )
+    if view.rollups is not None:
+        document["by_node"] = [
+            {"node": list(r.node), "name": r.name, "headline": _province_headline(r.province)} for r in view.rollups
+        ]
+    if histories is not None:
+        document["days"] = [day.isoformat() for day in first.days] if first is not None else []
+        document["history"] = [
             {
                 "unit": v.status.unit.id,
                 "marks": list(histories[v.status.unit.id].marks),
                 "missing_run": histories[v.status.unit.id].missing_run,
             }
             for v in view.units
-        ],
-    }
+        ]
+    return document
 
 
 def valid_catalog_document(

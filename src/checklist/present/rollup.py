@@ -19,7 +19,8 @@ from .output import _quiet_stdout, unsafe_escaped
 
 if TYPE_CHECKING:
     from ..usecases.rollup import RollupView
-    from ..usecases.views import StatusView
+    from ..usecases.views import Filters, StatusView
+    from .schemas import ProvinceHeadline, StatusAllDocument, StatusDocument
 
 
 NOW = b'\n      "now": ""'  # a unit's `now`, left empty: the only key of its document at that depth
@@ -41,6 +42,38 @@ def _compact(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
+def status_all_document(  # noqa: PLR0917 - the parts of the document, in its order
+    headline: ProvinceHeadline,
+    sort: str,
+    filters: Filters,
+    units: list[StatusDocument],
+    total: int,
+    node: tuple[str, ...],
+) -> StatusAllDocument:
+    """The `status-all` document, however its units were worked out (the supervisor's view, or
+    the roll-up cache, which writes each unit's text in `units` itself); no `--by-node` or
+    `--days` parts (null) until the caller adds them."""
+    return {
+        "document": "status-all",
+        "format": 1,
+        "headline": headline,
+        "sort": sort,  # type: ignore[typeddict-item]  # one of the sorts views.SORTS names
+        "filters": {
+            "kind": filters.kind,
+            "missing": filters.missing,
+            "alerts": filters.alerts,
+            "overdue": filters.overdue,
+        },
+        "shown": len(units),
+        "total": total,
+        "units": units,
+        "node": list(node),
+        "by_node": None,
+        "days": None,
+        "history": None,
+    }
+
+
 def rollup_json(view: RollupView) -> bytes:
     """The `status-all` document (see all_units_document), as print_json prints it."""
     out = io.BytesIO()
@@ -51,33 +84,17 @@ def rollup_json(view: RollupView) -> bytes:
 def write_rollup(view: RollupView, out: BinaryIO) -> None:
     """The `status-all` document written a unit at a time, as print_json prints the whole."""
     head = view.headline
-    document = {
-        "document": "status-all",
-        "format": 1,
-        "headline": {
-            "units": head.units,
-            "reporting": head.reporting,
-            "missing": head.missing,
-            "figures": head.figures,
-            "alerting": head.alerting,
-            "overdue": head.overdue,
-        },
-        "sort": view.sort,
-        "filters": {
-            "kind": view.filters.kind,
-            "missing": view.filters.missing,
-            "alerts": view.filters.alerts,
-            "overdue": view.filters.overdue,
-        },
-        "shown": len(view.units),
-        "total": view.total,
-        "units": [],
-        # no --by-node or --days: the supervisor's view answers those
-        "node": list(view.node),
-        "by_node": None,
-        "days": None,
-        "history": None,
+    headline: ProvinceHeadline = {
+        "units": head.units,
+        "reporting": head.reporting,
+        "missing": head.missing,
+        "figures": head.figures,
+        "alerting": head.alerting,
+        "overdue": head.overdue,
     }
+    # `units` empty, each unit's text written in its place below; no --by-node or --days (the supervisor's view's)
+    document = dict(status_all_document(headline, view.sort, view.filters, [], view.total, view.node))
+    document["shown"] = len(view.units)
     whole = _indented(msgspec.json.encode(document))
     if not view.units:
         out.write(whole + b"\n")
