@@ -614,3 +614,24 @@ def test_a_file_that_is_no_bundle_at_all_is_said_so_plainly(
     junk.write_text(content, encoding="utf-8")
     refused(province, junk, code=code, zh=zh, en=en)
     assert "Expecting value" not in province("import", str(junk), "--lang", "zh").stderr
+
+
+def test_a_bundle_checks_with_any_dsse_implementation(prison: Place) -> None:
+    """The envelope as the DSSE spec defines it, checked here with `cryptography` alone and the
+    exported public key, none of checklist's code: PAE(payloadType, payload) signed in Ed25519."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    bundle_file = export(prison, "dsse.bundle")
+    prison.ok("keys", "export", "--out", str(prison.root / "key.json"))
+    public = json.loads((prison.root / "key.json").read_text(encoding="utf-8"))
+    envelope = json.loads(bundle_file.read_bytes())
+    payload_type, payload = envelope["payloadType"].encode(), base64.b64decode(envelope["payload"])
+    signed = b"DSSEv1 %d %s %d %s" % (len(payload_type), payload_type, len(payload), payload)
+    (signature,) = envelope["signatures"]
+    assert signature["keyid"] == public["key"]
+    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public["public"]))
+    key.verify(base64.b64decode(signature["sig"]), signed)  # raises if it does not hold
+    with pytest.raises(InvalidSignature):
+        key.verify(base64.b64decode(signature["sig"]), signed.replace(b"prison", b"prisom", 1))
+    assert json.loads(payload)["kind"] == "checklist-bundle"
