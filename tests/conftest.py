@@ -19,6 +19,9 @@ from typer.testing import CliRunner
 from checklist.cli.app import app
 from checklist.present import messages as _words  # noqa: F401 - errors and problems read as English in tests
 
+from . import pg as _pg  # noqa: F401 - reads the test server's URL before each test's environment is emptied
+from .pg import pg_url  # noqa: F401 - a fixture: a migrated database of the test's own
+
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seed" / "000_2fbdb8480875c603.txt"  # the project's shared folder, where it is
 SEED_COPY = REPO / "tests" / "data" / "seed" / SEED.name  # checked in: the seed test runs wherever the suite does

@@ -42,7 +42,23 @@ def memory_store(tmp_path: Path) -> Iterator[Store]:
     MemoryStore.forget(location)
 
 
-BACKENDS: dict[str, Callable[[Path], Iterator[Store]]] = {"file": file_store, "memory": memory_store}
+def postgresql_store(tmp_path: Path) -> Iterator[Store]:
+    from checklist.core.pgstore import PgStore
+
+    from . import pg
+
+    url = pg.new_database()
+    store = PgStore.open(url)
+    yield store
+    store.close()
+    pg.drop_database(url)
+
+
+BACKENDS: dict[str, Callable[[Path], Iterator[Store]]] = {
+    "file": file_store,
+    "memory": memory_store,
+    "postgresql": postgresql_store,
+}
 
 
 @pytest.fixture(params=sorted(BACKENDS))

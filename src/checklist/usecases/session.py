@@ -33,16 +33,23 @@ if TYPE_CHECKING:
     from ..core.keys import PublicKey
     from ..core.registry import Registry
 
+# memstore.SCHEME and pgstore.SCHEMES, spelled here so that opening a folder imports neither
 MEMORY = "memory:"
-PASSPHRASE_TRIES = 3  # memstore.SCHEME, spelled here so that opening a folder does not import it
+POSTGRESQL = ("postgresql://", "postgres://")
+PASSPHRASE_TRIES = 3
 
 
 def open_store(location: str, *, create: bool = False) -> Store:
-    """The backend a location names: `memory:NAME` an in-memory store, anything else a folder."""
+    """The backend a location names: `memory:NAME` an in-memory store, `postgresql://…` a
+    database (whose schema `checklist db migrate` makes), anything else a folder."""
     if location.startswith(MEMORY):
         from ..core.memstore import MemoryStore
 
         return MemoryStore.named(location)
+    if location.startswith(POSTGRESQL):
+        from ..core.pgstore import PgStore
+
+        return PgStore.open(location)
     if "://" in location:
         scheme = location.split("://", 1)[0]
         raise UserError("store.unknown_scheme", scheme=scheme)
