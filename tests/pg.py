@@ -25,7 +25,7 @@ def server() -> str:
     """The superuser URL of the test server; skips (fails in CI) without one."""
     if SERVER:
         return SERVER
-    reason = f"no PostgreSQL server for the tests: run `eval \"$(scripts/pg-cluster start)\"` to set {ENV}"
+    reason = f'no PostgreSQL server for the tests: run `eval "$(scripts/pg-cluster start)"` to set {ENV}'
     if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
         pytest.fail(reason + " (CI must run the PostgreSQL tests)")
     pytest.skip(reason)

@@ -50,6 +50,7 @@ COMMANDS: dict[str, str] = {
     "export": "bundles:export",
     "import": "bundles:import_bundles",
     "units": "views:units",
+    "db": "database:db_app",
     "upgrade": "catalog_cmds:upgrade",
     "validate": "catalog_cmds:validate",
     "schema": "catalog_cmds:schema",

@@ -36,7 +36,8 @@ def migrations() -> list[Migration]:
         if match:
             found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
     found.sort(key=lambda m: m.version)
-    assert [m.version for m in found] == list(range(1, len(found) + 1)), "migrations are numbered 1, 2, … without gaps"
+    if [m.version for m in found] != list(range(1, len(found) + 1)):  # a packaging mistake, not the user's
+        raise RuntimeError("the migrations shipped are not numbered 1, 2, … without gaps")
     return found
 
 
@@ -97,16 +98,9 @@ def migrate(conn: Any, where: str) -> Migrated:
             if found >= migration.version:
                 continue
             conn.execute(migration.sql)
-            if migration.version == 1:
-                conn.execute(
-                    "CREATE TABLE checklist.schema_version (version int PRIMARY KEY, name text NOT NULL,"
-                    " applied_at timestamptz NOT NULL DEFAULT now(), applied_by name NOT NULL DEFAULT current_user)"
-                )
-                conn.execute(
-                    "GRANT SELECT ON checklist.schema_version TO checklist_writer, checklist_supervisor, checklist_admin"
-                )
             conn.execute(
-                "INSERT INTO checklist.schema_version (version, name) VALUES (%s, %s)", (migration.version, migration.name)
+                "INSERT INTO checklist.schema_version (version, name) VALUES (%s, %s)",
+                (migration.version, migration.name),
             )
             applied.append(migration)
-    return Migrated(before or 0, LATEST if applied or before == LATEST else (before or 0), applied)
+    return Migrated(before or 0, LATEST if applied else (before or 0), applied)

@@ -24,7 +24,7 @@ import io
 import threading
 from collections.abc import Callable, Iterator
 from typing import IO, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from . import pgschema, unitlist
 from .alerts import Judge
@@ -69,7 +69,7 @@ def redact(location: str) -> str:
     if "@" in netloc:
         user, _, host = netloc.rpartition("@")
         netloc = user.split(":", 1)[0] + "@" + host
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "password"])
+    query = "&".join(p for p in parts.query.split("&") if p.partition("=")[0] != "password")  # else kept as typed
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
@@ -135,9 +135,7 @@ class PgStore:
                     conn.execute("INSERT INTO checklist.units (unit, genesis) VALUES (%s, %s)", (unit.id, genesis))
                     listed = [bytes(row[0]) for row in conn.execute("SELECT line FROM checklist.unit_list ORDER BY n")]
                     line = unitlist.line(unit.id, digest(genesis), by=by, after=listed, signer=signer)
-                    conn.execute(
-                        "INSERT INTO checklist.unit_list (n, line) VALUES (%s, %s)", (len(listed) + 1, line)
-                    )
+                    conn.execute("INSERT INTO checklist.unit_list (n, line) VALUES (%s, %s)", (len(listed) + 1, line))
             except psycopg.errors.UniqueViolation:
                 raise UserError("unit.exists", id=unit.id) from None
 
@@ -154,11 +152,11 @@ class PgStore:
 
     def unit_ids(self) -> list[str]:
         with self._db() as conn:
-            return [row[0] for row in conn.execute("SELECT unit FROM checklist.units ORDER BY unit COLLATE \"C\"")]
+            return [row[0] for row in conn.execute('SELECT unit FROM checklist.units ORDER BY unit COLLATE "C"')]
 
     def units(self) -> list[Unit]:
         with self._db() as conn:
-            rows = conn.execute("SELECT unit, genesis FROM checklist.units ORDER BY unit COLLATE \"C\"").fetchall()
+            rows = conn.execute('SELECT unit, genesis FROM checklist.units ORDER BY unit COLLATE "C"').fetchall()
         for unit_id, genesis in rows:
             self._genesis_of[unit_id] = bytes(genesis)
         return [parse_unit(bytes(genesis), self._where(unit_id, "unit.json")) for unit_id, genesis in rows]
@@ -239,7 +237,10 @@ class PgStore:
             row = conn.execute("SELECT n, size, seq, hash FROM checklist.heads WHERE unit = %s", (unit_id,)).fetchone()
         head = _head(row)
         end = row[1] if row else 0
-        opener = functools.partial(_RowsReader, self, unit_id, end)
+
+        def opener() -> IO[bytes]:
+            return io.BufferedReader(_RowsReader(self, unit_id, end), CHUNK)
+
         return LogStream(unit_id, self._where(unit_id), genesis, head, start, end, opener)
 
     def log(self, unit_id: str) -> LogBytes:
@@ -294,7 +295,10 @@ class PgStore:
         """Nothing is kept: every command folds the log again."""
 
     def _lines(self, conn: Any, unit_id: str) -> list[bytes]:
-        return [bytes(r[0]) for r in conn.execute("SELECT line FROM checklist.records WHERE unit = %s ORDER BY n", (unit_id,))]
+        return [
+            bytes(r[0])
+            for r in conn.execute("SELECT line FROM checklist.records WHERE unit = %s ORDER BY n", (unit_id,))
+        ]
 
     def _window(self, unit_id: str, start: int, stop: int) -> tuple[int, bytes]:
         """The lines that hold the bytes from `start` to `stop` of the log, each with its line
@@ -331,7 +335,9 @@ class PgStore:
 
     def blob(self, kind: Blob, name: str) -> bytes | None:
         with self._db() as conn:
-            row = conn.execute("SELECT data FROM checklist.blobs WHERE kind = %s AND name = %s", (str(kind), name)).fetchone()
+            row = conn.execute(
+                "SELECT data FROM checklist.blobs WHERE kind = %s AND name = %s", (str(kind), name)
+            ).fetchone()
         return None if row is None else bytes(row[0])
 
     def open_blob(self, kind: Blob, name: str) -> IO[bytes] | None:
@@ -341,7 +347,7 @@ class PgStore:
     def blob_names(self, kind: Blob, prefix: str = "") -> list[str]:
         with self._db() as conn:
             rows = conn.execute(
-                "SELECT name FROM checklist.blobs WHERE kind = %s AND starts_with(name, %s) ORDER BY name COLLATE \"C\"",
+                'SELECT name FROM checklist.blobs WHERE kind = %s AND starts_with(name, %s) ORDER BY name COLLATE "C"',
                 (str(kind), prefix),
             )
             return [row[0] for row in rows]
@@ -402,7 +408,9 @@ class _RowsReader(io.RawIOBase):
         if want <= 0:
             return 0
         if not (self._begin <= self._at < self._begin + len(self._data)):
-            self._begin, self._data = self._store._window(self._unit, self._at, min(self._end, self._at + max(want, CHUNK)))
+            self._begin, self._data = self._store._window(
+                self._unit, self._at, min(self._end, self._at + max(want, CHUNK))
+            )
         piece = self._data[self._at - self._begin : self._at - self._begin + want]
         buffer[: len(piece)] = piece
         self._at += len(piece)
@@ -419,7 +427,9 @@ def connect(location: str) -> Any:
     except psycopg.Error as exc:
         raise translate(exc, redact(location), _secrets(location)) from None
     except ValueError as exc:  # not a URL libpq can read (psycopg raises ProgrammingError for most)
-        raise UserError("pg.bad_location", where=redact(location), reason=_clean(str(exc), _secrets(location))) from None
+        raise UserError(
+            "pg.bad_location", where=redact(location), reason=_clean(str(exc), _secrets(location))
+        ) from None
 
 
 def _clean(text: str, secrets: list[str]) -> str:

@@ -29,6 +29,14 @@ END $$;
 
 GRANT USAGE ON SCHEMA checklist TO checklist_writer, checklist_supervisor, checklist_admin;
 
+-- The migrations applied: `checklist db migrate` adds a row with each, in its transaction.
+CREATE TABLE checklist.schema_version (
+    version int PRIMARY KEY,
+    name text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now(),
+    applied_by name NOT NULL DEFAULT current_user
+);
+
 CREATE TABLE checklist.store (
     one boolean PRIMARY KEY DEFAULT true CHECK (one),
     id text NOT NULL,
@@ -238,7 +246,7 @@ CREATE POLICY read_access ON checklist.access FOR SELECT USING (role = current_u
 CREATE POLICY grant_access ON checklist.access FOR INSERT WITH CHECK (checklist.is_admin());
 CREATE POLICY revoke_access ON checklist.access FOR DELETE USING (checklist.is_admin());
 
-GRANT SELECT ON checklist.store, checklist.config, checklist.units, checklist.heads, checklist.records,
+GRANT SELECT ON checklist.schema_version, checklist.store, checklist.config, checklist.units, checklist.heads, checklist.records,
     checklist.unit_list, checklist.blobs, checklist.access TO checklist_writer, checklist_supervisor, checklist_admin;
 GRANT INSERT ON checklist.records, checklist.blobs TO checklist_writer, checklist_admin;
 GRANT INSERT ON checklist.units, checklist.unit_list, checklist.access TO checklist_admin;
