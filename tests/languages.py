@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 # The abbreviations and symbols a Chinese screen may show as they are.
 ABBREVIATIONS = frozenset({
-    "PDF", "JSON", "YAML", "UTF-8", "UTF", "SHA-256", "SHA", "MB", "KiB", "MiB", "GB", "KB", "ID", "DSSE", "C2SP",
+    "PDF", "JSON", "YAML", "PostgreSQL", "PGPASSWORD", "PGSERVICE", "pgpass", "sslmode", "SQL", "Citus", "UTF-8", "UTF", "SHA-256", "SHA", "MB", "KiB", "MiB", "GB", "KB", "ID", "DSSE", "C2SP",
     "Ed25519", "ed25519", "PKCS", "GBK", "URL", "CI", "UTC", "ISO", "YYYY-MM-DD", "HH", "MM", "DD", "YYYY", "°C",
     "Ctrl-C", "Ctrl", "Enter", "PATH", "HOME", "LANG", "LC_ALL", "LC_MESSAGES", "CHECKLIST_LANG", "CHECKLIST_USER",
     "CHECKLIST_STORE", "CHECKLIST_CATALOG", "CHECKLIST_CONFIG_HOME", "CHECKLIST_NOW", "CHECKLIST_PAGER",
