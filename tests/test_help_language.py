@@ -110,6 +110,7 @@ KEPT = {
         "Ed",
         "Schema",
         "Trust",
+        "PostgreSQL",
     ],
 }
 COMMAND_NAMES = {name for path in PATHS for name in path} | {"checklist"}

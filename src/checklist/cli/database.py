@@ -25,7 +25,7 @@ def db(lang: options.Lang = None) -> None:
 def db_migrate(lang: options.Lang = None, store: options.Store = None) -> None:
     """Create or upgrade the checklist schema in the database --store (or CHECKLIST_STORE) names.
 
-    Example: checklist db migrate --store postgresql://admin@db.example/checklist
+    Example: `checklist db migrate --store postgresql://admin@db.example/checklist`
     """
     from ..present.database import migrated
     from ..present.output import stdout
