@@ -41,7 +41,9 @@ def migrations() -> list[Migration]:
     return found
 
 
-LATEST = 1  # the schema version this release writes (a test checks it is the last migration's)
+def latest() -> int:
+    """The schema version this release writes: its last migration's."""
+    return len(migrations())
 
 
 def version(conn: Any) -> int:
@@ -61,15 +63,15 @@ def version(conn: Any) -> int:
 def check(conn: Any, where: str) -> int:
     """The schema version, refused if this release cannot use it: newer (exit 3) or not yet
     made or older (exit 1, with `db migrate` to type)."""
-    found = version(conn)
-    if found > LATEST:
+    found, known = version(conn), latest()
+    if found > known:
         from .. import __version__
 
-        raise NewerFormat("pg.newer_schema", where=where, found=found, known=LATEST, version=__version__)
+        raise NewerFormat("pg.newer_schema", where=where, found=found, known=known, version=__version__)
     if found == 0:
         raise UserError("pg.no_schema", where=where)
-    if found < LATEST:
-        raise UserError("pg.old_schema", where=where, found=found, known=LATEST)
+    if found < known:
+        raise UserError("pg.old_schema", where=where, found=found, known=known)
     return found
 
 
@@ -85,16 +87,17 @@ def migrate(conn: Any, where: str) -> Migrated:
     a database newer than this release is refused and left as it is."""
     applied: list[Migration] = []
     before: int | None = None
-    for migration in migrations():
+    shipped = migrations()
+    for migration in shipped:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
             found = version(conn)
             if before is None:
                 before = found
-            if found > LATEST:
+            if found > len(shipped):
                 from .. import __version__
 
-                raise NewerFormat("pg.newer_schema", where=where, found=found, known=LATEST, version=__version__)
+                raise NewerFormat("pg.newer_schema", where=where, found=found, known=len(shipped), version=__version__)
             if found >= migration.version:
                 continue
             conn.execute(migration.sql)
@@ -103,4 +106,4 @@ def migrate(conn: Any, where: str) -> Migrated:
                 (migration.version, migration.name),
             )
             applied.append(migration)
-    return Migrated(before or 0, LATEST if applied else (before or 0), applied)
+    return Migrated(before or 0, len(shipped) if applied else (before or 0), applied)
