@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 # The abbreviations and symbols a Chinese screen may show as they are.
 ABBREVIATIONS = frozenset({
-    "PDF", "JSON", "YAML", "PostgreSQL", "PGPASSWORD", "PGSERVICE", "pgpass", "sslmode", "SQL", "Citus", "UTF-8", "UTF", "SHA-256", "SHA", "MB", "KiB", "MiB", "GB", "KB", "ID", "DSSE", "C2SP",
+    "PostgreSQL", "PGPASSWORD", "PGSERVICE", "pgpass", "pg_hba.conf", "sslmode", "SQL", "Citus",
+    "PDF", "JSON", "YAML", "UTF-8", "UTF", "SHA-256", "SHA", "MB", "KiB", "MiB", "GB", "KB", "ID", "DSSE", "C2SP",
     "Ed25519", "ed25519", "PKCS", "GBK", "URL", "CI", "UTC", "ISO", "YYYY-MM-DD", "HH", "MM", "DD", "YYYY", "°C",
     "Ctrl-C", "Ctrl", "Enter", "PATH", "HOME", "LANG", "LC_ALL", "LC_MESSAGES", "CHECKLIST_LANG", "CHECKLIST_USER",
     "CHECKLIST_STORE", "CHECKLIST_CATALOG", "CHECKLIST_CONFIG_HOME", "CHECKLIST_NOW", "CHECKLIST_PAGER",
@@ -29,6 +30,7 @@ CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\u
 # What a Chinese screen may show in Latin letters whatever it is: commands to type (in
 # backticks), file names and paths, options, digests and key ids, times and period keys.
 _KEEP_IN_ZH = [
+    re.compile(r"\b[a-z][a-z0-9+.-]*://\S*"),  # a location (postgresql://…), as typed
     re.compile(r"(?:ed25519|sha256|sha-256):[0-9A-Za-z+/=_\-…]*"),  # a key id, a digest
     re.compile(r"(?:[\w.~\-…]*/)+[\w.\-…]*"),  # a path
     re.compile(r"\b[0-9a-f]{8,}…?"),  # a digest, a record's id

@@ -96,6 +96,7 @@ SUBCOMMANDS = {
     "role": {"grant", "revoke"},
     "part": {"add", "retire", "list"},
     "keys": {"new", "endorse", "list", "rotate", "revoke", "export", "trust"},
+    "db": {"migrate"},
 }
 
 
@@ -349,6 +350,9 @@ def errors(cli: Callable[..., Result], lang: str) -> list[tuple[tuple[str, ...],
         ("keys", "rotate", "nosuch"),  # no such key either
         ("import", "nosuch.bundle"),  # a bundle that is not there
         ("export", "--unit", "nosuch", "--out", "x.bundle"),  # an unknown unit
+        ("db", "migrate"),  # no database named: the session's store is a folder
+        ("db", "migrate", "--store", "postgresql://nobody@/x?host=/nonexistent"),  # no server there
+        ("status", "--store", "mysql://db.example/x"),  # a kind of store checklist cannot open
         ("keys", "trust", "nosuch.json", "--unit", "prison"),  # a key file that is not there
         ("report", "--format", "html"),  # html to a terminal
         ("report", "--from", "2020-01-27", "--to", "2020-01-20"),  # a period backwards

@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from . import pgschema, unitlist
 from .alerts import Judge
 from .chain import BadTail, Head, TornLog, digest, next_link
-from .errors import NotFound, StoreDamaged, UserError
+from .errors import Message, NotFound, StoreDamaged, UserError, message
 from .fuzzy import closest
 from .logindex import LogIndex
 from .models import Draft, Record, Unit
@@ -439,6 +439,31 @@ def _clean(text: str, secrets: list[str]) -> str:
     return line
 
 
+# What libpq says when it cannot connect (its words are English whatever the language of the
+# run), and ours for it; anything else is shown as libpq says it.
+_NOT_CONNECTED = (
+    (
+        ("No such file or directory", "Connection refused", "could not translate host name", "Network is unreachable"),
+        "pg.why.no_server",
+    ),
+    (("password authentication failed", "no password supplied", "fe_sendauth"), "pg.why.password"),
+    (("timeout expired",), "pg.why.timeout"),
+    (("no pg_hba.conf entry",), "pg.why.not_allowed"),
+)
+
+
+def _why_not_connected(reason: str) -> str | Message:
+    import re
+
+    for needles, code in _NOT_CONNECTED:
+        if any(needle in reason for needle in needles):
+            return message(code)
+    found = re.search(r'(database|role) "([^"]*)" does not exist', reason)
+    if found:
+        return message(f"pg.why.no_{found[1]}", name=found[2])
+    return reason
+
+
 def translate(exc: Exception, where: str, secrets: list[str]) -> Exception:
     """A server's or libpq's refusal as one of our errors, without a password in it."""
     import psycopg
@@ -450,7 +475,7 @@ def translate(exc: Exception, where: str, secrets: list[str]) -> Exception:
     if isinstance(exc, psycopg.errors.UndefinedTable | psycopg.errors.InvalidSchemaName):
         return UserError("pg.no_schema", where=where)
     if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError) and not state.startswith(("23", "40")):
-        return UserError("pg.cannot_connect", where=where, reason=reason)
+        return UserError("pg.cannot_connect", where=where, reason=_why_not_connected(reason))
     if isinstance(exc, psycopg.ProgrammingError) and not state:
         return UserError("pg.bad_location", where=where, reason=reason)
     return StoreDamaged("pg.refused", where=where, reason=reason, state=state)
