@@ -184,3 +184,22 @@ def test_another_scheme_is_still_refused(cli: Callable[..., Result]) -> None:
     assert result.exit_code == 1
     assert re.search(r"cannot open a store at mysql:// locations", result.stderr)
     assert "postgresql://" in result.stderr  # the hint names what it can open
+
+
+def test_blobs_are_held_to_the_folder_stores_limits_by_the_client_and_the_database(pg_url: str) -> None:
+    import psycopg
+
+    from checklist.core.errors import UserError
+    from checklist.core.pgstore import PgStore
+    from checklist.core.store import BLOB_LIMITS, Blob
+
+    store = PgStore.open(pg_url)
+    too_big = b"x" * (BLOB_LIMITS[Blob.KEY] + 1)
+    with pytest.raises(UserError) as refused:
+        store.put_blob(Blob.KEY, "0123456789abcdef", too_big)
+    assert refused.value.code == "pg.blob_too_large"
+    assert store.put_blob(Blob.KEY, "0123456789abcdef", b"{}") is True
+    assert store.put_blob(Blob.KEY, "0123456789abcdef", b"{}") is False  # written once
+    with pg.admin(pg_url) as conn, pytest.raises(psycopg.errors.CheckViolation):  # type: ignore[attr-defined]
+        conn.execute("INSERT INTO checklist.blobs (kind, name, data) VALUES ('key', 'big', %s)", (too_big,))
+    store.close()

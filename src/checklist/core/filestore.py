@@ -49,6 +49,7 @@ from .logfile import LogFile, StaleIndex, fold
 from .logindex import SNAPSHOT_FORMAT, LogIndex, Mark, load, save
 from .models import Catalog, Draft, Record, Unit
 from .store import (
+    BLOB_LIMITS,
     HASHED,
     PER_UNIT,
     Blob,
@@ -663,7 +664,7 @@ class FileStore:
     def blob(self, kind: Blob, name: str) -> bytes | None:
         path = self._blob_path(kind, name)
         try:
-            return files.read_bounded(path, _LIMITS[kind])
+            return files.read_bounded(path, BLOB_LIMITS[kind])
         except FileNotFoundError:
             return None
 
@@ -865,14 +866,6 @@ class FileStore:
 
 
 _FOLDERS = {Blob.CATALOG: "catalogs", Blob.EVIDENCE: "evidence", Blob.KEY: "keys"}
-_LIMITS = {
-    Blob.CATALOG: files.CATALOG,
-    Blob.EVIDENCE: files.LOG,
-    Blob.KEY: files.SMALL,
-    Blob.SEAL: files.SEAL,
-    Blob.CHECKPOINT: files.SMALL,
-}
-
 
 def _natural(value: object) -> TypeGuard[int]:
     """A whole number from 0 to what a file offset can be (not a bool, not a float)."""

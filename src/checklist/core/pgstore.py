@@ -34,6 +34,7 @@ from .fuzzy import closest
 from .logindex import LogIndex
 from .models import Draft, Record, Unit
 from .store import (
+    BLOB_LIMITS,
     CHUNK,
     HASHED,
     PER_UNIT,
@@ -52,6 +53,7 @@ from .store import (
 )
 
 SCHEMES = ("postgresql://", "postgres://")
+MAX_BYTEA = (1 << 30) - 1  # PostgreSQL's largest value: evidence over 1 GiB stays in a folder store
 _UNIT_LIST_LOCK = 0x636C2D756E697473  # "cl-units": the advisory lock of the list of units
 
 
@@ -321,7 +323,10 @@ class PgStore:
     # -- blobs ----------------------------------------------------------------------
 
     def put_blob(self, kind: Blob, name: str, data: bytes | IO[bytes]) -> bool:
-        content = data if isinstance(data, bytes) else data.read()
+        limit = min(BLOB_LIMITS[kind], MAX_BYTEA)
+        content = data if isinstance(data, bytes) else data.read(limit + 1)
+        if len(content) > limit:
+            raise UserError("pg.blob_too_large", kind=str(kind), name=name, where=self.shown, limit=limit)
         if kind in HASHED and hashlib.sha256(content).hexdigest() != name:
             raise BlobMismatch("store.blob_changed", kind=str(kind), name=name)
         unit = check_unit_id(name.partition("/")[0]) if kind in PER_UNIT else None

@@ -31,7 +31,7 @@ from typing import IO, Any, Protocol, runtime_checkable
 
 from pydantic import ValidationError
 
-from . import formats
+from . import files, formats
 from .chain import Head
 from .clock import in_range
 from .errors import Message, StoreDamaged, UserError, message
@@ -60,6 +60,13 @@ PER_UNIT: dict[Blob, tuple[str, str]] = {  # kept in a unit's folder: the folder
     Blob.CHECKPOINT: ("checkpoints", ".note"),
 }
 HASHED: frozenset[Blob] = frozenset({Blob.CATALOG, Blob.EVIDENCE})  # named by the SHA-256 of their bytes
+BLOB_LIMITS: dict[Blob, int] = {  # the most bytes a blob of each kind may hold, in every backend
+    Blob.CATALOG: files.CATALOG,
+    Blob.EVIDENCE: files.LOG,
+    Blob.KEY: files.SMALL,
+    Blob.SEAL: files.SEAL,
+    Blob.CHECKPOINT: files.SMALL,
+}
 
 
 @dataclass(frozen=True)

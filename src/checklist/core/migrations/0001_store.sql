@@ -254,3 +254,10 @@ GRANT DELETE ON checklist.access TO checklist_admin;
 GRANT INSERT, UPDATE, DELETE ON checklist.config TO checklist_admin;
 REVOKE ALL ON FUNCTION checklist.lock_head(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION checklist.lock_head(text) TO checklist_writer, checklist_admin;
+
+-- Size limits, as a folder store's (store.BLOB_LIMITS; evidence: PostgreSQL's largest value).
+ALTER TABLE checklist.blobs ADD CONSTRAINT blob_size CHECK (length(data) <= CASE kind
+    WHEN 'key' THEN 1048576 WHEN 'checkpoint' THEN 1048576
+    WHEN 'catalog' THEN 67108864 WHEN 'seal' THEN 67108864
+    ELSE 1073741823 END);
+
