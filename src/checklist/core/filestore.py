@@ -867,6 +867,7 @@ class FileStore:
 
 _FOLDERS = {Blob.CATALOG: "catalogs", Blob.EVIDENCE: "evidence", Blob.KEY: "keys"}
 
+
 def _natural(value: object) -> TypeGuard[int]:
     """A whole number from 0 to what a file offset can be (not a bool, not a float)."""
     return type(value) is int and 0 <= value < 2**63

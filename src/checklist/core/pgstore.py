@@ -23,6 +23,7 @@ import hashlib
 import io
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -371,6 +372,15 @@ class PgStore:
             conn.execute("DELETE FROM checklist.config WHERE key = %s", (key,))
             if value is not None:
                 conn.execute("INSERT INTO checklist.config (key, value) VALUES (%s, %s)", (key, value))
+
+    def cache_folder(self) -> Path:
+        """A folder of this user's for files derived from the store (the parsed catalog): in
+        the user's cache folder, one per database (by its store id), never shared."""
+        from platformdirs import user_cache_path
+
+        folder = user_cache_path("checklist", appauthor=False) / "postgresql" / (self.store_id() or "unnamed")
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return folder
 
     def store_id(self, create: bool = False) -> str | None:
         with self._db() as conn:
