@@ -78,12 +78,16 @@ def test_checklist_debug_0_shows_no_traceback(proc) -> None:
 
 
 class TestBackends:
-    def test_a_folder_is_a_file_store_and_memory_a_memory_store(self, tmp_path: Path) -> None:
+    def test_a_folder_is_a_file_store_memory_a_memory_store_and_postgresql_a_database(self, tmp_path: Path) -> None:
         assert isinstance(open_store(str(tmp_path / "s"), create=True), FileStore)
         assert isinstance(open_store("memory:x"), MemoryStore)
         assert open_store("memory:x") is open_store("memory:x")
+        for location in ("postgresql://db/checklist?host=/nonexistent", "postgres://db/checklist?host=/nonexistent"):
+            with pytest.raises(UserError) as info:
+                open_store(location)  # a PostgreSQL store, whose server is not there
+            assert info.value.code == "pg.cannot_connect"
         with pytest.raises(UserError) as info:
-            open_store("postgresql://db/checklist")
+            open_store("mysql://db/checklist")
         assert info.value.code == "store.unknown_scheme"
 
     def test_every_command_runs_on_a_memory_store(self, cli) -> None:
