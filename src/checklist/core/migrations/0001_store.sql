@@ -158,6 +158,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'checklist: unit % has no head', NEW.unit USING ERRCODE = '23503';
     END IF;
+    NEW.written_at := now();  -- the server's clock, whatever the client sent
     IF NEW.n <> head.n + 1 OR NEW.pos <> head.size THEN
         RAISE EXCEPTION 'checklist: line % at % does not follow line % of unit % (size %)',
             NEW.n, NEW.pos, head.n, NEW.unit, head.size USING ERRCODE = '23514';
