@@ -96,6 +96,7 @@ class PgStore:
         self._conn = conn
         self._lock = threading.RLock()  # one connection, used by one thread at a time
         self._genesis_of: dict[str, bytes] = {}  # a unit file never changes
+        self.list_withheld = False  # the list of units holds lines this role may not read
 
     @classmethod
     def open(cls, location: str) -> PgStore:
@@ -143,9 +144,14 @@ class PgStore:
                 raise UserError("unit.exists", id=unit.id) from None
 
     def unit_list(self) -> list[bytes] | None:
+        """The list's lines; None where this role sees only some of them (a writer or a
+        supervisor sees the lines of its own units: the whole list is an administrator's to
+        check, `list_withheld` then says so)."""
         with self._db() as conn:
             lines = [bytes(row[0]) for row in conn.execute("SELECT line FROM checklist.unit_list ORDER BY n")]
-        return lines or None
+            total = conn.execute("SELECT checklist.unit_list_size()").fetchone()[0]
+        self.list_withheld = len(lines) < total
+        return None if self.list_withheld else lines or None
 
     def adopt_units(self, by: str) -> bool:
         return False  # the list begins with the first unit started
@@ -170,6 +176,9 @@ class PgStore:
         if found is None:
             with self._db() as conn:
                 row = conn.execute("SELECT genesis FROM checklist.units WHERE unit = %s", (unit_id,)).fetchone()
+                withheld = row is None and conn.execute("SELECT checklist.unit_withheld(%s)", (unit_id,)).fetchone()[0]
+            if withheld:  # there, but not this role's to read
+                raise UserError("pg.denied", where=self.shown, reason=message("pg.why.not_yours", unit=unit_id))
             if row is None:
                 raise NotFound("unit.unknown", closest(unit_id, self.unit_ids()), id=unit_id)
             found = self._genesis_of[unit_id] = bytes(row[0])
