@@ -81,7 +81,7 @@ def db_grant(
     `writer ROLE --unit ID`, `supervisor ROLE --node PATH` or `admin ROLE`, run by an
     administrator of the store. A role that does not exist yet is created as a login role
     without a password: the database's administrator sets one (`ALTER ROLE … PASSWORD`), or
-    pg_hba.conf admits it (`peer`, `cert`). An admin role is also given `CREATEROLE`, to create
+    `pg_hba.conf` admits it (`peer`, `cert`). An admin role is also given `CREATEROLE`, to create
     and grant the others.
 
     Example: `checklist db grant writer cs_prison --unit cs-prison`

@@ -31,6 +31,7 @@ GROUPS: dict[str, str] = {
 }
 MAX_ROLE = 63  # PostgreSQL's NAMEDATALEN - 1
 _ROLE = re.compile(r"[a-z_][a-z0-9_]*")
+_FORMS = {"writer": "db.grant_form.writer", "supervisor": "db.grant_form.supervisor", "admin": "db.grant_form.admin"}
 # Names PostgreSQL keeps for itself, or that stand for someone else where a role is expected.
 RESERVED = frozenset(
     {"postgres", "public", "none", "current_user", "current_role", "session_user", "user", "all", "default"}
@@ -80,7 +81,7 @@ def access(kind: str, role: str, unit: str | None = None, node: tuple[str, ...] 
     wanted = {"writer": "--unit", "supervisor": "--node", "admin": ""}[kind]
     given = [option for option, value in (("--unit", unit), ("--node", node)) if value]
     if (wanted and wanted not in given) or any(option != wanted for option in given):
-        raise UserError(f"db.grant_form.{kind}", kind=kind)
+        raise UserError(_FORMS[kind], kind=kind)
     return Access(check_role(role), kind, unit or "", tuple(node or ()))
 
 

@@ -488,6 +488,27 @@ def _why_not_connected(reason: str) -> str | Message:
     return reason
 
 
+# What the server says when it refuses a role (grants, row-level security, the triggers of
+# core/migrations/0001_store.sql), and ours for it; anything else is shown as the server says it.
+_DENIED = (
+    (r"no right to write unit (?P<unit>\S+)", "pg.why.not_yours"),
+    (r"permission denied for schema", "pg.why.no_schema_access"),
+    (r"row-level security", "pg.why.row_security"),
+    (r"written once", "pg.why.written_once"),
+    (r"permission denied for (?:table|relation|view|function|sequence) (?P<what>\S+)", "pg.why.no_grant"),
+)
+
+
+def _why_denied(reason: str) -> str | Message:
+    import re
+
+    for pattern, code in _DENIED:
+        found = re.search(pattern, reason)
+        if found:
+            return message(code, **found.groupdict())
+    return reason
+
+
 def translate(exc: Exception, where: str, secrets: list[str]) -> Exception:
     """A server's or libpq's refusal as one of our errors, without a password in it."""
     import psycopg
@@ -495,7 +516,7 @@ def translate(exc: Exception, where: str, secrets: list[str]) -> Exception:
     reason = _clean(str(exc), secrets)
     state = getattr(exc, "sqlstate", None) or ""
     if isinstance(exc, psycopg.errors.InsufficientPrivilege) or state == "42501":
-        return UserError("pg.denied", where=where, reason=reason)
+        return UserError("pg.denied", where=where, reason=_why_denied(reason))
     if isinstance(exc, psycopg.errors.UndefinedTable | psycopg.errors.InvalidSchemaName):
         return UserError("pg.no_schema", where=where)
     if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError) and not state.startswith(("23", "40")):

@@ -48,8 +48,8 @@ def revoked(result: Revoked, lang: str) -> str:
 def roles_lines(shown: str, found: list[Access], lang: str) -> str:
     """`db roles`: each role and what it may do, granted when and by whom."""
     if not found:
-        return t("db.no_roles", lang, where=safe(shown))
-    lines = [t("db.roles_head", lang, where=safe(shown))]
+        return t("db.no_roles", lang)
+    lines = [t("db.roles_head", lang)]
     for access in found:
         when = moment_text(access.granted_at, lang) if access.granted_at else ""
         lines.append(
