@@ -175,6 +175,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
 DECLARE
     head checklist.heads%ROWTYPE;
     doc jsonb;
+    text_ text;
     expected text;
 BEGIN
     SELECT * INTO head FROM checklist.heads WHERE unit = NEW.unit FOR UPDATE;
@@ -186,11 +187,15 @@ BEGIN
             NEW.n, NEW.pos, head.n, NEW.unit, head.size USING ERRCODE = '23514';
     END IF;
     IF btrim(convert_from(NEW.line, 'UTF8'), E' \t\r') <> '' THEN
-        doc := convert_from(NEW.line, 'UTF8')::jsonb;
+        text_ := convert_from(NEW.line, 'UTF8');
+        IF position('\u0000' IN text_) > 0 THEN  -- a note may hold U+0000, which jsonb cannot: not a field read here
+            text_ := regexp_replace(text_, '(?<!\\)((?:\\\\)*)\\u0000', '\1\\u0020', 'g');
+        END IF;
+        doc := text_::jsonb;
         IF jsonb_typeof(doc) <> 'object' OR doc->>'unit' IS DISTINCT FROM NEW.unit THEN
             RAISE EXCEPTION 'checklist: a record of another unit in unit %', NEW.unit USING ERRCODE = '23514';
         END IF;
-        IF doc ? 'prev' THEN
+        IF doc->'prev' IS NOT NULL THEN
             expected := CASE
                 WHEN head.n = 0 THEN 'sha256:' || encode(sha256((SELECT genesis FROM checklist.units WHERE unit = NEW.unit)), 'hex')
                 WHEN head.seq IS NOT NULL THEN head.hash
@@ -205,7 +210,7 @@ BEGIN
         END IF;
     END IF;
     UPDATE checklist.heads SET n = NEW.n, size = NEW.pos + length(NEW.line) + 1,
-        seq = CASE WHEN doc ? 'prev' THEN (doc->>'seq')::bigint END,
+        seq = CASE WHEN doc->'prev' IS NOT NULL THEN (doc->>'seq')::bigint END,
         hash = 'sha256:' || encode(sha256(NEW.line), 'hex')
         WHERE unit = NEW.unit;
     RETURN NEW;
