@@ -447,7 +447,10 @@ def connect(location: str) -> Any:
     import psycopg
 
     try:
-        return psycopg.connect(location, autocommit=True, application_name="checklist", connect_timeout=15)
+        # checklist's name only where neither the URL nor PGAPPNAME gives one; a URL's own
+        # connect_timeout, sslmode, options… win too (libpq reads the URL, then these)
+        params = {} if "connect_timeout=" in location else {"connect_timeout": 15}
+        return psycopg.connect(location, autocommit=True, fallback_application_name="checklist", **params)
     except psycopg.Error as exc:
         raise translate(exc, redact(location), _secrets(location)) from None
     except ValueError as exc:  # not a URL libpq can read (psycopg raises ProgrammingError for most)
