@@ -449,7 +449,7 @@ def connect(location: str) -> Any:
     try:
         # checklist's name only where neither the URL nor PGAPPNAME gives one; a URL's own
         # connect_timeout, sslmode, options… win too (libpq reads the URL, then these)
-        params = {} if "connect_timeout=" in location else {"connect_timeout": 15}
+        params: dict[str, Any] = {} if "connect_timeout=" in location else {"connect_timeout": 15}
         return psycopg.connect(location, autocommit=True, fallback_application_name="checklist", **params)
     except psycopg.Error as exc:
         raise translate(exc, redact(location), _secrets(location)) from None
