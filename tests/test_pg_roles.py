@@ -422,3 +422,49 @@ def test_verify_catches_the_last_record_deleted_with_the_trigger_disabled(
     result = cli(*verify, "--store", province.url)
     assert result.exit_code == 3, result
     assert "prison" in result.output and f"{n}" in result.output
+
+
+# -- README -----------------------------------------------------------------------------------
+
+
+def test_readmes_postgresql_section_runs_as_written(
+    cli: Callable[..., Result], pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The DBA's, the administrator's and the duty officer's commands of "A shared store in
+    PostgreSQL", against the test server: `postgresql://USER@db.example/checklist` is the test
+    database as USER (on its socket, where sslmode does not apply)."""
+    import re
+    import shlex
+
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## A shared store in PostgreSQL\n", 1)[1].split("\n### ", 1)[0]
+    officer, dba, administrator = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+
+    def server(text: str) -> str:
+        return re.sub(
+            r"postgresql://(\w+)@db\.example/checklist(\?\S*)?",
+            lambda m: pg.with_user(pg_url, m[1]) + (m[2] or "").replace("?", "&"),
+            text,
+        )
+
+    def run(block: str) -> None:
+        for line in block.splitlines():
+            command = server(line.split("  #")[0].strip())
+            if command.startswith("export "):
+                name, _, value = command.removeprefix("export ").partition("=")
+                monkeypatch.setenv(name, shlex.split(value)[0])
+            elif command:
+                args = shlex.split(command)
+                assert args[0] == "checklist"
+                result = cli(*args[1:], input="")
+                assert result.exit_code == 0, (command, result)
+                assert "Traceback" not in result.output
+
+    run(dba.replace("postgresql://admin@db.example/checklist", pg_url))
+    run(administrator)
+    assert cli("db", "grant", "writer", "cs_prison", "--unit", "cs-prison").exit_code == 0
+    run(officer)
+    status = cli("status", "--json", "--store", pg.with_user(pg_url, "cs_prison"))
+    assert status.json()["totals"]["done"] == 1  # type: ignore[index]
