@@ -468,3 +468,13 @@ def test_readmes_postgresql_section_runs_as_written(
     run(officer)
     status = cli("status", "--json", "--store", pg.with_user(pg_url, "cs_prison"))
     assert status.json()["totals"]["done"] == 1  # type: ignore[index]
+
+
+def test_db_commands_without_a_database_say_how_to_name_one(cli: Callable[..., Result]) -> None:
+    for lang, words in (("en", "no database named"), ("zh", "没有指明数据库")):
+        for args in (("db", "roles"), ("db", "grant", "admin", "x"), ("db", "revoke", "admin", "x")):
+            result = cli("--lang", lang, *args)
+            assert result.exit_code == 1, result
+            assert words in result.stderr and "--store postgresql://" in result.stderr
+    folder = cli("db", "roles", "--store", ".checklist")
+    assert folder.exit_code == 1 and ".checklist is not a PostgreSQL location" in folder.stderr, folder

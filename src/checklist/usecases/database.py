@@ -19,6 +19,8 @@ def database_location(settings: Settings) -> str:
     from ..core.pgstore import is_location, redact
 
     location = settings.store or ""
+    if not location:
+        raise UserError("db.no_location")
     if not is_location(location):
         raise UserError("db.not_postgresql", where=redact(location) if location else "")
     return location
