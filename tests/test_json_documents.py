@@ -32,6 +32,7 @@ from checklist.core.models import Record
 from checklist.core.status import STATES
 from checklist.present import schemas
 
+from . import pg
 from .conftest import OLD_CATALOG, REPO, forge_seal, seal_payload, three_zeros
 
 NAMES = [
@@ -51,6 +52,7 @@ NAMES = [
     "keys",
     "imports",
     "parts",
+    "db-roles",
     "roles",
     "validation",
     "report",
@@ -150,7 +152,24 @@ def _make(work: Path) -> dict[str, list[Any]]:
     keep = Kept()
     _views(keep, catalog)
     _trust(keep)
+    _database(keep)
     return keep.found
+
+
+def _database(keep: Kept) -> None:
+    """`db roles --json`, on a PostgreSQL store (tests/pg.py; none made without a server)."""
+    if not pg.SERVER:
+        return
+    url = pg.new_database()
+    try:
+        _run("start", "--unit", "prison", "--store", url, "--now", START)
+        _run("db", "grant", "writer", "json_doc_writer", "--unit", "prison", "--store", url)
+        _run("db", "grant", "supervisor", "json_doc_supervisor", "--node", "湖南省司法厅/长沙市司法局", "--store", url)
+        _run("db", "grant", "admin", "json_doc_admin", "--store", url)
+        keep("db-roles", "db", "roles", "--store", url)
+        keep("db-roles", "db", "roles", "--store", pg.with_user(url, "json_doc_writer"))  # its own row only
+    finally:
+        pg.drop_database(url)
 
 
 def _newer_catalog(catalog: Path) -> None:
@@ -263,6 +282,8 @@ def test_real_output_validates_against_its_schema(
 ) -> None:
     schema = printed_schemas[name]
     validator = Draft202012Validator(schema, format_checker=FORMATS)
+    if name == "db-roles" and not made[name]:
+        pg.server()  # skipped without a PostgreSQL server (failed in CI)
     assert made[name], f"no {name} document was made"
     for document in made[name]:
         errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]

@@ -17,6 +17,7 @@ import pytest
 
 from checklist.cli.app import COMMANDS
 
+from . import pg
 from .conftest import OLD_CATALOG, REPO, Result
 from .languages import catalog_data, chinese_in_english, english_in_chinese, english_lines, too_wide
 
@@ -75,6 +76,11 @@ TYPED = [
     "seal.json",
     "checkpoint.txt",
     "nosuch",
+    "prisn",
+    "Wang",
+    "Jing",
+    "boss",
+    "postgres",
     "visits-supended",
     "abc",
     "yesterday",
@@ -96,7 +102,7 @@ SUBCOMMANDS = {
     "role": {"grant", "revoke"},
     "part": {"add", "retire", "list"},
     "keys": {"new", "endorse", "list", "rotate", "revoke", "export", "trust"},
-    "db": {"migrate"},
+    "db": {"migrate", "grant", "revoke", "roles"} if pg.SERVER else {"migrate"},
 }
 
 
@@ -316,7 +322,39 @@ def session(  # noqa: PLR0915
     run("keys", "rotate", first, "--to", second, at="")
     run("keys", "revoke", first, "--reason", "旧电脑已报废", at="")
     run("keys", "list", at="")
+    if pg.SERVER:
+        database(run)
     return ran
+
+
+def database(run: Callable[..., Result]) -> None:
+    """Who may do what in a PostgreSQL store: grants, a listing, a revoke, and the mistakes."""
+    url = pg.new_database()
+    db = ("--store", url)
+    try:
+        run("start", "--unit", "prison", "--under", "湖南省司法厅/长沙市司法局", *db, at="2020-01-25T08:00", input="")
+        run("db", "grant", "writer", "lang_writer", "--unit", "prison", *db, at="")
+        run("db", "grant", "supervisor", "lang_supervisor", "--node", "湖南省司法厅/长沙市司法局", *db, at="")
+        run("db", "grant", "admin", "lang_admin", *db, at="")
+        run("db", "grant", "admin", "lang_admin", *db, at="")  # granted already
+        run("db", "roles", *db, at="")
+        run("db", "roles", "--store", pg.with_user(url, "lang_writer"), at="")
+        run("db", "revoke", "supervisor", "lang_supervisor", "--node", "湖南省司法厅/长沙市司法局", *db, at="")
+        run("done", "1", "--note", "已启动", "--unit", "prison", "--store", pg.with_user(url, "lang_writer"))
+        run("verify", "--all", "--store", pg.with_user(url, "lang_writer"), at="")
+        for args in (
+            ("db", "grant", "writer", "lang_writer", "--unit", "prisn", *db),  # an unknown unit
+            ("db", "grant", "writer", "Wang Jing", "--unit", "prison", *db),  # no role name
+            ("db", "grant", "admin", "postgres", *db),  # a reserved role
+            ("db", "grant", "writer", "lang_writer", *db),  # no --unit
+            ("db", "grant", "boss", "lang_writer", *db),  # no such kind
+            ("db", "revoke", "supervisor", "lang_supervisor", "--node", "湖南省司法厅", *db),  # not granted
+            ("db", "grant", "admin", "x_y", "--store", pg.with_user(url, "lang_writer")),  # not an administrator
+            ("done", "1", "--note", "x", "--unit", "prison", "--store", pg.with_user(url, "lang_supervisor")),
+        ):
+            run(*args, at="", code=1)
+    finally:
+        pg.drop_database(url)
 
 
 def errors(cli: Callable[..., Result], lang: str) -> list[tuple[tuple[str, ...], Result]]:

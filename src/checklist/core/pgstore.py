@@ -96,6 +96,7 @@ class PgStore:
         self._conn = conn
         self._lock = threading.RLock()  # one connection, used by one thread at a time
         self._genesis_of: dict[str, bytes] = {}  # a unit file never changes
+        self.list_withheld = False  # the list of units holds lines this role may not read
 
     @classmethod
     def open(cls, location: str) -> PgStore:
@@ -143,9 +144,14 @@ class PgStore:
                 raise UserError("unit.exists", id=unit.id) from None
 
     def unit_list(self) -> list[bytes] | None:
+        """The list's lines; None where this role sees only some of them (a writer or a
+        supervisor sees the lines of its own units: the whole list is an administrator's to
+        check, `list_withheld` then says so)."""
         with self._db() as conn:
             lines = [bytes(row[0]) for row in conn.execute("SELECT line FROM checklist.unit_list ORDER BY n")]
-        return lines or None
+            total = conn.execute("SELECT checklist.unit_list_size()").fetchone()[0]
+        self.list_withheld = len(lines) < total
+        return None if self.list_withheld else lines or None
 
     def adopt_units(self, by: str) -> bool:
         return False  # the list begins with the first unit started
@@ -170,6 +176,9 @@ class PgStore:
         if found is None:
             with self._db() as conn:
                 row = conn.execute("SELECT genesis FROM checklist.units WHERE unit = %s", (unit_id,)).fetchone()
+                withheld = row is None and conn.execute("SELECT checklist.unit_withheld(%s)", (unit_id,)).fetchone()[0]
+            if withheld:  # there, but not this role's to read
+                raise UserError("pg.denied", where=self.shown, reason=message("pg.why.not_yours", unit=unit_id))
             if row is None:
                 raise NotFound("unit.unknown", closest(unit_id, self.unit_ids()), id=unit_id)
             found = self._genesis_of[unit_id] = bytes(row[0])
@@ -438,7 +447,10 @@ def connect(location: str) -> Any:
     import psycopg
 
     try:
-        return psycopg.connect(location, autocommit=True, application_name="checklist", connect_timeout=15)
+        # checklist's name only where neither the URL nor PGAPPNAME gives one; a URL's own
+        # connect_timeout, sslmode, options… win too (libpq reads the URL, then these)
+        params: dict[str, Any] = {} if "connect_timeout=" in location else {"connect_timeout": 15}
+        return psycopg.connect(location, autocommit=True, fallback_application_name="checklist", **params)
     except psycopg.Error as exc:
         raise translate(exc, redact(location), _secrets(location)) from None
     except ValueError as exc:  # not a URL libpq can read (psycopg raises ProgrammingError for most)
@@ -479,6 +491,27 @@ def _why_not_connected(reason: str) -> str | Message:
     return reason
 
 
+# What the server says when it refuses a role (grants, row-level security, the triggers of
+# core/migrations/0001_store.sql), and ours for it; anything else is shown as the server says it.
+_DENIED = (
+    (r"no right to write unit (?P<unit>\S+)", "pg.why.not_yours"),
+    (r"permission denied for schema", "pg.why.no_schema_access"),
+    (r"row-level security", "pg.why.row_security"),
+    (r"written once", "pg.why.written_once"),
+    (r"permission denied for (?:table|relation|view|function|sequence) (?P<what>\S+)", "pg.why.no_grant"),
+)
+
+
+def _why_denied(reason: str) -> str | Message:
+    import re
+
+    for pattern, code in _DENIED:
+        found = re.search(pattern, reason)
+        if found:
+            return message(code, **found.groupdict())
+    return reason
+
+
 def translate(exc: Exception, where: str, secrets: list[str]) -> Exception:
     """A server's or libpq's refusal as one of our errors, without a password in it."""
     import psycopg
@@ -486,7 +519,7 @@ def translate(exc: Exception, where: str, secrets: list[str]) -> Exception:
     reason = _clean(str(exc), secrets)
     state = getattr(exc, "sqlstate", None) or ""
     if isinstance(exc, psycopg.errors.InsufficientPrivilege) or state == "42501":
-        return UserError("pg.denied", where=where, reason=reason)
+        return UserError("pg.denied", where=where, reason=_why_denied(reason))
     if isinstance(exc, psycopg.errors.UndefinedTable | psycopg.errors.InvalidSchemaName):
         return UserError("pg.no_schema", where=where)
     if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError) and not state.startswith(("23", "40")):

@@ -573,7 +573,8 @@ def check_units(store: Store, keys: dict[str, PublicKey], only: str | None = Non
     folders = store.unit_ids() if only is None else [only]
     lines = store.unit_list()
     if lines is None:
-        listing = Listing(None, warnings=[message("units.no_list")])
+        withheld = getattr(store, "list_withheld", False)  # a PostgreSQL role that reads only its own units
+        listing = Listing(None, warnings=[message("units.list_withheld" if withheld else "units.no_list")])
         entries: dict[str, unitlist.Listed] | None = None
     else:
         reading = unitlist.read(lines, store.location)

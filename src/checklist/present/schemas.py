@@ -1017,6 +1017,32 @@ class ImportsDocument(TypedDict):
     new_records: Annotated[int, about("records appended, over every bundle")]
 
 
+# db roles (15r)
+
+
+@closed
+class DbAccessDocument(TypedDict):
+    """What one login role may do (a row of `checklist.access`)."""
+
+    role: Annotated[str, about("the PostgreSQL login role")]
+    kind: Annotated[Literal["writer", "supervisor", "admin"], about("writer of a unit, supervisor of a node, or admin")]
+    unit: Annotated[str | None, about("a writer's unit; null otherwise")]
+    node: Annotated[list[str] | None, about("a supervisor's node, the bodies from the top down; null otherwise")]
+    granted_at: Annotated[Moment | None, about("when it was granted")]
+    granted_by: Annotated[str, about("the role that granted it")]
+
+
+@closed
+class DbRolesDocument(TypedDict):
+    """Who may do what in a PostgreSQL store (`checklist db roles --json`): every role's access
+    for an administrator, else the caller's own."""
+
+    document: Literal["db-roles"]
+    format: Literal[1]
+    store: Annotated[str, about("the store's location, without a password")]
+    roles: list[DbAccessDocument]
+
+
 # validation
 
 WARNINGS = "what works but likely not as meant: it does not stop the catalog (with --strict, these are problems)"
@@ -1471,6 +1497,7 @@ DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
     "keys": (KeysDocument, "checklist keys list --json", None),
     "imports": (ImportsDocument, "checklist import FILE... --json", None),
     "parts": (PartsDocument, "checklist part --json", None),
+    "db-roles": (DbRolesDocument, "checklist db roles --json", None),
     "roles": (RolesDocument, "checklist role --json", None),
     "validation": (
         ValidationDocument,

@@ -1,10 +1,17 @@
-"""A store in a PostgreSQL database: making and upgrading its schema (`checklist db migrate`)."""
+"""A store in a PostgreSQL database: making and upgrading its schema (`checklist db migrate`),
+and who may do what in it (`db grant`, `db revoke`, `db roles`)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from ..core import pgschema
 from ..core.errors import UserError
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from ..core import pgaccess
+    from ..core.pgstore import PgStore
 
 
 def database_location(settings: Settings) -> str:
@@ -12,6 +19,8 @@ def database_location(settings: Settings) -> str:
     from ..core.pgstore import is_location, redact
 
     location = settings.store or ""
+    if not location:
+        raise UserError("db.no_location")
     if not is_location(location):
         raise UserError("db.not_postgresql", where=redact(location) if location else "")
     return location
@@ -29,3 +38,45 @@ def migrate(settings: Settings) -> pgschema.Migrated:
             return pgschema.migrate(conn, redact(location))
     finally:
         conn.close()
+
+
+def _opened(settings: Settings) -> PgStore:
+    from ..core.pgstore import PgStore
+
+    return PgStore.open(database_location(settings))
+
+
+def grant(settings: Settings, kind: str, role: str, unit: str | None, node: str | None) -> pgaccess.Granted:
+    """Let a login role write a unit, read the units under a node, or administer the store."""
+    from ..core import pgaccess, places
+
+    wanted = pgaccess.access(kind, role, unit, places.parse(node, "--node") if node else None)
+    store = _opened(settings)
+    try:
+        return pgaccess.grant(store, wanted)
+    finally:
+        store.close()
+
+
+def revoke(settings: Settings, kind: str, role: str, unit: str | None, node: str | None) -> pgaccess.Revoked:
+    """Take back what `grant` gave (the login role itself stays)."""
+    from ..core import pgaccess, places
+
+    wanted = pgaccess.access(kind, role, unit, places.parse(node, "--node") if node else None)
+    store = _opened(settings)
+    try:
+        return pgaccess.revoke(store, wanted)
+    finally:
+        store.close()
+
+
+def roles(settings: Settings) -> tuple[str, list[pgaccess.Access]]:
+    """Who may do what (all of it for an administrator, else the role's own): the store as
+    shown, and the access rows."""
+    from ..core import pgaccess
+
+    store = _opened(settings)
+    try:
+        return store.shown, pgaccess.roles(store)
+    finally:
+        store.close()

@@ -94,6 +94,7 @@ CREATE INDEX records_pos ON checklist.records (unit, pos);
 CREATE TABLE checklist.unit_list (
     n bigint PRIMARY KEY CHECK (n > 0),
     line bytea NOT NULL CHECK (length(line) <= 1048576),
+    unit text,  -- the unit the line lists (set from the line by a trigger): who may read the line
     written_at timestamptz NOT NULL DEFAULT now(),
     written_by name NOT NULL DEFAULT current_user
 );
@@ -113,27 +114,49 @@ CREATE TABLE checklist.blobs (
     CHECK ((unit IS NULL) = (kind IN ('catalog', 'evidence', 'key')))
 );
 
--- Who am I, and what may I read and write: the functions every policy asks.
+-- Who am I, and what may I read and write: the functions every policy asks. They run with
+-- the caller's rights (a SECURITY DEFINER function sees its owner as current_user, and would
+-- let everyone read everything): a unit's row says by itself who may read it, and every other
+-- table asks which units the caller sees (checklist.units, under its own policy).
 CREATE FUNCTION checklist.is_admin() RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+LANGUAGE sql STABLE SET search_path = pg_catalog, checklist AS $$
     SELECT pg_has_role(current_user, 'checklist_admin', 'MEMBER')
         OR EXISTS (SELECT FROM pg_roles WHERE rolname = current_user AND rolsuper)
 $$;
 
 CREATE FUNCTION checklist.writable_units() RETURNS SETOF text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+LANGUAGE sql STABLE SET search_path = pg_catalog, checklist AS $$
     SELECT unit FROM checklist.units WHERE checklist.is_admin()
     UNION
     SELECT unit FROM checklist.access WHERE role = current_user AND grant_kind = 'writer'
 $$;
 
 CREATE FUNCTION checklist.readable_units() RETURNS SETOF text
+LANGUAGE sql STABLE SET search_path = pg_catalog, checklist AS $$
+    SELECT unit FROM checklist.units  -- as its policy read_units lets the caller see them
+$$;
+
+-- May the login role write a unit? Asked by lock_head, which runs as its owner: the session's
+-- role is the one that logged in (an administrator's `SET ROLE` keeps an administrator's).
+CREATE FUNCTION checklist.session_may_write(p_unit text) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
-    SELECT unit FROM checklist.writable_units() AS unit
-    UNION
-    SELECT u.unit FROM checklist.units AS u JOIN checklist.access AS a
-        ON a.role = current_user AND a.grant_kind = 'supervisor'
-        AND u.place[1:cardinality(a.node)] = a.node
+    SELECT pg_has_role(session_user, 'checklist_admin', 'MEMBER')
+        OR EXISTS (SELECT FROM pg_roles WHERE rolname = session_user AND rolsuper)
+        OR EXISTS (SELECT FROM checklist.access WHERE role = session_user AND grant_kind = 'writer' AND unit = p_unit)
+$$;
+REVOKE ALL ON FUNCTION checklist.session_may_write(text) FROM PUBLIC;
+
+-- Is there a unit of that id the caller may not read? (So that a writer who names another
+-- unit is told it has no right to it, not that there is no such unit: ids are no secret.)
+CREATE FUNCTION checklist.unit_withheld(p_unit text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+    SELECT EXISTS (SELECT FROM checklist.units WHERE unit = p_unit)
+$$;
+
+-- How many units the list holds, whoever asks (a writer sees only its own units' lines).
+CREATE FUNCTION checklist.unit_list_size() RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+    SELECT count(*) FROM checklist.unit_list
 $$;
 
 -- Appends: the row lock on the unit's head that serialises them, and the checks of each line.
@@ -141,7 +164,7 @@ CREATE FUNCTION checklist.lock_head(p_unit text)
 RETURNS TABLE (n bigint, size bigint, seq bigint, hash text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
 BEGIN
-    IF p_unit NOT IN (SELECT checklist.writable_units()) THEN
+    IF NOT checklist.session_may_write(p_unit) THEN
         RAISE EXCEPTION 'checklist: no right to write unit %', p_unit USING ERRCODE = '42501';
     END IF;
     RETURN QUERY SELECT h.n, h.size, h.seq, h.hash FROM checklist.heads AS h WHERE h.unit = p_unit FOR UPDATE;
@@ -152,6 +175,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
 DECLARE
     head checklist.heads%ROWTYPE;
     doc jsonb;
+    text_ text;
     expected text;
 BEGIN
     SELECT * INTO head FROM checklist.heads WHERE unit = NEW.unit FOR UPDATE;
@@ -164,11 +188,15 @@ BEGIN
             NEW.n, NEW.pos, head.n, NEW.unit, head.size USING ERRCODE = '23514';
     END IF;
     IF btrim(convert_from(NEW.line, 'UTF8'), E' \t\r') <> '' THEN
-        doc := convert_from(NEW.line, 'UTF8')::jsonb;
+        text_ := convert_from(NEW.line, 'UTF8');
+        IF position('\u0000' IN text_) > 0 THEN  -- a note may hold U+0000, which jsonb cannot: not a field read here
+            text_ := regexp_replace(text_, '(?<!\\)((?:\\\\)*)\\u0000', '\1\\u0020', 'g');
+        END IF;
+        doc := text_::jsonb;
         IF jsonb_typeof(doc) <> 'object' OR doc->>'unit' IS DISTINCT FROM NEW.unit THEN
             RAISE EXCEPTION 'checklist: a record of another unit in unit %', NEW.unit USING ERRCODE = '23514';
         END IF;
-        IF doc ? 'prev' THEN
+        IF doc->'prev' IS NOT NULL THEN
             expected := CASE
                 WHEN head.n = 0 THEN 'sha256:' || encode(sha256((SELECT genesis FROM checklist.units WHERE unit = NEW.unit)), 'hex')
                 WHEN head.seq IS NOT NULL THEN head.hash
@@ -183,7 +211,7 @@ BEGIN
         END IF;
     END IF;
     UPDATE checklist.heads SET n = NEW.n, size = NEW.pos + length(NEW.line) + 1,
-        seq = CASE WHEN doc ? 'prev' THEN (doc->>'seq')::bigint END,
+        seq = CASE WHEN doc->'prev' IS NOT NULL THEN (doc->>'seq')::bigint END,
         hash = 'sha256:' || encode(sha256(NEW.line), 'hex')
         WHERE unit = NEW.unit;
     RETURN NEW;
@@ -221,6 +249,13 @@ CREATE TRIGGER no_truncate BEFORE TRUNCATE ON checklist.records FOR EACH STATEME
 CREATE TRIGGER written_once BEFORE DELETE ON checklist.units FOR EACH ROW EXECUTE FUNCTION checklist.written_once();
 CREATE TRIGGER keep_place BEFORE UPDATE ON checklist.units FOR EACH ROW EXECUTE FUNCTION checklist.keep_place();
 CREATE TRIGGER no_truncate BEFORE TRUNCATE ON checklist.units FOR EACH STATEMENT EXECUTE FUNCTION checklist.written_once();
+CREATE FUNCTION checklist.unit_listed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN  -- the unit a line of the list names, from the line itself
+    NEW.unit := convert_from(NEW.line, 'UTF8')::jsonb ->> 'unit';
+    RETURN NEW;
+END $$;
+CREATE TRIGGER unit_listed BEFORE INSERT ON checklist.unit_list FOR EACH ROW EXECUTE FUNCTION checklist.unit_listed();
 CREATE TRIGGER written_once BEFORE UPDATE OR DELETE ON checklist.unit_list FOR EACH ROW EXECUTE FUNCTION checklist.written_once();
 CREATE TRIGGER no_truncate BEFORE TRUNCATE ON checklist.unit_list FOR EACH STATEMENT EXECUTE FUNCTION checklist.written_once();
 CREATE TRIGGER written_once BEFORE UPDATE OR DELETE ON checklist.blobs FOR EACH ROW EXECUTE FUNCTION checklist.written_once();
@@ -233,8 +268,13 @@ ALTER TABLE checklist.heads ENABLE ROW LEVEL SECURITY;
 ALTER TABLE checklist.records ENABLE ROW LEVEL SECURITY;
 ALTER TABLE checklist.blobs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE checklist.access ENABLE ROW LEVEL SECURITY;
+ALTER TABLE checklist.unit_list ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY read_units ON checklist.units FOR SELECT USING (unit IN (SELECT checklist.readable_units()));
+CREATE POLICY read_units ON checklist.units FOR SELECT USING (
+    checklist.is_admin() OR EXISTS (
+        SELECT FROM checklist.access AS a WHERE a.role = current_user AND (
+            (a.grant_kind = 'writer' AND a.unit = units.unit)
+            OR (a.grant_kind = 'supervisor' AND units.place[1:cardinality(a.node)] = a.node))));
 CREATE POLICY start_units ON checklist.units FOR INSERT WITH CHECK (checklist.is_admin());
 CREATE POLICY read_heads ON checklist.heads FOR SELECT USING (unit IN (SELECT checklist.readable_units()));
 CREATE POLICY read_records ON checklist.records FOR SELECT USING (unit IN (SELECT checklist.readable_units()));
@@ -243,6 +283,8 @@ CREATE POLICY write_records ON checklist.records FOR INSERT
 CREATE POLICY read_blobs ON checklist.blobs FOR SELECT USING (unit IS NULL OR unit IN (SELECT checklist.readable_units()));
 CREATE POLICY write_blobs ON checklist.blobs FOR INSERT
     WITH CHECK ((unit IS NULL OR unit IN (SELECT checklist.writable_units())) AND written_by = current_user);
+CREATE POLICY read_unit_list ON checklist.unit_list FOR SELECT USING (checklist.is_admin() OR unit IN (SELECT checklist.readable_units()));
+CREATE POLICY write_unit_list ON checklist.unit_list FOR INSERT WITH CHECK (checklist.is_admin());
 CREATE POLICY read_access ON checklist.access FOR SELECT USING (role = current_user OR checklist.is_admin());
 CREATE POLICY grant_access ON checklist.access FOR INSERT WITH CHECK (checklist.is_admin());
 CREATE POLICY revoke_access ON checklist.access FOR DELETE USING (checklist.is_admin());
@@ -254,6 +296,8 @@ GRANT INSERT ON checklist.units, checklist.unit_list, checklist.access TO checkl
 GRANT DELETE ON checklist.access TO checklist_admin;
 GRANT INSERT, UPDATE, DELETE ON checklist.config TO checklist_admin;
 REVOKE ALL ON FUNCTION checklist.lock_head(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION checklist.unit_withheld(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION checklist.unit_withheld(text) TO checklist_writer, checklist_supervisor, checklist_admin;
 GRANT EXECUTE ON FUNCTION checklist.lock_head(text) TO checklist_writer, checklist_admin;
 
 -- Size limits, as a folder store's (store.BLOB_LIMITS; evidence: PostgreSQL's largest value).
