@@ -13,6 +13,7 @@ made there name (verify.py accepts it beside the database's own).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -62,6 +63,10 @@ def store_blobs(source: Store, target: Store, tally: Tally) -> None:
     """Catalogs, keys (registrations and statements) and evidence, each once; then the keys
     trusted for units."""
     rows = check_target(target)
+    for name in source.blob_names(Blob.CATALOG):  # before anything is written
+        data = source.blob(Blob.CATALOG, name)
+        if data is not None and hashlib.sha256(data).hexdigest() != name:
+            raise UserError("push.legacy_catalog", name=name[:12])
     for kind in BLOB_KINDS:
         for name in source.blob_names(kind):
             _copy_blob(source, target, kind, name, tally)
@@ -69,6 +74,18 @@ def store_blobs(source: Store, target: Store, tally: Tally) -> None:
     if isinstance(root, Path):
         for path in sorted((root / "trusted").glob("*/*.json")):
             tally.add(rows.put_trusted(path.parent.name, path.stem, files.read_bounded(path, files.SMALL)))
+
+
+def settings(source: Store, target: Store) -> list[str]:
+    """The folder store's settings (its default unit, its user) that the database has none
+    of: what `status` and its hints take for granted there. Those it has are left as they are."""
+    held = target.config()
+    copied = []
+    for key, value in source.config().items():
+        if key not in held and isinstance(value, str):
+            target.set_config(key, value)
+            copied.append(key)
+    return copied
 
 
 def _copy_blob(source: Store, target: Store, kind: Blob, name: str, tally: Tally) -> None:

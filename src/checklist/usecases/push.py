@@ -66,6 +66,7 @@ def push(
         started(len(unit_ids))
     with rows.exclusive():
         transfer.store_blobs(source, target, result.blobs)
+        transfer.settings(source, target)
         for unit_id in unit_ids:
             try:
                 found = transfer.push_unit(source, target, unit_id, by=by, at=clock.real_now(), tally=result.blobs)
