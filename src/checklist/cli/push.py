@@ -13,7 +13,7 @@ def push(
     to: Annotated[
         str,
         typer.Option(
-            "--to", metavar="URL", help="The database store to copy into (postgresql://…).", show_default=False
+            "--to", metavar="URL", help="The database store to copy into (`postgresql://…`).", show_default=False
         ),
     ],
     unit: options.Unit = None,
