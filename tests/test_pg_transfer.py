@@ -279,6 +279,10 @@ def test_bundles_import_into_a_database_as_into_a_folder(
     assert fork.exit_code == 3 and "分叉" in fork.stderr, fork
     assert rows(pg_url, "SELECT count(*) FROM checklist.records") == held
     assert dept("verify", "--all").exit_code == 0
+    # the prison's own store pushed into the database that mirrors it: refused, the mirror kept
+    clash = prison("push", "--to", pg_url, "--json")
+    assert clash.exit_code == 3 and clash.json()["refused"][0]["code"] == "push.clash_mirror", clash
+    assert rows(pg_url, "SELECT count(*) FROM checklist.records") == held
     # keys list shows the key trusted for the unit, kept in the database
     keys = dept("keys", "list")
     assert "prison" in keys.stdout + keys.stderr

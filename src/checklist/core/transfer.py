@@ -152,8 +152,10 @@ def _ensure_unit(
     target = check_target(store)
     created = False
     if unit_id in store.unit_ids():
-        if store.genesis(unit_id) != genesis or (target.mirror_info(unit_id) is None) != (info is None):
+        if store.genesis(unit_id) != genesis:
             raise DataError("push.clash", unit=unit_id, where=store.location)
+        if (target.mirror_info(unit_id) is None) != (info is None):
+            raise DataError("push.clash_mirror", unit=unit_id, where=store.location)
     else:
         created = target.add_unit_bytes(unit_id, genesis, by=by, mirror=info)
     origin = source.store_id()
