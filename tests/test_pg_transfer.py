@@ -322,3 +322,74 @@ def test_export_from_a_database_and_push_of_mirrors(
         assert len(trusted) == 1 and trusted[0][0].startswith("prison/")
     finally:
         drop_database(other)
+
+
+def _long_log(place: Place, count: int) -> None:
+    """`count` more records at the end of the prison's log, chained as FileStore.append chains
+    them (written in bulk: thousands of flushed appends would take minutes)."""
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from checklist.core.chain import digest
+    from checklist.core.models import Draft, Record
+
+    folder = place.store / "units" / "prison"
+    last = place.log("prison").splitlines()[-1]
+    head = Record.decode(last)
+    prev, seq = digest(last), head.seq or 0
+    lines = []
+    for n in range(count):
+        draft = Draft(
+            id=uuid.uuid4().hex,
+            unit="prison",
+            item=head.item,
+            action="done",
+            actor="张三",  # no key: 王警官's records are signed
+            at=datetime(2020, 1, 28, tzinfo=UTC) + timedelta(seconds=n),
+            note=f"第 {n} 条",
+            catalog=head.catalog,
+        )
+        line = Record.of({**draft.model_dump(), "v": 3, "seq": seq + n + 1, "prev": prev}).line()
+        lines.append(line)
+        prev = digest(line)
+    with (folder / "records.jsonl").open("ab") as log:
+        log.write(b"".join(line + b"\n" for line in lines))
+    (folder / "head.json").unlink(missing_ok=True)
+    (folder / "index.json").unlink(missing_ok=True)
+
+
+def test_a_push_killed_midway_resumes(prison: Place, pg_url: str) -> None:
+    """A real `checklist push` process killed (SIGKILL) once the database holds part of a long
+    log: what it committed stays, whole batches only, and the next push brings the rest."""
+    import os
+    import signal
+    import subprocess
+
+    from checklist.core.transfer import BATCH
+
+    from .conftest import installed_command
+
+    _long_log(prison, 3 * BATCH)
+    total = len(prison.log("prison").splitlines())
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("CHECKLIST_")}, **prison.env()}
+    process = subprocess.Popen(  # noqa: S603 - the installed command
+        [*installed_command(), "push", "--to", pg_url],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        held = 0
+        while held < BATCH and process.poll() is None:  # watch the database until a batch is in
+            held = rows(pg_url, "SELECT count(*) FROM checklist.records")[0][0]
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)
+    held = rows(pg_url, "SELECT count(*) FROM checklist.records")[0][0]
+    assert held % BATCH == 0 or held == total, held  # whole batches, never a part of one
+    result = prison("push", "--to", pg_url)
+    assert result.exit_code == 0, result
+    assert f"({held} records already there)" in result.stderr or "nothing new" in result.stderr, result
+    assert rows(pg_url, "SELECT count(*) FROM checklist.records")[0][0] == total
+    assert prison("verify", "--all", "--store", pg_url).exit_code == 0
