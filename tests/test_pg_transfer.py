@@ -372,7 +372,7 @@ def test_a_push_killed_midway_resumes(prison: Place, pg_url: str) -> None:
     _long_log(prison, 3 * BATCH)
     total = len(prison.log("prison").splitlines())
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("CHECKLIST_")}, **prison.env()}
-    process = subprocess.Popen(  # noqa: S603 - the installed command
+    process = subprocess.Popen(
         [*installed_command(), "push", "--to", pg_url],
         env=env,
         stdin=subprocess.DEVNULL,
