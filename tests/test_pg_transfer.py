@@ -393,3 +393,17 @@ def test_a_push_killed_midway_resumes(prison: Place, pg_url: str) -> None:
     assert f"({held} records already there)" in result.stderr or "nothing new" in result.stderr, result
     assert rows(pg_url, "SELECT count(*) FROM checklist.records")[0][0] == total
     assert prison("verify", "--all", "--store", pg_url).exit_code == 0
+
+
+def test_a_log_ending_in_a_torn_line_is_not_pushed(prison: Place, pg_url: str) -> None:
+    """A write cut off in the folder (a torn last line) is repaired there first: the unit is
+    refused, exit 3, nothing of it written; after `verify --repair` it pushes."""
+    with (prison.store / "units" / "prison" / "records.jsonl").open("ab") as log:
+        log.write(b'{"v":3,"id":"torn')
+    result = prison("push", "--to", pg_url, "--lang", "zh")
+    assert result.exit_code == 3, result
+    assert "prison" in result.stderr and "verify --repair" in result.stderr, result
+    assert rows(pg_url, "SELECT count(*) FROM checklist.records") == [(0,)]
+    prison("verify", "--all", "--repair")
+    assert prison("push", "--to", pg_url).exit_code == 0
+    assert prison("verify", "--all", "--store", pg_url).exit_code == 0
