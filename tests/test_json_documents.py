@@ -51,6 +51,7 @@ NAMES = [
     "checkpoint-checks",
     "keys",
     "imports",
+    "push",
     "parts",
     "db-roles",
     "roles",
@@ -241,6 +242,7 @@ def _trust(keep: Kept) -> None:
     _run("keys", "trust", "tester.json", "--unit", "prison", *province)
     keep("imports", "import", "prison.bundle", "prison.bundle", *province)  # the second time: nothing new
     keep("keys", "keys", "list", *province)
+    _push(keep)
     # Damage: an evidence file changed, the keys gone, a torn last line; then repair it.
     for stored in Path(".checklist/evidence").rglob("*"):
         if stored.is_file():
@@ -252,6 +254,20 @@ def _trust(keep: Kept) -> None:
         log.write(b'{"v":2,"id":"torn')
     keep("verification", "verify", "--all", codes=(3,))
     keep("verification", "verify", "--all", "--repair", codes=(3,))
+
+
+def _push(keep: Kept) -> None:
+    """The store pushed into a database (with a PostgreSQL server for the tests), then again."""
+    from . import pg
+
+    if not pg.SERVER:
+        return
+    url = pg.new_database()
+    try:
+        keep("push", "push", "--to", url, "--all")
+        keep("push", "push", "--to", url, "--all")  # nothing new
+    finally:
+        pg.drop_database(url)
 
 
 @pytest.fixture(scope="module")
@@ -282,7 +298,7 @@ def test_real_output_validates_against_its_schema(
 ) -> None:
     schema = printed_schemas[name]
     validator = Draft202012Validator(schema, format_checker=FORMATS)
-    if name == "db-roles" and not made[name]:
+    if name in ("db-roles", "push") and not made[name]:
         pg.server()  # skipped without a PostgreSQL server (failed in CI)
     assert made[name], f"no {name} document was made"
     for document in made[name]:

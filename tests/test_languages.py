@@ -81,6 +81,7 @@ TYPED = [
     "Jing",
     "boss",
     "postgres",
+    "elsewhere",
     "visits-supended",
     "abc",
     "yesterday",
@@ -316,6 +317,7 @@ def session(  # noqa: PLR0915
     run("keys", "list", *province, at="")
     run("done", "8", "--unit", "prison", "--note", "省里不能记录", *province, at="", code=1)  # a mirror
     run("verify", "--all", *province, at="")
+    _push(run)
     # the second key takes over from the first, which its holder then revokes
     registered = json.loads(run("keys", "list", "--json", at="").stdout)["registered"]
     first, second = (k["key"] for k in sorted(registered, key=lambda k: k["registered_at"])[:2])
@@ -357,6 +359,19 @@ def database(run: Callable[..., Result]) -> None:
         pg.drop_database(url)
 
 
+def _push(run: Callable[..., Result]) -> None:
+    """The store pushed into a database, twice (with a PostgreSQL server for the tests)."""
+    if not pg.SERVER:
+        return
+    url = pg.new_database()
+    try:
+        run("push", "--to", url, "--all", at="")
+        run("push", "--to", url, "--all", at="")  # nothing new
+        run("push", "--to", url, "--unit", "prison", "--all", at="", code=1)  # one or the other
+    finally:
+        pg.drop_database(url)
+
+
 def errors(cli: Callable[..., Result], lang: str) -> list[tuple[tuple[str, ...], Result]]:
     """The usual mistakes, typed on purpose on the session's store."""
     ran = []
@@ -391,6 +406,8 @@ def errors(cli: Callable[..., Result], lang: str) -> list[tuple[tuple[str, ...],
         ("db", "migrate"),  # no database named: the session's store is a folder
         ("db", "migrate", "--store", "postgresql://nobody@/x?host=/nonexistent"),  # no server there
         ("status", "--store", "mysql://db.example/x"),  # a kind of store checklist cannot open
+        ("push", "--to", "elsewhere"),  # a folder, not a database
+        ("push", "--to", "postgresql://nobody@/x?host=/nonexistent", "--all"),  # no server there
         ("keys", "trust", "nosuch.json", "--unit", "prison"),  # a key file that is not there
         ("report", "--format", "html"),  # html to a terminal
         ("report", "--from", "2020-01-27", "--to", "2020-01-20"),  # a period backwards

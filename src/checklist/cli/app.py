@@ -49,6 +49,7 @@ COMMANDS: dict[str, str] = {
     "keys": "trust:keys_app",
     "export": "bundles:export",
     "import": "bundles:import_bundles",
+    "push": "push:push",
     "units": "views:units",
     "db": "database:db_app",
     "upgrade": "catalog_cmds:upgrade",

@@ -16,7 +16,8 @@ Every store, own units and mirrors alike, keeps per unit what its last bundle he
 
     units/<id>/exported.json          {"format":1,"seq":N,"hash":"sha256:…","size":offset,"at":…}
 
-Only a store in a folder (FileStore) keeps mirrors.
+A store that keeps these as rows of its own (store.KeepsMirrors: PgStore, see pgmirrors.py)
+is asked for the same bytes; the functions here read and check them alike.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from .chain import digest
 from .errors import DataError, Message, StoreDamaged, UserError, message
 from .keys import PublicKey
 from .models import HASH, CleanStr, Stored
-from .store import Store, check_unit_id
+from .store import KeepsMirrors, Store, check_unit_id
 
 if TYPE_CHECKING:
     from .filestore import FileStore
@@ -103,11 +104,21 @@ def _read_model(store: Store, unit_id: str, name: str, model: type[M], version: 
     """A unit's file of this module (`mirror.json`, `exported.json`), checked; None if absent."""
     folder = _folder(store, unit_id)
     if folder is None:
-        return None
-    path = folder / name
-    raw = _read_json(path)
-    if raw is None:
-        return None
+        if not isinstance(store, KeepsMirrors):
+            return None
+        data = store.mirror_info(unit_id) if name == MIRROR_FILE else store.export_mark(unit_id)
+        if data is None:
+            return None
+        path = Path(f"{store.location}#units/{unit_id}/{name}")
+        try:
+            raw = json.loads(data)
+        except ValueError as exc:
+            raise StoreDamaged("store.damaged_mirror", where=str(path), why=str(exc).splitlines()[0]) from exc
+    else:
+        path = folder / name
+        raw = _read_json(path)
+        if raw is None:
+            return None
     formats.check(str(path), raw.get("format") if isinstance(raw, dict) else None, version)
     try:
         return model.model_validate(raw)
@@ -125,6 +136,9 @@ def refuse(store: Store, unit_id: str) -> None:
 def key_files(store: Store, unit_id: str) -> list[bytes]:
     """The registrations kept with a mirror, as received."""
     folder = _folder(store, unit_id)
+    if folder is None and isinstance(store, KeepsMirrors):
+        found = store.mirror_files(unit_id, "keys")
+        return [found[name] for name in sorted(found)]
     if folder is None or not (folder / "mirror" / "keys").is_dir():
         return []
     return [files.read_bounded(p, files.SMALL) for p in sorted((folder / "mirror" / "keys").glob("*.json"))]
@@ -151,7 +165,7 @@ def mirror_keys(store: Store, unit_ids: list[str]) -> dict[str, dict[str, Public
 def kept_seal(store: Store, unit_id: str, seq: int) -> bytes | None:
     folder = _folder(store, unit_id)
     if folder is None:
-        return None
+        return store.mirror_files(unit_id, "seals").get(str(seq)) if isinstance(store, KeepsMirrors) else None
     try:
         return files.read_bounded(folder / "mirror" / "seals" / f"{seq}.json", files.SEAL)
     except FileNotFoundError:
@@ -161,6 +175,9 @@ def kept_seal(store: Store, unit_id: str, seq: int) -> bytes | None:
 def latest_seal(store: Store, unit_id: str) -> tuple[int, bytes] | None:
     """The last seal of its head a mirror received (its record's number, the seal's bytes)."""
     folder = _folder(store, unit_id)
+    if folder is None and isinstance(store, KeepsMirrors):
+        seals = {int(name): data for name, data in store.mirror_files(unit_id, "seals").items() if name.isdigit()}
+        return (max(seals), seals[max(seals)]) if seals else None
     if folder is None or not (folder / "mirror" / "seals").is_dir():
         return None
     numbers = [int(p.stem) for p in (folder / "mirror" / "seals").glob("*.json") if p.stem.isdigit()]
@@ -197,9 +214,12 @@ def mark(store: Store, unit_id: str) -> ExportMark | None:
 
 def set_mark(store: Store, unit_id: str, found: ExportMark) -> None:
     """Remember what a bundle held of a unit (written atomically, after the bundle is whole)."""
+    content = json.dumps(found.model_dump(mode="json"), ensure_ascii=False).encode() + b"\n"
+    if _folder(store, unit_id) is None and isinstance(store, KeepsMirrors):
+        store.set_export_mark(unit_id, found.size, content)
+        return
     fs = file_store(store)
     path = fs.root / "units" / check_unit_id(unit_id) / MARK_FILE
-    content = json.dumps(found.model_dump(mode="json"), ensure_ascii=False).encode() + b"\n"
     try:
         write_atomic(path, content, group=fs._group(WRITE))
     except OSError as exc:
@@ -207,19 +227,66 @@ def set_mark(store: Store, unit_id: str, found: ExportMark) -> None:
 
 
 @contextlib.contextmanager
-def import_lock(store: Store) -> Iterator[FileStore]:
+def import_lock(store: Store) -> Iterator[Store]:
     """The store's lock, held while a bundle is checked against what it holds and imported."""
+    if _folder(store, "lock") is None and isinstance(store, KeepsMirrors):
+        with store.exclusive():
+            yield store
+        return
     fs = file_store(store)
     with fs._lock(fs.root / ".lock"):
         yield fs
 
 
-def raise_format(fs: FileStore) -> None:
+def keeps_mirrors(store: Store) -> None:
+    """Refuse a store that cannot keep mirrors (neither a folder nor KeepsMirrors)."""
+    if _folder(store, "lock") is None and not isinstance(store, KeepsMirrors):
+        raise UserError("bundle.store_unsupported", store=store.location)
+
+
+def new_mirror(  # noqa: PLR0917 - what a new mirror is made of
+    store: Store,
+    entry: MirrorInfo,
+    genesis: bytes,
+    lines: list[bytes],
+    key_data: dict[str, bytes],
+    seal: tuple[int, bytes] | None,
+) -> None:
+    """Make a mirror (under `import_lock`): in a folder, or as the rows of its own store."""
+    if _folder(store, entry.unit) is None and isinstance(store, KeepsMirrors):
+        info_bytes = json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, indent=2).encode() + b"\n"
+        if not store.add_unit_bytes(entry.unit, genesis, by=entry.by, mirror=info_bytes):
+            raise UserError("unit.exists", id=entry.unit)
+        store.extend_mirror(entry.unit, lines, 0, key_data, seal)
+        return
+    create(file_store(store), entry, genesis, lines, key_data, seal)
+
+
+def add_records(  # noqa: PLR0917 - what a mirror's new records come with
+    store: Store,
+    unit_id: str,
+    lines: list[bytes],
+    size: int,
+    key_data: dict[str, bytes],
+    seal: tuple[int, bytes] | None,
+) -> None:
+    """Append a mirror's new lines (under `import_lock`), in a folder or as rows."""
+    if _folder(store, unit_id) is None and isinstance(store, KeepsMirrors):
+        store.extend_mirror(unit_id, lines, size, key_data, seal)
+        return
+    extend(file_store(store), unit_id, lines, size, key_data, seal)
+
+
+def raise_format(store: Store) -> None:
     """Mark the store as holding a mirror (format 6), under the store's lock: release 0.6.0
-    would take a mirror for a unit of its own and record on it, so it must refuse the store."""
-    from .filestore import _marker, _replace
+    would take a mirror for a unit of its own and record on it, so it must refuse the store.
+    (A database store is newer than 0.6.0: nothing to mark.)"""
+    from .filestore import FileStore, _marker, _replace
     from .store import new_store_id
 
+    if not isinstance(store, FileStore):
+        return
+    fs = store
     if fs.format() >= formats.MIRROR_STORE:
         return
     marker = fs._marker()

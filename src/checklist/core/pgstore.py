@@ -34,6 +34,7 @@ from .errors import Message, NotFound, StoreDamaged, UserError, message
 from .fuzzy import closest
 from .logindex import LogIndex
 from .models import Draft, Record, Unit
+from .pgmirrors import PgMirrors
 from .store import (
     BLOB_LIMITS,
     CHUNK,
@@ -87,7 +88,7 @@ def _secrets(location: str) -> list[str]:
     return found
 
 
-class PgStore:
+class PgStore(PgMirrors):
     """Units, logs, blobs and settings in a PostgreSQL database's `checklist` schema."""
 
     def __init__(self, location: str, conn: Any) -> None:
@@ -190,6 +191,7 @@ class PgStore:
         """Link the draft after the unit's head and insert it, in one transaction under the row
         lock on the head; returned once committed."""
         genesis = self.genesis(draft.unit)
+        self.refuse_mirror(draft.unit)  # a unit imported from another store's bundles: never attested on
         with self._db() as conn, conn.transaction():
             row = conn.execute("SELECT n, size, seq, hash FROM checklist.lock_head(%s)", (draft.unit,)).fetchone()
             if row is None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -378,6 +379,31 @@ class LocalCache(Protocol):
     """A backend with a local folder for derived files (the parsed catalog)."""
 
     def cache_folder(self) -> Path: ...
+
+
+@runtime_checkable
+class KeepsMirrors(Protocol):
+    """A backend that keeps what bundles need beside its units as rows of its own, not as
+    files in a folder (mirrors.py and unittrust.py read a FileStore's folder themselves):
+    a mirror's `mirror.json`, the key registrations and seals received with it (`kind`:
+    "keys", "seals"), what the last bundle held of a unit (`exported.json`), the keys trusted
+    for units; an exclusive lock for an import; and a mirror made, or extended, whole or not
+    at all. The bytes are a FileStore's files' own."""
+
+    def mirror_info(self, unit_id: str) -> bytes | None: ...
+    def mirror_files(self, unit_id: str, kind: str) -> dict[str, bytes]: ...  # name (no suffix) -> bytes
+    def export_mark(self, unit_id: str) -> bytes | None: ...
+    def set_export_mark(self, unit_id: str, size: int, data: bytes) -> None: ...
+    def trusted_files(self, unit_id: str | None = None, key: str | None = None) -> list[bytes]: ...
+    def put_trusted(self, unit_id: str, key: str, data: bytes) -> bool: ...  # False: there already
+    def exclusive(self) -> AbstractContextManager[None]: ...
+    def add_unit_bytes(self, unit_id: str, genesis: bytes, *, by: str, mirror: bytes | None = None) -> bool: ...
+    def extend_mirror(
+        self, unit_id: str, lines: list[bytes], size: int, keys: dict[str, bytes], seal: tuple[int, bytes] | None
+    ) -> None: ...
+    def append_lines(self, unit_id: str, lines: list[bytes], after: int) -> None: ...  # as written elsewhere
+    def pushed_from(self, unit_id: str) -> str | None: ...  # the id of the folder store a unit was pushed from
+    def set_pushed_from(self, unit_id: str, data: bytes) -> bool: ...
 
 
 # -- rules every backend shares ---------------------------------------------------

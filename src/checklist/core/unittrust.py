@@ -28,7 +28,7 @@ from .errors import DataError, StoreDamaged, UserError
 from .files import SMALL, read_bounded
 from .keys import KEY_ID, PublicKey
 from .models import CleanStr, Stored
-from .store import Store, check_unit_id, is_unit_id
+from .store import KeepsMirrors, Store, check_unit_id, is_unit_id
 
 FOLDER = "trusted"
 
@@ -54,11 +54,30 @@ def _root(store: Store) -> Path:
     return root
 
 
+def _rows(store: Store) -> KeepsMirrors | None:
+    """The store, if it keeps trusted keys as rows of its own (a database), not in a folder."""
+    return store if not isinstance(getattr(store, "root", None), Path) and isinstance(store, KeepsMirrors) else None
+
+
+def _parse(data: bytes, where: str, unit_id: str | None = None, key_id: str | None = None) -> TrustedKey:
+    """A trusted key's file (or row), checked: its format, and that it is the unit's and key's
+    it is kept under (where they are known)."""
+    try:
+        raw = json.loads(data)
+        formats.check(where, raw.get("format") if isinstance(raw, dict) else None, formats.TRUSTED)
+        found = TrustedKey.model_validate(raw)
+    except formats.NewerFormat:
+        raise
+    except (ValueError, DataError) as exc:
+        raise StoreDamaged("store.damaged_key", where=where, why=str(exc).splitlines()[0]) from exc
+    if (unit_id is not None and found.unit != unit_id) or (key_id is not None and found.key != key_id):
+        raise StoreDamaged("store.damaged_key", where=where, why=f"{found.unit}/{found.key}")
+    return found
+
+
 def trust(store: Store, public: PublicKey, unit_id: str, *, at: datetime, by: str) -> tuple[TrustedKey, bool]:
     """Record that `public` speaks for unit `unit_id`'s bundles; False if it did already."""
     check_unit_id(unit_id)
-    folder = _root(store) / FOLDER / unit_id
-    path = folder / f"{public.key.removeprefix('ed25519:')}.json"
     entry = TrustedKey(
         unit=unit_id,
         key=public.key,
@@ -68,9 +87,16 @@ def trust(store: Store, public: PublicKey, unit_id: str, *, at: datetime, by: st
         trusted_at=at,
         trusted_by=by,
     )
+    content = json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, indent=2).encode() + b"\n"
+    rows = _rows(store)
+    if rows is not None:
+        if rows.put_trusted(unit_id, public.key, content):
+            return entry, True
+        return _in_rows(store, rows.trusted_files(unit_id, public.key)[0], unit_id, public.key), False
+    folder = _root(store) / FOLDER / unit_id
+    path = folder / f"{public.key.removeprefix('ed25519:')}.json"
     if path.is_file():
         return _read(path), False
-    content = json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, indent=2).encode() + b"\n"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(path, content, replace=False)
@@ -95,8 +121,15 @@ def _read(path: Path) -> TrustedKey:
     return found
 
 
+def _in_rows(store: Store, data: bytes, unit_id: str | None = None, key_id: str | None = None) -> TrustedKey:
+    return _parse(data, f"{store.location}#{FOLDER}/{unit_id or ''}", unit_id, key_id)
+
+
 def trusted(store: Store, unit_id: str | None = None) -> list[TrustedKey]:
     """The keys trusted for a unit (None: for every unit), by unit then key."""
+    rows = _rows(store)
+    if rows is not None:
+        return [_in_rows(store, data, unit_id) for data in rows.trusted_files(unit_id)]
     root = getattr(store, "root", None)
     if not isinstance(root, Path):
         return []
@@ -113,6 +146,12 @@ def trusted(store: Store, unit_id: str | None = None) -> list[TrustedKey]:
 
 def _entry(store: Store, unit_id: str, key_id: str) -> TrustedKey | None:
     """The file trusting `key_id` for `unit_id`, read by its name (no other is read)."""
+    rows = _rows(store)
+    if rows is not None:
+        if not is_unit_id(unit_id) or not re.fullmatch(KEY_ID, key_id):
+            return None
+        found = rows.trusted_files(unit_id, key_id)
+        return _in_rows(store, found[0], unit_id, key_id) if found else None
     root = getattr(store, "root", None)
     if not isinstance(root, Path) or not is_unit_id(unit_id) or not re.fullmatch(KEY_ID, key_id):
         return None
@@ -135,6 +174,10 @@ def keys_for_unit(store: Store, unit_id: str) -> dict[str, PublicKey]:
 
 def sender(store: Store, key_id: str) -> PublicKey | None:
     """A key trusted here for some unit: whoever sends bundles must hold one."""
+    rows = _rows(store)
+    if rows is not None:
+        found = rows.trusted_files(None, key_id) if re.fullmatch(KEY_ID, key_id) else []
+        return _in_rows(store, found[0], None, key_id).public_key() if found else None
     root = getattr(store, "root", None)
     if not isinstance(root, Path) or not re.fullmatch(KEY_ID, key_id) or not (root / FOLDER).is_dir():
         return None

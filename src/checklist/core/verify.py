@@ -440,6 +440,7 @@ def verdict_of(store: Store, unit: Unit, stream: LogStream, found: Audit, keys: 
         _check_seals(
             kept_seals,
             store_id=store.store_id(),
+            pushed_from=_pushed_from(store, unit.id),
             unit_id=unit.id,
             keys=keys,
             hashes=found.hashes,
@@ -497,6 +498,14 @@ def _check_checkpoints(
             verdict.seal_problems.append(message("verify.checkpoint_lost", name=name, size=point.size, by=signers))
 
 
+def _pushed_from(store: Store, unit_id: str) -> str | None:
+    """The folder store a unit was pushed from (`checklist push`), whose id its seals made
+    there name, beside this store's."""
+    from .store import KeepsMirrors
+
+    return store.pushed_from(unit_id) if isinstance(store, KeepsMirrors) else None
+
+
 def _check_seals(
     kept: Iterable[tuple[str, bytes]],
     *,
@@ -506,6 +515,7 @@ def _check_seals(
     hashes: Mapping[int, str],
     verdict: Verdict,
     stream: LogStream | None = None,
+    pushed_from: str | None = None,
 ) -> None:
     readable: list[tuple[str, seals.Seal]] = []  # seals of format 6 that hold so far, to hold against their records
     for name, data in kept:
@@ -517,7 +527,8 @@ def _check_seals(
             continue
         # a seal kept under a unit names that unit and (from format 3) this store: one copied
         # from another unit's folder, or from another store, is not this unit's
-        found = seals.names_problems(sealed, unit_id, store_id) + seals.check(sealed, keys, hashes)
+        own = pushed_from if pushed_from is not None and sealed.store == pushed_from else store_id
+        found = seals.names_problems(sealed, unit_id, own) + seals.check(sealed, keys, hashes)
         verdict.seal_problems += [message("verify.seal", name=name, problem=p) for p in found]
         if not found and sealed.day is not None and sealed.day.seqs():
             readable.append((name, sealed))

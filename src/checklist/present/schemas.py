@@ -1478,6 +1478,43 @@ class ComplianceDocument(TypedDict):
     units: list[UnitComplianceDocument]
 
 
+@closed
+class PushedUnitDocument(TypedDict):
+    """One unit copied by `checklist push`."""
+
+    unit: str
+    name: str | None
+    mirror: Annotated[bool, about("a mirror of the folder store's, and one in the database")]
+    created: Annotated[bool, about("made in the database by this push")]
+    copied: Annotated[int, about("records appended now")]
+    held: Annotated[int, about("records the database held already, byte for byte")]
+
+
+@closed
+class PushRefusedDocument(TypedDict):
+    """A unit not pushed (a clash, a fork): nothing of it was written."""
+
+    unit: str
+    code: Annotated[str, about("the message code (`push.fork`, `push.clash`…)")]
+    message: Annotated[str, about("the message, in the run's language")]
+
+
+@closed
+class PushDocument(TypedDict):
+    """A folder store copied into a database (`checklist push --to postgresql://… --json`)."""
+
+    document: Literal["push"]
+    format: Literal[1]
+    source: Annotated[str, about("the folder store pushed")]
+    target: Annotated[str, about("the database, without a password")]
+    units: list[PushedUnitDocument]
+    refused: list[PushRefusedDocument]
+    records_copied: int
+    records_held: int
+    blobs_copied: Annotated[int, about("catalogs, keys, evidence, seals, checkpoints and trusted keys copied")]
+    blobs_held: Annotated[int, about("... that the database held already")]
+
+
 # The documents by name: the shape, the command that prints it, and (for a union, which has
 # no docstring of its own) its description.
 DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
@@ -1496,6 +1533,7 @@ DOCUMENTS: dict[str, tuple[Any, str, str | None]] = {
     "checkpoint-checks": (CheckpointChecksDocument, "checklist verify --checkpoint FILE... --json", None),
     "keys": (KeysDocument, "checklist keys list --json", None),
     "imports": (ImportsDocument, "checklist import FILE... --json", None),
+    "push": (PushDocument, "checklist push --to URL --json", None),
     "parts": (PartsDocument, "checklist part --json", None),
     "db-roles": (DbRolesDocument, "checklist db roles --json", None),
     "roles": (RolesDocument, "checklist role --json", None),

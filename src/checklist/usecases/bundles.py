@@ -56,7 +56,8 @@ def export(  # noqa: PLR0915 - the command's options; one unit after another
     """Write one bundle of the units asked for (one, or every unit with `all_units`, mirrors
     too): each unit's records since its last bundle (`since`: after that record; `full`: all
     of them), signed by who acts; then remember, per unit, what it held."""
-    store = mirrors.file_store(session.store)
+    store = session.store
+    mirrors.keeps_mirrors(store)
     by = session.actor()
     signer = session.signer(by)
     if signer is None:
@@ -284,7 +285,7 @@ def import_bundles(session: Session, paths: list[Path], progress: Callable[[Path
     """Import each bundle on its own: one refused (a fork, a gap, a bad or untrusted
     signature, a malformed file) leaves the store as it was for that bundle, and the others
     still import."""
-    mirrors.file_store(session.store)
+    mirrors.keeps_mirrors(session.store)
     results = []
     for path in paths:
         found = FileImported(path)
@@ -307,9 +308,9 @@ def _import_one(session: Session, path: Path) -> list[UnitImported]:
         raise UserError("bundle.cannot_read", path=str(path), reason=exc.message) from exc
     store = session.store
     by = session.actor()
-    with mirrors.import_lock(store) as fs:
+    with mirrors.import_lock(store):
         _, incoming, catalogs, evidence = bundle.check_bundle(store, data, str(path))
-        mirrors.raise_format(fs)  # first: a blob kept would raise it otherwise, taking the lock held here
+        mirrors.raise_format(store)  # first: a blob kept would raise it otherwise, taking the lock held here
         for name, content in catalogs.items():
             store.put_blob(Blob.CATALOG, name.removeprefix("sha256:"), content)
         for name, content in evidence.items():
@@ -322,9 +323,9 @@ def _import_one(session: Session, path: Path) -> list[UnitImported]:
                 entry = mirrors.MirrorInfo(
                     unit=unit.unit.id, origin=origin, genesis=genesis, since=clock.real_now(), by=by
                 )
-                mirrors.create(fs, entry, unit.genesis, unit.new_lines, unit.key_data, seal)
+                mirrors.new_mirror(store, entry, unit.genesis, unit.new_lines, unit.key_data, seal)
             else:
-                mirrors.extend(fs, unit.unit.id, unit.new_lines, unit.size, unit.key_data, seal)
+                mirrors.add_records(store, unit.unit.id, unit.new_lines, unit.size, unit.key_data, seal)
             done.append(
                 UnitImported(unit.unit.id, unit.unit.name, unit.part.origin, unit.carried, unit.new, not unit.exists)
             )
@@ -369,7 +370,7 @@ class KeyTrusted:
 def trust_key(session: Session, path: Path, unit_id: str) -> KeyTrusted:
     """Record that the public key in `path` speaks for unit `unit_id`'s bundles and seals."""
     check_unit_id(unit_id)
-    mirrors.file_store(session.store)
+    mirrors.keeps_mirrors(session.store)
     try:
         data = files.read_bounded(path, files.SMALL)
     except OSError as exc:

@@ -102,7 +102,7 @@ CREATE TABLE checklist.unit_list (
 -- Catalogs, evidence, public keys, seals and checkpoints: written once under a name their
 -- content decides (a SHA-256, a key id) or, for a seal or checkpoint, their unit and head.
 CREATE TABLE checklist.blobs (
-    kind text NOT NULL CHECK (kind IN ('catalog', 'evidence', 'key', 'seal', 'checkpoint', 'trusted', 'mirror-key', 'mirror-seal', 'exported')),
+    kind text NOT NULL CHECK (kind IN ('catalog', 'evidence', 'key', 'seal', 'checkpoint', 'trusted', 'mirror-key', 'mirror-seal', 'exported', 'pushed')),
     name text NOT NULL CHECK (length(name) BETWEEN 1 AND 300),
     unit text,  -- the unit it belongs to, for per-unit kinds (a key may be trusted for a unit not yet here)
     data bytea NOT NULL,
@@ -111,7 +111,7 @@ CREATE TABLE checklist.blobs (
     written_by name NOT NULL DEFAULT current_user,
     PRIMARY KEY (kind, name),
     CHECK (kind NOT IN ('catalog', 'evidence') OR sha256 = name),
-    CHECK ((unit IS NULL) = (kind IN ('catalog', 'evidence', 'key')))
+    CHECK ((unit IS NULL) = (kind IN ('catalog', 'evidence', 'key', 'trusted')))  -- a key may be trusted for a unit not yet here
 );
 
 -- Who am I, and what may I read and write: the functions every policy asks. They run with
@@ -306,3 +306,21 @@ ALTER TABLE checklist.blobs ADD CONSTRAINT blob_size CHECK (length(data) <= CASE
     WHEN 'catalog' THEN 67108864 WHEN 'seal' THEN 67108864
     ELSE 1073741823 END);
 
+-- Bundles and mirrors (core/pgmirrors.py): a mirror (units.mirror set: a unit imported from
+-- another store's bundles) takes records only as received, from an import or a push, which
+-- say so for their transaction (checklist.mirroring); no recording command writes to it.
+-- Keys trusted for units, what comes with a mirror, and where a unit pushed here comes from
+-- (`checklist push`: the folder store its seals name) are the administrator's to write.
+CREATE FUNCTION checklist.mirror_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, checklist AS $$
+BEGIN
+    IF current_setting('checklist.mirroring', true) IS DISTINCT FROM 'on'
+        AND EXISTS (SELECT FROM checklist.units WHERE unit = NEW.unit AND mirror IS NOT NULL) THEN
+        RAISE EXCEPTION 'checklist: unit % is a mirror: its records come only from its own store''s bundles', NEW.unit
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER mirror_guard BEFORE INSERT ON checklist.records FOR EACH ROW EXECUTE FUNCTION checklist.mirror_guard();
+CREATE POLICY bundles_by_admin ON checklist.blobs AS RESTRICTIVE FOR INSERT
+    WITH CHECK (kind NOT IN ('trusted', 'mirror-key', 'mirror-seal', 'pushed') OR checklist.is_admin());
