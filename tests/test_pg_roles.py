@@ -478,3 +478,18 @@ def test_db_commands_without_a_database_say_how_to_name_one(cli: Callable[..., R
             assert words in result.stderr and "--store postgresql://" in result.stderr
     folder = cli("db", "roles", "--store", ".checklist")
     assert folder.exit_code == 1 and ".checklist is not a PostgreSQL location" in folder.stderr, folder
+
+
+def test_only_an_administrator_trusts_a_key_or_writes_a_mirrors_rows(
+    cli: Callable[..., Result], province: Province, tmp_path: Any
+) -> None:
+    """What speaks for other stores' units (trusted keys, mirrors' keys and seals, push marks)
+    is the administrator's to write: a writer that could trust a key could forge a unit's bundles."""
+    mine = province.as_role(province.writer)
+    for kind in ("trusted", "mirror-key", "mirror-seal", "pushed"):
+        name = f"prison/{kind}"
+        words = denied(
+            "INSERT INTO checklist.blobs (kind, name, unit, data) VALUES (%s, %s, NULL, '{}')", mine, (kind, name)
+        )
+        assert "row-level security" in words, kind
+    assert sql(province.url, "SELECT count(*) FROM checklist.blobs WHERE kind IN ('trusted', 'mirror-key')") == [(0,)]
