@@ -733,6 +733,29 @@ def commands(args: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
+def commands_printed(figures: dict[str, Any], runs: int) -> str:
+    rows = [
+        [
+            f"done ({runs} runs)",
+            f"{figures['postgresql']['done_median_ms']:.0f}",
+            f"{figures['folder']['done_median_ms']:.0f}",
+            f"{figures['done_ratio']:.2f}x",
+        ],
+        [
+            "status, 10,000 records",
+            f"{figures['postgresql']['status_10000_median_ms']:.0f}",
+            f"{figures['folder']['status_10000_median_ms']:.0f}",
+            f"{figures['status_ratio']:.2f}x",
+        ],
+    ]
+    return "\n".join(
+        [
+            f"whole processes, medians; load average {figures['load_before']} before, {figures['load_after']} after",
+            table(["command", "postgresql ms", "folder ms", "ratio"], rows),
+        ]
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--appends", type=int, default=20_000, help="appends in all (default 20,000)")
@@ -756,7 +779,9 @@ def main() -> int:
     try:
         if args.commands:
             figures = commands(args)
-            print(json.dumps(figures, indent=2, ensure_ascii=False))
+            print(
+                json.dumps(figures, indent=2, ensure_ascii=False) if args.json else commands_printed(figures, args.runs)
+            )
             return 0
         result = run(args)
     except SetupError as exc:
