@@ -197,6 +197,10 @@ def close(store: Any) -> None:
 # -- a client process --------------------------------------------------------------------------
 
 
+def note(client: int, n: int) -> str:
+    return f"第{client}号客户第{n}次：体温正常，无发热"
+
+
 def draft(template: dict[str, Any], unit: str, client: int, n: int) -> Any:
     """A record as `checklist done 1 --note …` makes it: a new id, the time now, a note."""
     from zoneinfo import ZoneInfo
@@ -208,7 +212,7 @@ def draft(template: dict[str, Any], unit: str, client: int, n: int) -> Any:
         "id": uuid.uuid4().hex,
         "unit": unit,
         "at": datetime.now(ZoneInfo("Asia/Shanghai")).isoformat(),
-        "note": f"第{client}号客户第{n}次：体温正常，无发热",
+        "note": note(client, n),
     }
     return Draft.model_validate(fields)
 
@@ -228,6 +232,8 @@ def client_main(spec: dict[str, Any]) -> int:
         if sync:
             os.fsync(journal)
 
+    if spec.get("cli"):
+        return cli_client(spec, write)
     store = open_store(location)
     print("ready", flush=True)
     if sys.stdin.readline().strip() != "go":
@@ -251,6 +257,35 @@ def client_main(spec: dict[str, Any]) -> int:
         if spec["echo"]:
             print("ack", flush=True)
     close(store)
+    print("done", flush=True)
+    return 0
+
+
+def cli_client(spec: dict[str, Any], write: Any) -> int:
+    """The same through the real command: `checklist done 1 --note …` as a process of its own per
+    append, acknowledged when it exits 0; its record is known by its note."""
+    location, unit, client = spec["location"], spec["unit"], spec["client"]
+    print("ready", flush=True)
+    if sys.stdin.readline().strip() != "go":
+        return 2
+    for n in range(spec["count"]):
+        said = note(client, n)
+        write({"try_note": said})
+        argv = ["done", "1", "--note", said, "--unit", unit, "--by", ACTOR, "--store", location]
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "checklist", *argv],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        ms = (time.perf_counter() - started) * 1000
+        if done.returncode != 0:
+            write({"error": f"exit {done.returncode}: {done.stderr.strip()[-500:]}", "id": said}, sync=True)
+            print(f"error exit-{done.returncode}", flush=True)
+            return 3
+        write({"note_ack": said, "ms": round(ms, 3)}, sync=spec["fsync"])
     print("done", flush=True)
     return 0
 
@@ -294,7 +329,13 @@ class Faults:
 
 
 def run_clients(
-    location: str, template: dict[str, Any], clients: list[Client], env: dict[str, str], faults: Faults | None = None
+    location: str,
+    template: dict[str, Any],
+    clients: list[Client],
+    env: dict[str, str],
+    faults: Faults | None = None,
+    *,
+    cli: bool = False,
 ) -> float:
     """Start the clients, let them go at once, apply the faults; the seconds from go to the last
     one's end."""
@@ -312,6 +353,7 @@ def run_clients(
             "template": template,
             "echo": faults is not None,
             "fsync": faults is not None,
+            "cli": cli,
         }
         client.stderr = client.journal.with_suffix(".err")
         with client.stderr.open("w") as err:
@@ -399,6 +441,8 @@ def heard(client: Client, line: str, clients: list[Client], faults: Faults | Non
 class Journal:
     tried: set[str] = field(default_factory=set)
     acked: list[tuple[str, int, float]] = field(default_factory=list)  # id, seq, ms, in order
+    tried_notes: set[str] = field(default_factory=set)  # through the CLI: records known by their note
+    noted: list[tuple[str, float]] = field(default_factory=list)  # note, ms, in order
     errors: list[tuple[str, str]] = field(default_factory=list)  # code, id
 
 
@@ -415,6 +459,10 @@ def read_journal(path: Path) -> Journal:
             continue
         if "try" in entry:
             found.tried.add(entry["try"])
+        elif "try_note" in entry:
+            found.tried_notes.add(entry["try_note"])
+        elif "note_ack" in entry:
+            found.noted.append((entry["note_ack"], entry["ms"]))
         elif "ack" in entry:
             found.acked.append((entry["ack"], entry["seq"], entry["ms"]))
         elif "error" in entry:
@@ -447,15 +495,15 @@ def check(location: str, clients: list[Client], baseline: dict[str, int], env: d
     return checked
 
 
-def holdings(location: str, baseline: dict[str, int], checked: Checked) -> dict[str, tuple[str, int]]:
-    """Every record appended after the baseline, by id: its unit and seq; every line parsed,
+def holdings(location: str, baseline: dict[str, int], checked: Checked) -> dict[str, tuple[str, int, str]]:
+    """Every record appended after the baseline, by id: its unit, seq and note; every line parsed,
     none there twice, no partial last line, the head on the last line."""
     from checklist.core.chain import digest
     from checklist.usecases.session import open_store
 
     store = open_store(location)
     try:
-        held: dict[str, tuple[str, int]] = {}  # record id: unit, seq
+        held: dict[str, tuple[str, int, str]] = {}  # record id: unit, seq, note
         for unit_id in store.unit_ids():
             log = store.log(unit_id)
             if log.torn:
@@ -467,28 +515,33 @@ def holdings(location: str, baseline: dict[str, int], checked: Checked) -> dict[
             head = store.head(unit_id)
             if records and (head is None or head.seq != records[-1].seq or head.hash != digest(log.lines[-1])):
                 checked.problems.append(f"{unit_id}: the head {head} is not the last line's")
-            held.update({record.id: (unit_id, record.seq or 0) for record in records[baseline.get(unit_id, 0) :]})
+            new = records[baseline.get(unit_id, 0) :]
+            held.update({record.id: (unit_id, record.seq or 0, record.note or "") for record in new})
     finally:
         close(store)
     return held
 
 
-def against_journals(clients: list[Client], held: dict[str, tuple[str, int]], checked: Checked) -> set[str]:
+def against_journals(clients: list[Client], held: dict[str, tuple[str, int, str]], checked: Checked) -> set[str]:
     """Each client's acknowledged appends there with the seq it was given, in increasing order;
     what was in flight when it failed or was killed, there or not. The ids the clients tried."""
     journals = {client.number: read_journal(client.journal) for client in clients}
     tried: set[str] = set()
+    by_note: dict[str, list[str]] = {}
+    for record_id, (_, _, said) in held.items():
+        by_note.setdefault(said, []).append(record_id)
     for client in clients:
         said = client.stderr.read_text() if client.stderr and client.stderr.exists() else ""
         if not client.killed and (client.code != 0 or said.strip()):
             checked.problems.append(f"client {client.number} exited {client.code}: {said.strip()[-2000:]}")
         journal = journals[client.number]
-        seqs = [seq for _, seq, _ in journal.acked]
+        noted = through_cli(client, journal, held, by_note, checked)
+        seqs = [seq for _, seq, _ in journal.acked] + noted
         if seqs != sorted(set(seqs)):
             checked.problems.append(f"client {client.number}: its seqs do not increase in its order")
         for record_id, seq, _ in journal.acked:
             checked.acknowledged += 1
-            if held.get(record_id) != (client.unit, seq):
+            if held.get(record_id, ("", 0))[:2] != (client.unit, seq):
                 checked.problems.append(
                     f"client {client.number}: acknowledged {record_id} (seq {seq}) is {held.get(record_id)}"
                 )
@@ -498,8 +551,27 @@ def against_journals(clients: list[Client], held: dict[str, tuple[str, int]], ch
                 checked.in_flight_present += 1
             else:
                 checked.in_flight_absent += 1
-        tried |= journal.tried
+        tried |= journal.tried | {i for said in journal.tried_notes for i in by_note.get(said, [])}
     return tried
+
+
+def through_cli(
+    client: Client,
+    journal: Journal,
+    held: dict[str, tuple[str, int, str]],
+    by_note: dict[str, list[str]],
+    checked: Checked,
+) -> list[int]:
+    """The appends a client made through `checklist done`, known by their notes: each exactly
+    once in the client's unit. Their seqs, in the client's order."""
+    seqs = []
+    for said, _ in journal.noted:
+        checked.acknowledged += 1
+        found = [held[i] for i in by_note.get(said, [])]
+        if [unit for unit, _, _ in found] != [client.unit]:
+            checked.problems.append(f"client {client.number}: the record noted {said!r} is {found}")
+        seqs += [seq for _, seq, _ in found]
+    return seqs
 
 
 def baseline_of(location: str) -> dict[str, int]:
@@ -538,8 +610,9 @@ class Outcome:
 
     def figures(self) -> dict[str, Any]:
         journals = {client.number: read_journal(client.journal) for client in self.clients}
-        own = [ms for c in self.clients if c.unit != SHARED for _, _, ms in journals[c.number].acked]
-        shared = [ms for c in self.clients if c.unit == SHARED for _, _, ms in journals[c.number].acked]
+        times = {n: [ms for _, _, ms in j.acked] + [ms for _, ms in j.noted] for n, j in journals.items()}
+        own = [ms for c in self.clients if c.unit != SHARED for ms in times[c.number]]
+        shared = [ms for c in self.clients if c.unit == SHARED for ms in times[c.number]]
         acked = len(own) + len(shared)
         return {
             "appends": acked,
@@ -616,7 +689,14 @@ def server(url: str | None) -> Iterator[tuple[str, Cluster | None]]:
 
 
 def load(
-    backend: str, location: str, folder: Path, *, appends: int, clients: int, faults: Faults | None = None
+    backend: str,
+    location: str,
+    folder: Path,
+    *,
+    appends: int,
+    clients: int,
+    faults: Faults | None = None,
+    cli: bool = False,
 ) -> Outcome:
     """Set a store up, run the clients on it (with the faults, if any), check what it holds."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -624,7 +704,7 @@ def load(
     template = set_up(location, clients, env)
     baseline = baseline_of(location)
     planned = plan(folder, appends, clients)
-    seconds = run_clients(location, template, planned, env, faults)
+    seconds = run_clients(location, template, planned, env, faults, cli=cli)
     return Outcome(backend, planned, seconds, check(location, planned, baseline, env))
 
 
@@ -673,6 +753,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             store = root / "folder" / "store"
             outcome = load("folder", str(store), root / "folder", appends=args.appends, clients=args.clients)
             result["backends"]["folder"] = outcome.figures()
+            if args.cli:
+                through = new_database(url)
+                outcome = load(
+                    "postgresql, checklist done",
+                    through,
+                    root / "pg-cli",
+                    appends=args.cli,
+                    clients=args.clients,
+                    cli=True,
+                )
+                result["backends"]["postgresql, checklist done"] = outcome.figures()
+                store = root / "folder-cli" / "store"
+                outcome = load(
+                    "folder, checklist done",
+                    str(store),
+                    root / "folder-cli",
+                    appends=args.cli,
+                    clients=args.clients,
+                    cli=True,
+                )
+                result["backends"]["folder, checklist done"] = outcome.figures()
+                if not args.keep:
+                    drop_database(url, through)
             if not args.keep:
                 drop_database(url, database)
     finally:
@@ -769,6 +872,9 @@ def main() -> int:
         "--keep", action="store_true", help="keep the database and the folder (journals, the folder store)"
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--cli", type=int, default=0, help="then as many appends through `checklist done` processes (default 0: none)"
+    )
     parser.add_argument("--faults", action="store_true", help="kill clients and crash the server mid-load (PostgreSQL)")
     parser.add_argument("--commands", action="store_true", help="time `checklist done` and `status` at 10,000 records")
     parser.add_argument("--runs", type=int, default=20, help="runs of `done` with --commands (default 20)")
