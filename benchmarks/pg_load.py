@@ -375,6 +375,12 @@ def run_clients(
     started = time.perf_counter()
     for client in clients:
         tell(client, "go")
+    listen(clients, faults)
+    return time.perf_counter() - started
+
+
+def listen(clients: list[Client], faults: Faults | None) -> None:
+    """Hear every client's lines until each has ended, applying the faults as they fall due."""
     with selectors.DefaultSelector() as selector:
         for client in clients:
             assert client.process is not None and client.process.stdout is not None
@@ -388,11 +394,14 @@ def run_clients(
                     selector.unregister(fd)
                     assert client.process is not None
                     client.code = client.process.wait()
+                    for pipe in (client.process.stdin, client.process.stdout):
+                        if pipe is not None:
+                            with contextlib.suppress(OSError):
+                                pipe.close()
                     continue
                 *lines, pending[fd] = (pending.get(fd, b"") + chunk).split(b"\n")
                 for line in lines:
                     heard(client, line.decode().strip(), clients, faults)
-    return time.perf_counter() - started
 
 
 def tell(client: Client, word: str) -> None:
@@ -705,7 +714,10 @@ def load(
     baseline = baseline_of(location)
     planned = plan(folder, appends, clients)
     seconds = run_clients(location, template, planned, env, faults, cli=cli)
-    return Outcome(backend, planned, seconds, check(location, planned, baseline, env))
+    checked = check(location, planned, baseline, env)
+    if faults is None:  # without faults, no append may fail
+        checked.problems += [f"client {c.number} failed: {', '.join(c.errors)}" for c in planned if c.errors]
+    return Outcome(backend, planned, seconds, checked)
 
 
 def faults_run(
