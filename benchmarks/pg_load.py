@@ -73,7 +73,7 @@ class SetupError(Exception):
 def server_binaries() -> str | None:
     """Where PostgreSQL's server binaries are (as scripts/pg-cluster looks for them), or None."""
     if os.environ.get("PG_BIN"):
-        return os.environ["PG_BIN"]
+        return os.environ["PG_BIN"] if (Path(os.environ["PG_BIN"]) / "pg_ctl").exists() else None
     found = shutil.which("pg_ctl")
     if found:
         return str(Path(found).resolve().parent)
