@@ -122,8 +122,14 @@ def new_database(url: str) -> str:
     import psycopg
 
     name = f"checklist_load_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')  # a name made here, not typed
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')  # a name made here, not typed
+    except psycopg.Error as exc:
+        from checklist.core.pgstore import redact
+
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SetupError(f"cannot make a database on {redact(url)}: {reason}") from None
     return with_database(url, name)
 
 
@@ -750,6 +756,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "backends": {},
         "folder": str(root),
     }
+    if args.appends < 1 or args.clients < 1:
+        raise SetupError("--appends and --clients take a whole number of at least 1")
     if args.faults and args.url:
         raise SetupError("--faults crashes the server: it needs a cluster of its own (no --url)")
     try:
