@@ -148,9 +148,10 @@ def drop_database(url: str, database_url: str) -> None:
 
 def environment(config: Path) -> dict[str, str]:
     """The environment of every checklist process: no CHECKLIST_* of the caller's, a config
-    folder (keys, witnesses) of the run's own, English words."""
+    folder (keys, witnesses) and cache folder of the run's own, English words."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHECKLIST_")}
     env.update(CHECKLIST_CONFIG_HOME=str(config), CHECKLIST_LANG="en", CHECKLIST_USER=ACTOR)
+    env["XDG_CACHE_HOME"] = str(config.parent / "cache")  # a PostgreSQL store's derived files: not in the user's cache
     return env
 
 
