@@ -748,6 +748,10 @@ def faults_run(
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    if args.appends < 1 or args.clients < 1:
+        raise SetupError("--appends and --clients take a whole number of at least 1")
+    if args.faults and args.url:
+        raise SetupError("--faults crashes the server: it needs a cluster of its own (no --url)")
     root = Path(tempfile.mkdtemp(prefix="pg-load-"))
     result: dict[str, Any] = {
         "appends": args.appends,
@@ -757,10 +761,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "backends": {},
         "folder": str(root),
     }
-    if args.appends < 1 or args.clients < 1:
-        raise SetupError("--appends and --clients take a whole number of at least 1")
-    if args.faults and args.url:
-        raise SetupError("--faults crashes the server: it needs a cluster of its own (no --url)")
     try:
         with server(args.url) as (url, cluster):
             if args.faults:
