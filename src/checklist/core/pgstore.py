@@ -22,8 +22,8 @@ import functools
 import hashlib
 import io
 import threading
-from collections.abc import Callable, Iterator
-from typing import IO, Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from . import pgschema, unitlist
@@ -50,6 +50,9 @@ from .store import (
     parse_unit,
     unit_bytes,
 )
+
+if TYPE_CHECKING:
+    from .pgsummaries import Held, Made, Wanted
 
 SCHEMES = ("postgresql://", "postgres://")
 _UNIT_LIST_LOCK = 0x636C2D756E697473  # "cl-units": the advisory lock of the list of units
@@ -371,6 +374,26 @@ class PgStore:
         with self._db() as conn:
             row = conn.execute("SELECT id FROM checklist.store").fetchone()
         return None if row is None else str(row[0])
+
+    # -- the roll-up's summaries (derived: core/pgsummaries.py) ---------------------------
+
+    def summary_kinds(self, key: str) -> list[tuple[str, str]]:
+        from . import pgsummaries
+
+        with self._db() as conn:
+            return pgsummaries.kinds(conn, key)
+
+    def held_summaries(self, wanted: Wanted) -> Iterator[Held]:
+        from . import pgsummaries
+
+        with self._db() as conn:
+            yield from pgsummaries.held(conn, wanted)
+
+    def keep_summaries(self, key: str, made: Iterable[Made]) -> int:
+        from . import pgsummaries
+
+        with self._db() as conn:
+            return pgsummaries.keep(conn, key, made)
 
 
 def _head(row: tuple[Any, ...] | None) -> Head | None:
