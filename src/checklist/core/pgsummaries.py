@@ -105,8 +105,11 @@ def held(conn: Any, wanted: Wanted) -> Iterator[Held]:
         "paths": list(wanted.sources),
         "sources": list(wanted.sources.values()),
     }
+    import psycopg
+
+    chunk = 64 if psycopg.pq.version() >= 170000 else 1  # rows a round trip (libpq 17 on); bytea as it is
     with conn.cursor() as cur:
-        for unit, n, size, hash_, facts, text in cur.stream(_HELD, params):
+        for unit, n, size, hash_, facts, text in cur.stream(_HELD, params, binary=True, size=chunk):
             yield Held(
                 unit,
                 Mark(n, size, hash_),
