@@ -195,6 +195,31 @@ def test_random_histories_agree(both: str, cli, monkeypatch: pytest.MonkeyPatch,
         pg.drop_database(url)
 
 
+def test_folded_in_worker_processes_each_with_a_connection_of_its_own(both: str, cli, monkeypatch) -> None:
+    """Much to read: the units are folded in forked workers, each connecting anew (the parent's
+    connection is not theirs to use), and the parent writes every summary back after them."""
+    from checklist.usecases import rollup as rolling
+
+    if rolling._cores() < 2 or not rolling._can_fork():
+        pytest.skip("one core, or no fork: the fold stays in one process")
+    monkeypatch.setattr(rolling, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(rolling, "PARALLEL_UNITS", 1)
+    pools = []
+    from concurrent.futures import ProcessPoolExecutor
+
+    made = ProcessPoolExecutor.__init__
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        pools.append(1)
+        made(self, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "__init__", counted)
+    now = "2020-01-27T21:00"
+    assert agree(cli, both, now) == 6 and pools
+    assert len(summaries_table(both)) == 6
+    assert agree(cli, both, now) == 0
+
+
 def test_a_summary_is_never_read_by_verify(both: str, cli) -> None:
     """Derived: a summary overwritten by hand changes no verdict (verify reads the logs)."""
     agree(cli, both, "2020-01-27T09:00")

@@ -21,6 +21,7 @@ import contextlib
 import functools
 import hashlib
 import io
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
@@ -96,6 +97,8 @@ class PgStore:
         self._conn = conn
         self._lock = threading.RLock()  # one connection, used by one thread at a time
         self._genesis_of: dict[str, bytes] = {}  # a unit file never changes
+        self._pid = os.getpid()  # the process the connection is this one's in
+        self._inherited: list[Any] = []  # a parent's connections, kept from being closed by a forked child
 
     @classmethod
     def open(cls, location: str) -> PgStore:
@@ -119,6 +122,10 @@ class PgStore:
         import psycopg
 
         with self._lock:
+            if self._pid != os.getpid():  # a forked child (the roll-up's workers): a connection of its own
+                self._inherited.append(self._conn)  # never closed here: its socket is the parent's session
+                self._conn = connect(self._location)
+                self._pid = os.getpid()
             try:
                 yield self._conn
             except psycopg.Error as exc:

@@ -3,9 +3,9 @@ database: core/pgsummaries.py), as usecases/rollup.py does over a folder's cache
 
 One query reads every readable unit's head with its summary where it still holds (the same
 head, the moment asked within its stretch, the same key and source catalog); the other units
-are folded (each read from the database, in this process: the server does the reading) and
-their summaries written back in one batch. The texts wait in a temporary file, not in memory,
-and the answer is the folder store's, byte for byte.
+are folded (each read from the database; in worker processes, each with a connection of its
+own, when there is much to read) and their summaries written back in one batch. The texts
+wait in a temporary file, not in memory, and the answer is the folder store's, byte for byte.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ def summaries_kept(session: Session, store: Summaries, ids: list[str], render: R
     if not todo:
         return Folded({u: found[u] for u in ids}, now)
     kept: list[tuple[str, str | None, datetime, datetime]] = []
-    for unit_id, (folded, path, since, until, _) in _fold(session, todo, render, 0):  # 0: in this process
+    size = sum(marks[u].size for u in todo if u in marks)  # much to read: folded in worker processes
+    for unit_id, (folded, path, since, until, _) in _fold(session, todo, render, size):
         summary = dataclasses.replace(folded, read=spool.put(folded.read()))
         found[unit_id] = summary
         now.setdefault(summary.catalog, since.isoformat())
