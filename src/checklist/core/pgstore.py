@@ -23,8 +23,9 @@ import hashlib
 import io
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from typing import IO, TYPE_CHECKING, Any
+import typing
+from collections.abc import Callable, Iterator
+from typing import IO, Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from . import pgschema, unitlist
@@ -52,7 +53,9 @@ from .store import (
     unit_bytes,
 )
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .pgsummaries import Held, Made, Wanted
 
 SCHEMES = ("postgresql://", "postgres://")
