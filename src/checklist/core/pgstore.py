@@ -59,6 +59,7 @@ if typing.TYPE_CHECKING:
     from .pgsummaries import Held, Made, Wanted
 
 SCHEMES = ("postgresql://", "postgres://")
+_INHERITED: list[Any] = []  # connections of a parent process, kept alive in a forked child
 _UNIT_LIST_LOCK = 0x636C2D756E697473  # "cl-units": the advisory lock of the list of units
 
 
@@ -100,8 +101,6 @@ class PgStore:
         self._conn = conn
         self._lock = threading.RLock()  # one connection, used by one thread at a time
         self._genesis_of: dict[str, bytes] = {}  # a unit file never changes
-        self._pid = os.getpid()  # the process the connection is this one's in
-        self._inherited: list[Any] = []  # a parent's connections, kept from being closed by a forked child
 
     @classmethod
     def open(cls, location: str) -> PgStore:
@@ -119,16 +118,20 @@ class PgStore:
         with self._lock:
             self._conn.close()
 
+    _process: int | None = None  # the process whose connection it is (set on first use)
+
     @contextlib.contextmanager
     def _db(self) -> Iterator[Any]:
         """The connection, for one thread at a time; the server's refusals as our errors."""
         import psycopg
 
         with self._lock:
-            if self._pid != os.getpid():  # a forked child (the roll-up's workers): a connection of its own
-                self._inherited.append(self._conn)  # never closed here: its socket is the parent's session
+            if self._process is None:
+                self._process = os.getpid()
+            elif self._process != os.getpid():  # a forked child (the roll-up's workers): a connection of its own
+                _INHERITED.append(self._conn)  # never closed (nor freed) here: its socket is the parent's session
                 self._conn = connect(self._location)
-                self._pid = os.getpid()
+                self._process = os.getpid()
             try:
                 yield self._conn
             except psycopg.Error as exc:

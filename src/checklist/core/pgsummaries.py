@@ -19,9 +19,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 FORMAT = 1  # what a summary's facts and text are: part of the key
+
+
+@runtime_checkable
+class Summaries(Protocol):
+    """A backend that keeps each unit's summary for `status --all --json` itself, with no
+    local folder (PgStore: the database's table; a folder store has its cache file instead)."""
+
+    def summary_kinds(self, key: str) -> list[tuple[str, str]]: ...  # (catalog digest, source path) kept
+    def held_summaries(self, wanted: Wanted) -> Iterator[Held]: ...  # every unit's head, and its summary if it holds
+    def keep_summaries(self, key: str, made: Iterable[Made]) -> int: ...  # one batch
 
 
 @dataclass(frozen=True)

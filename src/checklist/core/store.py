@@ -17,18 +17,18 @@ What only some backends can do is asked for by capability, never assumed: `Repai
 (cut a torn last line back into quarantine), `Snapshots` (a saved index beside the log,
 whose agreement with the log `verify` checks) and `LocalCache` (a folder for derived
 files). `FileStore` (filestore.py) has all three; `MemoryStore` (memstore.py) none.
-`Summaries` (the roll-up's per-unit summaries kept by the backend itself) is `PgStore`'s.
+`pgsummaries.Summaries` (the roll-up's summaries kept by the backend itself) is `PgStore`'s.
 Every backend passes the contract tests in tests/test_store_contract.py.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import IO, Any, Protocol, runtime_checkable
 
 from pydantic import ValidationError
 
@@ -37,9 +37,6 @@ from .chain import Head
 from .clock import in_range
 from .errors import Message, StoreDamaged, UserError, message
 from .models import Draft, Record, RecordSignature, Signature, Unit
-
-if TYPE_CHECKING:
-    from .pgsummaries import Held, Made, Wanted
 
 Signer = Callable[[bytes], Signature]
 _ID_ASCII = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -375,16 +372,6 @@ class LocalCache(Protocol):
     """A backend with a local folder for derived files (the parsed catalog)."""
 
     def cache_folder(self) -> Path: ...
-
-
-@runtime_checkable
-class Summaries(Protocol):
-    """A backend that keeps each unit's summary for `status --all --json` itself, with no
-    local folder (core/pgsummaries.py: the database's table; a folder store has its cache file)."""
-
-    def summary_kinds(self, key: str) -> list[tuple[str, str]]: ...  # (catalog digest, source path) kept
-    def held_summaries(self, wanted: Wanted) -> Iterator[Held]: ...  # every unit's head, and its summary if it holds
-    def keep_summaries(self, key: str, made: Iterable[Made]) -> int: ...  # one batch
 
 
 # -- rules every backend shares ---------------------------------------------------

@@ -20,12 +20,11 @@ import msgspec
 from ..core import pgsummaries
 from ..core import rollup as cache
 from ..core.errors import ChecklistError
-from ..core.store import Summaries
 from .rollup import Folded, Render, Summary, _fold, _key, _moment, _source
 from .session import Session
 
 
-def summaries_kept(session: Session, store: Summaries, ids: list[str], render: Render) -> Folded:
+def summaries_kept(session: Session, store: pgsummaries.Summaries, ids: list[str], render: Render) -> Folded:
     """Every unit's summary, in the order of `ids`: the kept ones that hold, the others folded
     and kept for the next command (a role that may not write them is answered all the same)."""
     key = msgspec.json.encode({**_key(session, ids), "summaries": pgsummaries.FORMAT}).decode()

@@ -21,7 +21,8 @@ from typing import Any, Literal
 
 from ..core import rollup as cache
 from ..core.errors import ChecklistError, UserError
-from ..core.store import LocalCache, Summaries
+from ..core.pgsummaries import Summaries
+from ..core.store import LocalCache
 from .session import Session
 from .views import SORT_NAMES, SORTS, Filters, StatusView, natural_key, overdue_critical, reported_today
 
