@@ -59,7 +59,6 @@ if typing.TYPE_CHECKING:
     from .pgsummaries import Held, Made, Wanted
 
 SCHEMES = ("postgresql://", "postgres://")
-_INHERITED: list[Any] = []  # connections of a parent process, kept alive in a forked child
 _UNIT_LIST_LOCK = 0x636C2D756E697473  # "cl-units": the advisory lock of the list of units
 
 
@@ -119,6 +118,7 @@ class PgStore:
             self._conn.close()
 
     _process: int | None = None  # the process whose connection it is (set on first use)
+    _inherited: typing.ClassVar[list[Any]] = []  # a parent process's connections, kept alive in a forked child
 
     @contextlib.contextmanager
     def _db(self) -> Iterator[Any]:
@@ -129,7 +129,9 @@ class PgStore:
             if self._process is None:
                 self._process = os.getpid()
             elif self._process != os.getpid():  # a forked child (the roll-up's workers): a connection of its own
-                _INHERITED.append(self._conn)  # never closed (nor freed) here: its socket is the parent's session
+                PgStore._inherited.append(
+                    self._conn
+                )  # never closed (nor freed) here: its socket is the parent's session
                 self._conn = connect(self._location)
                 self._process = os.getpid()
             try:
