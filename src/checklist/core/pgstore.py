@@ -129,9 +129,8 @@ class PgStore:
             if self._process is None:
                 self._process = os.getpid()
             elif self._process != os.getpid():  # a forked child (the roll-up's workers): a connection of its own
-                PgStore._inherited.append(
-                    self._conn
-                )  # never closed (nor freed) here: its socket is the parent's session
+                # never closed (nor freed) here: its socket is the parent's session
+                PgStore._inherited.append(self._conn)
                 self._conn = connect(self._location)
                 self._process = os.getpid()
             try:

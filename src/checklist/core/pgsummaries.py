@@ -139,7 +139,8 @@ ON CONFLICT (unit) DO UPDATE SET n = excluded.n, size = excluded.size, hash = ex
 
 
 def keep(conn: Any, key: str, made: Iterable[Made]) -> int:
-    """Keep these summaries, one transaction; how many."""
+    """Keep these summaries, one transaction; how many. `made` is read while the rows are
+    sent: it must not use the connection."""
     count = 0
 
     def rows() -> Iterator[tuple[Any, ...]]:  # a text at a time, not all of them in memory

@@ -47,24 +47,24 @@ def summaries_kept(session: Session, store: pgsummaries.Summaries, ids: list[str
     todo = [unit_id for unit_id in ids if unit_id not in found]
     if not todo:
         return Folded({u: found[u] for u in ids}, now)
-    kept: list[tuple[str, str | None, datetime, datetime]] = []
+    kept: list[tuple[str, str | None, str | None, datetime, datetime]] = []
     size = sum(marks[u].size for u in todo if u in marks)  # much to read: folded in worker processes
     for unit_id, (folded, path, since, until, _) in _fold(session, todo, render, size):
         summary = dataclasses.replace(folded, read=spool.put(folded.read()))
         found[unit_id] = summary
         now.setdefault(summary.catalog, since.isoformat())
         if unit_id in marks:  # a unit started since the query: its head was not read
-            kept.append((unit_id, path, since, until))
+            kept.append((unit_id, path, _source(session, path or None, source_of), since, until))
 
-    def made() -> Iterator[pgsummaries.Made]:  # a text read back at a time
-        for unit_id, path, since, until in kept:
+    def made() -> Iterator[pgsummaries.Made]:  # a text read back at a time (from the spool: no query)
+        for unit_id, path, source, since, until in kept:
             summary = found[unit_id]
             yield pgsummaries.Made(
                 unit=unit_id,
                 mark=marks[unit_id],
                 catalog=summary.catalog,
                 path=path or "",
-                source=_source(session, path or None, source_of),
+                source=source,
                 since=since,
                 until=until,
                 facts=msgspec.json.encode(summary.facts() | {"path": path}),
