@@ -21,7 +21,9 @@ import contextlib
 import functools
 import hashlib
 import io
+import os
 import threading
+import typing
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -53,6 +55,11 @@ from .store import (
     parse_unit,
     unit_bytes,
 )
+
+if typing.TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .pgsummaries import Held, Made, Wanted
 
 SCHEMES = ("postgresql://", "postgres://")
 MAX_BYTEA = (1 << 30) - 1  # PostgreSQL's largest value: evidence over 1 GiB stays in a folder store
@@ -115,12 +122,22 @@ class PgStore(PgMirrors):
         with self._lock:
             self._conn.close()
 
+    _process: int | None = None  # the process whose connection it is (set on first use)
+    _inherited: typing.ClassVar[list[Any]] = []  # a parent process's connections, kept alive in a forked child
+
     @contextlib.contextmanager
     def _db(self) -> Iterator[Any]:
         """The connection, for one thread at a time; the server's refusals as our errors."""
         import psycopg
 
         with self._lock:
+            if self._process is None:
+                self._process = os.getpid()
+            elif self._process != os.getpid():  # a forked child (the roll-up's workers): a connection of its own
+                # never closed (nor freed) here: its socket is the parent's session
+                PgStore._inherited.append(self._conn)
+                self._conn = connect(self._location)
+                self._process = os.getpid()
             try:
                 yield self._conn
             except psycopg.Error as exc:
@@ -397,6 +414,26 @@ class PgStore(PgMirrors):
         with self._db() as conn:
             row = conn.execute("SELECT id FROM checklist.store").fetchone()
         return None if row is None else str(row[0])
+
+    # -- the roll-up's summaries (derived: core/pgsummaries.py) ---------------------------
+
+    def summary_kinds(self, key: str) -> list[tuple[str, str]]:
+        from . import pgsummaries
+
+        with self._db() as conn:
+            return pgsummaries.kinds(conn, key)
+
+    def held_summaries(self, wanted: Wanted) -> Iterator[Held]:
+        from . import pgsummaries
+
+        with self._db() as conn:
+            yield from pgsummaries.held(conn, wanted)
+
+    def keep_summaries(self, key: str, made: Iterable[Made]) -> int:
+        from . import pgsummaries
+
+        with self._db() as conn:
+            return pgsummaries.keep(conn, key, made)
 
 
 def _head(row: tuple[Any, ...] | None) -> Head | None:

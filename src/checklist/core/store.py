@@ -17,6 +17,7 @@ What only some backends can do is asked for by capability, never assumed: `Repai
 (cut a torn last line back into quarantine), `Snapshots` (a saved index beside the log,
 whose agreement with the log `verify` checks) and `LocalCache` (a folder for derived
 files). `FileStore` (filestore.py) has all three; `MemoryStore` (memstore.py) none.
+`pgsummaries.Summaries` (the roll-up's summaries kept by the backend itself) is `PgStore`'s.
 Every backend passes the contract tests in tests/test_store_contract.py.
 """
 

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from ..core import rollup as cache
 from ..core.errors import ChecklistError, UserError
+from ..core.pgsummaries import Summaries
 from ..core.store import LocalCache
 from .session import Session
 from .views import SORT_NAMES, SORTS, Filters, StatusView, natural_key, overdue_critical, reported_today
@@ -227,6 +228,10 @@ def summaries(session: Session, render: Render) -> Folded:
     folded (in parallel processes when there is much to read) and kept for the next command."""
     store = session.store
     ids = store.unit_ids()
+    if isinstance(store, Summaries):
+        from .pgrollup import summaries_kept
+
+        return summaries_kept(session, store, ids, render)
     local = isinstance(store, LocalCache) and hasattr(store, "log_stamp")
     if not local:
         return _fold_all(session, ids, render)
