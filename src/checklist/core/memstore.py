@@ -29,13 +29,12 @@ from .store import (
     PER_UNIT,
     Blob,
     BlobMismatch,
-    LogBytes,
     LogStream,
+    ReadsByStream,
     Signer,
     check_unit_id,
     is_legacy,
     link,
-    log_bytes,
     new_store_id,
     parse_line,
     parse_unit,
@@ -47,7 +46,7 @@ _OPEN: dict[str, MemoryStore] = {}
 _OPENING = threading.Lock()
 
 
-class MemoryStore:
+class MemoryStore(ReadsByStream):
     """Units, logs, blobs and settings in dictionaries, under one lock."""
 
     def __init__(self, name: str = "") -> None:
@@ -139,12 +138,6 @@ class MemoryStore:
             data = b"".join(line + b"\n" for line in self._lines[unit_id])
             head = self._heads.get(unit_id)
         return LogStream(unit_id, self._where(unit_id), genesis, head, start, len(data), lambda: io.BytesIO(data))
-
-    def log(self, unit_id: str) -> LogBytes:
-        return log_bytes(self.stream(unit_id))
-
-    def records(self, unit_id: str) -> list[Record]:
-        return [record for _, record in self.stream(unit_id).records()]
 
     def index(
         self,

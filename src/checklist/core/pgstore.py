@@ -44,13 +44,12 @@ from .store import (
     PER_UNIT,
     Blob,
     BlobMismatch,
-    LogBytes,
     LogStream,
+    ReadsByStream,
     Signer,
     check_unit_id,
     is_legacy,
     link,
-    log_bytes,
     parse_line,
     parse_unit,
     unit_bytes,
@@ -95,7 +94,7 @@ def _secrets(location: str) -> list[str]:
     return found
 
 
-class PgStore(PgMirrors):
+class PgStore(PgMirrors, ReadsByStream):
     """Units, logs, blobs and settings in a PostgreSQL database's `checklist` schema."""
 
     def __init__(self, location: str, conn: Any) -> None:
@@ -273,12 +272,6 @@ class PgStore(PgMirrors):
             return io.BufferedReader(_RowsReader(self, unit_id, end), CHUNK)
 
         return LogStream(unit_id, self._where(unit_id), genesis, head, start, end, opener)
-
-    def log(self, unit_id: str) -> LogBytes:
-        return log_bytes(self.stream(unit_id))
-
-    def records(self, unit_id: str) -> list[Record]:
-        return [record for _, record in self.stream(unit_id).records()]
 
     def index(
         self,

@@ -293,6 +293,20 @@ class LogStream:
             yield self.whole, parse_line(self.where, torn, number, self.unit, torn=True)
 
 
+class ReadsByStream:
+    """`log` and `records` read through the backend's `stream`, for backends that keep no
+    file to read them from otherwise (memstore.py, pgstore.py)."""
+
+    def stream(self, unit_id: str, start: int = 0) -> LogStream:
+        raise NotImplementedError
+
+    def log(self, unit_id: str) -> LogBytes:
+        return log_bytes(self.stream(unit_id))
+
+    def records(self, unit_id: str) -> list[Record]:
+        return [record for _, record in self.stream(unit_id).records()]
+
+
 @runtime_checkable
 class Store(Protocol):
     """What every backend must do (see the module's docstring)."""
