@@ -1,3 +1,3 @@
 """checklist: walk a unit through the measures it must carry out, and record who attested what."""
 
-__version__ = "0.7.0"
+__version__ = "0.8.0"
