@@ -53,9 +53,9 @@ def test_a_database_an_older_release_wrote_opens_verifies_and_takes_a_record(
     assert everything.exit_code == 0, everything
     units = [unit["unit"]["id"] for unit in everything.json()["units"]]  # type: ignore[index]
     assert "prison" in units and len(units) >= 5
-    before = cli("log", "--unit", "prison", "--json", "--store", restored).json()
+    before = cli("log", "--unit", "prison", "--json", "--store", restored).json()["records"]  # type: ignore[index]
     done = cli("done", "1", "--unit", "prison", "--note", "新版本接着记录", "--by", "王警官", "--store", restored)
     assert done.exit_code == 0, done
-    after = cli("log", "--unit", "prison", "--json", "--store", restored).json()
-    assert len(after) == len(before) + 1  # type: ignore[arg-type]
+    after = cli("log", "--unit", "prison", "--json", "--store", restored).json()["records"]  # type: ignore[index]
+    assert len(after) == len(before) + 1 and after[-1]["note"] == "新版本接着记录"
     assert cli("verify", "--all", "--store", restored).exit_code == 0
