@@ -310,7 +310,7 @@ def test_a_supervisor_reads_the_units_under_its_node_only_and_writes_nothing(
     assert verified.exit_code == 0, verified
     assert "college: intact" in verified.stdout and "prison: intact" in verified.stdout
     refused = cli("done", "1", "--note", "x", "--unit", "prison", "--store", theirs)
-    assert refused.exit_code == 1 and "refused this" in refused.stderr, refused
+    assert refused.exit_code == 1 and "refused this: this role may read but not record" in refused.stderr, refused
     for statement in (
         "INSERT INTO checklist.blobs (kind, name, data) VALUES ('key', 'k', '{}')",
         "INSERT INTO checklist.records (unit, n, pos, line) VALUES ('prison', 99, 0, '{}')",

@@ -530,6 +530,7 @@ _DENIED = (
     (r"permission denied for schema", "pg.why.no_schema_access"),
     (r"row-level security", "pg.why.row_security"),
     (r"written once", "pg.why.written_once"),
+    (r"permission denied for (?:function lock_head|table records)", "pg.why.read_only"),  # a supervisor's
     (r"permission denied for (?:table|relation|view|function|sequence) (?P<what>\S+)", "pg.why.no_grant"),
 )
 
