@@ -40,9 +40,10 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from million import drop_derived
+from pg_load import Cluster, with_database
+from pg_load import SetupError as ClusterError
 from procs import Figures, Step, ms, rounds, table
 from province import NOW, Built, ensure
 from startup import SetupError, bench_env, checklist_command, versions
@@ -51,28 +52,6 @@ UNITS = 3_000
 WARM_TARGET_S = 1.0
 BUILD_FORMAT = 1  # of the store made in the database: one made by another version of this script is made again
 COPY_RECORDS = "COPY checklist.records (unit, n, pos, line) FROM STDIN"
-CLUSTER = Path(__file__).resolve().parent.parent / "scripts" / "pg-cluster"
-
-
-def with_database(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + database, urlencode(parse_qsl(parts.query)), ""))
-
-
-def start_cluster() -> tuple[str, dict[str, str]]:
-    """A throwaway cluster (scripts/pg-cluster start): its superuser URL and the environment naming it."""
-    done = subprocess.run(["bash", str(CLUSTER), "start"], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SetupError(f"scripts/pg-cluster start failed:\n{done.stderr}")
-    env = {}
-    for line in done.stdout.splitlines():
-        name, _, value = line.removeprefix("export ").partition("=")
-        env[name] = value.strip("'")
-    return env["CHECKLIST_TEST_PG"], env
-
-
-def stop_cluster(env: dict[str, str]) -> None:
-    subprocess.run(["bash", str(CLUSTER), "stop"], env={**os.environ, **env}, capture_output=True, check=False)
 
 
 def build_database(server: str, units: int, built: Built) -> tuple[str, float | None]:
@@ -198,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Python {about['python']}, typer {about['typer']}, {os.cpu_count()} cores", flush=True)
     dest = args.dest.resolve() if args.dest else Path(tempfile.mkdtemp(prefix="checklist-pg-rollup-"))
     checklist = checklist_command()
-    cluster: dict[str, str] | None = None
+    cluster: Cluster | None = None
     try:
         root = dest / str(args.units)
         env = {**bench_env(), "CHECKLIST_CONFIG_HOME": str(root / "config")}
@@ -208,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.url:
             server = args.url
         else:
-            server, cluster = start_cluster()
+            cluster = Cluster.start()
+            server = cluster.url
         url, seconds = build_database(server, args.units, built)
         print(f"database: {f'filled in {seconds:.0f} s' if seconds is not None else 'reused'}", flush=True)
         size = compare(url, built.store, env, checklist, root)
@@ -227,12 +207,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         header = ["status --all --json", "median ms", "min ms", "records/s", "peak MB", "target"]
         print(table(header, [row(name, f, built.records) for name, f in figures.items()]), flush=True)
-    except SetupError as exc:
+    except (SetupError, ClusterError) as exc:
         print(f"benchmark setup failed: {exc}", file=sys.stderr)
         return 1
     finally:
         if cluster is not None:
-            stop_cluster(cluster)
+            cluster.stop()
         if args.dest is None:
             shutil.rmtree(dest, ignore_errors=True)
     return 0

@@ -104,6 +104,7 @@ class PgStore(PgMirrors, ReadsByStream):
         self._lock = threading.RLock()  # one connection, used by one thread at a time
         self._genesis_of: dict[str, bytes] = {}  # a unit file never changes
         self.list_withheld = False  # the list of units holds lines this role may not read
+        self._id: str | None = None
 
     @classmethod
     def open(cls, location: str) -> PgStore:
@@ -404,9 +405,13 @@ class PgStore(PgMirrors, ReadsByStream):
         return folder
 
     def store_id(self, create: bool = False) -> str | None:
-        with self._db() as conn:
-            row = conn.execute("SELECT id FROM checklist.store").fetchone()
-        return None if row is None else str(row[0])
+        """The database's store id, read once: it is made with the schema and never changes
+        (the catalog cache, seals and bundles each ask for it)."""
+        if self._id is None:
+            with self._db() as conn:
+                row = conn.execute("SELECT id FROM checklist.store").fetchone()
+            self._id = None if row is None else str(row[0])
+        return self._id
 
     # -- the roll-up's summaries (derived: core/pgsummaries.py) ---------------------------
 

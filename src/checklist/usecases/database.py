@@ -3,6 +3,8 @@ and who may do what in it (`db grant`, `db revoke`, `db roles`)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..core import pgschema
@@ -22,7 +24,7 @@ def database_location(settings: Settings) -> str:
     if not location:
         raise UserError("db.no_location")
     if not is_location(location):
-        raise UserError("db.not_postgresql", where=redact(location) if location else "")
+        raise UserError("db.not_postgresql", where=redact(location))
     return location
 
 
@@ -40,34 +42,38 @@ def migrate(settings: Settings) -> pgschema.Migrated:
         conn.close()
 
 
-def _opened(settings: Settings) -> PgStore:
+@contextlib.contextmanager
+def _opened(settings: Settings) -> Iterator[PgStore]:
+    """The database the settings name, closed when done."""
     from ..core.pgstore import PgStore
 
-    return PgStore.open(database_location(settings))
+    store = PgStore.open(database_location(settings))
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def grant(settings: Settings, kind: str, role: str, unit: str | None, node: str | None) -> pgaccess.Granted:
     """Let a login role write a unit, read the units under a node, or administer the store."""
-    from ..core import pgaccess, places
+    from ..core import pgaccess
 
-    wanted = pgaccess.access(kind, role, unit, places.parse(node, "--node") if node else None)
-    store = _opened(settings)
-    try:
-        return pgaccess.grant(store, wanted)
-    finally:
-        store.close()
+    with _opened(settings) as store:
+        return pgaccess.grant(store, _wanted(kind, role, unit, node))
 
 
 def revoke(settings: Settings, kind: str, role: str, unit: str | None, node: str | None) -> pgaccess.Revoked:
     """Take back what `grant` gave (the login role itself stays)."""
+    from ..core import pgaccess
+
+    with _opened(settings) as store:
+        return pgaccess.revoke(store, _wanted(kind, role, unit, node))
+
+
+def _wanted(kind: str, role: str, unit: str | None, node: str | None) -> pgaccess.Access:
     from ..core import pgaccess, places
 
-    wanted = pgaccess.access(kind, role, unit, places.parse(node, "--node") if node else None)
-    store = _opened(settings)
-    try:
-        return pgaccess.revoke(store, wanted)
-    finally:
-        store.close()
+    return pgaccess.access(kind, role, unit, places.parse(node, "--node") if node else None)
 
 
 def roles(settings: Settings) -> tuple[str, list[pgaccess.Access]]:
@@ -75,8 +81,5 @@ def roles(settings: Settings) -> tuple[str, list[pgaccess.Access]]:
     shown, and the access rows."""
     from ..core import pgaccess
 
-    store = _opened(settings)
-    try:
+    with _opened(settings) as store:
         return store.shown, pgaccess.roles(store)
-    finally:
-        store.close()
